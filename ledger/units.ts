@@ -1,0 +1,56 @@
+/**
+ * Administrative units and their codes (统计用区划代码): province 2 + prefecture 2 + county 2 +
+ * township 3 + village 3. Codes are hierarchical prefixes, so "is X in Y's subtree" is a prefix test
+ * on codes of known length — the server's scoping and the roll-ups both rest on that.
+ */
+export type UnitLevel = 'prefecture' | 'county' | 'township' | 'village';
+
+export const UNIT_CODE_LENGTH: Record<UnitLevel, number> = {
+  prefecture: 4,
+  county: 6,
+  township: 9,
+  village: 12,
+};
+
+export const UNIT_LEVEL_LABEL: Record<UnitLevel, { zh: string; en: string }> = {
+  prefecture: { zh: '州（市）', en: 'Prefecture' },
+  county: { zh: '县（市）', en: 'County' },
+  township: { zh: '乡镇（街道）', en: 'Township' },
+  village: { zh: '村（社区）', en: 'Village' },
+};
+
+const LEVEL_BY_LENGTH = new Map<number, UnitLevel>(
+  (Object.entries(UNIT_CODE_LENGTH) as [UnitLevel, number][]).map(([level, length]) => [length, level]),
+);
+
+/** Level of a unit code, or undefined when the code has no valid shape. */
+export function unitLevelOf(code: string): UnitLevel | undefined {
+  if (!/^\d+$/.test(code)) return undefined;
+  return LEVEL_BY_LENGTH.get(code.length);
+}
+
+/** Codes of the unit's ancestors, nearest last (e.g. 532301101201 → 5323, 532301, 532301101). */
+export function ancestorCodes(code: string): string[] {
+  const lengths = Object.values(UNIT_CODE_LENGTH).filter((length) => length < code.length);
+  return lengths.map((length) => code.slice(0, length));
+}
+
+/** True when `code` is `scope` itself or lies in its subtree. */
+export function isInSubtree(scope: string, code: string): boolean {
+  return code.length >= scope.length && code.startsWith(scope) && unitLevelOf(code) !== undefined;
+}
+
+/** Kind of township from its 3-digit suffix: 0xx 街道, 1xx 镇, 2xx 乡. */
+export function townshipKind(code: string): '街道' | '镇' | '乡' | undefined {
+  if (unitLevelOf(code) !== 'township') return undefined;
+  return ({ '0': '街道', '1': '镇', '2': '乡' } as const)[code[6] as '0' | '1' | '2'];
+}
+
+/** Kind of village from its suffix: 001–199 居委会/社区, 200–399 村委会. */
+export function villageKind(code: string): '社区' | '村' | undefined {
+  if (unitLevelOf(code) !== 'village') return undefined;
+  const suffix = Number(code.slice(9));
+  if (suffix >= 1 && suffix <= 199) return '社区';
+  if (suffix >= 200 && suffix <= 399) return '村';
+  return undefined;
+}

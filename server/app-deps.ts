@@ -1,0 +1,39 @@
+/** What every route handler and store receives: built once in app.ts, replaced in tests. */
+import type { Logger } from 'pino';
+import type { SqlDatabase } from './db/database';
+import type { AuthUser } from './http/route-table';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  dbFile: string;
+  /** demo mode seeds the demo prefecture and demo accounts (never when NODE_ENV=production). */
+  demo: boolean;
+  bodyLimitBytes: number;
+  tokenTtlHours: number;
+}
+
+export interface AuditEntry {
+  user: AuthUser | null;
+  /** e.g. 'ledger.sync', 'lead.dispatch', 'ledger.rows.read_unmasked' */
+  action: string;
+  /** What was touched: a unit code, row id, lead number — never personal data. */
+  target: string;
+  requestId: string;
+  /** Counts and codes only, never names, ID numbers or phones. */
+  detail?: Record<string, string | number | boolean>;
+}
+
+export interface AuditLog {
+  /** Appends inside the caller's transaction when `tx` is given, so a rolled-back write leaves no audit entry. */
+  record(entry: AuditEntry, tx?: SqlDatabase): Promise<void>;
+}
+
+export interface AppDeps {
+  db: SqlDatabase;
+  logger: Logger;
+  config: ServerConfig;
+  audit: AuditLog;
+  /** Injected clock so deadlines and expiry are testable. */
+  now: () => Date;
+}
