@@ -29,6 +29,26 @@ export interface RouteContext {
   deps: AppDeps;
   req: Request;
   res: Response;
+  /** The uploaded file on `multipart` routes (field name `file`); undefined elsewhere. */
+  file?: UploadedFile;
+}
+
+export interface UploadedFile {
+  originalName: string;
+  mimeType: string;
+  size: number;
+  /** Memory storage: the whole file (bounded by the upload limit). */
+  buffer: Buffer;
+}
+
+/**
+ * A valid request for the access-matrix test and the OpenAPI document. The matrix fills the
+ * `unitParam` itself (own unit / foreign unit), so `params` only needs the other path parameters.
+ */
+export interface RouteExample {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
 }
 
 /** What a handler returns: a body (status 200) or an explicit status with body. */
@@ -57,5 +77,9 @@ export interface RouteSpec {
   response?: ZodType;
   /** multipart/form-data upload with one file field named `file`. */
   multipart?: boolean;
+  /** Upload limit for `multipart` routes in bytes (default 20 MB). */
+  uploadLimitBytes?: number;
+  /** A valid request (see RouteExample); routes without one are still checked for 401/403. */
+  example?: RouteExample;
   handle(ctx: RouteContext): Promise<RouteResult>;
 }

@@ -1,0 +1,303 @@
+/**
+ * Pure planning shared by both hosts: which cells a writeRows call touches, as contiguous
+ * blocks chunked under the request-size limit, and which cells markFindings colours.
+ * No Office.js here, so the memory host and the Excel host place values identically.
+ */
+import { LEDGER_COLUMNS, columnByKey, type ColumnDef, type ColumnKey } from '../../ledger/columns';
+import { joinMultiValue } from '../../ledger/vocabularies';
+import type { LedgerValue, Severity } from '../../ledger/types';
+import { cellA1, columnLetter, parseCell } from './a1';
+import { LedgerHostError, type LedgerHeader, type MarkableFinding, type RowWrite } from './ledger-host';
+
+export type CellWrite = string | number | boolean;
+
+/**
+ * Excel on the web rejects requests and responses over 5 MB; we keep each sync's payload under
+ * 4 MB (estimated as the UTF-8 size of the JSON arrays) to leave room for the envelope.
+ */
+export const DEFAULT_MAX_REQUEST_BYTES = 4_000_000;
+/** Room kept per block for the range address and the command envelope. */
+const BLOCK_OVERHEAD_BYTES = 256;
+/** Text number format: what the template uses for 公民身份号码 and 联系电话. */
+export const TEXT_FORMAT = '@';
+
+export interface SheetLayout {
+  header: LedgerHeader;
+  /** Last Excel row holding any value (≥ the header row). */
+  lastRow: number;
+  /** Last 0-based column holding any value. */
+  lastColumn: number;
+}
+
+export interface WriteBlock {
+  /** Top-left cell. */
+  excelRow: number;
+  column: number;
+  /** null = leave that cell as it is (Office.js semantics for 2-D arrays). */
+  values: (CellWrite | null)[][];
+  /** '@' where a text value must not be coerced by Excel into a number, date or formula; else null. */
+  numberFormats: (string | null)[][] | null;
+  /** Estimated request bytes of this block. */
+  bytes: number;
+}
+
+export interface NewColumn {
+  key: ColumnKey;
+  header: string;
+  column: number;
+  hidden: boolean;
+}
+
+export interface WritePlan {
+  /** Excel row written for each input row, in input order. */
+  rowNumbers: number[];
+  /** Columns the sheet lacked, created at the right (header text written in the header row). */
+  newColumns: NewColumn[];
+  /** Blocks grouped so that one chunk (= one sync) stays under maxRequestBytes. */
+  chunks: WriteBlock[][];
+}
+
+/** Number-, date-, boolean- or formula-looking text that Excel would convert when written as a value. */
+export function excelWouldCoerce(text: string): boolean {
+  if (/^[=+\-@]/.test(text)) return true;
+  if (/^\s*(true|false)\s*$/i.test(text)) return true;
+  return /\d/.test(text) && /^[\s\d.,:/\-+eE%$¥￥()年月日时分秒]*$/.test(text);
+}
+
+/** One ledger value → the cell value to write, and whether the cell needs the text format. */
+export function toCell(column: ColumnDef, value: LedgerValue | undefined): { value: CellWrite; text: boolean } {
+  if (value === null || value === undefined) return { value: '', text: false };
+  if (Array.isArray(value)) value = joinMultiValue(value);
+  if (typeof value === 'number') {
+    if (column.type === 'idNumber' || column.type === 'phone') return { value: String(value), text: true };
+    return { value, text: false };
+  }
+  const text = String(value);
+  if (text === '') return { value: '', text: false };
+  // ISO dates are written as values so that Excel stores real date cells.
+  if (column.type === 'date') return { value: text, text: false };
+  if (column.type === 'idNumber' || column.type === 'phone') return { value: text, text: true };
+  return { value: text, text: excelWouldCoerce(text) };
+}
+
+/** UTF-8 byte length of a string, without allocating. */
+export function utf8Length(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+export function jsonBytes(value: unknown): number {
+  return utf8Length(JSON.stringify(value));
+}
+
+interface PlacedRow {
+  excelRow: number;
+  cells: Map<number, { value: CellWrite; text: boolean }>;
+}
+
+export interface PlanOptions {
+  maxRequestBytes?: number;
+}
+
+export function planWrite(layout: SheetLayout, rows: readonly RowWrite[], options: PlanOptions = {}): WritePlan {
+  const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
+  const { header } = layout;
+  const columnOf = new Map<string, number>(header.columns.map((column) => [column.key, column.column]));
+
+  // Columns to create: every machine column, plus any ledger column this write has a value for.
+  const wanted = new Set<string>();
+  for (const column of LEDGER_COLUMNS) if (column.hidden) wanted.add(column.key);
+  for (const row of rows) {
+    for (const [key, value] of Object.entries(row.values)) {
+      columnByKey(key); // throws on an unknown key
+      if (value !== undefined && value !== null && value !== '') wanted.add(key);
+    }
+  }
+  const newColumns: NewColumn[] = [];
+  let nextColumn = Math.max(layout.lastColumn, ...header.columns.map((column) => column.column)) + 1;
+  const missing = LEDGER_COLUMNS.filter((column) => wanted.has(column.key) && !columnOf.has(column.key));
+  // visible ones first, machine columns last: hidden columns stay at the right
+  for (const column of [...missing.filter((c) => !c.hidden), ...missing.filter((c) => c.hidden)]) {
+    newColumns.push({ key: column.key as ColumnKey, header: column.header, column: nextColumn, hidden: !!column.hidden });
+    columnOf.set(column.key, nextColumn++);
+  }
+
+  // Row numbers: updates where asked, appends after everything else.
+  const used = new Set<number>();
+  let maxRow = Math.max(layout.lastRow, header.excelRow);
+  for (const row of rows) {
+    if (row.excelRow === undefined) continue;
+    if (!Number.isInteger(row.excelRow) || row.excelRow <= header.excelRow) {
+      throw new LedgerHostError(
+        'row.invalid',
+        `第${row.excelRow}行不是台账数据行（表头在第${header.excelRow}行）。`,
+        `Row ${row.excelRow} is not a ledger data row (the header is on row ${header.excelRow}).`,
+      );
+    }
+    if (used.has(row.excelRow)) {
+      throw new LedgerHostError('row.duplicate', `第${row.excelRow}行被重复写入。`, `Row ${row.excelRow} is written twice.`);
+    }
+    used.add(row.excelRow);
+    maxRow = Math.max(maxRow, row.excelRow);
+  }
+  let append = maxRow + 1;
+  const rowNumbers = rows.map((row) => row.excelRow ?? append++);
+
+  const placed: PlacedRow[] = rows.map((row, i) => {
+    const cells = new Map<number, { value: CellWrite; text: boolean }>();
+    for (const [key, value] of Object.entries(row.values)) {
+      if (value === undefined) continue;
+      const column = columnOf.get(key);
+      if (column === undefined) continue; // an empty value for a column the sheet does not have
+      cells.set(column, toCell(columnByKey(key), value));
+    }
+    return { excelRow: rowNumbers[i], cells };
+  });
+  placed.sort((a, b) => a.excelRow - b.excelRow);
+
+  // Runs of consecutive rows → blocks (split when a block would pass the byte budget).
+  const blocks: WriteBlock[] = [];
+  let start = 0;
+  while (start < placed.length) {
+    let end = start + 1;
+    while (end < placed.length && placed[end].excelRow === placed[end - 1].excelRow + 1) end++;
+    blocks.push(...runBlocks(placed.slice(start, end), maxBytes));
+    start = end;
+  }
+
+  // Pack blocks into chunks (one sync each).
+  const chunks: WriteBlock[][] = [];
+  let chunk: WriteBlock[] = [];
+  let chunkBytes = 0;
+  for (const block of blocks) {
+    if (chunk.length > 0 && chunkBytes + block.bytes > maxBytes) {
+      chunks.push(chunk);
+      chunk = [];
+      chunkBytes = 0;
+    }
+    chunk.push(block);
+    chunkBytes += block.bytes;
+  }
+  if (chunk.length > 0) chunks.push(chunk);
+  return { rowNumbers, newColumns, chunks };
+}
+
+function runBlocks(run: PlacedRow[], maxBytes: number): WriteBlock[] {
+  let minCol = Infinity;
+  let maxCol = -Infinity;
+  for (const row of run) {
+    for (const column of row.cells.keys()) {
+      minCol = Math.min(minCol, column);
+      maxCol = Math.max(maxCol, column);
+    }
+  }
+  if (minCol === Infinity) return [];
+  const width = maxCol - minCol + 1;
+  const blocks: WriteBlock[] = [];
+  let current: WriteBlock | null = null;
+  let needsFormat = false;
+  const close = () => {
+    if (current) {
+      if (!needsFormat) current.numberFormats = null;
+      blocks.push(current);
+    }
+    current = null;
+    needsFormat = false;
+  };
+  for (const row of run) {
+    const values: (CellWrite | null)[] = new Array(width).fill(null);
+    const formats: (string | null)[] = new Array(width).fill(null);
+    let rowNeedsFormat = false;
+    for (const [column, cell] of row.cells) {
+      values[column - minCol] = cell.value;
+      if (cell.text) {
+        formats[column - minCol] = TEXT_FORMAT;
+        rowNeedsFormat = true;
+      }
+    }
+    // conservative: count the format row whether or not the block ends up needing it
+    const rowBytes = jsonBytes(values) + jsonBytes(formats) + 2;
+    const block = current as WriteBlock | null;
+    if (block && block.bytes + rowBytes > maxBytes - BLOCK_OVERHEAD_BYTES) close();
+    if (!current) {
+      current = { excelRow: row.excelRow, column: minCol, values: [], numberFormats: [], bytes: BLOCK_OVERHEAD_BYTES };
+    }
+    const open = current as WriteBlock;
+    open.values.push(values);
+    open.numberFormats!.push(formats);
+    open.bytes += rowBytes;
+    needsFormat ||= rowNeedsFormat;
+  }
+  close();
+  return blocks;
+}
+
+/** Marks: the cells of each severity as comma-joined A1 area lists, each under maxAddressLength. */
+export interface MarkAreas {
+  error: string[];
+  warning: string[];
+}
+
+/** Excel caps a multi-area address; stay well below it. */
+export const MAX_AREAS_ADDRESS = 2000;
+
+export function planMarks(findings: readonly MarkableFinding[], maxAddressLength = MAX_AREAS_ADDRESS): MarkAreas {
+  const bySeverity: Record<Severity, Map<number, Set<number>>> = { error: new Map(), warning: new Map() };
+  const errorCells = new Set<string>();
+  for (const finding of findings) {
+    const ref = parseCell(finding.cell);
+    if (!ref) {
+      throw new LedgerHostError('cell.invalid', `无法识别的单元格：${finding.cell}`, `Not a cell reference: ${finding.cell}`);
+    }
+    if (finding.severity === 'error') errorCells.add(`${ref.column}:${ref.excelRow}`);
+  }
+  for (const finding of findings) {
+    const ref = parseCell(finding.cell)!;
+    // a cell with an error is red only: no overlapping yellow rule
+    if (finding.severity === 'warning' && errorCells.has(`${ref.column}:${ref.excelRow}`)) continue;
+    const columns = bySeverity[finding.severity];
+    if (!columns.has(ref.column)) columns.set(ref.column, new Set());
+    columns.get(ref.column)!.add(ref.excelRow);
+  }
+  const areasOf = (columns: Map<number, Set<number>>): string[] => {
+    const areas: string[] = [];
+    for (const column of [...columns.keys()].sort((a, b) => a - b)) {
+      const rows = [...columns.get(column)!].sort((a, b) => a - b);
+      let from = rows[0];
+      for (let i = 1; i <= rows.length; i++) {
+        if (i < rows.length && rows[i] === rows[i - 1] + 1) continue;
+        const to = rows[i - 1];
+        areas.push(from === to ? cellA1(from, column) : `${columnLetter(column)}${from}:${columnLetter(column)}${to}`);
+        from = rows[i];
+      }
+    }
+    const groups: string[] = [];
+    let group = '';
+    for (const area of areas) {
+      if (group && group.length + 1 + area.length > maxAddressLength) {
+        groups.push(group);
+        group = '';
+      }
+      group = group ? `${group},${area}` : area;
+    }
+    if (group) groups.push(group);
+    return groups;
+  };
+  return { error: areasOf(bySeverity.error), warning: areasOf(bySeverity.warning) };
+}
+
+export const MARK_COLORS: Record<Severity, string> = { error: '#FFC7CE', warning: '#FFEB9C' };
+/**
+ * The custom conditional-format formula that identifies our marks (always TRUE): clearMarks
+ * deletes only rules with exactly this formula, never the user's own conditional formats.
+ */
+export const MARK_FORMULA = '=ISTEXT("chuxiong-ledger-mark")';

@@ -1,0 +1,45 @@
+/**
+ * Shapes shared by the server and the add-in's API client (the add-in never imports server/).
+ * Every error response of the API has ApiErrorBody's shape.
+ */
+import { z } from 'zod';
+
+export const UnitLevelSchema = z.enum(['prefecture', 'county', 'township', 'village']);
+export const RoleSchema = z.enum(['village', 'township', 'county', 'prefecture', 'admin']);
+
+/** A unit code: 4 (州), 6 (县), 9 (乡镇) or 12 (村/社区) digits. */
+export const UnitCodeSchema = z
+  .string()
+  .regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/, { message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' });
+
+export const UnitSchema = z.object({
+  code: z.string(),
+  name: z.string(),
+  level: UnitLevelSchema,
+});
+export type UnitDto = z.infer<typeof UnitSchema>;
+
+export const ApiIssueSchema = z.object({ path: z.string(), message: z.string() });
+
+export const ApiErrorBodySchema = z.object({
+  error: z.object({
+    /** Stable machine code, e.g. 'unauthorized', 'forbidden', 'invalid_request', 'payload_too_large'. */
+    code: z.string(),
+    /** zh-CN message for the user. */
+    message: z.string(),
+    /** en-US message beside it. */
+    en: z.string().optional(),
+    issues: z.array(ApiIssueSchema),
+    requestId: z.string().optional(),
+  }),
+});
+export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+
+/** Paging query used by list endpoints: page from 1, pageSize 1–500 (default 50). */
+export const PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+
+/** A calendar date YYYY-MM-DD that exists (2026-02-30 is refused). */
+export const IsoDateSchema = z.iso.date({ message: '日期应为 YYYY-MM-DD 且真实存在 (date: YYYY-MM-DD, must exist)' });

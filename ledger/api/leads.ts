@@ -1,0 +1,226 @@
+/**
+ * Request/response schemas of the county's leads and imports API, shared by the server (which
+ * validates what it sends) and the add-in (which parses what it receives). Field names are the
+ * wire contract; every user-facing text is {zh, en}.
+ *
+ * Wire values of states, sources and rules are the codes of ledger/sources.ts and the lead
+ * life cycle (待分派 → 已派至乡镇 → 已下发村 → 核实中 → 已核实 → 已办结).
+ */
+import { z } from 'zod';
+import { MATCH_RULE_CODES, SOURCE_CODES } from '../sources';
+import { VOCABULARIES } from '../vocabularies';
+
+export const LocalizedTextSchema = z.object({ zh: z.string(), en: z.string() });
+
+export const LEAD_STATE_VALUES = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结'] as const;
+export const LeadStateSchema = z.enum(LEAD_STATE_VALUES);
+export type LeadStateValue = z.infer<typeof LeadStateSchema>;
+
+export const SourceCodeSchema = z.enum(SOURCE_CODES);
+export const MatchRuleCodeSchema = z.enum(MATCH_RULE_CODES);
+
+const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const IsoDateTime = z.string().min(10);
+const UnitCode = z.string().regex(/^\d{4}(\d{2}(\d{3}(\d{3})?)?)?$/);
+
+// ---------------------------------------------------------------------------------------------
+// Matching output (pure core → CLI --json, import dry run)
+
+export const RejectedRowSchema = z.object({
+  /** Excel row number (1-based). */
+  row: z.number().int().positive(),
+  code: z.string(),
+  message: z.string(),
+  en: z.string(),
+});
+export type RejectedRow = z.infer<typeof RejectedRowSchema>;
+
+export const LeadLinkSchema = z.object({
+  kind: z.enum(['lead', 'ledgerRow']),
+  /** Lead number, or the ledger row id. */
+  target: z.string(),
+});
+
+export const MatchLeadSchema = z.object({
+  /** Normalised 18-character ID; masked (532301********123X) wherever it leaves the working ledger. */
+  idNumber: z.string(),
+  name: z.string(),
+  rule: MatchRuleCodeSchema,
+  category: z.enum(VOCABULARIES.categories),
+  channel: z.enum(VOCABULARIES.channel),
+  /** 已纳入保障 value for the ledger row (无, 低保, 特困供养, …). */
+  coverage: z.enum(VOCABULARIES.coverage),
+  reason: LocalizedTextSchema,
+  township: z.string(),
+  village: z.string(),
+  /** Where township/village came from. */
+  placeFrom: z.enum(['file', 'roster', 'none']),
+  /** Excel rows of the source file behind the lead. */
+  sourceRows: z.array(z.number().int().positive()),
+  /** Set when the person is already on an open lead (same source and period) or an open ledger row. */
+  linkedTo: LeadLinkSchema.optional(),
+});
+export type MatchLeadWire = z.infer<typeof MatchLeadSchema>;
+
+export const MatchResultSchema = z.object({
+  source: SourceCodeSchema,
+  period: z.string(),
+  rowsRead: z.number().int().nonnegative(),
+  leads: z.array(MatchLeadSchema),
+  /** People left out, by reason (covered, belowThreshold, notSevere, notCollege, …); duplicateInFile counts rows. */
+  excluded: z.record(z.string(), z.number().int().nonnegative()),
+  rejected: z.array(RejectedRowSchema),
+});
+export type MatchResultWire = z.infer<typeof MatchResultSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Leads
+
+export const LeadSchema = z.object({
+  leadNo: z.string(),
+  countyCode: z.string(),
+  source: SourceCodeSchema,
+  period: z.string(),
+  rule: MatchRuleCodeSchema,
+  reason: LocalizedTextSchema,
+  category: z.enum(VOCABULARIES.categories).optional(),
+  channel: z.enum(VOCABULARIES.channel).optional(),
+  coverage: z.enum(VOCABULARIES.coverage).optional(),
+  name: z.string(),
+  /** Full ID only for the unit that must put the person on its ledger; masked otherwise. */
+  idNumber: z.string(),
+  idNumberMasked: z.boolean(),
+  state: LeadStateSchema,
+  stateEn: z.string().optional(),
+  townshipCode: z.string().nullable(),
+  villageCode: z.string().nullable(),
+  townshipName: z.string().nullable().optional(),
+  villageName: z.string().nullable().optional(),
+  unitCode: z.string(),
+  foundOn: IsoDate,
+  dispatchedOn: IsoDate.nullable().optional(),
+  dueOn: IsoDate.nullable(),
+  overdue: z.boolean(),
+  verifyResult: z.string().nullable(),
+  ledgerRowId: z.string().nullable().optional(),
+  pulledAt: IsoDateTime.nullable().optional(),
+  importId: z.string(),
+  createdAt: IsoDateTime,
+  updatedAt: IsoDateTime,
+});
+export type LeadWire = z.infer<typeof LeadSchema>;
+
+const BooleanQuery = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
+
+export const LeadListQuerySchema = z.object({
+  source: SourceCodeSchema.optional(),
+  state: LeadStateSchema.optional(),
+  overdue: BooleanQuery.optional(),
+  period: z.string().optional(),
+  page: z.coerce.number().int().min(1).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+});
+export type LeadListQuery = z.infer<typeof LeadListQuerySchema>;
+
+export const LeadListResponseSchema = z.object({
+  leads: z.array(LeadSchema),
+  total: z.number().int().nonnegative(),
+  page: z.number().int().positive(),
+  pageSize: z.number().int().positive(),
+});
+export type LeadListResponse = z.infer<typeof LeadListResponseSchema>;
+
+export const LeadHistoryEntrySchema = z.object({
+  fromState: LeadStateSchema.nullable(),
+  toState: LeadStateSchema,
+  userName: z.string().nullable(),
+  unitCode: z.string().nullable(),
+  at: IsoDateTime,
+  note: z.string().nullable(),
+});
+
+export const LeadDetailResponseSchema = z.object({
+  lead: LeadSchema,
+  history: z.array(LeadHistoryEntrySchema),
+  links: z
+    .array(z.object({ importId: z.string(), excelRow: z.number().int().nullable(), rule: MatchRuleCodeSchema, at: IsoDateTime }))
+    .optional(),
+});
+export type LeadDetailResponse = z.infer<typeof LeadDetailResponseSchema>;
+
+/** County → township (9-digit code) or township → village (12-digit code). */
+export const DispatchRequestSchema = z.object({
+  leadNos: z.array(z.string().min(1)).min(1).max(2000),
+  toUnitCode: UnitCode,
+  note: z.string().max(500).optional(),
+});
+export type DispatchRequest = z.infer<typeof DispatchRequestSchema>;
+
+export const DispatchResponseSchema = z.object({
+  dispatched: z.array(LeadSchema),
+  failed: z.array(z.object({ leadNo: z.string(), code: z.string(), message: z.string(), en: z.string() })),
+});
+export type DispatchResponse = z.infer<typeof DispatchResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Imports (DHIS2-style summary per file)
+
+export const IMPORT_STATES = ['reading', 'ready', 'committed', 'failed'] as const;
+export const ImportStateSchema = z.enum(IMPORT_STATES);
+
+export const ImportSummarySchema = z.object({
+  importId: z.string(),
+  kind: z.enum(['roster', 'source']),
+  source: SourceCodeSchema.nullable(),
+  period: z.string().nullable(),
+  fileName: z.string(),
+  sha256: z.string(),
+  state: ImportStateSchema,
+  /** True when the same file (by hash) was already committed: nothing new is created. */
+  duplicateOf: z.string().nullable().optional(),
+  rowsRead: z.number().int().nonnegative(),
+  /** Dry run: leads that would be created; committed: leads created. */
+  leadsNew: z.number().int().nonnegative(),
+  leadsLinked: z.number().int().nonnegative(),
+  /** Leads with no township found (county queue 待分派). */
+  unassigned: z.number().int().nonnegative().optional(),
+  excluded: z.record(z.string(), z.number().int().nonnegative()),
+  rejectedCount: z.number().int().nonnegative(),
+  /** The first rejected rows (the full list may be long). */
+  rejected: z.array(RejectedRowSchema),
+  /** Preview of the planned leads, IDs masked. */
+  preview: z.array(MatchLeadSchema).optional(),
+  createdAt: IsoDateTime,
+  committedAt: IsoDateTime.nullable(),
+  error: LocalizedTextSchema.nullable().optional(),
+});
+export type ImportSummary = z.infer<typeof ImportSummarySchema>;
+
+export const ImportProgressSchema = z.object({
+  importId: z.string(),
+  state: ImportStateSchema,
+  bytesRead: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative(),
+  rowsRead: z.number().int().nonnegative(),
+  /** 0–100 */
+  percent: z.number().min(0).max(100),
+});
+export type ImportProgress = z.infer<typeof ImportProgressSchema>;
+
+export const ImportListResponseSchema = z.object({ imports: z.array(ImportSummarySchema) });
+
+// ---------------------------------------------------------------------------------------------
+// Feed calendar
+
+export const MissingFeedSchema = z.object({
+  source: SourceCodeSchema,
+  period: z.string(),
+  dueDate: IsoDate,
+  message: LocalizedTextSchema,
+});
+export const FeedCalendarResponseSchema = z.object({
+  today: IsoDate,
+  graceDays: z.number().int().nonnegative(),
+  missing: z.array(MissingFeedSchema),
+});
+export type FeedCalendarResponse = z.infer<typeof FeedCalendarResponseSchema>;

@@ -1,0 +1,226 @@
+/**
+ * The ledger sync protocol's wire schemas, shared by the server (validates what it receives and
+ * sends) and the add-in's API client. The row value schema is built from LEDGER_COLUMNS: one list,
+ * one schema — adding a column adds its key here.
+ *
+ *   POST /api/v1/ledgers/{villageCode}/sync
+ *     {clientId, requestId, cursor?, pullLimit?, changes:[{rowId, baseVersion, values, deleted?}]}
+ *   → {applied:[{rowId, version, merged}], conflicts:[…], changes:[{rowId, version, values, deleted}],
+ *      cursor, hasMore, findings}
+ *
+ * Pushed `values` carry the whole row or only the changed fields (absent = unchanged; null or ''
+ * = cleared). Pulled `values` are always the whole row with every column key (null = empty).
+ * Dates are `YYYY-MM-DD`, multi-value columns arrays of strings. The machine columns (rowId,
+ * version) are not values: they travel as `rowId` / `version` / `baseVersion`.
+ */
+import { z } from 'zod';
+import { LEDGER_COLUMNS, type ColumnDef } from '../columns';
+import type { Finding } from '../types';
+
+/** Protocol limits (sizes of one request), not policy. */
+export const SYNC_LIMITS = {
+  /** Changes in one push. A 10k-row first push fits (the body limit applies too). */
+  maxChangesPerRequest: 10_000,
+  /** Pulled changes per response by default, and the most a client may ask for. */
+  defaultPullLimit: 500,
+  maxPullLimit: 2_000,
+  maxTextLength: 1_000,
+  maxShortTextLength: 100,
+  maxMultiValues: 30,
+} as const;
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+function isRealIsoDate(text: string): boolean {
+  const match = ISO_DATE.exec(text);
+  if (!match) return false;
+  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (m < 1 || m > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
+}
+
+export const IsoDateSchema = z
+  .string()
+  .regex(ISO_DATE, { message: '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)' })
+  .refine(isRealIsoDate, { message: '日期不存在 (no such date)' });
+
+/** A UUID as made by crypto.randomUUID() (any version; case-insensitive). */
+export const RowIdSchema = z
+  .string()
+  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
+    message: '记录ID应为UUID (rowId must be a UUID)',
+  });
+
+/** The wire schema of one column's value (null = empty). Range and vocabulary checks are findings, not 400s. */
+export function columnValueSchema(column: ColumnDef): z.ZodType {
+  const text = z.string().max(SYNC_LIMITS.maxTextLength);
+  const short = z.string().max(SYNC_LIMITS.maxShortTextLength);
+  switch (column.type) {
+    case 'date':
+      return IsoDateSchema.nullable();
+    case 'multi':
+      return z.array(short).max(SYNC_LIMITS.maxMultiValues).nullable();
+    case 'integer':
+    case 'money':
+      return z.number().finite().nullable();
+    case 'seq':
+      return z.union([z.number().finite(), short]).nullable();
+    case 'idNumber':
+    case 'phone':
+      // A number means Excel converted the cell: kept so validation can say so (id.excel_number).
+      return z.union([short, z.number().finite()]).nullable();
+    case 'enum':
+      // Values outside the vocabulary are stored and reported as findings (the ledger is a working document).
+      return short.nullable();
+    case 'text':
+      return text.nullable();
+    case 'machine':
+      throw new Error(`machine column ${column.key} has no value schema`);
+  }
+}
+
+/** Column keys that may appear in `values` (every column but the machine ones). */
+export const VALUE_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => column.type !== 'machine').map(
+  (column) => column.key,
+);
+
+/** Row values: every key optional, unknown keys rejected. */
+export const LedgerValuesSchema = z.strictObject(
+  Object.fromEntries(
+    LEDGER_COLUMNS.filter((column) => column.type !== 'machine').map((column) => [
+      column.key,
+      columnValueSchema(column).optional(),
+    ]),
+  ) as Record<string, z.ZodOptional<z.ZodType>>,
+);
+export type LedgerValuesWire = Record<string, string | number | string[] | null>;
+
+export const SyncChangeSchema = z.strictObject({
+  rowId: RowIdSchema,
+  /** The version the client's row is based on; 0 = a new row. */
+  baseVersion: z.number().int().min(0),
+  values: LedgerValuesSchema,
+  /** true = delete (a tombstone that syncs to every client); false/absent = the row exists. */
+  deleted: z.boolean().optional(),
+});
+export type SyncChange = z.infer<typeof SyncChangeSchema>;
+
+export const SyncRequestSchema = z.strictObject({
+  /** Stable id of the workbook/installation pushing (recorded with every version). */
+  clientId: z.string().min(1).max(100),
+  /** Unique per request; a retry with the same id returns the first answer and applies nothing twice. */
+  requestId: z.string().min(1).max(100),
+  /** The last cursor this client received; absent or 0 = pull everything. */
+  cursor: z.number().int().min(0).optional(),
+  /** How many pulled changes at most (default SYNC_LIMITS.defaultPullLimit). */
+  pullLimit: z.number().int().min(1).max(SYNC_LIMITS.maxPullLimit).optional(),
+  changes: z.array(SyncChangeSchema).max(SYNC_LIMITS.maxChangesPerRequest),
+});
+export type SyncRequest = z.infer<typeof SyncRequestSchema>;
+
+export const AppliedSchema = z.object({
+  rowId: z.string(),
+  /** The row's version now (unchanged when the server already had exactly this). */
+  version: z.number().int().min(0),
+  /** true when based on an older version and merged field by field. */
+  merged: z.boolean(),
+});
+
+export const ConflictReasonSchema = z.enum(['fields', 'deleted', 'delete_edit', 'unknown_base']);
+
+export const ConflictSchema = z.object({
+  rowId: z.string(),
+  reason: ConflictReasonSchema,
+  baseVersion: z.number().int(),
+  serverVersion: z.number().int(),
+  /** The column keys in conflict. */
+  fields: z.array(z.string()),
+  /** The server's current row (whole). */
+  server: z.object({ version: z.number().int(), values: z.record(z.string(), z.unknown()), deleted: z.boolean() }),
+  /** What the client sent, as sent. */
+  client: z.object({ baseVersion: z.number().int(), values: z.record(z.string(), z.unknown()), deleted: z.boolean() }),
+});
+export type SyncConflict = z.infer<typeof ConflictSchema>;
+
+export const RowChangeSchema = z.object({
+  rowId: z.string(),
+  version: z.number().int().min(1),
+  /** The whole row: every column key, null = empty. */
+  values: z.record(z.string(), z.unknown()),
+  deleted: z.boolean(),
+});
+export type RowChange = z.infer<typeof RowChangeSchema>;
+
+export const FindingSchema = z.object({
+  row: z.number(),
+  column: z.string(),
+  key: z.string().optional(),
+  cell: z.string(),
+  severity: z.enum(['error', 'warning']),
+  code: z.string(),
+  message: z.string(),
+  hint: z.string(),
+  en: z.object({ message: z.string(), hint: z.string() }),
+});
+
+/** Findings of one row (re-validated by the server with the ledger core). */
+export const RowFindingsSchema = z.object({
+  rowId: z.string(),
+  errors: z.number().int().min(0),
+  warnings: z.number().int().min(0),
+  findings: z.array(FindingSchema),
+});
+export type RowFindings = { rowId: string; errors: number; warnings: number; findings: Finding[] };
+
+export const SyncResponseSchema = z.object({
+  applied: z.array(AppliedSchema),
+  conflicts: z.array(ConflictSchema),
+  /** Rows changed after the request's cursor (own changes included; dedupe by version), oldest first. */
+  changes: z.array(RowChangeSchema),
+  /** Send this back as `cursor` next time. */
+  cursor: z.number().int().min(0),
+  /** More changes wait after `cursor`: sync again (with no changes) to page on. */
+  hasMore: z.boolean(),
+  /** Findings of the rows applied in this request (rows with findings only). */
+  findings: z.array(RowFindingsSchema),
+});
+export type SyncResponse = z.infer<typeof SyncResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/v1/ledgers/{villageCode}/rows
+
+export const RowsQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(100),
+  /** Include tombstones ('true'/'1'). */
+  includeDeleted: z.enum(['true', 'false', '1', '0']).optional(),
+});
+
+export function includeDeletedOf(query: { includeDeleted?: string }): boolean {
+  return query.includeDeleted === 'true' || query.includeDeleted === '1';
+}
+
+export const LedgerRowSchema = z.object({
+  rowId: z.string(),
+  version: z.number().int(),
+  values: z.record(z.string(), z.unknown()),
+  deleted: z.boolean(),
+  updatedAt: z.string(),
+  updatedBy: z.string().nullable(),
+  errors: z.number().int(),
+  warnings: z.number().int(),
+});
+export type LedgerRowWire = z.infer<typeof LedgerRowSchema>;
+
+export const RowsResponseSchema = z.object({
+  villageCode: z.string(),
+  rows: z.array(LedgerRowSchema),
+  total: z.number().int(),
+  page: z.number().int(),
+  pageSize: z.number().int(),
+  /** The latest change sequence of this ledger (a cursor to continue with sync pulls). */
+  cursor: z.number().int(),
+  /** true when ID numbers are masked (everyone but the village's own users). */
+  masked: z.boolean(),
+});
+export type RowsResponse = z.infer<typeof RowsResponseSchema>;

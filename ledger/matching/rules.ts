@@ -1,0 +1,172 @@
+/**
+ * The matching rules as data (notice 二（二）1). Each source lists its rules in order; the first
+ * rule a person passes makes the lead, otherwise the first exclusion explains why not.
+ * Thresholds come from policy.matching, never from literals here.
+ */
+import type { Policy } from '../policy';
+import type { LocalizedText, MatchRuleCode, SourceCode } from '../sources';
+import type { Category } from '../vocabularies';
+import { formatThreshold, formatYuan, GRADE_ZH } from './cells';
+import type { ExclusionKey } from './types';
+
+/** What the matcher has gathered about one person of a source file. */
+export interface PersonFacts {
+  /** Summed self-paid cost in cents (medical). */
+  cents: number;
+  /** Stays summed (medical). */
+  stays: number;
+  /** Most severe grade seen, 1–4 (disability); 0 = none. */
+  grade: number;
+  /** Main detail: 病种, 学历层次, 三类对象类别, 诉求内容, 残疾类别. */
+  detail: string;
+  /** Second detail: 学校名称. */
+  detail2: string;
+}
+
+export interface RuleContext {
+  policy: Policy;
+  period: string;
+  /** Canonical coverage categories of policy.matching.coveredCategories. */
+  coveredSet: ReadonlySet<string>;
+  /** Canonical policy.matching.collegeLevels. */
+  collegeSet: ReadonlySet<string>;
+  severeSet: ReadonlySet<number>;
+}
+
+export interface MatchRule {
+  code: MatchRuleCode;
+  source: SourceCode;
+  /**
+   * Who the rule looks at: `uncovered` = people not covered (an in-force roster category in
+   * policy.matching.coveredCategories) — covered people are excluded as `covered`;
+   * `tekun` = only in-force 特困供养 people (others are silently not this rule's business);
+   * `everyone` = covered or not.
+   */
+  appliesTo: 'uncovered' | 'tekun' | 'everyone';
+  /** undefined = the person qualifies; else why not. */
+  test(facts: PersonFacts, ctx: RuleContext): ExclusionKey | undefined;
+  reason(facts: PersonFacts, ctx: RuleContext): LocalizedText;
+  /** 人员类别 when it depends on the row (default: the source's category). */
+  category?(facts: PersonFacts): Category | undefined;
+}
+
+/** The coverage category the tekun rule looks for (a roster category, canonical form). */
+export const TEKUN_CATEGORY = '特困供养';
+
+const THREE_TYPES: readonly Category[] = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'];
+
+function notCovered(ctx: RuleContext): LocalizedText {
+  const list = [...ctx.coveredSet];
+  return { zh: `未纳入${list.join('、')}`, en: `not covered by ${list.join(' / ')}` };
+}
+
+function stayText(facts: PersonFacts): { zh: string; en: string } {
+  return facts.stays > 1
+    ? { zh: `本月住院${facts.stays}次，个人自付合计`, en: `${facts.stays} stays this month, self-paid in total` }
+    : { zh: '本月住院个人自付', en: 'Self-paid inpatient cost this month' };
+}
+
+export const MATCH_RULES: readonly MatchRule[] = [
+  {
+    code: 'medical.tekun_inpatient',
+    source: 'medical',
+    appliesTo: 'tekun',
+    test: (facts) => (facts.cents > 0 ? undefined : 'noSelfPaid'),
+    reason: (facts) => {
+      const s = stayText(facts);
+      return {
+        zh: `特困供养人员住院：${s.zh} ${formatYuan(facts.cents)} 元`,
+        en: `Extreme-poverty (特困) person hospitalised: ${s.en} ${formatYuan(facts.cents)} yuan`,
+      };
+    },
+  },
+  {
+    code: 'medical.high_self_paid',
+    source: 'medical',
+    appliesTo: 'uncovered',
+    test: (facts, ctx) => (facts.cents >= Math.round(ctx.policy.matching.medicalSelfPaidMin * 100) ? undefined : 'belowThreshold'),
+    reason: (facts, ctx) => {
+      const s = stayText(facts);
+      const min = formatThreshold(ctx.policy.matching.medicalSelfPaidMin);
+      return {
+        zh: `${s.zh} ${formatYuan(facts.cents)} 元 ≥ ${min} 元`,
+        en: `${s.en} ${formatYuan(facts.cents)} yuan ≥ ${min} yuan`,
+      };
+    },
+  },
+  {
+    code: 'disease.major',
+    source: 'disease',
+    appliesTo: 'uncovered',
+    test: () => undefined,
+    reason: (facts, ctx) => {
+      const nc = notCovered(ctx);
+      return {
+        zh: `重特大疾病（${facts.detail || '病种未注明'}），${nc.zh}`,
+        en: `Serious disease (${facts.detail || 'not stated'}), ${nc.en}`,
+      };
+    },
+  },
+  {
+    code: 'disability.severe',
+    source: 'disability',
+    appliesTo: 'uncovered',
+    test: (facts, ctx) => (ctx.severeSet.has(facts.grade) ? undefined : 'notSevere'),
+    reason: (facts, ctx) => {
+      const nc = notCovered(ctx);
+      const grades = [...ctx.severeSet].sort().map((g) => GRADE_ZH[g - 1]).join('、');
+      return {
+        zh: `${facts.detail ? `${facts.detail}残疾` : '残疾'}${GRADE_ZH[facts.grade - 1]}（重度：${grades}），${nc.zh}`,
+        en: `Disability grade ${facts.grade}${facts.detail ? ` (${facts.detail})` : ''}, severe, ${nc.en}`,
+      };
+    },
+  },
+  {
+    code: 'education.college',
+    source: 'education',
+    appliesTo: 'uncovered',
+    test: (facts, ctx) => (ctx.collegeSet.has(facts.detail) ? undefined : 'notCollege'),
+    reason: (facts, ctx) => {
+      const nc = notCovered(ctx);
+      return {
+        zh: `${facts.detail2 ? `就读${facts.detail2}` : '在读'}（${facts.detail}），${nc.zh}`,
+        en: `${facts.detail} student${facts.detail2 ? ` at ${facts.detail2}` : ''}, ${nc.en}`,
+      };
+    },
+  },
+  {
+    code: 'revitalization.three_types',
+    source: 'revitalization',
+    appliesTo: 'uncovered',
+    test: () => undefined,
+    reason: (facts, ctx) => {
+      const nc = notCovered(ctx);
+      return {
+        zh: `乡村振兴三类对象${facts.detail ? `（${facts.detail}）` : ''}，${nc.zh}`,
+        en: `Rural revitalisation “three types”${facts.detail ? ` (${facts.detail})` : ''}, ${nc.en}`,
+      };
+    },
+    category: (facts) => THREE_TYPES.find((type) => facts.detail !== '' && (facts.detail === type || type.startsWith(facts.detail))),
+  },
+  {
+    code: 'petition.request',
+    source: 'petition',
+    appliesTo: 'everyone',
+    test: () => undefined,
+    reason: (facts) => {
+      const text = facts.detail.length > 60 ? `${facts.detail.slice(0, 60)}…` : facts.detail;
+      return {
+        zh: `信访、热线救助诉求${text ? `：${text}` : ''}`,
+        en: `Request for help by petition or hotline${text ? `: ${text}` : ''}`,
+      };
+    },
+  },
+];
+
+const RULE_BY_CODE = new Map<string, MatchRule>(MATCH_RULES.map((rule) => [rule.code, rule]));
+
+export function ruleByCode(code: string): MatchRule {
+  const rule = RULE_BY_CODE.get(code);
+  if (!rule) throw new Error(`unknown match rule: ${code}`);
+  return rule;
+}

@@ -1,0 +1,172 @@
+/**
+ * The sync protocol's merge decision — pure, shared by the server (which decides) and the add-in
+ * (which can predict and explain). Nothing is ever silently overwritten:
+ *
+ *   - a change made on the row's current version applies (a new version when anything differs);
+ *   - a change made on an older version merges field by field when the fields it changes do not
+ *     overlap the fields changed on the server since its base version;
+ *   - an overlap with different values is a conflict: both versions go back, nothing is written;
+ *   - deletes are tombstones; deleting a row edited meanwhile, or editing a row deleted meanwhile,
+ *     is a conflict too.
+ *
+ * Values are keyed by LEDGER_COLUMNS keys. Empty text, empty lists and null all mean "empty"
+ * (normalised to absent), so '' vs null never counts as a change.
+ */
+import type { LedgerValue, LedgerValues } from './types';
+
+/** One row as the server holds it (values compact: only non-empty keys). */
+export interface RowState {
+  version: number;
+  values: LedgerValues;
+  deleted: boolean;
+}
+
+export interface MergeInput {
+  /** The row on the server now; null when the server has never seen this row id. */
+  current: RowState | null;
+  /**
+   * The row as it was at the change's base version (null when baseVersion is 0 or the base
+   * version is unknown to the server).
+   */
+  base: Omit<RowState, 'version'> | null;
+  /** Column keys changed on the server in the versions after the base (base+1 … current). */
+  changedSinceBase: ReadonlySet<string>;
+  change: { baseVersion: number; values: LedgerValues; deleted?: boolean };
+}
+
+export type ConflictReason =
+  /** Both sides changed the same fields to different values. */
+  | 'fields'
+  /** The client edits a row deleted on the server since its base version. */
+  | 'deleted'
+  /** The client deletes a row edited on the server since its base version. */
+  | 'delete_edit'
+  /** The base version is newer than anything the server has (e.g. a server restored from backup). */
+  | 'unknown_base';
+
+export type MergeDecision =
+  | {
+      kind: 'apply';
+      /** The whole new row (compact). */
+      values: LedgerValues;
+      deleted: boolean;
+      /** Column keys whose value changes in the new version. */
+      changed: string[];
+      /** True when the change was based on an older version and merged field by field. */
+      merged: boolean;
+    }
+  /** Nothing to write: the server already has this (same values, or already deleted). */
+  | { kind: 'noop' }
+  | { kind: 'conflict'; reason: ConflictReason; fields: string[] };
+
+/** null for every kind of empty; arrays trimmed of empty entries; strings kept as typed. */
+export function normalizeValue(value: LedgerValue | undefined): LedgerValue {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (Array.isArray(value)) {
+    const items = value.filter((item) => typeof item === 'string' && item.trim() !== '');
+    return items.length === 0 ? null : items;
+  }
+  return value;
+}
+
+/** A compact copy: empty values dropped, keys in a stable order given by `keyOrder` when passed. */
+export function compactValues(values: LedgerValues, keyOrder?: readonly string[]): LedgerValues {
+  const out: Record<string, LedgerValue> = {};
+  const keys = keyOrder ? keyOrder.filter((key) => key in values) : Object.keys(values);
+  for (const key of keys) {
+    const value = normalizeValue((values as Record<string, LedgerValue | undefined>)[key]);
+    if (value !== null) out[key] = value;
+  }
+  return out as LedgerValues;
+}
+
+export function valuesEqual(a: LedgerValue | undefined, b: LedgerValue | undefined): boolean {
+  const x = normalizeValue(a);
+  const y = normalizeValue(b);
+  if (x === y) return true;
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((item, i) => item === y[i]);
+  return false;
+}
+
+function get(values: LedgerValues, key: string): LedgerValue | undefined {
+  return (values as Record<string, LedgerValue | undefined>)[key];
+}
+
+/** Keys of `next` whose value differs from `prev` (keys absent from `next` are unchanged). */
+export function changedKeys(prev: LedgerValues, next: LedgerValues): string[] {
+  return Object.keys(next).filter((key) => !valuesEqual(get(prev, key), get(next, key)));
+}
+
+function overlay(base: LedgerValues, keys: readonly string[], from: LedgerValues): LedgerValues {
+  const out: Record<string, LedgerValue> = { ...(base as Record<string, LedgerValue>) };
+  for (const key of keys) {
+    const value = normalizeValue(get(from, key));
+    if (value === null) delete out[key];
+    else out[key] = value;
+  }
+  return out as LedgerValues;
+}
+
+/** Decides what one pushed change does to the row. */
+export function decideMerge(input: MergeInput): MergeDecision {
+  const { current, change } = input;
+  const wantDeleted = change.deleted === true;
+  const currentVersion = current?.version ?? 0;
+  const clientValues = change.values;
+
+  if (change.baseVersion > currentVersion) {
+    return { kind: 'conflict', reason: 'unknown_base', fields: Object.keys(clientValues) };
+  }
+
+  if (!current) {
+    // Never seen: baseVersion is 0 here. A row made and deleted offline needs nothing.
+    if (wantDeleted) return { kind: 'noop' };
+    const values = compactValues(clientValues);
+    return { kind: 'apply', values, deleted: false, changed: Object.keys(values), merged: false };
+  }
+
+  const baseValues = change.baseVersion === 0 ? {} : (input.base?.values ?? {});
+  const clientChanged = changedKeys(baseValues, clientValues);
+  const stale = change.baseVersion < current.version;
+
+  if (!stale) {
+    const changed = changedKeys(current.values, clientValues);
+    if (changed.length === 0 && wantDeleted === current.deleted) return { kind: 'noop' };
+    return {
+      kind: 'apply',
+      values: overlay(current.values, changed, clientValues),
+      deleted: wantDeleted,
+      changed,
+      merged: false,
+    };
+  }
+
+  // Based on an older version.
+  if (wantDeleted) {
+    if (current.deleted) return { kind: 'noop' };
+    if (input.changedSinceBase.size > 0) {
+      return { kind: 'conflict', reason: 'delete_edit', fields: [...input.changedSinceBase] };
+    }
+    return { kind: 'apply', values: current.values, deleted: true, changed: [], merged: true };
+  }
+
+  // Only what the client changed relative to its base, and still differs from the server.
+  const pending = clientChanged.filter((key) => !valuesEqual(get(current.values, key), get(clientValues, key)));
+
+  if (current.deleted) {
+    if (pending.length === 0) return { kind: 'noop' };
+    return { kind: 'conflict', reason: 'deleted', fields: pending };
+  }
+
+  const overlap = pending.filter((key) => input.changedSinceBase.has(key));
+  if (overlap.length > 0) return { kind: 'conflict', reason: 'fields', fields: overlap };
+  if (pending.length === 0) return { kind: 'noop' };
+  return {
+    kind: 'apply',
+    values: overlay(current.values, pending, clientValues),
+    deleted: false,
+    changed: pending,
+    merged: true,
+  };
+}

@@ -1,0 +1,83 @@
+/** GET /audit: the audit trail of the caller's subtree (admin: everything), newest first. */
+import { z } from 'zod';
+import { AuditPageSchema } from '../../ledger/api/audit';
+import { PageQuerySchema, UnitCodeSchema } from '../../ledger/api/common';
+import { isInSubtree } from '../../ledger/units';
+import { HttpError, MESSAGES } from '../http/errors';
+import type { RouteSpec } from '../http/route-table';
+
+const AuditQuerySchema = PageQuerySchema.extend({
+  /** Only entries of this unit's subtree (must be in the caller's subtree). */
+  unit: UnitCodeSchema.optional(),
+  /** Only this action, e.g. 'ledger.sync'. */
+  action: z.string().min(1).max(100).optional(),
+}).strict();
+
+interface AuditRow {
+  id: number;
+  at: string;
+  user: string | null;
+  role: string | null;
+  unit: string | null;
+  action: string;
+  target: string;
+  request_id: string;
+  detail: string;
+}
+
+export const AUDIT_ROUTES: RouteSpec[] = [
+  {
+    method: 'get',
+    path: '/audit',
+    summary: '审计日志（本单位及下级，管理员可看全部）',
+    tag: 'audit',
+    auth: 'user',
+    roles: ['county', 'prefecture', 'admin'],
+    query: AuditQuerySchema,
+    response: AuditPageSchema,
+    example: { query: { page: '1', pageSize: '20' } },
+    async handle({ user, query, deps }) {
+      const q = query as z.infer<typeof AuditQuerySchema>;
+      const scope = q.unit ?? (user!.role === 'admin' ? undefined : user!.unit.code);
+      if (q.unit && user!.role !== 'admin' && !isInSubtree(user!.unit.code, q.unit)) {
+        throw new HttpError(403, 'forbidden', MESSAGES.forbidden);
+      }
+      const where: string[] = [];
+      const params: unknown[] = [];
+      if (scope) {
+        // prefix match on the unit code, escaped for LIKE (codes are digits, but be strict)
+        where.push("unit LIKE ? ESCAPE '\\'");
+        params.push(`${scope.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+      }
+      if (q.action) {
+        where.push('action = ?');
+        params.push(q.action);
+      }
+      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+      const total = (await deps.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, params))!.n;
+      const rows = await deps.db.all<AuditRow>(
+        `SELECT id, at, user, role, unit, action, target, request_id, detail FROM audit_log ${clause}
+          ORDER BY id DESC LIMIT ? OFFSET ?`,
+        [...params, q.pageSize, (q.page - 1) * q.pageSize],
+      );
+      return {
+        body: {
+          entries: rows.map((row) => ({
+            id: row.id,
+            at: row.at,
+            user: row.user,
+            role: row.role,
+            unit: row.unit,
+            action: row.action,
+            target: row.target,
+            requestId: row.request_id,
+            detail: JSON.parse(row.detail) as Record<string, string | number | boolean>,
+          })),
+          page: q.page,
+          pageSize: q.pageSize,
+          total,
+        },
+      };
+    },
+  },
+];

@@ -1,0 +1,101 @@
+/** POST /auth/login, POST /auth/logout, GET /me. */
+import {
+  LoginRequestSchema,
+  LoginResponseSchema,
+  LogoutResponseSchema,
+  MeResponseSchema,
+} from '../../ledger/api/auth';
+import type { AppDeps } from '../app-deps';
+import { HttpError, MESSAGES } from '../http/errors';
+import type { AuthUser, RouteSpec } from '../http/route-table';
+import { dummyPasswordHash, verifyPassword } from './password';
+import { LoginRateLimiter } from './rate-limit';
+import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
+import { findUser } from './users';
+
+const limiters = new WeakMap<AppDeps, LoginRateLimiter>();
+/** One limiter per app (deps object), so test servers do not share counters. */
+export function loginLimiter(deps: AppDeps): LoginRateLimiter {
+  let limiter = limiters.get(deps);
+  if (!limiter) {
+    limiter = new LoginRateLimiter(deps.now);
+    limiters.set(deps, limiter);
+  }
+  return limiter;
+}
+
+function sessionUser(user: AuthUser) {
+  return { username: user.username, role: user.role, unit: user.unit };
+}
+
+export const AUTH_ROUTES: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/auth/login',
+    summary: '登录，获取访问令牌',
+    tag: 'auth',
+    auth: 'public',
+    body: LoginRequestSchema,
+    response: LoginResponseSchema,
+    example: { body: { username: 'demo-village', password: 'demo1234' } },
+    async handle({ body, deps, req, requestId }) {
+      const { username, password } = body as { username: string; password: string };
+      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      const limiter = loginLimiter(deps);
+      const wait = limiter.retryAfterSeconds(username, ip);
+      if (wait > 0) {
+        req.res?.setHeader('Retry-After', String(wait));
+        throw new HttpError(429, 'too_many_attempts', MESSAGES.tooManyAttempts);
+      }
+      const record = await findUser(deps.db, username);
+      const ok = record
+        ? (await verifyPassword(password, record.password_hash)) && record.active === 1
+        : (await verifyPassword(password, await dummyPasswordHash())) && false;
+      if (!record || !ok) {
+        limiter.fail(username, ip);
+        await deps.audit.record({
+          user: null,
+          action: 'auth.login_failed',
+          target: record ? `user:${record.id}` : 'user:unknown',
+          requestId,
+        });
+        throw new HttpError(401, 'bad_credentials', MESSAGES.badCredentials);
+      }
+      limiter.succeed(username, ip);
+      const user = toAuthUser(record);
+      const { token, expiresAt } = await deps.db.transaction(async (tx) => {
+        const issued = await issueToken(tx, user.id, deps.now(), deps.config.tokenTtlHours);
+        await deps.audit.record({ user, action: 'auth.login', target: `user:${user.id}`, requestId }, tx);
+        return issued;
+      });
+      return { body: { token, expiresAt, user: sessionUser(user) } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/auth/logout',
+    summary: '退出登录，吊销当前令牌',
+    tag: 'auth',
+    auth: 'user',
+    response: LogoutResponseSchema,
+    async handle({ req, deps, user, requestId }) {
+      const token = bearerToken(req.headers.authorization);
+      await deps.db.transaction(async (tx) => {
+        if (token) await revokeToken(tx, token);
+        await deps.audit.record({ user, action: 'auth.logout', target: `user:${user!.id}`, requestId }, tx);
+      });
+      return { body: { ok: true } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/me',
+    summary: '当前用户及其单位',
+    tag: 'auth',
+    auth: 'user',
+    response: MeResponseSchema,
+    async handle({ user }) {
+      return { body: { user: sessionUser(user!) } };
+    },
+  },
+];

@@ -1,0 +1,203 @@
+/**
+ * SQLite implementation of SqlDatabase (node `sqlite3`, one connection per file).
+ *
+ * One connection means one transaction at a time, so every statement goes through a promise
+ * queue: `transaction()` holds the queue from BEGIN IMMEDIATE to COMMIT/ROLLBACK, and a statement
+ * issued outside it waits until the transaction has finished (it never sees half a transaction and
+ * can never be swallowed into one). Code running *inside* the transaction's async context that
+ * uses the outer handle by mistake runs on the transaction instead of dead-locking.
+ */
+import { AsyncLocalStorage } from 'async_hooks';
+import sqlite3 from 'sqlite3';
+import type { RunResult, SqlDatabase, SqlParams } from './database';
+
+export interface SqliteOptions {
+  /** How long a statement waits for a lock held by another connection/process (ms). */
+  busyTimeoutMs?: number;
+  /** Open read-only (backup tools, inspection). */
+  readOnly?: boolean;
+}
+
+type Raw = sqlite3.Database;
+
+function bindable(params: SqlParams | undefined): unknown[] | Record<string, unknown> {
+  if (params === undefined) return [];
+  if (Array.isArray(params)) return params.map(toSqlValue);
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    out[/^[:$@]/.test(key) ? key : `$${key}`] = toSqlValue(value);
+  }
+  return out;
+}
+
+function toSqlValue(value: unknown): unknown {
+  if (value === undefined) return null;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+function rawRun(raw: Raw, sql: string, params?: SqlParams): Promise<RunResult> {
+  return new Promise((resolve, reject) => {
+    raw.run(sql, bindable(params), function (this: sqlite3.RunResult, err: Error | null) {
+      if (err) reject(err);
+      else resolve({ changes: this.changes, lastID: this.lastID });
+    });
+  });
+}
+
+function rawGet<T>(raw: Raw, sql: string, params?: SqlParams): Promise<T | undefined> {
+  return new Promise((resolve, reject) => {
+    raw.get(sql, bindable(params), (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
+  });
+}
+
+function rawAll<T>(raw: Raw, sql: string, params?: SqlParams): Promise<T[]> {
+  return new Promise((resolve, reject) => {
+    raw.all(sql, bindable(params), (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+  });
+}
+
+function rawExec(raw: Raw, sql: string): Promise<void> {
+  return new Promise((resolve, reject) => raw.exec(sql, (err: Error | null) => (err ? reject(err) : resolve())));
+}
+
+/** The handle passed to a transaction body: runs directly on the connection (the queue is held). */
+class TxHandle implements SqlDatabase {
+  active = true;
+  private savepoints = 0;
+  constructor(private readonly raw: Raw) {}
+
+  private check(): void {
+    if (!this.active) throw new Error('transaction handle used after its transaction ended');
+  }
+  async run(sql: string, params?: SqlParams): Promise<RunResult> {
+    this.check();
+    return rawRun(this.raw, sql, params);
+  }
+  async get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    this.check();
+    return rawGet<T>(this.raw, sql, params);
+  }
+  async all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
+    this.check();
+    return rawAll<T>(this.raw, sql, params);
+  }
+  async exec(sql: string): Promise<void> {
+    this.check();
+    return rawExec(this.raw, sql);
+  }
+  /** Nested transaction = SAVEPOINT: rolls back only its own part when it throws. */
+  async transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    this.check();
+    const name = `sp_${++this.savepoints}`;
+    await rawExec(this.raw, `SAVEPOINT ${name}`);
+    try {
+      const result = await fn(this);
+      await rawExec(this.raw, `RELEASE ${name}`);
+      return result;
+    } catch (error) {
+      await rawExec(this.raw, `ROLLBACK TO ${name}; RELEASE ${name}`);
+      throw error;
+    }
+  }
+  async close(): Promise<void> {
+    throw new Error('cannot close the database from inside a transaction');
+  }
+}
+
+export class SqliteDatabase implements SqlDatabase {
+  private queue: Promise<unknown> = Promise.resolve();
+  private closed = false;
+  private readonly context = new AsyncLocalStorage<TxHandle>();
+
+  private constructor(
+    private readonly raw: Raw,
+    readonly file: string,
+  ) {}
+
+  /** Opens (creating when missing) with WAL, foreign keys on and a busy timeout. */
+  static async open(file: string, options: SqliteOptions = {}): Promise<SqliteDatabase> {
+    const mode = options.readOnly ? sqlite3.OPEN_READONLY : sqlite3.OPEN_READWRITE | sqlite3.OPEN_CREATE;
+    const raw = await new Promise<Raw>((resolve, reject) => {
+      const db: Raw = new sqlite3.Database(file, mode, (err) => (err ? reject(err) : resolve(db)));
+    });
+    const busy = options.busyTimeoutMs ?? 5000;
+    raw.configure('busyTimeout', busy);
+    try {
+      if (!options.readOnly) await rawExec(raw, 'PRAGMA journal_mode = WAL');
+      await rawExec(raw, `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${Math.floor(busy)}; PRAGMA synchronous = FULL`);
+    } catch (error) {
+      await new Promise<void>((resolve) => raw.close(() => resolve()));
+      throw error;
+    }
+    return new SqliteDatabase(raw, file);
+  }
+
+  /** Runs `task` when every earlier queued task (statement or transaction) has finished. */
+  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('database is closed'));
+    const result = this.queue.then(task, task);
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Inside a transaction's own async context → that transaction; else wait in the queue. */
+  private route<T>(direct: (tx: TxHandle) => Promise<T>, queued: () => Promise<T>): Promise<T> {
+    const tx = this.context.getStore();
+    if (tx && tx.active) return direct(tx);
+    return this.enqueue(queued);
+  }
+
+  run(sql: string, params?: SqlParams): Promise<RunResult> {
+    return this.route((tx) => tx.run(sql, params), () => rawRun(this.raw, sql, params));
+  }
+  get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
+    return this.route((tx) => tx.get<T>(sql, params), () => rawGet<T>(this.raw, sql, params));
+  }
+  all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
+    return this.route((tx) => tx.all<T>(sql, params), () => rawAll<T>(this.raw, sql, params));
+  }
+  exec(sql: string): Promise<void> {
+    return this.route((tx) => tx.exec(sql), () => rawExec(this.raw, sql));
+  }
+
+  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+    return this.route(
+      (tx) => tx.transaction(fn),
+      async () => {
+        const tx = new TxHandle(this.raw);
+        await rawExec(this.raw, 'BEGIN IMMEDIATE');
+        try {
+          const result = await this.context.run(tx, () => fn(tx));
+          tx.active = false;
+          await rawExec(this.raw, 'COMMIT');
+          return result;
+        } catch (error) {
+          tx.active = false;
+          try {
+            await rawExec(this.raw, 'ROLLBACK');
+          } catch {
+            /* already rolled back by SQLite (e.g. after SQLITE_FULL); the original error matters */
+          }
+          throw error;
+        }
+      },
+    );
+  }
+
+  /** Waits for queued work, then closes the connection (checkpointing the WAL). */
+  close(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    const done = this.enqueue(
+      () => new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve()))),
+    );
+    this.closed = true;
+    return done;
+  }
+}
+
+/** Convenience: open a SQLite file as the SqlDatabase interface. */
+export function openSqlite(file: string, options?: SqliteOptions): Promise<SqliteDatabase> {
+  return SqliteDatabase.open(file, options);
+}

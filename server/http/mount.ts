@@ -1,0 +1,131 @@
+/**
+ * Turns one RouteSpec into an Express handler: request id → bearer auth (401) → role (403) →
+ * params (400) → unit scoping (403 foreign / 400 wrong level / 404 unknown) → content type (415) /
+ * multipart upload (413) → query and body (400) → handler → JSON. Every failure has the one error shape of errors.ts.
+ */
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import multer from 'multer';
+import type { ZodType } from 'zod';
+import { isInSubtree, unitLevelOf } from '../../ledger/units';
+import type { AppDeps } from '../app-deps';
+import { bearerToken, userForToken } from '../auth/tokens';
+import { getUnit } from '../units/store';
+import { HttpError, MESSAGES, zodIssues } from './errors';
+import type { AuthUser, RouteContext, RouteSpec, UploadedFile } from './route-table';
+
+export const API_PREFIX = '/api/v1';
+export const DEFAULT_UPLOAD_LIMIT_BYTES = 20 * 1024 * 1024;
+
+/** Express path of a spec, with the API prefix. */
+export function expressPath(spec: RouteSpec): string {
+  return `${API_PREFIX}${spec.path}`;
+}
+
+function parseWith(schema: ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
+  if (!schema) return value;
+  const result = schema.safeParse(value);
+  if (!result.success) throw new HttpError(400, 'invalid_request', MESSAGES.invalid, zodIssues(result.error, where));
+  return result.data;
+}
+
+function hasBody(req: Request): boolean {
+  const length = req.headers['content-length'];
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
+}
+
+function runMulter(spec: RouteSpec, req: Request, res: Response): Promise<UploadedFile | undefined> {
+  const upload = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: spec.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024 },
+  }).single('file');
+  return new Promise((resolve, reject) => {
+    upload(req, res, (err: unknown) => {
+      if (err) return reject(err);
+      const file = req.file;
+      resolve(
+        file && {
+          originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'),
+          mimeType: file.mimetype,
+          size: file.size,
+          buffer: file.buffer,
+        },
+      );
+    });
+  });
+}
+
+export async function authenticate(deps: AppDeps, req: Request): Promise<AuthUser | undefined> {
+  const token = bearerToken(req.headers.authorization);
+  return token ? userForToken(deps.db, token, deps.now()) : undefined;
+}
+
+export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    try {
+      res.locals.route = expressPath(spec);
+      const requestId = res.locals.requestId as string;
+
+      let user: AuthUser | null = null;
+      if (spec.auth === 'user') {
+        user = (await authenticate(deps, req)) ?? null;
+        if (!user) {
+          res.setHeader('WWW-Authenticate', 'Bearer');
+          throw new HttpError(401, 'unauthorized', MESSAGES.unauthorized);
+        }
+        res.locals.userId = user.id;
+        if (spec.roles && !spec.roles.includes(user.role)) throw new HttpError(403, 'forbidden', MESSAGES.forbidden);
+      }
+
+      const params = parseWith(spec.params, { ...req.params }, 'params') as Record<string, unknown>;
+
+      if (spec.unitParam) {
+        const code = String(params[spec.unitParam] ?? '');
+        if (!unitLevelOf(code)) {
+          throw new HttpError(400, 'invalid_request', MESSAGES.invalid, [
+            { path: `params.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' },
+          ]);
+        }
+        if (!user || !isInSubtree(user.unit.code, code)) throw new HttpError(403, 'forbidden', MESSAGES.forbidden);
+        if (spec.unitLevel && unitLevelOf(code) !== spec.unitLevel) {
+          throw new HttpError(400, 'wrong_unit_level', MESSAGES.wrongUnitLevel, [
+            { path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` },
+          ]);
+        }
+        if (!(await getUnit(deps.db, code))) throw new HttpError(404, 'unit_not_found', MESSAGES.unitNotFound);
+        res.locals.unit = code;
+      }
+
+      let file: UploadedFile | undefined;
+      if (spec.multipart) {
+        if (!req.is('multipart/form-data')) {
+          throw new HttpError(415, 'unsupported_media_type', { zh: '请以 multipart/form-data 上传文件（字段名 file）', en: 'Upload as multipart/form-data (field "file")' });
+        }
+        file = await runMulter(spec, req, res);
+      } else if (spec.body && hasBody(req) && !req.is(['application/json', '+json'])) {
+        throw new HttpError(415, 'unsupported_media_type', MESSAGES.unsupportedMedia);
+      }
+
+      const query = parseWith(spec.query, { ...(req.query as Record<string, unknown>) }, 'query');
+      const body = parseWith(spec.body, req.body ?? (spec.multipart ? {} : undefined), 'body');
+
+      const ctx: RouteContext = { user, params, query, body, requestId, deps, req, res, file };
+      const result = await spec.handle(ctx);
+      if (res.headersSent) return;
+      const status = 'status' in result ? result.status : 200;
+
+      if (spec.response && deps.config.demo && status < 300) {
+        const check = spec.response.safeParse(result.body);
+        if (!check.success) {
+          deps.logger.warn(
+            { requestId, route: expressPath(spec), issues: check.error.issues.map((i) => i.path.join('.')) },
+            'response does not match its schema',
+          );
+        }
+      }
+      if (status === 204 || result.body === undefined) res.status(status).end();
+      else res.status(status).json(result.body);
+    } catch (error) {
+      next(error);
+    }
+  };
+}

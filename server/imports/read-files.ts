@@ -1,0 +1,122 @@
+/**
+ * Reading an uploaded departmental file or roster row by row (xlsx streamed with exceljs, csv
+ * with csv-parse), so a 300k-row file never sits in memory as a sheet: the header is located in
+ * the first rows with the matching core's locateSourceHeader, then each row goes straight into
+ * the core's streaming matcher / roster builder. Progress = compressed bytes read of the file.
+ */
+import {
+  createRosterBuilder,
+  createSourceMatcher,
+  linkLeads,
+  locateSourceHeader,
+  HEADER_SCAN_ROWS,
+  type LinkedResult,
+  type OpenLeadRef,
+  type OpenLedgerRowRef,
+  type RejectedRow,
+  type LocatedHeader,
+  type RosterIndex,
+} from '../../ledger/matching';
+import type { Policy } from '../../ledger/policy';
+import { ROSTER_SOURCE, sourceByCode, type LocalizedText, type SourceCode, type SourceColumnSpec } from '../../ledger/sources';
+import { streamTableRows, TableReadError } from '../io/read-table';
+
+export type ProgressFn = (rowsRead: number, bytesRead: number) => void;
+
+/**
+ * Streams the file (server/io streamTableRows), finds the header in the first HEADER_SCAN_ROWS rows
+ * with the core's locateSourceHeader, and hands every row below it to the sink `onHeader` returns.
+ * A file without the header fails with the core's message (TableReadError header_not_found).
+ */
+async function readWithHeader(
+  path: string,
+  columns: readonly SourceColumnSpec[],
+  fileName: LocalizedText,
+  onHeader: (header: LocatedHeader) => (cells: readonly unknown[], excelRow: number) => void,
+  onProgress: ProgressFn,
+): Promise<number> {
+  let sink: ((cells: readonly unknown[], excelRow: number) => void) | undefined;
+  const result = await streamTableRows(path, {
+    headerScanRows: HEADER_SCAN_ROWS,
+    onHeaderSearch(head) {
+      const located = locateSourceHeader(columns, head, fileName);
+      if (!located.ok) throw new TableReadError('header_not_found', located.error.zh, located.error.en);
+      sink = onHeader(located.header);
+      return located.header.excelRow;
+    },
+    onRow: (values, excelRow) => sink!(values, excelRow),
+    onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
+    progressEvery: 2000,
+  });
+  return result.rowsRead;
+}
+
+export interface SourceFileOptions {
+  roster: RosterIndex;
+  openLeads: OpenLeadRef[];
+  openLedgerRows: OpenLedgerRowRef[];
+  policy: Policy;
+  today: string;
+  onProgress?: ProgressFn;
+}
+
+/** Reads and matches a departmental file; duplicates of open leads and ledger rows are linked. */
+export async function matchSourceFile(path: string, source: SourceCode, period: string, options: SourceFileOptions): Promise<LinkedResult> {
+  const def = sourceByCode(source);
+  let matcher: ReturnType<typeof createSourceMatcher> | undefined;
+  await readWithHeader(
+    path,
+    def.columns,
+    def.name,
+    (header) => {
+      matcher = createSourceMatcher({ source: def, period, roster: options.roster, policy: options.policy, today: options.today, header });
+      return (cells, excelRow) => matcher!.addRow(cells, excelRow);
+    },
+    options.onProgress ?? (() => undefined),
+  );
+  const result = matcher!.finish();
+  return linkLeads(result, { openLeads: options.openLeads, openLedgerRows: options.openLedgerRows });
+}
+
+/** One stored roster row: a person and one category in force, or category '' / 停保 when none is. */
+export interface RosterFileRecord {
+  idNumber: string;
+  name: string;
+  category: string;
+  status: '在保' | '停保';
+  township?: string;
+  village?: string;
+}
+
+export interface RosterFileRead {
+  records: RosterFileRecord[];
+  people: number;
+  rowsRead: number;
+  rejected: RejectedRow[];
+  /** Rows beyond the first for the same person (several categories or repeated rows). */
+  duplicateRows: number;
+}
+
+/** Reads a roster file with the core's roster builder; one record per person and category in force. */
+export async function readRosterFile(path: string, options: { today: string; onProgress?: ProgressFn }): Promise<RosterFileRead> {
+  let builder: ReturnType<typeof createRosterBuilder> | undefined;
+  await readWithHeader(
+    path,
+    ROSTER_SOURCE.columns,
+    ROSTER_SOURCE.name,
+    (header) => {
+      builder = createRosterBuilder(options.today, header);
+      return (cells, excelRow) => builder!.addRow(cells, excelRow);
+    },
+    options.onProgress ?? (() => undefined),
+  );
+  const parse = builder!.finish();
+  const records: RosterFileRecord[] = [];
+  for (const [idNumber, entry] of parse.index.people) {
+    const base = { idNumber, name: entry.name, township: entry.township || undefined, village: entry.village || undefined };
+    if (entry.active.length === 0) records.push({ ...base, category: '', status: '停保' });
+    for (const category of entry.active) records.push({ ...base, category, status: '在保' });
+  }
+  const accepted = parse.rowsRead - parse.rejected.length;
+  return { records, people: parse.index.size, rowsRead: parse.rowsRead, rejected: parse.rejected, duplicateRows: Math.max(0, accepted - parse.index.size) };
+}

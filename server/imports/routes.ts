@@ -1,0 +1,97 @@
+/**
+ * Import API (county and admin only): upload a departmental file or the roster → background read
+ * and dry run (poll the status) → commit. Re-uploading a committed file returns its summary.
+ */
+import { z } from 'zod';
+import { ImportListResponseSchema, ImportSummarySchema } from '../../ledger/api/leads';
+import type { RouteSpec } from '../http/route-table';
+import { LeadError } from '../leads/errors';
+import { commitImport, importStatus, listImports, startImport } from './service';
+
+/** Upload limit for departmental files (a 300k-row xlsx is ~20–30 MB). */
+export const IMPORT_UPLOAD_LIMIT_BYTES = 200 * 1024 * 1024;
+
+const CountyParams = z.object({ countyCode: z.string().regex(/^\d{6}$/) });
+const ImportParams = CountyParams.extend({ importId: z.string().uuid() });
+
+const ImportStatusSchema = z.object({
+  importId: z.string(),
+  state: z.enum(['reading', 'ready', 'committed', 'failed']),
+  rowsRead: z.number().int().nonnegative(),
+  bytesRead: z.number().int().nonnegative(),
+  totalBytes: z.number().int().nonnegative(),
+  percent: z.number().min(0).max(100),
+  summary: ImportSummarySchema.nullable(),
+  error: z.object({ zh: z.string(), en: z.string() }).nullable(),
+});
+
+const EXAMPLE_IMPORT_ID = '00000000-0000-4000-8000-000000000000';
+
+export const IMPORT_ROUTES: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/counties/:countyCode/imports',
+    summary: '上传部门比对数据或保障对象名册（multipart：file、source、period），后台读取并试运行；同一文件（按sha256）已导入时返回原导入结果',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    multipart: true,
+    uploadLimitBytes: IMPORT_UPLOAD_LIMIT_BYTES,
+    params: CountyParams,
+    body: z.object({ source: z.string().min(1).max(40), period: z.string().max(20).optional() }),
+    response: ImportStatusSchema.extend({ duplicate: z.boolean() }),
+    handle: async (ctx) => {
+      if (!ctx.file) throw new LeadError(400, 'import.no_file', '请上传文件（字段名 file）', 'Upload a file in the field named file');
+      const { created, status } = await startImport(ctx.deps, ctx.user!, ctx.params.countyCode, {
+        source: ctx.body?.source,
+        period: ctx.body?.period,
+        fileName: ctx.file.originalName,
+        buffer: ctx.file.buffer,
+      });
+      return { status: created ? 202 : 200, body: { ...status, duplicate: !created } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/counties/:countyCode/imports',
+    summary: '本县（市）的导入记录及其导入摘要（最新在前）',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'prefecture', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: CountyParams,
+    response: ImportListResponseSchema,
+    handle: async (ctx) => ({ body: { imports: await listImports(ctx.deps.db, ctx.params.countyCode) } }),
+  },
+  {
+    method: 'get',
+    path: '/counties/:countyCode/imports/:importId',
+    summary: '导入进度与试运行摘要（state: reading|ready|committed|failed）',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'prefecture', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: ImportParams,
+    response: ImportStatusSchema,
+    example: { params: { importId: EXAMPLE_IMPORT_ID } },
+    handle: async (ctx) => ({ body: await importStatus(ctx.deps.db, ctx.params.countyCode, ctx.params.importId) }),
+  },
+  {
+    method: 'post',
+    path: '/counties/:countyCode/imports/:importId/commit',
+    summary: '提交试运行结果：在一个事务中生成线索（或替换保障对象名册）；重复提交返回原结果',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: ImportParams,
+    response: ImportStatusSchema,
+    example: { params: { importId: EXAMPLE_IMPORT_ID } },
+    handle: async (ctx) => ({ body: await commitImport(ctx.deps, ctx.user!, ctx.params.countyCode, ctx.params.importId, ctx.requestId) }),
+  },
+];

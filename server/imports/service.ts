@@ -1,0 +1,496 @@
+/**
+ * County imports of departmental files and the roster (DHIS2-style: upload → dry run with an
+ * import summary → commit). Reading runs in the background with progress the client polls;
+ * the commit is one transaction; the same file (sha256 of its bytes) is never imported twice.
+ */
+import { createHash, randomUUID } from 'crypto';
+import { promises as fs } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import type { ImportSummary, MatchLeadWire } from '../../ledger/api/leads';
+import { maskIdNumber } from '../../ledger/idnumber';
+import type { MatchLead, MatchResult, RejectedRow, RosterRecord } from '../../ledger/matching/types';
+import { isSourceCode, normalizePeriod, type SourceCode } from '../../ledger/sources';
+import type { AppDeps } from '../app-deps';
+import type { SqlDatabase } from '../db/database';
+import type { AuthUser } from '../http/route-table';
+import { LeadError } from '../leads/errors';
+import { countyPolicy } from '../leads/policy-store';
+import { chinaDate } from '../leads/states';
+import { addHistory, allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
+import { CountyUnits } from '../leads/units-lookup';
+import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
+import { loadMatchContext } from './match-context';
+
+export type ImportKind = 'roster' | 'source';
+export type ImportStateName = 'reading' | 'ready' | 'committed' | 'failed';
+
+/** How many rejected rows and planned leads a summary shows (the counts are always complete). */
+export const SUMMARY_REJECTED_LIMIT = 200;
+export const SUMMARY_PREVIEW_LIMIT = 50;
+
+interface ImportRow {
+  id: string;
+  county_code: string;
+  source: string;
+  period: string;
+  file_name: string;
+  sha256: string;
+  total_bytes: number;
+  bytes_read: number;
+  rows_read: number;
+  state: ImportStateName;
+  summary_json: string | null;
+  plan_json: string | null;
+  error_json: string | null;
+  created_by: string;
+  created_at: string;
+  committed_by: string | null;
+  committed_at: string | null;
+}
+
+/** Stored plan of a dry run: what the commit will write. */
+type Plan =
+  | { kind: 'source'; result: MatchResult }
+  | { kind: 'roster'; records: RosterFileRecord[] };
+
+export interface ImportStatus {
+  importId: string;
+  state: ImportStateName;
+  rowsRead: number;
+  bytesRead: number;
+  totalBytes: number;
+  percent: number;
+  summary: ImportSummary | null;
+  error: { zh: string; en: string } | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// In-flight reads (progress lives in memory while reading; the database has the result)
+
+const progress = new Map<string, { rowsRead: number; bytesRead: number }>();
+const running = new Map<string, Promise<void>>();
+
+/** Resolves when the background read of an import has finished (tests, bench, seed). */
+export async function whenRead(importId: string): Promise<void> {
+  await running.get(importId);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function sha256(buffer: Buffer): string {
+  return createHash('sha256').update(buffer).digest('hex');
+}
+
+export function parseSourceAndPeriod(sourceText: unknown, periodText: unknown, today: string): { source: SourceCode | 'roster'; period: string } {
+  const source = String(sourceText ?? '').trim();
+  if (source !== 'roster' && !isSourceCode(source)) {
+    throw new LeadError(400, 'import.source', `未知的数据来源“${source}”，应为 roster、medical、disease、disability、education、revitalization 或 petition`, `Unknown source "${source}"`);
+  }
+  const raw = String(periodText ?? '').trim();
+  if (source === 'roster') {
+    // The roster is a snapshot: its period is the date it describes (default today).
+    const period = raw === '' ? today : raw;
+    if (!/^\d{4}-\d{2}(-\d{2})?$/.test(period)) {
+      throw new LeadError(400, 'import.period', '名册期次应为 YYYY-MM 或 YYYY-MM-DD', 'Roster period must be YYYY-MM or YYYY-MM-DD');
+    }
+    return { source, period };
+  }
+  const period = normalizePeriod(source, raw);
+  if (!period) {
+    throw new LeadError(400, 'import.period', `期次“${raw}”不符合${source}数据的格式（如 2026-10、2026-Q3、2026）`, `Period "${raw}" does not fit source ${source} (e.g. 2026-10, 2026-Q3, 2026)`);
+  }
+  return { source, period };
+}
+
+async function importRow(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportRow> {
+  const row = await db.get<ImportRow>('SELECT * FROM imports WHERE id = ? AND county_code = ?', [importId, countyCode]);
+  if (!row) throw new LeadError(404, 'import.not_found', '导入记录不存在', 'Import not found');
+  return row;
+}
+
+function statusOf(row: ImportRow): ImportStatus {
+  const live = progress.get(row.id);
+  const rowsRead = live?.rowsRead ?? row.rows_read;
+  const bytesRead = Math.min(live?.bytesRead ?? row.bytes_read, row.total_bytes);
+  const done = row.state !== 'reading';
+  return {
+    importId: row.id,
+    state: row.state,
+    rowsRead,
+    bytesRead: done ? row.total_bytes : bytesRead,
+    totalBytes: row.total_bytes,
+    percent: done ? 100 : row.total_bytes > 0 ? Math.min(99, Math.floor((bytesRead / row.total_bytes) * 100)) : 0,
+    summary: row.summary_json ? (JSON.parse(row.summary_json) as ImportSummary) : null,
+    error: row.error_json ? (JSON.parse(row.error_json) as { zh: string; en: string }) : null,
+  };
+}
+
+export async function importStatus(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportStatus> {
+  return statusOf(await importRow(db, countyCode, importId));
+}
+
+export async function listImports(db: SqlDatabase, countyCode: string, limit = 100): Promise<ImportSummary[]> {
+  const rows = await db.all<{ summary_json: string | null }>(
+    "SELECT summary_json FROM imports WHERE county_code = ? AND summary_json IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?",
+    [countyCode, limit],
+  );
+  return rows.map((r) => JSON.parse(r.summary_json!) as ImportSummary);
+}
+
+function maskLead(lead: MatchLead): MatchLeadWire {
+  return { ...lead, idNumber: maskIdNumber(lead.idNumber), sourceRows: [...lead.sourceRows] };
+}
+
+function baseSummary(row: Pick<ImportRow, 'id' | 'source' | 'period' | 'file_name' | 'sha256' | 'created_at'>): Omit<ImportSummary, 'state' | 'rowsRead' | 'leadsNew' | 'leadsLinked' | 'excluded' | 'rejectedCount' | 'rejected'> {
+  const kind: ImportKind = row.source === 'roster' ? 'roster' : 'source';
+  return {
+    importId: row.id,
+    kind,
+    source: kind === 'roster' ? null : (row.source as SourceCode),
+    period: row.period,
+    fileName: row.file_name,
+    sha256: row.sha256,
+    createdAt: row.created_at,
+    committedAt: null,
+  };
+}
+
+/**
+ * Upload: validates, hashes, and either returns the earlier committed import of the same file
+ * (duplicateOf, nothing new is created) or records a new import and starts reading it.
+ */
+export async function startImport(
+  deps: AppDeps,
+  user: AuthUser,
+  countyCode: string,
+  input: { source: unknown; period: unknown; fileName: string; buffer: Buffer },
+): Promise<{ created: boolean; status: ImportStatus }> {
+  const now = deps.now();
+  const { source, period } = parseSourceAndPeriod(input.source, input.period, chinaDate(now));
+  if (input.buffer.length === 0) throw new LeadError(400, 'import.empty_file', '上传的文件为空', 'The uploaded file is empty');
+  const hash = sha256(input.buffer);
+  const earlier = await deps.db.get<ImportRow>(
+    "SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' ORDER BY committed_at LIMIT 1",
+    [countyCode, hash],
+  );
+  if (earlier) {
+    const status = statusOf(earlier);
+    if (status.summary) status.summary = { ...status.summary, duplicateOf: earlier.id };
+    return { created: false, status };
+  }
+  const id = randomUUID();
+  const fileName = input.fileName.replace(/[\\/]/g, '_').slice(0, 200) || 'upload';
+  await deps.db.transaction(async (tx) => {
+    await tx.run(
+      `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'reading', ?, ?)`,
+      [id, countyCode, source, period, fileName, hash, input.buffer.length, user.username, now.toISOString()],
+    );
+    await deps.audit.record(
+      { user, action: 'import.upload', target: countyCode, requestId: id, detail: { importId: id, source, period, bytes: input.buffer.length } },
+      tx,
+    );
+  });
+  const extension = /\.csv$/i.test(fileName) ? '.csv' : '.xlsx';
+  const path = join(tmpdir(), `ledger-import-${id}${extension}`);
+  await fs.writeFile(path, input.buffer);
+  progress.set(id, { rowsRead: 0, bytesRead: 0 });
+  const job = readImport(deps, countyCode, id, path).finally(() => {
+    progress.delete(id);
+    running.delete(id);
+    void fs.rm(path, { force: true });
+  });
+  running.set(id, job);
+  return { created: true, status: await importStatus(deps.db, countyCode, id) };
+}
+
+/** Background: read the file, match (or parse the roster), store the dry-run summary and plan. */
+async function readImport(deps: AppDeps, countyCode: string, id: string, path: string): Promise<void> {
+  const row = await importRow(deps.db, countyCode, id);
+  const onProgress = (rowsRead: number, bytesRead: number) => progress.set(id, { rowsRead, bytesRead });
+  const today = chinaDate(deps.now());
+  try {
+    let summary: ImportSummary;
+    let plan: Plan;
+    if (row.source === 'roster') {
+      const read = await readRosterFile(path, { today, onProgress });
+      plan = { kind: 'roster', records: read.records };
+      const stopped = read.records.filter((r) => r.status === '停保').length;
+      summary = {
+        ...baseSummary(row),
+        state: 'ready',
+        rowsRead: read.rowsRead,
+        leadsNew: 0,
+        leadsLinked: 0,
+        excluded: read.duplicateRows > 0 ? { duplicateInFile: read.duplicateRows } : {},
+        rejectedCount: read.rejected.length,
+        rejected: read.rejected.slice(0, SUMMARY_REJECTED_LIMIT),
+        ...({ rosterPeople: read.records.length, rosterStopped: stopped } as object),
+      };
+    } else {
+      const policy = await countyPolicy(deps.db, countyCode, Number(row.period.slice(0, 4)));
+      const context = await loadMatchContext(deps.db, countyCode, row.source as SourceCode, row.period);
+      const result = await matchSourceFile(path, row.source as SourceCode, row.period, { ...context, policy, today, onProgress });
+      const units = await CountyUnits.load(deps.db, countyCode);
+      const fresh = result.leads.filter((lead) => !lead.linkedTo);
+      const placed = await placeLeads(deps.db, units, fresh);
+      plan = { kind: 'source', result };
+      summary = {
+        ...baseSummary(row),
+        state: 'ready',
+        rowsRead: result.rowsRead,
+        leadsNew: fresh.length,
+        leadsLinked: result.leads.length - fresh.length,
+        unassigned: placed.filter((p) => !p.township).length,
+        excluded: result.excluded as Record<string, number>,
+        rejectedCount: result.rejected.length,
+        rejected: result.rejected.slice(0, SUMMARY_REJECTED_LIMIT),
+        preview: result.leads.slice(0, SUMMARY_PREVIEW_LIMIT).map(maskLead),
+      };
+    }
+    const live = progress.get(id);
+    await deps.db.run(
+      "UPDATE imports SET state = 'ready', rows_read = ?, bytes_read = total_bytes, summary_json = ?, plan_json = ? WHERE id = ? AND state = 'reading'",
+      [summary.rowsRead ?? live?.rowsRead ?? 0, JSON.stringify(summary), JSON.stringify(plan), id],
+    );
+  } catch (error) {
+    const text = readError(error);
+    const summary: ImportSummary = {
+      ...baseSummary(row),
+      state: 'failed',
+      rowsRead: progress.get(id)?.rowsRead ?? 0,
+      leadsNew: 0,
+      leadsLinked: 0,
+      excluded: {},
+      rejectedCount: 0,
+      rejected: [],
+      error: text,
+    };
+    await deps.db.run("UPDATE imports SET state = 'failed', error_json = ?, summary_json = ? WHERE id = ?", [
+      JSON.stringify(text),
+      JSON.stringify(summary),
+      id,
+    ]);
+    // No personal data in logs: only the import id and the error's class/message (which never echo cells).
+    deps.logger.warn({ importId: id, err: error instanceof Error ? error.name : 'unknown' }, 'import read failed');
+  }
+}
+
+function readError(error: unknown): { zh: string; en: string } {
+  if (error instanceof LeadError) return error.text;
+  const e = error as { zh?: string; en?: string; text?: { zh: string; en: string } };
+  if (e && typeof e.zh === 'string' && typeof e.en === 'string') return { zh: e.zh, en: e.en };
+  if (e && e.text && typeof e.text.zh === 'string') return e.text;
+  return { zh: '文件无法读取：请确认是有效的 xlsx 或 csv 文件', en: 'The file cannot be read; make sure it is a valid xlsx or csv file' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Unit assignment
+
+export interface Placement {
+  township?: string;
+  village?: string;
+  by: 'file' | 'roster' | 'ledger' | 'none';
+}
+
+/**
+ * Township/village of each lead: the file's (or roster's) 乡镇/村 names matched against the county's
+ * unit tree, else the roster's stored unit by ID number, else the village of an earlier ledger row
+ * with that ID number in the county, else nothing (county queue 待分派).
+ */
+export async function placeLeads(db: SqlDatabase, units: CountyUnits, leads: readonly MatchLead[]): Promise<Placement[]> {
+  const out: Placement[] = [];
+  const missing: { index: number; id: string }[] = [];
+  leads.forEach((lead, index) => {
+    const named = units.resolve(lead.township, lead.village);
+    if (named.township) {
+      out[index] = { township: named.township.code, village: named.village?.code, by: lead.placeFrom === 'roster' ? 'roster' : 'file' };
+    } else {
+      out[index] = { by: 'none' };
+      missing.push({ index, id: lead.idNumber });
+    }
+  });
+  if (missing.length === 0) return out;
+  const county = units.countyCode;
+  const fromRoster = new Map<string, string>();
+  const fromLedger = new Map<string, string>();
+  for (let i = 0; i < missing.length; i += 500) {
+    const chunk = missing.slice(i, i + 500).map((m) => m.id);
+    const marks = chunk.map(() => '?').join(',');
+    for (const r of await db.all<{ id_number: string; unit_code: string }>(
+      `SELECT id_number, unit_code FROM roster_people WHERE county_code = ? AND unit_code IS NOT NULL AND id_number IN (${marks})`,
+      [county, ...chunk],
+    )) {
+      fromRoster.set(r.id_number, r.unit_code);
+    }
+    for (const r of await ledgerVillagesById(db, county, chunk)) fromLedger.set(r.idNumber, r.villageCode);
+  }
+  for (const { index, id } of missing) {
+    const rosterUnit = fromRoster.get(id);
+    const ledgerVillage = fromLedger.get(id);
+    if (rosterUnit && units.get(rosterUnit.slice(0, 9))) {
+      out[index] = { township: rosterUnit.slice(0, 9), village: rosterUnit.length === 12 ? rosterUnit : undefined, by: 'roster' };
+    } else if (ledgerVillage && units.get(ledgerVillage.slice(0, 9))) {
+      out[index] = { township: ledgerVillage.slice(0, 9), village: ledgerVillage, by: 'ledger' };
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commit
+
+/**
+ * Writes a ready import in one transaction: roster → replaces the county's roster; source →
+ * links duplicates (re-checked against leads committed since the dry run), places and numbers
+ * the new leads. A committed import returns its summary again; the same file committed earlier
+ * returns that earlier summary (duplicateOf) and creates nothing.
+ */
+export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: string, importId: string, requestId: string): Promise<ImportStatus> {
+  const now = deps.now();
+  const nowIso = now.toISOString();
+  await deps.db.transaction(async (tx) => {
+    const row = await importRow(tx, countyCode, importId);
+    if (row.state === 'committed') return;
+    if (row.state !== 'ready') {
+      throw new LeadError(409, 'import.not_ready', row.state === 'reading' ? '文件仍在读取中，请稍后再提交' : '该导入读取失败，不能提交', row.state === 'reading' ? 'The file is still being read' : 'This import failed and cannot be committed', { state: row.state });
+    }
+    const earlier = await tx.get<ImportRow>(
+      "SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' AND id <> ? ORDER BY committed_at LIMIT 1",
+      [countyCode, row.sha256, row.id],
+    );
+    if (earlier) {
+      const summary = { ...(JSON.parse(earlier.summary_json!) as ImportSummary), duplicateOf: earlier.id };
+      await tx.run(
+        "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
+        [JSON.stringify({ ...summary, importId: row.id, leadsNew: 0, leadsLinked: 0, committedAt: nowIso, duplicateOf: earlier.id }), user.username, nowIso, row.id],
+      );
+      return;
+    }
+    const plan = JSON.parse(row.plan_json!) as Plan;
+    const summary = JSON.parse(row.summary_json!) as ImportSummary & Record<string, unknown>;
+    let detail: Record<string, number>;
+    if (plan.kind === 'roster') {
+      detail = await commitRoster(tx, countyCode, row.id, plan.records);
+      Object.assign(summary, { rosterPeople: detail.people });
+    } else {
+      detail = await commitLeads(tx, user, countyCode, row, plan.result, now);
+      Object.assign(summary, {
+        leadsNew: detail.created,
+        leadsLinked: detail.linked,
+        unassigned: detail.unassigned,
+        firstLeadNo: detail.created > 0 ? formatLeadNo(countyCode, row.period, detail.firstSeq) : null,
+        lastLeadNo: detail.created > 0 ? formatLeadNo(countyCode, row.period, detail.firstSeq + detail.created - 1) : null,
+      });
+    }
+    Object.assign(summary, { state: 'committed', committedAt: nowIso });
+    await tx.run(
+      "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
+      [JSON.stringify(summary), user.username, nowIso, row.id],
+    );
+    const { firstSeq: _first, ...counts } = detail;
+    await deps.audit.record({ user, action: 'import.commit', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period, ...counts } }, tx);
+  });
+  const status = await importStatus(deps.db, countyCode, importId);
+  return status;
+}
+
+async function commitRoster(tx: SqlDatabase, countyCode: string, importId: string, records: readonly RosterFileRecord[]): Promise<Record<string, number>> {
+  const units = await CountyUnits.load(tx, countyCode);
+  await tx.run('DELETE FROM roster_people WHERE county_code = ?', [countyCode]);
+  const cache = new Map<string, string | null>();
+  const BATCH = 200;
+  for (let i = 0; i < records.length; i += BATCH) {
+    const chunk = records.slice(i, i + BATCH);
+    const params: unknown[] = [];
+    for (const r of chunk) {
+      const key = `${r.township ?? ''}\u0000${r.village ?? ''}`;
+      let unit = cache.get(key);
+      if (unit === undefined) {
+        const found = units.resolve(r.township, r.village);
+        unit = found.village?.code ?? found.township?.code ?? null;
+        cache.set(key, unit);
+      }
+      params.push(countyCode, r.idNumber, r.name, r.category, r.status ?? '在保', r.township ?? null, r.village ?? null, unit, importId);
+    }
+    await tx.run(
+      `INSERT OR REPLACE INTO roster_people (county_code, id_number, name, category, status, township_name, village_name, unit_code, import_id)
+       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
+      params,
+    );
+  }
+  return { people: records.length, firstSeq: 0 };
+}
+
+async function commitLeads(
+  tx: SqlDatabase,
+  user: AuthUser,
+  countyCode: string,
+  row: ImportRow,
+  result: MatchResult,
+  now: Date,
+): Promise<{ created: number; linked: number; unassigned: number; firstSeq: number }> {
+  const nowIso = now.toISOString();
+  const today = chinaDate(now);
+  const actor = { username: user.username, unitCode: user.unit.code };
+  // Re-check links against leads committed since the dry run (same source and period, still open).
+  const fresh: MatchLead[] = [];
+  const links: { lead: MatchLead; kind: string; target: string }[] = [];
+  const open = new Map<string, string>();
+  for (const r of await tx.all<{ id_number: string; lead_no: string }>(
+    "SELECT id_number, lead_no FROM leads WHERE county_code = ? AND source = ? AND period = ? AND state <> '已办结'",
+    [countyCode, row.source, row.period],
+  )) {
+    open.set(r.id_number, r.lead_no);
+  }
+  for (const lead of result.leads) {
+    if (lead.linkedTo) links.push({ lead, kind: lead.linkedTo.kind, target: lead.linkedTo.target });
+    else if (open.has(lead.idNumber)) links.push({ lead, kind: 'lead', target: open.get(lead.idNumber)! });
+    else fresh.push(lead);
+  }
+  const units = await CountyUnits.load(tx, countyCode);
+  const placed = await placeLeads(tx, units, fresh);
+  const firstSeq = fresh.length > 0 ? await allocateSeqs(tx, countyCode, row.period, fresh.length) : 0;
+  const due = fresh.length > 0 ? await dueDateFor(tx, countyCode, today) : null;
+  let unassigned = 0;
+  for (let i = 0; i < fresh.length; i++) {
+    const lead = fresh[i];
+    const place = placed[i];
+    const seq = firstSeq + i;
+    const leadNo = formatLeadNo(countyCode, row.period, seq);
+    const assigned = !!place.township;
+    if (!assigned) unassigned++;
+    await tx.run(
+      `INSERT INTO leads (lead_no, county_code, source, period, seq, rule, reason_zh, reason_en, category, channel, coverage, id_number, name,
+         detail_json, township_code, village_code, unit_code, suggested_village_code, assigned_by, state, found_on, dispatched_on, due_on,
+         import_id, excel_row, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        leadNo, countyCode, row.source, row.period, seq, lead.rule, lead.reason.zh, lead.reason.en, lead.category, lead.channel, lead.coverage,
+        lead.idNumber, lead.name, JSON.stringify({ sourceRows: lead.sourceRows }),
+        place.township ?? null, place.township ?? countyCode, place.village ?? null, place.by,
+        assigned ? '已派至乡镇' : '待分派', today, assigned ? today : null, assigned ? due : null,
+        row.id, lead.sourceRows[0] ?? null, nowIso, nowIso,
+      ],
+    );
+    await addHistory(tx, leadNo, null, '待分派', actor, now, `由导入生成（${row.file_name}）`);
+    if (assigned) {
+      const how = place.by === 'file' ? '按文件中的乡镇' : place.by === 'roster' ? '按保障对象名册' : '按村台账中的记录';
+      await addHistory(tx, leadNo, '待分派', '已派至乡镇', actor, now, `${how}自动派至乡镇`);
+    }
+  }
+  for (const link of links) {
+    await tx.run('INSERT INTO lead_links (import_id, excel_row, kind, target, rule, at) VALUES (?, ?, ?, ?, ?, ?)', [
+      row.id, link.lead.sourceRows[0] ?? null, link.kind, link.target, link.lead.rule, nowIso,
+    ]);
+  }
+  return { created: fresh.length, linked: links.length, unassigned, firstSeq };
+}
+
+export async function ledgerVillagesById(db: SqlDatabase, countyCode: string, ids: readonly string[]): Promise<{ idNumber: string; villageCode: string }[]> {
+  return ledgerRowsByIds(db, countyCode, ids);
+}
+
+import { ledgerRowsByIds } from './match-context';
+export type { RejectedRow, RosterRecord };

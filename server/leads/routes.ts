@@ -1,0 +1,240 @@
+/**
+ * Leads API (线索): list for my unit, read one with its history, dispatch down the tree, the
+ * village's "pulled into my ledger", the county's feed calendar and policy settings. The import
+ * routes (server/imports/routes.ts) are part of the same list.
+ */
+import { z } from 'zod';
+import {
+  DispatchResponseSchema,
+  FeedCalendarResponseSchema,
+  LeadDetailResponseSchema,
+  LeadListQuerySchema,
+  LeadListResponseSchema,
+  LeadSchema,
+} from '../../ledger/api/leads';
+import { missingFeeds } from '../../ledger/sources';
+import { isInSubtree } from '../../ledger/units';
+import type { RouteContext, RouteResult, RouteSpec } from '../http/route-table';
+import { IMPORT_ROUTES } from '../imports/routes';
+import { LeadError } from './errors';
+import { countyPolicy, countyPolicyOverrides, saveCountyPolicy } from './policy-store';
+import { chinaDate } from './states';
+import { dispatchLeads, getLeadRow, leadHistory, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './store';
+import { ledgerValuesForLead } from './ledger-values';
+
+const LeadNoParams = z.object({ leadNo: z.string().min(1).max(40) });
+const CountyParams = z.object({ countyCode: z.string().regex(/^\d{6}$/) });
+
+/** Handlers throw LeadError (an HttpError); the platform turns it into the JSON error shape. */
+function guarded(fn: (ctx: RouteContext) => Promise<RouteResult>): (ctx: RouteContext) => Promise<RouteResult> {
+  return fn;
+}
+
+function actorOf(ctx: RouteContext) {
+  const user = ctx.user!;
+  return { username: user.username, unitCode: user.unit.code, role: user.role };
+}
+
+/** The lead if the user's unit contains the unit it is assigned to (403 otherwise, 404 when unknown). */
+async function scopedLead(ctx: RouteContext, leadNo: string): Promise<LeadRow> {
+  const row = await getLeadRow(ctx.deps.db, leadNo);
+  if (!row) throw new LeadError(404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
+  const user = ctx.user!;
+  if (user.role !== 'admin' && !isInSubtree(user.unit.code, row.unit_code)) {
+    throw new LeadError(403, 'forbidden', '无权查看该线索', 'You may not see this lead');
+  }
+  return row;
+}
+
+/** Full ID numbers only for the village the lead was sent to (it must put the person on its ledger), and admins. */
+function mayUnmask(ctx: RouteContext, row: LeadRow): boolean {
+  const user = ctx.user!;
+  return user.role === 'admin' || (user.role === 'village' && row.village_code === user.unit.code);
+}
+
+const EXAMPLE_LEAD_NO = 'XS-532301-202610-00001';
+
+export const LEAD_ROUTES: RouteSpec[] = [
+  ...IMPORT_ROUTES,
+  {
+    method: 'get',
+    path: '/units/:code/leads',
+    summary: '本单位（含下级）的线索列表，可按来源、状态、是否逾期、期次筛选；身份证号脱敏',
+    tag: 'leads',
+    auth: 'user',
+    unitParam: 'code',
+    params: z.object({ code: z.string().regex(/^\d{4,12}$/) }),
+    query: LeadListQuerySchema,
+    response: LeadListResponseSchema,
+    handle: guarded(async (ctx) => {
+      const q = LeadListQuerySchema.parse(ctx.query ?? {});
+      const today = chinaDate(ctx.deps.now());
+      return { body: await listLeads(ctx.deps.db, ctx.params.code, q, today, q.page, q.pageSize) };
+    }),
+  },
+  {
+    method: 'get',
+    path: '/leads/:leadNo',
+    summary: '查看一条线索及其流转记录（按线索所属单位授权）；下发到的村可查看完整身份证号（记入审计）',
+    tag: 'leads',
+    auth: 'user',
+    params: LeadNoParams,
+    query: z.object({ unmasked: z.enum(['true', 'false', '1', '0']).optional() }),
+    response: LeadDetailResponseSchema,
+    handle: guarded(async (ctx) => {
+      const row = await scopedLead(ctx, ctx.params.leadNo);
+      const wantFull = ctx.query?.unmasked === 'true' || ctx.query?.unmasked === '1';
+      if (wantFull && !mayUnmask(ctx, row)) {
+        throw new LeadError(403, 'forbidden.unmasked', '只有线索下发到的村（社区）可查看完整身份证号', 'Only the village the lead was sent to may see the full ID number');
+      }
+      if (wantFull) {
+        await ctx.deps.audit.record({ user: ctx.user, action: 'lead.read_unmasked', target: row.lead_no, requestId: ctx.requestId });
+      }
+      const today = chinaDate(ctx.deps.now());
+      const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
+      const links = await ctx.deps.db.all<{ import_id: string; excel_row: number | null; rule: string; at: string }>(
+        "SELECT import_id, excel_row, rule, at FROM lead_links WHERE kind = 'lead' AND target = ? ORDER BY id",
+        [row.lead_no],
+      );
+      return {
+        body: {
+          lead: leadView(row, today, units, wantFull),
+          history: await leadHistory(ctx.deps.db, row.lead_no),
+          links: links.map((l) => ({ importId: l.import_id, excelRow: l.excel_row, rule: l.rule, at: l.at })),
+        },
+      };
+    }),
+  },
+  {
+    method: 'post',
+    path: '/leads/dispatch',
+    summary: '派发线索：县→乡镇（toUnitCode为9位乡镇代码）或乡镇→村（12位村代码）；全部成功或全部不派',
+    tag: 'leads',
+    auth: 'user',
+    roles: ['county', 'township', 'admin'],
+    body: z
+      .object({
+        leadNos: z.array(z.string().min(1).max(40)).min(1).max(2000),
+        toUnitCode: z.string().regex(/^\d{9}(\d{3})?$/).optional(),
+        townshipCode: z.string().regex(/^\d{9}$/).optional(),
+        villageCode: z.string().regex(/^\d{12}$/).optional(),
+        note: z.string().max(500).optional(),
+      })
+      .refine((b) => [b.toUnitCode, b.townshipCode, b.villageCode].filter(Boolean).length === 1, {
+        message: '请只指定一个目标单位（toUnitCode、townshipCode 或 villageCode） / give exactly one target unit',
+      }),
+    response: DispatchResponseSchema,
+    handle: guarded(async (ctx) => {
+      const body = ctx.body as { leadNos: string[]; toUnitCode?: string; townshipCode?: string; villageCode?: string; note?: string };
+      const toUnitCode = (body.toUnitCode ?? body.townshipCode ?? body.villageCode)!;
+      const now = ctx.deps.now();
+      const rows = await ctx.deps.db.transaction(async (tx) => {
+        const done = await dispatchLeads(tx, actorOf(ctx), { leadNos: body.leadNos, toUnitCode, note: body.note }, now);
+        await ctx.deps.audit.record(
+          { user: ctx.user, action: 'lead.dispatch', target: toUnitCode, requestId: ctx.requestId, detail: { count: done.length } },
+          tx,
+        );
+        return done;
+      });
+      const units = await unitNamer(ctx.deps.db, rows.flatMap((r) => [r.township_code, r.village_code]));
+      const today = chinaDate(now);
+      return { body: { dispatched: rows.map((r) => leadView(r, today, units)), failed: [] } };
+    }),
+  },
+  {
+    method: 'post',
+    path: '/leads/:leadNo/pull',
+    summary: '村（社区）将线索纳入本村台账（已下发村→核实中），返回台账行的预填值（含完整身份证号，记入审计）',
+    tag: 'leads',
+    auth: 'user',
+    roles: ['village', 'admin'],
+    params: LeadNoParams,
+    body: z.object({ rowId: z.string().min(1).max(64).optional() }).optional(),
+    response: z.object({ lead: LeadSchema, ledgerValues: z.record(z.string(), z.unknown()) }),
+    handle: guarded(async (ctx) => {
+      const now = ctx.deps.now();
+      const leadNo: string = ctx.params.leadNo;
+      const rowId: string | undefined = ctx.body?.rowId;
+      const row = await ctx.deps.db.transaction(async (tx) => {
+        const pulled = await markPulled(tx, actorOf(ctx), leadNo, rowId, now);
+        await ctx.deps.audit.record({ user: ctx.user, action: 'lead.pull', target: leadNo, requestId: ctx.requestId }, tx);
+        return pulled;
+      });
+      const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
+      return { body: { lead: leadView(row, chinaDate(now), units, true), ledgerValues: ledgerValuesForLead(row, units, chinaDate(now)) } };
+    }),
+  },
+  {
+    method: 'get',
+    path: '/counties/:countyCode/feeds',
+    summary: '部门数据导入日历：逾期未导入的数据（如“2026年10月 医保数据尚未导入”）',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'prefecture', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: CountyParams,
+    response: FeedCalendarResponseSchema.extend({ imported: z.array(z.object({ source: z.string(), period: z.string(), committedAt: z.string() })) }),
+    handle: guarded(async (ctx) => {
+      const today = chinaDate(ctx.deps.now());
+      const policy = await countyPolicy(ctx.deps.db, ctx.params.countyCode, Number(today.slice(0, 4)));
+      const imported = await ctx.deps.db.all<{ source: string; period: string; committed_at: string }>(
+        "SELECT source, period, MAX(committed_at) AS committed_at FROM imports WHERE county_code = ? AND state = 'committed' AND source <> 'roster' GROUP BY source, period ORDER BY source, period",
+        [ctx.params.countyCode],
+      );
+      return {
+        body: {
+          today,
+          graceDays: policy.feedGraceDays,
+          missing: missingFeeds(imported, today, policy.feedGraceDays),
+          imported: imported.map((i) => ({ source: i.source, period: i.period, committedAt: i.committed_at })),
+        },
+      };
+    }),
+  },
+  {
+    method: 'get',
+    path: '/counties/:countyCode/policy',
+    summary: '本县（市）生效的政策参数（默认值叠加本县设置）',
+    tag: 'imports',
+    auth: 'user',
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: CountyParams,
+    query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+    handle: guarded(async (ctx) => {
+      const year = ctx.query?.year ? Number(ctx.query.year) : Number(chinaDate(ctx.deps.now()).slice(0, 4));
+      return {
+        body: {
+          year,
+          policy: await countyPolicy(ctx.deps.db, ctx.params.countyCode, year),
+          overrides: await countyPolicyOverrides(ctx.deps.db, ctx.params.countyCode, year),
+        },
+      };
+    }),
+  },
+  {
+    method: 'put',
+    path: '/counties/:countyCode/policy',
+    summary: '设置本县（市）的政策参数（year=0 适用于各年度）',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: CountyParams,
+    body: z.object({ year: z.number().int().min(0).max(2100).default(0), settings: z.record(z.string(), z.unknown()) }),
+    handle: guarded(async (ctx) => {
+      const body = ctx.body as { year?: number; settings: Record<string, unknown> };
+      const year = body.year ?? 0;
+      const policy = await ctx.deps.db.transaction(async (tx) => {
+        const saved = await saveCountyPolicy(tx, ctx.params.countyCode, year, body.settings, ctx.user!.username, ctx.deps.now());
+        await ctx.deps.audit.record({ user: ctx.user, action: 'county.policy.update', target: ctx.params.countyCode, requestId: ctx.requestId, detail: { year } }, tx);
+        return saved;
+      });
+      return { body: { year, policy } };
+    }),
+  },
+];
+
+export { EXAMPLE_LEAD_NO };

@@ -1,0 +1,50 @@
+/**
+ * The lead life cycle (线索办理状态): 待分派 → 已派至乡镇 → 已下发村 → 核实中 → 已核实 → 已办结.
+ * Only the transitions listed here exist; anything else is a 409 for the API and ignored
+ * (never applied backwards) when it comes from a ledger sync.
+ */
+export const LEAD_STATES = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结'] as const;
+export type LeadState = (typeof LEAD_STATES)[number];
+
+export const LEAD_STATE_EN: Record<LeadState, string> = {
+  待分派: 'awaiting assignment',
+  已派至乡镇: 'sent to township',
+  已下发村: 'sent to village',
+  核实中: 'being verified',
+  已核实: 'verified',
+  已办结: 'closed',
+};
+
+const NEXT: Record<LeadState, readonly LeadState[]> = {
+  待分派: ['已派至乡镇'],
+  已派至乡镇: ['已下发村'],
+  已下发村: ['核实中'],
+  核实中: ['已核实'],
+  已核实: ['已办结'],
+  已办结: [],
+};
+
+export function canTransition(from: LeadState, to: LeadState): boolean {
+  return NEXT[from].includes(to);
+}
+
+/** States in which the verification clock runs (an overdue flag can be raised). */
+export const OPEN_FOR_VERIFICATION: readonly LeadState[] = ['已派至乡镇', '已下发村', '核实中'];
+/** States in which a lead still counts as open for linking duplicates. */
+export const OPEN_STATES: readonly LeadState[] = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实'];
+
+export function stateIndex(state: LeadState): number {
+  return LEAD_STATES.indexOf(state);
+}
+
+/** Lead number XS-{countyCode}-{period digits}-{5-digit seq}, e.g. XS-532301-202610-00001. */
+export function formatLeadNo(countyCode: string, period: string, seq: number): string {
+  return `XS-${countyCode}-${period.replace(/\D/g, '')}-${String(seq).padStart(5, '0')}`;
+}
+
+export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4,6}-\d{5,}$/;
+
+/** Calendar date in China (UTC+8) of an instant: deadlines and overdue flags are local dates. */
+export function chinaDate(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -1,0 +1,331 @@
+/**
+ * Leads in the database: numbering, state transitions with history, listing with overdue flags,
+ * dispatch and the village's "pulled into my ledger". Every write takes the caller's transaction.
+ */
+import type { LeadWire } from '../../ledger/api/leads';
+import { DEFAULT_CALENDAR } from '../../ledger/calendar';
+import { leadVerifyDueDate } from '../../ledger/deadlines';
+import { maskIdNumber } from '../../ledger/idnumber';
+import { isInSubtree, unitLevelOf } from '../../ledger/units';
+import type { SqlDatabase } from '../db/database';
+import { LeadError } from './errors';
+import { countyPolicy } from './policy-store';
+import {
+  LEAD_STATE_EN,
+  OPEN_FOR_VERIFICATION,
+  canTransition,
+  chinaDate,
+  formatLeadNo,
+  type LeadState,
+} from './states';
+
+export interface Actor {
+  username: string;
+  unitCode: string;
+}
+
+export interface LeadRow {
+  lead_no: string;
+  county_code: string;
+  source: string;
+  period: string;
+  seq: number;
+  rule: string;
+  reason_zh: string;
+  reason_en: string;
+  category: string | null;
+  channel: string | null;
+  coverage: string | null;
+  id_number: string;
+  name: string;
+  detail_json: string | null;
+  township_code: string | null;
+  village_code: string | null;
+  unit_code: string;
+  suggested_village_code: string | null;
+  assigned_by: string;
+  state: LeadState;
+  found_on: string;
+  dispatched_on: string | null;
+  due_on: string | null;
+  verify_result: string | null;
+  ledger_row_id: string | null;
+  pulled_at: string | null;
+  import_id: string;
+  excel_row: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface HistoryEntry {
+  fromState: LeadState | null;
+  toState: LeadState;
+  userName: string | null;
+  unitCode: string | null;
+  at: string;
+  note: string | null;
+}
+
+/** Reserves `count` consecutive sequence numbers for county+period; returns the first. */
+export async function allocateSeqs(tx: SqlDatabase, countyCode: string, period: string, count: number): Promise<number> {
+  const row = await tx.get<{ last_seq: number }>(
+    'SELECT last_seq FROM lead_sequences WHERE county_code = ? AND period = ?',
+    [countyCode, period],
+  );
+  const first = (row?.last_seq ?? 0) + 1;
+  await tx.run(
+    `INSERT INTO lead_sequences (county_code, period, last_seq) VALUES (?, ?, ?)
+     ON CONFLICT (county_code, period) DO UPDATE SET last_seq = excluded.last_seq`,
+    [countyCode, period, first + count - 1],
+  );
+  return first;
+}
+
+export { formatLeadNo };
+
+export async function addHistory(
+  tx: SqlDatabase,
+  leadNo: string,
+  from: LeadState | null,
+  to: LeadState,
+  actor: Actor | null,
+  at: Date,
+  note?: string,
+): Promise<void> {
+  await tx.run(
+    'INSERT INTO lead_history (lead_no, from_state, to_state, user_name, unit_code, at, note) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    [leadNo, from, to, actor?.username ?? null, actor?.unitCode ?? null, at.toISOString(), note ?? null],
+  );
+}
+
+/** Verification due date for a lead the township receives on `receivedOn` (county policy, calendar). */
+export async function dueDateFor(db: SqlDatabase, countyCode: string, receivedOn: string): Promise<string> {
+  const policy = await countyPolicy(db, countyCode, Number(receivedOn.slice(0, 4)));
+  return leadVerifyDueDate(receivedOn, policy, DEFAULT_CALENDAR);
+}
+
+export async function getLeadRow(db: SqlDatabase, leadNo: string): Promise<LeadRow | undefined> {
+  return db.get<LeadRow>('SELECT * FROM leads WHERE lead_no = ?', [leadNo]);
+}
+
+export async function leadHistory(db: SqlDatabase, leadNo: string): Promise<HistoryEntry[]> {
+  const rows = await db.all<{ from_state: LeadState | null; to_state: LeadState; user_name: string | null; unit_code: string | null; at: string; note: string | null }>(
+    'SELECT from_state, to_state, user_name, unit_code, at, note FROM lead_history WHERE lead_no = ? ORDER BY id',
+    [leadNo],
+  );
+  return rows.map((r) => ({ fromState: r.from_state, toState: r.to_state, userName: r.user_name, unitCode: r.unit_code, at: r.at, note: r.note }));
+}
+
+export function isOverdue(row: Pick<LeadRow, 'due_on' | 'state'>, today: string): boolean {
+  return row.due_on !== null && row.due_on < today && OPEN_FOR_VERIFICATION.includes(row.state);
+}
+
+export type UnitNames = (code: string | null) => { code: string; name: string } | null;
+
+export async function unitNamer(db: SqlDatabase, codes: Iterable<string | null>): Promise<UnitNames> {
+  const wanted = [...new Set([...codes].filter((c): c is string => !!c))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const chunk = wanted.slice(i, i + 500);
+    const rows = await db.all<{ code: string; name: string }>(
+      `SELECT code, name FROM units WHERE code IN (${chunk.map(() => '?').join(',')})`,
+      chunk,
+    );
+    for (const r of rows) names.set(r.code, r.name);
+  }
+  return (code) => (code ? { code, name: names.get(code) ?? code } : null);
+}
+
+/** What the API shows of a lead (LeadSchema of ledger/api/leads.ts). The ID number is masked unless `unmasked`. */
+export function leadView(row: LeadRow, today: string, units: UnitNames, unmasked = false): LeadWire {
+  return {
+    leadNo: row.lead_no,
+    countyCode: row.county_code,
+    source: row.source as LeadWire['source'],
+    period: row.period,
+    rule: row.rule as LeadWire['rule'],
+    reason: { zh: row.reason_zh, en: row.reason_en },
+    category: (row.category ?? undefined) as LeadWire['category'],
+    channel: (row.channel ?? undefined) as LeadWire['channel'],
+    coverage: (row.coverage ?? undefined) as LeadWire['coverage'],
+    name: row.name,
+    idNumber: unmasked ? row.id_number : maskIdNumber(row.id_number),
+    idNumberMasked: !unmasked,
+    state: row.state,
+    stateEn: LEAD_STATE_EN[row.state],
+    townshipCode: row.township_code,
+    villageCode: row.village_code,
+    townshipName: units(row.township_code)?.name ?? null,
+    villageName: units(row.village_code)?.name ?? null,
+    unitCode: row.unit_code,
+    foundOn: row.found_on,
+    dispatchedOn: row.dispatched_on,
+    dueOn: row.due_on,
+    overdue: isOverdue(row, today),
+    verifyResult: row.verify_result,
+    ledgerRowId: row.ledger_row_id,
+    pulledAt: row.pulled_at,
+    importId: row.import_id,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+}
+export type LeadView = LeadWire;
+
+export interface LeadFilters {
+  source?: string;
+  state?: LeadState;
+  overdue?: boolean;
+  period?: string;
+}
+
+/** Leads of a unit's subtree (by the deepest unit each lead is assigned to), newest first, paged. */
+export async function listLeads(
+  db: SqlDatabase,
+  unitCode: string,
+  filters: LeadFilters,
+  today: string,
+  page: number,
+  pageSize: number,
+): Promise<{ leads: LeadView[]; total: number; page: number; pageSize: number }> {
+  const where = ['unit_code LIKE ?'];
+  const params: unknown[] = [`${unitCode}%`];
+  if (filters.source) {
+    where.push('source = ?');
+    params.push(filters.source);
+  }
+  if (filters.state) {
+    where.push('state = ?');
+    params.push(filters.state);
+  }
+  if (filters.period) {
+    where.push('period = ?');
+    params.push(filters.period);
+  }
+  if (filters.overdue !== undefined) {
+    const open = OPEN_FOR_VERIFICATION.map(() => '?').join(',');
+    where.push(filters.overdue ? `(due_on IS NOT NULL AND due_on < ? AND state IN (${open}))` : `NOT (due_on IS NOT NULL AND due_on < ? AND state IN (${open}))`);
+    params.push(today, ...OPEN_FOR_VERIFICATION);
+  }
+  const clause = where.join(' AND ');
+  const total = (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM leads WHERE ${clause}`, params))?.n ?? 0;
+  const rows = await db.all<LeadRow>(
+    `SELECT * FROM leads WHERE ${clause} ORDER BY period DESC, lead_no LIMIT ? OFFSET ?`,
+    [...params, pageSize, (page - 1) * pageSize],
+  );
+  const units = await unitNamer(db, rows.flatMap((r) => [r.county_code, r.township_code, r.village_code, r.suggested_village_code]));
+  return { leads: rows.map((r) => leadView(r, today, units)), total, page, pageSize };
+}
+
+/** Moves one lead, refusing anything the life cycle does not allow (409). */
+export async function transition(
+  tx: SqlDatabase,
+  row: LeadRow,
+  to: LeadState,
+  actor: Actor | null,
+  now: Date,
+  set: Partial<Pick<LeadRow, 'township_code' | 'village_code' | 'unit_code' | 'dispatched_on' | 'due_on' | 'verify_result' | 'ledger_row_id' | 'pulled_at'>> = {},
+  note?: string,
+): Promise<LeadRow> {
+  if (!canTransition(row.state, to)) {
+    throw new LeadError(409, 'lead.invalid_transition', `线索${row.lead_no}当前状态为“${row.state}”，不能变更为“${to}”`, `Lead ${row.lead_no} is ${LEAD_STATE_EN[row.state]}; it cannot become ${LEAD_STATE_EN[to]}`, { leadNo: row.lead_no, state: row.state, to });
+  }
+  const next: LeadRow = { ...row, ...set, state: to, updated_at: now.toISOString() };
+  const result = await tx.run(
+    `UPDATE leads SET state = ?, township_code = ?, village_code = ?, unit_code = ?, dispatched_on = ?, due_on = ?,
+       verify_result = ?, ledger_row_id = ?, pulled_at = ?, updated_at = ? WHERE lead_no = ? AND state = ?`,
+    [next.state, next.township_code, next.village_code, next.unit_code, next.dispatched_on, next.due_on, next.verify_result, next.ledger_row_id, next.pulled_at, next.updated_at, row.lead_no, row.state],
+  );
+  if (result.changes !== 1) {
+    throw new LeadError(409, 'lead.concurrent_change', `线索${row.lead_no}已被他人修改，请刷新后重试`, `Lead ${row.lead_no} was changed meanwhile; reload and retry`);
+  }
+  await addHistory(tx, row.lead_no, row.state, to, actor, now, note);
+  return next;
+}
+
+export interface DispatchInput {
+  leadNos: string[];
+  /** 9 digits: county → township; 12 digits: township → village. */
+  toUnitCode: string;
+  note?: string;
+}
+
+export interface DispatchFailure {
+  leadNo: string;
+  status: number;
+  code: string;
+  message: string;
+  en: string;
+}
+
+/**
+ * County → township (待分派 → 已派至乡镇, due date set from the county's policy and the working-day
+ * calendar) or township → village (已派至乡镇 → 已下发村). All or nothing: when one lead is unknown
+ * (404), out of scope (403) or in the wrong state (409), nothing is dispatched and every failure is listed.
+ */
+export async function dispatchLeads(
+  tx: SqlDatabase,
+  actor: Actor & { role: string },
+  input: DispatchInput,
+  now: Date,
+): Promise<LeadRow[]> {
+  const target = input.toUnitCode;
+  const level = unitLevelOf(target);
+  if (level !== 'township' && level !== 'village') {
+    throw new LeadError(400, 'lead.dispatch_target', '请指定一个乡镇（9位代码）或一个村（社区）（12位代码）', 'Give a township (9-digit code) or a village (12-digit code)');
+  }
+  const allowedRoles = level === 'township' ? ['county', 'admin'] : ['township', 'admin'];
+  if (!allowedRoles.includes(actor.role) || !isInSubtree(actor.unitCode, target)) {
+    throw new LeadError(403, 'forbidden', '无权向该单位派发线索', 'You may not dispatch leads to this unit');
+  }
+  const unit = await tx.get<{ code: string }>('SELECT code FROM units WHERE code = ?', [target]);
+  if (!unit) throw new LeadError(404, 'unit.not_found', `单位${target}不存在`, `Unit ${target} does not exist`);
+  const today = chinaDate(now);
+  const failures: DispatchFailure[] = [];
+  const fail = (leadNo: string, status: number, code: string, message: string, en: string) => failures.push({ leadNo, status, code, message, en });
+  const rows: LeadRow[] = [];
+  for (const leadNo of [...new Set(input.leadNos)]) {
+    const row = await getLeadRow(tx, leadNo);
+    if (!row) {
+      fail(leadNo, 404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
+    } else if (!isInSubtree(actor.unitCode, row.unit_code)) {
+      fail(leadNo, 403, 'forbidden', `无权派发线索${leadNo}`, `You may not dispatch lead ${leadNo}`);
+    } else if (level === 'township' && !target.startsWith(row.county_code)) {
+      fail(leadNo, 422, 'lead.dispatch_outside_county', `线索${leadNo}只能派至本县（市）的乡镇`, `Lead ${leadNo} can only go to a township of its county`);
+    } else if (level === 'village' && row.township_code !== target.slice(0, 9)) {
+      fail(leadNo, 422, 'lead.dispatch_outside_township', `线索${leadNo}只能下发至所属乡镇的村（社区）`, `Lead ${leadNo} can only go to a village of its township`);
+    } else {
+      const to: LeadState = level === 'township' ? '已派至乡镇' : '已下发村';
+      if (!canTransition(row.state, to)) {
+        fail(leadNo, 409, 'lead.invalid_transition', `线索${leadNo}当前状态为“${row.state}”，不能变更为“${to}”`, `Lead ${leadNo} is ${LEAD_STATE_EN[row.state]}; it cannot become ${LEAD_STATE_EN[to]}`);
+      } else rows.push(row);
+    }
+  }
+  if (failures.length > 0) {
+    const statuses = new Set(failures.map((f) => f.status));
+    const status = statuses.size === 1 ? failures[0].status : 409;
+    throw new LeadError(status, failures.length === 1 ? failures[0].code : 'lead.dispatch_refused', `${failures.length}条线索无法派发，未派发任何线索：${failures[0].message}`, `${failures.length} lead(s) cannot be dispatched; nothing was dispatched: ${failures[0].en}`, {
+      failed: failures.map(({ leadNo, code, message, en }) => ({ leadNo, code, message, en })),
+    });
+  }
+  const out: LeadRow[] = [];
+  for (const row of rows) {
+    if (level === 'township') {
+      const due = await dueDateFor(tx, row.county_code, today);
+      out.push(await transition(tx, row, '已派至乡镇', actor, now, { township_code: target, unit_code: target, dispatched_on: today, due_on: due }, input.note));
+    } else {
+      out.push(await transition(tx, row, '已下发村', actor, now, { village_code: target, unit_code: target }, input.note));
+    }
+  }
+  return out;
+}
+
+/** The village pulled the lead into its ledger (已下发村 → 核实中), optionally naming the ledger row. */
+export async function markPulled(tx: SqlDatabase, actor: Actor, leadNo: string, rowId: string | undefined, now: Date): Promise<LeadRow> {
+  const row = await getLeadRow(tx, leadNo);
+  if (!row) throw new LeadError(404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
+  if (!row.village_code || !isInSubtree(actor.unitCode, row.village_code)) {
+    throw new LeadError(403, 'forbidden', `线索${leadNo}未下发到本村（社区）`, `Lead ${leadNo} was not sent to your village`);
+  }
+  return transition(tx, row, '核实中', actor, now, { pulled_at: now.toISOString(), ledger_row_id: rowId ?? row.ledger_row_id }, '已纳入村台账');
+}

@@ -1,0 +1,38 @@
+/**
+ * Server-side re-validation of ledger rows with the ledger core (the same code path the add-in
+ * runs offline): the server never trusts a client's own checks.
+ */
+import { DEFAULT_CALENDAR } from '../../ledger/calendar';
+import type { Policy } from '../../ledger/policy';
+import type { Finding, LedgerValues } from '../../ledger/types';
+import { validateRecords } from '../../ledger/validate';
+import type { SqlDatabase } from '../db/database';
+import { countyPolicy } from '../leads/policy-store';
+
+export interface RowCheck {
+  findings: Finding[];
+  errors: number;
+  warnings: number;
+}
+
+/** China (UTC+8) calendar date of an instant: "today" for every deadline and date rule. */
+export function chinaToday(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** The village's county policy for the year of `today` (defaults when the county set nothing). */
+export async function policyForVillage(db: SqlDatabase, villageCode: string, today: string): Promise<Policy> {
+  return countyPolicy(db, villageCode.slice(0, 6), Number(today.slice(0, 4)));
+}
+
+/** Validates the rows together (cross-row rules see all of them); one result per row, same order. */
+export function checkRows(records: readonly LedgerValues[], today: string, policy: Policy): RowCheck[] {
+  if (records.length === 0) return [];
+  const perRecord = validateRecords(records as LedgerValues[], { today, policy, calendar: DEFAULT_CALENDAR });
+  return records.map((_, index) => {
+    const findings = perRecord[index] ?? [];
+    let errors = 0;
+    for (const finding of findings) if (finding.severity === 'error') errors++;
+    return { findings, errors, warnings: findings.length - errors };
+  });
+}

@@ -1,0 +1,441 @@
+/**
+ * LedgerStore on SQLite (migration 002). Bulk writes use multi-row INSERT statements inside the
+ * caller's transaction, so a 10k-row push costs a few hundred statements, not tens of thousands.
+ * Every statement is parameterised.
+ */
+import type { SyncResponse } from '../../ledger/api/sync';
+import type { LedgerValues } from '../../ledger/types';
+import type { SqlDatabase } from '../db/database';
+import type {
+  LedgerStore,
+  RowWrite,
+  SnapshotRow,
+  StoredRow,
+  SubmissionHistoryEntry,
+  SubmissionRecord,
+  SubmissionState,
+  VillageUnit,
+  WriteContext,
+} from './store';
+
+/** Rows per multi-row INSERT (15 parameters each stays far below SQLite's variable limit). */
+const INSERT_CHUNK = 200;
+/** Ids per `IN (…)` look-up. */
+const LOOKUP_CHUNK = 500;
+
+interface RowRecord {
+  row_id: string;
+  version: number;
+  seq: number;
+  deleted: number;
+  values_json: string;
+  errors: number;
+  warnings: number;
+  updated_at: string;
+  updated_by: string | null;
+}
+
+interface SubmissionRow {
+  village_code: string;
+  month: string;
+  state: SubmissionState;
+  revision: number;
+  row_count: number;
+  last_seq: number;
+  submitted_at: string;
+  submitted_by: string;
+  decided_at: string | null;
+  decided_by: string | null;
+  return_reason: string | null;
+}
+
+const ROW_COLUMNS = 'row_id, version, seq, deleted, values_json, errors, warnings, updated_at, updated_by';
+
+function toStored(record: RowRecord): StoredRow {
+  return {
+    rowId: record.row_id,
+    version: record.version,
+    seq: record.seq,
+    deleted: record.deleted === 1,
+    values: JSON.parse(record.values_json) as LedgerValues,
+    errors: record.errors,
+    warnings: record.warnings,
+    updatedAt: record.updated_at,
+    updatedBy: record.updated_by,
+  };
+}
+
+function toSubmission(row: SubmissionRow): SubmissionRecord {
+  return {
+    villageCode: row.village_code,
+    month: row.month,
+    state: row.state,
+    revision: row.revision,
+    rowCount: row.row_count,
+    lastSeq: row.last_seq,
+    submittedAt: row.submitted_at,
+    submittedBy: row.submitted_by,
+    decidedAt: row.decided_at,
+    decidedBy: row.decided_by,
+    returnReason: row.return_reason,
+  };
+}
+
+function text(value: unknown): string | null {
+  if (value === null || value === undefined) return null;
+  if (Array.isArray(value)) return value.join('、');
+  return String(value);
+}
+
+function placeholders(columns: number, rows: number): string {
+  const one = `(${new Array(columns).fill('?').join(', ')})`;
+  return new Array(rows).fill(one).join(', ');
+}
+
+export class SqliteLedgerStore implements LedgerStore {
+  constructor(readonly db: SqlDatabase) {}
+
+  transaction<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new SqliteLedgerStore(tx)));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // sync
+
+  async findSyncResponse(villageCode: string, requestId: string): Promise<SyncResponse | undefined> {
+    const row = await this.db.get<{ response_json: string }>(
+      'SELECT response_json FROM ledger_sync_requests WHERE village_code = ? AND request_id = ?',
+      [villageCode, requestId],
+    );
+    return row ? (JSON.parse(row.response_json) as SyncResponse) : undefined;
+  }
+
+  async saveSyncResponse(ctx: WriteContext, response: SyncResponse): Promise<void> {
+    await this.db.run(
+      `INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        ctx.villageCode,
+        ctx.requestId,
+        ctx.clientId ?? '',
+        ctx.userName,
+        ctx.at,
+        response.applied.length,
+        response.conflicts.length,
+        JSON.stringify(response),
+      ],
+    );
+  }
+
+  async getRows(villageCode: string, rowIds: readonly string[]): Promise<Map<string, StoredRow>> {
+    const out = new Map<string, StoredRow>();
+    for (let i = 0; i < rowIds.length; i += LOOKUP_CHUNK) {
+      const chunk = rowIds.slice(i, i + LOOKUP_CHUNK);
+      const rows = await this.db.all<RowRecord>(
+        `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND row_id IN (${chunk.map(() => '?').join(', ')})`,
+        [villageCode, ...chunk],
+      );
+      for (const row of rows) out.set(row.row_id, toStored(row));
+    }
+    return out;
+  }
+
+  async getVersion(villageCode: string, rowId: string, version: number): Promise<{ values: LedgerValues; deleted: boolean } | undefined> {
+    const row = await this.db.get<{ values_json: string; deleted: number }>(
+      'SELECT values_json, deleted FROM ledger_row_versions WHERE village_code = ? AND row_id = ? AND version = ?',
+      [villageCode, rowId, version],
+    );
+    return row ? { values: JSON.parse(row.values_json) as LedgerValues, deleted: row.deleted === 1 } : undefined;
+  }
+
+  async changedFieldsSince(villageCode: string, rowId: string, version: number): Promise<Set<string>> {
+    const rows = await this.db.all<{ changed_json: string }>(
+      'SELECT changed_json FROM ledger_row_versions WHERE village_code = ? AND row_id = ? AND version > ? ORDER BY version',
+      [villageCode, rowId, version],
+    );
+    const out = new Set<string>();
+    for (const row of rows) for (const key of JSON.parse(row.changed_json) as string[]) out.add(key);
+    return out;
+  }
+
+  async reserveSeq(villageCode: string, count: number): Promise<number> {
+    await this.db.run(
+      `INSERT INTO ledger_villages (village_code, last_seq) VALUES (?, ?)
+       ON CONFLICT (village_code) DO UPDATE SET last_seq = last_seq + excluded.last_seq`,
+      [villageCode, count],
+    );
+    const row = await this.db.get<{ last_seq: number }>('SELECT last_seq FROM ledger_villages WHERE village_code = ?', [villageCode]);
+    return row!.last_seq - count + 1;
+  }
+
+  async lastSeq(villageCode: string): Promise<number> {
+    const row = await this.db.get<{ last_seq: number }>('SELECT last_seq FROM ledger_villages WHERE village_code = ?', [villageCode]);
+    return row?.last_seq ?? 0;
+  }
+
+  async writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void> {
+    for (let i = 0; i < writes.length; i += INSERT_CHUNK) {
+      const chunk = writes.slice(i, i + INSERT_CHUNK);
+      const rowParams: unknown[] = [];
+      const versionParams: unknown[] = [];
+      for (const write of chunk) {
+        const valuesJson = JSON.stringify(write.values);
+        const values = write.values as Record<string, unknown>;
+        rowParams.push(
+          ctx.villageCode,
+          write.rowId,
+          write.version,
+          write.seq,
+          write.deleted ? 1 : 0,
+          valuesJson,
+          text(values.idNumber),
+          text(values.leadNo),
+          text(values.status),
+          write.errors,
+          write.warnings,
+          write.findings.length > 0 ? JSON.stringify(write.findings) : null,
+          ctx.at,
+          ctx.at,
+          ctx.userName,
+        );
+        versionParams.push(
+          ctx.villageCode,
+          write.rowId,
+          write.version,
+          write.seq,
+          write.deleted ? 1 : 0,
+          valuesJson,
+          JSON.stringify(write.changed),
+          write.merged ? 1 : 0,
+          ctx.userId,
+          ctx.userName,
+          ctx.clientId,
+          ctx.requestId,
+          ctx.at,
+        );
+      }
+      await this.db.run(
+        `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, values_json, id_number, lead_no, status,
+                                  errors, warnings, findings_json, created_at, updated_at, updated_by)
+         VALUES ${placeholders(15, chunk.length)}
+         ON CONFLICT (village_code, row_id) DO UPDATE SET
+           version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, values_json = excluded.values_json,
+           id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
+           errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
+           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+        rowParams,
+      );
+      await this.db.run(
+        `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
+                                          user_id, user_name, client_id, request_id, at)
+         VALUES ${placeholders(13, chunk.length)}`,
+        versionParams,
+      );
+    }
+  }
+
+  async changesAfter(villageCode: string, cursor: number, limit: number): Promise<StoredRow[]> {
+    const rows = await this.db.all<RowRecord>(
+      `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      [villageCode, cursor, limit],
+    );
+    return rows.map(toStored);
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // rows
+
+  async listRows(
+    villageCode: string,
+    options: { offset: number; limit: number; includeDeleted: boolean },
+  ): Promise<{ rows: StoredRow[]; total: number }> {
+    const where = options.includeDeleted ? 'village_code = ?' : 'village_code = ? AND deleted = 0';
+    const total = await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ledger_rows WHERE ${where}`, [villageCode]);
+    const rows = await this.db.all<RowRecord>(
+      `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE ${where} ORDER BY created_at, rowid LIMIT ? OFFSET ?`,
+      [villageCode, options.limit, options.offset],
+    );
+    return { rows: rows.map(toStored), total: total?.n ?? 0 };
+  }
+
+  async liveRows(villageCode: string): Promise<StoredRow[]> {
+    const rows = await this.db.all<RowRecord>(
+      `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND deleted = 0 ORDER BY created_at, rowid`,
+      [villageCode],
+    );
+    return rows.map(toStored);
+  }
+
+  async rowHistory(villageCode: string, rowId: string) {
+    const rows = await this.db.all<{
+      version: number;
+      deleted: number;
+      changed_json: string;
+      user_name: string | null;
+      client_id: string | null;
+      request_id: string | null;
+      at: string;
+      values_json: string;
+    }>(
+      `SELECT version, deleted, changed_json, user_name, client_id, request_id, at, values_json
+       FROM ledger_row_versions WHERE village_code = ? AND row_id = ? ORDER BY version`,
+      [villageCode, rowId],
+    );
+    return rows.map((row) => ({
+      version: row.version,
+      deleted: row.deleted === 1,
+      changed: JSON.parse(row.changed_json) as string[],
+      userName: row.user_name,
+      clientId: row.client_id,
+      requestId: row.request_id,
+      at: row.at,
+      values: JSON.parse(row.values_json) as LedgerValues,
+    }));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // submissions
+
+  async getSubmission(villageCode: string, month: string): Promise<SubmissionRecord | undefined> {
+    const row = await this.db.get<SubmissionRow>('SELECT * FROM ledger_submissions WHERE village_code = ? AND month = ?', [
+      villageCode,
+      month,
+    ]);
+    return row ? toSubmission(row) : undefined;
+  }
+
+  async saveSubmission(record: SubmissionRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO ledger_submissions (village_code, month, state, revision, row_count, last_seq, submitted_at, submitted_by,
+                                       decided_at, decided_by, return_reason)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (village_code, month) DO UPDATE SET
+         state = excluded.state, revision = excluded.revision, row_count = excluded.row_count, last_seq = excluded.last_seq,
+         submitted_at = excluded.submitted_at, submitted_by = excluded.submitted_by, decided_at = excluded.decided_at,
+         decided_by = excluded.decided_by, return_reason = excluded.return_reason`,
+      [
+        record.villageCode,
+        record.month,
+        record.state,
+        record.revision,
+        record.rowCount,
+        record.lastSeq,
+        record.submittedAt,
+        record.submittedBy,
+        record.decidedAt,
+        record.decidedBy,
+        record.returnReason,
+      ],
+    );
+  }
+
+  async saveSnapshot(villageCode: string, month: string, revision: number, rows: readonly SnapshotRow[]): Promise<void> {
+    for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+      const chunk = rows.slice(i, i + INSERT_CHUNK);
+      const params: unknown[] = [];
+      for (const row of chunk) params.push(villageCode, month, revision, row.rowId, row.version, JSON.stringify(row.values));
+      await this.db.run(
+        `INSERT INTO ledger_submission_rows (village_code, month, revision, row_id, version, values_json)
+         VALUES ${placeholders(6, chunk.length)}`,
+        params,
+      );
+    }
+  }
+
+  async snapshotRows(
+    villageCode: string,
+    month: string,
+    revision: number,
+    options: { offset: number; limit: number },
+  ): Promise<SnapshotRow[]> {
+    const rows = await this.db.all<{ row_id: string; version: number; values_json: string }>(
+      `SELECT row_id, version, values_json FROM ledger_submission_rows
+       WHERE village_code = ? AND month = ? AND revision = ? ORDER BY rowid LIMIT ? OFFSET ?`,
+      [villageCode, month, revision, options.limit, options.offset],
+    );
+    return rows.map((row) => ({ rowId: row.row_id, version: row.version, values: JSON.parse(row.values_json) as LedgerValues }));
+  }
+
+  async addSubmissionHistory(
+    villageCode: string,
+    month: string,
+    entry: SubmissionHistoryEntry & { userId: number | null; requestId: string },
+  ): Promise<void> {
+    await this.db.run(
+      `INSERT INTO ledger_submission_history (village_code, month, revision, from_state, to_state, user_id, user_name, role,
+                                              unit_code, at, reason, request_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        villageCode,
+        month,
+        entry.revision,
+        entry.fromState,
+        entry.toState,
+        entry.userId,
+        entry.userName,
+        entry.role,
+        entry.unitCode,
+        entry.at,
+        entry.reason,
+        entry.requestId,
+      ],
+    );
+  }
+
+  async submissionHistory(villageCode: string, month: string): Promise<SubmissionHistoryEntry[]> {
+    const rows = await this.db.all<{
+      revision: number;
+      from_state: SubmissionState | null;
+      to_state: SubmissionState;
+      user_name: string | null;
+      role: string | null;
+      unit_code: string | null;
+      at: string;
+      reason: string | null;
+    }>(
+      `SELECT revision, from_state, to_state, user_name, role, unit_code, at, reason
+       FROM ledger_submission_history WHERE village_code = ? AND month = ? ORDER BY id`,
+      [villageCode, month],
+    );
+    return rows.map((row) => ({
+      revision: row.revision,
+      fromState: row.from_state,
+      toState: row.to_state,
+      userName: row.user_name,
+      role: row.role,
+      unitCode: row.unit_code,
+      at: row.at,
+      reason: row.reason,
+    }));
+  }
+
+  async listVillageSubmissions(villageCode: string): Promise<SubmissionRecord[]> {
+    const rows = await this.db.all<SubmissionRow>('SELECT * FROM ledger_submissions WHERE village_code = ? ORDER BY month DESC', [
+      villageCode,
+    ]);
+    return rows.map(toSubmission);
+  }
+
+  async villagesUnder(unitCode: string): Promise<VillageUnit[]> {
+    const rows = await this.db.all<{ code: string; name: string; township_code: string; township_name: string | null }>(
+      `SELECT v.code AS code, v.name AS name, substr(v.code, 1, 9) AS township_code, t.name AS township_name
+       FROM units v LEFT JOIN units t ON t.code = substr(v.code, 1, 9)
+       WHERE v.level = 'village' AND substr(v.code, 1, length(?)) = ?
+       ORDER BY v.code`,
+      [unitCode, unitCode],
+    );
+    return rows.map((row) => ({ code: row.code, name: row.name, townshipCode: row.township_code, townshipName: row.township_name }));
+  }
+
+  async submissionsUnder(unitCode: string, month: string): Promise<SubmissionRecord[]> {
+    const rows = await this.db.all<SubmissionRow>(
+      `SELECT * FROM ledger_submissions WHERE month = ? AND substr(village_code, 1, length(?)) = ? ORDER BY village_code`,
+      [month, unitCode, unitCode],
+    );
+    return rows.map(toSubmission);
+  }
+}
+
+export function createSqliteLedgerStore(db: SqlDatabase): LedgerStore {
+  return new SqliteLedgerStore(db);
+}

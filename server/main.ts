@@ -1,0 +1,64 @@
+/**
+ * `npm start`: create/migrate the database, seed the demo prefecture (demo mode only), listen,
+ * print the URL and the demo logins. SIGTERM/SIGINT: stop accepting, finish requests, close the DB.
+ */
+import type { AddressInfo } from 'net';
+import { createApp } from './app';
+import { loadConfig } from './config';
+import { buildDeps } from './deps';
+import { ALL_ROUTES } from './routes';
+import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';
+import { runDemoSeed } from './seed';
+
+export async function main(): Promise<void> {
+  const config = loadConfig();
+  const deps = await buildDeps(config);
+  const seeded = await runDemoSeed(deps);
+  const app = createApp(deps, ALL_ROUTES);
+  const server = app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${config.host}:${port}`;
+  const out: string[] = [
+    `台账服务已启动 / Ledger server listening: ${url}`,
+    `数据库 / Database: ${config.dbFile}`,
+    `健康检查 / Health: ${url}/healthz    接口文档 / OpenAPI: ${url}/api/v1/openapi.json`,
+  ];
+  if (seeded) {
+    out.push(`演示模式：演示账号（密码均为 ${DEMO_PASSWORD}；村名为虚构）/ Demo mode: demo logins (password ${DEMO_PASSWORD}; village names are made up):`);
+    for (const account of DEMO_ACCOUNTS) {
+      out.push(`  ${account.username.padEnd(16)} ${account.unitCode.padEnd(13)} ${account.zh} / ${account.en}`);
+    }
+  } else {
+    out.push('生产模式：未创建演示账号 / Production mode: no demo accounts.');
+  }
+  process.stdout.write(`${out.join('\n')}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    deps.logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    server.close(() => {
+      deps.db.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+    server.closeIdleConnections();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`启动失败 / Failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exit(1);
+  });
+}

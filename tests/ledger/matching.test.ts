@@ -1,0 +1,354 @@
+jest.mock('../../ledger/sheet', () => require('./zz-sheet-stub'), { virtual: true }); // TEMP
+import { MatchResultSchema } from '../../ledger/api/leads';
+import {
+  buildRosterIndex,
+  linkLeads,
+  matchSheet,
+  parseRosterSheet,
+  type MatchResult,
+  type RosterIndex,
+  type RosterRecord,
+} from '../../ledger/matching';
+import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../../ledger/policy';
+import type { SourceCode } from '../../ledger/sources';
+import { fakeId, MEDICAL_HEADER, ROSTER_HEADER, sheetOf, TODAY } from './matching-helpers';
+
+const A = fakeId(1);
+const B = fakeId(2);
+const C = fakeId(3);
+const D = fakeId(4);
+
+function roster(records: RosterRecord[]): RosterIndex {
+  return buildRosterIndex(records);
+}
+
+function run(source: SourceCode, header: string[], rows: unknown[][], rosterIndex: RosterIndex = roster([]), policy: Policy = DEFAULT_POLICY, period = '2026-10'): MatchResult {
+  const outcome = matchSheet({ source, period, sheet: sheetOf(header, rows), roster: rosterIndex, policy, today: TODAY });
+  if (!outcome.ok) throw new Error(outcome.error.zh);
+  // Every result is valid against the wire schema the server and add-in share.
+  expect(() => MatchResultSchema.parse(outcome.result)).not.toThrow();
+  return outcome.result;
+}
+
+function med(id: string, selfPaid: unknown, name = '张三', admitted = '2026-10-03', hospital = '楚雄州人民医院'): unknown[] {
+  return [1, name, id, admitted, '2026-10-10', 30000, selfPaid, hospital];
+}
+
+describe('medical.high_self_paid', () => {
+  it('10,000.00 makes a lead, 9,999.99 does not (threshold from the policy, cents exact)', () => {
+    const result = run('medical', MEDICAL_HEADER, [med(A, 10000), med(B, 9999.99)]);
+    expect(result.leads.map((l) => l.idNumber)).toEqual([A]);
+    expect(result.leads[0].rule).toBe('medical.high_self_paid');
+    expect(result.leads[0].reason.zh).toBe('本月住院个人自付 10,000.00 元 ≥ 10,000 元');
+    expect(result.leads[0].category).toBe('因病支出型困难');
+    expect(result.leads[0].channel).toBe('部门比对');
+    expect(result.leads[0].sourceRows).toEqual([3]);
+    expect(result.excluded.belowThreshold).toBe(1);
+  });
+
+  it('amounts written as text with separators and 元 are read', () => {
+    const result = run('medical', MEDICAL_HEADER, [med(A, '12,345.00'), med(B, '9,999.99元')]);
+    expect(result.leads).toHaveLength(1);
+    expect(result.leads[0].reason.zh).toBe('本月住院个人自付 12,345.00 元 ≥ 10,000 元');
+  });
+
+  it('the threshold is policy data: 5,000 in a county that set it', () => {
+    const policy = resolvePolicy({ matching: { medicalSelfPaidMin: 5000 } });
+    const result = run('medical', MEDICAL_HEADER, [med(A, 5000), med(B, 4999.99)], roster([]), policy);
+    expect(result.leads.map((l) => l.idNumber)).toEqual([A]);
+    expect(result.leads[0].reason.zh).toContain('≥ 5,000 元');
+  });
+
+  it('several stays of one person in the month are summed into one lead', () => {
+    const result = run('medical', MEDICAL_HEADER, [
+      med(A, 4000.5, '张三', '2026-10-01'),
+      med(B, 20000),
+      med(A, 6000, '张三', '2026-10-15'),
+      med(A.toLowerCase(), 0.01, '张三', '2026-10-25'),
+    ]);
+    const lead = result.leads.find((l) => l.idNumber === A)!;
+    expect(lead.sourceRows).toEqual([3, 5, 6]);
+    expect(lead.reason.zh).toBe('本月住院3次，个人自付合计 10,000.51 元 ≥ 10,000 元');
+    expect(result.leads).toHaveLength(2);
+  });
+
+  it('an exact repeat of a stay is a duplicate row, not summed', () => {
+    const result = run('medical', MEDICAL_HEADER, [med(A, 6000), med(A, 6000)]);
+    expect(result.leads).toHaveLength(0);
+    expect(result.excluded.duplicateInFile).toBe(1);
+    expect(result.excluded.belowThreshold).toBe(1);
+  });
+
+  it('covered people (低保, 特困供养 in force) are excluded; 停保 and 低保边缘 are not covered', () => {
+    const index = roster([
+      { idNumber: A, name: '张三', category: '农村低保', status: '在保' },
+      { idNumber: B, name: '李四', category: '低保', status: '停保' },
+      { idNumber: C, name: '王五', category: '低保边缘' },
+    ]);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 15000), med(B, 15000), med(C, 15000)], index);
+    expect(result.leads.map((l) => l.idNumber).sort()).toEqual([B, C].sort());
+    expect(result.excluded.covered).toBe(1);
+    expect(result.leads.find((l) => l.idNumber === C)!.coverage).toBe('低保边缘');
+    expect(result.leads.find((l) => l.idNumber === B)!.coverage).toBe('无');
+  });
+
+  it('covered categories are policy data', () => {
+    const index = roster([{ idNumber: A, name: '张三', category: '低保边缘' }]);
+    const policy = resolvePolicy({ matching: { coveredCategories: ['低保', '特困供养', '低保边缘'] } });
+    expect(run('medical', MEDICAL_HEADER, [med(A, 15000)], index, policy).leads).toHaveLength(0);
+    expect(run('medical', MEDICAL_HEADER, [med(A, 15000)], index).leads).toHaveLength(1);
+  });
+});
+
+describe('medical.tekun_inpatient', () => {
+  it('keeps a 特困供养 person in force with any self-paid amount, even below the threshold', () => {
+    const index = roster([{ idNumber: A, name: '张三', category: '特困人员', status: '在保', township: '鹿城镇', village: '太平社区' }]);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 123.4)], index);
+    expect(result.leads).toHaveLength(1);
+    expect(result.leads[0].rule).toBe('medical.tekun_inpatient');
+    expect(result.leads[0].coverage).toBe('特困供养');
+    expect(result.leads[0].reason.zh).toBe('特困供养人员住院：本月住院个人自付 123.40 元');
+    expect(result.leads[0]).toMatchObject({ township: '鹿城镇', village: '太平社区', placeFrom: 'roster' });
+  });
+
+  it('one lead per person: a 特困 person above the threshold gets the tekun rule only', () => {
+    const index = roster([{ idNumber: A, name: '张三', category: '特困供养' }]);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 30000)], index);
+    expect(result.leads.map((l) => l.rule)).toEqual(['medical.tekun_inpatient']);
+  });
+
+  it('a 特困 person whose support stopped is treated as not covered; zero self-paid makes no lead', () => {
+    const index = roster([
+      { idNumber: A, name: '张三', category: '特困供养', status: '停保' },
+      { idNumber: B, name: '李四', category: '特困供养', status: '在保' },
+    ]);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 500), med(B, 0)], index);
+    expect(result.leads).toHaveLength(0);
+    expect(result.excluded.belowThreshold).toBe(1);
+    expect(result.excluded.noSelfPaid).toBe(1);
+  });
+});
+
+describe('rejected rows', () => {
+  it('rows with a bad ID number or amount are rejected with their Excel row; the rest still matches', () => {
+    const badCheck = A.slice(0, 17) + (A[17] === '0' ? '1' : '0');
+    const result = run('medical', MEDICAL_HEADER, [
+      med(badCheck, 20000), // row 3
+      med(5.32301198001011e17, 20000), // row 4: Excel number
+      med('', 20000), // row 5
+      med(B, 'abc'), // row 6
+      med(C, -5), // row 7
+      med(D, 20000), // row 8
+      med('53230119801301001X', 20000), // row 9: month 13
+    ]);
+    expect(result.leads.map((l) => l.idNumber)).toEqual([D]);
+    expect(result.rejected.map((r) => [r.row, r.code])).toEqual([
+      [3, 'id.checksum'],
+      [4, 'id.excel_number'],
+      [5, 'required'],
+      [6, 'money.format'],
+      [7, 'money.format'],
+      [9, 'id.birthdate'],
+    ]);
+    expect(result.rejected[1].message).toContain('文本');
+    expect(result.rowsRead).toBe(7);
+  });
+
+  it('blank rows are skipped, 15-digit IDs are upgraded to 18', () => {
+    const legacy = '532301800101123';
+    const result = run('medical', MEDICAL_HEADER, [['', '', '', '', '', '', '', ''], med(legacy, 20000)]);
+    expect(result.rowsRead).toBe(1);
+    expect(result.leads[0].idNumber).toHaveLength(18);
+    expect(result.leads[0].idNumber.slice(0, 8)).toBe('53230119');
+    expect(result.leads[0].sourceRows).toEqual([4]);
+  });
+
+  it('a file without the required column is refused with the column named', () => {
+    const outcome = matchSheet({
+      source: 'medical',
+      period: '2026-10',
+      sheet: sheetOf(['姓名', '身份证号', '入院日期'], [['张三', A, '2026-10-01']]),
+      roster: roster([]),
+      policy: DEFAULT_POLICY,
+      today: TODAY,
+    });
+    expect(outcome.ok).toBe(false);
+    if (!outcome.ok) expect(outcome.error.zh).toContain('个人自付费用');
+  });
+
+  it('header aliases are accepted (自付金额, 个人负担) and the header may sit below a title', () => {
+    for (const alias of ['自付金额', '个人负担']) {
+      const header = ['姓名', '身份证号', alias];
+      const result = run('medical', header, [['张三', A, 10000]]);
+      expect(result.leads).toHaveLength(1);
+    }
+  });
+});
+
+describe('disability.severe', () => {
+  const header = ['姓名', '身份证号', '残疾类别', '残疾等级', '乡镇（街道）', '村（社区）'];
+  it('二级 is severe, 三级 is not; grades read as 一级, 1, 壹级, 一级残疾', () => {
+    const result = run('disability', header, [
+      ['甲', A, '肢体', '二级', '鹿城镇', '太平社区'],
+      ['乙', B, '视力', '三级', '鹿城镇', '太平社区'],
+      ['丙', C, '智力', 1, '东瓜镇', '东瓜村'],
+      ['丁', D, '精神', '壹级', '', ''],
+      ['戊', fakeId(5), '言语', '一级残疾', '', ''],
+      ['己', fakeId(6), '听力', '4', '', ''],
+    ], roster([]), DEFAULT_POLICY, '2026-Q3');
+    expect(result.leads.map((l) => l.name)).toEqual(['甲', '丙', '丁', '戊']);
+    expect(result.excluded.notSevere).toBe(2);
+    expect(result.leads[0]).toMatchObject({ rule: 'disability.severe', category: '残疾人', township: '鹿城镇', village: '太平社区', placeFrom: 'file' });
+    expect(result.leads[0].reason.zh).toContain('肢体残疾二级');
+    expect(result.leads[3].placeFrom).toBe('none');
+  });
+
+  it('severe grades are policy data', () => {
+    const policy = resolvePolicy({ matching: { severeDisabilityGrades: [1] } });
+    const result = run('disability', header, [['甲', A, '肢体', '二级', '', '']], roster([]), policy, '2026-Q3');
+    expect(result.leads).toHaveLength(0);
+    expect(result.excluded.notSevere).toBe(1);
+  });
+
+  it('covered people are excluded; an unreadable grade is rejected; a repeated person is one lead (most severe grade)', () => {
+    const index = roster([{ idNumber: A, name: '甲', category: '低保' }]);
+    const result = run('disability', header, [
+      ['甲', A, '肢体', '一级', '', ''],
+      ['乙', B, '视力', '重度', '', ''],
+      ['丙', C, '智力', '三级', '', ''],
+      ['丙', C, '智力', '二级', '', ''],
+    ], index, DEFAULT_POLICY, '2026-Q3');
+    expect(result.excluded.covered).toBe(1);
+    expect(result.rejected).toEqual([expect.objectContaining({ row: 4, code: 'grade.format' })]);
+    expect(result.leads).toHaveLength(1);
+    expect(result.leads[0].sourceRows).toEqual([5, 6]);
+    expect(result.leads[0].reason.zh).toContain('二级');
+    expect(result.excluded.duplicateInFile).toBe(1);
+  });
+});
+
+describe('education.college', () => {
+  const header = ['姓名', '身份证号', '学校名称', '学历层次', '入学年份'];
+  it('专科 and 本科 (and 大专) make leads, 高中 does not; covered excluded', () => {
+    const index = roster([{ idNumber: D, name: '丁', category: '特困供养' }]);
+    const result = run('education', header, [
+      ['甲', A, '楚雄医药高等专科学校', '专科', 2026],
+      ['乙', B, '云南大学', '本科', 2025],
+      ['丙', C, '楚雄一中', '高中', 2025],
+      ['丁', D, '楚雄师范学院', '本科', 2024],
+      ['戊', fakeId(5), '云南工商学院', '大专', 2026],
+    ], index, DEFAULT_POLICY, '2026');
+    expect(result.leads.map((l) => l.name)).toEqual(['甲', '乙', '戊']);
+    expect(result.excluded).toMatchObject({ notCollege: 1, covered: 1 });
+    expect(result.leads[0]).toMatchObject({ rule: 'education.college', category: '因学支出型困难' });
+    expect(result.leads[0].reason.zh).toBe('就读楚雄医药高等专科学校（专科），未纳入低保、特困供养');
+  });
+
+  it('college levels are policy data', () => {
+    const policy = resolvePolicy({ matching: { collegeLevels: ['本科'] } });
+    const result = run('education', header, [['甲', A, '某校', '专科', 2026]], roster([]), policy, '2026');
+    expect(result.leads).toHaveLength(0);
+  });
+});
+
+describe('disease.major, revitalization.three_types, petition.request', () => {
+  it('disease: anyone listed and not covered', () => {
+    const index = roster([{ idNumber: B, name: '乙', category: '低保' }]);
+    const result = run('disease', ['姓名', '身份证号', '病种'], [['甲', A, '恶性肿瘤'], ['乙', B, '尿毒症']], index);
+    expect(result.leads.map((l) => [l.name, l.rule, l.category])).toEqual([['甲', 'disease.major', '重大疾病']]);
+    expect(result.excluded.covered).toBe(1);
+  });
+
+  it('revitalization: category from the file’s 类别 when it is one of the three types', () => {
+    const result = run('revitalization', ['姓名', '身份证号', '类别', '乡镇', '村'], [
+      ['甲', A, '脱贫不稳定户', '吕合镇', '吕合村'],
+      ['乙', B, '突发严重困难户', '', ''],
+    ]);
+    expect(result.leads.map((l) => [l.rule, l.category])).toEqual([
+      ['revitalization.three_types', '脱贫不稳定户'],
+      ['revitalization.three_types', '突发严重困难户'],
+    ]);
+    expect(result.leads[0]).toMatchObject({ township: '吕合镇', village: '吕合村' });
+  });
+
+  it('petition: covered people too (a request is answered whatever the coverage), channel 信访诉求', () => {
+    const index = roster([{ idNumber: A, name: '甲', category: '低保' }]);
+    const result = run('petition', ['姓名', '身份证号', '诉求内容'], [['甲', A, '申请临时救助'], ['乙', B, '看病困难']], index);
+    expect(result.leads.map((l) => [l.rule, l.channel, l.category])).toEqual([
+      ['petition.request', '信访诉求', '信访求助'],
+      ['petition.request', '信访诉求', '信访求助'],
+    ]);
+    expect(result.leads[0].coverage).toBe('低保');
+  });
+
+  it('duplicates in the file: one lead per person, extra rows counted', () => {
+    const result = run('disease', ['姓名', '身份证号', '病种'], [['甲', A, '恶性肿瘤'], ['甲', A, '恶性肿瘤'], ['甲', A, '恶性肿瘤']]);
+    expect(result.leads).toHaveLength(1);
+    expect(result.leads[0].sourceRows).toEqual([3, 4, 5]);
+    expect(result.excluded.duplicateInFile).toBe(2);
+  });
+});
+
+describe('roster', () => {
+  it('reads a roster sheet: 保障状态 missing = 在保, several rows per person, bad rows rejected', () => {
+    const parsed = parseRosterSheet(
+      sheetOf(ROSTER_HEADER, [
+        ['甲', A, '低保', '鹿城镇', '太平社区', '停保'],
+        ['甲', A, '特困供养', '鹿城镇', '太平社区', '在保'],
+        ['乙', B, '低保', '东瓜镇', '东瓜村', ''],
+        ['丙', '123', '低保', '', '', '在保'],
+        ['丁', D, '低保', '', '', '不知道'],
+      ]),
+      TODAY,
+    );
+    if (!parsed.ok) throw new Error(parsed.error.zh);
+    expect(parsed.index.people.get(A)!.active).toEqual(['特困供养']);
+    expect(parsed.index.people.get(B)!.active).toEqual(['低保']);
+    expect(parsed.rejected.map((r) => [r.row, r.code])).toEqual([
+      [6, 'id.format'],
+      [7, 'status.enum'],
+    ]);
+    expect(parsed.rowsRead).toBe(5);
+  });
+
+  it('a roster without a 保障状态 column counts everyone as in force', () => {
+    const parsed = parseRosterSheet(sheetOf(['姓名', '身份证号', '保障类别'], [['甲', A, '低保']]), TODAY);
+    if (!parsed.ok) throw new Error(parsed.error.zh);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 50000)], parsed.index);
+    expect(result.leads).toHaveLength(0);
+    expect(result.excluded.covered).toBe(1);
+  });
+
+  it('township and village come from the file first, else from the roster', () => {
+    const index = roster([{ idNumber: A, name: '甲', category: '低保边缘', township: '吕合镇', village: '吕合村' }]);
+    const header = ['姓名', '身份证号', '病种', '乡镇（街道）', '村（社区）'];
+    const result = run('disease', header, [['甲', A, '恶性肿瘤', '', ''], ['乙', B, '恶性肿瘤', '东瓜镇', '东瓜村']], index);
+    expect(result.leads.map((l) => [l.township, l.village, l.placeFrom])).toEqual([
+      ['吕合镇', '吕合村', 'roster'],
+      ['东瓜镇', '东瓜村', 'file'],
+    ]);
+  });
+});
+
+describe('linkLeads', () => {
+  it('links a person on an open lead of the same source and period, or on an open ledger row', () => {
+    const result = run('medical', MEDICAL_HEADER, [med(A, 20000), med(B, 20000), med(C, 20000), med(D, 20000)]);
+    const linked = linkLeads(result, {
+      openLeads: [
+        { idNumber: A, source: 'medical', period: '2026-10', leadNo: 'XS-532301-202610-00001' },
+        { idNumber: B, source: 'medical', period: '2026-09', leadNo: 'XS-532301-202609-00007' },
+        { idNumber: D, source: 'medical', period: '2026-10', leadNo: 'XS-532301-202610-00002' },
+      ],
+      openLedgerRows: [{ idNumber: C, rowId: 'row-c' }, { idNumber: D, rowId: 'row-d' }],
+    });
+    expect(linked.leads.map((l) => l.linkedTo)).toEqual([
+      { kind: 'lead', target: 'XS-532301-202610-00001' },
+      undefined,
+      { kind: 'ledgerRow', target: 'row-c' },
+      { kind: 'lead', target: 'XS-532301-202610-00002' },
+    ]);
+    expect(linked.newCount).toBe(1);
+    expect(linked.linkedCount).toBe(3);
+    expect(result.leads[0].linkedTo).toBeUndefined();
+  });
+});

@@ -1,0 +1,181 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { discoverMigrations, migrate } from '../../../server/db/migrate';
+import { SqliteDatabase } from '../../../server/db/sqlite';
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('SqliteDatabase', () => {
+  let dir: string;
+  let db: SqliteDatabase;
+
+  beforeEach(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'sqlite-test-'));
+    db = await SqliteDatabase.open(join(dir, 'x.sqlite'));
+    await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE counter (n INTEGER); INSERT INTO counter VALUES (0);');
+  });
+  afterEach(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('opens with WAL, foreign keys and a busy timeout', async () => {
+    expect((await db.get<{ journal_mode: string }>('PRAGMA journal_mode'))!.journal_mode).toBe('wal');
+    expect((await db.get<{ foreign_keys: number }>('PRAGMA foreign_keys'))!.foreign_keys).toBe(1);
+    expect((await db.get<{ timeout: number }>('PRAGMA busy_timeout'))!.timeout).toBeGreaterThan(0);
+  });
+
+  it('binds positional and named parameters (no string building)', async () => {
+    await db.run('INSERT INTO t (v) VALUES (?)', ["x'); DROP TABLE t; --"]);
+    await db.run('INSERT INTO t (v) VALUES ($v)', { v: 'named' });
+    const rows = await db.all<{ v: string }>('SELECT v FROM t ORDER BY id');
+    expect(rows.map((r) => r.v)).toEqual(["x'); DROP TABLE t; --", 'named']);
+  });
+
+  it('rolls back everything when the body throws, and rethrows', async () => {
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.run("INSERT INTO t (v) VALUES ('a')");
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))!.n).toBe(0);
+  });
+
+  it('serialises transactions (no lost update on read-modify-write)', async () => {
+    const bump = () =>
+      db.transaction(async (tx) => {
+        const { n } = (await tx.get<{ n: number }>('SELECT n FROM counter'))!;
+        await sleep(5);
+        await tx.run('UPDATE counter SET n = ?', [n + 1]);
+      });
+    await Promise.all(Array.from({ length: 10 }, bump));
+    expect((await db.get<{ n: number }>('SELECT n FROM counter'))!.n).toBe(10);
+  });
+
+  it('a statement outside a running transaction waits for it and never sees half of it', async () => {
+    let insideDone = false;
+    const tx = db.transaction(async (t) => {
+      await t.run("INSERT INTO t (v) VALUES ('first')");
+      await sleep(30);
+      await t.run("INSERT INTO t (v) VALUES ('second')");
+      insideDone = true;
+    });
+    await sleep(5);
+    const count = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t');
+    expect(insideDone).toBe(true);
+    expect(count!.n).toBe(2);
+    await tx;
+  });
+
+  it('an outside write issued during a transaction is not rolled back with it', async () => {
+    const failing = db.transaction(async (t) => {
+      await t.run("INSERT INTO t (v) VALUES ('doomed')");
+      await sleep(20);
+      throw new Error('fail');
+    });
+    await sleep(2);
+    const outside = db.run("INSERT INTO t (v) VALUES ('outside')");
+    await expect(failing).rejects.toThrow('fail');
+    await outside;
+    expect((await db.all<{ v: string }>('SELECT v FROM t')).map((r) => r.v)).toEqual(['outside']);
+  });
+
+  it('using the outer handle inside a transaction joins it instead of dead-locking', async () => {
+    await expect(
+      db.transaction(async () => {
+        await db.run("INSERT INTO t (v) VALUES ('via outer handle')");
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))!.n).toBe(0);
+  });
+
+  it('nested transactions are savepoints: the inner one rolls back alone', async () => {
+    await db.transaction(async (tx) => {
+      await tx.run("INSERT INTO t (v) VALUES ('outer')");
+      await expect(
+        tx.transaction(async (inner) => {
+          await inner.run("INSERT INTO t (v) VALUES ('inner')");
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+    });
+    expect((await db.all<{ v: string }>('SELECT v FROM t')).map((r) => r.v)).toEqual(['outer']);
+  });
+
+  it('refuses a transaction handle used after its transaction ended', async () => {
+    let leaked: { run(sql: string): Promise<unknown> } | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+    });
+    await expect(leaked!.run("INSERT INTO t (v) VALUES ('late')")).rejects.toThrow(/after its transaction/);
+  });
+
+  it('keeps working after a failed statement', async () => {
+    await expect(db.run('INSERT INTO nope VALUES (1)')).rejects.toThrow(/no such table/);
+    await db.run("INSERT INTO t (v) VALUES ('ok')");
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))!.n).toBe(1);
+  });
+});
+
+describe('migrations', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'migrate-test-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('discovers NNN_*.js by number and applies each once', async () => {
+    const mig = join(dir, 'migrations');
+    require('fs').mkdirSync(mig);
+    writeFileSync(join(mig, '002_second.js'), "exports.up = 'CREATE TABLE b (x INTEGER);';");
+    writeFileSync(join(mig, '001_first.js'), "exports.up = 'CREATE TABLE a (x INTEGER);';");
+    writeFileSync(join(mig, 'README.md'), 'not a migration');
+    const found = discoverMigrations(mig);
+    expect(found.map((m) => [m.version, m.name])).toEqual([
+      [1, 'first'],
+      [2, 'second'],
+    ]);
+    const db = await SqliteDatabase.open(join(dir, 'db.sqlite'));
+    expect(await migrate(db, found)).toEqual([1, 2]);
+    expect(await migrate(db, found)).toEqual([]);
+    const versions = await db.all<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+    expect(versions.map((v) => v.version)).toEqual([1, 2]);
+    await db.close();
+  });
+
+  it('rejects two migrations with one number', () => {
+    const mig = join(dir, 'dup');
+    require('fs').mkdirSync(mig);
+    writeFileSync(join(mig, '001_a.js'), "exports.up = 'SELECT 1;';");
+    writeFileSync(join(mig, '001_b.js'), "exports.up = 'SELECT 1;';");
+    expect(() => discoverMigrations(mig)).toThrow(/two migrations numbered 001/);
+  });
+
+  it('a failing migration leaves nothing half-applied', async () => {
+    const db = await SqliteDatabase.open(join(dir, 'db.sqlite'));
+    const bad = [{ version: 1, name: 'bad', up: 'CREATE TABLE ok1 (x INTEGER); CREATE TABLE broken (;' }];
+    await expect(migrate(db, bad)).rejects.toThrow();
+    expect(await db.get("SELECT name FROM sqlite_master WHERE name = 'ok1'")).toBeUndefined();
+    expect(await db.all('SELECT * FROM schema_migrations')).toEqual([]);
+    await db.close();
+  });
+
+  it('the real migrations apply; audit_log refuses UPDATE and DELETE', async () => {
+    const db = await SqliteDatabase.open(join(dir, 'db.sqlite'));
+    const applied = await migrate(db);
+    expect(applied[0]).toBe(1);
+    await db.run(
+      "INSERT INTO audit_log (at, action, target, request_id) VALUES ('2026-01-01T00:00:00Z', 'x', 'y', 'r')",
+    );
+    await expect(db.run("UPDATE audit_log SET action = 'z'")).rejects.toThrow(/append-only/);
+    await expect(db.run('DELETE FROM audit_log')).rejects.toThrow(/append-only/);
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log'))!.n).toBe(1);
+    await expect(
+      db.run("INSERT INTO users (username, password_hash, role, unit_code, created_at) VALUES ('u', 'h', 'village', '999999999999', 'now')"),
+    ).rejects.toThrow(/FOREIGN KEY/);
+    await db.close();
+  });
+});
