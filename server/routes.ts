@@ -6,6 +6,7 @@ import { AUDIT_ROUTES } from './audit/routes';
 import { AUTH_ROUTES } from './auth/routes';
 import type { RouteSpec } from './http/route-table';
 import { LEAD_ROUTES } from './leads/routes';
+import { LEDGER_ROUTES } from './ledger/routes';
 import { UNIT_ROUTES } from './units/routes';
 
 export const ALL_ROUTES: RouteSpec[] = [
@@ -13,4 +14,5 @@ export const ALL_ROUTES: RouteSpec[] = [
   ...UNIT_ROUTES,
   ...AUDIT_ROUTES,
   ...LEAD_ROUTES,
+  ...LEDGER_ROUTES,
 ];

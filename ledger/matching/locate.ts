@@ -24,7 +24,7 @@ export function locateSourceHeader(
     };
   }
   if (found.missingRequired.length > 0) {
-    const names = found.missingRequired.map((k) => columns.find((c) => c.key === k || c.header === k)?.header ?? k);
+    const names = found.missingRequired.map((k: string) => columns.find((c) => c.key === k || c.header === k)?.header ?? k);
     return {
       ok: false,
       error: {

@@ -16,20 +16,43 @@ import {
   cellText,
   parseDisabilityGrade,
   parseMoneyCents,
+  dateNumber,
+  fastIdNumber,
   readIdNumber,
 } from './cells';
 import { locateSourceHeader } from './locate';
 import { MATCH_RULES, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
 import type { ExclusionKey, LocalizedText, LocatedHeader, MatchLead, MatchResult, RejectedRow, RosterEntry, RosterIndex } from './types';
 
-interface Person extends PersonFacts {
-  id: string;
-  name: string;
-  township: string;
-  village: string;
-  rows: number[];
-  /** medical: keys of stays already counted, to drop exact duplicate rows. */
-  stayKeys: string[] | undefined;
+// Stay fingerprint: two 32-bit FNV-1a style hashes folded into one 53-bit number (no allocation).
+let H1 = 0;
+let H2 = 0;
+function hashStart(): void {
+  H1 = 0x811c9dc5;
+  H2 = 0x1b873593;
+}
+function hashCell(value: unknown): void {
+  if (typeof value === 'string') {
+    for (let i = 0; i < value.length; i++) {
+      const c = value.charCodeAt(i);
+      H1 = Math.imul(H1 ^ c, 0x01000193);
+      H2 = Math.imul(H2 ^ c, 0x5bd1e995);
+    }
+  } else if (typeof value === 'number') {
+    const lo = Math.round(value * 1000) | 0;
+    const hi = Math.floor(value / 4294967.296) | 0;
+    H1 = Math.imul(H1 ^ lo, 0x01000193);
+    H2 = Math.imul(H2 ^ hi, 0x5bd1e995);
+    H2 = Math.imul(H2 ^ lo, 0x5bd1e995);
+  } else if (value !== null && value !== undefined && value !== '') {
+    hashCell(cellText(value));
+  }
+  // field separator
+  H1 = Math.imul(H1 ^ 0x1f, 0x01000193);
+  H2 = Math.imul(H2 ^ 0x1f, 0x5bd1e995);
+}
+function hashValue(): number {
+  return (H1 >>> 0) * 2097152 + ((H2 >>> 0) & 0x1fffff);
 }
 
 export interface SourceMatcherOptions {
@@ -86,10 +109,25 @@ export function rulesOf(source: SourceDef): MatchRule[] {
   return source.rules.map((code) => MATCH_RULES.find((rule) => rule.code === code)!);
 }
 
+/** Growable Float64Array / Int32Array (people and rows are stored column-wise: no object per row). */
+function growF64(a: Float64Array, need: number): Float64Array {
+  if (need <= a.length) return a;
+  const b = new Float64Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+function growI32(a: Int32Array, need: number): Int32Array {
+  if (need <= a.length) return a;
+  const b = new Int32Array(Math.max(need, a.length * 2));
+  b.set(a);
+  return b;
+}
+
 export function createSourceMatcher(options: SourceMatcherOptions): SourceMatcher {
   const source = typeof options.source === 'string' ? sourceByCode(options.source) : options.source;
   const { roster, policy, today, period, header } = options;
   const col = header.indexByKey;
+  const todayNumber = dateNumber(today);
   const iId = col.idNumber ?? -1;
   const iName = col.name ?? -1;
   const iTownship = col.township ?? -1;
@@ -107,7 +145,26 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
 
   const ctx = ruleContext(policy, period);
   const rules = rulesOf(source);
-  const people = new Map<string, Person>();
+
+  // People, column-wise: person number p → its facts. The Map holds small integers only.
+  const personOf = new Map<string, number>();
+  const ids: string[] = [];
+  const names: string[] = [];
+  const townships: string[] = [];
+  const villages: string[] = [];
+  const details: string[] = [];
+  const details2: string[] = [];
+  let cents: Float64Array = new Float64Array(1024);
+  let stays: Int32Array = new Int32Array(1024);
+  let grades: Int32Array = new Int32Array(1024);
+  let firstRow: Int32Array = new Int32Array(1024); // index into the row columns
+  let lastRow: Int32Array = new Int32Array(1024);
+  // Accepted rows, column-wise: Excel row, next row of the same person (-1 = none), stay fingerprint.
+  let rowExcel: Int32Array = new Int32Array(4096);
+  let rowNext: Int32Array = new Int32Array(4096);
+  let rowStay: Float64Array = new Float64Array(4096);
+  let rowCount = 0;
+
   const rejected: RejectedRow[] = [];
   let rowsRead = 0;
   let duplicateRows = 0;
@@ -124,12 +181,16 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     }
     if (blank) return;
     rowsRead++;
-    const idRead = readIdNumber(iId >= 0 ? cells[iId] : undefined, today);
-    if (!idRead.ok) return reject(rejected, excelRow, idRead.code, idRead.message, idRead.en);
-    const id = idRead.id;
+    const rawId = iId >= 0 ? cells[iId] : undefined;
+    let id = fastIdNumber(rawId, todayNumber);
+    if (id === undefined) {
+      const idRead = readIdNumber(rawId, today);
+      if (!idRead.ok) return reject(rejected, excelRow, idRead.code, idRead.message, idRead.en);
+      id = idRead.id;
+    }
 
     // Per-source values of the row, checked before the person is touched.
-    let cents = 0;
+    let rowCents = 0;
     let grade = 0;
     if (code === 'medical') {
       const c = parseMoneyCents(iAmount >= 0 ? cells[iAmount] : undefined);
@@ -137,7 +198,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       if (c === undefined || c < 0) {
         return reject(rejected, excelRow, 'money.format', '个人自付费用不是有效金额（应为不小于0的数字，如12345.67）', 'self-paid cost is not a valid amount (a number ≥ 0, e.g. 12345.67)');
       }
-      cents = c;
+      rowCents = c;
     } else if (code === 'disability') {
       const raw = iGrade >= 0 ? cells[iGrade] : undefined;
       const g = parseDisabilityGrade(raw);
@@ -153,65 +214,92 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       }
     }
 
-    let person = people.get(id);
-    const isNew = person === undefined;
-    if (person === undefined) {
-      person = {
-        id,
-        name: iName >= 0 ? cellText(cells[iName]) : '',
-        township: iTownship >= 0 ? cellText(cells[iTownship]) : '',
-        village: iVillage >= 0 ? cellText(cells[iVillage]) : '',
-        rows: [excelRow],
-        cents: 0,
-        stays: 0,
-        grade: 0,
-        detail: '',
-        detail2: '',
-        stayKeys: undefined,
-      };
-      people.set(id, person);
+    // The row.
+    const k = rowCount++;
+    if (k >= rowExcel.length) {
+      rowExcel = growI32(rowExcel, k + 1);
+      rowNext = growI32(rowNext, k + 1);
+      rowStay = growF64(rowStay, k + 1);
+    }
+    rowExcel[k] = excelRow;
+    rowNext[k] = -1;
+
+    let p = personOf.get(id);
+    const isNew = p === undefined;
+    if (p === undefined) {
+      p = ids.length;
+      personOf.set(id, p);
+      ids.push(id);
+      names.push(iName >= 0 ? cellText(cells[iName]) : '');
+      townships.push(iTownship >= 0 ? cellText(cells[iTownship]) : '');
+      villages.push(iVillage >= 0 ? cellText(cells[iVillage]) : '');
+      details.push('');
+      details2.push('');
+      if (p >= cents.length) {
+        cents = growF64(cents, p + 1);
+        stays = growI32(stays, p + 1);
+        grades = growI32(grades, p + 1);
+        firstRow = growI32(firstRow, p + 1);
+        lastRow = growI32(lastRow, p + 1);
+      }
+      cents[p] = 0;
+      stays[p] = 0;
+      grades[p] = 0;
+      firstRow[p] = k;
+      lastRow[p] = k;
     } else {
-      person.rows.push(excelRow);
-      if (person.name === '' && iName >= 0) person.name = cellText(cells[iName]);
-      if (person.township === '' && iTownship >= 0) {
-        person.township = cellText(cells[iTownship]);
-        if (iVillage >= 0) person.village = cellText(cells[iVillage]);
+      rowNext[lastRow[p]] = k;
+      lastRow[p] = k;
+      if (names[p] === '' && iName >= 0) names[p] = cellText(cells[iName]);
+      if (townships[p] === '' && iTownship >= 0) {
+        townships[p] = cellText(cells[iTownship]);
+        if (iVillage >= 0) villages[p] = cellText(cells[iVillage]);
       }
     }
 
     switch (code) {
       case 'medical': {
         // Several stays are summed; an exact repeat of a stay (same dates, amount, hospital) is a duplicate row.
-        const key = `${iAdmit >= 0 ? cellText(cells[iAdmit]) : ''}|${iDischarge >= 0 ? cellText(cells[iDischarge]) : ''}|${cents}|${iInstitution >= 0 ? cellText(cells[iInstitution]) : ''}`;
-        if (person.stayKeys === undefined) person.stayKeys = [key];
-        else if (person.stayKeys.includes(key)) {
-          duplicateRows++;
-          return;
-        } else person.stayKeys.push(key);
-        person.cents += cents;
-        person.stays++;
+        hashStart();
+        if (iAdmit >= 0) hashCell(cells[iAdmit]);
+        if (iDischarge >= 0) hashCell(cells[iDischarge]);
+        hashCell(rowCents);
+        if (iInstitution >= 0) hashCell(cells[iInstitution]);
+        const stay = hashValue();
+        rowStay[k] = stay;
+        if (!isNew) {
+          for (let r = firstRow[p]; r !== k; r = rowNext[r]) {
+            if (rowStay[r] === stay) {
+              rowStay[k] = -1; // not counted
+              duplicateRows++;
+              return;
+            }
+          }
+        }
+        cents[p] += rowCents;
+        stays[p]++;
         return;
       }
       case 'disability': {
         if (!isNew) duplicateRows++;
-        if (person.grade === 0 || grade < person.grade) {
-          person.grade = grade;
-          person.detail = iDetail >= 0 ? cellText(cells[iDetail]).replace(/残疾$/, '') : '';
+        if (grades[p] === 0 || grade < grades[p]) {
+          grades[p] = grade;
+          details[p] = iDetail >= 0 ? cellText(cells[iDetail]).replace(/残疾$/, '') : '';
         }
         return;
       }
       case 'education': {
         if (!isNew) duplicateRows++;
         const level = canonicalEducationLevel(cells[iDetail]);
-        if (isNew || (!ctx.collegeSet.has(person.detail) && ctx.collegeSet.has(level))) {
-          person.detail = level;
-          person.detail2 = iSchool >= 0 ? cellText(cells[iSchool]) : '';
+        if (isNew || (!ctx.collegeSet.has(details[p]) && ctx.collegeSet.has(level))) {
+          details[p] = level;
+          details2[p] = iSchool >= 0 ? cellText(cells[iSchool]) : '';
         }
         return;
       }
       default: {
         if (!isNew) duplicateRows++;
-        if (person.detail === '' && iDetail >= 0) person.detail = cellText(cells[iDetail]);
+        if (details[p] === '' && iDetail >= 0) details[p] = cellText(cells[iDetail]);
       }
     }
   }
@@ -228,10 +316,18 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     if (code === 'disability') excluded.notSevere = 0;
     if (code === 'education') excluded.notCollege = 0;
 
+    // One facts object, refilled per person (the rules only read it).
+    const facts: PersonFacts = { cents: 0, stays: 0, grade: 0, detail: '', detail2: '' };
     const leads: MatchLead[] = [];
-    for (const person of people.values()) {
-      const entry = roster.people.get(person.id);
+    const people = ids.length;
+    for (let p = 0; p < people; p++) {
+      const entry = roster.people.get(ids[p]);
       const covered = isCovered(entry, ctx.coveredSet);
+      facts.cents = cents[p];
+      facts.stays = stays[p];
+      facts.grade = grades[p];
+      facts.detail = details[p];
+      facts.detail2 = details2[p];
       let made: MatchRule | undefined;
       let why: ExclusionKey | undefined;
       for (let r = 0; r < rules.length; r++) {
@@ -239,7 +335,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         let out: ExclusionKey | undefined;
         if (rule.appliesTo === 'uncovered' && covered) out = 'covered';
         else if (rule.appliesTo === 'tekun' && !isTekun(entry)) continue;
-        else out = rule.test(person, ctx);
+        else out = rule.test(facts, ctx);
         if (out === undefined) {
           made = rule;
           break;
@@ -250,7 +346,9 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         if (why) excluded[why] = (excluded[why] ?? 0) + 1;
         continue;
       }
-      leads.push(toLead(person, made, entry, source, ctx));
+      const sourceRows: number[] = [];
+      for (let r = firstRow[p]; r !== -1; r = rowNext[r]) sourceRows.push(rowExcel[r]);
+      leads.push(toLead(ids[p], names[p], townships[p], villages[p], sourceRows, facts, made, entry, source, ctx));
     }
     return { source: source.code, period, rowsRead, leads, excluded, rejected };
   }
@@ -258,9 +356,20 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   return { addRow, finish };
 }
 
-function toLead(person: Person, rule: MatchRule, entry: RosterEntry | undefined, source: SourceDef, ctx: RuleContext): MatchLead {
-  let township = person.township;
-  let village = person.village;
+function toLead(
+  idNumber: string,
+  name: string,
+  fileTownship: string,
+  fileVillage: string,
+  sourceRows: number[],
+  facts: PersonFacts,
+  rule: MatchRule,
+  entry: RosterEntry | undefined,
+  source: SourceDef,
+  ctx: RuleContext,
+): MatchLead {
+  let township = fileTownship;
+  let village = fileVillage;
   let placeFrom: MatchLead['placeFrom'] = 'file';
   if (township === '') {
     if (entry && entry.township !== '') {
@@ -270,17 +379,17 @@ function toLead(person: Person, rule: MatchRule, entry: RosterEntry | undefined,
     } else placeFrom = 'none';
   }
   return {
-    idNumber: person.id,
-    name: person.name || entry?.name || '',
+    idNumber,
+    name: name || entry?.name || '',
     rule: rule.code,
-    category: rule.category?.(person) ?? source.category,
+    category: rule.category?.(facts) ?? source.category,
     channel: source.channel,
     coverage: coverageOf(entry, ctx.coveredSet),
-    reason: rule.reason(person, ctx),
+    reason: rule.reason(facts, ctx),
     township,
     village,
     placeFrom,
-    sourceRows: person.rows,
+    sourceRows,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import { ROSTER_COLUMNS, ROSTER_SOURCE } from '../sources';
 import type { SheetInput } from '../types';
-import { canonicalCoverageCategory, cellText, parseRosterStatus, readIdNumber } from './cells';
+import { canonicalCoverageCategory, cellText, dateNumber, fastIdNumber, parseRosterStatus, readIdNumber } from './cells';
 import { locateSourceHeader } from './locate';
 import type { LocalizedText, LocatedHeader, RejectedRow, RosterEntry, RosterIndex, RosterRecord } from './types';
 
@@ -42,6 +42,10 @@ export function createRosterBuilder(today: string, header?: LocatedHeader): Rost
   const people = new Map<string, RosterEntry>();
   const rejected: RejectedRow[] = [];
   let rowsRead = 0;
+  const todayNumber = dateNumber(today);
+  // Few distinct category/status texts: canonicalise each once.
+  const categoryCache = new Map<string, string>();
+  const statusCache = new Map<string, '在保' | '停保'>();
   const col = header?.indexByKey ?? {};
   const iId = col.idNumber ?? -1;
   const iName = col.name ?? -1;
@@ -62,12 +66,22 @@ export function createRosterBuilder(today: string, header?: LocatedHeader): Rost
       }
       if (blank) return;
       rowsRead++;
-      const idRead = readIdNumber(iId >= 0 ? cells[iId] : undefined, today);
-      if (!idRead.ok) {
-        rejected.push({ row: excelRow, code: idRead.code, message: idRead.message, en: idRead.en });
-        return;
+      const rawId = iId >= 0 ? cells[iId] : undefined;
+      let id = fastIdNumber(rawId, todayNumber);
+      if (id === undefined) {
+        const idRead = readIdNumber(rawId, today);
+        if (!idRead.ok) {
+          rejected.push({ row: excelRow, code: idRead.code, message: idRead.message, en: idRead.en });
+          return;
+        }
+        id = idRead.id;
       }
-      const status = parseRosterStatus(iStatus >= 0 ? cells[iStatus] : undefined);
+      const rawStatus = iStatus >= 0 ? cells[iStatus] : undefined;
+      let status = typeof rawStatus === 'string' ? statusCache.get(rawStatus) : undefined;
+      if (status === undefined) {
+        status = parseRosterStatus(rawStatus);
+        if (typeof rawStatus === 'string' && status !== undefined) statusCache.set(rawStatus, status);
+      }
       if (status === undefined) {
         rejected.push({
           row: excelRow,
@@ -77,14 +91,19 @@ export function createRosterBuilder(today: string, header?: LocatedHeader): Rost
         });
         return;
       }
-      const category = canonicalCoverageCategory(iCategory >= 0 ? cells[iCategory] : undefined);
+      const rawCategory = iCategory >= 0 ? cells[iCategory] : undefined;
+      let category = typeof rawCategory === 'string' ? categoryCache.get(rawCategory) : undefined;
+      if (category === undefined) {
+        category = canonicalCoverageCategory(rawCategory);
+        if (typeof rawCategory === 'string') categoryCache.set(rawCategory, category);
+      }
       if (category === '') {
         rejected.push({ row: excelRow, code: 'required', message: '保障类别为空', en: 'assistance category is empty' });
         return;
       }
       addTo(
         people,
-        idRead.id,
+        id,
         iName >= 0 ? cellText(cells[iName]) : '',
         category,
         status === '在保',

@@ -28,6 +28,8 @@ export interface MessageParams {
   max?: number;
   /** Working days (deadline.overdue). */
   days?: number;
+  /** number.format: a whole number was expected. */
+  integer?: boolean;
   /** Expected value (gender from the ID, the 18-digit upgrade…). */
   expected?: string;
 }
@@ -167,12 +169,19 @@ export const MESSAGES = {
       'Enter an 11-digit mobile number (1, then 3–9, then 9 digits) or a landline with area code (e.g. 0878-3123456); separate several with 、.',
     ),
   'number.format': (p) =>
-    t(
-      `「${p.column}」的“${p.value ?? ''}”不是${p.min !== undefined && p.max !== undefined ? '整数' : '数字'}。`,
-      `请只填写${p.min !== undefined && p.max !== undefined ? '整数' : '数字（元，可带两位小数）'}，不要带单位或文字说明（说明可写在备注中）。`,
-      `"${p.value ?? ''}" in "${p.column}" is not a ${p.min !== undefined && p.max !== undefined ? 'whole number' : 'number'}.`,
-      'Enter the number only, without units or words (explanations go in the notes column).',
-    ),
+    p.integer
+      ? t(
+          `「${p.column}」的“${p.value ?? ''}”不是整数。`,
+          '请只填写整数，不要带单位或文字说明（说明可写在备注中）。',
+          `"${p.value ?? ''}" in "${p.column}" is not a whole number.`,
+          'Enter a whole number only, without units or words (explanations go in the notes column).',
+        )
+      : t(
+          `「${p.column}」的“${p.value ?? ''}”不是数字。`,
+          '请只填写金额数字（元，可带两位小数），不要带文字说明（说明可写在备注中）。',
+          `"${p.value ?? ''}" in "${p.column}" is not a number.`,
+          'Enter the amount in yuan only (up to two decimals), without words (explanations go in the notes column).',
+        ),
   'number.range': (p) =>
     t(
       `「${p.column}」为${p.value ?? ''}，超出允许范围（${rangeZh(p)}）。`,
@@ -182,10 +191,10 @@ export const MESSAGES = {
     ),
   'deadline.overdue': (p) =>
     t(
-      `核实时限为${p.date ?? ''}，已超期${p.days ?? 0}个工作日仍未核实。`,
-      `请尽快完成调查核实并填写「${p.column}」；确有困难的请向乡镇说明情况。`,
-      `Verification was due on ${p.date ?? ''} and is ${p.days ?? 0} working day(s) overdue.`,
-      `Verify the case now and fill in "${p.column}"; tell the township if it cannot be done.`,
+      `核实时限为${p.date ?? ''}，至今（${p.otherDate ?? ''}）仍未核实${p.days ? `，已超期${p.days}个工作日` : ''}。`,
+      `请尽快完成调查核实并填写「${p.other ?? p.column}」；确有困难的请向乡镇说明情况。`,
+      `Verification was due on ${p.date ?? ''} and is still not done (${p.otherDate ?? ''})${p.days ? `: ${p.days} working day(s) overdue` : ''}.`,
+      `Verify the case now and fill in "${p.other ?? p.column}"; tell the township if it cannot be done.`,
     ),
   'consent.declined_route': (p) =>
     t(

@@ -5,7 +5,7 @@
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { ZodType } from 'zod';
+import { z, type ZodType } from 'zod';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
 import { bearerToken, userForToken } from '../auth/tokens';
@@ -54,12 +54,25 @@ function runMulter(spec: RouteSpec, req: Request, res: Response): Promise<Upload
   });
 }
 
+/**
+ * Bodies never carry unknown fields: a top-level z.object body schema that strips unknown keys
+ * (zod's default) is made strict here, so a typo or an injected field is a 400, not silently dropped.
+ * An explicit catchall/passthrough (def.catchall set) is respected.
+ */
+export function strictBody(schema: ZodType | undefined): ZodType | undefined {
+  if (schema instanceof z.ZodObject && schema._zod.def.catchall === undefined) return schema.strict();
+  if (schema instanceof z.ZodOptional) return strictBody(schema.unwrap() as ZodType)!.optional();
+  if (schema instanceof z.ZodNullable) return strictBody(schema.unwrap() as ZodType)!.nullable();
+  return schema;
+}
+
 export async function authenticate(deps: AppDeps, req: Request): Promise<AuthUser | undefined> {
   const token = bearerToken(req.headers.authorization);
   return token ? userForToken(deps.db, token, deps.now()) : undefined;
 }
 
 export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
+  const bodySchema = strictBody(spec.body);
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
       res.locals.route = expressPath(spec);
@@ -106,7 +119,7 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
       }
 
       const query = parseWith(spec.query, { ...(req.query as Record<string, unknown>) }, 'query');
-      const body = parseWith(spec.body, req.body ?? (spec.multipart ? {} : undefined), 'body');
+      const body = parseWith(bodySchema, req.body ?? (spec.multipart ? {} : undefined), 'body');
 
       const ctx: RouteContext = { user, params, query, body, requestId, deps, req, res, file };
       const result = await spec.handle(ctx);

@@ -1,7 +1,7 @@
 /** The OpenAPI 3.0 document, generated from the route table's zod schemas (z.toJSONSchema). */
 import { z, type ZodType } from 'zod';
 import { ApiErrorBodySchema } from '../../ledger/api/common';
-import { expressPath } from './mount';
+import { expressPath, strictBody } from './mount';
 import type { RouteSpec } from './route-table';
 
 type Json = Record<string, unknown>;
@@ -76,7 +76,7 @@ export function buildOpenApi(routes: readonly RouteSpec[]): Json {
         },
       };
     } else if (spec.body) {
-      operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(spec.body, 'input') } } };
+      operation.requestBody = { required: true, content: { 'application/json': { schema: schemaOf(strictBody(spec.body), 'input') } } };
     }
     if (spec.example?.body !== undefined && operation.requestBody) {
       ((operation.requestBody as Json).content as Record<string, Json>)[spec.multipart ? 'multipart/form-data' : 'application/json'].example =

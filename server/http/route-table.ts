@@ -49,6 +49,8 @@ export interface RouteExample {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: unknown;
+  /** For `multipart` routes: the file to upload (text content). */
+  file?: { name: string; text: string };
 }
 
 /** What a handler returns: a body (status 200) or an explicit status with body. */

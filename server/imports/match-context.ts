@@ -42,60 +42,30 @@ export async function loadMatchContext(db: SqlDatabase, countyCode: string, sour
 }
 
 // ---------------------------------------------------------------------------------------------
-// Village ledger rows (migration 002, sync owner). Read defensively: the leads module must work
-// before and without that table.
+// Village ledger rows (table ledger_rows of migration 002: id_number and status copied out of the row)
 
-async function ledgerTable(db: SqlDatabase): Promise<LedgerTableShape | undefined> {
-  return LEDGER_TABLE.detect(db);
-}
-
-interface LedgerTableShape {
-  /** SQL selecting (row_id, village_code, id_number, open) from the current (non-deleted) rows of villages LIKE ?. */
-  select: string;
-}
-
-const LEDGER_TABLE = {
-  cache: new WeakMap<object, LedgerTableShape | null>(),
-  async detect(db: SqlDatabase): Promise<LedgerTableShape | undefined> {
-    const columns = await db.all<{ name: string }>("SELECT name FROM pragma_table_info('ledger_rows')");
-    if (columns.length === 0) return undefined;
-    const names = new Set(columns.map((c) => c.name));
-    const idColumn = names.has('id_number') ? 'id_number' : undefined;
-    const values = names.has('values_json') ? 'values_json' : names.has('data') ? 'data' : undefined;
-    const village = names.has('village_code') ? 'village_code' : undefined;
-    const rowId = names.has('row_id') ? 'row_id' : 'id';
-    if (!village) return undefined;
-    const deleted = names.has('deleted') ? 'AND deleted = 0' : '';
-    const idExpr = idColumn ?? (values ? `json_extract(${values}, '$.idNumber')` : undefined);
-    if (!idExpr) return undefined;
-    const statusExpr = names.has('status') ? 'status' : values ? `json_extract(${values}, '$.status')` : "''";
-    return {
-      select: `SELECT ${rowId} AS row_id, ${village} AS village_code, ${idExpr} AS id_number, COALESCE(${statusExpr}, '') AS status
-               FROM ledger_rows WHERE ${village} LIKE ? ${deleted}`,
-    };
-  },
-};
-
-/** Rows of the county's village ledgers that are still open (办理状态 not 已办结). */
+/** Rows of the county's village ledgers that are still open (not deleted, 办理状态 not 已办结). */
 export async function openLedgerRows(db: SqlDatabase, countyCode: string): Promise<OpenLedgerRowRef[]> {
-  const shape = await ledgerTable(db);
-  if (!shape) return [];
-  const rows = await db.all<{ row_id: string; id_number: string | null; status: string }>(shape.select, [`${countyCode}%`]);
-  return rows
-    .filter((r) => r.id_number && r.status !== '已办结')
-    .map((r) => ({ idNumber: String(r.id_number).toUpperCase(), rowId: String(r.row_id) }));
+  const rows = await db.all<{ row_id: string; id_number: string }>(
+    "SELECT row_id, id_number FROM ledger_rows WHERE village_code LIKE ? AND deleted = 0 AND id_number IS NOT NULL AND COALESCE(status, '') <> '已办结'",
+    [`${countyCode}%`],
+  );
+  return rows.map((r) => ({ idNumber: r.id_number.toUpperCase(), rowId: r.row_id }));
 }
 
-/** Villages whose ledgers carry these ID numbers (earlier ledger rows, open or closed), one per ID. */
+/** The village of an earlier ledger row (open or closed, newest first) for each of these ID numbers. */
 export async function ledgerRowsByIds(db: SqlDatabase, countyCode: string, ids: readonly string[]): Promise<{ idNumber: string; villageCode: string }[]> {
-  const shape = await ledgerTable(db);
-  if (!shape || ids.length === 0) return [];
-  const wanted = new Set(ids);
-  const rows = await db.all<{ village_code: string; id_number: string | null }>(shape.select, [`${countyCode}%`]);
+  if (ids.length === 0) return [];
+  const rows = await db.all<{ village_code: string; id_number: string }>(
+    `SELECT village_code, id_number FROM ledger_rows
+     WHERE village_code LIKE ? AND deleted = 0 AND id_number IN (${ids.map(() => '?').join(',')})
+     ORDER BY updated_at DESC`,
+    [`${countyCode}%`, ...ids],
+  );
   const out = new Map<string, string>();
   for (const r of rows) {
-    const id = r.id_number ? String(r.id_number).toUpperCase() : '';
-    if (wanted.has(id) && !out.has(id)) out.set(id, r.village_code);
+    const id = r.id_number.toUpperCase();
+    if (!out.has(id)) out.set(id, r.village_code);
   }
   return [...out].map(([idNumber, villageCode]) => ({ idNumber, villageCode }));
 }

@@ -40,8 +40,12 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     multipart: true,
     uploadLimitBytes: IMPORT_UPLOAD_LIMIT_BYTES,
     params: CountyParams,
-    body: z.object({ source: z.string().min(1).max(40), period: z.string().max(20).optional() }),
+    body: z.object({ source: z.string().min(1).max(40), period: z.string().max(20).optional() }).strict(),
     response: ImportStatusSchema.extend({ duplicate: z.boolean() }),
+    example: {
+      body: { source: 'medical', period: '2026-10' },
+      file: { name: 'medical-2026-10.csv', text: '姓名,身份证号,入院日期,出院日期,医疗总费用,个人自付费用,医疗机构\n' },
+    },
     handle: async (ctx) => {
       if (!ctx.file) throw new LeadError(400, 'import.no_file', '请上传文件（字段名 file）', 'Upload a file in the field named file');
       const { created, status } = await startImport(ctx.deps, ctx.user!, ctx.params.countyCode, {

@@ -17,7 +17,7 @@ import type { AuthUser } from '../http/route-table';
 import { LeadError } from '../leads/errors';
 import { countyPolicy } from '../leads/policy-store';
 import { chinaDate } from '../leads/states';
-import { addHistory, allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
+import { allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
 import { CountyUnits } from '../leads/units-lookup';
 import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
 import { loadMatchContext } from './match-context';
@@ -192,14 +192,16 @@ export async function startImport(
       tx,
     );
   });
-  const extension = /\.csv$/i.test(fileName) ? '.csv' : '.xlsx';
-  const path = join(tmpdir(), `ledger-import-${id}${extension}`);
+  // A private temp dir holding the file under its own name, so reader messages name the user's file.
+  const dir = await fs.mkdtemp(join(tmpdir(), 'ledger-import-'));
+  const path = join(dir, /\.[A-Za-z0-9]{2,5}$/.test(fileName) ? fileName : `${fileName}.xlsx`);
   await fs.writeFile(path, input.buffer);
   progress.set(id, { rowsRead: 0, bytesRead: 0 });
-  const job = readImport(deps, countyCode, id, path).finally(() => {
+  // The background job never rejects: readImport records failures on the import itself.
+  const job = readImport(deps, countyCode, id, path).catch(() => undefined).finally(() => {
     progress.delete(id);
     running.delete(id);
-    void fs.rm(path, { force: true });
+    void fs.rm(dir, { recursive: true, force: true });
   });
   running.set(id, job);
   return { created: true, status: await importStatus(deps.db, countyCode, id) };
@@ -267,11 +269,9 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
       rejected: [],
       error: text,
     };
-    await deps.db.run("UPDATE imports SET state = 'failed', error_json = ?, summary_json = ? WHERE id = ?", [
-      JSON.stringify(text),
-      JSON.stringify(summary),
-      id,
-    ]);
+    await deps.db
+      .run("UPDATE imports SET state = 'failed', error_json = ?, summary_json = ? WHERE id = ?", [JSON.stringify(text), JSON.stringify(summary), id])
+      .catch(() => undefined); // the database may be closing (server shutdown)
     // No personal data in logs: only the import id and the error's class/message (which never echo cells).
     deps.logger.warn({ importId: id, err: error instanceof Error ? error.name : 'unknown' }, 'import read failed');
   }
@@ -454,6 +454,9 @@ async function commitLeads(
   const firstSeq = fresh.length > 0 ? await allocateSeqs(tx, countyCode, row.period, fresh.length) : 0;
   const due = fresh.length > 0 ? await dueDateFor(tx, countyCode, today) : null;
   let unassigned = 0;
+  const leadRows: unknown[][] = [];
+  const historyRows: unknown[][] = [];
+  const who = [actor.username, actor.unitCode];
   for (let i = 0; i < fresh.length; i++) {
     const lead = fresh[i];
     const place = placed[i];
@@ -461,31 +464,45 @@ async function commitLeads(
     const leadNo = formatLeadNo(countyCode, row.period, seq);
     const assigned = !!place.township;
     if (!assigned) unassigned++;
-    await tx.run(
-      `INSERT INTO leads (lead_no, county_code, source, period, seq, rule, reason_zh, reason_en, category, channel, coverage, id_number, name,
-         detail_json, township_code, village_code, unit_code, suggested_village_code, assigned_by, state, found_on, dispatched_on, due_on,
-         import_id, excel_row, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        leadNo, countyCode, row.source, row.period, seq, lead.rule, lead.reason.zh, lead.reason.en, lead.category, lead.channel, lead.coverage,
-        lead.idNumber, lead.name, JSON.stringify({ sourceRows: lead.sourceRows }),
-        place.township ?? null, place.township ?? countyCode, place.village ?? null, place.by,
-        assigned ? '已派至乡镇' : '待分派', today, assigned ? today : null, assigned ? due : null,
-        row.id, lead.sourceRows[0] ?? null, nowIso, nowIso,
-      ],
-    );
-    await addHistory(tx, leadNo, null, '待分派', actor, now, `由导入生成（${row.file_name}）`);
+    leadRows.push([
+      leadNo, countyCode, row.source, row.period, seq, lead.rule, lead.reason.zh, lead.reason.en, lead.category, lead.channel, lead.coverage,
+      lead.idNumber, lead.name, JSON.stringify({ sourceRows: lead.sourceRows }),
+      place.township ?? null, null, place.township ?? countyCode, place.village ?? null, place.by,
+      assigned ? '已派至乡镇' : '待分派', today, assigned ? today : null, assigned ? due : null,
+      row.id, lead.sourceRows[0] ?? null, nowIso, nowIso,
+    ]);
+    historyRows.push([leadNo, null, '待分派', ...who, nowIso, `由导入生成（${row.file_name}）`]);
     if (assigned) {
       const how = place.by === 'file' ? '按文件中的乡镇' : place.by === 'roster' ? '按保障对象名册' : '按村台账中的记录';
-      await addHistory(tx, leadNo, '待分派', '已派至乡镇', actor, now, `${how}自动派至乡镇`);
+      historyRows.push([leadNo, '待分派', '已派至乡镇', ...who, nowIso, `${how}自动派至乡镇`]);
     }
   }
-  for (const link of links) {
-    await tx.run('INSERT INTO lead_links (import_id, excel_row, kind, target, rule, at) VALUES (?, ?, ?, ?, ?, ?)', [
-      row.id, link.lead.sourceRows[0] ?? null, link.kind, link.target, link.lead.rule, nowIso,
-    ]);
-  }
+  await insertMany(
+    tx,
+    `INSERT INTO leads (lead_no, county_code, source, period, seq, rule, reason_zh, reason_en, category, channel, coverage, id_number, name,
+       detail_json, township_code, village_code, unit_code, suggested_village_code, assigned_by, state, found_on, dispatched_on, due_on,
+       import_id, excel_row, created_at, updated_at) VALUES`,
+    leadRows,
+  );
+  await insertMany(tx, 'INSERT INTO lead_history (lead_no, from_state, to_state, user_name, unit_code, at, note) VALUES', historyRows);
+  await insertMany(
+    tx,
+    'INSERT INTO lead_links (import_id, excel_row, kind, target, rule, at) VALUES',
+    links.map((link) => [row.id, link.lead.sourceRows[0] ?? null, link.kind, link.target, link.lead.rule, nowIso]),
+  );
   return { created: fresh.length, linked: links.length, unassigned, firstSeq };
+}
+
+/** Multi-row INSERTs (bounded by SQLite's parameter limit), all parameterised. */
+async function insertMany(tx: SqlDatabase, head: string, rows: readonly unknown[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const width = rows[0].length;
+  const per = Math.max(1, Math.floor(30000 / width / 10));
+  const tuple = `(${new Array(width).fill('?').join(', ')})`;
+  for (let i = 0; i < rows.length; i += per) {
+    const chunk = rows.slice(i, i + per);
+    await tx.run(`${head} ${chunk.map(() => tuple).join(', ')}`, chunk.flat());
+  }
 }
 
 export async function ledgerVillagesById(db: SqlDatabase, countyCode: string, ids: readonly string[]): Promise<{ idNumber: string; villageCode: string }[]> {

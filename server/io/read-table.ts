@@ -161,14 +161,15 @@ export function decodeText(bytes: Uint8Array): string {
   return new TextDecoder(detectTextEncoding(bytes)).decode(bytes);
 }
 
-/** Comma, tab or semicolon: whichever occurs most in the first line outside quotes. */
+/** Comma, tab or semicolon: whichever occurs most (outside quotes) in the first lines. */
 function detectDelimiter(text: string): string {
   const counts: Record<string, number> = { ',': 0, '\t': 0, ';': 0 };
   let quoted = false;
+  let lines = 0;
   for (let i = 0; i < text.length && i < 65536; i++) {
     const ch = text[i];
     if (ch === '"') quoted = !quoted;
-    else if (!quoted && (ch === '\n' || ch === '\r')) break;
+    else if (!quoted && ch === '\n' && ++lines >= 20) break;
     else if (!quoted && ch in counts) counts[ch]++;
   }
   const [best, count] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0];
@@ -386,16 +387,16 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   };
   const searchHeader = () => {
     searching = false;
-    const found = options.onHeaderSearch!({ name, values: head, firstRow: 1, firstColumn: 0 });
+    const rows = head.splice(0);
+    const found = options.onHeaderSearch!({ name, values: rows, firstRow: 1, firstColumn: 0 });
     if (found === null || found === undefined) {
       throw new TableReadError('header_not_found', `${name} 的前 ${scanRows} 行中没有找到表头`, `No header row in the first ${scanRows} rows of ${name}`);
     }
     headerRow = found;
-    for (let r = found; r < head.length; r++) {
-      options.onRow(head[r], r + 1);
+    for (let r = found; r < rows.length; r++) {
+      options.onRow(rows[r], r + 1);
       rowsEmitted++;
     }
-    head.length = 0;
   };
   const accept = (values: unknown[], excelRow: number) => {
     try {

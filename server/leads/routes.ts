@@ -52,7 +52,8 @@ function mayUnmask(ctx: RouteContext, row: LeadRow): boolean {
   return user.role === 'admin' || (user.role === 'village' && row.village_code === user.unit.code);
 }
 
-const EXAMPLE_LEAD_NO = 'XS-532301-202610-00001';
+/** A well-formed lead number no demo lead has (examples for the access matrix and OpenAPI). */
+const EXAMPLE_LEAD_NO = 'XS-532301-202601-99999';
 
 export const LEAD_ROUTES: RouteSpec[] = [
   ...IMPORT_ROUTES,
@@ -66,6 +67,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
     params: z.object({ code: z.string().regex(/^\d{4,12}$/) }),
     query: LeadListQuerySchema,
     response: LeadListResponseSchema,
+    example: { query: { state: '已派至乡镇', page: '1', pageSize: '20' } },
     handle: guarded(async (ctx) => {
       const q = LeadListQuerySchema.parse(ctx.query ?? {});
       const today = chinaDate(ctx.deps.now());
@@ -80,6 +82,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
     auth: 'user',
     params: LeadNoParams,
     query: z.object({ unmasked: z.enum(['true', 'false', '1', '0']).optional() }),
+    example: { params: { leadNo: EXAMPLE_LEAD_NO } },
     response: LeadDetailResponseSchema,
     handle: guarded(async (ctx) => {
       const row = await scopedLead(ctx, ctx.params.leadNo);
@@ -120,10 +123,12 @@ export const LEAD_ROUTES: RouteSpec[] = [
         villageCode: z.string().regex(/^\d{12}$/).optional(),
         note: z.string().max(500).optional(),
       })
+      .strict()
       .refine((b) => [b.toUnitCode, b.townshipCode, b.villageCode].filter(Boolean).length === 1, {
         message: '请只指定一个目标单位（toUnitCode、townshipCode 或 villageCode） / give exactly one target unit',
       }),
     response: DispatchResponseSchema,
+    example: { body: { leadNos: [EXAMPLE_LEAD_NO], toUnitCode: '532301101', note: '请于时限内核实' } },
     handle: guarded(async (ctx) => {
       const body = ctx.body as { leadNos: string[]; toUnitCode?: string; townshipCode?: string; villageCode?: string; note?: string };
       const toUnitCode = (body.toUnitCode ?? body.townshipCode ?? body.villageCode)!;
@@ -149,7 +154,8 @@ export const LEAD_ROUTES: RouteSpec[] = [
     auth: 'user',
     roles: ['village', 'admin'],
     params: LeadNoParams,
-    body: z.object({ rowId: z.string().min(1).max(64).optional() }).optional(),
+    body: z.object({ rowId: z.string().min(1).max(64).optional() }).strict().optional(),
+    example: { params: { leadNo: EXAMPLE_LEAD_NO }, body: { rowId: '6f1c2a9e-0000-4000-8000-000000000001' } },
     response: z.object({ lead: LeadSchema, ledgerValues: z.record(z.string(), z.unknown()) }),
     handle: guarded(async (ctx) => {
       const now = ctx.deps.now();
@@ -202,6 +208,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
     unitLevel: 'county',
     params: CountyParams,
     query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
+    example: { query: { year: '2026' } },
     handle: guarded(async (ctx) => {
       const year = ctx.query?.year ? Number(ctx.query.year) : Number(chinaDate(ctx.deps.now()).slice(0, 4));
       return {
@@ -223,7 +230,8 @@ export const LEAD_ROUTES: RouteSpec[] = [
     unitParam: 'countyCode',
     unitLevel: 'county',
     params: CountyParams,
-    body: z.object({ year: z.number().int().min(0).max(2100).default(0), settings: z.record(z.string(), z.unknown()) }),
+    body: z.object({ year: z.number().int().min(0).max(2100).default(0), settings: z.record(z.string(), z.unknown()) }).strict(),
+    example: { body: { year: 2026, settings: { leadVerifyWorkingDays: 10 } } },
     handle: guarded(async (ctx) => {
       const body = ctx.body as { year?: number; settings: Record<string, unknown> };
       const year = body.year ?? 0;
@@ -237,4 +245,3 @@ export const LEAD_ROUTES: RouteSpec[] = [
   },
 ];
 
-export { EXAMPLE_LEAD_NO };

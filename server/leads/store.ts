@@ -274,9 +274,22 @@ export async function dispatchLeads(
   if (level !== 'township' && level !== 'village') {
     throw new LeadError(400, 'lead.dispatch_target', '请指定一个乡镇（9位代码）或一个村（社区）（12位代码）', 'Give a township (9-digit code) or a village (12-digit code)');
   }
+  // Unknown lead numbers are answered first (404), then who may send where (403).
+  const unique = [...new Set(input.leadNos)];
+  const found = new Map<string, LeadRow>();
+  for (const leadNo of unique) {
+    const row = await getLeadRow(tx, leadNo);
+    if (row) found.set(leadNo, row);
+  }
+  const unknown = unique.filter((leadNo) => !found.has(leadNo));
+  if (unknown.length > 0) {
+    throw new LeadError(404, 'lead.not_found', `线索不存在：${unknown.join('、')}`, `No such lead: ${unknown.join(', ')}`, {
+      failed: unknown.map((leadNo) => ({ leadNo, code: 'lead.not_found', message: `线索${leadNo}不存在`, en: `Lead ${leadNo} does not exist` })),
+    });
+  }
   const allowedRoles = level === 'township' ? ['county', 'admin'] : ['township', 'admin'];
   if (!allowedRoles.includes(actor.role) || !isInSubtree(actor.unitCode, target)) {
-    throw new LeadError(403, 'forbidden', '无权向该单位派发线索', 'You may not dispatch leads to this unit');
+    throw new LeadError(403, 'forbidden', level === 'township' ? '只有县（市）可将线索派至乡镇，且只能派至本县（市）的乡镇' : '只有乡镇可将线索下发到村（社区），且只能下发到本乡镇的村（社区）', level === 'township' ? 'Only a county may send leads to its townships' : 'Only a township may send leads to its villages');
   }
   const unit = await tx.get<{ code: string }>('SELECT code FROM units WHERE code = ?', [target]);
   if (!unit) throw new LeadError(404, 'unit.not_found', `单位${target}不存在`, `Unit ${target} does not exist`);
@@ -284,11 +297,9 @@ export async function dispatchLeads(
   const failures: DispatchFailure[] = [];
   const fail = (leadNo: string, status: number, code: string, message: string, en: string) => failures.push({ leadNo, status, code, message, en });
   const rows: LeadRow[] = [];
-  for (const leadNo of [...new Set(input.leadNos)]) {
-    const row = await getLeadRow(tx, leadNo);
-    if (!row) {
-      fail(leadNo, 404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
-    } else if (!isInSubtree(actor.unitCode, row.unit_code)) {
+  for (const leadNo of unique) {
+    const row = found.get(leadNo)!;
+    if (!isInSubtree(actor.unitCode, row.unit_code)) {
       fail(leadNo, 403, 'forbidden', `无权派发线索${leadNo}`, `You may not dispatch lead ${leadNo}`);
     } else if (level === 'township' && !target.startsWith(row.county_code)) {
       fail(leadNo, 422, 'lead.dispatch_outside_county', `线索${leadNo}只能派至本县（市）的乡镇`, `Lead ${leadNo} can only go to a township of its county`);

@@ -28,7 +28,7 @@ export async function policyForVillage(db: SqlDatabase, villageCode: string, tod
 /** Validates the rows together (cross-row rules see all of them); one result per row, same order. */
 export function checkRows(records: readonly LedgerValues[], today: string, policy: Policy): RowCheck[] {
   if (records.length === 0) return [];
-  const perRecord = validateRecords(records as LedgerValues[], { today, policy, calendar: DEFAULT_CALENDAR });
+  const perRecord = validateRecords(records, { today, policy, calendar: DEFAULT_CALENDAR });
   return records.map((_, index) => {
     const findings = perRecord[index] ?? [];
     let errors = 0;

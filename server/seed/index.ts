@@ -6,6 +6,7 @@ import type { AppDeps } from '../app-deps';
 import { createUser, findUser } from '../auth/users';
 import { upsertUnit, type UnitNode } from '../units/store';
 import { seedDemoLeads } from './demo-leads';
+import { seedDemoLedger } from './demo-ledger';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_UNITS } from './demo-units';
 
 export function demoAllowed(deps: AppDeps): boolean {
@@ -28,12 +29,19 @@ export async function seedDemoAccounts(deps: AppDeps): Promise<string[]> {
   return created;
 }
 
-/** Seeds the demo prefecture; returns false (and does nothing) outside demo mode. */
-export async function runDemoSeed(deps: AppDeps): Promise<boolean> {
+/** Demo units and accounts only (no feature data); false (nothing done) outside demo mode. */
+export async function runPlatformSeed(deps: AppDeps): Promise<boolean> {
   if (!demoAllowed(deps)) return false;
   await seedUnits(deps, DEMO_UNITS);
   await seedDemoAccounts(deps);
+  return true;
+}
+
+/** Seeds the demo prefecture; returns false (and does nothing) outside demo mode. */
+export async function runDemoSeed(deps: AppDeps): Promise<boolean> {
+  if (!(await runPlatformSeed(deps))) return false;
   // Feature seeders (one line each) go below.
   await seedDemoLeads(deps);
+  await seedDemoLedger(deps);
   return true;
 }

@@ -1,4 +1,3 @@
-jest.mock('../../ledger/sheet', () => require('./zz-sheet-stub'), { virtual: true }); // TEMP
 import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { DEFAULT_POLICY } from '../../ledger/policy';
 import {

@@ -1,4 +1,3 @@
-jest.mock('../../ledger/sheet', () => require('./zz-sheet-stub'), { virtual: true }); // TEMP
 import { MatchResultSchema } from '../../ledger/api/leads';
 import {
   buildRosterIndex,
@@ -30,7 +29,7 @@ function run(source: SourceCode, header: string[], rows: unknown[][], rosterInde
   return outcome.result;
 }
 
-function med(id: string, selfPaid: unknown, name = '张三', admitted = '2026-10-03', hospital = '楚雄州人民医院'): unknown[] {
+function med(id: unknown, selfPaid: unknown, name = '张三', admitted = '2026-10-03', hospital = '楚雄州人民医院'): unknown[] {
   return [1, name, id, admitted, '2026-10-10', 30000, selfPaid, hospital];
 }
 

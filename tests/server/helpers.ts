@@ -19,7 +19,7 @@ import { buildDeps } from '../../server/deps';
 import type { RouteSpec } from '../../server/http/route-table';
 import { createLogger } from '../../server/logger';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
-import { runDemoSeed } from '../../server/seed';
+import { runDemoSeed, runPlatformSeed } from '../../server/seed';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -50,8 +50,8 @@ export interface TestServerOptions {
   now?: () => Date;
   /** Existing database file to open instead of a fresh one. */
   dbFile?: string;
-  /** false: migrate only, no demo seed. */
-  seed?: boolean;
+  /** 'all' (default): runDemoSeed with every feature seeder; 'platform': demo units and accounts only; false: none. */
+  seed?: 'all' | 'platform' | false;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -69,7 +69,9 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.config,
   };
   const deps = await buildDeps(config, { logger, now: options.now });
-  if (options.seed !== false) await runDemoSeed(deps);
+  const seed = options.seed ?? 'all';
+  if (seed === 'all') await runDemoSeed(deps);
+  else if (seed === 'platform') await runPlatformSeed(deps);
   // ALL_ROUTES is loaded lazily so a test passing `routes` does not depend on every feature module.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const routes = options.routes ?? (require('../../server/routes') as typeof import('../../server/routes')).ALL_ROUTES;

@@ -4,7 +4,7 @@ import { startTestServer, type TestServer } from './helpers';
 describe('platform smoke', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ routes: PLATFORM_ROUTES });
+    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
   });
   afterAll(() => server.close());
 

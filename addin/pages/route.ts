@@ -1,0 +1,3 @@
+import { startPlaceholder } from './placeholder';
+
+void startPlaceholder('route');

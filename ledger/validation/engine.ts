@@ -1,0 +1,196 @@
+/**
+ * The validation engine: one pass over the rows (cell checks from cells.ts, row rules from
+ * rules.ts), then the cross-row duplicate rules. Public entry points are in ledger/validate.ts;
+ * validateRecords (ledger/records.ts) builds a sheet from sync values so there is one path.
+ */
+import { DEFAULT_CALENDAR, type WorkingDayCalendar } from '../calendar';
+import type { ColumnKey } from '../columns';
+import { DEFAULT_POLICY, type Policy } from '../policy';
+import {
+  cellRef,
+  locateLedgerHeader,
+  planColumns,
+  scanLedgerRows,
+  type ColumnPlan,
+  type LedgerHeader,
+  type ParsedRow,
+  type PlannedColumn,
+} from '../sheet';
+import type { Finding, FindingCode, Severity, SheetInput } from '../types';
+import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type RowState } from './cells';
+import { codeOfMessage, messageFor, type MessageId, type MessageParams } from './messages';
+import { DUPLICATE_RULES, dueDateFor, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
+
+export interface ValidationContext {
+  /** YYYY-MM-DD, the day the check runs (future dates, deadlines). */
+  today: string;
+  policy?: Policy;
+  calendar?: WorkingDayCalendar;
+}
+
+export interface SheetValidation {
+  /** null: no ledger header in the first 10 rows — the caller says "not a ledger". */
+  header: LedgerHeader | null;
+  rows: ParsedRow[];
+  /** Sorted by row, then by column position in the sheet. */
+  findings: Finding[];
+  errors: number;
+  warnings: number;
+}
+
+/** Position of a finding for sorting: row-major, then sheet column. */
+function sortKey(excelRow: number, columnIndex: number): number {
+  return excelRow * 20_000 + columnIndex + 1;
+}
+
+class FindingCollector {
+  readonly findings: Finding[] = [];
+  readonly keys: number[] = [];
+  errors = 0;
+  warnings = 0;
+
+  add(
+    excelRow: number,
+    columnIndex: number,
+    header: string,
+    key: ColumnKey | undefined,
+    cell: string,
+    severity: Severity,
+    message: MessageId,
+    params: Omit<MessageParams, 'column'>,
+  ): void {
+    const texts = messageFor(message, { ...params, column: header });
+    const code: FindingCode = codeOfMessage(message);
+    const finding: Finding = { row: excelRow, column: header, cell, severity, code, message: texts.message, hint: texts.hint, en: texts.en };
+    if (key !== undefined) finding.key = key;
+    this.findings.push(finding);
+    this.keys.push(sortKey(excelRow, columnIndex));
+    if (severity === 'error') this.errors++;
+    else this.warnings++;
+  }
+
+  sorted(): Finding[] {
+    const order = this.findings.map((_, i) => i);
+    order.sort((a, b) => this.keys[a] - this.keys[b] || a - b);
+    return order.map((i) => this.findings[i]);
+  }
+}
+
+/** The column a row rule's finding goes to: the first of its columns present in the sheet. */
+function placeRule(rule: RowRule, plan: ColumnPlan): PlannedColumn | undefined {
+  for (const key of rule.columns) {
+    const column = plan.byOrdinal[columnCheckOf(key).ordinal];
+    if (column) return column;
+  }
+  return undefined;
+}
+
+function ruleContext(ctx: ValidationContext, plan: ColumnPlan | undefined): RuleContext {
+  const policy = ctx.policy ?? DEFAULT_POLICY;
+  const calendar = ctx.calendar ?? DEFAULT_CALENDAR;
+  const dueCache = new Map<string, string>();
+  return {
+    today: ctx.today,
+    policy,
+    calendar,
+    headerOf(key) {
+      return plan?.byOrdinal[columnCheckOf(key).ordinal]?.header ?? columnCheckOf(key).def.header;
+    },
+    leadDueDate(foundOn) {
+      let due = dueCache.get(foundOn);
+      if (due === undefined) {
+        due = dueDateFor(foundOn, policy, calendar);
+        dueCache.set(foundOn, due);
+      }
+      return due;
+    },
+  };
+}
+
+const TODAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** Validate a worksheet holding a village ledger. */
+export function validateSheet(sheet: SheetInput, ctx: ValidationContext): SheetValidation {
+  if (!TODAY.test(ctx.today)) throw new RangeError(`today must be YYYY-MM-DD: ${ctx.today}`);
+  const header = locateLedgerHeader(sheet);
+  if (!header) return { header: null, rows: [], findings: [], errors: 0, warnings: 0 };
+
+  const firstColumn = sheet.firstColumn ?? 0;
+  const plan = planColumns(sheet, header);
+  const out = new FindingCollector();
+
+  // Required columns missing from the header row.
+  for (const key of header.missingRequired) {
+    const def = columnCheckOf(key).def;
+    out.add(header.excelRow, -1, def.header, key, cellRef(header.excelRow, firstColumn), 'error', 'header.missing', {});
+  }
+
+  const report: CellReporter = (state, check: ColumnCheckPlan, message, severity, params) => {
+    const column = plan.byOrdinal[check.ordinal]!;
+    out.add(state.excelRow, firstColumn + column.index, column.header, check.key, column.letters + state.excelRow, severity, message, params);
+  };
+
+  // Row rules whose columns are all absent cannot fire; place the rest once.
+  const rules = ROW_RULES.map((rule) => ({ rule, column: placeRule(rule, plan) })).filter(
+    (entry): entry is { rule: RowRule; column: PlannedColumn } => entry.column !== undefined,
+  );
+  const context = ruleContext(ctx, plan);
+  const view = new RowView();
+
+  const duplicates = DUPLICATE_RULES.filter((rule) => plan.byOrdinal[columnCheckOf(rule.column).ordinal] !== undefined).map(
+    (rule) => ({ rule, column: plan.byOrdinal[columnCheckOf(rule.column).ordinal]!, seen: new Map<string, number[] | number>() }),
+  );
+  const states: RowState[] = [];
+
+  const onRow = (state: RowState): void => {
+    view.state = state;
+    for (let i = 0; i < rules.length; i++) {
+      const { rule, column } = rules[i];
+      const params = rule.test(view, context);
+      if (params) {
+        out.add(
+          state.excelRow,
+          firstColumn + column.index,
+          column.header,
+          column.check.key,
+          column.letters + state.excelRow,
+          rule.severity,
+          rule.message ?? (rule.code as MessageId),
+          params,
+        );
+      }
+    }
+    if (duplicates.length > 0) {
+      const index = states.length;
+      states.push(state);
+      for (const dup of duplicates) {
+        const key = dup.rule.keyOf(state);
+        if (key === undefined) continue;
+        const prior = dup.seen.get(key);
+        if (prior === undefined) dup.seen.set(key, index);
+        else if (typeof prior === 'number') dup.seen.set(key, [prior, index]);
+        else prior.push(index);
+      }
+    }
+  };
+
+  const rows = scanLedgerRows(sheet, header, plan, { today: ctx.today, report, onRow });
+
+  for (const dup of duplicates) {
+    const { rule, column } = dup;
+    for (const [key, group] of dup.seen) {
+      if (typeof group === 'number') continue;
+      const excelRows = group.map((i) => states[i].excelRow);
+      for (const i of group) {
+        const excelRow = states[i].excelRow;
+        out.add(excelRow, firstColumn + column.index, column.header, rule.column, column.letters + excelRow, rule.severity, rule.code as MessageId, {
+          rows: excelRows.filter((r) => r !== excelRow),
+          value: rule.showKey ? key : undefined,
+        });
+      }
+    }
+  }
+
+  return { header, rows, findings: out.sorted(), errors: out.errors, warnings: out.warnings };
+}
+

@@ -1,0 +1,294 @@
+/**
+ * Cross-field and cross-row rules of the ledger, as data (DHIS2-style validation rules): each entry
+ * names its finding code, severity, the columns it concerns (the finding goes to the first of them
+ * present in the sheet), a test over the row's normalised values, and its message entry in
+ * messages.ts. Adding a rule = adding one entry here (plus its message and its test).
+ */
+import type { ColumnKey } from '../columns';
+import { leadVerifyDueDate } from '../deadlines';
+import type { WorkingDayCalendar } from '../calendar';
+import type { Policy } from '../policy';
+import type { FindingCode, LedgerValue, Severity } from '../types';
+import type { Route } from '../vocabularies';
+import type { RowState } from './cells';
+import { columnCheckOf } from './cells';
+import type { MessageId, MessageParams } from './messages';
+
+/** Read access to one row for the rules: only readable values count. */
+export class RowView {
+  state!: RowState;
+
+  /** True when the cell is filled in (readable or not). */
+  filled(key: ColumnKey): boolean {
+    const value = this.state.values[key];
+    return value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
+  }
+
+  /** True when the cell is filled in and passed its cell checks. */
+  readable(key: ColumnKey): boolean {
+    return this.filled(key) && (this.state.invalid & columnCheckOf(key).bit) === 0;
+  }
+
+  /** Readable single value as text, else undefined. */
+  text(key: ColumnKey): string | undefined {
+    if (!this.readable(key)) return undefined;
+    const value: LedgerValue | undefined = this.state.values[key];
+    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+  }
+
+  /** Readable date (YYYY-MM-DD), else undefined. */
+  date(key: ColumnKey): string | undefined {
+    return this.text(key);
+  }
+
+  /** The values of a multi-value cell as typed (readable or not); [] when blank. */
+  list(key: ColumnKey): readonly string[] {
+    const value = this.state.values[key];
+    return Array.isArray(value) ? value : [];
+  }
+
+  get idGender(): '男' | '女' | undefined {
+    return this.state.idGender;
+  }
+}
+
+export interface RuleContext {
+  /** YYYY-MM-DD */
+  today: string;
+  policy: Policy;
+  calendar: WorkingDayCalendar;
+  /** Header text of a column as it appears in the sheet (the canonical header when absent). */
+  headerOf(key: ColumnKey): string;
+  /** 核实时限 of a lead found on this date (policy.leadVerifyWorkingDays working days; cached). */
+  leadDueDate(foundOn: string): string;
+}
+
+/** Parameters for the message; `column` is filled in by the engine. */
+export type RuleParams = Omit<MessageParams, 'column'>;
+
+export interface RowRule {
+  /** Unique name (tests are table-driven over it). */
+  id: string;
+  code: FindingCode;
+  severity: Severity;
+  /** The finding is placed on the first of these columns present in the sheet. */
+  columns: readonly ColumnKey[];
+  /** Entry in messages.ts (defaults to `code`). */
+  message?: MessageId;
+  /** null = passes; params = fails. */
+  test(row: RowView, ctx: RuleContext): RuleParams | null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Date order: `later` may not be before `earlier`
+
+export interface DateOrderPair {
+  later: ColumnKey;
+  earlier: ColumnKey;
+  /** Only checked when this date is not readable (avoids reporting the same mistake twice). */
+  unlessReadable?: ColumnKey;
+}
+
+export const DATE_ORDER: readonly DateOrderPair[] = [
+  { later: 'verifiedOn', earlier: 'foundOn' },
+  { later: 'closedOn', earlier: 'verifiedOn' },
+  { later: 'closedOn', earlier: 'foundOn', unlessReadable: 'verifiedOn' },
+  { later: 'verifyBy', earlier: 'foundOn' },
+];
+
+const dateOrderRules: RowRule[] = DATE_ORDER.map((pair) => ({
+  id: `date.order:${pair.later}>=${pair.earlier}`,
+  code: 'date.order',
+  severity: 'error',
+  columns: [pair.later],
+  test(row, ctx) {
+    const later = row.date(pair.later);
+    const earlier = row.date(pair.earlier);
+    if (later === undefined || earlier === undefined || later >= earlier) return null;
+    if (pair.unlessReadable && row.readable(pair.unlessReadable)) return null;
+    return { date: later, other: ctx.headerOf(pair.earlier), otherDate: earlier };
+  },
+}));
+
+// ---------------------------------------------------------------------------------------------
+// Vocabulary values the rules speak of (checked against VOCABULARIES by the tests)
+
+const CLOSED = '已办结';
+const PENDING = '待核实';
+const HANDLING_STATUSES: ReadonlySet<string> = new Set(['办理中', CLOSED]);
+const DECLINED = '不愿申请';
+const ELIGIBLE = '符合救助条件';
+/** The only routes for a person who declines (assistance is voluntary, notice 二（三）). */
+export const ROUTES_WHEN_DECLINED: ReadonlySet<Route> = new Set<Route>(['尊重意愿持续关注', '纳入低收入人口动态监测']);
+
+export const ROW_RULES: readonly RowRule[] = [
+  {
+    id: 'gender.mismatch',
+    code: 'gender.mismatch',
+    severity: 'error',
+    columns: ['gender', 'idNumber'],
+    test(row) {
+      const gender = row.text('gender');
+      const expected = row.idGender;
+      return gender !== undefined && expected !== undefined && gender !== expected ? { value: gender, expected } : null;
+    },
+  },
+  ...dateOrderRules,
+  {
+    id: 'deadline.overdue',
+    code: 'deadline.overdue',
+    severity: 'warning',
+    columns: ['verifiedOn', 'verifyBy', 'foundOn'],
+    test(row, ctx) {
+      if (row.filled('verifiedOn') || row.filled('verifyResult') || row.text('status') === CLOSED) return null;
+      let due = row.date('verifyBy');
+      if (due === undefined) {
+        const foundOn = row.date('foundOn');
+        if (foundOn === undefined) return null;
+        due = ctx.leadDueDate(foundOn);
+      }
+      if (due >= ctx.today) return null;
+      const days = ctx.calendar.workingDaysBetween(due, ctx.today);
+      return { date: due, otherDate: ctx.today, days, other: ctx.headerOf('verifiedOn') };
+    },
+  },
+  {
+    id: 'consent.declined_route',
+    code: 'consent.declined_route',
+    severity: 'error',
+    columns: ['routes', 'willingness'],
+    test(row, ctx) {
+      if (row.text('willingness') !== DECLINED) return null;
+      let items: string[] | undefined;
+      for (const route of row.list('routes')) if (!ROUTES_WHEN_DECLINED.has(route as Route)) (items ??= []).push(route);
+      return items ? { items, other: ctx.headerOf('willingness') } : null;
+    },
+  },
+  {
+    id: 'route.missing',
+    code: 'route.missing',
+    severity: 'warning',
+    columns: ['routes', 'verifyResult'],
+    test(row, ctx) {
+      return row.text('verifyResult') === ELIGIBLE && !row.filled('routes') ? { other: ctx.headerOf('verifyResult') } : null;
+    },
+  },
+  {
+    id: 'status.inconsistent/closed_without_date',
+    code: 'status.inconsistent',
+    message: 'status.inconsistent/closed_without_date',
+    severity: 'error',
+    columns: ['closedOn', 'status'],
+    test(row, ctx) {
+      return row.text('status') === CLOSED && !row.filled('closedOn') ? { other: ctx.headerOf('status') } : null;
+    },
+  },
+  {
+    id: 'status.inconsistent/date_without_closed',
+    code: 'status.inconsistent',
+    message: 'status.inconsistent/date_without_closed',
+    severity: 'error',
+    columns: ['status', 'closedOn'],
+    test(row, ctx) {
+      const closedOn = row.date('closedOn');
+      if (closedOn === undefined || row.text('status') === CLOSED) return null;
+      // An unreadable status has its own enum finding.
+      if (row.filled('status') && !row.readable('status')) return null;
+      return { date: closedOn, value: row.text('status') ?? '', other: ctx.headerOf('closedOn') };
+    },
+  },
+  {
+    id: 'status.inconsistent/pending_but_verified',
+    code: 'status.inconsistent',
+    message: 'status.inconsistent/pending_but_verified',
+    severity: 'error',
+    columns: ['status', 'verifiedOn'],
+    test(row, ctx) {
+      const verifiedOn = row.date('verifiedOn');
+      return row.text('status') === PENDING && verifiedOn !== undefined ? { date: verifiedOn, other: ctx.headerOf('verifiedOn') } : null;
+    },
+  },
+  {
+    id: 'status.inconsistent/result_without_date',
+    code: 'status.inconsistent',
+    message: 'status.inconsistent/result_without_date',
+    severity: 'warning',
+    columns: ['verifiedOn', 'verifyResult'],
+    test(row, ctx) {
+      return row.filled('verifyResult') && !row.filled('verifiedOn') ? { other: ctx.headerOf('verifyResult') } : null;
+    },
+  },
+  {
+    id: 'status.inconsistent/date_without_result',
+    code: 'status.inconsistent',
+    message: 'status.inconsistent/date_without_result',
+    severity: 'warning',
+    columns: ['verifyResult', 'verifiedOn'],
+    test(row, ctx) {
+      const verifiedOn = row.date('verifiedOn');
+      return verifiedOn !== undefined && !row.filled('verifyResult') ? { date: verifiedOn, other: ctx.headerOf('verifiedOn') } : null;
+    },
+  },
+  {
+    id: 'status.inconsistent/handled_unverified',
+    code: 'status.inconsistent',
+    message: 'status.inconsistent/handled_unverified',
+    severity: 'warning',
+    columns: ['status'],
+    test(row, ctx) {
+      const status = row.text('status');
+      if (status === undefined || !HANDLING_STATUSES.has(status)) return null;
+      return row.filled('verifiedOn') || row.filled('verifyResult') ? null : { value: status, other: ctx.headerOf('verifiedOn') };
+    },
+  },
+];
+
+// ---------------------------------------------------------------------------------------------
+// Cross-row rules: the same key on several rows — every such row gets the finding
+
+export interface DuplicateRule {
+  id: string;
+  code: FindingCode;
+  severity: Severity;
+  column: ColumnKey;
+  /** Key of the row, undefined = not taking part. */
+  keyOf(state: RowState): string | undefined;
+  /** Whether the message may show the key (never for ID numbers). */
+  showKey: boolean;
+}
+
+export const DUPLICATE_RULES: readonly DuplicateRule[] = [
+  {
+    id: 'id.duplicate',
+    code: 'id.duplicate',
+    severity: 'error',
+    column: 'idNumber',
+    keyOf: (state) => state.idKey,
+    showKey: false,
+  },
+  {
+    id: 'lead.duplicate',
+    code: 'lead.duplicate',
+    severity: 'error',
+    column: 'leadNo',
+    keyOf(state) {
+      const value = state.values.leadNo;
+      if (value === null || value === undefined || value === '') return undefined;
+      return String(value).replace(/\s+/g, '').toUpperCase();
+    },
+    showKey: true,
+  },
+];
+
+/** Values of VOCABULARIES the rules depend on, for the tests. */
+export const RULE_VOCABULARY_VALUES = {
+  status: [CLOSED, PENDING, ...HANDLING_STATUSES],
+  willingness: [DECLINED],
+  verifyResult: [ELIGIBLE],
+  routes: [...ROUTES_WHEN_DECLINED],
+} as const;
+
+/** Exposed for the engine: the lead's verification due date (ledger/deadlines.ts). */
+export function dueDateFor(foundOn: string, policy: Policy, calendar: WorkingDayCalendar): string {
+  return leadVerifyDueDate(foundOn, policy, calendar);
+}

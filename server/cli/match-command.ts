@@ -1,0 +1,229 @@
+/**
+ * `ledger match --source medical --period 2026-10 --roster ROSTER.xlsx FILE.xlsx [--json] [--show-id]`
+ *
+ * Offline departmental matching with the same pure core the server's import uses
+ * (ledger/matching): reads the roster of covered people and one departmental file, prints the leads
+ * the file would create, the people left out by reason and the rejected rows. ID numbers are masked
+ * unless --show-id. Exit 0 on success; 2 on unreadable input or bad usage (one line, no stack trace).
+ */
+import { basename, resolve } from 'path';
+import { maskIdNumber } from '../../ledger/idnumber';
+import {
+  EXCLUSION_LABELS,
+  locateSourceHeader,
+  matchSheet,
+  parseRosterSheet,
+  type ExclusionKey,
+  type MatchResult,
+  type RejectedRow,
+} from '../../ledger/matching';
+import { DEFAULT_POLICY } from '../../ledger/policy';
+import {
+  isSourceCode,
+  normalizePeriod,
+  periodLabel,
+  ROSTER_COLUMNS,
+  ROSTER_SOURCE,
+  SOURCES,
+  sourceByCode,
+  type LocalizedText,
+  type SourceColumnSpec,
+  type SourceDef,
+} from '../../ledger/sources';
+import type { SheetInput } from '../../ledger/types';
+import { readTableFile, TableReadError } from '../io/read-table';
+import { CliInputError, CliUsageError, ISO_DATE, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
+
+const SOURCE_LIST = SOURCES.map((s) => `${s.code}（${s.name.zh}）`).join('、');
+
+const HELP = `用法：ledger match --source 来源 --period 期间 --roster 名册.xlsx 文件.xlsx [--json] [--show-id]
+
+用县级部门比对的规则，把部门数据文件与保障对象名册比对，列出将生成的线索（不写入任何数据）。
+与服务器导入使用同一套比对代码。支持 .xlsx 和 .csv；表头可在前 10 行内，列顺序不限。
+
+选项：
+  --source 来源      ${SOURCE_LIST}
+  --period 期间      医保、重特大疾病按月 2026-10；残联按季度 2026-Q3；教育按年 2026；
+                     乡村振兴、信访按接收月份 2026-10（或日期 2026-10-05）
+  --roster 文件      保障对象名册（姓名、身份证号、保障类别、乡镇（街道）、村（社区）、保障状态）
+  --sheet 名称       部门数据文件中的工作表（默认：第一个有对应表头的工作表）
+  --json             以 JSON 输出 {source, period, leads, excluded, rejected, …}
+  --show-id          显示完整身份证号（默认打码，如 532301********123X）
+  --today 日期       以该日期作为“今天”检查身份证号中的出生日期（默认：本机当天日期）
+  -h, --help         显示本帮助
+
+退出码：0 比对完成（可能有被拒绝的行）；2 文件无法读取或用法有误。
+
+Usage: ledger match --source SOURCE --period PERIOD --roster ROSTER.xlsx FILE.xlsx [--json] [--show-id]
+Matches a departmental file against the roster of covered people with the county's rules and
+prints the leads it would create (nothing is stored).
+  --source     ${SOURCES.map((s) => s.code).join(' | ')}
+  --period     2026-10 (monthly, as received), 2026-Q3 (quarterly), 2026 (yearly)
+  --roster     roster of covered people (.xlsx / .csv)
+  --sheet      worksheet of FILE (default: the first with a matching header)
+  --json       print JSON; --show-id  print full ID numbers (masked by default)
+  --today      check birth dates in ID numbers as of this date
+Exit codes: 0 matched (some rows may be rejected), 2 unreadable input or bad usage.
+`;
+
+export interface MatchReport extends MatchResult {
+  file: string;
+  sheet: string;
+  roster: { file: string; people: number; rowsRead: number; rejected: RejectedRow[] };
+  idsMasked: boolean;
+}
+
+async function readSheets(cwd: string, file: string, sheet?: string): Promise<SheetInput[]> {
+  try {
+    return await readTableFile(resolve(cwd, file), { sheet });
+  } catch (error) {
+    if (error instanceof TableReadError) throw new CliInputError(error.zh, error.en);
+    const code = (error as { code?: string }).code;
+    if (code === 'ENOENT') throw new CliInputError(`找不到文件：${file}`, `File not found: ${file}`);
+    throw new CliInputError(`无法读取文件：${file}`, `Cannot read file: ${file}`);
+  }
+}
+
+/** The first sheet whose header matches the columns; else the reason of the first sheet. */
+function pickSheet(sheets: SheetInput[], columns: readonly SourceColumnSpec[], label: LocalizedText, file: string): SheetInput {
+  let firstError: LocalizedText | undefined;
+  for (const sheet of sheets) {
+    const located = locateSourceHeader(columns, sheet, label);
+    if (located.ok) return sheet;
+    firstError ??= located.error;
+  }
+  const why = firstError ?? { zh: '文件中没有数据', en: 'the file holds no data' };
+  throw new CliInputError(`${file}：${why.zh}`, `${file}: ${why.en}`);
+}
+
+export async function runMatch(options: {
+  cwd: string;
+  source: SourceDef;
+  period: string;
+  rosterFile: string;
+  file: string;
+  sheet?: string;
+  today: string;
+  showId: boolean;
+}): Promise<MatchReport> {
+  const rosterSheets = await readSheets(options.cwd, options.rosterFile);
+  const rosterSheet = pickSheet(rosterSheets, ROSTER_COLUMNS, ROSTER_SOURCE.name, basename(options.rosterFile));
+  const roster = parseRosterSheet(rosterSheet, options.today);
+  if (!roster.ok) throw new CliInputError(roster.error.zh, roster.error.en);
+
+  const sheets = await readSheets(options.cwd, options.file, options.sheet);
+  const title = { zh: `${options.source.name.zh}数据`, en: `${options.source.name.en}` };
+  const sheet = pickSheet(sheets, options.source.columns, title, basename(options.file));
+  const outcome = matchSheet({
+    source: options.source,
+    period: options.period,
+    sheet,
+    roster: roster.index,
+    policy: DEFAULT_POLICY,
+    today: options.today,
+  });
+  if (!outcome.ok) throw new CliInputError(outcome.error.zh, outcome.error.en);
+  const result = outcome.result;
+  const leads = options.showId ? result.leads : result.leads.map((lead) => ({ ...lead, idNumber: maskIdNumber(lead.idNumber) }));
+  return {
+    file: options.file,
+    sheet: sheet.name ?? '',
+    ...result,
+    leads,
+    roster: { file: options.rosterFile, people: roster.index.size, rowsRead: roster.rowsRead, rejected: roster.rejected },
+    idsMasked: !options.showId,
+  };
+}
+
+const MAX_ROSTER_REJECTED_SHOWN = 20;
+
+export function formatMatchReport(report: MatchReport): string {
+  const source = sourceByCode(report.source);
+  const label = periodLabel(report.period);
+  const lines: string[] = [];
+  lines.push(`来源：${source.name.zh}（${source.code}）　期间：${label.zh}　文件：${report.file}　工作表：${report.sheet}　数据：${report.rowsRead} 行`);
+  lines.push(`名册：${report.roster.file}　在册人员：${report.roster.people} 人（读取 ${report.roster.rowsRead} 行，拒绝 ${report.roster.rejected.length} 行）`);
+  lines.push('');
+  if (report.leads.length === 0) lines.push('没有生成线索。 / No leads.');
+  else {
+    lines.push(`线索 ${report.leads.length} 条 / ${report.leads.length} lead${report.leads.length === 1 ? '' : 's'}:`);
+    report.leads.forEach((lead, i) => {
+      const place = [lead.township, lead.village].filter(Boolean).join(' ') || '（待分派：无乡镇信息）';
+      const linked = lead.linkedTo ? `　已关联 ${lead.linkedTo.target}` : '';
+      lines.push(`  ${String(i + 1).padStart(4)}. ${lead.name || '（无姓名）'}　${lead.idNumber}　${place}　[${lead.rule}]　${lead.reason.zh}　（行 ${lead.sourceRows.join('、')}）${linked}`);
+    });
+  }
+  lines.push('');
+  const excluded = Object.entries(report.excluded).filter(([, n]) => (n ?? 0) > 0);
+  if (excluded.length > 0) {
+    lines.push('未生成线索 / Left out:');
+    for (const [key, n] of excluded) {
+      const text = EXCLUSION_LABELS[key as ExclusionKey] ?? { zh: key, en: key };
+      lines.push(`  ${text.zh}：${n}${key === 'duplicateInFile' ? ' 行' : ' 人'}　/ ${text.en}: ${n}`);
+    }
+    lines.push('');
+  }
+  if (report.rejected.length > 0) {
+    lines.push(`被拒绝的行 ${report.rejected.length} 行 / Rejected rows:`);
+    for (const row of report.rejected) lines.push(`  行 ${row.row}：${row.message} / ${row.en}`);
+    lines.push('');
+  }
+  if (report.roster.rejected.length > 0) {
+    lines.push(`名册中被拒绝的行 ${report.roster.rejected.length} 行（这些人按未纳入保障处理） / Rejected roster rows (treated as not covered):`);
+    for (const row of report.roster.rejected.slice(0, MAX_ROSTER_REJECTED_SHOWN)) lines.push(`  行 ${row.row}：${row.message}`);
+    if (report.roster.rejected.length > MAX_ROSTER_REJECTED_SHOWN) lines.push(`  ……另有 ${report.roster.rejected.length - MAX_ROSTER_REJECTED_SHOWN} 行`);
+    lines.push('');
+  }
+  if (report.idsMasked) lines.push('身份证号已打码；加 --show-id 显示完整号码。 / ID numbers masked; add --show-id to show them.');
+  return `${lines.join('\n')}\n`;
+}
+
+export const matchCommand: CliCommand = {
+  name: 'match',
+  summary: { zh: '部门数据与保障对象名册比对，列出将生成的线索', en: 'match a departmental file against the roster and list the leads' },
+  help: HELP,
+  async run(args: string[], io: CliIO): Promise<number> {
+    const { values, positionals } = parseCommandArgs('match', args, {
+      source: { type: 'string' },
+      period: { type: 'string' },
+      roster: { type: 'string' },
+      sheet: { type: 'string' },
+      json: { type: 'boolean' },
+      'show-id': { type: 'boolean' },
+      today: { type: 'string' },
+    });
+    if (values.help) {
+      io.stdout.write(HELP);
+      return 0;
+    }
+    if (!values.source) throw new CliUsageError(`缺少 --source（可选：${SOURCE_LIST}）`, `Missing --source (${SOURCES.map((s) => s.code).join(', ')})`);
+    if (!isSourceCode(values.source)) {
+      throw new CliUsageError(`未知的数据来源：${values.source}（可选：${SOURCE_LIST}）`, `Unknown source: ${values.source} (${SOURCES.map((s) => s.code).join(', ')})`);
+    }
+    const source = sourceByCode(values.source);
+    const example = { 'YYYY-MM': '2026-10', 'YYYY-Qn': '2026-Q3', YYYY: '2026', 'YYYY-MM|YYYY-MM-DD': '2026-10' }[source.periodFormat];
+    if (!values.period) throw new CliUsageError(`缺少 --period（${source.name.zh}数据的期间，如 ${example}）`, `Missing --period (e.g. ${example})`);
+    const period = normalizePeriod(source, values.period);
+    if (!period) {
+      throw new CliUsageError(`期间“${values.period}”不适用于${source.name.zh}数据，应如 ${example}`, `Period "${values.period}" does not fit ${source.code}; use e.g. ${example}`);
+    }
+    if (!values.roster) throw new CliUsageError('缺少 --roster 保障对象名册文件', 'Missing --roster (the roster of covered people)');
+    if (positionals.length === 0) throw new CliUsageError('缺少要比对的部门数据文件', 'Missing the departmental file to match');
+    if (positionals.length > 1) throw new CliUsageError(`一次只能比对一个文件（收到 ${positionals.length} 个）`, `One file at a time (got ${positionals.length})`);
+    const today = values.today ?? io.today ?? localToday();
+    if (!ISO_DATE.test(today)) throw new CliUsageError(`--today 须为 YYYY-MM-DD 格式：${today}`, `--today must be YYYY-MM-DD: ${today}`);
+
+    const report = await runMatch({
+      cwd: io.cwd,
+      source,
+      period,
+      rosterFile: values.roster,
+      file: positionals[0],
+      sheet: values.sheet,
+      today,
+      showId: values['show-id'] === true,
+    });
+    io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatMatchReport(report));
+    return 0;
+  },
+};

@@ -1,0 +1,340 @@
+/**
+ * Ledger API: sync (push + pull), rows listing, row history, monthly submission and approval,
+ * and the unit's view of which villages have submitted. Every endpoint is a RouteSpec; the unit
+ * scoping (the village or one of its ancestors) is enforced by the route table's `unitParam`.
+ *
+ * ID numbers leave unmasked only to the village's own users (their working ledger); everyone
+ * else (township, county, prefecture, admin) gets maskIdNumber's 532301********123X.
+ */
+import { z } from 'zod';
+import {
+  ApproveRequestSchema,
+  MonthSchema,
+  NOT_SUBMITTED,
+  ReturnRequestSchema,
+  SnapshotQuerySchema,
+  SubmissionDetailResponseSchema,
+  SubmissionListResponseSchema,
+  SubmissionResponseSchema,
+  SubmitRequestSchema,
+  UnitSubmissionsQuerySchema,
+  UnitSubmissionsResponseSchema,
+  type UnitSubmissionsResponse,
+} from '../../ledger/api/submissions';
+import {
+  RowIdSchema,
+  RowsQuerySchema,
+  RowsResponseSchema,
+  SyncRequestSchema,
+  SyncResponseSchema,
+  includeDeletedOf,
+  type SyncRequest,
+} from '../../ledger/api/sync';
+import { maskIdNumber } from '../../ledger/idnumber';
+import type { LedgerValues } from '../../ledger/types';
+import type { AppDeps } from '../app-deps';
+import { HttpError } from '../http/errors';
+import type { AuthUser, RouteContext, RouteSpec } from '../http/route-table';
+import { createSqliteLedgerStore } from './sqlite-store';
+import type { LedgerStore } from './store';
+import { approveMonth, getSubmissionOrThrow, returnMonth, submitMonth, toSubmissionWire } from './submissions';
+import { syncLedger, wholeRow } from './sync';
+
+const VillageParams = z.object({ villageCode: z.string().regex(/^\d{12}$/) });
+const VillageMonthParams = VillageParams.extend({ month: MonthSchema });
+const RowParams = VillageParams.extend({ rowId: RowIdSchema });
+const UnitParams = z.object({ code: z.string().regex(/^(\d{4}|\d{6}|\d{9}|\d{12})$/) });
+
+/** One store per database handle (the SQLite one today). */
+const stores = new WeakMap<object, LedgerStore>();
+export function ledgerStoreOf(deps: AppDeps): LedgerStore {
+  let store = stores.get(deps.db);
+  if (!store) {
+    store = createSqliteLedgerStore(deps.db);
+    stores.set(deps.db, store);
+  }
+  return store;
+}
+
+/** Full ID numbers only for the village's own users (their working ledger). */
+export function seesFullIds(user: AuthUser, villageCode: string): boolean {
+  return user.role === 'village' && user.unit.code === villageCode;
+}
+
+export function maskedRow(values: LedgerValues, masked: boolean): Record<string, unknown> {
+  const row = wholeRow(values);
+  if (masked && row.idNumber !== null && row.idNumber !== undefined) row.idNumber = maskIdNumber(String(row.idNumber));
+  return row;
+}
+
+function env(ctx: RouteContext) {
+  return { store: ledgerStoreOf(ctx.deps), audit: ctx.deps.audit, now: ctx.deps.now };
+}
+
+const EXAMPLE_ROW_ID = '6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c10';
+
+export const LEDGER_ROUTES: RouteSpec[] = [
+  {
+    method: 'post',
+    path: '/ledgers/:villageCode/sync',
+    summary: '台账同步：推送本地修改（按基础版本合并，冲突返回双方版本，不覆盖），拉取游标之后的变更',
+    tag: 'ledger',
+    auth: 'user',
+    roles: ['village'],
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageParams,
+    body: SyncRequestSchema,
+    response: SyncResponseSchema,
+    example: {
+      body: {
+        clientId: 'example-workbook',
+        requestId: 'example-request-1',
+        cursor: 0,
+        changes: [
+          {
+            rowId: EXAMPLE_ROW_ID,
+            baseVersion: 0,
+            values: { name: '示例人员', categories: ['老年人'], channel: '入户走访', foundOn: '2026-10-05' },
+          },
+        ],
+      },
+    },
+    handle: async (ctx) => {
+      const outcome = await syncLedger(env(ctx), ctx.params.villageCode, ctx.body as SyncRequest, {
+        user: ctx.user,
+        httpRequestId: ctx.requestId,
+      });
+      if (outcome.replayed) ctx.res.setHeader('Idempotent-Replayed', 'true');
+      return { body: outcome.response };
+    },
+  },
+  {
+    method: 'get',
+    path: '/ledgers/:villageCode/rows',
+    summary: '村台账当前各行（分页）；除本村用户外身份证号脱敏',
+    tag: 'ledger',
+    auth: 'user',
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageParams,
+    query: RowsQuerySchema,
+    response: RowsResponseSchema,
+    example: { query: { page: '1', pageSize: '50' } },
+    handle: async (ctx) => {
+      const villageCode: string = ctx.params.villageCode;
+      const query = ctx.query as z.infer<typeof RowsQuerySchema>;
+      const store = ledgerStoreOf(ctx.deps);
+      const masked = !seesFullIds(ctx.user!, villageCode);
+      const { rows, total } = await store.listRows(villageCode, {
+        offset: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+        includeDeleted: includeDeletedOf(query),
+      });
+      return {
+        body: {
+          villageCode,
+          rows: rows.map((row) => ({
+            rowId: row.rowId,
+            version: row.version,
+            values: maskedRow(row.values, masked),
+            deleted: row.deleted,
+            updatedAt: row.updatedAt,
+            updatedBy: row.updatedBy,
+            errors: row.errors,
+            warnings: row.warnings,
+          })),
+          total,
+          page: query.page,
+          pageSize: query.pageSize,
+          cursor: await store.lastSeq(villageCode),
+          masked,
+        },
+      };
+    },
+  },
+  {
+    method: 'get',
+    path: '/ledgers/:villageCode/rows/:rowId/versions',
+    summary: '一行台账的全部历史版本（谁、何时、哪个请求、改了哪些字段）；除本村用户外身份证号脱敏',
+    tag: 'ledger',
+    auth: 'user',
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: RowParams,
+    response: z.object({
+      rowId: z.string(),
+      versions: z.array(
+        z.object({
+          version: z.number().int(),
+          deleted: z.boolean(),
+          changed: z.array(z.string()),
+          userName: z.string().nullable(),
+          clientId: z.string().nullable(),
+          requestId: z.string().nullable(),
+          at: z.string(),
+          values: z.record(z.string(), z.unknown()),
+        }),
+      ),
+    }),
+    example: { params: { rowId: EXAMPLE_ROW_ID } },
+    handle: async (ctx) => {
+      const villageCode: string = ctx.params.villageCode;
+      const rowId = String(ctx.params.rowId).toLowerCase();
+      const history = await ledgerStoreOf(ctx.deps).rowHistory(villageCode, rowId);
+      if (history.length === 0) {
+        throw new HttpError(404, 'row_not_found', { zh: '该台账行不存在', en: 'No such ledger row' });
+      }
+      const masked = !seesFullIds(ctx.user!, villageCode);
+      return { body: { rowId, versions: history.map((entry) => ({ ...entry, values: maskedRow(entry.values, masked) })) } };
+    },
+  },
+  {
+    method: 'post',
+    path: '/ledgers/:villageCode/submissions',
+    summary: '报送某月台账：冻结当前各行快照；任一行有错误时拒绝（422，附问题清单）；被退回后可重新报送',
+    tag: 'submissions',
+    auth: 'user',
+    roles: ['village'],
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageParams,
+    body: SubmitRequestSchema,
+    response: SubmissionResponseSchema,
+    example: { body: { month: '2026-10' } },
+    handle: async (ctx) => ({
+      status: 201,
+      body: await submitMonth(env(ctx), ctx.params.villageCode, ctx.body.month, { user: ctx.user!, httpRequestId: ctx.requestId }),
+    }),
+  },
+  {
+    method: 'get',
+    path: '/ledgers/:villageCode/submissions',
+    summary: '本村各月报送状态',
+    tag: 'submissions',
+    auth: 'user',
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageParams,
+    response: SubmissionListResponseSchema,
+    handle: async (ctx) => ({
+      body: { submissions: (await ledgerStoreOf(ctx.deps).listVillageSubmissions(ctx.params.villageCode)).map(toSubmissionWire) },
+    }),
+  },
+  {
+    method: 'get',
+    path: '/ledgers/:villageCode/submissions/:month',
+    summary: '某月报送详情：状态、变更历史、冻结的快照行（分页；除本村用户外身份证号脱敏）',
+    tag: 'submissions',
+    auth: 'user',
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageMonthParams,
+    query: SnapshotQuerySchema,
+    response: SubmissionDetailResponseSchema,
+    example: { params: { month: '2026-10' } },
+    handle: async (ctx) => {
+      const villageCode: string = ctx.params.villageCode;
+      const month: string = ctx.params.month;
+      const query = ctx.query as z.infer<typeof SnapshotQuerySchema>;
+      const store = ledgerStoreOf(ctx.deps);
+      const record = await getSubmissionOrThrow(store, villageCode, month);
+      const masked = !seesFullIds(ctx.user!, villageCode);
+      const rows = await store.snapshotRows(villageCode, month, record.revision, {
+        offset: (query.page - 1) * query.pageSize,
+        limit: query.pageSize,
+      });
+      return {
+        body: {
+          submission: toSubmissionWire(record),
+          history: await store.submissionHistory(villageCode, month),
+          rows: rows.map((row) => ({ rowId: row.rowId, version: row.version, values: maskedRow(row.values, masked) })),
+          page: query.page,
+          pageSize: query.pageSize,
+          masked,
+        },
+      };
+    },
+  },
+  {
+    method: 'post',
+    path: '/ledgers/:villageCode/submissions/:month/approve',
+    summary: '乡镇审核通过村的月度报送（已提交 → 已审核）',
+    tag: 'submissions',
+    auth: 'user',
+    roles: ['township'],
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageMonthParams,
+    body: ApproveRequestSchema.optional(),
+    response: SubmissionResponseSchema,
+    example: { params: { month: '2026-10' }, body: {} },
+    handle: async (ctx) =>
+      ({
+        body: await approveMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user!, httpRequestId: ctx.requestId }, ctx.body?.note),
+      }),
+  },
+  {
+    method: 'post',
+    path: '/ledgers/:villageCode/submissions/:month/return',
+    summary: '乡镇退回村的月度报送并说明原因（→ 已退回），村修改后可重新报送',
+    tag: 'submissions',
+    auth: 'user',
+    roles: ['township'],
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageMonthParams,
+    body: ReturnRequestSchema,
+    response: SubmissionResponseSchema,
+    example: { params: { month: '2026-10' }, body: { reason: '第3行核实结果未填写' } },
+    handle: async (ctx) => ({
+      body: await returnMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user!, httpRequestId: ctx.requestId }, ctx.body.reason),
+    }),
+  },
+  {
+    method: 'get',
+    path: '/units/:code/submissions',
+    summary: '本单位下属各村某月报送情况：已提交、已审核、已退回、未提交',
+    tag: 'submissions',
+    auth: 'user',
+    unitParam: 'code',
+    params: UnitParams,
+    query: UnitSubmissionsQuerySchema,
+    response: UnitSubmissionsResponseSchema,
+    example: { query: { month: '2026-10' } },
+    handle: async (ctx) => {
+      const code: string = ctx.params.code;
+      const month: string = ctx.query.month;
+      const store = ledgerStoreOf(ctx.deps);
+      const [villages, submissions] = await Promise.all([store.villagesUnder(code), store.submissionsUnder(code, month)]);
+      const byVillage = new Map(submissions.map((record) => [record.villageCode, record]));
+      const body: UnitSubmissionsResponse = {
+        unitCode: code,
+        month,
+        counts: { villages: villages.length, submitted: 0, approved: 0, returned: 0, notSubmitted: 0 },
+        villages: [],
+        missing: [],
+      };
+      for (const village of villages) {
+        const record = byVillage.get(village.code);
+        if (!record) {
+          body.counts.notSubmitted++;
+          body.missing.push(village.code);
+        } else if (record.state === '已提交') body.counts.submitted++;
+        else if (record.state === '已审核') body.counts.approved++;
+        else body.counts.returned++;
+        body.villages.push({
+          villageCode: village.code,
+          villageName: village.name,
+          townshipCode: village.townshipCode,
+          townshipName: village.townshipName,
+          state: record?.state ?? NOT_SUBMITTED,
+          revision: record?.revision ?? null,
+          submittedAt: record?.submittedAt ?? null,
+          decidedAt: record?.decidedAt ?? null,
+        });
+      }
+      return { body };
+    },
+  },
+];

@@ -1,0 +1,212 @@
+/**
+ * The sync service: one push-and-pull request of a village ledger, as one transaction.
+ *
+ *   1. A request id seen before → its stored first answer; nothing is applied again.
+ *   2. Each change is decided by the pure three-way merge (ledger/sync-merge.ts): applied (new
+ *      version), merged field by field, a no-op, or a conflict returned with both versions.
+ *   3. Applied rows are re-validated with the ledger core; rows with errors are stored anyway
+ *      (a working document) and their findings returned — they block the monthly submission.
+ *   4. New versions are written in bulk (current row + append-only history with who, when, which
+ *      client and request); the leads that follow the ledger are moved on; the write is audited.
+ *   5. Rows changed after the client's cursor are returned (paged), with the next cursor.
+ */
+import {
+  SYNC_LIMITS,
+  VALUE_KEYS,
+  type RowChange,
+  type RowFindings,
+  type SyncConflict,
+  type SyncRequest,
+  type SyncResponse,
+} from '../../ledger/api/sync';
+import { compactValues, decideMerge, type RowState } from '../../ledger/sync-merge';
+import type { LedgerValues } from '../../ledger/types';
+import type { AuditLog } from '../app-deps';
+import { HttpError } from '../http/errors';
+import type { AuthUser } from '../http/route-table';
+import { onLedgerRowsSynced } from '../leads/ledger-hook';
+import { checkRows, chinaToday, policyForVillage } from './revalidate';
+import type { LedgerStore, RowWrite, StoredRow, WriteContext } from './store';
+
+export interface SyncEnv {
+  store: LedgerStore;
+  audit: AuditLog;
+  now: () => Date;
+}
+
+export interface SyncCaller {
+  user: AuthUser | null;
+  /** The HTTP request id (audit trail); distinct from the protocol's requestId. */
+  httpRequestId: string;
+}
+
+export interface SyncOutcome {
+  response: SyncResponse;
+  /** true when this was a retry answered from the stored first answer. */
+  replayed: boolean;
+}
+
+/** The whole row with every value key (null = empty): what pulls and conflicts send. */
+export function wholeRow(values: LedgerValues): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const source = values as Record<string, unknown>;
+  for (const key of VALUE_KEYS) out[key] = source[key] ?? null;
+  return out;
+}
+
+export function toRowChange(row: StoredRow): RowChange {
+  return { rowId: row.rowId, version: row.version, values: wholeRow(row.values), deleted: row.deleted };
+}
+
+function stateOf(row: StoredRow | undefined): RowState | null {
+  return row ? { version: row.version, values: row.values, deleted: row.deleted } : null;
+}
+
+export async function syncLedger(env: SyncEnv, villageCode: string, request: SyncRequest, caller: SyncCaller): Promise<SyncOutcome> {
+  const changes = request.changes.map((change) => ({ ...change, rowId: change.rowId.toLowerCase() }));
+  const seen = new Set<string>();
+  changes.forEach((change, index) => {
+    if (seen.has(change.rowId)) {
+      throw new HttpError(400, 'invalid_request', { zh: '同一请求中同一记录只能出现一次', en: 'A row may appear only once per request' }, [
+        { path: `body.changes.${index}.rowId`, message: '重复的记录ID (duplicate rowId)' },
+      ]);
+    }
+    seen.add(change.rowId);
+  });
+
+  return env.store.transaction(async (store) => {
+    const previous = await store.findSyncResponse(villageCode, request.requestId);
+    if (previous) return { response: previous, replayed: true };
+
+    const now = env.now();
+    const at = now.toISOString();
+    const today = chinaToday(now);
+    const ctx: WriteContext = {
+      villageCode,
+      userId: caller.user?.id ?? null,
+      userName: caller.user?.username ?? null,
+      clientId: request.clientId,
+      requestId: request.requestId,
+      at,
+    };
+
+    const current = await store.getRows(
+      villageCode,
+      changes.map((change) => change.rowId),
+    );
+
+    const applied: SyncResponse['applied'] = [];
+    const conflicts: SyncConflict[] = [];
+    const writes: Omit<RowWrite, 'seq' | 'errors' | 'warnings' | 'findings'>[] = [];
+
+    for (const change of changes) {
+      const row = current.get(change.rowId);
+      const state = stateOf(row);
+      const needsHistory = row !== undefined && change.baseVersion < row.version;
+      const base =
+        needsHistory && change.baseVersion > 0 ? ((await store.getVersion(villageCode, change.rowId, change.baseVersion)) ?? null) : null;
+      const changedSinceBase = needsHistory
+        ? await store.changedFieldsSince(villageCode, change.rowId, change.baseVersion)
+        : new Set<string>();
+      const decision = decideMerge({
+        current: state,
+        base,
+        changedSinceBase,
+        change: { baseVersion: change.baseVersion, values: change.values as LedgerValues, deleted: change.deleted },
+      });
+      if (decision.kind === 'noop') {
+        applied.push({ rowId: change.rowId, version: row?.version ?? 0, merged: false });
+      } else if (decision.kind === 'conflict') {
+        conflicts.push({
+          rowId: change.rowId,
+          reason: decision.reason,
+          baseVersion: change.baseVersion,
+          serverVersion: row?.version ?? 0,
+          fields: decision.fields,
+          server: { version: row?.version ?? 0, values: wholeRow(row?.values ?? {}), deleted: row?.deleted ?? false },
+          client: { baseVersion: change.baseVersion, values: change.values, deleted: change.deleted === true },
+        });
+      } else {
+        const version = (row?.version ?? 0) + 1;
+        writes.push({
+          rowId: change.rowId,
+          version,
+          deleted: decision.deleted,
+          values: compactValues(decision.values, VALUE_KEYS),
+          changed: decision.changed,
+          merged: decision.merged,
+          isNew: row === undefined,
+        });
+        applied.push({ rowId: change.rowId, version, merged: decision.merged });
+      }
+    }
+
+    const findings: RowFindings[] = [];
+    if (writes.length > 0) {
+      const live = writes.filter((write) => !write.deleted);
+      const policy = await policyForVillage(store.db, villageCode, today);
+      const checks = checkRows(
+        live.map((write) => write.values),
+        today,
+        policy,
+      );
+      const checkByRow = new Map(live.map((write, index) => [write.rowId, checks[index]]));
+      const firstSeq = await store.reserveSeq(villageCode, writes.length);
+      const full: RowWrite[] = writes.map((write, index) => {
+        const check = checkByRow.get(write.rowId);
+        if (check && check.findings.length > 0) {
+          findings.push({ rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });
+        }
+        return {
+          ...write,
+          seq: firstSeq + index,
+          errors: check?.errors ?? 0,
+          warnings: check?.warnings ?? 0,
+          findings: check?.findings ?? [],
+        };
+      });
+      await store.writeRows(ctx, full);
+      await onLedgerRowsSynced(
+        store.db,
+        villageCode,
+        full.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
+        { now, user: caller.user },
+      );
+    }
+
+    const cursorIn = request.cursor ?? 0;
+    const limit = request.pullLimit ?? SYNC_LIMITS.defaultPullLimit;
+    const page = await store.changesAfter(villageCode, cursorIn, limit + 1);
+    const hasMore = page.length > limit;
+    const pulled = hasMore ? page.slice(0, limit) : page;
+    // A cursor ahead of the server (e.g. restored from a backup) falls back to the server's last change.
+    const cursor = pulled.length > 0 ? pulled[pulled.length - 1].seq : Math.min(cursorIn, await store.lastSeq(villageCode));
+
+    const response: SyncResponse = {
+      applied,
+      conflicts,
+      changes: pulled.map(toRowChange),
+      cursor,
+      hasMore,
+      findings,
+    };
+    await store.saveSyncResponse(ctx, response);
+    await env.audit.record(
+      {
+        user: caller.user,
+        action: 'ledger.sync',
+        target: villageCode,
+        requestId: caller.httpRequestId,
+        detail: {
+          written: writes.length,
+          applied: applied.length,
+          conflicts: conflicts.length,
+          pulled: pulled.length,
+          rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,
+        },
+      },
+      store.db,
+    );
+    return { response, replayed: false };
+  });
+}

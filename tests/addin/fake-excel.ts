@@ -1,0 +1,563 @@
+/**
+ * A fake of the Excel JavaScript object model, faithful where the host's correctness depends on it:
+ *  - proxies queue commands; nothing happens until context.sync() (counted, with request and
+ *    response sizes logged per sync);
+ *  - reading a property that was not load()ed AND synced throws PropertyNotLoaded, as Office.js does;
+ *  - a 2-D write must match the range's shape; null in a 2-D array leaves that cell unchanged;
+ *  - getUsedRange(valuesOnly) is computed when the command runs; blank sheet → A1;
+ *  - getItem of a missing sheet fails the sync with ItemNotFound.
+ * Only what the hosts use is modelled (ranges, used range, conditional formats, settings,
+ * selection, hidden columns).
+ */
+import { cellA1 } from '../../addin/host/a1';
+
+export class FakeOfficeError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+interface Rect0 {
+  r0: number;
+  c0: number;
+  rows: number;
+  cols: number;
+}
+
+export interface FakeConditionalFormat {
+  id: number;
+  type: string;
+  formula?: string;
+  fill?: string;
+  areas: Rect0[];
+}
+
+export class FakeSheet {
+  values: unknown[][] = [];
+  formats: string[][] = [];
+  hiddenColumns = new Set<number>();
+  conditionalFormats: FakeConditionalFormat[] = [];
+  constructor(public name: string, values: readonly (readonly unknown[])[] = [], formats?: readonly (readonly string[])[]) {
+    this.values = values.map((row) => [...row]);
+    this.formats = (formats ?? []).map((row) => [...row]);
+  }
+  get(r: number, c: number): unknown {
+    const v = this.values[r]?.[c];
+    return v === undefined || v === null ? '' : v;
+  }
+  format(r: number, c: number): string {
+    return this.formats[r]?.[c] ?? 'General';
+  }
+  set(grid: 'values' | 'formats', r: number, c: number, v: unknown): void {
+    const g = grid === 'values' ? this.values : (this.formats as unknown[][]);
+    while (g.length <= r) g.push([]);
+    const row = g[r];
+    while (row.length < c) row.push(grid === 'values' ? '' : 'General');
+    row[c] = v;
+  }
+  used(valuesOnly: boolean): Rect0 {
+    let top = Infinity, left = Infinity, bottom = -1, right = -1;
+    const visit = (grid: unknown[][], isUsed: (v: unknown) => boolean) =>
+      grid.forEach((row, r) =>
+        row.forEach((v, c) => {
+          if (!isUsed(v)) return;
+          top = Math.min(top, r); bottom = Math.max(bottom, r);
+          left = Math.min(left, c); right = Math.max(right, c);
+        }),
+      );
+    visit(this.values, (v) => v !== '' && v !== null && v !== undefined);
+    if (!valuesOnly) visit(this.formats, (v) => v !== undefined && v !== 'General');
+    return bottom < 0 ? { r0: 0, c0: 0, rows: 1, cols: 1 } : { r0: top, c0: left, rows: bottom - top + 1, cols: right - left + 1 };
+  }
+  /** The fill colour a cell shows through our conditional formats (last added wins here). */
+  markAt(a1: string): string | undefined {
+    let fill: string | undefined;
+    for (const cf of this.conditionalFormats) {
+      for (const a of cf.areas) {
+        for (let r = a.r0; r < a.r0 + a.rows; r++)
+          for (let c = a.c0; c < a.c0 + a.cols; c++) if (cellA1(r + 1, c) === a1) fill = cf.fill;
+      }
+    }
+    return fill;
+  }
+}
+
+export interface SyncRecord {
+  requestBytes: number;
+  responseBytes: number;
+  commands: number;
+}
+
+const bytes = (v: unknown) => Buffer.byteLength(JSON.stringify(v) ?? '', 'utf8');
+
+function parseA1(text: string): { r: number; c: number } {
+  const m = /^\$?([A-Z]{1,3})\$?(\d+)$/i.exec(text.trim());
+  if (!m) throw new FakeOfficeError('InvalidArgument', `bad address ${text}`);
+  let c = 0;
+  for (const ch of m[1].toUpperCase()) c = c * 26 + ch.charCodeAt(0) - 64;
+  return { r: Number(m[2]) - 1, c: c - 1 };
+}
+
+function parseRect(address: string): Rect0 {
+  const [a, b = a] = address.split(':');
+  const p = parseA1(a);
+  const q = parseA1(b);
+  return { r0: Math.min(p.r, q.r), c0: Math.min(p.c, q.c), rows: Math.abs(q.r - p.r) + 1, cols: Math.abs(q.c - p.c) + 1 };
+}
+
+function rectAddress(sheet: FakeSheet, r: Rect0): string {
+  const name = /^[A-Za-z0-9_]+$/.test(sheet.name) ? sheet.name : `'${sheet.name.replace(/'/g, "''")}'`;
+  const from = cellA1(r.r0 + 1, r.c0);
+  const to = cellA1(r.r0 + r.rows, r.c0 + r.cols - 1);
+  return `${name}!${from === to ? from : `${from}:${to}`}`;
+}
+
+const intersects = (a: Rect0, b: Rect0) =>
+  a.r0 < b.r0 + b.rows && b.r0 < a.r0 + a.rows && a.c0 < b.c0 + b.cols && b.c0 < a.c0 + a.cols;
+
+interface Op {
+  requestBytes: number;
+  /** Returns the response bytes. */
+  exec(): number;
+}
+
+export class FakeExcel {
+  sheets: FakeSheet[];
+  active: string;
+  settings = new Map<string, unknown>();
+  activeCell: { sheet: string; r: number; c: number } | null = null;
+  syncLog: SyncRecord[] = [];
+  runs = 0;
+  private nextCfId = 1;
+
+  constructor(sheets: FakeSheet[], active?: string) {
+    this.sheets = sheets;
+    this.active = active ?? sheets[0].name;
+  }
+
+  get syncs(): number {
+    return this.syncLog.length;
+  }
+
+  sheet(name: string): FakeSheet {
+    const s = this.sheets.find((x) => x.name === name);
+    if (!s) throw new FakeOfficeError('ItemNotFound', `worksheet ${name} not found`);
+    return s;
+  }
+
+  newCfId(): number {
+    return this.nextCfId++;
+  }
+
+  /** Stand-in for Excel.run: one context per batch; pending commands are synced at the end. */
+  run = async <T>(batch: (context: never) => Promise<T>): Promise<T> => {
+    this.runs++;
+    const context = new FakeContext(this);
+    const result = await batch(context as never);
+    if (context.pending.length > 0) await context.sync();
+    return result;
+  };
+}
+
+export class FakeContext {
+  pending: Op[] = [];
+  readonly workbook: FakeWorkbook;
+  constructor(readonly excel: FakeExcel) {
+    this.workbook = new FakeWorkbook(this);
+  }
+  queue(op: Op): void {
+    this.pending.push(op);
+  }
+  async sync(): Promise<void> {
+    const ops = this.pending;
+    this.pending = [];
+    const record: SyncRecord = { requestBytes: 0, responseBytes: 0, commands: ops.length };
+    this.excel.syncLog.push(record);
+    for (const op of ops) {
+      record.requestBytes += op.requestBytes;
+      record.responseBytes += op.exec();
+    }
+  }
+}
+
+/** Base of every proxy: properties readable only after load() + sync(). */
+class Proxy {
+  protected loaded = new Map<string, unknown>();
+  constructor(protected readonly ctx: FakeContext) {}
+  protected prop<T>(name: string): T {
+    if (!this.loaded.has(name)) {
+      throw new FakeOfficeError('PropertyNotLoaded', `The property '${name}' is not available. Before reading the property's value, call the load method on the containing object and call "context.sync()" on the associated request context.`);
+    }
+    return this.loaded.get(name) as T;
+  }
+  protected names(spec: string | string[]): string[] {
+    return (Array.isArray(spec) ? spec : spec.split(',')).map((s) => s.trim()).filter(Boolean);
+  }
+}
+
+class FakeWorkbook {
+  readonly worksheets: FakeWorksheets;
+  readonly settings: FakeSettings;
+  constructor(private readonly ctx: FakeContext) {
+    this.worksheets = new FakeWorksheets(ctx);
+    this.settings = new FakeSettings(ctx);
+  }
+  getActiveCell(): FakeRange {
+    const excel = this.ctx.excel;
+    const range = new FakeRange(this.ctx, () => {
+      if (!excel.activeCell) throw new FakeOfficeError('InvalidSelection', 'no active cell');
+      return { sheet: excel.sheet(excel.activeCell.sheet), rect: { r0: excel.activeCell.r, c0: excel.activeCell.c, rows: 1, cols: 1 } };
+    });
+    return range;
+  }
+}
+
+class FakeWorksheets extends Proxy {
+  load(spec: string): this {
+    const props = this.names(spec).map((p) => p.replace(/^items\//, ''));
+    this.ctx.queue({
+      requestBytes: 50,
+      exec: () => {
+        const items = this.ctx.excel.sheets.map((s) => {
+          const ws = new FakeWorksheet(this.ctx, () => s);
+          ws.setLoaded(props, s);
+          return ws;
+        });
+        this.loaded.set('items', items);
+        return bytes(items.length * 20);
+      },
+    });
+    return this;
+  }
+  get items(): FakeWorksheet[] {
+    return this.prop('items');
+  }
+  getActiveWorksheet(): FakeWorksheet {
+    return new FakeWorksheet(this.ctx, () => this.ctx.excel.sheet(this.ctx.excel.active));
+  }
+  getItem(name: string): FakeWorksheet {
+    return new FakeWorksheet(this.ctx, () => this.ctx.excel.sheet(name));
+  }
+}
+
+class FakeWorksheet extends Proxy {
+  constructor(ctx: FakeContext, readonly resolve: () => FakeSheet) {
+    super(ctx);
+  }
+  setLoaded(props: string[], s: FakeSheet): void {
+    for (const p of props) if (p === 'name') this.loaded.set('name', s.name);
+  }
+  load(spec: string): this {
+    const props = this.names(spec);
+    this.ctx.queue({ requestBytes: 30, exec: () => { this.setLoaded(props, this.resolve()); return 20; } });
+    return this;
+  }
+  get name(): string {
+    return this.prop('name');
+  }
+  activate(): void {
+    this.ctx.queue({ requestBytes: 20, exec: () => { this.ctx.excel.active = this.resolve().name; return 0; } });
+  }
+  getUsedRange(valuesOnly = false): FakeRange {
+    return new FakeRange(this.ctx, () => {
+      const sheet = this.resolve();
+      return { sheet, rect: sheet.used(valuesOnly) };
+    });
+  }
+  getRangeByIndexes(r0: number, c0: number, rows: number, cols: number): FakeRange {
+    if (rows < 1 || cols < 1) throw new FakeOfficeError('InvalidArgument', 'empty range');
+    return new FakeRange(this.ctx, () => ({ sheet: this.resolve(), rect: { r0, c0, rows, cols } }));
+  }
+  getRange(address?: string): FakeRange {
+    return new FakeRange(this.ctx, () => ({
+      sheet: this.resolve(),
+      rect: address === undefined ? { r0: 0, c0: 0, rows: 1048576, cols: 16384 } : parseRect(address),
+    }));
+  }
+  getRanges(address: string): FakeRangeAreas {
+    return new FakeRangeAreas(this.ctx, () => ({ sheet: this.resolve(), rects: address.split(',').map(parseRect) }), address);
+  }
+}
+
+type RangeTarget = { sheet: FakeSheet; rect: Rect0 };
+
+class FakeRange extends Proxy {
+  constructor(ctx: FakeContext, readonly resolve: () => RangeTarget) {
+    super(ctx);
+  }
+  load(spec: string): this {
+    const props = this.names(spec);
+    this.ctx.queue({
+      requestBytes: 40,
+      exec: () => {
+        const { sheet, rect } = this.resolve();
+        let out = 0;
+        for (const p of props) {
+          let v: unknown;
+          if (p === 'values' || p === 'numberFormat') {
+            const grid: unknown[][] = [];
+            for (let r = rect.r0; r < rect.r0 + rect.rows; r++) {
+              const row: unknown[] = [];
+              for (let c = rect.c0; c < rect.c0 + rect.cols; c++) row.push(p === 'values' ? sheet.get(r, c) : sheet.format(r, c));
+              grid.push(row);
+            }
+            v = grid;
+          } else if (p === 'address') v = rectAddress(sheet, rect);
+          else if (p === 'rowIndex') v = rect.r0;
+          else if (p === 'columnIndex') v = rect.c0;
+          else if (p === 'rowCount') v = rect.rows;
+          else if (p === 'columnCount') v = rect.cols;
+          else throw new FakeOfficeError('InvalidArgument', `fake does not model Range.${p}`);
+          this.loaded.set(p, v);
+          out += bytes(v);
+        }
+        return out;
+      },
+    });
+    return this;
+  }
+  get values(): unknown[][] { return this.prop('values'); }
+  get numberFormat(): string[][] { return this.prop('numberFormat'); }
+  get address(): string { return this.prop('address'); }
+  get rowIndex(): number { return this.prop('rowIndex'); }
+  get columnIndex(): number { return this.prop('columnIndex'); }
+  get rowCount(): number { return this.prop('rowCount'); }
+  get columnCount(): number { return this.prop('columnCount'); }
+
+  set values(grid: unknown[][]) { this.write('values', grid); }
+  set numberFormat(grid: unknown[][]) { this.write('formats', grid); }
+  set columnHidden(hidden: boolean) {
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const { sheet, rect } = this.resolve();
+        for (let c = rect.c0; c < rect.c0 + rect.cols; c++) (hidden ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c));
+        return 0;
+      },
+    });
+  }
+  private write(grid: 'values' | 'formats', data: unknown[][]): void {
+    this.ctx.queue({
+      requestBytes: bytes(data),
+      exec: () => {
+        const { sheet, rect } = this.resolve();
+        if (data.length !== rect.rows || data.some((row) => row.length !== rect.cols)) {
+          throw new FakeOfficeError('InvalidArgument', `array of ${data.length}×${data[0]?.length} does not match range ${rect.rows}×${rect.cols}`);
+        }
+        data.forEach((row, r) => row.forEach((v, c) => { if (v !== null) sheet.set(grid, rect.r0 + r, rect.c0 + c, v); }));
+        return 0;
+      },
+    });
+  }
+  private worksheetProxy?: FakeWorksheet;
+  /** Navigation properties are cached per proxy, as in Office.js. */
+  get worksheet(): FakeWorksheet {
+    return (this.worksheetProxy ??= new FakeWorksheet(this.ctx, () => this.resolve().sheet));
+  }
+  getRow(i: number): FakeRange {
+    return new FakeRange(this.ctx, () => {
+      const { sheet, rect } = this.resolve();
+      return { sheet, rect: { r0: rect.r0 + i, c0: rect.c0, rows: 1, cols: rect.cols } };
+    });
+  }
+  getResizedRange(dr: number, dc: number): FakeRange {
+    return new FakeRange(this.ctx, () => {
+      const { sheet, rect } = this.resolve();
+      return { sheet, rect: { ...rect, rows: rect.rows + dr, cols: rect.cols + dc } };
+    });
+  }
+  getEntireColumn(): FakeRange {
+    return new FakeRange(this.ctx, () => {
+      const { sheet, rect } = this.resolve();
+      return { sheet, rect: { r0: 0, c0: rect.c0, rows: 1048576, cols: rect.cols } };
+    });
+  }
+  select(): void {
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const { sheet, rect } = this.resolve();
+        if (this.ctx.excel.active !== sheet.name) throw new FakeOfficeError('InvalidSelection', 'select() on a sheet that is not active');
+        this.ctx.excel.activeCell = { sheet: sheet.name, r: rect.r0, c: rect.c0 };
+        return 0;
+      },
+    });
+  }
+  private formatsProxy?: FakeConditionalFormats;
+  get conditionalFormats(): FakeConditionalFormats {
+    return (this.formatsProxy ??= new FakeConditionalFormats(this.ctx, () => {
+      const { sheet, rect } = this.resolve();
+      return { sheet, rects: [rect] };
+    }));
+  }
+}
+
+type AreasTarget = { sheet: FakeSheet; rects: Rect0[] };
+
+class FakeRangeAreas extends Proxy {
+  constructor(ctx: FakeContext, readonly resolve: () => AreasTarget, readonly address: string) {
+    super(ctx);
+  }
+  private formatsProxy?: FakeConditionalFormats;
+  get conditionalFormats(): FakeConditionalFormats {
+    return (this.formatsProxy ??= new FakeConditionalFormats(this.ctx, this.resolve, this.address.length));
+  }
+}
+
+class FakeConditionalFormats extends Proxy {
+  constructor(ctx: FakeContext, readonly resolve: () => AreasTarget, private readonly addressBytes = 20) {
+    super(ctx);
+  }
+  load(spec: string): this {
+    const props = this.names(spec).map((p) => p.replace(/^items\//, ''));
+    this.ctx.queue({
+      requestBytes: 40,
+      exec: () => {
+        const { sheet, rects } = this.resolve();
+        const hits = sheet.conditionalFormats.filter((cf) => cf.areas.some((a) => rects.some((r) => intersects(a, r))));
+        const items = hits.map((cf) => {
+          const item = new FakeConditionalFormatItem(this.ctx, () => cf, sheet);
+          item.markLoaded(props, cf);
+          return item;
+        });
+        this.loaded.set('items', items);
+        return items.length * 20;
+      },
+    });
+    return this;
+  }
+  get items(): FakeConditionalFormatItem[] {
+    return this.prop('items');
+  }
+  add(type: string): FakeConditionalFormatItem {
+    let created: FakeConditionalFormat | undefined;
+    let sheetRef: FakeSheet | undefined;
+    this.ctx.queue({
+      requestBytes: this.addressBytes + 30,
+      exec: () => {
+        const { sheet, rects } = this.resolve();
+        created = { id: this.ctx.excel.newCfId(), type, areas: rects };
+        sheet.conditionalFormats.push(created);
+        sheetRef = sheet;
+        return 0;
+      },
+    });
+    return new FakeConditionalFormatItem(
+      this.ctx,
+      () => {
+        if (!created) throw new Error('conditional format used before it was created');
+        return created;
+      },
+      undefined,
+      () => sheetRef,
+    );
+  }
+}
+
+class FakeConditionalFormatItem extends Proxy {
+  readonly custom: { rule: FakeRule; format: { fill: { color: string } } };
+  constructor(
+    ctx: FakeContext,
+    readonly resolve: () => FakeConditionalFormat,
+    private sheet?: FakeSheet,
+    private sheetLater?: () => FakeSheet | undefined,
+  ) {
+    super(ctx);
+    const item = this;
+    const rule = new FakeRule(ctx, resolve);
+    this.custom = {
+      rule,
+      format: {
+        fill: {
+          set color(value: string) {
+            ctx.queue({ requestBytes: 30, exec: () => { item.resolve().fill = value; return 0; } });
+          },
+          get color(): string {
+            throw new FakeOfficeError('PropertyNotLoaded', 'fill.color not loaded');
+          },
+        },
+      },
+    };
+  }
+  markLoaded(props: string[], cf: FakeConditionalFormat): void {
+    for (const p of props) {
+      if (p === 'type') this.loaded.set('type', cf.type);
+      else if (p === 'id') this.loaded.set('id', String(cf.id));
+      else throw new FakeOfficeError('InvalidArgument', `fake does not model ConditionalFormat.${p}`);
+    }
+  }
+  get type(): string {
+    return this.prop('type');
+  }
+  delete(): void {
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const cf = this.resolve();
+        const sheet = this.sheet ?? this.sheetLater?.();
+        if (sheet) sheet.conditionalFormats = sheet.conditionalFormats.filter((x) => x !== cf);
+        return 0;
+      },
+    });
+  }
+}
+
+class FakeRule extends Proxy {
+  constructor(ctx: FakeContext, readonly resolve: () => FakeConditionalFormat) {
+    super(ctx);
+  }
+  load(spec: string): this {
+    const props = this.names(spec);
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const cf = this.resolve();
+        if (cf.type !== 'Custom') throw new FakeOfficeError('InvalidOperation', 'custom rule of a non-custom conditional format');
+        for (const p of props) this.loaded.set(p, cf.formula);
+        return 40;
+      },
+    });
+    return this;
+  }
+  get formula(): string {
+    return this.prop('formula');
+  }
+  set formula(value: string) {
+    this.ctx.queue({ requestBytes: bytes(value), exec: () => { this.resolve().formula = value; return 0; } });
+  }
+}
+
+class FakeSettings {
+  constructor(private readonly ctx: FakeContext) {}
+  getItemOrNullObject(key: string): FakeSetting {
+    return new FakeSetting(this.ctx, key);
+  }
+  add(key: string, value: unknown): void {
+    this.ctx.queue({ requestBytes: bytes(value), exec: () => { this.ctx.excel.settings.set(key, structuredClone(value)); return 0; } });
+  }
+}
+
+class FakeSetting extends Proxy {
+  constructor(ctx: FakeContext, readonly key: string) {
+    super(ctx);
+  }
+  load(spec: string): this {
+    const props = this.names(spec);
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const has = this.ctx.excel.settings.has(this.key);
+        this.loaded.set('isNullObject', !has);
+        for (const p of props) if (has) this.loaded.set(p, structuredClone(this.ctx.excel.settings.get(this.key)));
+        return has ? bytes(this.ctx.excel.settings.get(this.key)) : 4;
+      },
+    });
+    return this;
+  }
+  get isNullObject(): boolean {
+    return this.prop('isNullObject');
+  }
+  get value(): unknown {
+    return this.prop('value');
+  }
+}

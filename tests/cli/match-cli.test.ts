@@ -1,0 +1,143 @@
+/**
+ * `ledger match` end to end in-process: real .xlsx / .csv files written with exceljs into a temp
+ * folder, read by server/io/read-table, matched by ledger/matching.
+ */
+import ExcelJS from 'exceljs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { idCheckChar, maskIdNumber } from '../../ledger/idnumber';
+import { MatchResultSchema } from '../../ledger/api/leads';
+import { main } from '../../server/cli/ledger-cli';
+
+function fakeId(n: number): string {
+  const first17 = `53230119850315${String(n).padStart(3, '0')}`;
+  return first17 + idCheckChar(first17);
+}
+
+const COVERED = fakeId(11); // 低保 在保
+const STOPPED = fakeId(12); // 低保 停保
+const TEKUN = fakeId(13); // 特困供养 在保
+const NEW1 = fakeId(14); // not on the roster
+const NEW2 = fakeId(15);
+
+let dir: string;
+
+async function writeXlsx(name: string, rows: unknown[][], textColumns: number[] = []): Promise<string> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('数据');
+  for (const row of rows) sheet.addRow(row);
+  for (const c of textColumns) sheet.getColumn(c).numFmt = '@';
+  const path = join(dir, name);
+  await workbook.xlsx.writeFile(path);
+  return path;
+}
+
+async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, {
+    stdout: { write: (t: string) => (out += t) },
+    stderr: { write: (t: string) => (err += t) },
+    cwd: dir,
+    today: '2026-11-20',
+  });
+  return { code, out, err };
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'ledger-match-'));
+  await writeXlsx('roster.xlsx', [
+    ['楚雄市保障对象名册'],
+    ['姓名', '身份证号', '保障类别', '乡镇（街道）', '村（社区）', '保障状态'],
+    ['甲', COVERED, '低保', '鹿城镇', '太平社区', '在保'],
+    ['乙', STOPPED, '低保', '鹿城镇', '太平社区', '停保'],
+    ['丙', TEKUN, '特困供养', '东瓜镇', '东瓜村', '在保'],
+  ], [2]);
+  await writeXlsx('medical.xlsx', [
+    ['2026年10月医保住院结算数据'],
+    ['序号', '姓名', '身份证号', '入院日期', '出院日期', '医疗总费用', '自付金额', '医疗机构'],
+    [1, '甲', COVERED, '2026-10-02', '2026-10-09', 50000, 15000, '楚雄州人民医院'],
+    [2, '乙', STOPPED, '2026-10-02', '2026-10-09', 30000, 10000, '楚雄州人民医院'],
+    [3, '丙', TEKUN, '2026-10-05', '2026-10-08', 3000, 800, '楚雄市人民医院'],
+    [4, '丁', NEW1, '2026-10-01', '2026-10-05', 20000, 6000, '楚雄州人民医院'],
+    [5, '丁', NEW1, '2026-10-20', '2026-10-28', 20000, 4000, '楚雄州人民医院'],
+    [6, '戊', NEW2, '2026-10-11', '2026-10-12', 20000, 9999.99, '楚雄州人民医院'],
+    [7, '己', '53230119850315001', '2026-10-11', '2026-10-12', 20000, 30000, '楚雄州人民医院'],
+  ], [3]);
+  writeFileSync(join(dir, 'disability.csv'), `姓名,身份证号,残疾类别,残疾等级,乡镇（街道）,村（社区）\n庚,${NEW1},肢体,二级,吕合镇,吕合村\n辛,${NEW2},视力,三级,吕合镇,吕合村\n`, 'utf8');
+  writeFileSync(join(dir, 'broken.xlsx'), 'this is not a workbook');
+  await writeXlsx('nothing.xlsx', [['随便'], ['一些', '内容']]);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ledger match', () => {
+  it('prints the leads with masked IDs, the excluded counts and the rejected rows; exit 0', async () => {
+    const { code, out, err } = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx']);
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain(maskIdNumber(STOPPED));
+    expect(out).not.toContain(STOPPED);
+    expect(out).toContain('本月住院个人自付 10,000.00 元 ≥ 10,000 元');
+    expect(out).toContain('本月住院2次，个人自付合计 10,000.00 元 ≥ 10,000 元');
+    expect(out).toContain('medical.tekun_inpatient');
+    expect(out).toContain('已纳入保障（在保）：1');
+    expect(out).toContain('自付费用未达标准：1');
+    expect(out).toMatch(/行 9：身份证号格式不正确/);
+    expect(out).toContain('线索 3 条');
+  });
+
+  it('--json --show-id gives the full result (schema shared with the server)', async () => {
+    const { code, out } = await cli(['match', '--source', 'medical', '--period', '202610', '--roster', 'roster.xlsx', 'medical.xlsx', '--json', '--show-id']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(() => MatchResultSchema.parse(report)).not.toThrow();
+    expect(report.period).toBe('2026-10');
+    expect(report.idsMasked).toBe(false);
+    const byId = Object.fromEntries(report.leads.map((l: { idNumber: string; rule: string }) => [l.idNumber, l]));
+    expect(Object.keys(byId).sort()).toEqual([STOPPED, TEKUN, NEW1].sort());
+    expect(byId[TEKUN]).toMatchObject({ rule: 'medical.tekun_inpatient', township: '东瓜镇', placeFrom: 'roster', coverage: '特困供养' });
+    expect(byId[NEW1]).toMatchObject({ rule: 'medical.high_self_paid', sourceRows: [6, 7], placeFrom: 'none' });
+    expect(report.excluded).toMatchObject({ covered: 1, belowThreshold: 1 });
+    expect(report.rejected).toEqual([expect.objectContaining({ row: 9, code: 'id.format' })]);
+    expect(report.roster).toMatchObject({ people: 3, rowsRead: 3 });
+  });
+
+  it('reads csv and quarterly periods (2026q3 → 2026-Q3)', async () => {
+    const { code, out } = await cli(['match', '--source', 'disability', '--period', '2026q3', '--roster', 'roster.xlsx', 'disability.csv', '--json']);
+    expect(code).toBe(0);
+    const report = JSON.parse(out);
+    expect(report.period).toBe('2026-Q3');
+    expect(report.leads).toHaveLength(1);
+    expect(report.leads[0]).toMatchObject({ name: '庚', idNumber: maskIdNumber(NEW1), township: '吕合镇', rule: 'disability.severe' });
+    expect(report.excluded.notSevere).toBe(1);
+  });
+
+  it.each([
+    [['match', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx'], '缺少 --source'],
+    [['match', '--source', 'hospital', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx'], '未知的数据来源'],
+    [['match', '--source', 'medical', '--period', '2026-Q3', '--roster', 'roster.xlsx', 'medical.xlsx'], '不适用于医保数据'],
+    [['match', '--source', 'medical', '--period', '2026-10', 'medical.xlsx'], '缺少 --roster'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx'], '缺少要比对的部门数据文件'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx', '--bogus'], '未知选项'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'missing.xlsx'], 'missing.xlsx'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'broken.xlsx'], 'broken.xlsx'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'nothing.xlsx'], '未找到医保数据的表头'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'medical.xlsx', 'medical.xlsx'], '保障对象名册缺少必需的列：保障类别'],
+  ])('bad usage or unreadable input → exit 2 with one Chinese line, no stack trace (%#)', async (args, expected) => {
+    const { code, out, err } = await cli(args);
+    expect(code).toBe(2);
+    expect(out).toBe('');
+    expect(err).toContain(expected);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(err.startsWith('错误：')).toBe(true);
+  });
+
+  it('--help prints the usage and exits 0', async () => {
+    const { code, out } = await cli(['match', '--help']);
+    expect(code).toBe(0);
+    expect(out).toContain('ledger match --source');
+  });
+});

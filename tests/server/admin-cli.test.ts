@@ -1,0 +1,43 @@
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { adminCli } from '../../server/auth/admin-cli';
+import { PLATFORM_ROUTES } from '../../server/platform-routes';
+import { startTestServer } from './helpers';
+
+describe('admin CLI (production bootstrap without demo data)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('seeds real units, adds a village and a user who can then log in; deactivation ends sessions', async () => {
+    const db = join(dir, 'prod.sqlite');
+    const lines: string[] = [];
+    const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(`ERR ${t}`) };
+    const env = { LEDGER_DB: db, NODE_ENV: 'production' };
+    expect(await adminCli(['seed-units'], env, io)).toBe(0);
+    expect(await adminCli(['add-unit', '532301101205', '某村'], env, io)).toBe(0);
+    expect(await adminCli(['add-unit', '532399101205', '孤村'], env, io)).toBe(1); // parent missing
+    expect(await adminCli(['add-user', 'wang.village', 'village', '532301101205'], env, io)).toBe(2); // no password
+    expect(await adminCli(['add-user', 'wang.village', 'village', '532301101205'], { ...env, LEDGER_NEW_PASSWORD: 'short' }, io)).toBe(2);
+    expect(await adminCli(['add-user', 'wang.village', 'county', '532301101205'], { ...env, LEDGER_NEW_PASSWORD: 'long-enough-1' }, io)).toBe(1);
+    expect(await adminCli(['add-user', 'wang.village', 'village', '532301101205'], { ...env, LEDGER_NEW_PASSWORD: 'long-enough-1' }, io)).toBe(0);
+    expect(await adminCli(['add-user', 'wang.village', 'village', '532301101205'], { ...env, LEDGER_NEW_PASSWORD: 'long-enough-1' }, io)).toBe(1);
+    expect(lines.join('\n')).not.toContain('long-enough-1');
+
+    const server = await startTestServer({ dbFile: db, routes: PLATFORM_ROUTES, config: { demo: false } });
+    try {
+      const token = await server.login('wang.village', 'long-enough-1');
+      const me = await server.request('GET', '/api/v1/me', { token });
+      expect(me.body.user.unit).toEqual({ code: '532301101205', name: '某村', level: 'village' });
+      expect(await adminCli(['deactivate-user', 'wang.village'], env, io)).toBe(0);
+      expect((await server.request('GET', '/api/v1/me', { token })).status).toBe(401);
+      const users = await server.deps.db.all<{ username: string }>('SELECT username FROM users');
+      expect(users.map((u) => u.username)).toEqual(['wang.village']); // no demo accounts
+    } finally {
+      await server.close({ keepDir: true });
+    }
+  });
+});

@@ -1,0 +1,115 @@
+/** Shared fixtures of the leads/imports suites: fabricated people, csv/xlsx files, upload + poll. */
+import ExcelJS from 'exceljs';
+import { createRng, fabricateIdNumber, fabricateName, type Rng } from '../../server/seed/fabricate';
+import type { TestServer } from './helpers';
+
+export const COUNTY = '532301';
+export const LUCHENG = '532301101';
+export const SHIFAN = '532301101201';
+export const QINGSONG = '532301101202';
+export const DONGGUA = '532301102';
+export const DONGGUA_VILLAGE = '532301102201';
+
+export interface Person {
+  name: string;
+  id: string;
+}
+
+export function people(seed: number, count: number, region = COUNTY): Person[] {
+  const rng: Rng = createRng(seed);
+  const out: Person[] = [];
+  const seen = new Set<string>();
+  while (out.length < count) {
+    const id = fabricateIdNumber(rng, { region, birthYearRange: [1950, 2000] });
+    if (seen.has(id)) continue;
+    seen.add(id);
+    out.push({ name: fabricateName(rng), id });
+  }
+  return out;
+}
+
+export const MEDICAL_HEADER = ['姓名', '身份证号', '入院日期', '出院日期', '医疗总费用', '个人自付费用', '医疗机构', '乡镇（街道）', '村（社区）'];
+export const ROSTER_HEADER = ['姓名', '身份证号', '保障类别', '乡镇（街道）', '村（社区）', '保障状态'];
+export const DISABILITY_HEADER = ['姓名', '身份证号', '残疾类别', '残疾等级', '乡镇（街道）', '村（社区）'];
+
+export function medicalRow(p: Person, selfPaid: number | string, township = '', village = '', day = 5): string[] {
+  const d = `2026-10-${String(day).padStart(2, '0')}`;
+  return [p.name, p.id, d, d, String(Number(selfPaid) * 2 || 0), String(selfPaid), '楚雄州人民医院', township, village];
+}
+
+function csvCell(value: string): string {
+  return /[",\n\r]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+}
+
+/** A UTF-8 csv with an optional title row above the header (header then at Excel row 2). */
+export function csvFile(header: string[], rows: string[][], title?: string): Buffer {
+  const lines = [...(title ? [title] : []), header.map(csvCell).join(','), ...rows.map((r) => r.map(csvCell).join(','))];
+  return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
+}
+
+export async function xlsxFile(header: string[], rows: (string | number)[][], title?: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('数据');
+  if (title) sheet.addRow([title]);
+  sheet.addRow(header);
+  for (const row of rows) sheet.addRow(row);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+export async function upload(
+  server: TestServer,
+  token: string,
+  file: { buffer: Buffer; fileName: string; source: string; period?: string },
+  county = COUNTY,
+): Promise<{ status: number; body: any }> {
+  const form = new FormData();
+  form.append('source', file.source);
+  if (file.period !== undefined) form.append('period', file.period);
+  form.append('file', new Blob([new Uint8Array(file.buffer)]), file.fileName);
+  const res = await fetch(`${server.baseUrl}/api/v1/counties/${county}/imports`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+/** Polls the import until it is no longer reading. */
+export async function waitForImport(server: TestServer, token: string, importId: string, county = COUNTY): Promise<any> {
+  for (let i = 0; i < 600; i++) {
+    const res = await server.request('GET', `/api/v1/counties/${county}/imports/${importId}`, { token });
+    if (res.status !== 200) throw new Error(`status ${res.status}: ${res.text}`);
+    if (res.body.state !== 'reading') return res.body;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('import still reading after 15 s');
+}
+
+/** Upload → dry run (ready) → commit; returns the dry run and the committed status. */
+export async function importFile(
+  server: TestServer,
+  token: string,
+  file: { buffer: Buffer; fileName: string; source: string; period?: string },
+  county = COUNTY,
+): Promise<{ dryRun: any; committed: any }> {
+  const up = await upload(server, token, file, county);
+  if (up.status !== 202) throw new Error(`upload ${up.status}: ${JSON.stringify(up.body)}`);
+  const dryRun = await waitForImport(server, token, up.body.importId, county);
+  if (dryRun.state !== 'ready') throw new Error(`import ${dryRun.state}: ${JSON.stringify(dryRun.error)}`);
+  const res = await server.request('POST', `/api/v1/counties/${county}/imports/${up.body.importId}/commit`, { token });
+  if (res.status !== 200) throw new Error(`commit ${res.status}: ${res.text}`);
+  return { dryRun, committed: res.body };
+}
+
+export async function leadsOf(server: TestServer, token: string, unit: string, query = ''): Promise<any> {
+  const res = await server.request('GET', `/api/v1/units/${unit}/leads${query ? `?${query}` : ''}`, { token });
+  if (res.status !== 200) throw new Error(`leads ${res.status}: ${res.text}`);
+  return res.body;
+}
+
+/** A mutable clock for startTestServer({ now }). */
+export function clock(iso: string): { now: () => Date; set(iso: string): void } {
+  let current = new Date(iso);
+  return { now: () => current, set: (next: string) => (current = new Date(next)) };
+}

@@ -1,0 +1,108 @@
+/**
+ * The leads and the village ledgers together, through the real sync API: a village's ledger rows
+ * drive the lead's state; an open ledger row links a person instead of making a new lead; an
+ * earlier ledger row gives the unit when the file and the roster do not.
+ */
+import { randomUUID } from 'crypto';
+import { startTestServer, type TestServer } from './helpers';
+import { COUNTY, LUCHENG, MEDICAL_HEADER, SHIFAN, clock, csvFile, importFile, leadsOf, medicalRow, people, type Person } from './leads-helpers';
+
+jest.setTimeout(120_000);
+
+describe('leads follow the village ledger (sync API)', () => {
+  let server: TestServer;
+  const time = clock('2026-11-02T02:00:00Z');
+  let county: string;
+  let township: string;
+  let village: string;
+  const [onLedger, closedOnLedger, viaSync] = people(31, 3);
+
+  function row(p: Person, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return {
+      township: '鹿城镇',
+      village: '示范村',
+      name: p.name,
+      idNumber: p.id,
+      categories: ['因病支出型困难'],
+      channel: '入户走访',
+      foundOn: '2026-10-20',
+      status: '核实中',
+      ...extra,
+    };
+  }
+
+  async function sync(changes: { rowId: string; baseVersion: number; values: Record<string, unknown> }[]) {
+    const res = await server.request('POST', `/api/v1/ledgers/${SHIFAN}/sync`, {
+      token: village,
+      body: { clientId: 'test-client', requestId: randomUUID(), changes },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.conflicts).toEqual([]);
+    return res.body;
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: time.now });
+    [county, township, village] = await Promise.all(['demo-county', 'demo-township', 'demo-village'].map((u) => server.login(u)));
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('an open ledger row links the person (no lead); a closed one gives the unit for a new lead', async () => {
+    await sync([
+      { rowId: randomUUID(), baseVersion: 0, values: row(onLedger) },
+      { rowId: randomUUID(), baseVersion: 0, values: row(closedOnLedger, { status: '已办结', verifyResult: '不符合救助条件', verifiedOn: '2026-10-22', closedOn: '2026-10-25' }) },
+    ]);
+    // no 乡镇/村 in the file, and neither person is on the roster
+    const { dryRun, committed } = await importFile(server, county, {
+      buffer: csvFile(MEDICAL_HEADER, [medicalRow(onLedger, 20000), medicalRow(closedOnLedger, 20000)]),
+      fileName: 'm.csv',
+      source: 'medical',
+      period: '2026-10',
+    });
+    expect(dryRun.summary).toMatchObject({ leadsNew: 1, leadsLinked: 1, unassigned: 0 });
+    expect(committed.summary).toMatchObject({ leadsNew: 1, leadsLinked: 1, unassigned: 0 });
+    const links = await server.deps.db.all<{ kind: string }>('SELECT kind FROM lead_links WHERE import_id = ?', [committed.importId]);
+    expect(links).toEqual([{ kind: 'ledgerRow' }]);
+    const listed = await leadsOf(server, county, COUNTY, 'period=2026-10');
+    expect(listed.leads.map((l: any) => l.name)).toEqual([closedOnLedger.name]);
+    expect(listed.leads[0]).toMatchObject({ townshipCode: LUCHENG, state: '已派至乡镇' });
+    const stored = await server.deps.db.get<{ assigned_by: string; suggested_village_code: string }>(
+      'SELECT assigned_by, suggested_village_code FROM leads WHERE lead_no = ?',
+      [listed.leads[0].leadNo],
+    );
+    expect(stored).toEqual({ assigned_by: 'ledger', suggested_village_code: SHIFAN });
+  });
+
+  it('a synced row carrying the lead number moves the lead: 核实中, then 已核实 with the result, then 已办结', async () => {
+    const { committed } = await importFile(server, county, {
+      buffer: csvFile(MEDICAL_HEADER, [medicalRow(viaSync, 30000, '鹿城镇', '示范村')]),
+      fileName: 'm2.csv',
+      source: 'medical',
+      period: '2026-10',
+    });
+    const leadNo: string = committed.summary.firstLeadNo;
+    expect((await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo], villageCode: SHIFAN } })).status).toBe(200);
+    const state = async () => (await server.request('GET', `/api/v1/leads/${leadNo}`, { token: county })).body.lead;
+
+    const rowId = randomUUID();
+    const first = await sync([{ rowId, baseVersion: 0, values: row(viaSync, { channel: '部门比对', leadNo }) }]);
+    expect(await state()).toMatchObject({ state: '核实中', ledgerRowId: rowId });
+    const v1 = first.applied.find((a: any) => a.rowId === rowId).version;
+
+    const second = await sync([{ rowId, baseVersion: v1, values: { verifyResult: '符合救助条件', verifiedOn: '2026-11-02', verifier: '李志强' } }]);
+    expect(await state()).toMatchObject({ state: '已核实', verifyResult: '符合救助条件' });
+    const v2 = second.applied.find((a: any) => a.rowId === rowId).version;
+
+    await sync([{ rowId, baseVersion: v2, values: { status: '已办结', closedOn: '2026-11-02', routes: ['纳入低保'] } }]);
+    const done = await state();
+    expect(done.state).toBe('已办结');
+    const history = (await server.request('GET', `/api/v1/leads/${leadNo}`, { token: county })).body.history;
+    expect(history.slice(-3).map((h: any) => [h.toState, h.userName])).toEqual([
+      ['核实中', 'demo-village'],
+      ['已核实', 'demo-village'],
+      ['已办结', 'demo-village'],
+    ]);
+  });
+});

@@ -1,0 +1,229 @@
+/**
+ * Lead life cycle end to end: dispatch county → township → village, the village pulling a lead,
+ * ledger sync driving the state, invalid transitions (409), due dates from the working-day
+ * calendar and the county's policy, overdue flags, access by unit and masking.
+ */
+import { DEFAULT_CALENDAR } from '../../ledger/calendar';
+import { leadVerifyDueDate } from '../../ledger/deadlines';
+import { DEFAULT_POLICY, resolvePolicy } from '../../ledger/policy';
+import { onLedgerRowsSynced } from '../../server/leads/ledger-hook';
+import { startTestServer, type TestServer } from './helpers';
+import {
+  COUNTY,
+  DONGGUA,
+  DONGGUA_VILLAGE,
+  LUCHENG,
+  MEDICAL_HEADER,
+  QINGSONG,
+  SHIFAN,
+  clock,
+  csvFile,
+  importFile,
+  leadsOf,
+  medicalRow,
+  people,
+} from './leads-helpers';
+
+jest.setTimeout(120_000);
+
+describe('lead life cycle', () => {
+  let server: TestServer;
+  const time = clock('2026-11-02T02:00:00Z'); // Monday 2026-11-02, 10:00 in China
+  let county: string;
+  let township: string;
+  let township2: string;
+  let village: string;
+  let village2: string;
+  const [placed, unplaced, second, third, fourth] = people(21, 5);
+  const leadNo: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: time.now });
+    [county, township, township2, village, village2] = await Promise.all(
+      ['demo-county', 'demo-township', 'demo-township2', 'demo-village', 'demo-village2'].map((u) => server.login(u)),
+    );
+    await importFile(server, county, {
+      buffer: csvFile(MEDICAL_HEADER, [
+        medicalRow(placed, 20000, '鹿城镇', '示范村'),
+        medicalRow(unplaced, 20000),
+        medicalRow(second, 20000),
+        medicalRow(third, 20000),
+        medicalRow(fourth, 20000, '东瓜镇', '红星村'),
+      ]),
+      fileName: 'medical.csv',
+      source: 'medical',
+      period: '2026-10',
+    });
+    const all = await leadsOf(server, county, COUNTY, 'period=2026-10&pageSize=100');
+    for (const lead of all.leads) {
+      const p = [placed, unplaced, second, third, fourth].find((x) => x.name === lead.name && lead.idNumber.endsWith(x.id.slice(-4)));
+      if (p) leadNo[p.id] = lead.leadNo;
+    }
+    expect(Object.keys(leadNo)).toHaveLength(5);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('lists leads by unit with filters, paged, ID numbers masked', async () => {
+    const all = await leadsOf(server, county, COUNTY, 'period=2026-10');
+    expect(all.total).toBe(5);
+    for (const lead of all.leads) {
+      expect(lead.idNumber).toMatch(/^\d{6}\*{8}[\dX]{4}$/);
+      expect(lead.idNumberMasked).toBe(true);
+    }
+    expect(JSON.stringify(all)).not.toContain(placed.id);
+    const queued = await leadsOf(server, county, COUNTY, 'period=2026-10&state=待分派');
+    expect(queued.total).toBe(3);
+    const page = await leadsOf(server, county, COUNTY, 'period=2026-10&pageSize=2&page=2');
+    expect(page).toMatchObject({ total: 5, page: 2, pageSize: 2 });
+    expect(page.leads).toHaveLength(2);
+    const bad = await server.request('GET', `/api/v1/units/${COUNTY}/leads?state=bogus`, { token: county });
+    expect(bad.status).toBe(400);
+    // 鹿城镇 sees only its own lead; 东瓜镇 its own; the county queue is visible to neither
+    const mine = await leadsOf(server, township, LUCHENG, 'period=2026-10');
+    expect(mine.leads.map((l: any) => l.leadNo)).toEqual([leadNo[placed.id]]);
+    const theirs = await leadsOf(server, township2, DONGGUA, 'period=2026-10');
+    expect(theirs.leads.map((l: any) => l.leadNo)).toEqual([leadNo[fourth.id]]);
+    expect((await server.request('GET', `/api/v1/units/${LUCHENG}/leads`, { token: township2 })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/units/${COUNTY}/leads`, { token: township })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/units/${COUNTY}/leads`, { token: await server.login('demo-county2') })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/units/${COUNTY}/leads`)).status).toBe(401);
+    // the prefecture sees the county's leads
+    expect((await leadsOf(server, await server.login('demo-prefecture'), '5323', 'period=2026-10')).total).toBe(5);
+  });
+
+  it('reading one lead is scoped by the lead’s unit', async () => {
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township })).status).toBe(200);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township2 })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: township })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: await server.login('demo-county2') })).status).toBe(403);
+    expect((await server.request('GET', '/api/v1/leads/XS-532301-202610-99999', { token: county })).status).toBe(404);
+  });
+
+  it('county dispatches its queue to a township: due date from the calendar and policy; history kept', async () => {
+    const res = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[unplaced.id], leadNo[second.id]], townshipCode: LUCHENG, note: '请核实' } });
+    expect(res.status).toBe(200);
+    const expectedDue = leadVerifyDueDate('2026-11-02', DEFAULT_POLICY, DEFAULT_CALENDAR);
+    expect(res.body.dispatched).toHaveLength(2);
+    for (const lead of res.body.dispatched) {
+      expect(lead).toMatchObject({ state: '已派至乡镇', townshipCode: LUCHENG, dueOn: expectedDue, dispatchedOn: '2026-11-02', overdue: false });
+    }
+    const detail = await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: township });
+    expect(detail.body.history.at(-1)).toMatchObject({ fromState: '待分派', toState: '已派至乡镇', userName: 'demo-county', unitCode: COUNTY, note: '请核实' });
+    const audit = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'lead.dispatch'");
+    expect(audit!.n).toBeGreaterThan(0);
+  });
+
+  it('a county policy of 4 working days changes the due date of the next dispatch', async () => {
+    const put = await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: county, body: { year: 2026, settings: { leadVerifyWorkingDays: 4 } } });
+    expect(put.status).toBe(200);
+    expect(put.body.policy.leadVerifyWorkingDays).toBe(4);
+    const res = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[third.id]], toUnitCode: DONGGUA } });
+    expect(res.status).toBe(200);
+    expect(res.body.dispatched[0].dueOn).toBe(leadVerifyDueDate('2026-11-02', resolvePolicy({ leadVerifyWorkingDays: 4 }), DEFAULT_CALENDAR));
+    const bad = await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: county, body: { settings: { leadVerifyWorkingDays: 0 } } });
+    expect(bad.status).toBe(400);
+    const unknown = await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: county, body: { settings: { nonsense: 1 } } });
+    expect(unknown.status).toBe(400);
+    expect((await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: township, body: { settings: {} } })).status).toBe(403);
+  });
+
+  it('invalid transitions are refused with 409 and nothing is dispatched', async () => {
+    const again = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[placed.id]], townshipCode: DONGGUA } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('lead.invalid_transition');
+    // mixed: one valid lead and one invalid → nothing happens
+    const [fresh] = people(22, 1);
+    await importFile(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(fresh, 30000)]), fileName: 'one.csv', source: 'medical', period: '2026-10' });
+    const queue = await leadsOf(server, county, COUNTY, 'state=待分派&period=2026-10');
+    expect(queue.total).toBe(1);
+    const mixed = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [queue.leads[0].leadNo, leadNo[placed.id]], townshipCode: LUCHENG } });
+    expect(mixed.status).toBe(409);
+    expect(mixed.body.error.failed).toEqual([expect.objectContaining({ leadNo: leadNo[placed.id] })]);
+    expect((await leadsOf(server, county, COUNTY, 'state=待分派&period=2026-10')).total).toBe(1);
+    // a village cannot pull a lead that was not sent to it
+    const pull = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village });
+    expect(pull.status).toBe(403);
+    // a township cannot dispatch to a village of another township, nor to a township
+    const foreignVillage = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo[placed.id]], villageCode: DONGGUA_VILLAGE } });
+    expect(foreignVillage.status).toBe(403);
+    const toTownship = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo[placed.id]], townshipCode: LUCHENG } });
+    expect(toTownship.status).toBe(403);
+    // 东瓜镇 cannot dispatch 鹿城镇's lead even to its own village
+    const notTheirs = await server.request('POST', '/api/v1/leads/dispatch', { token: township2, body: { leadNos: [leadNo[placed.id]], villageCode: DONGGUA_VILLAGE } });
+    expect(notTheirs.status).toBe(403);
+    const noTarget = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[placed.id]] } });
+    expect(noTarget.status).toBe(400);
+    expect((await server.request('POST', '/api/v1/leads/dispatch', { token: village, body: { leadNos: [leadNo[placed.id]], villageCode: SHIFAN } })).status).toBe(403);
+  });
+
+  it('township → village, the village pulls the lead (full ID, audited), then the ledger sync drives 已核实 and 已办结', async () => {
+    const down = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo[placed.id]], villageCode: SHIFAN } });
+    expect(down.status).toBe(200);
+    expect(down.body.dispatched[0]).toMatchObject({ state: '已下发村', villageCode: SHIFAN, villageName: '示范村' });
+    // the village now sees it; the other village does not
+    expect((await leadsOf(server, village, SHIFAN)).leads.map((l: any) => l.leadNo)).toContain(leadNo[placed.id]);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: village2 })).status).toBe(403);
+    // the township may not unmask; the village may, and it is audited
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}?unmasked=true`, { token: township })).status).toBe(403);
+    const full = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}?unmasked=true`, { token: village });
+    expect(full.body.lead).toMatchObject({ idNumber: placed.id, idNumberMasked: false });
+    const audited = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'lead.read_unmasked' AND target = ?", [leadNo[placed.id]]);
+    expect(audited!.n).toBe(1);
+
+    const pull = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village, body: { rowId: 'row-1' } });
+    expect(pull.status).toBe(200);
+    expect(pull.body.lead).toMatchObject({ state: '核实中', ledgerRowId: 'row-1' });
+    expect(pull.body.ledgerValues).toMatchObject({ idNumber: placed.id, leadNo: leadNo[placed.id], channel: '部门比对', village: '示范村', verifyBy: pull.body.lead.dueOn });
+    const twice = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village });
+    expect(twice.status).toBe(409);
+
+    // ledger sync: a foreign village's row naming the lead changes nothing
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, DONGGUA_VILLAGE, [{ rowId: 'x', values: { leadNo: leadNo[placed.id], verifyResult: '符合救助条件' } }]));
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('核实中');
+    // a partial change without 线索编号 reaches the lead linked to the row
+    const changes = await server.deps.db.transaction((tx) =>
+      onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-1', values: { verifyResult: '符合救助条件' } }], { now: time.now() }),
+    );
+    expect(changes).toEqual([{ leadNo: leadNo[placed.id], rowId: 'row-1', from: '核实中', to: '已核实' }]);
+    let detail = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county });
+    expect(detail.body.lead).toMatchObject({ state: '已核实', verifyResult: '符合救助条件' });
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-1', values: { leadNo: leadNo[placed.id], status: '已办结' } }]));
+    detail = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county });
+    expect(detail.body.lead.state).toBe('已办结');
+    expect(detail.body.history.map((h: any) => h.toState)).toEqual(['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结']);
+    // nothing moves backwards
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-1', values: { leadNo: leadNo[placed.id], status: '核实中', verifyResult: '' } }]));
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('已办结');
+  });
+
+  it('a ledger row carrying the lead number moves a lead sent to the village straight through several states', async () => {
+    const down = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo[second.id]], villageCode: QINGSONG } });
+    expect(down.status).toBe(200);
+    const changes = await server.deps.db.transaction((tx) =>
+      onLedgerRowsSynced(tx, QINGSONG, [{ rowId: 'row-9', values: { leadNo: leadNo[second.id].toLowerCase(), verifyResult: '不符合但需关注' } }]),
+    );
+    expect(changes.map((c) => c.to)).toEqual(['核实中', '已核实']);
+    const detail = await server.request('GET', `/api/v1/leads/${leadNo[second.id]}`, { token: township });
+    expect(detail.body.lead).toMatchObject({ state: '已核实', verifyResult: '不符合但需关注', ledgerRowId: 'row-9' });
+  });
+
+  it('overdue: after the due date (not on it), for open leads only; township and county see the flag and can filter', async () => {
+    const lead = (await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: county })).body.lead;
+    const due: string = lead.dueOn;
+    time.set(`${due}T15:00:00Z`); // 23:00 on the due date in China
+    // the clock moved by days: sign in again (tokens expire)
+    county = await server.login('demo-county');
+    township = await server.login('demo-township');
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: county })).body.lead.overdue).toBe(false);
+    time.set(`${due}T16:30:00Z`); // 00:30 the next day in China
+    const overdue = await leadsOf(server, township, LUCHENG, 'overdue=true&period=2026-10');
+    expect(overdue.leads.map((l: any) => l.leadNo)).toEqual([leadNo[unplaced.id]]);
+    expect(overdue.leads[0].overdue).toBe(true);
+    // the verified (已核实) and closed leads of 鹿城镇 are not overdue
+    const notOverdue = await leadsOf(server, township, LUCHENG, 'overdue=false&period=2026-10');
+    expect(notOverdue.leads.map((l: any) => l.leadNo)).toEqual(expect.arrayContaining([leadNo[placed.id], leadNo[second.id]]));
+    expect((await leadsOf(server, county, COUNTY, 'overdue=true')).leads.map((l: any) => l.leadNo)).toContain(leadNo[unplaced.id]);
+  });
+});

@@ -1,0 +1,80 @@
+/** `npm start`'s entry point in a child process: migrate + seed, print URL and logins, healthz, SIGTERM. */
+import { spawn, type ChildProcess } from 'child_process';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+
+function start(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string> } {
+  const child = spawn(TSX, [join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  const url = new Promise<string>((resolveUrl, reject) => {
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolveUrl(match[1]);
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, output: () => out, url };
+}
+
+function exitCode(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+}
+
+describe('server/main.ts', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'main-test-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('creates the database, seeds the demo, prints URL and demo logins, stops on SIGTERM; restart is idempotent', async () => {
+    const db = join(dir, 'nested', 'ledger.sqlite');
+    for (let run = 0; run < 2; run++) {
+      const server = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+      const url = await server.url;
+      await new Promise((r) => setTimeout(r, 100));
+      const health = await fetch(`${url}/healthz`);
+      expect(health.status).toBe(200);
+      expect(await health.json()).toEqual({ status: 'ok' });
+      const login = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'demo-admin', password: 'demo1234' }),
+      });
+      expect(login.status).toBe(200);
+      expect(server.output()).toContain('demo-village');
+      expect(server.output()).toContain('演示');
+      expect(server.output()).toContain('demo1234');
+      const exited = exitCode(server.child);
+      server.child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    }
+    expect(existsSync(db)).toBe(true);
+  });
+
+  it('NODE_ENV=production: no demo accounts', async () => {
+    const server = start({ LEDGER_DB: join(dir, 'prod.sqlite'), NODE_ENV: 'production' });
+    const url = await server.url;
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo-admin', password: 'demo1234' }),
+    });
+    expect(login.status).toBe(401);
+    expect(server.output()).not.toContain('demo1234');
+    const exited = exitCode(server.child);
+    server.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});

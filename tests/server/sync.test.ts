@@ -1,0 +1,357 @@
+/**
+ * The sync protocol over HTTP against a real SQLite file: new rows, edits, field merge, true
+ * conflicts (both versions back, neither lost), tombstones, idempotent retries, pulls by cursor,
+ * two clients converging, version history, re-validation findings, input checks and access.
+ */
+import { randomUUID } from 'crypto';
+import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
+import { startTestServer, type TestServer } from './helpers';
+import { SyncClient, type Values } from './sync-client';
+
+const VILLAGE = '532301101201';
+const SYNC = `/api/v1/ledgers/${VILLAGE}/sync`;
+
+describe('ledger sync', () => {
+  let server: TestServer;
+  let token: string;
+  const rng = createRng('sync-test');
+
+  function person(overrides: Values = {}): Values {
+    const values = fabricateLedgerValues(rng, { region: '532301', today: '2026-10-31' }) as Values;
+    delete values.seq;
+    return { ...values, ...overrides };
+  }
+
+  function client(id: string = randomUUID()): SyncClient {
+    return new SyncClient(id, (body) => server.request('POST', SYNC, { token, body }));
+  }
+
+  async function push(body: Record<string, unknown>) {
+    return server.request('POST', SYNC, { token, body: { clientId: 'test', requestId: randomUUID(), ...body } });
+  }
+
+  async function serverRow(rowId: string) {
+    const rows = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500&includeDeleted=true`, { token });
+    return rows.body.rows.find((row: { rowId: string }) => row.rowId === rowId);
+  }
+
+  async function versions(rowId: string) {
+    const res = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows/${rowId}/versions`, { token });
+    return res.body.versions as { version: number; changed: string[]; values: Values; userName: string; requestId: string; deleted: boolean }[];
+  }
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    token = await server.login('demo-village');
+  });
+  afterAll(() => server.close());
+
+  it('stores new rows as version 1 and pulls them back whole', async () => {
+    const a = client();
+    const first = a.create(person({ name: '张三' }));
+    const second = a.create(person({ name: '李四' }));
+    const res = await a.syncOnce();
+    expect(res.conflicts).toEqual([]);
+    expect(res.applied).toEqual(
+      expect.arrayContaining([
+        { rowId: first, version: 1, merged: false },
+        { rowId: second, version: 1, merged: false },
+      ]),
+    );
+    const pulled = res.changes.find((change) => change.rowId === first)!;
+    expect(pulled.version).toBe(1);
+    expect(pulled.values.name).toBe('张三');
+    // whole row: every column key present, empty ones as null
+    expect(Object.keys(pulled.values)).toEqual(expect.arrayContaining(['name', 'idNumber', 'notes', 'closedOn']));
+    expect(res.cursor).toBeGreaterThan(0);
+    expect((await serverRow(second)).values.name).toBe('李四');
+  });
+
+  it('applies an edit on the current version and keeps the fields not sent', async () => {
+    const a = client();
+    const rowId = a.create(person({ name: '王五', phone: '13800000001' }));
+    await a.syncOnce();
+    a.edit(rowId, { notes: '已电话联系' });
+    const res = await a.syncOnce();
+    expect(res.applied).toEqual([{ rowId, version: 2, merged: false }]);
+    const row = await serverRow(rowId);
+    expect(row.version).toBe(2);
+    expect(row.values).toMatchObject({ name: '王五', phone: '13800000001', notes: '已电话联系' });
+  });
+
+  it('merges edits of different fields made on the same base version', async () => {
+    const a = client();
+    const rowId = a.create(person({ name: '赵六', address: '旧地址' }));
+    await a.syncOnce();
+    const b = client();
+    await b.syncAll();
+    expect(b.rows.get(rowId)!.version).toBe(1);
+
+    a.edit(rowId, { phone: '13900000002' });
+    await a.syncOnce();
+    b.edit(rowId, { address: '新地址1组' });
+    const res = await b.syncOnce();
+    expect(res.conflicts).toEqual([]);
+    expect(res.applied).toEqual([{ rowId, version: 3, merged: true }]);
+    const row = await serverRow(rowId);
+    expect(row.values).toMatchObject({ phone: '13900000002', address: '新地址1组', name: '赵六' });
+  });
+
+  it('returns a true conflict with both versions and overwrites nothing', async () => {
+    const a = client();
+    const rowId = a.create(person({ verifier: '张志强' }));
+    await a.syncOnce();
+    const b = client();
+    await b.syncAll();
+
+    a.edit(rowId, { verifier: '李丽华' });
+    await a.syncOnce();
+    b.edit(rowId, { verifier: '王建国', notes: '补充说明' });
+    const res = await b.syncOnce();
+    expect(res.applied).toEqual([]);
+    expect(res.conflicts).toHaveLength(1);
+    const conflict = res.conflicts[0];
+    expect(conflict).toMatchObject({ rowId, reason: 'fields', baseVersion: 1, serverVersion: 2, fields: ['verifier'] });
+    expect(conflict.server.values.verifier).toBe('李丽华');
+    expect(conflict.client.values).toEqual({ verifier: '王建国', notes: '补充说明' });
+    // nothing overwritten, not even the non-overlapping field of the conflicting change
+    const row = await serverRow(rowId);
+    expect(row.version).toBe(2);
+    expect(row.values.verifier).toBe('李丽华');
+    expect(row.values.notes).not.toBe('补充说明');
+    expect((await versions(rowId)).map((v) => v.values.verifier)).toEqual(['张志强', '李丽华']);
+
+    // resolving: the client re-bases on the server version and keeps its value → applied, both kept in history
+    b.keepMine();
+    const resolved = await b.syncOnce();
+    expect(resolved.applied).toEqual([{ rowId, version: 3, merged: false }]);
+    expect((await versions(rowId)).map((v) => v.values.verifier)).toEqual(['张志强', '李丽华', '王建国']);
+  });
+
+  it('treats the same change made on both sides as no conflict and no new version', async () => {
+    const a = client();
+    const rowId = a.create(person());
+    await a.syncOnce();
+    const b = client();
+    await b.syncAll();
+    a.edit(rowId, { status: '核实中' });
+    await a.syncOnce();
+    b.edit(rowId, { status: '核实中' });
+    const res = await b.syncOnce();
+    expect(res.conflicts).toEqual([]);
+    expect(res.applied).toEqual([{ rowId, version: 2, merged: false }]);
+    expect(await versions(rowId)).toHaveLength(2);
+  });
+
+  it('syncs deletes as tombstones to every client and refuses to lose a concurrent edit', async () => {
+    const a = client();
+    const keep = a.create(person());
+    const gone = a.create(person());
+    await a.syncOnce();
+    const b = client();
+    await b.syncAll();
+    const c = client();
+    await c.syncAll();
+
+    a.remove(gone);
+    const del = await a.syncOnce();
+    expect(del.applied).toEqual([{ rowId: gone, version: 2, merged: false }]);
+
+    const pulled = await b.syncOnce();
+    const tombstone = pulled.changes.find((change) => change.rowId === gone)!;
+    expect(tombstone).toMatchObject({ version: 2, deleted: true });
+    expect(b.rows.get(gone)!.deleted).toBe(true);
+
+    // listing hides tombstones unless asked
+    const live = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token });
+    expect(live.body.rows.map((row: { rowId: string }) => row.rowId)).not.toContain(gone);
+    expect((await serverRow(gone)).deleted).toBe(true);
+
+    // c edits the deleted row on its old base → conflict 'deleted', the tombstone stays
+    c.edit(gone, { notes: '还在吗' });
+    const edit = await c.syncOnce();
+    expect(edit.conflicts).toMatchObject([{ rowId: gone, reason: 'deleted', serverVersion: 2, server: { deleted: true } }]);
+    expect((await serverRow(gone)).deleted).toBe(true);
+
+    // b edits `keep`, c deletes `keep` on its old base → conflict 'delete_edit', the edit stays
+    b.edit(keep, { notes: '新情况' });
+    await b.syncOnce();
+    const stale = await push({ changes: [{ rowId: keep, baseVersion: 1, values: {}, deleted: true }] });
+    expect(stale.body.conflicts).toMatchObject([{ rowId: keep, reason: 'delete_edit', fields: ['notes'] }]);
+    expect((await serverRow(keep)).deleted).toBe(false);
+  });
+
+  it('answers a retried request id with the first answer and applies nothing twice', async () => {
+    const rowId = randomUUID();
+    const body = { clientId: 'retry', requestId: randomUUID(), changes: [{ rowId, baseVersion: 0, values: person() }] };
+    const auditBefore = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'ledger.sync'");
+    const first = await server.request('POST', SYNC, { token, body });
+    // someone else edits in between: the retry must still not re-apply, and must answer as the first time
+    await push({ changes: [{ rowId, baseVersion: 1, values: { notes: '他人修改' } }] });
+    const again = await server.request('POST', SYNC, { token, body });
+    expect(first.status).toBe(200);
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect((await versions(rowId)).map((v) => v.version)).toEqual([1, 2]);
+    const auditAfter = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'ledger.sync'");
+    expect(auditAfter!.n - auditBefore!.n).toBe(2);
+  });
+
+  it('pulls by cursor in pages, each change once, none missed', async () => {
+    const a = client();
+    const made = Array.from({ length: 7 }, () => a.create(person()));
+    await a.syncOnce();
+    const b = client();
+    const seen: string[] = [];
+    const cursors: number[] = [];
+    for (let i = 0; i < 100; i++) {
+      const res = await b.syncOnce(undefined, 3);
+      expect(res.changes.length).toBeLessThanOrEqual(3);
+      seen.push(...res.changes.map((change) => `${change.rowId}@${change.version}`));
+      cursors.push(res.cursor);
+      if (!res.hasMore) break;
+    }
+    expect(new Set(seen).size).toBe(seen.length);
+    for (const rowId of made) expect(seen).toContain(`${rowId}@1`);
+    expect([...cursors].sort((x, y) => x - y)).toEqual(cursors);
+    // nothing new → empty pull with the same cursor
+    const idle = await b.syncOnce();
+    expect(idle.changes).toEqual([]);
+    expect(idle.cursor).toBe(cursors[cursors.length - 1]);
+    // one edit → exactly that change after the cursor
+    a.edit(made[3], { notes: '第二次走访' });
+    await a.syncOnce();
+    const next = await b.syncOnce();
+    expect(next.changes.map((change) => [change.rowId, change.version])).toEqual([[made[3], 2]]);
+  });
+
+  it('two clients editing offline converge to the same ledger without losing an edit', async () => {
+    const a = client('workbook-a');
+    const b = client('workbook-b');
+    const shared = Array.from({ length: 6 }, (_, i) => a.create(person({ name: `共享${i}` })));
+    await a.syncAll();
+    await b.syncAll();
+
+    // offline: a and b change different and the same rows/fields; each adds rows; a deletes one
+    a.edit(shared[0], { phone: '13700000000' });
+    b.edit(shared[0], { address: '乙的地址' });
+    a.edit(shared[1], { notes: '甲的备注' });
+    b.edit(shared[1], { notes: '乙的备注' });
+    a.remove(shared[2]);
+    b.edit(shared[3], { householdSize: 4 });
+    const onlyA = a.create(person({ name: '甲新增' }));
+    const onlyB = b.create(person({ name: '乙新增' }));
+
+    await a.syncAll();
+    const bRes = await b.syncAll();
+    const conflicts = bRes.flatMap((r) => r.conflicts);
+    expect(conflicts.map((c) => [c.rowId, c.fields])).toEqual([[shared[1], ['notes']]]);
+    // b keeps its own note after seeing a's; then both pull
+    b.keepMine();
+    await b.syncAll();
+    await a.syncAll();
+    await b.syncAll();
+
+    expect(a.snapshot()).toEqual(b.snapshot());
+    const final = a.snapshot();
+    expect(final[shared[0]]).toMatchObject({ phone: '13700000000', address: '乙的地址' });
+    expect(final[shared[1]].notes).toBe('乙的备注');
+    expect(final[shared[2]]).toBeUndefined();
+    expect(final[shared[3]].householdSize).toBe(4);
+    expect(final[onlyA].name).toBe('甲新增');
+    expect(final[onlyB].name).toBe('乙新增');
+    // a's overwritten note is still in the history
+    expect((await versions(shared[1])).map((v) => v.values.notes)).toEqual(expect.arrayContaining(['甲的备注', '乙的备注']));
+  });
+
+  it('keeps every version with who, when, which request and which fields', async () => {
+    const requestId = randomUUID();
+    const rowId = randomUUID();
+    await server.request('POST', SYNC, { token, body: { clientId: 'hist', requestId, changes: [{ rowId, baseVersion: 0, values: person() }] } });
+    await push({ changes: [{ rowId, baseVersion: 1, values: { notes: '一' } }] });
+    await push({ changes: [{ rowId, baseVersion: 2, values: { notes: '二', verifier: '张三' } }] });
+    const list = await versions(rowId);
+    expect(list.map((v) => v.version)).toEqual([1, 2, 3]);
+    expect(list[0]).toMatchObject({ userName: 'demo-village', requestId });
+    expect(list[2].changed.sort()).toEqual(['notes', 'verifier']);
+    expect(list[1].values.notes).toBe('一');
+  });
+
+  it('stores rows with errors and returns their findings', async () => {
+    const rowId = randomUUID();
+    const bad = person({ idNumber: '532301199001011234' }); // wrong check character
+    const res = await push({ changes: [{ rowId, baseVersion: 0, values: bad }] });
+    expect(res.status).toBe(200);
+    expect(res.body.applied).toEqual([{ rowId, version: 1, merged: false }]);
+    const entry = res.body.findings.find((f: { rowId: string }) => f.rowId === rowId);
+    expect(entry.errors).toBeGreaterThan(0);
+    expect(entry.findings.map((f: { code: string }) => f.code)).toContain('id.checksum');
+    const row = await serverRow(rowId);
+    expect(row.errors).toBeGreaterThan(0);
+    // fixing it clears the error count
+    const other = person();
+    const fixed = await push({ changes: [{ rowId, baseVersion: 1, values: { idNumber: other.idNumber, gender: other.gender } }] });
+    expect(fixed.body.findings.filter((f: { rowId: string; errors: number }) => f.rowId === rowId && f.errors > 0)).toEqual([]);
+    expect((await serverRow(rowId)).errors).toBe(0);
+  });
+
+  it('rejects what the column list does not allow, and applies nothing of such a request', async () => {
+    const good = { rowId: randomUUID(), baseVersion: 0, values: person() };
+    const cases: [string, unknown][] = [
+      ['unknown key', { rowId: randomUUID(), baseVersion: 0, values: { nmae: 'x' } }],
+      ['machine column', { rowId: randomUUID(), baseVersion: 0, values: { version: 3 } }],
+      ['bad date', { rowId: randomUUID(), baseVersion: 0, values: { foundOn: '2026/10/05' } }],
+      ['impossible date', { rowId: randomUUID(), baseVersion: 0, values: { foundOn: '2026-02-30' } }],
+      ['multi as text', { rowId: randomUUID(), baseVersion: 0, values: { categories: '老年人' } }],
+      ['number as text', { rowId: randomUUID(), baseVersion: 0, values: { householdSize: '三' } }],
+      ['not a uuid', { rowId: 'row-1', baseVersion: 0, values: {} }],
+      ['negative base', { rowId: randomUUID(), baseVersion: -1, values: {} }],
+    ];
+    for (const [label, change] of cases) {
+      const res = await push({ changes: [good, change] });
+      expect({ label, status: res.status }).toEqual({ label, status: 400 });
+      expect(res.body.error.issues.length).toBeGreaterThan(0);
+    }
+    const dup = await push({ changes: [good, { ...good, values: { notes: 'x' } }] });
+    expect(dup.status).toBe(400);
+    expect(await serverRow(good.rowId)).toBeUndefined();
+    // SQL- and formula-looking text is stored literally
+    const literal = { rowId: randomUUID(), baseVersion: 0, values: person({ notes: "'); DROP TABLE ledger_rows; --", hardship: '=HYPERLINK("x")' }) };
+    expect((await push({ changes: [literal] })).status).toBe(200);
+    expect((await serverRow(literal.rowId)).values).toMatchObject({ notes: "'); DROP TABLE ledger_rows; --", hardship: '=HYPERLINK("x")' });
+  });
+
+  it('lets only the village itself push; others read masked ID numbers', async () => {
+    const rowId = randomUUID();
+    const values = person();
+    await push({ changes: [{ rowId, baseVersion: 0, values }] });
+    const body = { clientId: 'x', requestId: randomUUID(), changes: [] };
+    const township = await server.login('demo-township');
+    expect((await server.request('POST', SYNC, { token: township, body })).status).toBe(403);
+    const other = await server.login('demo-village2');
+    expect((await server.request('POST', SYNC, { token: other, body })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows`, { token: other })).status).toBe(403);
+
+    const own = (await serverRow(rowId)).values.idNumber;
+    expect(own).toBe(values.idNumber);
+    for (const username of ['demo-township', 'demo-county', 'demo-prefecture', 'demo-admin']) {
+      const t = await server.login(username);
+      const res = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token: t });
+      expect(res.status).toBe(200);
+      expect(res.body.masked).toBe(true);
+      const row = res.body.rows.find((r: { rowId: string }) => r.rowId === rowId);
+      expect(row.values.idNumber).toBe(`${own.slice(0, 6)}********${own.slice(-4)}`);
+      expect(res.text).not.toContain(own);
+    }
+  });
+
+  it('keeps ID numbers and names out of the log', async () => {
+    const values = person();
+    await push({ changes: [{ rowId: randomUUID(), baseVersion: 0, values }] });
+    const log = server.logText();
+    expect(log).toContain('/sync');
+    expect(log).not.toContain(values.idNumber as string);
+    expect(log).not.toContain(values.name as string);
+  });
+});
