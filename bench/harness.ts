@@ -53,6 +53,11 @@ export interface Timing<T> {
   min: number;
   max: number;
   samples: number[];
+  /**
+   * Median CPU time of the process (user + system, all threads, ms) per run. On a shared machine
+   * the wall-clock `ms` includes waiting for a core; this does not (it does include GC threads).
+   */
+  cpuMs: number;
   /** What the last run returned (keep it, so the work cannot be optimised away). */
   result: T;
 }
@@ -64,18 +69,32 @@ export interface TimeOptions {
   repeats?: number;
 }
 
+/** CPU milliseconds (user + system) used by this process since `start` (from process.cpuUsage()). */
+export function cpuMsSince(start: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+/** Asks V8 for a full collection when run with --expose-gc (bench/run.ts does), so runs start alike. */
+export function collectGarbage(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
 /** Times a synchronous function: median of `repeats` runs after `warmup` runs. */
 export function timeSync<T>(fn: () => T, options: TimeOptions = {}): Timing<T> {
   const { warmup = 1, repeats = 5 } = options;
   let result!: T;
   for (let i = 0; i < warmup; i++) result = fn();
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < repeats; i++) {
+    const cpuStart = process.cpuUsage();
     const start = nowMs();
     result = fn();
     samples.push(nowMs() - start);
+    cpu.push(cpuMsSince(cpuStart));
   }
-  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, result };
+  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, cpuMs: median(cpu), result };
 }
 
 /** Times an async function the same way. */
@@ -84,12 +103,15 @@ export async function timeAsync<T>(fn: () => Promise<T>, options: TimeOptions = 
   let result!: T;
   for (let i = 0; i < warmup; i++) result = await fn();
   const samples: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < repeats; i++) {
+    const cpuStart = process.cpuUsage();
     const start = nowMs();
     result = await fn();
     samples.push(nowMs() - start);
+    cpu.push(cpuMsSince(cpuStart));
   }
-  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, result };
+  return { ms: median(samples), min: Math.min(...samples), max: Math.max(...samples), samples, cpuMs: median(cpu), result };
 }
 
 /** Calls `fn` and returns its result with the elapsed milliseconds (one run, no warm-up). */

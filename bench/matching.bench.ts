@@ -11,7 +11,7 @@ import { buildRosterIndex, createRosterBuilder, createSourceMatcher, type Roster
 import { DEFAULT_POLICY } from '../ledger/policy';
 import { sourceByCode } from '../ledger/sources';
 import { createRng, fabricateIdNumber, randomInt, type Rng } from '../server/seed/fabricate';
-import type { BenchResult } from './harness';
+import { median, nowMs, round, type BenchResult } from './harness';
 
 export const ROSTER_SIZE = 300_000;
 export const MEDICAL_ROWS = 100_000;
@@ -65,24 +65,21 @@ export function fabricateMatchingData(rosterSize = ROSTER_SIZE, medicalRows = ME
   return { roster, medical };
 }
 
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
-}
-
-function ms(start: bigint): number {
-  return Number(process.hrtime.bigint() - start) / 1e6;
+function ms(start: number): number {
+  return nowMs() - start;
 }
 
 export interface PureRun {
   ms: number;
   counts: Record<string, number>;
+  /** Selected ID numbers, sorted (only with `withIds`). */
+  ids?: string[];
 }
 
 /** The pure matcher over the in-memory rows (roster index already built, like the SQL indexes). */
-export function runPure(data: MatchingBenchData, index = buildRosterIndex(data.roster)): PureRun {
+export function runPure(data: MatchingBenchData, index = buildRosterIndex(data.roster), withIds = false): PureRun {
   const header = { rowIndex: 0, excelRow: 1, indexByKey: indexByKeyOf(data.medical[0]) };
-  const start = process.hrtime.bigint();
+  const start = nowMs();
   const matcher = createSourceMatcher({ source: 'medical', period: PERIOD, roster: index, policy: DEFAULT_POLICY, today: TODAY, header });
   const rows = data.medical;
   for (let r = 1; r < rows.length; r++) matcher.addRow(rows[r], r + 1);
@@ -90,7 +87,7 @@ export function runPure(data: MatchingBenchData, index = buildRosterIndex(data.r
   const elapsed = ms(start);
   const counts: Record<string, number> = {};
   for (const lead of result.leads) counts[lead.rule] = (counts[lead.rule] ?? 0) + 1;
-  return { ms: elapsed, counts };
+  return { ms: elapsed, counts, ids: withIds ? result.leads.map((lead) => `${lead.idNumber} ${lead.rule}`).sort() : undefined };
 }
 
 function indexByKeyOf(headerRow: readonly unknown[]): Record<string, number> {
@@ -152,20 +149,20 @@ export async function openSqlBaseline(data: MatchingBenchData): Promise<Db> {
   return db;
 }
 
-export async function runSql(db: Db): Promise<PureRun> {
-  const start = process.hrtime.bigint();
-  const rows = await all<{ rule: string }>(db, MATCH_SQL, [Math.round(DEFAULT_POLICY.matching.medicalSelfPaidMin * 100)]);
+export async function runSql(db: Db, withIds = false): Promise<PureRun> {
+  const start = nowMs();
+  const rows = await all<{ rule: string; id_number: string }>(db, MATCH_SQL, [Math.round(DEFAULT_POLICY.matching.medicalSelfPaidMin * 100)]);
   const elapsed = ms(start);
   const counts: Record<string, number> = {};
   for (const row of rows) counts[row.rule] = (counts[row.rule] ?? 0) + 1;
-  return { ms: elapsed, counts };
+  return { ms: elapsed, counts, ids: withIds ? rows.map((row) => `${row.id_number} ${row.rule}`).sort() : undefined };
 }
 
 export async function run(): Promise<BenchResult[]> {
   const data = fabricateMatchingData();
 
   // Roster index from roster rows as read from a file (ID checks included), 300k.
-  const rosterStart = process.hrtime.bigint();
+  const rosterStart = nowMs();
   const builder = createRosterBuilder(TODAY, { rowIndex: 0, excelRow: 1, indexByKey: { name: 0, idNumber: 1, category: 2, status: 3, township: 4, village: 5 } });
   for (let i = 0; i < data.roster.length; i++) {
     const r = data.roster[i];
@@ -218,6 +215,3 @@ function sortKeys(o: Record<string, number>): Record<string, number> {
   return Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function round(n: number): number {
-  return Math.round(n * 100) / 100;
-}

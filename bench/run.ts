@@ -24,7 +24,7 @@ interface ChildMessage {
 export function discoverBenches(dir: string = __dirname, filters: readonly string[] = []): string[] {
   return readdirSync(dir)
     .filter((name) => /\.bench\.js$/.test(name))
-    .filter((name) => filters.length === 0 || filters.some((f) => name.includes(f)))
+    .filter((name) => filters.length === 0 || filters.some((f) => name.slice(0, -'.bench.js'.length).includes(f)))
     .sort()
     .map((name) => join(dir, name));
 }

@@ -122,7 +122,11 @@ export function parseDateText(input: string): string | undefined {
     const year = digits(text, 0, 4);
     const month = digits(text, 5, 7);
     const day = digits(text, 8, 10);
-    if (year >= 0 && month >= 0 && day >= 0) return isoFromParts(year, month, day);
+    if (year >= 0 && month >= 0 && day >= 0) {
+      // Already canonical: hand back the same string (no allocation for 100k date cells).
+      if (year >= MIN_YEAR && year <= MAX_YEAR && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)) return text;
+      return undefined;
+    }
   }
   if (text.length < 8) return undefined;
   if (HAS_FULL_WIDTH_DIGIT.test(text)) {

@@ -62,6 +62,7 @@ export interface SourceDef {
   channel: Extract<Channel, '部门比对' | '信访诉求'>;
   /** Ledger 人员类别 a lead from this source implies (a rule may refine it per row). */
   category: Category;
+  /** Rules in the order they are tried: the first a person passes makes the lead (one per person). */
   rules: readonly MatchRuleCode[];
   columns: readonly SourceColumnSpec[];
 }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'net';
 import { createApp } from './app';
 import { loadConfig } from './config';
 import { buildDeps } from './deps';
+import { purgeExpiredTokens } from './auth/tokens';
 import { ALL_ROUTES } from './routes';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';
 import { runDemoSeed } from './seed';
@@ -14,6 +15,7 @@ export async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await buildDeps(config);
   const seeded = await runDemoSeed(deps);
+  await purgeExpiredTokens(deps.db, deps.now());
   const app = createApp(deps, ALL_ROUTES);
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -33,7 +35,7 @@ export async function main(): Promise<void> {
       out.push(`  ${account.username.padEnd(16)} ${account.unitCode.padEnd(13)} ${account.zh} / ${account.en}`);
     }
   } else {
-    out.push('生产模式：未创建演示账号 / Production mode: no demo accounts.');
+    out.push('生产模式：未创建演示账号；用 admin-cli 创建单位和账号（见 docs/operations.md）/ Production mode: no demo accounts; create units and users with admin-cli (docs/operations.md).');
   }
   process.stdout.write(`${out.join('\n')}\n`);
 

@@ -6,33 +6,22 @@
  *
  * Row numbers are Excel row numbers (1-based); column numbers are 0-based (0 = column A).
  */
-import type { ColumnKey } from '../../ledger/columns';
+import type { LedgerHeader } from '../../ledger/sheet';
 import type { LedgerValues, Severity, SheetInput } from '../../ledger/types';
 
-/** One ledger column found in the sheet's header row. */
-export interface HeaderColumn {
-  key: ColumnKey;
-  /** Header text exactly as it appears in the sheet. */
-  header: string;
-  /** Sheet column, 0 = A. */
-  column: number;
-}
-
-/** Where the ledger's header row is, and where each ledger column sits (any order, extras ignored). */
-export interface LedgerHeader {
-  /** Excel row number of the header row. */
-  excelRow: number;
-  columns: HeaderColumn[];
-  /** zh-CN header texts of required columns that were not found. */
-  missingRequired: string[];
-}
+/**
+ * The ledger core's header location (ledger/sheet.ts locateLedgerHeader): header row, each
+ * column's index in a row of `sheet.values` (add sheet.firstColumn for the Excel column),
+ * missing required keys. Pass it straight to readLedgerRows / the validation.
+ */
+export type { LedgerHeader } from '../../ledger/sheet';
 
 export interface LedgerRead {
   sheetName: string;
   /** The used range as ONE 2-D read: values and number formats, with firstRow/firstColumn set. */
   sheet: SheetInput;
-  /** null when no header row was found in the first rows: not a ledger sheet. */
-  header: LedgerHeader | null;
+  /** Found by the core's locateLedgerHeader(sheet); never null (readLedger throws ledger.not_found). */
+  header: LedgerHeader;
 }
 
 export interface RowWrite {

@@ -5,11 +5,12 @@
  */
 import type { Severity, SheetInput } from '../../ledger/types';
 import { cellA1, parseCell } from './a1';
-import { locateHeader, HEADER_SCAN_ROWS } from './locate-header';
+import { locateLedgerHeader } from '../../ledger/sheet';
 import {
   LedgerHostError,
   ledgerNotFound,
   type HostSettings,
+  type LedgerHeader,
   type LedgerHost,
   type LedgerRead,
   type MarkableFinding,
@@ -87,30 +88,21 @@ export class MemoryHost implements LedgerHost {
   }
 
   async readLedger(): Promise<LedgerRead> {
-    const sheet = this.findLedgerSheet();
-    const used = usedBounds(sheet);
-    const input: SheetInput = used
-      ? {
-          name: sheet.name,
-          values: sliceRect(sheet.values, used, ''),
-          numberFormats: sliceRect(sheet.numberFormats, used, 'General') as string[][],
-          firstRow: used.top + 1,
-          firstColumn: used.left,
-        }
-      : { name: sheet.name, values: [], numberFormats: [], firstRow: 1, firstColumn: 0 };
-    return {
-      sheetName: sheet.name,
-      sheet: input,
-      header: locateHeader(input.values, input.firstRow, input.firstColumn),
+    const { sheet, used, header } = this.findLedgerSheet();
+    const input: SheetInput = {
+      name: sheet.name,
+      values: sliceRect(sheet.values, used, ''),
+      numberFormats: sliceRect(sheet.numberFormats, used, 'General') as string[][],
+      firstRow: used.top + 1,
+      firstColumn: used.left,
     };
+    return { sheetName: sheet.name, sheet: input, header };
   }
 
   async writeRows(rows: readonly RowWrite[]): Promise<number[]> {
-    const sheet = this.findLedgerSheet();
-    const used = usedBounds(sheet)!;
-    const header = locateHeader(sliceRect(sheet.values, used, ''), used.top + 1, used.left)!;
+    const { sheet, used, header } = this.findLedgerSheet();
     const plan = planWrite(
-      { header, lastRow: used.bottom + 1, lastColumn: used.right },
+      { header, firstColumn: used.left, lastRow: used.bottom + 1, lastColumn: used.right },
       rows,
       { maxRequestBytes: this.options.maxRequestBytes },
     );
@@ -134,7 +126,7 @@ export class MemoryHost implements LedgerHost {
   }
 
   async markFindings(findings: readonly MarkableFinding[]): Promise<void> {
-    const sheet = this.findLedgerSheet();
+    const { sheet } = this.findLedgerSheet();
     const areas = planMarks(findings);
     sheet.marks.clear();
     for (const severity of ['error', 'warning'] as const) {
@@ -176,17 +168,17 @@ export class MemoryHost implements LedgerHost {
   }
 
   /** The sheet used last, else the active sheet, else the first sheet with a ledger header. */
-  private findLedgerSheet(): MemorySheet {
+  private findLedgerSheet(): { sheet: MemorySheet; used: Bounds; header: LedgerHeader } {
     const order = [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)];
     for (const name of order) {
       const sheet = name === undefined ? undefined : this.sheets.find((s) => s.name === name);
       if (!sheet) continue;
       const used = usedBounds(sheet);
       if (!used) continue;
-      const top = sliceRect(sheet.values, { ...used, bottom: Math.min(used.bottom, used.top + HEADER_SCAN_ROWS - 1) }, '');
-      if (locateHeader(top, used.top + 1, used.left)) {
+      const header = locateLedgerHeader({ values: sliceRect(sheet.values, used, ''), firstRow: used.top + 1 });
+      if (header) {
         this.ledgerSheet = sheet.name;
-        return sheet;
+        return { sheet, used, header };
       }
     }
     throw ledgerNotFound();

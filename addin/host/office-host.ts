@@ -19,8 +19,8 @@
  * Only addin/host/ may touch the Office/Excel globals; Excel.run is injectable for tests.
  */
 import type { SheetInput } from '../../ledger/types';
-import { parseAddress, parseCell, type Rect } from './a1';
-import { HEADER_SCAN_ROWS, locateHeader } from './locate-header';
+import { cellA1, parseAddress, parseCell, type Rect } from './a1';
+import { locateLedgerHeader } from '../../ledger/sheet';
 import {
   LedgerHostError,
   ledgerNotFound,
@@ -32,8 +32,7 @@ import {
   type RowWrite,
   type SelectedCell,
 } from './ledger-host';
-import { MARK_COLORS, MARK_FORMULA, planMarks, planWrite, type PlanOptions } from './write-plan';
-import { cellA1 } from './a1';
+import { MARK_COLORS, MARK_FORMULA, isMarkFormula, planMarks, planWrite, type PlanOptions } from './write-plan';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 
@@ -45,6 +44,11 @@ export interface OfficeHostOptions extends PlanOptions {
 }
 
 export const DEFAULT_READ_CELL_BUDGET = 150_000;
+/**
+ * Rows probed for the header: the core scans the first 10 rows of the used range, plus one row
+ * below for a two-level header.
+ */
+const HEADER_PROBE_ROWS = 11;
 /** Workbook setting that holds the add-in's settings object (JSON text). */
 export const SETTINGS_KEY = 'chuxiong.ledger.settings';
 
@@ -101,7 +105,7 @@ export class OfficeHost implements LedgerHost {
     return this.run(async (context) => {
       const { sheet, used, header } = await this.locate(context);
       const plan = planWrite(
-        { header, lastRow: used.excelRow + used.rows - 1, lastColumn: used.column + used.columns - 1 },
+        { header, firstColumn: used.column, lastRow: used.excelRow + used.rows - 1, lastColumn: used.column + used.columns - 1 },
         rows,
         { maxRequestBytes: this.options.maxRequestBytes },
       );
@@ -230,7 +234,7 @@ export class OfficeHost implements LedgerHost {
     if (custom.length === 0) return;
     for (const format of custom) format.custom.rule.load('formula');
     await context.sync();
-    const ours = custom.filter((format) => format.custom.rule.formula === MARK_FORMULA);
+    const ours = custom.filter((format) => isMarkFormula(format.custom.rule.formula));
     for (const format of ours) format.delete();
     if (commit && ours.length > 0) await context.sync();
   }
@@ -276,14 +280,15 @@ function probe(sheet: Excel.Worksheet): Probe {
   // getUsedRange (not …OrNullObject) returns A1 on a blank sheet, so chaining is always valid
   const used = sheet.getUsedRange(true);
   used.load('address');
-  const top = used.getRow(0).getResizedRange(HEADER_SCAN_ROWS - 1, 0);
+  const top = used.getRow(0).getResizedRange(HEADER_PROBE_ROWS - 1, 0);
   top.load('values');
   return { used, top };
 }
 
 function probed(p: Probe): { used: Rect; header: LedgerHeader } | null {
   const used = parseAddress(p.used.address);
-  const header = locateHeader(p.top.values, used.excelRow, used.column);
+  // the probe starts at the used range's top-left, like the full read: same indexes
+  const header = locateLedgerHeader({ values: p.top.values.slice(0, used.rows), firstRow: used.excelRow });
   return header ? { used, header } : null;
 }
 

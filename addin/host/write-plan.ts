@@ -7,7 +7,8 @@ import { LEDGER_COLUMNS, columnByKey, type ColumnDef, type ColumnKey } from '../
 import { joinMultiValue } from '../../ledger/vocabularies';
 import type { LedgerValue, Severity } from '../../ledger/types';
 import { cellA1, columnLetter, parseCell } from './a1';
-import { LedgerHostError, type LedgerHeader, type MarkableFinding, type RowWrite } from './ledger-host';
+import type { LedgerHeader } from '../../ledger/sheet';
+import { LedgerHostError, type MarkableFinding, type RowWrite } from './ledger-host';
 
 export type CellWrite = string | number | boolean;
 
@@ -22,7 +23,10 @@ const BLOCK_OVERHEAD_BYTES = 256;
 export const TEXT_FORMAT = '@';
 
 export interface SheetLayout {
+  /** From locateLedgerHeader over values starting at column `firstColumn`. */
   header: LedgerHeader;
+  /** Excel column (0 = A) of values[r][0] the header was located in. */
+  firstColumn: number;
   /** Last Excel row holding any value (≥ the header row). */
   lastRow: number;
   /** Last 0-based column holding any value. */
@@ -111,7 +115,7 @@ export interface PlanOptions {
 export function planWrite(layout: SheetLayout, rows: readonly RowWrite[], options: PlanOptions = {}): WritePlan {
   const maxBytes = options.maxRequestBytes ?? DEFAULT_MAX_REQUEST_BYTES;
   const { header } = layout;
-  const columnOf = new Map<string, number>(header.columns.map((column) => [column.key, column.column]));
+  const columnOf = new Map<string, number>(header.columns.map((column) => [column.key, layout.firstColumn + column.index]));
 
   // Columns to create: every machine column, plus any ledger column this write has a value for.
   const wanted = new Set<string>();
@@ -123,7 +127,7 @@ export function planWrite(layout: SheetLayout, rows: readonly RowWrite[], option
     }
   }
   const newColumns: NewColumn[] = [];
-  let nextColumn = Math.max(layout.lastColumn, ...header.columns.map((column) => column.column)) + 1;
+  let nextColumn = Math.max(layout.lastColumn, ...columnOf.values()) + 1;
   const missing = LEDGER_COLUMNS.filter((column) => wanted.has(column.key) && !columnOf.has(column.key));
   // visible ones first, machine columns last: hidden columns stay at the right
   for (const column of [...missing.filter((c) => !c.hidden), ...missing.filter((c) => c.hidden)]) {
@@ -300,4 +304,10 @@ export const MARK_COLORS: Record<Severity, string> = { error: '#FFC7CE', warning
  * The custom conditional-format formula that identifies our marks (always TRUE): clearMarks
  * deletes only rules with exactly this formula, never the user's own conditional formats.
  */
-export const MARK_FORMULA = '=ISTEXT("chuxiong-ledger-mark")';
+export const MARK_TAG = 'chuxiong-ledger-mark';
+export const MARK_FORMULA = `=ISTEXT("${MARK_TAG}")`;
+
+/** Whether a conditional-format formula read back from Excel is one of ours (tolerant of re-casing). */
+export function isMarkFormula(formula: unknown): boolean {
+  return typeof formula === 'string' && formula.toLowerCase().includes(MARK_TAG);
+}

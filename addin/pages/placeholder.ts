@@ -5,6 +5,7 @@
  */
 import { connectHost } from '../host/index';
 import { LedgerHostError } from '../host/ledger-host';
+import { columnByKey } from '../../ledger/columns';
 import { localeOf, t, type Locale, type StringKey } from '../strings';
 
 export type PaneName = 'lookup' | 'validate' | 'route';
@@ -32,7 +33,7 @@ export async function startPlaceholder(pane: PaneName): Promise<void> {
     text('host', t(host.kind === 'excel' ? 'host.excel' : 'host.memory', locale));
     document.body.dataset.host = host.kind;
     const read = await host.readLedger();
-    const header = read.header!;
+    const header = read.header;
     const lastRow = (read.sheet.firstRow ?? 1) + read.sheet.values.length - 1;
     text(
       'ledger',
@@ -44,7 +45,9 @@ export async function startPlaceholder(pane: PaneName): Promise<void> {
       }),
     );
     if (header.missingRequired.length > 0) {
-      text('missing', t('ledger.missingRequired', locale, { columns: header.missingRequired.join('、') }));
+      text('missing', t('ledger.missingRequired', locale, {
+          columns: header.missingRequired.map((key) => (locale === 'en-US' ? columnByKey(key).en : columnByKey(key).header)).join(locale === 'en-US' ? ', ' : '、'),
+        }));
     }
     document.body.dataset.ready = 'true';
   } catch (error) {

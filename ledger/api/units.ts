@@ -13,3 +13,9 @@ export const UnitResponseSchema = z.object({
   children: z.array(UnitNodeSchema),
 });
 export type UnitResponse = z.infer<typeof UnitResponseSchema>;
+
+/** GET /api/v1/units/{code}/subtree?level=village: every unit below (and including) the unit. */
+export const SubtreeQuerySchema = z.strictObject({
+  level: z.enum(['prefecture', 'county', 'township', 'village']).optional(),
+});
+export const SubtreeResponseSchema = z.object({ units: z.array(UnitNodeSchema) });

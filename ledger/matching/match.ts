@@ -18,6 +18,7 @@ import {
   parseMoneyCents,
   dateNumber,
   fastIdNumber,
+  formatThreshold,
   readIdNumber,
 } from './cells';
 import { locateSourceHeader } from './locate';
@@ -91,10 +92,15 @@ function isTekun(entry: RosterEntry | undefined): boolean {
 }
 
 export function ruleContext(policy: Policy, period: string): RuleContext {
+  const coveredSet = new Set(policy.matching.coveredCategories.map(canonicalCoverageCategory));
+  const covered = [...coveredSet];
   return {
     policy,
     period,
-    coveredSet: new Set(policy.matching.coveredCategories.map(canonicalCoverageCategory)),
+    coveredSet,
+    selfPaidMinCents: Math.round(policy.matching.medicalSelfPaidMin * 100),
+    selfPaidMinText: formatThreshold(policy.matching.medicalSelfPaidMin),
+    notCovered: { zh: `未纳入${covered.join('、')}`, en: `not covered by ${covered.join(' / ')}` },
     collegeSet: new Set(policy.matching.collegeLevels.map(canonicalEducationLevel)),
     severeSet: new Set(policy.matching.severeDisabilityGrades),
   };

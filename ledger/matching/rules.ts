@@ -6,7 +6,7 @@
 import type { Policy } from '../policy';
 import type { LocalizedText, MatchRuleCode, SourceCode } from '../sources';
 import type { Category } from '../vocabularies';
-import { formatThreshold, formatYuan, GRADE_ZH } from './cells';
+import { formatYuan, GRADE_ZH } from './cells';
 import type { ExclusionKey } from './types';
 
 /** What the matcher has gathered about one person of a source file. */
@@ -31,6 +31,11 @@ export interface RuleContext {
   /** Canonical policy.matching.collegeLevels. */
   collegeSet: ReadonlySet<string>;
   severeSet: ReadonlySet<number>;
+  /** policy.matching.medicalSelfPaidMin in cents, and as people write it (10,000). */
+  selfPaidMinCents: number;
+  selfPaidMinText: string;
+  /** 「未纳入低保、特困供养」 */
+  notCovered: LocalizedText;
 }
 
 export interface MatchRule {
@@ -55,15 +60,12 @@ export const TEKUN_CATEGORY = '特困供养';
 
 const THREE_TYPES: readonly Category[] = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'];
 
-function notCovered(ctx: RuleContext): LocalizedText {
-  const list = [...ctx.coveredSet];
-  return { zh: `未纳入${list.join('、')}`, en: `not covered by ${list.join(' / ')}` };
-}
+const ONE_STAY: LocalizedText = { zh: '本月住院个人自付', en: 'Self-paid inpatient cost this month' };
 
-function stayText(facts: PersonFacts): { zh: string; en: string } {
+function stayText(facts: PersonFacts): LocalizedText {
   return facts.stays > 1
     ? { zh: `本月住院${facts.stays}次，个人自付合计`, en: `${facts.stays} stays this month, self-paid in total` }
-    : { zh: '本月住院个人自付', en: 'Self-paid inpatient cost this month' };
+    : ONE_STAY;
 }
 
 export const MATCH_RULES: readonly MatchRule[] = [
@@ -84,10 +86,10 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'medical.high_self_paid',
     source: 'medical',
     appliesTo: 'uncovered',
-    test: (facts, ctx) => (facts.cents >= Math.round(ctx.policy.matching.medicalSelfPaidMin * 100) ? undefined : 'belowThreshold'),
+    test: (facts, ctx) => (facts.cents >= ctx.selfPaidMinCents ? undefined : 'belowThreshold'),
     reason: (facts, ctx) => {
       const s = stayText(facts);
-      const min = formatThreshold(ctx.policy.matching.medicalSelfPaidMin);
+      const min = ctx.selfPaidMinText;
       return {
         zh: `${s.zh} ${formatYuan(facts.cents)} 元 ≥ ${min} 元`,
         en: `${s.en} ${formatYuan(facts.cents)} yuan ≥ ${min} yuan`,
@@ -100,7 +102,7 @@ export const MATCH_RULES: readonly MatchRule[] = [
     appliesTo: 'uncovered',
     test: () => undefined,
     reason: (facts, ctx) => {
-      const nc = notCovered(ctx);
+      const nc = ctx.notCovered;
       return {
         zh: `重特大疾病（${facts.detail || '病种未注明'}），${nc.zh}`,
         en: `Serious disease (${facts.detail || 'not stated'}), ${nc.en}`,
@@ -113,7 +115,7 @@ export const MATCH_RULES: readonly MatchRule[] = [
     appliesTo: 'uncovered',
     test: (facts, ctx) => (ctx.severeSet.has(facts.grade) ? undefined : 'notSevere'),
     reason: (facts, ctx) => {
-      const nc = notCovered(ctx);
+      const nc = ctx.notCovered;
       const grades = [...ctx.severeSet].sort().map((g) => GRADE_ZH[g - 1]).join('、');
       return {
         zh: `${facts.detail ? `${facts.detail}残疾` : '残疾'}${GRADE_ZH[facts.grade - 1]}（重度：${grades}），${nc.zh}`,
@@ -127,7 +129,7 @@ export const MATCH_RULES: readonly MatchRule[] = [
     appliesTo: 'uncovered',
     test: (facts, ctx) => (ctx.collegeSet.has(facts.detail) ? undefined : 'notCollege'),
     reason: (facts, ctx) => {
-      const nc = notCovered(ctx);
+      const nc = ctx.notCovered;
       return {
         zh: `${facts.detail2 ? `就读${facts.detail2}` : '在读'}（${facts.detail}），${nc.zh}`,
         en: `${facts.detail} student${facts.detail2 ? ` at ${facts.detail2}` : ''}, ${nc.en}`,
@@ -140,13 +142,13 @@ export const MATCH_RULES: readonly MatchRule[] = [
     appliesTo: 'uncovered',
     test: () => undefined,
     reason: (facts, ctx) => {
-      const nc = notCovered(ctx);
+      const nc = ctx.notCovered;
       return {
         zh: `乡村振兴三类对象${facts.detail ? `（${facts.detail}）` : ''}，${nc.zh}`,
         en: `Rural revitalisation “three types”${facts.detail ? ` (${facts.detail})` : ''}, ${nc.en}`,
       };
     },
-    category: (facts) => THREE_TYPES.find((type) => facts.detail !== '' && (facts.detail === type || type.startsWith(facts.detail))),
+    category: (facts) => THREE_TYPES.find((type) => facts.detail.length >= 2 && (facts.detail.includes(type) || type.startsWith(facts.detail))),
   },
   {
     code: 'petition.request',

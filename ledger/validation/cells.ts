@@ -10,7 +10,7 @@
  */
 import { LEDGER_COLUMNS, vocabularyOf, type ColumnDef, type ColumnKey, type ColumnType } from '../columns';
 import { dateObjectToIso, parseDateCell } from '../dates';
-import { checkIdNumber } from '../idnumber';
+import { checkIdNumber, PROVINCE_CODES } from '../idnumber';
 import type { LedgerValue, LedgerValues, Severity } from '../types';
 import { MULTI_VALUE_SEPARATORS } from '../vocabularies';
 import type { MessageId, MessageParams } from './messages';
@@ -38,11 +38,22 @@ export interface ColumnCheckPlan {
   read: CellReader;
 }
 
-/** State of the row being read; one object per row, its `values` become ParsedRow.values. */
-export interface RowState {
+/** One data row of the ledger. */
+export interface ParsedRow {
   /** Excel row number. */
   excelRow: number;
+  /**
+   * Normalised values of the columns present in the sheet (blank = null; absent columns have no
+   * key): dates YYYY-MM-DD, multi-values arrays, integers and amounts numbers, text trimmed.
+   * Unreadable cells keep their text (an unreadable ID number stored as a number stays a number).
+   */
   values: LedgerValues;
+  /** The row's cells as given (SheetInput.values[r]). */
+  raw: readonly unknown[];
+}
+
+/** The row being read, as the rules see it: its ParsedRow plus what the cell checks found. */
+export interface RowState extends ParsedRow {
   /** Bitmask (ColumnCheckPlan.bit) of cells that were filled in but could not be read. */
   invalid: number;
   /** Duplicate key of the person: the normalised 18-char ID, or the 18-char form of a 15-digit one. */
@@ -144,7 +155,54 @@ const readMachine: CellReader = (raw, _format, column) => {
   return column.key === 'version' && INTEGER_TEXT.test(text) ? Number(text) : text;
 };
 
+// The common case — a valid 18-character ID — is checked here without allocating; anything else
+// goes through checkIdNumber (ledger/idnumber.ts), which names the problems. Both agree on
+// validity (tests/ledger/validate.test.ts compares them).
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK_CHARS = '10X98765432';
+const PROVINCE_TABLE = new Uint8Array(100);
+for (const code of PROVINCE_CODES) PROVINCE_TABLE[Number(code)] = 1;
+const MIN_BIRTH_YEAR = 1880;
+
+let cachedToday = '';
+let cachedTodayNumber = 0;
+function todayNumber(today: string): number {
+  if (today !== cachedToday) {
+    cachedToday = today;
+    cachedTodayNumber = Number(today.slice(0, 4)) * 10000 + Number(today.slice(5, 7)) * 100 + Number(today.slice(8, 10));
+  }
+  return cachedTodayNumber;
+}
+
+function monthDays(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** True when `text` is a valid 18-character ID (upper-case X) born on or before `today`. */
+export function isValidIdFast(text: string, today: string): boolean {
+  if (text.length !== 18) return false;
+  let sum = 0;
+  for (let i = 0; i < 17; i++) {
+    const digit = text.charCodeAt(i) - 48;
+    if (digit < 0 || digit > 9) return false;
+    sum += digit * ID_WEIGHTS[i];
+  }
+  if (text.charCodeAt(17) !== ID_CHECK_CHARS.charCodeAt(sum % 11)) return false;
+  if (PROVINCE_TABLE[(text.charCodeAt(0) - 48) * 10 + text.charCodeAt(1) - 48] !== 1) return false;
+  const year = (text.charCodeAt(6) - 48) * 1000 + (text.charCodeAt(7) - 48) * 100 + (text.charCodeAt(8) - 48) * 10 + text.charCodeAt(9) - 48;
+  const month = (text.charCodeAt(10) - 48) * 10 + text.charCodeAt(11) - 48;
+  const day = (text.charCodeAt(12) - 48) * 10 + text.charCodeAt(13) - 48;
+  if (year < MIN_BIRTH_YEAR || month < 1 || month > 12 || day < 1 || day > monthDays(year, month)) return false;
+  return year * 10000 + month * 100 + day <= todayNumber(today);
+}
+
 const readIdNumber: CellReader = (raw, _format, column, state, report, today) => {
+  if (typeof raw === 'string' && isValidIdFast(raw, today)) {
+    state.idKey = raw;
+    state.idGender = (raw.charCodeAt(16) - 48) % 2 === 1 ? '男' : '女';
+    return raw;
+  }
   if (typeof raw === 'number') {
     state.invalid |= column.bit;
     report?.(state, column, 'id.excel_number', 'error', { value: excelNumberText(raw) });

@@ -47,6 +47,7 @@ export class LoginRateLimiter {
   }
 
   fail(username: string, ip: string): void {
+    if (this.failures.size > 10_000) for (const key of [...this.failures.keys()]) this.recent(key); // drop stale keys
     const t = this.now().getTime();
     for (const key of [`u:${username.toLowerCase()}|${ip}`, `ip:${ip}`]) {
       this.failures.set(key, [...this.recent(key), t]);

@@ -37,24 +37,70 @@ function toSqlValue(value: unknown): unknown {
   return value;
 }
 
-function rawRun(raw: Raw, sql: string, params?: SqlParams): Promise<RunResult> {
+/**
+ * Prepared statements are cached per connection (SQL text → statement), so a store issuing the same
+ * INSERT ten thousand times in one transaction prepares it once. Bounded; finalized on close.
+ */
+class StatementCache {
+  private readonly statements = new Map<string, sqlite3.Statement>();
+  constructor(
+    private readonly raw: Raw,
+    private readonly max = 256,
+  ) {}
+
+  get(sql: string): Promise<sqlite3.Statement> {
+    const cached = this.statements.get(sql);
+    if (cached) {
+      this.statements.delete(sql); // move to the back (least recently used first)
+      this.statements.set(sql, cached);
+      return Promise.resolve(cached);
+    }
+    return new Promise((resolve, reject) => {
+      const statement: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => {
+        if (err) return reject(err);
+        this.statements.set(sql, statement);
+        if (this.statements.size > this.max) {
+          const [oldest, stale] = this.statements.entries().next().value as [string, sqlite3.Statement];
+          this.statements.delete(oldest);
+          stale.finalize();
+        }
+        resolve(statement);
+      });
+    });
+  }
+
+  async finalizeAll(): Promise<void> {
+    const all = [...this.statements.values()];
+    this.statements.clear();
+    await Promise.all(all.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve()))));
+  }
+}
+
+async function rawRun(cache: StatementCache, sql: string, params?: SqlParams): Promise<RunResult> {
+  const statement = await cache.get(sql);
   return new Promise((resolve, reject) => {
-    raw.run(sql, bindable(params), function (this: sqlite3.RunResult, err: Error | null) {
+    statement.run(bindable(params), function (this: sqlite3.RunResult, err: Error | null) {
       if (err) reject(err);
       else resolve({ changes: this.changes, lastID: this.lastID });
     });
   });
 }
 
-function rawGet<T>(raw: Raw, sql: string, params?: SqlParams): Promise<T | undefined> {
+async function rawGet<T>(cache: StatementCache, sql: string, params?: SqlParams): Promise<T | undefined> {
+  const statement = await cache.get(sql);
   return new Promise((resolve, reject) => {
-    raw.get(sql, bindable(params), (err: Error | null, row: T | undefined) => (err ? reject(err) : resolve(row)));
+    statement.get(bindable(params), (err: Error | null, row: T | undefined) => {
+      statement.reset(); // release the read cursor so the connection is not left mid-query
+      if (err) reject(err);
+      else resolve(row);
+    });
   });
 }
 
-function rawAll<T>(raw: Raw, sql: string, params?: SqlParams): Promise<T[]> {
+async function rawAll<T>(cache: StatementCache, sql: string, params?: SqlParams): Promise<T[]> {
+  const statement = await cache.get(sql);
   return new Promise((resolve, reject) => {
-    raw.all(sql, bindable(params), (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+    statement.all(bindable(params), (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
   });
 }
 
@@ -66,22 +112,25 @@ function rawExec(raw: Raw, sql: string): Promise<void> {
 class TxHandle implements SqlDatabase {
   active = true;
   private savepoints = 0;
-  constructor(private readonly raw: Raw) {}
+  constructor(
+    private readonly raw: Raw,
+    private readonly cache: StatementCache,
+  ) {}
 
   private check(): void {
     if (!this.active) throw new Error('transaction handle used after its transaction ended');
   }
   async run(sql: string, params?: SqlParams): Promise<RunResult> {
     this.check();
-    return rawRun(this.raw, sql, params);
+    return rawRun(this.cache, sql, params);
   }
   async get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
     this.check();
-    return rawGet<T>(this.raw, sql, params);
+    return rawGet<T>(this.cache, sql, params);
   }
   async all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
     this.check();
-    return rawAll<T>(this.raw, sql, params);
+    return rawAll<T>(this.cache, sql, params);
   }
   async exec(sql: string): Promise<void> {
     this.check();
@@ -110,11 +159,14 @@ export class SqliteDatabase implements SqlDatabase {
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
   private readonly context = new AsyncLocalStorage<TxHandle>();
+  private readonly cache: StatementCache;
 
   private constructor(
     private readonly raw: Raw,
     readonly file: string,
-  ) {}
+  ) {
+    this.cache = new StatementCache(raw);
+  }
 
   /** Opens (creating when missing) with WAL, foreign keys on and a busy timeout. */
   static async open(file: string, options: SqliteOptions = {}): Promise<SqliteDatabase> {
@@ -150,13 +202,13 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
-    return this.route((tx) => tx.run(sql, params), () => rawRun(this.raw, sql, params));
+    return this.route((tx) => tx.run(sql, params), () => rawRun(this.cache, sql, params));
   }
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    return this.route((tx) => tx.get<T>(sql, params), () => rawGet<T>(this.raw, sql, params));
+    return this.route((tx) => tx.get<T>(sql, params), () => rawGet<T>(this.cache, sql, params));
   }
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
-    return this.route((tx) => tx.all<T>(sql, params), () => rawAll<T>(this.raw, sql, params));
+    return this.route((tx) => tx.all<T>(sql, params), () => rawAll<T>(this.cache, sql, params));
   }
   exec(sql: string): Promise<void> {
     return this.route((tx) => tx.exec(sql), () => rawExec(this.raw, sql));
@@ -166,7 +218,7 @@ export class SqliteDatabase implements SqlDatabase {
     return this.route(
       (tx) => tx.transaction(fn),
       async () => {
-        const tx = new TxHandle(this.raw);
+        const tx = new TxHandle(this.raw, this.cache);
         await rawExec(this.raw, 'BEGIN IMMEDIATE');
         try {
           const result = await this.context.run(tx, () => fn(tx));
@@ -189,9 +241,10 @@ export class SqliteDatabase implements SqlDatabase {
   /** Waits for queued work, then closes the connection (checkpointing the WAL). */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    const done = this.enqueue(
-      () => new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve()))),
-    );
+    const done = this.enqueue(async () => {
+      await this.cache.finalizeAll();
+      await new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve())));
+    });
     this.closed = true;
     return done;
   }

@@ -11,12 +11,39 @@ export interface MatchContext {
   openLedgerRows: OpenLedgerRowRef[];
 }
 
+/**
+ * The roster index of a county, cached per database handle and keyed by the county's latest committed
+ * roster import (a new roster commit changes the key, so a stale index is never used). A 300k roster
+ * is then read from SQLite once, not on every departmental import.
+ */
+const rosterCache = new WeakMap<SqlDatabase, Map<string, { version: string; index: RosterIndex }>>();
+
+async function rosterVersion(db: SqlDatabase, countyCode: string): Promise<string> {
+  const row = await db.get<{ id: string }>(
+    "SELECT id FROM imports WHERE county_code = ? AND source = 'roster' AND state = 'committed' ORDER BY committed_at DESC, rowid DESC LIMIT 1",
+    [countyCode],
+  );
+  return row?.id ?? '';
+}
+
+/** Puts an index built elsewhere (the roster commit) into the cache. */
+export function primeRosterIndex(db: SqlDatabase, countyCode: string, version: string, index: RosterIndex): void {
+  let byCounty = rosterCache.get(db);
+  if (!byCounty) rosterCache.set(db, (byCounty = new Map()));
+  byCounty.set(countyCode, { version, index });
+  // keep the memory bounded: the few counties imported most recently
+  if (byCounty.size > 3) byCounty.delete(byCounty.keys().next().value!);
+}
+
 export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Promise<RosterIndex> {
+  const version = await rosterVersion(db, countyCode);
+  const cached = rosterCache.get(db)?.get(countyCode);
+  if (cached && cached.version === version) return cached.index;
   const rows = await db.all<{ id_number: string; name: string; category: string; status: string; township_name: string | null; village_name: string | null }>(
     'SELECT id_number, name, category, status, township_name, village_name FROM roster_people WHERE county_code = ?',
     [countyCode],
   );
-  return buildRosterIndex(
+  const index = buildRosterIndex(
     rows.map((r) => ({
       idNumber: r.id_number,
       name: r.name,
@@ -26,6 +53,8 @@ export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Prom
       village: r.village_name ?? undefined,
     })),
   );
+  primeRosterIndex(db, countyCode, version, index);
+  return index;
 }
 
 export async function loadMatchContext(db: SqlDatabase, countyCode: string, source: string, period: string): Promise<MatchContext> {

@@ -20,7 +20,8 @@ import { chinaDate } from '../leads/states';
 import { allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
 import { CountyUnits } from '../leads/units-lookup';
 import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
-import { loadMatchContext } from './match-context';
+import { loadMatchContext, primeRosterIndex } from './match-context';
+import { buildRosterIndex } from '../../ledger/matching';
 
 export type ImportKind = 'roster' | 'source';
 export type ImportStateName = 'reading' | 'ready' | 'committed' | 'failed';
@@ -70,6 +71,13 @@ export interface ImportStatus {
 
 const progress = new Map<string, { rowsRead: number; bytesRead: number }>();
 const running = new Map<string, Promise<void>>();
+/** Imports being recorded whose background read has not been registered yet. */
+const starting = new Set<string>();
+
+const INTERRUPTED = {
+  zh: '读取被中断（服务器已重启），请重新上传该文件',
+  en: 'Reading was interrupted (the server restarted); upload the file again',
+};
 
 /** Resolves when the background read of an import has finished (tests, bench, seed). */
 export async function whenRead(importId: string): Promise<void> {
@@ -109,6 +117,13 @@ async function importRow(db: SqlDatabase, countyCode: string, importId: string):
   return row;
 }
 
+/** An import left `reading` by a previous server process is failed (its file is gone). */
+async function recoverInterrupted(db: SqlDatabase, row: ImportRow): Promise<ImportRow> {
+  if (row.state !== 'reading' || running.has(row.id) || starting.has(row.id)) return row;
+  await db.run("UPDATE imports SET state = 'failed', error_json = ? WHERE id = ? AND state = 'reading'", [JSON.stringify(INTERRUPTED), row.id]);
+  return { ...row, state: 'failed', error_json: JSON.stringify(INTERRUPTED) };
+}
+
 function statusOf(row: ImportRow): ImportStatus {
   const live = progress.get(row.id);
   const rowsRead = live?.rowsRead ?? row.rows_read;
@@ -127,7 +142,7 @@ function statusOf(row: ImportRow): ImportStatus {
 }
 
 export async function importStatus(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportStatus> {
-  return statusOf(await importRow(db, countyCode, importId));
+  return statusOf(await recoverInterrupted(db, await importRow(db, countyCode, importId)));
 }
 
 export async function listImports(db: SqlDatabase, countyCode: string, limit = 100): Promise<ImportSummary[]> {
@@ -181,6 +196,27 @@ export async function startImport(
   }
   const id = randomUUID();
   const fileName = input.fileName.replace(/[\\/]/g, '_').slice(0, 200) || 'upload';
+  starting.add(id);
+  try {
+    return await recordAndStart(deps, user, countyCode, id, fileName, source, period, hash, input.buffer, now);
+  } finally {
+    starting.delete(id);
+  }
+}
+
+async function recordAndStart(
+  deps: AppDeps,
+  user: AuthUser,
+  countyCode: string,
+  id: string,
+  fileName: string,
+  source: string,
+  period: string,
+  hash: string,
+  buffer: Buffer,
+  now: Date,
+): Promise<{ created: boolean; status: ImportStatus }> {
+  const input = { buffer };
   await deps.db.transaction(async (tx) => {
     await tx.run(
       `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at)
@@ -350,6 +386,7 @@ export async function placeLeads(db: SqlDatabase, units: CountyUnits, leads: rea
 export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: string, importId: string, requestId: string): Promise<ImportStatus> {
   const now = deps.now();
   const nowIso = now.toISOString();
+  let rosterCommitted: RosterFileRecord[] | undefined;
   await deps.db.transaction(async (tx) => {
     const row = await importRow(tx, countyCode, importId);
     if (row.state === 'committed') return;
@@ -373,6 +410,7 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
     let detail: Record<string, number>;
     if (plan.kind === 'roster') {
       detail = await commitRoster(tx, countyCode, row.id, plan.records);
+      rosterCommitted = plan.records;
       Object.assign(summary, { rosterPeople: detail.people });
     } else {
       detail = await commitLeads(tx, user, countyCode, row, plan.result, now);
@@ -392,34 +430,32 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
     const { firstSeq: _first, ...counts } = detail;
     await deps.audit.record({ user, action: 'import.commit', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period, ...counts } }, tx);
   });
-  const status = await importStatus(deps.db, countyCode, importId);
-  return status;
+  if (rosterCommitted) {
+    // The new roster is what the next departmental import matches against: index it once now.
+    primeRosterIndex(deps.db, countyCode, importId, buildRosterIndex(rosterCommitted));
+  }
+  return importStatus(deps.db, countyCode, importId);
 }
 
 async function commitRoster(tx: SqlDatabase, countyCode: string, importId: string, records: readonly RosterFileRecord[]): Promise<Record<string, number>> {
   const units = await CountyUnits.load(tx, countyCode);
   await tx.run('DELETE FROM roster_people WHERE county_code = ?', [countyCode]);
   const cache = new Map<string, string | null>();
-  const BATCH = 200;
-  for (let i = 0; i < records.length; i += BATCH) {
-    const chunk = records.slice(i, i + BATCH);
-    const params: unknown[] = [];
-    for (const r of chunk) {
-      const key = `${r.township ?? ''}\u0000${r.village ?? ''}`;
-      let unit = cache.get(key);
-      if (unit === undefined) {
-        const found = units.resolve(r.township, r.village);
-        unit = found.village?.code ?? found.township?.code ?? null;
-        cache.set(key, unit);
-      }
-      params.push(countyCode, r.idNumber, r.name, r.category, r.status ?? '在保', r.township ?? null, r.village ?? null, unit, importId);
+  const rows: unknown[][] = records.map((r) => {
+    const key = `${r.township ?? ''}\u0000${r.village ?? ''}`;
+    let unit = cache.get(key);
+    if (unit === undefined) {
+      const found = units.resolve(r.township, r.village);
+      unit = found.village?.code ?? found.township?.code ?? null;
+      cache.set(key, unit);
     }
-    await tx.run(
-      `INSERT OR REPLACE INTO roster_people (county_code, id_number, name, category, status, township_name, village_name, unit_code, import_id)
-       VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
-      params,
-    );
-  }
+    return [countyCode, r.idNumber, r.name, r.category, r.status ?? '在保', r.township ?? null, r.village ?? null, unit, importId];
+  });
+  await insertMany(
+    tx,
+    'INSERT OR REPLACE INTO roster_people (county_code, id_number, name, category, status, township_name, village_name, unit_code, import_id) VALUES',
+    rows,
+  );
   return { people: records.length, firstSeq: 0 };
 }
 

@@ -12,7 +12,6 @@ import {
   LeadListResponseSchema,
   LeadSchema,
 } from '../../ledger/api/leads';
-import { missingFeeds } from '../../ledger/sources';
 import { isInSubtree } from '../../ledger/units';
 import type { RouteContext, RouteResult, RouteSpec } from '../http/route-table';
 import { IMPORT_ROUTES } from '../imports/routes';
@@ -20,6 +19,7 @@ import { LeadError } from './errors';
 import { countyPolicy, countyPolicyOverrides, saveCountyPolicy } from './policy-store';
 import { chinaDate } from './states';
 import { dispatchLeads, getLeadRow, leadHistory, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './store';
+import { feedStatus } from './feeds';
 import { ledgerValuesForLead } from './ledger-values';
 
 const LeadNoParams = z.object({ leadNo: z.string().min(1).max(40) });
@@ -181,22 +181,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
     unitLevel: 'county',
     params: CountyParams,
     response: FeedCalendarResponseSchema.extend({ imported: z.array(z.object({ source: z.string(), period: z.string(), committedAt: z.string() })) }),
-    handle: guarded(async (ctx) => {
-      const today = chinaDate(ctx.deps.now());
-      const policy = await countyPolicy(ctx.deps.db, ctx.params.countyCode, Number(today.slice(0, 4)));
-      const imported = await ctx.deps.db.all<{ source: string; period: string; committed_at: string }>(
-        "SELECT source, period, MAX(committed_at) AS committed_at FROM imports WHERE county_code = ? AND state = 'committed' AND source <> 'roster' GROUP BY source, period ORDER BY source, period",
-        [ctx.params.countyCode],
-      );
-      return {
-        body: {
-          today,
-          graceDays: policy.feedGraceDays,
-          missing: missingFeeds(imported, today, policy.feedGraceDays),
-          imported: imported.map((i) => ({ source: i.source, period: i.period, committedAt: i.committed_at })),
-        },
-      };
-    }),
+    handle: guarded(async (ctx) => ({ body: await feedStatus(ctx.deps.db, ctx.params.countyCode, chinaDate(ctx.deps.now())) })),
   },
   {
     method: 'get',

@@ -42,7 +42,8 @@ export function formatLeadNo(countyCode: string, period: string, seq: number): s
   return `XS-${countyCode}-${period.replace(/\D/g, '')}-${String(seq).padStart(5, '0')}`;
 }
 
-export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4,6}-\d{5,}$/;
+/** 2026 → 2026, 2026-Q3 → 20263, 2026-10 → 202610, 2026-10-05 → 20261005. */
+export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4,8}-\d{5,}$/;
 
 /** Calendar date in China (UTC+8) of an instant: deadlines and overdue flags are local dates. */
 export function chinaDate(instant: Date): string {

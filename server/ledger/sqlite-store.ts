@@ -234,6 +234,14 @@ export class SqliteLedgerStore implements LedgerStore {
     }
   }
 
+  async rowIdsLinkedToLeads(villageCode: string): Promise<Set<string>> {
+    const rows = await this.db.all<{ ledger_row_id: string }>(
+      'SELECT ledger_row_id FROM leads WHERE village_code = ? AND ledger_row_id IS NOT NULL',
+      [villageCode],
+    );
+    return new Set(rows.map((row) => row.ledger_row_id));
+  }
+
   async changesAfter(villageCode: string, cursor: number, limit: number): Promise<StoredRow[]> {
     const rows = await this.db.all<RowRecord>(
       `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND seq > ? ORDER BY seq LIMIT ?`,

@@ -111,6 +111,8 @@ export interface LedgerStore {
   lastSeq(villageCode: string): Promise<number>;
   /** Writes the new row versions (current row + history), in one go. */
   writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void>;
+  /** Row ids of this village that a lead already points at (leads.ledger_row_id). */
+  rowIdsLinkedToLeads(villageCode: string): Promise<Set<string>>;
   /** Rows whose latest change is after `cursor`, oldest first (tombstones included). */
   changesAfter(villageCode: string, cursor: number, limit: number): Promise<StoredRow[]>;
 

@@ -166,12 +166,20 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         };
       });
       await store.writeRows(ctx, full);
-      await onLedgerRowsSynced(
-        store.db,
-        villageCode,
-        full.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
-        { now, user: caller.user },
+      // Only rows that can concern a lead: they name one, or a lead already points at them
+      // (one query for the set instead of one per row; same outcome as passing every row).
+      const linkedIds = await store.rowIdsLinkedToLeads(villageCode);
+      const forLeads = full.filter(
+        (write) => !write.deleted && (linkedIds.has(write.rowId) || (write.values as Record<string, unknown>).leadNo != null),
       );
+      if (forLeads.length > 0) {
+        await onLedgerRowsSynced(
+          store.db,
+          villageCode,
+          forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
+          { now, user: caller.user },
+        );
+      }
     }
 
     const cursorIn = request.cursor ?? 0;

@@ -1,9 +1,9 @@
-/** GET /units/:code — a unit and its direct children, inside the caller's subtree. */
+/** GET /units/:code — a unit and its direct children; GET /units/:code/subtree — everything below. Scoped to the caller's subtree. */
 import { z } from 'zod';
 import { UnitCodeSchema } from '../../ledger/api/common';
-import { UnitResponseSchema } from '../../ledger/api/units';
+import { SubtreeQuerySchema, SubtreeResponseSchema, UnitResponseSchema } from '../../ledger/api/units';
 import type { RouteSpec } from '../http/route-table';
-import { childUnits, getUnit, toUnitNode } from './store';
+import { childUnits, getUnit, subtreeUnits, toUnitNode } from './store';
 
 export const UNIT_ROUTES: RouteSpec[] = [
   {
@@ -20,6 +20,22 @@ export const UNIT_ROUTES: RouteSpec[] = [
       const unit = (await getUnit(deps.db, code))!; // existence checked by the unitParam wiring
       const children = await childUnits(deps.db, code);
       return { body: { unit: toUnitNode(unit), children: children.map(toUnitNode) } };
+    },
+  },
+  {
+    method: 'get',
+    path: '/units/:code/subtree',
+    summary: '本单位及全部下级单位（可按级别筛选，如全部村）',
+    tag: 'units',
+    auth: 'user',
+    unitParam: 'code',
+    params: z.strictObject({ code: UnitCodeSchema }),
+    query: SubtreeQuerySchema,
+    response: SubtreeResponseSchema,
+    example: { query: { level: 'village' } },
+    async handle({ params, query, deps }) {
+      const units = await subtreeUnits(deps.db, (params as { code: string }).code, (query as { level?: 'village' }).level);
+      return { body: { units: units.map(toUnitNode) } };
     },
   },
 ];

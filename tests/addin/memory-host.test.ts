@@ -20,7 +20,7 @@ describe('MemoryHost', () => {
     expect(read.sheetName).toBe('台账');
     expect(read.sheet.values).toHaveLength(32);
     expect(read.header!.excelRow).toBe(2);
-    expect(read.header!.columns.find((c) => c.key === 'idNumber')!.column).toBe(col(headers, '身份证号码'));
+    expect(read.header.columns.find((c) => c.key === 'idNumber')!.index).toBe(col(headers, '身份证号码'));
     expect(read.sheet.numberFormats![5][col(headers, '身份证号码')]).toBe('@');
   });
 

@@ -65,11 +65,11 @@ describe('OfficeHost.readLedger', () => {
     expect(read.sheet.firstColumn).toBe(0);
     expect(read.header!.excelRow).toBe(2);
     const id = read.header!.columns.find((c) => c.key === 'idNumber')!;
-    expect(id).toEqual({ key: 'idNumber', header: '身份证号码', column: col(headers, '身份证号码') });
+    expect(id).toEqual({ key: 'idNumber', header: '身份证号码', index: col(headers, '身份证号码') });
     expect(read.header!.columns.find((c) => c.key === 'township')!.header).toBe('乡镇 (街道)');
     expect(read.header!.missingRequired).toEqual([]);
-    expect(read.sheet.values[rows + 1][id.column]).toBe(ledgerValues({ rows }).values[rows + 1][id.column]);
-    expect(read.sheet.numberFormats![2][id.column]).toBe('@');
+    expect(read.sheet.values[rows + 1][id.index]).toBe(ledgerValues({ rows }).values[rows + 1][id.index]);
+    expect(read.sheet.numberFormats![2][id.index]).toBe('@');
     // every sync's response stays far below Excel on the web's 5 MB
     for (const record of excel.syncLog) expect(record.responseBytes).toBeLessThan(4_000_000);
   });
@@ -82,7 +82,9 @@ describe('OfficeHost.readLedger', () => {
     expect(read.sheet.firstRow).toBe(3);
     expect(read.sheet.firstColumn).toBe(2);
     expect(read.header!.excelRow).toBe(3);
-    expect(read.header!.columns.find((c) => c.key === 'name')!.column).toBe(2 + SHUFFLED_HEADERS.indexOf('姓名'));
+    // indexes are into sheet.values (which starts at column C), as the core's readers expect
+    expect(read.header.columns.find((c) => c.key === 'name')!.index).toBe(SHUFFLED_HEADERS.indexOf('姓名'));
+    expect(read.sheet.values[1][read.header.indexByKey.name!]).toBe('测试0');
   });
 
   it('splits a read bigger than the cell budget into blocks (one sync each) and joins them in order', async () => {

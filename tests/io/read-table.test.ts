@@ -1,4 +1,4 @@
-import { writeFileSync } from 'fs';
+import { readFileSync, writeFileSync } from 'fs';
 import ExcelJS from 'exceljs';
 import {
   cellToValue,
@@ -176,7 +176,7 @@ describe('readTableFile — errors with one-line Chinese messages', () => {
     const good = tmp.path('good.xlsx');
     await writeXlsx(good, [{ name: 'S', rows: [['a']] }]);
     const truncated = tmp.path('truncated.xlsx');
-    const bytes = require('fs').readFileSync(good) as Buffer;
+    const bytes = readFileSync(good);
     writeFileSync(truncated, bytes.subarray(0, Math.floor(bytes.length / 2)));
     const error = await readError(readTableFile(truncated));
     expect(error.code).toBe('corrupt');
@@ -271,6 +271,17 @@ describe('streamTableRows', () => {
         },
       }),
     ).rejects.toBe(mine);
+  });
+
+  it('reports a truncated xlsx as corrupt instead of hanging', async () => {
+    const full = tmp.path('stream-full.xlsx');
+    await writeXlsx(full, [{ name: 'S', rows: body(3000) }]);
+    const bytes = readFileSync(full);
+    const cut = tmp.path('stream-cut.xlsx');
+    writeFileSync(cut, bytes.subarray(0, Math.floor(bytes.length * 0.6)));
+    const error = await readError(streamTableRows(cut, { onRow: () => undefined }));
+    expect(error.code).toBe('corrupt');
+    expect(error.message).toBe('无法读取 stream-cut.xlsx：文件已损坏或不是 Excel 工作簿');
   });
 
   it('chooses a sheet by name and reports a missing one', async () => {

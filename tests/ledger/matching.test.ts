@@ -1,4 +1,6 @@
 import { MatchResultSchema } from '../../ledger/api/leads';
+import { checkIdNumber, idCheckChar } from '../../ledger/idnumber';
+import { dateNumber, fastIdNumber } from '../../ledger/matching/cells';
 import {
   buildRosterIndex,
   linkLeads,
@@ -351,3 +353,27 @@ describe('linkLeads', () => {
     expect(result.leads[0].linkedTo).toBeUndefined();
   });
 });
+
+describe('fast ID path', () => {
+  it('accepts exactly what checkIdNumber accepts (random mutations of valid IDs)', () => {
+    let seed = 12345;
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 4294967296);
+    const today = '2026-11-20';
+    let accepted = 0;
+    for (let i = 0; i < 20000; i++) {
+      const year = 1870 + Math.floor(rnd() * 170);
+      const month = Math.floor(rnd() * 14);
+      const day = Math.floor(rnd() * 33);
+      const region = String(Math.floor(rnd() * 100)).padStart(2, '0');
+      const first17 = `${region}2301${year}${String(month).padStart(2, '0')}${String(day).padStart(2, '0')}${String(Math.floor(rnd() * 1000)).padStart(3, '0')}`;
+      let id = first17 + idCheckChar(first17);
+      if (rnd() < 0.2) id = id.slice(0, 17) + '0123456789X'[Math.floor(rnd() * 11)];
+      const slow = checkIdNumber(id, today).problems.length === 0;
+      const fast = fastIdNumber(id, dateNumber(today)) !== undefined;
+      expect(`${id} ${fast}`).toBe(`${id} ${slow}`);
+      if (fast) accepted++;
+    }
+    expect(accepted).toBeGreaterThan(1000);
+  });
+});
+

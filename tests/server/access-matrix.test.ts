@@ -167,6 +167,13 @@ describe('access matrix (generated from ALL_ROUTES)', () => {
       expect(res.text).toContain('injectedField');
     });
   });
+  it('every 2xx answer above matched its route\'s response schema', () => {
+    const mismatches = server
+      .logText()
+      .split('\n')
+      .filter((line) => line.includes('response does not match its schema'));
+    expect(mismatches).toEqual([]);
+  });
 });
 
 function isPlainObject(value: unknown): boolean {

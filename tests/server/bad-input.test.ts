@@ -51,6 +51,17 @@ const TEST_ROUTES: RouteSpec[] = [
   },
   {
     method: 'get',
+    path: '/test-wrong-response',
+    summary: '测试',
+    tag: 'test',
+    auth: 'public',
+    response: z.object({ ok: z.literal(true) }),
+    async handle() {
+      return { body: { ok: 'yes' } };
+    },
+  },
+  {
+    method: 'get',
     path: '/test-crash',
     summary: '测试',
     tag: 'test',
@@ -223,6 +234,14 @@ describe('bad input', () => {
     expect(res.headers.get('x-request-id')).toBe('trace-123');
     expect(res.text).not.toMatch(/secret internal detail|\/srv\/app\.js|at .*:\d+/);
     expect(server.logText()).toContain('secret internal detail'); // the operator still sees it
+  });
+
+  it('a response that does not match its declared schema is reported in the log (demo mode)', async () => {
+    const res = await server.request('GET', '/api/v1/test-wrong-response');
+    expect(res.status).toBe(200);
+    expect(server.logText()).toMatch(/response does not match its schema.*|"route":"\/api\/v1\/test-wrong-response"/);
+    const line = server.logText().split('\n').find((l) => l.includes('response does not match its schema'));
+    expect(line).toContain('/api/v1/test-wrong-response');
   });
 
   it('generates a request id when none (or a malformed one) is given', async () => {

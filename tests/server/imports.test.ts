@@ -227,6 +227,41 @@ describe('imports', () => {
     expect(list.body.imports[0].importId).toBe(up.body.importId);
   });
 
+  it('a commit is one transaction: a failure half-way leaves no lead, no history, no sequence number used', async () => {
+    const [p, q] = people(9, 2);
+    // a trigger that fails the second history row of this file only (the leads are already inserted then)
+    await server.deps.db.exec(`CREATE TRIGGER fail_boom BEFORE INSERT ON lead_history
+      WHEN NEW.note LIKE '%boom.csv%' AND EXISTS (SELECT 1 FROM lead_history WHERE note LIKE '%boom.csv%')
+      BEGIN SELECT RAISE(ABORT, 'boom'); END;`);
+    try {
+      const up = await upload(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(p, 40000), medicalRow(q, 40000, '鹿城镇', '')]), fileName: 'boom.csv', source: 'medical', period: '2026-02' });
+      expect((await waitForImport(server, county, up.body.importId)).state).toBe('ready');
+      const res = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${up.body.importId}/commit`, { token: county });
+      expect(res.status).toBe(500);
+      expect(await server.deps.db.get('SELECT COUNT(*) AS n FROM leads WHERE period = ?', ['2026-02'])).toEqual({ n: 0 });
+      expect(await server.deps.db.get("SELECT COUNT(*) AS n FROM lead_history WHERE note LIKE '%boom.csv%'")).toEqual({ n: 0 });
+      expect(await server.deps.db.get('SELECT COUNT(*) AS n FROM lead_sequences WHERE period = ?', ['2026-02'])).toEqual({ n: 0 });
+      expect((await waitForImport(server, county, up.body.importId)).state).toBe('ready');
+      await server.deps.db.exec('DROP TRIGGER fail_boom');
+      const retry = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${up.body.importId}/commit`, { token: county });
+      expect(retry.status).toBe(200);
+      expect(retry.body.summary).toMatchObject({ leadsNew: 2, firstLeadNo: 'XS-532301-202602-00001' });
+    } finally {
+      await server.deps.db.exec('DROP TRIGGER IF EXISTS fail_boom');
+    }
+  });
+
+  it('an import left reading by a previous server process reports failed (upload again)', async () => {
+    const id = '11111111-2222-4333-8444-555555555555';
+    await server.deps.db.run(
+      `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, state, created_by, created_at)
+       VALUES (?, ?, 'medical', '2026-01', 'old.xlsx', 'abc', 10, 'reading', 'demo-county', '2026-11-01T00:00:00Z')`,
+      [id, COUNTY],
+    );
+    const status = await server.request('GET', `/api/v1/counties/${COUNTY}/imports/${id}`, { token: county });
+    expect(status.body).toMatchObject({ state: 'failed', error: { zh: expect.stringContaining('重新上传') } });
+  });
+
   it('only the county (and admin) may import; a foreign county gets 403', async () => {
     const buffer = csvFile(MEDICAL_HEADER, []);
     for (const user of ['demo-township', 'demo-village', 'demo-prefecture', 'demo-county2']) {
@@ -237,6 +272,12 @@ describe('imports', () => {
     expect(admin.status).toBe(202);
     const foreignRead = await server.request('GET', `/api/v1/counties/${COUNTY}/imports/${admin.body.importId}`, { token: await server.login('demo-county2') });
     expect(foreignRead.status).toBe(403);
+  });
+
+  it('every response matched its schema, and no ID number reached the log', () => {
+    const log = server.logText();
+    expect(log).not.toContain('response does not match its schema');
+    expect(log).not.toMatch(/\d{17}[\dXx]/);
   });
 });
 

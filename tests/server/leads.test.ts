@@ -226,4 +226,10 @@ describe('lead life cycle', () => {
     expect(notOverdue.leads.map((l: any) => l.leadNo)).toEqual(expect.arrayContaining([leadNo[placed.id], leadNo[second.id]]));
     expect((await leadsOf(server, county, COUNTY, 'overdue=true')).leads.map((l: any) => l.leadNo)).toContain(leadNo[unplaced.id]);
   });
+
+  it('every response matched its schema, and no ID number reached the log', () => {
+    const log = server.logText();
+    expect(log).not.toContain('response does not match its schema');
+    expect(log).not.toMatch(/\d{17}[\dXx]/);
+  });
 });

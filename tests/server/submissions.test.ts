@@ -61,7 +61,7 @@ describe('monthly submission and approval', () => {
   });
 
   it('refuses with 422 and the findings when any row has an error, and stores nothing', async () => {
-    const bad = { ...(fabricateLedgerValues(rng, { region: '532301' }) as Record<string, unknown>), idNumber: '532301199001011234' };
+    const bad: Record<string, unknown> = { ...fabricateLedgerValues(rng, { region: '532301' }), idNumber: '532301199001011234' };
     delete bad.seq;
     const rowId = randomUUID();
     await sync('demo-village2', VILLAGE2, [{ rowId, baseVersion: 0, values: bad }]);

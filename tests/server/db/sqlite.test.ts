@@ -113,6 +113,31 @@ describe('SqliteDatabase', () => {
     await expect(leaked!.run("INSERT INTO t (v) VALUES ('late')")).rejects.toThrow(/after its transaction/);
   });
 
+  it('cached statements: concurrent reads with different parameters get their own rows', async () => {
+    await db.transaction(async (tx) => {
+      for (let i = 0; i < 20; i++) await tx.run('INSERT INTO t (v) VALUES (?)', [`v${i}`]);
+    });
+    const rows = await Promise.all(Array.from({ length: 20 }, (_, i) => db.get<{ v: string }>('SELECT v FROM t WHERE v = ?', [`v${i}`])));
+    expect(rows.map((r) => r!.v)).toEqual(Array.from({ length: 20 }, (_, i) => `v${i}`));
+    const inTx = await db.transaction((tx) =>
+      Promise.all([tx.all<{ v: string }>('SELECT v FROM t WHERE v IN (?, ?) ORDER BY v', ['v1', 'v2']), tx.get<{ n: number }>('SELECT COUNT(*) AS n FROM t')]),
+    );
+    expect(inTx[0].map((r) => r.v)).toEqual(['v1', 'v2']);
+    expect(inTx[1]!.n).toBe(20);
+  });
+
+  it('cached statements survive a schema change and do not block writers', async () => {
+    await db.run("INSERT INTO t (v) VALUES ('a')");
+    expect(await db.get('SELECT * FROM t')).toEqual({ id: 1, v: 'a' });
+    await db.exec("DROP TABLE t; CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT, extra TEXT DEFAULT 'x'); INSERT INTO t (v) VALUES ('b');");
+    expect(await db.get('SELECT * FROM t')).toEqual({ id: 1, v: 'b', extra: 'x' });
+    // a second connection can still write (the cached read left no open cursor / lock)
+    const other = await SqliteDatabase.open(join(dir, 'x.sqlite'));
+    await other.transaction((tx) => tx.run("INSERT INTO t (v) VALUES ('c')"));
+    await other.close();
+    expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))!.n).toBe(2);
+  });
+
   it('keeps working after a failed statement', async () => {
     await expect(db.run('INSERT INTO nope VALUES (1)')).rejects.toThrow(/no such table/);
     await db.run("INSERT INTO t (v) VALUES ('ok')");

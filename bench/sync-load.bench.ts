@@ -1,0 +1,232 @@
+/**
+ * Sync under load: 100 villages syncing at once over loopback HTTP, 100 rows each. The real server
+ * (server/main.ts: dist/server/main.js from `npm run bench`, tsx from source) runs in a child
+ * process over a fresh SQLite file prepared here (100 villages, one village user and token each);
+ * 100 concurrent clients each push their rows in batches and then pull until nothing is left.
+ * Reported: p50 / p99 latency of the sync requests, errors (non-200 or network), and rows lost
+ * (acknowledged but missing from the village's own pull or from the database afterwards).
+ * Goal: p99 < 500 ms, 0 errors, 0 lost. Bounded: 100 × (100 / batch + pulls) requests, one run.
+ *
+ * Rows are fabricated (server/seed/fabricate.ts, seeded): valid-checksum IDs belonging to nobody.
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { randomUUID } from 'crypto';
+import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { issueToken } from '../server/auth/tokens';
+import { migrate } from '../server/db/migrate';
+import { SqliteDatabase } from '../server/db/sqlite';
+import { upsertUnit } from '../server/units/store';
+import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
+import { nowMs, projectRoot, round, type BenchResult } from './harness';
+
+const VILLAGES = Number(process.env.SYNC_LOAD_VILLAGES ?? 100);
+const ROWS = Number(process.env.SYNC_LOAD_ROWS ?? 100);
+const BATCH = Number(process.env.SYNC_LOAD_BATCH ?? 25);
+const TOWNSHIP = '532301101';
+
+function villageCode(i: number): string {
+  // 532301101 + 3 digits: 400–499 keeps clear of the demo villages (2xx).
+  return `${TOWNSHIP}${String(400 + i).padStart(3, '0')}`;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
+  return sorted[index];
+}
+
+/** Database with the unit tree, 100 village users and a token each. */
+async function prepare(file: string): Promise<string[]> {
+  const db = await SqliteDatabase.open(file);
+  const now = new Date();
+  try {
+    await migrate(db);
+    const tokens: string[] = [];
+    await db.transaction(async (tx) => {
+      await upsertUnit(tx, { code: '5323', name: '楚雄彝族自治州', level: 'prefecture', parentCode: null, invented: false });
+      await upsertUnit(tx, { code: '532301', name: '楚雄市', level: 'county', parentCode: '5323', invented: false });
+      await upsertUnit(tx, { code: TOWNSHIP, name: '鹿城镇', level: 'township', parentCode: '532301', invented: false });
+      for (let i = 0; i < VILLAGES; i++) {
+        const code = villageCode(i);
+        await upsertUnit(tx, { code, name: `压测村${i}（虚构）`, level: 'village', parentCode: TOWNSHIP, invented: true });
+        // No password: these accounts only ever use the token issued here.
+        const user = await tx.run(
+          "INSERT INTO users (username, password_hash, role, unit_code, active, created_at) VALUES (?, 'bench-no-login', 'village', ?, 1, ?)",
+          [`bench-village-${i}`, code, now.toISOString()],
+        );
+        tokens.push((await issueToken(tx, user.lastID, now, 2)).token);
+      }
+    });
+    return tokens;
+  } finally {
+    await db.close();
+  }
+}
+
+interface Server {
+  proc: ChildProcess;
+  url: string;
+  exited: Promise<void>;
+}
+
+function startServer(dbFile: string): Promise<Server> {
+  const root = projectRoot(__dirname);
+  const built = join(__dirname, '..', 'server', 'main.js');
+  const args = existsSync(built) ? [built] : ['--import', 'tsx', resolve(root, 'server', 'main.ts')];
+  const proc = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, LEDGER_DB: dbFile, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((done) => proc.once('exit', () => done()));
+  return new Promise((resolveStart, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`server did not start: ${out.slice(-2000)}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString('utf8');
+      const match = /listening: (http:\/\/[^\s]+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        proc.stdout!.off('data', onData);
+        proc.stdout!.resume();
+        resolveStart({ proc, url: match[1], exited });
+      }
+    };
+    proc.stdout!.on('data', onData);
+    proc.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}): ${out.slice(-2000)}`));
+    });
+  });
+}
+
+interface VillageOutcome {
+  latencies: number[];
+  errors: number;
+  acked: Map<string, number>;
+  pulled: Map<string, number>;
+}
+
+async function syncVillage(url: string, code: string, token: string, rows: Record<string, unknown>[]): Promise<VillageOutcome> {
+  const outcome: VillageOutcome = { latencies: [], errors: 0, acked: new Map(), pulled: new Map() };
+  const clientId = `bench-${code}`;
+  let cursor = 0;
+  const send = async (changes: { rowId: string; baseVersion: number; values: Record<string, unknown> }[]) => {
+    const body = JSON.stringify({ clientId, requestId: randomUUID(), cursor, changes });
+    const start = nowMs();
+    try {
+      const res = await fetch(`${url}/api/v1/ledgers/${code}/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body,
+      });
+      const json = (await res.json()) as {
+        applied: { rowId: string; version: number }[];
+        changes: { rowId: string; version: number }[];
+        cursor: number;
+        hasMore: boolean;
+      };
+      outcome.latencies.push(nowMs() - start);
+      if (res.status !== 200) {
+        outcome.errors++;
+        return undefined;
+      }
+      for (const applied of json.applied) outcome.acked.set(applied.rowId, applied.version);
+      for (const change of json.changes) outcome.pulled.set(change.rowId, Math.max(change.version, outcome.pulled.get(change.rowId) ?? 0));
+      cursor = json.cursor;
+      return json;
+    } catch {
+      outcome.latencies.push(nowMs() - start);
+      outcome.errors++;
+      return undefined;
+    }
+  };
+  for (let i = 0; i < rows.length; i += BATCH) {
+    await send(rows.slice(i, i + BATCH).map((values) => ({ rowId: randomUUID(), baseVersion: 0, values })));
+  }
+  for (let page = 0; page < 100; page++) {
+    const json = await send([]);
+    if (!json || !json.hasMore) break;
+  }
+  return outcome;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'ledger-sync-load-'));
+  const dbFile = join(dir, 'ledger.sqlite');
+  let server: Server | undefined;
+  try {
+    const tokens = await prepare(dbFile);
+    const rng = createRng(20261129);
+    const data = Array.from({ length: VILLAGES }, () =>
+      Array.from({ length: ROWS }, () => {
+        const values = fabricateLedgerValues(rng, { region: '532301', township: '鹿城镇' }) as Record<string, unknown>;
+        delete values.seq;
+        return values;
+      }),
+    );
+    server = await startServer(dbFile);
+    // one warm-up request (JIT, first statement preparation), not counted
+    await syncVillage(server.url, villageCode(0), tokens[0], []);
+
+    const started = nowMs();
+    const outcomes = await Promise.all(data.map((rows, i) => syncVillage(server!.url, villageCode(i), tokens[i], rows)));
+    const wallMs = nowMs() - started;
+
+    server.proc.kill('SIGTERM');
+    await server.exited;
+    server = undefined;
+
+    // rows lost: acknowledged but missing from the village's own pull, or from the database
+    const db = await SqliteDatabase.open(dbFile, { readOnly: true });
+    let lost = 0;
+    let acked = 0;
+    try {
+      for (let i = 0; i < VILLAGES; i++) {
+        const outcome = outcomes[i];
+        const stored = new Map(
+          (await db.all<{ row_id: string; version: number }>('SELECT row_id, version FROM ledger_rows WHERE village_code = ?', [villageCode(i)])).map(
+            (row) => [row.row_id, row.version],
+          ),
+        );
+        for (const [rowId, version] of outcome.acked) {
+          acked++;
+          if ((stored.get(rowId) ?? 0) < version || (outcome.pulled.get(rowId) ?? 0) < version) lost++;
+        }
+      }
+    } finally {
+      await db.close();
+    }
+    const latencies = outcomes.flatMap((o) => o.latencies).sort((a, b) => a - b);
+    const errors = outcomes.reduce((n, o) => n + o.errors, 0);
+    const expected = VILLAGES * ROWS;
+    const missingAcks = expected - acked; // a push that errored leaves rows unacknowledged
+    const label = `${VILLAGES} villages × ${ROWS} rows at once over loopback (batches of ${BATCH})`;
+    return [
+      { name: `ledger sync load: ${label}, p50 latency`, value: round(percentile(latencies, 50), 1), unit: 'ms', baseline: null, ratio: null, goal: 'informational' },
+      { name: `ledger sync load: ${label}, p99 latency`, value: round(percentile(latencies, 99), 1), unit: 'ms', baseline: null, ratio: null, goal: '< 500 ms' },
+      { name: `ledger sync load: ${label}, errors`, value: errors, unit: `of ${latencies.length} requests`, baseline: null, ratio: null, goal: '0' },
+      { name: `ledger sync load: ${label}, rows lost`, value: lost + missingAcks, unit: `of ${expected} rows`, baseline: null, ratio: null, goal: '0' },
+      { name: `ledger sync load: ${label}, wall time`, value: round(wallMs, 0), unit: 'ms', baseline: null, ratio: null, goal: 'informational' },
+    ];
+  } finally {
+    if (server) {
+      server.proc.kill('SIGKILL');
+      await server.exited;
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (require.main === module) {
+  run().then(
+    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

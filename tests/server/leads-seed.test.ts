@@ -1,0 +1,54 @@
+/**
+ * The demo: templates/demo holds fabricated departmental files; the demo seed imports the roster
+ * and the 残联 file through the import pipeline (leads exist for the panes), idempotently; the
+ * 医保 file is left for a new user to import and behaves as its README says.
+ */
+import { readFileSync } from 'fs';
+import { join } from 'path';
+import { runDemoSeed } from '../../server/seed';
+import { buildDemoFiles, demoFilesDir } from '../../server/seed/demo-leads';
+import { startTestServer } from './helpers';
+import { COUNTY, importFile, leadsOf } from './leads-helpers';
+
+jest.setTimeout(120_000);
+
+describe('demo departmental files and seed', () => {
+  it('the committed files exist and contain only fabricated, checksum-valid people of 楚雄市', () => {
+    const dir = demoFilesDir();
+    expect(dir).toBeDefined();
+    const files = buildDemoFiles();
+    expect(files.map((f) => f.source).sort()).toEqual(['disability', 'education', 'medical', 'roster']);
+    for (const file of files) expect(readFileSync(join(dir!, file.fileName)).length).toBeGreaterThan(1000);
+  });
+
+  it('seeds roster and 残联 leads once; the 医保 file imports with its rejected rows and leads', async () => {
+    const server = await startTestServer({ now: () => new Date('2026-11-03T02:00:00Z') });
+    try {
+      const county = await server.login('demo-county');
+      const seeded = await leadsOf(server, county, COUNTY, 'source=disability&period=2026-Q3&pageSize=500');
+      expect(seeded.total).toBeGreaterThan(0);
+      for (const lead of seeded.leads) expect(lead.rule).toBe('disability.severe');
+      const roster = await server.deps.db.get<{ n: number }>('SELECT COUNT(DISTINCT id_number) AS n FROM roster_people WHERE county_code = ?', [COUNTY]);
+      expect(roster!.n).toBe(160);
+      // seeding again creates nothing new
+      await runDemoSeed(server.deps);
+      expect((await leadsOf(server, county, COUNTY, 'source=disability&period=2026-Q3&pageSize=500')).total).toBe(seeded.total);
+      expect(await server.deps.db.get("SELECT COUNT(*) AS n FROM imports WHERE state = 'committed'")).toEqual({ n: 2 });
+
+      const medical = buildDemoFiles().find((f) => f.source === 'medical')!;
+      const { dryRun, committed } = await importFile(server, county, {
+        buffer: readFileSync(join(demoFilesDir()!, medical.fileName)),
+        fileName: medical.fileName,
+        source: 'medical',
+        period: '2026-10',
+      });
+      expect(dryRun.summary.rejectedCount).toBe(2);
+      expect(dryRun.summary.excluded.covered).toBeGreaterThan(0);
+      expect(dryRun.summary.excluded.belowThreshold).toBeGreaterThan(0);
+      expect(committed.summary.leadsNew).toBeGreaterThan(30);
+      expect(committed.summary.unassigned).toBeGreaterThan(0);
+    } finally {
+      await server.close();
+    }
+  });
+});
