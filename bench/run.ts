@@ -4,7 +4,7 @@
  * Finds every dist/bench/*.bench.js, runs each one's `run()` in turn — each in its own Node process,
  * so one bench's heap and JIT state do not skew the next, and a crash is reported, not fatal — then
  * prints one table and merges the results into bench/results.json. Arguments filter bench files by
- * name (`node dist/bench/run.js validation`). The whole suite must stay under 10 minutes: each bench
+ * name (`node dist/bench/run.js validation io`). The whole suite must stay under 10 minutes: each bench
  * gets what is left of that budget.
  */
 import { fork } from 'child_process';
@@ -20,11 +20,11 @@ interface ChildMessage {
   error?: string;
 }
 
-/** Bench files next to this file, optionally filtered by substrings of their names. */
+/** Bench files next to this file, optionally only those named (`validation` = validation.bench.js). */
 export function discoverBenches(dir: string = __dirname, filters: readonly string[] = []): string[] {
   return readdirSync(dir)
     .filter((name) => /\.bench\.js$/.test(name))
-    .filter((name) => filters.length === 0 || filters.some((f) => name.slice(0, -'.bench.js'.length).includes(f)))
+    .filter((name) => filters.length === 0 || filters.includes(name.slice(0, -'.bench.js'.length)))
     .sort()
     .map((name) => join(dir, name));
 }

@@ -76,8 +76,12 @@ class FindingCollector {
   }
 }
 
-/** The column a row rule's finding goes to: the first of its columns present in the sheet. */
+/**
+ * The column a row rule's finding goes to: the first of its columns present in the sheet;
+ * undefined when the rule cannot apply (a required column is absent, or none of its columns is present).
+ */
 function placeRule(rule: RowRule, plan: ColumnPlan): PlannedColumn | undefined {
+  for (const key of rule.requires ?? []) if (!plan.byOrdinal[columnCheckOf(key).ordinal]) return undefined;
   for (const key of rule.columns) {
     const column = plan.byOrdinal[columnCheckOf(key).ordinal];
     if (column) return column;

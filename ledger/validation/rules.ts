@@ -76,6 +76,11 @@ export interface RowRule {
   severity: Severity;
   /** The finding is placed on the first of these columns present in the sheet. */
   columns: readonly ColumnKey[];
+  /**
+   * Columns the sheet must have for the rule to apply (a rule about an empty 办结日期 says nothing
+   * when the sheet has no such column). Records always have every column.
+   */
+  requires?: readonly ColumnKey[];
   /** Entry in messages.ts (defaults to `code`). */
   message?: MessageId;
   /** null = passes; params = fails. */
@@ -141,7 +146,8 @@ export const ROW_RULES: readonly RowRule[] = [
     id: 'deadline.overdue',
     code: 'deadline.overdue',
     severity: 'warning',
-    columns: ['verifiedOn', 'verifyBy', 'foundOn'],
+    columns: ['verifiedOn'],
+    requires: ['verifiedOn'],
     test(row, ctx) {
       if (row.filled('verifiedOn') || row.filled('verifyResult') || row.text('status') === CLOSED) return null;
       let due = row.date('verifyBy');
@@ -171,7 +177,8 @@ export const ROW_RULES: readonly RowRule[] = [
     id: 'route.missing',
     code: 'route.missing',
     severity: 'warning',
-    columns: ['routes', 'verifyResult'],
+    columns: ['routes'],
+    requires: ['routes'],
     test(row, ctx) {
       return row.text('verifyResult') === ELIGIBLE && !row.filled('routes') ? { other: ctx.headerOf('verifyResult') } : null;
     },
@@ -181,7 +188,8 @@ export const ROW_RULES: readonly RowRule[] = [
     code: 'status.inconsistent',
     message: 'status.inconsistent/closed_without_date',
     severity: 'error',
-    columns: ['closedOn', 'status'],
+    columns: ['closedOn'],
+    requires: ['closedOn'],
     test(row, ctx) {
       return row.text('status') === CLOSED && !row.filled('closedOn') ? { other: ctx.headerOf('status') } : null;
     },
@@ -191,7 +199,8 @@ export const ROW_RULES: readonly RowRule[] = [
     code: 'status.inconsistent',
     message: 'status.inconsistent/date_without_closed',
     severity: 'error',
-    columns: ['status', 'closedOn'],
+    columns: ['status'],
+    requires: ['status'],
     test(row, ctx) {
       const closedOn = row.date('closedOn');
       if (closedOn === undefined || row.text('status') === CLOSED) return null;
@@ -216,7 +225,8 @@ export const ROW_RULES: readonly RowRule[] = [
     code: 'status.inconsistent',
     message: 'status.inconsistent/result_without_date',
     severity: 'warning',
-    columns: ['verifiedOn', 'verifyResult'],
+    columns: ['verifiedOn'],
+    requires: ['verifiedOn'],
     test(row, ctx) {
       return row.filled('verifyResult') && !row.filled('verifiedOn') ? { other: ctx.headerOf('verifyResult') } : null;
     },
@@ -226,7 +236,8 @@ export const ROW_RULES: readonly RowRule[] = [
     code: 'status.inconsistent',
     message: 'status.inconsistent/date_without_result',
     severity: 'warning',
-    columns: ['verifyResult', 'verifiedOn'],
+    columns: ['verifyResult'],
+    requires: ['verifyResult'],
     test(row, ctx) {
       const verifiedOn = row.date('verifiedOn');
       return verifiedOn !== undefined && !row.filled('verifyResult') ? { date: verifiedOn, other: ctx.headerOf('verifiedOn') } : null;
@@ -238,6 +249,7 @@ export const ROW_RULES: readonly RowRule[] = [
     message: 'status.inconsistent/handled_unverified',
     severity: 'warning',
     columns: ['status'],
+    requires: ['verifiedOn', 'verifyResult'],
     test(row, ctx) {
       const status = row.text('status');
       if (status === undefined || !HANDLING_STATUSES.has(status)) return null;

@@ -53,6 +53,7 @@ export const IMPORT_ROUTES: RouteSpec[] = [
         period: ctx.body?.period,
         fileName: ctx.file.originalName,
         buffer: ctx.file.buffer,
+        requestId: ctx.requestId,
       });
       return { status: created ? 202 : 200, body: { ...status, duplicate: !created } };
     },

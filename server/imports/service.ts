@@ -9,7 +9,6 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { ImportSummary, MatchLeadWire } from '../../ledger/api/leads';
 import { maskIdNumber } from '../../ledger/idnumber';
-import type { MatchLead, MatchResult, RejectedRow, RosterRecord } from '../../ledger/matching/types';
 import { isSourceCode, normalizePeriod, type SourceCode } from '../../ledger/sources';
 import type { AppDeps } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
@@ -19,9 +18,9 @@ import { countyPolicy } from '../leads/policy-store';
 import { chinaDate } from '../leads/states';
 import { allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
 import { CountyUnits } from '../leads/units-lookup';
+import { buildRosterIndex, type MatchLead, type MatchResult, type RejectedRow, type RosterRecord } from '../../ledger/matching';
+import { ledgerRowsByIds, loadMatchContext, primeRosterIndex } from './match-context';
 import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
-import { loadMatchContext, primeRosterIndex } from './match-context';
-import { buildRosterIndex } from '../../ledger/matching';
 
 export type ImportKind = 'roster' | 'source';
 export type ImportStateName = 'reading' | 'ready' | 'committed' | 'failed';
@@ -179,7 +178,7 @@ export async function startImport(
   deps: AppDeps,
   user: AuthUser,
   countyCode: string,
-  input: { source: unknown; period: unknown; fileName: string; buffer: Buffer },
+  input: { source: unknown; period: unknown; fileName: string; buffer: Buffer; requestId?: string },
 ): Promise<{ created: boolean; status: ImportStatus }> {
   const now = deps.now();
   const { source, period } = parseSourceAndPeriod(input.source, input.period, chinaDate(now));
@@ -198,7 +197,7 @@ export async function startImport(
   const fileName = input.fileName.replace(/[\\/]/g, '_').slice(0, 200) || 'upload';
   starting.add(id);
   try {
-    return await recordAndStart(deps, user, countyCode, id, fileName, source, period, hash, input.buffer, now);
+    return await recordAndStart(deps, user, countyCode, id, fileName, source, period, hash, input.buffer, now, input.requestId ?? id);
   } finally {
     starting.delete(id);
   }
@@ -215,6 +214,7 @@ async function recordAndStart(
   hash: string,
   buffer: Buffer,
   now: Date,
+  requestId: string,
 ): Promise<{ created: boolean; status: ImportStatus }> {
   const input = { buffer };
   await deps.db.transaction(async (tx) => {
@@ -224,7 +224,7 @@ async function recordAndStart(
       [id, countyCode, source, period, fileName, hash, input.buffer.length, user.username, now.toISOString()],
     );
     await deps.audit.record(
-      { user, action: 'import.upload', target: countyCode, requestId: id, detail: { importId: id, source, period, bytes: input.buffer.length } },
+      { user, action: 'import.upload', target: countyCode, requestId, detail: { importId: id, source, period, bytes: input.buffer.length } },
       tx,
     );
   });
@@ -360,7 +360,7 @@ export async function placeLeads(db: SqlDatabase, units: CountyUnits, leads: rea
     )) {
       fromRoster.set(r.id_number, r.unit_code);
     }
-    for (const r of await ledgerVillagesById(db, county, chunk)) fromLedger.set(r.idNumber, r.villageCode);
+    for (const r of await ledgerRowsByIds(db, county, chunk)) fromLedger.set(r.idNumber, r.villageCode);
   }
   for (const { index, id } of missing) {
     const rosterUnit = fromRoster.get(id);
@@ -541,9 +541,4 @@ async function insertMany(tx: SqlDatabase, head: string, rows: readonly unknown[
   }
 }
 
-export async function ledgerVillagesById(db: SqlDatabase, countyCode: string, ids: readonly string[]): Promise<{ idNumber: string; villageCode: string }[]> {
-  return ledgerRowsByIds(db, countyCode, ids);
-}
-
-import { ledgerRowsByIds } from './match-context';
 export type { RejectedRow, RosterRecord };

@@ -316,6 +316,9 @@ export interface StreamTableResult {
   totalBytes: number;
 }
 
+/** Larger reads than the 64 KiB default: fewer chunks through unzip / csv-parse. */
+const READ_CHUNK_BYTES = 1 << 20;
+
 class ByteCounter extends Transform {
   bytes = 0;
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
@@ -324,36 +327,16 @@ class ByteCounter extends Transform {
   }
 }
 
-/** Decodes bytes to text chunk by chunk, with the encoding fixed from the first bytes. */
-class TextDecodeStream extends Transform {
-  private decoder?: TextDecoder;
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-  constructor() {
-    super({ readableObjectMode: false, decodeStrings: true });
-  }
-  private start(): void {
-    const head = Buffer.concat(this.pending);
-    this.decoder = new TextDecoder(detectTextEncoding(head));
-    const text = this.decoder.decode(head, { stream: true });
-    this.pending = [];
-    if (text) this.push(text);
-  }
+/** Decodes GB18030 bytes chunk by chunk (characters split across chunks are kept) and re-emits UTF-8. */
+class GbkToUtf8Stream extends Transform {
+  private readonly decoder = new TextDecoder('gb18030');
   override _transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
-    if (!this.decoder) {
-      this.pending.push(chunk);
-      this.pendingBytes += chunk.length;
-      if (this.pendingBytes >= 65536) this.start();
-      done();
-      return;
-    }
     const text = this.decoder.decode(chunk, { stream: true });
-    done(null, text || undefined);
+    done(null, text ? Buffer.from(text, 'utf8') : undefined);
   }
   override _flush(done: TransformCallback): void {
-    if (!this.decoder) this.start();
-    const rest = this.decoder!.decode();
-    done(null, rest || undefined);
+    const rest = this.decoder.decode();
+    done(null, rest ? Buffer.from(rest, 'utf8') : undefined);
   }
 }
 
@@ -427,7 +410,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
 
   let sheetName = name;
   if (format === 'xlsx') {
-    const input = createReadStream(path);
+    const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.pipe(counter), {
       worksheets: 'emit',
       sharedStrings: 'cache',
@@ -466,9 +449,14 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   } else {
     sheetName = basename(path, extname(path));
     if (options.sheet !== undefined && options.sheet !== sheetName) throw sheetNotFound(options.sheet, [sheetName]);
-    const delimiter = detectDelimiter(decodeText(await readHead(path, 65536)));
-    const input = createReadStream(path);
-    const parser = input.pipe(counter).pipe(new TextDecodeStream()).pipe(parseCsv(csvOptions(delimiter)));
+    // The encoding is decided from the first 64 KiB: UTF-8 goes to csv-parse as is (it drops a BOM),
+    // anything else is decoded as GB18030 (GBK) on the way.
+    const head = await readHead(path, 65536);
+    const encoding = detectTextEncoding(head);
+    const delimiter = detectDelimiter(new TextDecoder(encoding).decode(head));
+    const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
+    const bytes = input.pipe(counter);
+    const parser = (encoding === 'utf-8' ? bytes : bytes.pipe(new GbkToUtf8Stream())).pipe(parseCsv(csvOptions(delimiter)));
     let excelRow = 0;
     try {
       for await (const record of parser as AsyncIterable<string[]>) accept(record, ++excelRow);

@@ -159,12 +159,12 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async reserveSeq(villageCode: string, count: number): Promise<number> {
-    await this.db.run(
+    const row = await this.db.get<{ last_seq: number }>(
       `INSERT INTO ledger_villages (village_code, last_seq) VALUES (?, ?)
-       ON CONFLICT (village_code) DO UPDATE SET last_seq = last_seq + excluded.last_seq`,
+       ON CONFLICT (village_code) DO UPDATE SET last_seq = last_seq + excluded.last_seq
+       RETURNING last_seq`,
       [villageCode, count],
     );
-    const row = await this.db.get<{ last_seq: number }>('SELECT last_seq FROM ledger_villages WHERE village_code = ?', [villageCode]);
     return row!.last_seq - count + 1;
   }
 

@@ -84,7 +84,9 @@ export function buildDemoFiles(seed = 20261031): DemoFile[] {
   const disabilityRows: (string | number)[][] = [];
   for (let i = 0; i < 60; i++) {
     const p = i < 6 ? covered[i * 7] : person(rng);
-    disabilityRows.push([p.name, p.idNumber, pick(rng, types), grades[i % 4], p.township, i % 10 === 9 ? '' : p.village]);
+    // some rows without 乡镇/村 (and not on the roster): they wait in the county queue 待分派
+    const unplaced = i >= 6 && i % 15 === 14;
+    disabilityRows.push([p.name, p.idNumber, pick(rng, types), grades[i % 4], unplaced ? '' : p.township, i % 10 === 9 || unplaced ? '' : p.village]);
   }
   const disability: DemoFile = {
     fileName: 'disability-532301-2026-Q3.xlsx', source: 'disability', period: '2026-Q3',
@@ -162,12 +164,30 @@ export async function seedDemoLeads(deps: AppDeps): Promise<void> {
   // Loaded lazily so the file generator (npx tsx server/seed/demo-leads.ts) needs only exceljs.
   const { commitImport, startImport, whenRead } = await import('../imports/service');
   for (const file of buildDemoFiles().filter((f) => f.source === 'roster' || f.source === 'disability')) {
-    const buffer = await readFile(join(dir, file.fileName));
-    const started = await startImport(deps, user, DEMO_COUNTY.code, { source: file.source, period: file.period, fileName: file.fileName, buffer });
-    if (!started.created) continue;
-    await whenRead(started.status.importId);
-    await commitImport(deps, user, DEMO_COUNTY.code, started.status.importId, 'demo-seed');
+    try {
+      const buffer = await readFile(join(dir, file.fileName));
+      const started = await startImport(deps, user, DEMO_COUNTY.code, { source: file.source, period: file.period, fileName: file.fileName, buffer });
+      if (!started.created) continue;
+      await whenRead(started.status.importId);
+      await commitImport(deps, user, DEMO_COUNTY.code, started.status.importId, 'demo-seed');
+      if (file.source === 'disability') await sendOneToDemoVillage(deps);
+    } catch (error) {
+      // The demo leads are a convenience: never let them stop the server from starting.
+      deps.logger.warn({ file: file.fileName, err: error instanceof Error ? error.name : 'unknown' }, 'demo leads not seeded');
+    }
   }
+}
+
+/** 鹿城镇 sends 示范村 the leads suggested for it, so demo-village has leads to pull into its ledger. */
+async function sendOneToDemoVillage(deps: AppDeps): Promise<void> {
+  const { dispatchLeads } = await import('../leads/store');
+  const rows = await deps.db.all<{ lead_no: string }>(
+    "SELECT lead_no FROM leads WHERE state = '已派至乡镇' AND township_code = '532301101' AND suggested_village_code = '532301101201' ORDER BY lead_no LIMIT 3",
+  );
+  if (rows.length === 0) return;
+  await deps.db.transaction((tx) =>
+    dispatchLeads(tx, { username: 'demo-township', unitCode: '532301101', role: 'township' }, { leadNos: rows.map((r) => r.lead_no), toUnitCode: '532301101201', note: '演示：请核实' }, deps.now()),
+  );
 }
 
 if (require.main === module) {

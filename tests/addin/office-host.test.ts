@@ -1,4 +1,5 @@
 import { columnByKey } from '../../ledger/columns';
+import { locateLedgerHeader } from '../../ledger/sheet';
 import { cellA1, columnIndex } from '../../addin/host/a1';
 import { LedgerHostError } from '../../addin/host/ledger-host';
 import { OfficeHost, SETTINGS_KEY, type ExcelRun } from '../../addin/host/office-host';
@@ -67,7 +68,9 @@ describe('OfficeHost.readLedger', () => {
     const id = read.header!.columns.find((c) => c.key === 'idNumber')!;
     expect(id).toEqual({ key: 'idNumber', header: '身份证号码', index: col(headers, '身份证号码') });
     expect(read.header!.columns.find((c) => c.key === 'township')!.header).toBe('乡镇 (街道)');
-    expect(read.header!.missingRequired).toEqual([]);
+    expect(read.header.missingRequired).toEqual([]);
+    // the probe's header is exactly what the core finds in the full read
+    expect(read.header).toEqual(locateLedgerHeader(read.sheet));
     expect(read.sheet.values[rows + 1][id.index]).toBe(ledgerValues({ rows }).values[rows + 1][id.index]);
     expect(read.sheet.numberFormats![2][id.index]).toBe('@');
     // every sync's response stays far below Excel on the web's 5 MB
@@ -85,6 +88,10 @@ describe('OfficeHost.readLedger', () => {
     // indexes are into sheet.values (which starts at column C), as the core's readers expect
     expect(read.header.columns.find((c) => c.key === 'name')!.index).toBe(SHUFFLED_HEADERS.indexOf('姓名'));
     expect(read.sheet.values[1][read.header.indexByKey.name!]).toBe('测试0');
+    expect(read.header).toEqual(locateLedgerHeader(read.sheet));
+    // and writes land in the shifted columns
+    await new OfficeHost({ run: excel.run as unknown as ExcelRun }).writeRows([{ excelRow: 4, values: { name: '改名' } }]);
+    expect(excel.sheets[0].get(3, 2 + SHUFFLED_HEADERS.indexOf('姓名'))).toBe('改名');
   });
 
   it('splits a read bigger than the cell budget into blocks (one sync each) and joins them in order', async () => {

@@ -68,11 +68,11 @@ describe('bench harness', () => {
     expect(lines).toHaveLength(4);
   });
 
-  it('discovers *.bench.js files, optionally filtered by name', () => {
+  it('discovers *.bench.js files, optionally only the named ones', () => {
     const dir = join(tmp.dir, 'dist-bench');
     mkdirSync(dir);
     for (const name of ['b.bench.js', 'a.bench.js', 'harness.js', 'run.js', 'a.bench.d.ts']) writeFileSync(join(dir, name), '');
     expect(discoverBenches(dir).map((f) => f.slice(dir.length + 1))).toEqual(['a.bench.js', 'b.bench.js']);
-    expect(discoverBenches(dir, ['b']).map((f) => f.slice(dir.length + 1))).toEqual(['b.bench.js']);
+    expect(discoverBenches(dir, ['b', 'bench']).map((f) => f.slice(dir.length + 1))).toEqual(['b.bench.js']);
   });
 });

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
+import { isValidIdChecksum } from '../../ledger/idnumber';
 import { runDemoSeed } from '../../server/seed';
 import { buildDemoFiles, demoFilesDir } from '../../server/seed/demo-leads';
 import { startTestServer } from './helpers';
@@ -18,7 +19,14 @@ describe('demo departmental files and seed', () => {
     expect(dir).toBeDefined();
     const files = buildDemoFiles();
     expect(files.map((f) => f.source).sort()).toEqual(['disability', 'education', 'medical', 'roster']);
-    for (const file of files) expect(readFileSync(join(dir!, file.fileName)).length).toBeGreaterThan(1000);
+    for (const file of files) {
+      expect(readFileSync(join(dir!, file.fileName)).length).toBeGreaterThan(1000);
+      const idColumn = file.header.indexOf('身份证号');
+      const ids = file.rows.map((row) => String(row[idColumn]));
+      const invalid = ids.filter((id) => !(isValidIdChecksum(id) && id.startsWith(COUNTY)));
+      // only the 医保 file has its two deliberately bad ID numbers (they show as rejected rows)
+      expect(invalid).toHaveLength(file.source === 'medical' ? 2 : 0);
+    }
   });
 
   it('seeds roster and 残联 leads once; the 医保 file imports with its rejected rows and leads', async () => {
@@ -28,6 +36,11 @@ describe('demo departmental files and seed', () => {
       const seeded = await leadsOf(server, county, COUNTY, 'source=disability&period=2026-Q3&pageSize=500');
       expect(seeded.total).toBeGreaterThan(0);
       for (const lead of seeded.leads) expect(lead.rule).toBe('disability.severe');
+      // something for each demo user to do: the county queue, and leads sent to 示范村 (demo-village)
+      expect(seeded.leads.some((l: any) => l.state === '待分派')).toBe(true);
+      const villageLeads = await leadsOf(server, await server.login('demo-village'), '532301101201');
+      expect(villageLeads.total).toBeGreaterThan(0);
+      for (const lead of villageLeads.leads) expect(lead.state).toBe('已下发村');
       const roster = await server.deps.db.get<{ n: number }>('SELECT COUNT(DISTINCT id_number) AS n FROM roster_people WHERE county_code = ?', [COUNTY]);
       expect(roster!.n).toBe(160);
       // seeding again creates nothing new

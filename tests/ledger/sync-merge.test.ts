@@ -1,0 +1,112 @@
+/** The pure three-way merge decision of the sync protocol (ledger/sync-merge.ts). */
+import { changedKeys, compactValues, decideMerge, normalizeValue, valuesEqual, type MergeInput } from '../../ledger/sync-merge';
+
+const V1 = { name: '张三', phone: '13800000001', categories: ['老年人'], householdSize: 3 };
+
+function input(over: Partial<MergeInput> & { change: MergeInput['change'] }): MergeInput {
+  return {
+    current: { version: 1, values: V1, deleted: false },
+    base: { values: V1, deleted: false },
+    changedSinceBase: new Set(),
+    ...over,
+  };
+}
+
+describe('decideMerge', () => {
+  it('applies a new row as given (empty values dropped)', () => {
+    const d = decideMerge({ current: null, base: null, changedSinceBase: new Set(), change: { baseVersion: 0, values: { name: '李四', notes: '', routes: [] } } });
+    expect(d).toEqual({ kind: 'apply', values: { name: '李四' }, deleted: false, changed: ['name'], merged: false });
+  });
+
+  it('applies a partial change on the current version and keeps the other fields', () => {
+    const d = decideMerge(input({ change: { baseVersion: 1, values: { phone: '13900000002' } } }));
+    expect(d).toEqual({ kind: 'apply', values: { ...V1, phone: '13900000002' }, deleted: false, changed: ['phone'], merged: false });
+  });
+
+  it('clears a field sent as null or empty text', () => {
+    const d = decideMerge(input({ change: { baseVersion: 1, values: { phone: null, name: '张三' } } }));
+    expect(d).toMatchObject({ kind: 'apply', changed: ['phone'] });
+    expect(d.kind === 'apply' && 'phone' in d.values).toBe(false);
+  });
+
+  it('is a no-op when the whole row is sent unchanged', () => {
+    expect(decideMerge(input({ change: { baseVersion: 1, values: { ...V1, notes: '' } } }))).toEqual({ kind: 'noop' });
+  });
+
+  it('merges a stale change whose fields do not overlap the server changes', () => {
+    const current = { version: 3, values: { ...V1, address: '新址' }, deleted: false };
+    const d = decideMerge(input({ current, changedSinceBase: new Set(['address']), change: { baseVersion: 1, values: { ...V1, phone: '13700000000' } } }));
+    expect(d).toEqual({ kind: 'apply', values: { ...V1, address: '新址', phone: '13700000000' }, deleted: false, changed: ['phone'], merged: true });
+  });
+
+  it('reports a conflict on overlapping fields with different values, and names only those', () => {
+    const current = { version: 2, values: { ...V1, phone: '13100000000' }, deleted: false };
+    const d = decideMerge(input({ current, changedSinceBase: new Set(['phone']), change: { baseVersion: 1, values: { phone: '13200000000', notes: 'x' } } }));
+    expect(d).toEqual({ kind: 'conflict', reason: 'fields', fields: ['phone'] });
+  });
+
+  it('does not call the same change on both sides a conflict', () => {
+    const current = { version: 2, values: { ...V1, phone: '13100000000' }, deleted: false };
+    const d = decideMerge(input({ current, changedSinceBase: new Set(['phone']), change: { baseVersion: 1, values: { phone: '13100000000' } } }));
+    expect(d).toEqual({ kind: 'noop' });
+  });
+
+  it('compares multi-value arrays by content and order', () => {
+    const current = { version: 2, values: { ...V1, categories: ['老年人', '残疾人'] }, deleted: false };
+    const same = decideMerge(input({ current, changedSinceBase: new Set(['categories']), change: { baseVersion: 1, values: { categories: ['老年人', '残疾人'] } } }));
+    expect(same).toEqual({ kind: 'noop' });
+    const other = decideMerge(input({ current, changedSinceBase: new Set(['categories']), change: { baseVersion: 1, values: { categories: ['残疾人'] } } }));
+    expect(other).toMatchObject({ kind: 'conflict', fields: ['categories'] });
+  });
+
+  it('deletes on the current version (a tombstone keeping the values)', () => {
+    expect(decideMerge(input({ change: { baseVersion: 1, values: {}, deleted: true } }))).toEqual({ kind: 'apply', values: V1, deleted: true, changed: [], merged: false });
+  });
+
+  it('refuses to delete a row edited since the base, and to edit a row deleted since', () => {
+    const edited = { version: 2, values: { ...V1, notes: 'n' }, deleted: false };
+    expect(decideMerge(input({ current: edited, changedSinceBase: new Set(['notes']), change: { baseVersion: 1, values: {}, deleted: true } }))).toEqual({
+      kind: 'conflict',
+      reason: 'delete_edit',
+      fields: ['notes'],
+    });
+    const gone = { version: 2, values: V1, deleted: true };
+    expect(decideMerge(input({ current: gone, change: { baseVersion: 1, values: { notes: 'n' } } }))).toEqual({ kind: 'conflict', reason: 'deleted', fields: ['notes'] });
+    // deleting what is already deleted is nothing to do
+    expect(decideMerge(input({ current: gone, change: { baseVersion: 1, values: {}, deleted: true } }))).toEqual({ kind: 'noop' });
+  });
+
+  it('undeletes when the client based its change on the tombstone', () => {
+    const gone = { version: 2, values: V1, deleted: true };
+    expect(decideMerge(input({ current: gone, base: { values: V1, deleted: true }, change: { baseVersion: 2, values: { notes: '恢复' } } }))).toMatchObject({
+      kind: 'apply',
+      deleted: false,
+      values: { ...V1, notes: '恢复' },
+    });
+  });
+
+  it('treats a base version newer than the server as a conflict, not an overwrite', () => {
+    expect(decideMerge(input({ change: { baseVersion: 5, values: { name: 'x' } } }))).toEqual({ kind: 'conflict', reason: 'unknown_base', fields: ['name'] });
+  });
+
+  it('treats a re-sent new row (base 0) with the same values as done, different values as a conflict', () => {
+    const all = new Set(Object.keys(V1));
+    expect(decideMerge(input({ base: null, changedSinceBase: all, change: { baseVersion: 0, values: V1 } }))).toEqual({ kind: 'noop' });
+    expect(decideMerge(input({ base: null, changedSinceBase: all, change: { baseVersion: 0, values: { ...V1, name: '王五' } } }))).toMatchObject({
+      kind: 'conflict',
+      fields: ['name'],
+    });
+  });
+});
+
+describe('value helpers', () => {
+  it('normalises every kind of empty to null', () => {
+    expect([normalizeValue(''), normalizeValue('  '), normalizeValue([]), normalizeValue(['', ' ']), normalizeValue(undefined)]).toEqual([null, null, null, null, null]);
+    expect(normalizeValue(0)).toBe(0);
+    expect(valuesEqual('', null)).toBe(true);
+    expect(valuesEqual(['a'], ['a'])).toBe(true);
+    expect(valuesEqual(['a', 'b'], ['b', 'a'])).toBe(false);
+    expect(changedKeys({ a: '1', b: '2' } as never, { a: '1', b: '3', c: '' } as never)).toEqual(['b']);
+    expect(Object.keys(compactValues({ z: '1', a: '2', m: null } as never, ['a', 'm', 'z']))).toEqual(['a', 'z']);
+  });
+});

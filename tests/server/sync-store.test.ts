@@ -1,0 +1,81 @@
+/**
+ * The sync service on the SQLite store directly: one request is one transaction (a failure after
+ * some rows were written leaves no row, no version, no sequence number and no audit entry), and
+ * the append-only version history refuses updates and deletes.
+ */
+import { randomUUID } from 'crypto';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
+import { SqlAuditLog } from '../../server/audit/audit-log';
+import { migrate } from '../../server/db/migrate';
+import { SqliteDatabase } from '../../server/db/sqlite';
+import { SqliteLedgerStore } from '../../server/ledger/sqlite-store';
+import type { LedgerStore, WriteContext } from '../../server/ledger/store';
+import { syncLedger } from '../../server/ledger/sync';
+import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
+
+const VILLAGE = '532301101201';
+
+/** Fails when saving the answer, i.e. after every row of the request has been written. */
+class FailingStore extends SqliteLedgerStore {
+  override transaction<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new FailingStore(tx)));
+  }
+  override async saveSyncResponse(_ctx: WriteContext, _response: SyncResponse): Promise<void> {
+    throw new Error('disk full (simulated)');
+  }
+}
+
+describe('sync service on the SQLite store', () => {
+  let dir: string;
+  let db: SqliteDatabase;
+  const now = () => new Date('2026-11-20T02:00:00Z');
+  const rng = createRng('sync-store');
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-store-'));
+    db = await SqliteDatabase.open(join(dir, 'ledger.sqlite'));
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const count = async (sql: string) => (await db.get<{ n: number }>(sql))!.n;
+
+  it('applies all of a request or nothing of it', async () => {
+    const changes = Array.from({ length: 600 }, () => {
+      const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
+      delete (values as Record<string, unknown>).seq;
+      return { rowId: randomUUID(), baseVersion: 0, values };
+    });
+    const request = { clientId: 'c', requestId: randomUUID(), changes };
+    const audit = new SqlAuditLog(db, now);
+    await expect(
+      syncLedger({ store: new FailingStore(db), audit, now }, VILLAGE, request, { user: null, httpRequestId: 'r1' }),
+    ).rejects.toThrow('disk full');
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_rows')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_villages')).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'ledger.sync'")).toBe(0);
+
+    // the same request again, on a working store: everything, once
+    const ok = await syncLedger({ store: new SqliteLedgerStore(db), audit, now }, VILLAGE, request, { user: null, httpRequestId: 'r2' });
+    expect(ok.response.applied).toHaveLength(600);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_rows')).toBe(600);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(600);
+    expect(await count('SELECT MAX(seq) AS n FROM ledger_rows')).toBe(600);
+    // the pull page is bounded and says there is more
+    expect(ok.response.changes.length).toBe(SYNC_LIMITS.defaultPullLimit);
+    expect(ok.response.hasMore).toBe(true);
+  });
+
+  it('keeps the version history append-only', async () => {
+    await expect(db.run("UPDATE ledger_row_versions SET values_json = '{}'")).rejects.toThrow(/append-only/);
+    await expect(db.run('DELETE FROM ledger_row_versions')).rejects.toThrow(/append-only/);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(600);
+  });
+});
