@@ -75,7 +75,9 @@ interface Server {
 function startServer(dbFile: string): Promise<Server> {
   const root = projectRoot(__dirname);
   const built = join(__dirname, '..', 'server', 'main.js');
-  const args = existsSync(built) ? [built] : ['--import', 'tsx', resolve(root, 'server', 'main.ts')];
+  // SYNC_LOAD_SERVER_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
+  const extra = (process.env.SYNC_LOAD_SERVER_ARGS ?? '').split(' ').filter(Boolean);
+  const args = [...extra, ...(existsSync(built) ? [built] : ['--import', 'tsx', resolve(root, 'server', 'main.ts')])];
   const proc = spawn(process.execPath, args, {
     cwd: root,
     env: { ...process.env, LEDGER_DB: dbFile, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },

@@ -14,6 +14,7 @@ import { buildOpenApi } from './http/openapi';
 import { requestId } from './http/request-id';
 import type { RouteSpec } from './http/route-table';
 import { scrubText } from './http/scrub';
+import { mountAddin, mountPreviewIndex } from './http/addin-static';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -58,7 +59,9 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
     });
     next();
   });
+  mountAddin(app);
   app.use(helmet());
+  mountPreviewIndex(app);
 
   app.get('/healthz', (_req, res) => {
     res.locals.route = '/healthz';

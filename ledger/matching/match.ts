@@ -129,6 +129,21 @@ function growI32(a: Int32Array, need: number): Int32Array {
   return b;
 }
 
+/** People and rows of one file, column-wise in typed arrays (no object per row or person). */
+class PeopleStore {
+  cents: Float64Array = new Float64Array(1024);
+  stays: Int32Array = new Int32Array(1024);
+  grades: Int32Array = new Int32Array(1024);
+  /** First and last row (index into the row columns) of each person. */
+  firstRow: Int32Array = new Int32Array(1024);
+  lastRow: Int32Array = new Int32Array(1024);
+  /** Accepted rows: Excel row, next row of the same person (-1 = none), stay fingerprint. */
+  rowExcel: Int32Array = new Int32Array(4096);
+  rowNext: Int32Array = new Int32Array(4096);
+  rowStay: Float64Array = new Float64Array(4096);
+  rowCount = 0;
+}
+
 export function createSourceMatcher(options: SourceMatcherOptions): SourceMatcher {
   const source = typeof options.source === 'string' ? sourceByCode(options.source) : options.source;
   const { roster, policy, today, period, header } = options;
@@ -160,16 +175,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   const villages: string[] = [];
   const details: string[] = [];
   const details2: string[] = [];
-  let cents: Float64Array = new Float64Array(1024);
-  let stays: Int32Array = new Int32Array(1024);
-  let grades: Int32Array = new Int32Array(1024);
-  let firstRow: Int32Array = new Int32Array(1024); // index into the row columns
-  let lastRow: Int32Array = new Int32Array(1024);
-  // Accepted rows, column-wise: Excel row, next row of the same person (-1 = none), stay fingerprint.
-  let rowExcel: Int32Array = new Int32Array(4096);
-  let rowNext: Int32Array = new Int32Array(4096);
-  let rowStay: Float64Array = new Float64Array(4096);
-  let rowCount = 0;
+  const st = new PeopleStore();
 
   const rejected: RejectedRow[] = [];
   let rowsRead = 0;
@@ -221,18 +227,19 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     }
 
     // The row.
-    const k = rowCount++;
-    if (k >= rowExcel.length) {
-      rowExcel = growI32(rowExcel, k + 1);
-      rowNext = growI32(rowNext, k + 1);
-      rowStay = growF64(rowStay, k + 1);
+    const k = st.rowCount++;
+    if (k >= st.rowExcel.length) {
+      st.rowExcel = growI32(st.rowExcel, k + 1);
+      st.rowNext = growI32(st.rowNext, k + 1);
+      st.rowStay = growF64(st.rowStay, k + 1);
     }
-    rowExcel[k] = excelRow;
-    rowNext[k] = -1;
+    st.rowExcel[k] = excelRow;
+    st.rowNext[k] = -1;
 
-    let p = personOf.get(id);
-    const isNew = p === undefined;
-    if (p === undefined) {
+    const found = personOf.get(id);
+    const isNew = found === undefined;
+    let p = 0;
+    if (found === undefined) {
       p = ids.length;
       personOf.set(id, p);
       ids.push(id);
@@ -241,21 +248,22 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       villages.push(iVillage >= 0 ? cellText(cells[iVillage]) : '');
       details.push('');
       details2.push('');
-      if (p >= cents.length) {
-        cents = growF64(cents, p + 1);
-        stays = growI32(stays, p + 1);
-        grades = growI32(grades, p + 1);
-        firstRow = growI32(firstRow, p + 1);
-        lastRow = growI32(lastRow, p + 1);
+      if (p >= st.cents.length) {
+        st.cents = growF64(st.cents, p + 1);
+        st.stays = growI32(st.stays, p + 1);
+        st.grades = growI32(st.grades, p + 1);
+        st.firstRow = growI32(st.firstRow, p + 1);
+        st.lastRow = growI32(st.lastRow, p + 1);
       }
-      cents[p] = 0;
-      stays[p] = 0;
-      grades[p] = 0;
-      firstRow[p] = k;
-      lastRow[p] = k;
+      st.cents[p] = 0;
+      st.stays[p] = 0;
+      st.grades[p] = 0;
+      st.firstRow[p] = k;
+      st.lastRow[p] = k;
     } else {
-      rowNext[lastRow[p]] = k;
-      lastRow[p] = k;
+      p = found;
+      st.rowNext[st.lastRow[p]] = k;
+      st.lastRow[p] = k;
       if (names[p] === '' && iName >= 0) names[p] = cellText(cells[iName]);
       if (townships[p] === '' && iTownship >= 0) {
         townships[p] = cellText(cells[iTownship]);
@@ -272,24 +280,24 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         hashCell(rowCents);
         if (iInstitution >= 0) hashCell(cells[iInstitution]);
         const stay = hashValue();
-        rowStay[k] = stay;
+        st.rowStay[k] = stay;
         if (!isNew) {
-          for (let r = firstRow[p]; r !== k; r = rowNext[r]) {
-            if (rowStay[r] === stay) {
-              rowStay[k] = -1; // not counted
+          for (let r = st.firstRow[p]; r !== k; r = st.rowNext[r]) {
+            if (st.rowStay[r] === stay) {
+              st.rowStay[k] = -1; // not counted
               duplicateRows++;
               return;
             }
           }
         }
-        cents[p] += rowCents;
-        stays[p]++;
+        st.cents[p] += rowCents;
+        st.stays[p]++;
         return;
       }
       case 'disability': {
         if (!isNew) duplicateRows++;
-        if (grades[p] === 0 || grade < grades[p]) {
-          grades[p] = grade;
+        if (st.grades[p] === 0 || grade < st.grades[p]) {
+          st.grades[p] = grade;
           details[p] = iDetail >= 0 ? cellText(cells[iDetail]).replace(/残疾$/, '') : '';
         }
         return;
@@ -329,9 +337,9 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     for (let p = 0; p < people; p++) {
       const entry = roster.people.get(ids[p]);
       const covered = isCovered(entry, ctx.coveredSet);
-      facts.cents = cents[p];
-      facts.stays = stays[p];
-      facts.grade = grades[p];
+      facts.cents = st.cents[p];
+      facts.stays = st.stays[p];
+      facts.grade = st.grades[p];
       facts.detail = details[p];
       facts.detail2 = details2[p];
       let made: MatchRule | undefined;
@@ -353,7 +361,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         continue;
       }
       const sourceRows: number[] = [];
-      for (let r = firstRow[p]; r !== -1; r = rowNext[r]) sourceRows.push(rowExcel[r]);
+      for (let r = st.firstRow[p]; r !== -1; r = st.rowNext[r]) sourceRows.push(st.rowExcel[r]);
       leads.push(toLead(ids[p], names[p], townships[p], villages[p], sourceRows, facts, made, entry, source, ctx));
     }
     return { source: source.code, period, rowsRead, leads, excluded, rejected };

@@ -18,7 +18,7 @@ import type {
   WriteContext,
 } from './store';
 
-/** Rows per multi-row INSERT (15 parameters each stays far below SQLite's variable limit). */
+/** Rows per multi-row INSERT (≤ 14 parameters each stays far below SQLite's variable limit). */
 const INSERT_CHUNK = 200;
 /** Ids per `IN (…)` look-up. */
 const LOOKUP_CHUNK = 500;
@@ -49,7 +49,10 @@ interface SubmissionRow {
   return_reason: string | null;
 }
 
-const ROW_COLUMNS = 'row_id, version, seq, deleted, values_json, errors, warnings, updated_at, updated_by';
+/** Current rows with their values (from the latest version). */
+const ROW_SELECT = `SELECT r.row_id, r.version, r.seq, r.deleted, v.values_json, r.errors, r.warnings, r.updated_at, r.updated_by
+  FROM ledger_rows r
+  JOIN ledger_row_versions v ON v.village_code = r.village_code AND v.row_id = r.row_id AND v.version = r.version`;
 
 function toStored(record: RowRecord): StoredRow {
   return {
@@ -132,7 +135,7 @@ export class SqliteLedgerStore implements LedgerStore {
     for (let i = 0; i < rowIds.length; i += LOOKUP_CHUNK) {
       const chunk = rowIds.slice(i, i + LOOKUP_CHUNK);
       const rows = await this.db.all<RowRecord>(
-        `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND row_id IN (${chunk.map(() => '?').join(', ')})`,
+        `${ROW_SELECT} WHERE r.village_code = ? AND r.row_id IN (${chunk.map(() => '?').join(', ')})`,
         [villageCode, ...chunk],
       );
       for (const row of rows) out.set(row.row_id, toStored(row));
@@ -187,7 +190,6 @@ export class SqliteLedgerStore implements LedgerStore {
           write.version,
           write.seq,
           write.deleted ? 1 : 0,
-          valuesJson,
           text(values.idNumber),
           text(values.leadNo),
           text(values.status),
@@ -215,11 +217,11 @@ export class SqliteLedgerStore implements LedgerStore {
         );
       }
       await this.db.run(
-        `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, values_json, id_number, lead_no, status,
+        `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
                                   errors, warnings, findings_json, created_at, updated_at, updated_by)
-         VALUES ${placeholders(15, chunk.length)}
+         VALUES ${placeholders(14, chunk.length)}
          ON CONFLICT (village_code, row_id) DO UPDATE SET
-           version = excluded.version, seq = excluded.seq, deleted = excluded.deleted, values_json = excluded.values_json,
+           version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
            id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
            errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
@@ -244,7 +246,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async changesAfter(villageCode: string, cursor: number, limit: number): Promise<StoredRow[]> {
     const rows = await this.db.all<RowRecord>(
-      `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND seq > ? ORDER BY seq LIMIT ?`,
+      `${ROW_SELECT} WHERE r.village_code = ? AND r.seq > ? ORDER BY r.seq LIMIT ?`,
       [villageCode, cursor, limit],
     );
     return rows.map(toStored);
@@ -260,7 +262,7 @@ export class SqliteLedgerStore implements LedgerStore {
     const where = options.includeDeleted ? 'village_code = ?' : 'village_code = ? AND deleted = 0';
     const total = await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ledger_rows WHERE ${where}`, [villageCode]);
     const rows = await this.db.all<RowRecord>(
-      `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE ${where} ORDER BY created_at, rowid LIMIT ? OFFSET ?`,
+      `${ROW_SELECT} WHERE r.${where.replace(' AND deleted', ' AND r.deleted')} ORDER BY r.created_at, r.rowid LIMIT ? OFFSET ?`,
       [villageCode, options.limit, options.offset],
     );
     return { rows: rows.map(toStored), total: total?.n ?? 0 };
@@ -268,7 +270,7 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async liveRows(villageCode: string): Promise<StoredRow[]> {
     const rows = await this.db.all<RowRecord>(
-      `SELECT ${ROW_COLUMNS} FROM ledger_rows WHERE village_code = ? AND deleted = 0 ORDER BY created_at, rowid`,
+      `${ROW_SELECT} WHERE r.village_code = ? AND r.deleted = 0 ORDER BY r.created_at, r.rowid`,
       [villageCode],
     );
     return rows.map(toStored);

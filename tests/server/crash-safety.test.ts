@@ -192,7 +192,9 @@ describe('crash safety (SIGKILL during sync, restart, retry)', () => {
     try {
       expect(await db.get('PRAGMA integrity_check')).toEqual({ integrity_check: 'ok' });
       const rows = await db.all<{ row_id: string; version: number; values_json: string }>(
-        'SELECT row_id, version, values_json FROM ledger_rows WHERE village_code = ?',
+        `SELECT r.row_id, r.version, v.values_json FROM ledger_rows r
+         JOIN ledger_row_versions v ON v.village_code = r.village_code AND v.row_id = r.row_id AND v.version = r.version
+         WHERE r.village_code = ?`,
         [VILLAGE],
       );
       const stored = new Map(rows.map((row) => [row.row_id, row]));

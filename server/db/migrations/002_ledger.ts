@@ -10,15 +10,15 @@ CREATE TABLE ledger_villages (
   last_seq     INTEGER NOT NULL DEFAULT 0
 );
 
--- Each row as it is now (the latest version). values_json holds the whole row (non-empty keys only).
+-- Each row as it is now: a pointer to its latest version (whose values_json holds the whole row,
+-- so the values are written once per version), plus what look-ups and listings need.
 CREATE TABLE ledger_rows (
   village_code  TEXT NOT NULL,
   row_id        TEXT NOT NULL,
   version       INTEGER NOT NULL CHECK (version >= 1),
   seq           INTEGER NOT NULL,
   deleted       INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
-  values_json   TEXT NOT NULL,
-  -- copied out of values_json for look-ups (e.g. "already on a ledger"); personal data, never logged
+  -- copied out of the values for look-ups (e.g. "already on a ledger"); personal data, never logged
   id_number     TEXT,
   lead_no       TEXT,
   status        TEXT,
@@ -33,9 +33,9 @@ CREATE TABLE ledger_rows (
 );
 CREATE UNIQUE INDEX ledger_rows_seq ON ledger_rows (village_code, seq);
 CREATE INDEX ledger_rows_id_number ON ledger_rows (id_number);
-CREATE INDEX ledger_rows_lead_no ON ledger_rows (lead_no);
 
--- Every version of every row: who, when, from which client and request, what changed.
+-- Every version of every row: the whole row (non-empty keys only), who, when, from which client
+-- and request, what changed.
 CREATE TABLE ledger_row_versions (
   village_code TEXT NOT NULL,
   row_id       TEXT NOT NULL,

@@ -1,0 +1,70 @@
+/**
+ * Serves the built add-in pages (dist/addin, built by `npm run build:addin`) at /addin, and a
+ * preview index at / listing every pane, so `npm start` shows the panes in a plain browser.
+ *
+ * Excel on the web shows a task pane inside a frame from Microsoft's domains: helmet's default
+ * X-Frame-Options / frame-ancestors 'self' would block it, so /addin allows those ancestors only.
+ */
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { existsSync } from 'fs';
+import { join, resolve } from 'path';
+
+const OFFICE_FRAME_ANCESTORS = [
+  "'self'",
+  'https://*.officeapps.live.com',
+  'https://*.office.com',
+  'https://*.office365.com',
+  'https://*.microsoft.com',
+  'https://*.sharepoint.com',
+];
+
+const PANES = [
+  { file: 'lookup.html', zh: '线索查询', en: 'Lead lookup' },
+  { file: 'validate.html', zh: '台账校验', en: 'Validation' },
+  { file: 'route.html', zh: '接办流程', en: 'Handling route' },
+];
+
+/** dist/addin of the project, whether running from dist/ (node) or from sources (ts-jest). */
+export function addinBuildDir(): string {
+  for (const up of ['..', '../..', '../../..']) {
+    const candidate = resolve(__dirname, up, 'dist', 'addin');
+    if (existsSync(join(candidate, '..', '..', 'package.json'))) return candidate;
+  }
+  return resolve(process.cwd(), 'dist', 'addin');
+}
+
+export function mountAddin(app: Express, dir = addinBuildDir()): void {
+  app.use(
+    '/addin',
+    helmet({
+      frameguard: false,
+      contentSecurityPolicy: {
+        directives: {
+          'frame-ancestors': OFFICE_FRAME_ANCESTORS,
+          // office.js is served locally; it loads its own locale/telemetry scripts from the same folder.
+          'script-src': ["'self'", "'unsafe-eval'"],
+          'connect-src': ["'self'"],
+        },
+      },
+    }),
+    express.static(dir, { fallthrough: true, index: false }),
+  );
+}
+
+/** The preview index at /: a link per pane (mount after the global helmet). */
+export function mountPreviewIndex(app: Express, dir = addinBuildDir()): void {
+  app.get('/', (_req, res) => {
+    res.locals.route = '/';
+    const built = existsSync(join(dir, 'validate.html'));
+    const items = PANES.map((pane) => `<li><a href="/addin/${pane.file}">${pane.zh}</a> · ${pane.en}</li>`).join('');
+    const missing = built ? '' : '<p style="color:#b10e1c">加载项尚未构建：请运行 npm run build:addin / The add-in is not built yet: run npm run build:addin</p>';
+    res.type('html').send(
+      `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>社会救助主动发现台账</title></head>` +
+        `<body style="font-family:'Microsoft YaHei','PingFang SC',sans-serif;margin:24px">` +
+        `<h1>社会救助主动发现台账 · Proactive-discovery ledger</h1>` +
+        `<p>任务窗格浏览器预览（演示工作簿）/ Task-pane preview in the browser (demo workbook):</p><ul>${items}</ul>${missing}` +
+        `<p>接口 / API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/healthz">/healthz</a></p></body></html>`,
+    );
+  });
+}
