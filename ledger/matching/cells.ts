@@ -30,17 +30,17 @@ export function parseMoneyCents(value: unknown): number | null | undefined {
   return Math.round(Number(cleaned) * 100);
 }
 
+function groupThousands(n: number): string {
+  if (n < 1000) return String(n);
+  const rest = n % 1000;
+  return `${groupThousands(Math.floor(n / 1000))},${rest < 10 ? '00' : rest < 100 ? '0' : ''}${rest}`;
+}
+
 /** 12,345.00 */
 export function formatYuan(cents: number): string {
-  const negative = cents < 0;
   const abs = Math.abs(Math.round(cents));
-  const digits = String(Math.floor(abs / 100));
-  let whole = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) whole += ',';
-    whole += digits[i];
-  }
-  return `${negative ? '-' : ''}${whole}.${String(abs % 100).padStart(2, '0')}`;
+  const fraction = abs % 100;
+  return `${cents < 0 ? '-' : ''}${groupThousands(Math.floor(abs / 100))}.${fraction < 10 ? '0' : ''}${fraction}`;
 }
 
 /** A threshold as people write it: 10,000 (no decimals when whole), else 2 decimals. */

@@ -76,7 +76,13 @@ const COVERAGE_VALUES: ReadonlySet<string> = new Set(['低保', '特困供养', 
 
 function coverageOf(entry: RosterEntry | undefined, coveredSet: ReadonlySet<string>): Coverage {
   if (!entry || entry.active.length === 0) return '无';
-  const main = entry.active.find((c) => coveredSet.has(c)) ?? entry.active[0];
+  let main = entry.active[0];
+  for (let i = 0; i < entry.active.length; i++) {
+    if (coveredSet.has(entry.active[i])) {
+      main = entry.active[i];
+      break;
+    }
+  }
   return (COVERAGE_VALUES.has(main) ? main : '其他') as Coverage;
 }
 

@@ -76,9 +76,10 @@ export const MATCH_RULES: readonly MatchRule[] = [
     test: (facts) => (facts.cents > 0 ? undefined : 'noSelfPaid'),
     reason: (facts) => {
       const s = stayText(facts);
+      const amount = formatYuan(facts.cents);
       return {
-        zh: `特困供养人员住院：${s.zh} ${formatYuan(facts.cents)} 元`,
-        en: `Extreme-poverty (特困) person hospitalised: ${s.en} ${formatYuan(facts.cents)} yuan`,
+        zh: `特困供养人员住院：${s.zh} ${amount} 元`,
+        en: `Extreme-poverty (特困) person hospitalised: ${s.en} ${amount} yuan`,
       };
     },
   },
@@ -90,9 +91,10 @@ export const MATCH_RULES: readonly MatchRule[] = [
     reason: (facts, ctx) => {
       const s = stayText(facts);
       const min = ctx.selfPaidMinText;
+      const amount = formatYuan(facts.cents);
       return {
-        zh: `${s.zh} ${formatYuan(facts.cents)} 元 ≥ ${min} 元`,
-        en: `${s.en} ${formatYuan(facts.cents)} yuan ≥ ${min} yuan`,
+        zh: `${s.zh} ${amount} 元 ≥ ${min} 元`,
+        en: `${s.en} ${amount} yuan ≥ ${min} yuan`,
       };
     },
   },

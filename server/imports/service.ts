@@ -285,6 +285,7 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
         rejectedCount: result.rejected.length,
         rejected: result.rejected.slice(0, SUMMARY_REJECTED_LIMIT),
         preview: result.leads.slice(0, SUMMARY_PREVIEW_LIMIT).map(maskLead),
+        ...({ byTownship: countByTownship(units, placed) } as object),
       };
     }
     const live = progress.get(id);
@@ -323,6 +324,15 @@ function readError(error: unknown): { zh: string; en: string } {
 
 // ---------------------------------------------------------------------------------------------
 // Unit assignment
+
+/** Where the new leads of a dry run would go: per township, and the county queue (code null, 待分派). */
+function countByTownship(units: CountyUnits, placed: readonly Placement[]): { code: string | null; name: string; count: number }[] {
+  const counts = new Map<string | null, number>();
+  for (const p of placed) counts.set(p.township ?? null, (counts.get(p.township ?? null) ?? 0) + 1);
+  return [...counts]
+    .map(([code, count]) => ({ code, name: code ? units.get(code)?.name ?? code : '待分派（县级）', count }))
+    .sort((a, b) => ((a.code ?? '\uffff') < (b.code ?? '\uffff') ? -1 : 1));
+}
 
 export interface Placement {
   township?: string;

@@ -356,6 +356,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   let headerRow: number | undefined;
   const head: unknown[][] = [];
   let searching = options.onHeaderSearch !== undefined;
+  let sheetName = name;
 
   // Errors thrown by the caller's callbacks pass through unchanged (not reported as a corrupt file).
   let callbackError: unknown;
@@ -371,7 +372,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   const searchHeader = () => {
     searching = false;
     const rows = head.splice(0);
-    const found = options.onHeaderSearch!({ name, values: rows, firstRow: 1, firstColumn: 0 });
+    const found = options.onHeaderSearch!({ name: sheetName, values: rows, firstRow: 1, firstColumn: 0 });
     if (found === null || found === undefined) {
       throw new TableReadError('header_not_found', `${name} 的前 ${scanRows} 行中没有找到表头`, `No header row in the first ${scanRows} rows of ${name}`);
     }
@@ -392,7 +393,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   const acceptRow = (values: unknown[], excelRow: number) => {
     rowsRead++;
     if (searching) {
-      while (head.length < excelRow - 1) head.push([]); // rows xlsx did not store
+      while (head.length < Math.min(excelRow - 1, scanRows)) head.push([]); // rows xlsx did not store
       if (excelRow <= scanRows) {
         head.push(values);
         if (excelRow === scanRows) finishHeaderSearch();
@@ -408,7 +409,6 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
     if (rowsRead % every === 0) report();
   };
 
-  let sheetName = name;
   if (format === 'xlsx') {
     const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.pipe(counter), {

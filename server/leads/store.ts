@@ -188,8 +188,9 @@ export async function listLeads(
   page: number,
   pageSize: number,
 ): Promise<{ leads: LeadView[]; total: number; page: number; pageSize: number }> {
-  const where = ['unit_code LIKE ?'];
-  const params: unknown[] = [`${unitCode}%`];
+  // The subtree of a unit = codes with its code as prefix: a range on the index (':' follows '9').
+  const where = ['unit_code >= ? AND unit_code < ?'];
+  const params: unknown[] = [unitCode, `${unitCode}:`];
   if (filters.source) {
     where.push('source = ?');
     params.push(filters.source);

@@ -1,6 +1,7 @@
 /**
- * LedgerStore on SQLite (migration 002). Bulk writes use multi-row INSERT statements inside the
- * caller's transaction, so a 10k-row push costs a few hundred statements, not tens of thousands.
+ * LedgerStore on SQLite (migration 002). Bulk writes pass the rows as one JSON parameter expanded
+ * by SQLite (json_each) inside the caller's transaction, so a 10k-row push costs ten statements,
+ * not tens of thousands.
  * Every statement is parameterised.
  */
 import type { SyncResponse } from '../../ledger/api/sync';
@@ -18,8 +19,10 @@ import type {
   WriteContext,
 } from './store';
 
-/** Rows per multi-row INSERT (≤ 14 parameters each stays far below SQLite's variable limit). */
+/** Rows per multi-row INSERT of snapshots (6 parameters each stays far below SQLite's variable limit). */
 const INSERT_CHUNK = 200;
+/** Rows per JSON payload of writeRows. */
+const JSON_CHUNK = 2000;
 /** Ids per `IN (…)` look-up. */
 const LOOKUP_CHUNK = 500;
 
@@ -177,61 +180,55 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void> {
-    for (let i = 0; i < writes.length; i += INSERT_CHUNK) {
-      const chunk = writes.slice(i, i + INSERT_CHUNK);
-      const rowParams: unknown[] = [];
-      const versionParams: unknown[] = [];
-      for (const write of chunk) {
-        const valuesJson = JSON.stringify(write.values);
-        const values = write.values as Record<string, unknown>;
-        rowParams.push(
-          ctx.villageCode,
-          write.rowId,
-          write.version,
-          write.seq,
-          write.deleted ? 1 : 0,
-          text(values.idNumber),
-          text(values.leadNo),
-          text(values.status),
-          write.errors,
-          write.warnings,
-          write.findings.length > 0 ? JSON.stringify(write.findings) : null,
-          ctx.at,
-          ctx.at,
-          ctx.userName,
-        );
-        versionParams.push(
-          ctx.villageCode,
-          write.rowId,
-          write.version,
-          write.seq,
-          write.deleted ? 1 : 0,
-          valuesJson,
-          JSON.stringify(write.changed),
-          write.merged ? 1 : 0,
-          ctx.userId,
-          ctx.userName,
-          ctx.clientId,
-          ctx.requestId,
-          ctx.at,
-        );
-      }
+    // One JSON parameter per chunk, expanded by SQLite (json_each): two statements per chunk
+    // whatever the row count, and no per-value binding. Still fully parameterised.
+    for (let i = 0; i < writes.length; i += JSON_CHUNK) {
+      const chunk = writes.slice(i, i + JSON_CHUNK);
+      const payload = JSON.stringify(
+        chunk.map((write) => {
+          const values = write.values as Record<string, unknown>;
+          const item: Record<string, unknown> = {
+            r: write.rowId,
+            v: write.version,
+            s: write.seq,
+            d: write.deleted ? 1 : 0,
+            x: write.values,
+            c: write.changed,
+            m: write.merged ? 1 : 0,
+            e: write.errors,
+            w: write.warnings,
+          };
+          // absent keys read as SQL NULL
+          const idNumber = text(values.idNumber);
+          if (idNumber !== null) item.i = idNumber;
+          const leadNo = text(values.leadNo);
+          if (leadNo !== null) item.l = leadNo;
+          const status = text(values.status);
+          if (status !== null) item.t = status;
+          if (write.findings.length > 0) item.f = write.findings;
+          return item;
+        }),
+      );
+      await this.db.run(
+        `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
+                                          user_id, user_name, client_id, request_id, at)
+         SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value -> 'x', j.value -> 'c', j.value ->> 'm',
+                ?, ?, ?, ?, ?
+         FROM jsonb_each(?) AS j`,
+        [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
+      );
       await this.db.run(
         `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
                                   errors, warnings, findings_json, created_at, updated_at, updated_by)
-         VALUES ${placeholders(14, chunk.length)}
+         SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
+                j.value ->> 'e', j.value ->> 'w', j.value -> 'f', ?, ?, ?
+         FROM jsonb_each(?) AS j WHERE true
          ON CONFLICT (village_code, row_id) DO UPDATE SET
            version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
            id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
            errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-        rowParams,
-      );
-      await this.db.run(
-        `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
-                                          user_id, user_name, client_id, request_id, at)
-         VALUES ${placeholders(13, chunk.length)}`,
-        versionParams,
+        [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
       );
     }
   }

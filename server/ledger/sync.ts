@@ -19,7 +19,7 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from '../../ledger/api/sync';
-import { compactValues, decideMerge, type RowState } from '../../ledger/sync-merge';
+import { decideMerge, type RowState } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { AuditLog } from '../app-deps';
 import { HttpError } from '../http/errors';
@@ -132,7 +132,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           rowId: change.rowId,
           version,
           deleted: decision.deleted,
-          values: compactValues(decision.values, VALUE_KEYS),
+          values: decision.values,
           changed: decision.changed,
           merged: decision.merged,
           isNew: row === undefined,

@@ -212,9 +212,11 @@ describe('streamTableRows', () => {
     const seen: { values: unknown[]; row: number }[] = [];
     const progress: StreamProgress[] = [];
     let head: unknown[][] = [];
+    let headName: string | undefined;
     const result = await streamTableRows(path, {
       onHeaderSearch(sheet) {
         head = sheet.values as unknown[][];
+        headName = sheet.name;
         const index = sheet.values.findIndex((row) => row[0] === '姓名');
         return index < 0 ? null : index + 1;
       },
@@ -222,6 +224,7 @@ describe('streamTableRows', () => {
       onProgress: (p) => progress.push(p),
     });
     expect(head[0][0]).toBe('某县医保住院数据');
+    expect(headName).toBe('医保');
     expect(head[1]).toEqual([]); // the empty row 2 is kept as a placeholder
     expect(result.headerRow).toBe(3);
     expect(result.sheetName).toBe('医保');

@@ -1,6 +1,6 @@
 import { MatchResultSchema } from '../../ledger/api/leads';
 import { checkIdNumber, idCheckChar } from '../../ledger/idnumber';
-import { dateNumber, fastIdNumber } from '../../ledger/matching/cells';
+import { dateNumber, fastIdNumber, formatThreshold, formatYuan } from '../../ledger/matching/cells';
 import {
   buildRosterIndex,
   linkLeads,
@@ -377,3 +377,12 @@ describe('fast ID path', () => {
   });
 });
 
+
+describe('money formatting', () => {
+  it('groups thousands and keeps two decimals', () => {
+    expect([0, 5, 99, 100, 100000, 1234567, 100000000, 123456789012, -1234567].map(formatYuan)).toEqual([
+      '0.00', '0.05', '0.99', '1.00', '1,000.00', '12,345.67', '1,000,000.00', '1,234,567,890.12', '-12,345.67',
+    ]);
+    expect([10000, 9999.5, 500].map(formatThreshold)).toEqual(['10,000', '9,999.50', '500']);
+  });
+});

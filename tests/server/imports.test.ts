@@ -99,6 +99,11 @@ describe('imports', () => {
     expect(dry.summary.excluded).toMatchObject({ covered: 1, belowThreshold: 1 });
     expect(dry.summary.rejected).toEqual([expect.objectContaining({ row: 10, code: 'id.format' })]);
     expect(dry.summary.unassigned).toBe(1);
+    expect(dry.summary.byTownship).toEqual([
+      { code: LUCHENG, name: '鹿城镇', count: 2 },
+      { code: '532301102', name: '东瓜镇', count: 1 },
+      { code: null, name: '待分派（县级）', count: 1 },
+    ]);
     // IDs in the preview are masked
     expect(JSON.stringify(dry.summary.preview)).not.toContain(rich.id);
     expect((await leadsOf(server, county, COUNTY, 'period=2026-10')).total).toBe(0);

@@ -153,6 +153,9 @@ describe('lead life cycle', () => {
     // 东瓜镇 cannot dispatch 鹿城镇's lead even to its own village
     const notTheirs = await server.request('POST', '/api/v1/leads/dispatch', { token: township2, body: { leadNos: [leadNo[placed.id]], villageCode: DONGGUA_VILLAGE } });
     expect(notTheirs.status).toBe(403);
+    const unknown = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: ['XS-532301-202610-99999'], townshipCode: LUCHENG } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.failed).toEqual([expect.objectContaining({ leadNo: 'XS-532301-202610-99999', code: 'lead.not_found' })]);
     const noTarget = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[placed.id]] } });
     expect(noTarget.status).toBe(400);
     expect((await server.request('POST', '/api/v1/leads/dispatch', { token: village, body: { leadNos: [leadNo[placed.id]], villageCode: SHIFAN } })).status).toBe(403);
