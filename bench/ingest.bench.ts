@@ -24,7 +24,7 @@ import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
 import { collectGarbage, median, nowMs, round, type BenchResult } from './harness';
 
 export const INGEST_ROWS = 10_000;
-const REPEATS = 3;
+const REPEATS = 5;
 const VILLAGE = '532301101201';
 const NOW = new Date('2026-11-20T02:00:00Z');
 

@@ -123,13 +123,17 @@ async function insertBatched(db: Db, table: string, columns: string[], rows: unk
   await exec(db, 'COMMIT');
 }
 
-/** Same selection as the two medical rules, in SQL. Amounts in cents as the matcher sums them. */
+/**
+ * Same selection as the two medical rules, in SQL, returning what a lead needs (ID, name, rule,
+ * summed amount and stays, township and village from the roster). Amounts in cents, as the matcher sums them.
+ */
 export const MATCH_SQL = `
-SELECT p.id_number, p.cents, p.stays,
+SELECT p.id_number, p.name, p.cents, p.stays, r.township, r.village,
        CASE WHEN t.id_number IS NOT NULL THEN 'medical.tekun_inpatient' ELSE 'medical.high_self_paid' END AS rule
-FROM (SELECT id_number, SUM(self_paid_cents) AS cents, COUNT(*) AS stays FROM medical GROUP BY id_number) p
+FROM (SELECT id_number, MIN(name) AS name, SUM(self_paid_cents) AS cents, COUNT(*) AS stays FROM medical GROUP BY id_number) p
 LEFT JOIN roster c ON c.id_number = p.id_number AND c.status = '在保' AND c.category IN ('低保', '特困供养')
 LEFT JOIN roster t ON t.id_number = p.id_number AND t.status = '在保' AND t.category = '特困供养'
+LEFT JOIN roster r ON r.id_number = p.id_number
 WHERE (t.id_number IS NOT NULL AND p.cents > 0)
    OR (c.id_number IS NULL AND p.cents >= ?)`;
 
@@ -144,7 +148,7 @@ export async function openSqlBaseline(data: MatchingBenchData): Promise<Db> {
     data.medical.slice(1).map((row, i) => [i + 2, row[1], row[2], Math.round(Number(row[6]) * 100)]));
   await exec(db, `
     CREATE INDEX roster_id ON roster (id_number, status, category);
-    CREATE INDEX medical_id ON medical (id_number, self_paid_cents);
+    CREATE INDEX medical_id ON medical (id_number, self_paid_cents, name);
     ANALYZE;`);
   return db;
 }

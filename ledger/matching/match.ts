@@ -135,6 +135,16 @@ function growI32(a: Int32Array, need: number): Int32Array {
   return b;
 }
 
+/**
+ * An empty array already holding strings (elements kind PACKED_ELEMENTS): pushing strings into a
+ * fresh `[]` changes its kind and throws the optimised matcher away once per file.
+ */
+function stringList(): string[] {
+  const list = [''];
+  list.pop();
+  return list;
+}
+
 /** People and rows of one file, column-wise in typed arrays (no object per row or person). */
 class PeopleStore {
   cents: Float64Array = new Float64Array(1024);
@@ -175,12 +185,12 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
 
   // People, column-wise: person number p → its facts. The Map holds small integers only.
   const personOf = new Map<string, number>();
-  const ids: string[] = [];
-  const names: string[] = [];
-  const townships: string[] = [];
-  const villages: string[] = [];
-  const details: string[] = [];
-  const details2: string[] = [];
+  const ids = stringList();
+  const names = stringList();
+  const townships = stringList();
+  const villages = stringList();
+  const details = stringList();
+  const details2 = stringList();
   const st = new PeopleStore();
 
   const rejected: RejectedRow[] = [];

@@ -1,6 +1,6 @@
 /**
  * LedgerStore on SQLite (migration 002). Bulk writes pass the rows as one JSON parameter expanded
- * by SQLite (json_each) inside the caller's transaction, so a 10k-row push costs ten statements,
+ * by SQLite (jsonb_each) inside the caller's transaction, so a 10k-row push costs ten statements,
  * not tens of thousands.
  * Every statement is parameterised.
  */
@@ -180,7 +180,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void> {
-    // One JSON parameter per chunk, expanded by SQLite (json_each): two statements per chunk
+    // One JSON parameter per chunk, expanded by SQLite (jsonb_each): three statements per chunk
     // whatever the row count, and no per-value binding. Still fully parameterised.
     for (let i = 0; i < writes.length; i += JSON_CHUNK) {
       const chunk = writes.slice(i, i + JSON_CHUNK);
@@ -209,13 +209,15 @@ export class SqliteLedgerStore implements LedgerStore {
           return item;
         }),
       );
+      // parsed once into SQLite's binary JSON, then read by both statements
+      const blob = (await this.db.get<{ b: Buffer }>('SELECT jsonb(?) AS b', [payload]))!.b;
       await this.db.run(
         `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
                                           user_id, user_name, client_id, request_id, at)
          SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value -> 'x', j.value -> 'c', j.value ->> 'm',
                 ?, ?, ?, ?, ?
          FROM jsonb_each(?) AS j`,
-        [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
+        [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, blob],
       );
       await this.db.run(
         `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
@@ -228,7 +230,7 @@ export class SqliteLedgerStore implements LedgerStore {
            id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
            errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
            updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-        [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
+        [ctx.villageCode, ctx.at, ctx.at, ctx.userName, blob],
       );
     }
   }

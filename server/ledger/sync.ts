@@ -19,13 +19,13 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from '../../ledger/api/sync';
-import { decideMerge, type RowState } from '../../ledger/sync-merge';
+import { compactValues, decideMerge, type RowState } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { AuditLog } from '../app-deps';
 import { HttpError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { onLedgerRowsSynced } from '../leads/ledger-hook';
-import { checkRows, chinaToday, policyForVillage } from './revalidate';
+import { checkRows, chinaToday, policyForVillage, type RowCheck } from './revalidate';
 import type { LedgerStore, RowWrite, StoredRow, WriteContext } from './store';
 
 export interface SyncEnv {
@@ -74,13 +74,23 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     seen.add(change.rowId);
   });
 
+  const now = env.now();
+  const at = now.toISOString();
+  const today = chinaToday(now);
+  const policy = await policyForVillage(env.store.db, villageCode, today);
+
+  // Validation is the costly CPU part: done before the transaction (so it overlaps other requests'
+  // database work) for the rows that will be created as sent — nearly every row of a first push.
+  // Rows whose values depend on the server's current row are validated inside the transaction.
+  const fresh = changes.filter((change) => change.baseVersion === 0 && change.deleted !== true);
+  const freshValues = fresh.map((change) => compactValues(change.values as LedgerValues));
+  const freshChecks = checkRows(freshValues, today, policy);
+  const prechecked = new Map(fresh.map((change, index) => [change.rowId, { values: freshValues[index], check: freshChecks[index] }]));
+
   return env.store.transaction(async (store) => {
     const previous = await store.findSyncResponse(villageCode, request.requestId);
     if (previous) return { response: previous, replayed: true };
 
-    const now = env.now();
-    const at = now.toISOString();
-    const today = chinaToday(now);
     const ctx: WriteContext = {
       villageCode,
       userId: caller.user?.id ?? null,
@@ -143,14 +153,22 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
 
     const findings: RowFindings[] = [];
     if (writes.length > 0) {
-      const live = writes.filter((write) => !write.deleted);
-      const policy = await policyForVillage(store.db, villageCode, today);
-      const checks = checkRows(
-        live.map((write) => write.values),
+      const checkByRow = new Map<string, RowCheck>();
+      const rest: typeof writes = [];
+      for (const write of writes) {
+        if (write.deleted) continue;
+        const pre = write.isNew ? prechecked.get(write.rowId) : undefined;
+        if (pre) {
+          write.values = pre.values; // the same content as the decision's (a new row is stored as sent)
+          checkByRow.set(write.rowId, pre.check);
+        } else rest.push(write);
+      }
+      const restChecks = checkRows(
+        rest.map((write) => write.values),
         today,
         policy,
       );
-      const checkByRow = new Map(live.map((write, index) => [write.rowId, checks[index]]));
+      rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
       const firstSeq = await store.reserveSeq(villageCode, writes.length);
       const full: RowWrite[] = writes.map((write, index) => {
         const check = checkByRow.get(write.rowId);
