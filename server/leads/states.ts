@@ -3,7 +3,10 @@
  * Only the transitions listed here exist; anything else is a 409 for the API and ignored
  * (never applied backwards) when it comes from a ledger sync.
  */
-export const LEAD_STATES = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结'] as const;
+import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
+
+/** The one list lives in ledger/api/leads.ts (shared with the add-in). */
+export const LEAD_STATES = LEAD_STATE_VALUES;
 export type LeadState = (typeof LEAD_STATES)[number];
 
 export const LEAD_STATE_EN: Record<LeadState, string> = {
