@@ -119,7 +119,7 @@ export async function run(): Promise<BenchResult[]> {
           goal: 'ratio ≥ 0.5 (at most 2× the raw streaming read)',
         },
         { name: 'import: dry run (read + match + summary)', value: Math.round(dryRunMs), unit: 'ms', baseline: Math.round(readMs), ratio: round(dryRunMs / readMs), goal: 'informational' },
-        { name: `import: commit of the leads in one transaction (${leads} leads)`, value: Math.round(commitMs), unit: "ms", baseline: null, ratio: null, goal: "informational" },
+        { name: 'import: commit of the leads in one transaction', value: Math.round(commitMs), unit: 'ms', baseline: null, ratio: null, goal: `informational (${leads} leads)` },
         { name: `import: roster of ${ROSTER_PEOPLE / 1000}k people (csv), replace in one transaction`, value: Math.round(rosterMs), unit: 'ms', baseline: null, ratio: null, goal: 'informational' },
       ];
     } finally {
