@@ -19,8 +19,10 @@ import type { Finding } from '../types';
 
 /** Protocol limits (sizes of one request), not policy. */
 export const SYNC_LIMITS = {
-  /** Changes in one push. A 10k-row first push fits (the body limit applies too). */
+  /** Changes in one push (the server's body limit, 5 MB by default, applies too). */
   maxChangesPerRequest: 10_000,
+  /** What a client should push at most per request: ~1 KB a row keeps a push far below the body limit. */
+  recommendedChangesPerPush: 1_000,
   /** Pulled changes per response by default, and the most a client may ask for. */
   defaultPullLimit: 500,
   maxPullLimit: 2_000,
