@@ -5,6 +5,8 @@
  * rules, the sync API's value schema and the add-in panes all derive from this list:
  * adding a column means adding one entry here.
  */
+// policy.ts imports only zod (never this file), so there is no import cycle.
+import { DEFAULT_POLICY } from './policy';
 import { VOCABULARIES, type VocabularyName } from './vocabularies';
 
 export type ColumnType =
@@ -79,7 +81,7 @@ export const LEDGER_COLUMNS: readonly ColumnDef[] = [
   { key: 'coverage', header: '已纳入保障', en: 'Coverage', aliases: ['是否已纳入保障', '保障情况'], type: 'enum', vocabulary: 'coverage', required: false, width: 10,
     help: { zh: '目前已享受的保障：无、低保、特困供养等。', en: 'Assistance already received.' } },
   { key: 'verifyBy', header: '核实时限', en: 'Verify by', aliases: ['核实期限'], type: 'date', required: false, width: 11,
-    help: { zh: '应完成核实的日期；留空时按政策（默认10个工作日）从发现日期推算。', en: 'Verification due date; blank = found-on date plus the policy’s working days (default 10).' } },
+    help: { zh: `应完成核实的日期；留空时按政策（默认${DEFAULT_POLICY.leadVerifyWorkingDays}个工作日）从发现日期推算。`, en: `Verification due date; blank = found-on date plus the policy’s working days (default ${DEFAULT_POLICY.leadVerifyWorkingDays}).` } },
   { key: 'verifiedOn', header: '核实日期', en: 'Verified on', aliases: ['核实时间'], type: 'date', required: false, width: 11,
     help: { zh: '完成调查核实的日期，不得早于发现日期。', en: 'Date verified; not before the found-on date.' } },
   { key: 'verifier', header: '核实人', en: 'Verifier', aliases: ['核实人员'], type: 'text', required: false, width: 8,

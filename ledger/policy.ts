@@ -5,7 +5,11 @@
  */
 import { z } from 'zod';
 
-export const PolicySchema = z.object({
+/**
+ * Strict at every level: a misspelt key (e.g. `matching.medicalSelfPaidMln`) is an error naming
+ * its path, never silently ignored (which would leave the default in force unnoticed).
+ */
+export const PolicySchema = z.strictObject({
   /** Lead verification by the village/township (楚雄州: 10 working days; some counties 4). */
   leadVerifyWorkingDays: z.number().int().min(1).max(60).default(10),
   /** 急难 先行救助: help within this many hours… */
@@ -29,7 +33,7 @@ export const PolicySchema = z.object({
   temporaryAidTownshipCapMultiplier: z.number().positive().default(3),
   /** Departmental matching thresholds. */
   matching: z
-    .object({
+    .strictObject({
       /** 医保: self-paid inpatient cost in a month at or above this (yuan). */
       medicalSelfPaidMin: z.number().nonnegative().default(10000),
       /** 残联: grades counted as severe (重残). */
@@ -49,7 +53,7 @@ export type PolicyInput = z.input<typeof PolicySchema>;
 
 export const DEFAULT_POLICY: Policy = PolicySchema.parse({});
 
-/** Defaults overlaid with a county's settings; throws a ZodError naming the bad field. */
+/** Defaults overlaid with a county's settings; throws a ZodError naming the bad (or unknown) field. */
 export function resolvePolicy(overrides: PolicyInput = {}): Policy {
   return PolicySchema.parse(overrides);
 }
@@ -57,4 +61,24 @@ export function resolvePolicy(overrides: PolicyInput = {}): Policy {
 /** 低保标准 per person per month for an urban (城市) or rural (农村) household. */
 export function monthlyDibaoStandard(policy: Policy, area: 'urban' | 'rural'): number {
   return area === 'urban' ? policy.dibaoStandardUrbanMonthly : policy.dibaoStandardRuralYearly / 12;
+}
+
+/**
+ * Dotted paths of the problems in a policy parse error; unknown keys are named in full
+ * (`matching.medicalSelfPaidMln`), not just the object that holds them.
+ */
+export function policyIssuePaths(error: z.ZodError): { path: string; message: string; unknownKey: boolean }[] {
+  const out: { path: string; message: string; unknownKey: boolean }[] = [];
+  for (const issue of error.issues) {
+    const base = issue.path.map(String);
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        const path = [...base, key].join('.');
+        out.push({ path, message: `未知的政策参数：${path} / unknown policy setting: ${path}`, unknownKey: true });
+      }
+    } else {
+      out.push({ path: base.join('.'), message: issue.message, unknownKey: false });
+    }
+  }
+  return out;
 }

@@ -129,9 +129,18 @@ export function excelNumberText(n: number): string {
   return exponent === undefined ? trimmed : `${trimmed}E${exponent}`;
 }
 
+/** The separators of MULTI_VALUE_SEPARATORS (、，,；;) as char codes: a loop beats a regex on CJK text. */
+export function hasMultiSeparator(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3001 || c === 0xff0c || c === 0x2c || c === 0xff1b || c === 0x3b) return true;
+  }
+  return false;
+}
+
 /** Split a multi-value cell on 、，,；; without building arrays for single values. */
 export function splitMulti(text: string): string[] {
-  if (!MULTI_VALUE_SEPARATORS.test(text)) return [text];
+  if (!hasMultiSeparator(text)) return [text];
   const parts: string[] = [];
   for (const part of text.split(MULTI_VALUE_SEPARATORS)) {
     const trimmed = part.trim();
@@ -345,6 +354,7 @@ const readEnum: CellReader = (raw, _format, column, state, report) => {
 
 const readMulti: CellReader = (raw, _format, column, state, report) => {
   const parts = splitMulti(cellString(raw));
+  if (parts.length === 0 && column.required) report?.(state, column, 'required', 'error', {}); // only separators
   const allowed = column.allowed;
   if (allowed !== undefined) {
     let bad: string[] | undefined;

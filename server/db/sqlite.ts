@@ -20,6 +20,21 @@ export interface SqliteOptions {
 
 type Raw = sqlite3.Database;
 
+/** One transaction of a group commit (see SqliteDatabase.transaction). */
+interface GroupMember {
+  fn: (tx: SqlDatabase) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+/** A statement that only reads (a single SELECT: no RETURNING writes, no PRAGMA). */
+function isPureSelect(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/;\s*\S/.test(sql);
+}
+
+/** Most transactions in one group (bounds how long the first member waits for the COMMIT). */
+const MAX_GROUP = 64;
+
 function bindable(params: SqlParams | undefined): unknown[] | Record<string, unknown> {
   if (params === undefined) return [];
   if (Array.isArray(params)) return params.map(toSqlValue);
@@ -160,6 +175,8 @@ export class SqliteDatabase implements SqlDatabase {
   private closed = false;
   private readonly context = new AsyncLocalStorage<TxHandle>();
   private readonly cache: StatementCache;
+  /** The transaction group waiting at the tail of the queue, which new transactions join. */
+  private forming: { members: GroupMember[] } | undefined;
 
   private constructor(
     private readonly raw: Raw,
@@ -187,55 +204,110 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /** Runs `task` when every earlier queued task (statement or transaction) has finished. */
-  private enqueue<T>(task: () => Promise<T>): Promise<T> {
+  private enqueue<T>(task: () => Promise<T>, readOnly = false): Promise<T> {
     if (this.closed) return Promise.reject(new Error('database is closed'));
+    // A transaction issued after this task must not run before it — unless the task only reads
+    // (a SELECT outside any transaction): then a later transaction may still join the group
+    // queued before it, which the read then sees committed, as if it had been issued a moment later.
+    if (!readOnly) this.forming = undefined;
     const result = this.queue.then(task, task);
     this.queue = result.catch(() => undefined);
     return result;
   }
 
   /** Inside a transaction's own async context → that transaction; else wait in the queue. */
-  private route<T>(direct: (tx: TxHandle) => Promise<T>, queued: () => Promise<T>): Promise<T> {
+  private route<T>(direct: (tx: TxHandle) => Promise<T>, queued: () => Promise<T>, readOnly = false): Promise<T> {
     const tx = this.context.getStore();
     if (tx && tx.active) return direct(tx);
-    return this.enqueue(queued);
+    return this.enqueue(queued, readOnly);
   }
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
     return this.route((tx) => tx.run(sql, params), () => rawRun(this.cache, sql, params));
   }
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    return this.route((tx) => tx.get<T>(sql, params), () => rawGet<T>(this.cache, sql, params));
+    return this.route((tx) => tx.get<T>(sql, params), () => rawGet<T>(this.cache, sql, params), isPureSelect(sql));
   }
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
-    return this.route((tx) => tx.all<T>(sql, params), () => rawAll<T>(this.cache, sql, params));
+    return this.route((tx) => tx.all<T>(sql, params), () => rawAll<T>(this.cache, sql, params), isPureSelect(sql));
   }
   exec(sql: string): Promise<void> {
     return this.route((tx) => tx.exec(sql), () => rawExec(this.raw, sql));
   }
 
+  /**
+   * Group commit. A transaction requested while another is running does not get its own
+   * BEGIN … COMMIT (and its own fsync): every transaction that arrives meanwhile joins the next
+   * group, run as ONE `BEGIN IMMEDIATE … COMMIT` with one SAVEPOINT per member, members one after
+   * the other. A member that throws is rolled back to its savepoint (nothing of it stays) and gets
+   * its error; the others are unaffected. No member's promise settles before the COMMIT has
+   * returned, so nothing is acknowledged before it is durable. If the group's transaction itself
+   * is lost (COMMIT fails, or SQLite rolled the whole transaction back after an I/O error), every
+   * member fails and nothing of any of them is applied: all or nothing per member still holds.
+   */
   transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
-    return this.route(
-      (tx) => tx.transaction(fn),
-      async () => {
+    const tx = this.context.getStore();
+    if (tx && tx.active) return tx.transaction(fn);
+    if (this.closed) return Promise.reject(new Error('database is closed'));
+    let group = this.forming;
+    if (!group || group.members.length >= MAX_GROUP) {
+      const members: GroupMember[] = [];
+      group = { members };
+      const task = () => {
+        if (this.forming === group) this.forming = undefined; // closed: later arrivals form the next group
+        return this.runGroup(members);
+      };
+      this.enqueue(task).catch((error: unknown) => members.forEach((member) => member.reject(error)));
+      this.forming = group; // enqueue() clears it; this group is the queue's tail
+    }
+    return new Promise<T>((resolve, reject) => {
+      group!.members.push({ fn: fn as (tx: SqlDatabase) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+    });
+  }
+
+  private async runGroup(members: GroupMember[]): Promise<void> {
+    const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
+    try {
+      await rawExec(this.raw, 'BEGIN IMMEDIATE');
+    } catch (error) {
+      for (const member of members) member.reject(error);
+      return;
+    }
+    try {
+      for (let i = 0; i < members.length; i++) {
+        const name = `gc_${i + 1}`;
+        // Savepoints are not released: they nest until the COMMIT, which keeps them all
+        // (one statement less per member); ROLLBACK TO undoes only this member's part.
+        await rawExec(this.raw, `SAVEPOINT ${name}`);
         const tx = new TxHandle(this.raw, this.cache);
-        await rawExec(this.raw, 'BEGIN IMMEDIATE');
         try {
-          const result = await this.context.run(tx, () => fn(tx));
+          const value = await this.context.run(tx, () => members[i].fn(tx));
           tx.active = false;
-          await rawExec(this.raw, 'COMMIT');
-          return result;
+          outcomes.push({ ok: true, value });
         } catch (error) {
           tx.active = false;
-          try {
-            await rawExec(this.raw, 'ROLLBACK');
-          } catch {
-            /* already rolled back by SQLite (e.g. after SQLITE_FULL); the original error matters */
-          }
-          throw error;
+          // fails when SQLite already rolled the whole transaction back: the group is lost (catch below)
+          await rawExec(this.raw, `ROLLBACK TO ${name}`);
+          outcomes.push({ ok: false, error });
         }
-      },
-    );
+      }
+      // RELEASE of the outermost savepoint fails when the transaction was lost on the way (SQLite
+      // rolled it back after an I/O error and a later statement started another): then nothing commits.
+      await rawExec(this.raw, 'RELEASE gc_1; COMMIT');
+    } catch (error) {
+      try {
+        await rawExec(this.raw, 'ROLLBACK');
+      } catch {
+        /* already rolled back by SQLite (e.g. after SQLITE_FULL); the original error matters */
+      }
+      for (const member of members) member.reject(error);
+      return;
+    }
+    members.forEach((member, i) => {
+      const outcome = outcomes[i];
+      if (outcome.ok) member.resolve(outcome.value);
+      else member.reject(outcome.error);
+    });
   }
 
   /** Waits for queued work, then closes the connection (checkpointing the WAL). */

@@ -189,6 +189,15 @@ export async function startImport(
     [countyCode, hash],
   );
   if (earlier) {
+    // Nothing new is created, but the upload is still a write request: it is audited like any other
+    // (codes and counts only — never the file name, which may carry a person's name).
+    await deps.audit.record({
+      user,
+      action: 'import.upload_duplicate',
+      target: countyCode,
+      requestId: input.requestId ?? earlier.id,
+      detail: { duplicateOf: earlier.id, source, period, bytes: input.buffer.length },
+    });
     const status = statusOf(earlier);
     if (status.summary) status.summary = { ...status.summary, duplicateOf: earlier.id };
     return { created: false, status };
@@ -399,7 +408,11 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
   let rosterCommitted: RosterFileRecord[] | undefined;
   await deps.db.transaction(async (tx) => {
     const row = await importRow(tx, countyCode, importId);
-    if (row.state === 'committed') return;
+    if (row.state === 'committed') {
+      // A repeated commit changes nothing and returns the earlier result; it is audited all the same.
+      await deps.audit.record({ user, action: 'import.commit_repeat', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period } }, tx);
+      return;
+    }
     if (row.state !== 'ready') {
       throw new LeadError(409, 'import.not_ready', row.state === 'reading' ? '文件仍在读取中，请稍后再提交' : '该导入读取失败，不能提交', row.state === 'reading' ? 'The file is still being read' : 'This import failed and cannot be committed', { state: row.state });
     }
@@ -412,6 +425,10 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
       await tx.run(
         "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
         [JSON.stringify({ ...summary, importId: row.id, leadsNew: 0, leadsLinked: 0, committedAt: nowIso, duplicateOf: earlier.id }), user.username, nowIso, row.id],
+      );
+      await deps.audit.record(
+        { user, action: 'import.commit', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period, duplicateOf: earlier.id, created: 0, linked: 0 } },
+        tx,
       );
       return;
     }

@@ -2,7 +2,7 @@
  * Per-county policy settings (table county_policy, migration 003): defaults from DEFAULT_POLICY,
  * overlaid by the county's all-years row (year 0) and then by its row for the year.
  */
-import { PolicySchema, resolvePolicy, type Policy, type PolicyInput } from '../../ledger/policy';
+import { PolicySchema, policyIssuePaths, resolvePolicy, type Policy, type PolicyInput } from '../../ledger/policy';
 import type { SqlDatabase } from '../db/database';
 import { LeadError } from './errors';
 
@@ -42,15 +42,17 @@ export async function saveCountyPolicy(
   who: string,
   now: Date,
 ): Promise<Policy> {
-  const known = new Set(Object.keys(PolicySchema.shape));
-  const unknown = Object.keys(settings).filter((key) => !known.has(key));
-  if (unknown.length > 0) {
-    throw new LeadError(400, 'policy.unknown_setting', `未知的政策参数：${unknown.join('、')}`, `Unknown policy settings: ${unknown.join(', ')}`);
-  }
+  // PolicySchema is strict at every level: an unknown key anywhere (top level or nested, e.g.
+  // matching.medicalSelfPaidMln) is refused with its full path, never stored and ignored.
   const check = PolicySchema.safeParse(settings);
   if (!check.success) {
-    const error = new LeadError(400, 'policy.invalid', '政策参数不合法', 'Invalid policy settings');
-    error.issues.push(...check.error.issues.map((issue) => ({ path: ['settings', ...issue.path.map(String)].join('.'), message: issue.message })));
+    const problems = policyIssuePaths(check.error);
+    const unknown = problems.filter((p) => p.unknownKey).map((p) => `settings.${p.path}`);
+    const error =
+      unknown.length > 0
+        ? new LeadError(400, 'policy.unknown_setting', `未知的政策参数：${unknown.join('、')}`, `Unknown policy settings: ${unknown.join(', ')}`)
+        : new LeadError(400, 'policy.invalid', '政策参数不合法', 'Invalid policy settings');
+    error.issues.push(...problems.map((p) => ({ path: p.path ? `settings.${p.path}` : 'settings', message: p.message })));
     throw error;
   }
   await db.run(

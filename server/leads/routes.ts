@@ -12,13 +12,13 @@ import {
   LeadListResponseSchema,
   LeadSchema,
 } from '../../ledger/api/leads';
-import { isInSubtree } from '../../ledger/units';
+import { RowIdSchema } from '../../ledger/api/sync';
 import type { RouteContext, RouteResult, RouteSpec } from '../http/route-table';
 import { IMPORT_ROUTES } from '../imports/routes';
 import { LeadError } from './errors';
 import { countyPolicy, countyPolicyOverrides, saveCountyPolicy } from './policy-store';
 import { chinaDate } from './states';
-import { dispatchLeads, getLeadRow, leadHistory, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './store';
+import { dispatchLeads, getScopedLead, leadHistory, leadLinks, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './store';
 import { feedStatus } from './feeds';
 import { ledgerValuesForLead } from './ledger-values';
 
@@ -35,15 +35,12 @@ function actorOf(ctx: RouteContext) {
   return { username: user.username, unitCode: user.unit.code, role: user.role };
 }
 
-/** The lead if the user's unit contains the unit it is assigned to (403 otherwise, 404 when unknown). */
+/**
+ * The lead if the user's unit contains the unit it is assigned to. Unknown and out-of-scope leads
+ * get the same 404: lead numbers are sequential, a 403 would tell other units which exist.
+ */
 async function scopedLead(ctx: RouteContext, leadNo: string): Promise<LeadRow> {
-  const row = await getLeadRow(ctx.deps.db, leadNo);
-  if (!row) throw new LeadError(404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
-  const user = ctx.user!;
-  if (user.role !== 'admin' && !isInSubtree(user.unit.code, row.unit_code)) {
-    throw new LeadError(403, 'forbidden', '无权查看该线索', 'You may not see this lead');
-  }
-  return row;
+  return getScopedLead(ctx.deps.db, actorOf(ctx), leadNo);
 }
 
 /** Full ID numbers only for the village the lead was sent to (it must put the person on its ledger), and admins. */
@@ -95,15 +92,11 @@ export const LEAD_ROUTES: RouteSpec[] = [
       }
       const today = chinaDate(ctx.deps.now());
       const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
-      const links = await ctx.deps.db.all<{ import_id: string; excel_row: number | null; rule: string; at: string }>(
-        "SELECT import_id, excel_row, rule, at FROM lead_links WHERE kind = 'lead' AND target = ? ORDER BY id",
-        [row.lead_no],
-      );
       return {
         body: {
           lead: leadView(row, today, units, wantFull),
           history: await leadHistory(ctx.deps.db, row.lead_no),
-          links: links.map((l) => ({ importId: l.import_id, excelRow: l.excel_row, rule: l.rule, at: l.at })),
+          links: await leadLinks(ctx.deps.db, row.lead_no),
         },
       };
     }),
@@ -154,7 +147,8 @@ export const LEAD_ROUTES: RouteSpec[] = [
     auth: 'user',
     roles: ['village', 'admin'],
     params: LeadNoParams,
-    body: z.object({ rowId: z.string().min(1).max(64).optional() }).strict().optional(),
+    /** The ledger row the lead was put on: a sync row id (UUID), as the add-in makes them. */
+    body: z.object({ rowId: RowIdSchema.optional() }).strict().optional(),
     example: { params: { leadNo: EXAMPLE_LEAD_NO }, body: { rowId: '6f1c2a9e-0000-4000-8000-000000000001' } },
     response: z.object({ lead: LeadSchema, ledgerValues: z.record(z.string(), z.unknown()) }),
     handle: guarded(async (ctx) => {

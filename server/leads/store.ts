@@ -108,6 +108,42 @@ export async function getLeadRow(db: SqlDatabase, leadNo: string): Promise<LeadR
   return db.get<LeadRow>('SELECT * FROM leads WHERE lead_no = ?', [leadNo]);
 }
 
+/**
+ * The one answer for "no such lead" — also given for a lead outside the caller's subtree: lead
+ * numbers are sequential, so a distinct answer (403) would let other counties probe which exist.
+ */
+export function leadNotFound(leadNo: string): LeadError {
+  return new LeadError(404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
+}
+
+/** Whether the caller may see the lead: admins all, others when its unit is in their subtree. */
+export function leadVisibleTo(actor: Pick<Actor, 'unitCode'> & { role?: string }, row: Pick<LeadRow, 'unit_code'>): boolean {
+  return actor.role === 'admin' || isInSubtree(actor.unitCode, row.unit_code);
+}
+
+/** The lead if the caller may see it; 404 (same body) when it is unknown or outside the caller's subtree. */
+export async function getScopedLead(db: SqlDatabase, actor: Pick<Actor, 'unitCode'> & { role?: string }, leadNo: string): Promise<LeadRow> {
+  const row = await getLeadRow(db, leadNo);
+  if (!row || !leadVisibleTo(actor, row)) throw leadNotFound(leadNo);
+  return row;
+}
+
+export interface LeadLink {
+  importId: string;
+  excelRow: number | null;
+  rule: string;
+  at: string;
+}
+
+/** Later import rows linked to this lead (the same person found again), oldest first. */
+export async function leadLinks(db: SqlDatabase, leadNo: string): Promise<LeadLink[]> {
+  const links = await db.all<{ import_id: string; excel_row: number | null; rule: string; at: string }>(
+    "SELECT import_id, excel_row, rule, at FROM lead_links WHERE kind = 'lead' AND target = ? ORDER BY id",
+    [leadNo],
+  );
+  return links.map((l) => ({ importId: l.import_id, excelRow: l.excel_row, rule: l.rule, at: l.at }));
+}
+
 export async function leadHistory(db: SqlDatabase, leadNo: string): Promise<HistoryEntry[]> {
   const rows = await db.all<{ from_state: LeadState | null; to_state: LeadState; user_name: string | null; unit_code: string | null; at: string; note: string | null }>(
     'SELECT from_state, to_state, user_name, unit_code, at, note FROM lead_history WHERE lead_no = ? ORDER BY id',
@@ -262,7 +298,8 @@ export interface DispatchFailure {
 /**
  * County → township (待分派 → 已派至乡镇, due date set from the county's policy and the working-day
  * calendar) or township → village (已派至乡镇 → 已下发村). All or nothing: when one lead is unknown
- * (404), out of scope (403) or in the wrong state (409), nothing is dispatched and every failure is listed.
+ * or outside the caller's subtree (404, same answer), the target is not the caller's to send to
+ * (403) or a lead is in the wrong state (409), nothing is dispatched and every failure is listed.
  */
 export async function dispatchLeads(
   tx: SqlDatabase,
@@ -275,12 +312,13 @@ export async function dispatchLeads(
   if (level !== 'township' && level !== 'village') {
     throw new LeadError(400, 'lead.dispatch_target', '请指定一个乡镇（9位代码）或一个村（社区）（12位代码）', 'Give a township (9-digit code) or a village (12-digit code)');
   }
-  // Unknown lead numbers are answered first (404), then who may send where (403).
+  // Unknown lead numbers are answered first (404), then who may send where (403). A lead outside
+  // the caller's subtree is answered exactly like an unknown one (no probing of other units).
   const unique = [...new Set(input.leadNos)];
   const found = new Map<string, LeadRow>();
   for (const leadNo of unique) {
     const row = await getLeadRow(tx, leadNo);
-    if (row) found.set(leadNo, row);
+    if (row && leadVisibleTo(actor, row)) found.set(leadNo, row);
   }
   const unknown = unique.filter((leadNo) => !found.has(leadNo));
   if (unknown.length > 0) {
@@ -300,9 +338,7 @@ export async function dispatchLeads(
   const rows: LeadRow[] = [];
   for (const leadNo of unique) {
     const row = found.get(leadNo)!;
-    if (!isInSubtree(actor.unitCode, row.unit_code)) {
-      fail(leadNo, 403, 'forbidden', `无权派发线索${leadNo}`, `You may not dispatch lead ${leadNo}`);
-    } else if (level === 'township' && !target.startsWith(row.county_code)) {
+    if (level === 'township' && !target.startsWith(row.county_code)) {
       fail(leadNo, 422, 'lead.dispatch_outside_county', `线索${leadNo}只能派至本县（市）的乡镇`, `Lead ${leadNo} can only go to a township of its county`);
     } else if (level === 'village' && row.township_code !== target.slice(0, 9)) {
       fail(leadNo, 422, 'lead.dispatch_outside_township', `线索${leadNo}只能下发至所属乡镇的村（社区）`, `Lead ${leadNo} can only go to a village of its township`);
@@ -333,9 +369,8 @@ export async function dispatchLeads(
 }
 
 /** The village pulled the lead into its ledger (已下发村 → 核实中), optionally naming the ledger row. */
-export async function markPulled(tx: SqlDatabase, actor: Actor, leadNo: string, rowId: string | undefined, now: Date): Promise<LeadRow> {
-  const row = await getLeadRow(tx, leadNo);
-  if (!row) throw new LeadError(404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
+export async function markPulled(tx: SqlDatabase, actor: Actor & { role?: string }, leadNo: string, rowId: string | undefined, now: Date): Promise<LeadRow> {
+  const row = await getScopedLead(tx, actor, leadNo);
   if (!row.village_code || !isInSubtree(actor.unitCode, row.village_code)) {
     throw new LeadError(403, 'forbidden', `线索${leadNo}未下发到本村（社区）`, `Lead ${leadNo} was not sent to your village`);
   }

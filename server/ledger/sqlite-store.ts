@@ -1,6 +1,6 @@
 /**
  * LedgerStore on SQLite (migration 002). Bulk writes pass the rows as one JSON parameter expanded
- * by SQLite (jsonb_each) inside the caller's transaction, so a 10k-row push costs ten statements,
+ * by SQLite (json_each) inside the caller's transaction, so a 10k-row push costs ten statements,
  * not tens of thousands.
  * Every statement is parameterised.
  */
@@ -93,6 +93,17 @@ function text(value: unknown): string | null {
   return String(value);
 }
 
+/**
+ * Waits for every promise (fulfilled or not) and then rethrows the first failure: statements issued
+ * together inside a transaction must all have finished before the caller can roll it back.
+ */
+export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 function placeholders(columns: number, rows: number): string {
   const one = `(${new Array(columns).fill('?').join(', ')})`;
   return new Array(rows).fill(one).join(', ');
@@ -180,7 +191,7 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void> {
-    // One JSON parameter per chunk, expanded by SQLite (jsonb_each): three statements per chunk
+    // One JSON parameter per chunk, expanded by SQLite (json_each): two statements per chunk
     // whatever the row count, and no per-value binding. Still fully parameterised.
     for (let i = 0; i < writes.length; i += JSON_CHUNK) {
       const chunk = writes.slice(i, i + JSON_CHUNK);
@@ -209,29 +220,32 @@ export class SqliteLedgerStore implements LedgerStore {
           return item;
         }),
       );
-      // parsed once into SQLite's binary JSON, then read by both statements
-      const blob = (await this.db.get<{ b: Buffer }>('SELECT jsonb(?) AS b', [payload]))!.b;
-      await this.db.run(
-        `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
-                                          user_id, user_name, client_id, request_id, at)
-         SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value -> 'x', j.value -> 'c', j.value ->> 'm',
-                ?, ?, ?, ?, ?
-         FROM jsonb_each(?) AS j`,
-        [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, blob],
-      );
-      await this.db.run(
-        `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
-                                  errors, warnings, findings_json, created_at, updated_at, updated_by)
-         SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
-                j.value ->> 'e', j.value ->> 'w', j.value -> 'f', ?, ?, ?
-         FROM jsonb_each(?) AS j WHERE true
-         ON CONFLICT (village_code, row_id) DO UPDATE SET
-           version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
-           id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
-           errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
-           updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-        [ctx.villageCode, ctx.at, ctx.at, ctx.userName, blob],
-      );
+      // Both statements are issued at once (each runs whole under the connection's lock; they touch
+      // different tables), so the chunk costs one round trip to the database thread, not two; both
+      // are waited for before returning, failed or not, so nothing runs after a rollback.
+      await settleAll([
+        this.db.run(
+          `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
+                                            user_id, user_name, client_id, request_id, at)
+           SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value -> 'x', j.value -> 'c', j.value ->> 'm',
+                  ?, ?, ?, ?, ?
+           FROM json_each(?) AS j`,
+          [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
+        ),
+        this.db.run(
+          `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
+                                    errors, warnings, findings_json, created_at, updated_at, updated_by)
+           SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
+                  j.value ->> 'e', j.value ->> 'w', j.value -> 'f', ?, ?, ?
+           FROM json_each(?) AS j WHERE true
+           ON CONFLICT (village_code, row_id) DO UPDATE SET
+             version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
+             id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
+             errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
+             updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
+          [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
+        ),
+      ]);
     }
   }
 
@@ -241,6 +255,28 @@ export class SqliteLedgerStore implements LedgerStore {
       [villageCode],
     );
     return new Set(rows.map((row) => row.ledger_row_id));
+  }
+
+  async leadLinks(
+    villageCode: string,
+    rowIds: readonly string[],
+    leadNos: readonly string[],
+  ): Promise<{ rowIds: Set<string>; leadNos: Set<string> }> {
+    const linked = { rowIds: new Set<string>(), leadNos: new Set<string>() };
+    if (rowIds.length === 0 && leadNos.length === 0) return linked;
+    // by primary key (lead_no) and index (ledger_row_id): only this request's rows are looked at
+    const rows = await this.db.all<{ ledger_row_id: string | null; lead_no: string }>(
+      `SELECT ledger_row_id, lead_no FROM leads
+       WHERE village_code = ? AND (lead_no IN (SELECT value FROM json_each(?)) OR ledger_row_id IN (SELECT value FROM json_each(?)))`,
+      [villageCode, JSON.stringify(leadNos), JSON.stringify(rowIds)],
+    );
+    const wantedRows = new Set(rowIds);
+    const wantedLeads = new Set(leadNos);
+    for (const row of rows) {
+      if (row.ledger_row_id !== null && wantedRows.has(row.ledger_row_id)) linked.rowIds.add(row.ledger_row_id);
+      if (wantedLeads.has(row.lead_no)) linked.leadNos.add(row.lead_no);
+    }
+    return linked;
   }
 
   async changesAfter(villageCode: string, cursor: number, limit: number): Promise<StoredRow[]> {

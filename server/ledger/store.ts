@@ -113,6 +113,11 @@ export interface LedgerStore {
   writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void>;
   /** Row ids of this village that a lead already points at (leads.ledger_row_id). */
   rowIdsLinkedToLeads(villageCode: string): Promise<Set<string>>;
+  /**
+   * Of the given row ids and lead numbers, those that belong to a lead of this village (a lead
+   * pointing at the row, a lead with that number): one indexed query.
+   */
+  leadLinks(villageCode: string, rowIds: readonly string[], leadNos: readonly string[]): Promise<{ rowIds: Set<string>; leadNos: Set<string> }>;
   /** Rows whose latest change is after `cursor`, oldest first (tombstones included). */
   changesAfter(villageCode: string, cursor: number, limit: number): Promise<StoredRow[]>;
 

@@ -88,9 +88,6 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const prechecked = new Map(fresh.map((change, index) => [change.rowId, { values: freshValues[index], check: freshChecks[index] }]));
 
   return env.store.transaction(async (store) => {
-    const previous = await store.findSyncResponse(villageCode, request.requestId);
-    if (previous) return { response: previous, replayed: true };
-
     const ctx: WriteContext = {
       villageCode,
       userId: caller.user?.id ?? null,
@@ -99,11 +96,42 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       requestId: request.requestId,
       at,
     };
+    const cursorIn = request.cursor ?? 0;
+    const limit = request.pullLimit ?? SYNC_LIMITS.defaultPullLimit;
 
-    const current = await store.getRows(
-      villageCode,
-      changes.map((change) => change.rowId),
-    );
+    // Every read the request needs, issued at once (one round trip to the database thread instead
+    // of one per statement; the transaction holds the connection, so they see one state). The pull
+    // page is read before the writes with room for the rows this request rewrites; it is completed
+    // with the new versions below (they take the highest sequence numbers).
+    const [previous, current, seqBefore, pageBefore] = await settleAll([
+      store.findSyncResponse(villageCode, request.requestId),
+      store.getRows(
+        villageCode,
+        changes.map((change) => change.rowId),
+      ),
+      store.lastSeq(villageCode),
+      store.changesAfter(villageCode, cursorIn, limit + 1 + changes.length),
+    ] as const);
+    if (previous) return { response: previous, replayed: true };
+
+    // History of the rows changed on an older version (field merge), all fetched together.
+    const history = new Map<string, { base: Omit<RowState, 'version'> | null; changedSinceBase: Set<string> }>();
+    const stale = changes.filter((change) => {
+      const row = current.get(change.rowId);
+      return row !== undefined && change.baseVersion < row.version;
+    });
+    if (stale.length > 0) {
+      const fetched = await settleAll(
+        stale.map(async (change) => {
+          const [base, changedSinceBase] = await settleAll([
+            change.baseVersion > 0 ? store.getVersion(villageCode, change.rowId, change.baseVersion) : Promise.resolve(undefined),
+            store.changedFieldsSince(villageCode, change.rowId, change.baseVersion),
+          ] as const);
+          return { rowId: change.rowId, base: base ?? null, changedSinceBase };
+        }),
+      );
+      for (const entry of fetched) history.set(entry.rowId, { base: entry.base, changedSinceBase: entry.changedSinceBase });
+    }
 
     const applied: SyncResponse['applied'] = [];
     const conflicts: SyncConflict[] = [];
@@ -112,16 +140,11 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     for (const change of changes) {
       const row = current.get(change.rowId);
       const state = stateOf(row);
-      const needsHistory = row !== undefined && change.baseVersion < row.version;
-      const base =
-        needsHistory && change.baseVersion > 0 ? ((await store.getVersion(villageCode, change.rowId, change.baseVersion)) ?? null) : null;
-      const changedSinceBase = needsHistory
-        ? await store.changedFieldsSince(villageCode, change.rowId, change.baseVersion)
-        : new Set<string>();
+      const past = history.get(change.rowId);
       const decision = decideMerge({
         current: state,
-        base,
-        changedSinceBase,
+        base: past?.base ?? null,
+        changedSinceBase: past?.changedSinceBase ?? new Set<string>(),
         change: { baseVersion: change.baseVersion, values: change.values as LedgerValues, deleted: change.deleted },
       });
       if (decision.kind === 'noop') {

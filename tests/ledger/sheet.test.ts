@@ -13,6 +13,8 @@ import {
 import { SOURCES } from '../../ledger/sources';
 import type { SheetInput } from '../../ledger/types';
 import { validateSheet } from '../../ledger/validate';
+import { hasMultiSeparator, splitMulti } from '../../ledger/validation/cells';
+import { MULTI_VALUE_SEPARATORS, splitMultiValue } from '../../ledger/vocabularies';
 import { FEMALE_ID, MALE_ID, TODAY, validRecord } from './validation-helpers';
 
 describe('normalizeHeaderText', () => {
@@ -216,7 +218,7 @@ describe('readLedgerRows', () => {
   });
 
   it('skips blank rows, rows with only 序号 or machine columns, and footer rows', () => {
-    const empty = LEDGER_HEADER_ROW.map(() => '');
+    const empty: (string | number)[] = LEDGER_HEADER_ROW.map(() => '');
     const seqOnly = [...empty];
     seqOnly[0] = 7;
     const machineOnly = [...empty];
@@ -290,5 +292,14 @@ describe('findings point at the right cell', () => {
     };
     const { findings } = validateSheet(sheet, { today: TODAY });
     expect(findings.map((f) => f.cell)).toEqual(['AF2']);
+  });
+});
+
+describe('multi-value cells', () => {
+  it('splitMulti agrees with splitMultiValue (vocabularies.ts) on every separator', () => {
+    for (const text of ['老年人', '老年人、残疾人', '老年人，残疾人', '老年人,残疾人', '老年人；残疾人', '老年人;残疾人', ' 老年人 、、 残疾人 ', '、', 'a/b']) {
+      expect(splitMulti(text.trim())).toEqual(splitMultiValue(text));
+      expect(hasMultiSeparator(text)).toBe(MULTI_VALUE_SEPARATORS.test(text));
+    }
   });
 });

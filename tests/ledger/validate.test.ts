@@ -111,7 +111,9 @@ describe('cell rules (one row per case, incl. boundaries)', () => {
     ['15-digit old number', { idNumber: '532301800101001' }, 'id.legacy15', 'idNumber', 'warning'],
   ];
 
-  it.each(cases)('%s', (_label, overrides, code, key, severity) => {
+  // Rest parameters: jest would take a 5th declared parameter of a shorter row for a `done` callback.
+  it.each(cases)('%s', (...row) => {
+    const [, overrides, code, key, severity] = row as Case;
     const findings = check(overrides);
     if (code === null) {
       expect(findings).toEqual([]);
@@ -197,7 +199,7 @@ describe('cross-field rules', () => {
     ['verified before found', { verifiedOn: '2026-10-11' }, ['date.order@verifiedOn']],
     ['closed the day it was verified', { status: '已办结', closedOn: '2026-10-20' }, []],
     ['closed before verified', { status: '已办结', closedOn: '2026-10-19' }, ['date.order@closedOn']],
-    ['closed before found, never verified', { status: '已办结', closedOn: '2026-10-11', verifiedOn: null, verifyResult: null }, ['date.order@closedOn']],
+    ['closed before found, never verified', { status: '已办结', closedOn: '2026-10-11', verifiedOn: null, verifyResult: null }, ['date.order@closedOn', 'status.inconsistent@status']],
     ['due before found', { verifyBy: '2026-10-11' }, ['date.order@verifyBy']],
     ['unreadable dates are not compared', { verifiedOn: '2026-10-99' }, ['date.format@verifiedOn']],
     // consent.declined_route
@@ -407,8 +409,9 @@ describe('the rule tables', () => {
       const texts = MESSAGES[id]({ column: '列', value: 'v', allowed: ['a'], items: ['b'], other: '另一列', date: '2026-10-01', otherDate: '2026-10-02', rows: [3], min: 1, max: 2, days: 1, expected: '男' });
       expect(texts.message).toMatch(/[\u4e00-\u9fff]/);
       expect(texts.hint).toMatch(/[\u4e00-\u9fff]/);
-      expect(texts.en.message).toMatch(/^[\x20-\x7e\u2019「」]*[A-Za-z]/);
-      expect(texts.en.hint.length).toBeGreaterThan(10);
+      expect(texts.en.message).toMatch(/[A-Za-z]{3,}/);
+      expect(texts.en.hint).toMatch(/[A-Za-z]{3,}/);
+      expect(texts.message).not.toBe(texts.en.message);
     }
   });
 

@@ -5,14 +5,20 @@
  *   - no token → 401 (public routes: anything but 401);
  *   - role not in spec.roles → 403;
  *   - own unit (or no unit parameter) → neither 401 nor 403, and no 5xx;
- *   - foreign unit (outside the user's subtree, incl. an ancestor) → 403.
+ *   - foreign unit (outside the user's subtree, incl. an ancestor) → 403;
+ *   - lead-scoped routes (no unit parameter: the lead is the scope) take seeded leads through a
+ *     scope hook (LEAD_SCOPED below): own lead → allowed; a lead outside the user's subtree → the
+ *     very 404 an unknown lead gets (lead numbers are sequential: no probing of other units);
+ *   - every write (non-GET) that succeeds (2xx) left an audit_log row with its X-Request-Id.
  */
 import type { UnitLevel } from '../../ledger/units';
 import { isInSubtree, UNIT_CODE_LENGTH } from '../../ledger/units';
 import { ROLES, type Role, type RouteSpec } from '../../server/http/route-table';
+import { whenRead } from '../../server/imports/service';
 import { ALL_ROUTES } from '../../server/routes';
 import { DEMO_ACCOUNTS, DEMO_UNITS } from '../../server/seed/demo-units';
 import { startTestServer, type TestServer } from './helpers';
+import { MEDICAL_HEADER, csvFile, importFile, medicalRow, people } from './leads-helpers';
 
 const USER_OF_ROLE: Record<Role, string> = {
   village: 'demo-village',
@@ -51,31 +57,88 @@ function ancestorUnit(scope: string, level: UnitLevel | undefined): string | und
   return length < scope.length ? scope.slice(0, length) : undefined;
 }
 
-function buildPath(spec: RouteSpec, unit: string | undefined): string {
-  const params = { ...(spec.example?.params ?? {}) };
+/** Per-request replacements of the example (path parameters, body) — the lead scope hook. */
+interface Overrides {
+  params?: Record<string, string>;
+  body?: unknown;
+}
+
+function buildPath(spec: RouteSpec, unit: string | undefined, overrides: Overrides = {}): string {
+  const params = { ...(spec.example?.params ?? {}), ...(overrides.params ?? {}) };
   if (spec.unitParam && unit) params[spec.unitParam] = unit;
   const path = spec.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? 'x'));
   const query = new URLSearchParams(spec.example?.query ?? {}).toString();
   return `/api/v1${path}${query ? `?${query}` : ''}`;
 }
 
-async function send(server: TestServer, spec: RouteSpec, unit: string | undefined, token: string | undefined) {
-  const path = buildPath(spec, unit);
-  const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
+let requestCounter = 0;
+/** Write routes (METHOD path) that answered 2xx at least once, each checked for its audit row. */
+const succeededWrites = new Set<string>();
+
+async function send(server: TestServer, spec: RouteSpec, unit: string | undefined, token: string | undefined, overrides: Overrides = {}) {
+  const path = buildPath(spec, unit, overrides);
+  const requestId = `matrix-${process.pid}-${++requestCounter}`;
+  const headers: Record<string, string> = { 'x-request-id': requestId, ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const exampleBody = overrides.body ?? spec.example?.body;
   let body: BodyInit | undefined;
   if (spec.multipart) {
     const form = new FormData();
-    for (const [key, value] of Object.entries((spec.example?.body as Record<string, unknown>) ?? {})) form.append(key, String(value));
+    for (const [key, value] of Object.entries((exampleBody as Record<string, unknown>) ?? {})) form.append(key, String(value));
     const file = spec.example?.file ?? { name: 'example.csv', text: 'a,b\n1,2\n' };
     form.append('file', new Blob([file.text]), file.name);
     body = form;
   } else if (spec.method !== 'get' && spec.method !== 'delete') {
     headers['content-type'] = 'application/json';
-    body = JSON.stringify(spec.example?.body ?? {});
+    body = JSON.stringify(exampleBody ?? {});
   }
   const res = await fetch(server.baseUrl + path, { method: spec.method.toUpperCase(), headers, body });
   const text = await res.text();
+  if (spec.method !== 'get' && res.status >= 200 && res.status < 300) {
+    // Every write is audited: checked generically for every route, with the request's own id.
+    expect(res.headers.get('x-request-id')).toBe(requestId);
+    const audited = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE request_id = ?', [requestId]);
+    expect({ route: `${spec.method.toUpperCase()} ${spec.path}`, path, status: res.status, audited: audited!.n > 0 }).toEqual({
+      route: `${spec.method.toUpperCase()} ${spec.path}`,
+      path,
+      status: res.status,
+      audited: true,
+    });
+    succeededWrites.add(`${spec.method.toUpperCase()} ${spec.path}`);
+  }
   return { status: res.status, text, path };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lead scope hook: lead-scoped routes have no unit parameter, so the matrix picks seeded leads
+// (the demo seed's 楚雄市 leads, plus one lead of 双柏县 imported in beforeAll) for own/foreign.
+
+type LeadPick = { state?: string; unitLevel?: UnitLevel };
+
+function isLeadScoped(spec: RouteSpec): boolean {
+  const body = spec.example?.body;
+  return spec.path.includes(':leadNo') || (isPlainObject(body) && 'leadNos' in (body as object));
+}
+
+/** The request for a lead-scoped route as `role`: which lead to take and how to fill the request. */
+const LEAD_SCOPED: Record<string, (role: Role, scope: string) => { pick: LeadPick; fill(leadNo: string): Overrides }> = {
+  'GET /leads/:leadNo': () => ({ pick: {}, fill: (leadNo) => ({ params: { leadNo } }) }),
+  'POST /leads/:leadNo/pull': () => ({
+    pick: { state: '已下发村', unitLevel: 'village' },
+    fill: (leadNo) => ({ params: { leadNo }, body: { rowId: '6f1c2a9e-0000-4000-8000-000000000001' } }),
+  }),
+  'POST /leads/dispatch': (role, scope) => {
+    // county (and admin) → a township of its own; township → a village of its own
+    const toUnitCode = role === 'township' ? ownUnit(scope, 'village')! : role === 'admin' ? '532301101' : ownUnit(scope, 'township') ?? '532301101';
+    const fromTownship = toUnitCode.length === UNIT_CODE_LENGTH.village;
+    return {
+      pick: fromTownship ? { state: '已派至乡镇', unitLevel: 'township' } : { state: '待分派', unitLevel: 'county' },
+      fill: (leadNo) => ({ body: { leadNos: [leadNo], toUnitCode, note: '请于时限内核实' } }),
+    };
+  },
+};
+
+function inScope(scope: string, unitCode: string): boolean {
+  return isInSubtree(scope, unitCode);
 }
 
 describe('access matrix (generated from ALL_ROUTES)', () => {
@@ -94,8 +157,50 @@ describe('access matrix (generated from ALL_ROUTES)', () => {
     return token;
   }
 
+  /** Every seeded lead: number, unit, state (read once the seed and the extra import are done). */
+  let leads: { lead_no: string; unit_code: string; state: string }[] = [];
+
+  async function refreshLeads(): Promise<void> {
+    leads = await server.deps.db.all('SELECT lead_no, unit_code, state FROM leads ORDER BY lead_no');
+  }
+
+  /** A lead in the user's subtree fit for the request (else any lead in the subtree: the route then answers 409). */
+  async function ownLead(scope: string, pick: LeadPick): Promise<string> {
+    await refreshLeads();
+    const mine = leads.filter((l) => inScope(scope, l.unit_code));
+    const fit = mine.filter(
+      (l) => (!pick.state || l.state === pick.state) && (!pick.unitLevel || l.unit_code.length === UNIT_CODE_LENGTH[pick.unitLevel]),
+    );
+    const chosen = fit[0] ?? mine[0];
+    if (!chosen) throw new Error(`no seeded lead in the subtree of ${scope}`);
+    return chosen.lead_no;
+  }
+
+  /** A lead outside the user's subtree, preferring one fit for the request (its state would not stop it). */
+  async function foreignLead(scope: string, pick: LeadPick): Promise<string | undefined> {
+    await refreshLeads();
+    const theirs = leads.filter((l) => !inScope(scope, l.unit_code));
+    return (theirs.find((l) => !pick.state || l.state === pick.state) ?? theirs[0])?.lead_no;
+  }
+
+  /** Any import of the county, read to the end (so the commit example can be exercised). */
+  async function ownImport(county: string): Promise<string | undefined> {
+    const row = await server.deps.db.get<{ id: string }>(
+      "SELECT id FROM imports WHERE county_code = ? ORDER BY CASE state WHEN 'ready' THEN 0 ELSE 1 END, created_at DESC LIMIT 1",
+      [county],
+    );
+    if (row) await whenRead(row.id);
+    return row?.id;
+  }
+
   beforeAll(async () => {
     server = await startTestServer();
+    // one lead of another county (双柏县, 532322) so that a county user has a foreign lead to probe
+    const [person] = people(4242, 1, '532322');
+    await importFile(server, await server.login('demo-county2'), { buffer: csvFile(MEDICAL_HEADER, [medicalRow(person, 40000)]), fileName: 'other-county.csv', source: 'medical', period: '2026-10' }, '532322');
+    await refreshLeads();
+    expect(leads.some((l) => l.unit_code.startsWith('532322'))).toBe(true);
+    expect(leads.some((l) => l.unit_code === '532301101201' && l.state === '已下发村')).toBe(true);
   });
   afterAll(() => server.close());
 
@@ -127,8 +232,18 @@ describe('access matrix (generated from ALL_ROUTES)', () => {
       const scope = unitOf(role);
       const own = spec.unitParam ? ownUnit(scope, spec.unitLevel) : undefined;
 
+      const routeKey = `${spec.method.toUpperCase()} ${spec.path}`;
+      const leadScoped = isLeadScoped(spec);
+      if (leadScoped) expect({ routeKey, hasScopeHook: routeKey in LEAD_SCOPED }).toEqual({ routeKey, hasScopeHook: true });
+      const hook = leadScoped ? LEAD_SCOPED[routeKey](role, scope) : undefined;
+      let overrides: Overrides = hook ? hook.fill(await ownLead(scope, hook.pick)) : {};
+      if (spec.path.includes(':importId') && own) {
+        const importId = await ownImport(own);
+        if (importId) overrides = { ...overrides, params: { ...(overrides.params ?? {}), importId } };
+      }
+
       if (!spec.unitParam || own) {
-        const res = await send(server, spec, own, await tokenFor(role));
+        const res = await send(server, spec, own, await tokenFor(role), overrides);
         const outcome = { path: res.path, status: res.status, body: res.status >= 500 || (allowed && [401, 403].includes(res.status)) ? res.text : '' };
         if (allowed) {
           expect(outcome.status).not.toBe(401);
@@ -136,6 +251,28 @@ describe('access matrix (generated from ALL_ROUTES)', () => {
           expect(outcome.status).toBeLessThan(500);
         } else {
           expect(outcome).toEqual({ ...outcome, status: 403 });
+        }
+      }
+
+      if (hook && allowed && role !== 'admin') {
+        // a lead outside the subtree is answered exactly like an unknown lead: 404, same body
+        const foreign = await foreignLead(scope, hook.pick);
+        if (foreign) {
+          const unknownNo = foreign.replace(/\d+$/, '99999');
+          const token = await tokenFor(role);
+          const theirs = await send(server, spec, undefined, token, hook.fill(foreign));
+          const unknown = await send(server, spec, undefined, token, hook.fill(unknownNo));
+          const normalized = (text: string, leadNo: string) => {
+            const body = JSON.parse(text.split(leadNo).join('N'));
+            delete body.error.requestId;
+            return body;
+          };
+          expect({ path: theirs.path, status: theirs.status }).toEqual({ path: theirs.path, status: 404 });
+          expect(normalized(theirs.text, foreign)).toEqual(normalized(unknown.text, unknownNo));
+          expect(JSON.parse(theirs.text).error.code).toBe('lead.not_found');
+        } else {
+          // only the prefecture: every seeded lead is inside its subtree
+          expect(role).toBe('prefecture');
         }
       }
 
@@ -167,6 +304,13 @@ describe('access matrix (generated from ALL_ROUTES)', () => {
       expect(res.text).toContain('injectedField');
     });
   });
+  it('the audit check above is not vacuous: every lead and import write succeeded at least once', () => {
+    const writes = ALL_ROUTES.filter((spec) => spec.method !== 'get' && (spec.tag === 'leads' || spec.tag === 'imports' || spec.path.startsWith('/auth/')));
+    expect(writes.length).toBeGreaterThanOrEqual(5);
+    const missing = writes.map((spec) => `${spec.method.toUpperCase()} ${spec.path}`).filter((key) => !succeededWrites.has(key));
+    expect(missing).toEqual([]);
+  });
+
   it('every 2xx answer above matched its route\'s response schema', () => {
     const mismatches = server
       .logText()

@@ -3,6 +3,7 @@
  * idempotent re-import by hash, duplicates linked, unit assignment fallbacks, lead numbers,
  * progress fields, feed calendar, access.
  */
+import { createRng, fabricateIdNumber, fabricateName, fabricatePhone } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from './helpers';
 import {
   COUNTY,
@@ -37,6 +38,12 @@ describe('imports', () => {
   afterAll(async () => {
     await server?.close();
   });
+
+  /** The audit entries written for one request id. */
+  async function auditOf(requestId: string): Promise<{ action: string; detail: unknown }[]> {
+    const rows = await server.deps.db.all<{ action: string; detail: string }>('SELECT action, detail FROM audit_log WHERE request_id = ? ORDER BY id', [requestId]);
+    return rows.map((r) => ({ action: r.action, detail: JSON.parse(r.detail) }));
+  }
 
   it('roster: dry run with rejected rows, then commit replaces the county roster in one go', async () => {
     const [a, b, c] = people(1, 3);
@@ -141,11 +148,16 @@ describe('imports', () => {
     const buffer = csvFile(MEDICAL_HEADER, [medicalRow(p, 50000, '鹿城镇', '青松村')]);
     const first = await importFile(server, county, { buffer, fileName: 'm.csv', source: 'medical', period: '2026-09' });
     expect(first.committed.summary.leadsNew).toBe(1);
-    const recommit = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${first.committed.importId}/commit`, { token: county });
+    const recommit = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${first.committed.importId}/commit`, { token: county, headers: { 'x-request-id': 'imp-recommit' } });
     expect(recommit.status).toBe(200);
     expect(recommit.body.summary.leadsNew).toBe(1);
-    const again = await upload(server, county, { buffer, fileName: 'renamed.csv', source: 'medical', period: '2026-09' });
+    // the repeated commit and the duplicate upload write nothing new, but they are audited
+    expect(await auditOf('imp-recommit')).toEqual([{ action: 'import.commit_repeat', detail: { importId: first.committed.importId, source: 'medical', period: '2026-09' } }]);
+    const again = await upload(server, county, { buffer, fileName: 'renamed.csv', source: 'medical', period: '2026-09' }, COUNTY, { 'x-request-id': 'imp-dup-upload' });
     expect(again.status).toBe(200);
+    expect(await auditOf('imp-dup-upload')).toEqual([
+      { action: 'import.upload_duplicate', detail: { duplicateOf: first.committed.importId, source: 'medical', period: '2026-09', bytes: buffer.length } },
+    ]);
     expect(again.body.duplicate).toBe(true);
     expect(again.body.importId).toBe(first.committed.importId);
     expect(again.body.summary).toMatchObject({ duplicateOf: first.committed.importId, leadsNew: 1, state: 'committed' });
@@ -164,8 +176,12 @@ describe('imports', () => {
     await waitForImport(server, county, a.body.importId);
     await waitForImport(server, county, b.body.importId);
     await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${a.body.importId}/commit`, { token: county });
-    const second = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${b.body.importId}/commit`, { token: county });
+    const second = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${b.body.importId}/commit`, { token: county, headers: { 'x-request-id': 'imp-dup-commit' } });
     expect(second.body.summary).toMatchObject({ duplicateOf: a.body.importId, leadsNew: 0 });
+    // the duplicate-commit branch is audited like any commit (codes and counts only)
+    expect(await auditOf('imp-dup-commit')).toEqual([
+      { action: 'import.commit', detail: { importId: b.body.importId, source: 'medical', period: '2026-08', duplicateOf: a.body.importId, created: 0, linked: 0 } },
+    ]);
     expect((await leadsOf(server, county, COUNTY, 'period=2026-08')).total).toBe(1);
   });
 
@@ -302,10 +318,24 @@ describe('imports', () => {
     expect(foreignRead.status).toBe(403);
   });
 
-  it('every response matched its schema, and no ID number reached the log', () => {
+  it('every response matched its schema, and no ID number, name or phone reached the log', async () => {
+    // one more upload carrying phones (an extra column) and a rejected row, whose reasons must not leak either
+    const rng = createRng('imports-log');
+    const extra = Array.from({ length: 3 }, () => ({ name: fabricateName(rng), id: fabricateIdNumber(rng, { region: COUNTY }), phone: fabricatePhone(rng) }));
+    const rows = extra.map((p, i) => [...medicalRow(p, 30000, '鹿城镇', '示范村'), p.phone].map((v, j) => (i === 2 && j === 1 ? `${p.id.slice(0, 17)}?` : v)));
+    const up = await upload(server, county, { buffer: csvFile([...MEDICAL_HEADER, '联系电话'], rows), fileName: `${extra[0].name}.csv`, source: 'medical', period: '2026-01' });
+    expect(up.status).toBe(202);
+    const done = await waitForImport(server, county, up.body.importId);
+    expect(done.summary.rejectedCount).toBe(1);
+    // everyone this suite imported: leads, roster people, and the extra people above
+    const known = await server.deps.db.all<{ name: string; id_number: string }>('SELECT name, id_number FROM leads UNION SELECT name, id_number FROM roster_people');
+    expect(known.length).toBeGreaterThan(5);
+    const secrets = [...known.flatMap((k) => [k.name, k.id_number]), ...extra.flatMap((p) => [p.name, p.id, p.id.slice(0, 17), p.phone])];
     const log = server.logText();
     expect(log).not.toContain('response does not match its schema');
     expect(log).not.toMatch(/\d{17}[\dXx]/);
+    expect(log).not.toMatch(/(?<!\d)1[3-9]\d{9}(?!\d)/);
+    expect(secrets.filter((secret) => log.includes(secret))).toEqual([]);
   });
 });
 

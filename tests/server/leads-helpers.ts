@@ -61,6 +61,7 @@ export async function upload(
   token: string,
   file: { buffer: Buffer; fileName: string; source: string; period?: string },
   county = COUNTY,
+  headers: Record<string, string> = {},
 ): Promise<{ status: number; body: any }> {
   const form = new FormData();
   form.append('source', file.source);
@@ -68,7 +69,7 @@ export async function upload(
   form.append('file', new Blob([new Uint8Array(file.buffer)]), file.fileName);
   const res = await fetch(`${server.baseUrl}/api/v1/counties/${county}/imports`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}` },
+    headers: { ...headers, authorization: `Bearer ${token}` },
     body: form,
   });
   const text = await res.text();

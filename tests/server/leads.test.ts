@@ -26,6 +26,9 @@ import {
 
 jest.setTimeout(120_000);
 
+/** A ledger row id as the add-in makes them (crypto.randomUUID()). */
+const ROW_ID = '3f6c1d2e-8a4b-4c5d-9e7f-0a1b2c3d4e5f';
+
 describe('lead life cycle', () => {
   let server: TestServer;
   const time = clock('2026-11-02T02:00:00Z'); // Monday 2026-11-02, 10:00 in China
@@ -95,10 +98,49 @@ describe('lead life cycle', () => {
 
   it('reading one lead is scoped by the lead’s unit', async () => {
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township })).status).toBe(200);
-    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township2 })).status).toBe(403);
-    expect((await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: township })).status).toBe(403);
-    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: await server.login('demo-county2') })).status).toBe(403);
+    // outside the user's subtree the answer is the one for an unknown lead (404), never 403
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township2 })).status).toBe(404);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: township })).status).toBe(404);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: await server.login('demo-county2') })).status).toBe(404);
     expect((await server.request('GET', '/api/v1/leads/XS-532301-202610-99999', { token: county })).status).toBe(404);
+  });
+
+  it('a lead outside the subtree cannot be told from an unknown one (GET, pull, dispatch): same 404 body; own unit gets 200', async () => {
+    const county2 = await server.login('demo-county2');
+    const target = leadNo[placed.id];
+    // an unknown number of the same shape, for comparing the bodies
+    const unknownNo = target.replace(/\d+$/, (d) => String(Number(d) + 900).padStart(d.length, '0'));
+    const comparable = (res: { status: number; body: any }, no: string) => ({
+      status: res.status,
+      error: { ...res.body.error, requestId: undefined, failed: undefined, message: res.body.error.message.replace(no, 'N'), en: res.body.error.en.replace(no, 'N') },
+    });
+    const getAs = (token: string, no: string) => server.request('GET', `/api/v1/leads/${no}`, { token });
+    for (const token of [county2, township2]) {
+      const foreign = await getAs(token, target);
+      const unknown = await getAs(token, unknownNo);
+      expect(foreign.status).toBe(404);
+      expect(comparable(foreign, target)).toEqual(comparable(unknown, unknownNo));
+      expect(foreign.text).not.toContain('无权');
+    }
+    expect((await getAs(county, target)).status).toBe(200);
+    expect((await getAs(township, target)).status).toBe(200);
+    // dispatch: 东瓜镇 sending 鹿城镇's lead to its own village, the other county to its township
+    const dispatchAs = (token: string, no: string, villageCode: string) =>
+      server.request('POST', '/api/v1/leads/dispatch', { token, body: { leadNos: [no], villageCode } });
+    const foreignDispatch = await dispatchAs(township2, target, DONGGUA_VILLAGE);
+    const unknownDispatch = await dispatchAs(township2, unknownNo, DONGGUA_VILLAGE);
+    expect(foreignDispatch.status).toBe(404);
+    expect(comparable(foreignDispatch, target)).toEqual(comparable(unknownDispatch, unknownNo));
+    expect(foreignDispatch.body.error.failed).toEqual([{ leadNo: target, code: 'lead.not_found', message: `线索${target}不存在`, en: `Lead ${target} does not exist` }]);
+    const county2Dispatch = await server.request('POST', '/api/v1/leads/dispatch', { token: county2, body: { leadNos: [target], townshipCode: '532322100' } });
+    expect(county2Dispatch.status).toBe(404);
+    // pull: another village's lead is as unknown as a made-up number
+    const village2Pull = await server.request('POST', `/api/v1/leads/${target}/pull`, { token: village2 });
+    const unknownPull = await server.request('POST', `/api/v1/leads/${unknownNo}/pull`, { token: village2 });
+    expect(village2Pull.status).toBe(404);
+    expect(comparable(village2Pull, target)).toEqual(comparable(unknownPull, unknownNo));
+    // nothing changed for the lead
+    expect((await getAs(county, target)).body.lead.state).toBe('已派至乡镇');
   });
 
   it('county dispatches its queue to a township: due date from the calendar and policy; history kept', async () => {
@@ -126,6 +168,14 @@ describe('lead life cycle', () => {
     expect(bad.status).toBe(400);
     const unknown = await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: county, body: { settings: { nonsense: 1 } } });
     expect(unknown.status).toBe(400);
+    // a typo in a nested key is refused too (was silently accepted and ignored), naming the full path
+    const nested = await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: county, body: { year: 2026, settings: { matching: { medicalSelfPaidMln: 5000 } } } });
+    expect(nested.status).toBe(400);
+    expect(nested.body.error.code).toBe('policy.unknown_setting');
+    expect(nested.body.error.message).toContain('settings.matching.medicalSelfPaidMln');
+    expect(nested.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['settings.matching.medicalSelfPaidMln']);
+    const kept = await server.request('GET', `/api/v1/counties/${COUNTY}/policy?year=2026`, { token: county });
+    expect(kept.body.overrides).toEqual({ leadVerifyWorkingDays: 4 });
     expect((await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: township, body: { settings: {} } })).status).toBe(403);
   });
 
@@ -144,7 +194,7 @@ describe('lead life cycle', () => {
     expect((await leadsOf(server, county, COUNTY, 'state=待分派&period=2026-10')).total).toBe(1);
     // a village cannot pull a lead that was not sent to it
     const pull = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village });
-    expect(pull.status).toBe(403);
+    expect(pull.status).toBe(404);
     // a township cannot dispatch to a village of another township, nor to a township
     const foreignVillage = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo[placed.id]], villageCode: DONGGUA_VILLAGE } });
     expect(foreignVillage.status).toBe(403);
@@ -152,7 +202,7 @@ describe('lead life cycle', () => {
     expect(toTownship.status).toBe(403);
     // 东瓜镇 cannot dispatch 鹿城镇's lead even to its own village
     const notTheirs = await server.request('POST', '/api/v1/leads/dispatch', { token: township2, body: { leadNos: [leadNo[placed.id]], villageCode: DONGGUA_VILLAGE } });
-    expect(notTheirs.status).toBe(403);
+    expect(notTheirs.status).toBe(404);
     const unknown = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: ['XS-532301-202610-99999'], townshipCode: LUCHENG } });
     expect(unknown.status).toBe(404);
     expect(unknown.body.error.failed).toEqual([expect.objectContaining({ leadNo: 'XS-532301-202610-99999', code: 'lead.not_found' })]);
@@ -167,7 +217,7 @@ describe('lead life cycle', () => {
     expect(down.body.dispatched[0]).toMatchObject({ state: '已下发村', villageCode: SHIFAN, villageName: '示范村' });
     // the village now sees it; the other village does not
     expect((await leadsOf(server, village, SHIFAN)).leads.map((l: any) => l.leadNo)).toContain(leadNo[placed.id]);
-    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: village2 })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: village2 })).status).toBe(404);
     // the township may not unmask; the village may, and it is audited
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}?unmasked=true`, { token: township })).status).toBe(403);
     const full = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}?unmasked=true`, { token: village });
@@ -175,9 +225,14 @@ describe('lead life cycle', () => {
     const audited = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'lead.read_unmasked' AND target = ?", [leadNo[placed.id]]);
     expect(audited!.n).toBe(1);
 
-    const pull = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village, body: { rowId: 'row-1' } });
+    // the row id is a sync row id (UUID); anything else is refused before the lead moves
+    const badRow = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village, body: { rowId: 'row-1' } });
+    expect(badRow.status).toBe(400);
+    expect(badRow.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['body.rowId']);
+    expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('已下发村');
+    const pull = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village, body: { rowId: ROW_ID } });
     expect(pull.status).toBe(200);
-    expect(pull.body.lead).toMatchObject({ state: '核实中', ledgerRowId: 'row-1' });
+    expect(pull.body.lead).toMatchObject({ state: '核实中', ledgerRowId: ROW_ID });
     expect(pull.body.ledgerValues).toMatchObject({ idNumber: placed.id, leadNo: leadNo[placed.id], channel: '部门比对', village: '示范村', verifyBy: pull.body.lead.dueOn });
     const twice = await server.request('POST', `/api/v1/leads/${leadNo[placed.id]}/pull`, { token: village });
     expect(twice.status).toBe(409);
@@ -187,17 +242,17 @@ describe('lead life cycle', () => {
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('核实中');
     // a partial change without 线索编号 reaches the lead linked to the row
     const changes = await server.deps.db.transaction((tx) =>
-      onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-1', values: { verifyResult: '符合救助条件' } }], { now: time.now() }),
+      onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { verifyResult: '符合救助条件' } }], { now: time.now() }),
     );
-    expect(changes).toEqual([{ leadNo: leadNo[placed.id], rowId: 'row-1', from: '核实中', to: '已核实' }]);
+    expect(changes).toEqual([{ leadNo: leadNo[placed.id], rowId: ROW_ID, from: '核实中', to: '已核实' }]);
     let detail = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county });
     expect(detail.body.lead).toMatchObject({ state: '已核实', verifyResult: '符合救助条件' });
-    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-1', values: { leadNo: leadNo[placed.id], status: '已办结' } }]));
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { leadNo: leadNo[placed.id], status: '已办结' } }]));
     detail = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county });
     expect(detail.body.lead.state).toBe('已办结');
     expect(detail.body.history.map((h: any) => h.toState)).toEqual(['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结']);
     // nothing moves backwards
-    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-1', values: { leadNo: leadNo[placed.id], status: '核实中', verifyResult: '' } }]));
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { leadNo: leadNo[placed.id], status: '核实中', verifyResult: '' } }]));
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('已办结');
   });
 
