@@ -7,6 +7,7 @@
 import type { SyncResponse } from '../../ledger/api/sync';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase } from '../db/database';
+import { settleAll } from './store';
 import type {
   LedgerStore,
   RowWrite,
@@ -91,17 +92,6 @@ function text(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (Array.isArray(value)) return value.join('、');
   return String(value);
-}
-
-/**
- * Waits for every promise (fulfilled or not) and then rethrows the first failure: statements issued
- * together inside a transaction must all have finished before the caller can roll it back.
- */
-export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
 
 function placeholders(columns: number, rows: number): string {
@@ -247,14 +237,6 @@ export class SqliteLedgerStore implements LedgerStore {
         ),
       ]);
     }
-  }
-
-  async rowIdsLinkedToLeads(villageCode: string): Promise<Set<string>> {
-    const rows = await this.db.all<{ ledger_row_id: string }>(
-      'SELECT ledger_row_id FROM leads WHERE village_code = ? AND ledger_row_id IS NOT NULL',
-      [villageCode],
-    );
-    return new Set(rows.map((row) => row.ledger_row_id));
   }
 
   async leadLinks(

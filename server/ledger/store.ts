@@ -111,8 +111,6 @@ export interface LedgerStore {
   lastSeq(villageCode: string): Promise<number>;
   /** Writes the new row versions (current row + history), in one go. */
   writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void>;
-  /** Row ids of this village that a lead already points at (leads.ledger_row_id). */
-  rowIdsLinkedToLeads(villageCode: string): Promise<Set<string>>;
   /**
    * Of the given row ids and lead numbers, those that belong to a lead of this village (a lead
    * pointing at the row, a lead with that number): one indexed query.
@@ -143,4 +141,15 @@ export interface LedgerStore {
   villagesUnder(unitCode: string): Promise<VillageUnit[]>;
   /** Submissions of one month for the villages in the subtree of `unitCode`. */
   submissionsUnder(unitCode: string, month: string): Promise<SubmissionRecord[]>;
+}
+
+/**
+ * Waits for every promise (fulfilled or not) and then rethrows the first failure: statements issued
+ * together inside a transaction must all have finished before the caller can roll it back.
+ */
+export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

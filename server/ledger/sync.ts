@@ -26,7 +26,7 @@ import { HttpError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { onLedgerRowsSynced } from '../leads/ledger-hook';
 import { checkRows, chinaToday, policyForVillage, type RowCheck } from './revalidate';
-import type { LedgerStore, RowWrite, StoredRow, WriteContext } from './store';
+import { settleAll, type LedgerStore, type RowWrite, type StoredRow, type WriteContext } from './store';
 
 export interface SyncEnv {
   store: LedgerStore;
@@ -56,6 +56,12 @@ export function wholeRow(values: LedgerValues): Record<string, unknown> {
 
 export function toRowChange(row: StoredRow): RowChange {
   return { rowId: row.rowId, version: row.version, values: wholeRow(row.values), deleted: row.deleted };
+}
+
+/** The lead number a row names, as the leads hook reads it (trimmed, upper case; '' = none). */
+function leadNoOf(value: unknown): string {
+  const text = Array.isArray(value) ? value.join('、').trim() : value === null || value === undefined ? '' : String(value).trim();
+  return text.toUpperCase();
 }
 
 function stateOf(row: StoredRow | undefined): RowState | null {
@@ -175,6 +181,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     }
 
     const findings: RowFindings[] = [];
+    let written: RowWrite[] = [];
     if (writes.length > 0) {
       const checkByRow = new Map<string, RowCheck>();
       const rest: typeof writes = [];
@@ -192,7 +199,8 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         policy,
       );
       rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
-      const firstSeq = await store.reserveSeq(villageCode, writes.length);
+      // The transaction holds the write lock: the sequence read above is still the last one.
+      const firstSeq = seqBefore + 1;
       const full: RowWrite[] = writes.map((write, index) => {
         const check = checkByRow.get(write.rowId);
         if (check && check.findings.length > 0) {
@@ -206,13 +214,30 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           findings: check?.findings ?? [],
         };
       });
-      await store.writeRows(ctx, full);
-      // Only rows that can concern a lead: they name one, or a lead already points at them
-      // (one query for the set instead of one per row; same outcome as passing every row).
-      const linkedIds = await store.rowIdsLinkedToLeads(villageCode);
-      const forLeads = full.filter(
-        (write) => !write.deleted && (linkedIds.has(write.rowId) || (write.values as Record<string, unknown>).leadNo != null),
-      );
+      // Only rows that can concern a lead: a lead of this village has the number they name, or
+      // points at them without one being named — exactly the rows onLedgerRowsSynced acts on
+      // (it skips unknown numbers and other villages' leads), found in one indexed query.
+      const named = new Map<string, string>();
+      for (const write of full) {
+        if (write.deleted) continue;
+        const leadNo = leadNoOf((write.values as Record<string, unknown>).leadNo);
+        if (leadNo) named.set(write.rowId, leadNo);
+      }
+      const [reserved, , links] = await settleAll([
+        store.reserveSeq(villageCode, writes.length),
+        store.writeRows(ctx, full),
+        store.leadLinks(
+          villageCode,
+          full.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
+          [...new Set(named.values())],
+        ),
+      ] as const);
+      if (reserved !== firstSeq) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${firstSeq})`);
+      const forLeads = full.filter((write) => {
+        if (write.deleted) return false;
+        const leadNo = named.get(write.rowId);
+        return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
+      });
       if (forLeads.length > 0) {
         await onLedgerRowsSynced(
           store.db,
@@ -221,15 +246,21 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           { now, user: caller.user },
         );
       }
+      written = full;
     }
 
-    const cursorIn = request.cursor ?? 0;
-    const limit = request.pullLimit ?? SYNC_LIMITS.defaultPullLimit;
-    const page = await store.changesAfter(villageCode, cursorIn, limit + 1);
+    // The pull page: the rows changed after the cursor as read before the writes, less those this
+    // request rewrote, then the new versions (their sequence numbers come after every other).
+    const rewritten = new Set(written.map((write) => write.rowId));
+    const page: StoredRow[] = pageBefore.filter((row) => !rewritten.has(row.rowId)).slice(0, limit + 1);
+    for (const write of written) {
+      if (page.length > limit) break;
+      page.push({ ...write, updatedAt: at, updatedBy: ctx.userName });
+    }
     const hasMore = page.length > limit;
     const pulled = hasMore ? page.slice(0, limit) : page;
     // A cursor ahead of the server (e.g. restored from a backup) falls back to the server's last change.
-    const cursor = pulled.length > 0 ? pulled[pulled.length - 1].seq : Math.min(cursorIn, await store.lastSeq(villageCode));
+    const cursor = pulled.length > 0 ? pulled[pulled.length - 1].seq : Math.min(cursorIn, seqBefore + written.length);
 
     const response: SyncResponse = {
       applied,
@@ -239,23 +270,26 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       hasMore,
       findings,
     };
-    await store.saveSyncResponse(ctx, response);
-    await env.audit.record(
-      {
-        user: caller.user,
-        action: 'ledger.sync',
-        target: villageCode,
-        requestId: caller.httpRequestId,
-        detail: {
-          written: writes.length,
-          applied: applied.length,
-          conflicts: conflicts.length,
-          pulled: pulled.length,
-          rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,
+    // the answer kept for retries and the audit entry, together
+    await settleAll([
+      store.saveSyncResponse(ctx, response),
+      env.audit.record(
+        {
+          user: caller.user,
+          action: 'ledger.sync',
+          target: villageCode,
+          requestId: caller.httpRequestId,
+          detail: {
+            written: writes.length,
+            applied: applied.length,
+            conflicts: conflicts.length,
+            pulled: pulled.length,
+            rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,
+          },
         },
-      },
-      store.db,
-    );
+        store.db,
+      ),
+    ] as const);
     return { response, replayed: false };
   });
 }
