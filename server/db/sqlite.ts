@@ -33,7 +33,7 @@ function isPureSelect(sql: string): boolean {
 }
 
 /** Most transactions in one group (bounds how long the first member waits for the COMMIT). */
-const MAX_GROUP = 64;
+const MAX_GROUP = 16;
 
 function bindable(params: SqlParams | undefined): unknown[] | Record<string, unknown> {
   if (params === undefined) return [];
