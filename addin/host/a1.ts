@@ -1,16 +1,10 @@
 /** A1 references: column letters, cell parsing, used-range addresses. Pure, no Office.js. */
+import { columnLetters } from '../../ledger/sheet';
 
 /** 0 → A, 25 → Z, 26 → AA. */
 export function columnLetter(column: number): string {
   if (!Number.isInteger(column) || column < 0) throw new RangeError(`bad column index ${column}`);
-  let n = column + 1;
-  let text = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    text = String.fromCharCode(65 + rem) + text;
-    n = Math.floor((n - 1) / 26);
-  }
-  return text;
+  return columnLetters(column);
 }
 
 /** A → 0, AA → 26. */

@@ -172,3 +172,12 @@ function idMessage(key: keyof typeof ID_MESSAGES): { code: string; message: stri
   const m = ID_MESSAGES[key];
   return { code: m.code, message: m.zh, en: m.en };
 }
+
+/** True when every cell is empty or blank text (checked without allocating). */
+export function isBlankRow(cells: readonly unknown[]): boolean {
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i];
+    if (v !== null && v !== undefined && v !== '' && !(typeof v === 'string' && v.trim() === '')) return false;
+  }
+  return true;
+}

@@ -19,6 +19,7 @@ import {
   dateNumber,
   fastIdNumber,
   formatThreshold,
+  isBlankRow,
   readIdNumber,
 } from './cells';
 import { locateSourceHeader } from './locate';
@@ -198,16 +199,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   let duplicateRows = 0;
 
   function addRow(cells: readonly unknown[], excelRow: number): void {
-    // Skip blank rows without allocating.
-    let blank = true;
-    for (let i = 0; i < cells.length; i++) {
-      const v = cells[i];
-      if (v !== null && v !== undefined && v !== '' && !(typeof v === 'string' && v.trim() === '')) {
-        blank = false;
-        break;
-      }
-    }
-    if (blank) return;
+    if (isBlankRow(cells)) return;
     rowsRead++;
     const rawId = iId >= 0 ? cells[iId] : undefined;
     let id = fastIdNumber(rawId, todayNumber);

@@ -5,7 +5,7 @@
  */
 import { ROSTER_COLUMNS, ROSTER_SOURCE } from '../sources';
 import type { SheetInput } from '../types';
-import { canonicalCoverageCategory, cellText, dateNumber, fastIdNumber, parseRosterStatus, readIdNumber } from './cells';
+import { canonicalCoverageCategory, cellText, dateNumber, fastIdNumber, isBlankRow, parseRosterStatus, readIdNumber } from './cells';
 import { locateSourceHeader } from './locate';
 import type { LocalizedText, LocatedHeader, RejectedRow, RosterEntry, RosterIndex, RosterRecord } from './types';
 
@@ -56,15 +56,7 @@ export function createRosterBuilder(today: string, header?: LocatedHeader): Rost
 
   return {
     addRow(cells, excelRow) {
-      let blank = true;
-      for (let i = 0; i < cells.length; i++) {
-        const v = cells[i];
-        if (v !== null && v !== undefined && v !== '' && !(typeof v === 'string' && v.trim() === '')) {
-          blank = false;
-          break;
-        }
-      }
-      if (blank) return;
+      if (isBlankRow(cells)) return;
       rowsRead++;
       const rawId = iId >= 0 ? cells[iId] : undefined;
       let id = fastIdNumber(rawId, todayNumber);

@@ -11,6 +11,7 @@
  * The test tests/templates/template.test.ts reads the committed file back and compares it with the
  * column list, so a column change without `npm run template` fails.
  */
+import { columnLetters } from '../../ledger/sheet';
 import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf, type ColumnDef, type ColumnType } from '../../ledger/columns';
 import { VOCABULARIES, type VocabularyName } from '../../ledger/vocabularies';
@@ -53,15 +54,9 @@ export function templateColumns(): ColumnDef[] {
   return [...LEDGER_COLUMNS.filter((c) => !c.hidden), ...LEDGER_COLUMNS.filter((c) => c.hidden)];
 }
 
+/** Column letter of a 1-based column number (exceljs numbering); see ledger/sheet.ts. */
 export function columnLetter(index1: number): string {
-  let n = index1;
-  let letters = '';
-  while (n > 0) {
-    const rem = (n - 1) % 26;
-    letters = String.fromCharCode(65 + rem) + letters;
-    n = Math.floor((n - 1) / 26);
-  }
-  return letters;
+  return columnLetters(index1 - 1);
 }
 
 /** Vocabularies in the 字典 sheet, in a fixed order: column index (1-based) per vocabulary. */
