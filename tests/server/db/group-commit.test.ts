@@ -36,7 +36,7 @@ describe('SqliteDatabase group commit', () => {
   });
 
   /** Holds the connection in a running transaction until `release.open()`; resolves once it runs. */
-  async function holdConnection(release: Gate): Promise<Promise<unknown>> {
+  async function holdConnection(release: Gate): Promise<{ done: Promise<unknown> }> {
     const started = gate();
     const holder = db.transaction(async (tx) => {
       await tx.run("INSERT INTO t (v) VALUES ('holder')");
@@ -44,7 +44,7 @@ describe('SqliteDatabase group commit', () => {
       await release.opened;
     });
     await started.opened;
-    return holder;
+    return { done: holder }; // wrapped: an async function returning the promise would wait for it
   }
 
   async function values(handle: SqlDatabase = db): Promise<string[]> {
@@ -53,7 +53,7 @@ describe('SqliteDatabase group commit', () => {
 
   it('a failing member of a group rolls back alone; the others commit', async () => {
     const release = gate();
-    const holder = await holdConnection(release);
+    const { done: holder } = await holdConnection(release);
     const events: string[] = [];
     // both arrive while the connection is busy: they form one group
     const ok = db.transaction(async (tx) => {
@@ -85,7 +85,7 @@ describe('SqliteDatabase group commit', () => {
 
   it('answers a member only once its writes are committed (another connection sees them)', async () => {
     const release = gate();
-    const holder = await holdConnection(release);
+    const { done: holder } = await holdConnection(release);
     const other = await SqliteDatabase.open(file);
     try {
       const seenAtAnswer: string[][] = [];
@@ -107,7 +107,7 @@ describe('SqliteDatabase group commit', () => {
 
   it('a group whose transaction is lost on the way fails every member and keeps nothing of them', async () => {
     const release = gate();
-    const holder = await holdConnection(release);
+    const { done: holder } = await holdConnection(release);
     // as SQLite does after an I/O error: the whole transaction is rolled back under the members' feet
     const lost = db.transaction(async (tx) => {
       await tx.run("INSERT INTO t (v) VALUES ('l1')");
@@ -128,7 +128,7 @@ describe('SqliteDatabase group commit', () => {
 
   it('a write issued between two transactions is not overtaken by the second one', async () => {
     const release = gate();
-    const holder = await holdConnection(release);
+    const { done: holder } = await holdConnection(release);
     const first = db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES ('first')"));
     const write = db.run("INSERT INTO t (v) VALUES ('between')");
     const second = db.transaction(async (tx) => values(tx));
@@ -139,7 +139,7 @@ describe('SqliteDatabase group commit', () => {
 
   it('nested transactions inside a member stay savepoints of that member', async () => {
     const release = gate();
-    const holder = await holdConnection(release);
+    const { done: holder } = await holdConnection(release);
     const member = db.transaction(async (tx) => {
       await tx.run("INSERT INTO t (v) VALUES ('outer')");
       await expect(
