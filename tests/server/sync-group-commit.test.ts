@@ -154,7 +154,7 @@ describe('sync requests sharing a group commit', () => {
         clientId: 'other',
         requestId: randomUUID(),
         cursor: 0,
-        changes: [{ rowId: edited.rowId, baseVersion: 1, values: { notes: '已改' } as Record<string, never> }, added],
+        changes: [{ rowId: edited.rowId, baseVersion: 1, values: { notes: '已改' } }, added],
       },
       caller,
     );
