@@ -11,6 +11,8 @@ export interface ServerConfig {
   demo: boolean;
   bodyLimitBytes: number;
   tokenTtlHours: number;
+  /** Uncommitted import dry runs (plans with names and ID numbers) are purged after this many hours (env IMPORT_DRY_RUN_TTL_HOURS; default 24). */
+  importDryRunTtlHours?: number;
 }
 
 export interface AuditEntry {

@@ -10,12 +10,15 @@ import { purgeExpiredTokens } from './auth/tokens';
 import { ALL_ROUTES } from './routes';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';
 import { runDemoSeed } from './seed';
+import { startImportRetention } from './imports/service';
 
 export async function main(): Promise<void> {
   const config = loadConfig();
   const deps = await buildDeps(config);
   const seeded = await runDemoSeed(deps);
   await purgeExpiredTokens(deps.db, deps.now());
+  // Uncommitted dry runs hold personal data: purge expired ones now and hourly (timer is unref'd).
+  const stopRetention = startImportRetention(deps);
   const app = createApp(deps, ALL_ROUTES);
   const server = app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
@@ -43,6 +46,7 @@ export async function main(): Promise<void> {
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
+    stopRetention();
     deps.logger.info({ signal }, 'shutting down');
     const force = setTimeout(() => process.exit(1), 10_000);
     force.unref();

@@ -4,7 +4,11 @@
  * multipart upload (413) → query and body (400) → handler → JSON. Every failure has the one error shape of errors.ts.
  */
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { randomUUID } from 'crypto';
+import { mkdirSync, promises as fs, readFileSync } from 'fs';
 import multer from 'multer';
+import { tmpdir } from 'os';
+import { join } from 'path';
 import { z, type ZodType } from 'zod';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
@@ -33,23 +37,49 @@ function hasBody(req: Request): boolean {
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
+/**
+ * Private directory (mode 0700, owned by this user) where multer streams uploads to disk, so a
+ * large file is never held in memory. Each upload is removed after its request (see mountRoute).
+ */
+export function uploadTempDir(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  const dir = join(tmpdir(), `ledger-uploads-${uid}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+const diskStorage = multer.diskStorage({
+  destination: (_req, _file, cb) => {
+    try {
+      cb(null, uploadTempDir());
+    } catch (error) {
+      cb(error as Error, '');
+    }
+  },
+  filename: (_req, _file, cb) => cb(null, `${randomUUID()}.upload`),
+});
+
 function runMulter(spec: RouteSpec, req: Request, res: Response): Promise<UploadedFile | undefined> {
   const upload = multer({
-    storage: multer.memoryStorage(),
+    storage: diskStorage,
     limits: { fileSize: spec.uploadLimitBytes ?? DEFAULT_UPLOAD_LIMIT_BYTES, files: 1, fields: 50, fieldSize: 64 * 1024 },
   }).single('file');
   return new Promise((resolve, reject) => {
     upload(req, res, (err: unknown) => {
       if (err) return reject(err);
       const file = req.file;
-      resolve(
-        file && {
-          originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'),
-          mimeType: file.mimetype,
-          size: file.size,
-          buffer: file.buffer,
+      if (!file) return resolve(undefined);
+      let bytes: Buffer | undefined;
+      resolve({
+        originalName: Buffer.from(file.originalname, 'latin1').toString('utf8'),
+        mimeType: file.mimetype,
+        size: file.size,
+        path: file.path,
+        get buffer(): Buffer {
+          bytes ??= readFileSync(file.path);
+          return bytes;
         },
-      );
+      });
     });
   });
 }
@@ -114,6 +144,11 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
           throw new HttpError(415, 'unsupported_media_type', { zh: '请以 multipart/form-data 上传文件（字段名 file）', en: 'Upload as multipart/form-data (field "file")' });
         }
         file = await runMulter(spec, req, res);
+        // The temp file never outlives the request: removed whether the handler succeeds, fails or moved it.
+        if (file) {
+          const path = file.path;
+          res.once('close', () => void fs.rm(path, { force: true }));
+        }
       } else if (spec.body && hasBody(req) && !req.is(['application/json', '+json'])) {
         throw new HttpError(415, 'unsupported_media_type', MESSAGES.unsupportedMedia);
       }

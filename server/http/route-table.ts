@@ -37,8 +37,10 @@ export interface UploadedFile {
   originalName: string;
   mimeType: string;
   size: number;
-  /** Memory storage: the whole file (bounded by the upload limit). */
+  /** The file's bytes, read from `path` on first access (small uploads only: large files should be streamed from `path`). */
   buffer: Buffer;
+  /** Disk storage: the upload in a private temp dir (mode 0700); removed after the handler unless the handler moved it away. */
+  path: string;
 }
 
 /**

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { ImportListResponseSchema, ImportSummarySchema } from '../../ledger/api/leads';
 import type { RouteSpec } from '../http/route-table';
 import { LeadError } from '../leads/errors';
-import { commitImport, importStatus, listImports, startImport } from './service';
+import { commitImport, importStatusFor, listImportsFor, startImport } from './service';
 
 /** Upload limit for departmental files (a 300k-row xlsx is ~20–30 MB). */
 export const IMPORT_UPLOAD_LIMIT_BYTES = 200 * 1024 * 1024;
@@ -52,7 +52,7 @@ export const IMPORT_ROUTES: RouteSpec[] = [
         source: ctx.body?.source,
         period: ctx.body?.period,
         fileName: ctx.file.originalName,
-        buffer: ctx.file.buffer,
+        path: ctx.file.path,
         requestId: ctx.requestId,
       });
       return { status: created ? 202 : 200, body: { ...status, duplicate: !created } };
@@ -69,7 +69,7 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     unitLevel: 'county',
     params: CountyParams,
     response: ImportListResponseSchema,
-    handle: async (ctx) => ({ body: { imports: await listImports(ctx.deps.db, ctx.params.countyCode) } }),
+    handle: async (ctx) => ({ body: { imports: await listImportsFor(ctx.deps, ctx.params.countyCode) } }),
   },
   {
     method: 'get',
@@ -83,7 +83,7 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     params: ImportParams,
     response: ImportStatusSchema,
     example: { params: { importId: EXAMPLE_IMPORT_ID } },
-    handle: async (ctx) => ({ body: await importStatus(ctx.deps.db, ctx.params.countyCode, ctx.params.importId) }),
+    handle: async (ctx) => ({ body: await importStatusFor(ctx.deps, ctx.params.countyCode, ctx.params.importId) }),
   },
   {
     method: 'post',

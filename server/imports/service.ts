@@ -4,7 +4,7 @@
  * the commit is one transaction; the same file (sha256 of its bytes) is never imported twice.
  */
 import { createHash, randomUUID } from 'crypto';
-import { promises as fs } from 'fs';
+import { createReadStream, promises as fs } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { ImportSummary, MatchLeadWire } from '../../ledger/api/leads';
@@ -89,6 +89,24 @@ function sha256(buffer: Buffer): string {
   return createHash('sha256').update(buffer).digest('hex');
 }
 
+/** sha256 of a file, streamed (a 300k-row upload is never read into memory at once). */
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** Moves an upload into place (rename; copy + remove when the temp dirs are on different devices). */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await fs.rename(from, to);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+    await fs.copyFile(from, to);
+    await fs.rm(from, { force: true });
+  }
+}
+
 export function parseSourceAndPeriod(sourceText: unknown, periodText: unknown, today: string): { source: SourceCode | 'roster'; period: string } {
   const source = String(sourceText ?? '').trim();
   if (source !== 'roster' && !isSourceCode(source)) {
@@ -110,10 +128,118 @@ export function parseSourceAndPeriod(sourceText: unknown, periodText: unknown, t
   return { source, period };
 }
 
+const NOT_FOUND = {
+  zh: '导入记录不存在（未提交的试运行结果超过保留期限后会被自动清除，请重新上传文件）',
+  en: 'Import not found (uncommitted dry runs are purged after the retention period; upload the file again)',
+};
+
 async function importRow(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportRow> {
   const row = await db.get<ImportRow>('SELECT * FROM imports WHERE id = ? AND county_code = ?', [importId, countyCode]);
-  if (!row) throw new LeadError(404, 'import.not_found', '导入记录不存在', 'Import not found');
+  if (!row) throw new LeadError(404, 'import.not_found', NOT_FOUND.zh, NOT_FOUND.en);
   return row;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retention (privacy): an uncommitted dry run keeps names and ID numbers in plan_json; it is purged
+// after ServerConfig.importDryRunTtlHours (env IMPORT_DRY_RUN_TTL_HOURS, default 24 h). A committed
+// import keeps only its summary (counts, rejected row numbers and codes — no preview of people).
+
+export const DEFAULT_IMPORT_DRY_RUN_TTL_HOURS = 24;
+
+export function dryRunTtlMs(deps: Pick<AppDeps, 'config'>): number {
+  const hours = deps.config.importDryRunTtlHours ?? DEFAULT_IMPORT_DRY_RUN_TTL_HOURS;
+  return hours * 3600 * 1000;
+}
+
+/** Private root of the import temp files (mode 0700); one sub-directory per import id. */
+export function importTempRoot(): string {
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 'user';
+  return join(tmpdir(), `ledger-imports-${uid}`);
+}
+
+export async function ensureImportTempRoot(): Promise<string> {
+  const root = importTempRoot();
+  await fs.mkdir(root, { recursive: true, mode: 0o700 });
+  // An existing directory keeps its mode on mkdir: enforce it (and refuse someone else's directory).
+  const stat = await fs.lstat(root);
+  if (!stat.isDirectory() || (typeof process.getuid === 'function' && stat.uid !== process.getuid())) {
+    throw new Error('import temp directory is not a private directory of this user');
+  }
+  if ((stat.mode & 0o777) !== 0o700) await fs.chmod(root, 0o700);
+  return root;
+}
+
+/** Summary fields that name people (masked or not): never kept once an import is committed. */
+function committedSummary<T extends object>(summary: T): T {
+  const { preview: _preview, ...rest } = summary as T & { preview?: unknown };
+  return rest as T;
+}
+
+/**
+ * Purges uncommitted imports (ready, failed, or interrupted reads) created more than the TTL ago:
+ * the row with its plan and summary is deleted (its GET answers 404), and so is any temp
+ * directory left behind (not belonging to a running read) older than the TTL. Committed imports
+ * lose any preview still stored in their summary. Returns the number of imports purged.
+ */
+export async function purgeExpiredImports(deps: Pick<AppDeps, 'db' | 'config' | 'now' | 'logger'>): Promise<number> {
+  const cutoff = new Date(deps.now().getTime() - dryRunTtlMs(deps)).toISOString();
+  const candidates = await deps.db.all<{ id: string }>("SELECT id FROM imports WHERE state <> 'committed' AND created_at < ?", [cutoff]);
+  const expired = candidates.map((c) => c.id).filter((id) => !running.has(id) && !starting.has(id));
+  for (let i = 0; i < expired.length; i += 500) {
+    const chunk = expired.slice(i, i + 500);
+    await deps.db.run(`DELETE FROM imports WHERE state <> 'committed' AND id IN (${chunk.map(() => '?').join(',')})`, chunk);
+  }
+  await deps.db.run(
+    "UPDATE imports SET summary_json = json_remove(summary_json, '$.preview'), plan_json = NULL WHERE state = 'committed' AND (plan_json IS NOT NULL OR json_type(summary_json, '$.preview') IS NOT NULL)",
+  );
+  // File times are wall-clock times: directories left by a crashed process are judged by the real clock.
+  await removeStaleTempDirs(Date.now() - dryRunTtlMs(deps), new Set(expired));
+  if (expired.length > 0) deps.logger.info({ purged: expired.length }, 'expired import dry runs purged');
+  return expired.length;
+}
+
+async function removeStaleTempDirs(cutoffMs: number, purged: ReadonlySet<string>): Promise<void> {
+  let names: string[];
+  try {
+    names = await fs.readdir(importTempRoot());
+  } catch {
+    return; // no temp root yet
+  }
+  for (const name of names) {
+    if (running.has(name) || starting.has(name)) continue;
+    const path = join(importTempRoot(), name);
+    const stat = await fs.lstat(path).catch(() => null);
+    if (!stat) continue;
+    if (purged.has(name) || stat.mtimeMs < cutoffMs) await fs.rm(path, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+let lastPurge = 0;
+/** Lazy purge (before an upload, a listing or a status read), at most once a minute per process. */
+async function purgeSoon(deps: AppDeps): Promise<void> {
+  const t = deps.now().getTime();
+  if (Math.abs(t - lastPurge) < 60_000) return;
+  lastPurge = t;
+  await purgeExpiredImports(deps).catch((error: unknown) =>
+    deps.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'import purge failed'),
+  );
+}
+
+/** Purge now and then every hour (timer unref'd, so it never keeps the process alive). Returns a stop function. */
+export function startImportRetention(deps: AppDeps, everyMs = 3600_000): () => void {
+  const purge = () =>
+    void purgeExpiredImports(deps).catch((error: unknown) =>
+      deps.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'import retention purge failed'),
+    );
+  purge();
+  const timer = setInterval(purge, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/** An uncommitted import past the TTL is expired even before the next purge runs. */
+function isExpired(deps: Pick<AppDeps, 'config' | 'now'>, row: ImportRow): boolean {
+  return row.state !== 'committed' && !running.has(row.id) && !starting.has(row.id) && deps.now().getTime() - Date.parse(row.created_at) > dryRunTtlMs(deps);
 }
 
 /** An import left `reading` by a previous server process is failed (its file is gone). */
@@ -142,6 +268,28 @@ function statusOf(row: ImportRow): ImportStatus {
 
 export async function importStatus(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportStatus> {
   return statusOf(await recoverInterrupted(db, await importRow(db, countyCode, importId)));
+}
+
+/** Status for the API: an uncommitted import past the retention period is purged and answers 404. */
+export async function importStatusFor(deps: AppDeps, countyCode: string, importId: string): Promise<ImportStatus> {
+  await purgeSoon(deps);
+  const row = await importRow(deps.db, countyCode, importId);
+  if (isExpired(deps, row)) {
+    await purgeExpiredImports(deps);
+    throw new LeadError(404, 'import.not_found', NOT_FOUND.zh, NOT_FOUND.en);
+  }
+  return importStatus(deps.db, countyCode, importId);
+}
+
+/** Listing for the API (purges expired dry runs first). */
+export async function listImportsFor(deps: AppDeps, countyCode: string, limit = 100): Promise<ImportSummary[]> {
+  await purgeSoon(deps);
+  const cutoff = new Date(deps.now().getTime() - dryRunTtlMs(deps)).toISOString();
+  const rows = await deps.db.all<{ summary_json: string | null }>(
+    "SELECT summary_json FROM imports WHERE county_code = ? AND summary_json IS NOT NULL AND (state = 'committed' OR created_at >= ?) ORDER BY created_at DESC, rowid DESC LIMIT ?",
+    [countyCode, cutoff, limit],
+  );
+  return rows.map((r) => JSON.parse(r.summary_json!) as ImportSummary);
 }
 
 export async function listImports(db: SqlDatabase, countyCode: string, limit = 100): Promise<ImportSummary[]> {
@@ -178,12 +326,16 @@ export async function startImport(
   deps: AppDeps,
   user: AuthUser,
   countyCode: string,
-  input: { source: unknown; period: unknown; fileName: string; buffer: Buffer; requestId?: string },
+  input: { source: unknown; period: unknown; fileName: string; requestId?: string } & ({ buffer: Buffer; path?: undefined } | { path: string; buffer?: undefined }),
 ): Promise<{ created: boolean; status: ImportStatus }> {
   const now = deps.now();
   const { source, period } = parseSourceAndPeriod(input.source, input.period, chinaDate(now));
-  if (input.buffer.length === 0) throw new LeadError(400, 'import.empty_file', '上传的文件为空', 'The uploaded file is empty');
-  const hash = sha256(input.buffer);
+  await purgeSoon(deps);
+  // An upload on disk (multer disk storage) is hashed by streaming and then moved into the import's
+  // private temp dir; the caller's file is left in place (and removed by the caller) if no import is created.
+  const bytes = input.buffer ? input.buffer.length : (await fs.stat(input.path)).size;
+  if (bytes === 0) throw new LeadError(400, 'import.empty_file', '上传的文件为空', 'The uploaded file is empty');
+  const hash = input.buffer ? sha256(input.buffer) : await sha256File(input.path);
   const earlier = await deps.db.get<ImportRow>(
     "SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' ORDER BY committed_at LIMIT 1",
     [countyCode, hash],
@@ -196,7 +348,7 @@ export async function startImport(
       action: 'import.upload_duplicate',
       target: countyCode,
       requestId: input.requestId ?? earlier.id,
-      detail: { duplicateOf: earlier.id, source, period, bytes: input.buffer.length },
+      detail: { duplicateOf: earlier.id, source, period, bytes },
     });
     const status = statusOf(earlier);
     if (status.summary) status.summary = { ...status.summary, duplicateOf: earlier.id };
@@ -206,7 +358,7 @@ export async function startImport(
   const fileName = input.fileName.replace(/[\\/]/g, '_').slice(0, 200) || 'upload';
   starting.add(id);
   try {
-    return await recordAndStart(deps, user, countyCode, id, fileName, source, period, hash, input.buffer, now, input.requestId ?? id);
+    return await recordAndStart(deps, user, countyCode, id, fileName, source, period, hash, { buffer: input.buffer, path: input.path, bytes }, now, input.requestId ?? id);
   } finally {
     starting.delete(id);
   }
@@ -221,11 +373,47 @@ async function recordAndStart(
   source: string,
   period: string,
   hash: string,
-  buffer: Buffer,
+  file: { buffer?: Buffer; path?: string; bytes: number },
   now: Date,
   requestId: string,
 ): Promise<{ created: boolean; status: ImportStatus }> {
-  const input = { buffer };
+  // A private temp dir (mode 0700) holding the file under its own name, so reader messages name the user's file.
+  const dir = join(await ensureImportTempRoot(), id);
+  await fs.mkdir(dir, { mode: 0o700 });
+  const path = join(dir, /\.[A-Za-z0-9]{2,5}$/.test(fileName) ? fileName : `${fileName}.xlsx`);
+  try {
+    if (file.buffer) await fs.writeFile(path, file.buffer, { mode: 0o600 });
+    else await moveFile(file.path!, path);
+    await recordImport(deps, user, countyCode, id, fileName, source, period, hash, file.bytes, now, requestId);
+  } catch (error) {
+    await fs.rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  progress.set(id, { rowsRead: 0, bytesRead: 0 });
+  // The background job never rejects: readImport records failures on the import itself.
+  const job = readImport(deps, countyCode, id, path).catch(() => undefined).finally(() => {
+    progress.delete(id);
+    running.delete(id);
+    return fs.rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  });
+  running.set(id, job);
+  return { created: true, status: await importStatus(deps.db, countyCode, id) };
+}
+
+async function recordImport(
+  deps: AppDeps,
+  user: AuthUser,
+  countyCode: string,
+  id: string,
+  fileName: string,
+  source: string,
+  period: string,
+  hash: string,
+  bytes: number,
+  now: Date,
+  requestId: string,
+): Promise<void> {
+  const input = { buffer: { length: bytes } };
   await deps.db.transaction(async (tx) => {
     await tx.run(
       `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at)
@@ -237,19 +425,6 @@ async function recordAndStart(
       tx,
     );
   });
-  // A private temp dir holding the file under its own name, so reader messages name the user's file.
-  const dir = await fs.mkdtemp(join(tmpdir(), 'ledger-import-'));
-  const path = join(dir, /\.[A-Za-z0-9]{2,5}$/.test(fileName) ? fileName : `${fileName}.xlsx`);
-  await fs.writeFile(path, input.buffer);
-  progress.set(id, { rowsRead: 0, bytesRead: 0 });
-  // The background job never rejects: readImport records failures on the import itself.
-  const job = readImport(deps, countyCode, id, path).catch(() => undefined).finally(() => {
-    progress.delete(id);
-    running.delete(id);
-    void fs.rm(dir, { recursive: true, force: true });
-  });
-  running.set(id, job);
-  return { created: true, status: await importStatus(deps.db, countyCode, id) };
 }
 
 /** Background: read the file, match (or parse the roster), store the dry-run summary and plan. */
@@ -408,6 +583,7 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
   let rosterCommitted: RosterFileRecord[] | undefined;
   await deps.db.transaction(async (tx) => {
     const row = await importRow(tx, countyCode, importId);
+    if (isExpired(deps, row)) throw new LeadError(404, 'import.not_found', NOT_FOUND.zh, NOT_FOUND.en);
     if (row.state === 'committed') {
       // A repeated commit changes nothing and returns the earlier result; it is audited all the same.
       await deps.audit.record({ user, action: 'import.commit_repeat', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period } }, tx);
@@ -424,7 +600,7 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
       const summary = { ...(JSON.parse(earlier.summary_json!) as ImportSummary), duplicateOf: earlier.id };
       await tx.run(
         "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
-        [JSON.stringify({ ...summary, importId: row.id, leadsNew: 0, leadsLinked: 0, committedAt: nowIso, duplicateOf: earlier.id }), user.username, nowIso, row.id],
+        [JSON.stringify(committedSummary({ ...summary, importId: row.id, leadsNew: 0, leadsLinked: 0, committedAt: nowIso, duplicateOf: earlier.id })), user.username, nowIso, row.id],
       );
       await deps.audit.record(
         { user, action: 'import.commit', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period, duplicateOf: earlier.id, created: 0, linked: 0 } },
@@ -452,7 +628,7 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
     Object.assign(summary, { state: 'committed', committedAt: nowIso });
     await tx.run(
       "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
-      [JSON.stringify(summary), user.username, nowIso, row.id],
+      [JSON.stringify(committedSummary(summary)), user.username, nowIso, row.id],
     );
     const { firstSeq: _first, ...counts } = detail;
     await deps.audit.record({ user, action: 'import.commit', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period, ...counts } }, tx);
