@@ -10,7 +10,7 @@
  *
  * Rows are fabricated (server/seed/fabricate.ts, seeded): valid-checksum IDs belonging to nobody.
  */
-import { spawn, type ChildProcess } from 'child_process';
+import { spawnServer, type ChildServer } from './child-server';
 import { randomUUID } from 'crypto';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -67,11 +67,7 @@ async function prepare(file: string): Promise<string[]> {
   }
 }
 
-interface Server {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
+type Server = ChildServer;
 
 function startServer(dbFile: string): Promise<Server> {
   const root = projectRoot(__dirname);
@@ -79,32 +75,7 @@ function startServer(dbFile: string): Promise<Server> {
   // SYNC_LOAD_SERVER_ARGS: extra node flags for the server (e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof").
   const extra = (process.env.SYNC_LOAD_SERVER_ARGS ?? '').split(' ').filter(Boolean);
   const args = [...extra, ...(existsSync(built) ? [built] : ['--import', 'tsx', resolve(root, 'server', 'main.ts')])];
-  const proc = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, LEDGER_DB: dbFile, PORT: '0', HOST: '127.0.0.1', NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((done) => proc.once('exit', () => done()));
-  return new Promise((resolveStart, reject) => {
-    let out = '';
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${out.slice(-2000)}`)), 60_000);
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString('utf8');
-      const match = /listening: (http:\/\/[^\s]+)/.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        proc.stdout!.off('data', onData);
-        proc.stdout!.resume();
-        resolveStart({ proc, url: match[1], exited });
-      }
-    };
-    proc.stdout!.on('data', onData);
-    proc.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-    proc.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited (${code}): ${out.slice(-2000)}`));
-    });
-  });
+  return spawnServer(args, { LEDGER_DB: dbFile, NODE_ENV: 'production', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' }, { cwd: root });
 }
 
 interface VillageOutcome {

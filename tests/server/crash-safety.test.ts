@@ -8,7 +8,7 @@
  *   - a retried batch that had been answered before the kill gets the same answer again;
  *   - the database passes SQLite's integrity check.
  */
-import { spawn, type ChildProcess } from 'child_process';
+import { spawnServer, type ChildServer } from '../../bench/child-server';
 import { randomUUID } from 'crypto';
 import { mkdtempSync, readdirSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
@@ -27,11 +27,7 @@ const SEED = Number(process.env.CRASH_SEED ?? 20261129);
 
 type Values = Record<string, unknown>;
 
-interface Running {
-  proc: ChildProcess;
-  url: string;
-  exited: Promise<void>;
-}
+type Running = ChildServer;
 
 function sourceFiles(folder: string): string[] {
   return (readdirSync(join(ROOT, folder), { recursive: true }) as string[])
@@ -74,31 +70,7 @@ describe('crash safety (SIGKILL during sync, restart, retry)', () => {
   });
 
   function start(dbFile: string): Promise<Running> {
-    const proc = spawn(process.execPath, [join(outdir, 'server', 'main.js')], {
-      env: { ...process.env, LEDGER_DB: dbFile, PORT: '0', HOST: '127.0.0.1', NODE_PATH: join(ROOT, 'node_modules'), NODE_ENV: 'test' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const exited = new Promise<void>((done) => proc.once('exit', () => done()));
-    return new Promise((resolveStart, reject) => {
-      let out = '';
-      const timer = setTimeout(() => reject(new Error(`server did not start: ${out}`)), 30_000);
-      const onData = (chunk: Buffer) => {
-        out += chunk.toString('utf8');
-        const match = /listening: (http:\/\/[^\s]+)/.exec(out);
-        if (match) {
-          clearTimeout(timer);
-          proc.stdout!.off('data', onData);
-          proc.stdout!.resume();
-          resolveStart({ proc, url: match[1], exited });
-        }
-      };
-      proc.stdout!.on('data', onData);
-      proc.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
-      proc.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`server exited (${code}) before listening: ${out}`));
-      });
-    });
+    return spawnServer([join(outdir, 'server', 'main.js')], { LEDGER_DB: dbFile, NODE_PATH: join(ROOT, 'node_modules'), NODE_ENV: 'test' }, { timeoutMs: 30_000 });
   }
 
   async function post(url: string, path: string, body: unknown, token?: string): Promise<{ status: number; body: any; replayed: boolean }> {
