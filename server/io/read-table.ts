@@ -424,7 +424,13 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
       for await (const worksheet of reader) {
         const wsName = (worksheet as unknown as { name: string }).name;
         seen.push(wsName);
-        if (options.sheet !== undefined && wsName !== options.sheet) continue;
+        if (options.sheet !== undefined && wsName !== options.sheet) {
+          // Drain a skipped sheet: when sheets precede sharedStrings in the zip, exceljs parks each in a
+          // tmp file and deletes it as soon as we move on; an unread stream on a deleted file would then
+          // emit an unhandled ENOENT error later (a crash in the server, a stray failure in tests).
+          for await (const _row of worksheet) void _row;
+          continue;
+        }
         found = true;
         sheetName = wsName;
         for await (const row of worksheet) {

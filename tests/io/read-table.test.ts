@@ -1,4 +1,6 @@
+import { execFileSync } from 'child_process';
 import { readFileSync, writeFileSync } from 'fs';
+import { resolve } from 'path';
 import ExcelJS from 'exceljs';
 import {
   cellToValue,
@@ -298,5 +300,32 @@ describe('streamTableRows', () => {
     expect(rows).toEqual(['b1', 'b2']);
     expect(result.sheetName).toBe('B');
     expect((await readError(streamTableRows(path, { sheet: 'C', onRow: () => undefined }))).code).toBe('sheet_not_found');
+  });
+
+  it('skipping sheets leaves no stream on a deleted exceljs tmp file (no stray ENOENT after the read)', async () => {
+    // exceljs writes sheets before sharedStrings, so its streaming reader parks each sheet in a tmp file
+    // and deletes it when the consumer moves on; an unread stream on it used to fail later, uncaught.
+    const path = tmp.path('three-sheets.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    for (const name of ['A', 'B', 'C']) {
+      const sheet = workbook.addWorksheet(name);
+      for (let i = 0; i < 500; i++) sheet.addRow([`${name}${i}`, i]);
+    }
+    await workbook.xlsx.writeFile(path);
+    // In a real Node process (jest's sandbox swallows such errors): the built reader from dist/.
+    const script = `
+      const { streamTableRows } = require(${JSON.stringify(resolve(__dirname, '..', '..', 'dist', 'server', 'io', 'read-table.js'))});
+      let uncaught = 0;
+      process.on('uncaughtException', () => uncaught++);
+      (async () => {
+        for (let run = 0; run < 15; run++) {
+          let rows = 0;
+          await streamTableRows(${JSON.stringify(path)}, { sheet: 'C', onRow: () => void rows++ });
+          if (rows !== 500) throw new Error('rows ' + rows);
+        }
+        setTimeout(() => process.stdout.write(JSON.stringify({ uncaught })), 300);
+      })();`;
+    const out = execFileSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60_000 });
+    expect(JSON.parse(out)).toEqual({ uncaught: 0 });
   });
 });
