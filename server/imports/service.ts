@@ -358,25 +358,32 @@ export async function startImport(
   const fileName = input.fileName.replace(/[\\/]/g, '_').slice(0, 200) || 'upload';
   starting.add(id);
   try {
-    return await recordAndStart(deps, user, countyCode, id, fileName, source, period, hash, { buffer: input.buffer, path: input.path, bytes }, now, input.requestId ?? id);
+    return await recordAndStart(deps, user, { countyCode, id, fileName, source, period, hash, bytes, now, requestId: input.requestId ?? id }, { buffer: input.buffer, path: input.path });
   } finally {
     starting.delete(id);
   }
 }
 
+/** What is known of a new import before it is read. */
+interface NewImport {
+  countyCode: string;
+  id: string;
+  fileName: string;
+  source: string;
+  period: string;
+  hash: string;
+  bytes: number;
+  now: Date;
+  requestId: string;
+}
+
 async function recordAndStart(
   deps: AppDeps,
   user: AuthUser,
-  countyCode: string,
-  id: string,
-  fileName: string,
-  source: string,
-  period: string,
-  hash: string,
-  file: { buffer?: Buffer; path?: string; bytes: number },
-  now: Date,
-  requestId: string,
+  entry: NewImport,
+  file: { buffer?: Buffer; path?: string },
 ): Promise<{ created: boolean; status: ImportStatus }> {
+  const { countyCode, id, fileName } = entry;
   // A private temp dir (mode 0700) holding the file under its own name, so reader messages name the user's file.
   const dir = join(await ensureImportTempRoot(), id);
   await fs.mkdir(dir, { mode: 0o700 });
@@ -384,7 +391,7 @@ async function recordAndStart(
   try {
     if (file.buffer) await fs.writeFile(path, file.buffer, { mode: 0o600 });
     else await moveFile(file.path!, path);
-    await recordImport(deps, user, countyCode, id, fileName, source, period, hash, file.bytes, now, requestId);
+    await recordImport(deps, user, entry);
   } catch (error) {
     await fs.rm(dir, { recursive: true, force: true });
     throw error;
@@ -400,28 +407,16 @@ async function recordAndStart(
   return { created: true, status: await importStatus(deps.db, countyCode, id) };
 }
 
-async function recordImport(
-  deps: AppDeps,
-  user: AuthUser,
-  countyCode: string,
-  id: string,
-  fileName: string,
-  source: string,
-  period: string,
-  hash: string,
-  bytes: number,
-  now: Date,
-  requestId: string,
-): Promise<void> {
-  const input = { buffer: { length: bytes } };
+async function recordImport(deps: AppDeps, user: AuthUser, entry: NewImport): Promise<void> {
+  const { countyCode, id, fileName, source, period, hash, bytes, now, requestId } = entry;
   await deps.db.transaction(async (tx) => {
     await tx.run(
       `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'reading', ?, ?)`,
-      [id, countyCode, source, period, fileName, hash, input.buffer.length, user.username, now.toISOString()],
+      [id, countyCode, source, period, fileName, hash, bytes, user.username, now.toISOString()],
     );
     await deps.audit.record(
-      { user, action: 'import.upload', target: countyCode, requestId, detail: { importId: id, source, period, bytes: input.buffer.length } },
+      { user, action: 'import.upload', target: countyCode, requestId, detail: { importId: id, source, period, bytes } },
       tx,
     );
   });
