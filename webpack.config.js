@@ -16,7 +16,7 @@ const CopyWebpackPlugin = require('copy-webpack-plugin');
 const PANES = [
   { name: 'lookup', title: '线索查询' },
   { name: 'validate', title: '台账校验' },
-  { name: 'route', title: '接办流程' },
+  { name: 'handling', title: '接办流程' },
 ];
 const OFFICE_JS = path.dirname(require.resolve('@microsoft/office-js/dist/office.js'));
 

@@ -28,8 +28,8 @@ export const STRINGS = {
     zh: '按填报规则检查台账，逐条列出问题，点击即可定位到单元格。',
     en: 'Check the ledger against the rules, list the findings and jump to each cell.',
   },
-  'pane.route.title': { zh: '接办流程', en: 'Handling route' },
-  'pane.route.tooltip': {
+  'pane.handling.title': { zh: '接办流程', en: 'Handling route' },
+  'pane.handling.tooltip': {
     zh: '根据选中行的情况推荐处置方式（通知二（三）），并给出办理时限。',
     en: 'Recommend handling routes for the selected row (notice section 2.3), with their deadlines.',
   },

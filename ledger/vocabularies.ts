@@ -37,7 +37,7 @@ export type Coverage = (typeof VOCABULARIES.coverage)[number];
 export type VerifyResult = (typeof VOCABULARIES.verifyResult)[number];
 export type Willingness = (typeof VOCABULARIES.willingness)[number];
 export type Ability = (typeof VOCABULARIES.ability)[number];
-export type Route = (typeof VOCABULARIES.routes)[number];
+export type HandlingMeasure = (typeof VOCABULARIES.routes)[number];
 export type CaseStatus = (typeof VOCABULARIES.status)[number];
 
 /** Multi-value cells are split on any of these separators (full- and half-width). */

@@ -8,7 +8,7 @@ import { LedgerHostError } from '../host/ledger-host';
 import { columnByKey } from '../../ledger/columns';
 import { localeOf, t, type Locale, type StringKey } from '../strings';
 
-export type PaneName = 'lookup' | 'validate' | 'route';
+export type PaneName = 'lookup' | 'validate' | 'handling';
 
 function text(id: string, value: string): void {
   const element = document.getElementById(id);

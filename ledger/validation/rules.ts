@@ -9,7 +9,7 @@ import { leadVerifyDueDate } from '../deadlines';
 import type { WorkingDayCalendar } from '../calendar';
 import type { Policy } from '../policy';
 import type { FindingCode, LedgerValue, Severity } from '../types';
-import type { Route } from '../vocabularies';
+import type { HandlingMeasure } from '../vocabularies';
 import type { RowState } from './cells';
 import { COLUMN_CHECKS } from './cells';
 
@@ -127,7 +127,7 @@ const HANDLING_STATUSES: ReadonlySet<string> = new Set(['办理中', CLOSED]);
 const DECLINED = '不愿申请';
 const ELIGIBLE = '符合救助条件';
 /** The only routes for a person who declines (assistance is voluntary, notice 二（三）). */
-export const ROUTES_WHEN_DECLINED: ReadonlySet<Route> = new Set<Route>(['尊重意愿持续关注', '纳入低收入人口动态监测']);
+export const ROUTES_WHEN_DECLINED: ReadonlySet<HandlingMeasure> = new Set<HandlingMeasure>(['尊重意愿持续关注', '纳入低收入人口动态监测']);
 
 export const ROW_RULES: readonly RowRule[] = [
   {
@@ -169,7 +169,7 @@ export const ROW_RULES: readonly RowRule[] = [
     test(row, ctx) {
       if (row.text('willingness') !== DECLINED) return null;
       let items: string[] | undefined;
-      for (const route of row.list('routes')) if (!ROUTES_WHEN_DECLINED.has(route as Route)) (items ??= []).push(route);
+      for (const route of row.list('routes')) if (!ROUTES_WHEN_DECLINED.has(route as HandlingMeasure)) (items ??= []).push(route);
       return items ? { items, other: ctx.headerOf('willingness') } : null;
     },
   },

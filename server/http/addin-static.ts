@@ -22,7 +22,7 @@ const OFFICE_FRAME_ANCESTORS = [
 const PANES = [
   { file: 'lookup.html', zh: '线索查询', en: 'Lead lookup' },
   { file: 'validate.html', zh: '台账校验', en: 'Validation' },
-  { file: 'route.html', zh: '接办流程', en: 'Handling route' },
+  { file: 'handling.html', zh: '接办流程', en: 'Handling route' },
 ];
 
 /** dist/addin of the project, whether running from dist/ (node) or from sources (ts-jest). */

@@ -93,7 +93,7 @@ describe('manifest.xml', () => {
       expect(b.Action['@xsi:type']).toBe('ShowTaskpane');
       return byId('bt:Urls', b.Action.SourceLocation['@resid'])['@DefaultValue'];
     });
-    expect(urls).toEqual([`${BASE}lookup.html`, `${BASE}validate.html`, `${BASE}route.html`]);
+    expect(urls).toEqual([`${BASE}lookup.html`, `${BASE}validate.html`, `${BASE}handling.html`]);
     expect(new Set(buttons.map((b) => b.Action.TaskpaneId)).size).toBe(3);
   });
 
@@ -124,11 +124,11 @@ describe('manifest.xml', () => {
       ['Group.Label', 'ribbon.group'],
       ['Lookup.Label', 'pane.lookup.title'],
       ['Validate.Label', 'pane.validate.title'],
-      ['Route.Label', 'pane.route.title'],
+      ['Handling.Label', 'pane.handling.title'],
       ['GetStarted.Title', 'app.name'],
     ];
     for (const [id, key] of pairs) expect(text('bt:ShortStrings', id)).toEqual(STRINGS[key]);
-    for (const [id, key] of [['Lookup.Tooltip', 'pane.lookup.tooltip'], ['Validate.Tooltip', 'pane.validate.tooltip'], ['Route.Tooltip', 'pane.route.tooltip'], ['GetStarted.Description', 'app.description']] as const) {
+    for (const [id, key] of [['Lookup.Tooltip', 'pane.lookup.tooltip'], ['Validate.Tooltip', 'pane.validate.tooltip'], ['Handling.Tooltip', 'pane.handling.tooltip'], ['GetStarted.Description', 'app.description']] as const) {
       expect(text('bt:LongStrings', id)).toEqual(STRINGS[key]);
     }
     expect(app.DisplayName['@DefaultValue']).toBe(STRINGS['app.name'].zh);

@@ -123,6 +123,6 @@ describe('strings', () => {
     expect(localeOf('zh-CN')).toBe('zh-CN');
     expect(localeOf(undefined)).toBe('zh-CN');
     expect(t('ledger.summary', 'zh-CN', { sheet: '台账', headerRow: 2, columns: 26, rows: 5 })).toBe('工作表“台账”：表头在第2行，识别出26列，共5行数据。');
-    expect(t('pane.route.title', 'en-US')).toBe('Handling route');
+    expect(t('pane.handling.title', 'en-US')).toBe('Handling route');
   });
 });

@@ -34,14 +34,14 @@ describe('task panes in Chromium (browser preview)', () => {
     const page = await browser.newPage();
     await page.goto(`${server.baseUrl}/`);
     const links = await page.$$eval('a[href^="/addin/"]', (anchors) => anchors.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['/addin/lookup.html', '/addin/validate.html', '/addin/route.html']);
+    expect(links).toEqual(['/addin/lookup.html', '/addin/validate.html', '/addin/handling.html']);
     await page.close();
   });
 
   it.each([
     ['lookup', '线索查询'],
     ['validate', '台账校验'],
-    ['route', '接办流程'],
+    ['handling', '接办流程'],
   ])('%s pane loads office.js, connects to the preview host and reads the demo ledger', async (pane, title) => {
     const page = await browser.newPage({ viewport: { width: 350, height: 640 }, locale: 'zh-CN' });
     const errors: string[] = [];

@@ -4,13 +4,13 @@ import { DEFAULT_CALENDAR, createCalendar } from '../../ledger/calendar';
 import { DEFAULT_POLICY, resolvePolicy, type PolicyInput } from '../../ledger/policy';
 import {
   NOTICE_CLAUSES,
-  ROUTE_CLAUSES,
+  MEASURE_CLAUSES,
   clauseOf,
   questionnaireFromValues,
-  recommendRoutes,
-  type RouteCaseInput,
-  type RouteQuestionnaire,
-} from '../../ledger/route';
+  recommendHandling,
+  type HandlingCase,
+  type HandlingQuestionnaire,
+} from '../../ledger/handling';
 import { VOCABULARIES } from '../../ledger/vocabularies';
 
 /** Notice 楚民发〔2023〕7号, section 二（三）, copied verbatim (also checked against ../shared/seed when present). */
@@ -19,10 +19,10 @@ const SECTION_2_3 =
 
 const TODAY = '2026-09-28'; // a Monday, just before 国庆
 
-const BASE: RouteQuestionnaire = { willing: '愿意申请', ableToApplyAlone: true, area: 'urban' };
+const BASE: HandlingQuestionnaire = { willing: '愿意申请', ableToApplyAlone: true, area: 'urban' };
 
-function routesFor(q: Partial<RouteQuestionnaire>, extra: Omit<RouteCaseInput, 'questionnaire'> = {}, policy: PolicyInput = {}): string[] {
-  return recommendRoutes({ ...extra, questionnaire: { ...BASE, ...q } }, resolvePolicy(policy), DEFAULT_CALENDAR, TODAY).map((r) => r.route);
+function measuresFor(q: Partial<HandlingQuestionnaire>, extra: Omit<HandlingCase, 'questionnaire'> = {}, policy: PolicyInput = {}): string[] {
+  return recommendHandling({ ...extra, questionnaire: { ...BASE, ...q } }, resolvePolicy(policy), DEFAULT_CALENDAR, TODAY).map((r) => r.measure);
 }
 
 describe('clauses: exact quotes of the notice, section 二（三）', () => {
@@ -44,13 +44,13 @@ describe('clauses: exact quotes of the notice, section 二（三）', () => {
       else expect(SECTION_2_3).toContain(clauseOf(route)!.zh);
     }
     expect(clauseOf('不存在')).toBeUndefined();
-    expect(ROUTE_CLAUSES['医疗救助'].id).toBe('enrol');
-    expect(ROUTE_CLAUSES['临时救助'].id).toBe('emergency');
+    expect(MEASURE_CLAUSES['医疗救助'].id).toBe('enrol');
+    expect(MEASURE_CLAUSES['临时救助'].id).toBe('emergency');
   });
 });
 
-describe('recommendRoutes: one branch per row', () => {
-  it.each<[string, Partial<RouteQuestionnaire>, Omit<RouteCaseInput, 'questionnaire'>, PolicyInput, string[]]>([
+describe('recommendHandling: one branch per row', () => {
+  it.each<[string, Partial<HandlingQuestionnaire>, Omit<HandlingCase, 'questionnaire'>, PolicyInput, string[]]>([
     // 1. willing but unable → 协助申请
     ['willing, unable to apply alone', { ableToApplyAlone: false }, {}, {}, ['协助申请']],
     ['willing and able, nothing else known', {}, {}, {}, []],
@@ -103,23 +103,23 @@ describe('recommendRoutes: one branch per row', () => {
       multipleDepartments: true, specialNeeds: ['就业', '医疗'] }, {}, {},
       ['协助申请', '纳入低保', '医疗救助', '就业救助', '先行救助', '临时救助', '一事一议', '综合救助帮扶']],
   ])('%s', (_name, q, extra, policy, expected) => {
-    expect(routesFor(q, extra, policy)).toEqual(expected);
+    expect(measuresFor(q, extra, policy)).toEqual(expected);
   });
 });
 
-describe('recommendRoutes: clauses, reasons with figures, deadlines', () => {
-  const recs = recommendRoutes(
+describe('recommendHandling: clauses, reasons with figures, deadlines', () => {
+  const recs = recommendHandling(
     { questionnaire: { ...BASE, ableToApplyAlone: false, perCapitaMonthlyIncome: 600, emergency: true, amountNeeded: 3000, specialNeeds: ['医疗'] } },
     DEFAULT_POLICY,
     DEFAULT_CALENDAR,
     TODAY,
   );
-  const byRoute = new Map(recs.map((r) => [r.route, r]));
+  const byMeasure = new Map(recs.map((r) => [r.measure, r]));
 
   it('each recommendation quotes its clause exactly, in zh-CN with an en-US rendering', () => {
     for (const rec of recs) {
       expect(SECTION_2_3).toContain(rec.clause);
-      expect(rec.clause).toBe(ROUTE_CLAUSES[rec.route as keyof typeof ROUTE_CLAUSES].zh);
+      expect(rec.clause).toBe(MEASURE_CLAUSES[rec.measure as keyof typeof MEASURE_CLAUSES].zh);
       expect(rec.clauseEn.length).toBeGreaterThan(20);
       expect(rec.reason.zh.length).toBeGreaterThan(0);
       expect(rec.reason.en.length).toBeGreaterThan(0);
@@ -127,7 +127,7 @@ describe('recommendRoutes: clauses, reasons with figures, deadlines', () => {
   });
 
   it('低保: the income and the standard in the reason; review due 30 working days from today', () => {
-    const rec = byRoute.get('纳入低保')!;
+    const rec = byMeasure.get('纳入低保')!;
     expect(rec.reason.zh).toBe('人均月收入 600 元 ≤ 城市低保标准 735 元/人·月');
     expect(rec.reason.en).toContain('600 yuan');
     expect(rec.deadline?.iso).toBe('2026-11-13'); // 9/29, 9/30, then 国庆 off, 10/10 调休 …
@@ -135,52 +135,52 @@ describe('recommendRoutes: clauses, reasons with figures, deadlines', () => {
   });
 
   it('rural: the monthly standard is the yearly one / 12, and the reason says so', () => {
-    const [rec] = recommendRoutes({ questionnaire: { ...BASE, area: 'rural', perCapitaMonthlyIncome: 500 } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
+    const [rec] = recommendHandling({ questionnaire: { ...BASE, area: 'rural', perCapitaMonthlyIncome: 500 } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
     expect(rec.reason.zh).toBe('人均月收入 500 元 ≤ 农村低保标准 533.33 元/人·月（6400 元/人·年 ÷ 12）');
   });
 
   it('先行救助 within 48 hours, then formalities within 5 working days of the latest aid date', () => {
-    expect(byRoute.get('先行救助')!.deadline?.iso).toBe('2026-09-30');
-    expect(byRoute.get('先行救助')!.deadline?.label.zh).toContain('48小时');
-    expect(byRoute.get('临时救助')!.deadline?.iso).toBe('2026-10-13');
+    expect(byMeasure.get('先行救助')!.deadline?.iso).toBe('2026-09-30');
+    expect(byMeasure.get('先行救助')!.deadline?.label.zh).toContain('48小时');
+    expect(byMeasure.get('临时救助')!.deadline?.iso).toBe('2026-10-13');
   });
 
   it('the emergency clock can start before today', () => {
-    const [aid] = recommendRoutes({ questionnaire: { ...BASE, emergency: true, emergencyStart: '2026-09-26T22:00' } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
+    const [aid] = recommendHandling({ questionnaire: { ...BASE, emergency: true, emergencyStart: '2026-09-26T22:00' } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
     expect(aid.deadline?.iso).toBe('2026-09-28');
   });
 
   it('一事一议: amount, cap and how the cap is made', () => {
-    expect(byRoute.get('一事一议')!.reason.zh).toContain('所需救助金额 3000 元 > 乡镇审批上限 2205 元（3 × 城市低保标准 735 元/人·月）');
+    expect(byMeasure.get('一事一议')!.reason.zh).toContain('所需救助金额 3000 元 > 乡镇审批上限 2205 元（3 × 城市低保标准 735 元/人·月）');
   });
 
   it('特困: decision due after investigation (15) + decision (10) working days', () => {
-    const [rec] = recommendRoutes({ questionnaire: { ...BASE, meetsTekunConditions: true } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
+    const [rec] = recommendHandling({ questionnaire: { ...BASE, meetsTekunConditions: true } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
     expect(rec.deadline?.iso).toBe('2026-11-06');
     expect(rec.deadline?.label.zh).toContain('2026-10-23');
   });
 
   it('monitoring: the low-income line and its multiple', () => {
-    const [rec] = recommendRoutes({ questionnaire: { ...BASE, perCapitaMonthlyIncome: 900 } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
+    const [rec] = recommendHandling({ questionnaire: { ...BASE, perCapitaMonthlyIncome: 900 } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY);
     expect(rec.reason.zh).toContain('人均月收入 900 元 < 低收入认定线 1102.5 元（1.5 × 城市低保标准 735 元/人·月）');
   });
 
   it('deadlines follow the calendar given', () => {
     const weekendsOnly = createCalendar({});
-    const [rec] = recommendRoutes({ questionnaire: { ...BASE, perCapitaMonthlyIncome: 600 } }, DEFAULT_POLICY, weekendsOnly, TODAY);
+    const [rec] = recommendHandling({ questionnaire: { ...BASE, perCapitaMonthlyIncome: 600 } }, DEFAULT_POLICY, weekendsOnly, TODAY);
     expect(rec.deadline?.iso).toBe(weekendsOnly.addWorkingDays(TODAY, 30));
     expect(rec.deadline?.iso).not.toBe('2026-11-13');
   });
 
   it('routes without a time limit carry no deadline', () => {
-    expect(byRoute.get('协助申请')!.deadline).toBeUndefined();
-    expect(byRoute.get('医疗救助')!.deadline).toBeUndefined();
+    expect(byMeasure.get('协助申请')!.deadline).toBeUndefined();
+    expect(byMeasure.get('医疗救助')!.deadline).toBeUndefined();
   });
 
   it('rejects a malformed questionnaire or date', () => {
-    expect(() => recommendRoutes({ questionnaire: { ...BASE, willing: '也许' as never } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY)).toThrow();
-    expect(() => recommendRoutes({ questionnaire: { ...BASE, perCapitaMonthlyIncome: -1 } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY)).toThrow();
-    expect(() => recommendRoutes({ questionnaire: BASE }, DEFAULT_POLICY, DEFAULT_CALENDAR, '2026/09/28')).toThrow(RangeError);
+    expect(() => recommendHandling({ questionnaire: { ...BASE, willing: '也许' as never } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY)).toThrow();
+    expect(() => recommendHandling({ questionnaire: { ...BASE, perCapitaMonthlyIncome: -1 } }, DEFAULT_POLICY, DEFAULT_CALENDAR, TODAY)).toThrow();
+    expect(() => recommendHandling({ questionnaire: BASE }, DEFAULT_POLICY, DEFAULT_CALENDAR, '2026/09/28')).toThrow(RangeError);
   });
 });
 

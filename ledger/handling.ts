@@ -1,6 +1,6 @@
 /**
- * The handling route (接办流程), notice 楚民发〔2023〕7号 section 二（三）: from a case (ledger row values,
- * what the person already receives) and a short questionnaire, the routes that apply, in the notice's
+ * Handling (接办流程), notice 楚民发〔2023〕7号 section 二（三）: from a case (ledger row values,
+ * what the person already receives) and a short questionnaire, the handling measures (处置方式) that apply, in the notice's
  * order (the order of VOCABULARIES.routes), each with the clause quoted verbatim, why it applies (with
  * the figures used) and its time limit.
  *
@@ -12,7 +12,7 @@ import type { LocalizedText } from './columns';
 import { deadlineLabels, dibaoReviewDueDate, emergencyDeadlines, tekunDeadlines } from './deadlines';
 import { monthlyDibaoStandard, type Policy } from './policy';
 import type { LedgerValues } from './types';
-import { VOCABULARIES, splitMultiValue, type Route } from './vocabularies';
+import { VOCABULARIES, splitMultiValue, type HandlingMeasure } from './vocabularies';
 
 // ---------------------------------------------------------------------------------------------
 // The notice's clauses (exact quotes of section 二（三）), in the notice's order
@@ -27,8 +27,8 @@ export interface NoticeClause {
   zh: string;
   /** English rendering (not an official translation). */
   en: string;
-  /** Routes (处置方式) this clause justifies. */
-  routes: readonly Route[];
+  /** Handling measures (处置方式) this clause justifies. */
+  measures: readonly HandlingMeasure[];
 }
 
 export const NOTICE_CLAUSES: readonly NoticeClause[] = [
@@ -37,85 +37,85 @@ export const NOTICE_CLAUSES: readonly NoticeClause[] = [
     section: '二（三）',
     zh: '发现救助线索后，要对困难群众主动宣讲政策、了解其申请意愿和能力，并遵循救助自愿的原则，尊重群众意愿。',
     en: 'Once a lead is found, explain the policies to the person, learn whether they wish to apply and can do so, follow the principle that assistance is voluntary, and respect their wishes.',
-    routes: ['尊重意愿持续关注'],
+    measures: ['尊重意愿持续关注'],
   },
   {
     id: 'assist',
     section: '二（三）',
     zh: '对有申请意愿但申请能力不足的，要协助其提出申请。',
     en: 'Where a person wishes to apply but is not able to, help them submit the application.',
-    routes: ['协助申请'],
+    measures: ['协助申请'],
   },
   {
     id: 'enrol',
     section: '二（三）',
     zh: '对符合低保、特困供养条件的，要按程序及时纳入低保、特困供养范围，并协助申请相应专项救助。',
     en: 'Where the conditions of the minimum living allowance (低保) or extreme-poverty support (特困供养) are met, enrol the person promptly by procedure and help them apply for the matching special assistance.',
-    routes: ['纳入低保', '纳入特困供养', '医疗救助', '教育救助', '住房救助', '就业救助'],
+    measures: ['纳入低保', '纳入特困供养', '医疗救助', '教育救助', '住房救助', '就业救助'],
   },
   {
     id: 'emergency',
     section: '二（三）',
     zh: '对遭遇急难的，要按照“先行救助”规定直接实施临时救助，帮助其尽快渡过难关。',
     en: 'Where a person meets an emergency, give temporary assistance directly under the "assist first" (先行救助) rule, to help them through quickly.',
-    routes: ['先行救助', '临时救助'],
+    measures: ['先行救助', '临时救助'],
   },
   {
     id: 'caseByCase',
     section: '二（三）',
     zh: '对遭遇重大暂时性生活困难的，可通过“一事一议”方式提高临时救助额度。',
     en: 'Where a person meets a major temporary hardship, the temporary-assistance amount may be raised by a case-by-case decision (一事一议).',
-    routes: ['一事一议'],
+    measures: ['一事一议'],
   },
   {
     id: 'coordination',
     section: '二（三）',
     zh: '对涉及多个部门或情况复杂的急难个案，要充分发挥县级困难群众基本生活保障工作协调机制作用，实施综合救助帮扶。',
     en: "For emergency cases involving several departments or complex circumstances, use the county's coordination mechanism for the basic living security of people in difficulty and provide comprehensive assistance.",
-    routes: ['综合救助帮扶'],
+    measures: ['综合救助帮扶'],
   },
   {
     id: 'monitoring',
     section: '二（三）',
     zh: '对现行救助政策不能覆盖，但符合低收入家庭条件的，要及时纳入低收入人口动态监测。',
     en: 'Where current assistance policies do not cover the person but the conditions of a low-income household are met, bring them promptly under dynamic low-income population monitoring.',
-    routes: ['纳入低收入人口动态监测'],
+    measures: ['纳入低收入人口动态监测'],
   },
 ];
 
 /** Routes the notice's section 二（三） justifies (转介其他部门 is local practice, not in that section). */
-export type ClauseRoute = Exclude<Route, '转介其他部门'>;
+export type ClauseMeasure = Exclude<HandlingMeasure, '转介其他部门'>;
 
-/** Route → the clause that justifies it, for panes to cite. */
-export const ROUTE_CLAUSES: Readonly<Record<ClauseRoute, NoticeClause>> = Object.fromEntries(
-  NOTICE_CLAUSES.flatMap((clause) => clause.routes.map((route) => [route, clause])),
-) as Record<ClauseRoute, NoticeClause>;
+/** HandlingMeasure → the clause that justifies it, for panes to cite. */
+export const MEASURE_CLAUSES: Readonly<Record<ClauseMeasure, NoticeClause>> = Object.fromEntries(
+  NOTICE_CLAUSES.flatMap((clause) => clause.measures.map((measure) => [measure, clause])),
+) as Record<ClauseMeasure, NoticeClause>;
 
-/** The clause of a route, or undefined for a route the notice's section 二（三） does not name. */
-export function clauseOf(route: string): NoticeClause | undefined {
-  return (ROUTE_CLAUSES as Readonly<Record<string, NoticeClause>>)[route];
+/** The clause of a measure, or undefined for a measure the notice's section 二（三） does not name. */
+export function clauseOf(measure: string): NoticeClause | undefined {
+  return (MEASURE_CLAUSES as Readonly<Record<string, NoticeClause>>)[measure];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Input
 // ---------------------------------------------------------------------------------------------
 
-/** 专项救助 needs and the route each leads to. */
+/** 专项救助 needs and the measure each leads to. */
 export const SPECIAL_NEEDS = ['医疗', '教育', '住房', '就业'] as const;
 export type SpecialNeed = (typeof SPECIAL_NEEDS)[number];
-export const SPECIAL_NEED_ROUTES: Readonly<Record<SpecialNeed, Route>> = {
+export const SPECIAL_NEED_MEASURES: Readonly<Record<SpecialNeed, HandlingMeasure>> = {
   医疗: '医疗救助',
   教育: '教育救助',
   住房: '住房救助',
   就业: '就业救助',
 };
 
-export const RouteQuestionnaireSchema = z.object({
+export const HandlingQuestionnaireSchema = z.object({
   /** 申请意愿 — asked after explaining the policy. */
   willing: z.enum(VOCABULARIES.willingness),
   /** Can the person apply alone? */
   ableToApplyAlone: z.boolean(),
-  /** Household per-capita monthly income (yuan); unknown → no income-based route. */
+  /** Household per-capita monthly income (yuan); unknown → no income-based measure. */
   perCapitaMonthlyIncome: z.number().nonnegative().optional(),
   /** Which 低保标准 applies: 城市 (urban) or 农村 (rural). */
   area: z.enum(['urban', 'rural']),
@@ -135,18 +135,18 @@ export const RouteQuestionnaireSchema = z.object({
   specialNeeds: z.array(z.enum(SPECIAL_NEEDS)).optional(),
 });
 
-export type RouteQuestionnaire = z.input<typeof RouteQuestionnaireSchema>;
+export type HandlingQuestionnaire = z.input<typeof HandlingQuestionnaireSchema>;
 
-export interface RouteCaseInput {
+export interface HandlingCase {
   /** The ledger row (normalised values). `coverage` is read from it unless given below. */
   values?: LedgerValues;
   /** What the person already receives (已纳入保障 values); overrides values.coverage. */
   coverage?: readonly string[];
-  questionnaire: RouteQuestionnaire;
+  questionnaire: HandlingQuestionnaire;
 }
 
-export interface RouteRecommendation {
-  route: Route;
+export interface HandlingRecommendation {
+  measure: HandlingMeasure;
   /** Exact quote of the notice, section 二（三）. */
   clause: string;
   /** English rendering of the clause. */
@@ -160,11 +160,11 @@ export interface RouteRecommendation {
  * Questionnaire answers the ledger row already holds (申请意愿, 申请能力) and 专项 needs suggested by
  * its 人员类别 — for the pane to pre-fill; staff confirm them.
  */
-export function questionnaireFromValues(values: LedgerValues): Partial<RouteQuestionnaire> {
-  const result: Partial<RouteQuestionnaire> = {};
+export function questionnaireFromValues(values: LedgerValues): Partial<HandlingQuestionnaire> {
+  const result: Partial<HandlingQuestionnaire> = {};
   const willing = values.willingness;
   if (typeof willing === 'string' && (VOCABULARIES.willingness as readonly string[]).includes(willing)) {
-    result.willing = willing as RouteQuestionnaire['willing'];
+    result.willing = willing as HandlingQuestionnaire['willing'];
   }
   if (values.ability === '能自行申请') result.ableToApplyAlone = true;
   if (values.ability === '需协助申请') result.ableToApplyAlone = false;
@@ -191,21 +191,21 @@ function yuan(n: number): string {
   return Number.isInteger(n) ? String(n) : n.toFixed(2).replace(/\.?0+$/, '');
 }
 
-const ROUTE_ORDER: ReadonlyMap<string, number> = new Map(VOCABULARIES.routes.map((route, index) => [route, index]));
+const MEASURE_ORDER: ReadonlyMap<string, number> = new Map(VOCABULARIES.routes.map((measure, index) => [measure, index]));
 
 /**
- * Recommended routes for one case, in the notice's order. `today` (YYYY-MM-DD) is the day the
+ * Recommended handling measures for one case, in the notice's order. `today` (YYYY-MM-DD) is the day the
  * questionnaire is answered: application deadlines assume acceptance today, the emergency clock
  * starts at `questionnaire.emergencyStart` or today. Throws a ZodError on a malformed questionnaire.
  */
-export function recommendRoutes(
-  caseInput: RouteCaseInput,
+export function recommendHandling(
+  caseInput: HandlingCase,
   policy: Policy,
   calendar: WorkingDayCalendar,
   today: string,
-): RouteRecommendation[] {
+): HandlingRecommendation[] {
   if (!isIsoDate(today)) throw new RangeError(`today is not a YYYY-MM-DD date: ${String(today)}`);
-  const q = RouteQuestionnaireSchema.parse(caseInput.questionnaire);
+  const q = HandlingQuestionnaireSchema.parse(caseInput.questionnaire);
   const coverage = new Set(caseInput.coverage ?? listOf(caseInput.values?.coverage));
   const labels = deadlineLabels(policy);
 
@@ -230,10 +230,10 @@ export function recommendRoutes(
   const meetsTekun = q.meetsTekunConditions === true;
   const belowLowIncomeLine = income !== undefined && income < lowIncomeLine;
 
-  const out: RouteRecommendation[] = [];
-  const add = (route: ClauseRoute, reason: LocalizedText, deadline?: RouteRecommendation['deadline']): void => {
-    const clause = ROUTE_CLAUSES[route];
-    out.push({ route, clause: clause.zh, clauseEn: clause.en, reason, ...(deadline ? { deadline } : {}) });
+  const out: HandlingRecommendation[] = [];
+  const add = (measure: ClauseMeasure, reason: LocalizedText, deadline?: HandlingRecommendation['deadline']): void => {
+    const clause = MEASURE_CLAUSES[measure];
+    out.push({ measure, clause: clause.zh, clauseEn: clause.en, reason, ...(deadline ? { deadline } : {}) });
   };
 
   const monitoringReason = (): LocalizedText => ({
@@ -312,9 +312,9 @@ export function recommendRoutes(
         : incomeVsStandard;
   if (basis) {
     for (const need of new Set(q.specialNeeds ?? [])) {
-      const route = SPECIAL_NEED_ROUTES[need] as ClauseRoute;
-      add(route, {
-        zh: `${basis.zh}，且有${need}方面的困难，协助申请${route}`,
+      const measure = SPECIAL_NEED_MEASURES[need] as ClauseMeasure;
+      add(measure, {
+        zh: `${basis.zh}，且有${need}方面的困难，协助申请${measure}`,
         en: `${capitalise(basis.en)}, with a ${SPECIAL_NEED_EN[need]} need: help apply for ${SPECIAL_NEED_EN[need]} assistance`,
       });
     }
@@ -392,6 +392,6 @@ function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
-function sortByNotice(list: RouteRecommendation[]): RouteRecommendation[] {
-  return list.sort((a, b) => (ROUTE_ORDER.get(a.route) ?? 99) - (ROUTE_ORDER.get(b.route) ?? 99));
+function sortByNotice(list: HandlingRecommendation[]): HandlingRecommendation[] {
+  return list.sort((a, b) => (MEASURE_ORDER.get(a.measure) ?? 99) - (MEASURE_ORDER.get(b.measure) ?? 99));
 }

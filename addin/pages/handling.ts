@@ -1,3 +1,3 @@
 import { startPlaceholder } from './placeholder';
 
-void startPlaceholder('route');
+void startPlaceholder('handling');
