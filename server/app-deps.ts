@@ -1,6 +1,7 @@
 /** What every route handler and store receives: built once in app.ts, replaced in tests. */
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './db/database';
+import type { LoginLimits } from './auth/rate-limit';
 import type { AuthUser } from './http/route-table';
 
 export interface ServerConfig {
@@ -13,6 +14,8 @@ export interface ServerConfig {
   tokenTtlHours: number;
   /** Uncommitted import dry runs (plans with names and ID numbers) are purged after this many hours (env IMPORT_DRY_RUN_TTL_HOURS; default 24). */
   importDryRunTtlHours?: number;
+  /** Login throttling overrides (defaults: DEFAULT_LOGIN_LIMITS in auth/rate-limit.ts). */
+  loginLimits?: Partial<LoginLimits>;
 }
 
 export interface AuditEntry {

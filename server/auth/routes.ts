@@ -9,7 +9,7 @@ import type { AppDeps } from '../app-deps';
 import { HttpError, MESSAGES } from '../http/errors';
 import type { AuthUser, RouteSpec } from '../http/route-table';
 import { dummyPasswordHash, verifyPassword } from './password';
-import { LoginRateLimiter } from './rate-limit';
+import { DEFAULT_LOGIN_LIMITS, LoginRateLimiter } from './rate-limit';
 import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
 import { findUser } from './users';
 
@@ -18,7 +18,7 @@ const limiters = new WeakMap<AppDeps, LoginRateLimiter>();
 export function loginLimiter(deps: AppDeps): LoginRateLimiter {
   let limiter = limiters.get(deps);
   if (!limiter) {
-    limiter = new LoginRateLimiter(deps.now);
+    limiter = new LoginRateLimiter(deps.now, { ...DEFAULT_LOGIN_LIMITS, ...deps.config.loginLimits });
     limiters.set(deps, limiter);
   }
   return limiter;
@@ -41,18 +41,33 @@ export const AUTH_ROUTES: RouteSpec[] = [
     async handle({ body, deps, req, requestId }) {
       const { username, password } = body as { username: string; password: string };
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      const limiter = loginLimiter(deps);
-      const wait = limiter.retryAfterSeconds(username, ip);
-      if (wait > 0) {
-        req.res?.setHeader('Retry-After', String(wait));
-        throw new HttpError(429, 'too_many_attempts', MESSAGES.tooManyAttempts);
+      // Reserved before the (asynchronous) password check, so parallel guesses cannot all slip through.
+      const reservation = loginLimiter(deps).reserve(username, ip);
+      if (!reservation.ok) {
+        req.res?.setHeader('Retry-After', String(reservation.retryAfterSeconds));
+        const wait = reservation.retryAfterSeconds;
+        throw new HttpError(
+          429,
+          'too_many_attempts',
+          { zh: `${MESSAGES.tooManyAttempts.zh}（请 ${wait} 秒后再试）`, en: `${MESSAGES.tooManyAttempts.en} (in ${wait} s)` },
+          [],
+          { retryAfterSeconds: wait },
+        );
       }
-      const record = await findUser(deps.db, username);
-      const ok = record
-        ? (await verifyPassword(password, record.password_hash)) && record.active === 1
-        : (await verifyPassword(password, await dummyPasswordHash())) && false;
+      const { ticket } = reservation;
+      let record: Awaited<ReturnType<typeof findUser>>;
+      let ok = false;
+      try {
+        record = await findUser(deps.db, username);
+        ok = record
+          ? (await verifyPassword(password, record.password_hash)) && record.active === 1
+          : (await verifyPassword(password, await dummyPasswordHash())) && false;
+      } finally {
+        // Anything but a verified password (including an error) counts as a failure.
+        if (ok) ticket.succeed();
+        else ticket.fail();
+      }
       if (!record || !ok) {
-        limiter.fail(username, ip);
         await deps.audit.record({
           user: null,
           action: 'auth.login_failed',
@@ -61,7 +76,6 @@ export const AUTH_ROUTES: RouteSpec[] = [
         });
         throw new HttpError(401, 'bad_credentials', MESSAGES.badCredentials);
       }
-      limiter.succeed(username, ip);
       const user = toAuthUser(record);
       const { token, expiresAt } = await deps.db.transaction(async (tx) => {
         const issued = await issueToken(tx, user.id, deps.now(), deps.config.tokenTtlHours);

@@ -19,27 +19,63 @@ describe('password hashing', () => {
 });
 
 describe('login rate limiter', () => {
-  it('blocks a username+ip after the limit until the window passes; success resets', () => {
+  const limits = { windowMs: 60_000, freeAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 8000, lockoutAfter: 6, lockoutMs: 30_000, maxFailuresPerIp: 20 };
+
+  function failOnce(limiter: LoginRateLimiter, user: string, ip: string): void {
+    const r = limiter.reserve(user, ip);
+    if (!r.ok) throw new Error(`refused: ${r.reason}`);
+    r.ticket.fail();
+  }
+
+  it('free attempts, then an exponential backoff, then a lockout that expires', () => {
     let t = 0;
-    const limiter = new LoginRateLimiter(() => new Date(t), { windowMs: 1000, maxPerUserIp: 3, maxPerIp: 10 });
-    for (let i = 0; i < 3; i++) {
-      expect(limiter.retryAfterSeconds('u', 'ip')).toBe(0);
-      limiter.fail('u', 'ip');
-    }
-    expect(limiter.retryAfterSeconds('u', 'ip')).toBeGreaterThan(0);
-    expect(limiter.retryAfterSeconds('other', 'ip')).toBe(0);
-    expect(limiter.retryAfterSeconds('u', 'other-ip')).toBe(0);
-    t = 1001;
-    expect(limiter.retryAfterSeconds('u', 'ip')).toBe(0);
-    limiter.fail('u', 'ip');
-    limiter.succeed('u', 'ip');
-    expect(limiter.retryAfterSeconds('u', 'ip')).toBe(0);
+    const limiter = new LoginRateLimiter(() => new Date(t), limits);
+    for (let i = 0; i < 3; i++) failOnce(limiter, 'u', 'ip');
+    const wait1 = limiter.reserve('u', 'ip');
+    expect(wait1).toEqual({ ok: false, reason: 'account_backoff', retryAfterSeconds: 1 });
+    t += 1000;
+    failOnce(limiter, 'u', 'ip'); // 4th
+    expect(limiter.reserve('u', 'other-ip')).toMatchObject({ ok: false, reason: 'account_backoff', retryAfterSeconds: 2 });
+    t += 2000;
+    failOnce(limiter, 'u', 'ip'); // 5th
+    t += 4000;
+    failOnce(limiter, 'u', 'ip'); // 6th → locked
+    expect(limiter.reserve('u', 'ip')).toEqual({ ok: false, reason: 'account_locked', retryAfterSeconds: 30 });
+    t += 29_999;
+    expect(limiter.reserve('u', 'ip').ok).toBe(false);
+    t += 1;
+    const after = limiter.reserve('u', 'ip');
+    expect(after.ok).toBe(true);
+    if (after.ok) after.ticket.succeed();
+    expect(limiter.reserve('u', 'ip').ok).toBe(true);
   });
 
-  it('blocks an address spraying many usernames', () => {
-    const limiter = new LoginRateLimiter(() => new Date(0), { windowMs: 1000, maxPerUserIp: 3, maxPerIp: 5 });
-    for (let i = 0; i < 5; i++) limiter.fail(`user${i}`, 'ip');
-    expect(limiter.retryAfterSeconds('fresh-user', 'ip')).toBeGreaterThan(0);
+  it('a reservation counts before it is settled: parallel attempts beyond the free ones are refused', () => {
+    const limiter = new LoginRateLimiter(() => new Date(0), limits);
+    const results = Array.from({ length: 30 }, () => limiter.reserve('u', 'ip'));
+    expect(results.filter((r) => r.ok)).toHaveLength(3);
+    for (const r of results) if (r.ok) r.ticket.fail();
+  });
+
+  it('a success clears the account; settling twice changes nothing', () => {
+    const limiter = new LoginRateLimiter(() => new Date(0), limits);
+    failOnce(limiter, 'u', 'ip');
+    failOnce(limiter, 'u', 'ip');
+    const r = limiter.reserve('u', 'ip');
+    if (!r.ok) throw new Error('refused');
+    r.ticket.succeed();
+    r.ticket.fail();
+    for (let i = 0; i < 3; i++) failOnce(limiter, 'u', 'ip');
+  });
+
+  it('the address budget stops a spray over many usernames, and frees up as failures age', () => {
+    let t = 0;
+    const limiter = new LoginRateLimiter(() => new Date(t), limits);
+    for (let i = 0; i < 20; i++) failOnce(limiter, `user${i}`, 'ip');
+    expect(limiter.reserve('fresh-user', 'ip')).toMatchObject({ ok: false, reason: 'address_limit' });
+    expect(limiter.reserve('fresh-user', 'another-ip').ok).toBe(true);
+    t += 60_001;
+    expect(limiter.reserve('fresh-user', 'ip').ok).toBe(true);
   });
 });
 
@@ -120,18 +156,54 @@ describe('auth endpoints', () => {
     await server.deps.db.run("UPDATE users SET active = 1 WHERE username = 'demo-village2'");
   });
 
-  it('login is rate limited: after 5 failures even the right password gets 429', async () => {
-    for (let i = 0; i < 5; i++) {
-      const res = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township2', password: `wrong${i}` } });
-      expect(res.status).toBe(401);
+  const wrongLogin = (username: string, i: number) =>
+    server.request('POST', '/api/v1/auth/login', { body: { username, password: `wrong${i}` } });
+
+  it('30 parallel wrong guesses: at most 10 reach the password check, the rest get 429 with Retry-After', async () => {
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => wrongLogin('demo-township2', i)));
+    const verified = results.filter((r) => r.status === 401);
+    const refused = results.filter((r) => r.status === 429);
+    expect(verified.length).toBeGreaterThanOrEqual(1);
+    expect(verified.length).toBeLessThanOrEqual(10);
+    expect(verified.length + refused.length).toBe(30);
+    for (const r of refused) {
+      expect(r.body.error.code).toBe('too_many_attempts');
+      expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
     }
-    const blocked = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township2', password: 'demo1234' } });
-    expect(blocked.status).toBe(429);
-    expect(blocked.body.error.code).toBe('too_many_attempts');
-    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0);
-    clock += 16 * 60_000;
-    const later = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township2', password: 'demo1234' } });
+    const audited = await server.deps.db.get<{ n: number }>(
+      "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'auth.login_failed' AND target = (SELECT 'user:' || id FROM users WHERE username = 'demo-township2')",
+    );
+    expect(audited!.n).toBe(verified.length);
+    // Even the right password waits out the backoff.
+    const right = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township2', password: 'demo1234' } });
+    expect(right.status).toBe(429);
+  });
+
+  it('a locked account ends its lockout after 15 minutes (injected clock)', async () => {
+    for (let i = 0; i < 10; i++) {
+      const res = await wrongLogin('demo-county2', i);
+      expect(res.status).toBe(401);
+      clock += 61_000; // past any backoff, so every guess is verified until the lockout
+    }
+    const locked = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-county2', password: 'demo1234' } });
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(13 * 60);
+    clock += 15 * 60_000;
+    const later = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-county2', password: 'demo1234' } });
     expect(later.status).toBe(200);
+  });
+
+  it('shared office address: a colleague lockout and many typos do not block another account (right password)', async () => {
+    // One account locked from this address …
+    for (let i = 0; i < 12; i++) {
+      await wrongLogin('demo-township2', i);
+      clock += 61_000;
+    }
+    expect((await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township2', password: 'demo1234' } })).status).toBe(429);
+    // … and 60 more typos by 30 other people behind the same NAT address (more than the old 50-per-address limit).
+    for (let i = 0; i < 60; i++) expect((await wrongLogin(`colleague${i % 30}`, i)).status).toBe(401);
+    const other = await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-county', password: 'demo1234' } });
+    expect(other.status).toBe(200);
   });
 
   it('logins and failures are audited without the password', async () => {
