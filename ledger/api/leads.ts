@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { MATCH_RULE_CODES, SOURCE_CODES } from '../sources';
 import { VOCABULARIES } from '../vocabularies';
+import { RowIdSchema } from './sync';
 
 export const LocalizedTextSchema = z.object({ zh: z.string(), en: z.string() });
 
@@ -224,3 +225,19 @@ export const FeedCalendarResponseSchema = z.object({
   missing: z.array(MissingFeedSchema),
 });
 export type FeedCalendarResponse = z.infer<typeof FeedCalendarResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// POST /leads/{leadNo}/pull: the village puts the lead on its ledger
+
+export const PullLeadRequestSchema = z.strictObject({
+  /** The ledger row the lead went on (a sync row id, UUID); absent when the row has none yet. */
+  rowId: RowIdSchema.optional(),
+});
+export type PullLeadRequest = z.infer<typeof PullLeadRequestSchema>;
+
+export const PullLeadResponseSchema = z.object({
+  lead: LeadSchema,
+  /** The ledger row's pre-filled values by column key (full ID number: only the lead's own village pulls). */
+  ledgerValues: z.record(z.string(), z.unknown()),
+});
+export type PullLeadResponse = z.infer<typeof PullLeadResponseSchema>;

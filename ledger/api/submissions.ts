@@ -123,3 +123,10 @@ export const UnitSubmissionsResponseSchema = z.object({
   missing: z.array(z.string()),
 });
 export type UnitSubmissionsResponse = z.infer<typeof UnitSubmissionsResponseSchema>;
+
+/** The error fields of a submission refused with 422 ledger_has_errors: the blocking rows' findings. */
+export const SubmissionRefusedSchema = z.object({
+  findings: z.array(RowFindingsSchema),
+  errorRows: z.number().int().min(0),
+});
+export type SubmissionRefused = z.infer<typeof SubmissionRefusedSchema>;

@@ -226,3 +226,21 @@ export const RowsResponseSchema = z.object({
   masked: z.boolean(),
 });
 export type RowsResponse = z.infer<typeof RowsResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/v1/ledgers/{villageCode}/rows/{rowId}/versions
+
+export const RowVersionSchema = z.object({
+  version: z.number().int(),
+  deleted: z.boolean(),
+  /** Column keys this version changed. */
+  changed: z.array(z.string()),
+  userName: z.string().nullable(),
+  clientId: z.string().nullable(),
+  requestId: z.string().nullable(),
+  at: z.string(),
+  /** The whole row at this version (ID number masked except for the village's own users). */
+  values: z.record(z.string(), z.unknown()),
+});
+export const RowVersionsResponseSchema = z.object({ rowId: z.string(), versions: z.array(RowVersionSchema) });
+export type RowVersionsResponse = z.infer<typeof RowVersionsResponseSchema>;

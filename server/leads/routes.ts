@@ -10,9 +10,9 @@ import {
   LeadDetailResponseSchema,
   LeadListQuerySchema,
   LeadListResponseSchema,
-  LeadSchema,
+  PullLeadRequestSchema,
+  PullLeadResponseSchema,
 } from '../../ledger/api/leads';
-import { RowIdSchema } from '../../ledger/api/sync';
 import type { RouteContext, RouteResult, RouteSpec } from '../http/route-table';
 import { IMPORT_ROUTES } from '../imports/routes';
 import { LeadError } from './errors';
@@ -148,9 +148,9 @@ export const LEAD_ROUTES: RouteSpec[] = [
     roles: ['village', 'admin'],
     params: LeadNoParams,
     /** The ledger row the lead was put on: a sync row id (UUID), as the add-in makes them. */
-    body: z.object({ rowId: RowIdSchema.optional() }).strict().optional(),
+    body: PullLeadRequestSchema.optional(),
     example: { params: { leadNo: EXAMPLE_LEAD_NO }, body: { rowId: '6f1c2a9e-0000-4000-8000-000000000001' } },
-    response: z.object({ lead: LeadSchema, ledgerValues: z.record(z.string(), z.unknown()) }),
+    response: PullLeadResponseSchema,
     handle: guarded(async (ctx) => {
       const now = ctx.deps.now();
       const leadNo: string = ctx.params.leadNo;

@@ -25,6 +25,7 @@ import {
   RowIdSchema,
   RowsQuerySchema,
   RowsResponseSchema,
+  RowVersionsResponseSchema,
   SyncRequestSchema,
   SyncResponseSchema,
   includeDeletedOf,
@@ -162,21 +163,7 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     unitParam: 'villageCode',
     unitLevel: 'village',
     params: RowParams,
-    response: z.object({
-      rowId: z.string(),
-      versions: z.array(
-        z.object({
-          version: z.number().int(),
-          deleted: z.boolean(),
-          changed: z.array(z.string()),
-          userName: z.string().nullable(),
-          clientId: z.string().nullable(),
-          requestId: z.string().nullable(),
-          at: z.string(),
-          values: z.record(z.string(), z.unknown()),
-        }),
-      ),
-    }),
+    response: RowVersionsResponseSchema,
     example: { params: { rowId: EXAMPLE_ROW_ID } },
     handle: async (ctx) => {
       const villageCode: string = ctx.params.villageCode;
