@@ -13,7 +13,7 @@
  * (resubmitted as a new revision). Every change is kept with who and when.
  */
 import { z } from 'zod';
-import { RowFindingsSchema } from './sync';
+import { FindingCountsSchema, RowFindingsSchema } from './sync';
 
 export const SUBMISSION_STATES = ['已提交', '已审核', '已退回'] as const;
 export const SubmissionStateSchema = z.enum(SUBMISSION_STATES);
@@ -72,8 +72,11 @@ export const SubmissionHistorySchema = z.object({
 export const SubmissionResponseSchema = z.object({
   submission: SubmissionSchema,
   history: z.array(SubmissionHistorySchema),
-  /** Warnings of the submitted rows (errors refuse the submission). */
+  /** Warnings of the submitted rows (errors refuse the submission), capped as a sync response's. */
   findings: z.array(RowFindingsSchema).optional(),
+  /** true when rows with warnings were left out of `findings`. */
+  findingsTruncated: z.boolean().optional(),
+  findingCounts: FindingCountsSchema.optional(),
 });
 export type SubmissionResponse = z.infer<typeof SubmissionResponseSchema>;
 

@@ -29,6 +29,12 @@ export const SYNC_LIMITS = {
   maxTextLength: 1_000,
   maxShortTextLength: 100,
   maxMultiValues: 30,
+  /**
+   * Findings in one response (sync, submission): beyond it whole rows are left out, and
+   * `findingsTruncated` and `findingCounts` say how many there were — a response stays linear in
+   * the request however the rows relate (one ID number on 10,000 rows).
+   */
+  maxFindingsPerResponse: 500,
 } as const;
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -174,6 +180,54 @@ export const RowFindingsSchema = z.object({
 });
 export type RowFindings = { rowId: string; errors: number; warnings: number; findings: Finding[] };
 
+/** Totals of the findings of a response, whether or not all of them are listed. */
+export const FindingCountsSchema = z.object({
+  /** Rows with at least one finding. */
+  rows: z.number().int().min(0),
+  errors: z.number().int().min(0),
+  warnings: z.number().int().min(0),
+  /** Findings by code (id.duplicate, required, …). */
+  byCode: z.record(z.string(), z.number().int().min(0)),
+});
+export type FindingCounts = z.infer<typeof FindingCountsSchema>;
+
+/** What capRowFindings needs of a row's findings (the wire shape and RowFindings both fit). */
+interface RowFindingsLike {
+  errors: number;
+  warnings: number;
+  findings: readonly { code: string }[];
+}
+
+export interface CappedFindings<T extends RowFindingsLike = RowFindings> {
+  findings: T[];
+  /** true when rows were left out of `findings` (the counts cover them all). */
+  findingsTruncated: boolean;
+  findingCounts: FindingCounts;
+}
+
+/**
+ * Caps the findings of a response at `max` findings (whole rows, in the given order) and counts all
+ * of them: what a response and its stored replay may carry.
+ */
+export function capRowFindings<T extends RowFindingsLike>(entries: readonly T[], max: number = SYNC_LIMITS.maxFindingsPerResponse): CappedFindings<T> {
+  const counts: FindingCounts = { rows: 0, errors: 0, warnings: 0, byCode: {} };
+  const kept: T[] = [];
+  let listed = 0;
+  let truncated = false;
+  for (const entry of entries) {
+    if (entry.findings.length === 0) continue;
+    counts.rows++;
+    counts.errors += entry.errors;
+    counts.warnings += entry.warnings;
+    for (const finding of entry.findings) counts.byCode[finding.code] = (counts.byCode[finding.code] ?? 0) + 1;
+    if (!truncated && listed + entry.findings.length <= max) {
+      kept.push(entry);
+      listed += entry.findings.length;
+    } else truncated = true;
+  }
+  return { findings: kept, findingsTruncated: truncated, findingCounts: counts };
+}
+
 export const SyncResponseSchema = z.object({
   applied: z.array(AppliedSchema),
   conflicts: z.array(ConflictSchema),
@@ -183,8 +237,15 @@ export const SyncResponseSchema = z.object({
   cursor: z.number().int().min(0),
   /** More changes wait after `cursor`: sync again (with no changes) to page on. */
   hasMore: z.boolean(),
-  /** Findings of the rows applied in this request (rows with findings only). */
+  /**
+   * Findings of the rows applied in this request (rows with findings only), at most
+   * SYNC_LIMITS.maxFindingsPerResponse of them (whole rows, in request order).
+   */
   findings: z.array(RowFindingsSchema),
+  /** true when rows with findings were left out of `findings`; GET …/rows has every row's counts. */
+  findingsTruncated: z.boolean(),
+  /** Totals over every applied row, listed or not. */
+  findingCounts: FindingCountsSchema,
 });
 export type SyncResponse = z.infer<typeof SyncResponseSchema>;
 

@@ -19,7 +19,7 @@ import {
 import type { Finding, FindingCode, Severity, SheetInput } from '../types';
 import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type RowState } from './cells';
 import { codeOfMessage, messageFor, type MessageId, type MessageParams } from './messages';
-import { DUPLICATE_RULES, dueDateFor, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
+import { DUPLICATE_ROWS_SHOWN, DUPLICATE_RULES, dueDateFor, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
 
 export interface ValidationContext {
   /** YYYY-MM-DD, the day the check runs (future dates, deadlines). */
@@ -180,15 +180,18 @@ export function validateSheet(sheet: SheetInput, ctx: ValidationContext): SheetV
 
   const rows = scanLedgerRows(sheet, header, plan, { today: ctx.today, report, onRow });
 
+  // Each row of a group names the first few other rows and the group's size: linear in the group
+  // (naming every other row made a group of n rows cost n² — 10,000 rows exhausted the heap).
   for (const dup of duplicates) {
     const { rule, column } = dup;
     for (const [key, group] of dup.seen) {
       if (typeof group === 'number') continue;
-      const excelRows = group.map((i) => states[i].excelRow);
+      const firstRows = group.slice(0, DUPLICATE_ROWS_SHOWN + 1).map((i) => states[i].excelRow);
       for (const i of group) {
         const excelRow = states[i].excelRow;
         out.add(excelRow, firstColumn + column.index, column.header, rule.column, column.letters + excelRow, rule.severity, rule.code as MessageId, {
-          rows: excelRows.filter((r) => r !== excelRow),
+          rows: firstRows.filter((r) => r !== excelRow).slice(0, DUPLICATE_ROWS_SHOWN),
+          count: group.length,
           value: rule.showKey ? key : undefined,
         });
       }

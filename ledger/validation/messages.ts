@@ -22,8 +22,10 @@ export interface MessageParams {
   /** Dates involved. */
   date?: string;
   otherDate?: string;
-  /** Excel rows involved (duplicates). */
+  /** Some other Excel rows involved (duplicates: at most DUPLICATE_ROWS_SHOWN of them). */
   rows?: readonly number[];
+  /** Duplicates: how many rows share the value, this one included (may exceed `rows`). */
+  count?: number;
   min?: number;
   max?: number;
   /** Working days (deadline.overdue). */
@@ -48,8 +50,31 @@ function t(message: string, hint: string, enMessage: string, enHint: string): Me
 
 const zhList = (items: readonly string[] | undefined): string => (items ?? []).join('、');
 const enList = (items: readonly string[] | undefined): string => (items ?? []).join(', ');
-const zhRows = (rows: readonly number[] | undefined): string => (rows ?? []).map((r) => `第${r}行`).join('、');
-const enRows = (rows: readonly number[] | undefined): string => (rows ?? []).join(', ');
+/**
+ * The other rows of a duplicate group: a few named, the rest counted — a group of 10,000 rows must
+ * not make 10,000 messages naming 9,999 rows each. `count` includes the row the message is on.
+ */
+function zhRows(p: MessageParams): string {
+  const rows = p.rows ?? [];
+  const others = othersOf(p);
+  const named = `第${rows.join('、')}行`;
+  return others > rows.length ? `${named}等其他${others}行` : named;
+}
+/** '（共N行）' after the verb when not every row is named. */
+function zhTotal(p: MessageParams): string {
+  const others = othersOf(p);
+  return others > (p.rows ?? []).length ? `（共${others + 1}行）` : '';
+}
+function othersOf(p: MessageParams): number {
+  const named = (p.rows ?? []).length;
+  return Math.max((p.count ?? named + 1) - 1, named);
+}
+function enRows(p: MessageParams): string {
+  const rows = p.rows ?? [];
+  const others = othersOf(p);
+  const named = rows.join(', ');
+  return others > rows.length ? `${named} and ${others - rows.length} more (${others + 1} rows in all)` : named;
+}
 
 export const MESSAGES = {
   'header.missing': (p) =>
@@ -114,9 +139,9 @@ export const MESSAGES = {
     ),
   'id.duplicate': (p) =>
     t(
-      `「${p.column}」与${zhRows(p.rows)}相同：同一人在台账中出现多次。`,
+      `「${p.column}」与${zhRows(p)}相同${zhTotal(p)}：同一人在台账中出现多次。`,
       '同一人只保留一行：请合并这些行的信息后删除多余的行，或核对号码是否录错。',
-      `"${p.column}" is the same as on row(s) ${enRows(p.rows)}: one person appears more than once.`,
+      `"${p.column}" is the same as on row(s) ${enRows(p)}: one person appears more than once.`,
       'Keep one row per person: merge the rows and delete the extras, or correct a mistyped number.',
     ),
   'gender.mismatch': (p) =>
@@ -254,9 +279,9 @@ export const MESSAGES = {
     ),
   'lead.duplicate': (p) =>
     t(
-      `「${p.column}」“${p.value ?? ''}”与${zhRows(p.rows)}重复。`,
+      `「${p.column}」“${p.value ?? ''}”与${zhRows(p)}重复${zhTotal(p)}。`,
       '同一条线索只登记一行：请合并重复的行，或核对线索编号是否录错。',
-      `"${p.column}" ${p.value ?? ''} also appears on row(s) ${enRows(p.rows)}.`,
+      `"${p.column}" ${p.value ?? ''} also appears on row(s) ${enRows(p)}.`,
       'Record each lead once: merge the rows or correct a mistyped lead number.',
     ),
 } satisfies Record<string, Builder>;

@@ -261,6 +261,9 @@ export const ROW_RULES: readonly RowRule[] = [
 // ---------------------------------------------------------------------------------------------
 // Cross-row rules: the same key on several rows — every such row gets the finding
 
+/** How many of the other rows a duplicate finding names; the rest are counted (MessageParams.count). */
+export const DUPLICATE_ROWS_SHOWN = 3;
+
 export interface DuplicateRule {
   id: string;
   code: FindingCode;

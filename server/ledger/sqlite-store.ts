@@ -4,7 +4,7 @@
  * not tens of thousands.
  * Every statement is parameterised.
  */
-import type { SyncResponse } from '../../ledger/api/sync';
+import { capRowFindings, type SyncResponse } from '../../ledger/api/sync';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase } from '../db/database';
 import { settleAll } from './store';
@@ -114,7 +114,10 @@ export class SqliteLedgerStore implements LedgerStore {
       'SELECT response_json FROM ledger_sync_requests WHERE village_code = ? AND request_id = ?',
       [villageCode, requestId],
     );
-    return row ? (JSON.parse(row.response_json) as SyncResponse) : undefined;
+    if (!row) return undefined;
+    const stored = JSON.parse(row.response_json) as SyncResponse;
+    // Answers stored before findings were capped have no totals: cap and count them now.
+    return stored.findingCounts ? stored : { ...stored, ...capRowFindings(stored.findings) };
   }
 
   async saveSyncResponse(ctx: WriteContext, response: SyncResponse): Promise<void> {

@@ -10,7 +10,7 @@
  * same transaction as the change itself.
  */
 import { SUBMISSION_STATE_EN, type SubmissionResponse, type SubmissionWire } from '../../ledger/api/submissions';
-import type { RowFindings } from '../../ledger/api/sync';
+import { capRowFindings, type RowFindings } from '../../ledger/api/sync';
 import type { AuditLog } from '../app-deps';
 import { HttpError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
@@ -62,7 +62,7 @@ async function respond(store: LedgerStore, record: SubmissionRecord, findings?: 
   return {
     submission: toSubmissionWire(record),
     history: await store.submissionHistory(record.villageCode, record.month),
-    ...(findings ? { findings } : {}),
+    ...(findings ? capRowFindings(findings) : {}),
   };
 }
 
@@ -106,7 +106,7 @@ export async function submitMonth(env: SubmissionEnv, villageCode: string, month
           en: `${errorRows} row(s) of the ledger have errors; fix them before submitting`,
         },
         [],
-        { findings: blocking, errorRows },
+        { ...capRowFindings(blocking), errorRows },
       );
     }
     const at = now.toISOString();

@@ -11,6 +11,7 @@
  *   5. Rows changed after the client's cursor are returned (paged), with the next cursor.
  */
 import {
+  capRowFindings,
   SYNC_LIMITS,
   VALUE_KEYS,
   type RowChange,
@@ -268,7 +269,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       changes: pulled.map(toRowChange),
       cursor,
       hasMore,
-      findings,
+      ...capRowFindings(findings),
     };
     // the answer kept for retries and the audit entry, together
     await settleAll([

@@ -298,8 +298,9 @@ describe('cross-row rules', () => {
     const result = validateSheet(sheetOf([valuesToCells(validRecord()), valuesToCells(validRecord({ idNumber: FEMALE_ID, gender: '女', leadNo: null })), valuesToCells(validRecord({ leadNo: null })), valuesToCells(validRecord({ leadNo: 'XS-2' }))]), ctx);
     const dups = result.findings.filter((f) => f.code === 'id.duplicate');
     expect(dups.map((f) => f.row)).toEqual([3, 5, 6]);
-    expect(dups[0].message).toContain('第5行、第6行');
-    expect(dups[1].message).toContain('第3行、第6行');
+    expect(dups[0].message).toContain('与第5、6行相同：');
+    expect(dups[1].message).toContain('与第3、6行相同：');
+    expect(dups[0].en.message).toContain('row(s) 5, 6:');
     expect(dups[0].severity).toBe('error');
   });
 
@@ -309,6 +310,44 @@ describe('cross-row rules', () => {
     const records = [validRecord({ idNumber: old, leadNo: null }), validRecord({ idNumber: upgradeLegacy15(old), leadNo: null }), validRecord({ idNumber: x, leadNo: null }), validRecord({ idNumber: x.toLowerCase(), leadNo: null })];
     const perRecord = validateRecords(records, ctx).map((fs) => fs.filter((f) => f.code === 'id.duplicate').length);
     expect(perRecord).toEqual([1, 1, 1, 1]);
+  });
+
+  it('a large group names a few other rows and counts the rest: linear, not quadratic', () => {
+    const n = 2_000;
+    const records = Array.from({ length: n }, (_, i) => validRecord({ leadNo: `XS-1-${i}` }));
+    const perRecord = validateRecords(records, ctx);
+    const dups = perRecord.map((fs) => fs.filter((f) => f.code === 'id.duplicate'));
+    expect(dups.every((fs) => fs.length === 1)).toBe(true);
+    // records[i] is Excel row i + 2 of the synthetic sheet
+    expect(dups[0][0].message).toBe(
+      `「${columnByKey('idNumber').header}」与第3、4、5行等其他${n - 1}行相同（共${n}行）：同一人在台账中出现多次。`,
+    );
+    expect(dups[0][0].en.message).toContain(`row(s) 3, 4, 5 and ${n - 4} more (${n} rows in all)`);
+    expect(dups[2][0].message).toContain(`与第2、3、5行等其他${n - 1}行相同（共${n}行）`);
+    expect(dups[n - 1][0].message).toContain(`与第2、3、4行等其他${n - 1}行相同`);
+    // every message has the same bounded size whatever the group's size
+    const longest = Math.max(...dups.map((fs) => fs[0].message.length + fs[0].en.message.length));
+    expect(longest).toBeLessThan(300);
+    expect(dups[0][0].message).not.toContain(MALE_ID);
+  });
+
+  it('a group of exactly four rows names the three others without a count', () => {
+    const records = Array.from({ length: 4 }, (_, i) => validRecord({ leadNo: `XS-2-${i}` }));
+    const first = validateRecords(records, ctx)[0].find((f) => f.code === 'id.duplicate')!;
+    expect(first.message).toContain('与第3、4、5行相同：');
+    expect(first.message).not.toContain('共');
+    const five = validateRecords([...records, validRecord({ leadNo: 'XS-2-9' })], ctx)[0].find((f) => f.code === 'id.duplicate')!;
+    expect(five.message).toContain('与第3、4、5行等其他4行相同（共5行）');
+  });
+
+  it('lead.duplicate counts a large group the same way, showing the lead number', () => {
+    const records = Array.from({ length: 50 }, (_, i) => validRecord({ idNumber: makeId(i + 1), gender: i % 2 === 0 ? '男' : '女', leadNo: 'XS-532301-202610-00009' }));
+    const findings = validateRecords(records, ctx).map((fs) => fs.filter((f) => f.code === 'lead.duplicate'));
+    expect(findings.every((fs) => fs.length === 1)).toBe(true);
+    expect(findings[10][0].message).toBe(
+      `「${columnByKey('leadNo').header}」“XS-532301-202610-00009”与第2、3、4行等其他49行重复（共50行）。`,
+    );
+    expect(findings[10][0].en.message).toContain('row(s) 2, 3, 4 and 46 more (50 rows in all)');
   });
 
   it('lead.duplicate ignores case and spaces, and blanks never collide', () => {
