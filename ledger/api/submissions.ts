@@ -129,7 +129,11 @@ export type UnitSubmissionsResponse = z.infer<typeof UnitSubmissionsResponseSche
 
 /** The error fields of a submission refused with 422 ledger_has_errors: the blocking rows' findings. */
 export const SubmissionRefusedSchema = z.object({
+  /** At most SYNC_LIMITS.maxFindingsPerResponse findings (whole rows). */
   findings: z.array(RowFindingsSchema),
+  /** true when blocking rows were left out of `findings`; the counts cover them all. */
+  findingsTruncated: z.boolean(),
+  findingCounts: FindingCountsSchema,
   errorRows: z.number().int().min(0),
 });
 export type SubmissionRefused = z.infer<typeof SubmissionRefusedSchema>;
