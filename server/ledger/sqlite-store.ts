@@ -13,6 +13,7 @@ import type {
   RowWrite,
   SnapshotRow,
   StoredRow,
+  StoredSyncAnswer,
   SubmissionHistoryEntry,
   SubmissionRecord,
   SubmissionState,
@@ -109,21 +110,22 @@ export class SqliteLedgerStore implements LedgerStore {
   // ------------------------------------------------------------------------------------------
   // sync
 
-  async findSyncResponse(villageCode: string, requestId: string): Promise<SyncResponse | undefined> {
-    const row = await this.db.get<{ response_json: string }>(
-      'SELECT response_json FROM ledger_sync_requests WHERE village_code = ? AND request_id = ?',
+  async findSyncResponse(villageCode: string, requestId: string): Promise<StoredSyncAnswer | undefined> {
+    const row = await this.db.get<{ response_json: string; request_hash: string | null }>(
+      'SELECT response_json, request_hash FROM ledger_sync_requests WHERE village_code = ? AND request_id = ?',
       [villageCode, requestId],
     );
     if (!row) return undefined;
     const stored = JSON.parse(row.response_json) as SyncResponse;
     // Answers stored before findings were capped have no totals: cap and count them now.
-    return stored.findingCounts ? stored : { ...stored, ...capRowFindings(stored.findings) };
+    const response = stored.findingCounts ? stored : { ...stored, ...capRowFindings(stored.findings) };
+    return { response, requestHash: row.request_hash };
   }
 
-  async saveSyncResponse(ctx: WriteContext, response: SyncResponse): Promise<void> {
+  async saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string): Promise<void> {
     await this.db.run(
-      `INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json, request_hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       [
         ctx.villageCode,
         ctx.requestId,
@@ -133,6 +135,7 @@ export class SqliteLedgerStore implements LedgerStore {
         response.applied.length,
         response.conflicts.length,
         JSON.stringify(response),
+        requestHash,
       ],
     );
   }

@@ -49,6 +49,13 @@ export interface WriteContext {
   at: string;
 }
 
+/** The first answer to a sync request, kept for retries. */
+export interface StoredSyncAnswer {
+  response: SyncResponse;
+  /** Hash of the request's content; null for answers stored before hashes were kept. */
+  requestHash: string | null;
+}
+
 export type SubmissionState = '已提交' | '已审核' | '已退回';
 
 export interface SubmissionRecord {
@@ -95,11 +102,9 @@ export interface LedgerStore {
   transaction<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T>;
 
   // --- sync
-  findSyncResponse(villageCode: string, requestId: string): Promise<SyncResponse | undefined>;
-  saveSyncResponse(
-    ctx: WriteContext,
-    response: SyncResponse,
-  ): Promise<void>;
+  findSyncResponse(villageCode: string, requestId: string): Promise<StoredSyncAnswer | undefined>;
+  /** Keeps the answer for retries, with the hash of the request's content (requestHashOf). */
+  saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string): Promise<void>;
   /** Current state of the given rows of one village (missing ids are absent from the map). */
   getRows(villageCode: string, rowIds: readonly string[]): Promise<Map<string, StoredRow>>;
   /** One historical version of a row. */

@@ -1,7 +1,8 @@
 /**
  * The sync service: one push-and-pull request of a village ledger, as one transaction.
  *
- *   1. A request id seen before → its stored first answer; nothing is applied again.
+ *   1. A request id seen before → its stored first answer; nothing is applied again. The same id
+ *      with different content is refused (409 request_id_reused): its changes would be lost.
  *   2. Each change is decided by the pure three-way merge (ledger/sync-merge.ts): applied (new
  *      version), merged field by field, a no-op, or a conflict returned with both versions.
  *   3. Applied rows are re-validated with the ledger core; rows with errors are stored anyway
@@ -10,6 +11,7 @@
  *      client and request); the leads that follow the ledger are moved on; the write is audited.
  *   5. Rows changed after the client's cursor are returned (paged), with the next cursor.
  */
+import { createHash } from 'crypto';
 import {
   capRowFindings,
   SYNC_LIMITS,
@@ -69,6 +71,28 @@ function stateOf(row: StoredRow | undefined): RowState | null {
   return row ? { version: row.version, values: row.values, deleted: row.deleted } : null;
 }
 
+/**
+ * What identifies a sync request's content: a hash of the request as parsed (the schema fixes its
+ * key order), without the requestId. A retry sends the same content; anything else under the
+ * same requestId is a client bug that would otherwise lose the new changes.
+ */
+export function requestHashOf(request: SyncRequest): string {
+  const { requestId: _requestId, ...content } = request;
+  return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+function requestIdReused(requestId: string): HttpError {
+  return new HttpError(
+    409,
+    'request_id_reused',
+    {
+      zh: '该同步请求编号（requestId）已用于另一次内容不同的同步，本次修改未保存。请用新的请求编号重新同步：每次同步生成新编号，只有原样重试同一请求时才沿用旧编号。',
+      en: 'This sync requestId was already used for a request with different content; nothing of this request was saved. Sync again with a new requestId: make a new one for every sync and reuse it only to retry the very same request.',
+    },
+    [{ path: 'body.requestId', message: `请求编号已被另一内容使用 (requestId already used for other content): ${requestId.slice(0, 100)}` }],
+  );
+}
+
 export async function syncLedger(env: SyncEnv, villageCode: string, request: SyncRequest, caller: SyncCaller): Promise<SyncOutcome> {
   const changes = request.changes.map((change) => ({ ...change, rowId: change.rowId.toLowerCase() }));
   const seen = new Set<string>();
@@ -81,6 +105,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     seen.add(change.rowId);
   });
 
+  const requestHash = requestHashOf(request);
   const now = env.now();
   const at = now.toISOString();
   const today = chinaToday(now);
@@ -119,7 +144,11 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       store.lastSeq(villageCode),
       store.changesAfter(villageCode, cursorIn, limit + 1 + changes.length),
     ] as const);
-    if (previous) return { response: previous, replayed: true };
+    if (previous) {
+      // Answers stored before hashes were kept (null) replay as before.
+      if (previous.requestHash !== null && previous.requestHash !== requestHash) throw requestIdReused(request.requestId);
+      return { response: previous.response, replayed: true };
+    }
 
     // History of the rows changed on an older version (field merge), all fetched together.
     const history = new Map<string, { base: Omit<RowState, 'version'> | null; changedSinceBase: Set<string> }>();
@@ -273,7 +302,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     };
     // the answer kept for retries and the audit entry, together
     await settleAll([
-      store.saveSyncResponse(ctx, response),
+      store.saveSyncResponse(ctx, response, requestHash),
       env.audit.record(
         {
           user: caller.user,

@@ -198,6 +198,36 @@ describe('ledger sync', () => {
     expect(auditAfter!.n - auditBefore!.n).toBe(2);
   });
 
+  it('refuses a request id reused with different content (409 request_id_reused), stores nothing of it, and still replays the first', async () => {
+    const rowId = randomUUID();
+    const requestId = randomUUID();
+    const body = { clientId: 'reuse', requestId, changes: [{ rowId, baseVersion: 0, values: person({ notes: '第一次' }) }] };
+    const first = await server.request('POST', SYNC, { token, body });
+    expect(first.status).toBe(200);
+
+    // another row, or the same row with another value, under the same id: refused, not replayed
+    const otherRow = randomUUID();
+    for (const changes of [
+      [{ rowId: otherRow, baseVersion: 0, values: person() }],
+      [{ rowId, baseVersion: 0, values: { ...body.changes[0].values, notes: '第二次' } }],
+      [...body.changes, { rowId: otherRow, baseVersion: 0, values: person() }],
+    ]) {
+      const reused = await server.request('POST', SYNC, { token, body: { ...body, changes } });
+      expect(reused.status).toBe(409);
+      expect(reused.body.error.code).toBe('request_id_reused');
+      expect(reused.body.error.message).toMatch(/请求编号.*新的请求编号/);
+      expect(reused.body.error.en).toMatch(/new requestId/);
+    }
+    expect(await serverRow(otherRow)).toBeUndefined();
+    expect((await serverRow(rowId)).values.notes).toBe('第一次');
+
+    // the same content again is still a retry, answered as the first time
+    const again = await server.request('POST', SYNC, { token, body: JSON.parse(JSON.stringify(body)) });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual(first.body);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
   it('pulls by cursor in pages, each change once, none missed', async () => {
     const a = client();
     const made = Array.from({ length: 7 }, () => a.create(person()));
