@@ -7,6 +7,7 @@ import { AUTH_ROUTES } from './auth/routes';
 import type { RouteSpec } from './http/route-table';
 import { LEAD_ROUTES } from './leads/routes';
 import { LEDGER_ROUTES } from './ledger/routes';
+import { REPORT_ROUTES } from './reports/routes';
 import { UNIT_ROUTES } from './units/routes';
 
 export const ALL_ROUTES: RouteSpec[] = [
@@ -15,4 +16,5 @@ export const ALL_ROUTES: RouteSpec[] = [
   ...AUDIT_ROUTES,
   ...LEAD_ROUTES,
   ...LEDGER_ROUTES,
+  ...REPORT_ROUTES,
 ];

@@ -122,10 +122,11 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
       const params = parseWith(spec.params, { ...req.params }, 'params') as Record<string, unknown>;
 
       if (spec.unitParam) {
-        const code = String(params[spec.unitParam] ?? '');
+        const source = spec.unitIn === 'query' ? (req.query as Record<string, unknown>) : params;
+        const code = typeof source[spec.unitParam] === 'string' ? (source[spec.unitParam] as string) : '';
         if (!unitLevelOf(code)) {
           throw new HttpError(400, 'invalid_request', MESSAGES.invalid, [
-            { path: `params.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' },
+            { path: `${spec.unitIn === 'query' ? 'query' : 'params'}.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' },
           ]);
         }
         if (!user || !isInSubtree(user.unit.code, code)) throw new HttpError(403, 'forbidden', MESSAGES.forbidden);

@@ -73,6 +73,8 @@ export interface RouteSpec {
    * subtree (403 otherwise). The access matrix uses it to build own/foreign requests.
    */
   unitParam?: string;
+  /** Where `unitParam` is: a path parameter (default) or a query parameter (`?unit=CODE`). */
+  unitIn?: 'path' | 'query';
   /** Level the unit in `unitParam` must have (e.g. 'village' for ledgers). */
   unitLevel?: UnitLevel;
   params?: ZodType;

@@ -65,9 +65,10 @@ interface Overrides {
 
 function buildPath(spec: RouteSpec, unit: string | undefined, overrides: Overrides = {}): string {
   const params = { ...(spec.example?.params ?? {}), ...(overrides.params ?? {}) };
-  if (spec.unitParam && unit) params[spec.unitParam] = unit;
+  const queryParams: Record<string, string> = { ...(spec.example?.query ?? {}) };
+  if (spec.unitParam && unit) (spec.unitIn === 'query' ? queryParams : params)[spec.unitParam] = unit;
   const path = spec.path.replace(/:([A-Za-z0-9_]+)/g, (_m, name: string) => encodeURIComponent(params[name] ?? 'x'));
-  const query = new URLSearchParams(spec.example?.query ?? {}).toString();
+  const query = new URLSearchParams(queryParams).toString();
   return `/api/v1${path}${query ? `?${query}` : ''}`;
 }
 

@@ -18,7 +18,12 @@ async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
     "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
   );
   const out: Record<string, unknown[]> = {};
-  for (const { name } of tables) out[name] = await db.all(`SELECT * FROM "${name.replace(/"/g, '""')}" ORDER BY rowid`);
+  // ORDER BY 1, 2, …: every column, so WITHOUT ROWID tables (no rowid to order by) compare too
+  for (const { name } of tables) {
+    const quoted = `"${name.replace(/"/g, '""')}"`;
+    const columns = await db.all<{ name: string }>(`SELECT name FROM pragma_table_info(?)`, [name]);
+    out[name] = await db.all(`SELECT * FROM ${quoted} ORDER BY ${columns.map((_, i) => i + 1).join(', ')}`);
+  }
   return out;
 }
 

@@ -1,0 +1,109 @@
+/**
+ * Consolidation API, shared by the server, the web page and the add-in's 汇总 pane.
+ *
+ *   GET /api/v1/reports/summary?unit=CODE&month=YYYY-MM        (or &from=YYYY-MM&to=YYYY-MM)
+ *   GET /api/v1/reports/duplicates?unit=CODE
+ *   GET /api/v1/exports/consolidated.xlsx?unit=CODE&month=YYYY-MM
+ *   GET /api/v1/exports/consolidated.csv?unit=CODE&month=YYYY-MM
+ *
+ * The unit must be the caller's own or below it (403 otherwise; 404 for an unknown unit inside it).
+ */
+import { z } from 'zod';
+import { SUMMARY_DIMENSIONS } from '../reports/facts';
+import { SUBMISSION_DISPLAY_STATES } from '../reports/summary';
+import { MAX_WINDOW_MONTHS, monthsOf } from '../reports/window';
+import { UnitCodeSchema, UnitSchema } from './common';
+
+const Month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份格式应为 YYYY-MM (month must be YYYY-MM)' });
+
+/** `month`, or `from` and `to` (both included); resolved to {unit, from, to}. */
+export const WindowQuerySchema = z
+  .strictObject({ unit: UnitCodeSchema, month: Month.optional(), from: Month.optional(), to: Month.optional() })
+  .superRefine((query, ctx) => {
+    const single = query.month !== undefined;
+    const range = query.from !== undefined || query.to !== undefined;
+    if (single === range) {
+      ctx.addIssue({ code: 'custom', path: ['month'], message: '请给出 month，或同时给出 from 与 to (give month, or both from and to)' });
+    } else if (range && (query.from === undefined || query.to === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [query.from === undefined ? 'from' : 'to'], message: 'from 与 to 须同时给出 (from and to go together)' });
+    } else if (range && query.from! > query.to!) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'to 不得早于 from (to must not be before from)' });
+    } else if (range && monthsOf({ from: query.from!, to: query.to! }).length > MAX_WINDOW_MONTHS) {
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `区间最长 ${MAX_WINDOW_MONTHS} 个月 (at most ${MAX_WINDOW_MONTHS} months)` });
+    }
+  })
+  .transform((query) => ({ unit: query.unit, from: query.month ?? query.from!, to: query.month ?? query.to! }));
+export type WindowQuery = z.output<typeof WindowQuerySchema>;
+
+export const UnitQuerySchema = z.strictObject({ unit: UnitCodeSchema });
+
+const count = z.number().int().min(0);
+const rate = z.number().min(0).nullable();
+
+export const LeadFiguresSchema = z.object({
+  total: count,
+  verified: count,
+  verifiedOnTime: count,
+  overdue: count,
+  closed: count,
+  verifyWorkingDaysSum: count,
+  verifyWorkingDaysCount: count,
+  onTimeRate: rate,
+  averageWorkingDaysToVerify: rate,
+  closureRate: rate,
+});
+
+const SubmissionTallySchema = z.object({ villages: count, ...Object.fromEntries(SUBMISSION_DISPLAY_STATES.map((s) => [s, count])) });
+
+export const UnitFiguresSchema = z.object({
+  rows: z.object({
+    total: count,
+    byDimension: z.object(Object.fromEntries(SUMMARY_DIMENSIONS.map((d) => [d, z.record(z.string(), count)]))),
+  }),
+  leads: z.object({ all: LeadFiguresSchema, bySource: z.record(z.string(), LeadFiguresSchema) }),
+  submissions: z.record(z.string(), SubmissionTallySchema),
+  duplicates: count,
+});
+
+export const SummaryResponseSchema = z.object({
+  unit: UnitSchema,
+  window: z.object({ from: Month, to: Month }),
+  asOf: z.string(),
+  figures: UnitFiguresSchema,
+  children: z.array(z.object({ unit: UnitSchema, figures: UnitFiguresSchema })),
+  unitItself: UnitFiguresSchema,
+  villages: z.array(
+    z.object({
+      code: z.string(),
+      name: z.string(),
+      townshipCode: z.string(),
+      townshipName: z.string().nullable(),
+      states: z.record(z.string(), z.enum(SUBMISSION_DISPLAY_STATES)),
+    }),
+  ),
+  /** Labels of the dimensions and lead sources, zh-CN and en-US, for whoever draws the tables. */
+  labels: z.object({
+    dimensions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+    sources: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
+  }),
+});
+export type SummaryResponse = z.infer<typeof SummaryResponseSchema>;
+
+export const DuplicatesResponseSchema = z.object({
+  unit: UnitSchema,
+  /** false only if the reader could see full ID numbers (nobody can, in a consolidated view). */
+  idNumbersMasked: z.literal(true),
+  namesMasked: z.boolean(),
+  groups: z.array(
+    z.object({
+      key: z.string(),
+      idNumberMasked: z.string(),
+      lowestCommonUnit: UnitSchema,
+      villages: z.array(z.object({ code: z.string(), name: z.string(), townshipName: z.string().nullable() })),
+      rows: z.array(
+        z.object({ villageCode: z.string(), rowId: z.string(), name: z.string().nullable(), foundOn: z.string().nullable(), status: z.string().nullable() }),
+      ),
+    }),
+  ),
+});
+export type DuplicatesResponse = z.infer<typeof DuplicatesResponseSchema>;

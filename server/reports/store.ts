@@ -1,0 +1,174 @@
+/**
+ * ReportStore: what the summaries, the duplicate list and the consolidated export read, and the
+ * only place their SQL lives. Subtrees are code ranges ([code, code + ':') — ':' sorts right after
+ * '9'), so every query walks an index instead of testing a prefix on each row.
+ */
+import type { LedgerValues } from '../../ledger/types';
+import { UNIT_CODE_LENGTH, type UnitLevel } from '../../ledger/units';
+import type { SummaryDimension } from '../../ledger/reports/facts';
+import type { LeadFact, RowBucket, UnitRef, VillageInfo, VillageSubmission } from '../../ledger/reports/summary';
+import type { OpenRowRef } from '../../ledger/reports/duplicates';
+import type { MonthWindow } from '../../ledger/reports/window';
+import type { SqlDatabase } from '../db/database';
+
+export interface ExportRow {
+  villageCode: string;
+  rowId: string;
+  version: number;
+  values: LedgerValues;
+}
+
+export interface ReportStore {
+  unit(code: string): Promise<UnitRef | undefined>;
+  children(code: string): Promise<UnitRef[]>;
+  /** Units of one level in the subtree (e.g. every township of a county), by code. */
+  unitsOfLevel(code: string, level: UnitLevel): Promise<UnitRef[]>;
+  villagesUnder(code: string): Promise<VillageInfo[]>;
+  /** Per village, dimension and value: rows counting in the window (pre-aggregated on write). */
+  rowBuckets(code: string, window: MonthWindow): Promise<RowBucket[]>;
+  leadFacts(code: string): Promise<LeadFact[]>;
+  submissions(code: string, window: MonthWindow): Promise<VillageSubmission[]>;
+  /** Open rows of the subtree whose ID number is open in two or more villages (anywhere). */
+  openDuplicateRows(code: string): Promise<OpenRowRef[]>;
+  /** Live rows of the subtree in (village, creation) order, `batch` at a time after the given key. */
+  exportBatch(code: string, after: { villageCode: string; seq: number } | null, batch: number): Promise<Array<ExportRow & { seq: number }>>;
+}
+
+const range = (code: string) => [code, `${code}:`] as const;
+
+class SqliteReportStore implements ReportStore {
+  constructor(private readonly db: SqlDatabase) {}
+
+  unit(code: string): Promise<UnitRef | undefined> {
+    return this.db.get<UnitRef>('SELECT code, name, level FROM units WHERE code = ?', [code]);
+  }
+
+  children(code: string): Promise<UnitRef[]> {
+    return this.db.all<UnitRef>('SELECT code, name, level FROM units WHERE parent_code = ? ORDER BY code', [code]);
+  }
+
+  unitsOfLevel(code: string, level: UnitLevel): Promise<UnitRef[]> {
+    return this.db.all<UnitRef>(
+      'SELECT code, name, level FROM units WHERE code >= ? AND code < ? AND length(code) = ? ORDER BY code',
+      [...range(code), UNIT_CODE_LENGTH[level]],
+    );
+  }
+
+  async villagesUnder(code: string): Promise<VillageInfo[]> {
+    const rows = await this.db.all<{ code: string; name: string; township_code: string; township_name: string | null }>(
+      `SELECT v.code, v.name, substr(v.code, 1, 9) AS township_code, t.name AS township_name
+         FROM units v LEFT JOIN units t ON t.code = substr(v.code, 1, 9)
+        WHERE v.code >= ? AND v.code < ? AND v.level = 'village' ORDER BY v.code`,
+      [...range(code)],
+    );
+    return rows.map((row) => ({ code: row.code, name: row.name, townshipCode: row.township_code, townshipName: row.township_name }));
+  }
+
+  async rowBuckets(code: string, window: MonthWindow): Promise<RowBucket[]> {
+    // The window rule of ledger/reports/window.ts countsInWindow, on the pre-aggregated counts:
+    // found by the end of `to`, minus those closed before `from` (closed month is clamped ≥ found month).
+    const rows = await this.db.all<{ village_code: string; dimension: SummaryDimension; value: string; n: number }>(
+      `SELECT village_code, dimension, value,
+              SUM(found) - SUM(CASE WHEN month < ? THEN closed ELSE 0 END) AS n
+         FROM ledger_month_counts
+        WHERE village_code >= ? AND village_code < ? AND month <= ?
+        GROUP BY village_code, dimension, value`,
+      [window.from, ...range(code), window.to],
+    );
+    const out: RowBucket[] = [];
+    for (const row of rows) if (row.n !== 0) out.push({ villageCode: row.village_code, dimension: row.dimension, value: row.value, count: row.n });
+    return out;
+  }
+
+  async leadFacts(code: string): Promise<LeadFact[]> {
+    // Verification and closure dates are the China calendar dates of the lead's state changes.
+    const rows = await this.db.all<{
+      source: string;
+      unit_code: string;
+      found_on: string;
+      dispatched_on: string | null;
+      due_on: string | null;
+      verified_at: string | null;
+      closed_at: string | null;
+    }>(
+      `SELECT l.source, l.unit_code, l.found_on, l.dispatched_on, l.due_on,
+              (SELECT MIN(h.at) FROM lead_history h WHERE h.lead_no = l.lead_no AND h.to_state = '已核实') AS verified_at,
+              (SELECT MIN(h.at) FROM lead_history h WHERE h.lead_no = l.lead_no AND h.to_state = '已办结') AS closed_at
+         FROM leads l
+        WHERE l.unit_code >= ? AND l.unit_code < ?`,
+      [...range(code)],
+    );
+    const chinaDate = (at: string | null) => (at === null ? null : new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10));
+    return rows.map((row) => ({
+      source: row.source,
+      unitCode: row.unit_code,
+      foundOn: row.found_on,
+      dispatchedOn: row.dispatched_on,
+      dueOn: row.due_on,
+      verifiedOn: chinaDate(row.verified_at),
+      closedOn: chinaDate(row.closed_at),
+    }));
+  }
+
+  async submissions(code: string, window: MonthWindow): Promise<VillageSubmission[]> {
+    const rows = await this.db.all<{ village_code: string; month: string; state: VillageSubmission['state'] }>(
+      `SELECT village_code, month, state FROM ledger_submissions
+        WHERE month >= ? AND month <= ? AND village_code >= ? AND village_code < ?`,
+      [window.from, window.to, ...range(code)],
+    );
+    return rows.map((row) => ({ villageCode: row.village_code, month: row.month, state: row.state }));
+  }
+
+  async openDuplicateRows(code: string): Promise<OpenRowRef[]> {
+    const rows = await this.db.all<{ id_number: string; village_code: string; row_id: string; name: string | null; found_on: string | null; status: string | null }>(
+      `SELECT f.id_number, f.village_code, f.row_id,
+              json_extract(v.values_json, '$.name') AS name, json_extract(v.values_json, '$.foundOn') AS found_on,
+              json_extract(v.values_json, '$.status') AS status
+         FROM ledger_id_spread s
+         JOIN ledger_open_ids o ON o.id_number = s.id_number AND o.n > 0 AND o.village_code >= ? AND o.village_code < ?
+         JOIN ledger_row_facts f ON f.village_code = o.village_code AND f.id_number = o.id_number AND f.is_open = 1
+         JOIN ledger_rows r ON r.village_code = f.village_code AND r.row_id = f.row_id
+         JOIN ledger_row_versions v ON v.village_code = r.village_code AND v.row_id = r.row_id AND v.version = r.version
+        WHERE s.villages > 1`,
+      [...range(code)],
+    );
+    return rows.map((row) => ({
+      idNumber: row.id_number,
+      villageCode: row.village_code,
+      rowId: row.row_id,
+      name: row.name === null ? null : String(row.name),
+      foundOn: row.found_on,
+      status: row.status,
+    }));
+  }
+
+  async exportBatch(code: string, after: { villageCode: string; seq: number } | null, batch: number): Promise<Array<ExportRow & { seq: number }>> {
+    const rows = await this.db.all<{ village_code: string; row_id: string; version: number; seq: number; values_json: string }>(
+      `SELECT r.village_code, r.row_id, r.version, r.seq, v.values_json
+         FROM ledger_rows r
+         JOIN ledger_row_versions v ON v.village_code = r.village_code AND v.row_id = r.row_id AND v.version = r.version
+        WHERE r.village_code >= ? AND r.village_code < ? AND r.deleted = 0
+          AND (r.village_code > ? OR (r.village_code = ? AND r.seq > ?))
+        ORDER BY r.village_code, r.seq
+        LIMIT ?`,
+      [...range(code), after?.villageCode ?? '', after?.villageCode ?? '', after?.seq ?? -1, batch],
+    );
+    return rows.map((row) => ({
+      villageCode: row.village_code,
+      rowId: row.row_id,
+      version: row.version,
+      seq: row.seq,
+      values: JSON.parse(row.values_json) as LedgerValues,
+    }));
+  }
+}
+
+const stores = new WeakMap<object, ReportStore>();
+export function reportStoreOf(db: SqlDatabase): ReportStore {
+  let store = stores.get(db);
+  if (!store) {
+    store = new SqliteReportStore(db);
+    stores.set(db, store);
+  }
+  return store;
+}
