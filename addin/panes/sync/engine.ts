@@ -1,0 +1,470 @@
+/**
+ * The 同步提交 pane's sync engine: pushes the rows changed on the sheet since the last sync with
+ * their base versions, writes others' changes back into the sheet, and keeps conflicts for the
+ * user to decide field by field. Nothing is lost and nothing is overwritten without a choice:
+ *
+ *  - "changed" = the row's values differ from a fingerprint taken at the last sync (kept in the
+ *    workbook settings; fingerprints only, no personal data); rows without 记录ID are new and get
+ *    one first; a 记录ID copied onto a second row (copy-paste) makes that second row new;
+ *  - a row whose values break the wire schema (e.g. a date typed as 2026.13.5) is not sent: it is
+ *    listed with what to fix, and stays "changed" until fixed;
+ *  - the server merges field by field (ledger/sync-merge.ts); a conflict comes back with both
+ *    versions and the sheet row stays as the user typed it until they choose keep-mine / keep-theirs;
+ *  - a row that disappeared from the sheet is NOT deleted on the server until the user confirms;
+ *    a row deleted elsewhere is listed, never removed from the sheet by the add-in;
+ *  - a request whose answer never arrived (network drop) is sent again as it was — same requestId,
+ *    same body — so the server answers it from the first run and nothing is applied twice.
+ */
+import { SYNC_LIMITS, SyncChangeSchema, type SyncChange, type SyncConflict, type SyncRequest, type SyncResponse } from '../../../ledger/api/sync';
+import { LEDGER_COLUMNS } from '../../../ledger/columns';
+import { changedKeys, compactValues, valuesEqual } from '../../../ledger/sync-merge';
+import type { LedgerValue, LedgerValues } from '../../../ledger/types';
+import type { ApiClient } from '../../api/client';
+import type { SettingValue } from '../../host/ledger-host';
+import type { SheetRow, SheetWrite, SyncSheet } from './sheet-rows';
+
+/** The workbook setting holding the sync state. */
+export const SYNC_SETTING = 'sync';
+
+/** Column keys that travel as values (every column but 记录ID and 版本号), in column order. */
+export const SYNC_VALUE_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => column.type !== 'machine').map((column) => column.key);
+
+export interface SyncState {
+  /** Which village's ledger this workbook syncs with (a workbook never syncs into another village). */
+  villageCode: string;
+  /** Stable id of this workbook (recorded with every version on the server). */
+  clientId: string;
+  cursor: number;
+  /** 记录ID → `version:fingerprint` of the row at the last sync (see rowMark). */
+  fingerprints: Record<string, string>;
+}
+
+/** cyrb53: a fast 53-bit string hash; enough to notice that a row changed (not a security measure). */
+function cyrb53(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ ch, 2654435761);
+    h2 = Math.imul(h2 ^ ch, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (4294967296 * (2097151 & h2) + (h1 >>> 0)).toString(36);
+}
+
+/** The fingerprint of a row's values: empty values ignored, keys in column order. */
+export function fingerprint(values: LedgerValues): string {
+  return cyrb53(JSON.stringify(compactValues(values, SYNC_VALUE_KEYS)));
+}
+
+/** What the state keeps of a synced row: its version and the fingerprint of its values. */
+export function rowMark(version: number, values: LedgerValues): string {
+  return `${version}:${fingerprint(values)}`;
+}
+
+function versionOfMark(mark: string | undefined): number {
+  const version = Number(mark?.split(':')[0]);
+  return Number.isInteger(version) && version > 0 ? version : 0;
+}
+
+function isRecord(value: SettingValue | undefined): value is { [key: string]: SettingValue } {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The stored sync state, or null when the workbook never synced; a damaged one is an error to show. */
+export function readSyncState(setting: SettingValue | undefined): SyncState | null {
+  if (setting === undefined || setting === null) return null;
+  if (
+    isRecord(setting) &&
+    typeof setting.villageCode === 'string' &&
+    typeof setting.clientId === 'string' &&
+    typeof setting.cursor === 'number' &&
+    isRecord(setting.fingerprints) &&
+    Object.values(setting.fingerprints).every((value) => typeof value === 'string')
+  ) {
+    return {
+      villageCode: setting.villageCode,
+      clientId: setting.clientId,
+      cursor: setting.cursor,
+      fingerprints: setting.fingerprints as Record<string, string>,
+    };
+  }
+  throw new SyncStateError();
+}
+
+export class SyncStateError extends Error {
+  readonly zh = '工作簿中保存的同步状态已损坏：请联系管理员，或在“同步提交”中选择“重新建立同步”（会重新上传全部行，服务器按版本合并，不会丢失数据）。';
+  readonly en = 'The sync state saved in the workbook is damaged: contact the administrator, or choose “Rebuild sync” (all rows are sent again and merged by version; nothing is lost).';
+  constructor() {
+    super('damaged sync state');
+    this.name = 'SyncStateError';
+  }
+}
+
+export class WrongVillageError extends Error {
+  constructor(
+    readonly workbookVillage: string,
+    readonly userVillage: string,
+  ) {
+    super('workbook belongs to another village');
+    this.name = 'WrongVillageError';
+  }
+  get zh(): string {
+    return `此工作簿同步的是村（社区）代码 ${this.workbookVillage} 的台账，当前登录的是 ${this.userVillage}：请用本村账号登录，或打开本村的台账工作簿。`;
+  }
+  get en(): string {
+    return `This workbook syncs the ledger of village ${this.workbookVillage}, but you are signed in for ${this.userVillage}: sign in with that village's account or open your own ledger.`;
+  }
+}
+
+export interface UnsendableRow {
+  excelRow: number;
+  rowId: string;
+  name: string | null;
+  /** Column key → what is wrong (zh/en). */
+  problems: { key: string; message: string }[];
+}
+
+export interface SyncPlan {
+  rows: SheetRow[];
+  changes: SyncChange[];
+  /** Rows that changed but cannot be sent as they are. */
+  unsendable: UnsendableRow[];
+  /** 记录ID known from the last sync but no longer on the sheet: deleted on the server only if confirmed. */
+  missing: string[];
+  /** Rows that got a new 记录ID (new rows, or a copied 记录ID). */
+  assigned: { excelRow: number; rowId: string }[];
+}
+
+/** Decides what to push from the sheet and the last sync's fingerprints (pure). */
+export function planSync(rows: readonly SheetRow[], state: SyncState | null, newRowId: () => string): SyncPlan {
+  const fingerprints = state?.fingerprints ?? {};
+  const seen = new Set<string>();
+  const assigned: { excelRow: number; rowId: string }[] = [];
+  const changes: SyncChange[] = [];
+  const unsendable: UnsendableRow[] = [];
+  const out: SheetRow[] = [];
+  for (const row of rows) {
+    let { rowId, version } = row;
+    if (!rowId || seen.has(rowId)) {
+      rowId = newRowId();
+      version = 0;
+      assigned.push({ excelRow: row.excelRow, rowId });
+    }
+    seen.add(rowId);
+    const current: SheetRow = { ...row, rowId, version };
+    out.push(current);
+    if (version > 0 && fingerprints[rowId] === rowMark(version, row.values)) continue;
+    const change = { rowId, baseVersion: version, values: wireValues(row.values) };
+    const parsed = SyncChangeSchema.safeParse(change);
+    if (parsed.success) changes.push(parsed.data);
+    else {
+      const problems: UnsendableRow['problems'] = [];
+      for (const issue of parsed.error.issues) {
+        const key = String(issue.path[1] ?? issue.path[0] ?? '');
+        if (!problems.some((problem) => problem.key === key)) problems.push({ key, message: issue.message });
+      }
+      unsendable.push({ excelRow: row.excelRow, rowId, name: typeof row.values.name === 'string' ? row.values.name : null, problems });
+    }
+  }
+  const missing = Object.keys(fingerprints).filter((rowId) => !seen.has(rowId));
+  return { rows: out, changes, unsendable, missing, assigned };
+}
+
+/** Sheet values as the wire wants them: every column the sheet has (blank = null, so clearing a cell is sent). */
+function wireValues(values: LedgerValues): Record<string, LedgerValue> {
+  const out: Record<string, LedgerValue> = {};
+  for (const key of SYNC_VALUE_KEYS) {
+    if (!(key in values)) continue;
+    const value = (values as Record<string, LedgerValue | undefined>)[key];
+    out[key] = value === undefined ? null : value;
+  }
+  return out;
+}
+
+/** Sheet values from a pulled whole row (keys the ledger knows only). */
+function sheetValues(values: Record<string, unknown>): LedgerValues {
+  const out: Record<string, LedgerValue> = {};
+  for (const key of SYNC_VALUE_KEYS) {
+    const value = values[key];
+    if (value === null || value === undefined) out[key] = null;
+    else if (typeof value === 'string' || typeof value === 'number') out[key] = value;
+    else if (Array.isArray(value)) out[key] = value.map(String);
+  }
+  return out as LedgerValues;
+}
+
+export type SyncPhase = 'reading' | 'pushing' | 'writing' | 'done';
+export interface SyncProgress {
+  phase: SyncPhase;
+  /** Requests sent so far / planned (at least 1). */
+  done: number;
+  total: number;
+}
+
+/** Findings of one row as the server sends them. */
+export type WireRowFindings = SyncResponse['findings'][number];
+
+export interface SyncOutcome {
+  pushed: number;
+  applied: number;
+  merged: number;
+  /** Rows written into the sheet from the server (others' changes, merges). */
+  pulled: number;
+  conflicts: SyncConflict[];
+  /** Rows the server re-validated with findings (errors or warnings). */
+  findings: WireRowFindings[];
+  unsendable: UnsendableRow[];
+  /** Rows that disappeared from the sheet, waiting for the user to confirm the delete. */
+  missing: string[];
+  /** Rows deleted elsewhere that are still on this sheet (the user removes them). */
+  deletedElsewhere: { rowId: string; excelRow: number | null; name: string | null }[];
+  /** True when the server had more than one page of changes. */
+  paged: boolean;
+}
+
+export type FieldChoice = 'mine' | 'theirs';
+
+export interface SyncEngineOptions {
+  villageCode: string;
+  newId?: () => string;
+}
+
+export class SyncEngine {
+  /** The request sent last whose answer never arrived: sent again as it was. */
+  private inFlight: SyncRequest | null = null;
+  private readonly newId: () => string;
+  conflicts: SyncConflict[] = [];
+
+  constructor(
+    private readonly sheet: SyncSheet,
+    private readonly client: ApiClient,
+    private readonly options: SyncEngineOptions,
+  ) {
+    this.newId = options.newId ?? (() => globalThis.crypto.randomUUID());
+  }
+
+  /** A request that failed for lack of network is waiting to be sent again. */
+  get retryPending(): boolean {
+    return this.inFlight !== null;
+  }
+
+  private async state(): Promise<SyncState> {
+    const settings = await this.sheet.readSettings();
+    const stored = readSyncState(settings[SYNC_SETTING]);
+    if (stored && stored.villageCode !== this.options.villageCode) throw new WrongVillageError(stored.villageCode, this.options.villageCode);
+    return stored ?? { villageCode: this.options.villageCode, clientId: `workbook-${this.newId()}`, cursor: 0, fingerprints: {} };
+  }
+
+  private async saveState(state: SyncState): Promise<void> {
+    await this.sheet.writeSettings({ [SYNC_SETTING]: { ...state } });
+  }
+
+  /** What "sync now" would push (for the pane's summary before anything is sent). */
+  async preview(): Promise<SyncPlan> {
+    return planSync(await this.sheet.readRows(), await this.state(), this.newId);
+  }
+
+  /**
+   * Sync now: resend a request whose answer was lost, push the sheet's changes in batches, page
+   * through the server's changes, write them into the sheet. `confirmDeletes`: rows missing from the
+   * sheet the user agreed to delete on the server.
+   */
+  async syncNow(options: { confirmDeletes?: readonly string[]; onProgress?: (progress: SyncProgress) => void } = {}): Promise<SyncOutcome> {
+    const report = options.onProgress ?? (() => undefined);
+    report({ phase: 'reading', done: 0, total: 1 });
+    let state = await this.state();
+    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], unsendable: [], missing: [], deletedElsewhere: [], paged: false };
+
+    // 1. A request that never got its answer goes first, exactly as it was.
+    if (this.inFlight) {
+      const request = this.inFlight;
+      const response = await this.send(request);
+      state = await this.absorb(state, request, response, outcome);
+    }
+
+    // 2. The sheet's changes.
+    const rows = await this.sheet.readRows();
+    const plan = planSync(rows, state, this.newId);
+    await this.sheet.assignRowIds(plan.assigned);
+    const confirm = new Set(options.confirmDeletes ?? []);
+    const deletes: SyncChange[] = plan.missing.filter((rowId) => confirm.has(rowId)).map((rowId) => ({ rowId, baseVersion: versionOfMark(state.fingerprints[rowId]), values: {}, deleted: true }));
+    const changes = [...plan.changes, ...deletes];
+    outcome.unsendable = plan.unsendable;
+    outcome.missing = plan.missing.filter((rowId) => !confirm.has(rowId));
+    const batch = SYNC_LIMITS.recommendedChangesPerPush;
+    const batches = Math.max(1, Math.ceil(changes.length / batch));
+    for (let i = 0; i < batches; i++) {
+      report({ phase: 'pushing', done: i, total: batches });
+      const request: SyncRequest = { clientId: state.clientId, requestId: this.newId(), cursor: state.cursor, changes: changes.slice(i * batch, (i + 1) * batch) };
+      const response = await this.send(request);
+      state = await this.absorb(state, request, response, outcome);
+      // 3. Page through the rest of the server's changes.
+      while (response.hasMore && i === batches - 1) {
+        outcome.paged = true;
+        const page: SyncRequest = { clientId: state.clientId, requestId: this.newId(), cursor: state.cursor, changes: [] };
+        const next = await this.send(page);
+        state = await this.absorb(state, page, next, outcome);
+        if (!next.hasMore) break;
+      }
+    }
+    report({ phase: 'writing', done: batches, total: batches });
+    outcome.deletedElsewhere = await this.stillOnSheet(outcome.deletedElsewhere);
+    this.conflicts = outcome.conflicts;
+    report({ phase: 'done', done: batches, total: batches });
+    return outcome;
+  }
+
+  /**
+   * Resolves one conflict with the user's choice for every field in conflict (for delete conflicts
+   * one choice under the key '*'), then pushes the result on the server's current version.
+   */
+  async resolve(conflict: SyncConflict, choices: Readonly<Record<string, FieldChoice>>): Promise<SyncOutcome> {
+    const needed = conflict.reason === 'fields' ? conflict.fields : ['*'];
+    const missingChoice = needed.filter((field) => choices[field] !== 'mine' && choices[field] !== 'theirs');
+    if (missingChoice.length > 0) throw new Error(`no choice for ${missingChoice.join(', ')}`);
+    let state = await this.state();
+    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], unsendable: [], missing: [], deletedElsewhere: [], paged: false };
+    const server = conflict.server;
+    const client = conflict.client;
+    let change: SyncChange | null = null;
+    let writeTheirs = false;
+    switch (conflict.reason) {
+      case 'fields':
+      case 'unknown_base': {
+        // Only what this client changed since its base goes over the server's row (the rest of the
+        // sent row is the old base, which must not undo others' changes).
+        const base = conflict.reason === 'fields' ? await this.baseValues(conflict) : {};
+        const mine = changedKeys(base as LedgerValues, client.values as LedgerValues);
+        const values: Record<string, unknown> = { ...server.values };
+        for (const key of mine) if (!conflict.fields.includes(key)) values[key] = client.values[key];
+        for (const key of conflict.fields) {
+          const choice = conflict.reason === 'fields' ? choices[key] : choices['*'];
+          values[key] = choice === 'mine' ? client.values[key] : server.values[key];
+        }
+        change = { rowId: conflict.rowId, baseVersion: server.version, values: wireValues(sheetValues(values)) };
+        break;
+      }
+      case 'deleted':
+        // Deleted on the server, edited here: keep mine = bring the row back with my values.
+        if (choices['*'] === 'mine') change = { rowId: conflict.rowId, baseVersion: server.version, values: wireValues(sheetValues({ ...server.values, ...client.values })), deleted: false };
+        break;
+      case 'delete_edit':
+        // Deleted here, edited on the server: keep mine = delete it; keep theirs = put the server's row back on the sheet.
+        if (choices['*'] === 'mine') change = { rowId: conflict.rowId, baseVersion: server.version, values: {}, deleted: true };
+        else writeTheirs = true;
+        break;
+    }
+    if (change) {
+      const request: SyncRequest = { clientId: state.clientId, requestId: this.newId(), cursor: state.cursor, changes: [SyncChangeSchema.parse(change)] };
+      const response = await this.send(request);
+      state = await this.absorb(state, request, response, outcome);
+    } else if (writeTheirs) {
+      await this.sheet.write([{ rowId: conflict.rowId, values: sheetValues(server.values), version: server.version, appendIfMissing: true }]);
+      state = await this.refreshFingerprints(state, new Set([conflict.rowId]));
+      await this.saveState(state);
+      outcome.pulled = 1;
+    } else {
+      // Keep theirs for a row deleted on the server: the row stays on the sheet for the user to remove.
+      state = { ...state, fingerprints: withoutKeys(state.fingerprints, [conflict.rowId]) };
+      await this.saveState(state);
+      outcome.deletedElsewhere = await this.stillOnSheet([{ rowId: conflict.rowId, excelRow: null, name: null }]);
+    }
+    this.conflicts = this.conflicts.filter((c) => c.rowId !== conflict.rowId).concat(outcome.conflicts);
+    return outcome;
+  }
+
+  private async baseValues(conflict: SyncConflict): Promise<Record<string, unknown>> {
+    if (conflict.baseVersion === 0) return {};
+    const history = await this.client.rowVersions(this.options.villageCode, conflict.rowId);
+    return history.versions.find((version) => version.version === conflict.baseVersion)?.values ?? {};
+  }
+
+  private async send(request: SyncRequest): Promise<SyncResponse> {
+    this.inFlight = request;
+    const response = await this.client.sync(this.options.villageCode, request);
+    this.inFlight = null;
+    return response;
+  }
+
+  /** Writes a response into the sheet and the sync state; collects what the pane shows. */
+  private async absorb(state: SyncState, request: SyncRequest, response: SyncResponse, outcome: SyncOutcome): Promise<SyncState> {
+    const conflicted = new Set(response.conflicts.map((conflict) => conflict.rowId));
+    outcome.pushed += request.changes.length;
+    outcome.applied += response.applied.length;
+    outcome.merged += response.applied.filter((applied) => applied.merged).length;
+    outcome.conflicts = outcome.conflicts.filter((c) => !request.changes.some((change) => change.rowId === c.rowId)).concat(response.conflicts);
+    outcome.findings = outcome.findings.filter((f) => !response.findings.some((g) => g.rowId === f.rowId)).concat(response.findings);
+
+    const rows = await this.sheet.readRows();
+    const onSheet = new Map(rows.filter((row) => row.rowId).map((row) => [row.rowId as string, row]));
+    const writes = new Map<string, SheetWrite>();
+    const settled = new Set<string>();
+    const sent = new Map(request.changes.map((change) => [change.rowId, change]));
+    for (const applied of response.applied) {
+      settled.add(applied.rowId);
+      const row = onSheet.get(applied.rowId);
+      if (!row) continue;
+      // A resolved conflict pushes values the sheet does not show yet (keep-theirs fields): put them there.
+      const change = sent.get(applied.rowId);
+      const pushed = change && !change.deleted ? sheetValues(change.values) : {};
+      const keys = change ? Object.keys(change.values) : [];
+      const differing = Object.fromEntries(
+        keys.filter((key) => !valuesEqual(row.values[key as keyof LedgerValues], pushed[key as keyof LedgerValues])).map((key) => [key, pushed[key as keyof LedgerValues] ?? null]),
+      ) as LedgerValues;
+      writes.set(applied.rowId, { rowId: applied.rowId, values: differing, version: applied.version });
+    }
+    const deletedNow: string[] = [];
+    for (const change of response.changes) {
+      if (conflicted.has(change.rowId)) continue;
+      const row = onSheet.get(change.rowId);
+      if (change.deleted) {
+        deletedNow.push(change.rowId);
+        if (row) outcome.deletedElsewhere.push({ rowId: change.rowId, excelRow: row.excelRow, name: typeof row.values.name === 'string' ? row.values.name : null });
+        writes.delete(change.rowId);
+        continue;
+      }
+      if (row && row.version >= change.version && !writes.has(change.rowId)) continue; // already there
+      const values = sheetValues(change.values);
+      const differs = !row || SYNC_VALUE_KEYS.some((key) => !valuesEqual(row.values[key as keyof LedgerValues], values[key as keyof LedgerValues]));
+      if (differs) outcome.pulled++;
+      // Pushed by this request and not merged: the sheet already holds these values; only the version moves.
+      writes.set(change.rowId, { rowId: change.rowId, values: differs ? values : {}, version: change.version, appendIfMissing: true });
+      settled.add(change.rowId);
+    }
+    await this.sheet.write([...writes.values()]);
+    const pushedDeletes = request.changes.filter((change) => change.deleted && !conflicted.has(change.rowId)).map((change) => change.rowId);
+    let next: SyncState = { ...state, cursor: Math.max(state.cursor, response.cursor) };
+    next = { ...next, fingerprints: withoutKeys(next.fingerprints, [...deletedNow, ...pushedDeletes]) };
+    next = await this.refreshFingerprints(next, settled);
+    await this.saveState(next);
+    return next;
+  }
+
+  /** Fingerprints of the settled rows as they are on the sheet now. */
+  private async refreshFingerprints(state: SyncState, rowIds: ReadonlySet<string>): Promise<SyncState> {
+    if (rowIds.size === 0) return state;
+    const fingerprints = { ...state.fingerprints };
+    for (const row of await this.sheet.readRows()) {
+      if (row.rowId && rowIds.has(row.rowId)) fingerprints[row.rowId] = rowMark(row.version, row.values);
+    }
+    return { ...state, fingerprints };
+  }
+
+  private async stillOnSheet(entries: SyncOutcome['deletedElsewhere']): Promise<SyncOutcome['deletedElsewhere']> {
+    if (entries.length === 0) return entries;
+    const rows = await this.sheet.readRows();
+    return entries.flatMap((entry) => {
+      const row = rows.find((r) => r.rowId === entry.rowId);
+      return row ? [{ rowId: entry.rowId, excelRow: row.excelRow, name: typeof row.values.name === 'string' ? row.values.name : null }] : [];
+    });
+  }
+}
+
+function withoutKeys(record: Record<string, string>, keys: readonly string[]): Record<string, string> {
+  if (keys.length === 0) return record;
+  const out = { ...record };
+  for (const key of keys) delete out[key];
+  return out;
+}

@@ -1,0 +1,87 @@
+/**
+ * The sync engine's view of the ledger sheet: rows with their 记录ID and 版本号, read through the
+ * host, and writes addressed by 记录ID. The mapping 记录ID → Excel row is made from a read taken
+ * immediately before the write, so rows sorted or inserted since the sync began are still found
+ * by their id, never by an old row number.
+ */
+import { readLedgerRows } from '../../../ledger/sheet';
+import type { LedgerValue, LedgerValues } from '../../../ledger/types';
+import type { HostSettings, LedgerHost, RowWrite, SettingValue } from '../../host/ledger-host';
+
+export interface SheetRow {
+  excelRow: number;
+  /** 记录ID, or null when the row has none yet. */
+  rowId: string | null;
+  /** 版本号: the server version the row is based on (0 = never synced). */
+  version: number;
+  /** Every ledger column the sheet has, except the machine ones (blank = null). */
+  values: LedgerValues;
+}
+
+export interface SheetWrite {
+  rowId: string;
+  /** Values to put (absent keys untouched, null clears); rowId/version are set from the fields below. */
+  values: LedgerValues;
+  version?: number;
+  /** Append as a new row when the sheet has no row with this id (pulled from the server). */
+  appendIfMissing?: boolean;
+}
+
+export interface SyncSheet {
+  readRows(): Promise<SheetRow[]>;
+  /** Sets 记录ID on rows that have none (by their Excel row, read just before). */
+  assignRowIds(assignments: readonly { excelRow: number; rowId: string }[]): Promise<void>;
+  write(writes: readonly SheetWrite[]): Promise<void>;
+  readSettings(): Promise<HostSettings>;
+  writeSettings(patch: HostSettings): Promise<void>;
+}
+
+function machineNumber(value: LedgerValue | undefined): number {
+  if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return value;
+  if (typeof value === 'string' && /^\d+$/.test(value.trim())) return Number(value.trim());
+  return 0;
+}
+
+function machineText(value: LedgerValue | undefined): string | null {
+  if (value === null || value === undefined) return null;
+  const text = String(value).trim();
+  return text === '' ? null : text;
+}
+
+export function sheetRowsOf(parsed: ReturnType<typeof readLedgerRows>): SheetRow[] {
+  return parsed.map((row) => {
+    const { rowId, version, ...values } = row.values;
+    return { excelRow: row.excelRow, rowId: machineText(rowId), version: machineNumber(version), values };
+  });
+}
+
+/** SyncSheet over any LedgerHost (Excel or the memory host). */
+export function hostSyncSheet(host: LedgerHost): SyncSheet {
+  async function readRows(): Promise<SheetRow[]> {
+    const { sheet, header } = await host.readLedger();
+    return sheetRowsOf(readLedgerRows(sheet, header));
+  }
+  return {
+    readRows,
+    async assignRowIds(assignments) {
+      if (assignments.length === 0) return;
+      await host.writeRows(assignments.map(({ excelRow, rowId }) => ({ excelRow, values: { rowId } })));
+    },
+    async write(writes) {
+      if (writes.length === 0) return;
+      const byId = new Map<string, number>();
+      for (const row of await readRows()) if (row.rowId && !byId.has(row.rowId)) byId.set(row.rowId, row.excelRow);
+      const rows: RowWrite[] = [];
+      for (const write of writes) {
+        const excelRow = byId.get(write.rowId);
+        if (excelRow === undefined && !write.appendIfMissing) continue;
+        const values: LedgerValues = { ...write.values, rowId: write.rowId };
+        if (write.version !== undefined) values.version = write.version;
+        rows.push(excelRow === undefined ? { values } : { excelRow, values });
+      }
+      await host.writeRows(rows);
+    },
+    readSettings: () => host.readSettings(),
+    writeSettings: (patch: Record<string, SettingValue>) => host.writeSettings(patch),
+  };
+}
