@@ -20,6 +20,7 @@ import { LEDGER_COLUMNS } from '../../../ledger/columns';
 import { changedKeys, compactValues, valuesEqual } from '../../../ledger/sync-merge';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
 import type { ApiClient } from '../../api/client';
+import { ApiError } from '../../api/errors';
 import type { SettingValue } from '../../host/ledger-host';
 import type { SheetRow, SheetWrite, SyncSheet } from './sheet-rows';
 
@@ -213,8 +214,12 @@ export interface SyncOutcome {
   /** Rows written into the sheet from the server (others' changes, merges). */
   pulled: number;
   conflicts: SyncConflict[];
-  /** Rows the server re-validated with findings (errors or warnings). */
+  /** Rows the server re-validated with findings (errors or warnings), at most a few hundred. */
   findings: WireRowFindings[];
+  /** Totals over every pushed row, listed in `findings` or not. */
+  findingCounts: { rows: number; errors: number; warnings: number };
+  /** true when the server left rows out of `findings` (too many to list). */
+  findingsTruncated: boolean;
   unsendable: UnsendableRow[];
   /** Rows that disappeared from the sheet, waiting for the user to confirm the delete. */
   missing: string[];
@@ -275,7 +280,7 @@ export class SyncEngine {
     const report = options.onProgress ?? (() => undefined);
     report({ phase: 'reading', done: 0, total: 1 });
     let state = await this.state();
-    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], unsendable: [], missing: [], deletedElsewhere: [], paged: false };
+    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0 }, findingsTruncated: false, unsendable: [], missing: [], deletedElsewhere: [], paged: false };
 
     // 1. A request that never got its answer goes first, exactly as it was.
     if (this.inFlight) {
@@ -325,7 +330,7 @@ export class SyncEngine {
     const missingChoice = needed.filter((field) => choices[field] !== 'mine' && choices[field] !== 'theirs');
     if (missingChoice.length > 0) throw new Error(`no choice for ${missingChoice.join(', ')}`);
     let state = await this.state();
-    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], unsendable: [], missing: [], deletedElsewhere: [], paged: false };
+    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0 }, findingsTruncated: false, unsendable: [], missing: [], deletedElsewhere: [], paged: false };
     const server = conflict.server;
     const client = conflict.client;
     let change: SyncChange | null = null;
@@ -383,9 +388,16 @@ export class SyncEngine {
 
   private async send(request: SyncRequest): Promise<SyncResponse> {
     this.inFlight = request;
-    const response = await this.client.sync(this.options.villageCode, request);
-    this.inFlight = null;
-    return response;
+    try {
+      const response = await this.client.sync(this.options.villageCode, request);
+      this.inFlight = null;
+      return response;
+    } catch (error) {
+      // Only a request that got no answer is worth sending again; one the server answered
+      // (refused, 409 request_id_reused, …) is done with.
+      if (!(error instanceof ApiError && error.offline)) this.inFlight = null;
+      throw error;
+    }
   }
 
   /** Writes a response into the sheet and the sync state; collects what the pane shows. */
@@ -396,6 +408,12 @@ export class SyncEngine {
     outcome.merged += response.applied.filter((applied) => applied.merged).length;
     outcome.conflicts = outcome.conflicts.filter((c) => !request.changes.some((change) => change.rowId === c.rowId)).concat(response.conflicts);
     outcome.findings = outcome.findings.filter((f) => !response.findings.some((g) => g.rowId === f.rowId)).concat(response.findings);
+    outcome.findingCounts = {
+      rows: outcome.findingCounts.rows + response.findingCounts.rows,
+      errors: outcome.findingCounts.errors + response.findingCounts.errors,
+      warnings: outcome.findingCounts.warnings + response.findingCounts.warnings,
+    };
+    outcome.findingsTruncated ||= response.findingsTruncated;
 
     const rows = await this.sheet.readRows();
     const onSheet = new Map(rows.filter((row) => row.rowId).map((row) => [row.rowId as string, row]));
