@@ -8,6 +8,7 @@ import type { RouteSpec } from './http/route-table';
 import { LEAD_ROUTES } from './leads/routes';
 import { LEDGER_ROUTES } from './ledger/routes';
 import { REPORT_ROUTES } from './reports/routes';
+import { EXPORT_ROUTES } from './exports/routes';
 import { UNIT_ROUTES } from './units/routes';
 
 export const ALL_ROUTES: RouteSpec[] = [
@@ -17,4 +18,5 @@ export const ALL_ROUTES: RouteSpec[] = [
   ...LEAD_ROUTES,
   ...LEDGER_ROUTES,
   ...REPORT_ROUTES,
+  ...EXPORT_ROUTES,
 ];

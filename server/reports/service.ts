@@ -6,7 +6,8 @@ import type { DuplicatesResponse, SummaryResponse } from '../../ledger/api/repor
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { findDuplicateGroups, NAME_VISIBLE_TO, type ReaderRole } from '../../ledger/reports/duplicates';
 import { DIMENSION_LABEL } from '../../ledger/reports/facts';
-import { buildSummary, lowestCommonUnit, type UnitRef } from '../../ledger/reports/summary';
+import { buildSummary, lowestCommonUnit, type SummaryInput, type UnitRef, type UnitSummary } from '../../ledger/reports/summary';
+import { UNIT_CODE_LENGTH, type UnitLevel } from '../../ledger/units';
 import type { MonthWindow } from '../../ledger/reports/window';
 import { SOURCES } from '../../ledger/sources';
 import { chinaToday } from '../ledger/revalidate';
@@ -14,9 +15,11 @@ import type { ReportStore } from './store';
 
 const SOURCE_LABELS = Object.fromEntries(SOURCES.map((source) => [source.code, source.name]));
 
-export async function unitSummary(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<SummaryResponse> {
-  const [children, rowBuckets, leads, villages, submissions, duplicateRows] = await Promise.all([
-    store.children(unit.code),
+type SummaryData = Omit<SummaryInput, 'unit' | 'children'>;
+
+/** Everything a summary of `unit` (or of any unit below it) is built from, read once. */
+export async function loadSummaryData(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<SummaryData> {
+  const [rowBuckets, leads, villages, submissions, duplicateRows] = await Promise.all([
     store.rowBuckets(unit.code, window),
     store.leadFacts(unit.code),
     store.villagesUnder(unit.code),
@@ -31,19 +34,41 @@ export async function unitSummary(store: ReportStore, unit: UnitRef, window: Mon
     byId.set(row.idNumber, set);
   }
   const duplicates = [...byId.values()].filter((set) => set.size > 1).map((set) => ({ lowestCommonUnit: lowestCommonUnit([...set]) }));
-  const summary = buildSummary({
-    unit,
-    children,
-    window,
-    today: chinaToday(now),
-    calendar: DEFAULT_CALENDAR,
-    rowBuckets,
-    leads,
-    villages,
-    submissions,
-    duplicates,
-  });
+  return { window, today: chinaToday(now), calendar: DEFAULT_CALENDAR, rowBuckets, leads, villages, submissions, duplicates };
+}
+
+export async function unitSummary(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<SummaryResponse> {
+  const [children, data] = await Promise.all([store.children(unit.code), loadSummaryData(store, unit, window, now)]);
+  const summary = buildSummary({ ...data, unit, children });
   return { ...summary, labels: { dimensions: DIMENSION_LABEL, sources: SOURCE_LABELS } } as SummaryResponse;
+}
+
+const CHILD_LEVEL: Record<UnitLevel, UnitLevel | null> = { prefecture: 'county', county: 'township', township: 'village', village: null };
+
+/**
+ * The summaries of the consolidated workbook's 汇总 sheets: for each level from the unit down to the
+ * township, every unit of that level in the subtree with its children (the data is read once).
+ */
+export async function summariesByLevel(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<Array<{ level: UnitLevel; summaries: UnitSummary[] }>> {
+  const data = await loadSummaryData(store, unit, window, now);
+  const out: Array<{ level: UnitLevel; summaries: UnitSummary[] }> = [];
+  let parents: UnitRef[] = [unit];
+  for (let level: UnitLevel | null = unit.level; level !== null; level = CHILD_LEVEL[level]) {
+    const childLevel = CHILD_LEVEL[level];
+    if (childLevel === null) {
+      if (out.length === 0) out.push({ level, summaries: [buildSummary({ ...data, unit, children: [] })] });
+      break;
+    }
+    const children = await store.unitsOfLevel(unit.code, childLevel);
+    const byParent = new Map<string, UnitRef[]>();
+    for (const child of children) {
+      const key = child.code.slice(0, UNIT_CODE_LENGTH[level]);
+      byParent.set(key, [...(byParent.get(key) ?? []), child]);
+    }
+    out.push({ level, summaries: parents.map((parent) => buildSummary({ ...data, unit: parent, children: byParent.get(parent.code) ?? [] })) });
+    parents = children;
+  }
+  return out;
 }
 
 export async function duplicateList(store: ReportStore, unit: UnitRef, role: ReaderRole): Promise<DuplicatesResponse> {
