@@ -2,6 +2,7 @@
  * `npm start`: create/migrate the database, seed the demo prefecture (demo mode only), listen,
  * print the URL and the demo logins. SIGTERM/SIGINT: stop accepting, finish requests, close the DB.
  */
+import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
 import { createApp } from './app';
 import { loadConfig } from './config';
@@ -12,7 +13,12 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';
 import { runDemoSeed } from './seed';
 import { startImportRetention } from './imports/service';
 
-export async function main(): Promise<void> {
+export interface MainOptions {
+  /** Serve over HTTPS with this key and certificate (`npm run dev`: office-addin-dev-certs); default HTTP. */
+  tls?: { key: Buffer; cert: Buffer };
+}
+
+export async function main(options: MainOptions = {}): Promise<void> {
   const config = loadConfig();
   const deps = await buildDeps(config);
   const seeded = await runDemoSeed(deps);
@@ -20,13 +26,13 @@ export async function main(): Promise<void> {
   // Uncommitted dry runs hold personal data: purge expired ones now and hourly (timer is unref'd).
   const stopRetention = startImportRetention(deps);
   const app = createApp(deps, ALL_ROUTES);
-  const server = app.listen(config.port, config.host);
+  const server = options.tls ? createHttpsServer(options.tls, app).listen(config.port, config.host) : app.listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${config.host}:${port}`;
+  const url = `${options.tls ? 'https' : 'http'}://${options.tls && config.host === '127.0.0.1' ? 'localhost' : config.host}:${port}`;
   const out: string[] = [
     `台账服务已启动 / Ledger server listening: ${url}`,
     `数据库 / Database: ${config.dbFile}`,
