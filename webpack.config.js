@@ -2,7 +2,8 @@
  * Builds the Excel add-in's pages into dist/addin/ (served at /addin by the server):
  *   npm run build:addin                      production (minified, no source maps)
  *   npx webpack --mode development           development (source maps, office.debug.js too)
- * One entry per task pane page plus the ribbon's function file. TypeScript is compiled as ES
+ *   ADDIN_BASE_URL=https://addin.example.gov.cn npm run build:addin   manifest for another server
+ * One entry per task pane (from addin/app/panes.ts) plus the ribbon's function file. TypeScript is compiled as ES
  * modules (module: esnext) so webpack can tree-shake the ledger core, and the bundles are
  * emitted as ES modules. office.js is served from this add-in (copied from
  * node_modules/@microsoft/office-js/dist to dist/addin/office-js/), never from a CDN.
@@ -12,12 +13,39 @@ const path = require('path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
 
-/** Pane pages: each manifest button's ShowTaskpane URL is https://localhost:3000/addin/<name>.html. */
-const PANES = [
-  { name: 'lookup', title: '线索查询' },
-  { name: 'validate', title: '台账校验' },
-  { name: 'handling', title: '接办流程' },
-];
+/**
+ * Loads a TypeScript module of the add-in (bundled with its imports by esbuild, which is already
+ * installed for tsx) so that the pane list and the manifest generator exist once, in TypeScript.
+ */
+function loadTs(file) {
+  const { buildSync } = require('esbuild');
+  const out = buildSync({ entryPoints: [path.join(__dirname, file)], bundle: true, write: false, format: 'cjs', platform: 'node', logLevel: 'silent' });
+  const module = { exports: {} };
+  new Function('module', 'exports', 'require', out.outputFiles[0].text)(module, module.exports, require);
+  return module.exports;
+}
+
+/** THE pane list (addin/app/panes.ts): entries, pages, manifest buttons and the preview index come from it. */
+const { PANES } = loadTs('addin/app/panes.ts');
+const { manifestXml, normaliseBaseUrl } = loadTs('addin/app/manifest.ts');
+
+/** Emits dist/addin/manifest.xml for ADDIN_BASE_URL and dist/addin/panes.json (the preview index reads it). */
+class AddinFilesPlugin {
+  constructor(baseUrl) {
+    this.baseUrl = baseUrl;
+  }
+  apply(compiler) {
+    const { RawSource } = compiler.webpack.sources;
+    compiler.hooks.thisCompilation.tap('AddinFilesPlugin', (compilation) => {
+      compilation.hooks.processAssets.tap({ name: 'AddinFilesPlugin', stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_ADDITIONAL }, () => {
+        compilation.emitAsset('manifest.xml', new RawSource(manifestXml(this.baseUrl)));
+        const index = PANES.map((pane) => ({ name: pane.name, file: `${pane.name}.html`, zh: pane.title.zh, en: pane.title.en }));
+        compilation.emitAsset('panes.json', new RawSource(JSON.stringify(index, null, 2)));
+      });
+    });
+  }
+}
+
 const OFFICE_JS = path.dirname(require.resolve('@microsoft/office-js/dist/office.js'));
 
 /**
@@ -33,10 +61,14 @@ module.exports = (env = {}, argv = {}) => {
   const mode = argv.mode || env.mode || process.env.NODE_ENV || 'production';
   const dev = mode !== 'production';
   const debugFiles = dev ? [] : ['**/*.debug.js'];
+  const baseUrl = normaliseBaseUrl(env.ADDIN_BASE_URL ?? process.env.ADDIN_BASE_URL);
   return {
     mode,
     context: __dirname,
-    entry: Object.fromEntries([...PANES.map((pane) => pane.name), 'commands'].map((name) => [name, `./addin/pages/${name}.ts`])),
+    entry: {
+      ...Object.fromEntries(PANES.map((pane) => [pane.name, `./addin/panes/${pane.name}/main.tsx`])),
+      commands: './addin/pages/commands.ts',
+    },
     output: {
       path: path.resolve(__dirname, 'dist/addin'),
       filename: dev ? '[name].js' : '[name].[contenthash:8].js',
@@ -62,14 +94,25 @@ module.exports = (env = {}, argv = {}) => {
         },
       ],
     },
-    optimization: { splitChunks: { chunks: 'all', name: 'shared' } },
+    optimization: {
+      // React + Fluent in one vendor chunk and the shell + ledger core in one common chunk, shared by
+      // the pane pages (a browser caches them once); the preview's demo host stays an async chunk.
+      splitChunks: {
+        cacheGroups: {
+          vendor: { test: /[\\/]node_modules[\\/]/, name: 'vendor', chunks: 'initial', priority: 20, enforce: true },
+          common: { name: 'common', chunks: 'initial', minChunks: 2, priority: 10, enforce: true },
+          default: false,
+          defaultVendors: false,
+        },
+      },
+    },
     performance: { hints: false },
     plugins: [
       ...PANES.map(
         (pane) =>
           new HtmlWebpackPlugin({
             filename: `${pane.name}.html`,
-            templateContent: page('pane.html', { pane: pane.name, title: pane.title }),
+            templateContent: page('pane.html', { pane: pane.name, title: pane.title.zh }),
             chunks: [pane.name],
             scriptLoading: 'module',
           }),
@@ -80,6 +123,7 @@ module.exports = (env = {}, argv = {}) => {
         chunks: ['commands'],
         scriptLoading: 'module',
       }),
+      new AddinFilesPlugin(baseUrl),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'addin/assets/*.png', to: 'assets/[name][ext]' },

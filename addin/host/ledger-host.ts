@@ -24,8 +24,27 @@ export interface LedgerRead {
   header: LedgerHeader;
 }
 
+/**
+ * What readLedger returns: the read plus an identity. Marks, selections and writes name the
+ * snapshot they refer to — never "whatever sheet was read last" — so a pane that read sheet A
+ * marks sheet A even after another pane read sheet B.
+ */
+export interface LedgerSnapshot extends LedgerRead {
+  /** Unique per read (increases). */
+  readonly id: number;
+}
+
+/**
+ * Which row a write goes to. Never a bare Excel row number: rows move when staff sort or insert.
+ *  - rowId: the row carrying this 记录ID, wherever it is now;
+ *  - excelRow (with the snapshot given to writeRows): that row AS READ in the snapshot — found again
+ *    by its 记录ID, or, when it had none, by its 姓名 + 公民身份号码 (it then gets a 记录ID);
+ *  - neither: a new row appended below the last used row (it gets a 记录ID).
+ * Resolution happens inside the same Excel.run as the write. A row that cannot be found again
+ * (deleted, or its identity edited meanwhile) fails the whole call with row.moved, nothing written.
+ */
 export interface RowWrite {
-  /** Excel row to update; undefined = append after the last used row. */
+  rowId?: string;
   excelRow?: number;
   /**
    * Values by column key. A key that is absent leaves its cell untouched; null or '' clears it.
@@ -48,40 +67,82 @@ export interface SelectedCell {
   column: number;
   /** A1 reference without the sheet name. */
   cell: string;
+  /** Rows and columns selected (1 × 1 for a single cell). */
+  rows: number;
+  columns: number;
 }
 
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 /** Workbook-scoped settings of the add-in, e.g. { syncCursor: '2026-10-05T08:00:00Z' }. */
 export type HostSettings = Record<string, SettingValue>;
 
+/**
+ * Extras beyond ExcelApi 1.1 (Office 2016 MSI), each gated by
+ * Office.context.requirements.isSetSupported; the pane says which ones it cannot offer.
+ */
+export interface HostCapabilities {
+  /** ExcelApi 1.6: marks as conditional formats. */
+  conditionalFormats: boolean;
+  /** ExcelApi 1.8: drop-down lists when adding the ledger sheet. */
+  dataValidation: boolean;
+  /** ExcelApi 1.9: getRanges — one conditional format over many areas. */
+  multiAreas: boolean;
+  /** ExcelApi 1.7: worksheet change / selection events (else the pane refreshes on request). */
+  events: boolean;
+  /** ExcelApi 1.13: merged areas passed to the validation. */
+  merges: boolean;
+}
+export type Capability = keyof HostCapabilities;
+export const CAPABILITIES: readonly Capability[] = ['conditionalFormats', 'dataValidation', 'multiAreas', 'events', 'merges'];
+export const ALL_CAPABILITIES: HostCapabilities = { conditionalFormats: true, dataValidation: true, multiAreas: true, events: true, merges: true };
+
+/** Something changed in the workbook (debounced by the host). */
+export type HostEvent =
+  | { type: 'selection'; selection: SelectedCell | null }
+  | { type: 'sheet'; sheetName: string }
+  /** A background step (event registration, a selection read) failed: show it, never swallow it. */
+  | { type: 'error'; error: unknown };
+
+export type HostListener = (event: HostEvent) => void;
+
 export interface LedgerHost {
   /** 'excel' inside Excel, 'memory' in the plain-browser preview and tests. */
   readonly kind: 'excel' | 'memory';
+  readonly capabilities: HostCapabilities;
   /**
    * Finds the ledger sheet (the one last used, else the active sheet, else the first sheet whose
    * first rows hold a ledger header) and reads its used range.
    */
-  readLedger(): Promise<LedgerRead>;
+  readLedger(): Promise<LedgerSnapshot>;
   /**
-   * Writes rows: values are placed under the sheet's own header positions; other cells (extra
-   * columns, keys not given) are left as staff typed them. Missing machine columns (记录ID, 版本号)
-   * are created hidden at the right. Returns the Excel row number written for each input row.
+   * Writes rows (see RowWrite for how each finds its row): values are placed under the sheet's own
+   * header positions; other cells are left as staff typed them. Missing machine columns (记录ID,
+   * 版本号) are created hidden at the right. Returns the Excel row number written for each input row.
    */
-  writeRows(rows: readonly RowWrite[]): Promise<number[]>;
-  /** Replaces the previous marks: errors red, warnings yellow, by conditional format (cell fills stay the user's). */
-  markFindings(findings: readonly MarkableFinding[]): Promise<void>;
-  /** Removes the marks made by markFindings, nothing else. */
-  clearMarks(): Promise<void>;
-  /** Activates the ledger sheet and selects the cell (e.g. a finding's F5). */
-  selectCell(a1: string): Promise<void>;
-  /** The active cell, or null when nothing is selected. */
+  writeRows(rows: readonly RowWrite[], snapshot?: LedgerSnapshot): Promise<number[]>;
+  /** Replaces the previous marks on the snapshot's sheet: errors red, warnings yellow, by conditional format (cell fills stay the user's). */
+  markFindings(snapshot: LedgerSnapshot, findings: readonly MarkableFinding[]): Promise<void>;
+  /** Removes the marks made by markFindings on the snapshot's sheet (else the ledger sheet), nothing else. */
+  clearMarks(snapshot?: LedgerSnapshot): Promise<void>;
+  /** Activates the snapshot's sheet (else the ledger sheet) and selects the cell (e.g. a finding's F5). */
+  selectCell(a1: string, snapshot?: LedgerSnapshot): Promise<void>;
+  /** The active cell, or null when the selection is not cells (e.g. a chart). Errors are thrown, not hidden. */
   getSelectedRow(): Promise<SelectedCell | null>;
   readSettings(): Promise<HostSettings>;
   /** Merges the patch into the settings (a null value deletes the key) and persists them with the workbook. */
   writeSettings(patch: HostSettings): Promise<void>;
+  /** Selection and sheet changes, debounced; returns the unsubscribe function. */
+  subscribe(listener: HostListener): () => void;
 }
 
-export type LedgerHostErrorCode = 'ledger.not_found' | 'row.invalid' | 'row.duplicate' | 'cell.invalid';
+export type LedgerHostErrorCode =
+  | 'ledger.not_found'
+  | 'row.invalid'
+  | 'row.duplicate'
+  | 'row.moved'
+  | 'cell.invalid'
+  | 'settings.corrupt'
+  | 'snapshot.required';
 
 /** An error a pane can show as it is: zh-CN message with en-US beside it. */
 export class LedgerHostError extends Error {

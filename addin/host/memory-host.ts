@@ -7,17 +7,21 @@ import type { Severity, SheetInput } from '../../ledger/types';
 import { cellA1, parseCell } from './a1';
 import { locateLedgerHeader } from '../../ledger/sheet';
 import {
+  ALL_CAPABILITIES,
   LedgerHostError,
   ledgerNotFound,
+  type HostCapabilities,
+  type HostEvent,
+  type HostListener,
   type HostSettings,
   type LedgerHeader,
   type LedgerHost,
-  type LedgerRead,
+  type LedgerSnapshot,
   type MarkableFinding,
   type RowWrite,
   type SelectedCell,
 } from './ledger-host';
-import { planMarks, planWrite, type PlanOptions } from './write-plan';
+import { newRowId, planMarks, planWrite, resolveRowTargets, type PlanOptions } from './write-plan';
 
 export interface MemorySheetSeed {
   name: string;
@@ -31,6 +35,10 @@ export interface MemoryHostOptions extends PlanOptions {
   /** Defaults to the first sheet. */
   activeSheet?: string;
   settings?: HostSettings;
+  /** Defaults to everything supported; tests switch extras off to see the pane's fallbacks. */
+  capabilities?: Partial<HostCapabilities>;
+  /** Defaults to crypto.randomUUID. */
+  newRowId?: () => string;
 }
 
 export interface MemorySheet {
@@ -46,7 +54,10 @@ const isEmpty = (value: unknown) => value === '' || value === null || value === 
 
 export class MemoryHost implements LedgerHost {
   readonly kind = 'memory' as const;
+  readonly capabilities: HostCapabilities;
   private readonly sheets: MemorySheet[];
+  private readonly listeners = new Set<HostListener>();
+  private snapshots = 0;
   private active: string;
   private ledgerSheet: string | undefined;
   private settings: HostSettings;
@@ -65,6 +76,47 @@ export class MemoryHost implements LedgerHost {
     }));
     this.active = options.activeSheet ?? this.sheets[0].name;
     this.settings = structuredClone(options.settings ?? {});
+    this.capabilities = { ...ALL_CAPABILITIES, ...options.capabilities };
+  }
+
+  subscribe(listener: HostListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: HostEvent): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  /**
+   * The preview grid and tests change cells as a person would (no 记录ID bookkeeping);
+   * listeners hear a sheet change.
+   */
+  edit(sheetName: string, a1: string, value: unknown): void {
+    const ref = parseCell(a1);
+    if (!ref) throw new LedgerHostError('cell.invalid', `无法识别的单元格：${a1}`, `Not a cell reference: ${a1}`);
+    setCell(this.sheet(sheetName).values, ref.excelRow - 1, ref.column, value, '');
+    this.emit({ type: 'sheet', sheetName });
+  }
+
+  /** Inserts an empty row before `excelRow` (as staff do), moving the rows below down. */
+  insertRow(sheetName: string, excelRow: number): void {
+    const sheet = this.sheet(sheetName);
+    sheet.values.splice(excelRow - 1, 0, []);
+    sheet.numberFormats.splice(excelRow - 1, 0, []);
+    this.emit({ type: 'sheet', sheetName });
+  }
+
+  /** Sorts the data rows below `headerRow` by a column (as Excel's sort does). */
+  sortRows(sheetName: string, headerRow: number, column: number, descending = false): void {
+    const sheet = this.sheet(sheetName);
+    const rows = sheet.values.slice(headerRow).map((values, i) => ({ values, formats: sheet.numberFormats[headerRow + i] ?? [] }));
+    rows.sort((a, b) => String(a.values[column] ?? '').localeCompare(String(b.values[column] ?? '')) * (descending ? -1 : 1));
+    rows.forEach((row, i) => {
+      sheet.values[headerRow + i] = row.values;
+      sheet.numberFormats[headerRow + i] = row.formats;
+    });
+    this.emit({ type: 'sheet', sheetName });
   }
 
   /** The live sheet (for the preview's table and for tests). */
@@ -85,9 +137,16 @@ export class MemoryHost implements LedgerHost {
     if (!ref) throw new LedgerHostError('cell.invalid', `无法识别的单元格：${a1}`, `Not a cell reference: ${a1}`);
     this.active = sheetName;
     this.selection = { sheet: sheetName, ...ref };
+    this.emit({ type: 'selection', selection: this.selected() });
   }
 
-  async readLedger(): Promise<LedgerRead> {
+  private selected(): SelectedCell | null {
+    if (!this.selection) return null;
+    const { sheet, excelRow, column } = this.selection;
+    return { sheetName: sheet, excelRow, column, cell: cellA1(excelRow, column), rows: 1, columns: 1 };
+  }
+
+  async readLedger(): Promise<LedgerSnapshot> {
     const { sheet, used, header } = this.findLedgerSheet();
     const input: SheetInput = {
       name: sheet.name,
@@ -96,14 +155,29 @@ export class MemoryHost implements LedgerHost {
       firstRow: used.top + 1,
       firstColumn: used.left,
     };
-    return { sheetName: sheet.name, sheet: input, header };
+    return { id: ++this.snapshots, sheetName: sheet.name, sheet: input, header };
   }
 
-  async writeRows(rows: readonly RowWrite[]): Promise<number[]> {
-    const { sheet, used, header } = this.findLedgerSheet();
+  async writeRows(rows: readonly RowWrite[], snapshot?: LedgerSnapshot): Promise<number[]> {
+    if (rows.length === 0) return [];
+    const { sheet, used, header } = this.findLedgerSheet(snapshot?.sheetName);
+    const column = (key: string) => header.columns.find((c) => c.key === key);
+    const keysOf = (key: string): unknown[] => {
+      const located = column(key);
+      if (!located) return [];
+      const out: unknown[] = [];
+      for (let r = header.excelRow; r <= used.bottom; r++) out.push(sheet.values[r]?.[used.left + located.index] ?? '');
+      return out;
+    };
+    const resolved = resolveRowTargets(
+      rows,
+      snapshot,
+      { firstRow: header.excelRow + 1, rowIds: keysOf('rowId'), names: keysOf('name'), idNumbers: keysOf('idNumber') },
+      this.options.newRowId ?? newRowId,
+    );
     const plan = planWrite(
       { header, firstColumn: used.left, lastRow: used.bottom + 1, lastColumn: used.right },
-      rows,
+      resolved.rows,
       { maxRequestBytes: this.options.maxRequestBytes },
     );
     for (const column of plan.newColumns) {
@@ -122,11 +196,13 @@ export class MemoryHost implements LedgerHost {
       }
     }
     this.lastWriteChunks = plan.chunks.length;
+    this.emit({ type: 'sheet', sheetName: sheet.name });
     return plan.rowNumbers;
   }
 
-  async markFindings(findings: readonly MarkableFinding[]): Promise<void> {
-    const { sheet } = this.findLedgerSheet();
+  async markFindings(snapshot: LedgerSnapshot, findings: readonly MarkableFinding[]): Promise<void> {
+    if (!this.capabilities.conditionalFormats) return;
+    const sheet = this.sheet(snapshot.sheetName);
     const areas = planMarks(findings);
     sheet.marks.clear();
     for (const severity of ['error', 'warning'] as const) {
@@ -141,19 +217,19 @@ export class MemoryHost implements LedgerHost {
     }
   }
 
-  async clearMarks(): Promise<void> {
-    for (const sheet of this.sheets) sheet.marks.clear();
+  async clearMarks(snapshot?: LedgerSnapshot): Promise<void> {
+    const name = snapshot?.sheetName ?? this.ledgerSheet;
+    for (const sheet of this.sheets) if (!name || sheet.name === name) sheet.marks.clear();
   }
 
-  async selectCell(a1: string): Promise<void> {
-    const sheet = this.ledgerSheet ?? this.active;
+  async selectCell(a1: string, snapshot?: LedgerSnapshot): Promise<void> {
+    const sheet = snapshot?.sheetName ?? this.ledgerSheet ?? this.active;
+    this.sheet(sheet);
     this.select(a1, sheet);
   }
 
   async getSelectedRow(): Promise<SelectedCell | null> {
-    if (!this.selection) return null;
-    const { sheet, excelRow, column } = this.selection;
-    return { sheetName: sheet, excelRow, column, cell: cellA1(excelRow, column) };
+    return this.selected();
   }
 
   async readSettings(): Promise<HostSettings> {
@@ -167,9 +243,10 @@ export class MemoryHost implements LedgerHost {
     }
   }
 
-  /** The sheet used last, else the active sheet, else the first sheet with a ledger header. */
-  private findLedgerSheet(): { sheet: MemorySheet; used: Bounds; header: LedgerHeader } {
-    const order = [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)];
+  /** The given sheet, else the sheet used last, else the active sheet, else the first sheet with a ledger header. */
+  private findLedgerSheet(preferred?: string): { sheet: MemorySheet; used: Bounds; header: LedgerHeader } {
+    if (preferred && !this.sheets.some((s) => s.name === preferred)) throw ledgerNotFound();
+    const order = preferred ? [preferred] : [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)];
     for (const name of order) {
       const sheet = name === undefined ? undefined : this.sheets.find((s) => s.name === name);
       if (!sheet) continue;

@@ -5,45 +5,99 @@
  *
  * | call            | syncs                                                                          |
  * |-----------------|--------------------------------------------------------------------------------|
- * | readLedger      | 1 locate + 1 per ≤ readCellBudget cells (150,000 ≈ 5,000 rows × 30 columns) → 2 |
- * | writeRows       | 1 locate + 1 per ≤ maxRequestBytes chunk (4 MB) → 2 for any ordinary write      |
+ * | readLedger      | 1 locate + 1 per ≤ readCellBudget entries (200,000 ≈ 5,700 rows × 35)          |
+ * | writeRows       | 1 locate + 1 key read (记录ID/姓名/身份证号, skipped for pure appends) + 1 per  |
+ * |                 | ≤ maxRequestBytes chunk (4 MB) → ≤ 3 for any ordinary write                     |
  * | markFindings    | ≤ 3: list conditional formats, read formulas of custom ones, delete ours + add  |
  * | clearMarks      | ≤ 3 (1 when the sheet has no custom conditional formats)                       |
  * | selectCell, getSelectedRow, readSettings | 1;  writeSettings 2 (read, merge, write)              |
  *
- * "locate" is one sync when the ledger is the sheet used last or the active sheet, one more when
- * the other sheets' first rows must be searched for the header. Reads are split by cells and
- * writes by bytes so that neither a response nor a request passes Excel on the web's 5 MB limit;
- * those extra syncs only happen for ledgers far larger than a village keeps.
+ * "locate" is one sync when the sheet is known (the snapshot's, the one used last, or the active
+ * sheet), one more when the other sheets' first rows must be searched for the header. Reads are
+ * split by cells and writes by bytes so neither passes Excel on the web's 5 MB request limit.
+ *
+ * Requirement sets: the core needs ExcelApi 1.1 only (getRange by A1 address, getUsedRange,
+ * getSelectedRange). Newer APIs are used only when `isSetSupported` says so: conditional formats
+ * (1.6), suspendApiCalculationUntilNextSync (1.6), getRanges (1.9), worksheet events (1.9),
+ * workbook settings (1.4, else the document settings of the common API).
+ *
+ * Calls are serialised: a second call starts after the first one's Excel.run has finished
+ * (React StrictMode runs effects twice; two Excel.run batches interleaving could each resolve
+ * rows against a sheet the other is changing).
  *
  * Only addin/host/ may touch the Office/Excel globals; Excel.run is injectable for tests.
  */
 import type { SheetInput } from '../../ledger/types';
-import { cellA1, parseAddress, parseCell, type Rect } from './a1';
+import { parseAddress, parseCell, rectAddress, type Rect } from './a1';
 import { locateLedgerHeader } from '../../ledger/sheet';
+import { columnByKey, type ColumnType } from '../../ledger/columns';
 import {
   LedgerHostError,
   ledgerNotFound,
+  type HostCapabilities,
+  type HostListener,
   type HostSettings,
   type LedgerHeader,
   type LedgerHost,
-  type LedgerRead,
+  type LedgerSnapshot,
   type MarkableFinding,
   type RowWrite,
   type SelectedCell,
 } from './ledger-host';
-import { MARK_COLORS, MARK_FORMULA, isMarkFormula, planMarks, planWrite, type PlanOptions } from './write-plan';
+import {
+  MARK_COLORS,
+  MARK_FORMULA,
+  isMarkFormula,
+  newRowId,
+  planMarks,
+  planWrite,
+  resolveRowTargets,
+  type CurrentKeys,
+  type PlanOptions,
+} from './write-plan';
+import { Debouncer } from './debounce';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
+/** Office.context.requirements.isSetSupported('ExcelApi', version). */
+export type ApiSupport = (version: string) => boolean;
+
+/** Where workbook events come from (Office.js by default; tests drive them by hand). */
+export interface HostEventSource {
+  /** Calls back on every selection change; resolves with the unsubscribe. */
+  onSelectionChanged(callback: () => void): Promise<() => Promise<void>>;
+  /** Calls back with the sheet name on every cell change; null when the host cannot (ExcelApi < 1.9). */
+  onSheetChanged(callback: (sheetName: string) => void): Promise<(() => Promise<void>) | null>;
+}
+
+/** Workbook settings when ExcelApi 1.4 is missing: Office.context.document.settings. */
+export interface DocumentSettings {
+  get(key: string): unknown;
+  set(key: string, value: unknown): void;
+  save(): Promise<void>;
+}
 
 export interface OfficeHostOptions extends PlanOptions {
   /** Defaults to Excel.run; tests pass a fake. */
   run?: ExcelRun;
+  /** Defaults to every set supported (tests) — connectHost passes Office's isSetSupported. */
+  supports?: ApiSupport;
+  events?: HostEventSource;
+  documentSettings?: DocumentSettings;
   /** Cells loaded per sync when reading (values + number formats stay under ~4 MB). */
   readCellBudget?: number;
+  newRowId?: () => string;
+  /** Quiet time before a selection / sheet change is reported. */
+  selectionDebounceMs?: number;
+  sheetDebounceMs?: number;
 }
 
-export const DEFAULT_READ_CELL_BUDGET = 150_000;
+/**
+ * Entries (values + the number formats loaded) per read sync: 10,000 rows × 30 columns plus their
+ * date/ID/phone formats fit in two syncs, each response ≈ 3 MB at most, under Excel on the web's 5 MB.
+ */
+export const DEFAULT_READ_CELL_BUDGET = 200_000;
+/** Column types whose number format is read: dates (the core parses them with it), ID and phone (text or not). */
+const FORMAT_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(['date', 'idNumber', 'phone']);
 /**
  * Rows probed for the header: the core scans the first 10 rows of the used range, plus one row
  * below for a two-level header.
@@ -64,155 +118,293 @@ interface Probe {
   top: Excel.Range;
 }
 
+export function capabilitiesOf(supports: ApiSupport): HostCapabilities {
+  return {
+    conditionalFormats: supports('1.6'),
+    dataValidation: supports('1.8'),
+    multiAreas: supports('1.9'),
+    events: supports('1.9'),
+    merges: supports('1.13'),
+  };
+}
+
+const range = (sheet: Excel.Worksheet, rect: Rect): Excel.Range => sheet.getRange(rectAddress(rect));
+
 export class OfficeHost implements LedgerHost {
   readonly kind = 'excel' as const;
-  private readonly run: ExcelRun;
+  readonly capabilities: HostCapabilities;
+  private readonly excelRun: ExcelRun;
+  private readonly supports: ApiSupport;
   private readonly readCellBudget: number;
   /** The sheet the ledger was found on last; tried first next time. */
   private ledgerSheet: string | undefined;
+  private snapshots = 0;
+  /** Tail of the queue of calls (serialisation). */
+  private tail: Promise<unknown> = Promise.resolve();
+  private readonly listeners = new Set<HostListener>();
+  private unsubscribeEvents: (() => Promise<void>)[] = [];
+  private readonly selectionDebounce: Debouncer;
+  private readonly sheetDebounce: Debouncer<string>;
 
   constructor(private readonly options: OfficeHostOptions = {}) {
-    this.run = options.run ?? ((batch) => Excel.run(batch));
+    this.excelRun = options.run ?? ((batch) => Excel.run(batch));
+    this.supports = options.supports ?? (() => true);
+    this.capabilities = capabilitiesOf(this.supports);
     this.readCellBudget = options.readCellBudget ?? DEFAULT_READ_CELL_BUDGET;
+    this.selectionDebounce = new Debouncer(options.selectionDebounceMs ?? 150, () => void this.reportSelection());
+    this.sheetDebounce = new Debouncer<string>(options.sheetDebounceMs ?? 400, (sheetName) => this.emit({ type: 'sheet', sheetName }));
   }
 
-  async readLedger(): Promise<LedgerRead> {
+  /** One Excel.run at a time, in call order; a failed call does not block the next. */
+  private run<T>(batch: (context: Excel.RequestContext) => Promise<T>): Promise<T> {
+    const next = this.tail.then(
+      () => this.excelRun(batch),
+      () => this.excelRun(batch),
+    );
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
+
+  async readLedger(): Promise<LedgerSnapshot> {
     return this.run(async (context) => {
       const { sheet, name, used, header } = await this.locate(context);
-      const rowsPerBlock = Math.max(1, Math.floor(this.readCellBudget / used.columns));
+      // Number formats matter only where the core reads them (dates) or staff must see them (ID, phone
+      // as text): loading them for those columns only keeps a 10,000-row read in 2 data syncs.
+      const formatColumns = header.columns.filter((c) => FORMAT_TYPES.has(columnByKey(c.key).type)).map((c) => c.index);
+      const perRow = used.columns + formatColumns.length;
+      const rowsPerBlock = Math.max(1, Math.floor(this.readCellBudget / perRow));
       const values: unknown[][] = [];
       const numberFormats: string[][] = [];
       for (let offset = 0; offset < used.rows; offset += rowsPerBlock) {
-        const range = sheet.getRangeByIndexes(
-          used.excelRow - 1 + offset,
-          used.column,
-          Math.min(rowsPerBlock, used.rows - offset),
-          used.columns,
-        );
-        range.load('values,numberFormat');
+        const rows = Math.min(rowsPerBlock, used.rows - offset);
+        const block = range(sheet, { excelRow: used.excelRow + offset, column: used.column, rows, columns: used.columns });
+        block.load('values');
+        const formats = formatColumns.map((index) => {
+          const column = range(sheet, { excelRow: used.excelRow + offset, column: used.column + index, rows, columns: 1 });
+          column.load('numberFormat');
+          return column;
+        });
         // one sync per block: bounded by size (readCellBudget), not by row count
         await context.sync();
-        for (const row of range.values) values.push(row);
-        for (const row of range.numberFormat) numberFormats.push(row as string[]);
+        block.values.forEach((row, r) => {
+          values.push(row);
+          const rowFormats = new Array<string>(used.columns).fill('General');
+          formats.forEach((column, i) => (rowFormats[formatColumns[i]] = String(column.numberFormat[r][0])));
+          numberFormats.push(rowFormats);
+        });
       }
       const input: SheetInput = { name, values, numberFormats, firstRow: used.excelRow, firstColumn: used.column };
-      return { sheetName: name, sheet: input, header };
+      return { id: ++this.snapshots, sheetName: name, sheet: input, header };
     });
   }
 
-  async writeRows(rows: readonly RowWrite[]): Promise<number[]> {
+  async writeRows(rows: readonly RowWrite[], snapshot?: LedgerSnapshot): Promise<number[]> {
     if (rows.length === 0) return [];
     return this.run(async (context) => {
-      const { sheet, used, header } = await this.locate(context);
+      const { sheet, used, header } = await this.locate(context, snapshot?.sheetName);
+      const lastRow = used.excelRow + used.rows - 1;
+      // Where each row is NOW: read 记录ID / 姓名 / 身份证号 in this same Excel.run (sync 2)
+      const needsKeys = rows.some((row) => row.rowId !== undefined || row.excelRow !== undefined);
+      const current: CurrentKeys = { firstRow: header.excelRow + 1, rowIds: [], names: [], idNumbers: [] };
+      if (needsKeys && lastRow > header.excelRow) {
+        const keyRanges = (['rowId', 'name', 'idNumber'] as const).map((key) => {
+          const located = header.columns.find((c) => c.key === key);
+          if (!located) return null;
+          const column = range(sheet, { excelRow: header.excelRow + 1, column: used.column + located.index, rows: lastRow - header.excelRow, columns: 1 });
+          column.load('values');
+          return column;
+        });
+        await context.sync();
+        const flat = (r: Excel.Range | null): unknown[] => (r ? r.values.map((row) => row[0]) : []);
+        current.rowIds = flat(keyRanges[0]);
+        current.names = flat(keyRanges[1]);
+        current.idNumbers = flat(keyRanges[2]);
+      }
+      const resolved = resolveRowTargets(rows, snapshot, current, this.options.newRowId ?? newRowId);
       const plan = planWrite(
-        { header, firstColumn: used.column, lastRow: used.excelRow + used.rows - 1, lastColumn: used.column + used.columns - 1 },
-        rows,
+        { header, firstColumn: used.column, lastRow, lastColumn: used.column + used.columns - 1 },
+        resolved.rows,
         { maxRequestBytes: this.options.maxRequestBytes },
       );
       const chunks = plan.chunks.length > 0 ? plan.chunks : [[]];
       for (let i = 0; i < chunks.length; i++) {
+        // formulas elsewhere need not recalculate after every chunk (ExcelApi 1.6)
+        if (this.supports('1.6')) context.application.suspendApiCalculationUntilNextSync();
         if (i === 0) {
           for (const column of plan.newColumns) {
-            sheet.getRangeByIndexes(header.excelRow - 1, column.column, 1, 1).values = [[column.header]];
-            if (column.hidden) sheet.getRangeByIndexes(header.excelRow - 1, column.column, 1, 1).getEntireColumn().columnHidden = true;
+            const cell = range(sheet, { excelRow: header.excelRow, column: column.column, rows: 1, columns: 1 });
+            cell.values = [[column.header]];
+            if (column.hidden) cell.getEntireColumn().columnHidden = true;
           }
         }
         for (const block of chunks[i]) {
-          const range = sheet.getRangeByIndexes(block.excelRow - 1, block.column, block.values.length, block.values[0].length);
+          const target = range(sheet, { excelRow: block.excelRow, column: block.column, rows: block.values.length, columns: block.values[0].length });
           // format first, so that text such as an ID number is stored as typed
-          if (block.numberFormats) range.numberFormat = block.numberFormats;
-          range.values = block.values;
+          if (block.numberFormats) target.numberFormat = block.numberFormats;
+          target.values = block.values;
         }
         // one sync per chunk of ≤ maxRequestBytes
         await context.sync();
       }
+      this.emit({ type: 'sheet', sheetName: snapshot?.sheetName ?? this.ledgerSheet ?? '' });
       return plan.rowNumbers;
     });
   }
 
-  async markFindings(findings: readonly MarkableFinding[]): Promise<void> {
+  async markFindings(snapshot: LedgerSnapshot, findings: readonly MarkableFinding[]): Promise<void> {
+    if (!this.capabilities.conditionalFormats) return;
     const areas = planMarks(findings);
     await this.run(async (context) => {
-      const sheet = this.markedSheet(context);
+      const sheet = context.workbook.worksheets.getItem(snapshot.sheetName);
       await this.deleteOurMarks(context, sheet, false);
       for (const severity of ['error', 'warning'] as const) {
         for (const address of areas[severity]) {
-          const format = sheet.getRanges(address).conditionalFormats.add('Custom');
-          format.custom.rule.formula = MARK_FORMULA;
-          format.custom.format.fill.color = MARK_COLORS[severity];
+          // ExcelApi 1.9: one rule over many areas; before that, one rule per area (still one sync)
+          const targets = this.capabilities.multiAreas ? [sheet.getRanges(address)] : address.split(',').map((area) => sheet.getRange(area));
+          for (const target of targets) {
+            const format = target.conditionalFormats.add('Custom');
+            format.custom.rule.formula = MARK_FORMULA;
+            format.custom.format.fill.color = MARK_COLORS[severity];
+          }
         }
       }
       await context.sync();
     });
   }
 
-  async clearMarks(): Promise<void> {
+  async clearMarks(snapshot?: LedgerSnapshot): Promise<void> {
+    if (!this.capabilities.conditionalFormats) return;
     await this.run(async (context) => {
-      await this.deleteOurMarks(context, this.markedSheet(context), true);
+      const name = snapshot?.sheetName ?? this.ledgerSheet;
+      const sheet = name ? context.workbook.worksheets.getItem(name) : context.workbook.worksheets.getActiveWorksheet();
+      await this.deleteOurMarks(context, sheet, true);
     });
   }
 
-  async selectCell(a1: string): Promise<void> {
-    if (!parseCell(a1)) throw new LedgerHostError('cell.invalid', `无法识别的单元格：${a1}`, `Not a cell reference: ${a1}`);
+  async selectCell(a1: string, snapshot?: LedgerSnapshot): Promise<void> {
+    const ref = parseCell(a1);
+    if (!ref) throw new LedgerHostError('cell.invalid', `无法识别的单元格：${a1}`, `Not a cell reference: ${a1}`);
     await this.run(async (context) => {
-      const sheet = this.markedSheet(context);
+      const name = snapshot?.sheetName ?? this.ledgerSheet;
+      const sheet = name ? context.workbook.worksheets.getItem(name) : context.workbook.worksheets.getActiveWorksheet();
       sheet.activate();
-      sheet.getRange(a1.slice(a1.lastIndexOf('!') + 1)).select();
+      range(sheet, { excelRow: ref.excelRow, column: ref.column, rows: 1, columns: 1 }).select();
       await this.syncForSheet(context);
     });
   }
 
   async getSelectedRow(): Promise<SelectedCell | null> {
     return this.run(async (context) => {
-      const cell = context.workbook.getActiveCell();
-      cell.load('rowIndex,columnIndex');
-      cell.worksheet.load('name');
+      // getSelectedRange is ExcelApi 1.1 (getActiveCell needs 1.7)
+      const selected = context.workbook.getSelectedRange();
+      selected.load('address,rowCount,columnCount');
+      selected.worksheet.load('name');
       try {
         await context.sync();
-      } catch {
-        return null; // the selection is not a range (e.g. a chart)
+      } catch (error) {
+        // a chart or shape is selected: no cell, which is not an error; anything else is
+        if ((error as { code?: string }).code === 'InvalidSelection') return null;
+        throw error;
       }
+      const rect = parseAddress(selected.address);
       return {
-        sheetName: cell.worksheet.name,
-        excelRow: cell.rowIndex + 1,
-        column: cell.columnIndex,
-        cell: cellA1(cell.rowIndex + 1, cell.columnIndex),
+        sheetName: selected.worksheet.name,
+        excelRow: rect.excelRow,
+        column: rect.column,
+        cell: rectAddress({ ...rect, rows: 1, columns: 1 }),
+        rows: selected.rowCount,
+        columns: selected.columnCount,
       };
     });
   }
 
   async readSettings(): Promise<HostSettings> {
+    if (!this.supports('1.4')) return parseSettings(this.documentSettings().get(SETTINGS_KEY));
     return this.run(async (context) => {
       const item = context.workbook.settings.getItemOrNullObject(SETTINGS_KEY);
       item.load('value');
       await context.sync();
-      return parseSettings(item);
+      return parseSettings(item.isNullObject ? undefined : item.value);
     });
   }
 
   async writeSettings(patch: HostSettings): Promise<void> {
-    await this.run(async (context) => {
-      const item = context.workbook.settings.getItemOrNullObject(SETTINGS_KEY);
-      item.load('value');
-      await context.sync();
-      const merged = parseSettings(item);
+    const merge = (stored: unknown): string => {
+      const merged = parseSettings(stored);
       for (const [key, value] of Object.entries(patch)) {
         if (value === null) delete merged[key];
         else merged[key] = value;
       }
-      context.workbook.settings.add(SETTINGS_KEY, JSON.stringify(merged));
+      return JSON.stringify(merged);
+    };
+    if (!this.supports('1.4')) {
+      const settings = this.documentSettings();
+      settings.set(SETTINGS_KEY, merge(settings.get(SETTINGS_KEY)));
+      await settings.save();
+      return;
+    }
+    await this.run(async (context) => {
+      const item = context.workbook.settings.getItemOrNullObject(SETTINGS_KEY);
+      item.load('value');
+      await context.sync();
+      context.workbook.settings.add(SETTINGS_KEY, merge(item.isNullObject ? undefined : item.value));
       await context.sync();
     });
   }
 
-  /** The sheet last read as the ledger (findings refer to it), else the active sheet. */
-  private markedSheet(context: Excel.RequestContext): Excel.Worksheet {
-    return this.ledgerSheet
-      ? context.workbook.worksheets.getItem(this.ledgerSheet)
-      : context.workbook.worksheets.getActiveWorksheet();
+  subscribe(listener: HostListener): () => void {
+    this.listeners.add(listener);
+    if (this.listeners.size === 1) void this.startEvents();
+    return () => {
+      this.listeners.delete(listener);
+      if (this.listeners.size === 0) void this.stopEvents();
+    };
   }
 
-  /** A sync whose ItemNotFound means the remembered ledger sheet has gone (renamed or deleted). */
+  private documentSettings(): DocumentSettings {
+    if (!this.options.documentSettings) throw new Error('document settings are not available');
+    return this.options.documentSettings;
+  }
+
+  private emit(event: Parameters<HostListener>[0]): void {
+    for (const listener of [...this.listeners]) listener(event);
+  }
+
+  private async reportSelection(): Promise<void> {
+    try {
+      this.emit({ type: 'selection', selection: await this.getSelectedRow() });
+    } catch (error) {
+      this.emit({ type: 'error', error });
+    }
+  }
+
+  private async startEvents(): Promise<void> {
+    const source = this.options.events;
+    if (!source) return;
+    try {
+      this.unsubscribeEvents.push(await source.onSelectionChanged(() => this.selectionDebounce.trigger(undefined)));
+      const sheet = await source.onSheetChanged((name) => this.sheetDebounce.trigger(name));
+      if (sheet) this.unsubscribeEvents.push(sheet);
+    } catch (error) {
+      this.emit({ type: 'error', error });
+    }
+  }
+
+  private async stopEvents(): Promise<void> {
+    const stops = this.unsubscribeEvents;
+    this.unsubscribeEvents = [];
+    this.selectionDebounce.cancel();
+    this.sheetDebounce.cancel();
+    for (const stop of stops) {
+      try {
+        await stop();
+      } catch (error) {
+        this.emit({ type: 'error', error });
+      }
+    }
+  }
+
+  /** A sync whose ItemNotFound means the ledger sheet has gone (renamed or deleted). */
   private async syncForSheet(context: Excel.RequestContext): Promise<void> {
     try {
       await context.sync();
@@ -240,10 +432,20 @@ export class OfficeHost implements LedgerHost {
   }
 
   /**
-   * Finds the ledger sheet and its header (sync 1: the remembered or active sheet; sync 2, only
-   * if needed: the first rows of every other sheet).
+   * Finds the ledger sheet and its header. With `sheetName` (a snapshot's sheet) only that sheet,
+   * in one sync. Otherwise sync 1: the remembered or active sheet; sync 2, only if needed: the
+   * first rows of every other sheet.
    */
-  private async locate(context: Excel.RequestContext): Promise<Located> {
+  private async locate(context: Excel.RequestContext, sheetName?: string): Promise<Located> {
+    if (sheetName) {
+      const sheet = context.workbook.worksheets.getItem(sheetName);
+      const p = probe(sheet);
+      await this.syncForSheet(context);
+      const result = probed(p);
+      if (!result) throw ledgerNotFound();
+      this.ledgerSheet = sheetName;
+      return { sheet, name: sheetName, ...result };
+    }
     const worksheets = context.workbook.worksheets;
     worksheets.load('items/name');
     const active = worksheets.getActiveWorksheet();
@@ -292,18 +494,26 @@ function probed(p: Probe): { used: Rect; header: LedgerHeader } | null {
   return header ? { used, header } : null;
 }
 
-function parseSettings(item: Excel.Setting): HostSettings {
-  if (item.isNullObject) return {};
-  const value: unknown = item.value;
-  if (typeof value === 'string') {
+/**
+ * The stored settings object. Absent → {}. Anything else that is not a JSON object is an error
+ * the pane shows (never silently replaced by {} — the next write would wipe what was there).
+ */
+export function parseSettings(stored: unknown): HostSettings {
+  if (stored === undefined || stored === null || stored === '') return {};
+  let parsed: unknown = stored;
+  if (typeof stored === 'string') {
     try {
-      const parsed: unknown = JSON.parse(value);
-      if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as HostSettings;
+      parsed = JSON.parse(stored);
     } catch {
-      return {};
+      parsed = undefined;
     }
   }
-  return {};
+  if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as HostSettings;
+  throw new LedgerHostError(
+    'settings.corrupt',
+    `工作簿中保存的加载项设置已损坏（${SETTINGS_KEY}），无法读取。请联系县级管理员；在修复前不会改写这些设置。`,
+    `The add-in settings stored in this workbook (${SETTINGS_KEY}) are corrupt and cannot be read. Contact the county administrator; they are not overwritten until repaired.`,
+  );
 }
 
 export function createOfficeHost(options?: OfficeHostOptions): OfficeHost {

@@ -8,7 +8,7 @@ import { joinMultiValue } from '../../ledger/vocabularies';
 import type { LedgerValue, Severity } from '../../ledger/types';
 import { cellA1, columnLetter, parseCell } from './a1';
 import type { LedgerHeader } from '../../ledger/sheet';
-import { LedgerHostError, type MarkableFinding, type RowWrite } from './ledger-host';
+import { LedgerHostError, type LedgerSnapshot, type MarkableFinding, type RowWrite } from './ledger-host';
 
 export type CellWrite = string | number | boolean;
 
@@ -310,4 +310,152 @@ export const MARK_FORMULA = `=ISTEXT("${MARK_TAG}")`;
 /** Whether a conditional-format formula read back from Excel is one of ours (tolerant of re-casing). */
 export function isMarkFormula(formula: unknown): boolean {
   return typeof formula === 'string' && formula.toLowerCase().includes(MARK_TAG);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding a write's row again (rows move between read and write: sort, insert, delete)
+// ---------------------------------------------------------------------------------------------
+
+/** The identifying cells of the sheet's data rows as they are NOW (read inside the write's Excel.run). */
+export interface CurrentKeys {
+  /** Excel row of index 0 (the row below the header). */
+  firstRow: number;
+  /** 记录ID, 姓名, 公民身份号码 of each row; missing column = empty array. */
+  rowIds: readonly unknown[];
+  names: readonly unknown[];
+  idNumbers: readonly unknown[];
+}
+
+/** Where a snapshot row came from: its 记录ID, or its identity when it had none. */
+interface SnapshotRowKeys {
+  rowId: string;
+  identity: string;
+}
+
+const keyText = (value: unknown): string => (value === null || value === undefined ? '' : String(value).trim());
+const identityOf = (name: unknown, idNumber: unknown): string => `${keyText(name)}\u0000${keyText(idNumber).toUpperCase()}`;
+
+/** The 记录ID / identity of a row of the snapshot (an Excel row number as read). */
+export function snapshotRowKeys(snapshot: LedgerSnapshot, excelRow: number): SnapshotRowKeys {
+  const { sheet, header } = snapshot;
+  const r = excelRow - (sheet.firstRow ?? 1);
+  const row = sheet.values[r];
+  if (!row || excelRow <= header.excelRow) {
+    throw new LedgerHostError(
+      'row.invalid',
+      `第${excelRow}行不是读取时台账中的数据行（表头在第${header.excelRow}行）。`,
+      `Row ${excelRow} is not a data row of the ledger as read (the header is on row ${header.excelRow}).`,
+    );
+  }
+  const at = (key: string): unknown => {
+    const column = header.columns.find((c) => c.key === key);
+    return column ? row[column.index] : '';
+  };
+  return { rowId: keyText(at('rowId')), identity: identityOf(at('name'), at('idNumber')) };
+}
+
+export interface ResolvedWrites {
+  /** Every write with excelRow = the row's CURRENT position (undefined = append) and a rowId value for rows that lacked one. */
+  rows: RowWrite[];
+  /** Rows given a new 记录ID by this write. */
+  newRowIds: number;
+}
+
+function rowMoved(what: string, whatEn: string): LedgerHostError {
+  return new LedgerHostError(
+    'row.moved',
+    `${what}已不在原位置（行被删除、排序后身份信息被改动，或有同名同号的重复行），未写入任何内容。请重新读取台账后再操作。`,
+    `${whatEn} is no longer where it was (deleted, or its identity changed, or duplicated); nothing was written. Read the ledger again and retry.`,
+  );
+}
+
+/**
+ * Resolves each write's target to the row's current Excel row (see RowWrite). Throws before
+ * anything is written when a row cannot be found unambiguously, so a write never lands on
+ * another person's row. Rows without a 记录ID get one from `newRowId`.
+ */
+export function resolveRowTargets(
+  rows: readonly RowWrite[],
+  snapshot: LedgerSnapshot | undefined,
+  current: CurrentKeys,
+  newRowId: () => string,
+): ResolvedWrites {
+  const byRowId = new Map<string, number>();
+  const byIdentity = new Map<string, number[]>();
+  const count = Math.max(current.rowIds.length, current.names.length, current.idNumbers.length);
+  for (let i = 0; i < count; i++) {
+    const excelRow = current.firstRow + i;
+    const rowId = keyText(current.rowIds[i]);
+    if (rowId) {
+      // a 记录ID copied onto two rows (copy-paste) identifies neither
+      byRowId.set(rowId, byRowId.has(rowId) ? -1 : excelRow);
+      continue;
+    }
+    const identity = identityOf(current.names[i], current.idNumbers[i]);
+    if (identity === '\u0000') continue;
+    const list = byIdentity.get(identity) ?? [];
+    list.push(excelRow);
+    byIdentity.set(identity, list);
+  }
+  const asked = new Set<string>();
+  for (const row of rows) {
+    const key = row.rowId ? `id:${row.rowId}` : row.excelRow !== undefined ? `row:${row.excelRow}` : undefined;
+    if (key === undefined) continue;
+    if (asked.has(key)) {
+      const what = row.rowId ? `记录ID ${row.rowId}` : `第${row.excelRow}行`;
+      throw new LedgerHostError('row.duplicate', `${what}被重复写入。`, `${row.rowId ? `Row ID ${row.rowId}` : `Row ${row.excelRow}`} is written twice.`);
+    }
+    asked.add(key);
+  }
+  const claimed = new Set<number>();
+  let newRowIds = 0;
+  const resolved = rows.map((row): RowWrite => {
+    let rowId = row.rowId ? keyText(row.rowId) : '';
+    let identity: string | undefined;
+    if (!rowId && row.excelRow !== undefined) {
+      if (!snapshot) {
+        throw new LedgerHostError(
+          'snapshot.required',
+          '写入指定行时必须同时给出读取时的台账快照。',
+          'Writing to a row needs the snapshot the row was read in.',
+        );
+      }
+      const keys = snapshotRowKeys(snapshot, row.excelRow);
+      rowId = keys.rowId;
+      identity = keys.identity;
+    }
+    let excelRow: number | undefined;
+    const label = row.excelRow !== undefined ? `第${row.excelRow}行` : `记录ID ${rowId}`;
+    const labelEn = row.excelRow !== undefined ? `Row ${row.excelRow}` : `Row ID ${rowId}`;
+    if (rowId) {
+      const found = byRowId.get(rowId);
+      if (found === undefined || found < 0) throw rowMoved(label, labelEn);
+      excelRow = found;
+    } else if (identity !== undefined) {
+      const candidates = (byIdentity.get(identity) ?? []).filter((r) => !claimed.has(r));
+      if (identity === '\u0000' || candidates.length === 0) throw rowMoved(label, labelEn);
+      // same place first (nothing moved); elsewhere only when unambiguous
+      if (candidates.includes(row.excelRow!)) excelRow = row.excelRow;
+      else if (candidates.length === 1) excelRow = candidates[0];
+      else throw rowMoved(label, labelEn);
+    }
+    if (excelRow !== undefined) {
+      if (claimed.has(excelRow)) {
+        throw new LedgerHostError('row.duplicate', `第${excelRow}行被重复写入。`, `Row ${excelRow} is written twice.`);
+      }
+      claimed.add(excelRow);
+    }
+    const values = { ...row.values };
+    if (!rowId && !keyText(values.rowId)) {
+      values.rowId = newRowId();
+      newRowIds++;
+    }
+    return { excelRow, values };
+  });
+  return { rows: resolved, newRowIds };
+}
+
+/** A fresh 记录ID (UUID v4) — crypto.randomUUID where present (Excel's browsers, Node ≥ 19). */
+export function newRowId(): string {
+  return globalThis.crypto.randomUUID();
 }

@@ -7,7 +7,7 @@
  */
 import express, { type Express } from 'express';
 import helmet from 'helmet';
-import { existsSync } from 'fs';
+import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
 const OFFICE_FRAME_ANCESTORS = [
@@ -19,11 +19,21 @@ const OFFICE_FRAME_ANCESTORS = [
   'https://*.sharepoint.com',
 ];
 
-const PANES = [
-  { file: 'lookup.html', zh: '线索查询', en: 'Lead lookup' },
-  { file: 'validate.html', zh: '台账校验', en: 'Validation' },
-  { file: 'handling.html', zh: '接办流程', en: 'Handling route' },
-];
+interface PaneLink {
+  file: string;
+  zh: string;
+  en: string;
+}
+
+/** The pane list as the add-in build wrote it (dist/addin/panes.json, from addin/app/panes.ts): one list, no copy here. */
+function builtPanes(dir: string): PaneLink[] {
+  try {
+    const parsed: unknown = JSON.parse(readFileSync(join(dir, 'panes.json'), 'utf8'));
+    return Array.isArray(parsed) ? (parsed as PaneLink[]).filter((p) => typeof p.file === 'string' && typeof p.zh === 'string') : [];
+  } catch {
+    return [];
+  }
+}
 
 /** dist/addin of the project, whether running from dist/ (node) or from sources (ts-jest). */
 export function addinBuildDir(): string {
@@ -57,7 +67,8 @@ export function mountPreviewIndex(app: Express, dir = addinBuildDir()): void {
   app.get('/', (_req, res) => {
     res.locals.route = '/';
     const built = existsSync(join(dir, 'validate.html'));
-    const items = PANES.map((pane) => `<li><a href="/addin/${pane.file}">${pane.zh}</a> · ${pane.en}</li>`).join('');
+    const esc = (text: string) => text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+    const items = builtPanes(dir).map((pane) => `<li><a href="/addin/${esc(pane.file)}">${esc(pane.zh)}</a> · ${esc(pane.en)}</li>`).join('');
     const missing = built ? '' : '<p style="color:#b10e1c">加载项尚未构建：请运行 npm run build:addin / The add-in is not built yet: run npm run build:addin</p>';
     res.type('html').send(
       `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>社会救助主动发现台账</title></head>` +

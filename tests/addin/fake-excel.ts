@@ -6,8 +6,11 @@
  *  - a 2-D write must match the range's shape; null in a 2-D array leaves that cell unchanged;
  *  - getUsedRange(valuesOnly) is computed when the command runs; blank sheet → A1;
  *  - getItem of a missing sheet fails the sync with ItemNotFound.
+ *  - APIs newer than `apiVersion` (ExcelApi requirement set) throw ApiNotFound when called, so a
+ *    host that uses an ungated 1.6+ API on an "Office 2016" fake fails its test;
+ *  - activeCell may span several cells (a selected block); getSelectedRange is ExcelApi 1.1.
  * Only what the hosts use is modelled (ranges, used range, conditional formats, settings,
- * selection, hidden columns).
+ * selection, hidden columns, calculation suspension).
  */
 import { cellA1 } from '../../addin/host/a1';
 
@@ -125,9 +128,18 @@ export class FakeExcel {
   sheets: FakeSheet[];
   active: string;
   settings = new Map<string, unknown>();
-  activeCell: { sheet: string; r: number; c: number } | null = null;
+  activeCell: { sheet: string; r: number; c: number; rows?: number; cols?: number } | null = null;
+  /** When set, the next sync fails with this Office error code (e.g. to test that errors reach the pane). */
+  failNextSync: string | null = null;
   syncLog: SyncRecord[] = [];
   runs = 0;
+  /** ExcelApi requirement set the fake implements (the minor of 1.x): 1 = Office 2016 MSI, 13 = Microsoft 365. */
+  apiMinor = 13;
+  /** suspendApiCalculationUntilNextSync calls. */
+  calculationSuspensions = 0;
+  /** Excel.run batches running now (to see that the host never overlaps them). */
+  concurrentRuns = 0;
+  maxConcurrentRuns = 0;
   private nextCfId = 1;
 
   constructor(sheets: FakeSheet[], active?: string) {
@@ -145,6 +157,13 @@ export class FakeExcel {
     return s;
   }
 
+  /** Office.context.requirements.isSetSupported('ExcelApi', version) against apiVersion. */
+  supports = (version: string): boolean => Number(version.split('.')[1]) <= this.apiMinor;
+
+  requires(minor: number, api: string): void {
+    if (minor > this.apiMinor) throw new FakeOfficeError('ApiNotFound', `${api} needs ExcelApi 1.${minor}; this Excel has 1.${this.apiMinor}`);
+  }
+
   newCfId(): number {
     return this.nextCfId++;
   }
@@ -152,27 +171,42 @@ export class FakeExcel {
   /** Stand-in for Excel.run: one context per batch; pending commands are synced at the end. */
   run = async <T>(batch: (context: never) => Promise<T>): Promise<T> => {
     this.runs++;
-    const context = new FakeContext(this);
-    const result = await batch(context as never);
-    if (context.pending.length > 0) await context.sync();
-    return result;
+    this.concurrentRuns++;
+    this.maxConcurrentRuns = Math.max(this.maxConcurrentRuns, this.concurrentRuns);
+    try {
+      const context = new FakeContext(this);
+      const result = await batch(context as never);
+      if (context.pending.length > 0) await context.sync();
+      return result;
+    } finally {
+      this.concurrentRuns--;
+    }
   };
 }
 
 export class FakeContext {
   pending: Op[] = [];
   readonly workbook: FakeWorkbook;
+  readonly application: FakeApplication;
   constructor(readonly excel: FakeExcel) {
     this.workbook = new FakeWorkbook(this);
+    this.application = new FakeApplication(this);
   }
   queue(op: Op): void {
     this.pending.push(op);
   }
   async sync(): Promise<void> {
+    // a real sync yields to the event loop; so must the fake, or overlapping runs could not interleave
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const ops = this.pending;
     this.pending = [];
     const record: SyncRecord = { requestBytes: 0, responseBytes: 0, commands: ops.length };
     this.excel.syncLog.push(record);
+    if (this.excel.failNextSync) {
+      const code = this.excel.failNextSync;
+      this.excel.failNextSync = null;
+      throw new FakeOfficeError(code, `fake failure ${code}`);
+    }
     for (const op of ops) {
       record.requestBytes += op.requestBytes;
       record.responseBytes += op.exec();
@@ -195,14 +229,34 @@ class Proxy {
   }
 }
 
+class FakeApplication {
+  constructor(private readonly ctx: FakeContext) {}
+  suspendApiCalculationUntilNextSync(): void {
+    this.ctx.excel.requires(6, 'suspendApiCalculationUntilNextSync');
+    this.ctx.queue({ requestBytes: 20, exec: () => { this.ctx.excel.calculationSuspensions++; return 0; } });
+  }
+}
+
 class FakeWorkbook {
   readonly worksheets: FakeWorksheets;
-  readonly settings: FakeSettings;
+  private settingsProxy?: FakeSettings;
   constructor(private readonly ctx: FakeContext) {
     this.worksheets = new FakeWorksheets(ctx);
-    this.settings = new FakeSettings(ctx);
+  }
+  get settings(): FakeSettings {
+    this.ctx.excel.requires(4, 'workbook.settings');
+    return (this.settingsProxy ??= new FakeSettings(this.ctx));
+  }
+  getSelectedRange(): FakeRange {
+    const excel = this.ctx.excel;
+    return new FakeRange(this.ctx, () => {
+      if (!excel.activeCell) throw new FakeOfficeError('InvalidSelection', 'the selection is not a range');
+      const a = excel.activeCell;
+      return { sheet: excel.sheet(a.sheet), rect: { r0: a.r, c0: a.c, rows: a.rows ?? 1, cols: a.cols ?? 1 } };
+    });
   }
   getActiveCell(): FakeRange {
+    this.ctx.excel.requires(7, 'getActiveCell');
     const excel = this.ctx.excel;
     const range = new FakeRange(this.ctx, () => {
       if (!excel.activeCell) throw new FakeOfficeError('InvalidSelection', 'no active cell');
@@ -265,6 +319,7 @@ class FakeWorksheet extends Proxy {
     });
   }
   getRangeByIndexes(r0: number, c0: number, rows: number, cols: number): FakeRange {
+    this.ctx.excel.requires(7, 'getRangeByIndexes');
     if (rows < 1 || cols < 1) throw new FakeOfficeError('InvalidArgument', 'empty range');
     return new FakeRange(this.ctx, () => ({ sheet: this.resolve(), rect: { r0, c0, rows, cols } }));
   }
@@ -275,6 +330,7 @@ class FakeWorksheet extends Proxy {
     }));
   }
   getRanges(address: string): FakeRangeAreas {
+    this.ctx.excel.requires(9, 'getRanges');
     return new FakeRangeAreas(this.ctx, () => ({ sheet: this.resolve(), rects: address.split(',').map(parseRect) }), address);
   }
 }
@@ -378,13 +434,14 @@ class FakeRange extends Proxy {
       exec: () => {
         const { sheet, rect } = this.resolve();
         if (this.ctx.excel.active !== sheet.name) throw new FakeOfficeError('InvalidSelection', 'select() on a sheet that is not active');
-        this.ctx.excel.activeCell = { sheet: sheet.name, r: rect.r0, c: rect.c0 };
+        this.ctx.excel.activeCell = { sheet: sheet.name, r: rect.r0, c: rect.c0, rows: rect.rows, cols: rect.cols };
         return 0;
       },
     });
   }
   private formatsProxy?: FakeConditionalFormats;
   get conditionalFormats(): FakeConditionalFormats {
+    this.ctx.excel.requires(6, 'conditionalFormats');
     return (this.formatsProxy ??= new FakeConditionalFormats(this.ctx, () => {
       const { sheet, rect } = this.resolve();
       return { sheet, rects: [rect] };

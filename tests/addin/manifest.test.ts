@@ -7,12 +7,16 @@ import { execFileSync } from 'child_process';
 import { readFileSync, existsSync } from 'fs';
 import { join, resolve } from 'path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { STRINGS } from '../../addin/strings';
+import { APP_STRINGS } from '../../addin/app/strings';
+import { PANES } from '../../addin/app/panes';
+import { manifestXml, normaliseBaseUrl, MIN_EXCEL_API } from '../../addin/app/manifest';
+import { manifestProblems } from '../../addin/tools/validate-manifest';
 
 const ROOT = resolve(__dirname, '..', '..');
 const MANIFEST = join(ROOT, 'manifest.xml');
 const XML = readFileSync(MANIFEST, 'utf8');
 const BASE = 'https://localhost:3000/addin/';
+const STRINGS = APP_STRINGS;
 
 type Node = Record<string, any>;
 const parser = new XMLParser({
@@ -85,16 +89,53 @@ describe('manifest.xml', () => {
     }
   });
 
-  it('has the custom tab 社会救助主动发现 with three buttons, each opening its own pane page', () => {
+  it('is the generator’s output for the default base URL (regenerate: npm run validate -- --write)', () => {
+    expect(XML).toBe(manifestXml());
+  });
+
+  it('asks for ExcelApi 1.1 only (newer sets are gated at run time)', () => {
+    const sets = app.Requirements.Sets;
+    expect(sets['@DefaultMinVersion']).toBe('1.1');
+    expect(sets.Set['@Name']).toBe('ExcelApi');
+    expect(sets.Set['@MinVersion']).toBe(MIN_EXCEL_API);
+    expect(MIN_EXCEL_API).toBe('1.1');
+  });
+
+  it('has the custom tab 主动发现 with one button per pane of the pane list, each opening its own pane page', () => {
     const tab = overrides.Hosts.Host.DesktopFormFactor.ExtensionPoint.CustomTab;
-    expect(text('bt:ShortStrings', tab.Label['@resid']).zh).toBe('社会救助主动发现');
-    expect(buttons.map((b) => text('bt:ShortStrings', b.Label['@resid']).zh)).toEqual(['线索查询', '台账校验', '接办流程']);
+    expect(text('bt:ShortStrings', tab.Label['@resid']).zh).toBe('主动发现');
+    expect(buttons.map((b) => text('bt:ShortStrings', b.Label['@resid']).zh)).toEqual(['台账校验', '线索查询', '接办流程', '同步提交']);
+    expect(buttons.map((b) => text('bt:ShortStrings', b.Label['@resid']))).toEqual(PANES.map((p) => p.title));
+    expect(buttons.map((b) => text('bt:LongStrings', b.Supertip.Description['@resid']))).toEqual(PANES.map((p) => p.tooltip));
     const urls = buttons.map((b) => {
       expect(b.Action['@xsi:type']).toBe('ShowTaskpane');
       return byId('bt:Urls', b.Action.SourceLocation['@resid'])['@DefaultValue'];
     });
-    expect(urls).toEqual([`${BASE}lookup.html`, `${BASE}validate.html`, `${BASE}handling.html`]);
-    expect(new Set(buttons.map((b) => b.Action.TaskpaneId)).size).toBe(3);
+    expect(urls).toEqual(PANES.map((p) => `${BASE}${p.name}.html`));
+    expect(new Set(buttons.map((b) => b.Action.TaskpaneId)).size).toBe(4);
+  });
+
+  it('takes every URL from ADDIN_BASE_URL and refuses a base URL Office would not load', () => {
+    const other = manifestXml('https://addin.cxmz.example.gov.cn/ledger/');
+    expect(other).not.toContain('localhost');
+    expect(other).toContain('<AppDomain>https://addin.cxmz.example.gov.cn</AppDomain>');
+    expect(other).toContain('DefaultValue="https://addin.cxmz.example.gov.cn/ledger/addin/validate.html"');
+    expect(XMLValidator.validate(other)).toBe(true);
+    expect(() => normaliseBaseUrl('http://addin.example.gov.cn')).toThrow(/https/);
+    expect(() => normaliseBaseUrl('not a url')).toThrow(/ADDIN_BASE_URL/);
+    expect(normaliseBaseUrl(undefined)).toBe('https://localhost:3000');
+  });
+
+  it('npm run validate’s own checks pass on the manifest and catch a broken one', () => {
+    expect(manifestProblems(XML, 'https://localhost:3000')).toEqual([]);
+    const broken = XML.replace('resid="Handling.Url"', 'resid="Nope.Url"').replace('https://localhost:3000/addin/sync.html', 'https://evil.example/sync.html');
+    const problems = manifestProblems(broken, 'https://localhost:3000');
+    expect(problems.some((p) => p.includes('Nope.Url'))).toBe(true);
+    expect(problems.some((p) => p.includes('evil.example'))).toBe(true);
+  });
+
+  it('says nothing about the development process to users', () => {
+    expect(XML.replace(/<!--[\s\S]*?-->/g, '')).not.toMatch(/issue|议题|placeholder|占位|TODO/i);
   });
 
   it('points every page URL at a page webpack builds, and webpack copies the icons', () => {
@@ -122,15 +163,10 @@ describe('manifest.xml', () => {
     const pairs: [string, keyof typeof STRINGS][] = [
       ['Tab.Label', 'ribbon.tab'],
       ['Group.Label', 'ribbon.group'],
-      ['Lookup.Label', 'pane.lookup.title'],
-      ['Validate.Label', 'pane.validate.title'],
-      ['Handling.Label', 'pane.handling.title'],
       ['GetStarted.Title', 'app.name'],
     ];
     for (const [id, key] of pairs) expect(text('bt:ShortStrings', id)).toEqual(STRINGS[key]);
-    for (const [id, key] of [['Lookup.Tooltip', 'pane.lookup.tooltip'], ['Validate.Tooltip', 'pane.validate.tooltip'], ['Handling.Tooltip', 'pane.handling.tooltip'], ['GetStarted.Description', 'app.description']] as const) {
-      expect(text('bt:LongStrings', id)).toEqual(STRINGS[key]);
-    }
+    expect(text('bt:LongStrings', 'GetStarted.Description')).toEqual(STRINGS['app.description']);
     expect(app.DisplayName['@DefaultValue']).toBe(STRINGS['app.name'].zh);
   });
 
@@ -141,6 +177,8 @@ describe('manifest.xml', () => {
       { url: app.HighResolutionIconUrl['@DefaultValue'], size: 64 },
     ];
     expect(images.map((i) => i.size).sort((a, b) => a - b)).toEqual([16, 32, 32, 64, 80]);
+    // every button has the 16/32/80 px icons
+    for (const button of buttons) expect(button.Icon['bt:Image'].map((i: Node) => Number(i['@size']))).toEqual([16, 32, 80]);
     for (const { url, size } of images) {
       const match = /\/addin\/assets\/(icon-\d+\.png)$/.exec(url);
       expect(match).not.toBeNull();

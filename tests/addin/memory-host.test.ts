@@ -26,10 +26,11 @@ describe('MemoryHost', () => {
 
   it('writes like the Excel host: updates, appends, hidden machine columns, text format for IDs', async () => {
     const { host, headers, sheet } = memory(3);
+    const snapshot = await host.readLedger();
     const rows = await host.writeRows([
       { excelRow: 4, values: { status: '已办结', closedOn: '2026-10-20' } },
       { values: { name: '赵六', idNumber: '532301199001011234', categories: ['残疾人', '重大疾病'], rowId: 'r-9', version: 1 } },
-    ]);
+    ], snapshot);
     expect(rows).toEqual([4, 6]);
     const s = sheet();
     expect(s.values[3][col(headers, '办理状态')]).toBe('已办结');
@@ -48,15 +49,15 @@ describe('MemoryHost', () => {
 
   it('marks replace each other, errors win over warnings, clearMarks empties them', async () => {
     const { host, sheet } = memory(10);
-    await host.readLedger();
-    await host.markFindings([
+    const snapshot = await host.readLedger();
+    await host.markFindings(snapshot, [
       { cell: 'C5', severity: 'warning' },
       { cell: 'C5', severity: 'error' },
       { cell: 'C6', severity: 'warning' },
       { cell: 'C7', severity: 'warning' },
     ]);
     expect(Object.fromEntries(sheet().marks)).toEqual({ C5: 'error', C6: 'warning', C7: 'warning' });
-    await host.markFindings([{ cell: 'D9', severity: 'error' }]);
+    await host.markFindings(snapshot, [{ cell: 'D9', severity: 'error' }]);
     expect(Object.fromEntries(sheet().marks)).toEqual({ D9: 'error' });
     await host.clearMarks();
     expect(sheet().marks.size).toBe(0);
@@ -67,7 +68,7 @@ describe('MemoryHost', () => {
     expect(await host.getSelectedRow()).toBeNull();
     await host.readLedger();
     await host.selectCell('E4');
-    expect(await host.getSelectedRow()).toEqual({ sheetName: '台账', excelRow: 4, column: 4, cell: 'E4' });
+    expect(await host.getSelectedRow()).toEqual({ sheetName: '台账', excelRow: 4, column: 4, cell: 'E4', rows: 1, columns: 1 });
     await host.writeSettings({ syncCursor: 'c1', nested: { a: [1, 2] } });
     await host.writeSettings({ syncCursor: null });
     const settings = await host.readSettings();
@@ -86,15 +87,17 @@ describe('MemoryHost', () => {
 describe('MemoryHost and OfficeHost agree', () => {
   it('the same writes leave the same cells, formats and hidden columns', async () => {
     const { values, formats, headers } = ledgerValues({ rows: 40 });
-    const mem = new MemoryHost({ sheets: [{ name: '台账', values, numberFormats: formats }], maxRequestBytes: 5_000 });
+    let memIds = 0;
+    let officeIds = 0;
+    const mem = new MemoryHost({ sheets: [{ name: '台账', values, numberFormats: formats }], maxRequestBytes: 5_000, newRowId: () => `id-${++memIds}` });
     const fakeSheet = new FakeSheet('台账', values, formats);
     const excel = new FakeExcel([fakeSheet]);
-    const office = new OfficeHost({ run: excel.run as unknown as ExcelRun, maxRequestBytes: 5_000 });
+    const office = new OfficeHost({ run: excel.run as unknown as ExcelRun, maxRequestBytes: 5_000, newRowId: () => `id-${++officeIds}` });
     const batches: RowWrite[][] = [
       [{ excelRow: 10, values: { status: '办理中', routes: ['先行救助', '临时救助'] } }, { values: { name: '新人', idNumber: '53230119900101002X', rowId: 'a' } }],
-      Array.from({ length: 200 }, (_, i) => ({ excelRow: i % 2 === 0 ? 3 + i / 2 : undefined, values: { notes: `第${i}条`, version: i } })),
+      Array.from({ length: 200 }, (_, i) => ({ excelRow: i % 5 === 0 ? 3 + i / 5 : undefined, values: { notes: `第${i}条`, version: i } })),
     ];
-    for (const batch of batches) expect(await mem.writeRows(batch)).toEqual(await office.writeRows(batch));
+    for (const batch of batches) expect(await mem.writeRows(batch, await mem.readLedger())).toEqual(await office.writeRows(batch, await office.readLedger()));
     const m = mem.sheet('台账');
     const width = headers.length + LEDGER_COLUMNS.filter((c) => c.hidden).length;
     for (let r = 0; r < Math.max(m.values.length, fakeSheet.values.length); r++) {

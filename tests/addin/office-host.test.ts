@@ -11,10 +11,15 @@ function setup(rows: number, extra: { withMachineColumns?: boolean; others?: Fak
   const { values, formats, headers } = ledgerValues({ rows, withMachineColumns: extra.withMachineColumns });
   const sheet = new FakeSheet('台账', values, formats);
   const excel = new FakeExcel([...(extra.others ?? []), sheet], extra.active ?? '台账');
-  return { excel, sheet, headers, host: (opts: Partial<ConstructorParameters<typeof OfficeHost>[0]> = {}) => new OfficeHost({ run: excel.run as unknown as ExcelRun, ...opts }) };
+  let ids = 0;
+  const newRowId = () => `gen-${++ids}`;
+  return { excel, sheet, headers, host: (opts: Partial<ConstructorParameters<typeof OfficeHost>[0]> = {}) => new OfficeHost({ run: excel.run as unknown as ExcelRun, newRowId, supports: excel.supports, ...opts }) };
 }
 
 /** Sheet column (0 = A) of a header text. */
+/** A cell of the fake sheet by Excel row and header text. */
+const at0 = (sheet: FakeSheet, headers: string[], excelRow: number, header: string) => sheet.get(excelRow - 1, col(headers, header));
+
 const col = (headers: string[], header: string) => {
   const i = headers.indexOf(header);
   if (i < 0) throw new Error(`no ${header}`);
@@ -90,15 +95,16 @@ describe('OfficeHost.readLedger', () => {
     expect(read.sheet.values[1][read.header.indexByKey.name!]).toBe('测试0');
     expect(read.header).toEqual(locateLedgerHeader(read.sheet));
     // and writes land in the shifted columns
-    await new OfficeHost({ run: excel.run as unknown as ExcelRun }).writeRows([{ excelRow: 4, values: { name: '改名' } }]);
+    await new OfficeHost({ run: excel.run as unknown as ExcelRun }).writeRows([{ excelRow: 4, values: { name: '改名' } }], read);
     expect(excel.sheets[0].get(3, 2 + SHUFFLED_HEADERS.indexOf('姓名'))).toBe('改名');
   });
 
   it('splits a read bigger than the cell budget into blocks (one sync each) and joins them in order', async () => {
     const { excel, host } = setup(1000);
     const read = await host({ readCellBudget: 10_000 }).readLedger();
-    const columns = SHUFFLED_HEADERS.length;
-    const blocks = Math.ceil(1002 / Math.floor(10_000 / columns));
+    // per row: every column's value + the formats of the date, ID and phone columns
+    const formatColumns = read.header.columns.filter((c) => ['date', 'idNumber', 'phone'].includes(columnByKey(c.key).type)).length;
+    const blocks = Math.ceil(1002 / Math.floor(10_000 / (SHUFFLED_HEADERS.length + formatColumns)));
     expect(excel.syncs).toBe(1 + blocks);
     expect(read.sheet.values).toHaveLength(1002);
     expect(read.sheet.values[1001]).toEqual(ledgerValues({ rows: 1000 }).values[1001]);
@@ -131,13 +137,16 @@ describe('OfficeHost.writeRows', () => {
     const { excel, sheet, host, headers } = setup(10, { withMachineColumns: true });
     const h = host();
     const before = sheet.values.map((row) => [...row]);
+    const snapshot = await h.readLedger();
+    excel.syncLog = [];
     const written = await h.writeRows([
       { excelRow: 5, values: { status: '核实中', routes: ['协助申请', '纳入低保'], notes: null } },
       { values: { name: '张三', idNumber: '53230119800101123X', categories: ['老年人'], channel: '部门比对', foundOn: '2026-10-05', householdSize: 3, phone: '13800001111' } },
       { values: { name: '李四', idNumber: '532301198002021234', notes: '=HYPERLINK("x")' } },
-    ]);
+    ], snapshot);
     expect(written).toEqual([5, 13, 14]);
-    expect(excel.syncs).toBe(2);
+    expect(excel.syncs).toBe(3); // locate, 记录ID/姓名/身份证号 of the rows as they are now, write
+    expect(at0(sheet, headers, 13, '记录ID')).toBe('gen-1'); // appended rows get a 记录ID
 
     const at = (row: number, header: string) => sheet.get(row - 1, col(headers, header));
     expect(at(5, '办理状态')).toBe('核实中');
@@ -163,7 +172,10 @@ describe('OfficeHost.writeRows', () => {
 
   it('creates the hidden machine columns at the right when the sheet lacks them', async () => {
     const { excel, sheet, host, headers } = setup(4);
-    const written = await host().writeRows([{ excelRow: 3, values: { rowId: 'r-1', version: 2 } }, { values: { name: '王五', rowId: 'r-2', version: 1 } }]);
+    const h = host();
+    const snapshot = await h.readLedger();
+    excel.syncLog = [];
+    const written = await h.writeRows([{ excelRow: 3, values: { rowId: 'r-1', version: 2 } }, { values: { name: '王五', rowId: 'r-2', version: 1 } }], snapshot);
     expect(written).toEqual([3, 7]);
     const rowIdCol = headers.length;
     expect(sheet.get(1, rowIdCol)).toBe('记录ID');
@@ -172,13 +184,13 @@ describe('OfficeHost.writeRows', () => {
     expect(sheet.get(2, rowIdCol)).toBe('r-1');
     expect(sheet.get(2, rowIdCol + 1)).toBe(2);
     expect(sheet.get(6, rowIdCol)).toBe('r-2');
-    expect(excel.syncs).toBe(2);
-    // a second write finds them and creates nothing
+    expect(excel.syncs).toBe(3);
+    // a second write finds them and creates nothing; the row without a 记录ID gets one
     excel.syncLog = [];
-    await host().writeRows([{ excelRow: 4, values: { rowId: 'r-3' } }]);
-    expect(sheet.get(3, rowIdCol)).toBe('r-3');
+    await h.writeRows([{ excelRow: 4, values: { status: '核实中' } }], snapshot);
+    expect(sheet.get(3, rowIdCol)).toBe('gen-1');
     expect(sheet.get(1, rowIdCol + 2)).toBe('');
-    expect(excel.syncs).toBe(2);
+    expect(excel.syncs).toBe(3);
   });
 
   it('puts new machine columns right of staff columns that lie beyond the ledger', async () => {
@@ -186,7 +198,8 @@ describe('OfficeHost.writeRows', () => {
     values[2][headers.length + 3] = '手写备注'; // a note far to the right
     const sheet = new FakeSheet('台账', values);
     const excel = new FakeExcel([sheet]);
-    await new OfficeHost({ run: excel.run as unknown as ExcelRun }).writeRows([{ excelRow: 3, values: { rowId: 'x' } }]);
+    const h = new OfficeHost({ run: excel.run as unknown as ExcelRun });
+    await h.writeRows([{ excelRow: 3, values: { rowId: 'x' } }], await h.readLedger());
     expect(sheet.get(1, headers.length + 4)).toBe('记录ID');
     expect(sheet.hiddenColumns.has(headers.length + 4)).toBe(true);
     expect(sheet.get(2, headers.length + 3)).toBe('手写备注');
@@ -226,8 +239,11 @@ describe('OfficeHost.writeRows', () => {
 
   it('rejects rows at or above the header, and the same row twice', async () => {
     const { host } = setup(3);
-    await expect(host().writeRows([{ excelRow: 2, values: { name: 'x' } }])).rejects.toMatchObject({ code: 'row.invalid' });
-    await expect(host().writeRows([{ excelRow: 4, values: {} }, { excelRow: 4, values: {} }])).rejects.toMatchObject({ code: 'row.duplicate' });
+    const h = host();
+    const snapshot = await h.readLedger();
+    await expect(h.writeRows([{ excelRow: 2, values: { name: 'x' } }], snapshot)).rejects.toMatchObject({ code: 'row.invalid' });
+    await expect(h.writeRows([{ excelRow: 4, values: {} }, { excelRow: 4, values: {} }], snapshot)).rejects.toMatchObject({ code: 'row.duplicate' });
+    await expect(h.writeRows([{ excelRow: 4, values: {} }])).rejects.toMatchObject({ code: 'snapshot.required' });
   });
 });
 
@@ -237,12 +253,12 @@ describe('OfficeHost marks', () => {
     // a rule of the user's own that must survive
     sheet.conditionalFormats.push({ id: 99, type: 'Custom', formula: '=A1>0', fill: '#00FF00', areas: [{ r0: 2, c0: 0, rows: 10, cols: 1 }] });
     const h = host();
-    await h.readLedger();
+    const snapshot = await h.readLedger();
     excel.syncLog = [];
     const findings = Array.from({ length: 400 }, (_, i) => ({ cell: cellA1(3 + i, 5), severity: i % 3 === 0 ? ('error' as const) : ('warning' as const) }));
     findings.push({ cell: 'F3', severity: 'warning' }); // F3 also has an error: stays red
     findings.push({ cell: 'H9', severity: 'error' });
-    await h.markFindings(findings);
+    await h.markFindings(snapshot, findings);
     expect(excel.syncs).toBeLessThanOrEqual(3);
     const ours = sheet.conditionalFormats.filter((cf) => cf.formula === MARK_FORMULA);
     expect(ours.length).toBeGreaterThanOrEqual(2);
@@ -254,16 +270,16 @@ describe('OfficeHost marks', () => {
 
     // marking again replaces the old marks
     excel.syncLog = [];
-    await h.markFindings([{ cell: 'B7', severity: 'warning' }]);
+    await h.markFindings(snapshot, [{ cell: 'B7', severity: 'warning' }]);
     expect(excel.syncs).toBe(3);
     expect(sheet.markAt('F4')).toBeUndefined();
     expect(sheet.markAt('B7')).toBe(MARK_COLORS.warning);
 
     excel.syncLog = [];
-    await h.clearMarks();
+    await h.clearMarks(snapshot);
     expect(excel.syncs).toBe(3);
     expect(sheet.conditionalFormats.map((cf) => cf.id)).toEqual([99]);
-    await expect(h.markFindings([{ cell: 'not a cell', severity: 'error' }])).rejects.toMatchObject({ code: 'cell.invalid' });
+    await expect(h.markFindings(snapshot, [{ cell: 'not a cell', severity: 'error' }])).rejects.toMatchObject({ code: 'cell.invalid' });
   });
 });
 
@@ -277,9 +293,9 @@ describe('OfficeHost selection and settings', () => {
     await h.selectCell('F7');
     expect(excel.syncs).toBe(1);
     expect(excel.active).toBe('台账');
-    expect(excel.activeCell).toEqual({ sheet: '台账', r: 6, c: columnIndex('F') });
+    expect(excel.activeCell).toEqual({ sheet: '台账', r: 6, c: columnIndex('F'), rows: 1, cols: 1 });
     excel.syncLog = [];
-    expect(await h.getSelectedRow()).toEqual({ sheetName: '台账', excelRow: 7, column: 5, cell: 'F7' });
+    expect(await h.getSelectedRow()).toEqual({ sheetName: '台账', excelRow: 7, column: 5, cell: 'F7', rows: 1, columns: 1 });
     expect(excel.syncs).toBe(1);
     excel.activeCell = null;
     expect(await h.getSelectedRow()).toBeNull();

@@ -2,7 +2,6 @@ import { columnByKey } from '../../ledger/columns';
 import { cellA1, columnIndex, columnLetter, parseAddress, parseCell } from '../../addin/host/a1';
 import type { LedgerHeader } from '../../ledger/sheet';
 import { excelWouldCoerce, planMarks, planWrite, toCell, utf8Length } from '../../addin/host/write-plan';
-import { localeOf, STRINGS, t } from '../../addin/strings';
 
 describe('a1', () => {
   it('converts columns and addresses both ways', () => {
@@ -108,21 +107,5 @@ describe('planMarks', () => {
     expect(warning.length).toBeGreaterThan(10);
     for (const group of warning) expect(group.length).toBeLessThanOrEqual(300);
     expect(warning.join(',').split(',')).toHaveLength(1000);
-  });
-});
-
-describe('strings', () => {
-  it('every string has zh-CN and en-US text', () => {
-    for (const [key, value] of Object.entries(STRINGS)) {
-      expect([key, /[\u4e00-\u9fff]/.test(value.zh), value.en.length > 0, /[\u4e00-\u9fff]/.test(value.en)]).toEqual([key, true, true, false]);
-    }
-  });
-
-  it('picks the locale from Office’s display language and fills placeholders', () => {
-    expect(localeOf('en-GB')).toBe('en-US');
-    expect(localeOf('zh-CN')).toBe('zh-CN');
-    expect(localeOf(undefined)).toBe('zh-CN');
-    expect(t('ledger.summary', 'zh-CN', { sheet: '台账', headerRow: 2, columns: 26, rows: 5 })).toBe('工作表“台账”：表头在第2行，识别出26列，共5行数据。');
-    expect(t('pane.handling.title', 'en-US')).toBe('Handling route');
   });
 });

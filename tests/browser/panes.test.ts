@@ -9,6 +9,7 @@ import type { Browser } from 'playwright-core';
 import { addinBuildDir } from '../../server/http/addin-static';
 import { startTestServer, type TestServer } from '../server/helpers';
 import { launchChromium } from './chromium';
+import { PANES } from '../../addin/app/panes';
 
 const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
 
@@ -34,24 +35,23 @@ describe('task panes in Chromium (browser preview)', () => {
     const page = await browser.newPage();
     await page.goto(`${server.baseUrl}/`);
     const links = await page.$$eval('a[href^="/addin/"]', (anchors) => anchors.map((a) => a.getAttribute('href')));
-    expect(links).toEqual(['/addin/lookup.html', '/addin/validate.html', '/addin/handling.html']);
+    expect(links).toEqual(PANES.map((pane) => `/addin/${pane.name}.html`));
     await page.close();
   });
 
-  it.each([
-    ['lookup', '线索查询'],
-    ['validate', '台账校验'],
-    ['handling', '接办流程'],
-  ])('%s pane loads office.js, connects to the preview host and reads the demo ledger', async (pane, title) => {
+  it.each(PANES.map((pane) => [pane.name, pane.title.zh]))('%s pane loads office.js, connects to the preview host, in zh-CN', async (pane, title) => {
     const page = await browser.newPage({ viewport: { width: 350, height: 640 }, locale: 'zh-CN' });
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
     await page.goto(`${server.baseUrl}/addin/${pane}.html`);
     await page.waitForSelector('body[data-ready]', { timeout: 20000 });
     expect(await page.getAttribute('body', 'data-ready')).toBe('true');
     expect(await page.getAttribute('body', 'data-host')).toBe('memory');
-    expect(await page.textContent('#title')).toBe(title);
-    expect(await page.textContent('#ledger')).toMatch(/台账/);
+    expect(await page.textContent('#pane-title')).toBe(title);
+    expect(await page.textContent('#host-line')).toMatch(/浏览器预览/);
     expect(await page.evaluate(() => typeof (window as unknown as { Office?: unknown }).Office)).toBe('object');
     await page.screenshot({ path: join(SHOTS, `${pane}.png`) });
     expect(errors).toEqual([]);

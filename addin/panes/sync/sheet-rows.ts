@@ -6,7 +6,7 @@
  */
 import { readLedgerRows } from '../../../ledger/sheet';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
-import type { HostSettings, LedgerHost, RowWrite, SettingValue } from '../../host/ledger-host';
+import type { HostSettings, LedgerHost, LedgerSnapshot, RowWrite, SettingValue } from '../../host/ledger-host';
 
 export interface SheetRow {
   excelRow: number;
@@ -57,15 +57,17 @@ export function sheetRowsOf(parsed: ReturnType<typeof readLedgerRows>): SheetRow
 
 /** SyncSheet over any LedgerHost (Excel or the memory host). */
 export function hostSyncSheet(host: LedgerHost): SyncSheet {
+  // the snapshot the rows' excelRow numbers refer to: the host finds those rows again at write time
+  let snapshot: LedgerSnapshot | undefined;
   async function readRows(): Promise<SheetRow[]> {
-    const { sheet, header } = await host.readLedger();
-    return sheetRowsOf(readLedgerRows(sheet, header));
+    snapshot = await host.readLedger();
+    return sheetRowsOf(readLedgerRows(snapshot.sheet, snapshot.header));
   }
   return {
     readRows,
     async assignRowIds(assignments) {
       if (assignments.length === 0) return;
-      await host.writeRows(assignments.map(({ excelRow, rowId }) => ({ excelRow, values: { rowId } })));
+      await host.writeRows(assignments.map(({ excelRow, rowId }) => ({ excelRow, values: { rowId } })), snapshot);
     },
     async write(writes) {
       if (writes.length === 0) return;
@@ -77,9 +79,10 @@ export function hostSyncSheet(host: LedgerHost): SyncSheet {
         if (excelRow === undefined && !write.appendIfMissing) continue;
         const values: LedgerValues = { ...write.values, rowId: write.rowId };
         if (write.version !== undefined) values.version = write.version;
-        rows.push(excelRow === undefined ? { values } : { excelRow, values });
+        // by 记录ID: the host resolves it to the row's current position inside the write
+        rows.push(excelRow === undefined ? { values } : { rowId: write.rowId, values });
       }
-      await host.writeRows(rows);
+      await host.writeRows(rows, snapshot);
     },
     readSettings: () => host.readSettings(),
     writeSettings: (patch: Record<string, SettingValue>) => host.writeSettings(patch),

@@ -1,0 +1,42 @@
+/**
+ * The shell's own texts (app name, ribbon, host line, errors, requirement-set notes). Pane texts
+ * live in each pane's strings.ts; pane titles and ribbon tooltips in addin/app/panes.ts.
+ * manifest.xml is generated from these (addin/app/manifest.ts), so ribbon text exists once.
+ */
+import { defineStrings } from './i18n';
+
+export const APP_STRINGS = defineStrings({
+  'app.name': { zh: '社会救助主动发现', en: 'Social Assistance Proactive Discovery' },
+  'app.description': {
+    zh: '村（社区）社会救助主动发现监测工作台账：台账校验、线索查询、接办流程与同步提交。',
+    en: 'Village ledger for proactive discovery of people in hardship: validation, leads, handling and sync.',
+  },
+  'ribbon.tab': { zh: '主动发现', en: 'Proactive Discovery' },
+  'ribbon.group': { zh: '台账工作', en: 'Ledger work' },
+  'host.connecting': { zh: '正在连接 Excel…', en: 'Connecting to Excel…' },
+  'host.excel': { zh: 'Excel 工作簿', en: 'Excel workbook' },
+  'host.memory': {
+    zh: '浏览器预览：示例台账（数据为虚构）',
+    en: 'Browser preview: demo ledger (made-up data)',
+  },
+  'host.failed': { zh: '无法连接工作簿', en: 'Could not connect to the workbook' },
+  'busy.working': { zh: '正在处理…', en: 'Working…' },
+  'error.title': { zh: '出错了', en: 'Something went wrong' },
+  'error.dismiss': { zh: '关闭提示', en: 'Dismiss' },
+  'error.generic': { zh: '操作未完成：{message}', en: 'The action did not finish: {message}' },
+  'stale.sheet': {
+    zh: '表格内容已改动，下面的结果可能已过时。',
+    en: 'The sheet has changed since; the results below may be out of date.',
+  },
+  'capability.missing': {
+    zh: '当前 Excel 版本不支持：{features}。其余功能可正常使用；升级到 Microsoft 365 或 Excel 2021 后可用。',
+    en: 'This Excel version cannot offer: {features}. Everything else works; Microsoft 365 or Excel 2021 offers them.',
+  },
+  'capability.conditionalFormats': { zh: '问题单元格着色标注', en: 'colouring the cells with findings' },
+  'capability.dataValidation': { zh: '下拉选项（数据验证）', en: 'drop-down lists (data validation)' },
+  'capability.multiAreas': { zh: '一次标注多个不相邻区域（逐块标注，速度较慢）', en: 'marking many separate areas at once (marked area by area, slower)' },
+  'capability.events': { zh: '自动跟随选中行和表格改动（请点“刷新”）', en: 'following the selection and sheet changes automatically (press Refresh)' },
+  'capability.merges': { zh: '读取合并单元格', en: 'reading merged cells' },
+});
+
+export type AppStringKey = keyof typeof APP_STRINGS;

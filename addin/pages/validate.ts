@@ -1,3 +1,0 @@
-import { startPlaceholder } from './placeholder';
-
-void startPlaceholder('validate');
