@@ -2,6 +2,7 @@
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './db/database';
 import type { LoginLimits } from './auth/rate-limit';
+import type { ReadLimits } from './io/read-limits';
 import type { AuthUser } from './http/route-table';
 
 export interface ServerConfig {
@@ -16,6 +17,8 @@ export interface ServerConfig {
   importDryRunTtlHours?: number;
   /** Login throttling overrides (defaults: DEFAULT_LOGIN_LIMITS in auth/rate-limit.ts). */
   loginLimits?: Partial<LoginLimits>;
+  /** Caps on reading one uploaded file (zip entries, inflated sizes, ratio, text, rows, columns); defaults: DEFAULT_READ_LIMITS in io/read-limits.ts, env IMPORT_MAX_*. */
+  readLimits?: Partial<ReadLimits>;
 }
 
 export interface AuditEntry {

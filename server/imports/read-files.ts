@@ -19,6 +19,7 @@ import {
 } from '../../ledger/matching';
 import type { Policy } from '../../ledger/policy';
 import { ROSTER_SOURCE, sourceByCode, type LocalizedText, type SourceCode, type SourceColumnSpec } from '../../ledger/sources';
+import type { ReadLimits } from '../io/read-limits';
 import { streamTableRows, TableReadError } from '../io/read-table';
 
 export type ProgressFn = (rowsRead: number, bytesRead: number) => void;
@@ -34,6 +35,7 @@ async function readWithHeader(
   fileName: LocalizedText,
   onHeader: (header: LocatedHeader) => (cells: readonly unknown[], excelRow: number) => void,
   onProgress: ProgressFn,
+  limits: Partial<ReadLimits> | undefined,
 ): Promise<number> {
   let sink: ((cells: readonly unknown[], excelRow: number) => void) | undefined;
   const result = await streamTableRows(path, {
@@ -47,6 +49,7 @@ async function readWithHeader(
     onRow: (values, excelRow) => sink!(values, excelRow),
     onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
     progressEvery: 2000,
+    limits,
   });
   return result.rowsRead;
 }
@@ -58,6 +61,8 @@ export interface SourceFileOptions {
   policy: Policy;
   today: string;
   onProgress?: ProgressFn;
+  /** Read limits (ServerConfig.readLimits); defaults when absent. */
+  limits?: Partial<ReadLimits>;
 }
 
 /** Reads and matches a departmental file; duplicates of open leads and ledger rows are linked. */
@@ -73,6 +78,7 @@ export async function matchSourceFile(path: string, source: SourceCode, period: 
       return (cells, excelRow) => matcher!.addRow(cells, excelRow);
     },
     options.onProgress ?? (() => undefined),
+    options.limits,
   );
   const result = matcher!.finish();
   return linkLeads(result, { openLeads: options.openLeads, openLedgerRows: options.openLedgerRows });
@@ -98,7 +104,7 @@ export interface RosterFileRead {
 }
 
 /** Reads a roster file with the core's roster builder; one record per person and category in force. */
-export async function readRosterFile(path: string, options: { today: string; onProgress?: ProgressFn }): Promise<RosterFileRead> {
+export async function readRosterFile(path: string, options: { today: string; onProgress?: ProgressFn; limits?: Partial<ReadLimits> }): Promise<RosterFileRead> {
   let builder: ReturnType<typeof createRosterBuilder> | undefined;
   await readWithHeader(
     path,
@@ -109,6 +115,7 @@ export async function readRosterFile(path: string, options: { today: string; onP
       return (cells, excelRow) => builder!.addRow(cells, excelRow);
     },
     options.onProgress ?? (() => undefined),
+    options.limits,
   );
   const parse = builder!.finish();
   const records: RosterFileRecord[] = [];

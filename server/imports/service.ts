@@ -431,7 +431,7 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
     let summary: ImportSummary;
     let plan: Plan;
     if (row.source === 'roster') {
-      const read = await readRosterFile(path, { today, onProgress });
+      const read = await readRosterFile(path, { today, onProgress, limits: deps.config.readLimits });
       plan = { kind: 'roster', records: read.records };
       const stopped = read.records.filter((r) => r.status === '停保').length;
       summary = {
@@ -448,7 +448,7 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
     } else {
       const policy = await countyPolicy(deps.db, countyCode, Number(row.period.slice(0, 4)));
       const context = await loadMatchContext(deps.db, countyCode, row.source as SourceCode, row.period);
-      const result = await matchSourceFile(path, row.source as SourceCode, row.period, { ...context, policy, today, onProgress });
+      const result = await matchSourceFile(path, row.source as SourceCode, row.period, { ...context, policy, today, onProgress, limits: deps.config.readLimits });
       const units = await CountyUnits.load(deps.db, countyCode);
       const fresh = result.leads.filter((lead) => !lead.linkedTo);
       const placed = await placeLeads(deps.db, units, fresh);

@@ -16,29 +16,11 @@ import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { SheetInput } from '../../ledger/types';
+import { inspectZip, limitError, resolveReadLimits, type ReadLimits } from './read-limits';
+import { openXlsxSheet, sheetNotFound } from './xlsx-stream';
 
-export type TableReadErrorCode =
-  | 'not_found' // no such file
-  | 'not_a_file' // a directory, …
-  | 'unsupported' // .xls, .et, .ods, encrypted workbook, unknown extension
-  | 'corrupt' // not a valid xlsx / unreadable csv
-  | 'sheet_not_found' // --sheet NAME not in the workbook
-  | 'empty' // no worksheet at all
-  | 'header_not_found'; // streamTableRows: onHeaderSearch found no header
-
-export class TableReadError extends Error {
-  /** zh-CN one-line message (the Error's `message` is the same text). */
-  readonly zh: string;
-  constructor(
-    readonly code: TableReadErrorCode,
-    zh: string,
-    readonly en: string,
-  ) {
-    super(zh);
-    this.zh = zh;
-    this.name = 'TableReadError';
-  }
-}
+import { TableReadError } from './table-read-error';
+export { TableReadError, type TableReadErrorCode } from './table-read-error';
 
 export type TableFormat = 'xlsx' | 'csv';
 
@@ -176,8 +158,24 @@ function detectDelimiter(text: string): string {
   return count > 0 ? best : ',';
 }
 
-function csvOptions(delimiter: string): CsvOptions {
-  return { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, bom: true };
+function csvOptions(delimiter: string, limits?: ReadLimits): CsvOptions {
+  return {
+    delimiter,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: false,
+    bom: true,
+    ...(limits ? { max_record_size: limits.maxTextBytes } : {}),
+  };
+}
+
+/** csv-parse's record-size cap → the read limit's message. */
+function csvLimitError(name: string, error: unknown, limits: ReadLimits): TableReadError | undefined {
+  if ((error as { code?: string }).code !== 'CSV_MAX_RECORD_SIZE') return undefined;
+  return limitError('maxTextBytes', name, {
+    zh: `含有超过 ${limits.maxTextBytes} 个字符的一段文本（可能是引号未闭合）`,
+    en: `it holds a text longer than ${limits.maxTextBytes} characters (perhaps an unclosed quote)`,
+  });
 }
 
 function csvError(name: string, error: unknown): TableReadError {
@@ -192,6 +190,8 @@ function csvError(name: string, error: unknown): TableReadError {
 export interface ReadTableOptions {
   /** Only this worksheet (xlsx); error when missing. */
   sheet?: string;
+  /** Overrides of DEFAULT_READ_LIMITS (server/io/read-limits.ts). */
+  limits?: Partial<ReadLimits>;
 }
 
 function trimTrailingBlankRows(values: unknown[][], formats: string[][] | undefined): void {
@@ -229,16 +229,13 @@ function worksheetToSheetInput(worksheet: ExcelJS.Worksheet): SheetInput {
   return { name: worksheet.name, values, numberFormats, firstRow: 1, firstColumn: 0 };
 }
 
-function sheetNotFound(sheet: string, available: string[]): TableReadError {
-  return new TableReadError(
-    'sheet_not_found',
-    `找不到工作表“${sheet}”；文件中的工作表：${available.join('、') || '（无）'}`,
-    `No worksheet named "${sheet}"; the workbook has: ${available.join(', ') || '(none)'}`,
-  );
-}
-
 async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetInput[]> {
   const name = basename(path);
+  // The whole workbook is loaded into memory: refuse a bomb from its central directory first.
+  (await inspectZip(path, resolveReadLimits(options.limits)).catch((error: unknown) => {
+    if (error instanceof TableReadError) throw error;
+    throw new TableReadError('corrupt', `无法读取 ${name}：文件已损坏或不是 Excel 工作簿`, `Cannot read ${name}: corrupt or not an Excel workbook`);
+  })).close();
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.readFile(path);
@@ -302,6 +299,8 @@ export interface StreamTableOptions {
   onProgress?: (progress: StreamProgress) => void;
   /** Rows between progress reports (default 1000); a final report is always sent. */
   progressEvery?: number;
+  /** Overrides of DEFAULT_READ_LIMITS (server/io/read-limits.ts): zip caps, text length, rows, columns. */
+  limits?: Partial<ReadLimits>;
 }
 
 export interface StreamTableResult {
@@ -350,7 +349,9 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   const name = basename(path);
   const every = options.progressEvery ?? 1000;
   const scanRows = options.headerScanRows ?? 10;
+  const limits = resolveReadLimits(options.limits);
   const counter = new ByteCounter();
+  let bytesRead = () => counter.bytes;
   let rowsRead = 0;
   let rowsEmitted = 0;
   let headerRow: number | undefined;
@@ -360,7 +361,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
 
   // Errors thrown by the caller's callbacks pass through unchanged (not reported as a corrupt file).
   let callbackError: unknown;
-  const report = () => options.onProgress?.({ rowsRead, bytesRead: counter.bytes, totalBytes: size });
+  const report = () => options.onProgress?.({ rowsRead, bytesRead: bytesRead(), totalBytes: size });
   const finishHeaderSearch = () => {
     try {
       searchHeader();
@@ -390,8 +391,20 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
       throw error;
     }
   };
+  const tooManyColumns = (excelRow: number, columns: number) =>
+    limitError('maxColumns', name, { zh: `第 ${excelRow} 行有 ${columns} 列，上限为 ${limits.maxColumns} 列`, en: `row ${excelRow} has ${columns} columns, the limit is ${limits.maxColumns}` }, {
+      zh: '请删去表格右侧无关的列后再导入',
+      en: 'delete the unrelated columns on the right and upload again',
+    });
   const acceptRow = (values: unknown[], excelRow: number) => {
     rowsRead++;
+    if (rowsRead > limits.maxRows) {
+      throw limitError('maxRows', name, { zh: `行数超过上限 ${limits.maxRows} 行`, en: `it has more than ${limits.maxRows} rows` }, {
+        zh: '请把文件按乡镇或月份拆分成几个文件分别导入',
+        en: 'split it by township or month into several files and upload them one by one',
+      });
+    }
+    if (values.length > limits.maxColumns) throw tooManyColumns(excelRow, values.length);
     if (searching) {
       while (head.length < Math.min(excelRow - 1, scanRows)) head.push([]); // rows xlsx did not store
       if (excelRow <= scanRows) {
@@ -410,47 +423,24 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   };
 
   if (format === 'xlsx') {
-    const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(input.pipe(counter), {
-      worksheets: 'emit',
-      sharedStrings: 'cache',
-      hyperlinks: 'ignore',
-      styles: 'cache',
-      entries: 'ignore',
-    });
-    let found = false;
-    const seen: string[] = [];
+    const sheet = await openXlsxSheet(path, { sheet: options.sheet, limits });
+    sheetName = sheet.sheetName;
+    // Progress: the share of the sheet part inflated so far, in bytes of the uploaded file.
+    bytesRead = () => Math.min(size, Math.round((size * sheet.inflatedBytes()) / Math.max(1, sheet.sheetBytes)));
     try {
-      for await (const worksheet of reader) {
-        const wsName = (worksheet as unknown as { name: string }).name;
-        seen.push(wsName);
-        if (options.sheet !== undefined && wsName !== options.sheet) {
-          // Drain a skipped sheet: when sheets precede sharedStrings in the zip, exceljs parks each in a
-          // tmp file and deletes it as soon as we move on; an unread stream on a deleted file would then
-          // emit an unhandled ENOENT error later (a crash in the server, a stray failure in tests).
-          for await (const _row of worksheet) void _row;
-          continue;
-        }
-        found = true;
-        sheetName = wsName;
-        for await (const row of worksheet) {
-          const raw = row.values as unknown[];
-          const values: unknown[] = [];
-          for (let c = 1; c < raw.length; c++) values.push(cellToValue(raw[c]));
-          accept(values, row.number);
-        }
-        break; // one sheet only
+      for await (const row of sheet.rows) {
+        const raw = row.values;
+        if (raw.length - 1 > limits.maxColumns) throw tooManyColumns(row.number, raw.length - 1);
+        const values: unknown[] = [];
+        for (let c = 1; c < raw.length; c++) values.push(cellToValue(raw[c]));
+        accept(values, row.number);
       }
-      if (searching && found) finishHeaderSearch();
+      if (searching) finishHeaderSearch();
     } catch (error) {
       if (error === callbackError || error instanceof TableReadError) throw error;
       throw new TableReadError('corrupt', `无法读取 ${name}：文件已损坏或不是 Excel 工作簿`, `Cannot read ${name}: corrupt or not an Excel workbook`);
     } finally {
-      input.destroy();
-    }
-    if (!found) {
-      if (options.sheet !== undefined) throw sheetNotFound(options.sheet, seen);
-      throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
+      sheet.close();
     }
   } else {
     sheetName = basename(path, extname(path));
@@ -462,14 +452,14 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
     const delimiter = detectDelimiter(new TextDecoder(encoding).decode(head));
     const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     const bytes = input.pipe(counter);
-    const parser = (encoding === 'utf-8' ? bytes : bytes.pipe(new GbkToUtf8Stream())).pipe(parseCsv(csvOptions(delimiter)));
+    const parser = (encoding === 'utf-8' ? bytes : bytes.pipe(new GbkToUtf8Stream())).pipe(parseCsv(csvOptions(delimiter, limits)));
     let excelRow = 0;
     try {
       for await (const record of parser as AsyncIterable<string[]>) accept(record, ++excelRow);
       if (searching) finishHeaderSearch();
     } catch (error) {
       if (error === callbackError || error instanceof TableReadError) throw error;
-      throw csvError(name, error);
+      throw csvLimitError(name, error, limits) ?? csvError(name, error);
     } finally {
       input.destroy();
     }

@@ -17,6 +17,13 @@ describe('config from env', () => {
     expect(config).toEqual({ host: '0.0.0.0', port: 8080, dbFile: '/srv/l.sqlite', demo: false, bodyLimitBytes: 2 * 1024 * 1024, tokenTtlHours: 8 });
   });
 
+  it('reads the import read limits (IMPORT_MAX_*): sizes like BODY_LIMIT, counts as integers', () => {
+    const config = loadConfig({ IMPORT_MAX_ENTRY_BYTES: '512mb', IMPORT_MAX_COMPRESSION_RATIO: '50', IMPORT_MAX_ROWS: '400000', IMPORT_MAX_ZIP_ENTRIES: '200' });
+    expect(config.readLimits).toEqual({ maxEntryBytes: 512 * 1024 ** 2, maxCompressionRatio: 50, maxRows: 400_000, maxZipEntries: 200 });
+    expect(() => loadConfig({ IMPORT_MAX_ROWS: '0' })).toThrow(/IMPORT_MAX_ROWS/);
+    expect(() => loadConfig({ IMPORT_MAX_TEXT_BYTES: 'big' })).toThrow(/byte size/);
+  });
+
   it('rejects nonsense', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(/PORT/);
     expect(() => loadConfig({ BODY_LIMIT: 'lots' })).toThrow(/byte size/);

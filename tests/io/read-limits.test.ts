@@ -1,0 +1,155 @@
+/**
+ * Read limits against decompression bombs (issue 8 part 2): refused from the central directory
+ * when the file admits what it is, stopped while inflating when it lies, strings/rows/columns
+ * capped, and no inflated copy of any sheet ever written to the temp directory.
+ */
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import ExcelJS from 'exceljs';
+import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
+import { readTableFile, streamTableRows, TableReadError } from '../../server/io/read-table';
+import { toCsv } from './helpers';
+import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBomb, xlsxBytes } from './zip-bombs';
+
+jest.setTimeout(120_000);
+
+// Everything a reader might park on disk goes to a private temp dir this suite can list.
+const realTmp = tmpdir();
+const privateTmp = mkdtempSync(join(realTmp, 'ledger-limits-tmp-'));
+const files = mkdtempSync(join(realTmp, 'ledger-limits-files-'));
+let savedTmp: string | undefined;
+beforeAll(() => {
+  savedTmp = process.env.TMPDIR;
+  process.env.TMPDIR = privateTmp;
+});
+afterAll(() => {
+  if (savedTmp === undefined) delete process.env.TMPDIR;
+  else process.env.TMPDIR = savedTmp;
+  rmSync(privateTmp, { recursive: true, force: true });
+  rmSync(files, { recursive: true, force: true });
+});
+
+function write(name: string, bytes: Buffer | string): string {
+  const path = join(files, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+async function limitHit(path: string, limits?: Partial<ReadLimits>): Promise<TableReadError> {
+  try {
+    await streamTableRows(path, { onRow: () => undefined, limits });
+  } catch (error) {
+    expect(error).toBeInstanceOf(TableReadError);
+    const e = error as TableReadError;
+    expect(e.code).toBe('limit_exceeded');
+    expect(e.zh).toMatch(/超出读取上限/);
+    expect(e.en).toMatch(/exceeds a read limit/);
+    return e;
+  }
+  throw new Error('expected the read to be refused');
+}
+
+async function readOrdinary(): Promise<string[]> {
+  const path = join(files, 'ordinary.xlsx');
+  const workbook = new ExcelJS.Workbook();
+  const sheet = workbook.addWorksheet('名单');
+  sheet.addRow(['姓名', '身份证号']);
+  for (let i = 0; i < 300; i++) sheet.addRow([`张${i}`, `53230119800101${String(i).padStart(4, '0')}`]);
+  await workbook.xlsx.writeFile(path);
+  const rows: string[] = [];
+  await streamTableRows(path, { onRow: (values) => void rows.push(String(values[0])) });
+  return rows;
+}
+
+describe('read limits', () => {
+  it('a shared-string bomb (one 200 MB string in a ~200 KB file) is refused from the central directory, memory untouched', async () => {
+    const bytes = await sharedStringBomb(200);
+    expect(bytes.length).toBeLessThan(1024 * 1024);
+    const path = write('strings-bomb.xlsx', bytes);
+    const before = process.memoryUsage().rss;
+    const error = await limitHit(path);
+    expect(error.zh).toMatch(/xl\/sharedStrings\.xml 压缩比为 \d+:1，上限为 100:1/);
+    expect(error.zh).toMatch(/IMPORT_MAX_COMPRESSION_RATIO/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('the same bomb lying about its size in the central directory is stopped while inflating', async () => {
+    const path = write('strings-liar.xlsx', await sharedStringBomb(200, 4096));
+    const before = process.memoryUsage().rss;
+    const error = await limitHit(path);
+    expect(error.zh).toMatch(/声明的大小|解压后超过/);
+    expect(process.memoryUsage().rss - before).toBeLessThan(100 * 1024 * 1024);
+  });
+
+  it('a long string inside the ratio limit is stopped by the text-length cap', async () => {
+    const text = Array.from({ length: 40_000 }, (_, i) => String.fromCharCode(0x4e00 + ((i * 7919) % 20000))).join('');
+    const strings = await deflateParts('xl/sharedStrings.xml', [`<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>${text}</t></si></sst>`]);
+    const sheet = await deflateParts('xl/worksheets/sheet1.xml', [
+      '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>',
+    ]);
+    const path = write('long-string.xlsx', await xlsxBytes(sheet, strings));
+    const error = await limitHit(path, { maxTextBytes: 64 * 1024 });
+    expect(error.zh).toMatch(/单段文本/);
+    expect(error.zh).toMatch(/IMPORT_MAX_TEXT_BYTES/);
+  });
+
+  it('a worksheet bomb (256 MB of rows in a file of under 1 MB) is refused before anything is inflated', async () => {
+    const bytes = await worksheetBomb(256);
+    expect(bytes.length).toBeLessThan(1024 * 1024);
+    const path = write('sheet-bomb.xlsx', bytes);
+    const started = Date.now();
+    const error = await limitHit(path);
+    expect(error.zh).toMatch(/xl\/worksheets\/sheet1\.xml 压缩比/);
+    // Refused from the directory: far quicker than inflating 256 MB (not a timing assertion of the code under test's speed, a sanity bound).
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(readdirSync(privateTmp)).toEqual([]);
+  });
+
+  it('a worksheet over the per-part size (ratio allowed) is stopped at the cap while streaming; the declared-size liar too', async () => {
+    const path = write('sheet-big.xlsx', await worksheetBomb(8));
+    const error = await limitHit(path, { maxEntryBytes: 4 * 1024 * 1024, maxCompressionRatio: 100_000 });
+    expect(error.zh).toMatch(/IMPORT_MAX_ENTRY_BYTES/);
+    const liar = write('sheet-liar.xlsx', await worksheetBomb(64, 100_000));
+    const lied = await limitHit(liar);
+    expect(lied.zh).toMatch(/声明的大小/);
+    expect(readdirSync(privateTmp)).toEqual([]);
+  });
+
+  it('a zip of 5,000 entries is refused by the entry count', async () => {
+    const path = write('many.xlsx', await manyEntryZip(5000));
+    const error = await limitHit(path);
+    expect(error.zh).toMatch(/压缩包内有 5005 个条目，上限为 1000 个/);
+    expect(error.en).toMatch(/IMPORT_MAX_ZIP_ENTRIES/);
+  });
+
+  it('rows and columns are capped (xlsx and csv)', async () => {
+    const xlsx = write('wide.xlsx', await xlsxBytes(await inlineSheet([Array.from({ length: 30 }, (_, i) => `c${i}`)])));
+    expect((await limitHit(xlsx, { maxColumns: 20 })).zh).toMatch(/第 1 行有 30 列，上限为 20 列/);
+    const csv = write('long.csv', toCsv(Array.from({ length: 50 }, (_, i) => [`r${i}`, 'x'])));
+    expect((await limitHit(csv, { maxRows: 40 })).zh).toMatch(/行数超过上限 40 行/);
+    const wideCsv = write('wide.csv', toCsv([Array.from({ length: 30 }, (_, i) => `c${i}`)]));
+    expect((await limitHit(wideCsv, { maxColumns: 20 })).en).toMatch(/IMPORT_MAX_COLUMNS/);
+    const unclosed = write('unclosed.csv', `a,b\n"${'x'.repeat(200_000)}`);
+    expect((await limitHit(unclosed, { maxTextBytes: 64 * 1024 })).zh).toMatch(/引号未闭合/);
+  });
+
+  it('the whole-workbook reader (CLI) refuses the same bombs from the central directory', async () => {
+    const path = write('cli-bomb.xlsx', await worksheetBomb(256));
+    await expect(readTableFile(path)).rejects.toMatchObject({ code: 'limit_exceeded' });
+  });
+
+  it('an ordinary file (sheet before workbook.xml, as exceljs writes it) reads right after, leaving nothing in the temp dir', async () => {
+    const rows = await readOrdinary();
+    expect(rows).toHaveLength(301);
+    expect(rows[300]).toBe('张299');
+    expect(readdirSync(privateTmp)).toEqual([]);
+  });
+
+  it('defaults leave room for a 300k-row file (measured: sheet 108 MB at 6:1, shared strings 7 MB, 10 entries)', () => {
+    expect(DEFAULT_READ_LIMITS.maxEntryBytes).toBeGreaterThanOrEqual(5 * 108 * 1024 ** 2);
+    expect(DEFAULT_READ_LIMITS.maxSharedStringsBytes).toBeGreaterThanOrEqual(5 * 7 * 1024 ** 2);
+    expect(DEFAULT_READ_LIMITS.maxCompressionRatio).toBeGreaterThanOrEqual(5 * 6);
+    expect(DEFAULT_READ_LIMITS.maxRows).toBeGreaterThanOrEqual(300_001);
+  });
+});

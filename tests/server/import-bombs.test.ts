@@ -1,0 +1,86 @@
+/**
+ * Decompression bombs through the county import (issue 8 part 2): each upload ends `failed` with a
+ * zh-CN + en-US message naming the limit and what to do; the server keeps answering meanwhile,
+ * memory stays bounded, no inflated copy is left in the temp dir, and an ordinary file imports
+ * right after.
+ */
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, relative } from 'path';
+import { manyEntryZip, sharedStringBomb, worksheetBomb } from '../io/zip-bombs';
+import { startTestServer, type TestServer } from './helpers';
+import { MEDICAL_HEADER, clock, medicalRow, people, upload, waitForImport, xlsxFile } from './leads-helpers';
+
+jest.setTimeout(180_000);
+
+// This suite's own temp dir: the uploads, the import dirs and anything a reader might park go here.
+const realTmp = tmpdir();
+const privateTmp = mkdtempSync(join(realTmp, 'ledger-bombs-tmp-'));
+const savedTmp = process.env.TMPDIR;
+process.env.TMPDIR = privateTmp;
+
+function filesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) out.push(...filesUnder(path));
+    else out.push(relative(privateTmp, path));
+  }
+  return out.sort();
+}
+
+describe('import of decompression bombs', () => {
+  let server: TestServer;
+  let county: string;
+  let village: string;
+  const time = clock('2026-11-02T02:00:00Z');
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: time.now });
+    county = await server.login('demo-county');
+    village = await server.login('demo-village');
+  });
+  afterAll(async () => {
+    await server?.close();
+    if (savedTmp === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = savedTmp;
+    rmSync(privateTmp, { recursive: true, force: true });
+  });
+
+  it('each bomb fails with the limit named; others are answered meanwhile; RSS bounded; nothing left in the temp dir; an ordinary file imports after', async () => {
+    const before = filesUnder(privateTmp);
+    const bombs = [
+      { fileName: 'strings-bomb.xlsx', buffer: await sharedStringBomb(300), limit: /IMPORT_MAX_COMPRESSION_RATIO/ },
+      { fileName: 'strings-liar.xlsx', buffer: await sharedStringBomb(300, 2048), limit: /声明的大小/ },
+      { fileName: 'sheet-bomb.xlsx', buffer: await worksheetBomb(256), limit: /IMPORT_MAX_COMPRESSION_RATIO/ },
+      { fileName: 'sheet-liar.xlsx', buffer: await worksheetBomb(64, 50_000), limit: /声明的大小/ },
+      { fileName: 'many-entries.xlsx', buffer: await manyEntryZip(5000), limit: /IMPORT_MAX_ZIP_ENTRIES/ },
+    ];
+    const rssBefore = process.memoryUsage().rss;
+    let rssPeak = rssBefore;
+    for (const [i, bomb] of bombs.entries()) {
+      const up = await upload(server, county, { buffer: bomb.buffer, fileName: bomb.fileName, source: 'medical', period: `2026-0${i + 1}` });
+      expect(up.status).toBe(202);
+      // Another user is answered while the bomb is being refused.
+      const other = await server.request('GET', '/api/v1/me', { token: village });
+      expect(other.status).toBe(200);
+      const done = await waitForImport(server, county, up.body.importId);
+      rssPeak = Math.max(rssPeak, process.memoryUsage().rss);
+      expect(done.state).toBe('failed');
+      expect(done.summary.error.zh).toMatch(/超出读取上限/);
+      expect(done.summary.error.zh).toMatch(bomb.limit);
+      expect(done.summary.error.en).toMatch(/exceeds a read limit/);
+    }
+    // Generous: the bombs inflate to 300 MB and more; refusing them must not come near that.
+    expect(rssPeak - rssBefore).toBeLessThan(150 * 1024 * 1024);
+    expect((await server.request('GET', '/healthz')).status).toBe(200);
+
+    const rows = people(81, 3).map((p) => medicalRow(p, 9000, '鹿城镇', '示范村'));
+    const up = await upload(server, county, { buffer: await xlsxFile(MEDICAL_HEADER, rows), fileName: 'medical.xlsx', source: 'medical', period: '2026-09' });
+    const ready = await waitForImport(server, county, up.body.importId);
+    expect(ready.state).toBe('ready');
+    expect(ready.summary.rowsRead).toBe(3);
+    // Uploads and import dirs are removed, and no reader parked an inflated sheet anywhere.
+    expect(filesUnder(privateTmp)).toEqual(before);
+  });
+});
