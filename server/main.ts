@@ -11,6 +11,7 @@ import { purgeExpiredTokens } from './auth/tokens';
 import { ALL_ROUTES } from './routes';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';
 import { runDemoSeed } from './seed';
+import { applyServerMode } from './seed/server-mode';
 import { startImportRetention } from './imports/service';
 
 export interface MainOptions {
@@ -21,6 +22,11 @@ export interface MainOptions {
 export async function main(options: MainOptions = {}): Promise<void> {
   const config = loadConfig();
   const deps = await buildDeps(config);
+  // Demo accounts never survive a production start; a production database never starts in demo mode.
+  const mode = await applyServerMode(deps).catch(async (error: unknown) => {
+    await deps.db.close();
+    throw error;
+  });
   const seeded = await runDemoSeed(deps);
   await purgeExpiredTokens(deps.db, deps.now());
   // Uncommitted dry runs hold personal data: purge expired ones now and hourly (timer is unref'd).
@@ -45,6 +51,11 @@ export async function main(options: MainOptions = {}): Promise<void> {
     }
   } else {
     out.push('生产模式：未创建演示账号；用 admin-cli 创建单位和账号（见 docs/operations.md）/ Production mode: no demo accounts; create units and users with admin-cli (docs/operations.md).');
+    if (mode.demoAccountsDisabled.length > 0 || mode.tokensRevoked > 0) {
+      out.push(
+        `已停用此前演示模式留下的 ${mode.demoAccountsDisabled.length} 个演示账号并吊销其 ${mode.tokensRevoked} 个令牌 / Disabled ${mode.demoAccountsDisabled.length} demo accounts left from demo mode and revoked ${mode.tokensRevoked} of their tokens: ${mode.demoAccountsDisabled.join(', ')}`,
+      );
+    }
   }
   process.stdout.write(`${out.join('\n')}\n`);
 

@@ -31,7 +31,9 @@ import {
   includeDeletedOf,
   type SyncRequest,
 } from '../../ledger/api/sync';
+import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { maskIdNumber } from '../../ledger/idnumber';
+import { maskPhone } from '../../ledger/reports/export';
 import type { LedgerValues } from '../../ledger/types';
 import type { AppDeps } from '../app-deps';
 import { HttpError } from '../http/errors';
@@ -62,10 +64,50 @@ export function seesFullIds(user: AuthUser, villageCode: string): boolean {
   return user.role === 'village' && user.unit.code === villageCode;
 }
 
-export function maskedRow(values: LedgerValues, masked: boolean): Record<string, unknown> {
+/**
+ * Phones in full only to the units that work the cases (village, township, county); prefecture and
+ * admin accounts only oversee, so they see 138****1234 as they see masked ID numbers.
+ */
+export function seesPhones(user: AuthUser): boolean {
+  return user.role !== 'prefecture' && user.role !== 'admin';
+}
+
+const PHONE_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => column.type === 'phone').map((column) => column.key);
+
+/** Every number in a phone cell masked ("13812345678、0878-3123456" → "138****5678、0878-***3456"). */
+export function maskPhoneText(text: string): string {
+  return text.replace(/\d[\d-]{3,}\d/g, (phone) => maskPhone(phone));
+}
+
+/** What one user may see of one village's rows. */
+export interface RowView {
+  /** ID numbers masked (everyone but the village's own users). */
+  masked: boolean;
+  phonesMasked: boolean;
+}
+
+export function rowViewOf(user: AuthUser, villageCode: string): RowView {
+  return { masked: !seesFullIds(user, villageCode), phonesMasked: !seesPhones(user) };
+}
+
+export function maskedRow(values: LedgerValues, masked: boolean, phonesMasked = false): Record<string, unknown> {
   const row = wholeRow(values);
   if (masked && row.idNumber !== null && row.idNumber !== undefined) row.idNumber = maskIdNumber(String(row.idNumber));
+  if (phonesMasked) {
+    for (const key of PHONE_KEYS) {
+      const value = row[key];
+      if (value !== null && value !== undefined && value !== '') row[key] = maskPhoneText(String(value));
+    }
+  }
   return row;
+}
+
+/**
+ * The village's own users read full ID numbers: one audit entry per request, with the row count
+ * (never the rows), as for every other unmasked read.
+ */
+async function auditUnmaskedRead(ctx: RouteContext, action: string, villageCode: string, rows: number): Promise<void> {
+  await ctx.deps.audit.record({ user: ctx.user, action, target: villageCode, requestId: ctx.requestId, detail: { rows } });
 }
 
 function env(ctx: RouteContext) {
@@ -126,19 +168,20 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       const villageCode: string = ctx.params.villageCode;
       const query = ctx.query as z.infer<typeof RowsQuerySchema>;
       const store = ledgerStoreOf(ctx.deps);
-      const masked = !seesFullIds(ctx.user!, villageCode);
+      const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
       const { rows, total } = await store.listRows(villageCode, {
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
         includeDeleted: includeDeletedOf(query),
       });
+      if (!masked) await auditUnmaskedRead(ctx, 'ledger.rows.read_unmasked', villageCode, rows.length);
       return {
         body: {
           villageCode,
           rows: rows.map((row) => ({
             rowId: row.rowId,
             version: row.version,
-            values: maskedRow(row.values, masked),
+            values: maskedRow(row.values, masked, phonesMasked),
             deleted: row.deleted,
             updatedAt: row.updatedAt,
             updatedBy: row.updatedBy,
@@ -172,8 +215,9 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       if (history.length === 0) {
         throw new HttpError(404, 'row_not_found', { zh: '该台账行不存在', en: 'No such ledger row' });
       }
-      const masked = !seesFullIds(ctx.user!, villageCode);
-      return { body: { rowId, versions: history.map((entry) => ({ ...entry, values: maskedRow(entry.values, masked) })) } };
+      const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
+      if (!masked) await auditUnmaskedRead(ctx, 'ledger.versions.read_unmasked', villageCode, history.length);
+      return { body: { rowId, versions: history.map((entry) => ({ ...entry, values: maskedRow(entry.values, masked, phonesMasked) })) } };
     },
   },
   {
@@ -226,16 +270,17 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       const query = ctx.query as z.infer<typeof SnapshotQuerySchema>;
       const store = ledgerStoreOf(ctx.deps);
       const record = await getSubmissionOrThrow(store, villageCode, month);
-      const masked = !seesFullIds(ctx.user!, villageCode);
+      const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
       const rows = await store.snapshotRows(villageCode, month, record.revision, {
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
       });
+      if (!masked) await auditUnmaskedRead(ctx, 'ledger.snapshot.read_unmasked', villageCode, rows.length);
       return {
         body: {
           submission: toSubmissionWire(record),
           history: await store.submissionHistory(villageCode, month),
-          rows: rows.map((row) => ({ rowId: row.rowId, version: row.version, values: maskedRow(row.values, masked) })),
+          rows: rows.map((row) => ({ rowId: row.rowId, version: row.version, values: maskedRow(row.values, masked, phonesMasked) })),
           page: query.page,
           pageSize: query.pageSize,
           masked,

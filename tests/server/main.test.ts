@@ -77,4 +77,32 @@ describe('server/main.ts', () => {
     server.child.kill('SIGTERM');
     expect(await exited).toBe(0);
   });
+
+  it('a production start on a demo database disables demo-admin; a demo start after it is refused (exit 1, with the fix)', async () => {
+    const db = join(dir, 'demo-then-prod.sqlite');
+    const demo = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+    await demo.url;
+    let exited = exitCode(demo.child);
+    demo.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+
+    const prod = start({ LEDGER_DB: db, NODE_ENV: 'production' });
+    const url = await prod.url;
+    const login = await fetch(`${url}/api/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'demo-admin', password: 'demo1234' }),
+    });
+    expect(login.status).toBe(401);
+    expect(prod.output()).toMatch(/已停用此前演示模式留下的 8 个演示账号/);
+    exited = exitCode(prod.child);
+    prod.child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+
+    const again = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+    again.url.catch(() => undefined);
+    expect(await exitCode(again.child)).toBe(1);
+    expect(again.output()).toMatch(/拒绝以演示模式启动/);
+    expect(again.output()).toMatch(/NODE_ENV=production/);
+  });
 });
