@@ -51,16 +51,26 @@ export function fabricateMatchingData(rosterSize = ROSTER_SIZE, medicalRows = ME
     };
   }
   // Patients: 40% roster people, 60% people not on the roster.
+  // Roster people are named in the hospital file as on the roster (a different name is id.name_mismatch).
   const patients: string[] = new Array(patientsCount);
+  const patientNames: string[] = new Array(patientsCount);
   for (let i = 0; i < patientsCount; i++) {
-    patients[i] = i % 5 < 2 ? ids[randomInt(rng, 0, rosterSize - 1)] : ids[rosterSize + (i % (ids.length - rosterSize))];
+    if (i % 5 < 2) {
+      const r = randomInt(rng, 0, rosterSize - 1);
+      patients[i] = ids[r];
+      patientNames[i] = `对象${r}`;
+    } else {
+      patients[i] = ids[rosterSize + (i % (ids.length - rosterSize))];
+      patientNames[i] = `患者${i}`;
+    }
   }
   const medical: (string | number)[][] = [['序号', '姓名', '身份证号', '入院日期', '出院日期', '医疗总费用', '个人自付费用', '医疗机构']];
   for (let r = 0; r < medicalRows; r++) {
-    const id = patients[r < patientsCount ? r : randomInt(rng, 0, patientsCount - 1)];
+    const patient = r < patientsCount ? r : randomInt(rng, 0, patientsCount - 1);
+    const id = patients[patient];
     const day = randomInt(rng, 1, 28);
     const selfPaid = Math.round(rng() * rng() * 2_500_000) / 100; // cents-exact yuan, skewed low
-    medical.push([r + 1, `患者${r}`, id, `2026-10-${String(day).padStart(2, '0')}`, `2026-10-${String(Math.min(31, day + 3)).padStart(2, '0')}`, selfPaid * 3, selfPaid, HOSPITALS[r % HOSPITALS.length]]);
+    medical.push([r + 1, patientNames[patient], id, `2026-10-${String(day).padStart(2, '0')}`, `2026-10-${String(Math.min(31, day + 3)).padStart(2, '0')}`, selfPaid * 3, selfPaid, HOSPITALS[r % HOSPITALS.length]]);
   }
   return { roster, medical };
 }

@@ -5,6 +5,32 @@
  */
 import { z } from 'zod';
 
+export const MEDICAL_WINDOWS = ['month', 'calendarYear', 'rolling12'] as const;
+export type MedicalWindow = (typeof MEDICAL_WINDOWS)[number];
+
+/** Roster categories and the ways rosters write them (canonical name first). */
+export const DEFAULT_ROSTER_CATEGORIES: Record<string, string[]> = {
+  低保: ['低保', '低保户', '低保对象', '城市低保', '农村低保', '城乡低保', '最低生活保障', '城市最低生活保障', '农村最低生活保障', '低保人员'],
+  特困供养: ['特困供养', '特困', '特困人员', '特困供养人员', '城市特困', '农村特困', '五保', '五保户', '五保对象', '五保供养', '农村五保', '分散供养特困', '集中供养特困', '三无人员'],
+  低保边缘: ['低保边缘', '低保边缘户', '低保边缘家庭', '低保边缘对象'],
+  临时救助: ['临时救助', '临时救助对象'],
+  低收入监测: ['低收入监测', '低收入', '低收入人口', '低收入家庭', '监测对象', '防返贫监测'],
+};
+
+export const DEFAULT_ROSTER_STATUSES = {
+  covered: ['在保', '正常', '在册', '新增', '未停保', '享受', '正常享受', '享受中', '保障中', '有效', '续保', '正常保障'],
+  notCovered: ['停保', '已停保', '退出', '已退出', '注销', '已注销', '取消', '已取消', '不享受', '终止', '已终止', '停发', '停止', '死亡', '已死亡'],
+};
+
+/** 研究生 and 高中 are levels of their own: not college unless a county lists them in collegeLevels. */
+export const DEFAULT_EDUCATION_LEVELS: Record<string, string[]> = {
+  专科: ['专科', '大专', '高职', '高职（专科）', '高职专科', '高职高专', '专科生', '大学专科', '专科（高职）', '高等职业教育', '五年制高职'],
+  本科: ['本科', '本科生', '普通本科', '大学本科', '职业本科', '专升本', '本科（专升本）', '大学'],
+  研究生: ['研究生', '硕士', '硕士研究生', '博士', '博士研究生'],
+  高中: ['高中', '普通高中'],
+  中职: ['中职', '中专', '职高', '技校'],
+};
+
 /**
  * Strict at every level: a misspelt key (e.g. `matching.medicalSelfPaidMln`) is an error naming
  * its path, never silently ignored (which would leave the default in force unnoticed).
@@ -42,6 +68,28 @@ export const PolicySchema = z.strictObject({
       collegeLevels: z.array(z.string()).default(['专科', '本科']),
       /** Coverage categories that count as covered for the "not covered" rules. */
       coveredCategories: z.array(z.string()).default(['低保', '特困供养']),
+      /**
+       * Roster categories as the county's rosters write them: canonical name → synonyms (五保户 is
+       * the old name of 特困供养). Matched whole after normalisation, never by substring.
+       */
+      rosterCategories: z.record(z.string(), z.array(z.string())).default(DEFAULT_ROSTER_CATEGORIES),
+      /** 保障状态 texts that mean in force / not in force; empty = in force. */
+      rosterStatuses: z
+        .strictObject({ covered: z.array(z.string()), notCovered: z.array(z.string()) })
+        .default(DEFAULT_ROSTER_STATUSES),
+      /**
+       * A roster status in neither list is a warning with its row number; the person then counts
+       * as covered only when the county says so here (default: not covered, so a lead is checked).
+       */
+      unknownStatusCovered: z.boolean().default(false),
+      /** 学历层次: canonical level → synonyms (专科 = 大专 = 高职 = 高职（专科）). */
+      educationLevels: z.record(z.string(), z.array(z.string())).default(DEFAULT_EDUCATION_LEVELS),
+      /**
+       * Window of the 医保 self-paid total: `month` (the file's month, the notice's monthly
+       * comparison), `calendarYear` (January to the file's month) or `rolling12` (the 12 months
+       * ending with the file's month), summed from the per-person monthly totals kept.
+       */
+      medicalWindow: z.enum(MEDICAL_WINDOWS).default('month'),
     })
     .prefault({}),
   /** Days after a feed's period ends before the county is told it was not imported. */

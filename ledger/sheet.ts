@@ -84,7 +84,8 @@ export interface LocateOptions {
   minMatches?: number;
 }
 
-type Lookup = Map<string, number>;
+/** Spec index of a normalised header text, and whether the text is the spec's canonical header. */
+type Lookup = Map<string, { spec: number; canonical: boolean }>;
 const lookupCache = new WeakMap<readonly ColumnSpec[], Lookup>();
 
 function lookupOf(specs: readonly ColumnSpec[]): Lookup {
@@ -94,35 +95,40 @@ function lookupOf(specs: readonly ColumnSpec[]): Lookup {
   // Canonical headers first, so an alias of one column never shadows another column's header.
   specs.forEach((spec, i) => {
     const key = normalizeHeaderText(spec.header);
-    if (!lookup!.has(key)) lookup!.set(key, i);
+    if (!lookup!.has(key)) lookup!.set(key, { spec: i, canonical: true });
   });
   specs.forEach((spec, i) => {
     for (const alias of spec.aliases ?? []) {
       const key = normalizeHeaderText(alias);
-      if (!lookup!.has(key)) lookup!.set(key, i);
+      if (!lookup!.has(key)) lookup!.set(key, { spec: i, canonical: false });
     }
   });
   lookupCache.set(specs, lookup);
   return lookup;
 }
 
-/** Spec index each cell of a row matches (-1 = none), and how many distinct specs matched. */
-function matchRow(row: readonly unknown[] | undefined, lookup: Lookup): { matches: number[]; count: number } {
+/**
+ * Spec index each cell of a row matches (-1 = none), whether that cell carries the spec's canonical
+ * header, and how many distinct specs matched.
+ */
+function matchRow(row: readonly unknown[] | undefined, lookup: Lookup): { matches: number[]; canonical: boolean[]; count: number } {
   const matches: number[] = [];
+  const canonical: boolean[] = [];
   const seen = new Set<number>();
   if (row) {
     for (let c = 0; c < row.length; c++) {
       const cell = row[c];
-      let found = -1;
+      let found: { spec: number; canonical: boolean } | undefined;
       if (typeof cell === 'string' && cell.length > 0) {
         const normalized = normalizeHeaderText(cell);
-        found = lookup.get(normalized) ?? lookup.get(withoutTrailingParenthetical(normalized)) ?? -1;
+        found = lookup.get(normalized) ?? lookup.get(withoutTrailingParenthetical(normalized));
       }
-      matches.push(found);
-      if (found >= 0) seen.add(found);
+      matches.push(found ? found.spec : -1);
+      canonical.push(found ? found.canonical : false);
+      if (found) seen.add(found.spec);
     }
   }
-  return { matches, count: seen.size };
+  return { matches, canonical, count: seen.size };
 }
 
 /**
@@ -140,7 +146,7 @@ export function locateColumns<K extends string>(
   const lookup = lookupOf(specs);
   const minMatches = options.minMatches ?? Math.min(2, specs.length);
   const scan = Math.min(maxScanRows, values.length);
-  const rows: { matches: number[]; count: number }[] = [];
+  const rows: ReturnType<typeof matchRow>[] = [];
   let best = -1;
   for (let r = 0; r < scan; r++) {
     const matched = matchRow(values[r], lookup);
@@ -157,13 +163,17 @@ export function locateColumns<K extends string>(
 
   const taken = new Map<number, LocatedColumn<K>>(); // spec index → column
   const usedIndex = new Set<number>();
+  // A canonical header beats an alias wherever it sits (残疾人证号, an alias, left of 身份证号 must
+  // not take the ID column); among texts of the same kind the leftmost wins.
   const take = (r: number): void => {
-    const { matches } = r === best ? rows[best] : (rows[r] ?? below)!;
-    matches.forEach((specIndex, c) => {
-      if (specIndex < 0 || taken.has(specIndex) || usedIndex.has(c)) return;
-      taken.set(specIndex, { key: specs[specIndex].key, index: c, header: cellString(values[r][c]) });
-      usedIndex.add(c);
-    });
+    const { matches, canonical } = r === best ? rows[best] : (rows[r] ?? below)!;
+    for (const pass of [true, false]) {
+      matches.forEach((specIndex, c) => {
+        if (specIndex < 0 || canonical[c] !== pass || taken.has(specIndex) || usedIndex.has(c)) return;
+        taken.set(specIndex, { key: specs[specIndex].key, index: c, header: cellString(values[r][c]) });
+        usedIndex.add(c);
+      });
+    }
   };
   take(lower);
   if (upper !== lower) take(upper);

@@ -5,8 +5,10 @@
  *
  * Also the feed calendar (notice 二（二）1: 医保 monthly, 残联 quarterly, 教育 every October, …)
  * as pure functions: which periods are expected in a date range, and which are overdue.
- * Adding a source means adding one entry to SOURCES (and its rule in matching/rules.ts).
+ * Adding a source means adding one entry to SOURCES (its columns, aggregation, detail and amount
+ * columns, row checks), its rules in matching/rules.ts, a demo file and tests — nothing in the matcher.
  */
+import { LEDGER_COLUMNS } from './columns';
 import type { Category, Channel } from './vocabularies';
 
 export interface LocalizedText {
@@ -31,17 +33,29 @@ export interface SourceColumnSpec {
 export const SOURCE_CODES = ['medical', 'disease', 'disability', 'education', 'revitalization', 'petition'] as const;
 export type SourceCode = (typeof SOURCE_CODES)[number];
 
-/** Rule codes (the contract with the server, the add-in and stored leads). */
-export const MATCH_RULE_CODES = [
-  'medical.high_self_paid',
-  'medical.tekun_inpatient',
-  'disease.major',
-  'disability.severe',
-  'education.college',
-  'revitalization.three_types',
-  'petition.request',
+/**
+ * Why people (or rows) were left out of matching. `covered` is the roster's; a rule declares its
+ * own (belowThreshold …); a row check declares the row exclusions (cancelled …). Counts of people,
+ * except the row counts marked below.
+ */
+export const EXCLUSION_KEYS = [
+  'covered', 'belowThreshold', 'noSelfPaid', 'notSevere', 'notCollege', 'duplicateInFile', 'outsidePeriod', 'cancelled',
 ] as const;
-export type MatchRuleCode = (typeof MATCH_RULE_CODES)[number];
+export type ExclusionKey = (typeof EXCLUSION_KEYS)[number];
+
+export const EXCLUSION_LABELS: Record<ExclusionKey, LocalizedText> = {
+  covered: { zh: '已纳入保障（在保）', en: 'already covered' },
+  belowThreshold: { zh: '自付费用未达标准', en: 'self-paid cost below the threshold' },
+  noSelfPaid: { zh: '特困人员无个人自付费用', en: 'extreme-poverty person with no self-paid cost' },
+  notSevere: { zh: '非重度残疾', en: 'not severely disabled' },
+  notCollege: { zh: '非专科、本科在读', en: 'not a college or university student' },
+  duplicateInFile: { zh: '文件内重复行', en: 'duplicate rows in the file' },
+  outsidePeriod: { zh: '日期不在本期的行', en: 'rows dated outside the period' },
+  cancelled: { zh: '证件已注销或人员已死亡的行', en: 'rows of cancelled certificates or deceased people' },
+};
+
+/** Exclusions that count rows rather than people. */
+export const ROW_EXCLUSIONS: readonly ExclusionKey[] = ['duplicateInFile', 'outsidePeriod', 'cancelled'];
 
 export type FeedSchedule =
   | { kind: 'monthly' }
@@ -50,6 +64,39 @@ export type FeedSchedule =
   | { kind: 'asReceived' };
 
 export type PeriodFormat = 'YYYY-MM' | 'YYYY-Qn' | 'YYYY' | 'YYYY-MM|YYYY-MM-DD';
+
+/**
+ * How a person's rows are gathered into the facts the rules read (ledger/matching/aggregate.ts):
+ * `sumAmounts` sums the amount per settlement (refunds netted, repeats dropped);
+ * `mostSevereGrade` keeps the most severe grade; `preferredLevel` keeps a level the policy counts
+ * as college over one it does not; `firstDetail` keeps the first non-empty detail.
+ */
+export const AGGREGATIONS = ['sumAmounts', 'mostSevereGrade', 'preferredLevel', 'firstDetail'] as const;
+export type AggregationKind = (typeof AGGREGATIONS)[number];
+
+/** Which columns make up a row's amount: the total column when the file has one, else the parts summed — never both. */
+export interface AmountSpec {
+  /** Column keys of a whole-burden column (住院自负费用, 个人负担合计), first found wins. */
+  total: readonly string[];
+  /** Column keys summed when no total column exists (个人自付 + 个人自费). */
+  parts: readonly string[];
+  /** What the amount is called in messages. */
+  label: LocalizedText;
+}
+
+/** Settlements: a settlement number identifies one; a kind column marks reversals (冲销, 冲正, 退费). */
+export interface SettlementSpec {
+  number: string;
+  kind: string;
+  /** Texts of the kind column that mark a reversal (its amount counts negative). */
+  reversalWords: readonly string[];
+}
+
+export type RowCheck =
+  /** The row is rejected when the column's cell is empty. */
+  | { kind: 'required'; column: string; message: LocalizedText }
+  /** The row is left out (and counted under `exclusion`) when the cell reads as one of `values`. */
+  | { kind: 'excludeWhen'; column: string; values: readonly string[]; exclusion: ExclusionKey };
 
 export interface SourceDef {
   code: SourceCode;
@@ -62,29 +109,54 @@ export interface SourceDef {
   channel: Extract<Channel, '部门比对' | '信访诉求'>;
   /** Ledger 人员类别 a lead from this source implies (a rule may refine it per row). */
   category: Category;
-  /** Rules in the order they are tried: the first a person passes makes the lead (one per person). */
-  rules: readonly MatchRuleCode[];
   columns: readonly SourceColumnSpec[];
+  /** Groups of column keys of which the file must have at least one (the amount columns, ID or certificate). */
+  requiredOneOf?: readonly (readonly string[])[];
+  aggregation: AggregationKind;
+  /** The column whose text the rules quote (病种, 学历层次 …), a second one (学校), and a suffix to drop. */
+  detail?: { column: string; second?: string; dropSuffix?: string };
+  /** sumAmounts: the amount columns. */
+  amount?: AmountSpec;
+  /** sumAmounts: settlement number and reversal marker. */
+  settlement?: SettlementSpec;
+  /** mostSevereGrade: the grade column. */
+  grade?: string;
+  /**
+   * Date columns that place a row in time, first non-empty wins: a row dated outside the period
+   * (or the policy's window) is left out and counted as outsidePeriod.
+   */
+  rowDate?: readonly string[];
+  /** The county's medical window (policy.matching.medicalWindow) applies to the amount. */
+  windowed?: boolean;
+  /** A column whose first 18 characters are the ID number, read when the file has no ID column (残疾人证号). */
+  idFromCertificate?: string;
+  rowChecks?: readonly RowCheck[];
 }
 
 // ---------------------------------------------------------------------------------------------
 // Columns
 
+/** The ledger's own column of this key: its aliases are the source's too (one header rule for both). */
+function ledgerAliases(key: 'township' | 'village'): readonly string[] {
+  return LEDGER_COLUMNS.find((column) => column.key === key)?.aliases ?? [];
+}
+
 const NAME: SourceColumnSpec = {
   key: 'name', header: '姓名', en: 'Name', required: true, type: 'text',
-  aliases: ['人员姓名', '对象姓名', '参保人姓名', '患者姓名', '学生姓名', '残疾人姓名', '户主姓名', '信访人', '求助人', '风险线索人员'],
+  // Not 户主姓名: in a departmental file that is the head of household, not the person of the row.
+  aliases: ['人员姓名', '对象姓名', '参保人姓名', '患者姓名', '学生姓名', '残疾人姓名', '信访人', '求助人', '风险线索人员', '成员姓名', '家庭成员姓名'],
 };
 const ID: SourceColumnSpec = {
   key: 'idNumber', header: '身份证号', en: 'ID number', required: true, type: 'idNumber',
-  aliases: ['身份证号码', '公民身份号码', '证件号码', '证件号', '身份证', '参保人身份证号', '学生身份证号', '残疾人证号'],
+  aliases: ['身份证号码', '公民身份号码', '公民身份证号码', '证件号码', '证件号', '身份证', '参保人身份证号', '学生身份证号', '患者身份证号', '残疾人身份证号', '成员身份证号', '家庭成员身份证号', '成员身份证号码'],
 };
 const TOWNSHIP: SourceColumnSpec = {
   key: 'township', header: '乡镇（街道）', en: 'Township', required: false, type: 'text',
-  aliases: ['乡镇', '街道', '乡镇街道', '所属乡镇', '所属乡镇（街道）'],
+  aliases: [...ledgerAliases('township'), '所属乡镇', '所属乡镇（街道）', '乡（镇）', '乡（镇、街道）', '镇（乡）', '乡镇（街道办）', '乡镇名称', '所在乡镇', '乡镇（街道）名称'],
 };
 const VILLAGE: SourceColumnSpec = {
   key: 'village', header: '村（社区）', en: 'Village', required: false, type: 'text',
-  aliases: ['村', '社区', '村社区', '村居', '行政村', '所属村', '所属村（社区）'],
+  aliases: [...ledgerAliases('village'), '行政村', '所属村', '所属村（社区）', '村（居）', '村（居）委会', '村委会', '村（社区）名称', '所在村'],
 };
 
 /** 保障对象名册 — the people already covered. 保障状态 missing = 在保. */
@@ -97,6 +169,11 @@ export const ROSTER_COLUMNS: readonly SourceColumnSpec[] = [
   VILLAGE,
   { key: 'status', header: '保障状态', en: 'Status', required: false, type: 'enum',
     aliases: ['状态', '享受状态', '保障情况'] },
+  // Household rosters: the head of household (each member still has a row of their own).
+  { key: 'headName', header: '户主姓名', en: 'Head of household', required: false, type: 'text', aliases: ['户主'] },
+  { key: 'headId', header: '户主身份证号', en: 'Head of household’s ID number', required: false, type: 'idNumber',
+    aliases: ['户主身份证号码', '户主公民身份号码', '户主证件号码'] },
+  { key: 'relation', header: '与户主关系', en: 'Relation to the head', required: false, type: 'text', aliases: ['与户主的关系', '家庭关系', '关系'] },
 ];
 
 export const ROSTER_SOURCE = {
@@ -104,9 +181,12 @@ export const ROSTER_SOURCE = {
   columns: ROSTER_COLUMNS,
 } as const;
 
-/** 保障状态 values. */
+/** 保障状态 values as stored (the texts rosters use are policy.matching.rosterStatuses). */
 export const ROSTER_STATUSES = ['在保', '停保'] as const;
 export type RosterStatus = (typeof ROSTER_STATUSES)[number];
+
+/** 残联: certificates no longer in force (the row never makes a lead). */
+const CANCELLED_CERTIFICATE = ['注销', '已注销', '死亡', '已死亡', '注销（死亡）', '注销(死亡)', '死亡注销', '作废', '已作废', '过期'];
 
 // ---------------------------------------------------------------------------------------------
 // Sources
@@ -120,19 +200,38 @@ export const SOURCES: readonly SourceDef[] = [
     periodFormat: 'YYYY-MM',
     channel: '部门比对',
     category: '因病支出型困难',
-    rules: ['medical.tekun_inpatient', 'medical.high_self_paid'],
     columns: [
       NAME,
       ID,
       { key: 'admittedOn', header: '入院日期', en: 'Admitted on', required: false, type: 'date', aliases: ['入院时间'] },
-      { key: 'dischargedOn', header: '出院日期', en: 'Discharged on', required: false, type: 'date', aliases: ['出院时间', '结算日期'] },
+      { key: 'dischargedOn', header: '出院日期', en: 'Discharged on', required: false, type: 'date', aliases: ['出院时间'] },
+      { key: 'settledOn', header: '结算日期', en: 'Settled on', required: false, type: 'date', aliases: ['结算时间', '费用结算日期'] },
       { key: 'totalCost', header: '医疗总费用', en: 'Total cost', required: false, type: 'money', aliases: ['总费用', '住院总费用', '医疗费用总额'] },
-      { key: 'selfPaid', header: '个人自付费用', en: 'Self-paid cost', required: true, type: 'money',
-        aliases: ['自付金额', '个人负担', '个人自付', '个人自付金额', '自付费用', '个人负担费用', '住院自负费用', '个人自负'] },
+      // The person's whole burden (the notice's 住院自负费用): used alone when present.
+      { key: 'burdenTotal', header: '住院自负费用', en: 'Self-borne cost in total', required: false, type: 'money',
+        aliases: ['个人负担合计', '个人负担总额', '个人负担费用合计', '自负费用合计', '个人自负合计', '个人负担', '个人负担费用', '个人自负', '住院自负'] },
+      { key: 'selfPaid', header: '个人自付费用', en: 'Self-paid cost (co-payment)', required: false, type: 'money',
+        aliases: ['自付金额', '个人自付', '个人自付金额', '自付费用'] },
+      { key: 'selfFunded', header: '个人自费费用', en: 'Self-funded cost (outside the catalogue)', required: false, type: 'money',
+        aliases: ['个人自费', '个人自费金额', '自费金额', '自费费用', '全自费'] },
+      { key: 'settlementNo', header: '结算单号', en: 'Settlement number', required: false, type: 'text',
+        aliases: ['结算编号', '结算流水号', '结算号', '就诊流水号', '住院号', '单据号'] },
+      { key: 'settlementKind', header: '结算类型', en: 'Settlement kind', required: false, type: 'text',
+        aliases: ['结算标志', '业务类型', '交易类型', '结算状态', '冲销标志'] },
       { key: 'institution', header: '医疗机构', en: 'Hospital', required: false, type: 'text', aliases: ['就诊医院', '医院名称', '定点医疗机构', '医疗机构名称'] },
       TOWNSHIP,
       VILLAGE,
     ],
+    requiredOneOf: [['burdenTotal', 'selfPaid', 'selfFunded']],
+    aggregation: 'sumAmounts',
+    amount: {
+      total: ['burdenTotal'],
+      parts: ['selfPaid', 'selfFunded'],
+      label: { zh: '个人自付费用', en: 'self-paid cost' },
+    },
+    settlement: { number: 'settlementNo', kind: 'settlementKind', reversalWords: ['冲销', '冲正', '退费', '退款', '撤销', '红冲', '冲红'] },
+    rowDate: ['dischargedOn', 'settledOn', 'admittedOn'],
+    windowed: true,
   },
   {
     code: 'disease',
@@ -142,7 +241,6 @@ export const SOURCES: readonly SourceDef[] = [
     periodFormat: 'YYYY-MM',
     channel: '部门比对',
     category: '重大疾病',
-    rules: ['disease.major'],
     columns: [
       NAME,
       ID,
@@ -150,6 +248,8 @@ export const SOURCES: readonly SourceDef[] = [
       TOWNSHIP,
       VILLAGE,
     ],
+    aggregation: 'firstDetail',
+    detail: { column: 'disease' },
   },
   {
     code: 'disability',
@@ -159,15 +259,25 @@ export const SOURCES: readonly SourceDef[] = [
     periodFormat: 'YYYY-Qn',
     channel: '部门比对',
     category: '残疾人',
-    rules: ['disability.severe'],
     columns: [
       NAME,
-      ID,
+      { ...ID, required: false },
+      // 20 characters: the ID number, then category and grade digits. Not an alias of the ID column.
+      { key: 'certificateNo', header: '残疾人证号', en: 'Disability certificate number', required: false, type: 'text',
+        aliases: ['残疾证号', '残疾人证号码', '残疾证号码', '第二代残疾人证号'] },
       { key: 'disabilityType', header: '残疾类别', en: 'Disability type', required: false, type: 'text', aliases: ['残疾类型'] },
       { key: 'disabilityGrade', header: '残疾等级', en: 'Disability grade', required: true, type: 'grade', aliases: ['残疾级别', '等级'] },
+      { key: 'certificateStatus', header: '证件状态', en: 'Certificate status', required: false, type: 'enum',
+        aliases: ['持证状态', '残疾证状态', '证状态', '人员状态'] },
       TOWNSHIP,
       VILLAGE,
     ],
+    requiredOneOf: [['idNumber', 'certificateNo']],
+    aggregation: 'mostSevereGrade',
+    detail: { column: 'disabilityType', dropSuffix: '残疾' },
+    grade: 'disabilityGrade',
+    idFromCertificate: 'certificateNo',
+    rowChecks: [{ kind: 'excludeWhen', column: 'certificateStatus', values: CANCELLED_CERTIFICATE, exclusion: 'cancelled' }],
   },
   {
     code: 'education',
@@ -177,7 +287,6 @@ export const SOURCES: readonly SourceDef[] = [
     periodFormat: 'YYYY',
     channel: '部门比对',
     category: '因学支出型困难',
-    rules: ['education.college'],
     columns: [
       NAME,
       ID,
@@ -187,6 +296,9 @@ export const SOURCES: readonly SourceDef[] = [
       TOWNSHIP,
       VILLAGE,
     ],
+    aggregation: 'preferredLevel',
+    detail: { column: 'level', second: 'school' },
+    rowChecks: [{ kind: 'required', column: 'level', message: { zh: '学历层次为空', en: 'education level is empty' } }],
   },
   {
     code: 'revitalization',
@@ -196,7 +308,6 @@ export const SOURCES: readonly SourceDef[] = [
     periodFormat: 'YYYY-MM|YYYY-MM-DD',
     channel: '部门比对',
     category: '边缘易致贫户',
-    rules: ['revitalization.three_types'],
     columns: [
       NAME,
       ID,
@@ -206,6 +317,8 @@ export const SOURCES: readonly SourceDef[] = [
       TOWNSHIP,
       VILLAGE,
     ],
+    aggregation: 'firstDetail',
+    detail: { column: 'type' },
   },
   {
     code: 'petition',
@@ -215,7 +328,6 @@ export const SOURCES: readonly SourceDef[] = [
     periodFormat: 'YYYY-MM|YYYY-MM-DD',
     channel: '信访诉求',
     category: '信访求助',
-    rules: ['petition.request'],
     columns: [
       NAME,
       ID,
@@ -225,6 +337,8 @@ export const SOURCES: readonly SourceDef[] = [
       TOWNSHIP,
       VILLAGE,
     ],
+    aggregation: 'firstDetail',
+    detail: { column: 'request' },
   },
 ];
 

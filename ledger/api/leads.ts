@@ -7,7 +7,8 @@
  * life cycle (待分派 → 已派至乡镇 → 已下发村 → 核实中 → 已核实 → 已办结).
  */
 import { z } from 'zod';
-import { MATCH_RULE_CODES, SOURCE_CODES } from '../sources';
+import { MATCH_RULE_CODES } from '../matching/rules';
+import { SOURCE_CODES } from '../sources';
 import { VOCABULARIES } from '../vocabularies';
 import { RowIdSchema } from './sync';
 
@@ -58,8 +59,10 @@ export const MatchLeadSchema = z.object({
   placeFrom: z.enum(['file', 'roster', 'none']),
   /** Excel rows of the source file behind the lead. */
   sourceRows: z.array(z.number().int().positive()),
-  /** Set when the person is already on an open lead (same source and period) or an open ledger row. */
+  /** Set when the person is already on an open lead (any source or period) or an open ledger row. */
   linkedTo: LeadLinkSchema.optional(),
+  /** The roster's name for this ID when it differs from the file's (id.name_mismatch). */
+  rosterName: z.string().optional(),
 });
 export type MatchLeadWire = z.infer<typeof MatchLeadSchema>;
 
@@ -70,7 +73,15 @@ export const MatchResultSchema = z.object({
   leads: z.array(MatchLeadSchema),
   /** People left out, by reason (covered, belowThreshold, notSevere, notCollege, …); duplicateInFile counts rows. */
   excluded: z.record(z.string(), z.number().int().nonnegative()),
+  /** The first rejected rows with their row numbers; the count and the counts by code are complete. */
   rejected: z.array(RejectedRowSchema),
+  rejectedCount: z.number().int().nonnegative(),
+  rejectedByCode: z.record(z.string(), z.number().int().nonnegative()),
+  /** Rows read but flagged for the county (id.name_mismatch, amount.negative_total). */
+  warnings: z.array(RejectedRowSchema),
+  warningCount: z.number().int().nonnegative(),
+  leadsWithoutTownship: z.number().int().nonnegative(),
+  monthlyTotals: z.array(z.object({ idNumber: z.string(), month: z.string(), cents: z.number().int() })).optional(),
 });
 export type MatchResultWire = z.infer<typeof MatchResultSchema>;
 
@@ -189,6 +200,13 @@ export const ImportSummarySchema = z.object({
   rejectedCount: z.number().int().nonnegative(),
   /** The first rejected rows (the full list may be long). */
   rejected: z.array(RejectedRowSchema),
+  /** Rejected rows by code (complete, even where `rejected` is cut short). */
+  rejectedByCode: z.record(z.string(), z.number().int().nonnegative()).optional(),
+  /** Rows read but flagged for the county (id.name_mismatch, roster.status_unknown, …): first ones, and the count. */
+  warnings: z.array(RejectedRowSchema).optional(),
+  warningCount: z.number().int().nonnegative().optional(),
+  /** Leads with neither a township in the file nor one in the roster (they wait in the county queue). */
+  leadsWithoutTownship: z.number().int().nonnegative().optional(),
   /** Preview of the planned leads, IDs masked. */
   preview: z.array(MatchLeadSchema).optional(),
   createdAt: IsoDateTime,

@@ -20,14 +20,53 @@ export function cellText(value: unknown): string {
   return String(value).trim();
 }
 
-/** Yuan as integer cents, or undefined when the cell is not an amount (empty → null). */
+/**
+ * What a cell holds as people meant it: full-width digits and letters (１２３, ＡＢＣ) as ASCII, a
+ * leading apostrophe (Excel's text marker typed by hand) and a `="…"` wrapper (csv exports that keep
+ * IDs as text) removed, trimmed. Local until the shared cell primitive of issue 12.7 lands.
+ */
+export function normalizeCellText(value: unknown): string {
+  let text = cellText(value);
+  if (text === '') return text;
+  let wide = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) {
+      wide = true;
+      break;
+    }
+  }
+  if (wide) {
+    let out = '';
+    for (let i = 0; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      out += c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : c === 0x3000 ? ' ' : text[i];
+    }
+    text = out.trim();
+  }
+  const first = text.charCodeAt(0);
+  if (first === 39 || first === 0x2018 || first === 0x2019) text = text.slice(1).trim(); // ' ‘ ’
+  if (text.length >= 3 && text.startsWith('="') && text.endsWith('"')) text = text.slice(2, -1).trim();
+  return text;
+}
+
+/**
+ * Yuan as integer cents, or undefined when the cell is not an amount (empty → null). Reads what
+ * the ledger's readers read: 12,345.67, ￥12345, 12345元, 1.2万 / 1.2万元 (= 12,000), full-width
+ * digits, and a sign (refunds and reversals are negative).
+ */
 export function parseMoneyCents(value: unknown): number | null | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value * 100) : undefined;
-  const text = cellText(value);
+  const text = normalizeCellText(value);
   if (text === '') return null;
-  const cleaned = text.replace(/[,，\s￥¥]|元$/g, '');
+  let cleaned = text.replace(/[,，\s￥¥]|元$/g, '').replace(/^−/, '-');
+  let scale = 100;
+  if (cleaned.endsWith('万')) {
+    cleaned = cleaned.slice(0, -1);
+    scale = 1_000_000;
+  }
   if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return undefined;
-  return Math.round(Number(cleaned) * 100);
+  return Math.round(Number(cleaned) * scale);
 }
 
 function groupThousands(n: number): string {
@@ -56,52 +95,71 @@ const GRADE_CHARS: Record<string, number> = {
   Ⅰ: 1, Ⅱ: 2, Ⅲ: 3, Ⅳ: 4,
 };
 
-/** 残疾等级: 一级, 1, 壹级, 一级残疾, 二级（重度）, 肢体二级 → 1–4; undefined when unreadable. */
-export function parseDisabilityGrade(value: unknown): number | undefined {
+/**
+ * 残疾等级: 一级, 1, 壹级, 一级残疾, 二级（重度）, 肢体二级 → 1–4; undefined when unreadable;
+ * 'ambiguous' for a severity word without a grade (重度 is 一级 or 二级: the file must say which).
+ */
+export function parseDisabilityGrade(value: unknown): number | 'ambiguous' | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 4 ? value : undefined;
-  const text = cellText(value).replace(/\s/g, '');
+  const text = normalizeCellText(value).replace(/\s/g, '');
   if (text === '') return undefined;
   if (/^\d+$/.test(text)) {
     const n = Number(text);
     return n >= 1 && n <= 4 ? n : undefined;
   }
   const match = /([1-4一二三四壹贰貳叁參肆ⅠⅡⅢⅣ])级/.exec(text) ?? (text.length === 1 ? [text, text] : null);
-  return match ? GRADE_CHARS[match[1]] : undefined;
+  if (match) return GRADE_CHARS[match[1]];
+  return /^(重度|中度|轻度|极重度)(残疾)?$/.test(text) ? 'ambiguous' : undefined;
 }
 
 export const GRADE_ZH = ['一级', '二级', '三级', '四级'] as const;
 
-const LEVEL_ALIASES: Record<string, string> = {
-  大专: '专科', 高职: '专科', 高职专科: '专科', 高职高专: '专科', 专科生: '专科', 大学专科: '专科', '专科(高职)': '专科',
-  本科生: '本科', 大学本科: '本科', 普通本科: '本科', 职业本科: '本科', 大学: '本科',
-  研究生: '硕士研究生', 硕士: '硕士研究生', 博士: '博士研究生',
-  普通高中: '高中', 中专: '中职', 职高: '中职', 技校: '中职',
-};
-
-/** 学历层次 in canonical form: 大专/高职 → 专科, 本科生/大学本科 → 本科, … (others as written). */
-export function canonicalEducationLevel(value: unknown): string {
-  const text = cellText(value).replace(/\s/g, '').replace(/（/g, '(').replace(/）/g, ')');
-  return LEVEL_ALIASES[text] ?? text;
+/** Vocabulary key of a text: no whitespace, brackets as ( ), full-width as ASCII, lower case. */
+export function vocabularyKey(value: unknown): string {
+  return normalizeCellText(value)
+    .replace(/[\s\u3000]/g, '')
+    .replace(/[（［【〔]/g, '(')
+    .replace(/[）］】〕]/g, ')')
+    .toLowerCase();
 }
 
-/** 保障类别 in canonical form: 农村低保 → 低保, 特困人员 → 特困供养, … (others as written). */
-export function canonicalCoverageCategory(value: unknown): string {
-  const text = cellText(value).replace(/\s/g, '');
-  if (text.includes('特困')) return '特困供养';
-  if (text.includes('低保边缘')) return '低保边缘';
-  if (text.includes('低保')) return '低保';
-  if (text.includes('临时救助')) return '临时救助';
-  if (text.includes('低收入') || text.includes('监测')) return '低收入监测';
-  return text;
+/**
+ * A vocabulary with synonyms (policy data: roster categories, education levels): canonical value
+ * of a text, undefined when it is none of them. Texts are matched whole (after vocabularyKey),
+ * never by substring: 不享受 must not read as 享受.
+ */
+export interface Vocabulary {
+  canonical(value: unknown): string | undefined;
 }
 
-/** 保障状态: 在保 / 停保 (empty = 在保), undefined when unreadable. */
-export function parseRosterStatus(value: unknown): '在保' | '停保' | undefined {
-  const text = cellText(value).replace(/\s/g, '');
-  if (text === '') return '在保';
-  if (/停保|退出|注销|取消|终止|停发|停止/.test(text)) return '停保';
-  if (/在保|正常|享受|保障中|有效/.test(text)) return '在保';
-  return undefined;
+export function vocabularyOf(synonyms: Readonly<Record<string, readonly string[]>>): Vocabulary {
+  const byKey = new Map<string, string>();
+  for (const [canonical, texts] of Object.entries(synonyms)) {
+    byKey.set(vocabularyKey(canonical), canonical);
+    for (const text of texts) if (!byKey.has(vocabularyKey(text))) byKey.set(vocabularyKey(text), canonical);
+  }
+  // Few distinct texts in a file: each is looked up once.
+  const seen = new Map<unknown, string | undefined>();
+  return {
+    canonical(value) {
+      if (seen.has(value)) return seen.get(value);
+      const found = byKey.get(vocabularyKey(value));
+      if (typeof value === 'string' && seen.size < 10_000) seen.set(value, found);
+      return found;
+    },
+  };
+}
+
+export type RosterStatusReading = '在保' | '停保' | 'unknown';
+
+/** 保障状态 from the policy's lists: empty = 在保; a text in neither list is 'unknown'. */
+export function rosterStatusReader(statuses: { covered: readonly string[]; notCovered: readonly string[] }): (value: unknown) => RosterStatusReading {
+  const vocabulary = vocabularyOf({ 在保: statuses.covered, 停保: statuses.notCovered });
+  return (value) => {
+    if (vocabularyKey(value) === '') return '在保';
+    const found = vocabulary.canonical(value);
+    return found === '在保' || found === '停保' ? found : 'unknown';
+  };
 }
 
 const ID_MESSAGES: Record<Exclude<IdProblem, 'legacy15'> | 'empty', { code: string; zh: string; en: string }> = {
@@ -156,16 +214,37 @@ export function fastIdNumber(value: unknown, todayNumber: number): string | unde
 export type IdRead = { ok: true; id: string } | { ok: false; code: string; message: string; en: string };
 
 /**
- * ID number of a cell, normalised (upper-case X; 15-digit numbers upgraded to 18), or why not.
- * Uses checkIdNumber of the ledger core, so a file is judged exactly as the ledger is.
+ * ID number of a cell, normalised (upper-case X; full-width digits, a leading apostrophe and `="…"`
+ * read as the ledger's readers do; 15-digit numbers upgraded to 18), or why not. Uses
+ * checkIdNumber of the ledger core, so a file is judged exactly as the ledger is.
  */
 export function readIdNumber(value: unknown, today: string): IdRead {
   if (value === null || value === undefined || value === '') return { ok: false, ...idMessage('empty') };
-  const check = checkIdNumber(value, today);
+  const cell = typeof value === 'string' ? normalizeCellText(value) : value;
+  const check = checkIdNumber(cell, today);
   if (check.problems.length === 0 && check.normalized) return { ok: true, id: check.normalized };
-  if (check.problems.length === 1 && check.problems[0] === 'legacy15' && check.upgraded) return { ok: true, id: check.upgraded };
-  if (check.problems[0] === 'format' && cellText(value) === '') return { ok: false, ...idMessage('empty') };
+  if (check.problems.length === 1 && check.problems[0] === 'legacy15' && check.upgraded) {
+    // A 15-digit number's birth date (800230 = 1980-02-30) is checked like an 18-digit one's.
+    const upgraded = checkIdNumber(check.upgraded, today);
+    if (upgraded.problems.length === 0) return { ok: true, id: check.upgraded };
+    return { ok: false, ...idMessage(upgraded.problems[0] as Exclude<IdProblem, 'legacy15'>) };
+  }
+  if (check.problems[0] === 'format' && cellText(cell) === '') return { ok: false, ...idMessage('empty') };
+  // Text ending in 000 with a wrong check character: Excel kept 15 significant digits and the text
+  // was typed back from the number. The fix is the Excel one, not "check the number".
+  if (check.problems.includes('checksum') && check.normalized?.endsWith('000')) return { ok: false, ...idMessage('excelNumber') };
   return { ok: false, ...idMessage(check.problems[0] as Exclude<IdProblem, 'legacy15'>) };
+}
+
+/**
+ * The ID number inside a 残疾人证号 (20 characters: the ID number, then category and grade digits),
+ * for files that have no ID column; undefined when the first 18 characters are not a valid ID.
+ */
+export function idFromCertificate(value: unknown, today: string): string | undefined {
+  const text = normalizeCellText(value).toUpperCase();
+  if (text.length !== 20) return undefined;
+  const read = readIdNumber(text.slice(0, 18), today);
+  return read.ok ? read.id : undefined;
 }
 
 function idMessage(key: keyof typeof ID_MESSAGES): { code: string; message: string; en: string } {
@@ -180,4 +259,39 @@ export function isBlankRow(cells: readonly unknown[]): boolean {
     if (v !== null && v !== undefined && v !== '' && !(typeof v === 'string' && v.trim() === '')) return false;
   }
   return true;
+}
+
+/**
+ * Month of a date cell as YYYYMM (a Date, an Excel serial day number, or text 2026-10-03,
+ * 2026/10/3, 2026.10.03, 20261003, 2026年10月3日); undefined when the cell holds no date.
+ */
+export function dateMonth(value: unknown): number | undefined {
+  if (value instanceof Date) {
+    return Number.isNaN(value.getTime()) ? undefined : value.getUTCFullYear() * 100 + value.getUTCMonth() + 1;
+  }
+  if (typeof value === 'number') {
+    // Excel's 1900 date system: serial 1 = 1900-01-01, day 0 = 1899-12-30 (Lotus leap-year bug).
+    if (!Number.isFinite(value) || value < 1 || value > 2_958_465) return undefined;
+    const date = new Date(Date.UTC(1899, 11, 30) + Math.floor(value) * 86_400_000);
+    return date.getUTCFullYear() * 100 + date.getUTCMonth() + 1;
+  }
+  // Fast path: 2026-10-03 / 2026/10/03 as most files write them.
+  if (typeof value === 'string' && value.length === 10) {
+    const sep = value.charCodeAt(4);
+    if ((sep === 45 || sep === 47) && value.charCodeAt(7) === sep) {
+      const y = (value.charCodeAt(0) - 48) * 1000 + (value.charCodeAt(1) - 48) * 100 + (value.charCodeAt(2) - 48) * 10 + (value.charCodeAt(3) - 48);
+      const mo = (value.charCodeAt(5) - 48) * 10 + (value.charCodeAt(6) - 48);
+      if (y >= 1000 && y <= 9999 && mo >= 1 && mo <= 12) return y * 100 + mo;
+    }
+  }
+  const text = normalizeCellText(value);
+  const m = /^(\d{4})[-/.年](\d{1,2})(?:[-/.月]|$)/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})?$/.exec(text);
+  if (!m) return undefined;
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 ? Number(m[1]) * 100 + month : undefined;
+}
+
+/** YYYYMM → 2026-10. */
+export function monthText(yyyymm: number): string {
+  return `${Math.floor(yyyymm / 100)}-${String(yyyymm % 100).padStart(2, '0')}`;
 }

@@ -6,13 +6,17 @@ export {
   formatYuan,
   formatThreshold,
   parseDisabilityGrade,
-  canonicalEducationLevel,
-  canonicalCoverageCategory,
-  parseRosterStatus,
+  normalizeCellText,
+  vocabularyOf,
+  vocabularyKey,
+  rosterStatusReader,
   readIdNumber,
+  idFromCertificate,
+  dateMonth,
+  type Vocabulary,
 } from './cells';
-export { MATCH_RULES, ruleByCode, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
-export { locateSourceHeader, HEADER_SCAN_ROWS } from './locate';
+export { MATCH_RULES, MATCH_RULE_CODES, ruleByCode, rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
+export { locateSourceHeader, locateRosterHeader, HEADER_SCAN_ROWS } from './locate';
 export {
   createRosterBuilder,
   buildRosterIndex,

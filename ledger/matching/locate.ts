@@ -1,18 +1,27 @@
-/** Finding the header row of an import file (ledger/sheet.ts locateColumns) and saying what is missing. */
+/**
+ * Finding the header row of an import file (ledger/sheet.ts locateColumns — the ledger's header
+ * rules: a canonical header beats an alias wherever it sits) and saying what is missing.
+ */
+import { normalizeHeaderText } from '../header-text';
 import { locateColumns } from '../sheet';
-import type { LocalizedText, SourceColumnSpec } from '../sources';
+import { ROSTER_COLUMNS, ROSTER_SOURCE, type LocalizedText, type SourceColumnSpec } from '../sources';
 import type { SheetInput } from '../types';
 import type { HeaderResult } from './types';
 
 /** Rows searched for the header (a title row or two above it is normal). */
 export const HEADER_SCAN_ROWS = 10;
 
+function headerOf(columns: readonly SourceColumnSpec[], key: string): string {
+  return columns.find((c) => c.key === key)?.header ?? key;
+}
+
 export function locateSourceHeader(
   columns: readonly SourceColumnSpec[],
   sheet: SheetInput,
   fileName: LocalizedText,
+  requiredOneOf: readonly (readonly string[])[] = [],
 ): HeaderResult {
-  const found = locateColumns(sheet.values, columns as SourceColumnSpec[], HEADER_SCAN_ROWS);
+  const found = locateColumns(sheet.values, columns, HEADER_SCAN_ROWS);
   const required = columns.filter((c) => c.required).map((c) => c.header);
   if (!found) {
     return {
@@ -23,8 +32,11 @@ export function locateSourceHeader(
       },
     };
   }
-  if (found.missingRequired.length > 0) {
-    const names = found.missingRequired.map((k: string) => columns.find((c) => c.key === k || c.header === k)?.header ?? k);
+  const names = found.missingRequired.map((k: string) => headerOf(columns, k));
+  for (const group of requiredOneOf) {
+    if (!group.some((key) => found.indexByKey[key] !== undefined)) names.push(group.map((key) => headerOf(columns, key)).join('或'));
+  }
+  if (names.length > 0) {
     return {
       ok: false,
       error: {
@@ -37,4 +49,70 @@ export function locateSourceHeader(
   for (const column of found.columns) if (indexByKey[column.key] === undefined) indexByKey[column.key] = column.index;
   const firstRow = sheet.firstRow ?? 1;
   return { ok: true, header: { rowIndex: found.rowIndex, excelRow: firstRow + found.rowIndex, indexByKey } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Household rosters
+
+const HEAD_GROUP = /户主/;
+const MEMBER_GROUP = /成员|家庭人员|共同生活/;
+
+/**
+ * A two-level household header (户主信息 over 姓名/身份证号, 家庭成员信息 over 姓名/身份证号) read
+ * as flat headers: the sub-headers under the 户主 group become 户主姓名/户主身份证号, those under
+ * the 成员 group 成员姓名/成员身份证号. Returns the sheet unchanged when there is no such header.
+ */
+function flattenHouseholdHeader(sheet: SheetInput): SheetInput {
+  const scan = Math.min(HEADER_SCAN_ROWS, sheet.values.length);
+  for (let r = 0; r + 1 < scan; r++) {
+    const upper = sheet.values[r] ?? [];
+    const texts = upper.map((cell) => (typeof cell === 'string' ? normalizeHeaderText(cell) : ''));
+    if (!texts.some((t) => HEAD_GROUP.test(t)) || !texts.some((t) => MEMBER_GROUP.test(t))) continue;
+    // Merged group cells hold their text in the first cell only: carry it to the right.
+    const lower = [...(sheet.values[r + 1] ?? [])];
+    let group = '';
+    for (let c = 0; c < Math.max(lower.length, texts.length); c++) {
+      if (texts[c]) group = texts[c];
+      const text = lower[c];
+      if (typeof text !== 'string' || text.trim() === '') {
+        // A column merged over both rows (保障类别, 乡镇) keeps its upper text.
+        if (texts[c] && !HEAD_GROUP.test(texts[c]) && !MEMBER_GROUP.test(texts[c])) lower[c] = upper[c];
+        continue;
+      }
+      const prefix = HEAD_GROUP.test(group) ? '户主' : MEMBER_GROUP.test(group) ? '成员' : '';
+      if (prefix && !normalizeHeaderText(text).startsWith(prefix)) lower[c] = `${prefix}${text.trim()}`;
+    }
+    const values = [...sheet.values];
+    values[r] = [];
+    values[r + 1] = lower;
+    return { ...sheet, values };
+  }
+  return sheet;
+}
+
+const HOUSEHOLD_REFUSED: LocalizedText = {
+  zh: '保障对象名册按户登记，但无法确定每位家庭成员的身份证号：请每位成员一行，并提供“姓名”“身份证号”（或“成员姓名”“成员身份证号”）列，户主信息放在“户主姓名”“户主身份证号”列；两级表头时，“户主信息”和“家庭成员信息”下各有“姓名”“身份证号”',
+  en: 'The roster is kept by household but each member’s ID number cannot be told: give one row per member with 姓名 and 身份证号 (or 成员姓名 and 成员身份证号) columns, the head in 户主姓名 and 户主身份证号; with a two-level header, 姓名 and 身份证号 under both 户主信息 and 家庭成员信息',
+};
+
+/**
+ * The roster's header: flat, or a household roster (户主 columns then member columns, or one row
+ * per member keyed by the head). A household roster without member ID numbers is refused with a
+ * message naming the expected columns — it is never read half-way (every member would be missed).
+ */
+export function locateRosterHeader(sheet: SheetInput): HeaderResult {
+  const flat = flattenHouseholdHeader(sheet);
+  const located = locateSourceHeader(ROSTER_COLUMNS, flat, ROSTER_SOURCE.name);
+  if (!located.ok) {
+    // 户主 columns without the member's own: say what a household roster needs.
+    const head = locateColumns(flat.values, ROSTER_COLUMNS, HEADER_SCAN_ROWS);
+    if (head && (head.indexByKey.headId !== undefined || head.indexByKey.headName !== undefined)) return { ok: false, error: HOUSEHOLD_REFUSED };
+    return located;
+  }
+  const col = located.header.indexByKey;
+  const household = col.headId !== undefined || col.headName !== undefined || flat !== sheet;
+  // In a household roster the member columns must be there: a 身份证号 next to 户主姓名 with no
+  // member name is the head's, and reading it would cover one person per household.
+  if (household && (col.name === undefined || col.idNumber === undefined)) return { ok: false, error: HOUSEHOLD_REFUSED };
+  return located;
 }

@@ -3,59 +3,48 @@
  * keyed by the normalised ID number, checked against the roster index (another Map), then the
  * source's rules (rules.ts). One person → at most one lead per source and period.
  *
+ * Nothing here knows a source by its code: what a row holds and how a person's rows add up is the
+ * source definition's data (ledger/sources.ts: aggregation, amount and detail columns, settlement,
+ * row date, row checks); why a person is left out is the rules' data (rule.excludes).
+ *
  * Streaming-friendly: `createSourceMatcher(...).addRow(cells, excelRow)` for each row, then
  * `finish()`; `matchSheet` does both for a sheet held in memory (CLI, dry run, tests).
  */
 import type { Policy } from '../policy';
-import { sourceByCode, type SourceCode, type SourceDef } from '../sources';
+import { periodRange, ROW_EXCLUSIONS, sourceByCode, type ExclusionKey, type RowCheck, type SourceCode, type SourceDef } from '../sources';
 import type { SheetInput } from '../types';
 import type { Coverage } from '../vocabularies';
 import {
-  canonicalCoverageCategory,
-  canonicalEducationLevel,
   cellText,
-  parseDisabilityGrade,
-  parseMoneyCents,
+  dateMonth,
   dateNumber,
   fastIdNumber,
   formatThreshold,
+  idFromCertificate,
   isBlankRow,
+  monthText,
+  parseDisabilityGrade,
+  parseMoneyCents,
   readIdNumber,
+  vocabularyKey,
+  vocabularyOf,
+  type Vocabulary,
 } from './cells';
 import { locateSourceHeader } from './locate';
-import { MATCH_RULES, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
-import type { ExclusionKey, LocalizedText, LocatedHeader, MatchLead, MatchResult, RejectedRow, RosterEntry, RosterIndex } from './types';
-
-// Stay fingerprint: two 32-bit FNV-1a style hashes folded into one 53-bit number (no allocation).
-let H1 = 0;
-let H2 = 0;
-function hashStart(): void {
-  H1 = 0x811c9dc5;
-  H2 = 0x1b873593;
-}
-function hashCell(value: unknown): void {
-  if (typeof value === 'string') {
-    for (let i = 0; i < value.length; i++) {
-      const c = value.charCodeAt(i);
-      H1 = Math.imul(H1 ^ c, 0x01000193);
-      H2 = Math.imul(H2 ^ c, 0x5bd1e995);
-    }
-  } else if (typeof value === 'number') {
-    const lo = Math.round(value * 1000) | 0;
-    const hi = Math.floor(value / 4294967.296) | 0;
-    H1 = Math.imul(H1 ^ lo, 0x01000193);
-    H2 = Math.imul(H2 ^ hi, 0x5bd1e995);
-    H2 = Math.imul(H2 ^ lo, 0x5bd1e995);
-  } else if (value !== null && value !== undefined && value !== '') {
-    hashCell(cellText(value));
-  }
-  // field separator
-  H1 = Math.imul(H1 ^ 0x1f, 0x01000193);
-  H2 = Math.imul(H2 ^ 0x1f, 0x5bd1e995);
-}
-function hashValue(): number {
-  return (H1 >>> 0) * 2097152 + ((H2 >>> 0) & 0x1fffff);
-}
+import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
+import {
+  addRejected,
+  emptyRejected,
+  REJECTED_ROWS_KEPT,
+  type LocalizedText,
+  type LocatedHeader,
+  type MatchLead,
+  type MatchResult,
+  type MonthlyTotal,
+  type RosterEntry,
+  type RosterIndex,
+  type RowWarning,
+} from './types';
 
 export interface SourceMatcherOptions {
   source: SourceCode | SourceDef;
@@ -65,6 +54,11 @@ export interface SourceMatcherOptions {
   /** YYYY-MM-DD (ID birth dates after it are rejected). */
   today: string;
   header: LocatedHeader;
+  /**
+   * Windowed sources (医保) under a window longer than a month: each person's kept monthly totals
+   * of earlier imports, by ID number then month (YYYYMM), in cents.
+   */
+  priorMonths?: ReadonlyMap<string, ReadonlyMap<number, number>>;
 }
 
 export interface SourceMatcher {
@@ -99,7 +93,9 @@ function isTekun(entry: RosterEntry | undefined): boolean {
 }
 
 export function ruleContext(policy: Policy, period: string): RuleContext {
-  const coveredSet = new Set(policy.matching.coveredCategories.map(canonicalCoverageCategory));
+  const categories = vocabularyOf(policy.matching.rosterCategories);
+  const educationLevels = vocabularyOf(policy.matching.educationLevels);
+  const coveredSet = new Set(policy.matching.coveredCategories.map((c) => categories.canonical(c) ?? c));
   const covered = [...coveredSet];
   return {
     policy,
@@ -108,18 +104,15 @@ export function ruleContext(policy: Policy, period: string): RuleContext {
     selfPaidMinCents: Math.round(policy.matching.medicalSelfPaidMin * 100),
     selfPaidMinText: formatThreshold(policy.matching.medicalSelfPaidMin),
     notCovered: { zh: `未纳入${covered.join('、')}`, en: `not covered by ${covered.join(' / ')}` },
-    collegeSet: new Set(policy.matching.collegeLevels.map(canonicalEducationLevel)),
+    collegeSet: new Set(policy.matching.collegeLevels.map((level) => educationLevels.canonical(level) ?? level)),
+    educationLevels,
     severeSet: new Set(policy.matching.severeDisabilityGrades),
   };
 }
 
-function reject(rejected: RejectedRow[], row: number, code: string, message: string, en: string): void {
-  rejected.push({ row, code, message, en });
-}
-
 /** The rules of a source, in the order they are tried. */
 export function rulesOf(source: SourceDef): MatchRule[] {
-  return source.rules.map((code) => MATCH_RULES.find((rule) => rule.code === code)!);
+  return rulesOfSource(source.code);
 }
 
 /** Growable Float64Array / Int32Array (people and rows are stored column-wise: no object per row). */
@@ -154,35 +147,140 @@ class PeopleStore {
   /** First and last row (index into the row columns) of each person. */
   firstRow: Int32Array = new Int32Array(1024);
   lastRow: Int32Array = new Int32Array(1024);
-  /** Accepted rows: Excel row, next row of the same person (-1 = none), stay fingerprint. */
+  /** Accepted rows: Excel row, next row of the same person (-1 = none), settlement fingerprint. */
   rowExcel: Int32Array = new Int32Array(4096);
   rowNext: Int32Array = new Int32Array(4096);
-  rowStay: Float64Array = new Float64Array(4096);
+  rowKey: Float64Array = new Float64Array(4096);
   rowCount = 0;
+}
+
+/**
+ * Settlement fingerprint: two 32-bit FNV-1a style hashes folded into one 53-bit number, no
+ * allocation. State lives in the instance (one per matcher), never at module level.
+ */
+class Fingerprint {
+  private h1 = 0;
+  private h2 = 0;
+  start(): void {
+    this.h1 = 0x811c9dc5;
+    this.h2 = 0x1b873593;
+  }
+  add(value: unknown): void {
+    if (typeof value === 'string') {
+      let h1 = this.h1;
+      let h2 = this.h2;
+      for (let i = 0; i < value.length; i++) {
+        const c = value.charCodeAt(i);
+        h1 = Math.imul(h1 ^ c, 0x01000193);
+        h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+      }
+      this.h1 = h1;
+      this.h2 = h2;
+    } else if (typeof value === 'number') {
+      const lo = Math.round(value * 1000) | 0;
+      const hi = Math.floor(value / 4294967.296) | 0;
+      this.h1 = Math.imul(this.h1 ^ lo, 0x01000193);
+      this.h2 = Math.imul(Math.imul(this.h2 ^ hi, 0x5bd1e995) ^ lo, 0x5bd1e995);
+    } else if (value !== null && value !== undefined && value !== '') {
+      this.add(cellText(value));
+    }
+    // field separator
+    this.h1 = Math.imul(this.h1 ^ 0x1f, 0x01000193);
+    this.h2 = Math.imul(this.h2 ^ 0x1f, 0x5bd1e995);
+  }
+  value(): number {
+    return (this.h1 >>> 0) * 2097152 + ((this.h2 >>> 0) & 0x1fffff);
+  }
+}
+
+/** YYYYMM of a period's first and last month. */
+function periodMonths(source: SourceDef, period: string): { first: number; last: number } {
+  const { start, end } = periodRange(source, period);
+  return { first: Number(start.slice(0, 4)) * 100 + Number(start.slice(5, 7)), last: Number(end.slice(0, 4)) * 100 + Number(end.slice(5, 7)) };
+}
+
+function addMonths(yyyymm: number, delta: number): number {
+  const index = Math.floor(yyyymm / 100) * 12 + (yyyymm % 100) - 1 + delta;
+  return Math.floor(index / 12) * 100 + (index % 12) + 1;
+}
+
+/** First month of the county's window for a windowed source (the period's first month otherwise). */
+function windowStart(source: SourceDef, policy: Policy, months: { first: number; last: number }): number {
+  if (!source.windowed) return months.first;
+  switch (policy.matching.medicalWindow) {
+    case 'month':
+      return months.first;
+    case 'calendarYear':
+      return Math.floor(months.last / 100) * 100 + 1;
+    case 'rolling12':
+      return addMonths(months.last, -11);
+  }
+}
+
+/** Row checks compiled against the located columns. */
+interface CompiledCheck {
+  check: RowCheck;
+  index: number;
+  /** excludeWhen: vocabulary keys of the values. */
+  keys: ReadonlySet<string>;
+}
+
+const NAME_MISMATCH: LocalizedText = {
+  zh: '文件中的姓名与保障对象名册中该身份证号的姓名不一致：未按已纳入保障处理，请核实身份证号（可能被Excel损坏）',
+  en: 'the name in the file differs from the roster’s name for this ID number: not treated as covered; check the ID number (Excel may have damaged it)',
+};
+
+const NEGATIVE_TOTAL: LocalizedText = {
+  zh: '退费、冲销后个人自付合计为负数：请向医保部门核实',
+  en: 'refunds and reversals exceed the charges (negative total); check with the medical-insurance office',
+};
+
+/** Names compared as people write them: no spaces, full-width as ASCII, ·/• the same. */
+function nameKey(name: string): string {
+  return vocabularyKey(name).replace(/[·•．.]/g, '·');
 }
 
 export function createSourceMatcher(options: SourceMatcherOptions): SourceMatcher {
   const source = typeof options.source === 'string' ? sourceByCode(options.source) : options.source;
-  const { roster, policy, today, period, header } = options;
+  const { roster, policy, today, period, header, priorMonths } = options;
   const col = header.indexByKey;
+  const at = (key: string | undefined): number => (key === undefined ? -1 : col[key] ?? -1);
   const todayNumber = dateNumber(today);
-  const iId = col.idNumber ?? -1;
-  const iName = col.name ?? -1;
-  const iTownship = col.township ?? -1;
-  const iVillage = col.village ?? -1;
-  const code = source.code;
-  const iAmount = code === 'medical' ? col.selfPaid ?? -1 : -1;
-  const iAdmit = col.admittedOn ?? -1;
-  const iDischarge = col.dischargedOn ?? -1;
-  const iInstitution = col.institution ?? -1;
-  const iDetail =
-    (code === 'disease' ? col.disease : code === 'disability' ? col.disabilityType : code === 'education' ? col.level
-      : code === 'revitalization' ? col.type : code === 'petition' ? col.request : undefined) ?? -1;
-  const iGrade = code === 'disability' ? col.disabilityGrade ?? -1 : -1;
-  const iSchool = code === 'education' ? col.school ?? -1 : -1;
+  const iId = at('idNumber');
+  const iCertificate = at(source.idFromCertificate);
+  const iName = at('name');
+  const iTownship = at('township');
+  const iVillage = at('village');
+  const aggregation = source.aggregation;
+  const iDetail = at(source.detail?.column);
+  const iDetail2 = at(source.detail?.second);
+  const dropSuffix = source.detail?.dropSuffix;
+  const iGrade = at(source.grade);
+  // Amount: the total column when the file has one, else the parts present — never both.
+  const totalColumn = source.amount?.total.map(at).find((i) => i >= 0);
+  const amountColumns = totalColumn !== undefined ? [totalColumn] : (source.amount?.parts.map(at).filter((i) => i >= 0) ?? []);
+  const amountLabel = source.amount?.label ?? { zh: '金额', en: 'amount' };
+  const iAmount0 = amountColumns.length > 0 ? amountColumns[0] : -1;
+  const iSettlementNo = at(source.settlement?.number);
+  const iSettlementKind = at(source.settlement?.kind);
+  const reversalWords = source.settlement?.reversalWords ?? [];
+  const dateColumns = (source.rowDate ?? []).map(at).filter((i) => i >= 0);
+  const checks: CompiledCheck[] = (source.rowChecks ?? [])
+    .map((check) => ({
+      check,
+      index: at(check.column),
+      keys: new Set(check.kind === 'excludeWhen' ? check.values.map(vocabularyKey) : []),
+    }))
+    .filter((c) => c.index >= 0 || c.check.kind === 'required');
+
+  const months = periodMonths(source, period);
+  const firstWindowMonth = windowStart(source, policy, months);
+  const windowed = firstWindowMonth < months.first;
 
   const ctx = ruleContext(policy, period);
+  const levels: Vocabulary = ctx.educationLevels;
   const rules = rulesOf(source);
+  const fingerprint = new Fingerprint();
 
   // People, column-wise: person number p → its facts. The Map holds small integers only.
   const personOf = new Map<string, number>();
@@ -193,45 +291,114 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   const details = stringList();
   const details2 = stringList();
   const st = new PeopleStore();
+  /** Windowed sources: amounts of rows dated in earlier months of the window, by person then YYYYMM. */
+  const earlierMonths = new Map<number, Map<number, number>>();
 
-  const rejected: RejectedRow[] = [];
+  const rejected = emptyRejected();
+  const rowExclusions: Partial<Record<ExclusionKey, number>> = {};
+  for (const key of ROW_EXCLUSIONS) rowExclusions[key] = 0;
   let rowsRead = 0;
   let duplicateRows = 0;
+
+  function reject(row: number, code: string, message: string, en: string): void {
+    addRejected(rejected, { row, code, message, en });
+  }
+
+  function readId(cells: readonly unknown[], excelRow: number): string | undefined {
+    if (iId < 0 && iCertificate >= 0) {
+      const fromCertificate = idFromCertificate(cells[iCertificate], today);
+      if (fromCertificate === undefined) {
+        reject(excelRow, 'id.certificate', '残疾人证号的前18位不是有效的身份证号（文件中没有身份证号列）', 'the first 18 characters of the disability certificate number are not a valid ID number (the file has no ID column)');
+      }
+      return fromCertificate;
+    }
+    const rawId = iId >= 0 ? cells[iId] : undefined;
+    const fast = fastIdNumber(rawId, todayNumber);
+    if (fast !== undefined) return fast;
+    const idRead = readIdNumber(rawId, today);
+    if (!idRead.ok) {
+      reject(excelRow, idRead.code, idRead.message, idRead.en);
+      return undefined;
+    }
+    return idRead.id;
+  }
+
+  /** The row's amount in cents (reversals negative), or undefined when the row was rejected. */
+  function readAmount(cells: readonly unknown[], excelRow: number): number | undefined {
+    let cents = 0;
+    let any = false;
+    for (let a = 0; a < amountColumns.length; a++) {
+      const c = parseMoneyCents(cells[amountColumns[a]]);
+      if (c === null) continue;
+      if (c === undefined) {
+        reject(excelRow, 'money.format', `${amountLabel.zh}不是有效金额（应为数字，如12345.67或1.2万）`, `${amountLabel.en} is not a valid amount (a number, e.g. 12345.67 or 1.2万)`);
+        return undefined;
+      }
+      cents += c;
+      any = true;
+    }
+    if (!any) {
+      reject(excelRow, 'required', `${amountLabel.zh}为空`, `${amountLabel.en} is empty`);
+      return undefined;
+    }
+    if (iSettlementKind >= 0 && cents > 0) {
+      const kind = cellText(cells[iSettlementKind]);
+      if (kind !== '' && reversalWords.some((word) => kind.includes(word))) cents = -cents;
+    }
+    return cents;
+  }
 
   function addRow(cells: readonly unknown[], excelRow: number): void {
     if (isBlankRow(cells)) return;
     rowsRead++;
-    const rawId = iId >= 0 ? cells[iId] : undefined;
-    let id = fastIdNumber(rawId, todayNumber);
-    if (id === undefined) {
-      const idRead = readIdNumber(rawId, today);
-      if (!idRead.ok) return reject(rejected, excelRow, idRead.code, idRead.message, idRead.en);
-      id = idRead.id;
+    const id = readId(cells, excelRow);
+    if (id === undefined) return;
+
+    // Row checks of the source (data), before the person is touched.
+    for (let c = 0; c < checks.length; c++) {
+      const { check, index, keys } = checks[c];
+      if (check.kind === 'required') {
+        if (index < 0 || cellText(cells[index]) === '') return reject(excelRow, 'required', check.message.zh, check.message.en);
+      } else if (keys.has(vocabularyKey(cells[index]))) {
+        rowExclusions[check.exclusion] = (rowExclusions[check.exclusion] ?? 0) + 1;
+        return;
+      }
     }
 
-    // Per-source values of the row, checked before the person is touched.
+    // What the aggregation needs of the row.
     let rowCents = 0;
+    let rowMonth = months.first;
     let grade = 0;
-    if (code === 'medical') {
-      const c = parseMoneyCents(iAmount >= 0 ? cells[iAmount] : undefined);
-      if (c === null) return reject(rejected, excelRow, 'required', '个人自付费用为空', 'self-paid cost is empty');
-      if (c === undefined || c < 0) {
-        return reject(rejected, excelRow, 'money.format', '个人自付费用不是有效金额（应为不小于0的数字，如12345.67）', 'self-paid cost is not a valid amount (a number ≥ 0, e.g. 12345.67)');
+    if (aggregation === 'sumAmounts') {
+      const cents = iAmount0 >= 0 ? readAmount(cells, excelRow) : undefined;
+      if (cents === undefined) {
+        if (iAmount0 < 0) reject(excelRow, 'required', `${amountLabel.zh}为空`, `${amountLabel.en} is empty`);
+        return;
       }
-      rowCents = c;
-    } else if (code === 'disability') {
+      rowCents = cents;
+      for (let d = 0; d < dateColumns.length; d++) {
+        const m = dateMonth(cells[dateColumns[d]]);
+        if (m !== undefined) {
+          rowMonth = m;
+          break;
+        }
+      }
+      if (rowMonth > months.last || rowMonth < firstWindowMonth) {
+        rowExclusions.outsidePeriod = (rowExclusions.outsidePeriod ?? 0) + 1;
+        return;
+      }
+    } else if (aggregation === 'mostSevereGrade') {
       const raw = iGrade >= 0 ? cells[iGrade] : undefined;
       const g = parseDisabilityGrade(raw);
+      if (g === 'ambiguous') {
+        return reject(excelRow, 'grade.ambiguous', `残疾等级“${cellText(raw)}”没有写明级别，无法区分一级和二级：请填写一级至四级`, `disability grade “${cellText(raw)}” names no grade and cannot tell 一级 from 二级; write 一级–四级`);
+      }
       if (g === undefined) {
         return cellText(raw) === ''
-          ? reject(rejected, excelRow, 'required', '残疾等级为空', 'disability grade is empty')
-          : reject(rejected, excelRow, 'grade.format', '残疾等级无法识别（应为一级至四级或1–4）', 'disability grade not recognised (一级–四级 or 1–4)');
+          ? reject(excelRow, 'required', '残疾等级为空', 'disability grade is empty')
+          : reject(excelRow, 'grade.format', '残疾等级无法识别（应为一级至四级或1–4）', 'disability grade not recognised (一级–四级 or 1–4)');
       }
       grade = g;
-    } else if (code === 'education') {
-      if (cellText(iDetail >= 0 ? cells[iDetail] : undefined) === '') {
-        return reject(rejected, excelRow, 'required', '学历层次为空', 'education level is empty');
-      }
     }
 
     // The row.
@@ -239,7 +406,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     if (k >= st.rowExcel.length) {
       st.rowExcel = growI32(st.rowExcel, k + 1);
       st.rowNext = growI32(st.rowNext, k + 1);
-      st.rowStay = growF64(st.rowStay, k + 1);
+      st.rowKey = growF64(st.rowKey, k + 1);
     }
     st.rowExcel[k] = excelRow;
     st.rowNext[k] = -1;
@@ -279,77 +446,136 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       }
     }
 
-    switch (code) {
-      case 'medical': {
-        // Several stays are summed; an exact repeat of a stay (same dates, amount, hospital) is a duplicate row.
-        hashStart();
-        if (iAdmit >= 0) hashCell(cells[iAdmit]);
-        if (iDischarge >= 0) hashCell(cells[iDischarge]);
-        hashCell(rowCents);
-        if (iInstitution >= 0) hashCell(cells[iInstitution]);
-        const stay = hashValue();
-        st.rowStay[k] = stay;
+    switch (aggregation) {
+      case 'sumAmounts': {
+        // A settlement number identifies a settlement (its reversal, negative, is another row);
+        // without one only a row identical in every cell is a repeat.
+        fingerprint.start();
+        const settlementNo = iSettlementNo >= 0 ? cells[iSettlementNo] : undefined;
+        if (settlementNo !== undefined && settlementNo !== null && settlementNo !== '') {
+          fingerprint.add(settlementNo);
+          fingerprint.add(rowCents < 0 ? 1 : 0);
+        } else {
+          for (let c = 0; c < cells.length; c++) fingerprint.add(cells[c]);
+        }
+        const key = fingerprint.value();
+        st.rowKey[k] = key;
         if (!isNew) {
           for (let r = st.firstRow[p]; r !== k; r = st.rowNext[r]) {
-            if (st.rowStay[r] === stay) {
-              st.rowStay[k] = -1; // not counted
+            if (st.rowKey[r] === key) {
+              st.rowKey[k] = -1; // not counted
               duplicateRows++;
               return;
             }
           }
         }
-        st.cents[p] += rowCents;
-        st.stays[p]++;
+        if (rowMonth >= months.first) {
+          st.cents[p] += rowCents;
+        } else {
+          let byMonth = earlierMonths.get(p);
+          if (byMonth === undefined) earlierMonths.set(p, (byMonth = new Map()));
+          byMonth.set(rowMonth, (byMonth.get(rowMonth) ?? 0) + rowCents);
+        }
+        // A reversal cancels a stay, it is not one.
+        st.stays[p] += rowCents < 0 ? -1 : 1;
         return;
       }
-      case 'disability': {
+      case 'mostSevereGrade': {
         if (!isNew) duplicateRows++;
         if (st.grades[p] === 0 || grade < st.grades[p]) {
           st.grades[p] = grade;
-          details[p] = iDetail >= 0 ? cellText(cells[iDetail]).replace(/残疾$/, '') : '';
+          const detail = iDetail >= 0 ? cellText(cells[iDetail]) : '';
+          details[p] = dropSuffix && detail.endsWith(dropSuffix) ? detail.slice(0, -dropSuffix.length) : detail;
         }
         return;
       }
-      case 'education': {
+      case 'preferredLevel': {
         if (!isNew) duplicateRows++;
-        const level = canonicalEducationLevel(cells[iDetail]);
+        const raw = iDetail >= 0 ? cells[iDetail] : undefined;
+        const level = levels.canonical(raw) ?? cellText(raw);
         if (isNew || (!ctx.collegeSet.has(details[p]) && ctx.collegeSet.has(level))) {
           details[p] = level;
-          details2[p] = iSchool >= 0 ? cellText(cells[iSchool]) : '';
+          details2[p] = iDetail2 >= 0 ? cellText(cells[iDetail2]) : '';
         }
         return;
       }
-      default: {
+      case 'firstDetail': {
         if (!isNew) duplicateRows++;
         if (details[p] === '' && iDetail >= 0) details[p] = cellText(cells[iDetail]);
+        return;
       }
     }
   }
 
+  /** The person's amount over the county's window, and the months it sums (windowed only). */
+  function windowTotal(p: number, facts: PersonFacts): void {
+    facts.cents = st.cents[p];
+    if (!windowed) {
+      if (facts.months.length > 0) facts.months = [];
+      return;
+    }
+    const prior = priorMonths?.get(ids[p]);
+    const fromFile = earlierMonths.get(p);
+    const summed: number[] = [];
+    let total = 0;
+    for (let m = firstWindowMonth; m < months.first; m = addMonths(m, 1)) {
+      // A month's own import is authoritative; rows of that month in this file count only without it.
+      const cents = prior?.get(m) ?? fromFile?.get(m) ?? 0;
+      if (cents !== 0) {
+        total += cents;
+        summed.push(m);
+      }
+    }
+    if (st.cents[p] !== 0 || summed.length === 0) summed.push(months.first);
+    facts.cents = total + st.cents[p];
+    facts.months = summed;
+  }
+
   function finish(): MatchResult {
     const excluded: Partial<Record<ExclusionKey, number>> = { duplicateInFile: duplicateRows };
+    if (dateColumns.length > 0 || (source.rowDate ?? []).length > 0) excluded.outsidePeriod = rowExclusions.outsidePeriod ?? 0;
+    for (const check of source.rowChecks ?? []) {
+      if (check.kind === 'excludeWhen') excluded[check.exclusion] = rowExclusions[check.exclusion] ?? 0;
+    }
     for (const rule of rules) {
       if (rule.appliesTo === 'uncovered') excluded.covered = 0;
+      if (rule.excludes) excluded[rule.excludes] = 0;
     }
-    if (code === 'medical') {
-      excluded.belowThreshold = 0;
-      excluded.noSelfPaid = 0;
-    }
-    if (code === 'disability') excluded.notSevere = 0;
-    if (code === 'education') excluded.notCollege = 0;
 
     // One facts object, refilled per person (the rules only read it).
-    const facts: PersonFacts = { cents: 0, stays: 0, grade: 0, detail: '', detail2: '' };
+    const facts: PersonFacts = { cents: 0, stays: 0, grade: 0, detail: '', detail2: '', months: [] };
     const leads: MatchLead[] = [];
+    const warnings: RowWarning[] = [];
+    let warningCount = 0;
+    const warn = (row: number, code: string, text: LocalizedText): void => {
+      warningCount++;
+      if (warnings.length < REJECTED_ROWS_KEPT) warnings.push({ row, code, message: text.zh, en: text.en });
+    };
+    const monthlyTotals: MonthlyTotal[] | undefined = windowed ? [] : undefined;
+    const periodMonth = monthText(months.first);
+    let withoutTownship = 0;
     const people = ids.length;
     for (let p = 0; p < people; p++) {
-      const entry = roster.people.get(ids[p]);
+      let entry = roster.people.get(ids[p]);
+      let rosterName: string | undefined;
+      const firstExcelRow = st.rowExcel[st.firstRow[p]];
+      // The ID is on the roster under another name: an Excel-damaged ID can pass the check
+      // character and land on someone else. Never take that someone else's coverage.
+      if (entry !== undefined && entry.name !== names[p] && entry.name !== '' && names[p] !== '' && nameKey(entry.name) !== nameKey(names[p])) {
+        rosterName = entry.name;
+        entry = undefined;
+        warn(firstExcelRow, 'id.name_mismatch', NAME_MISMATCH);
+      }
       const covered = isCovered(entry, ctx.coveredSet);
-      facts.cents = st.cents[p];
-      facts.stays = st.stays[p];
+      windowTotal(p, facts);
+      facts.stays = st.stays[p] < 0 ? 0 : st.stays[p];
       facts.grade = st.grades[p];
       facts.detail = details[p];
       facts.detail2 = details2[p];
+      if (monthlyTotals && st.cents[p] !== 0) monthlyTotals.push({ idNumber: ids[p], month: periodMonth, cents: st.cents[p] });
+      if (aggregation === 'sumAmounts' && facts.cents < 0) {
+        warn(firstExcelRow, 'amount.negative_total', NEGATIVE_TOTAL);
+      }
       let made: MatchRule | undefined;
       let why: ExclusionKey | undefined;
       for (let r = 0; r < rules.length; r++) {
@@ -357,7 +583,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         let out: ExclusionKey | undefined;
         if (rule.appliesTo === 'uncovered' && covered) out = 'covered';
         else if (rule.appliesTo === 'tekun' && !isTekun(entry)) continue;
-        else out = rule.test(facts, ctx);
+        else if (rule.test && !rule.test(facts, ctx)) out = rule.excludes;
         if (out === undefined) {
           made = rule;
           break;
@@ -370,9 +596,25 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       }
       const sourceRows: number[] = [];
       for (let r = st.firstRow[p]; r !== -1; r = st.rowNext[r]) sourceRows.push(st.rowExcel[r]);
-      leads.push(toLead(ids[p], names[p], townships[p], villages[p], sourceRows, facts, made, entry, source, ctx));
+      const lead = toLead(ids[p], names[p], townships[p], villages[p], sourceRows, facts, made, entry, source, ctx);
+      if (rosterName !== undefined) lead.rosterName = rosterName;
+      if (lead.placeFrom === 'none') withoutTownship++;
+      leads.push(lead);
     }
-    return { source: source.code, period, rowsRead, leads, excluded, rejected };
+    return {
+      source: source.code,
+      period,
+      rowsRead,
+      leads,
+      excluded,
+      rejected: rejected.rows,
+      rejectedCount: rejected.count,
+      rejectedByCode: rejected.byCode,
+      warnings,
+      warningCount,
+      leadsWithoutTownship: withoutTownship,
+      ...(monthlyTotals ? { monthlyTotals } : {}),
+    };
   }
 
   return { addRow, finish };
@@ -403,7 +645,7 @@ function toLead(
   return {
     idNumber,
     name: name || entry?.name || '',
-    rule: rule.code,
+    rule: rule.code as MatchLead['rule'],
     category: rule.category?.(facts) ?? source.category,
     channel: source.channel,
     coverage: coverageOf(entry, ctx.coveredSet),
@@ -422,6 +664,7 @@ export interface MatchSheetInput {
   roster: RosterIndex;
   policy: Policy;
   today: string;
+  priorMonths?: ReadonlyMap<string, ReadonlyMap<number, number>>;
 }
 
 export type MatchSheetOutcome = { ok: true; result: MatchResult } | { ok: false; error: LocalizedText };
@@ -429,7 +672,7 @@ export type MatchSheetOutcome = { ok: true; result: MatchResult } | { ok: false;
 /** Locate the header, match every row below it. */
 export function matchSheet(input: MatchSheetInput): MatchSheetOutcome {
   const source = typeof input.source === 'string' ? sourceByCode(input.source) : input.source;
-  const located = locateSourceHeader(source.columns, input.sheet, source.name);
+  const located = locateSourceHeader(source.columns, input.sheet, source.name, source.requiredOneOf);
   if (!located.ok) return located;
   const matcher = createSourceMatcher({ ...input, source, header: located.header });
   const values = input.sheet.values;

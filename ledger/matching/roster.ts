@@ -1,13 +1,26 @@
 /**
  * The roster of people already covered (保障对象名册) as a Map keyed by normalised ID number.
  * A person may have several rows (e.g. 低保 停保 then 特困供养 在保): coverage is the set of
- * categories of the rows in force (保障状态 在保; missing = 在保).
+ * categories of the rows in force. Categories and statuses are read through the county's
+ * vocabularies (policy.matching.rosterCategories, rosterStatuses): 五保户 is 特困供养, 不享受 is
+ * not in force, an unknown status is a warning with its row number. Household rosters are read
+ * per member; the head of household is covered with the household.
  */
-import { ROSTER_COLUMNS, ROSTER_SOURCE } from '../sources';
+import { DEFAULT_POLICY, type Policy } from '../policy';
 import type { SheetInput } from '../types';
-import { canonicalCoverageCategory, cellText, dateNumber, fastIdNumber, isBlankRow, parseRosterStatus, readIdNumber } from './cells';
-import { locateSourceHeader } from './locate';
-import type { LocalizedText, LocatedHeader, RejectedRow, RosterEntry, RosterIndex, RosterRecord } from './types';
+import { cellText, dateNumber, fastIdNumber, isBlankRow, readIdNumber, rosterStatusReader, vocabularyOf, type RosterStatusReading } from './cells';
+import { locateRosterHeader } from './locate';
+import {
+  addRejected,
+  emptyRejected,
+  type LocalizedText,
+  type LocatedHeader,
+  type RejectedRow,
+  type RosterEntry,
+  type RosterIndex,
+  type RosterRecord,
+  type RowWarning,
+} from './types';
 
 export interface RosterBuilder {
   /** A row of a roster file (cells by the header's column indexes). Blank rows are skipped. */
@@ -20,8 +33,17 @@ export interface RosterBuilder {
 export interface RosterParse {
   index: RosterIndex;
   rowsRead: number;
+  /** The first REJECTED_ROWS_KEPT rejected rows; rejectedCount and rejectedByCode are complete. */
   rejected: RejectedRow[];
+  rejectedCount: number;
+  rejectedByCode: Record<string, number>;
+  /** Rows read but worth a look: unknown statuses or categories (first ones, with row numbers). */
+  warnings: RowWarning[];
+  warningCount: number;
 }
+
+/** Warnings kept with their row numbers (the count is complete). */
+const WARNINGS_KEPT = 500;
 
 function addTo(people: Map<string, RosterEntry>, id: string, name: string, category: string, inForce: boolean, township: string, village: string): void {
   let entry = people.get(id);
@@ -38,14 +60,16 @@ function addTo(people: Map<string, RosterEntry>, id: string, name: string, categ
   if (inForce && category !== '' && !entry.active.includes(category)) entry.active.push(category);
 }
 
-export function createRosterBuilder(today: string, header?: LocatedHeader): RosterBuilder {
+export function createRosterBuilder(today: string, header?: LocatedHeader, policy: Policy = DEFAULT_POLICY): RosterBuilder {
   const people = new Map<string, RosterEntry>();
-  const rejected: RejectedRow[] = [];
+  const rejected = emptyRejected();
+  const warnings: RowWarning[] = [];
+  let warningCount = 0;
   let rowsRead = 0;
   const todayNumber = dateNumber(today);
-  // Few distinct category/status texts: canonicalise each once.
-  const categoryCache = new Map<string, string>();
-  const statusCache = new Map<string, '在保' | '停保'>();
+  const categories = vocabularyOf(policy.matching.rosterCategories);
+  const readStatus = rosterStatusReader(policy.matching.rosterStatuses);
+  const unknownCovered = policy.matching.unknownStatusCovered;
   const col = header?.indexByKey ?? {};
   const iId = col.idNumber ?? -1;
   const iName = col.name ?? -1;
@@ -53,77 +77,88 @@ export function createRosterBuilder(today: string, header?: LocatedHeader): Rost
   const iStatus = col.status ?? -1;
   const iTownship = col.township ?? -1;
   const iVillage = col.village ?? -1;
+  const iHeadId = col.headId ?? -1;
+  const iHeadName = col.headName ?? -1;
+
+  function warn(row: number, code: string, message: LocalizedText): void {
+    warningCount++;
+    if (warnings.length < WARNINGS_KEPT) warnings.push({ row, code, message: message.zh, en: message.en });
+  }
+
+  function readId(raw: unknown): string | RejectedRow {
+    const fast = fastIdNumber(raw, todayNumber);
+    if (fast !== undefined) return fast;
+    const read = readIdNumber(raw, today);
+    return read.ok ? read.id : { row: 0, code: read.code, message: read.message, en: read.en };
+  }
 
   return {
     addRow(cells, excelRow) {
       if (isBlankRow(cells)) return;
       rowsRead++;
-      const rawId = iId >= 0 ? cells[iId] : undefined;
-      let id = fastIdNumber(rawId, todayNumber);
-      if (id === undefined) {
-        const idRead = readIdNumber(rawId, today);
-        if (!idRead.ok) {
-          rejected.push({ row: excelRow, code: idRead.code, message: idRead.message, en: idRead.en });
-          return;
-        }
-        id = idRead.id;
-      }
+      const id = readId(iId >= 0 ? cells[iId] : undefined);
+      if (typeof id !== 'string') return addRejected(rejected, { ...id, row: excelRow });
       const rawStatus = iStatus >= 0 ? cells[iStatus] : undefined;
-      let status = typeof rawStatus === 'string' ? statusCache.get(rawStatus) : undefined;
-      if (status === undefined) {
-        status = parseRosterStatus(rawStatus);
-        if (typeof rawStatus === 'string' && status !== undefined) statusCache.set(rawStatus, status);
-      }
-      if (status === undefined) {
-        rejected.push({
-          row: excelRow,
-          code: 'status.enum',
-          message: `保障状态“${cellText(cells[iStatus])}”无法识别，应为“在保”或“停保”`,
-          en: 'status not recognised; use 在保 (in force) or 停保 (stopped)',
+      let status: RosterStatusReading = readStatus(rawStatus);
+      if (status === 'unknown') {
+        const covered = unknownCovered ? '按县级政策视为在保' : '按未纳入保障处理';
+        warn(excelRow, 'roster.status_unknown', {
+          zh: `保障状态“${cellText(rawStatus)}”不在本县的状态清单中，${covered}；如需识别请在政策设置中补充`,
+          en: `status “${cellText(rawStatus)}” is not in the county’s list; ${unknownCovered ? 'treated as in force (county policy)' : 'treated as not covered'}; add it to the policy to recognise it`,
         });
-        return;
+        status = unknownCovered ? '在保' : '停保';
       }
       const rawCategory = iCategory >= 0 ? cells[iCategory] : undefined;
-      let category = typeof rawCategory === 'string' ? categoryCache.get(rawCategory) : undefined;
+      const categoryText = cellText(rawCategory);
+      if (categoryText === '') return addRejected(rejected, { row: excelRow, code: 'required', message: '保障类别为空', en: 'assistance category is empty' });
+      let category = categories.canonical(rawCategory);
       if (category === undefined) {
-        category = canonicalCoverageCategory(rawCategory);
-        if (typeof rawCategory === 'string') categoryCache.set(rawCategory, category);
+        category = categoryText;
+        warn(excelRow, 'roster.category_unknown', {
+          zh: `保障类别“${categoryText}”不在本县的类别清单中，按原文记录（不计入已纳入保障的类别）`,
+          en: `category “${categoryText}” is not in the county’s list; kept as written (not a covered category)`,
+        });
       }
-      if (category === '') {
-        rejected.push({ row: excelRow, code: 'required', message: '保障类别为空', en: 'assistance category is empty' });
-        return;
+      const township = iTownship >= 0 ? cellText(cells[iTownship]) : '';
+      const village = iVillage >= 0 ? cellText(cells[iVillage]) : '';
+      addTo(people, id, iName >= 0 ? cellText(cells[iName]) : '', category, status === '在保', township, village);
+      // Household rosters: the head is covered with the household (a bad head ID rejects nothing:
+      // the member's own row stands).
+      if (iHeadId >= 0 && !isBlankRow([cells[iHeadId]])) {
+        const head = readId(cells[iHeadId]);
+        if (typeof head === 'string' && head !== id) {
+          addTo(people, head, iHeadName >= 0 ? cellText(cells[iHeadName]) : '', category, status === '在保', township, village);
+        }
       }
-      addTo(
-        people,
-        id,
-        iName >= 0 ? cellText(cells[iName]) : '',
-        category,
-        status === '在保',
-        iTownship >= 0 ? cellText(cells[iTownship]) : '',
-        iVillage >= 0 ? cellText(cells[iVillage]) : '',
-      );
     },
     addRecord(record) {
-      const status = parseRosterStatus(record.status);
       addTo(
         people,
         record.idNumber,
         record.name,
-        canonicalCoverageCategory(record.category),
-        status !== '停保',
+        categories.canonical(record.category) ?? record.category,
+        record.status !== '停保',
         record.township ?? '',
         record.village ?? '',
       );
     },
     finish() {
-      return { index: { people, size: people.size }, rowsRead, rejected };
+      return {
+        index: { people, size: people.size },
+        rowsRead,
+        rejected: rejected.rows,
+        rejectedCount: rejected.count,
+        rejectedByCode: rejected.byCode,
+        warnings,
+        warningCount,
+      };
     },
   };
 }
 
 /** The index of stored roster records (the server's roster table). */
-export function buildRosterIndex(records: Iterable<RosterRecord>): RosterIndex {
-  const builder = createRosterBuilder('9999-12-31');
+export function buildRosterIndex(records: Iterable<RosterRecord>, policy: Policy = DEFAULT_POLICY): RosterIndex {
+  const builder = createRosterBuilder('9999-12-31', undefined, policy);
   for (const record of records) builder.addRecord(record);
   return builder.finish().index;
 }
@@ -132,11 +167,11 @@ export const EMPTY_ROSTER: RosterIndex = { people: new Map(), size: 0 };
 
 export type RosterSheetOutcome = ({ ok: true } & RosterParse) | { ok: false; error: LocalizedText };
 
-/** Read a roster sheet: header in the first 10 rows, bad rows rejected with their Excel row. */
-export function parseRosterSheet(sheet: SheetInput, today: string): RosterSheetOutcome {
-  const located = locateSourceHeader(ROSTER_COLUMNS, sheet, ROSTER_SOURCE.name);
+/** Read a roster sheet: header in the first 10 rows (flat or household), bad rows rejected with their Excel row. */
+export function parseRosterSheet(sheet: SheetInput, today: string, policy: Policy = DEFAULT_POLICY): RosterSheetOutcome {
+  const located = locateRosterHeader(sheet);
   if (!located.ok) return located;
-  const builder = createRosterBuilder(today, located.header);
+  const builder = createRosterBuilder(today, located.header, policy);
   const firstRow = sheet.firstRow ?? 1;
   const values = sheet.values;
   for (let r = located.header.rowIndex + 1; r < values.length; r++) builder.addRow(values[r] ?? [], firstRow + r);

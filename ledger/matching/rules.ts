@@ -4,10 +4,9 @@
  * Thresholds come from policy.matching, never from literals here.
  */
 import type { Policy } from '../policy';
-import type { LocalizedText, MatchRuleCode, SourceCode } from '../sources';
+import type { ExclusionKey, LocalizedText, SourceCode } from '../sources';
 import type { Category } from '../vocabularies';
-import { formatYuan, GRADE_ZH } from './cells';
-import type { ExclusionKey } from './types';
+import { formatYuan, GRADE_ZH, type Vocabulary } from './cells';
 
 /** What the matcher has gathered about one person of a source file. */
 export interface PersonFacts {
@@ -21,6 +20,11 @@ export interface PersonFacts {
   detail: string;
   /** Second detail: 学校名称. */
   detail2: string;
+  /**
+   * Months whose amounts were summed (YYYYMM, ascending) when the county's window is longer than
+   * the file's month (policy.matching.medicalWindow); empty = the file's month only.
+   */
+  months: number[];
 }
 
 export interface RuleContext {
@@ -30,6 +34,8 @@ export interface RuleContext {
   coveredSet: ReadonlySet<string>;
   /** Canonical policy.matching.collegeLevels. */
   collegeSet: ReadonlySet<string>;
+  /** policy.matching.educationLevels. */
+  educationLevels: Vocabulary;
   severeSet: ReadonlySet<number>;
   /** policy.matching.medicalSelfPaidMin in cents, and as people write it (10,000). */
   selfPaidMinCents: number;
@@ -39,7 +45,7 @@ export interface RuleContext {
 }
 
 export interface MatchRule {
-  code: MatchRuleCode;
+  code: string;
   source: SourceCode;
   /**
    * Who the rule looks at: `uncovered` = people not covered (an in-force roster category in
@@ -48,8 +54,10 @@ export interface MatchRule {
    * `everyone` = covered or not.
    */
   appliesTo: 'uncovered' | 'tekun' | 'everyone';
-  /** undefined = the person qualifies; else why not. */
-  test(facts: PersonFacts, ctx: RuleContext): ExclusionKey | undefined;
+  /** What a person who fails `test` is counted as (absent: the rule takes everyone it looks at). */
+  excludes?: ExclusionKey;
+  /** True = the person qualifies (absent: always). */
+  test?(facts: PersonFacts, ctx: RuleContext): boolean;
   reason(facts: PersonFacts, ctx: RuleContext): LocalizedText;
   /** 人员类别 when it depends on the row (default: the source's category). */
   category?(facts: PersonFacts): Category | undefined;
@@ -61,19 +69,43 @@ export const TEKUN_CATEGORY = '特困供养';
 const THREE_TYPES: readonly Category[] = ['脱贫不稳定户', '边缘易致贫户', '突发严重困难户'];
 
 const ONE_STAY: LocalizedText = { zh: '本月住院个人自付', en: 'Self-paid inpatient cost this month' };
+const MONTH_EN = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+/** 2025年12月、2026年1月、3月 / Dec 2025, Jan, Mar 2026 (months ascending). */
+function monthsText(months: readonly number[]): LocalizedText {
+  const zh: string[] = [];
+  const en: string[] = [];
+  months.forEach((m, i) => {
+    const year = Math.floor(m / 100);
+    const month = m % 100;
+    const newYear = i === 0 || Math.floor(months[i - 1] / 100) !== year;
+    zh.push(newYear ? `${year}年${month}月` : `${month}月`);
+    const lastOfYear = i === months.length - 1 || Math.floor(months[i + 1] / 100) !== year;
+    en.push(lastOfYear ? `${MONTH_EN[month - 1]} ${year}` : MONTH_EN[month - 1]);
+  });
+  return { zh: zh.join('、'), en: en.join(', ') };
+}
 
 function stayText(facts: PersonFacts): LocalizedText {
+  if (facts.months.length > 0) {
+    const months = monthsText(facts.months);
+    return facts.stays > 1
+      ? { zh: `${months.zh}住院${facts.stays}次，个人自付合计`, en: `${facts.stays} stays in ${months.en}, self-paid in total` }
+      : { zh: `${months.zh}住院个人自付`, en: `Self-paid inpatient cost in ${months.en}` };
+  }
   return facts.stays > 1
     ? { zh: `本月住院${facts.stays}次，个人自付合计`, en: `${facts.stays} stays this month, self-paid in total` }
     : ONE_STAY;
 }
 
-export const MATCH_RULES: readonly MatchRule[] = [
+/** The rules, grouped by source in the order they are tried. The single list of rule codes. */
+export const MATCH_RULES = [
   {
     code: 'medical.tekun_inpatient',
     source: 'medical',
     appliesTo: 'tekun',
-    test: (facts) => (facts.cents > 0 ? undefined : 'noSelfPaid'),
+    excludes: 'noSelfPaid',
+    test: (facts) => facts.cents > 0,
     reason: (facts) => {
       const s = stayText(facts);
       const amount = formatYuan(facts.cents);
@@ -87,7 +119,8 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'medical.high_self_paid',
     source: 'medical',
     appliesTo: 'uncovered',
-    test: (facts, ctx) => (facts.cents >= ctx.selfPaidMinCents ? undefined : 'belowThreshold'),
+    excludes: 'belowThreshold',
+    test: (facts, ctx) => facts.cents >= ctx.selfPaidMinCents,
     reason: (facts, ctx) => {
       const s = stayText(facts);
       const min = ctx.selfPaidMinText;
@@ -102,7 +135,6 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'disease.major',
     source: 'disease',
     appliesTo: 'uncovered',
-    test: () => undefined,
     reason: (facts, ctx) => {
       const nc = ctx.notCovered;
       return {
@@ -115,7 +147,8 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'disability.severe',
     source: 'disability',
     appliesTo: 'uncovered',
-    test: (facts, ctx) => (ctx.severeSet.has(facts.grade) ? undefined : 'notSevere'),
+    excludes: 'notSevere',
+    test: (facts, ctx) => ctx.severeSet.has(facts.grade),
     reason: (facts, ctx) => {
       const nc = ctx.notCovered;
       const grades = [...ctx.severeSet].sort().map((g) => GRADE_ZH[g - 1]).join('、');
@@ -129,7 +162,8 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'education.college',
     source: 'education',
     appliesTo: 'uncovered',
-    test: (facts, ctx) => (ctx.collegeSet.has(facts.detail) ? undefined : 'notCollege'),
+    excludes: 'notCollege',
+    test: (facts, ctx) => ctx.collegeSet.has(facts.detail),
     reason: (facts, ctx) => {
       const nc = ctx.notCovered;
       return {
@@ -142,7 +176,6 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'revitalization.three_types',
     source: 'revitalization',
     appliesTo: 'uncovered',
-    test: () => undefined,
     reason: (facts, ctx) => {
       const nc = ctx.notCovered;
       return {
@@ -156,7 +189,6 @@ export const MATCH_RULES: readonly MatchRule[] = [
     code: 'petition.request',
     source: 'petition',
     appliesTo: 'everyone',
-    test: () => undefined,
     reason: (facts) => {
       const text = facts.detail.length > 60 ? `${facts.detail.slice(0, 60)}…` : facts.detail;
       return {
@@ -165,7 +197,11 @@ export const MATCH_RULES: readonly MatchRule[] = [
       };
     },
   },
-];
+] as const satisfies readonly MatchRule[];
+
+/** Rule codes (the contract with the server, the add-in and stored leads), derived from MATCH_RULES. */
+export type MatchRuleCode = (typeof MATCH_RULES)[number]['code'];
+export const MATCH_RULE_CODES: readonly MatchRuleCode[] = MATCH_RULES.map((rule) => rule.code);
 
 const RULE_BY_CODE = new Map<string, MatchRule>(MATCH_RULES.map((rule) => [rule.code, rule]));
 
@@ -173,4 +209,9 @@ export function ruleByCode(code: string): MatchRule {
   const rule = RULE_BY_CODE.get(code);
   if (!rule) throw new Error(`unknown match rule: ${code}`);
   return rule;
+}
+
+/** The rules of a source, in the order they are tried. */
+export function rulesOfSource(source: SourceCode): MatchRule[] {
+  return MATCH_RULES.filter((rule) => rule.source === source);
 }

@@ -1,8 +1,10 @@
 /** Shapes of departmental matching (pure core; the server and `ledger match` share them). */
-import type { LocalizedText, MatchRuleCode, SourceCode } from '../sources';
+import { EXCLUSION_KEYS, EXCLUSION_LABELS, type ExclusionKey, type LocalizedText, type SourceCode } from '../sources';
 import type { Category, Channel, Coverage } from '../vocabularies';
+import type { MatchRuleCode } from './rules';
 
-export type { LocalizedText, MatchRuleCode, SourceCode };
+export type { ExclusionKey, LocalizedText, MatchRuleCode, SourceCode };
+export { EXCLUSION_KEYS, EXCLUSION_LABELS };
 
 /** A row left out of matching because it cannot be read (bad ID number, bad amount, …). */
 export interface RejectedRow {
@@ -15,18 +17,41 @@ export interface RejectedRow {
   en: string;
 }
 
-/** Why people were left out; `duplicateInFile` counts rows, the others count people. */
-export const EXCLUSION_KEYS = ['covered', 'belowThreshold', 'noSelfPaid', 'notSevere', 'notCollege', 'duplicateInFile'] as const;
-export type ExclusionKey = (typeof EXCLUSION_KEYS)[number];
+/**
+ * Rejected rows kept with their row numbers (the first ones, in file order); beyond that only the
+ * counts by code are kept, so a file of 500k bad rows never makes a plan of hundreds of MB.
+ */
+export const REJECTED_ROWS_KEPT = 500;
 
-export const EXCLUSION_LABELS: Record<ExclusionKey, LocalizedText> = {
-  covered: { zh: '已纳入保障（在保）', en: 'already covered' },
-  belowThreshold: { zh: '自付费用未达标准', en: 'self-paid cost below the threshold' },
-  noSelfPaid: { zh: '特困人员无个人自付费用', en: 'extreme-poverty person with no self-paid cost' },
-  notSevere: { zh: '非重度残疾', en: 'not severely disabled' },
-  notCollege: { zh: '非专科、本科在读', en: 'not a college or university student' },
-  duplicateInFile: { zh: '文件内重复行', en: 'duplicate rows in the file' },
-};
+/** Rejected rows: the first REJECTED_ROWS_KEPT of them, the total, and the total per code. */
+export interface RejectedRows {
+  rows: RejectedRow[];
+  count: number;
+  byCode: Record<string, number>;
+}
+
+export function emptyRejected(): RejectedRows {
+  return { rows: [], count: 0, byCode: {} };
+}
+
+export function addRejected(into: RejectedRows, row: RejectedRow): void {
+  into.count++;
+  into.byCode[row.code] = (into.byCode[row.code] ?? 0) + 1;
+  if (into.rows.length < REJECTED_ROWS_KEPT) into.rows.push(row);
+}
+
+/**
+ * A row the county should look at although it was read: an ID number whose roster name differs
+ * (id.name_mismatch), a person whose refunds exceed the charges (amount.negative_total), a roster
+ * status or category nobody defined (roster.status_unknown, roster.category_unknown).
+ */
+export interface RowWarning {
+  row: number;
+  code: string;
+  /** zh-CN; never names a person (the lead does, as the reader's role allows). */
+  message: string;
+  en: string;
+}
 
 export interface LeadLink {
   kind: 'lead' | 'ledgerRow';
@@ -51,8 +76,21 @@ export interface MatchLead {
   placeFrom: 'file' | 'roster' | 'none';
   /** Excel rows of the source file behind this lead, in file order. */
   sourceRows: number[];
+  /**
+   * The roster's name for this ID when it differs from the file's (id.name_mismatch): the person
+   * was not treated as covered, and the ID may be damaged. Shown as the reader's role allows.
+   */
+  rosterName?: string;
   /** Set by linkLeads when the person is already on an open lead or an open ledger row. */
   linkedTo?: LeadLink;
+}
+
+/** A person's self-paid total of one month (personal data: totals only, purged with the retention rules). */
+export interface MonthlyTotal {
+  idNumber: string;
+  /** YYYY-MM */
+  month: string;
+  cents: number;
 }
 
 export interface MatchResult {
@@ -62,7 +100,17 @@ export interface MatchResult {
   rowsRead: number;
   leads: MatchLead[];
   excluded: Partial<Record<ExclusionKey, number>>;
+  /** The first REJECTED_ROWS_KEPT rejected rows (rejectedCount and rejectedByCode are complete). */
   rejected: RejectedRow[];
+  rejectedCount: number;
+  rejectedByCode: Record<string, number>;
+  /** The first REJECTED_ROWS_KEPT warnings; warningCount is complete. */
+  warnings: RowWarning[];
+  warningCount: number;
+  /** Leads with no township in the file or the roster (they wait in the county queue). */
+  leadsWithoutTownship: number;
+  /** Windowed sources: each person's total of each month the file holds (to keep for the window). */
+  monthlyTotals?: MonthlyTotal[];
 }
 
 /** One person of the roster, as stored by the server or read from a roster file. */

@@ -24,6 +24,7 @@ import {
   periodLabel,
   ROSTER_COLUMNS,
   ROSTER_SOURCE,
+  ROW_EXCLUSIONS,
   SOURCES,
   sourceByCode,
   type LocalizedText,
@@ -69,7 +70,7 @@ Exit codes: 0 matched (some rows may be rejected), 2 unreadable input or bad usa
 export interface MatchReport extends MatchResult {
   file: string;
   sheet: string;
-  roster: { file: string; people: number; rowsRead: number; rejected: RejectedRow[] };
+  roster: { file: string; people: number; rowsRead: number; rejected: RejectedRow[]; rejectedCount: number; warnings: RejectedRow[]; warningCount: number };
   idsMasked: boolean;
 }
 
@@ -130,7 +131,10 @@ export async function runMatch(options: {
     sheet: sheet.name ?? '',
     ...result,
     leads,
-    roster: { file: options.rosterFile, people: roster.index.size, rowsRead: roster.rowsRead, rejected: roster.rejected },
+    roster: {
+      file: options.rosterFile, people: roster.index.size, rowsRead: roster.rowsRead,
+      rejected: roster.rejected, rejectedCount: roster.rejectedCount, warnings: roster.warnings, warningCount: roster.warningCount,
+    },
     idsMasked: !options.showId,
   };
 }
@@ -142,7 +146,7 @@ export function formatMatchReport(report: MatchReport): string {
   const label = periodLabel(report.period);
   const lines: string[] = [];
   lines.push(`来源：${source.name.zh}（${source.code}）　期间：${label.zh}　文件：${report.file}　工作表：${report.sheet}　数据：${report.rowsRead} 行`);
-  lines.push(`名册：${report.roster.file}　在册人员：${report.roster.people} 人（读取 ${report.roster.rowsRead} 行，拒绝 ${report.roster.rejected.length} 行）`);
+  lines.push(`名册：${report.roster.file}　在册人员：${report.roster.people} 人（读取 ${report.roster.rowsRead} 行，拒绝 ${report.roster.rejectedCount} 行）`);
   lines.push('');
   if (report.leads.length === 0) lines.push('没有生成线索。 / No leads.');
   else {
@@ -159,19 +163,34 @@ export function formatMatchReport(report: MatchReport): string {
     lines.push('未生成线索 / Left out:');
     for (const [key, n] of excluded) {
       const text = EXCLUSION_LABELS[key as ExclusionKey] ?? { zh: key, en: key };
-      lines.push(`  ${text.zh}：${n}${key === 'duplicateInFile' ? ' 行' : ' 人'}　/ ${text.en}: ${n}`);
+      lines.push(`  ${text.zh}：${n}${ROW_EXCLUSIONS.includes(key as ExclusionKey) ? ' 行' : ' 人'}　/ ${text.en}: ${n}`);
     }
     lines.push('');
   }
-  if (report.rejected.length > 0) {
-    lines.push(`被拒绝的行 ${report.rejected.length} 行 / Rejected rows:`);
-    for (const row of report.rejected) lines.push(`  行 ${row.row}：${row.message} / ${row.en}`);
+  if (report.leadsWithoutTownship > 0) {
+    lines.push(`无乡镇信息的线索 ${report.leadsWithoutTownship} 条（将留在县级待分派） / Leads without a township (county queue): ${report.leadsWithoutTownship}`);
     lines.push('');
   }
-  if (report.roster.rejected.length > 0) {
-    lines.push(`名册中被拒绝的行 ${report.roster.rejected.length} 行（这些人按未纳入保障处理） / Rejected roster rows (treated as not covered):`);
+  if (report.rejectedCount > 0) {
+    lines.push(`被拒绝的行 ${report.rejectedCount} 行 / Rejected rows:`);
+    for (const row of report.rejected) lines.push(`  行 ${row.row}：${row.message} / ${row.en}`);
+    if (report.rejectedCount > report.rejected.length) lines.push(`  ……另有 ${report.rejectedCount - report.rejected.length} 行（按原因：${JSON.stringify(report.rejectedByCode)}）`);
+    lines.push('');
+  }
+  if (report.warningCount > 0) {
+    lines.push(`需要核实的行 ${report.warningCount} 行 / Rows to check:`);
+    for (const row of report.warnings) lines.push(`  行 ${row.row}：${row.message} / ${row.en}`);
+    lines.push('');
+  }
+  if (report.roster.rejectedCount > 0) {
+    lines.push(`名册中被拒绝的行 ${report.roster.rejectedCount} 行（这些人按未纳入保障处理） / Rejected roster rows (treated as not covered):`);
     for (const row of report.roster.rejected.slice(0, MAX_ROSTER_REJECTED_SHOWN)) lines.push(`  行 ${row.row}：${row.message}`);
-    if (report.roster.rejected.length > MAX_ROSTER_REJECTED_SHOWN) lines.push(`  ……另有 ${report.roster.rejected.length - MAX_ROSTER_REJECTED_SHOWN} 行`);
+    if (report.roster.rejectedCount > MAX_ROSTER_REJECTED_SHOWN) lines.push(`  ……另有 ${report.roster.rejectedCount - MAX_ROSTER_REJECTED_SHOWN} 行`);
+    lines.push('');
+  }
+  if (report.roster.warningCount > 0) {
+    lines.push(`名册中需要核实的行 ${report.roster.warningCount} 行 / Roster rows to check:`);
+    for (const row of report.roster.warnings.slice(0, MAX_ROSTER_REJECTED_SHOWN)) lines.push(`  行 ${row.row}：${row.message}`);
     lines.push('');
   }
   if (report.idsMasked) lines.push('身份证号已打码；加 --show-id 显示完整号码。 / ID numbers masked; add --show-id to show them.');

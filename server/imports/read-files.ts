@@ -8,31 +8,35 @@ import {
   createRosterBuilder,
   createSourceMatcher,
   linkLeads,
+  locateRosterHeader,
   locateSourceHeader,
   HEADER_SCAN_ROWS,
+  type HeaderResult,
   type LinkedResult,
   type OpenLeadRef,
   type OpenLedgerRowRef,
   type RejectedRow,
   type LocatedHeader,
   type RosterIndex,
+  type RowWarning,
 } from '../../ledger/matching';
 import type { Policy } from '../../ledger/policy';
-import { ROSTER_SOURCE, sourceByCode, type LocalizedText, type SourceCode, type SourceColumnSpec } from '../../ledger/sources';
 import type { ReadLimits } from '../io/read-limits';
+import type { SheetInput } from '../../ledger/types';
+import { sourceByCode, type SourceCode } from '../../ledger/sources';
 import { streamTableRows, TableReadError } from '../io/read-table';
 
 export type ProgressFn = (rowsRead: number, bytesRead: number) => void;
 
 /**
  * Streams the file (server/io streamTableRows), finds the header in the first HEADER_SCAN_ROWS rows
- * with the core's locateSourceHeader, and hands every row below it to the sink `onHeader` returns.
- * A file without the header fails with the core's message (TableReadError header_not_found).
+ * with the core's `locate` (locateSourceHeader, locateRosterHeader), and hands every row below it
+ * to the sink `onHeader` returns. A file without the header fails with the core's message
+ * (TableReadError header_not_found).
  */
 async function readWithHeader(
   path: string,
-  columns: readonly SourceColumnSpec[],
-  fileName: LocalizedText,
+  locate: (head: SheetInput) => HeaderResult,
   onHeader: (header: LocatedHeader) => (cells: readonly unknown[], excelRow: number) => void,
   onProgress: ProgressFn,
   limits: Partial<ReadLimits> | undefined,
@@ -41,7 +45,7 @@ async function readWithHeader(
   const result = await streamTableRows(path, {
     headerScanRows: HEADER_SCAN_ROWS,
     onHeaderSearch(head) {
-      const located = locateSourceHeader(columns, head, fileName);
+      const located = locate(head);
       if (!located.ok) throw new TableReadError('header_not_found', located.error.zh, located.error.en);
       sink = onHeader(located.header);
       return located.header.excelRow;
@@ -63,6 +67,8 @@ export interface SourceFileOptions {
   onProgress?: ProgressFn;
   /** Read limits (ServerConfig.readLimits); defaults when absent. */
   limits?: Partial<ReadLimits>;
+  /** Windowed sources: each person's kept monthly totals of earlier imports (ID → YYYYMM → cents). */
+  priorMonths?: ReadonlyMap<string, ReadonlyMap<number, number>>;
 }
 
 /** Reads and matches a departmental file; duplicates of open leads and ledger rows are linked. */
@@ -71,10 +77,11 @@ export async function matchSourceFile(path: string, source: SourceCode, period: 
   let matcher: ReturnType<typeof createSourceMatcher> | undefined;
   await readWithHeader(
     path,
-    def.columns,
-    def.name,
+    (head) => locateSourceHeader(def.columns, head, def.name, def.requiredOneOf),
     (header) => {
-      matcher = createSourceMatcher({ source: def, period, roster: options.roster, policy: options.policy, today: options.today, header });
+      matcher = createSourceMatcher({
+        source: def, period, roster: options.roster, policy: options.policy, today: options.today, header, priorMonths: options.priorMonths,
+      });
       return (cells, excelRow) => matcher!.addRow(cells, excelRow);
     },
     options.onProgress ?? (() => undefined),
@@ -98,20 +105,25 @@ export interface RosterFileRead {
   records: RosterFileRecord[];
   people: number;
   rowsRead: number;
+  /** The first rejected rows; the count and the counts by code are complete. */
   rejected: RejectedRow[];
+  rejectedCount: number;
+  rejectedByCode: Record<string, number>;
+  /** Unknown statuses or categories (first ones with their rows) and how many. */
+  warnings: RowWarning[];
+  warningCount: number;
   /** Rows beyond the first for the same person (several categories or repeated rows). */
   duplicateRows: number;
 }
 
 /** Reads a roster file with the core's roster builder; one record per person and category in force. */
-export async function readRosterFile(path: string, options: { today: string; onProgress?: ProgressFn; limits?: Partial<ReadLimits> }): Promise<RosterFileRead> {
+export async function readRosterFile(path: string, options: { today: string; policy?: Policy; onProgress?: ProgressFn; limits?: Partial<ReadLimits> }): Promise<RosterFileRead> {
   let builder: ReturnType<typeof createRosterBuilder> | undefined;
   await readWithHeader(
     path,
-    ROSTER_SOURCE.columns,
-    ROSTER_SOURCE.name,
+    locateRosterHeader,
     (header) => {
-      builder = createRosterBuilder(options.today, header);
+      builder = createRosterBuilder(options.today, header, options.policy);
       return (cells, excelRow) => builder!.addRow(cells, excelRow);
     },
     options.onProgress ?? (() => undefined),
@@ -124,6 +136,16 @@ export async function readRosterFile(path: string, options: { today: string; onP
     if (entry.active.length === 0) records.push({ ...base, category: '', status: '停保' });
     for (const category of entry.active) records.push({ ...base, category, status: '在保' });
   }
-  const accepted = parse.rowsRead - parse.rejected.length;
-  return { records, people: parse.index.size, rowsRead: parse.rowsRead, rejected: parse.rejected, duplicateRows: Math.max(0, accepted - parse.index.size) };
+  const accepted = parse.rowsRead - parse.rejectedCount;
+  return {
+    records,
+    people: parse.index.size,
+    rowsRead: parse.rowsRead,
+    rejected: parse.rejected,
+    rejectedCount: parse.rejectedCount,
+    rejectedByCode: parse.rejectedByCode,
+    warnings: parse.warnings,
+    warningCount: parse.warningCount,
+    duplicateRows: Math.max(0, accepted - parse.index.size),
+  };
 }

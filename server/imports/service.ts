@@ -431,7 +431,9 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
     let summary: ImportSummary;
     let plan: Plan;
     if (row.source === 'roster') {
-      const read = await readRosterFile(path, { today, onProgress, limits: deps.config.readLimits });
+      // The county's vocabularies (statuses, categories) read the roster.
+      const policy = await countyPolicy(deps.db, countyCode, Number(today.slice(0, 4)));
+      const read = await readRosterFile(path, { today, policy, onProgress, limits: deps.config.readLimits });
       plan = { kind: 'roster', records: read.records };
       const stopped = read.records.filter((r) => r.status === '停保').length;
       summary = {
@@ -441,8 +443,11 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
         leadsNew: 0,
         leadsLinked: 0,
         excluded: read.duplicateRows > 0 ? { duplicateInFile: read.duplicateRows } : {},
-        rejectedCount: read.rejected.length,
+        rejectedCount: read.rejectedCount,
         rejected: read.rejected.slice(0, SUMMARY_REJECTED_LIMIT),
+        rejectedByCode: read.rejectedByCode,
+        warnings: read.warnings.slice(0, SUMMARY_REJECTED_LIMIT),
+        warningCount: read.warningCount,
         ...({ rosterPeople: read.records.length, rosterStopped: stopped } as object),
       };
     } else {
@@ -461,8 +466,12 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
         leadsLinked: result.leads.length - fresh.length,
         unassigned: placed.filter((p) => !p.township).length,
         excluded: result.excluded as Record<string, number>,
-        rejectedCount: result.rejected.length,
+        rejectedCount: result.rejectedCount,
         rejected: result.rejected.slice(0, SUMMARY_REJECTED_LIMIT),
+        rejectedByCode: result.rejectedByCode,
+        warnings: result.warnings.slice(0, SUMMARY_REJECTED_LIMIT),
+        warningCount: result.warningCount,
+        leadsWithoutTownship: result.leadsWithoutTownship,
         preview: result.leads.slice(0, SUMMARY_PREVIEW_LIMIT).map(maskLead),
         ...({ byTownship: countByTownship(units, placed) } as object),
       };

@@ -86,7 +86,7 @@ describe('medical.high_self_paid', () => {
       { idNumber: B, name: '李四', category: '低保', status: '停保' },
       { idNumber: C, name: '王五', category: '低保边缘' },
     ]);
-    const result = run('medical', MEDICAL_HEADER, [med(A, 15000), med(B, 15000), med(C, 15000)], index);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 15000, '张三'), med(B, 15000, '李四'), med(C, 15000, '王五')], index);
     expect(result.leads.map((l) => l.idNumber).sort()).toEqual([B, C].sort());
     expect(result.excluded.covered).toBe(1);
     expect(result.leads.find((l) => l.idNumber === C)!.coverage).toBe('低保边缘');
@@ -123,7 +123,7 @@ describe('medical.tekun_inpatient', () => {
       { idNumber: A, name: '张三', category: '特困供养', status: '停保' },
       { idNumber: B, name: '李四', category: '特困供养', status: '在保' },
     ]);
-    const result = run('medical', MEDICAL_HEADER, [med(A, 500), med(B, 0)], index);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 500, '张三'), med(B, 0, '李四')], index);
     expect(result.leads).toHaveLength(0);
     expect(result.excluded.belowThreshold).toBe(1);
     expect(result.excluded.noSelfPaid).toBe(1);
@@ -138,7 +138,7 @@ describe('rejected rows', () => {
       med(5.32301198001011e17, 20000), // row 4: Excel number
       med('', 20000), // row 5
       med(B, 'abc'), // row 6
-      med(C, -5), // row 7
+      med(C, '-5-'), // row 7
       med(D, 20000), // row 8
       med('53230119801301001X', 20000), // row 9: month 13
     ]);
@@ -151,6 +151,8 @@ describe('rejected rows', () => {
       [7, 'money.format'],
       [9, 'id.birthdate'],
     ]);
+    expect(result.rejectedCount).toBe(6);
+    expect(result.rejectedByCode).toEqual({ 'id.checksum': 1, 'id.excel_number': 1, required: 1, 'money.format': 2, 'id.birthdate': 1 });
     expect(result.rejected[1].message).toContain('文本');
     expect(result.rowsRead).toBe(7);
   });
@@ -215,12 +217,12 @@ describe('disability.severe', () => {
     const index = roster([{ idNumber: A, name: '甲', category: '低保' }]);
     const result = run('disability', header, [
       ['甲', A, '肢体', '一级', '', ''],
-      ['乙', B, '视力', '重度', '', ''],
+      ['乙', B, '视力', '重度', '', ''], // 一级 or 二级? rejected, saying so
       ['丙', C, '智力', '三级', '', ''],
       ['丙', C, '智力', '二级', '', ''],
     ], index, DEFAULT_POLICY, '2026-Q3');
     expect(result.excluded.covered).toBe(1);
-    expect(result.rejected).toEqual([expect.objectContaining({ row: 4, code: 'grade.format' })]);
+    expect(result.rejected).toEqual([expect.objectContaining({ row: 4, code: 'grade.ambiguous' })]);
     expect(result.leads).toHaveLength(1);
     expect(result.leads[0].sourceRows).toEqual([5, 6]);
     expect(result.leads[0].reason.zh).toContain('二级');
@@ -305,17 +307,17 @@ describe('roster', () => {
     if (!parsed.ok) throw new Error(parsed.error.zh);
     expect(parsed.index.people.get(A)!.active).toEqual(['特困供养']);
     expect(parsed.index.people.get(B)!.active).toEqual(['低保']);
-    expect(parsed.rejected.map((r) => [r.row, r.code])).toEqual([
-      [6, 'id.format'],
-      [7, 'status.enum'],
-    ]);
+    expect(parsed.rejected.map((r) => [r.row, r.code])).toEqual([[6, 'id.format']]);
+    // An unknown status is a warning with its row number; not covered unless the county says so.
+    expect(parsed.warnings.map((r) => [r.row, r.code])).toEqual([[7, 'roster.status_unknown']]);
+    expect(parsed.index.people.get(D)!.active).toEqual([]);
     expect(parsed.rowsRead).toBe(5);
   });
 
   it('a roster without a 保障状态 column counts everyone as in force', () => {
     const parsed = parseRosterSheet(sheetOf(['姓名', '身份证号', '保障类别'], [['甲', A, '低保']]), TODAY);
     if (!parsed.ok) throw new Error(parsed.error.zh);
-    const result = run('medical', MEDICAL_HEADER, [med(A, 50000)], parsed.index);
+    const result = run('medical', MEDICAL_HEADER, [med(A, 50000, '甲')], parsed.index);
     expect(result.leads).toHaveLength(0);
     expect(result.excluded.covered).toBe(1);
   });
@@ -332,7 +334,7 @@ describe('roster', () => {
 });
 
 describe('linkLeads', () => {
-  it('links a person on an open lead of the same source and period, or on an open ledger row', () => {
+  it('links a person on an open lead (any source or period: one person, one lead), or on an open ledger row', () => {
     const result = run('medical', MEDICAL_HEADER, [med(A, 20000), med(B, 20000), med(C, 20000), med(D, 20000)]);
     const linked = linkLeads(result, {
       openLeads: [
@@ -344,12 +346,12 @@ describe('linkLeads', () => {
     });
     expect(linked.leads.map((l) => l.linkedTo)).toEqual([
       { kind: 'lead', target: 'XS-532301-202610-00001' },
-      undefined,
+      { kind: 'lead', target: 'XS-532301-202609-00007' },
       { kind: 'ledgerRow', target: 'row-c' },
       { kind: 'lead', target: 'XS-532301-202610-00002' },
     ]);
-    expect(linked.newCount).toBe(1);
-    expect(linked.linkedCount).toBe(3);
+    expect(linked.newCount).toBe(0);
+    expect(linked.linkedCount).toBe(4);
     expect(result.leads[0].linkedTo).toBeUndefined();
   });
 });

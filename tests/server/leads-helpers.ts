@@ -32,8 +32,9 @@ export const MEDICAL_HEADER = ['姓名', '身份证号', '入院日期', '出院
 export const ROSTER_HEADER = ['姓名', '身份证号', '保障类别', '乡镇（街道）', '村（社区）', '保障状态'];
 export const DISABILITY_HEADER = ['姓名', '身份证号', '残疾类别', '残疾等级', '乡镇（街道）', '村（社区）'];
 
-export function medicalRow(p: Person, selfPaid: number | string, township = '', village = '', day = 5): string[] {
-  const d = `2026-10-${String(day).padStart(2, '0')}`;
+/** A 医保 row; dated in October 2026 only when `day` is given (an undated row counts in any period). */
+export function medicalRow(p: Person, selfPaid: number | string, township = '', village = '', day?: number): string[] {
+  const d = day === undefined ? '' : `2026-10-${String(day).padStart(2, '0')}`;
   return [p.name, p.id, d, d, String(Number(selfPaid) * 2 || 0), String(selfPaid), '楚雄州人民医院', township, village];
 }
 
