@@ -68,6 +68,10 @@ function flattenHouseholdHeader(sheet: SheetInput): SheetInput {
     const upper = sheet.values[r] ?? [];
     const texts = upper.map((cell) => (typeof cell === 'string' ? normalizeHeaderText(cell) : ''));
     if (!texts.some((t) => HEAD_GROUP.test(t)) || !texts.some((t) => MEMBER_GROUP.test(t))) continue;
+    // The signature of such a header: the same sub-header (姓名, 身份证号) twice in the row below.
+    const below = (sheet.values[r + 1] ?? []).map((cell) => (typeof cell === 'string' ? normalizeHeaderText(cell) : ''));
+    const twice = (names: readonly string[]) => below.filter((t) => names.includes(t)).length >= 2;
+    if (!twice(['姓名']) && !twice(['身份证号', '身份证号码', '公民身份号码', '证件号码'])) continue;
     // Merged group cells hold their text in the first cell only: carry it to the right.
     const lower = [...(sheet.values[r + 1] ?? [])];
     let group = '';

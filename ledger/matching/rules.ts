@@ -91,7 +91,9 @@ function stayText(facts: PersonFacts): LocalizedText {
     const months = monthsText(facts.months);
     return facts.stays > 1
       ? { zh: `${months.zh}住院${facts.stays}次，个人自付合计`, en: `${facts.stays} stays in ${months.en}, self-paid in total` }
-      : { zh: `${months.zh}住院个人自付`, en: `Self-paid inpatient cost in ${months.en}` };
+      : facts.months.length > 1
+        ? { zh: `${months.zh}住院个人自付合计`, en: `Self-paid inpatient cost in ${months.en} in total` }
+        : { zh: `${months.zh}住院个人自付`, en: `Self-paid inpatient cost in ${months.en}` };
   }
   return facts.stays > 1
     ? { zh: `本月住院${facts.stays}次，个人自付合计`, en: `${facts.stays} stays this month, self-paid in total` }
