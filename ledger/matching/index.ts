@@ -28,6 +28,7 @@ export {
 } from './roster';
 export {
   createSourceMatcher,
+  earlierWindowMonths,
   matchSheet,
   ruleContext,
   rulesOf,

@@ -217,6 +217,18 @@ function windowStart(source: SourceDef, policy: Policy, months: { first: number;
   }
 }
 
+/**
+ * Months (YYYY-MM, oldest first) before the period that the county's window adds to a windowed
+ * source's amount: what the server loads from the kept monthly totals. [] under `month`.
+ */
+export function earlierWindowMonths(source: SourceCode | SourceDef, policy: Policy, period: string): string[] {
+  const def = typeof source === 'string' ? sourceByCode(source) : source;
+  const months = periodMonths(def, period);
+  const out: string[] = [];
+  for (let m = windowStart(def, policy, months); m < months.first; m = addMonths(m, 1)) out.push(monthText(m));
+  return out;
+}
+
 /** Row checks compiled against the located columns. */
 interface CompiledCheck {
   check: RowCheck;
@@ -276,6 +288,8 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   const months = periodMonths(source, period);
   const firstWindowMonth = windowStart(source, policy, months);
   const windowed = firstWindowMonth < months.first;
+  // Totals are kept whenever the county's window is longer than a month (January's feed a calendar year).
+  const keepsMonthlyTotals = source.windowed === true && policy.matching.medicalWindow !== 'month';
 
   const ctx = ruleContext(policy, period);
   const levels: Vocabulary = ctx.educationLevels;
@@ -551,7 +565,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       warningCount++;
       if (warnings.length < REJECTED_ROWS_KEPT) warnings.push({ row, code, message: text.zh, en: text.en });
     };
-    const monthlyTotals: MonthlyTotal[] | undefined = windowed ? [] : undefined;
+    const monthlyTotals: MonthlyTotal[] | undefined = keepsMonthlyTotals ? [] : undefined;
     const periodMonth = monthText(months.first);
     let withoutTownship = 0;
     const people = ids.length;

@@ -57,17 +57,22 @@ export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Prom
   return index;
 }
 
-export async function loadMatchContext(db: SqlDatabase, countyCode: string, source: string, period: string): Promise<MatchContext> {
+/**
+ * The roster, the county's open leads of every source and period (one person, one lead: a person
+ * on an open lead is linked, oldest lead first) and the open ledger rows.
+ */
+export async function loadMatchContext(db: SqlDatabase, countyCode: string): Promise<MatchContext> {
   const roster = await loadRosterIndex(db, countyCode);
-  const leads = await db.all<{ id_number: string; lead_no: string }>(
-    "SELECT id_number, lead_no FROM leads WHERE county_code = ? AND source = ? AND period = ? AND state <> '已办结'",
-    [countyCode, source, period],
+  return { roster, openLeads: await openLeadsOf(db, countyCode), openLedgerRows: await openLedgerRows(db, countyCode) };
+}
+
+/** Open leads of the county (any source and period), oldest first. */
+export async function openLeadsOf(db: SqlDatabase, countyCode: string): Promise<OpenLeadRef[]> {
+  const leads = await db.all<{ id_number: string; lead_no: string; source: string; period: string }>(
+    "SELECT id_number, lead_no, source, period FROM leads WHERE county_code = ? AND state <> '已办结' ORDER BY created_at, lead_no",
+    [countyCode],
   );
-  return {
-    roster,
-    openLeads: leads.map((l) => ({ idNumber: l.id_number, source, period, leadNo: l.lead_no })),
-    openLedgerRows: await openLedgerRows(db, countyCode),
-  };
+  return leads.map((l) => ({ idNumber: l.id_number, source: l.source, period: l.period, leadNo: l.lead_no }));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { ImportSummary, MatchLeadWire } from '../../ledger/api/leads';
 import { maskIdNumber } from '../../ledger/idnumber';
-import { isSourceCode, normalizePeriod, type SourceCode } from '../../ledger/sources';
+import { isSourceCode, normalizePeriod, SOURCE_CODES, type SourceCode } from '../../ledger/sources';
 import type { AppDeps } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import type { AuthUser } from '../http/route-table';
@@ -18,8 +18,10 @@ import { countyPolicy } from '../leads/policy-store';
 import { chinaDate } from '../leads/states';
 import { allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
 import { CountyUnits } from '../leads/units-lookup';
-import { buildRosterIndex, type MatchLead, type MatchResult, type RejectedRow, type RosterRecord } from '../../ledger/matching';
-import { ledgerRowsByIds, loadMatchContext, primeRosterIndex } from './match-context';
+import { buildRosterIndex, earlierWindowMonths, type MatchLead, type MatchResult, type RejectedRow, type RosterRecord } from '../../ledger/matching';
+import { ledgerRowsByIds, loadMatchContext, openLeadsOf, primeRosterIndex } from './match-context';
+import { loadPriorMonths, purgeOldMonthlyTotals, storeMonthlyTotals } from './monthly-totals';
+import { recordFurtherFindings } from '../leads/further-findings';
 import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
 
 export type ImportKind = 'roster' | 'source';
@@ -110,7 +112,8 @@ async function moveFile(from: string, to: string): Promise<void> {
 export function parseSourceAndPeriod(sourceText: unknown, periodText: unknown, today: string): { source: SourceCode | 'roster'; period: string } {
   const source = String(sourceText ?? '').trim();
   if (source !== 'roster' && !isSourceCode(source)) {
-    throw new LeadError(400, 'import.source', `未知的数据来源“${source}”，应为 roster、medical、disease、disability、education、revitalization 或 petition`, `Unknown source "${source}"`);
+    const known = ['roster', ...SOURCE_CODES];
+    throw new LeadError(400, 'import.source', `未知的数据来源“${source}”，应为 ${known.join('、')}`, `Unknown source "${source}" (one of ${known.join(', ')})`);
   }
   const raw = String(periodText ?? '').trim();
   if (source === 'roster') {
@@ -192,6 +195,8 @@ export async function purgeExpiredImports(deps: Pick<AppDeps, 'db' | 'config' | 
   await deps.db.run(
     "UPDATE imports SET summary_json = json_remove(summary_json, '$.preview'), plan_json = NULL WHERE state = 'committed' AND (plan_json IS NOT NULL OR json_type(summary_json, '$.preview') IS NOT NULL)",
   );
+  // Monthly 医保 totals older than any window (personal data: kept no longer than needed).
+  await purgeOldMonthlyTotals(deps.db, chinaDate(deps.now()));
   // File times are wall-clock times: directories left by a crashed process are judged by the real clock.
   await removeStaleTempDirs(Date.now() - dryRunTtlMs(deps), new Set(expired));
   if (expired.length > 0) deps.logger.info({ purged: expired.length }, 'expired import dry runs purged');
@@ -452,8 +457,9 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
       };
     } else {
       const policy = await countyPolicy(deps.db, countyCode, Number(row.period.slice(0, 4)));
-      const context = await loadMatchContext(deps.db, countyCode, row.source as SourceCode, row.period);
-      const result = await matchSourceFile(path, row.source as SourceCode, row.period, { ...context, policy, today, onProgress, limits: deps.config.readLimits });
+      const context = await loadMatchContext(deps.db, countyCode);
+      const priorMonths = await loadPriorMonths(deps.db, countyCode, earlierWindowMonths(row.source as SourceCode, policy, row.period));
+      const result = await matchSourceFile(path, row.source as SourceCode, row.period, { ...context, policy, today, onProgress, priorMonths, limits: deps.config.readLimits });
       const units = await CountyUnits.load(deps.db, countyCode);
       const fresh = result.leads.filter((lead) => !lead.linkedTo);
       const placed = await placeLeads(deps.db, units, fresh);
@@ -677,16 +683,12 @@ async function commitLeads(
   const nowIso = now.toISOString();
   const today = chinaDate(now);
   const actor = { username: user.username, unitCode: user.unit.code };
-  // Re-check links against leads committed since the dry run (same source and period, still open).
+  // Re-check links against leads committed since the dry run (any source and period, still open:
+  // one person, one lead).
   const fresh: MatchLead[] = [];
   const links: { lead: MatchLead; kind: string; target: string }[] = [];
   const open = new Map<string, string>();
-  for (const r of await tx.all<{ id_number: string; lead_no: string }>(
-    "SELECT id_number, lead_no FROM leads WHERE county_code = ? AND source = ? AND period = ? AND state <> '已办结'",
-    [countyCode, row.source, row.period],
-  )) {
-    open.set(r.id_number, r.lead_no);
-  }
+  for (const r of await openLeadsOf(tx, countyCode)) if (!open.has(r.idNumber)) open.set(r.idNumber, r.leadNo);
   for (const lead of result.leads) {
     if (lead.linkedTo) links.push({ lead, kind: lead.linkedTo.kind, target: lead.linkedTo.target });
     else if (open.has(lead.idNumber)) links.push({ lead, kind: 'lead', target: open.get(lead.idNumber)! });
@@ -709,7 +711,7 @@ async function commitLeads(
     if (!assigned) unassigned++;
     leadRows.push([
       leadNo, countyCode, row.source, row.period, seq, lead.rule, lead.reason.zh, lead.reason.en, lead.category, lead.channel, lead.coverage,
-      lead.idNumber, lead.name, JSON.stringify({ sourceRows: lead.sourceRows }),
+      lead.idNumber, lead.name, JSON.stringify({ sourceRows: lead.sourceRows, ...(lead.rosterName !== undefined ? { rosterName: lead.rosterName } : {}) }),
       place.township ?? null, null, place.township ?? countyCode, place.village ?? null, place.by,
       assigned ? '已派至乡镇' : '待分派', today, assigned ? today : null, assigned ? due : null,
       row.id, lead.sourceRows[0] ?? null, nowIso, nowIso,
@@ -728,6 +730,9 @@ async function commitLeads(
     leadRows,
   );
   await insertMany(tx, 'INSERT INTO lead_history (lead_no, from_state, to_state, user_name, unit_code, at, note) VALUES', historyRows);
+  // The open lead a person was linked to lists this source and reason too (history says so).
+  await recordFurtherFindings(tx, links.filter((link) => link.kind === 'lead'), { source: row.source as SourceCode, period: row.period, importId: row.id }, actor, now);
+  if (result.monthlyTotals) await storeMonthlyTotals(tx, countyCode, row.id, result.monthlyTotals);
   await insertMany(
     tx,
     'INSERT INTO lead_links (import_id, excel_row, kind, target, rule, at) VALUES',

@@ -201,9 +201,10 @@ describe('imports', () => {
     expect(listed.total).toBe(2);
     const detail = await server.request('GET', `/api/v1/leads/XS-532301-202607-00001`, { token: county });
     expect(detail.body.links).toEqual([expect.objectContaining({ importId: second.committed.importId, rule: 'medical.high_self_paid' })]);
-    // another period starts its own sequence
-    const other = await importFile(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(p, 12500, '鹿城镇', '')]), fileName: 'x3.csv', source: 'medical', period: '2026-06' });
-    expect(other.committed.summary.firstLeadNo).toBe('XS-532301-202606-00001');
+    // another period starts its own sequence (for someone else: p's lead is still open, so p is linked)
+    const [r] = people(905, 1);
+    const other = await importFile(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(p, 12500, '鹿城镇', ''), medicalRow(r, 12500, '鹿城镇', '')]), fileName: 'x3.csv', source: 'medical', period: '2026-06' });
+    expect(other.committed.summary).toMatchObject({ leadsNew: 1, leadsLinked: 1, firstLeadNo: 'XS-532301-202606-00001' });
   });
 
   it('xlsx upload with a title row: disability grades 二级 vs 三级, unit from the file names; quarterly lead numbers', async () => {

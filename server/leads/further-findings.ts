@@ -1,0 +1,51 @@
+/**
+ * One person, one lead: when a later import finds a person who is already on an open lead (another
+ * source in the same period — 医保 + 重特大疾病 + 信访 — or an earlier period), no lead is made; the
+ * open lead records the new finding in its history and in its list of findings (source, period,
+ * rule, reason), so the village visits once knowing every reason.
+ */
+import type { MatchLead } from '../../ledger/matching';
+import { periodLabel, sourceByCode, type SourceCode } from '../../ledger/sources';
+import type { SqlDatabase } from '../db/database';
+import { addHistory, type Actor } from './store';
+import type { LeadState } from './states';
+
+export interface LeadFinding {
+  source: string;
+  period: string;
+  rule: string;
+  reason: { zh: string; en: string };
+  importId: string;
+  at: string;
+}
+
+/** Adds each linked finding to its open lead (history entry + detail_json.findings); returns how many. */
+export async function recordFurtherFindings(
+  tx: SqlDatabase,
+  links: readonly { lead: MatchLead; target: string }[],
+  from: { source: SourceCode; period: string; importId: string },
+  actor: Actor,
+  at: Date,
+): Promise<number> {
+  const name = sourceByCode(from.source).name;
+  const label = periodLabel(from.period);
+  let recorded = 0;
+  for (const { lead, target } of links) {
+    const row = await tx.get<{ state: LeadState; detail_json: string | null; source: string; period: string }>(
+      'SELECT state, detail_json, source, period FROM leads WHERE lead_no = ?',
+      [target],
+    );
+    if (!row) continue;
+    const detail = row.detail_json ? (JSON.parse(row.detail_json) as { findings?: LeadFinding[] } & Record<string, unknown>) : {};
+    const findings = detail.findings ?? [];
+    findings.push({ source: from.source, period: from.period, rule: lead.rule, reason: lead.reason, importId: from.importId, at: at.toISOString() });
+    await tx.run('UPDATE leads SET detail_json = ?, updated_at = ? WHERE lead_no = ?', [JSON.stringify({ ...detail, findings }), at.toISOString(), target]);
+    const same = row.source === from.source && row.period === from.period;
+    const note = same
+      ? `再次导入发现（${label.zh}${name.zh}数据）：${lead.reason.zh}`
+      : `另经${label.zh}${name.zh}数据发现：${lead.reason.zh}（同一人只保留一条线索）`;
+    await addHistory(tx, target, row.state, row.state, actor, at, note);
+    recorded++;
+  }
+  return recorded;
+}
