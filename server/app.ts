@@ -15,6 +15,7 @@ import { requestId } from './http/request-id';
 import type { RouteSpec } from './http/route-table';
 import { scrubText } from './http/scrub';
 import { mountAddin, mountPreviewIndex } from './http/addin-static';
+import { mountWeb } from './http/web-static';
 
 interface BodyParserError extends Error {
   type?: string;
@@ -62,6 +63,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
   mountAddin(app);
   app.use(helmet());
   mountPreviewIndex(app);
+  mountWeb(app);
 
   app.get('/healthz', (_req, res) => {
     res.locals.route = '/healthz';

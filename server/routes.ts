@@ -9,6 +9,7 @@ import { LEAD_ROUTES } from './leads/routes';
 import { LEDGER_ROUTES } from './ledger/routes';
 import { REPORT_ROUTES } from './reports/routes';
 import { EXPORT_ROUTES } from './exports/routes';
+import { WORKBOOK_ROUTES } from './workbook/routes';
 import { UNIT_ROUTES } from './units/routes';
 
 export const ALL_ROUTES: RouteSpec[] = [
@@ -19,4 +20,5 @@ export const ALL_ROUTES: RouteSpec[] = [
   ...LEDGER_ROUTES,
   ...REPORT_ROUTES,
   ...EXPORT_ROUTES,
+  ...WORKBOOK_ROUTES,
 ];

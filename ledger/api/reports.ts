@@ -53,7 +53,7 @@ export const LeadFiguresSchema = z.object({
   closureRate: rate,
 });
 
-const SubmissionTallySchema = z.object({ villages: count, ...Object.fromEntries(SUBMISSION_DISPLAY_STATES.map((s) => [s, count])) });
+const SubmissionTallySchema = z.object({ villages: count, 未提交: count, 已提交: count, 已退回: count, 已审核: count } satisfies Record<'villages' | (typeof SUBMISSION_DISPLAY_STATES)[number], z.ZodType>);
 
 export const UnitFiguresSchema = z.object({
   rows: z.object({

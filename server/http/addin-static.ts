@@ -75,6 +75,7 @@ export function mountPreviewIndex(app: Express, dir = addinBuildDir()): void {
         `<body style="font-family:'Microsoft YaHei','PingFang SC',sans-serif;margin:24px">` +
         `<h1>社会救助主动发现台账 · Proactive-discovery ledger</h1>` +
         `<p>任务窗格浏览器预览（演示工作簿）/ Task-pane preview in the browser (demo workbook):</p><ul>${items}</ul>${missing}` +
+        `<p>未安装加载项（WPS、LibreOffice、手机）：<a href="/web/">网页版台账</a> / Without the add-in: <a href="/web/">web page</a></p>` +
         `<p>接口 / API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/healthz">/healthz</a></p></body></html>`,
     );
   });

@@ -76,6 +76,19 @@ describe('dependency direction', () => {
     expect(offenders).toEqual([]);
   });
 
+  it('web/ (the page for staff without the add-in) imports only ledger/ and itself: never server/ or addin/, no packages', () => {
+    const files = sourceFiles('web');
+    expect(files.length).toBeGreaterThan(0);
+    const offenders: string[] = [];
+    for (const file of files) {
+      for (const spec of importsOf(file)) {
+        const { folder } = target(file, spec);
+        if (folder !== 'web' && folder !== 'ledger') offenders.push(`${relative(ROOT, file)} → ${spec}`);
+      }
+    }
+    expect(offenders).toEqual([]);
+  });
+
   it('ledger/ does not touch globals of I/O (fs, process, Office, Excel, fetch)', () => {
     const offenders = ledgerFiles.filter((file) =>
       /\b(process\.|Office\.|Excel\.|fetch\(|localStorage|document\.)/.test(withoutComments(readFileSync(file, 'utf8'))),

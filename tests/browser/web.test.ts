@@ -1,0 +1,171 @@
+/**
+ * The web page for staff without the add-in, end to end in real headless Chromium at phone width:
+ * sign in with the keyboard, download the village's ledger (.xlsx with 记录ID/版本号), edit it as a
+ * WPS user would, upload it and read the validation report, fix the file, merge, resolve a conflict
+ * with a change made on the server meanwhile, submit the month; then the county's summary with
+ * drill-down and the consolidated download. Needs dist/web (npm test builds it first).
+ * Screenshots go to dist/screenshots/web-*.png.
+ */
+import ExcelJS from 'exceljs';
+import { randomUUID } from 'crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { LEDGER_COLUMNS } from '../../ledger/columns';
+import { webBuildDir } from '../../server/http/web-static';
+import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../server/io/ledger-template';
+import { DEMO_PASSWORD } from '../../server/seed/demo-units';
+import { createRng, fabricateIdNumber } from '../../server/seed/fabricate';
+import { startTestServer, type TestServer } from '../server/helpers';
+import { launchChromium } from './chromium';
+
+const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
+const VILLAGE = '532301101201';
+const col = (key: string) => LEDGER_COLUMNS.findIndex((column) => column.key === key) + 1;
+
+describe('web page without the add-in (Chromium, phone width)', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let work: string;
+
+  beforeAll(async () => {
+    if (!existsSync(join(webBuildDir(), 'index.html'))) {
+      throw new Error('dist/web is not built: run npm run build:web (npm test does it first)');
+    }
+    server = await startTestServer();
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    work = mkdtempSync(join(tmpdir(), 'web-e2e-'));
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+  });
+
+  async function signIn(page: Page, username: string): Promise<void> {
+    await page.goto(`${server.baseUrl}/web/`);
+    await page.focus('#username');
+    await page.keyboard.type(username);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(DEMO_PASSWORD);
+    await page.keyboard.press('Enter'); // the form submits from the keyboard
+    await page.waitForSelector('#who:not(:empty)');
+  }
+
+  it('village: download, upload with an error, fix, merge, resolve a conflict side by side, submit', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, 'demo-village');
+    await page.screenshot({ path: join(SHOTS, 'web-village-home.png'), fullPage: true });
+
+    // 1. download the current ledger
+    const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#download-ledger')]);
+    const file = join(work, 'ledger.xlsx');
+    await downloaded.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.getWorksheet(TEMPLATE_SHEETS.ledger)!;
+    const first = sheet.getRow(TEMPLATE_FIRST_DATA_ROW);
+    const rowId = String(first.getCell(col('rowId')).value);
+    const version = Number(first.getCell(col('version')).value);
+    expect(rowId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(version).toBeGreaterThanOrEqual(1);
+
+    // 2. meanwhile someone changes the same row's 备注 on the server (another workbook)
+    const token = await server.login('demo-village');
+    const other = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/sync`, {
+      token,
+      body: { clientId: 'other-workbook', requestId: randomUUID(), changes: [{ rowId, baseVersion: version, values: { notes: '服务器上的备注' } }] },
+    });
+    expect(other.body.applied).toHaveLength(1);
+
+    // 3. the file: an edit of the same field, and a new person with a wrong ID number
+    first.getCell(col('notes')).value = '文件里的备注';
+    const blank = sheet.getRow(TEMPLATE_FIRST_DATA_ROW + 20);
+    const newRow = blank.number;
+    const set = (key: string, value: string | number) => (blank.getCell(col(key)).value = value);
+    set('name', '网页测试');
+    set('idNumber', '532301199001011235'); // wrong check character
+    set('categories', '老年人');
+    set('channel', '入户走访');
+    set('foundOn', '2026-11-02');
+    set('status', '待核实');
+    await workbook.xlsx.writeFile(file);
+
+    await page.setInputFiles('#upload-file', file);
+    await page.click('#check-upload');
+    await page.waitForSelector('#report table');
+    const reportText = await page.textContent('#report');
+    expect(reportText).toContain('错误');
+    expect(reportText).toContain('公民身份号码');
+    const errorRows = await page.$$eval('#report tbody tr.error td:first-child', (cells) => cells.map((cell) => cell.textContent));
+    expect(errorRows).toContain(String(newRow));
+    expect(await page.$('#merge')).toBeNull(); // no merge while the file has errors
+    await page.screenshot({ path: join(SHOTS, 'web-village-report.png'), fullPage: true });
+
+    // 4. fix the file, upload again, merge
+    blank.getCell(col('idNumber')).value = fabricateIdNumber(createRng('web-e2e'), { region: '532301', birthYearRange: [1950, 1960] });
+    await workbook.xlsx.writeFile(file);
+    await page.setInputFiles('#upload-file', file);
+    await page.click('#check-upload');
+    await page.waitForSelector('#merge');
+    expect(await page.textContent('#report')).toContain('没有错误');
+    await page.click('#merge');
+    await page.waitForSelector('#conflicts');
+    const conflictText = await page.textContent('#conflicts');
+    expect(conflictText).toContain('文件里的备注');
+    expect(conflictText).toContain('服务器上的备注');
+    await page.screenshot({ path: join(SHOTS, 'web-village-conflict.png'), fullPage: true });
+
+    // nothing was overwritten silently: the server still has its own value
+    const before = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=200`, { token });
+    expect(before.body.rows.find((r: any) => r.rowId === rowId).values.notes).toBe('服务器上的备注');
+    expect(before.body.rows.some((r: any) => r.values.name === '网页测试')).toBe(true); // the new row merged
+
+    // 5. keep the file's value, with the keyboard
+    await page.focus('#conflicts input[value="mine"]');
+    await page.keyboard.press('Space');
+    await page.click('#resolve');
+    await page.waitForSelector('#merge-result .status.ok');
+    expect(await page.textContent('#merge-result')).toContain('冲突已解决');
+    const after = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=200`, { token });
+    expect(after.body.rows.find((r: any) => r.rowId === rowId).values.notes).toBe('文件里的备注');
+
+    // 6. leads and the month's submission
+    await page.click('#load-leads');
+    await page.waitForSelector('#leads table, #leads .status');
+    await page.fill('#submit-month', '2026-11');
+    await page.click('#submit');
+    await page.waitForSelector('#submission .status');
+    const submission = await page.textContent('#submission');
+    expect(submission).toContain('已报送');
+    const state = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/2026-11`, { token });
+    expect(state.body.submission.state).toBe('已提交');
+    await page.screenshot({ path: join(SHOTS, 'web-village-submitted.png'), fullPage: true });
+    await context.close();
+  }, 120_000);
+
+  it('county: summary, drill-down to a township, consolidated download', async () => {
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
+    const page = await context.newPage();
+    await signIn(page, 'demo-county');
+    await page.waitForSelector('#summary table');
+    expect(await page.textContent('#summary')).toContain('鹿城镇');
+    await page.screenshot({ path: join(SHOTS, 'web-county-summary.png'), fullPage: true });
+    await page.click('#summary button:has-text("鹿城镇")');
+    await page.waitForFunction(() => document.querySelector('nav.crumbs strong')?.textContent === '鹿城镇');
+    expect(await page.textContent('#summary')).toContain('示范村');
+    const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#export-xlsx')]);
+    expect(downloaded.suggestedFilename()).toContain('鹿城镇');
+    const file = join(work, 'consolidated.xlsx');
+    await downloaded.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['乡镇（街道）汇总', '台账明细']);
+    await page.screenshot({ path: join(SHOTS, 'web-county-drilldown.png'), fullPage: true });
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,624 @@
+/**
+ * The web page for staff without the add-in (WPS, LibreOffice, older Excel, a phone), served at
+ * /web by the same server and signed in with the same accounts (bearer token of /api/v1/auth/login).
+ *
+ * Village: download the blank template or the village's current ledger; upload a filled ledger and
+ * read the validation report before anything is stored; merge it through the sync API (conflicts
+ * side by side, resolved here); see the village's leads; submit the month.
+ * Township / county / prefecture: the summary with drill-down, duplicates, the consolidated download.
+ *
+ * Plain DOM and fetch: everything is a native form control (keyboard-usable as is), tables scroll
+ * sideways on a phone. Imports only the ledger core (web → ledger; never the server).
+ */
+import type { SummaryResponse, DuplicatesResponse } from '../ledger/api/reports';
+import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
+import { LEDGER_COLUMNS } from '../ledger/columns';
+import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';
+import { changedKeys, valuesEqual } from '../ledger/sync-merge';
+import type { LedgerValue, LedgerValues } from '../ledger/types';
+
+// ---------------------------------------------------------------------------------------------
+// Session and API
+
+interface SessionUser {
+  username: string;
+  role: 'village' | 'township' | 'county' | 'prefecture' | 'admin';
+  unit: { code: string; name: string; level: string };
+}
+interface Session {
+  token: string;
+  user: SessionUser;
+}
+
+const SESSION_KEY = 'ledger-web-session';
+let session: Session | null = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null') as Session | null;
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly body: unknown,
+  ) {
+    super(message);
+  }
+}
+
+async function api<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
+  const headers: Record<string, string> = {};
+  if (session) headers.authorization = `Bearer ${session.token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let res: Response;
+  try {
+    res = await fetch(`/api/v1${path}`, { method, headers, body: form ?? (body === undefined ? undefined : JSON.stringify(body)) });
+  } catch {
+    throw new ApiError(0, 'unreachable', '无法连接服务器，请检查网络后重试', null);
+  }
+  const text = await res.text();
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const error = (json as { error?: { code: string; message: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
+    if (res.status === 401 && path !== '/auth/login') signOut();
+    const issues = error?.issues?.map((issue) => issue.message).join('；');
+    throw new ApiError(res.status, error?.code ?? 'http', `${error?.message ?? `请求失败（${res.status}）`}${issues ? `：${issues}` : ''}`, json);
+  }
+  return json as T;
+}
+
+/** Downloads a file with the session's token (a plain link could not carry it). */
+async function download(path: string, fallbackName: string): Promise<void> {
+  const res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${session!.token}` } });
+  if (!res.ok) {
+    const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
+    throw new ApiError(res.status, 'download', body?.error?.message ?? `下载失败（${res.status}）`, body);
+  }
+  const disposition = res.headers.get('content-disposition') ?? '';
+  const match = /filename\*=UTF-8''([^;]+)/.exec(disposition);
+  const name = match ? decodeURIComponent(match[1]) : fallbackName;
+  const url = URL.createObjectURL(await res.blob());
+  const a = h('a', { href: url, download: name });
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function signOut(): void {
+  session = null;
+  sessionStorage.removeItem(SESSION_KEY);
+  render();
+}
+
+// ---------------------------------------------------------------------------------------------
+// DOM helpers
+
+type Child = Node | string | null | undefined | false;
+
+function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string | boolean | ((event: Event) => void)> = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+  const element = document.createElement(tag);
+  for (const [name, value] of Object.entries(attrs)) {
+    if (typeof value === 'function') element.addEventListener(name.replace(/^on/, ''), value);
+    else if (value === true) element.setAttribute(name, '');
+    else if (value !== false) element.setAttribute(name, value);
+  }
+  for (const child of children) if (child !== null && child !== undefined && child !== false) element.append(child);
+  return element;
+}
+
+function table(headers: readonly string[], rows: readonly (readonly (Child | number)[])[], rowClass?: (index: number) => string, className = ''): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-wrap' },
+    h(
+      'table',
+      { class: className },
+      h('thead', {}, h('tr', {}, ...headers.map((text) => h('th', { scope: 'col' }, text)))),
+      h('tbody', {}, ...rows.map((cells, i) => h('tr', { class: rowClass?.(i) ?? '' }, ...cells.map((cell) => h('td', { class: typeof cell === 'number' ? 'num' : '' }, typeof cell === 'number' ? String(cell) : cell))))),
+    ),
+  );
+}
+
+function status(kind: 'ok' | 'err' | 'info', text: string): HTMLElement {
+  return h('p', { class: `status ${kind}`, role: kind === 'err' ? 'alert' : 'status' }, text);
+}
+
+/** Runs an action, showing its failure in `where` instead of losing it. */
+async function guarded(where: HTMLElement, action: () => Promise<void>): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    where.replaceChildren(status('err', error instanceof Error ? error.message : String(error)));
+  }
+}
+
+function currentMonth(): string {
+  const now = new Date(Date.now() + 8 * 3600_000);
+  return now.toISOString().slice(0, 7);
+}
+
+const HEADER_OF = new Map(LEDGER_COLUMNS.map((column) => [column.key, column.header]));
+
+function show(value: unknown): string {
+  if (value === null || value === undefined || value === '') return '（空）';
+  return Array.isArray(value) ? value.join('、') : String(value);
+}
+
+function percent(rate: number | null): string {
+  return rate === null ? '—' : `${(rate * 100).toFixed(1)}%`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sign-in
+
+function loginView(): HTMLElement {
+  const message = h('div');
+  const username = h('input', { type: 'text', id: 'username', name: 'username', autocomplete: 'username', required: true });
+  const password = h('input', { type: 'password', id: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const form = h(
+    'form',
+    {
+      onsubmit: (event) => {
+        event.preventDefault();
+        void guarded(message, async () => {
+          const answer = await api<Session>('POST', '/auth/login', { username: username.value.trim(), password: password.value });
+          session = { token: answer.token, user: answer.user };
+          sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
+          render();
+        });
+      },
+    },
+    h('label', { for: 'username' }, '用户名'),
+    username,
+    h('label', { for: 'password' }, '密码'),
+    password,
+    h('p', {}, h('button', { class: 'primary', type: 'submit' }, '登录')),
+    message,
+  );
+  return h(
+    'section',
+    {},
+    h('h2', {}, '登录'),
+    h('p', { class: 'hint' }, '使用与 Excel 加载项相同的账号。未安装加载项（WPS、LibreOffice、旧版 Excel、手机）时在此下载、上传台账并报送。'),
+    form,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Village: files, upload, merge, conflicts, leads, submission
+
+interface UploadCheck {
+  fileName: string;
+  sheetName: string;
+  rows: number;
+  errors: number;
+  warnings: number;
+  findings: Array<{ row: number; column: string; cell?: string; severity: 'error' | 'warning'; code: string; message: string; hint: string }>;
+  plan: {
+    changes: Array<{ rowId: string; baseVersion: number; values: LedgerValues; excelRow: number; match: 'rowId' | 'idNumber' | 'new' }>;
+    unchanged: number;
+    notInFile: number;
+  };
+}
+
+function clientId(villageCode: string): string {
+  const key = `ledger-web-client-${villageCode}`;
+  let id = localStorage.getItem(key);
+  if (!id) {
+    id = `web-${crypto.randomUUID()}`;
+    localStorage.setItem(key, id);
+  }
+  return id;
+}
+
+function villageView(user: SessionUser): HTMLElement {
+  const village = user.unit.code;
+  const root = h('div');
+
+  // Files
+  const fileMessage = h('div');
+  root.append(
+    h(
+      'section',
+      {},
+      h('h2', {}, '台账文件'),
+      h('p', { class: 'hint' }, '下载后在 WPS、LibreOffice 或 Excel 中填写。本村当前台账含隐藏的“记录ID”“版本号”列，请勿删除，上传时据此对应到服务器上的记录。'),
+      h(
+        'div',
+        { class: 'row' },
+        h('button', { type: 'button', id: 'download-template', onclick: () => void guarded(fileMessage, () => download('/templates/village-ledger.xlsx', '村台账模板.xlsx')) }, '下载空白模板'),
+        h('button', { type: 'button', id: 'download-ledger', onclick: () => void guarded(fileMessage, () => download(`/ledgers/${village}/workbook.xlsx`, '本村台账.xlsx')) }, '下载本村当前台账'),
+      ),
+      fileMessage,
+    ),
+  );
+
+  // Upload → report → merge → conflicts
+  const report = h('div', { id: 'report' });
+  const fileInput = h('input', { type: 'file', id: 'upload-file', accept: '.xlsx,.xls,.et,.csv', 'aria-describedby': 'upload-hint' });
+  const checkButton = h('button', { type: 'button', class: 'primary', id: 'check-upload' }, '检查文件');
+  checkButton.addEventListener('click', () =>
+    void guarded(report, async () => {
+      const file = fileInput.files?.[0];
+      if (!file) {
+        report.replaceChildren(status('err', '请先选择要上传的台账文件'));
+        return;
+      }
+      report.replaceChildren(status('info', '正在检查……'));
+      const form = new FormData();
+      form.append('file', file, file.name);
+      const check = await api<UploadCheck>('POST', `/ledgers/${village}/uploads`, undefined, form);
+      showReport(village, check, report);
+    }),
+  );
+  root.append(
+    h(
+      'section',
+      {},
+      h('h2', {}, '上传台账'),
+      h('p', { class: 'hint', id: 'upload-hint' }, '支持 .xlsx、.xls、.et、.csv。先检查：列出每个问题所在的行、列和改法；检查不保存任何数据。没有错误后才能合并到服务器。'),
+      h('label', { for: 'upload-file' }, '台账文件'),
+      fileInput,
+      h('p', {}, checkButton),
+      report,
+    ),
+  );
+
+  // Leads
+  const leads = h('div', { id: 'leads' });
+  root.append(
+    h(
+      'section',
+      {},
+      h('h2', {}, '本村线索'),
+      h('button', {
+        type: 'button',
+        id: 'load-leads',
+        onclick: () =>
+          void guarded(leads, async () => {
+            const answer = await api<{ leads: Array<{ leadNo: string; name: string; source: string; state: string; dueOn: string | null; overdue: boolean; reason: { zh: string } }>; total: number }>(
+              'GET',
+              `/units/${village}/leads?pageSize=200`,
+            );
+            leads.replaceChildren(
+              answer.leads.length === 0
+                ? status('info', '暂无下发到本村的线索')
+                : table(
+                    ['线索编号', '姓名', '原因', '状态', '核实时限'],
+                    answer.leads.map((lead) => [lead.leadNo, lead.name, lead.reason.zh, lead.state, lead.overdue ? `${lead.dueOn ?? ''}（已逾期）` : (lead.dueOn ?? '—')]),
+                  ),
+            );
+          }),
+      }, '查看线索'),
+      leads,
+    ),
+  );
+
+  // Submission
+  const month = h('input', { type: 'month', id: 'submit-month', value: currentMonth() });
+  const submitted = h('div', { id: 'submission' });
+  root.append(
+    h(
+      'section',
+      {},
+      h('h2', {}, '月度报送'),
+      h('label', { for: 'submit-month' }, '月份'),
+      month,
+      h(
+        'p',
+        {},
+        h('button', {
+          type: 'button',
+          class: 'primary',
+          id: 'submit',
+          onclick: () =>
+            void guarded(submitted, async () => {
+              try {
+                const answer = await api<{ state: string; revision: number; rowCount: number }>('POST', `/ledgers/${village}/submissions`, { month: month.value });
+                submitted.replaceChildren(status('ok', `${month.value} 已报送（第 ${answer.revision} 次，${answer.rowCount} 行），状态：${answer.state}`));
+              } catch (error) {
+                const findings = ((error as ApiError).body as { error?: { findings?: Array<{ row?: number; findings?: Array<{ column: string; message: string; hint: string }> }> } } | null)?.error?.findings;
+                submitted.replaceChildren(status('err', (error as Error).message));
+                if (findings && findings.length > 0) submitted.append(h('p', {}, `有 ${findings.length} 行存在错误，请先改正后重新上传合并。`));
+              }
+            }),
+        }, '报送本月台账'),
+      ),
+      submitted,
+    ),
+  );
+  return root;
+}
+
+function showReport(village: string, check: UploadCheck, where: HTMLElement): void {
+  const { plan } = check;
+  const added = plan.changes.filter((change) => change.match === 'new').length;
+  const updated = plan.changes.length - added;
+  const parts: Child[] = [
+    h('h3', {}, `检查结果：${check.fileName}（工作表“${check.sheetName}”，${check.rows} 行）`),
+    check.errors > 0
+      ? status('err', `发现 ${check.errors} 个错误、${check.warnings} 个提示。请在文件中按“改法”修改后重新上传；有错误时不能合并。`)
+      : status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示，可合并）` : ''}。将新增 ${added} 行、更新 ${updated} 行，${plan.unchanged} 行无变化。`),
+  ];
+  if (plan.notInFile > 0) parts.push(h('p', { class: 'hint' }, `服务器上另有 ${plan.notInFile} 行不在此文件中：合并不会删除它们。`));
+  if (check.findings.length > 0) {
+    parts.push(
+      table(
+        ['行', '列', '级别', '问题', '改法'],
+        check.findings.map((f) => [String(f.row), f.column, h('span', { class: `sev-${f.severity}` }, f.severity === 'error' ? '错误' : '提示'), f.message, f.hint]),
+        (i) => check.findings[i].severity,
+        'findings',
+      ),
+    );
+  }
+  const result = h('div', { id: 'merge-result' });
+  if (check.errors === 0 && plan.changes.length > 0) {
+    const merge = h('button', { type: 'button', class: 'primary', id: 'merge' }, `合并到服务器（${plan.changes.length} 行）`);
+    merge.addEventListener('click', () => {
+      merge.disabled = true;
+      void guarded(result, () => mergeChanges(village, plan.changes, result));
+    });
+    parts.push(h('p', {}, merge));
+  }
+  parts.push(result);
+  where.replaceChildren(...parts.filter((part): part is Node | string => Boolean(part)));
+}
+
+/** Pushes changes through the sync API (chunks of 1,000), then lists conflicts for resolution. */
+async function mergeChanges(village: string, changes: UploadCheck['plan']['changes'], where: HTMLElement): Promise<void> {
+  where.replaceChildren(status('info', '正在合并……'));
+  let applied = 0;
+  const conflicts: SyncConflict[] = [];
+  const excelRowOf = new Map(changes.map((change) => [change.rowId, change.excelRow]));
+  for (let i = 0; i < changes.length; i += 1000) {
+    const chunk = changes.slice(i, i + 1000);
+    const answer = await api<SyncResponse>('POST', `/ledgers/${village}/sync`, {
+      clientId: clientId(village),
+      requestId: crypto.randomUUID(),
+      pullLimit: 1,
+      changes: chunk.map((change) => ({ rowId: change.rowId, baseVersion: change.baseVersion, values: change.values })),
+    });
+    applied += answer.applied.length;
+    conflicts.push(...answer.conflicts);
+  }
+  where.replaceChildren(status(conflicts.length > 0 ? 'info' : 'ok', `已合并 ${applied} 行。${conflicts.length > 0 ? `${conflicts.length} 行与服务器上的修改冲突，请逐项选择保留哪一方：` : ''}`));
+  if (conflicts.length > 0) where.append(conflictForm(village, conflicts, excelRowOf, where));
+}
+
+/**
+ * Conflicts side by side: per field the file's value and the server's, a choice for each (no default:
+ * nothing is decided for the user). Saved with the server's version as base, keeping the file's other
+ * changes (its own edits since the version it was downloaded at, fetched from the row's history).
+ */
+function conflictForm(village: string, conflicts: SyncConflict[], excelRowOf: Map<string, number>, where: HTMLElement): HTMLElement {
+  const form = h('form', { id: 'conflicts' });
+  conflicts.forEach((conflict, index) => {
+    const fields = conflict.reason === 'fields' ? conflict.fields : ['__row'];
+    const name = show(conflict.server.values.name ?? conflict.client.values.name);
+    const rows = fields.map((field) => {
+      const group = `c${index}-${field}`;
+      const label = field === '__row' ? (conflict.reason === 'deleted' ? '整行（服务器上已删除）' : '整行') : (HEADER_OF.get(field) ?? field);
+      const mine = field === '__row' ? '恢复并使用文件中的内容' : show(conflict.client.values[field]);
+      const theirs = field === '__row' ? '保持服务器上的状态' : show(conflict.server.values[field]);
+      return [
+        label,
+        h('label', {}, h('input', { type: 'radio', name: group, value: 'mine', required: true }), ` ${mine}`),
+        h('label', {}, h('input', { type: 'radio', name: group, value: 'theirs', required: true }), ` ${theirs}`),
+      ];
+    });
+    const block = h(
+      'div',
+      { class: 'conflict' },
+      h('h3', {}, `文件第 ${excelRowOf.get(conflict.rowId) ?? '?'} 行：${name}（服务器版本 ${conflict.serverVersion}）`),
+      table(['字段', '文件中的值（我的）', '服务器上的值'], rows),
+    );
+    block.querySelectorAll('tbody tr').forEach((tr) => {
+      tr.children[1]?.classList.add('mine');
+      tr.children[2]?.classList.add('theirs');
+    });
+    form.append(block);
+  });
+  const message = h('div');
+  form.append(h('p', {}, h('button', { type: 'submit', class: 'primary', id: 'resolve' }, '保存选择')), message);
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void guarded(message, async () => {
+      const data = new FormData(form);
+      const resolved = [];
+      for (const [index, conflict] of conflicts.entries()) {
+        const choice = (field: string) => data.get(`c${index}-${field}`);
+        if (conflict.reason !== 'fields') {
+          if (choice('__row') === 'mine') resolved.push({ rowId: conflict.rowId, baseVersion: conflict.serverVersion, values: conflict.client.values });
+          continue;
+        }
+        // The file's own edits: against its base version (empty for a row matched by ID number).
+        let base: LedgerValues = {};
+        if (conflict.baseVersion > 0) {
+          const history = await api<{ versions: Array<{ version: number; values: LedgerValues }> }>('GET', `/ledgers/${village}/rows/${conflict.rowId}/versions`);
+          base = history.versions.find((v) => v.version === conflict.baseVersion)?.values ?? {};
+        }
+        const client = conflict.client.values as LedgerValues;
+        const server = conflict.server.values as LedgerValues;
+        const values: Record<string, LedgerValue> = { ...(server as Record<string, LedgerValue>) };
+        for (const key of changedKeys(base, client)) values[key] = (client as Record<string, LedgerValue>)[key] ?? null;
+        for (const field of conflict.fields) values[field] = ((choice(field) === 'mine' ? client : server) as Record<string, LedgerValue>)[field] ?? null;
+        if (Object.keys(values).some((key) => !valuesEqual(values[key], (server as Record<string, LedgerValue>)[key]))) {
+          resolved.push({ rowId: conflict.rowId, baseVersion: conflict.serverVersion, values });
+        }
+      }
+      if (resolved.length === 0) {
+        where.replaceChildren(status('ok', '已保留服务器上的内容，没有需要保存的修改。'));
+        return;
+      }
+      const answer = await api<SyncResponse>('POST', `/ledgers/${village}/sync`, { clientId: clientId(village), requestId: crypto.randomUUID(), pullLimit: 1, changes: resolved });
+      if (answer.conflicts.length > 0) {
+        where.replaceChildren(status('info', '服务器上又有新的修改，请重新选择：'), conflictForm(village, answer.conflicts, excelRowOf, where));
+      } else {
+        where.replaceChildren(status('ok', `冲突已解决，已保存 ${answer.applied.length} 行。`));
+      }
+    });
+  });
+  return form;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Township, county, prefecture: summary with drill-down, duplicates, consolidated download
+
+function upperView(user: SessionUser): HTMLElement {
+  const trail: Array<{ code: string; name: string }> = [{ code: user.unit.code, name: user.unit.name }];
+  const month = h('input', { type: 'month', id: 'summary-month', value: currentMonth() });
+  const crumbs = h('nav', { class: 'crumbs', 'aria-label': '单位层级' });
+  const body = h('div', { id: 'summary' });
+  const downloads = h('div');
+
+  const load = () =>
+    void guarded(body, async () => {
+      const unit = trail[trail.length - 1];
+      body.replaceChildren(status('info', '正在汇总……'));
+      const summary = await api<SummaryResponse>('GET', `/reports/summary?unit=${unit.code}&month=${month.value}`);
+      crumbs.replaceChildren(
+        ...trail.flatMap((step, i) => [
+          i > 0 ? ' › ' : '',
+          i === trail.length - 1
+            ? h('strong', {}, step.name)
+            : h('button', { type: 'button', class: 'link', onclick: () => { trail.splice(i + 1); load(); } }, step.name),
+        ]),
+      );
+      renderSummary(summary, body, (child) => {
+        trail.push(child);
+        load();
+      });
+    });
+
+  const exportButtons = h(
+    'div',
+    { class: 'row' },
+    h('button', { type: 'button', id: 'export-xlsx', onclick: () => void guarded(downloads, () => download(`/exports/consolidated.xlsx?unit=${trail[trail.length - 1].code}&month=${month.value}`, '汇总.xlsx')) }, '下载汇总工作簿（.xlsx）'),
+    h('button', { type: 'button', id: 'export-csv', onclick: () => void guarded(downloads, () => download(`/exports/consolidated.csv?unit=${trail[trail.length - 1].code}&month=${month.value}`, '汇总.csv')) }, '下载明细（.csv）'),
+  );
+  const duplicates = h('div', { id: 'duplicates' });
+  const root = h(
+    'div',
+    {},
+    h(
+      'section',
+      {},
+      h('h2', {}, '汇总'),
+      h('label', { for: 'summary-month' }, '月份'),
+      h('div', { class: 'row' }, month, h('button', { type: 'button', class: 'primary', id: 'load-summary', onclick: load }, '查看汇总')),
+      crumbs,
+      body,
+    ),
+    h('section', {}, h('h2', {}, '汇总下载'), h('p', { class: 'hint' }, '当前单位及全部下级：各级汇总表和全部台账行；身份证号、电话已脱敏；导出留痕。'), exportButtons, downloads),
+    h(
+      'section',
+      {},
+      h('h2', {}, '跨村重复人员'),
+      h('button', {
+        type: 'button',
+        id: 'load-duplicates',
+        onclick: () =>
+          void guarded(duplicates, async () => {
+            const answer = await api<DuplicatesResponse>('GET', `/reports/duplicates?unit=${trail[trail.length - 1].code}`);
+            duplicates.replaceChildren(
+              answer.groups.length === 0
+                ? status('ok', '没有同一身份证号在两个村同时未办结的情况')
+                : table(
+                    ['身份证号（脱敏）', '应由哪级处理', '涉及的村', '姓名', '发现日期'],
+                    answer.groups.map((group) => [
+                      group.idNumberMasked,
+                      group.lowestCommonUnit.name,
+                      group.villages.map((v) => `${v.townshipName ?? ''}${v.name}`).join('；'),
+                      group.rows.map((r) => r.name ?? '').join('；'),
+                      group.rows.map((r) => r.foundOn ?? '').join('；'),
+                    ]),
+                  ),
+            );
+          }),
+      }, '查看'),
+      duplicates,
+    ),
+  );
+  queueMicrotask(load);
+  return root;
+}
+
+function renderSummary(summary: SummaryResponse, where: HTMLElement, drill: (unit: { code: string; name: string }) => void): void {
+  const monthKey = summary.window.to;
+  const line = (label: Child, f: SummaryResponse['figures']) => [
+    label,
+    f.rows.total,
+    f.leads.all.total,
+    percent(f.leads.all.onTimeRate),
+    f.leads.all.overdue,
+    f.leads.all.averageWorkingDaysToVerify === null ? '—' : f.leads.all.averageWorkingDaysToVerify.toFixed(1),
+    percent(f.leads.all.closureRate),
+    `${f.submissions[monthKey]?.['未提交'] ?? 0} / ${f.submissions[monthKey]?.villages ?? 0}`,
+    f.duplicates,
+  ];
+  const headers = ['单位', '台账行数', '线索', '按时核实率', '逾期', '平均核实工作日', '办结率', '未报送村 / 村数', '跨村重复'];
+  const rows = summary.children.map((child) =>
+    line(child.unit.level === 'village' ? child.unit.name : h('button', { type: 'button', class: 'link', onclick: () => drill(child.unit) }, child.unit.name), child.figures),
+  );
+  const itself = summary.unitItself;
+  if (itself.leads.all.total > 0 || itself.duplicates > 0) rows.push(line(`${summary.unit.name}（本级）`, itself));
+  rows.push(line(h('strong', {}, '合计'), summary.figures));
+
+  const dims = SUMMARY_DIMENSIONS.map((dimension) => {
+    const counts = Object.entries(summary.figures.rows.byDimension[dimension] ?? {}).sort((a, b) => b[1] - a[1]);
+    const max = Math.max(1, ...counts.map(([, n]) => n));
+    // a bar per value (CSS width): a chart without a chart library
+    const bar = (n: number) => h('span', { class: 'bar', style: `width:${Math.round((n / max) * 100)}%`, 'aria-hidden': 'true' });
+    return h('div', {}, h('h3', {}, DIMENSION_LABEL[dimension].zh), table(['取值', '行数', ''], counts.map(([value, n]) => [value, n, h('span', { class: 'bar-track' }, bar(n))]), undefined, 'dim'));
+  });
+  const sources = Object.entries(summary.figures.leads.bySource);
+  const leadTable = sources.length === 0
+    ? h('p', { class: 'hint' }, '本期没有线索。')
+    : table(
+        ['来源', '线索', '已核实', '按时核实率', '逾期', '平均核实工作日', '办结率'],
+        sources.map(([source, f]) => [
+          summary.labels.sources[source]?.zh ?? source,
+          f.total,
+          f.verified,
+          percent(f.onTimeRate),
+          f.overdue,
+          f.averageWorkingDaysToVerify === null ? '—' : f.averageWorkingDaysToVerify.toFixed(1),
+          percent(f.closureRate),
+        ]),
+      );
+  const villages = table(
+    ['乡镇', '村（社区）', `${monthKey} 报送状态`],
+    summary.villages.map((v) => [v.townshipName ?? '', v.name, h('span', { class: v.states[monthKey] === '未提交' ? 'sev-warning' : '' }, v.states[monthKey])]),
+  );
+  where.replaceChildren(
+    h('p', { class: 'hint' }, `${summary.unit.name} · ${monthKey}（截至 ${summary.asOf}）：当月仍在台账上的行（当月底前发现、当月初前未办结）。点击下级单位名称可下钻。`),
+    table(headers, rows),
+    h('h3', {}, '线索（按来源）'),
+    leadTable,
+    h('div', { class: 'dims' }, ...dims),
+    h('h3', {}, '各村报送情况'),
+    villages,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function render(): void {
+  const app = document.getElementById('app')!;
+  const who = document.getElementById('who')!;
+  const logout = document.getElementById('logout')!;
+  if (!session) {
+    who.textContent = '';
+    logout.classList.add('hidden');
+    app.replaceChildren(loginView());
+    return;
+  }
+  const user = session.user;
+  who.textContent = `${user.unit.name} · ${user.username}`;
+  logout.classList.remove('hidden');
+  app.replaceChildren(user.role === 'village' ? villageView(user) : upperView(user));
+}
+
+document.getElementById('logout')!.addEventListener('click', () => {
+  void api('POST', '/auth/logout', {}).catch(() => undefined).finally(signOut);
+});
+render();
