@@ -2,7 +2,8 @@
  * Matching benchmark: 100k 医保 rows against a 300k roster, the pure matcher (Maps keyed by the
  * normalised ID) against a raw SQL join doing the same selection in SQLite (indexed tables,
  * GROUP BY sum, LEFT JOIN roster where not covered, plus the 特困 inpatient rule).
- * Goal: ≤ 2× the SQL query and under 1 s. Both must select the same people.
+ * Goal: ≤ 1.2× the SQL query (issue 14) and under 1 s. Both must select the same people. The matcher
+ * also does what the SQL does not (settlement fingerprints over whole rows, row dates, name checks).
  *
  * Data is fabricated (server/seed/fabricate.ts, seeded): valid-checksum IDs belonging to nobody.
  */
@@ -209,7 +210,7 @@ export async function run(): Promise<BenchResult[]> {
         unit: 'ms',
         baseline: round(sqlMs),
         ratio: round(pureMs / sqlMs),
-        goal: 'ratio ≤ 2, value < 1000 ms',
+        goal: 'ratio ≤ 1.2, value < 1000 ms',
       },
       {
         name: `matching: roster index of ${ROSTER_SIZE / 1000}k rows (ID checks included)`,

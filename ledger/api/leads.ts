@@ -157,6 +157,10 @@ export const LeadDetailResponseSchema = z.object({
   links: z
     .array(z.object({ importId: z.string(), excelRow: z.number().int().nullable(), rule: MatchRuleCodeSchema, at: IsoDateTime }))
     .optional(),
+  /** One person, one lead: every source and reason that found the person, the lead's own first. */
+  findings: z
+    .array(z.object({ source: SourceCodeSchema, period: z.string(), rule: MatchRuleCodeSchema, reason: LocalizedTextSchema }))
+    .optional(),
 });
 export type LeadDetailResponse = z.infer<typeof LeadDetailResponseSchema>;
 

@@ -2,6 +2,7 @@
  * Reading the cells of departmental files: text, money, disability grades, education levels,
  * roster categories and statuses, and ID numbers (checked with the ledger core's rules).
  */
+import { parseDateCell } from '../dates';
 import { checkIdNumber, PROVINCE_CODES, type IdProblem } from '../idnumber';
 
 /** Text of a cell: '' for empty, numbers as written, Date objects as YYYY-MM-DD, trimmed. */
@@ -262,20 +263,11 @@ export function isBlankRow(cells: readonly unknown[]): boolean {
 }
 
 /**
- * Month of a date cell as YYYYMM (a Date, an Excel serial day number, or text 2026-10-03,
- * 2026/10/3, 2026.10.03, 20261003, 2026年10月3日); undefined when the cell holds no date.
+ * Month of a date cell as YYYYMM, read by the ledger's own date reader (ledger/dates.ts
+ * parseDateCell: Date objects, Excel serial days, 2026-10-03, 2026/10/3, 20261003, 2026年10月3日 …)
+ * after an allocation-free path for the ISO text most files hold; undefined when it holds no date.
  */
 export function dateMonth(value: unknown): number | undefined {
-  if (value instanceof Date) {
-    return Number.isNaN(value.getTime()) ? undefined : value.getUTCFullYear() * 100 + value.getUTCMonth() + 1;
-  }
-  if (typeof value === 'number') {
-    // Excel's 1900 date system: serial 1 = 1900-01-01, day 0 = 1899-12-30 (Lotus leap-year bug).
-    if (!Number.isFinite(value) || value < 1 || value > 2_958_465) return undefined;
-    const date = new Date(Date.UTC(1899, 11, 30) + Math.floor(value) * 86_400_000);
-    return date.getUTCFullYear() * 100 + date.getUTCMonth() + 1;
-  }
-  // Fast path: 2026-10-03 / 2026/10/03 as most files write them.
   if (typeof value === 'string' && value.length === 10) {
     const sep = value.charCodeAt(4);
     if ((sep === 45 || sep === 47) && value.charCodeAt(7) === sep) {
@@ -284,11 +276,8 @@ export function dateMonth(value: unknown): number | undefined {
       if (y >= 1000 && y <= 9999 && mo >= 1 && mo <= 12) return y * 100 + mo;
     }
   }
-  const text = normalizeCellText(value);
-  const m = /^(\d{4})[-/.年](\d{1,2})(?:[-/.月]|$)/.exec(text) ?? /^(\d{4})(\d{2})(\d{2})?$/.exec(text);
-  if (!m) return undefined;
-  const month = Number(m[2]);
-  return month >= 1 && month <= 12 ? Number(m[1]) * 100 + month : undefined;
+  const parsed = parseDateCell(typeof value === 'string' ? normalizeCellText(value) : value);
+  return parsed.ok ? Number(parsed.iso.slice(0, 4)) * 100 + Number(parsed.iso.slice(5, 7)) : undefined;
 }
 
 /** YYYYMM → 2026-10. */

@@ -4,11 +4,15 @@
  * open lead records the new finding in its history and in its list of findings (source, period,
  * rule, reason), so the village visits once knowing every reason.
  */
-import type { MatchLead } from '../../ledger/matching';
-import { periodLabel, sourceByCode, type SourceCode } from '../../ledger/sources';
+import { MATCH_RULE_CODES, type MatchLead, type MatchRuleCode } from '../../ledger/matching';
+import { isSourceCode, periodLabel, sourceByCode, type SourceCode } from '../../ledger/sources';
 import type { SqlDatabase } from '../db/database';
 import { addHistory, type Actor } from './store';
 import type { LeadState } from './states';
+
+function isMatchRuleCode(code: string): code is MatchRuleCode {
+  return (MATCH_RULE_CODES as readonly string[]).includes(code);
+}
 
 export interface LeadFinding {
   source: string;
@@ -48,4 +52,17 @@ export async function recordFurtherFindings(
     recorded++;
   }
   return recorded;
+}
+
+/** Every source and reason behind a lead: its own first, then those recorded by later imports. */
+export function leadFindings(row: { source: string; period: string; rule: string; reason_zh: string; reason_en: string; detail_json: string | null }): {
+  source: SourceCode;
+  period: string;
+  rule: MatchRuleCode;
+  reason: { zh: string; en: string };
+}[] {
+  const later = row.detail_json ? ((JSON.parse(row.detail_json) as { findings?: LeadFinding[] }).findings ?? []) : [];
+  return [{ source: row.source, period: row.period, rule: row.rule, reason: { zh: row.reason_zh, en: row.reason_en } }, ...later]
+    .filter((f): f is typeof f & { source: SourceCode; rule: MatchRuleCode } => isSourceCode(f.source) && isMatchRuleCode(f.rule))
+    .map((f) => ({ source: f.source, period: f.period, rule: f.rule, reason: f.reason }));
 }

@@ -16,6 +16,7 @@ import {
 import type { RouteContext, RouteResult, RouteSpec } from '../http/route-table';
 import { IMPORT_ROUTES } from '../imports/routes';
 import { LeadError } from './errors';
+import { leadFindings } from './further-findings';
 import { countyPolicy, countyPolicyOverrides, saveCountyPolicy } from './policy-store';
 import { chinaDate } from './states';
 import { dispatchLeads, getScopedLead, leadHistory, leadLinks, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './store';
@@ -97,6 +98,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
           lead: leadView(row, today, units, wantFull),
           history: await leadHistory(ctx.deps.db, row.lead_no),
           links: await leadLinks(ctx.deps.db, row.lead_no),
+          findings: leadFindings(row),
         },
       };
     }),

@@ -50,6 +50,11 @@ describe('imports: one person, one lead; the medical window; rejected rows kept 
       expect.stringContaining('另经2026年10月重特大疾病数据发现：重特大疾病（恶性肿瘤）'),
       expect.stringContaining('另经2026年11月信访数据发现：信访、热线救助诉求：住院费用负担重'),
     ]));
+    expect(detail.body.findings.map((f: { source: string; period: string; rule: string }) => [f.source, f.period, f.rule])).toEqual([
+      ['medical', '2026-10', 'medical.high_self_paid'],
+      ['disease', '2026-10', 'disease.major'],
+      ['petition', '2026-11', 'petition.request'],
+    ]);
     const stored = await server.deps.db.get<{ detail_json: string }>('SELECT detail_json FROM leads WHERE lead_no = ?', [leadNo]);
     const findings = (JSON.parse(stored!.detail_json) as { findings: { source: string; rule: string }[] }).findings;
     expect(findings.map((f) => [f.source, f.rule])).toEqual([['disease', 'disease.major'], ['petition', 'petition.request']]);
