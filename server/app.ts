@@ -8,12 +8,13 @@ import helmet from 'helmet';
 import multer from 'multer';
 import { ZodError } from 'zod';
 import type { AppDeps } from './app-deps';
+import { malformedMultipart, rejectPrototypeKeys, undecodableBody } from './http/body-guard';
 import { HttpError, MESSAGES, errorBody, zodIssues } from './http/errors';
+import { isStorageFull, storageFullError } from './http/storage-errors';
 import { API_PREFIX, expressPath, mountRoute } from './http/mount';
 import { buildOpenApi } from './http/openapi';
 import { requestId } from './http/request-id';
 import type { RouteSpec } from './http/route-table';
-import { scrubText } from './http/scrub';
 import { mountAddin, mountPreviewIndex } from './http/addin-static';
 import { mountWeb } from './http/web-static';
 
@@ -70,7 +71,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
     res.json({ status: 'ok' });
   });
 
-  app.use(API_PREFIX, express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', '+json'] }));
+  app.use(API_PREFIX, express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', '+json'] }), rejectPrototypeKeys);
 
   const openapi = buildOpenApi(routes);
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {
@@ -108,11 +109,16 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
       case 'request.aborted':
         return send(res, 400, 'request_aborted', { zh: '请求被中断', en: 'Request aborted' });
     }
+    const client = undecodableBody(err) ?? malformedMultipart(err);
+    if (client) return send(res, client.status, client.code, client.text, client.issues);
     const error = err instanceof Error ? err : new Error(String(err));
-    deps.logger.error(
-      { requestId: res.locals.requestId, route: res.locals.route, err: { name: error.name, message: scrubText(error.message), stack: scrubText(error.stack ?? '') } },
-      'unhandled error',
-    );
+    if (isStorageFull(error)) {
+      deps.logger.error({ requestId: res.locals.requestId, route: res.locals.route, err: error }, 'disk full: request refused');
+      const full = storageFullError();
+      res.setHeader('Retry-After', '300');
+      return send(res, full.status, full.code, full.text);
+    }
+    deps.logger.error({ requestId: res.locals.requestId, route: res.locals.route, err: error }, 'unhandled error');
     send(res, 500, 'internal_error', MESSAGES.internal);
   });
 

@@ -4,18 +4,28 @@ import { dirname } from 'path';
 import type { Logger } from 'pino';
 import type { AppDeps, ServerConfig } from './app-deps';
 import { SqlAuditLog } from './audit/audit-log';
+import { checkIntegrity, DatabaseCorruptError, isCorruptionError } from './db/integrity';
 import { migrate } from './db/migrate';
 import { SqliteDatabase } from './db/sqlite';
 import { createLogger } from './logger';
 
 export async function buildDeps(
   config: ServerConfig,
-  options: { logger?: Logger; now?: () => Date } = {},
+  /** checkIntegrity: PRAGMA quick_check before migrating (npm start; refuses a corrupt file). */
+  options: { logger?: Logger; now?: () => Date; checkIntegrity?: boolean } = {},
 ): Promise<AppDeps> {
   if (config.dbFile !== ':memory:') mkdirSync(dirname(config.dbFile), { recursive: true });
-  const db = await SqliteDatabase.open(config.dbFile);
+  let db: SqliteDatabase;
+  try {
+    db = await SqliteDatabase.open(config.dbFile);
+  } catch (error) {
+    // "file is not a database": the header itself is damaged.
+    if (isCorruptionError(error)) throw new DatabaseCorruptError(config.dbFile, [String((error as Error).message)]);
+    throw error;
+  }
   const now = options.now ?? (() => new Date());
   try {
+    if (options.checkIntegrity) await checkIntegrity(db, config.dbFile);
     await migrate(db, undefined, now);
   } catch (error) {
     await db.close();

@@ -21,7 +21,7 @@ export interface MainOptions {
 
 export async function main(options: MainOptions = {}): Promise<void> {
   const config = loadConfig();
-  const deps = await buildDeps(config);
+  const deps = await buildDeps(config, { checkIntegrity: true });
   // Demo accounts never survive a production start; a production database never starts in demo mode.
   const mode = await applyServerMode(deps).catch(async (error: unknown) => {
     await deps.db.close();

@@ -13,6 +13,7 @@ import { isSourceCode, normalizePeriod, SOURCE_CODES, type SourceCode } from '..
 import type { AppDeps } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import type { AuthUser } from '../http/route-table';
+import { isStorageFull, STORAGE_FULL } from '../http/storage-errors';
 import { LeadError } from '../leads/errors';
 import { countyPolicy } from '../leads/policy-store';
 import { chinaDate } from '../leads/states';
@@ -509,6 +510,7 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
 }
 
 function readError(error: unknown): { zh: string; en: string } {
+  if (isStorageFull(error)) return STORAGE_FULL;
   if (error instanceof LeadError) return error.text;
   const e = error as { zh?: string; en?: string; text?: { zh: string; en: string } };
   if (e && typeof e.zh === 'string' && typeof e.en === 'string') return { zh: e.zh, en: e.en };
