@@ -176,15 +176,13 @@ describe('createCalendar', () => {
     expect(data).toEqual({ holidays: ['2030-01-30', '2030-01-31', '2030-02-01', '2030-02-02'], makeupWorkdays: ['2030-02-09'] });
   });
 
-  it('is fast: 100k isWorkingDay + 100k workingDaysBetween calls in well under a second', () => {
-    const started = Date.now();
-    let sink = 0;
-    for (let i = 0; i < 100_000; i++) {
-      const iso = addCalendarDays('2025-01-01', i % 1000);
-      if (DEFAULT_CALENDAR.isWorkingDay(iso)) sink++;
-      sink += DEFAULT_CALENDAR.workingDaysBetween('2025-01-01', iso);
+  // Speed is measured in bench/, never asserted here; this checks the indexed answers against a day-by-day count.
+  it('workingDaysBetween agrees with counting isWorkingDay day by day over three years', () => {
+    let counted = 0;
+    for (let i = 1; i <= 1095; i++) {
+      const iso = addCalendarDays('2025-01-01', i);
+      if (DEFAULT_CALENDAR.isWorkingDay(iso)) counted++;
+      expect(DEFAULT_CALENDAR.workingDaysBetween('2025-01-01', iso)).toBe(counted);
     }
-    expect(sink).toBeGreaterThan(0);
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 });
