@@ -68,6 +68,8 @@ module.exports = (env = {}, argv = {}) => {
     entry: {
       ...Object.fromEntries(PANES.map((pane) => [pane.name, `./addin/panes/${pane.name}/main.tsx`])),
       commands: './addin/pages/commands.ts',
+      // the browser preview (/preview): grid + the pane pages in frames; not part of the add-in itself
+      preview: './addin/preview/main.tsx',
     },
     output: {
       path: path.resolve(__dirname, 'dist/addin'),
@@ -117,6 +119,12 @@ module.exports = (env = {}, argv = {}) => {
             scriptLoading: 'module',
           }),
       ),
+      new HtmlWebpackPlugin({
+        filename: 'preview.html',
+        template: './addin/preview/preview.html',
+        chunks: ['preview'],
+        scriptLoading: 'module',
+      }),
       new HtmlWebpackPlugin({
         filename: 'commands.html',
         templateContent: page('commands.html', {}),

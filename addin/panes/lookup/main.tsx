@@ -1,5 +1,5 @@
-/** Entry of the lookup pane (built on the shell: addin/README.md). */
+/** Entry of the 线索查询 pane (built on the shell: addin/README.md). */
 import { mountPane } from '../../app/mount';
-import { LedgerOverview } from '../../app/LedgerOverview';
+import { LookupPane } from './LookupPane';
 
-mountPane('lookup', LedgerOverview);
+mountPane('lookup', LookupPane);

@@ -1,5 +1,5 @@
-/** Entry of the sync pane (built on the shell: addin/README.md). */
+/** Entry of the 同步提交 pane (built on the shell: addin/README.md). */
 import { mountPane } from '../../app/mount';
-import { LedgerOverview } from '../../app/LedgerOverview';
+import { SyncPane } from './SyncPane';
 
-mountPane('sync', LedgerOverview);
+mountPane('sync', SyncPane);

@@ -1,8 +1,7 @@
 /**
  * The sync engine's view of the ledger sheet: rows with their 记录ID and 版本号, read through the
- * host, and writes addressed by 记录ID. The mapping 记录ID → Excel row is made from a read taken
- * immediately before the write, so rows sorted or inserted since the sync began are still found
- * by their id, never by an old row number.
+ * host, and writes addressed by 记录ID (the host finds the row where it is now, inside the same
+ * Excel.run), so rows sorted or inserted since the sync began still get their own values.
  */
 import { readLedgerRows } from '../../../ledger/sheet';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
@@ -57,32 +56,34 @@ export function sheetRowsOf(parsed: ReturnType<typeof readLedgerRows>): SheetRow
 
 /** SyncSheet over any LedgerHost (Excel or the memory host). */
 export function hostSyncSheet(host: LedgerHost): SyncSheet {
-  // the snapshot the rows' excelRow numbers refer to: the host finds those rows again at write time
-  let snapshot: LedgerSnapshot | undefined;
+  // The snapshot of the last read: new 记录IDs are addressed to rows as they were read there.
+  let last: LedgerSnapshot | null = null;
   async function readRows(): Promise<SheetRow[]> {
-    snapshot = await host.readLedger();
-    return sheetRowsOf(readLedgerRows(snapshot.sheet, snapshot.header));
+    last = await host.readLedger();
+    return sheetRowsOf(readLedgerRows(last.sheet, last.header));
   }
   return {
     readRows,
     async assignRowIds(assignments) {
       if (assignments.length === 0) return;
-      await host.writeRows(assignments.map(({ excelRow, rowId }) => ({ excelRow, values: { rowId } })), snapshot);
+      if (!last) await readRows();
+      await host.writeRows(
+        assignments.map(({ excelRow, rowId }) => ({ excelRow, values: { rowId } })),
+        last ?? undefined,
+      );
     },
     async write(writes) {
       if (writes.length === 0) return;
-      const byId = new Map<string, number>();
-      for (const row of await readRows()) if (row.rowId && !byId.has(row.rowId)) byId.set(row.rowId, row.excelRow);
+      // Which ids are on the sheet now: updates go to them by 记录ID, the others are appended (or dropped).
+      const present = new Set((await readRows()).map((row) => row.rowId).filter((id): id is string => id !== null));
       const rows: RowWrite[] = [];
       for (const write of writes) {
-        const excelRow = byId.get(write.rowId);
-        if (excelRow === undefined && !write.appendIfMissing) continue;
-        const values: LedgerValues = { ...write.values, rowId: write.rowId };
+        const values: LedgerValues = { ...write.values };
         if (write.version !== undefined) values.version = write.version;
-        // by 记录ID: the host resolves it to the row's current position inside the write
-        rows.push(excelRow === undefined ? { values } : { rowId: write.rowId, values });
+        if (present.has(write.rowId)) rows.push({ rowId: write.rowId, values });
+        else if (write.appendIfMissing) rows.push({ values: { ...values, rowId: write.rowId } });
       }
-      await host.writeRows(rows, snapshot);
+      await host.writeRows(rows);
     },
     readSettings: () => host.readSettings(),
     writeSettings: (patch: Record<string, SettingValue>) => host.writeSettings(patch),

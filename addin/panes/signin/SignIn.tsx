@@ -1,0 +1,138 @@
+/**
+ * Sign-in form and the signed-in bar, shared by the panes that need the server. <SignInGate>
+ * shows the form while signed out and its children once signed in.
+ */
+import { useState, type FormEvent, type ReactNode } from 'react';
+import { Body1, Button, Caption1, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
+import type { SessionUser } from '../../../ledger/api/auth';
+import { useLedger, useStrings } from '../../app/HostProvider';
+import { ApiError } from '../../api/errors';
+import { checkServerUrl } from '../../api/session';
+import { SIGNIN_STRINGS } from './strings';
+import { useSession } from './session-context';
+
+const useStyles = makeStyles({
+  form: { display: 'flex', flexDirection: 'column', gap: '8px' },
+  heading: { fontSize: '15px', fontWeight: 600, margin: '4px 0 0' },
+  bar: {
+    display: 'flex',
+    alignItems: 'center',
+    justifyContent: 'space-between',
+    gap: '8px',
+    padding: '4px 0',
+    borderBottom: `1px solid ${tokens.colorNeutralStroke2}`,
+  },
+  who: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
+});
+
+/** Calls `action`; a 401 signs the pane out (the form shows again), anything else goes to the error bar. */
+export function useServerAction() {
+  const { reportError } = useLedger();
+  const { session } = useSession();
+  return async function serverAction<T>(action: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof ApiError && error.signedOut) session?.expired();
+      reportError(error);
+      return undefined;
+    }
+  };
+}
+
+export function SignInForm() {
+  const styles = useStyles();
+  const t = useStrings(SIGNIN_STRINGS);
+  const { host, locale } = useLedger();
+  const { session, setServer } = useSession();
+  const [server, setServerText] = useState(session?.current.baseUrl ?? '');
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [serverError, setServerError] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  if (!session) return null;
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const checked = checkServerUrl(server);
+    if (!checked.ok) {
+      setServerError(locale === 'en-US' ? checked.en : checked.zh);
+      return;
+    }
+    setServerError(null);
+    setError(null);
+    setBusy(true);
+    try {
+      // The address is remembered in the workbook (a different one switches sessions).
+      const target = await setServer(checked.url);
+      await target.signIn(username, password);
+      setPassword('');
+    } catch (e) {
+      setError(e instanceof ApiError ? (locale === 'en-US' ? e.en : e.zh) : e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className={styles.form} onSubmit={(e) => void submit(e)} aria-labelledby="signin-heading">
+      <h2 id="signin-heading" className={styles.heading}>
+        {t('signin.title')}
+      </h2>
+      <Caption1 className={styles.muted}>{t('signin.why')}</Caption1>
+      <Field label={t('signin.server')} hint={t('signin.serverHint')} validationMessage={serverError ?? undefined}>
+        <Input type="url" value={server} onChange={(_, d) => setServerText(d.value)} autoComplete="url" name="server" />
+      </Field>
+      <Field label={t('signin.username')} required>
+        <Input value={username} onChange={(_, d) => setUsername(d.value)} autoComplete="username" name="username" />
+      </Field>
+      <Field label={t('signin.password')} required validationMessage={error ?? undefined}>
+        <Input type="password" value={password} onChange={(_, d) => setPassword(d.value)} autoComplete="current-password" name="password" />
+      </Field>
+      <Button appearance="primary" type="submit" disabled={busy || username.trim() === '' || password === ''}>
+        {busy ? t('signin.busy') : t('signin.submit')}
+      </Button>
+      {host?.kind === 'memory' && <Caption1 className={styles.muted}>{t('signin.demo')}</Caption1>}
+      <Caption1 className={styles.muted}>{t('signin.storedHere')}</Caption1>
+    </form>
+  );
+}
+
+export function SessionBar({ user }: { user: SessionUser }) {
+  const styles = useStyles();
+  const t = useStrings(SIGNIN_STRINGS);
+  const { session } = useSession();
+  const [busy, setBusy] = useState(false);
+  return (
+    <div className={styles.bar}>
+      <Body1 className={styles.who} title={`${user.username} · ${user.unit.name} (${user.unit.code})`}>
+        {t('signin.as', { user: user.username, unit: user.unit.name })}
+      </Body1>
+      <Button
+        size="small"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          void session?.signOut().finally(() => setBusy(false));
+        }}
+      >
+        {busy ? t('signin.signingOut') : t('signin.signOut')}
+      </Button>
+    </div>
+  );
+}
+
+/** The form while signed out; the bar and `children(user)` once signed in. */
+export function SignInGate({ children }: { children: (user: SessionUser) => ReactNode }) {
+  const { state } = useSession();
+  if (!state) return null;
+  if (state.status === 'signedOut') return <SignInForm />;
+  return (
+    <>
+      <SessionBar user={state.user} />
+      {children(state.user)}
+    </>
+  );
+}

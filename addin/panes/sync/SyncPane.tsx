@@ -1,0 +1,409 @@
+/**
+ * 同步提交: sync now (push changed rows with their base versions, pull others' changes into the
+ * sheet), conflicts side by side with keep-mine / keep-theirs per field, rows that cannot be sent,
+ * rows removed or deleted elsewhere, the server's findings; then the monthly submission (synced
+ * first, refused with the findings while errors remain), its state and a township's return reason.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import {
+  Body1,
+  Button,
+  Caption1,
+  Checkbox,
+  Field,
+  Link,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { SessionUser } from '../../../ledger/api/auth';
+import type { SubmissionRefused, SubmissionWire } from '../../../ledger/api/submissions';
+import type { SyncConflict } from '../../../ledger/api/sync';
+import { LEDGER_COLUMNS } from '../../../ledger/columns';
+import { useLedger, useStrings } from '../../app/HostProvider';
+import { ApiError } from '../../api/errors';
+import { SessionProvider, useSession } from '../signin/session-context';
+import { SignInGate } from '../signin/SignIn';
+import { ConflictCard } from './ConflictCard';
+import { SyncEngine, WrongVillageError, type FieldChoice, type SyncOutcome, type SyncProgress, type WireRowFindings } from './engine';
+import { indexSheet, type SheetIndex } from './locate';
+import { hostSyncSheet } from './sheet-rows';
+import { SYNC_STRINGS } from './strings';
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: '6px' },
+  heading: { fontSize: '15px', fontWeight: 600, margin: '6px 0 0' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  list: { margin: 0, paddingLeft: '18px', display: 'flex', flexDirection: 'column', gap: '2px' },
+  plain: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
+  returned: { color: tokens.colorPaletteRedForeground1 },
+  row: { display: 'flex', gap: '8px', alignItems: 'end' },
+  grow: { flex: 1 },
+});
+
+/** YYYY-MM of today in China (UTC+8), and the month before. */
+export function submittableMonths(now: Date = new Date()): string[] {
+  const china = new Date(now.getTime() + 8 * 3600_000);
+  const year = china.getUTCFullYear();
+  const month = china.getUTCMonth() + 1;
+  const previous = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
+  return [previous, `${year}-${String(month).padStart(2, '0')}`];
+}
+
+function columnLabel(key: string, en: boolean): string {
+  const column = LEDGER_COLUMNS.find((c) => c.key === key);
+  return column ? (en ? column.en : column.header) : key;
+}
+
+export function SyncPane() {
+  return (
+    <SessionProvider>
+      <SignInGate>{(user) => <SyncAndSubmit user={user} />}</SignInGate>
+    </SessionProvider>
+  );
+}
+
+function SyncAndSubmit({ user }: { user: SessionUser }) {
+  const styles = useStyles();
+  const t = useStrings(SYNC_STRINGS);
+  const { host, run, setProgress, locale, sheetVersion, reportError } = useLedger();
+  const { session } = useSession();
+  const en = locale === 'en-US';
+  const villageCode = user.unit.code;
+  const isVillage = user.role === 'village';
+
+  // One engine per server and village for the pane's life: it remembers a request whose answer was lost.
+  const engineRef = useRef<{ key: string; engine: SyncEngine } | null>(null);
+  const engine = useMemo(() => {
+    if (!host || !session || !isVillage) return null;
+    const key = `${session.client.baseUrl}|${villageCode}`;
+    if (engineRef.current?.key !== key) engineRef.current = { key, engine: new SyncEngine(hostSyncSheet(host), session.client, { villageCode }) };
+    return engineRef.current.engine;
+  }, [host, session, isVillage, villageCode]);
+
+  const [pending, setPending] = useState<{ changes: number; never: boolean } | null>(null);
+  const [outcome, setOutcome] = useState<SyncOutcome | null>(null);
+  const [conflicts, setConflicts] = useState<SyncConflict[]>([]);
+  const [index, setIndex] = useState<SheetIndex | null>(null);
+  const [confirmDeletes, setConfirmDeletes] = useState<ReadonlySet<string>>(new Set());
+  const [retryPending, setRetryPending] = useState(false);
+  const [wrongVillage, setWrongVillage] = useState<string | null>(null);
+  const months = useMemo(() => submittableMonths(), []);
+  const [month, setMonth] = useState(months[0]);
+  const [submissions, setSubmissions] = useState<SubmissionWire[] | null>(null);
+  const [refused, setRefused] = useState<{ refused: SubmissionRefused; error: ApiError } | null>(null);
+  const [submitted, setSubmitted] = useState<SubmissionWire | null>(null);
+  const [phase, setPhase] = useState<string | null>(null);
+
+  const guard = useCallback(
+    (error: unknown) => {
+      if (error instanceof ApiError && error.signedOut) session?.expired();
+      if (error instanceof ApiError && error.offline) setRetryPending(engine?.retryPending ?? false);
+      if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
+      throw error;
+    },
+    [session, engine, en],
+  );
+
+  const refreshPending = useCallback(async () => {
+    if (!engine) return;
+    try {
+      const plan = await engine.preview();
+      const stored = await host!.readSettings();
+      setPending({ changes: plan.changes.length, never: stored.sync === undefined });
+      setWrongVillage(null);
+    } catch (error) {
+      if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
+      else reportError(error);
+    }
+  }, [engine, host, en, reportError]);
+
+  useEffect(() => {
+    void refreshPending();
+  }, [refreshPending, sheetVersion]);
+
+  const loadSubmissions = useCallback(async () => {
+    if (!session || !isVillage) return;
+    const list = await run(t('submit.refresh'), () => session.client.listSubmissions(villageCode).catch(guard));
+    if (list) setSubmissions(list);
+  }, [session, isVillage, run, t, villageCode, guard]);
+
+  useEffect(() => {
+    void loadSubmissions();
+  }, [loadSubmissions]);
+
+  const progressLabel = (p: SyncProgress) =>
+    p.phase === 'pushing' ? t('sync.phase.pushing', { done: p.done + 1, total: p.total }) : t(`sync.phase.${p.phase}`);
+
+  async function syncNow(): Promise<SyncOutcome | undefined> {
+    if (!engine || !host) return undefined;
+    const result = await run(t('sync.phase.reading'), async () => {
+      const done = await engine
+        .syncNow({
+          confirmDeletes: [...confirmDeletes],
+          onProgress: (p) => {
+            setProgress(p.total > 0 ? p.done / p.total : undefined);
+            setPhase(progressLabel(p));
+          },
+        })
+        .catch(guard);
+      return { done, index: await indexSheet(host) };
+    });
+    setPhase(null);
+    setRetryPending(engine.retryPending);
+    if (!result) return undefined;
+    setOutcome(result.done);
+    setConflicts(engine.conflicts);
+    setIndex(result.index);
+    setConfirmDeletes(new Set());
+    await refreshPending();
+    return result.done;
+  }
+
+  async function resolve(conflict: SyncConflict, choices: Record<string, FieldChoice>) {
+    if (!engine || !host) return;
+    const result = await run(t('conflict.applying'), async () => {
+      const done = await engine.resolve(conflict, choices).catch(guard);
+      return { done, index: await indexSheet(host) };
+    });
+    if (!result) return;
+    setConflicts(engine.conflicts);
+    setIndex(result.index);
+    await refreshPending();
+  }
+
+  async function submit() {
+    if (!session) return;
+    setRefused(null);
+    setSubmitted(null);
+    const synced = await syncNow();
+    if (!synced) return;
+    if (synced.conflicts.length > 0 || synced.unsendable.length > 0) return; // the blocking reason is shown below
+    const answer = await run(t('submit.busy'), () => session.client.submitMonth(villageCode, month).catch(guard));
+    if (!answer) return;
+    if (answer.ok) setSubmitted(answer.response.submission);
+    else setRefused({ refused: answer.refused, error: answer.error });
+    await loadSubmissions();
+  }
+
+  async function goTo(cell: string) {
+    await run(t('findings.goTo', { cell }), (h) => h.selectCell(cell));
+  }
+
+  if (!isVillage) {
+    return (
+      <MessageBar intent="info">
+        <MessageBarBody>{t('sync.notVillage')}</MessageBarBody>
+      </MessageBar>
+    );
+  }
+
+  const findingsList = (rows: readonly WireRowFindings[], onlyErrors: boolean) => (
+    <ul className={styles.list}>
+      {rows.flatMap((row) =>
+        row.findings
+          .filter((finding) => !onlyErrors || finding.severity === 'error')
+          .map((finding, i) => {
+            const cell = index?.cellOf(row.rowId, finding.key ?? '') ?? null;
+            const excelRow = index?.rowOf(row.rowId);
+            const text = t('findings.item', {
+              row: excelRow ?? t('findings.rowGone'),
+              column: finding.key ? columnLabel(finding.key, en) : finding.column,
+              message: en ? finding.en.message : finding.message,
+            });
+            return (
+              <li key={`${row.rowId}-${i}`}>
+                {cell ? (
+                  <Link as="button" onClick={() => void goTo(cell)} aria-label={`${text} — ${t('findings.goTo', { cell })}`}>
+                    {text}
+                  </Link>
+                ) : (
+                  text
+                )}
+              </li>
+            );
+          }),
+      )}
+    </ul>
+  );
+
+  const blockedBy = conflicts.length > 0 ? t('submit.blockedConflicts') : outcome && outcome.unsendable.length > 0 ? t('submit.blockedUnsendable') : null;
+
+  return (
+    <>
+      <section className={styles.section} aria-labelledby="sync-heading">
+        <h2 id="sync-heading" className={styles.heading}>
+          {t('sync.heading')}
+        </h2>
+        {wrongVillage && (
+          <MessageBar intent="error">
+            <MessageBarBody>{wrongVillage}</MessageBarBody>
+          </MessageBar>
+        )}
+        {pending && (
+          <Body1 as="p" role="status" data-testid="sync-pending">
+            {pending.never ? t('sync.never') : pending.changes > 0 ? t('sync.pending', { count: pending.changes }) : t('sync.upToDate')}
+          </Body1>
+        )}
+        {retryPending && (
+          <MessageBar intent="warning">
+            <MessageBarBody>{t('sync.retryPending')}</MessageBarBody>
+          </MessageBar>
+        )}
+        <Button appearance="primary" onClick={() => void syncNow()} disabled={!engine || wrongVillage !== null}>
+          {retryPending ? t('sync.retry') : t('sync.now')}
+        </Button>
+        {phase && <Caption1 aria-live="polite">{phase}</Caption1>}
+        {outcome && (
+          <Body1 as="p" role="status" data-testid="sync-result">
+            {t('sync.result', { applied: outcome.applied, merged: outcome.merged, pulled: outcome.pulled })}
+          </Body1>
+        )}
+      </section>
+
+      {conflicts.length > 0 && (
+        <section className={styles.section} aria-labelledby="conflict-heading">
+          <h3 id="conflict-heading" className={styles.heading}>
+            {t('conflict.heading', { count: conflicts.length })}
+          </h3>
+          <Caption1>{t('conflict.intro')}</Caption1>
+          {conflicts.map((conflict) => (
+            <ConflictCard key={`${conflict.rowId}-${conflict.server.version}`} conflict={conflict} excelRow={index?.rowOf(conflict.rowId) ?? null} onResolve={(choices) => resolve(conflict, choices)} />
+          ))}
+        </section>
+      )}
+
+      {outcome && outcome.unsendable.length > 0 && (
+        <section className={styles.section} aria-labelledby="unsendable-heading">
+          <h3 id="unsendable-heading" className={styles.heading}>
+            {t('unsendable.heading', { count: outcome.unsendable.length })}
+          </h3>
+          <Caption1>{t('unsendable.intro')}</Caption1>
+          <ul className={styles.list}>
+            {outcome.unsendable.flatMap((row) =>
+              row.problems.map((problem) => {
+                const cell = index?.cellOf(row.rowId, problem.key) ?? null;
+                const text = t('unsendable.item', { row: row.excelRow, name: row.name ?? '', column: columnLabel(problem.key, en), message: problem.message });
+                return <li key={`${row.rowId}-${problem.key}`}>{cell ? <Link as="button" onClick={() => void goTo(cell)}>{text}</Link> : text}</li>;
+              }),
+            )}
+          </ul>
+        </section>
+      )}
+
+      {outcome && outcome.missing.length > 0 && (
+        <section className={styles.section} aria-labelledby="missing-heading">
+          <h3 id="missing-heading" className={styles.heading}>
+            {t('missing.heading', { count: outcome.missing.length })}
+          </h3>
+          <Caption1>{t('missing.intro')}</Caption1>
+          <ul className={styles.plain}>
+            {outcome.missing.map((rowId) => (
+              <li key={rowId}>
+                <Checkbox
+                  label={t('missing.confirm', { name: rowId.slice(0, 8) })}
+                  checked={confirmDeletes.has(rowId)}
+                  onChange={(_, d) =>
+                    setConfirmDeletes((previous) => {
+                      const next = new Set(previous);
+                      if (d.checked === true) next.add(rowId);
+                      else next.delete(rowId);
+                      return next;
+                    })
+                  }
+                />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {outcome && outcome.deletedElsewhere.length > 0 && (
+        <section className={styles.section} aria-labelledby="elsewhere-heading">
+          <h3 id="elsewhere-heading" className={styles.heading}>
+            {t('elsewhere.heading', { count: outcome.deletedElsewhere.length })}
+          </h3>
+          <ul className={styles.list}>
+            {outcome.deletedElsewhere.map((row) => (
+              <li key={row.rowId}>{t('elsewhere.item', { row: row.excelRow ?? '—', name: row.name ?? '' })}</li>
+            ))}
+          </ul>
+        </section>
+      )}
+
+      {outcome && outcome.findings.length > 0 && (
+        <section className={styles.section} aria-labelledby="findings-heading">
+          <h3 id="findings-heading" className={styles.heading}>
+            {t('findings.heading', { rows: outcome.findingCounts.rows, errors: outcome.findingCounts.errors, warnings: outcome.findingCounts.warnings })}
+          </h3>
+          {findingsList(outcome.findings, false)}
+          {outcome.findingsTruncated && <Caption1>{t('findings.truncated')}</Caption1>}
+        </section>
+      )}
+
+      <section className={styles.section} aria-labelledby="submit-heading">
+        <h2 id="submit-heading" className={styles.heading}>
+          {t('submit.heading')}
+        </h2>
+        <div className={styles.row}>
+          <Field label={t('submit.month')} className={styles.grow}>
+            <Select value={month} onChange={(_, d) => setMonth(d.value)}>
+              {months.map((m) => (
+                <option key={m} value={m}>
+                  {m}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Button appearance="primary" onClick={() => void submit()} disabled={!engine || wrongVillage !== null}>
+            {t('submit.button', { month })}
+          </Button>
+        </div>
+        <Caption1 className={styles.muted}>{t('submit.syncFirst')}</Caption1>
+        {blockedBy && (
+          <MessageBar intent="warning">
+            <MessageBarBody>{blockedBy}</MessageBarBody>
+          </MessageBar>
+        )}
+        {refused && (
+          <div role="alert" data-testid="submit-refused">
+            <MessageBar intent="error">
+              <MessageBarBody>
+                {t('submit.refused', { message: en ? refused.error.en : refused.error.zh })} {t('submit.refusedHint')}
+              </MessageBarBody>
+            </MessageBar>
+            {findingsList(refused.refused.findings, true)}
+            {refused.refused.findingsTruncated && <Caption1>{t('findings.truncated')}</Caption1>}
+          </div>
+        )}
+        {submitted && (
+          <MessageBar intent="success">
+            <MessageBarBody data-testid="submit-done">{t('submit.done', { month: submitted.month, revision: submitted.revision })}</MessageBarBody>
+          </MessageBar>
+        )}
+        <h3 className={styles.heading}>{t('submit.list')}</h3>
+        {submissions && submissions.length === 0 && <Caption1>{t('submit.none')}</Caption1>}
+        {submissions && submissions.length > 0 && (
+          <ul className={styles.plain} data-testid="submission-list">
+            {submissions.map((s) => (
+              <li key={s.month}>
+                <Body1>{t('submit.state', { month: s.month, state: en ? s.stateEn : s.state, revision: s.revision, rows: s.rowCount })}</Body1>
+                {s.state === '已退回' && s.returnReason && (
+                  <Caption1 as="p" className={styles.returned}>
+                    {t('submit.returned', { reason: s.returnReason })}
+                  </Caption1>
+                )}
+                {s.decidedBy && s.decidedAt && <Caption1 as="p" className={styles.muted}>{t('submit.decided', { who: s.decidedBy, at: s.decidedAt.slice(0, 10) })}</Caption1>}
+              </li>
+            ))}
+          </ul>
+        )}
+        <Button size="small" appearance="subtle" onClick={() => void loadSubmissions()}>
+          {t('submit.refresh')}
+        </Button>
+      </section>
+    </>
+  );
+}
