@@ -6,13 +6,19 @@
  *   - a change made on an older version merges field by field when the fields it changes do not
  *     overlap the fields changed on the server since its base version;
  *   - an overlap with different values is a conflict: both versions go back, nothing is written;
- *   - deletes are tombstones; deleting a row edited meanwhile, or editing a row deleted meanwhile,
- *     is a conflict too.
+ *   - deletes are tombstones, and the deleted flag merges like a field: deleting a row edited
+ *     meanwhile, or changing a row deleted or re-created meanwhile, is a conflict too.
  *
  * Values are keyed by LEDGER_COLUMNS keys. Empty text, empty lists and null all mean "empty"
  * (normalised to absent), so '' vs null never counts as a change.
  */
 import type { LedgerValue, LedgerValues } from './types';
+
+/**
+ * The deleted flag's name among the keys of MergeInput.changedSinceBase: the server adds it when a
+ * version after the base deleted or re-created the row (no column has this key).
+ */
+export const DELETED_FLAG = 'deleted';
 
 /** One row as the server holds it (values compact: only non-empty keys). */
 export interface RowState {
@@ -29,7 +35,10 @@ export interface MergeInput {
    * version is unknown to the server).
    */
   base: Omit<RowState, 'version'> | null;
-  /** Column keys changed on the server in the versions after the base (base+1 … current). */
+  /**
+   * Column keys changed on the server in the versions after the base (base+1 … current), plus
+   * DELETED_FLAG when one of those versions deleted or re-created the row.
+   */
   changedSinceBase: ReadonlySet<string>;
   change: { baseVersion: number; values: LedgerValues; deleted?: boolean };
 }
@@ -37,9 +46,12 @@ export interface MergeInput {
 export type ConflictReason =
   /** Both sides changed the same fields to different values. */
   | 'fields'
-  /** The client edits a row deleted on the server since its base version. */
+  /**
+   * The row was deleted or re-created on the server since the client's base version, and the
+   * client's change asks for something else (an edit, a delete of the re-created row, a re-create).
+   */
   | 'deleted'
-  /** The client deletes a row edited on the server since its base version. */
+  /** The client deletes a row whose values were edited on the server since its base version. */
   | 'delete_edit'
   /** The base version is newer than anything the server has (e.g. a server restored from backup). */
   | 'unknown_base';
@@ -55,7 +67,10 @@ export type MergeDecision =
       /** True when the change was based on an older version and merged field by field. */
       merged: boolean;
     }
-  /** Nothing to write: the server already has this (same values, or already deleted). */
+  /**
+   * Nothing to write: the server already has what the change asks for (same values, same flag).
+   * Answered as unchanged, never as applied: the client made no version.
+   */
   | { kind: 'noop' }
   | { kind: 'conflict'; reason: ConflictReason; fields: string[] };
 
@@ -108,7 +123,12 @@ function overlay(base: LedgerValues, keys: readonly string[], from: LedgerValues
   return out as LedgerValues;
 }
 
-/** Decides what one pushed change does to the row. */
+/**
+ * Decides what one pushed change does to the row: a three-way merge of the values and of the
+ * deleted flag, which is a field like the others — a delete or a re-create is a change of it, and
+ * a stale change that meets a flag changed on the server since its base is a conflict (`deleted`,
+ * or `delete_edit` for a stale delete of a row whose values were edited).
+ */
 export function decideMerge(input: MergeInput): MergeDecision {
   const { current, change } = input;
   const wantDeleted = change.deleted === true;
@@ -126,8 +146,6 @@ export function decideMerge(input: MergeInput): MergeDecision {
     return { kind: 'apply', values, deleted: false, changed: Object.keys(values), merged: false };
   }
 
-  const baseValues = change.baseVersion === 0 ? {} : (input.base?.values ?? {});
-  const clientChanged = changedKeys(baseValues, clientValues);
   const stale = change.baseVersion < current.version;
 
   if (!stale) {
@@ -142,30 +160,40 @@ export function decideMerge(input: MergeInput): MergeDecision {
     };
   }
 
-  // Based on an older version.
-  if (wantDeleted) {
-    if (current.deleted) return { kind: 'noop' };
-    if (input.changedSinceBase.size > 0) {
-      return { kind: 'conflict', reason: 'delete_edit', fields: [...input.changedSinceBase] };
-    }
-    return { kind: 'apply', values: current.values, deleted: true, changed: [], merged: true };
-  }
-
+  // Based on an older version: what each side changed since the base, the flag included. A new row
+  // (base 0) was live; a base the server no longer has is taken as live with no values.
+  const baseDeleted = change.baseVersion === 0 ? false : (input.base?.deleted ?? false);
+  const baseValues = change.baseVersion === 0 ? {} : (input.base?.values ?? {});
+  const clientFlagChanged = wantDeleted !== baseDeleted;
+  const serverFlagChanged = input.changedSinceBase.has(DELETED_FLAG) || current.deleted !== baseDeleted;
+  const serverValuesChanged = [...input.changedSinceBase].filter((key) => key !== DELETED_FLAG);
   // Only what the client changed relative to its base, and still differs from the server.
-  const pending = clientChanged.filter((key) => !valuesEqual(get(current.values, key), get(clientValues, key)));
+  const pending = changedKeys(baseValues, clientValues).filter((key) => !valuesEqual(get(current.values, key), get(clientValues, key)));
 
-  if (current.deleted) {
-    if (pending.length === 0) return { kind: 'noop' };
+  if (serverFlagChanged) {
+    // The row was deleted, re-created (or both) since the client's base. Nothing to do when the
+    // client asks for no value the server lacks and leaves the flag alone (or set it as the server
+    // has it); anything else would undo or be undone by the delete/re-create: both go back.
+    const flagAgrees = !clientFlagChanged || wantDeleted === current.deleted;
+    if (pending.length === 0 && flagAgrees) return { kind: 'noop' };
     return { kind: 'conflict', reason: 'deleted', fields: pending };
   }
 
+  if (clientFlagChanged && wantDeleted) {
+    // A stale delete: refused when the values were edited since its base (that edit would vanish).
+    if (serverValuesChanged.length > 0) return { kind: 'conflict', reason: 'delete_edit', fields: serverValuesChanged };
+    return { kind: 'apply', values: current.values, deleted: true, changed: [], merged: true };
+  }
+
+  // The flag stays as the server has it (or the client re-creates a tombstone nobody touched):
+  // the values merge field by field.
   const overlap = pending.filter((key) => input.changedSinceBase.has(key));
   if (overlap.length > 0) return { kind: 'conflict', reason: 'fields', fields: overlap };
-  if (pending.length === 0) return { kind: 'noop' };
+  if (pending.length === 0 && !clientFlagChanged) return { kind: 'noop' };
   return {
     kind: 'apply',
     values: overlay(current.values, pending, clientValues),
-    deleted: false,
+    deleted: wantDeleted,
     changed: pending,
     merged: true,
   };

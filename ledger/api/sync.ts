@@ -5,11 +5,11 @@
  *
  *   POST /api/v1/ledgers/{villageCode}/sync
  *     {clientId, requestId, cursor?, pullLimit?, changes:[{rowId, baseVersion, values, deleted?}]}
- *   → {applied:[{rowId, version, merged}], conflicts:[…], changes:[{rowId, version, values, deleted}],
- *      cursor, hasMore, findings}
+ *   → {applied:[{rowId, version, merged}], unchanged:[{rowId, serverVersion}], conflicts:[…],
+ *      changes:[{rowId, version, values, deleted}], cursor, hasMore, findings, findingsTruncated, findingCounts}
  *
  * Pushed `values` carry the whole row or only the changed fields (absent = unchanged; null or ''
- * = cleared). Pulled `values` are always the whole row with every column key (null = empty).
+ * = cleared, for every column type, numbers, dates and lists included). Pulled `values` are always the whole row with every column key (null = empty).
  * Dates are `YYYY-MM-DD`, multi-value columns arrays of strings. The machine columns (rowId,
  * version) are not values: they travel as `rowId` / `version` / `baseVersion`.
  */
@@ -59,18 +59,35 @@ export const RowIdSchema = z
     message: '记录ID应为UUID (rowId must be a UUID)',
   });
 
-/** The wire schema of one column's value (null = empty). Range and vocabulary checks are findings, not 400s. */
+/** A date value on the wire: YYYY-MM-DD that exists, or '' (= empty, as null). */
+const DateValueSchema = z
+  .string()
+  .regex(/^$|^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD，清空请传 null 或 "" (date must be YYYY-MM-DD; null or "" clears it)' })
+  .refine((text) => text === '' || !ISO_DATE.test(text) || isRealIsoDate(text), { message: '日期不存在 (no such date)' });
+
+/** The empty text, accepted as null by every column (the protocol: null or '' clears a value). */
+const EMPTY = z.literal('');
+
+/**
+ * The wire schema of one column's value. null and '' are empty for every column type (a client
+ * that writes cells as text clears a number or a date with ''). Range and vocabulary checks are
+ * findings, not 400s.
+ */
 export function columnValueSchema(column: ColumnDef): z.ZodType {
   const text = z.string().max(SYNC_LIMITS.maxTextLength);
   const short = z.string().max(SYNC_LIMITS.maxShortTextLength);
   switch (column.type) {
     case 'date':
-      return IsoDateSchema.nullable();
+      return DateValueSchema.nullable();
     case 'multi':
-      return z.array(short).max(SYNC_LIMITS.maxMultiValues).nullable();
+      return z
+        .union([z.array(short).max(SYNC_LIMITS.maxMultiValues), EMPTY], {
+          error: `应为文本数组（最多 ${SYNC_LIMITS.maxMultiValues} 项，每项不超过 ${SYNC_LIMITS.maxShortTextLength} 字），清空请传 null、[] 或 "" (a list of texts; null, [] or "" clears it)`,
+        })
+        .nullable();
     case 'integer':
     case 'money':
-      return z.number().finite().nullable();
+      return z.union([z.number().finite(), EMPTY], { error: '应为数字，清空请传 null 或 "" (a number; null or "" clears it)' }).nullable();
     case 'seq':
       return z.union([z.number().finite(), short]).nullable();
     case 'idNumber':
@@ -128,10 +145,17 @@ export type SyncRequest = z.infer<typeof SyncRequestSchema>;
 
 export const AppliedSchema = z.object({
   rowId: z.string(),
-  /** The row's version now (unchanged when the server already had exactly this). */
-  version: z.number().int().min(0),
+  /** The version this change made. */
+  version: z.number().int().min(1),
   /** true when based on an older version and merged field by field. */
   merged: z.boolean(),
+});
+
+/** A change that needed no new version: the server already had what it asks for. */
+export const UnchangedSchema = z.object({
+  rowId: z.string(),
+  /** The server's version of the row (0: a row made and deleted offline, never stored); pull it, it is not the client's. */
+  serverVersion: z.number().int().min(0),
 });
 
 export const ConflictReasonSchema = z.enum(['fields', 'deleted', 'delete_edit', 'unknown_base']);
@@ -229,7 +253,10 @@ export function capRowFindings<T extends RowFindingsLike>(entries: readonly T[],
 }
 
 export const SyncResponseSchema = z.object({
+  /** Changes written as a new version by this request (the version is the one it made). */
   applied: z.array(AppliedSchema),
+  /** Changes that needed nothing written (the same values and flag are already on the server). */
+  unchanged: z.array(UnchangedSchema),
   conflicts: z.array(ConflictSchema),
   /** Rows changed after the request's cursor (own changes included; dedupe by version), oldest first. */
   changes: z.array(RowChangeSchema),

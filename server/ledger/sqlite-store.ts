@@ -5,6 +5,7 @@
  * Every statement is parameterised.
  */
 import { capRowFindings, type SyncResponse } from '../../ledger/api/sync';
+import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase } from '../db/database';
 import { settleAll } from './store';
@@ -118,7 +119,12 @@ export class SqliteLedgerStore implements LedgerStore {
     if (!row) return undefined;
     const stored = JSON.parse(row.response_json) as SyncResponse;
     // Answers stored before findings were capped have no totals: cap and count them now.
-    const response = stored.findingCounts ? stored : { ...stored, ...capRowFindings(stored.findings) };
+    const response: SyncResponse = {
+      ...stored,
+      // answers stored before no-ops were listed apart had them among `applied`
+      unchanged: stored.unchanged ?? [],
+      ...(stored.findingCounts ? {} : capRowFindings(stored.findings)),
+    };
     return { response, requestHash: row.request_hash };
   }
 
@@ -162,12 +168,21 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async changedFieldsSince(villageCode: string, rowId: string, version: number): Promise<Set<string>> {
-    const rows = await this.db.all<{ changed_json: string }>(
-      'SELECT changed_json FROM ledger_row_versions WHERE village_code = ? AND row_id = ? AND version > ? ORDER BY version',
+    // From the base version on (the base row itself gives the flag to compare with; a new row's
+    // base 0 was live): a version that deleted or re-created the row adds DELETED_FLAG.
+    const rows = await this.db.all<{ version: number; deleted: number; changed_json: string }>(
+      'SELECT version, deleted, changed_json FROM ledger_row_versions WHERE village_code = ? AND row_id = ? AND version >= ? ORDER BY version',
       [villageCode, rowId, version],
     );
     const out = new Set<string>();
-    for (const row of rows) for (const key of JSON.parse(row.changed_json) as string[]) out.add(key);
+    let deleted = 0;
+    for (const row of rows) {
+      if (row.version > version) {
+        for (const key of JSON.parse(row.changed_json) as string[]) out.add(key);
+        if (row.deleted !== deleted) out.add(DELETED_FLAG);
+      }
+      deleted = row.deleted;
+    }
     return out;
   }
 

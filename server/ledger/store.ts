@@ -109,7 +109,7 @@ export interface LedgerStore {
   getRows(villageCode: string, rowIds: readonly string[]): Promise<Map<string, StoredRow>>;
   /** One historical version of a row. */
   getVersion(villageCode: string, rowId: string, version: number): Promise<{ values: LedgerValues; deleted: boolean } | undefined>;
-  /** Column keys changed by the versions after `version`. */
+  /** Column keys changed by the versions after `version`, plus DELETED_FLAG when one deleted or re-created the row. */
   changedFieldsSince(villageCode: string, rowId: string, version: number): Promise<Set<string>>;
   /** Reserves `count` sequence numbers; returns the first. */
   reserveSeq(villageCode: string, count: number): Promise<number>;

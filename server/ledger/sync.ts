@@ -3,8 +3,9 @@
  *
  *   1. A request id seen before → its stored first answer; nothing is applied again. The same id
  *      with different content is refused (409 request_id_reused): its changes would be lost.
- *   2. Each change is decided by the pure three-way merge (ledger/sync-merge.ts): applied (new
- *      version), merged field by field, a no-op, or a conflict returned with both versions.
+ *   2. Each change is decided by the pure three-way merge (ledger/sync-merge.ts, the deleted flag
+ *      merged like a field): applied (a new version), merged field by field, unchanged (nothing to
+ *      write — never reported as applied), or a conflict returned with both versions.
  *   3. Applied rows are re-validated with the ledger core; rows with errors are stored anyway
  *      (a working document) and their findings returned — they block the monthly submission.
  *   4. New versions are written in bulk (current row + append-only history with who, when, which
@@ -170,6 +171,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     }
 
     const applied: SyncResponse['applied'] = [];
+    const unchanged: SyncResponse['unchanged'] = [];
     const conflicts: SyncConflict[] = [];
     const writes: Omit<RowWrite, 'seq' | 'errors' | 'warnings' | 'findings'>[] = [];
 
@@ -184,7 +186,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         change: { baseVersion: change.baseVersion, values: change.values as LedgerValues, deleted: change.deleted },
       });
       if (decision.kind === 'noop') {
-        applied.push({ rowId: change.rowId, version: row?.version ?? 0, merged: false });
+        unchanged.push({ rowId: change.rowId, serverVersion: row?.version ?? 0 });
       } else if (decision.kind === 'conflict') {
         conflicts.push({
           rowId: change.rowId,
@@ -294,6 +296,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
 
     const response: SyncResponse = {
       applied,
+      unchanged,
       conflicts,
       changes: pulled.map(toRowChange),
       cursor,
@@ -312,6 +315,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           detail: {
             written: writes.length,
             applied: applied.length,
+            unchanged: unchanged.length,
             conflicts: conflicts.length,
             pulled: pulled.length,
             rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,

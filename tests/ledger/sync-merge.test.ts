@@ -1,5 +1,5 @@
 /** The pure three-way merge decision of the sync protocol (ledger/sync-merge.ts). */
-import { changedKeys, compactValues, decideMerge, normalizeValue, valuesEqual, type MergeInput } from '../../ledger/sync-merge';
+import { changedKeys, compactValues, decideMerge, DELETED_FLAG, normalizeValue, valuesEqual, type MergeInput } from '../../ledger/sync-merge';
 
 const V1 = { name: '张三', phone: '13800000001', categories: ['老年人'], householdSize: 3 };
 
@@ -96,6 +96,58 @@ describe('decideMerge', () => {
       kind: 'conflict',
       fields: ['name'],
     });
+  });
+});
+
+describe('decideMerge: the deleted flag is a field of the three-way merge', () => {
+  const live = (version: number, values = V1) => ({ version, values, deleted: false });
+  const gone = (version: number, values = V1) => ({ version, values, deleted: true });
+  const flagOnly = new Set([DELETED_FLAG]);
+
+  it('a stale delete meeting a delete and re-create (no value changed) is a conflict', () => {
+    // v1 live, v2 deleted, v3 re-created; the client deletes from v1
+    const d = decideMerge({ current: live(3), base: { values: V1, deleted: false }, changedSinceBase: flagOnly, change: { baseVersion: 1, values: {}, deleted: true } });
+    expect(d).toEqual({ kind: 'conflict', reason: 'deleted', fields: [] });
+  });
+
+  it('a stale re-create meeting a re-create and a new delete is a conflict, not a no-op on the tombstone', () => {
+    // v2 deleted, v3 re-created, v4 deleted; the client re-creates from v2 with the values the server has
+    const d = decideMerge({ current: gone(4), base: { values: V1, deleted: true }, changedSinceBase: flagOnly, change: { baseVersion: 2, values: V1 } });
+    expect(d).toEqual({ kind: 'conflict', reason: 'deleted', fields: [] });
+  });
+
+  it('a stale edit meeting a delete and re-create is a conflict naming the edited fields', () => {
+    const d = decideMerge({ current: live(3), base: { values: V1, deleted: false }, changedSinceBase: flagOnly, change: { baseVersion: 1, values: { notes: '新' } } });
+    expect(d).toEqual({ kind: 'conflict', reason: 'deleted', fields: ['notes'] });
+  });
+
+  it('sees a flag change even when changedSinceBase does not name it (base and current differ)', () => {
+    const d = decideMerge({ current: gone(2), base: { values: V1, deleted: false }, changedSinceBase: new Set(), change: { baseVersion: 1, values: { notes: 'n' } } });
+    expect(d).toEqual({ kind: 'conflict', reason: 'deleted', fields: ['notes'] });
+  });
+
+  it('the same flag change on both sides with no value asked is nothing to do', () => {
+    // deleted on both sides (the server even deleted, re-created and deleted again)
+    expect(decideMerge({ current: gone(4), base: { values: V1, deleted: false }, changedSinceBase: flagOnly, change: { baseVersion: 1, values: {}, deleted: true } })).toEqual({ kind: 'noop' });
+    // the client changed nothing since its base and the server deleted: nothing to write, the tombstone is pulled
+    expect(decideMerge({ current: gone(2), base: { values: V1, deleted: false }, changedSinceBase: flagOnly, change: { baseVersion: 1, values: V1 } })).toEqual({ kind: 'noop' });
+  });
+
+  it('a stale re-create of a tombstone nobody touched since merges and applies', () => {
+    // v2 deleted; v3 an edit of the tombstone's notes; the client re-creates from v2 changing the phone
+    const current = gone(3, { ...V1, notes: 'n' });
+    const d = decideMerge({ current, base: { values: V1, deleted: true }, changedSinceBase: new Set(['notes']), change: { baseVersion: 2, values: { phone: '13600000000' } } });
+    expect(d).toEqual({ kind: 'apply', values: { ...V1, notes: 'n', phone: '13600000000' }, deleted: false, changed: ['phone'], merged: true });
+  });
+
+  it('a stale delete of a row whose values (not flag) changed is delete_edit, naming those fields', () => {
+    const d = decideMerge({ current: live(2, { ...V1, notes: 'x' }), base: { values: V1, deleted: false }, changedSinceBase: new Set(['notes']), change: { baseVersion: 1, values: {}, deleted: true } });
+    expect(d).toEqual({ kind: 'conflict', reason: 'delete_edit', fields: ['notes'] });
+  });
+
+  it('a stale delete of a row untouched since applies as a merged tombstone', () => {
+    const d = decideMerge({ current: live(2), base: { values: V1, deleted: false }, changedSinceBase: new Set(), change: { baseVersion: 1, values: {}, deleted: true } });
+    expect(d).toEqual({ kind: 'apply', values: V1, deleted: true, changed: [], merged: true });
   });
 });
 

@@ -74,6 +74,8 @@ export class SyncClient {
       const row = this.rows.get(applied.rowId);
       if (row && applied.version > row.version) row.version = applied.version;
     }
+    // Nothing was written for these: the server's row (pulled) already has what was sent.
+    for (const entry of body.unchanged) this.pending.delete(entry.rowId);
     for (const conflict of body.conflicts) this.conflicts.push(conflict);
     for (const change of body.changes) {
       const row = this.rows.get(change.rowId);

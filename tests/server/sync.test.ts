@@ -139,8 +139,73 @@ describe('ledger sync', () => {
     b.edit(rowId, { status: '核实中' });
     const res = await b.syncOnce();
     expect(res.conflicts).toEqual([]);
-    expect(res.applied).toEqual([{ rowId, version: 2, merged: false }]);
+    // answered as unchanged, not as applied at a version b did not make
+    expect(res.applied).toEqual([]);
+    expect(res.unchanged).toEqual([{ rowId, serverVersion: 2 }]);
     expect(await versions(rowId)).toHaveLength(2);
+    expect(b.rows.get(rowId)!.version).toBe(2); // pulled
+  });
+
+  it('a stale delete meeting a delete and re-create is a conflict, and the re-created row stays (issue 8 part 6)', async () => {
+    const y = client();
+    const rowId = y.create(person({ notes: '原始' }));
+    await y.syncOnce();
+    const x = client();
+    await x.syncAll();
+    // y deletes (v2) and re-creates (v3)
+    y.remove(rowId);
+    await y.syncOnce();
+    // the re-create changes no value: only the flag says anything happened
+    const recreate = await push({ changes: [{ rowId, baseVersion: 2, values: {}, deleted: false }] });
+    expect(recreate.body.applied).toEqual([{ rowId, version: 3, merged: false }]);
+    // x, still on v1, deletes
+    x.remove(rowId);
+    const res = await x.syncOnce();
+    expect(res.applied).toEqual([]);
+    expect(res.conflicts).toMatchObject([{ rowId, reason: 'deleted', baseVersion: 1, serverVersion: 3, server: { deleted: false }, client: { deleted: true } }]);
+    const row = await serverRow(rowId);
+    expect(row).toMatchObject({ version: 3, deleted: false });
+    expect(row.values.notes).toBe('原始');
+  });
+
+  it('a stale re-create on a tombstone deleted again is a conflict, never applied while the row stays deleted', async () => {
+    const rowId = randomUUID();
+    await push({ changes: [{ rowId, baseVersion: 0, values: person({ notes: 'v1' }) }] });
+    await push({ changes: [{ rowId, baseVersion: 1, values: {}, deleted: true }] }); // v2
+    await push({ changes: [{ rowId, baseVersion: 2, values: {}, deleted: false }] }); // v3 re-created
+    await push({ changes: [{ rowId, baseVersion: 3, values: {}, deleted: true }] }); // v4 deleted again
+    // z re-creates from the first tombstone, with the values the server has
+    const res = await push({ changes: [{ rowId, baseVersion: 2, values: {}, deleted: false }] });
+    expect(res.body.applied).toEqual([]);
+    expect(res.body.unchanged).toEqual([]);
+    expect(res.body.conflicts).toMatchObject([{ rowId, reason: 'deleted', serverVersion: 4, server: { deleted: true }, client: { deleted: false } }]);
+    expect(await serverRow(rowId)).toMatchObject({ version: 4, deleted: true });
+    // on the current tombstone the re-create applies
+    const ok = await push({ changes: [{ rowId, baseVersion: 4, values: {}, deleted: false }] });
+    expect(ok.body.applied).toEqual([{ rowId, version: 5, merged: false }]);
+    expect((await versions(rowId)).map((v) => v.deleted)).toEqual([false, true, false, true, false]);
+  });
+
+  it("accepts '' as empty for every column type (numbers, dates, lists) and clears the value", async () => {
+    const rowId = randomUUID();
+    await push({ changes: [{ rowId, baseVersion: 0, values: person({ householdSize: 4, amount: 300, verifiedOn: '2026-10-20', routes: ['临时救助'] }) }] });
+    const res = await push({ changes: [{ rowId, baseVersion: 1, values: { householdSize: '', amount: '', verifiedOn: '', routes: '', notes: '' } }] });
+    expect(res.status).toBe(200);
+    expect(res.body.applied).toEqual([{ rowId, version: 2, merged: false }]);
+    const row = await serverRow(rowId);
+    expect(row.values).toMatchObject({ householdSize: null, amount: null, verifiedOn: null, routes: null });
+    // a new row with '' stores nothing for those keys, and clearing again is unchanged
+    const fresh = randomUUID();
+    const made = await push({ changes: [{ rowId: fresh, baseVersion: 0, values: person({ householdSize: '', closedOn: '', categories: ['老年人'] }) }] });
+    expect(made.status).toBe(200);
+    expect((await serverRow(fresh)).values.householdSize).toBeNull();
+    const again = await push({ changes: [{ rowId, baseVersion: 2, values: { householdSize: '', verifiedOn: '' } }] });
+    expect(again.body.unchanged).toEqual([{ rowId, serverVersion: 2 }]);
+    // text that is not a number or a date is still refused, saying what is expected
+    const bad = await push({ changes: [{ rowId, baseVersion: 2, values: { householdSize: '四' } }] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(bad.body.error.issues)).toContain('householdSize');
+    expect(JSON.stringify(bad.body.error.issues)).toMatch(/应为数字/);
   });
 
   it('syncs deletes as tombstones to every client and refuses to lose a concurrent edit', async () => {
