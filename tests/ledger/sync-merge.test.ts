@@ -1,4 +1,5 @@
 /** The pure three-way merge decision of the sync protocol (ledger/sync-merge.ts). */
+import type { LedgerValues } from '../../ledger/types';
 import { changedKeys, compactValues, decideMerge, DELETED_FLAG, normalizeValue, valuesEqual, type MergeInput } from '../../ledger/sync-merge';
 
 const V1 = { name: '张三', phone: '13800000001', categories: ['老年人'], householdSize: 3 };
@@ -100,8 +101,8 @@ describe('decideMerge', () => {
 });
 
 describe('decideMerge: the deleted flag is a field of the three-way merge', () => {
-  const live = (version: number, values = V1) => ({ version, values, deleted: false });
-  const gone = (version: number, values = V1) => ({ version, values, deleted: true });
+  const live = (version: number, values: LedgerValues = V1) => ({ version, values, deleted: false });
+  const gone = (version: number, values: LedgerValues = V1) => ({ version, values, deleted: true });
   const flagOnly = new Set([DELETED_FLAG]);
 
   it('a stale delete meeting a delete and re-create (no value changed) is a conflict', () => {

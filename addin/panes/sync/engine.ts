@@ -420,18 +420,28 @@ export class SyncEngine {
     const writes = new Map<string, SheetWrite>();
     const settled = new Set<string>();
     const sent = new Map(request.changes.map((change) => [change.rowId, change]));
-    for (const applied of response.applied) {
-      settled.add(applied.rowId);
-      const row = onSheet.get(applied.rowId);
+    // Applied: the version this request made. Unchanged (the server already had what was sent): the
+    // server's version when the change was based on it, else the sheet keeps its version and the
+    // newer server row comes with the pull.
+    const settledVersions = [
+      ...response.applied.map((applied) => ({ rowId: applied.rowId, version: applied.version as number | undefined })),
+      ...response.unchanged.map((entry) => ({
+        rowId: entry.rowId,
+        version: sent.get(entry.rowId)?.baseVersion === entry.serverVersion ? entry.serverVersion : undefined,
+      })),
+    ];
+    for (const { rowId, version } of settledVersions) {
+      settled.add(rowId);
+      const row = onSheet.get(rowId);
       if (!row) continue;
       // A resolved conflict pushes values the sheet does not show yet (keep-theirs fields): put them there.
-      const change = sent.get(applied.rowId);
+      const change = sent.get(rowId);
       const pushed = change && !change.deleted ? sheetValues(change.values) : {};
       const keys = change ? Object.keys(change.values) : [];
       const differing = Object.fromEntries(
         keys.filter((key) => !valuesEqual(row.values[key as keyof LedgerValues], pushed[key as keyof LedgerValues])).map((key) => [key, pushed[key as keyof LedgerValues] ?? null]),
       ) as LedgerValues;
-      writes.set(applied.rowId, { rowId: applied.rowId, values: differing, version: applied.version });
+      writes.set(rowId, { rowId, values: differing, ...(version !== undefined ? { version } : {}) });
     }
     const deletedNow: string[] = [];
     for (const change of response.changes) {
