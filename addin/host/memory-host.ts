@@ -75,7 +75,7 @@ export class MemoryHost implements LedgerHost {
       marks: new Map<string, Severity>(),
     }));
     this.active = options.activeSheet ?? this.sheets[0].name;
-    this.settings = structuredClone(options.settings ?? {});
+    this.settings = cloneSettings(options.settings ?? {});
     this.capabilities = { ...ALL_CAPABILITIES, ...options.capabilities };
   }
 
@@ -233,13 +233,13 @@ export class MemoryHost implements LedgerHost {
   }
 
   async readSettings(): Promise<HostSettings> {
-    return structuredClone(this.settings);
+    return cloneSettings(this.settings);
   }
 
   async writeSettings(patch: HostSettings): Promise<void> {
     for (const [key, value] of Object.entries(patch)) {
       if (value === null) delete this.settings[key];
-      else this.settings[key] = structuredClone(value);
+      else this.settings[key] = cloneSettings(value);
     }
   }
 
@@ -303,4 +303,9 @@ function setCell<T>(grid: T[][], r: number, c: number, value: T, fill: T): void 
   const row = grid[r];
   while (row.length < c) row.push(fill);
   row[c] = value;
+}
+
+/** Settings are JSON by definition (they are stored as JSON text in the workbook). */
+function cloneSettings<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }

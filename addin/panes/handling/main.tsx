@@ -1,5 +1,5 @@
-/** Entry of the handling pane (built on the shell: addin/README.md). */
+/** Entry of the 接办流程 pane. */
 import { mountPane } from '../../app/mount';
-import { LedgerOverview } from '../../app/LedgerOverview';
+import { HandlingPane } from './HandlingPane';
 
-mountPane('handling', LedgerOverview);
+mountPane('handling', HandlingPane, { uses: ['events'] });

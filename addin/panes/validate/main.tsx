@@ -1,5 +1,5 @@
-/** Entry of the validate pane (built on the shell: addin/README.md). */
+/** Entry of the 台账校验 pane. */
 import { mountPane } from '../../app/mount';
-import { LedgerOverview } from '../../app/LedgerOverview';
+import { ValidatePane } from './ValidatePane';
 
-mountPane('validate', LedgerOverview);
+mountPane('validate', ValidatePane, { uses: ['conditionalFormats', 'multiAreas', 'events'] });

@@ -1,0 +1,335 @@
+/**
+ * 台账校验: validate the whole ledger or the selected rows offline with the core's rules, summary
+ * first, then findings by row (click → the cell is selected), marks as removable conditional
+ * formats, safe one-click fixes with undo.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react';
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  MessageBar,
+  MessageBarActions,
+  MessageBarBody,
+  Radio,
+  RadioGroup,
+  Subtitle2,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import { validateSheet, type SheetValidation } from '../../../ledger/validate';
+import type { Finding } from '../../../ledger/types';
+import type { LedgerSnapshot, RowWrite } from '../../host/ledger-host';
+import { useLedger, useStrings } from '../../app/HostProvider';
+import { buildView, localToday, proposeFixes, type CellFix, type SeverityFilter } from './model';
+import { VALIDATE_STRINGS } from './strings';
+
+const PAGE_ROWS = 50;
+/** Sheet events that arrive this soon after the pane's own write are the write's own echo. */
+const OWN_WRITE_ECHO_MS = 1500;
+
+const useStyles = makeStyles({
+  section: { display: 'flex', flexDirection: 'column', gap: '6px', marginTop: '10px' },
+  row: { display: 'flex', flexWrap: 'wrap', gap: '6px', alignItems: 'center' },
+  summaryList: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
+  summaryItem: {
+    display: 'flex',
+    gap: '6px',
+    alignItems: 'flex-start',
+    padding: '4px 6px',
+    borderRadius: tokens.borderRadiusMedium,
+    backgroundColor: tokens.colorNeutralBackground2,
+  },
+  grow: { flexGrow: 1, minWidth: 0, overflowWrap: 'anywhere' },
+  rowGroup: { borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: '6px' },
+  rowTitle: { fontWeight: 600 },
+  finding: {
+    display: 'flex',
+    width: '100%',
+    justifyContent: 'flex-start',
+    textAlign: 'left',
+    gap: '6px',
+    padding: '4px 6px',
+    minHeight: '32px',
+    height: 'auto',
+    fontWeight: 'normal',
+    whiteSpace: 'normal',
+  },
+  hint: { color: tokens.colorNeutralForeground3, paddingLeft: '8px', display: 'block' },
+  fixList: { margin: 0, paddingLeft: '18px', maxHeight: '140px', overflowY: 'auto' },
+});
+
+interface Result {
+  snapshot: LedgerSnapshot;
+  validation: SheetValidation;
+  /** Excel rows checked: undefined = the whole sheet. */
+  rows?: { from: number; to: number };
+  today: string;
+}
+
+interface UndoEntry {
+  snapshot: LedgerSnapshot;
+  fixes: CellFix[];
+}
+
+export function ValidatePane() {
+  const styles = useStyles();
+  const { run, selection, sheetVersion, locale, capabilities } = useLedger();
+  const t = useStrings(VALIDATE_STRINGS);
+  const [scope, setScope] = useState<'sheet' | 'selection'>('sheet');
+  const [filter, setFilter] = useState<SeverityFilter>('all');
+  const [result, setResult] = useState<Result | null>(null);
+  const [shownRows, setShownRows] = useState(PAGE_ROWS);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [undo, setUndo] = useState<UndoEntry | null>(null);
+  const [validatedVersion, setValidatedVersion] = useState(0);
+  const ownWriteAt = useRef(0);
+  const versionRef = useRef(sheetVersion);
+  versionRef.current = sheetVersion;
+
+  const selectedRows = selection && selection.rows >= 1 ? { from: selection.excelRow, to: selection.excelRow + selection.rows - 1 } : undefined;
+
+  const validate = useCallback(
+    async (rows: { from: number; to: number } | undefined) => {
+      const outcome = await run(t('busy.validating'), async (host) => {
+        const snapshot = await host.readLedger();
+        const today = localToday();
+        return { snapshot, validation: validateSheet(snapshot.sheet, { today }), rows, today };
+      });
+      if (outcome) {
+        setResult(outcome);
+        setShownRows(PAGE_ROWS);
+        setValidatedVersion(versionRef.current);
+      }
+      return outcome;
+    },
+    [run, t],
+  );
+
+  const view = useMemo(() => (result ? buildView(result.validation, { filter, rows: result.rows }) : null), [result, filter]);
+  const fixes = useMemo(() => (result ? proposeFixes(result.snapshot, result.today, result.rows) : []), [result]);
+
+  // stale: the sheet changed after the check, other than by this pane's own write
+  const echo = Date.now() - ownWriteAt.current < OWN_WRITE_ECHO_MS;
+  const stale = result !== null && sheetVersion !== validatedVersion && !echo;
+
+  const scopeRows = scope === 'selection' ? selectedRows : undefined;
+  const start = () => {
+    setNotice(null);
+    void validate(scopeRows);
+  };
+
+  const goTo = (finding: Finding) => {
+    if (!result) return;
+    void run(t('busy.selecting'), (host) => host.selectCell(finding.cell, result.snapshot));
+  };
+
+  const mark = async () => {
+    if (!result) return;
+    const findings = result.validation.findings.filter((f) => !result.rows || (f.row >= result.rows.from && f.row <= result.rows.to));
+    const done = await run(t('busy.marking'), (host) => host.markFindings(result.snapshot, findings).then(() => true));
+    if (done) setNotice(t('marks.done', { count: new Set(findings.map((f) => f.cell)).size }));
+  };
+
+  const clearMarks = async () => {
+    const done = await run(t('busy.clearing'), (host) => host.clearMarks(result?.snapshot).then(() => true));
+    if (done) setNotice(t('marks.cleared'));
+  };
+
+  const writeCells = async (label: string, snapshot: LedgerSnapshot, cells: { excelRow: number; key: CellFix['key']; value: string }[]) =>
+    run(label, async (host) => {
+      const byRow = new Map<number, RowWrite>();
+      for (const cell of cells) {
+        const row = byRow.get(cell.excelRow) ?? { excelRow: cell.excelRow, values: {} };
+        row.values[cell.key] = cell.value;
+        byRow.set(cell.excelRow, row);
+      }
+      await host.writeRows([...byRow.values()], snapshot);
+      ownWriteAt.current = Date.now();
+      return true;
+    });
+
+  const applyFixes = async () => {
+    if (!result || fixes.length === 0) return;
+    const applied = fixes;
+    const ok = await writeCells(t('busy.fixing'), result.snapshot, applied.map((f) => ({ excelRow: f.excelRow, key: f.key, value: f.after })));
+    if (!ok) return;
+    const next = await validate(result.rows);
+    // undo refers to the sheet as it is after the fix (every fixed row now carries a 记录ID)
+    if (next) setUndo({ snapshot: next.snapshot, fixes: applied });
+    setNotice(t('fix.applied', { count: applied.length }));
+  };
+
+  const undoFixes = async () => {
+    if (!undo) return;
+    const ok = await writeCells(t('busy.undoing'), undo.snapshot, undo.fixes.map((f) => ({ excelRow: f.excelRow, key: f.key, value: f.before })));
+    if (!ok) return;
+    setUndo(null);
+    await validate(result?.rows);
+    setNotice(t('fix.undone'));
+  };
+
+  const severityBadge = (severity: Finding['severity']) => (
+    <Badge appearance="filled" color={severity === 'error' ? 'danger' : 'warning'} shape="rounded" size="small">
+      {t(severity === 'error' ? 'severity.error' : 'severity.warning')}
+    </Badge>
+  );
+  const message = (f: Finding) => (locale === 'en-US' ? f.en.message : f.message);
+  const hint = (f: Finding) => (locale === 'en-US' ? f.en.hint : f.hint);
+
+  return (
+    <div>
+      <Body1 as="p" style={{ margin: '0 0 6px' }}>
+        {t('intro')}
+      </Body1>
+      <RadioGroup aria-label={t('scope.label')} value={scope} onChange={(_, data) => setScope(data.value === 'selection' ? 'selection' : 'sheet')}>
+        <Radio value="sheet" label={t('scope.sheet')} />
+        <Radio
+          value="selection"
+          disabled={!selectedRows}
+          label={selectedRows ? t('scope.selection', { from: selectedRows.from, to: selectedRows.to }) : t('scope.selectionNone')}
+        />
+      </RadioGroup>
+      <div className={styles.row}>
+        <Button appearance="primary" onClick={start} disabled={scope === 'selection' && !selectedRows}>
+          {result ? t('rerun') : t('run')}
+        </Button>
+      </div>
+
+      {notice && (
+        <MessageBar intent="success" style={{ marginTop: '8px' }}>
+          <MessageBarBody>{notice}</MessageBarBody>
+        </MessageBar>
+      )}
+      {stale && (
+        <MessageBar intent="warning" style={{ marginTop: '8px' }}>
+          <MessageBarBody>{t('stale')}</MessageBarBody>
+          <MessageBarActions>
+            <Button size="small" onClick={start}>
+              {t('rerun')}
+            </Button>
+          </MessageBarActions>
+        </MessageBar>
+      )}
+
+      {result && view && (
+        <>
+          <section className={styles.section} aria-labelledby="summary-title">
+            <Subtitle2 as="h2" id="summary-title" style={{ margin: 0 }}>
+              {t('summary.title')}
+            </Subtitle2>
+            <Body1 as="p" style={{ margin: 0 }} data-testid="summary-counts">
+              {view.errors + view.warnings === 0 ? `${t('summary.counts', { rows: view.dataRows, errors: 0, warnings: 0 })}${t('summary.clean')}` : t('summary.counts', { rows: view.dataRows, errors: view.errors, warnings: view.warnings })}
+            </Body1>
+            {view.summary.length > 0 && (
+              <ul className={styles.summaryList} aria-label={t('summary.title')}>
+                {view.summary.map((line) => (
+                  <li key={`${line.severity}${line.code}${line.column}`} className={styles.summaryItem}>
+                    {severityBadge(line.severity)}
+                    <span className={styles.grow}>
+                      <Body1>{line.wholeColumn ? message(line.example) : `「${line.column}」${codeLabel(message(line.example))}`}</Body1>
+                      {line.wholeColumn && (
+                        <Caption1 className={styles.hint} style={{ paddingLeft: 0 }}>
+                          {t('hint.label')}
+                          {hint(line.example)}
+                        </Caption1>
+                      )}
+                    </span>
+                    <Caption1>{line.wholeColumn && line.code !== 'header.missing' ? t('summary.wholeColumn') : t('summary.count', { count: line.count })}</Caption1>
+                  </li>
+                ))}
+              </ul>
+            )}
+            <div className={styles.row}>
+              <Button onClick={() => void mark()} disabled={!capabilities.conditionalFormats || view.errors + view.warnings === 0}>
+                {t('marks.add')}
+              </Button>
+              <Button onClick={() => void clearMarks()} disabled={!capabilities.conditionalFormats}>
+                {t('marks.clear')}
+              </Button>
+            </div>
+            {capabilities.conditionalFormats && <Caption1>{t('marks.hint')}</Caption1>}
+          </section>
+
+          {(fixes.length > 0 || undo) && (
+            <section className={styles.section} aria-labelledby="fix-title">
+              <Subtitle2 as="h2" id="fix-title" style={{ margin: 0 }}>
+                {t('fix.title', { count: fixes.length })}
+              </Subtitle2>
+              <Caption1>{t('fix.explain')}</Caption1>
+              {fixes.length > 0 && (
+                <ul className={styles.fixList} aria-label={t('fix.title', { count: fixes.length })}>
+                  {fixes.slice(0, 100).map((fix) => (
+                    <li key={`${fix.cell}`}>
+                      <Caption1>
+                        {t('fix.item', { cell: fix.cell, column: fix.column, kind: t(`fix.kind.${fix.kind}`), before: JSON.stringify(fix.before), after: fix.after })}
+                      </Caption1>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              <div className={styles.row}>
+                {fixes.length > 0 && (
+                  <Button appearance="primary" onClick={() => void applyFixes()}>
+                    {t('fix.apply')}
+                  </Button>
+                )}
+                {undo && <Button onClick={() => void undoFixes()}>{t('fix.undo')}</Button>}
+              </div>
+            </section>
+          )}
+
+          {view.errors + view.warnings > 0 && (
+            <section className={styles.section} aria-labelledby="rows-title">
+              <Subtitle2 as="h2" id="rows-title" style={{ margin: 0 }}>
+                {t('rows.title')}
+              </Subtitle2>
+              <RadioGroup layout="horizontal" aria-label={t('filter.label')} value={filter} onChange={(_, data) => setFilter(data.value as SeverityFilter)}>
+                <Radio value="all" label={t('filter.all')} />
+                <Radio value="error" label={t('filter.error')} />
+                <Radio value="warning" label={t('filter.warning')} />
+              </RadioGroup>
+              {view.rows.length === 0 && <Caption1>{t('rows.none')}</Caption1>}
+              {view.rows.slice(0, shownRows).map((group) => (
+                <div key={group.excelRow} className={styles.rowGroup} role="group" aria-label={group.excelRow === result.snapshot.header.excelRow ? t('rows.header') : `${t('rows.row', { row: group.excelRow })} ${group.name}`}>
+                  <Body1 className={styles.rowTitle}>
+                    {group.excelRow === result.snapshot.header.excelRow ? t('rows.header') : t('rows.row', { row: group.excelRow })}
+                    {group.name ? ` · ${group.name}` : ''}
+                  </Body1>
+                  {group.findings.map((finding, i) => (
+                    <div key={`${finding.cell}${finding.code}${i}`}>
+                      <Button
+                        appearance="subtle"
+                        className={styles.finding}
+                        aria-label={t('finding.go', { cell: finding.cell, message: message(finding) })}
+                        onClick={() => goTo(finding)}
+                      >
+                        {severityBadge(finding.severity)}
+                        <span className={styles.grow}>
+                          {finding.cell} · {message(finding)}
+                        </span>
+                      </Button>
+                      <Caption1 className={styles.hint}>
+                        {t('hint.label')}
+                        {hint(finding)}
+                      </Caption1>
+                    </div>
+                  ))}
+                </div>
+              ))}
+              {view.rows.length > shownRows && (
+                <Button onClick={() => setShownRows((n) => n + PAGE_ROWS)}>{t('rows.more', { count: Math.min(PAGE_ROWS, view.rows.length - shownRows) })}</Button>
+              )}
+            </section>
+          )}
+        </>
+      )}
+    </div>
+  );
+}
+
+/** Short label of a finding for the summary: its message without the column prefix the summary already shows. */
+function codeLabel(message: string): string {
+  return message.replace(/^「[^」]*」/, '').replace(/^"[^"]*"\s*/, '');
+}

@@ -1,0 +1,83 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The 接办流程 pane on the memory host over the demo workbook: follows the selection, pre-fills
+ * from the row, recommends with clause, reason and deadline, writes back and undoes.
+ */
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { HandlingPane } from '../../../addin/panes/handling/HandlingPane';
+import { MEASURE_CLAUSES } from '../../../ledger/handling';
+import { connected, renderPane } from './render';
+
+const HEADERS_ROW = 1; // values index of the header row in the demo sheet
+
+async function paneOnRow(a1: string) {
+  const rendered = renderPane('handling', <HandlingPane />);
+  await connected();
+  await act(async () => rendered.host.select(a1, '台账'));
+  return rendered;
+}
+
+const column = (values: unknown[][], header: string) => values[HEADERS_ROW].indexOf(header);
+
+describe('接办流程 pane', () => {
+  it('asks for a row while the cursor is not on one', async () => {
+    renderPane('handling', <HandlingPane />);
+    await connected();
+    expect((await screen.findByTestId('no-row')).textContent).toMatch(/请在台账中选中/);
+  });
+
+  it('pre-fills from the selected row and shows measures with the clause, why and the deadline', async () => {
+    await paneOnRow('D4'); // 示例乙: 愿意申请, 需协助申请
+    await screen.findByRole('heading', { name: '第4行 · 示例乙' });
+    expect((screen.getByRole('radio', { name: '愿意申请' }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByRole('radio', { name: '需协助申请' }) as HTMLInputElement).checked).toBe(true);
+    const cards = screen.getAllByTestId('recommendation');
+    const assist = cards.find((card) => within(card).queryByText('协助申请'))!;
+    expect(assist).toBeTruthy();
+    expect(within(assist).getByText(new RegExp(MEASURE_CLAUSES['协助申请'].zh.slice(0, 12)))).toBeTruthy();
+    expect(within(assist).getByText(/^依据：/)).toBeTruthy();
+  });
+
+  it('a person who declined gets only 尊重意愿持续关注, plus monitoring when the income is low', async () => {
+    await paneOnRow('D9'); // 示例庚: 不愿申请
+    await screen.findByRole('heading', { name: '第9行 · 示例庚' });
+    expect(screen.getAllByTestId('recommendation').map((c) => within(c).getByRole('checkbox').getAttribute('aria-label'))).toEqual(['采用：尊重意愿持续关注']);
+    await act(async () => fireEvent.change(screen.getByRole('textbox', { name: /家庭人均月收入/ }), { target: { value: '300' } }));
+    expect(screen.getAllByTestId('recommendation').map((c) => within(c).getByRole('checkbox').getAttribute('aria-label'))).toEqual([
+      '采用：纳入低收入人口动态监测',
+      '采用：尊重意愿持续关注',
+    ]);
+  });
+
+  it('emergency adds 先行救助 with its deadline; confirming writes 处置方式 and 办理状态, undo restores them', async () => {
+    const { host } = await paneOnRow('D3'); // 示例甲
+    await screen.findByRole('heading', { name: '第3行 · 示例甲' });
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: '愿意申请' })));
+    await act(async () => fireEvent.click(screen.getByRole('checkbox', { name: /遭遇急难/ })));
+    const first = screen.getAllByTestId('recommendation').find((card) => within(card).queryByText('先行救助'))!;
+    expect(within(first).getByText(/^办理时限：\d{4}-\d{2}-\d{2}/)).toBeTruthy();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '写回台账' })));
+    await screen.findByText('已写回第3行，可撤销。');
+    const values = host.sheet('台账').values;
+    const routes = String(values[2][column(values, '处置方式')]);
+    expect(routes).toContain('先行救助');
+    expect(values[2][column(values, '办理状态')]).toBe('办理中');
+    expect(values[2][column(values, '申请意愿')]).toBe('愿意申请');
+    // nobody else's row touched
+    expect(values[3][column(values, '处置方式')]).toBe('');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '撤销写回' })));
+    await screen.findByText('已撤销，原值已写回。');
+    expect(values[2][column(values, '处置方式')]).toBe('');
+    expect(values[2][column(values, '办理状态')]).toBe('待核实');
+  });
+
+  it('follows the cursor to another row', async () => {
+    const { host } = await paneOnRow('D3');
+    await screen.findByRole('heading', { name: '第3行 · 示例甲' });
+    await act(async () => host.select('B5', '台账'));
+    await screen.findByRole('heading', { name: '第5行 · 示例丙' });
+    await act(async () => host.select('A1', '台账'));
+    await waitFor(() => expect(screen.queryByRole('heading', { name: /第5行/ })).toBeNull());
+  });
+});

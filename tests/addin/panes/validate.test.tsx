@@ -1,0 +1,137 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The 台账校验 pane on the memory host over the demo workbook (planted defects).
+ */
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ValidatePane } from '../../../addin/panes/validate/ValidatePane';
+import { MemoryHost } from '../../../addin/host/memory-host';
+import { demoWorkbook } from '../../../addin/host/demo-workbook';
+import { validateSheet } from '../../../ledger/validate';
+import { localToday } from '../../../addin/panes/validate/model';
+import { connected, renderPane } from './render';
+
+const click = async (name: string | RegExp) => {
+  await act(async () => {
+    fireEvent.click(await screen.findByRole('button', { name }));
+  });
+};
+
+async function validated(host?: MemoryHost) {
+  const rendered = renderPane('validate', <ValidatePane />, { host });
+  await connected();
+  await click('开始校验');
+  await screen.findByTestId('summary-counts');
+  return rendered;
+}
+
+describe('台账校验 pane', () => {
+  it('shows the summary first with the same counts as the core, then the findings by row', async () => {
+    const { host } = await validated();
+    const snapshot = await host.readLedger();
+    const expected = validateSheet(snapshot.sheet, { today: localToday() });
+    expect(screen.getByTestId('summary-counts').textContent).toBe(`共${expected.rows.length}行数据：${expected.errors}个错误，${expected.warnings}个警告。`);
+    const rowsTitle = screen.getByRole('heading', { name: '逐行问题（点击定位到单元格）' });
+    const summaryTitle = screen.getByRole('heading', { name: '校验结果' });
+    expect(summaryTitle.compareDocumentPosition(rowsTitle) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    // grouped by row, each row named
+    expect(screen.getByRole('group', { name: '第7行 示例戊' })).toBeTruthy();
+    expect(within(screen.getByRole('group', { name: '第7行 示例戊' })).getByRole('button', { name: /性别/ })).toBeTruthy();
+  });
+
+  it('clicking a finding selects its cell in the sheet', async () => {
+    const { host } = await validated();
+    const row = screen.getByRole('group', { name: '第7行 示例戊' });
+    const finding = within(row).getByRole('button', { name: /定位到 E7/ });
+    await act(async () => fireEvent.click(finding));
+    await waitFor(async () => expect((await host.getSelectedRow())?.cell).toBe('E7'));
+  });
+
+  it('filters by severity', async () => {
+    await validated();
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: '仅警告' })));
+    const list = screen.getByRole('heading', { name: '逐行问题（点击定位到单元格）' }).parentElement!;
+    const badges = within(list).queryAllByText(/^(错误|警告)$/);
+    expect(badges.length).toBeGreaterThan(0);
+    expect(badges.every((b) => b.textContent === '警告')).toBe(true);
+  });
+
+  it('marks the cells with findings and clears only those marks', async () => {
+    const { host } = await validated();
+    await click('标注问题单元格');
+    await screen.findByText(/已标注\d+个单元格/);
+    const marks = host.sheet('台账').marks;
+    expect(marks.get('E7')).toBe('error');
+    expect(marks.get('F6')).toBe('warning');
+    await click('清除标注');
+    await screen.findByText('标注已清除。');
+    expect(host.sheet('台账').marks.size).toBe(0);
+  });
+
+  it('fixes the safe cells in one click and undo writes the old values back', async () => {
+    const { host } = await validated();
+    const sheet = () => host.sheet('台账').values;
+    const before = sheet().map((row) => [...row]);
+    expect(screen.getByRole('heading', { name: '可一键修正（4处）' })).toBeTruthy();
+    await click('全部修正');
+    await screen.findByText('已修正4处，可撤销。');
+    expect(sheet()[5][5]).toBe('532301195503100312'); // 15 → 18 digits
+    expect(sheet()[5][6]).toBe('13900002222'); // full-width → half-width
+    expect(sheet()[5][9]).toBe('老年人、重大疾病'); // joined with 、
+    expect(String(sheet()[6][5])).toMatch(/^\d{17}X$/); // x → X, trimmed
+    // the fixed findings are gone after the automatic re-check
+    expect(screen.queryByText(/15位旧号码/)).toBeNull();
+    await click('撤销刚才的修正');
+    await screen.findByText('已撤销，原值已写回。');
+    for (const [r, c] of [[5, 5], [5, 6], [5, 9], [6, 5]]) expect(sheet()[r][c]).toBe(before[r][c]);
+  });
+
+  it('states a whole-column problem once (ID numbers Excel turned into numbers) with how to recover', async () => {
+    const seed = demoWorkbook();
+    const values = seed.sheets[0].values.map((row, r) => (r >= 2 ? row.map((v, c) => (c === 5 ? 532301195203140000 + r : v)) : row));
+    const host = new MemoryHost({ ...seed, sheets: [{ ...seed.sheets[0], values }, seed.sheets[1]] });
+    await validated(host);
+    const summary = screen.getByRole('list', { name: '校验结果' });
+    expect(within(summary).getAllByText(/被Excel存成了数字/)).toHaveLength(1);
+    expect(within(summary).getByText(/设置单元格格式为“文本”，再对照身份证重新录入完整的18位号码/)).toBeTruthy();
+    expect(within(summary).getByText('整列')).toBeTruthy();
+    // not repeated under every row
+    const rows = screen.getByRole('heading', { name: '逐行问题（点击定位到单元格）' }).parentElement!;
+    expect(within(rows).queryByText(/被Excel存成了数字/)).toBeNull();
+  });
+
+  it('validates only the selected rows when asked', async () => {
+    const { host } = renderPane('validate', <ValidatePane />);
+    await connected();
+    await act(async () => host.select('B7'));
+    await act(async () => fireEvent.click(await screen.findByRole('radio', { name: '选中的行（第7–7行）' })));
+    await click('开始校验');
+    expect((await screen.findByTestId('summary-counts')).textContent).toMatch(/^共1行数据/);
+    expect(screen.queryByRole('group', { name: /第6行/ })).toBeNull();
+    expect(screen.getByRole('group', { name: '第7行 示例戊' })).toBeTruthy();
+  });
+
+  it('says the results are stale after the sheet changes, and errors reach the error bar', async () => {
+    const { host } = await validated();
+    // a change made by the user (outside the pane's own-write echo window, moved past by the clock)
+    const now = Date.now();
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 60_000);
+    await act(async () => host.edit('台账', 'D3', '改名'));
+    const banner = (await screen.findByText('表格已改动，以上结果可能已过时。')).closest('[role="group"], .fui-MessageBar') as HTMLElement;
+    clock.mockRestore();
+    host.sheet('台账').values.splice(0, 3); // header gone: not a ledger any more
+    host.sheet('填表说明').values.splice(0);
+    await act(async () => fireEvent.click(within(banner).getByRole('button', { name: '重新校验' })));
+    expect((await screen.findByTestId('error-bar')).textContent).toMatch(/未找到台账表头/);
+  });
+
+  it('on an Excel without conditional formats says which extra it cannot offer and keeps validating', async () => {
+    const host = new MemoryHost({ ...demoWorkbook(), capabilities: { conditionalFormats: false } });
+    renderPane('validate', <ValidatePane />, { host, uses: ['conditionalFormats'] });
+    await connected();
+    expect(screen.getByText(/当前 Excel 版本不支持：问题单元格着色标注/)).toBeTruthy();
+    await click('开始校验');
+    await screen.findByTestId('summary-counts');
+    expect((screen.getByRole('button', { name: '标注问题单元格' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+});
