@@ -27,5 +27,5 @@ export async function connectHost(): Promise<Connection> {
     return { host, displayLanguage: officeDisplayLanguage(), theme: env.officeTheme() };
   }
   const [{ MemoryHost }, { demoWorkbook }] = await Promise.all([import('./memory-host'), import('./demo-workbook')]);
-  return { host: new MemoryHost(demoWorkbook()), displayLanguage: typeof navigator !== 'undefined' ? navigator.language : undefined, theme: undefined };
+  return { host: new MemoryHost(demoWorkbook({ plantedDefects: true })), displayLanguage: typeof navigator !== 'undefined' ? navigator.language : undefined, theme: undefined };
 }

@@ -22,7 +22,7 @@ export function renderPane(
   children: ReactNode,
   options: { host?: MemoryHost; seed?: Partial<MemoryHostOptions>; displayLanguage?: string; uses?: Capability[]; connect?: () => Promise<Connection> } = {},
 ) {
-  const host = options.host ?? new MemoryHost({ ...demoWorkbook(), ...options.seed });
+  const host = options.host ?? new MemoryHost({ ...demoWorkbook({ plantedDefects: true }), ...options.seed });
   const connect = options.connect ?? (async () => ({ host, displayLanguage: options.displayLanguage ?? 'zh-CN', theme: undefined }));
   const result = render(
     <StrictMode>

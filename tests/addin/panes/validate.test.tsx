@@ -87,7 +87,7 @@ describe('台账校验 pane', () => {
   });
 
   it('states a whole-column problem once (ID numbers Excel turned into numbers) with how to recover', async () => {
-    const seed = demoWorkbook();
+    const seed = demoWorkbook({ plantedDefects: true });
     const values = seed.sheets[0].values.map((row, r) => (r >= 2 ? row.map((v, c) => (c === 5 ? 532301195203140000 + r : v)) : row));
     const host = new MemoryHost({ ...seed, sheets: [{ ...seed.sheets[0], values }, seed.sheets[1]] });
     await validated(host);
@@ -126,7 +126,7 @@ describe('台账校验 pane', () => {
   });
 
   it('on an Excel without conditional formats says which extra it cannot offer and keeps validating', async () => {
-    const host = new MemoryHost({ ...demoWorkbook(), capabilities: { conditionalFormats: false } });
+    const host = new MemoryHost({ ...demoWorkbook({ plantedDefects: true }), capabilities: { conditionalFormats: false } });
     renderPane('validate', <ValidatePane />, { host, uses: ['conditionalFormats'] });
     await connected();
     expect(screen.getByText(/当前 Excel 版本不支持：问题单元格着色标注/)).toBeTruthy();
