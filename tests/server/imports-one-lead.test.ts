@@ -4,10 +4,15 @@
  * from kept monthly totals (purged with the retention rules); issue 8: a file of thousands of
  * rejected rows stores a small plan (first rows with their numbers, counts by reason).
  */
+import { readFileSync } from 'fs';
+import { join } from 'path';
 import { saveCountyPolicy } from '../../server/leads/policy-store';
 import { purgeExpiredImports } from '../../server/imports/service';
 import { startTestServer, type TestServer } from './helpers';
+import { P } from '../fixtures/matching/corpus';
 import { COUNTY, MEDICAL_HEADER, clock, csvFile, importFile, medicalRow, people, upload, waitForImport } from './leads-helpers';
+
+const FIXTURES = join(__dirname, '..', 'fixtures', 'matching');
 
 jest.setTimeout(120_000);
 
@@ -83,6 +88,23 @@ describe('imports: one person, one lead; the medical window; rejected rows kept 
       time.set('2026-11-02T02:00:00Z');
       await saveCountyPolicy(server.deps.db, COUNTY, 0, {}, 'test', time.now());
     }
+  });
+
+  it('rosters through the server: a two-level household roster is stored per member; statuses warn with row numbers; a heads-only roster is refused', async () => {
+    const household = await importFile(server, county, { buffer: readFileSync(join(FIXTURES, 'roster-household-two-level.xlsx')), fileName: 'household.xlsx', source: 'roster' });
+    expect(household.committed.state).toBe('committed');
+    const stored = await server.deps.db.all<{ id_number: string }>('SELECT id_number FROM roster_people WHERE county_code = ? ORDER BY id_number', [COUNTY]);
+    expect(stored.map((r) => r.id_number)).toEqual([P.head.id, P.spouse.id, P.child.id].sort());
+
+    const statuses = await upload(server, county, { buffer: readFileSync(join(FIXTURES, 'roster-statuses.xlsx')), fileName: 'statuses.xlsx', source: 'roster' });
+    const dry = await waitForImport(server, county, statuses.body.importId);
+    expect(dry.summary).toMatchObject({ rejectedCount: 0, warningCount: 1 });
+    expect(dry.summary.warnings).toEqual([expect.objectContaining({ row: 11, code: 'roster.status_unknown' })]);
+
+    const heads = await upload(server, county, { buffer: readFileSync(join(FIXTURES, 'roster-household-heads-only.xlsx')), fileName: 'heads.xlsx', source: 'roster' });
+    const failed = await waitForImport(server, county, heads.body.importId);
+    expect(failed.state).toBe('failed');
+    expect(failed.error.zh).toContain('成员身份证号');
   });
 
   it('a file of thousands of rejected rows keeps the first few hundred with their row numbers and counts by reason', async () => {
