@@ -29,6 +29,8 @@ export interface ReadLimits {
   maxRows: number;
   /** Columns of one row. */
   maxColumns: number;
+  /** Rows × columns of a sheet read whole into memory (readTableFile: CLI, ledger uploads). */
+  maxCells: number;
 }
 
 export const DEFAULT_READ_LIMITS: ReadLimits = {
@@ -40,6 +42,20 @@ export const DEFAULT_READ_LIMITS: ReadLimits = {
   maxTextBytes: 1024 ** 2,
   maxRows: 1_048_576,
   maxColumns: 1000,
+  maxCells: 50_000_000,
+};
+
+/**
+ * For a workbook read whole into memory on the server (a village's ledger upload, a few thousand rows):
+ * the file is inflated and modelled in memory at once, so the caps are far lower than for the streamed
+ * departmental files.
+ */
+export const IN_MEMORY_READ_LIMITS: Partial<ReadLimits> = {
+  maxEntryBytes: 64 * 1024 ** 2,
+  maxTotalBytes: 96 * 1024 ** 2,
+  maxSharedStringsBytes: 32 * 1024 ** 2,
+  maxRows: 200_000,
+  maxCells: 5_000_000,
 };
 
 /** Entries this small are never refused for their ratio (a few KB of repeated styles compress well). */
@@ -58,6 +74,7 @@ export const READ_LIMIT_ENV: Record<ReadLimitName, string> = {
   maxTextBytes: 'IMPORT_MAX_TEXT_BYTES',
   maxRows: 'IMPORT_MAX_ROWS',
   maxColumns: 'IMPORT_MAX_COLUMNS',
+  maxCells: 'IMPORT_MAX_CELLS',
 };
 
 export function resolveReadLimits(overrides?: Partial<ReadLimits>): ReadLimits {

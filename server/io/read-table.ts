@@ -201,11 +201,18 @@ function trimTrailingBlankRows(values: unknown[][], formats: string[][] | undefi
   }
 }
 
-function worksheetToSheetInput(worksheet: ExcelJS.Worksheet): SheetInput {
+function worksheetToSheetInput(worksheet: ExcelJS.Worksheet, file: string, limits: ReadLimits): SheetInput {
   const values: unknown[][] = [];
   const numberFormats: string[][] = [];
   const rowCount = worksheet.rowCount;
   const columnCount = worksheet.columnCount;
+  // One cell at XFD1048576 makes a 17-billion-cell rectangle: refuse before walking it.
+  const split = { zh: '请删去无关的行和列（或把文件拆分）后再试', en: 'delete unrelated rows and columns (or split the file) and try again' };
+  if (rowCount > limits.maxRows) throw limitError('maxRows', file, { zh: `工作表“${worksheet.name}”有 ${rowCount} 行，上限为 ${limits.maxRows} 行`, en: `sheet "${worksheet.name}" has ${rowCount} rows, the limit is ${limits.maxRows}` }, split);
+  if (columnCount > limits.maxColumns) throw limitError('maxColumns', file, { zh: `工作表“${worksheet.name}”有 ${columnCount} 列，上限为 ${limits.maxColumns} 列`, en: `sheet "${worksheet.name}" has ${columnCount} columns, the limit is ${limits.maxColumns}` }, split);
+  if (rowCount * columnCount > limits.maxCells) {
+    throw limitError('maxCells', file, { zh: `工作表“${worksheet.name}”的使用区域有 ${rowCount} 行 × ${columnCount} 列，超过 ${limits.maxCells} 个单元格`, en: `sheet "${worksheet.name}" spans ${rowCount} rows × ${columnCount} columns, more than ${limits.maxCells} cells` }, split);
+  }
   for (let r = 1; r <= rowCount; r++) {
     const row = worksheet.getRow(r);
     const rowValues: unknown[] = new Array(columnCount);
@@ -232,7 +239,8 @@ function worksheetToSheetInput(worksheet: ExcelJS.Worksheet): SheetInput {
 async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetInput[]> {
   const name = basename(path);
   // The whole workbook is loaded into memory: refuse a bomb from its central directory first.
-  (await inspectZip(path, resolveReadLimits(options.limits)).catch((error: unknown) => {
+  const limits = resolveReadLimits(options.limits);
+  (await inspectZip(path, limits).catch((error: unknown) => {
     if (error instanceof TableReadError) throw error;
     throw new TableReadError('corrupt', `无法读取 ${name}：文件已损坏或不是 Excel 工作簿`, `Cannot read ${name}: corrupt or not an Excel workbook`);
   })).close();
@@ -247,9 +255,9 @@ async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetI
   if (options.sheet !== undefined) {
     const worksheet = worksheets.find((ws) => ws.name === options.sheet) ?? worksheets.find((ws) => ws.name.trim() === options.sheet!.trim());
     if (!worksheet) throw sheetNotFound(options.sheet, worksheets.map((ws) => ws.name));
-    return [worksheetToSheetInput(worksheet)];
+    return [worksheetToSheetInput(worksheet, name, limits)];
   }
-  return worksheets.map(worksheetToSheetInput);
+  return worksheets.map((worksheet) => worksheetToSheetInput(worksheet, name, limits));
 }
 
 async function readCsv(path: string, options: ReadTableOptions): Promise<SheetInput[]> {

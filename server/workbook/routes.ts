@@ -20,6 +20,7 @@ import { locateLedgerHeader } from '../../ledger/sheet';
 import { HttpError } from '../http/errors';
 import type { RouteContext, RouteSpec } from '../http/route-table';
 import { buildLedgerTemplate, TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS, TEMPLATE_TITLE_ROW } from '../io/ledger-template';
+import { IN_MEMORY_READ_LIMITS } from '../io/read-limits';
 import { readTableFile, TableReadError } from '../io/read-table';
 import { chinaToday, policyForVillage } from '../ledger/revalidate';
 import { ledgerStoreOf } from '../ledger/routes';
@@ -92,7 +93,7 @@ async function readUpload(ctx: RouteContext): Promise<SheetInput[]> {
   const named = `${file.path}${ext}`;
   await fs.rename(file.path, named);
   try {
-    return await readTableFile(named);
+    return await readTableFile(named, { limits: IN_MEMORY_READ_LIMITS });
   } catch (error) {
     if (error instanceof TableReadError) throw new HttpError(400, `upload.${error.code}`, { zh: error.zh, en: error.en });
     throw error;

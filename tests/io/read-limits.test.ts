@@ -7,7 +7,7 @@ import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import ExcelJS from 'exceljs';
-import { DEFAULT_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
+import { DEFAULT_READ_LIMITS, IN_MEMORY_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
 import { readTableFile, streamTableRows, TableReadError } from '../../server/io/read-table';
 import { toCsv } from './helpers';
 import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBomb, xlsxBytes } from './zip-bombs';
@@ -137,6 +137,23 @@ describe('read limits', () => {
   it('the whole-workbook reader (CLI) refuses the same bombs from the central directory', async () => {
     const path = write('cli-bomb.xlsx', await worksheetBomb(256));
     await expect(readTableFile(path)).rejects.toMatchObject({ code: 'limit_exceeded' });
+  });
+
+  it('whole-workbook reading: one cell at XFD1048576 (a 17-billion-cell rectangle) is refused before the walk; in-memory caps are tighter', async () => {
+    const far = await deflateParts('xl/worksheets/sheet1.xml', [
+      '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>',
+      '<row r="1"><c r="A1" t="inlineStr"><is><t>a</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>z</t></is></c></row>',
+      '</sheetData></worksheet>',
+    ]);
+    const path = write('far-cell.xlsx', await xlsxBytes(far));
+    const error = await readTableFile(path).then(() => undefined, (e: unknown) => e as TableReadError);
+    expect(error?.code).toBe('limit_exceeded');
+    expect(error?.zh).toMatch(/有 16384 列，上限为 1000 列/);
+    const within = await readTableFile(path, { limits: { maxRows: 2_000_000, maxColumns: 20_000, maxCells: 10_000 } }).then(() => undefined, (e: unknown) => e as TableReadError);
+    expect(within?.zh).toMatch(/超过 10000 个单元格/);
+    const big = write('in-memory-big.xlsx', await worksheetBomb(80));
+    const inMemory = await readTableFile(big, { limits: { ...IN_MEMORY_READ_LIMITS, maxCompressionRatio: 100_000 } }).then(() => undefined, (e: unknown) => e as TableReadError);
+    expect(inMemory?.zh).toMatch(/单个部分上限为 64 MB/);
   });
 
   it('an ordinary file (sheet before workbook.xml, as exceljs writes it) reads right after, leaving nothing in the temp dir', async () => {

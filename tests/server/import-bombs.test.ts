@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { manyEntryZip, sharedStringBomb, worksheetBomb } from '../io/zip-bombs';
+import { deflateParts, manyEntryZip, sharedStringBomb, SHEET_HEAD, SHEET_TAIL, worksheetBomb, xlsxBytes } from '../io/zip-bombs';
 import { startTestServer, type TestServer } from './helpers';
 import { MEDICAL_HEADER, clock, medicalRow, people, upload, waitForImport, xlsxFile } from './leads-helpers';
 
@@ -82,5 +82,21 @@ describe('import of decompression bombs', () => {
     expect(ready.summary.rowsRead).toBe(3);
     // Uploads and import dirs are removed, and no reader parked an inflated sheet anywhere.
     expect(filesUnder(privateTmp)).toEqual(before);
+  });
+
+  it('a village ledger upload (read whole in memory) with a far-away cell or a large sheet is a 400 naming the limit; the server stays up', async () => {
+    const far = await deflateParts('xl/worksheets/sheet1.xml', [
+      `${SHEET_HEAD}<row r="1"><c r="A1" t="inlineStr"><is><t>姓名</t></is></c></row><row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>z</t></is></c></row>${SHEET_TAIL}`,
+    ]);
+    for (const [fileName, buffer] of [['far.xlsx', await xlsxBytes(far)], ['bomb.xlsx', await worksheetBomb(256)]] as const) {
+      const form = new FormData();
+      form.append('file', new Blob([new Uint8Array(buffer)]), fileName);
+      const res = await fetch(`${server.baseUrl}/api/v1/ledgers/532301101201/uploads`, { method: 'POST', headers: { authorization: `Bearer ${village}` }, body: form });
+      expect(res.status).toBe(400);
+      const body = (await res.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe('upload.limit_exceeded');
+      expect(body.error.message).toMatch(/超出读取上限/);
+    }
+    expect((await server.request('GET', '/api/v1/me', { token: village })).status).toBe(200);
   });
 });
