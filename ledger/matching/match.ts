@@ -31,7 +31,7 @@ import {
   type Vocabulary,
 } from './cells';
 import { locateSourceHeader } from './locate';
-import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
+import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type RuleContext } from './rules';
 import {
   addRejected,
   emptyRejected,
@@ -111,7 +111,7 @@ export function ruleContext(policy: Policy, period: string): RuleContext {
 }
 
 /** The rules of a source, in the order they are tried. */
-export function rulesOf(source: SourceDef): MatchRule[] {
+export function rulesOf(source: SourceDef): MatchRule<MatchRuleCode>[] {
   return rulesOfSource(source.code);
 }
 
@@ -590,7 +590,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       if (aggregation === 'sumAmounts' && facts.cents < 0) {
         warn(firstExcelRow, 'amount.negative_total', NEGATIVE_TOTAL);
       }
-      let made: MatchRule | undefined;
+      let made: MatchRule<MatchRuleCode> | undefined;
       let why: ExclusionKey | undefined;
       for (let r = 0; r < rules.length; r++) {
         const rule = rules[r];
@@ -641,7 +641,7 @@ function toLead(
   fileVillage: string,
   sourceRows: number[],
   facts: PersonFacts,
-  rule: MatchRule,
+  rule: MatchRule<MatchRuleCode>,
   entry: RosterEntry | undefined,
   source: SourceDef,
   ctx: RuleContext,
@@ -659,7 +659,7 @@ function toLead(
   return {
     idNumber,
     name: name || entry?.name || '',
-    rule: rule.code as MatchLead['rule'],
+    rule: rule.code,
     category: rule.category?.(facts) ?? source.category,
     channel: source.channel,
     coverage: coverageOf(entry, ctx.coveredSet),

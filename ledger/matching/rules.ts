@@ -44,8 +44,8 @@ export interface RuleContext {
   notCovered: LocalizedText;
 }
 
-export interface MatchRule {
-  code: string;
+export interface MatchRule<Code extends string = string> {
+  code: Code;
   source: SourceCode;
   /**
    * Who the rule looks at: `uncovered` = people not covered (an in-force roster category in
@@ -205,15 +205,15 @@ export const MATCH_RULES = [
 export type MatchRuleCode = (typeof MATCH_RULES)[number]['code'];
 export const MATCH_RULE_CODES: readonly MatchRuleCode[] = MATCH_RULES.map((rule) => rule.code);
 
-const RULE_BY_CODE = new Map<string, MatchRule>(MATCH_RULES.map((rule) => [rule.code, rule]));
+const RULE_BY_CODE = new Map<string, MatchRule<MatchRuleCode>>(MATCH_RULES.map((rule) => [rule.code, rule]));
 
-export function ruleByCode(code: string): MatchRule {
+export function ruleByCode(code: string): MatchRule<MatchRuleCode> {
   const rule = RULE_BY_CODE.get(code);
   if (!rule) throw new Error(`unknown match rule: ${code}`);
   return rule;
 }
 
 /** The rules of a source, in the order they are tried. */
-export function rulesOfSource(source: SourceCode): MatchRule[] {
+export function rulesOfSource(source: SourceCode): MatchRule<MatchRuleCode>[] {
   return MATCH_RULES.filter((rule) => rule.source === source);
 }
