@@ -7,8 +7,8 @@
  * About 2% of the rows carry a typical mistake (wrong check character, impossible date, a value not
  * in the dropdown, a 15-digit ID, a phone number with a digit missing) so findings are produced too.
  */
-import { columnByKey, LEDGER_COLUMNS } from '../ledger/columns';
-import { idCheckChar } from '../ledger/idnumber';
+import { columnByKey, LEDGER_COLUMNS, type ColumnKey } from '../ledger/columns';
+import { idCheckChar } from '../ledger/id-number';
 import type { SheetInput } from '../ledger/types';
 import { validateSheet } from '../ledger/validate';
 import { createRng, fabricateLedgerSheet, FABRICATE_DEFAULT_TODAY, randomInt } from '../server/seed/fabricate';
@@ -18,7 +18,7 @@ export const VALIDATION_ROWS = Number(process.env.BENCH_VALIDATION_ROWS ?? 100_0
 const GOAL_ROWS_PER_SECOND = 100_000;
 const TODAY = FABRICATE_DEFAULT_TODAY;
 
-function columnIndex(key: string): number {
+function columnIndex(key: ColumnKey): number {
   return LEDGER_COLUMNS.indexOf(columnByKey(key));
 }
 

@@ -26,9 +26,9 @@ export interface LocalizedText {
   en: string;
 }
 
-export interface ColumnDef {
+export interface ColumnDef<K extends string = string> {
   /** Stable machine key, used in the sync API and in code. */
-  key: string;
+  key: K;
   /** Exact zh-CN header text in the template. */
   header: string;
   /** en-US label. */
@@ -49,14 +49,14 @@ export interface ColumnDef {
   max?: number;
 }
 
-export const LEDGER_COLUMNS: readonly ColumnDef[] = [
+const COLUMN_LIST = [
   { key: 'seq', header: '序号', en: 'No.', aliases: ['编号'], type: 'seq', required: false, width: 6,
     help: { zh: '行序号，可留空；系统不依赖它识别记录。', en: 'Row number; optional, records are not identified by it.' } },
   { key: 'township', header: '乡镇（街道）', en: 'Township', aliases: ['乡镇', '街道', '乡镇街道'], type: 'text', required: false, width: 12,
     help: { zh: '所属乡镇（街道）名称。', en: 'Township (sub-district) name.' } },
   { key: 'village', header: '村（社区）', en: 'Village', aliases: ['村', '社区', '村社区', '村居'], type: 'text', required: false, width: 12,
     help: { zh: '所属村（社区）名称。', en: 'Village (community) name.' } },
-  { key: 'name', header: '姓名', en: 'Name', aliases: ['风险线索人员', '户主姓名'], type: 'text', required: true, width: 10,
+  { key: 'name', header: '姓名', en: 'Name', aliases: ['风险线索人员', '人员姓名', '救助对象姓名'], type: 'text', required: true, width: 10,
     help: { zh: '困难群众姓名，必填。', en: 'Full name; required.' } },
   { key: 'gender', header: '性别', en: 'Gender', aliases: [], type: 'enum', vocabulary: 'gender', required: false, width: 6,
     help: { zh: '男或女；须与身份证号第17位一致（奇数男、偶数女）。', en: 'Male or female; must agree with the 17th digit of the ID number (odd male, even female).' } },
@@ -72,13 +72,13 @@ export const LEDGER_COLUMNS: readonly ColumnDef[] = [
     help: { zh: '重点对象类别（通知二（一）），可多选，用“、”分隔。', en: 'Target groups (notice 2.1); several allowed, separated by 、.' } },
   { key: 'hardship', header: '困难情形', en: 'Hardship', aliases: ['困难情况', '主要困难'], type: 'text', required: false, width: 24,
     help: { zh: '简述主要困难（如住院自付费用、突发事故）。', en: 'Short description of the hardship.' } },
-  { key: 'channel', header: '发现渠道', en: 'Channel', aliases: ['线索来源', '风险线索来源'], type: 'enum', vocabulary: 'channel', required: true, width: 10,
+  { key: 'channel', header: '发现渠道', en: 'Channel', aliases: ['线索来源', '风险线索来源', '发现途径', '发现方式'], type: 'enum', vocabulary: 'channel', required: true, width: 10,
     help: { zh: '线索从何发现：入户走访、部门比对、平台预警等。', en: 'How the case was found: home visit, departmental matching, platform warning, …' } },
   { key: 'leadNo', header: '线索编号', en: 'Lead No.', aliases: ['线索号'], type: 'text', required: false, width: 22,
     help: { zh: '县级下发线索的编号（如XS-532301-202610-00001），自行发现的留空。', en: 'County lead number, blank for cases found locally.' } },
-  { key: 'foundOn', header: '发现日期', en: 'Found on', aliases: ['发现时间'], type: 'date', required: true, width: 11,
+  { key: 'foundOn', header: '发现日期', en: 'Found on', aliases: ['发现时间', '线索发现日期'], type: 'date', required: true, width: 11,
     help: { zh: '发现或接收线索的日期，格式2026-10-05。', en: 'Date found or received, e.g. 2026-10-05.' } },
-  { key: 'coverage', header: '已纳入保障', en: 'Coverage', aliases: ['是否已纳入保障', '保障情况'], type: 'enum', vocabulary: 'coverage', required: false, width: 10,
+  { key: 'coverage', header: '已纳入保障', en: 'Coverage', aliases: ['是否已纳入保障', '是否纳入保障', '保障情况', '已享受保障'], type: 'enum', vocabulary: 'coverage', required: false, width: 10,
     help: { zh: '目前已享受的保障：无、低保、特困供养等。', en: 'Assistance already received.' } },
   { key: 'verifyBy', header: '核实时限', en: 'Verify by', aliases: ['核实期限'], type: 'date', required: false, width: 11,
     help: { zh: `应完成核实的日期；留空时按政策（默认${DEFAULT_POLICY.leadVerifyWorkingDays}个工作日）从发现日期推算。`, en: `Verification due date; blank = found-on date plus the policy’s working days (default ${DEFAULT_POLICY.leadVerifyWorkingDays}).` } },
@@ -86,7 +86,7 @@ export const LEDGER_COLUMNS: readonly ColumnDef[] = [
     help: { zh: '完成调查核实的日期，不得早于发现日期。', en: 'Date verified; not before the found-on date.' } },
   { key: 'verifier', header: '核实人', en: 'Verifier', aliases: ['核实人员'], type: 'text', required: false, width: 8,
     help: { zh: '负责核实的工作人员。', en: 'Staff member who verified.' } },
-  { key: 'verifyResult', header: '核实结果', en: 'Result', aliases: ['核实情况'], type: 'enum', vocabulary: 'verifyResult', required: false, width: 14,
+  { key: 'verifyResult', header: '核实结果', en: 'Result', aliases: ['核实情况', '核实结论'], type: 'enum', vocabulary: 'verifyResult', required: false, width: 14,
     help: { zh: '调查核实的结论。', en: 'Outcome of the verification.' } },
   { key: 'willingness', header: '申请意愿', en: 'Willingness', aliases: ['是否愿意申请'], type: 'enum', vocabulary: 'willingness', required: false, width: 9,
     help: { zh: '遵循救助自愿原则，记录本人意愿。', en: 'The person’s own will; assistance is voluntary.' } },
@@ -96,7 +96,7 @@ export const LEDGER_COLUMNS: readonly ColumnDef[] = [
     help: { zh: '接办流程（通知二（三）），可多选，用“、”分隔。', en: 'Handling routes (notice 2.3); several allowed, separated by 、.' } },
   { key: 'amount', header: '救助金额（元）', en: 'Amount (yuan)', aliases: ['救助金额', '金额'], type: 'money', required: false, width: 10, min: 0,
     help: { zh: '已实施救助的金额（元），不小于0。', en: 'Assistance paid, in yuan, not negative.' } },
-  { key: 'status', header: '办理状态', en: 'Status', aliases: ['状态'], type: 'enum', vocabulary: 'status', required: false, width: 9,
+  { key: 'status', header: '办理状态', en: 'Status', aliases: ['状态', '办理进度', '办理情况'], type: 'enum', vocabulary: 'status', required: false, width: 9,
     help: { zh: '待核实、核实中、办理中、已办结、持续关注。', en: 'Pending, verifying, in progress, closed, monitoring.' } },
   { key: 'closedOn', header: '办结日期', en: 'Closed on', aliases: ['办结时间'], type: 'date', required: false, width: 11,
     help: { zh: '办结的日期；状态为“已办结”时必填，不得早于核实日期。', en: 'Date closed; required when status is closed.' } },
@@ -106,23 +106,34 @@ export const LEDGER_COLUMNS: readonly ColumnDef[] = [
     help: { zh: '系统使用，请勿修改。', en: 'Used by the system for sync; do not edit.' } },
   { key: 'version', header: '版本号', en: 'Version', aliases: [], type: 'machine', required: false, hidden: true, width: 8,
     help: { zh: '系统使用，请勿修改。', en: 'Used by the system for sync; do not edit.' } },
-];
+] as const satisfies readonly ColumnDef[];
 
-export type ColumnKey = (typeof LEDGER_COLUMNS)[number]['key'];
+/** The 28 column keys as a union: a typo'd key does not compile (tests/ledger/column-keys.test.ts). */
+export type ColumnKey = (typeof COLUMN_LIST)[number]['key'];
 
-const BY_KEY = new Map(LEDGER_COLUMNS.map((column) => [column.key, column]));
+export const LEDGER_COLUMNS: readonly ColumnDef<ColumnKey>[] = COLUMN_LIST;
 
-export function columnByKey(key: string): ColumnDef {
+/** Every column key, in sheet order. */
+export const COLUMN_KEYS: readonly ColumnKey[] = LEDGER_COLUMNS.map((column) => column.key);
+
+const BY_KEY = new Map<string, ColumnDef<ColumnKey>>(LEDGER_COLUMNS.map((column) => [column.key, column]));
+
+/** True when `key` is one of the ledger's column keys (for keys that arrive as text: JSON, URLs). */
+export function isColumnKey(key: string): key is ColumnKey {
+  return BY_KEY.has(key);
+}
+
+export function columnByKey(key: ColumnKey): ColumnDef<ColumnKey> {
   const column = BY_KEY.get(key);
   if (!column) throw new Error(`unknown ledger column key: ${key}`);
   return column;
 }
 
 /** The columns a person fills in (everything but the hidden machine columns). */
-export const VISIBLE_COLUMNS = LEDGER_COLUMNS.filter((column) => !column.hidden);
+export const VISIBLE_COLUMNS: readonly ColumnDef<ColumnKey>[] = LEDGER_COLUMNS.filter((column) => !column.hidden);
 
 /** Allowed values of a vocabulary column. */
-export function vocabularyOf(column: ColumnDef): readonly string[] {
+export function vocabularyOf(column: ColumnDef<string>): readonly string[] {
   return column.vocabulary ? VOCABULARIES[column.vocabulary] : [];
 }
 

@@ -43,3 +43,16 @@ export function withoutTrailingParenthetical(normalized: string): string {
   const open = normalized.lastIndexOf('(');
   return open > 0 ? normalized.slice(0, open) : '';
 }
+
+/** Dropped from a header for display: line breaks (Alt+Enter), spaces of any width, zero-width marks. */
+const DISPLAY_DROPPED = /[\s\u00a0\u3000\u200b\ufeff]+/g;
+/** Required-markers and colons at either end: *姓名, 姓名*, 姓名：. */
+const DISPLAY_MARKS = /^[*＊※]+|[*＊※:：]+$/g;
+
+/**
+ * A header as findings and JSON show it: the text as staff wrote it, without line breaks, spaces or
+ * `*` marks — “公民身份\n号码*” → “公民身份号码”, “姓　名” → “姓名”. Brackets stay as typed.
+ */
+export function displayHeaderText(text: string): string {
+  return text.replace(DISPLAY_DROPPED, '').replace(DISPLAY_MARKS, '');
+}

@@ -4,6 +4,51 @@
  * Nothing else in the code base may hard-code these figures.
  */
 import { z } from 'zod';
+// vocabularies.ts imports nothing: no cycle (columns.ts imports this file).
+import { VOCABULARIES, type VocabularyName } from './vocabularies';
+
+/**
+ * Well-known ways staff write a vocabulary value, by vocabulary: accepted with a warning that says
+ * what was assumed. Only unambiguous ones belong here (a mistyped value that could mean two things
+ * gets a suggestion, not an assumption).
+ */
+export const DEFAULT_VOCABULARY_SYNONYMS: { readonly [V in VocabularyName]?: Readonly<Record<string, (typeof VOCABULARIES)[V][number]>> } = {
+  channel: {
+    走访: '入户走访', 入户: '入户走访', 上门走访: '入户走访', 入户调查: '入户走访', 排查: '集中排查', 摸底排查: '集中排查',
+    比对: '部门比对', 数据比对: '部门比对', 信息比对: '部门比对', 预警: '平台预警', 系统预警: '平台预警', 信访: '信访诉求',
+    热线: '救助热线', 救助热线电话: '救助热线', 网络: '网络求助', 网上求助: '网络求助',
+  },
+  coverage: {
+    未纳入: '无', 未享受: '无', 没有: '无', 低保户: '低保', 城市低保: '低保', 农村低保: '低保', 城乡低保: '低保',
+    特困: '特困供养', 特困人员: '特困供养', 特困户: '特困供养', 五保: '特困供养', 五保户: '特困供养', 低保边缘户: '低保边缘',
+    低收入人口: '低收入监测', 低收入监测对象: '低收入监测',
+  },
+  categories: {
+    老人: '老年人', 老年: '老年人', 残疾: '残疾人', 残疾人员: '残疾人', 残疾人士: '残疾人', 大病: '重大疾病', 重病: '重大疾病',
+    零就业家庭: '城镇零就业家庭', 低保边缘户: '低保边缘家庭', 受灾: '受灾影响', 因病致贫: '因病支出型困难', 因学致贫: '因学支出型困难',
+    失能: '生活不能自理', 意外事故: '突发意外事故',
+  },
+  verifyResult: {
+    符合: '符合救助条件', 符合条件: '符合救助条件', 不符合: '不符合救助条件', 不符合条件: '不符合救助条件', 联系不上: '无法联系', 失联: '无法联系',
+  },
+  willingness: { 愿意: '愿意申请', 同意申请: '愿意申请', 不愿意: '不愿申请', 不愿意申请: '不愿申请', 拒绝申请: '不愿申请', 未表示: '未表态' },
+  ability: { 能自主申请: '能自行申请', 可自行申请: '能自行申请', 需要协助: '需协助申请', 需协助: '需协助申请', 需代办: '需协助申请' },
+  gender: { 男性: '男', 女性: '女' },
+  routes: { 低保: '纳入低保', 特困: '纳入特困供养', 特困供养: '纳入特困供养', 转介: '转介其他部门', 低收入监测: '纳入低收入人口动态监测' },
+  status: {
+    办结: '已办结', 已完成: '已办结', 完成: '已办结', 办理完毕: '已办结', 结案: '已办结', 未核实: '待核实', 正在核实: '核实中',
+    正在办理: '办理中', 办理: '办理中', 关注: '持续关注', 跟踪关注: '持续关注',
+  },
+};
+
+/**
+ * Texts that mean “left empty on purpose”: many townships tell clerks never to leave a cell empty.
+ * In an optional cell they are empty; in a required one, “not filled in”. (A value a vocabulary
+ * allows, such as 已纳入保障 “无”, stays that value.)
+ */
+export const DEFAULT_BLANK_MARKERS: readonly string[] = ['/', '／', '\\', '无', '—', '——', '-', '－', '--', '暂无', '不详', '空', '空白', 'N/A', 'n/a', '#'];
+
+const VOCABULARY_NAMES = Object.keys(VOCABULARIES) as [VocabularyName, ...VocabularyName[]];
 
 export const MEDICAL_WINDOWS = ['month', 'calendarYear', 'rolling12'] as const;
 export type MedicalWindow = (typeof MEDICAL_WINDOWS)[number];
@@ -94,6 +139,20 @@ export const PolicySchema = z.strictObject({
     .prefault({}),
   /** Days after a feed's period ends before the county is told it was not imported. */
   feedGraceDays: z.number().int().min(0).max(90).default(15),
+  /** Cell texts that mean empty (see DEFAULT_BLANK_MARKERS). */
+  blankMarkers: z.array(z.string().trim().min(1).max(8)).default([...DEFAULT_BLANK_MARKERS]),
+  /** Vocabulary name → typed text → allowed value; every target must be a value of its vocabulary. */
+  vocabularySynonyms: z
+    .partialRecord(z.enum(VOCABULARY_NAMES), z.record(z.string(), z.string()))
+    .superRefine((tables, ctx) => {
+      for (const [name, table] of Object.entries(tables) as [VocabularyName, Record<string, string>][]) {
+        const allowed: readonly string[] = VOCABULARIES[name];
+        for (const [typed, value] of Object.entries(table)) {
+          if (!allowed.includes(value)) ctx.addIssue({ code: 'custom', path: [name, typed], message: `“${value}”不是${name}的可选值 / not a value of ${name}` });
+        }
+      }
+    })
+    .default(DEFAULT_VOCABULARY_SYNONYMS as Record<string, Record<string, string>>),
 });
 
 export type Policy = z.infer<typeof PolicySchema>;

@@ -8,21 +8,10 @@
  * into normalised LedgerValues (the same reading the validation uses: one code path).
  */
 import { LEDGER_COLUMNS, type ColumnKey } from './columns';
-import { normalizeHeaderText, withoutTrailingParenthetical } from './header-text';
+import { displayHeaderText, normalizeHeaderText, withoutTrailingParenthetical } from './header-text';
 import type { LedgerValues, SheetInput } from './types';
-import {
-  cellString,
-  COLUMN_CHECKS,
-  columnCheckOf,
-  isBlankCell,
-  type CellReporter,
-  type ColumnCheckPlan,
-  type ParsedRow,
-  type RowState,
-} from './validation/cells';
+import { cellText } from './cell';
 import { joinMultiValue } from './vocabularies';
-
-export { cellString, isBlankCell } from './validation/cells';
 
 // ---------------------------------------------------------------------------------------------
 // A1 references
@@ -59,7 +48,13 @@ export interface LocatedColumn<K extends string = string> {
   key: K;
   /** Index in a row of `values` (add SheetInput.firstColumn for the Excel column). */
   index: number;
-  /** Header text as it appears in the sheet (trimmed). */
+  /** Header text as the sheet shows it, without line breaks, spaces or `*` marks (displayHeaderText). */
+  header: string;
+}
+
+/** A header cell that names no known column (reported once, as a note: its cells are not checked). */
+export interface UnrecognizedColumn {
+  index: number;
   header: string;
 }
 
@@ -75,6 +70,8 @@ export interface LocatedColumns<K extends string = string> {
   indexByKey: Partial<Record<K, number>>;
   /** 2 when the header spans two rows (a group row above sub-headers), else 1. */
   headerRows: 1 | 2;
+  /** Header cells that match no spec, in sheet order. */
+  unrecognized: UnrecognizedColumn[];
 }
 
 export interface LocateOptions {
@@ -84,34 +81,39 @@ export interface LocateOptions {
   minMatches?: number;
 }
 
-/** Spec index of a normalised header text, and whether the text is the spec's canonical header. */
+/** Normalised header text → spec index, and whether the text is the spec's canonical header. */
 type Lookup = Map<string, { spec: number; canonical: boolean }>;
 const lookupCache = new WeakMap<readonly ColumnSpec[], Lookup>();
 
 function lookupOf(specs: readonly ColumnSpec[]): Lookup {
   let lookup = lookupCache.get(specs);
   if (lookup) return lookup;
-  lookup = new Map();
+  const built: Lookup = new Map();
   // Canonical headers first, so an alias of one column never shadows another column's header.
   specs.forEach((spec, i) => {
     const key = normalizeHeaderText(spec.header);
-    if (!lookup!.has(key)) lookup!.set(key, { spec: i, canonical: true });
+    if (!built.has(key)) built.set(key, { spec: i, canonical: true });
   });
   specs.forEach((spec, i) => {
     for (const alias of spec.aliases ?? []) {
       const key = normalizeHeaderText(alias);
-      if (!lookup!.has(key)) lookup!.set(key, { spec: i, canonical: false });
+      if (!built.has(key)) built.set(key, { spec: i, canonical: false });
     }
   });
-  lookupCache.set(specs, lookup);
-  return lookup;
+  lookupCache.set(specs, built);
+  return built;
 }
 
-/**
- * Spec index each cell of a row matches (-1 = none), whether that cell carries the spec's canonical
- * header, and how many distinct specs matched.
- */
-function matchRow(row: readonly unknown[] | undefined, lookup: Lookup): { matches: number[]; canonical: boolean[]; count: number } {
+interface RowMatch {
+  /** Spec index each cell matches (-1 = none). */
+  matches: number[];
+  /** Whether that match is the spec's canonical header (not an alias). */
+  canonical: boolean[];
+  /** Distinct specs matched. */
+  count: number;
+}
+
+function matchRow(row: readonly unknown[] | undefined, lookup: Lookup): RowMatch {
   const matches: number[] = [];
   const canonical: boolean[] = [];
   const seen = new Set<number>();
@@ -146,7 +148,7 @@ export function locateColumns<K extends string>(
   const lookup = lookupOf(specs);
   const minMatches = options.minMatches ?? Math.min(2, specs.length);
   const scan = Math.min(maxScanRows, values.length);
-  const rows: ReturnType<typeof matchRow>[] = [];
+  const rows: RowMatch[] = [];
   let best = -1;
   for (let r = 0; r < scan; r++) {
     const matched = matchRow(values[r], lookup);
@@ -163,20 +165,28 @@ export function locateColumns<K extends string>(
 
   const taken = new Map<number, LocatedColumn<K>>(); // spec index → column
   const usedIndex = new Set<number>();
-  // A canonical header beats an alias wherever it sits (残疾人证号, an alias, left of 身份证号 must
-  // not take the ID column); among texts of the same kind the leftmost wins.
-  const take = (r: number): void => {
+  // A canonical header wins over an alias wherever the two sit (姓名 over 风险线索人员), and the
+  // lower (sub-header) row over the group row above it.
+  const take = (r: number, canonicalPass: boolean): void => {
     const { matches, canonical } = r === best ? rows[best] : (rows[r] ?? below)!;
-    for (const pass of [true, false]) {
-      matches.forEach((specIndex, c) => {
-        if (specIndex < 0 || canonical[c] !== pass || taken.has(specIndex) || usedIndex.has(c)) return;
-        taken.set(specIndex, { key: specs[specIndex].key, index: c, header: cellString(values[r][c]) });
-        usedIndex.add(c);
-      });
-    }
+    matches.forEach((specIndex, c) => {
+      if (specIndex < 0 || canonical[c] !== canonicalPass || taken.has(specIndex) || usedIndex.has(c)) return;
+      taken.set(specIndex, { key: specs[specIndex].key, index: c, header: displayHeaderText(cellText(values[r][c])) });
+      usedIndex.add(c);
+    });
   };
-  take(lower);
-  if (upper !== lower) take(upper);
+  for (const canonicalPass of [true, false]) {
+    take(lower, canonicalPass);
+    if (upper !== lower) take(upper, canonicalPass);
+  }
+  const unrecognized: UnrecognizedColumn[] = [];
+  const headerCells = values[lower] ?? [];
+  for (let c = 0; c < headerCells.length; c++) {
+    if (usedIndex.has(c)) continue;
+    let text = cellText(headerCells[c]);
+    if (text === '' && upper !== lower) text = cellText(values[upper]?.[c]); // a group cell merged down
+    if (text !== '') unrecognized.push({ index: c, header: displayHeaderText(text) });
+  }
 
   const columns = [...taken.values()].sort((a, b) => a.index - b.index);
   const indexByKey: Partial<Record<K, number>> = {};
@@ -189,6 +199,7 @@ export function locateColumns<K extends string>(
     missingRequired,
     indexByKey,
     headerRows: upper === lower ? 1 : 2,
+    unrecognized,
   };
 }
 
@@ -207,113 +218,6 @@ const LEDGER_SPECS = LEDGER_COLUMNS as readonly ColumnSpec<ColumnKey>[];
 /** The ledger header of a sheet, or null when the sheet is not a ledger. */
 export function locateLedgerHeader(sheet: SheetInput): LedgerHeader | null {
   return locateColumns(sheet.values, LEDGER_SPECS, 10, { firstRow: sheet.firstRow, minMatches: LEDGER_MIN_MATCHES });
-}
-
-export type { ParsedRow } from './validation/cells';
-
-/** A located ledger column with its checks. */
-export interface PlannedColumn {
-  check: ColumnCheckPlan;
-  index: number;
-  header: string;
-  /** Column letters of the Excel column (firstColumn applied). */
-  letters: string;
-}
-
-/** The located columns with their cell checks, in sheet order; `byOrdinal[ColumnCheckPlan.ordinal]`. */
-export interface ColumnPlan {
-  columns: PlannedColumn[];
-  byOrdinal: (PlannedColumn | undefined)[];
-  /**
-   * Every present column's key set to null: each row's values start as a copy of it. (Adding 28
-   * properties one by one through computed keys turns an object into a slow dictionary; copying a
-   * template and overwriting existing keys keeps the fast shape — 100k rows need this.)
-   */
-  template: LedgerValues;
-}
-
-export function planColumns(sheet: SheetInput, header: LedgerHeader): ColumnPlan {
-  const firstColumn = sheet.firstColumn ?? 0;
-  const columns = header.columns.map((column) => ({
-    check: columnCheckOf(column.key),
-    index: column.index,
-    header: column.header,
-    letters: columnLetters(firstColumn + column.index),
-  }));
-  const byOrdinal: (PlannedColumn | undefined)[] = new Array(COLUMN_CHECKS.length).fill(undefined);
-  for (const column of columns) byOrdinal[column.check.ordinal] = column;
-  const template = Object.fromEntries(columns.map((column) => [column.check.key, null])) as LedgerValues;
-  return { columns, byOrdinal, template };
-}
-
-/** Rows under a table that are not records: 填表人：… 审核人：… 注：… and totals. */
-const FOOTER = /^(?:填表|填报|制表|审核|审批|负责|统计|单位|注|说明|备注|附注)[^:：]{0,6}[:：]|^(?:合\s*计|总\s*计|小\s*计)$/;
-
-export interface ScanHooks {
-  /** YYYY-MM-DD: the future-date and birth-date checks. */
-  today: string;
-  /** Receives each cell problem; null to only read. */
-  report: CellReporter | null;
-  /** Called after each record row is read. */
-  onRow?(state: RowState): void;
-}
-
-/**
- * Read every record row under the header: blank rows, rows with only 序号 / machine columns, and
- * footer rows (填表人：…, 合计) are skipped. Each present column's cell goes through its reader.
- */
-export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: ColumnPlan, hooks: ScanHooks): ParsedRow[] {
-  const { values, numberFormats } = sheet;
-  const firstRow = sheet.firstRow ?? 1;
-  const columns = plan.columns;
-  const count = columns.length;
-  const { today, report, onRow } = hooks;
-  const template = plan.template;
-  const rows: ParsedRow[] = [];
-  for (let r = header.rowIndex + 1; r < values.length; r++) {
-    const cells = values[r];
-    if (!cells || cells.length === 0) continue;
-    let hasContent = false;
-    let first: unknown;
-    for (let i = 0; i < count; i++) {
-      const column = columns[i];
-      const raw = cells[column.index];
-      if (isBlankCell(raw)) continue;
-      if (first === undefined) first = raw;
-      if (column.check.content) {
-        hasContent = true;
-        break;
-      }
-    }
-    if (!hasContent) continue;
-    if (typeof first === 'string' && FOOTER.test(first.trim())) continue;
-
-    const formats = numberFormats?.[r];
-    const rowValues: LedgerValues = { ...template };
-    // The row's state is its ParsedRow (one object per row), carrying what the rules need.
-    const state: RowState = { excelRow: firstRow + r, values: rowValues, raw: cells, invalid: 0, idKey: undefined, idGender: undefined };
-    for (let i = 0; i < count; i++) {
-      const column = columns[i];
-      const check = column.check;
-      const raw = cells[column.index];
-      if (isBlankCell(raw)) {
-        if (check.required && report) report(state, check, 'required', 'error', {});
-        continue;
-      }
-      rowValues[check.key] = check.read(raw, formats?.[column.index], check, state, report, today);
-    }
-    rows.push(state);
-    if (onRow) onRow(state);
-  }
-  return rows;
-}
-
-/** Sentinel "today" for reading without validation: no date counts as future. */
-const FAR_FUTURE = '9999-12-31';
-
-/** The record rows under a located ledger header, normalised (no validation). */
-export function readLedgerRows(sheet: SheetInput, header: LedgerHeader): ParsedRow[] {
-  return scanLedgerRows(sheet, header, planColumns(sheet, header), { today: FAR_FUTURE, report: null });
 }
 
 /**

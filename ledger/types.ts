@@ -15,33 +15,19 @@ export interface SheetInput {
   firstRow?: number;
   /** Excel column index (0 = A) of values[r][0]; default 0. */
   firstColumn?: number;
+  /**
+   * Merged areas as A1 ranges ('B3:B5'; a 'Sheet1!' prefix is ignored), in Excel coordinates.
+   * xlsx readers fill it from the file; the add-in host from `getMergedAreasOrNullObject()` where
+   * the Excel API supports it. Vertically merged cells carry the top cell's value.
+   */
+  merges?: readonly string[];
 }
 
 export type Severity = 'error' | 'warning';
 
-export type FindingCode =
-  | 'required'
-  | 'id.format'
-  | 'id.checksum'
-  | 'id.birthdate'
-  | 'id.region'
-  | 'id.excel_number'
-  | 'id.legacy15'
-  | 'id.duplicate'
-  | 'gender.mismatch'
-  | 'enum'
-  | 'date.format'
-  | 'date.future'
-  | 'date.order'
-  | 'phone.format'
-  | 'number.range'
-  | 'number.format'
-  | 'deadline.overdue'
-  | 'consent.declined_route'
-  | 'route.missing'
-  | 'status.inconsistent'
-  | 'lead.duplicate'
-  | 'header.missing';
+/** Finding codes: derived from the message table (ledger/validation/messages.ts), the one list. */
+export type { FindingCode } from './validation/messages';
+import type { FindingCode } from './validation/messages';
 
 export interface Finding {
   /** Excel row number (1-based). */
@@ -59,6 +45,11 @@ export interface Finding {
   /** zh-CN: how to fix it */
   hint: string;
   en: { message: string; hint: string };
+  /**
+   * What to write into the cell to fix it, when the finding knows (full-width → half-width text, a
+   * synonym → the allowed value, a 15-digit ID → its 18-digit form). Never part of the texts.
+   */
+  fix?: string;
 }
 
 /** Normalised values of one ledger row, keyed by column key (the sync API's `values`). */

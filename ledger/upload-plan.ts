@@ -8,7 +8,7 @@
  * are missing from the file are never deleted (they are counted and reported).
  */
 import { LEDGER_COLUMNS } from './columns';
-import { normalizeIdText } from './idnumber';
+import { normalizeIdText } from './id-number';
 import { valuesEqual } from './sync-merge';
 import type { LedgerValues } from './types';
 import type { ParsedRow } from './validation/cells';

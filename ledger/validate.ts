@@ -6,3 +6,4 @@
 export { validateSheet, type SheetValidation, type ValidationContext } from './validation/engine';
 export { FIRST_RECORD_ROW, recordsToSheet, validateRecords } from './records';
 export { valuesToCells } from './sheet';
+export { readLedgerRows, type ParsedRow } from './validation/scan';

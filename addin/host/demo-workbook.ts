@@ -9,7 +9,7 @@
  *   示例庚 — declined to apply but routed to 纳入低保 (consent rule).
  */
 import { VISIBLE_COLUMNS, ledgerTitle } from '../../ledger/columns';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import type { MemoryHostOptions } from './memory-host';
 
 type Person = Record<string, string | number>;

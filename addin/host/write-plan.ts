@@ -3,7 +3,7 @@
  * blocks chunked under the request-size limit, and which cells markFindings colours.
  * No Office.js here, so the memory host and the Excel host place values identically.
  */
-import { LEDGER_COLUMNS, columnByKey, type ColumnDef, type ColumnKey } from '../../ledger/columns';
+import { LEDGER_COLUMNS, columnByKey, isColumnKey, type ColumnDef, type ColumnKey } from '../../ledger/columns';
 import { joinMultiValue } from '../../ledger/vocabularies';
 import type { LedgerValue, Severity } from '../../ledger/types';
 import { cellA1, columnLetter, parseCell } from './a1';
@@ -122,7 +122,7 @@ export function planWrite(layout: SheetLayout, rows: readonly RowWrite[], option
   for (const column of LEDGER_COLUMNS) if (column.hidden) wanted.add(column.key);
   for (const row of rows) {
     for (const [key, value] of Object.entries(row.values)) {
-      columnByKey(key); // throws on an unknown key
+      if (!isColumnKey(key)) throw new Error(`unknown ledger column key: ${key}`);
       if (value !== undefined && value !== null && value !== '') wanted.add(key);
     }
   }
@@ -161,7 +161,7 @@ export function planWrite(layout: SheetLayout, rows: readonly RowWrite[], option
     for (const [key, value] of Object.entries(row.values)) {
       if (value === undefined) continue;
       const column = columnOf.get(key);
-      if (column === undefined) continue; // an empty value for a column the sheet does not have
+      if (column === undefined || !isColumnKey(key)) continue; // an empty value for a column the sheet does not have
       cells.set(column, toCell(columnByKey(key), value));
     }
     return { excelRow: rowNumbers[i], cells };

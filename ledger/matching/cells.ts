@@ -2,24 +2,12 @@
  * Reading the cells of departmental files: text, money, disability grades, education levels,
  * roster categories and statuses, and ID numbers (checked with the ledger core's rules).
  */
+import { cellText } from '../cell';
 import { parseDateCell } from '../dates';
-import { checkIdNumber, PROVINCE_CODES, type IdProblem } from '../idnumber';
+import { checkIdNumber, dateNumber, ID_PROBLEM_TEXT, isValidIdFast, type IdProblem } from '../id-number';
 
-/** Text of a cell: '' for empty, numbers as written, Date objects as YYYY-MM-DD, trimmed. */
-export function cellText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value.trim();
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? '' : value.toISOString().slice(0, 10);
-  if (typeof value === 'object') {
-    // xlsx readers: rich text / formula results
-    const v = value as { text?: unknown; result?: unknown; richText?: { text: string }[] };
-    if (Array.isArray(v.richText)) return v.richText.map((part) => part.text).join('').trim();
-    if (v.result !== undefined) return cellText(v.result);
-    if (typeof v.text === 'string') return v.text.trim();
-  }
-  return String(value).trim();
-}
+/** Text of a cell (the ledger's one cell primitive, ledger/cell.ts). */
+export { cellText } from '../cell';
 
 /**
  * What a cell holds as people meant it: full-width digits and letters (１２３, ＡＢＣ) as ASCII, a
@@ -163,53 +151,26 @@ export function rosterStatusReader(statuses: { covered: readonly string[]; notCo
   };
 }
 
-const ID_MESSAGES: Record<Exclude<IdProblem, 'legacy15'> | 'empty', { code: string; zh: string; en: string }> = {
-  empty: { code: 'required', zh: '身份证号为空', en: 'ID number is empty' },
-  format: { code: 'id.format', zh: '身份证号格式不正确：应为18位（17位数字加1位校验码）', en: 'ID number must be 18 characters: 17 digits and a check character' },
-  checksum: { code: 'id.checksum', zh: '身份证号校验码错误，请核对号码', en: 'ID number check character is wrong; check the number' },
-  birthdate: { code: 'id.birthdate', zh: '身份证号中的出生日期不存在或在未来', en: 'the birth date in the ID number is impossible or in the future' },
-  region: { code: 'id.region', zh: '身份证号前两位不是有效的省级地址码', en: 'the first two digits of the ID number are not a province code' },
-  excelNumber: {
-    code: 'id.excel_number',
-    zh: '身份证号被Excel存成了数字，后三位已丢失；请将该列设为“文本”格式后重新录入',
-    en: 'Excel stored the ID number as a number and dropped the last digits; format the column as Text and re-type it',
-  },
+/** Finding code of each ID problem (the same codes the ledger's validation uses). */
+const ID_CODES: Record<Exclude<IdProblem, 'legacy15'> | 'empty', string> = {
+  empty: 'required',
+  format: 'id.format',
+  short: 'id.format',
+  checksum: 'id.checksum',
+  birthdate: 'id.birthdate',
+  region: 'id.region',
+  excelNumber: 'id.excel_number',
 };
 
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK_CODES = [49, 48, 88, 57, 56, 55, 54, 53, 52, 51, 50]; // '10X98765432'
-const PROVINCE_OK: boolean[] = Array.from({ length: 100 }, (_, n) => PROVINCE_CODES.has(String(n).padStart(2, '0')));
-const DAYS_IN_MONTH = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /** today YYYY-MM-DD as the number YYYYMMDD (for fastIdNumber). */
-export function dateNumber(iso: string): number {
-  return Number(iso.slice(0, 4)) * 10000 + Number(iso.slice(5, 7)) * 100 + Number(iso.slice(8, 10));
-}
+export { dateNumber };
 
 /**
  * Allocation-free check of an already-normalised 18-character ID (digits, upper-case X): returns it
- * when checkIdNumber would find no problem, else undefined (then ask readIdNumber why). Matching
- * 100k rows spends most of its time here, so it avoids regexes, slices and Date objects.
+ * when checkIdNumber would find no problem, else undefined (then ask readIdNumber why).
  */
 export function fastIdNumber(value: unknown, todayNumber: number): string | undefined {
-  if (typeof value !== 'string' || value.length !== 18) return undefined;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const d = value.charCodeAt(i) - 48;
-    if (d < 0 || d > 9) return undefined;
-    sum += d * ID_WEIGHTS[i];
-  }
-  if (value.charCodeAt(17) !== ID_CHECK_CODES[sum % 11]) return undefined;
-  const v = value;
-  if (!PROVINCE_OK[(v.charCodeAt(0) - 48) * 10 + (v.charCodeAt(1) - 48)]) return undefined;
-  const year = (v.charCodeAt(6) - 48) * 1000 + (v.charCodeAt(7) - 48) * 100 + (v.charCodeAt(8) - 48) * 10 + (v.charCodeAt(9) - 48);
-  const month = (v.charCodeAt(10) - 48) * 10 + (v.charCodeAt(11) - 48);
-  const day = (v.charCodeAt(12) - 48) * 10 + (v.charCodeAt(13) - 48);
-  if (year < 1880 || month < 1 || month > 12 || day < 1) return undefined;
-  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-  if (day > (month === 2 && leap ? 29 : DAYS_IN_MONTH[month])) return undefined;
-  if (year * 10000 + month * 100 + day > todayNumber) return undefined;
-  return value;
+  return isValidIdFast(value, todayNumber) ? (value as string) : undefined;
 }
 
 export type IdRead = { ok: true; id: string } | { ok: false; code: string; message: string; en: string };
@@ -248,9 +209,9 @@ export function idFromCertificate(value: unknown, today: string): string | undef
   return read.ok ? read.id : undefined;
 }
 
-function idMessage(key: keyof typeof ID_MESSAGES): { code: string; message: string; en: string } {
-  const m = ID_MESSAGES[key];
-  return { code: m.code, message: m.zh, en: m.en };
+function idMessage(key: keyof typeof ID_CODES): { code: string; message: string; en: string } {
+  const text = ID_PROBLEM_TEXT[key];
+  return { code: ID_CODES[key], message: `${text.zh}；${text.hint.zh}`, en: `${text.en}; ${text.hint.en}` };
 }
 
 /** True when every cell is empty or blank text (checked without allocating). */

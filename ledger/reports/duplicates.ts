@@ -6,7 +6,7 @@
  * What a reader may see is decided here, not in the route: ID numbers are always masked outside the
  * village's own working ledger, and names follow the reader's role (PII_VIEW).
  */
-import { maskIdNumber } from '../idnumber';
+import { maskIdNumber } from '../id-number';
 import { lowestCommonUnit } from './summary';
 
 /** Roles as the API knows them (one list lives in the server's route table; mirrored by this union). */

@@ -5,7 +5,7 @@
  * prefixed with ' (inside double quotes) in .csv.
  */
 import { LEDGER_COLUMNS, type ColumnDef } from '../columns';
-import { maskIdNumber } from '../idnumber';
+import { maskIdNumber } from '../id-number';
 import type { LedgerValues } from '../types';
 import { MULTI_VALUE_JOINER } from '../vocabularies';
 import { SUBMISSION_DISPLAY_STATES, type UnitFigures } from './summary';

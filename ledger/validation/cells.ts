@@ -9,10 +9,12 @@
  * its value.
  */
 import { LEDGER_COLUMNS, vocabularyOf, type ColumnDef, type ColumnKey, type ColumnType } from '../columns';
-import { dateObjectToIso, parseDateCell } from '../dates';
-import { checkIdNumber, PROVINCE_CODES } from '../idnumber';
+import { cellText, typedText } from '../cell';
+import { parseDateCell } from '../dates';
+import { checkIdNumber, isValidIdFast } from '../id-number';
+
 import type { LedgerValue, LedgerValues, Severity } from '../types';
-import { MULTI_VALUE_SEPARATORS } from '../vocabularies';
+import { splitMultiValue } from '../vocabularies';
 import type { MessageId, MessageParams } from './messages';
 
 /** Date columns that may lie in the future (a due date); every other date is something that happened. */
@@ -23,9 +25,8 @@ export interface ColumnCheckPlan {
   key: ColumnKey;
   def: ColumnDef;
   type: ColumnType;
-  /** Position in LEDGER_COLUMNS; `bit` = 1 << ordinal marks the column in RowState.invalid. */
+  /** Position in LEDGER_COLUMNS. */
   ordinal: number;
-  bit: number;
   required: boolean;
   /** Vocabulary as a set (enum, multi) and as the list messages show. */
   allowed?: ReadonlySet<string>;
@@ -54,8 +55,8 @@ export interface ParsedRow {
 
 /** The row being read, as the rules see it: its ParsedRow plus what the cell checks found. */
 export interface RowState extends ParsedRow {
-  /** Bitmask (ColumnCheckPlan.bit) of cells that were filled in but could not be read. */
-  invalid: number;
+  /** Columns whose cells were filled in but could not be read (created on the first one: clean rows allocate nothing). */
+  invalid: Set<ColumnKey> | undefined;
   /** Duplicate key of the person: the normalised 18-char ID, or the 18-char form of a 15-digit one. */
   idKey: string | undefined;
   /** Gender implied by the ID's 17th digit (only when the check character is right). */
@@ -71,9 +72,17 @@ export type CellReporter = (
   params: Omit<MessageParams, 'column'>,
 ) => void;
 
+/** What the readers need beyond the cell: the day, and the policy's data about typed values. */
+export interface ReadContext {
+  /** YYYY-MM-DD: the future-date and birth-date checks. */
+  today: string;
+  /** Vocabulary name → typed synonym → allowed value (policy.vocabularySynonyms). */
+  synonyms: Readonly<Record<string, Readonly<Record<string, string>> | undefined>>;
+}
+
 /**
- * Reads a non-blank cell. `today` (YYYY-MM-DD) is for the future-date and birth-date checks.
- * Sets `state.invalid` for unreadable cells; returns the normalised value.
+ * Reads a non-blank cell (blank markers and formula errors never reach a reader: scan.ts handles
+ * them). Marks unreadable cells in `state.invalid`; returns the normalised value.
  */
 export type CellReader = (
   raw: unknown,
@@ -81,44 +90,11 @@ export type CellReader = (
   column: ColumnCheckPlan,
   state: RowState,
   report: CellReporter | null,
-  today: string,
+  ctx: ReadContext,
 ) => LedgerValue;
 
 // ---------------------------------------------------------------------------------------------
 // Raw values
-
-/** True for '', null, undefined and whitespace-only text. */
-export function isBlankCell(value: unknown): boolean {
-  if (value === null || value === undefined) return true;
-  if (typeof value === 'string') {
-    if (value.length === 0) return true;
-    const first = value.charCodeAt(0);
-    if (first > 32 && first !== 0x3000 && first !== 0xa0) return false;
-    return value.trim().length === 0;
-  }
-  if (typeof value === 'object' && !(value instanceof Date)) return cellString(value).length === 0;
-  return false;
-}
-
-/** Text of a cell: strings trimmed, numbers as JavaScript writes them, dates as YYYY-MM-DD, rich text joined. */
-export function cellString(value: unknown): string {
-  if (typeof value === 'string') {
-    const first = value.length > 0 ? value.charCodeAt(0) : 0;
-    const last = value.length > 0 ? value.charCodeAt(value.length - 1) : 0;
-    return first > 32 && last > 32 && first !== 0x3000 && last !== 0x3000 ? value : value.trim();
-  }
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
-  if (value instanceof Date) return dateObjectToIso(value) ?? '';
-  if (typeof value === 'object') {
-    // xlsx readers: rich text, formula results, hyperlinks
-    const v = value as { text?: unknown; result?: unknown; richText?: { text: string }[] };
-    if (Array.isArray(v.richText)) return v.richText.map((part) => part.text).join('').trim();
-    if (v.result !== undefined) return cellString(v.result);
-    if (typeof v.text === 'string') return v.text.trim();
-  }
-  return String(value).trim();
-}
 
 /** A number as Excel shows a long number in a General cell: 5.32301197209181E+17. */
 export function excelNumberText(n: number): string {
@@ -129,116 +105,68 @@ export function excelNumberText(n: number): string {
   return exponent === undefined ? trimmed : `${trimmed}E${exponent}`;
 }
 
-/** The separators of MULTI_VALUE_SEPARATORS (、，,；;) as char codes: a loop beats a regex on CJK text. */
-export function hasMultiSeparator(text: string): boolean {
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x3001 || c === 0xff0c || c === 0x2c || c === 0xff1b || c === 0x3b) return true;
-  }
-  return false;
+/** Marks a filled-in cell as unreadable (the rules then leave it alone). */
+export function markInvalid(state: RowState, column: ColumnCheckPlan): void {
+  (state.invalid ??= new Set()).add(column.key);
 }
 
-/** Split a multi-value cell on 、，,；; without building arrays for single values. */
-export function splitMulti(text: string): string[] {
-  if (!hasMultiSeparator(text)) return [text];
-  const parts: string[] = [];
-  for (const part of text.split(MULTI_VALUE_SEPARATORS)) {
-    const trimmed = part.trim();
-    if (trimmed.length > 0) parts.push(trimmed);
-  }
-  return parts;
+/** Text as typed, when it differs from what the cell shows only in full-width signs, quotes or invisible marks. */
+function retypedFix(raw: unknown, typed: string): string | undefined {
+  return typeof raw === 'string' && typed !== cellText(raw) ? typed : undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Readers per column type
 
-const readText: CellReader = (raw) => cellString(raw);
+const readText: CellReader = (raw) => cellText(raw);
 
-const readSeq: CellReader = (raw) => (typeof raw === 'number' ? raw : cellString(raw));
+const readSeq: CellReader = (raw) => (typeof raw === 'number' ? raw : cellText(raw));
 
 const INTEGER_TEXT = /^[+-]?\d+$/;
 
 const readMachine: CellReader = (raw, _format, column) => {
   if (typeof raw === 'number') return raw;
-  const text = cellString(raw);
+  const text = cellText(raw);
   return column.key === 'version' && INTEGER_TEXT.test(text) ? Number(text) : text;
 };
 
-// The common case — a valid 18-character ID — is checked here without allocating; anything else
-// goes through checkIdNumber (ledger/idnumber.ts), which names the problems. Both agree on
-// validity (tests/ledger/validate.test.ts compares them).
-const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-const ID_CHECK_CHARS = '10X98765432';
-const PROVINCE_TABLE = new Uint8Array(100);
-for (const code of PROVINCE_CODES) PROVINCE_TABLE[Number(code)] = 1;
-const MIN_BIRTH_YEAR = 1880;
-
-let cachedToday = '';
-let cachedTodayNumber = 0;
-function todayNumber(today: string): number {
-  if (today !== cachedToday) {
-    cachedToday = today;
-    cachedTodayNumber = Number(today.slice(0, 4)) * 10000 + Number(today.slice(5, 7)) * 100 + Number(today.slice(8, 10));
-  }
-  return cachedTodayNumber;
-}
-
-function monthDays(year: number, month: number): number {
-  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
-  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-}
-
-/** True when `text` is a valid 18-character ID (upper-case X) born on or before `today`. */
-export function isValidIdFast(text: string, today: string): boolean {
-  if (text.length !== 18) return false;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) {
-    const digit = text.charCodeAt(i) - 48;
-    if (digit < 0 || digit > 9) return false;
-    sum += digit * ID_WEIGHTS[i];
-  }
-  if (text.charCodeAt(17) !== ID_CHECK_CHARS.charCodeAt(sum % 11)) return false;
-  if (PROVINCE_TABLE[(text.charCodeAt(0) - 48) * 10 + text.charCodeAt(1) - 48] !== 1) return false;
-  const year = (text.charCodeAt(6) - 48) * 1000 + (text.charCodeAt(7) - 48) * 100 + (text.charCodeAt(8) - 48) * 10 + text.charCodeAt(9) - 48;
-  const month = (text.charCodeAt(10) - 48) * 10 + text.charCodeAt(11) - 48;
-  const day = (text.charCodeAt(12) - 48) * 10 + text.charCodeAt(13) - 48;
-  if (year < MIN_BIRTH_YEAR || month < 1 || month > 12 || day < 1 || day > monthDays(year, month)) return false;
-  return year * 10000 + month * 100 + day <= todayNumber(today);
-}
-
-const readIdNumber: CellReader = (raw, _format, column, state, report, today) => {
-  if (typeof raw === 'string' && isValidIdFast(raw, today)) {
+// The common case — a valid 18-character ID — is checked by isValidIdFast without allocating;
+// anything else goes through checkIdNumber (ledger/id-number.ts), which names the problems.
+const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
+  if (typeof raw === 'string' && isValidIdFast(raw, ctx.today)) {
     state.idKey = raw;
     state.idGender = (raw.charCodeAt(16) - 48) % 2 === 1 ? '男' : '女';
     return raw;
   }
-  if (typeof raw === 'number') {
-    state.invalid |= column.bit;
-    report?.(state, column, 'id.excel_number', 'error', { value: excelNumberText(raw) });
-    return raw;
-  }
-  const text = cellString(raw);
-  const check = checkIdNumber(text, today);
+  const check = checkIdNumber(raw, ctx.today);
+  const shown = typeof raw === 'number' ? excelNumberText(raw) : cellText(raw);
   const problems = check.problems;
+  // Full-width digits, Ｘ, quotes, ="…": read as meant, and the clean text offered as the fix.
+  const fix = typeof raw === 'string' && check.normalized !== undefined ? retypedFix(raw, typedText(raw)) : undefined;
   if (problems.length === 0) {
     state.idKey = check.normalized;
     state.idGender = check.gender;
-    return check.normalized ?? text;
+    if (fix !== undefined && report) report(state, column, 'cell.retyped', 'warning', { fix: check.normalized });
+    return check.normalized ?? shown;
   }
   let checksumOk = true;
   for (const problem of problems) {
     switch (problem) {
       case 'excelNumber':
-        report?.(state, column, 'id.excel_number', 'error', { value: text });
-        state.invalid |= column.bit;
+        report?.(state, column, 'id.excel_number', 'error', { value: shown });
+        markInvalid(state, column);
         break;
       case 'format':
         report?.(state, column, 'id.format', 'error', {});
-        state.invalid |= column.bit;
+        markInvalid(state, column);
+        break;
+      case 'short':
+        report?.(state, column, 'id.format/short', 'error', { value: shown });
+        markInvalid(state, column);
         break;
       case 'legacy15': {
         const upgraded = check.upgraded ?? '';
-        report?.(state, column, 'id.legacy15', 'warning', { expected: upgraded });
+        report?.(state, column, 'id.legacy15', 'warning', { expected: upgraded, fix: upgraded });
         state.idKey = upgraded;
         state.idGender = Number(upgraded[16]) % 2 === 1 ? '男' : '女';
         break;
@@ -246,15 +174,15 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, today) =>
       case 'checksum':
         checksumOk = false;
         report?.(state, column, 'id.checksum', 'error', { value: check.normalized?.slice(-3) });
-        state.invalid |= column.bit;
+        markInvalid(state, column);
         break;
       case 'birthdate':
         report?.(state, column, 'id.birthdate', 'error', {});
-        state.invalid |= column.bit;
+        markInvalid(state, column);
         break;
       case 'region':
         report?.(state, column, 'id.region', 'error', {});
-        state.invalid |= column.bit;
+        markInvalid(state, column);
         break;
     }
   }
@@ -262,112 +190,226 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, today) =>
     state.idKey = check.normalized;
     if (checksumOk) state.idGender = check.gender;
   }
-  return check.normalized ?? text;
+  return typeof raw === 'number' ? raw : (check.normalized ?? shown);
 };
 
 const MOBILE = /^(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}$/;
 const LANDLINE = /^(?:0\d{2,3}[-\s]?|[(（]0\d{2,3}[)）]\s?)[1-9]\d{6,7}(?:[-转]\d{1,6})?$/;
-const PHONE_SEPARATORS = /[、，,；;/／]/;
+/** Between two numbers in one cell: 、，,；;/／ or a line break (a space is tried after these). */
+const PHONE_SEPARATORS = /[、，,；;/／\n\r]/;
+/** A landline whose leading 0 Excel (or the typist) dropped: 878-3123456, 8783123456. */
+const LANDLINE_WITHOUT_ZERO = /^[1-9]\d{2,3}[-\s]?[1-9]\d{6,7}$/;
 
 function isPhone(text: string): boolean {
   return MOBILE.test(text) || LANDLINE.test(text);
 }
 
+/** One number, or several separated by spaces ("13812345678 0878-3123456"): each must be a phone. */
+function phonePartOk(part: string): boolean {
+  if (isPhone(part)) return true;
+  if (!/\s/.test(part)) return false;
+  const pieces = part.split(/\s+/);
+  return pieces.length > 1 && pieces.every(isPhone);
+}
+
 const readPhone: CellReader = (raw, _format, column, state, report) => {
-  const text = cellString(raw);
-  let ok: boolean;
-  if (PHONE_SEPARATORS.test(text)) {
-    ok = true;
-    for (const part of text.split(PHONE_SEPARATORS)) {
-      const trimmed = part.trim();
-      if (trimmed.length > 0 && !isPhone(trimmed)) ok = false;
-    }
-  } else ok = isPhone(text);
-  if (!ok) {
-    state.invalid |= column.bit;
-    report?.(state, column, 'phone.format', 'error', { value: text });
+  const shown = cellText(raw);
+  const text = typeof raw === 'string' ? typedText(raw) : shown;
+  if (isPhone(text)) {
+    const fix = retypedFix(raw, text);
+    if (fix !== undefined && report) report(state, column, 'cell.retyped', 'warning', { value: shown, fix });
+    return text;
   }
+  let ok = true;
+  let lostZero: string | undefined;
+  for (const part of text.split(PHONE_SEPARATORS)) {
+    const trimmed = part.trim();
+    if (trimmed.length === 0 || phonePartOk(trimmed)) continue;
+    ok = false;
+    if (LANDLINE_WITHOUT_ZERO.test(trimmed) && LANDLINE.test(`0${trimmed}`) && !MOBILE.test(trimmed)) lostZero = `0${trimmed}`;
+  }
+  if (!ok) {
+    markInvalid(state, column);
+    if (lostZero !== undefined) report?.(state, column, 'phone.format/lost_zero', 'error', { value: shown, expected: lostZero });
+    else report?.(state, column, 'phone.format', 'error', { value: shown });
+    return shown;
+  }
+  const fix = retypedFix(raw, text);
+  if (fix !== undefined && report) report(state, column, 'cell.retyped', 'warning', { value: shown, fix });
   return text;
 };
 
 const NUMBER_TEXT = /^[+-]?(?:\d+|\d{1,3}(?:,\d{3})+)(?:\.\d+)?$/;
-const NUMBER_DECORATION = /^[￥¥\s]+|[\s]+|(?:元|人|口)$/g;
+/** Currency signs and the column's own unit, stripped silently: ￥1500元, 4人. */
+const NUMBER_DECORATION = /^[￥¥]+|\s+|(?:元|人)$/g;
+/** A number with words around it (“4口人”, “共3人”, “约1500元”): read as the number, with a warning. */
+const NUMBER_IN_WORDS = /^[^\d+-]{0,3}([+-]?\d+(?:\.\d+)?)[^\d]{1,3}$|^[^\d+-]{1,3}([+-]?\d+(?:\.\d+)?)$/;
 
-function numberOf(raw: unknown): number | undefined {
-  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
-  const text = cellString(raw).replace(NUMBER_DECORATION, '');
-  if (!NUMBER_TEXT.test(text)) return undefined;
-  return Number(text.replace(/,/g, ''));
+interface NumberRead {
+  n: number | undefined;
+  /** The text had to be retyped (full-width digits) or had words around the number. */
+  fix?: string;
+  words?: boolean;
 }
 
-function checkRange(n: number, raw: unknown, column: ColumnCheckPlan, state: RowState, report: CellReporter | null): void {
+function numberOf(raw: unknown): NumberRead {
+  if (typeof raw === 'number') return { n: Number.isFinite(raw) ? raw : undefined };
+  const shown = cellText(raw);
+  const typed = typeof raw === 'string' ? typedText(raw) : shown;
+  const text = typed.replace(NUMBER_DECORATION, '');
+  if (NUMBER_TEXT.test(text)) {
+    const n = Number(text.replace(/,/g, ''));
+    return typed !== shown ? { n, fix: typed.replace(/\s+/g, '') } : { n };
+  }
+  const inWords = NUMBER_IN_WORDS.exec(typed.replace(/\s+/g, ''));
+  if (inWords) return { n: Number(inWords[1] ?? inWords[2]), words: true };
+  return { n: undefined };
+}
+
+function checkRange(n: number, raw: unknown, column: ColumnCheckPlan, state: RowState, report: CellReporter | null): boolean {
   if ((column.min !== undefined && n < column.min) || (column.max !== undefined && n > column.max)) {
-    state.invalid |= column.bit;
-    report?.(state, column, 'number.range', 'error', { value: cellString(raw), min: column.min, max: column.max });
+    markInvalid(state, column);
+    report?.(state, column, 'number.range', 'error', { value: cellText(raw), min: column.min, max: column.max });
+    return false;
   }
+  return true;
 }
 
-const readInteger: CellReader = (raw, _format, column, state, report) => {
-  const n = numberOf(raw);
-  if (n === undefined || !Number.isInteger(n)) {
-    state.invalid |= column.bit;
-    report?.(state, column, 'number.format', 'error', { value: cellString(raw), integer: true });
-    return cellString(raw);
-  }
-  checkRange(n, raw, column, state, report);
-  return n;
-};
+function readNumber(integer: boolean): CellReader {
+  return (raw, _format, column, state, report) => {
+    const read = numberOf(raw);
+    const n = read.n;
+    if (n === undefined || (integer && !Number.isInteger(n))) {
+      markInvalid(state, column);
+      report?.(state, column, 'number.format', 'error', { value: cellText(raw), integer });
+      return cellText(raw);
+    }
+    if (!checkRange(n, raw, column, state, report)) return n;
+    if (read.words) report?.(state, column, 'number.format/words', 'warning', { value: cellText(raw), expected: String(n), fix: String(n) });
+    else if (read.fix !== undefined) report?.(state, column, 'cell.retyped', 'warning', { value: cellText(raw), fix: read.fix });
+    return n;
+  };
+}
 
-const readMoney: CellReader = (raw, _format, column, state, report) => {
-  const n = numberOf(raw);
-  if (n === undefined) {
-    state.invalid |= column.bit;
-    report?.(state, column, 'number.format', 'error', { value: cellString(raw) });
-    return cellString(raw);
-  }
-  checkRange(n, raw, column, state, report);
-  return n;
-};
+const readInteger: CellReader = readNumber(true);
+const readMoney: CellReader = readNumber(false);
 
-const readDate: CellReader = (raw, format, column, state, report, today) => {
-  const parsed = parseDateCell(raw, format);
+const readDate: CellReader = (raw, format, column, state, report, ctx) => {
+  const parsed = parseDateCell(typeof raw === 'string' ? typedText(raw) : raw, format);
   if (!parsed.ok) {
-    state.invalid |= column.bit;
-    const text = typeof raw === 'number' ? excelNumberText(raw) : cellString(raw);
+    markInvalid(state, column);
+    const text = typeof raw === 'number' ? excelNumberText(raw) : cellText(raw);
     report?.(state, column, 'date.format', 'error', { value: text });
     return text;
   }
-  if (!column.allowFuture && parsed.iso > today) {
-    report?.(state, column, 'date.future', 'error', { date: parsed.iso, otherDate: today });
+  if (!column.allowFuture && parsed.iso > ctx.today) {
+    report?.(state, column, 'date.future', 'error', { date: parsed.iso, otherDate: ctx.today });
   }
   return parsed.iso;
 };
 
-const readEnum: CellReader = (raw, _format, column, state, report) => {
-  const text = cellString(raw);
-  if (column.allowed !== undefined && !column.allowed.has(text)) {
-    state.invalid |= column.bit;
-    report?.(state, column, 'enum', 'error', { value: text, allowed: column.allowedList });
+/**
+ * A vocabulary value as typed: allowed → itself; a known synonym (policy data) → the allowed value
+ * with a warning saying what was assumed; otherwise undefined, with the nearest allowed value as a
+ * suggestion when one is close (edit distance, or the only value containing what was typed).
+ */
+function vocabularyValue(
+  text: string,
+  column: ColumnCheckPlan,
+  ctx: ReadContext,
+): { value: string; synonym: boolean } | { value: undefined; suggestion: string | undefined } {
+  const allowed = column.allowed;
+  if (allowed === undefined || allowed.has(text)) return { value: text, synonym: false };
+  const typed = typedText(text).replace(/\s+/g, '');
+  if (allowed.has(typed)) return { value: typed, synonym: true };
+  const synonym = column.def.vocabulary ? ctx.synonyms[column.def.vocabulary]?.[typed] : undefined;
+  if (synonym !== undefined && allowed.has(synonym)) return { value: synonym, synonym: true };
+  return { value: undefined, suggestion: nearestValue(typed, column.allowedList ?? []) };
+}
+
+const readEnum: CellReader = (raw, _format, column, state, report, ctx) => {
+  const text = cellText(raw);
+  const read = vocabularyValue(text, column, ctx);
+  if (read.value === undefined) {
+    markInvalid(state, column);
+    report?.(state, column, read.suggestion ? 'enum/suggestion' : 'enum', 'error', { value: text, allowed: column.allowedList, expected: read.suggestion });
+    return text;
   }
-  return text;
+  if (read.synonym) report?.(state, column, 'enum.synonym', 'warning', { value: text, expected: read.value, fix: read.value });
+  return read.value;
 };
 
-const readMulti: CellReader = (raw, _format, column, state, report) => {
-  const parts = splitMulti(cellString(raw));
+const readMulti: CellReader = (raw, _format, column, state, report, ctx) => {
+  const parts = splitMultiValue(cellText(raw));
   if (parts.length === 0 && column.required) report?.(state, column, 'required', 'error', {}); // only separators
-  const allowed = column.allowed;
-  if (allowed !== undefined) {
-    let bad: string[] | undefined;
-    for (const part of parts) {
-      if (!allowed.has(part)) (bad ??= []).push(part);
-    }
-    if (bad !== undefined) {
-      state.invalid |= column.bit;
-      report?.(state, column, 'enum/multi', 'error', { items: bad, allowed: column.allowedList });
+  if (column.allowed === undefined) return parts;
+  let bad: string[] | undefined;
+  let suggestions: string[] | undefined;
+  let assumed: string[] | undefined;
+  let values: string[] = parts;
+  for (let i = 0; i < parts.length; i++) {
+    const read = vocabularyValue(parts[i], column, ctx);
+    if (read.value === undefined) {
+      (bad ??= []).push(parts[i]);
+      if (read.suggestion) (suggestions ??= []).push(`${parts[i]}→${read.suggestion}`);
+    } else if (read.synonym) {
+      if (values === parts) values = parts.slice();
+      values[i] = read.value;
+      (assumed ??= []).push(`${parts[i]}→${read.value}`);
     }
   }
-  return parts;
+  if (bad !== undefined) {
+    markInvalid(state, column);
+    report?.(state, column, suggestions ? 'enum/multi_suggestion' : 'enum/multi', 'error', { items: bad, allowed: column.allowedList, suggestions });
+  } else if (assumed !== undefined) {
+    report?.(state, column, 'enum.synonym/multi', 'warning', { items: assumed, fix: values.join('、') });
+  }
+  return values;
 };
+
+// ---------------------------------------------------------------------------------------------
+// Suggestions
+
+/** Levenshtein distance, stopping early above `limit` (vocabularies are short: a plain DP is enough). */
+export function editDistance(a: string, b: string, limit = Infinity): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    let rowMin = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost);
+      if (current[j] < rowMin) rowMin = current[j];
+    }
+    if (rowMin > limit) return limit + 1;
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/**
+ * The allowed value a mistyped one most likely meant: the only allowed value containing it (or
+ * contained in it), else the unique nearest by edit distance within a third of its length; else none.
+ */
+export function nearestValue(typed: string, allowed: readonly string[]): string | undefined {
+  if (typed.length === 0) return undefined;
+  const containing = allowed.filter((value) => value.includes(typed) || (typed.length >= 2 && typed.includes(value) && value.length >= 2));
+  if (containing.length === 1) return containing[0];
+  const limit = Math.max(1, Math.floor(Math.max(typed.length, 2) / 3));
+  let best: string | undefined;
+  let bestDistance = limit + 1;
+  let tie = false;
+  for (const value of allowed) {
+    const d = editDistance(typed, value, limit);
+    if (d < bestDistance) {
+      best = value;
+      bestDistance = d;
+      tie = false;
+    } else if (d === bestDistance) tie = true;
+  }
+  return best !== undefined && bestDistance <= limit && !tie ? best : undefined;
+}
 
 /** One reader per column type: the cell-level rules, as data. */
 export const CELL_READERS: Readonly<Record<ColumnType, CellReader>> = {
@@ -385,20 +427,18 @@ export const CELL_READERS: Readonly<Record<ColumnType, CellReader>> = {
 
 /** The cell checks of every ledger column, derived once from LEDGER_COLUMNS. */
 export const COLUMN_CHECKS: readonly ColumnCheckPlan[] = LEDGER_COLUMNS.map((def, ordinal) => {
-  if (ordinal > 30) throw new Error('RowState.invalid is a 31-bit mask: too many ledger columns');
   const vocabulary = vocabularyOf(def);
   return {
-    key: def.key as ColumnKey,
+    key: def.key,
     def,
     type: def.type,
     ordinal,
-    bit: 1 << ordinal,
     required: def.required,
     allowed: def.vocabulary ? new Set<string>(vocabulary) : undefined,
     allowedList: def.vocabulary ? vocabulary : undefined,
     min: def.min,
     max: def.max,
-    allowFuture: FUTURE_DATE_COLUMNS.has(def.key as ColumnKey),
+    allowFuture: FUTURE_DATE_COLUMNS.has(def.key),
     content: def.type !== 'seq' && def.type !== 'machine',
     read: CELL_READERS[def.type],
   };
@@ -406,7 +446,7 @@ export const COLUMN_CHECKS: readonly ColumnCheckPlan[] = LEDGER_COLUMNS.map((def
 
 const CHECK_BY_KEY = new Map<string, ColumnCheckPlan>(COLUMN_CHECKS.map((plan) => [plan.key, plan]));
 
-export function columnCheckOf(key: string): ColumnCheckPlan {
+export function columnCheckOf(key: ColumnKey): ColumnCheckPlan {
   const plan = CHECK_BY_KEY.get(key);
   if (!plan) throw new Error(`unknown ledger column key: ${key}`);
   return plan;

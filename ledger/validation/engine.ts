@@ -9,15 +9,12 @@ import { DEFAULT_POLICY, type Policy } from '../policy';
 import {
   cellRef,
   locateLedgerHeader,
-  planColumns,
-  scanLedgerRows,
-  type ColumnPlan,
   type LedgerHeader,
-  type ParsedRow,
-  type PlannedColumn,
+  type UnrecognizedColumn,
 } from '../sheet';
+import { blankMarkersOf, planColumns, readContextOf, scanLedgerRows, withMergesFilled, type ColumnPlan, type PlannedColumn } from './scan';
 import type { Finding, FindingCode, Severity, SheetInput } from '../types';
-import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type RowState } from './cells';
+import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type ParsedRow, type RowState } from './cells';
 import { codeOfMessage, messageFor, type MessageId, type MessageParams } from './messages';
 import { DUPLICATE_ROWS_SHOWN, DUPLICATE_RULES, dueDateFor, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
 
@@ -36,6 +33,11 @@ export interface SheetValidation {
   findings: Finding[];
   errors: number;
   warnings: number;
+  /**
+   * Header cells that name no ledger column (户主姓名, an extra 联系人 column…), with their A1 cell:
+   * said once, as a note — their cells are not checked. Empty when the header is null.
+   */
+  unrecognizedColumns: (UnrecognizedColumn & { cell: string })[];
 }
 
 /** Position of a finding for sorting: row-major, then sheet column. */
@@ -63,6 +65,7 @@ class FindingCollector {
     const code: FindingCode = codeOfMessage(message);
     const finding: Finding = { row: excelRow, column: header, cell, severity, code, message: texts.message, hint: texts.hint, en: texts.en };
     if (key !== undefined) finding.key = key;
+    if (params.fix !== undefined) finding.fix = params.fix;
     this.findings.push(finding);
     this.keys.push(sortKey(excelRow, columnIndex));
     if (severity === 'error') this.errors++;
@@ -114,10 +117,12 @@ function ruleContext(ctx: ValidationContext, plan: ColumnPlan | undefined): Rule
 const TODAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Validate a worksheet holding a village ledger. */
-export function validateSheet(sheet: SheetInput, ctx: ValidationContext): SheetValidation {
+export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetValidation {
   if (!TODAY.test(ctx.today)) throw new RangeError(`today must be YYYY-MM-DD: ${ctx.today}`);
+  const sheet = withMergesFilled(input);
   const header = locateLedgerHeader(sheet);
-  if (!header) return { header: null, rows: [], findings: [], errors: 0, warnings: 0 };
+  if (!header) return { header: null, rows: [], findings: [], errors: 0, warnings: 0, unrecognizedColumns: [] };
+  const policy = ctx.policy ?? DEFAULT_POLICY;
 
   const firstColumn = sheet.firstColumn ?? 0;
   const plan = planColumns(sheet, header);
@@ -178,7 +183,7 @@ export function validateSheet(sheet: SheetInput, ctx: ValidationContext): SheetV
     }
   };
 
-  const rows = scanLedgerRows(sheet, header, plan, { today: ctx.today, report, onRow });
+  const rows = scanLedgerRows(sheet, header, plan, { read: readContextOf(ctx.today, policy), blankMarkers: blankMarkersOf(policy), report, onRow });
 
   // Each row of a group names the first few other rows and the group's size: linear in the group
   // (naming every other row made a group of n rows cost n² — 10,000 rows exhausted the heap).
@@ -198,6 +203,7 @@ export function validateSheet(sheet: SheetInput, ctx: ValidationContext): SheetV
     }
   }
 
-  return { header, rows, findings: out.sorted(), errors: out.errors, warnings: out.warnings };
+  const unrecognizedColumns = header.unrecognized.map((column) => ({ ...column, cell: cellRef(header.excelRow, firstColumn + column.index) }));
+  return { header, rows, findings: out.sorted(), errors: out.errors, warnings: out.warnings, unrecognizedColumns };
 }
 

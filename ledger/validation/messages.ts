@@ -6,7 +6,8 @@
  * Personal data: messages never repeat a whole ID number except where the fix is the number
  * itself (id.legacy15 offers the 18-digit form). They go to the user working on the ledger only.
  */
-import type { FindingCode } from '../types';
+
+import { ID_PROBLEM_TEXT } from '../id-number';
 
 /** What a message may mention; `column` is the header text as it appears in the sheet. */
 export interface MessageParams {
@@ -32,8 +33,15 @@ export interface MessageParams {
   days?: number;
   /** number.format: a whole number was expected. */
   integer?: boolean;
-  /** Expected value (gender from the ID, the 18-digit upgrade…). */
+  /** Expected value (gender from the ID, the 18-digit upgrade, the value a synonym stands for…). */
   expected?: string;
+  /** Mistyped values with the allowed value each most likely meant: 老人→老年人. */
+  suggestions?: readonly string[];
+  /**
+   * The value to write into the cell to fix it (full-width → half-width, synonym → allowed value,
+   * 15 → 18 digits). Not shown in the texts (it may be a whole ID number); Finding.fix carries it.
+   */
+  fix?: string;
 }
 
 export interface MessageTexts {
@@ -76,6 +84,16 @@ function enRows(p: MessageParams): string {
   return others > rows.length ? `${named} and ${others - rows.length} more (${others + 1} rows in all)` : named;
 }
 
+const T = ID_PROBLEM_TEXT;
+/** An ID problem in the shared wording (ledger/id-number.ts), with the column in front. */
+const idText = (p: MessageParams, problem: keyof typeof ID_PROBLEM_TEXT, detail = ''): MessageTexts =>
+  t(
+    `「${p.column}」${detail}：${T[problem].zh}。`,
+    T[problem].hint.zh,
+    `"${p.column}"${detail ? ` (${detail.replace(/[（）]/g, '')})` : ''}: ${T[problem].en}.`,
+    T[problem].hint.en,
+  );
+
 export const MESSAGES = {
   'header.missing': (p) =>
     t(
@@ -91,51 +109,49 @@ export const MESSAGES = {
       `"${p.column}" is required but empty.`,
       `Fill in "${p.column}".`,
     ),
-  'id.format': (p) =>
+  'required/marker': (p) =>
     t(
-      `「${p.column}」格式不正确：应为18位（17位数字加1位数字或X）。`,
-      '请对照身份证重新录入；末位的x请写作大写X，不要夹带空格以外的符号。',
-      `"${p.column}" is malformed: it must be 18 characters (17 digits, then a digit or X).`,
-      'Re-type it from the ID card; write a final x as X.',
+      `「${p.column}」为必填项，本行填的是“${p.value ?? ''}”（表示空），视为未填写。`,
+      `请填写「${p.column}」的实际内容；“/”“无”等只能用于选填项。`,
+      `"${p.column}" is required; this row holds "${p.value ?? ''}" (a blank marker), so it is not filled in.`,
+      `Fill in "${p.column}"; markers such as / or 无 are only for optional cells.`,
     ),
-  'id.checksum': (p) =>
+  'cell.formula_error': (p) =>
     t(
-      `「${p.column}」校验位不正确（按GB 11643计算，最后一位与前17位不符）。`,
-      p.value?.endsWith('000')
-        ? '号码末三位为000，多半是Excel把它当数字存储时丢失了末位：请将本列设为“文本”格式后重新录入完整号码。'
-        : '号码中至少有一位录错，请对照身份证逐位核对后改正。',
-      `"${p.column}" has a wrong check character (GB 11643: the last character does not match the first 17 digits).`,
-      p.value?.endsWith('000')
-        ? 'It ends in 000: Excel probably stored it as a number and dropped the last digits. Format the column as Text and re-type the full number.'
-        : 'At least one digit is mistyped; compare it with the ID card.',
+      `「${p.column}」显示公式错误 ${p.value ?? ''}，不是有效内容。`,
+      '请检查该单元格的公式（引用的单元格是否被删除、查找的值是否存在），或直接填写数值。',
+      `"${p.column}" shows the formula error ${p.value ?? ''}, not a value.`,
+      'Check the formula (a deleted reference, a lookup that finds nothing) or type the value itself.',
     ),
-  'id.birthdate': (p) =>
+  'cell.retyped': (p) =>
     t(
-      `「${p.column}」中的出生日期（第7–14位）不存在或晚于今天。`,
-      '请对照身份证核对第7–14位出生日期。',
-      `The birth date in "${p.column}" (characters 7–14) is impossible or in the future.`,
-      'Check characters 7–14 (birth date) against the ID card.',
+      `「${p.column}」含全角字符、引号或不可见字符，已按半角读取。`,
+      '建议改为半角内容（输入法切换到英文状态后录入），以免其他系统无法识别；可使用修正值直接替换。',
+      `"${p.column}" holds full-width characters, quotes or invisible marks; it was read as half-width text.`,
+      'Retype it in half-width characters (IME in English mode) so other systems read it; the suggested fix can replace it.',
     ),
-  'id.region': (p) =>
-    t(
-      `「${p.column}」前两位不是有效的省级行政区划代码。`,
-      '请对照身份证核对前6位地址码（云南省为53开头）。',
-      `The first two digits of "${p.column}" are not a province code.`,
-      'Check the 6-digit address code (Yunnan starts with 53).',
-    ),
-  'id.excel_number': (p) =>
-    t(
-      `「${p.column}」被Excel存成了数字（显示为 ${p.value ?? ''}），Excel只保留15位有效数字，身份证号的末几位已经丢失。`,
-      `请选中「${p.column}」整列，设置单元格格式为“文本”，再对照身份证重新录入完整的18位号码（仅改格式无法找回丢失的数字）。`,
-      `Excel stored "${p.column}" as a number (${p.value ?? ''}); Excel keeps only 15 significant digits, so the last digits of the ID are lost.`,
-      `Format the whole "${p.column}" column as Text, then re-type the full 18-character number from the ID card (changing the format alone cannot restore the lost digits).`,
-    ),
+  'id.format': (p) => idText(p, 'format'),
+  'id.format/short': (p) => idText(p, 'short', p.value ? `（${p.value}）` : ''),
+  'id.checksum': (p) => {
+    const texts = idText(p, 'checksum');
+    return p.value?.endsWith('000')
+      ? t(
+          texts.message,
+          '号码末三位为000，多半是Excel把它当数字存储时丢失了末位：请将本列设为“文本”格式后重新录入完整号码。',
+          texts.en.message,
+          'It ends in 000: Excel probably stored it as a number and dropped the last digits. Format the column as Text and re-type the full number.',
+        )
+      : texts;
+  },
+  'id.birthdate': (p) => idText(p, 'birthdate'),
+  'id.region': (p) => idText(p, 'region'),
+  'id.excel_number': (p) => idText(p, 'excelNumber', p.value ? `（显示为 ${p.value}）` : ''),
   'id.legacy15': (p) =>
     t(
-      `「${p.column}」是15位旧号码，应使用18位公民身份号码。`,
-      `对应的18位号码为 ${p.expected ?? ''}，请核对后替换。`,
-      `"${p.column}" is an old 15-digit number; use the 18-character ID.`,
-      `Its 18-character form is ${p.expected ?? ''}; check and replace it.`,
+      `「${p.column}」：${T.legacy15.zh}。`,
+      `对应的18位号码为 ${p.expected ?? ''}，请核对后替换（本列请设为“文本”格式）。`,
+      `"${p.column}": ${T.legacy15.en}.`,
+      `Its 18-character form is ${p.expected ?? ''}; check and replace it (keep the column formatted as Text).`,
     ),
   'id.duplicate': (p) =>
     t(
@@ -154,9 +170,16 @@ export const MESSAGES = {
   enum: (p) =>
     t(
       `「${p.column}」的值“${p.value ?? ''}”不在可选范围内。`,
-      `请从下拉列表中选择：${zhList(p.allowed)}。`,
+      `请填写以下之一（模板中可从下拉列表选择）：${zhList(p.allowed)}。`,
       `"${p.value ?? ''}" is not an allowed value of "${p.column}".`,
-      `Choose one of: ${enList(p.allowed)}.`,
+      `Use one of (the template's drop-down lists them): ${enList(p.allowed)}.`,
+    ),
+  'enum/suggestion': (p) =>
+    t(
+      `「${p.column}」的值“${p.value ?? ''}”不在可选范围内，是否应为“${p.expected ?? ''}”？`,
+      `确认后改为“${p.expected ?? ''}”；可选值：${zhList(p.allowed)}。`,
+      `"${p.value ?? ''}" is not an allowed value of "${p.column}"; did you mean "${p.expected ?? ''}"?`,
+      `If so, change it to ${p.expected ?? ''}; allowed: ${enList(p.allowed)}.`,
     ),
   'enum/multi': (p) =>
     t(
@@ -165,11 +188,32 @@ export const MESSAGES = {
       `"${p.column}" holds value(s) that are not allowed: ${enList(p.items)}.`,
       `Several allowed, separated by 、; choose from: ${enList(p.allowed)}.`,
     ),
+  'enum/multi_suggestion': (p) =>
+    t(
+      `「${p.column}」中的“${zhList(p.items)}”不在可选范围内（是否应为：${zhList(p.suggestions)}？）。`,
+      `可多选，用“、”分隔，可选值：${zhList(p.allowed)}。`,
+      `"${p.column}" holds value(s) that are not allowed: ${enList(p.items)} (did you mean: ${enList(p.suggestions)}?).`,
+      `Several allowed, separated by 、; choose from: ${enList(p.allowed)}.`,
+    ),
+  'enum.synonym': (p) =>
+    t(
+      `「${p.column}」填的是“${p.value ?? ''}”，已按可选值“${p.expected ?? ''}”理解。`,
+      `如理解无误，请改为“${p.expected ?? ''}”，以便统计汇总。`,
+      `"${p.column}" holds "${p.value ?? ''}", read as the allowed value "${p.expected ?? ''}".`,
+      `If that is what was meant, change it to ${p.expected ?? ''} so totals count it.`,
+    ),
+  'enum.synonym/multi': (p) =>
+    t(
+      `「${p.column}」中的值已按可选值理解：${zhList(p.items)}。`,
+      '如理解无误，请改用可选值，以便统计汇总。',
+      `Values in "${p.column}" were read as allowed values: ${enList(p.items)}.`,
+      'If that is what was meant, use the allowed values so totals count them.',
+    ),
   'date.format': (p) =>
     t(
-      `「${p.column}」的“${p.value ?? ''}”不是有效日期。`,
+      `「${p.column}」的${p.value ? `“${p.value}”` : '内容'}不是有效日期。`,
       '请填写实际存在的日期，格式如2026-10-05（也可写2026/10/5、2026年10月5日）。',
-      `"${p.value ?? ''}" in "${p.column}" is not a valid date.`,
+      `${p.value ? `"${p.value}" in ` : ''}"${p.column}" is not a valid date.`,
       'Enter a real date such as 2026-10-05 (2026/10/5 and 2026年10月5日 also work).',
     ),
   'date.future': (p) =>
@@ -192,6 +236,20 @@ export const MESSAGES = {
       '请填写11位手机号（1开头，第二位3–9），或带区号的固定电话（如0878-3123456）；多个号码用“、”分隔。',
       `"${p.value ?? ''}" in "${p.column}" is not a valid phone number.`,
       'Enter an 11-digit mobile number (1, then 3–9, then 9 digits) or a landline with area code (e.g. 0878-3123456); separate several with 、.',
+    ),
+  'phone.format/lost_zero': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”像是丢了开头0的固定电话（应为 ${p.expected ?? ''}）。`,
+      '请把本列设为“文本”格式后补上区号前的0（如0878-3123456），否则Excel会再次去掉它。',
+      `"${p.value ?? ''}" in "${p.column}" looks like a landline that lost its leading 0 (${p.expected ?? ''}).`,
+      'Format the column as Text and restore the 0 of the area code (e.g. 0878-3123456), or Excel drops it again.',
+    ),
+  'number.format/words': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”带有文字，已按 ${p.expected ?? ''} 读取。`,
+      `请只填写数字 ${p.expected ?? ''}（说明可写在备注中）。`,
+      `"${p.value ?? ''}" in "${p.column}" has words around the number; read as ${p.expected ?? ''}.`,
+      `Enter the number ${p.expected ?? ''} only (explanations go in the notes column).`,
     ),
   'number.format': (p) =>
     p.integer
@@ -231,9 +289,9 @@ export const MESSAGES = {
   'route.missing': (p) =>
     t(
       `「${p.other ?? ''}」为“符合救助条件”，但「${p.column}」未填写。`,
-      '请按接办流程确定处置方式（可使用“处置建议”功能），如协助申请、纳入低保、临时救助等。',
+      '请按接办流程确定处置方式，如协助申请、纳入低保、临时救助等（可多选，用“、”分隔）。',
       `"${p.other ?? ''}" says the person qualifies, but "${p.column}" is empty.`,
-      'Choose the handling route(s) (the route helper can suggest them): assisted application, 低保, temporary aid, …',
+      'Choose the handling route(s): assisted application, 低保, temporary aid, … (several allowed, separated by 、).',
     ),
   'status.inconsistent/closed_without_date': (p) =>
     t(
@@ -300,11 +358,20 @@ function rangeEn(p: MessageParams): string {
   return `of at most ${p.max ?? ''}`;
 }
 
+/** The finding code of a message entry: the part before `/` ('status.inconsistent/closed_without_date' → 'status.inconsistent'). */
+type CodeOf<Id extends string> = Id extends `${infer Code}/${string}` ? Code : Id;
+
+/** Every finding code, as a union derived from the message table: a new code needs only its message entry. */
+export type FindingCode = CodeOf<MessageId>;
+
 /** The finding code a message entry belongs to: 'status.inconsistent/closed_without_date' → 'status.inconsistent'. */
-export function codeOfMessage(id: MessageId): FindingCode {
+export function codeOfMessage<Id extends MessageId>(id: Id): CodeOf<Id> {
   const slash = id.indexOf('/');
-  return (slash < 0 ? id : id.slice(0, slash)) as FindingCode;
+  return (slash < 0 ? id : id.slice(0, slash)) as CodeOf<Id>;
 }
+
+/** Every finding code, in message-table order (the runtime twin of FindingCode). */
+export const FINDING_CODES: readonly FindingCode[] = [...new Set((Object.keys(MESSAGES) as MessageId[]).map((id) => codeOfMessage(id)))];
 
 export function messageFor(id: MessageId, params: MessageParams): MessageTexts {
   return MESSAGES[id](params);

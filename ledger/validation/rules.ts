@@ -9,12 +9,8 @@ import { leadVerifyDueDate } from '../deadlines';
 import type { WorkingDayCalendar } from '../calendar';
 import type { Policy } from '../policy';
 import type { FindingCode, LedgerValue, Severity } from '../types';
-import type { HandlingMeasure } from '../vocabularies';
+import { VOCABULARIES, type HandlingMeasure } from '../vocabularies';
 import type { RowState } from './cells';
-import { COLUMN_CHECKS } from './cells';
-
-/** Bit of each column in RowState.invalid, by key (a plain object: the fastest lookup here). */
-const BIT: Readonly<Record<string, number>> = Object.fromEntries(COLUMN_CHECKS.map((plan) => [plan.key, plan.bit]));
 import type { MessageId, MessageParams } from './messages';
 
 /** Read access to one row for the rules: only readable values count. */
@@ -29,7 +25,7 @@ export class RowView {
 
   /** True when the cell is filled in and passed its cell checks. */
   readable(key: ColumnKey): boolean {
-    return this.filled(key) && (this.state.invalid & BIT[key]) === 0;
+    return this.filled(key) && !(this.state.invalid?.has(key) ?? false);
   }
 
   /** Readable single value as text, else undefined. */
@@ -127,6 +123,7 @@ const HANDLING_STATUSES: ReadonlySet<string> = new Set(['办理中', CLOSED]);
 const DECLINED = '不愿申请';
 const ELIGIBLE = '符合救助条件';
 /** The only routes for a person who declines (assistance is voluntary, notice 二（三）). */
+const ALLOWED_ROUTES: ReadonlySet<string> = new Set(VOCABULARIES.routes);
 export const ROUTES_WHEN_DECLINED: ReadonlySet<HandlingMeasure> = new Set<HandlingMeasure>(['尊重意愿持续关注', '纳入低收入人口动态监测']);
 
 export const ROW_RULES: readonly RowRule[] = [
@@ -169,7 +166,8 @@ export const ROW_RULES: readonly RowRule[] = [
     test(row, ctx) {
       if (row.text('willingness') !== DECLINED) return null;
       let items: string[] | undefined;
-      for (const route of row.list('routes')) if (!ROUTES_WHEN_DECLINED.has(route as HandlingMeasure)) (items ??= []).push(route);
+      // Only allowed routes count: a misspelt 尊重意愿持续关注 is the enum finding's business, not a consent breach.
+      for (const route of row.list('routes')) if (ALLOWED_ROUTES.has(route) && !ROUTES_WHEN_DECLINED.has(route as HandlingMeasure)) (items ??= []).push(route);
       return items ? { items, other: ctx.headerOf('willingness') } : null;
     },
   },

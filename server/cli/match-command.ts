@@ -7,7 +7,7 @@
  * unless --show-id. Exit 0 on success; 2 on unreadable input or bad usage (one line, no stack trace).
  */
 import { basename, resolve } from 'path';
-import { maskIdNumber } from '../../ledger/idnumber';
+import { maskIdNumber } from '../../ledger/id-number';
 import {
   EXCLUSION_LABELS,
   locateSourceHeader,

@@ -8,7 +8,7 @@ import { createReadStream, promises as fs } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import type { ImportSummary, MatchLeadWire } from '../../ledger/api/leads';
-import { maskIdNumber } from '../../ledger/idnumber';
+import { maskIdNumber } from '../../ledger/id-number';
 import { isSourceCode, normalizePeriod, SOURCE_CODES, type SourceCode } from '../../ledger/sources';
 import type { AppDeps } from '../app-deps';
 import type { SqlDatabase } from '../db/database';

@@ -1,5 +1,5 @@
 /** The village ledger row a lead becomes when the village pulls it (values keyed by LEDGER_COLUMNS keys). */
-import { checkIdNumber } from '../../ledger/idnumber';
+import { checkIdNumber } from '../../ledger/id-number';
 import type { LedgerValues } from '../../ledger/types';
 import type { LeadRow, UnitNames } from './store';
 

@@ -5,7 +5,7 @@
 import type { LeadWire } from '../../ledger/api/leads';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { leadVerifyDueDate } from '../../ledger/deadlines';
-import { maskIdNumber } from '../../ledger/idnumber';
+import { maskIdNumber } from '../../ledger/id-number';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { SqlDatabase } from '../db/database';
 import { LeadError } from './errors';

@@ -32,7 +32,7 @@ import {
   type SyncRequest,
 } from '../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
-import { maskIdNumber } from '../../ledger/idnumber';
+import { maskIdNumber } from '../../ledger/id-number';
 import { maskPhone } from '../../ledger/reports/export';
 import type { LedgerValues } from '../../ledger/types';
 import type { AppDeps } from '../app-deps';

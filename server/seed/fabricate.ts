@@ -9,7 +9,7 @@
 import { addCalendarDays, DEFAULT_CALENDAR, type WorkingDayCalendar } from '../../ledger/calendar';
 import { LEDGER_COLUMNS, ledgerTitle } from '../../ledger/columns';
 import { leadVerifyDueDate } from '../../ledger/deadlines';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import { DEFAULT_POLICY, type Policy } from '../../ledger/policy';
 import type { LedgerValues, SheetInput } from '../../ledger/types';
 import { joinMultiValue, VOCABULARIES } from '../../ledger/vocabularies';

@@ -40,6 +40,7 @@ describe('planWrite', () => {
   const header: LedgerHeader = {
     rowIndex: 1,
     excelRow: 2,
+    unrecognized: [],
     columns: [
       { key: 'status', header: '办理状态', index: 0 },
       { key: 'name', header: '姓名', index: 2 },

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { idCheckChar, maskIdNumber } from '../../ledger/idnumber';
+import { idCheckChar, maskIdNumber } from '../../ledger/id-number';
 import { MatchResultSchema } from '../../ledger/api/leads';
 import { main } from '../../server/cli/ledger-cli';
 

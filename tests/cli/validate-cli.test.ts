@@ -7,7 +7,7 @@ import { existsSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS, ledgerTitle } from '../../ledger/columns';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import { main, registerCommand, type CliIO } from '../../server/cli/ledger-cli';
 import { createRng, fabricateLedgerValues, ledgerValuesToCells } from '../../server/seed/fabricate';
 import { encodeGbk, makeTmpDir, toCsv } from '../io/helpers';

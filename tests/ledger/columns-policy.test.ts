@@ -34,6 +34,7 @@ describe('columns help text follows the policy', () => {
   it('policy.ts does not import columns.ts (no import cycle)', () => {
     const source = readFileSync(join(__dirname, '../../ledger/policy.ts'), 'utf8');
     expect(source).not.toMatch(/from '\.\/columns'/);
-    expect(source.match(/^import .* from '([^']+)';$/gm)).toEqual(["import { z } from 'zod';"]);
+    // zod and the vocabularies (which import nothing) only: the synonym targets are checked against them.
+    expect(source.match(/^import .* from '([^']+)';$/gm)).toEqual(["import { z } from 'zod';", "import { VOCABULARIES, type VocabularyName } from './vocabularies';"]);
   });
 });

@@ -6,7 +6,7 @@
 import { readFileSync, readdirSync } from 'fs';
 import { join } from 'path';
 import { MatchRuleCodeSchema } from '../../ledger/api/leads';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import { locateLedgerHeader } from '../../ledger/sheet';
 import {
   createSourceMatcher,

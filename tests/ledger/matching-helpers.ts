@@ -1,5 +1,5 @@
 /** Fabricated people and sheets for the matching tests (IDs are made up, with valid check characters). */
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import type { SheetInput } from '../../ledger/types';
 
 export const TODAY = '2026-11-20';

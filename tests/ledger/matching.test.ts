@@ -1,5 +1,5 @@
 import { MatchResultSchema } from '../../ledger/api/leads';
-import { checkIdNumber, idCheckChar } from '../../ledger/idnumber';
+import { checkIdNumber, idCheckChar } from '../../ledger/id-number';
 import { dateNumber, fastIdNumber, formatThreshold, formatYuan } from '../../ledger/matching/cells';
 import {
   buildRosterIndex,

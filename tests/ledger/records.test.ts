@@ -1,6 +1,7 @@
 import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { FIRST_RECORD_ROW, recordsToSheet, validateRecords } from '../../ledger/records';
-import { LEDGER_HEADER_ROW, locateLedgerHeader, readLedgerRows, valuesToCells } from '../../ledger/sheet';
+import { LEDGER_HEADER_ROW, locateLedgerHeader, valuesToCells } from '../../ledger/sheet';
+import { readLedgerRows } from '../../ledger/validate';
 import type { LedgerValues } from '../../ledger/types';
 import * as facade from '../../ledger/validate';
 import { validateSheet } from '../../ledger/validate';

@@ -1,6 +1,6 @@
 /** Fabricated rows for the validation tests (IDs are made up, with check characters computed by idCheckChar). */
 import { createCalendar } from '../../ledger/calendar';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import type { LedgerValues } from '../../ledger/types';
 
 export const TODAY = '2026-10-30';

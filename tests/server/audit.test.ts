@@ -1,5 +1,5 @@
 import { checkAuditEntry, looksPersonal } from '../../server/audit/audit-log';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer, type TestServer } from './helpers';
 

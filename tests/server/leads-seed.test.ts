@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { isValidIdChecksum } from '../../ledger/idnumber';
+import { isValidIdChecksum } from '../../ledger/id-number';
 import { runDemoSeed } from '../../server/seed';
 import { buildDemoFiles, demoFilesDir } from '../../server/seed/demo-leads';
 import { startTestServer } from './helpers';

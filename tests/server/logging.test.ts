@@ -6,7 +6,7 @@
  * the captured log output is grepped.
  */
 import { randomUUID } from 'crypto';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import { whenRead } from '../../server/imports/service';
 import { ALL_ROUTES } from '../../server/routes';
 import { createRng, fabricateIdNumber, fabricateName, fabricatePhone } from '../../server/seed/fabricate';

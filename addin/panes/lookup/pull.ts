@@ -8,7 +8,7 @@
  * changes are written in ONE host call at the end, after the last server answer.
  */
 import type { LeadWire } from '../../../ledger/api/leads';
-import { normalizeIdText } from '../../../ledger/idnumber';
+import { normalizeIdText } from '../../../ledger/id-number';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
 import type { ApiClient } from '../../api/client';
 import { ApiError } from '../../api/errors';

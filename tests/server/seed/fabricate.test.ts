@@ -1,4 +1,4 @@
-import { checkIdNumber } from '../../../ledger/idnumber';
+import { checkIdNumber } from '../../../ledger/id-number';
 import { VOCABULARIES } from '../../../ledger/vocabularies';
 import { LEDGER_COLUMNS } from '../../../ledger/columns';
 import {
