@@ -72,7 +72,7 @@ describe('OfficeHost.readLedger', () => {
     expect(read.header!.excelRow).toBe(2);
     const id = read.header!.columns.find((c) => c.key === 'idNumber')!;
     expect(id).toEqual({ key: 'idNumber', header: '身份证号码', index: col(headers, '身份证号码') });
-    expect(read.header!.columns.find((c) => c.key === 'township')!.header).toBe('乡镇 (街道)');
+    expect(read.header!.columns.find((c) => c.key === 'township')!.header).toBe('乡镇(街道)'); // shown without spaces (displayHeaderText)
     expect(read.header.missingRequired).toEqual([]);
     // the probe's header is exactly what the core finds in the full read
     expect(read.header).toEqual(locateLedgerHeader(read.sheet));

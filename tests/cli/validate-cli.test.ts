@@ -95,7 +95,7 @@ beforeAll(async () => {
   // Mistakes on known rows (Excel row = index + 3: title row 1, header row 2).
   bad = cleanRows(30, 12).map((row) => [...row]);
   bad[2][col('idNumber')] = withWrongCheckChar(String(bad[2][col('idNumber')])); // row 5
-  bad[2][col('channel')] = '走访'; // row 5, not in the vocabulary
+  bad[2][col('channel')] = '走仿'; // row 5, not in the vocabulary (nor a known synonym)
   bad[4][col('gender')] = bad[4][col('gender')] === '男' ? '女' : '男'; // row 7
   bad[9][col('idNumber')] = 532301197209181000; // row 12: Excel turned the ID into a number
   await writeLedgerXlsx(tmp.path('bad.xlsx'), bad);

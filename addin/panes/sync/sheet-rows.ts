@@ -3,7 +3,7 @@
  * host, and writes addressed by 记录ID (the host finds the row where it is now, inside the same
  * Excel.run), so rows sorted or inserted since the sync began still get their own values.
  */
-import { readLedgerRows } from '../../../ledger/sheet';
+import { readLedgerRows } from '../../../ledger/validate';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
 import type { HostSettings, LedgerHost, LedgerSnapshot, RowWrite, SettingValue } from '../../host/ledger-host';
 
