@@ -1,6 +1,11 @@
 /**
- * Reading spreadsheets the staff bring: .xlsx (exceljs) and .csv (csv-parse; UTF-8 with or without
- * BOM, or GBK/GB18030 as Excel on Chinese Windows saves it).
+ * Reading spreadsheets the staff bring, recognised by their content, never by the extension:
+ * .xlsx (exceljs; SheetJS when exceljs cannot read a file another tool wrote), Excel 97–2003 .xls,
+ * WPS .et, .ods and XML Spreadsheet 2003 (SheetJS `@e965/xlsx`), Excel's “Unicode 文本” (UTF-16,
+ * tab-separated) and .csv (csv-parse; UTF-8 with or without BOM, or GBK/GB18030 as Excel on Chinese
+ * Windows saves it). An HTML page saved as .xls, a PDF, an encrypted workbook or anything else gets
+ * a one-line message saying what the file really is and how to save it as .xlsx.
+
  *
  * - readTableFile: whole workbook into SheetInput[] (values as the sheet holds them: strings, numbers,
  *   Date objects for date cells, formula results, rich text flattened; numberFormats from the cells).
@@ -15,6 +20,8 @@ import { Transform, type TransformCallback } from 'stream';
 import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
+import * as XLSX from '@e965/xlsx';
+import { cellValue } from '../../ledger/cell';
 import type { SheetInput } from '../../ledger/types';
 import { inspectZip, limitError, resolveReadLimits, type ReadLimits } from './read-limits';
 import { openXlsxSheet, sheetNotFound } from './xlsx-stream';
@@ -22,29 +29,19 @@ import { openXlsxSheet, sheetNotFound } from './xlsx-stream';
 import { TableReadError } from './table-read-error';
 export { TableReadError, type TableReadErrorCode } from './table-read-error';
 
-export type TableFormat = 'xlsx' | 'csv';
+/**
+ * How a file is read: `xlsx` (exceljs, streamable), `workbook` (SheetJS: .xls, .et, .ods, XML
+ * Spreadsheet, and xlsx files exceljs cannot open), `csv` (UTF-8 or GBK text), `utf16` (Excel's
+ * “Unicode 文本”: UTF-16, tab-separated).
+ */
+export type TableFormat = 'xlsx' | 'workbook' | 'csv' | 'utf16';
+
 
 // ---------------------------------------------------------------------------------------------
 // Cell values
 
-/**
- * What a cell holds, the way Office.js `range.values` would show it: empty → '', formulas → their
- * result, rich text and hyperlinks → their text, error values → '#N/A' etc.; numbers, strings,
- * booleans and Date objects (date-formatted cells) unchanged.
- */
-export function cellToValue(value: unknown): unknown {
-  if (value === null || value === undefined) return '';
-  if (typeof value !== 'object' || value instanceof Date) return value;
-  const v = value as Record<string, unknown>;
-  if ('richText' in v && Array.isArray(v.richText)) {
-    return (v.richText as { text?: unknown }[]).map((part) => String(part.text ?? '')).join('');
-  }
-  if ('formula' in v || 'sharedFormula' in v) return 'result' in v ? cellToValue(v.result) : '';
-  if ('result' in v) return cellToValue(v.result);
-  if ('hyperlink' in v || 'text' in v) return cellToValue(v.text);
-  if ('error' in v) return String(v.error);
-  return String(value);
-}
+/** What a cell holds, the way Office.js `range.values` would show it (the ledger's one cell primitive). */
+export const cellToValue = cellValue;
 
 function isBlank(value: unknown): boolean {
   return value === '' || value === null || value === undefined;
@@ -52,10 +49,6 @@ function isBlank(value: unknown): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // File checks
-
-const XLSX_EXTENSIONS = new Set(['.xlsx', '.xlsm']);
-const CSV_EXTENSIONS = new Set(['.csv', '.txt']);
-const OLD_EXCEL_EXTENSIONS = new Set(['.xls', '.et', '.ods', '.numbers', '.xlsb']);
 
 async function readHead(path: string, length: number): Promise<Buffer> {
   const handle = await fs.open(path, 'r');
@@ -72,12 +65,39 @@ function isZip(head: Buffer): boolean {
   return head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04;
 }
 
-/** OLE2 compound file: an old .xls, or an encrypted (password-protected) xlsx. */
+/** OLE2 compound file: an old .xls, a WPS .et, or an encrypted (password-protected) xlsx. */
 function isCompoundFile(head: Buffer): boolean {
   return head.length >= 4 && head[0] === 0xd0 && head[1] === 0xcf && head[2] === 0x11 && head[3] === 0xe0;
 }
 
-/** Checks the file exists and decides how to read it; throws TableReadError otherwise. */
+/** An encrypted OOXML package is an OLE2 file holding an `EncryptedPackage` stream (names are UTF-16LE). */
+const ENCRYPTED_PACKAGE = Buffer.from('EncryptedPackage', 'utf16le');
+
+function isUtf16(head: Buffer): boolean {
+  return head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+}
+
+/** The start of a text file, lower-cased, without BOM and leading whitespace. */
+function textStart(head: Buffer): string {
+  let start = 0;
+  if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) start = 3;
+  return head.subarray(start, start + 2048).toString('latin1').trimStart().toLowerCase();
+}
+
+function looksBinary(head: Buffer): boolean {
+  const n = Math.min(head.length, 1024);
+  for (let i = 0; i < n; i++) if (head[i] === 0) return true;
+  return false;
+}
+
+const SAVE_AS_XLSX_ZH = '请用 Excel 或 WPS 打开后“另存为” Excel 工作簿（.xlsx）再试';
+const SAVE_AS_XLSX_EN = 'open it in Excel or WPS and save it as an Excel workbook (.xlsx)';
+
+function unsupported(name: string, whatZh: string, whatEn: string): TableReadError {
+  return new TableReadError('unsupported', `${name} ${whatZh}：${SAVE_AS_XLSX_ZH}`, `${name} ${whatEn}: ${SAVE_AS_XLSX_EN}`);
+}
+
+/** Checks the file exists and decides by its content how to read it; throws TableReadError otherwise. */
 export async function detectTableFormat(path: string): Promise<{ format: TableFormat; size: number }> {
   const name = basename(path);
   let stat;
@@ -87,42 +107,42 @@ export async function detectTableFormat(path: string): Promise<{ format: TableFo
     throw new TableReadError('not_found', `找不到文件：${name}`, `File not found: ${name}`);
   }
   if (!stat.isFile()) throw new TableReadError('not_a_file', `不是文件：${name}`, `Not a file: ${name}`);
-  const ext = extname(path).toLowerCase();
   let head: Buffer;
   try {
-    head = await readHead(path, 8);
+    head = await readHead(path, 4096);
   } catch {
     throw new TableReadError('not_found', `无法打开文件：${name}`, `Cannot open file: ${name}`);
   }
+  if (isZip(head)) return { format: 'xlsx', size: stat.size };
   if (isCompoundFile(head)) {
-    throw new TableReadError(
-      'unsupported',
-      `${name} 是旧版 .xls 格式或已设置打开密码，请在 Excel 中取消密码并“另存为” .xlsx 后再试`,
-      `${name} is an old .xls workbook or password-protected: remove the password and save it as .xlsx`,
-    );
-  }
-  if (XLSX_EXTENSIONS.has(ext)) {
-    if (!isZip(head)) {
-      throw new TableReadError('corrupt', `${name} 不是有效的 .xlsx 文件（文件已损坏或扩展名不符）`, `${name} is not a valid .xlsx file (corrupt or misnamed)`);
+    // Small enough to look at whole (ledgers are a few MB): is it an encrypted xlsx?
+    const bytes = stat.size <= 64 << 20 ? await fs.readFile(path) : head;
+    if (bytes.includes(ENCRYPTED_PACKAGE)) {
+      throw new TableReadError(
+        'unsupported',
+        `${name} 设置了打开密码：请在 Excel 中用密码打开，取消密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存为 .xlsx 再试`,
+        `${name} is password-protected: open it in Excel with the password, remove the password and save it as .xlsx`,
+      );
     }
-    return { format: 'xlsx', size: stat.size };
+    return { format: 'workbook', size: stat.size };
   }
-  if (CSV_EXTENSIONS.has(ext)) {
-    if (isZip(head)) return { format: 'xlsx', size: stat.size }; // an xlsx saved under a .csv name
-    return { format: 'csv', size: stat.size };
-  }
-  if (OLD_EXCEL_EXTENSIONS.has(ext)) {
-    throw new TableReadError(
-      'unsupported',
-      `不支持 ${ext} 格式：请在 Excel 或 WPS 中“另存为” .xlsx 后再试`,
-      `${ext} files are not supported: save the file as .xlsx`,
+  if (isUtf16(head)) return { format: 'utf16', size: stat.size };
+  const start = textStart(head);
+  if (start.startsWith('%pdf')) throw unsupported(name, '是 PDF 文件，不是表格', 'is a PDF document, not a spreadsheet');
+  if (start.startsWith('mime-version:') || /^(?:<!doctype html|<html|<head|<meta|<table|<body|<style)/.test(start)) {
+    throw unsupported(
+      name,
+      '实际上是网页（HTML）文件，不是 Excel 工作簿（其他系统“导出Excel”时常见）',
+      'is really a web page (HTML), not an Excel workbook (common for “export to Excel” from other systems)',
     );
   }
-  throw new TableReadError(
-    'unsupported',
-    `不支持的文件类型：${name}（仅支持 .xlsx 和 .csv）`,
-    `Unsupported file type: ${name} (only .xlsx and .csv)`,
-  );
+  if (start.startsWith('<?xml') && start.includes('urn:schemas-microsoft-com:office:spreadsheet')) return { format: 'workbook', size: stat.size };
+  const workbookName = /\.(?:xlsx|xlsm|xls|et|ods)$/i.test(name);
+  if (workbookName && !/[,\t;]/.test(start.split('\n')[0] ?? '')) {
+    throw new TableReadError('corrupt', `${name} 不是有效的 Excel 工作簿（文件已损坏或扩展名不符）`, `${name} is not a valid workbook (corrupt or misnamed)`);
+  }
+  if (looksBinary(head)) throw unsupported(name, '不是可识别的表格文件（既不是 Excel/WPS 工作簿，也不是 CSV 文本）', 'is not a spreadsheet this tool recognises (neither an Excel/WPS workbook nor CSV text)');
+  return { format: 'csv', size: stat.size };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -233,8 +253,70 @@ function worksheetToSheetInput(worksheet: ExcelJS.Worksheet, file: string, limit
     numberFormats.push(rowFormats);
   }
   trimTrailingBlankRows(values, numberFormats);
-  return { name: worksheet.name, values, numberFormats, firstRow: 1, firstColumn: 0 };
+  const merges = (worksheet.model as { merges?: string[] }).merges ?? [];
+  return { name: worksheet.name, values, numberFormats, firstRow: 1, firstColumn: 0, merges };
 }
+
+/**
+ * A SheetJS worksheet as Office.js would give it: numbers stay numbers with their number format
+ * (dates are serials with a date format, as in Office.js), error cells show their text (#N/A),
+ * merges as A1 ranges. Rows from Excel row 1, columns from A.
+ */
+function sheetjsToSheetInput(name: string, worksheet: XLSX.WorkSheet): SheetInput {
+  const values: unknown[][] = [];
+  const numberFormats: string[][] = [];
+  const ref = worksheet['!ref'];
+  const dense = (worksheet as { '!data'?: (XLSX.CellObject | undefined)[][] })['!data'];
+  if (ref) {
+    const range = XLSX.utils.decode_range(ref);
+    for (let r = 0; r <= range.e.r; r++) {
+      const rowValues: unknown[] = new Array(range.e.c + 1).fill('');
+      const rowFormats: string[] = new Array(range.e.c + 1).fill('General');
+      const row = dense?.[r];
+      for (let c = range.s.c; c <= range.e.c; c++) {
+        const cell = dense ? row?.[c] : worksheet[XLSX.utils.encode_cell({ r, c })];
+        if (!cell) continue;
+        if (cell.t === 'e') rowValues[c] = cell.w ?? XLSX.utils.format_cell(cell);
+        else if (cell.t === 'z' || cell.v === undefined) rowValues[c] = '';
+        else rowValues[c] = cell.v;
+        if (typeof cell.z === 'string') rowFormats[c] = cell.z;
+      }
+      values.push(rowValues);
+      numberFormats.push(rowFormats);
+    }
+  }
+  trimTrailingBlankRows(values, numberFormats);
+  const merges = (worksheet['!merges'] ?? []).map((merge) => XLSX.utils.encode_range(merge));
+  return { name, values, numberFormats, firstRow: 1, firstColumn: 0, merges };
+}
+
+/** Reads a workbook with SheetJS (.xls, .et, .ods, XML Spreadsheet, or an xlsx exceljs cannot open). */
+async function readWithSheetJs(path: string, options: ReadTableOptions): Promise<SheetInput[]> {
+  const name = basename(path);
+  let workbook: XLSX.WorkBook;
+  try {
+    workbook = XLSX.read(await fs.readFile(path), { type: 'buffer', dense: true, cellDates: false, cellNF: true, cellStyles: false, cellHTML: false });
+  } catch (error) {
+    if (/password|encrypt/i.test(String((error as Error).message))) {
+      throw new TableReadError('unsupported', `${name} 设置了打开密码：请在 Excel 或 WPS 中用密码打开，取消密码后另存为 .xlsx 再试`, `${name} is password-protected: remove the password and save it as .xlsx`);
+    }
+    throw new TableReadError(
+      'corrupt',
+      `无法读取 ${name}：文件已损坏，或不是 Excel/WPS 工作簿；${SAVE_AS_XLSX_ZH}`,
+      `Cannot read ${name}: corrupt or not an Excel/WPS workbook; ${SAVE_AS_XLSX_EN}`,
+    );
+  }
+  const names = workbook.SheetNames;
+  if (names.length === 0) throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
+  if (options.sheet !== undefined) {
+    const wanted = names.find((n) => n === options.sheet) ?? names.find((n) => n.trim() === options.sheet!.trim());
+    if (wanted === undefined) throw sheetNotFound(options.sheet, names);
+    return [sheetjsToSheetInput(wanted, workbook.Sheets[wanted])];
+  }
+  return names.map((n) => sheetjsToSheetInput(n, workbook.Sheets[n]));
+}
+
+
 
 async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetInput[]> {
   const name = basename(path);
@@ -248,7 +330,14 @@ async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetI
   try {
     await workbook.xlsx.readFile(path);
   } catch {
-    throw new TableReadError('corrupt', `无法读取 ${name}：文件已损坏或不是 Excel 工作簿`, `Cannot read ${name}: corrupt or not an Excel workbook`);
+    // Files other tools wrote (openpyxl's comments part, LibreOffice, .ods in a zip) that exceljs
+    // cannot open: SheetJS reads them; only when it cannot either is the file corrupt.
+    try {
+      return await readWithSheetJs(path, options);
+    } catch (error) {
+      if (error instanceof TableReadError && error.code !== 'corrupt') throw error;
+      throw new TableReadError('corrupt', `无法读取 ${name}：文件已损坏或不是 Excel 工作簿`, `Cannot read ${name}: corrupt or not an Excel workbook`);
+    }
   }
   const worksheets = workbook.worksheets;
   if (worksheets.length === 0) throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
@@ -260,11 +349,12 @@ async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetI
   return worksheets.map((worksheet) => worksheetToSheetInput(worksheet, name, limits));
 }
 
-async function readCsv(path: string, options: ReadTableOptions): Promise<SheetInput[]> {
+async function readCsv(path: string, options: ReadTableOptions, utf16 = false): Promise<SheetInput[]> {
   const name = basename(path);
   const sheetName = basename(path, extname(path));
   if (options.sheet !== undefined && options.sheet !== sheetName) throw sheetNotFound(options.sheet, [sheetName]);
-  const text = decodeText(await fs.readFile(path));
+  const bytes = await fs.readFile(path);
+  const text = utf16 ? decodeUtf16(bytes) : decodeText(bytes);
   let records: string[][];
   try {
     records = parseCsvSync(text, csvOptions(detectDelimiter(text))) as string[][];
@@ -275,11 +365,31 @@ async function readCsv(path: string, options: ReadTableOptions): Promise<SheetIn
   return [{ name: sheetName, values: records, firstRow: 1, firstColumn: 0 }];
 }
 
-/** Reads every worksheet of an .xlsx (or the one .csv table) into SheetInputs. */
+/** Excel's “Unicode 文本”: UTF-16 (LE, or BE with its BOM), the BOM dropped. */
+function decodeUtf16(bytes: Buffer): string {
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    const swapped = Buffer.from(bytes.subarray(2));
+    swapped.swap16();
+    return swapped.toString('utf16le');
+  }
+  return new TextDecoder('utf-16le').decode(bytes);
+}
+
+/** Reads every worksheet of a workbook (or the one table of a text file) into SheetInputs. */
 export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<SheetInput[]> {
   const { format } = await detectTableFormat(path);
-  return format === 'xlsx' ? readXlsx(path, options) : readCsv(path, options);
+  switch (format) {
+    case 'xlsx':
+      return readXlsx(path, options);
+    case 'workbook':
+      return readWithSheetJs(path, options);
+    case 'utf16':
+      return readCsv(path, options, true);
+    case 'csv':
+      return readCsv(path, options);
+  }
 }
+
 
 // ---------------------------------------------------------------------------------------------
 // Streaming
@@ -430,7 +540,20 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
     if (rowsRead % every === 0) report();
   };
 
-  if (format === 'xlsx') {
+  if (format === 'workbook' || format === 'utf16') {
+    // Old-format workbooks and UTF-16 text are read whole (they are small: .xls caps at 65,536 rows),
+    // then handed out row by row like the streamed formats (row and column limits still apply).
+    const [sheet] = await readTableFile(path, { sheet: options.sheet, limits: options.limits });
+    sheetName = sheet.name ?? name;
+    bytesRead = () => size;
+    try {
+      sheet.values.forEach((row, r) => accept([...row], r + 1));
+      if (searching) finishHeaderSearch();
+    } catch (error) {
+      if (error === callbackError || error instanceof TableReadError) throw error;
+      throw new TableReadError('corrupt', `无法读取 ${name}`, `Cannot read ${name}`);
+    }
+  } else if (format === 'xlsx') {
     const sheet = await openXlsxSheet(path, { sheet: options.sheet, limits });
     sheetName = sheet.sheetName;
     // Progress: the share of the sheet part inflated so far, in bytes of the uploaded file.

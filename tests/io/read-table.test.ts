@@ -185,18 +185,25 @@ describe('readTableFile — errors with one-line Chinese messages', () => {
     expect(error.message).toMatch(/^无法读取 truncated\.xlsx/);
   });
 
-  it('old .xls and encrypted workbooks, other file types', async () => {
+  it('a broken old-format file, encrypted workbooks (only those get a password message), other file types', async () => {
+    const ole = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0];
     const xls = tmp.path('old.xls');
-    writeFileSync(xls, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    writeFileSync(xls, Buffer.from(ole));
     const error = await readError(readTableFile(xls));
-    expect(error.code).toBe('unsupported');
+    expect(error.code).toBe('corrupt');
     expect(error.message).toContain('.xlsx');
+    expect(error.message).not.toContain('密码');
     const encrypted = tmp.path('locked.xlsx');
-    writeFileSync(encrypted, Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, 0, 0]));
+    writeFileSync(encrypted, Buffer.concat([Buffer.from(ole), Buffer.alloc(500), Buffer.from('EncryptedPackage', 'utf16le'), Buffer.alloc(100)]));
     expect((await readError(readTableFile(encrypted))).message).toContain('密码');
     const pdf = tmp.path('x.pdf');
-    writeFileSync(pdf, '%PDF');
-    expect((await readError(readTableFile(pdf))).message).toContain('仅支持 .xlsx 和 .csv');
+    writeFileSync(pdf, '%PDF-1.7\n');
+    expect((await readError(readTableFile(pdf))).message).toMatch(/PDF.*另存为/);
+    const html = tmp.path('export.xls');
+    writeFileSync(html, '<html><head><meta charset="utf-8"></head><body><table><tr><td>姓名</td></tr></table></body></html>');
+    const htmlError = await readError(readTableFile(html));
+    expect(htmlError.message).toMatch(/^export\.xls 实际上是网页（HTML）文件.*另存为.*\.xlsx/);
+    expect(htmlError.message).not.toContain('密码');
   });
 
   it('a directory', async () => {
