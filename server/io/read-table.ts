@@ -297,7 +297,7 @@ async function readWithSheetJs(path: string, options: ReadTableOptions): Promise
   try {
     workbook = XLSX.read(await fs.readFile(path), { type: 'buffer', dense: true, cellDates: false, cellNF: true, cellStyles: false, cellHTML: false });
   } catch (error) {
-    if (/password|encrypt/i.test(String((error as Error).message))) {
+    if (/password-protected|password protection/i.test(String((error as Error).message))) {
       throw new TableReadError('unsupported', `${name} 设置了打开密码：请在 Excel 或 WPS 中用密码打开，取消密码后另存为 .xlsx 再试`, `${name} is password-protected: remove the password and save it as .xlsx`);
     }
     throw new TableReadError(
