@@ -136,7 +136,8 @@ function currentMonth(): string {
   return now.toISOString().slice(0, 7);
 }
 
-const HEADER_OF = new Map(LEDGER_COLUMNS.map((column) => [column.key, column.header]));
+/** Header text by column key; keyed by string because conflict fields arrive as text from the server. */
+const HEADER_OF = new Map<string, string>(LEDGER_COLUMNS.map((column) => [column.key, column.header]));
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '（空）';
