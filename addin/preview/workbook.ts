@@ -11,7 +11,7 @@
  * characters except where the defect says otherwise).
  */
 import { VISIBLE_COLUMNS, ledgerTitle } from '../../ledger/columns';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import type { MemoryHostOptions } from '../host/memory-host';
 
 /** A fabricated 18-character ID of 楚雄市 for a birth date; the order number is searched for a wanted check character. */

@@ -20,7 +20,7 @@ import {
 } from '@fluentui/react-components';
 import { SPECIAL_NEEDS } from '../../../ledger/handling';
 import { VOCABULARIES, type HandlingMeasure, type Willingness } from '../../../ledger/vocabularies';
-import type { ParsedRow } from '../../../ledger/sheet';
+import type { ParsedRow } from '../../../ledger/validate';
 import type { LedgerSnapshot } from '../../host/ledger-host';
 import type { LedgerValues } from '../../../ledger/types';
 import { useLedger, useStrings } from '../../app/HostProvider';

@@ -11,7 +11,7 @@ import {
   type SpecialNeed,
 } from '../../../ledger/handling';
 import { DEFAULT_POLICY } from '../../../ledger/policy';
-import { readLedgerRows, type ParsedRow } from '../../../ledger/sheet';
+import { readLedgerRows, type ParsedRow } from '../../../ledger/validate';
 import type { LedgerValues } from '../../../ledger/types';
 import { joinMultiValue, splitMultiValue, type CaseStatus, type HandlingMeasure, type Willingness } from '../../../ledger/vocabularies';
 import type { LedgerSnapshot } from '../../host/ledger-host';

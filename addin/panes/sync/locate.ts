@@ -2,7 +2,8 @@
  * Where a synced row is on the sheet now: the pane shows server answers (conflicts, findings) by
  * 记录ID, and the user needs the Excel row and cell to go to.
  */
-import { cellRef, readLedgerRows } from '../../../ledger/sheet';
+import { cellRef } from '../../../ledger/sheet';
+import { readLedgerRows } from '../../../ledger/validate';
 import type { ColumnKey } from '../../../ledger/columns';
 import type { LedgerHost } from '../../host/ledger-host';
 import { sheetRowsOf } from './sheet-rows';

@@ -4,7 +4,7 @@
  * selection filter, and the safe one-click fixes with the old values kept for undo.
  */
 import { columnByKey, type ColumnKey, type ColumnType } from '../../../ledger/columns';
-import { checkIdNumber, normalizeIdText, upgradeLegacy15 } from '../../../ledger/idnumber';
+import { checkIdNumber, normalizeIdText, upgradeLegacy15 } from '../../../ledger/id-number';
 import { cellRef } from '../../../ledger/sheet';
 import type { Finding, FindingCode, Severity } from '../../../ledger/types';
 import { joinMultiValue, splitMultiValue } from '../../../ledger/vocabularies';
