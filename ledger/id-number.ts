@@ -209,7 +209,7 @@ export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty', IdProblemText
     zh: '身份证号被Excel存成了数字，Excel只保留15位有效数字，末几位已经丢失',
     en: 'Excel stored the ID number as a number; Excel keeps only 15 significant digits, so the last digits are lost',
     hint: {
-      zh: '请将该列设置为“文本”格式，再对照身份证重新录入完整的18位号码（仅改格式无法找回丢失的数字）。',
+      zh: '请选中该列，设置单元格格式为“文本”，再对照身份证重新录入完整的18位号码（仅改格式无法找回丢失的数字）。',
       en: 'Format the column as Text, then re-type the full 18-character number from the ID card (changing the format alone cannot restore the lost digits).',
     },
   },
