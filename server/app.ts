@@ -49,6 +49,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
       deps.logger.info(
         {
           requestId: res.locals.requestId,
+          clientRequestId: res.locals.clientRequestId as string | undefined,
           method: req.method,
           route: (res.locals.route as string | undefined) ?? 'unmatched',
           unit: res.locals.unit as string | undefined,

@@ -95,9 +95,12 @@ async function send(server: TestServer, spec: RouteSpec, unit: string | undefine
   const res = await fetch(server.baseUrl + path, { method: spec.method.toUpperCase(), headers, body });
   const text = await res.text();
   if (spec.method !== 'get' && res.status >= 200 && res.status < 300) {
-    // Every write is audited: checked generically for every route, with the request's own id.
-    expect(res.headers.get('x-request-id')).toBe(requestId);
-    const audited = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE request_id = ?', [requestId]);
+    // Every write is audited: checked generically for every route, under the server-made id of the
+    // request (the client's own X-Request-Id is only echoed back, never the audit key).
+    expect(res.headers.get('x-client-request-id')).toBe(requestId);
+    const auditId = res.headers.get('x-request-id');
+    expect(auditId).not.toBe(requestId);
+    const audited = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM audit_log WHERE request_id = ?', [auditId]);
     expect({ route: `${spec.method.toUpperCase()} ${spec.path}`, path, status: res.status, audited: audited!.n > 0 }).toEqual({
       route: `${spec.method.toUpperCase()} ${spec.path}`,
       path,

@@ -66,14 +66,19 @@ describe('audit log', () => {
     expect((await server.request('GET', '/api/v1/audit?bogus=1', { token: admin })).status).toBe(400);
   });
 
-  it('writes through the API are audited with user, unit and request id', async () => {
-    await server.request('POST', '/api/v1/auth/login', {
+  it('writes through the API are audited with user, unit and the server-made request id (never the client id)', async () => {
+    const res = await server.request('POST', '/api/v1/auth/login', {
       body: { username: 'demo-township', password: 'demo1234' },
       headers: { 'x-request-id': 'audit-req-42' },
     });
-    const row = await server.deps.db.get<{ user: string; unit: string; action: string; request_id: string }>(
-      "SELECT * FROM audit_log WHERE request_id = 'audit-req-42'",
-    );
+    expect(res.headers.get('x-client-request-id')).toBe('audit-req-42');
+    const serverId = res.headers.get('x-request-id');
+    expect(serverId).toMatch(/^[0-9a-f-]{36}$/);
+    const row = await server.deps.db.get<{ user: string; unit: string; action: string; request_id: string }>('SELECT * FROM audit_log WHERE request_id = ?', [serverId]);
     expect(row).toMatchObject({ user: 'demo-township', unit: '532301101', action: 'auth.login' });
+    // A client cannot file entries under an id of its choosing (or reuse another request's).
+    expect(await server.deps.db.get("SELECT id FROM audit_log WHERE request_id = 'audit-req-42'")).toBeUndefined();
+    const line = server.logText().split('\n').find((l) => l.includes('"clientRequestId":"audit-req-42"'));
+    expect(line).toContain(serverId!);
   });
 });

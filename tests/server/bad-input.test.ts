@@ -230,8 +230,10 @@ describe('bad input', () => {
     const res = await server.request('GET', '/api/v1/test-crash', { headers: { 'x-request-id': 'trace-123' } });
     expect(res.status).toBe(500);
     expectErrorShape(res.body, 'internal_error');
-    expect(res.body.error.requestId).toBe('trace-123');
-    expect(res.headers.get('x-request-id')).toBe('trace-123');
+    // The error names the server-made id (what the logs and audit use); the client's id is echoed beside it.
+    expect(res.body.error.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-request-id')).toBe(res.body.error.requestId);
+    expect(res.headers.get('x-client-request-id')).toBe('trace-123');
     expect(res.text).not.toMatch(/secret internal detail|\/srv\/app\.js|at .*:\d+/);
     expect(server.logText()).toContain('secret internal detail'); // the operator still sees it
   });
@@ -248,6 +250,7 @@ describe('bad input', () => {
     const res = await server.request('GET', '/healthz', { headers: { 'x-request-id': 'bad id with spaces' } });
     const id = res.headers.get('x-request-id');
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.headers.get('x-client-request-id')).toBeNull();
   });
 
   it('hardening headers are set (helmet) and x-powered-by is not', async () => {

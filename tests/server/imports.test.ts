@@ -152,10 +152,10 @@ describe('imports', () => {
     expect(recommit.status).toBe(200);
     expect(recommit.body.summary.leadsNew).toBe(1);
     // the repeated commit and the duplicate upload write nothing new, but they are audited
-    expect(await auditOf('imp-recommit')).toEqual([{ action: 'import.commit_repeat', detail: { importId: first.committed.importId, source: 'medical', period: '2026-09' } }]);
+    expect(await auditOf(recommit.headers.get('x-request-id')!)).toEqual([{ action: 'import.commit_repeat', detail: { importId: first.committed.importId, source: 'medical', period: '2026-09' } }]);
     const again = await upload(server, county, { buffer, fileName: 'renamed.csv', source: 'medical', period: '2026-09' }, COUNTY, { 'x-request-id': 'imp-dup-upload' });
     expect(again.status).toBe(200);
-    expect(await auditOf('imp-dup-upload')).toEqual([
+    expect(await auditOf(again.requestId!)).toEqual([
       { action: 'import.upload_duplicate', detail: { duplicateOf: first.committed.importId, source: 'medical', period: '2026-09', bytes: buffer.length } },
     ]);
     expect(again.body.duplicate).toBe(true);
@@ -179,7 +179,7 @@ describe('imports', () => {
     const second = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${b.body.importId}/commit`, { token: county, headers: { 'x-request-id': 'imp-dup-commit' } });
     expect(second.body.summary).toMatchObject({ duplicateOf: a.body.importId, leadsNew: 0 });
     // the duplicate-commit branch is audited like any commit (codes and counts only)
-    expect(await auditOf('imp-dup-commit')).toEqual([
+    expect(await auditOf(second.headers.get('x-request-id')!)).toEqual([
       { action: 'import.commit', detail: { importId: b.body.importId, source: 'medical', period: '2026-08', duplicateOf: a.body.importId, created: 0, linked: 0 } },
     ]);
     expect((await leadsOf(server, county, COUNTY, 'period=2026-08')).total).toBe(1);

@@ -63,7 +63,7 @@ export async function upload(
   file: { buffer: Buffer; fileName: string; source: string; period?: string },
   county = COUNTY,
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: any }> {
+): Promise<{ status: number; body: any; requestId: string | null }> {
   const form = new FormData();
   form.append('source', file.source);
   if (file.period !== undefined) form.append('period', file.period);
@@ -74,7 +74,8 @@ export async function upload(
     body: form,
   });
   const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  // requestId: the server-made id the request's audit entries are filed under.
+  return { status: res.status, body: text ? JSON.parse(text) : undefined, requestId: res.headers.get('x-request-id') };
 }
 
 /** Polls the import until it is no longer reading. */
