@@ -21,9 +21,9 @@ export interface UnitRef {
   level: UnitLevel;
 }
 
-/** Rows of one village counted in the window under one (dimension, value). */
+/** Rows of one village (or, for summaries above the township, one township) counted in the window under one (dimension, value). */
 export interface RowBucket {
-  villageCode: string;
+  unitCode: string;
   dimension: SummaryDimension;
   value: string;
   count: number;
@@ -229,8 +229,8 @@ export function buildSummary(input: SummaryInput): UnitSummary {
   };
 
   for (const bucket of input.rowBuckets) {
-    if (!isInSubtree(unit.code, bucket.villageCode) || bucket.count === 0) continue;
-    for (const acc of targets(bucket.villageCode)) {
+    if (!isInSubtree(unit.code, bucket.unitCode) || bucket.count === 0) continue;
+    for (const acc of targets(bucket.unitCode)) {
       const counts = acc.byDimension[bucket.dimension];
       counts[bucket.value] = (counts[bucket.value] ?? 0) + bucket.count;
       // 办理状态 has exactly one value per row (UNFILLED when empty), so its counts sum to the rows.

@@ -146,11 +146,9 @@ export async function writeConsolidatedXlsx(out: Writable, store: ReportStore, p
     });
     // Widths from the column list (sized for typical content) or the header, whichever is wider:
     // rows stream through once, so they cannot be measured before the columns are written.
-    next.columns = EXPORT_COLUMNS.map((column) => ({
-      header: column.header,
-      width: Math.max(column.width, displayWidth(column.header) + 2),
-      style: column.type === 'integer' || column.type === 'money' || column.type === 'seq' ? {} : { numFmt: '@' },
-    }));
+    // No column styles here: a style on every cell of a million rows is most of exceljs's cost; text
+    // is written as strings anyway, and the formula-like ones get their '@' cell by cell (addRow).
+    next.columns = EXPORT_COLUMNS.map((column) => ({ header: column.header, width: Math.max(column.width, displayWidth(column.header) + 2) }));
     next.getRow(1).font = headerFont;
     next.getRow(1).commit();
     inSheet = 0;
@@ -175,13 +173,13 @@ export async function writeConsolidatedXlsx(out: Writable, store: ReportStore, p
 }
 
 /** CSV (UTF-8 with BOM, CRLF, every field quoted, formula-like text prefixed with '): the rows only. */
-export async function writeConsolidatedCsv(out: Writable, store: ReportStore, plan: ExportPlan): Promise<number> {
+export async function writeConsolidatedCsv(out: Writable, store: ReportStore, plan: ExportPlan, limit = Infinity): Promise<number> {
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, 'drain');
   };
   await write(`\uFEFF${csvLine(EXPORT_COLUMNS.map((column) => column.header))}`);
   let written = 0;
-  for await (const batch of exportRows(store, plan)) {
+  for await (const batch of exportRows(store, plan, limit)) {
     await write(batch.map(csvLine).join(''));
     written += batch.length;
   }

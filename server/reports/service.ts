@@ -18,9 +18,9 @@ const SOURCE_LABELS = Object.fromEntries(SOURCES.map((source) => [source.code, s
 type SummaryData = Omit<SummaryInput, 'unit' | 'children'>;
 
 /** Everything a summary of `unit` (or of any unit below it) is built from, read once. */
-export async function loadSummaryData(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<SummaryData> {
+export async function loadSummaryData(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date, by?: 'village' | 'township'): Promise<SummaryData> {
   const [rowBuckets, leads, villages, submissions, duplicateRows] = await Promise.all([
-    store.rowBuckets(unit.code, window),
+    store.rowBuckets(unit.code, window, by),
     store.leadFacts(unit.code),
     store.villagesUnder(unit.code),
     store.submissions(unit.code, window),
@@ -50,7 +50,8 @@ const CHILD_LEVEL: Record<UnitLevel, UnitLevel | null> = { prefecture: 'county',
  * township, every unit of that level in the subtree with its children (the data is read once).
  */
 export async function summariesByLevel(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<Array<{ level: UnitLevel; summaries: UnitSummary[] }>> {
-  const data = await loadSummaryData(store, unit, window, now);
+  // village buckets: the 乡镇（街道）汇总 sheet breaks townships down by village
+  const data = await loadSummaryData(store, unit, window, now, 'village');
   const out: Array<{ level: UnitLevel; summaries: UnitSummary[] }> = [];
   let parents: UnitRef[] = [unit];
   for (let level: UnitLevel | null = unit.level; level !== null; level = CHILD_LEVEL[level]) {

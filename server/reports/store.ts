@@ -24,8 +24,11 @@ export interface ReportStore {
   /** Units of one level in the subtree (e.g. every township of a county), by code. */
   unitsOfLevel(code: string, level: UnitLevel): Promise<UnitRef[]>;
   villagesUnder(code: string): Promise<VillageInfo[]>;
-  /** Per village, dimension and value: rows counting in the window (pre-aggregated on write). */
-  rowBuckets(code: string, window: MonthWindow): Promise<RowBucket[]>;
+  /**
+   * Per unit, dimension and value: rows counting in the window (pre-aggregated on write). Units are
+   * villages for a township or village, townships for a county or prefecture (what their children need).
+   */
+  rowBuckets(code: string, window: MonthWindow, by?: 'village' | 'township'): Promise<RowBucket[]>;
   leadFacts(code: string): Promise<LeadFact[]>;
   submissions(code: string, window: MonthWindow): Promise<VillageSubmission[]>;
   /** Open rows of the subtree whose ID number is open in two or more villages (anywhere). */
@@ -64,19 +67,21 @@ class SqliteReportStore implements ReportStore {
     return rows.map((row) => ({ code: row.code, name: row.name, townshipCode: row.township_code, townshipName: row.township_name }));
   }
 
-  async rowBuckets(code: string, window: MonthWindow): Promise<RowBucket[]> {
+  async rowBuckets(code: string, window: MonthWindow, by?: 'village' | 'township'): Promise<RowBucket[]> {
     // The window rule of ledger/reports/window.ts countsInWindow, on the pre-aggregated counts:
     // found by the end of `to`, minus those closed before `from` (closed month is clamped ≥ found month).
-    const rows = await this.db.all<{ village_code: string; dimension: SummaryDimension; value: string; n: number }>(
-      `SELECT village_code, dimension, value,
+    const granularity = by ?? (code.length >= UNIT_CODE_LENGTH.township ? 'village' : 'township');
+    const table = granularity === 'village' ? 'ledger_month_counts' : 'ledger_month_counts_township';
+    const rows = await this.db.all<{ unit_code: string; dimension: SummaryDimension; value: string; n: number }>(
+      `SELECT unit_code, dimension, value,
               SUM(found) - SUM(CASE WHEN month < ? THEN closed ELSE 0 END) AS n
-         FROM ledger_month_counts
-        WHERE village_code >= ? AND village_code < ? AND month <= ?
-        GROUP BY village_code, dimension, value`,
+         FROM ${table}
+        WHERE unit_code >= ? AND unit_code < ? AND month <= ?
+        GROUP BY unit_code, dimension, value`,
       [window.from, ...range(code), window.to],
     );
     const out: RowBucket[] = [];
-    for (const row of rows) if (row.n !== 0) out.push({ villageCode: row.village_code, dimension: row.dimension, value: row.value, count: row.n });
+    for (const row of rows) if (row.n !== 0) out.push({ unitCode: row.unit_code, dimension: row.dimension, value: row.value, count: row.n });
     return out;
   }
 

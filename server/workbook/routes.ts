@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'crypto';
 import { promises as fs } from 'fs';
-import { extname } from 'path';
+import { basename, extname } from 'path';
 import { z } from 'zod';
 import { MonthSchema } from '../../ledger/api/submissions';
 import { ledgerTitle } from '../../ledger/columns';
@@ -95,7 +95,11 @@ async function readUpload(ctx: RouteContext): Promise<SheetInput[]> {
   try {
     return await readTableFile(named, { limits: IN_MEMORY_READ_LIMITS });
   } catch (error) {
-    if (error instanceof TableReadError) throw new HttpError(400, `upload.${error.code}`, { zh: error.zh, en: error.en });
+    if (error instanceof TableReadError) {
+      // the reader names the file it opened: the user knows it by the name they uploaded
+      const own = (text: string) => text.split(basename(named)).join(file.originalName);
+      throw new HttpError(400, `upload.${error.code}`, { zh: own(error.zh), en: own(error.en) });
+    }
     throw error;
   } finally {
     await fs.rm(named, { force: true });

@@ -101,10 +101,10 @@ describe('buildSummary', () => {
   ];
   const buckets: RowBucket[] = [];
   for (const [village, n] of [['532301101201', 3], ['532301101202', 2], ['532301102201', 4]] as const) {
-    buckets.push({ villageCode: village, dimension: 'status', value: '核实中', count: n - 1 });
-    buckets.push({ villageCode: village, dimension: 'status', value: '已办结', count: 1 });
-    buckets.push({ villageCode: village, dimension: 'categories', value: '老年人', count: n });
-    buckets.push({ villageCode: village, dimension: 'categories', value: '残疾人', count: 1 });
+    buckets.push({ unitCode: village, dimension: 'status', value: '核实中', count: n - 1 });
+    buckets.push({ unitCode: village, dimension: 'status', value: '已办结', count: 1 });
+    buckets.push({ unitCode: village, dimension: 'categories', value: '老年人', count: n });
+    buckets.push({ unitCode: village, dimension: 'categories', value: '残疾人', count: 1 });
   }
   const lead = (unitCode: string, extra: Partial<LeadFact> = {}): LeadFact => ({
     source: 'medical', unitCode, foundOn: '2026-10-02', dispatchedOn: '2026-10-09', dueOn: '2026-10-23', verifiedOn: null, closedOn: null, ...extra,

@@ -13,7 +13,7 @@ import { rowFacts } from '../../ledger/reports/facts';
 import type { LedgerValues } from '../../ledger/types';
 import { createSqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import { syncLedger } from '../../server/ledger/sync';
-import { FROZEN_DIMENSIONS } from '../../server/db/migrations/010_reports';
+import { FROZEN_DIMENSIONS } from '../../server/db/migrations/011_reports_township';
 import { SUMMARY_DIMENSIONS } from '../../ledger/reports/facts';
 import { reportStoreOf } from '../../server/reports/store';
 import { createRng, fabricateLedgerValues, pick } from '../../server/seed/fabricate';
@@ -99,19 +99,23 @@ describe('pre-aggregation on write (migration 010) mirrors the ledger core', () 
   });
 
   it.each([
-    ['2026-10', '2026-10'],
-    ['2026-09', '2026-11'],
-    ['2026-05', '2026-05'],
-    ['2025-01', '2026-12'],
-  ])('window %s–%s: pre-aggregated counts equal the window rule applied row by row', async (from, to) => {
-    const buckets = await reportStoreOf(server.deps.db).rowBuckets('5323', { from, to });
-    const got = new Map(buckets.map((b) => [`${b.villageCode}|${b.dimension}|${b.value}`, b.count]));
+    ['2026-10', '2026-10', '5323', 9],
+    ['2026-09', '2026-11', '532301', 9],
+    ['2026-05', '2026-05', '532301101', 12],
+    ['2025-01', '2026-12', '532301', 12],
+  ])('window %s–%s at %s: pre-aggregated counts (by %s-digit unit) equal the window rule applied row by row', async (from, to, unit, length) => {
+    const buckets = await reportStoreOf(server.deps.db).rowBuckets(unit, { from, to }, length === 12 ? 'village' : 'township');
+    const got = new Map(buckets.map((b) => [`${b.unitCode}|${b.dimension}|${b.value}`, b.count]));
     const want = new Map<string, number>();
     for (const [village, rows] of live) {
+      if (!village.startsWith(unit)) continue;
       for (const row of rows.values()) {
         const f = rowFacts(row.values);
         if (!countsInWindow(f.foundMonth, f.closedMonth, { from, to })) continue;
-        for (const [d, v] of f.dims) want.set(`${village}|${d}|${v}`, (want.get(`${village}|${d}|${v}`) ?? 0) + 1);
+        for (const [d, v] of f.dims) {
+          const key = `${village.slice(0, length)}|${d}|${v}`;
+          want.set(key, (want.get(key) ?? 0) + 1);
+        }
       }
     }
     expect(want.size).toBeGreaterThan(0);
