@@ -2,7 +2,7 @@
  * Reading the cells of departmental files: text, money, disability grades, education levels,
  * roster categories and statuses, and ID numbers (checked with the ledger core's rules).
  */
-import { cellText } from '../cell';
+import { cellText, typedText } from '../cell';
 import { parseDateCell } from '../dates';
 import { checkIdNumber, dateNumber, ID_PROBLEM_TEXT, isValidIdFast, type IdProblem } from '../id-number';
 
@@ -10,33 +10,11 @@ import { checkIdNumber, dateNumber, ID_PROBLEM_TEXT, isValidIdFast, type IdProbl
 export { cellText } from '../cell';
 
 /**
- * What a cell holds as people meant it: full-width digits and letters (１２３, ＡＢＣ) as ASCII, a
- * leading apostrophe (Excel's text marker typed by hand) and a `="…"` wrapper (csv exports that keep
- * IDs as text) removed, trimmed. Local until the shared cell primitive of issue 12.7 lands.
+ * A cell's text as people meant it (ledger/cell.ts typedText: full-width digits and letters as
+ * ASCII, a leading apostrophe, quotes and `="…"` removed, trimmed) — the ledger's readers' reading.
  */
-export function normalizeCellText(value: unknown): string {
-  let text = cellText(value);
-  if (text === '') return text;
-  let wide = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if ((c >= 0xff01 && c <= 0xff5e) || c === 0x3000) {
-      wide = true;
-      break;
-    }
-  }
-  if (wide) {
-    let out = '';
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
-      out += c >= 0xff01 && c <= 0xff5e ? String.fromCharCode(c - 0xfee0) : c === 0x3000 ? ' ' : text[i];
-    }
-    text = out.trim();
-  }
-  const first = text.charCodeAt(0);
-  if (first === 39 || first === 0x2018 || first === 0x2019) text = text.slice(1).trim(); // ' ‘ ’
-  if (text.length >= 3 && text.startsWith('="') && text.endsWith('"')) text = text.slice(2, -1).trim();
-  return text;
+function typedCell(value: unknown): string {
+  return typedText(cellText(value));
 }
 
 /**
@@ -46,7 +24,7 @@ export function normalizeCellText(value: unknown): string {
  */
 export function parseMoneyCents(value: unknown): number | null | undefined {
   if (typeof value === 'number') return Number.isFinite(value) ? Math.round(value * 100) : undefined;
-  const text = normalizeCellText(value);
+  const text = typedCell(value);
   if (text === '') return null;
   let cleaned = text.replace(/[,，\s￥¥]|元$/g, '').replace(/^−/, '-');
   let scale = 100;
@@ -90,7 +68,7 @@ const GRADE_CHARS: Record<string, number> = {
  */
 export function parseDisabilityGrade(value: unknown): number | 'ambiguous' | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 4 ? value : undefined;
-  const text = normalizeCellText(value).replace(/\s/g, '');
+  const text = typedCell(value).replace(/\s/g, '');
   if (text === '') return undefined;
   if (/^\d+$/.test(text)) {
     const n = Number(text);
@@ -105,7 +83,7 @@ export const GRADE_ZH = ['一级', '二级', '三级', '四级'] as const;
 
 /** Vocabulary key of a text: no whitespace, brackets as ( ), full-width as ASCII, lower case. */
 export function vocabularyKey(value: unknown): string {
-  return normalizeCellText(value)
+  return typedCell(value)
     .replace(/[\s\u3000]/g, '')
     .replace(/[（［【〔]/g, '(')
     .replace(/[）］】〕]/g, ')')
@@ -182,7 +160,8 @@ export type IdRead = { ok: true; id: string } | { ok: false; code: string; messa
  */
 export function readIdNumber(value: unknown, today: string): IdRead {
   if (value === null || value === undefined || value === '') return { ok: false, ...idMessage('empty') };
-  const cell = typeof value === 'string' ? normalizeCellText(value) : value;
+  // checkIdNumber reads typed text itself (typedText); rich-text and formula cells give their text first.
+  const cell = typeof value === 'string' || typeof value === 'number' ? value : cellText(value);
   const check = checkIdNumber(cell, today);
   if (check.problems.length === 0 && check.normalized) return { ok: true, id: check.normalized };
   if (check.problems.length === 1 && check.problems[0] === 'legacy15' && check.upgraded) {
@@ -191,7 +170,7 @@ export function readIdNumber(value: unknown, today: string): IdRead {
     if (upgraded.problems.length === 0) return { ok: true, id: check.upgraded };
     return { ok: false, ...idMessage(upgraded.problems[0] as Exclude<IdProblem, 'legacy15'>) };
   }
-  if (check.problems[0] === 'format' && cellText(cell) === '') return { ok: false, ...idMessage('empty') };
+  if (check.problems[0] === 'format' && typedCell(cell) === '') return { ok: false, ...idMessage('empty') };
   // Text ending in 000 with a wrong check character: Excel kept 15 significant digits and the text
   // was typed back from the number. The fix is the Excel one, not "check the number".
   if (check.problems.includes('checksum') && check.normalized?.endsWith('000')) return { ok: false, ...idMessage('excelNumber') };
@@ -203,7 +182,7 @@ export function readIdNumber(value: unknown, today: string): IdRead {
  * for files that have no ID column; undefined when the first 18 characters are not a valid ID.
  */
 export function idFromCertificate(value: unknown, today: string): string | undefined {
-  const text = normalizeCellText(value).toUpperCase();
+  const text = typedCell(value).toUpperCase();
   if (text.length !== 20) return undefined;
   const read = readIdNumber(text.slice(0, 18), today);
   return read.ok ? read.id : undefined;
@@ -237,7 +216,7 @@ export function dateMonth(value: unknown): number | undefined {
       if (y >= 1000 && y <= 9999 && mo >= 1 && mo <= 12) return y * 100 + mo;
     }
   }
-  const parsed = parseDateCell(typeof value === 'string' ? normalizeCellText(value) : value);
+  const parsed = parseDateCell(typeof value === 'string' ? typedCell(value) : value);
   return parsed.ok ? Number(parsed.iso.slice(0, 4)) * 100 + Number(parsed.iso.slice(5, 7)) : undefined;
 }
 

@@ -6,7 +6,6 @@ export {
   formatYuan,
   formatThreshold,
   parseDisabilityGrade,
-  normalizeCellText,
   vocabularyOf,
   vocabularyKey,
   rosterStatusReader,

@@ -15,7 +15,6 @@ import {
   MATCH_RULE_CODES,
   MATCH_RULES,
   matchSheet,
-  normalizeCellText,
   parseMoneyCents,
   parseRosterSheet,
   readIdNumber,
@@ -98,14 +97,14 @@ describe('cell readers', () => {
     expect(['高职（专科）', '高职(专科)', '大专', '专升本', '普通本科', '硕士'].map((l) => levels.canonical(l))).toEqual(['专科', '专科', '专科', '本科', '本科', '研究生']);
   });
 
-  it('amounts: 1.2万, full-width digits, signs; cells: apostrophe and ="…" removed', () => {
+  it('amounts: 1.2万, full-width digits, signs; IDs: apostrophe and ="…" removed (the shared typedText)', () => {
     expect(parseMoneyCents('1.2万')).toBe(1_200_000);
     expect(parseMoneyCents('1.2万元')).toBe(1_200_000);
     expect(parseMoneyCents('１２，３４５.６')).toBe(1_234_560);
     expect(parseMoneyCents('-300')).toBe(-30_000);
     expect(parseMoneyCents('abc')).toBeUndefined();
-    expect(normalizeCellText("'532301")).toBe('532301');
-    expect(normalizeCellText('="532301"')).toBe('532301');
+    expect(readIdNumber(`'${fakeId(3)}`, TODAY)).toEqual({ ok: true, id: fakeId(3) });
+    expect(readIdNumber(`="${fakeId(3)}"`, TODAY)).toEqual({ ok: true, id: fakeId(3) });
   });
 
   it('dates give the month: text in several forms and Excel serial numbers', () => {
