@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { DEFAULT_READ_LIMITS, IN_MEMORY_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
 import { readTableFile, streamTableRows, TableReadError } from '../../server/io/read-table';
 import { toCsv } from './helpers';
-import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBomb, xlsxBytes } from './zip-bombs';
+import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
 
 jest.setTimeout(120_000);
 

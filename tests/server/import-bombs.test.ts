@@ -7,7 +7,7 @@
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, relative } from 'path';
-import { deflateParts, manyEntryZip, sharedStringBomb, SHEET_HEAD, SHEET_TAIL, worksheetBomb, xlsxBytes } from '../io/zip-bombs';
+import { deflateParts, manyEntryZip, sharedStringBomb, SHEET_HEAD, SHEET_TAIL, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
 import { startTestServer, type TestServer } from './helpers';
 import { MEDICAL_HEADER, clock, medicalRow, people, upload, waitForImport, xlsxFile } from './leads-helpers';
 

@@ -1,5 +1,5 @@
 /**
- * Hand-built zips and xlsx files for the read-limit tests: decompression bombs are generated here
+ * Hand-built zips and xlsx files for the read-limit tests and bench (bench/bombs.bench.ts): decompression bombs are generated here
  * (deflated chunk by chunk, never held inflated in memory) instead of being committed as files.
  */
 import { once } from 'events';
