@@ -1,0 +1,286 @@
+/**
+ * Validation on sheets as village clerks really keep them (issue 9): one test per cause of a false
+ * alarm or a missed defect, each on a sheet of that shape. (Real files of these shapes, written by
+ * exceljs, SheetJS and LibreOffice, are in tests/fixtures/clerk-workbooks: tests/io/clerk-workbooks.test.ts.)
+ */
+import { LEDGER_COLUMNS, type ColumnKey } from '../../ledger/columns';
+import { resolvePolicy } from '../../ledger/policy';
+import { LEDGER_HEADER_ROW, valuesToCells } from '../../ledger/sheet';
+import type { Finding, LedgerValues, SheetInput } from '../../ledger/types';
+import { readLedgerRows, validateSheet } from '../../ledger/validate';
+import { locateLedgerHeader } from '../../ledger/sheet';
+import { FEMALE_ID, makeId, MALE_ID, PLAIN_CALENDAR, TODAY, validRecord } from './validation-helpers';
+
+const ctx = { today: TODAY, calendar: PLAIN_CALENDAR };
+const at = (key: ColumnKey): number => LEDGER_COLUMNS.findIndex((c) => c.key === key);
+const letter = (key: ColumnKey): string => String.fromCharCode(65 + at(key));
+
+/** Title row, the template's header row, then the rows. */
+function sheetOf(rows: unknown[][], extra: Partial<SheetInput> = {}): SheetInput {
+  return { values: [['XX村10月社会救助主动发现监测工作台账'], [...LEDGER_HEADER_ROW], ...rows], ...extra };
+}
+
+function row(overrides: LedgerValues = {}, cells: Partial<Record<ColumnKey, unknown>> = {}): unknown[] {
+  const out: unknown[] = valuesToCells(validRecord(overrides));
+  for (const [key, value] of Object.entries(cells)) out[at(key as ColumnKey)] = value;
+  return out;
+}
+
+const codes = (findings: readonly Finding[]): string[] => findings.map((f) => `${f.row}:${f.code}@${f.key ?? ''}`);
+
+describe('blank markers', () => {
+  it.each(['/', '／', '无', '—', '-', '暂无', '不详', ' / '])('“%s” in optional cells is empty: no date, number or phone finding, no lead.duplicate', (marker) => {
+    const cells = { phone: marker, householdSize: marker, amount: marker, verifyBy: marker, leadNo: marker, notes: marker, address: marker };
+    const result = validateSheet(sheetOf([row({ leadNo: null }, cells), row({ idNumber: FEMALE_ID, gender: '女' }, cells)]), ctx);
+    expect(result.findings).toEqual([]);
+    expect(result.rows[0].values.phone).toBeNull();
+    expect(result.rows[0].values.leadNo).toBeNull();
+  });
+
+  it('in a required cell is “not filled in”, and says which marker it saw', () => {
+    const result = validateSheet(sheetOf([row({}, { name: '/', channel: '无' })]), ctx);
+    expect(codes(result.findings)).toEqual(['3:required@name', '3:required@channel']);
+    expect(result.findings[0].message).toContain('“/”');
+    expect(result.findings[0].message).toContain('未填写');
+  });
+
+  it('a vocabulary value stays a value: 已纳入保障 “无” means no assistance, not empty', () => {
+    const result = validateSheet(sheetOf([row({ coverage: '无' })]), ctx);
+    expect(result.findings).toEqual([]);
+    expect(result.rows[0].values.coverage).toBe('无');
+  });
+
+  it('the marker list is policy data', () => {
+    const policy = resolvePolicy({ blankMarkers: ['（空）'] });
+    const sheet = sheetOf([row({}, { phone: '（空）', amount: '/' })]);
+    expect(codes(validateSheet(sheet, { ...ctx, policy }).findings)).toEqual(['3:number.format@amount']);
+    expect(() => resolvePolicy({ blankMarkers: [''] })).toThrow();
+  });
+
+  it('a row of nothing but markers is not a record', () => {
+    const markers = LEDGER_HEADER_ROW.map(() => '/');
+    expect(validateSheet(sheetOf([row(), markers]), ctx).rows).toHaveLength(1);
+  });
+});
+
+describe('rows that are not records, recognised by shape', () => {
+  const signOffs: unknown[][] = [
+    ['合计', '', '', '', '', '', '', 3],
+    ['本月合计：3户'],
+    ['小计'],
+    ['填表人：王五', '', '', '', '', '', '审核人：赵六'],
+    ['经办人：王五　　审核人：赵六　　报送日期：2026年10月31日'],
+    ['村（社区）负责人（签字）：'],
+    ['联系人：王五', '', '', '', '', '', '联系电话：0878-3123456'],
+    ['日期：2026-10-31'],
+    ['注：本表每月5日前报送乡镇。'],
+    ['说明:人员类别可多选'],
+  ];
+
+  it.each(signOffs.map((cells) => [String(cells[0]), cells]))('%s → no finding, not a row', (_label, cells) => {
+    const result = validateSheet(sheetOf([row(), cells as unknown[]]), ctx);
+    expect(result.findings).toEqual([]);
+    expect(result.rows).toHaveLength(1);
+  });
+
+  it('a 栏次 row (1, 2, 3 … under the header) is not a record', () => {
+    const numbers = LEDGER_HEADER_ROW.map((_, i) => i + 1);
+    const withLabel = LEDGER_HEADER_ROW.map((_, i) => (i === 0 ? '栏次' : i));
+    for (const columnNumbers of [numbers, withLabel]) {
+      const result = validateSheet(sheetOf([columnNumbers, row()]), ctx);
+      expect(result.findings).toEqual([]);
+      expect(result.rows.map((r) => r.excelRow)).toEqual([4]);
+    }
+  });
+
+  it('a record whose note has a colon is still a record', () => {
+    const result = validateSheet(sheetOf([row({ notes: '说明：已电话回访' }), row({ idNumber: FEMALE_ID, gender: '女', leadNo: null, name: null, notes: '注：待补' })]), ctx);
+    expect(codes(result.findings)).toEqual(['4:required@name']);
+  });
+});
+
+describe('vertically merged cells carry the top value', () => {
+  it('a household on three rows with 发现渠道, 发现日期 and 家庭住址 merged is not “未填写”', () => {
+    const rows = [row({ leadNo: null }), row({ leadNo: null, idNumber: FEMALE_ID, gender: '女' }, { channel: '', foundOn: '', address: '' }), row({ leadNo: null, idNumber: makeId(3) }, { channel: '', foundOn: '', address: '' })];
+    const merges = (['channel', 'foundOn', 'address'] as ColumnKey[]).map((key) => `${letter(key)}3:${letter(key)}5`);
+    const unmerged = validateSheet(sheetOf(rows), ctx);
+    expect(codes(unmerged.findings).filter((c) => c.includes('required'))).toHaveLength(4);
+    const merged = validateSheet(sheetOf(rows, { merges }), ctx);
+    expect(merged.findings).toEqual([]);
+    expect(merged.rows[2].values.foundOn).toBe('2026-10-12');
+    // Office.js and some readers give sheet-qualified absolute addresses.
+    const qualified = (['channel', 'foundOn', 'address'] as ColumnKey[]).map((key) => `台账!$${letter(key)}$3:$${letter(key)}$5`);
+    const read = readLedgerRows(sheetOf(rows, { merges: qualified }), locateLedgerHeader(sheetOf(rows))!);
+    expect(read[1].values.channel).toBe('部门比对');
+  });
+});
+
+describe('headers', () => {
+  it('a canonical header wins over an alias wherever it sits; 户主姓名 is an extra column, not the name', () => {
+    const header = ['户主姓名', '风险线索人员', '公民身份号码', '人员类别', '发现渠道', '发现日期', '姓名'];
+    const values = [header, ['李大', '错名', MALE_ID, '老年人', '入户走访', '2026-10-12', '张三']];
+    const result = validateSheet({ values }, ctx);
+    expect(result.header!.columns.find((c) => c.key === 'name')).toMatchObject({ index: 6, header: '姓名' });
+    expect(result.rows[0].values.name).toBe('张三');
+    // 风险线索人员 (an alias of 姓名) is not used either: the sheet has 姓名 itself. Both are named as not checked.
+    expect(result.unrecognizedColumns.map((c) => [c.header, c.cell])).toEqual([['户主姓名', 'A1'], ['风险线索人员', 'B1']]);
+  });
+
+  it('findings show the normalised header: no line break, no trailing * or spaces', () => {
+    const header = LEDGER_HEADER_ROW.map((text) => (text === '公民身份号码' ? '公民身份\n号码*' : text === '姓名' ? '姓　名 ' : text));
+    const result = validateSheet({ values: [header, row({ name: null }, { idNumber: '123' })] }, ctx);
+    expect(result.findings.map((f) => f.column)).toEqual(['姓名', '公民身份号码']);
+  });
+
+  it.each([
+    ['是否纳入保障', 'coverage'],
+    ['核实结论', 'verifyResult'],
+    ['姓　名', 'name'],
+    ['联系方式', 'phone'],
+  ])('recognises the variant %s', (text, key) => {
+    const header = LEDGER_HEADER_ROW.map((h) => (h === LEDGER_COLUMNS[at(key as ColumnKey)].header ? text : h));
+    const located = locateLedgerHeader({ values: [header] });
+    expect(located!.columns.some((c) => c.key === key)).toBe(true);
+  });
+
+  it('reports unrecognised columns once, as a note with their cell', () => {
+    const header = [...LEDGER_HEADER_ROW.slice(0, 26), '联系人', '帮扶责任人'];
+    const result = validateSheet({ values: [['标题'], header, row(), row({ idNumber: FEMALE_ID, gender: '女', leadNo: null })] }, ctx);
+    expect(result.unrecognizedColumns.map((c) => c.header)).toEqual(['联系人', '帮扶责任人']);
+    expect(result.findings).toEqual([]);
+  });
+});
+
+describe('values as people type them', () => {
+  const fullWidth = (text: string) => text.replace(/[0-9A-Za-z\-]/g, (ch) => String.fromCharCode(ch.charCodeAt(0) + 0xfee0));
+
+  it('full-width digits, Ｘ, quotes, an apostrophe, ="…" and zero-width marks are read as meant, with the fix offered', () => {
+    const cases: [ColumnKey, unknown, string][] = [
+      ['idNumber', fullWidth(MALE_ID), MALE_ID],
+      ['idNumber', `'${MALE_ID}`, MALE_ID],
+      ['idNumber', `="${MALE_ID}"`, MALE_ID],
+      ['idNumber', `\u200b${MALE_ID}\u00a0`, MALE_ID],
+      ['phone', fullWidth('0878-1234567'), '0878-1234567'],
+      ['householdSize', '３', '3'],
+      ['amount', '１５００', '1500'],
+    ];
+    for (const [key, typed, fixed] of cases) {
+      const [finding, ...rest] = validateSheet(sheetOf([row({}, { [key]: typed })]), ctx).findings;
+      expect([key, typed, finding?.code, finding?.severity, finding?.fix, rest]).toEqual([key, typed, 'cell.retyped', 'warning', fixed, []]);
+      expect(`${finding.message}${finding.hint}`).not.toContain(MALE_ID); // the fix field carries it, not the text
+    }
+  });
+
+  it('“4口人” reads as 4 with a warning; “4人” is fine', () => {
+    const result = validateSheet(sheetOf([row({}, { householdSize: '4口人' })]), ctx);
+    expect(codes(result.findings)).toEqual([`3:number.format@householdSize`]);
+    expect(result.findings[0]).toMatchObject({ severity: 'warning', fix: '4' });
+    expect(result.rows[0].values.householdSize).toBe(4);
+    expect(validateSheet(sheetOf([row({}, { householdSize: '4人' })]), ctx).findings).toEqual([]);
+  });
+
+  it('two phone numbers in one cell (space, 、, line break) are both checked', () => {
+    for (const phones of ['13812345678 0878-3123456', '13812345678、13912345678', '13812345678\n0878-3123456']) {
+      expect(validateSheet(sheetOf([row({}, { phone: phones })]), ctx).findings).toEqual([]);
+    }
+    expect(codes(validateSheet(sheetOf([row({}, { phone: '13812345678 12345' })]), ctx).findings)).toEqual(['3:phone.format@phone']);
+  });
+
+  it('multi-value cells split on / ／ space, full-width space and a line break', () => {
+    for (const text of ['老年人/残疾人', '老年人／残疾人', '老年人 残疾人', '老年人\u3000残疾人', '老年人\n残疾人']) {
+      const result = validateSheet(sheetOf([row({}, { categories: text })]), ctx);
+      expect([text, result.findings]).toEqual([text, []]);
+      expect(result.rows[0].values.categories).toEqual(['老年人', '残疾人']);
+    }
+  });
+
+  it.each([
+    ['channel', '走访', '入户走访'],
+    ['coverage', '低保户', '低保'],
+    ['categories', '残疾人员', '残疾人'],
+    ['categories', '老人', '老年人'],
+    ['status', '办结', '已办结'],
+    ['willingness', '不愿意', '不愿申请'],
+  ] as [ColumnKey, string, string][])('synonym %s “%s” is accepted as “%s” with a warning saying so', (key, typed, meant) => {
+    const overrides: LedgerValues = key === 'status' ? { closedOn: '2026-10-21' } : key === 'willingness' ? { routes: ['尊重意愿持续关注'], amount: null } : {};
+    const result = validateSheet(sheetOf([row(overrides, { [key]: typed })]), ctx);
+    expect(codes(result.findings)).toEqual([`3:enum.synonym@${key}`]);
+    expect(result.findings[0].severity).toBe('warning');
+    expect(result.findings[0].message).toContain(meant);
+    expect(result.findings[0].fix).toContain(meant);
+  });
+
+  it('a misspelt value gets the nearest allowed value as a suggestion (edit distance), still an error', () => {
+    const [finding] = validateSheet(sheetOf([row({}, { channel: '部门比队' })]), ctx).findings;
+    expect(finding).toMatchObject({ code: 'enum', severity: 'error' });
+    expect(finding.message).toContain('是否应为“部门比对”');
+    const [multi] = validateSheet(sheetOf([row({}, { categories: '老年人、因病支出形困难' })]), ctx).findings;
+    expect(multi.message).toContain('因病支出形困难→因病支出型困难');
+  });
+
+  it('synonyms are policy data, and a synonym to a value outside the vocabulary is refused', () => {
+    const policy = resolvePolicy({ vocabularySynonyms: { channel: { 上门: '入户走访' } } });
+    expect(codes(validateSheet(sheetOf([row({}, { channel: '上门' })]), { ...ctx, policy }).findings)).toEqual(['3:enum.synonym@channel']);
+    expect(codes(validateSheet(sheetOf([row({}, { channel: '走访' })]), { ...ctx, policy }).findings)).toEqual(['3:enum@channel']);
+    expect(() => resolvePolicy({ vocabularySynonyms: { channel: { 上门: '上门走访' } } })).toThrow(/上门走访/);
+  });
+});
+
+describe('messages that were wrong', () => {
+  it('a 15-digit old ID stored as a number keeps all digits: offer the 18-digit form, not “digits lost”', () => {
+    const [finding] = validateSheet(sheetOf([row({}, { idNumber: 532301800101001 })]), ctx).findings;
+    expect(finding.code).toBe('id.legacy15');
+    expect(finding.hint).toContain('532301198001010019'.slice(0, 17));
+    expect(`${finding.message}${finding.hint}`).not.toContain('丢失');
+  });
+
+  it('a short number such as 6 in the ID column is not an Excel precision loss', () => {
+    const [finding] = validateSheet(sheetOf([row({}, { idNumber: 6 })]), ctx).findings;
+    expect(finding.code).toBe('id.format');
+    expect(finding.message).toContain('位数不足');
+    expect(finding.message).not.toContain('Excel');
+  });
+
+  it('a 0 or empty string in a date cell never prints empty quotes', () => {
+    const [finding] = validateSheet(sheetOf([row({}, { verifiedOn: 0 })]), ctx).findings;
+    expect(finding.code).toBe('date.format');
+    expect(finding.message).not.toContain('“”');
+    expect(finding.en.message).not.toContain('""');
+    expect(validateSheet(sheetOf([row({}, { verifyBy: '' })]), ctx).findings).toEqual([]); // a formula giving "" is blank
+  });
+
+  it('a misspelt 尊重意愿持续关注 is reported as a spelling, not also as consent.declined_route', () => {
+    const result = validateSheet(sheetOf([row({ willingness: '不愿申请', amount: null }, { routes: '尊重意原持续关注' })]), ctx);
+    expect(codes(result.findings)).toEqual(['3:enum@routes']);
+    expect(result.findings[0].message).toContain('尊重意愿持续关注');
+  });
+
+  it('a landline that lost its leading 0 says so', () => {
+    for (const value of ['878-3123456', 8783123456]) {
+      const [finding] = validateSheet(sheetOf([row({}, { phone: value })]), ctx).findings;
+      expect(finding.code).toBe('phone.format');
+      expect(finding.message).toContain('0878-3123456'.replace('-', '') === String(value) ? '' : '开头0');
+    }
+  });
+
+  it('a formula error (#N/A, #REF!, #VALUE!) in any cell is cell.formula_error', () => {
+    const result = validateSheet(sheetOf([row({}, { name: '#N/A', foundOn: '#REF!', notes: '#VALUE!' })]), ctx);
+    expect(codes(result.findings)).toEqual(['3:cell.formula_error@name', '3:cell.formula_error@foundOn', '3:cell.formula_error@notes']);
+    expect(result.findings.every((f) => f.severity === 'error')).toBe(true);
+  });
+
+  it('hints never mention features the CLI does not have', () => {
+    const result = validateSheet(sheetOf([row({ routes: null, amount: null })]), ctx);
+    expect(result.findings.map((f) => f.code)).toEqual(['route.missing']);
+    expect(result.findings[0].hint).not.toContain('功能');
+  });
+});
+
+describe('no column limit', () => {
+  it('reads a sheet whatever the number of columns (no 31-column bitmask)', () => {
+    const extra = Array.from({ length: 40 }, (_, i) => `附加${i + 1}`);
+    const result = validateSheet({ values: [[...LEDGER_HEADER_ROW, ...extra], [...row({}, { phone: '12' }), ...extra]] }, ctx);
+    expect(codes(result.findings)).toEqual(['2:phone.format@phone']);
+    expect(result.unrecognizedColumns).toHaveLength(40);
+  });
+});
