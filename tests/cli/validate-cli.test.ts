@@ -124,23 +124,63 @@ describe('ledger validate — results and exit codes', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/共 0 个错误、[1-9]\d* 个警告/);
     expect(run.stdout).toContain('【警告】');
-    expect(run.stdout).toContain('行 3');
+    expect(run.stdout).toContain(`${letter('verifiedOn')}3 `);
   });
 
-  it('exit 1 with findings grouped by row, in row order, cell and column named, with the hint', async () => {
+  it('exit 1 with a summary, then findings grouped by problem and column, cell named, with the hint', async () => {
     const run = await cli('validate', 'bad.xlsx');
     expect(run.code).toBe(1);
     const lines = run.stdout.split('\n');
-    const rowHeads = lines.filter((line) => /^行 \d+$/.test(line));
-    expect(rowHeads).toEqual(['行 5', '行 7', '行 12']);
-    const row5 = lines.slice(lines.indexOf('行 5') + 1, lines.indexOf('行 7') - 1);
-    expect(row5.some((l) => l.startsWith(`  ${letter('idNumber')}5 公民身份号码【错误】`) && l.includes('提示：'))).toBe(true);
-    expect(row5.some((l) => l.startsWith(`  ${letter('channel')}5 发现渠道【错误】`))).toBe(true);
-    const row7 = lines.slice(lines.indexOf('行 7') + 1, lines.indexOf('行 12') - 1);
-    expect(row7.join('\n')).toMatch(/【错误】/);
-    const row12 = lines.slice(lines.indexOf('行 12') + 1).join('\n');
-    expect(row12).toContain(`${letter('idNumber')}12 公民身份号码【错误】`);
+    const summary = lines.slice(lines.indexOf('概要 / Summary:') + 1, lines.indexOf('概要 / Summary:') + 5);
+    expect(summary).toEqual(expect.arrayContaining(['  【错误】公民身份号码 · id.checksum · 1 行', '  【错误】发现渠道 · enum · 1 行', '  【错误】公民身份号码 · id.excel_number · 1 行']));
+    const checksum = lines.indexOf('【错误】公民身份号码 · id.checksum · 共 1 行');
+    expect(checksum).toBeGreaterThan(0);
+    expect(lines[checksum + 1]).toMatch(/^  提示：/);
+    expect(lines[checksum + 2].startsWith(`  ${letter('idNumber')}5 公民身份号码【错误】`)).toBe(true);
+    expect(run.stdout).toContain(`  ${letter('channel')}5 发现渠道【错误】`);
+    expect(run.stdout).toContain(`${letter('idNumber')}12 公民身份号码【错误】`);
     expect(run.stdout).toMatch(/共 [1-9]\d* 个错误/);
+  });
+
+  it('a problem covering a whole column is said once with its count and fix, the rows cut after 20 unless --all', async () => {
+    const rows = cleanRows(45, 14).map((row) => [...row]);
+    rows.forEach((row, i) => (row[col('idNumber')] = 532301197209180000 + i * 1000));
+    await writeLedgerXlsx(tmp.path('numbers.xlsx'), rows);
+    const run = await cli('validate', 'numbers.xlsx');
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('【错误】公民身份号码 · id.excel_number · 共 45 行');
+    expect(run.stdout.match(/提示：请选中该列/g)).toHaveLength(1);
+    expect(run.stdout).toContain('……另有 25 行同类问题未列出（加 --all 显示全部）');
+    const all = await cli('validate', 'numbers.xlsx', '--all');
+    expect(all.stdout).not.toContain('未列出');
+    expect(all.stdout.match(/公民身份号码【错误】/g)).toHaveLength(45);
+    const json = JSON.parse((await cli('validate', 'numbers.xlsx', '--json')).stdout);
+    expect(json.findings.filter((f: { code: string }) => f.code === 'id.excel_number')).toHaveLength(45);
+  });
+
+  it('a workbook with a 汇总 sheet in front and one sheet per month: every month checked, the summary named as skipped; --sheet picks one', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('汇总').addRows([['乡镇', '村（社区）', '发现人数', '已核实'], ['鹿城镇', '青山村', 12, 10]]);
+    const months: [string, (string | number)[][]][] = [['9月', cleanRows(4, 21)], ['10月', cleanRows(5, 22)], ['11月', cleanRows(6, 23)]];
+    months[1][1][2][col('gender')] = months[1][1][2][col('gender')] === '男' ? '女' : '男'; // 10月 row 5
+    for (const [name, rows] of months) {
+      const ws = workbook.addWorksheet(name);
+      ws.getColumn(col('idNumber') + 1).numFmt = '@';
+      ws.getColumn(col('phone') + 1).numFmt = '@';
+      ws.addRows([[ledgerTitle('青山村', Number(name.replace('月', '')))], HEADERS, ...rows]);
+    }
+    await workbook.xlsx.writeFile(tmp.path('months.xlsx'));
+    const run = await cli('validate', 'months.xlsx', '--json');
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout);
+    expect(report.sheets.map((s: { sheet: string; rows: number }) => [s.sheet, s.rows])).toEqual([['9月', 4], ['10月', 5], ['11月', 6]]);
+    expect(report.skippedSheets.map((s: { sheet: string }) => s.sheet)).toEqual(['汇总']);
+    expect(report.findings.map((f: { sheet: string; row: number; code: string }) => `${f.sheet}:${f.row}:${f.code}`)).toEqual(['10月:5:gender.mismatch']);
+    const human = await cli('validate', 'months.xlsx');
+    expect(human.stdout).toContain('未检查的工作表：汇总（没有台账表头');
+    expect(human.stdout).not.toContain('请在表头行加上「姓名」');
+    const one = JSON.parse((await cli('validate', 'months.xlsx', '--sheet', '11月', '--json')).stdout);
+    expect([one.sheet, one.rows, one.errors]).toEqual(['11月', 6, 0]);
   });
 
   it('--json prints {file, rows, errors, warnings, findings}', async () => {
@@ -184,10 +224,13 @@ describe('ledger validate — choosing the sheet', () => {
     });
   });
 
-  it('takes the first sheet with a ledger header by default', async () => {
+  it('checks every ledger sheet by default (never a silent pick of the first), naming the one skipped', async () => {
     const run = await cli('validate', 'multi.xlsx', '--json');
-    expect(run.code).toBe(0);
-    expect(JSON.parse(run.stdout).sheet).toBe('九月');
+    expect(run.code).toBe(1); // 十月 has the errors
+    const report = JSON.parse(run.stdout);
+    expect(report.sheet).toBe('九月');
+    expect(report.sheets.map((s: { sheet: string }) => s.sheet)).toEqual(['九月', '十月']);
+    expect(report.skippedSheets.map((s: { sheet: string }) => s.sheet)).toEqual(['说明']);
   });
 
   it('--sheet NAME picks that sheet', async () => {
