@@ -21,10 +21,8 @@ export type ColumnType =
   | 'multi' // several values of a vocabulary, joined with 、
   | 'machine'; // hidden sync columns
 
-export interface LocalizedText {
-  zh: string;
-  en: string;
-}
+export type { LocalizedText } from './text';
+import type { LocalizedText } from './text';
 
 export interface ColumnDef<K extends string = string> {
   /** Stable machine key, used in the sync API and in code. */

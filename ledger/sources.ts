@@ -11,10 +11,8 @@
 import { LEDGER_COLUMNS } from './columns';
 import type { Category, Channel } from './vocabularies';
 
-export interface LocalizedText {
-  zh: string;
-  en: string;
-}
+export type { LocalizedText } from './text';
+import type { LocalizedText } from './text';
 
 export type SourceColumnType = 'text' | 'idNumber' | 'date' | 'money' | 'grade' | 'integer' | 'enum';
 

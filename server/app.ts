@@ -8,8 +8,9 @@ import helmet from 'helmet';
 import multer from 'multer';
 import { ZodError } from 'zod';
 import type { AppDeps } from './app-deps';
+import type { ApiIssue } from '../ledger/api/errors';
 import { malformedMultipart, rejectPrototypeKeys, undecodableBody } from './http/body-guard';
-import { HttpError, MESSAGES, errorBody, zodIssues } from './http/errors';
+import { AppError, errorBody, zodIssues } from './http/errors';
 import { isStorageFull, storageFullError } from './http/storage-errors';
 import { API_PREFIX, expressPath, mountRoute } from './http/mount';
 import { buildOpenApi } from './http/openapi';
@@ -23,8 +24,8 @@ interface BodyParserError extends Error {
   status?: number;
 }
 
-function send(res: Response, status: number, code: string, text: { zh: string; en: string }, issues: { path: string; message: string }[] = [], extra?: Record<string, unknown>): void {
-  res.status(status).json(errorBody(code, text, res.locals.requestId as string, issues, extra));
+function send(res: Response, error: AppError): void {
+  res.status(error.status).json(errorBody(error, res.locals.requestId as string));
 }
 
 /** `routes`: usually ALL_ROUTES (server/routes.ts); tests may pass a subset. */
@@ -82,7 +83,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
 
   for (const spec of routes) app[spec.method](expressPath(spec), mountRoute(spec, deps));
 
-  app.use((_req: Request, res: Response) => send(res, 404, 'not_found', MESSAGES.notFound));
+  app.use((_req: Request, res: Response) => send(res, new AppError('not_found')));
 
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
@@ -90,37 +91,35 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
       res.end();
       return;
     }
-    if (err instanceof HttpError) return send(res, err.status, err.code, err.text, err.issues, err.extra);
-    if (err instanceof ZodError) return send(res, 400, 'invalid_request', MESSAGES.invalid, zodIssues(err, ''));
+    if (err instanceof AppError) return send(res, err);
+    if (err instanceof ZodError) return send(res, new AppError('invalid_request', {}, { issues: zodIssues(err, '') }));
     if (err instanceof multer.MulterError) {
-      if (err.code === 'LIMIT_FILE_SIZE') return send(res, 413, 'payload_too_large', MESSAGES.tooLarge);
-      return send(res, 400, 'invalid_upload', { zh: '上传内容不符合要求（只允许一个名为 file 的文件）', en: 'Invalid upload (one file in field "file")' }, [
-        { path: err.field ?? 'file', message: err.code },
-      ]);
+      if (err.code === 'LIMIT_FILE_SIZE') return send(res, new AppError('payload_too_large'));
+      const issues: ApiIssue[] = [{ path: err.field ?? 'file', message: err.code }];
+      return send(res, new AppError('invalid_upload', {}, { issues }));
     }
     const parserError = err as BodyParserError;
     switch (parserError?.type) {
       case 'entity.parse.failed':
-        return send(res, 400, 'malformed_json', MESSAGES.malformedJson);
+        return send(res, new AppError('malformed_json'));
       case 'entity.too.large':
-        return send(res, 413, 'payload_too_large', MESSAGES.tooLarge, [], { limitBytes: deps.config.bodyLimitBytes });
+        return send(res, new AppError('payload_too_large', {}, { extra: { limitBytes: deps.config.bodyLimitBytes } }));
       case 'encoding.unsupported':
       case 'charset.unsupported':
-        return send(res, 415, 'unsupported_media_type', MESSAGES.unsupportedMedia);
+        return send(res, new AppError('unsupported_media_type'));
       case 'request.aborted':
-        return send(res, 400, 'request_aborted', { zh: '请求被中断', en: 'Request aborted' });
+        return send(res, new AppError('request_aborted'));
     }
     const client = undecodableBody(err) ?? malformedMultipart(err);
-    if (client) return send(res, client.status, client.code, client.text, client.issues);
+    if (client) return send(res, client);
     const error = err instanceof Error ? err : new Error(String(err));
     if (isStorageFull(error)) {
       deps.logger.error({ requestId: res.locals.requestId, route: res.locals.route, err: error }, 'disk full: request refused');
-      const full = storageFullError();
       res.setHeader('Retry-After', '300');
-      return send(res, full.status, full.code, full.text);
+      return send(res, storageFullError());
     }
     deps.logger.error({ requestId: res.locals.requestId, route: res.locals.route, err: error }, 'unhandled error');
-    send(res, 500, 'internal_error', MESSAGES.internal);
+    send(res, new AppError('internal_error'));
   });
 
   return app;

@@ -1,11 +1,14 @@
 /**
  * Shapes shared by the server and the add-in's API client (the add-in never imports server/).
- * Every error response of the API has ApiErrorBody's shape.
+ * Every error response of the API has ApiErrorBody's shape (./errors).
  */
 import { z } from 'zod';
 
 export const UnitLevelSchema = z.enum(['prefecture', 'county', 'township', 'village']);
-export const RoleSchema = z.enum(['village', 'township', 'county', 'prefecture', 'admin']);
+/** Roles, lowest first; `Role` and RoleSchema derive from this list. */
+export const ROLES = ['village', 'township', 'county', 'prefecture', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
 
 /** A unit code: 4 (州), 6 (县), 9 (乡镇) or 12 (村/社区) digits. */
 export const UnitCodeSchema = z
@@ -19,21 +22,8 @@ export const UnitSchema = z.object({
 });
 export type UnitDto = z.infer<typeof UnitSchema>;
 
-export const ApiIssueSchema = z.object({ path: z.string(), message: z.string() });
-
-export const ApiErrorBodySchema = z.object({
-  error: z.object({
-    /** Stable machine code, e.g. 'unauthorized', 'forbidden', 'invalid_request', 'payload_too_large'. */
-    code: z.string(),
-    /** zh-CN message for the user. */
-    message: z.string(),
-    /** en-US message beside it. */
-    en: z.string().optional(),
-    issues: z.array(ApiIssueSchema),
-    requestId: z.string().optional(),
-  }),
-});
-export type ApiErrorBody = z.infer<typeof ApiErrorBodySchema>;
+/** The error shape and its codes live in ./errors (one registry per module). */
+export { ApiErrorBodySchema, ApiIssueSchema, type ApiErrorBody } from './errors';
 
 /** Paging query used by list endpoints: page from 1, pageSize 1–500 (default 50). */
 export const PageQuerySchema = z.object({

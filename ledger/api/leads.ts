@@ -9,10 +9,12 @@
 import { z } from 'zod';
 import { MATCH_RULE_CODES } from '../matching/rules';
 import { SOURCE_CODES } from '../sources';
+import { ItemErrorSchema } from './errors';
 import { VOCABULARIES } from '../vocabularies';
 import { RowIdSchema } from './sync';
 
-export const LocalizedTextSchema = z.object({ zh: z.string(), en: z.string() });
+export { LocalizedTextSchema } from '../text';
+import { LocalizedTextSchema } from '../text';
 
 export const LEAD_STATE_VALUES = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结'] as const;
 export const LeadStateSchema = z.enum(LEAD_STATE_VALUES);
@@ -174,7 +176,7 @@ export type DispatchRequest = z.infer<typeof DispatchRequestSchema>;
 
 export const DispatchResponseSchema = z.object({
   dispatched: z.array(LeadSchema),
-  failed: z.array(z.object({ leadNo: z.string(), code: z.string(), message: z.string(), en: z.string() })),
+  failed: z.array(ItemErrorSchema),
 });
 export type DispatchResponse = z.infer<typeof DispatchResponseSchema>;
 
@@ -213,6 +215,14 @@ export const ImportSummarySchema = z.object({
   leadsWithoutTownship: z.number().int().nonnegative().optional(),
   /** Preview of the planned leads, IDs masked. */
   preview: z.array(MatchLeadSchema).optional(),
+  /** Departmental files: where the new leads go, per township; code null = the county queue (待分派). */
+  byTownship: z.array(z.object({ code: z.string().nullable(), name: z.string(), count: z.number().int().nonnegative() })).optional(),
+  /** Roster imports: people on the roster, and how many of them have stopped receiving (停保). */
+  rosterPeople: z.number().int().nonnegative().optional(),
+  rosterStopped: z.number().int().nonnegative().optional(),
+  /** Committed departmental files: the first and last lead number created (null when none was). */
+  firstLeadNo: z.string().nullable().optional(),
+  lastLeadNo: z.string().nullable().optional(),
   createdAt: IsoDateTime,
   committedAt: IsoDateTime.nullable(),
   error: LocalizedTextSchema.nullable().optional(),

@@ -3,8 +3,8 @@ import { z } from 'zod';
 import { AuditPageSchema } from '../../ledger/api/audit';
 import { PageQuerySchema, UnitCodeSchema } from '../../ledger/api/common';
 import { isInSubtree } from '../../ledger/units';
-import { HttpError, MESSAGES } from '../http/errors';
-import type { RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
+import { defineRoute, type RouteSpec } from '../http/route-table';
 
 const AuditQuerySchema = PageQuerySchema.extend({
   /** Only entries of this unit's subtree (must be in the caller's subtree). */
@@ -26,7 +26,7 @@ interface AuditRow {
 }
 
 export const AUDIT_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/audit',
     summary: '审计日志（本单位及下级，管理员可看全部）',
@@ -37,10 +37,10 @@ export const AUDIT_ROUTES: RouteSpec[] = [
     response: AuditPageSchema,
     example: { query: { page: '1', pageSize: '20' } },
     async handle({ user, query, deps }) {
-      const q = query as z.infer<typeof AuditQuerySchema>;
-      const scope = q.unit ?? (user!.role === 'admin' ? undefined : user!.unit.code);
-      if (q.unit && user!.role !== 'admin' && !isInSubtree(user!.unit.code, q.unit)) {
-        throw new HttpError(403, 'forbidden', MESSAGES.forbidden);
+      const q = query;
+      const scope = q.unit ?? (user.role === 'admin' ? undefined : user.unit.code);
+      if (q.unit && user.role !== 'admin' && !isInSubtree(user.unit.code, q.unit)) {
+        throw new AppError('forbidden');
       }
       const where: string[] = [];
       const params: unknown[] = [];
@@ -79,5 +79,5 @@ export const AUDIT_ROUTES: RouteSpec[] = [
         },
       };
     },
-  },
+  }),
 ];

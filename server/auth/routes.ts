@@ -6,8 +6,8 @@ import {
   MeResponseSchema,
 } from '../../ledger/api/auth';
 import type { AppDeps } from '../app-deps';
-import { HttpError, MESSAGES } from '../http/errors';
-import type { AuthUser, RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
+import { defineRoute, type AuthUser, type RouteSpec } from '../http/route-table';
 import { dummyPasswordHash, verifyPassword } from './password';
 import { DEFAULT_LOGIN_LIMITS, LoginRateLimiter } from './rate-limit';
 import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
@@ -29,7 +29,7 @@ function sessionUser(user: AuthUser) {
 }
 
 export const AUTH_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     method: 'post',
     path: '/auth/login',
     summary: '登录，获取访问令牌',
@@ -39,20 +39,14 @@ export const AUTH_ROUTES: RouteSpec[] = [
     response: LoginResponseSchema,
     example: { body: { username: 'demo-village', password: 'demo1234' } },
     async handle({ body, deps, req, requestId }) {
-      const { username, password } = body as { username: string; password: string };
+      const { username, password } = body;
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       // Reserved before the (asynchronous) password check, so parallel guesses cannot all slip through.
       const reservation = loginLimiter(deps).reserve(username, ip);
       if (!reservation.ok) {
         req.res?.setHeader('Retry-After', String(reservation.retryAfterSeconds));
         const wait = reservation.retryAfterSeconds;
-        throw new HttpError(
-          429,
-          'too_many_attempts',
-          { zh: `${MESSAGES.tooManyAttempts.zh}（请 ${wait} 秒后再试）`, en: `${MESSAGES.tooManyAttempts.en} (in ${wait} s)` },
-          [],
-          { retryAfterSeconds: wait },
-        );
+        throw new AppError('too_many_attempts', { seconds: wait }, { extra: { retryAfterSeconds: wait } });
       }
       const { ticket } = reservation;
       let record: Awaited<ReturnType<typeof findUser>>;
@@ -74,7 +68,7 @@ export const AUTH_ROUTES: RouteSpec[] = [
           target: record ? `user:${record.id}` : 'user:unknown',
           requestId,
         });
-        throw new HttpError(401, 'bad_credentials', MESSAGES.badCredentials);
+        throw new AppError('bad_credentials');
       }
       const user = toAuthUser(record);
       const { token, expiresAt } = await deps.db.transaction(async (tx) => {
@@ -84,8 +78,8 @@ export const AUTH_ROUTES: RouteSpec[] = [
       });
       return { body: { token, expiresAt, user: sessionUser(user) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/auth/logout',
     summary: '退出登录，吊销当前令牌',
@@ -96,12 +90,12 @@ export const AUTH_ROUTES: RouteSpec[] = [
       const token = bearerToken(req.headers.authorization);
       await deps.db.transaction(async (tx) => {
         if (token) await revokeToken(tx, token);
-        await deps.audit.record({ user, action: 'auth.logout', target: `user:${user!.id}`, requestId }, tx);
+        await deps.audit.record({ user, action: 'auth.logout', target: `user:${user.id}`, requestId }, tx);
       });
-      return { body: { ok: true } };
+      return { body: { ok: true as const } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/me',
     summary: '当前用户及其单位',
@@ -109,7 +103,7 @@ export const AUTH_ROUTES: RouteSpec[] = [
     auth: 'user',
     response: MeResponseSchema,
     async handle({ user }) {
-      return { body: { user: sessionUser(user!) } };
+      return { body: { user: sessionUser(user) } };
     },
-  },
+  }),
 ];

@@ -17,10 +17,8 @@ export interface CliIO {
   today?: string;
 }
 
-export interface LocalizedText {
-  zh: string;
-  en: string;
-}
+export type { LocalizedText } from '../../ledger/text';
+import type { LocalizedText } from '../../ledger/text';
 
 export interface CliCommand {
   /** Subcommand name: `ledger <name> …`. */

@@ -7,7 +7,7 @@
  *   attempts; JSON.parse keeps `__proto__` as an own key, and a schema would silently drop it).
  */
 import type { NextFunction, Request, Response } from 'express';
-import { HttpError } from './errors';
+import { AppError } from './errors';
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -33,9 +33,7 @@ export function rejectPrototypeKeys(req: Request, _res: Response, next: NextFunc
   const path = req.body === undefined ? undefined : forbiddenKeyPath(req.body);
   if (!path) return next();
   next(
-    new HttpError(400, 'forbidden_key', { zh: '请求体含有不允许的字段名（__proto__、constructor 或 prototype）', en: 'The request body has a forbidden key (__proto__, constructor or prototype)' }, [
-      { path, message: '不允许的字段名 (forbidden key)' },
-    ]),
+    new AppError('forbidden_key', {}, { issues: [{ path, message: '不允许的字段名 (forbidden key)' }] }),
   );
 }
 
@@ -49,24 +47,18 @@ interface ParserError {
 }
 
 /** A body-parser failure not already known by its `type`: a 4xx from decoding the body (e.g. a corrupt gzip stream). */
-export function undecodableBody(err: unknown): HttpError | undefined {
+export function undecodableBody(err: unknown): AppError | undefined {
   const e = err as ParserError | null;
   if (!e || typeof e !== 'object' || e.type !== undefined) return undefined;
   const status = typeof e.status === 'number' ? e.status : e.statusCode;
   if (status !== 400 || e.expose !== true) return undefined;
-  return new HttpError(400, 'malformed_body', {
-    zh: '请求体无法读取：压缩数据已损坏或与 Content-Encoding 不符',
-    en: 'The request body cannot be read: the compressed data is corrupt or does not match Content-Encoding',
-  });
+  return new AppError('malformed_body');
 }
 
 /** busboy's parse errors (no boundary, truncated or malformed parts) → 400; file-system errors pass through. */
-export function malformedMultipart(err: unknown): HttpError | undefined {
+export function malformedMultipart(err: unknown): AppError | undefined {
   const e = err as ParserError | null;
   if (!(err instanceof Error) || typeof e?.code === 'string') return undefined;
   if (!/^(Multipart: |Unexpected end of form|Malformed part header|Unsupported content type)/.test(err.message)) return undefined;
-  return new HttpError(400, 'invalid_upload', {
-    zh: '上传内容无法解析：请以 multipart/form-data（含 boundary）上传一个名为 file 的文件',
-    en: 'The upload cannot be parsed: send multipart/form-data (with its boundary) holding one file in field "file"',
-  });
+  return new AppError('invalid_upload');
 }

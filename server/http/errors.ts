@@ -1,47 +1,46 @@
 /**
  * The one error shape of the API: {error:{code, message (zh-CN), en, issues:[{path, message}], requestId}}.
- * Handlers throw HttpError for expected failures; anything else becomes a 500 without details.
+ * Handlers throw AppError for expected failures; anything else becomes a 500 without details.
  */
 import type { ZodError } from 'zod';
+import { errorStatus, errorText, type ApiIssue, type ErrorCode, type ErrorParams } from '../../ledger/api/errors';
+import type { LocalizedText } from '../../ledger/text';
 
-export interface ApiIssue {
-  path: string;
-  message: string;
-}
+export type { ApiIssue };
 
-export interface Bilingual {
-  zh: string;
-  en: string;
-}
+/**
+ * The one error class of the API. Codes, statuses and message templates are in the registries of
+ * ledger/api/errors.ts; a handler says what went wrong, never how it is worded or which status it gets:
+ *   throw new AppError('lead_not_found', { leadNo });
+ */
+export class AppError<C extends ErrorCode = ErrorCode> extends Error {
+  readonly status: number;
+  readonly text: LocalizedText;
+  readonly issues: ApiIssue[];
+  /** Extra fields merged into the error object (e.g. findings of a refused submission); may be added before throwing. */
+  extra?: Record<string, unknown>;
 
-export class HttpError extends Error {
   constructor(
-    readonly status: number,
-    readonly code: string,
-    readonly text: Bilingual,
-    readonly issues: ApiIssue[] = [],
-    /** Extra fields merged into the error object (e.g. findings of a refused submission). */
-    readonly extra?: Record<string, unknown>,
+    readonly code: C,
+    ...[params, details]: keyof ErrorParams<C> extends never
+      ? [params?: ErrorParams<C>, details?: AppErrorDetails]
+      : [params: ErrorParams<C>, details?: AppErrorDetails]
   ) {
+    const text = errorText(code, params ?? ({} as ErrorParams<C>));
     super(text.en);
-    this.name = 'HttpError';
+    this.name = 'AppError';
+    this.status = errorStatus(code);
+    this.text = text;
+    this.issues = details?.issues ?? [];
+    this.extra = details?.extra;
   }
 }
 
-export const MESSAGES = {
-  unauthorized: { zh: '未登录或登录已过期，请重新登录', en: 'Not signed in or the session has expired' },
-  forbidden: { zh: '无权访问该单位或该功能', en: 'Not allowed for this unit or role' },
-  notFound: { zh: '请求的资源不存在', en: 'Not found' },
-  unitNotFound: { zh: '单位不存在', en: 'Unit not found' },
-  wrongUnitLevel: { zh: '单位级别不符合该接口要求', en: 'The unit is not of the level this endpoint needs' },
-  invalid: { zh: '请求内容不符合要求', en: 'The request is not valid' },
-  malformedJson: { zh: '请求体不是有效的 JSON', en: 'The request body is not valid JSON' },
-  tooLarge: { zh: '请求体过大', en: 'The request body is too large' },
-  unsupportedMedia: { zh: '不支持的请求内容类型', en: 'Unsupported content type' },
-  tooManyAttempts: { zh: '登录尝试过多，请稍后再试', en: 'Too many sign-in attempts, try again later' },
-  badCredentials: { zh: '用户名或密码错误', en: 'Wrong username or password' },
-  internal: { zh: '服务器内部错误，请联系管理员并提供请求编号', en: 'Internal server error; quote the request id' },
-} satisfies Record<string, Bilingual>;
+export interface AppErrorDetails {
+  /** Where the request is wrong, e.g. [{ path: 'body.changes.3.rowId', message: '…' }]. */
+  issues?: ApiIssue[];
+  extra?: Record<string, unknown>;
+}
 
 /** zod issues → API issues; messages stay zod's (no input values are echoed). */
 export function zodIssues(error: ZodError, prefix: string): ApiIssue[] {
@@ -70,12 +69,6 @@ function issueMessage(issue: ZodError['issues'][number]): string {
   }
 }
 
-export function errorBody(
-  code: string,
-  text: Bilingual,
-  requestId: string,
-  issues: ApiIssue[] = [],
-  extra?: Record<string, unknown>,
-): { error: Record<string, unknown> } {
-  return { error: { code, message: text.zh, en: text.en, issues, requestId, ...(extra ?? {}) } };
+export function errorBody(error: AppError, requestId: string): { error: Record<string, unknown> } {
+  return { error: { code: error.code, message: error.text.zh, en: error.text.en, issues: error.issues, requestId, ...(error.extra ?? {}) } };
 }

@@ -14,7 +14,7 @@ import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
 import { bearerToken, userForToken } from '../auth/tokens';
 import { getUnit } from '../units/store';
-import { HttpError, MESSAGES, zodIssues } from './errors';
+import { AppError, zodIssues } from './errors';
 import type { AuthUser, RouteContext, RouteSpec, UploadedFile } from './route-table';
 
 export const API_PREFIX = '/api/v1';
@@ -28,7 +28,7 @@ export function expressPath(spec: RouteSpec): string {
 function parseWith(schema: ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) return value;
   const result = schema.safeParse(value);
-  if (!result.success) throw new HttpError(400, 'invalid_request', MESSAGES.invalid, zodIssues(result.error, where));
+  if (!result.success) throw new AppError('invalid_request', {}, { issues: zodIssues(result.error, where) });
   return result.data;
 }
 
@@ -113,10 +113,10 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
         user = (await authenticate(deps, req)) ?? null;
         if (!user) {
           res.setHeader('WWW-Authenticate', 'Bearer');
-          throw new HttpError(401, 'unauthorized', MESSAGES.unauthorized);
+          throw new AppError('unauthorized');
         }
         res.locals.userId = user.id;
-        if (spec.roles && !spec.roles.includes(user.role)) throw new HttpError(403, 'forbidden', MESSAGES.forbidden);
+        if (spec.roles && !spec.roles.includes(user.role)) throw new AppError('forbidden');
       }
 
       const params = parseWith(spec.params, { ...req.params }, 'params') as Record<string, unknown>;
@@ -125,24 +125,24 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
         const source = spec.unitIn === 'query' ? (req.query as Record<string, unknown>) : params;
         const code = typeof source[spec.unitParam] === 'string' ? (source[spec.unitParam] as string) : '';
         if (!unitLevelOf(code)) {
-          throw new HttpError(400, 'invalid_request', MESSAGES.invalid, [
-            { path: `${spec.unitIn === 'query' ? 'query' : 'params'}.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' },
-          ]);
+          throw new AppError('invalid_request', {}, {
+            issues: [{ path: `${spec.unitIn === 'query' ? 'query' : 'params'}.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' }],
+          });
         }
-        if (!user || !isInSubtree(user.unit.code, code)) throw new HttpError(403, 'forbidden', MESSAGES.forbidden);
+        if (!user || !isInSubtree(user.unit.code, code)) throw new AppError('forbidden');
         if (spec.unitLevel && unitLevelOf(code) !== spec.unitLevel) {
-          throw new HttpError(400, 'wrong_unit_level', MESSAGES.wrongUnitLevel, [
-            { path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` },
-          ]);
+          throw new AppError('wrong_unit_level', {}, {
+            issues: [{ path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` }],
+          });
         }
-        if (!(await getUnit(deps.db, code))) throw new HttpError(404, 'unit_not_found', MESSAGES.unitNotFound);
+        if (!(await getUnit(deps.db, code))) throw new AppError('unit_not_found', { unitCode: code });
         res.locals.unit = code;
       }
 
       let file: UploadedFile | undefined;
       if (spec.multipart) {
         if (!req.is('multipart/form-data')) {
-          throw new HttpError(415, 'unsupported_media_type', { zh: '请以 multipart/form-data 上传文件（字段名 file）', en: 'Upload as multipart/form-data (field "file")' });
+          throw new AppError('multipart_required');
         }
         file = await runMulter(spec, req, res);
         // The temp file never outlives the request: removed whether the handler succeeds, fails or moved it.
@@ -151,7 +151,7 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
           res.once('close', () => void fs.rm(path, { force: true }));
         }
       } else if (spec.body && hasBody(req) && !req.is(['application/json', '+json'])) {
-        throw new HttpError(415, 'unsupported_media_type', MESSAGES.unsupportedMedia);
+        throw new AppError('unsupported_media_type');
       }
 
       const query = parseWith(spec.query, { ...(req.query as Record<string, unknown>) }, 'query');
@@ -160,7 +160,7 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
       const ctx: RouteContext = { user, params, query, body, requestId, deps, req, res, file };
       const result = await spec.handle(ctx);
       if (res.headersSent) return;
-      const status = 'status' in result ? result.status : 200;
+      const status = result.status ?? 200;
 
       if (spec.response && deps.config.demo && status < 300) {
         const check = spec.response.safeParse(result.body);

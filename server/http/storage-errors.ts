@@ -3,7 +3,8 @@
  * message that says nothing was saved and what to do; the transaction rolled back, so retrying
  * later is safe. The operator gets an error line (with the error class, never the request's data).
  */
-import { HttpError } from './errors';
+import { errorText } from '../../ledger/api/errors';
+import { AppError } from './errors';
 
 const FULL_CODES: ReadonlySet<string> = new Set(['SQLITE_FULL', 'ENOSPC', 'EDQUOT']);
 
@@ -13,11 +14,9 @@ export function isStorageFull(err: unknown): boolean {
   return err instanceof Error && /\bSQLITE_FULL\b|database or disk is full/.test(err.message);
 }
 
-export const STORAGE_FULL = {
-  zh: '服务器磁盘空间已满，本次操作未保存。请稍后重试；请联系管理员清理服务器磁盘（见运维说明 docs/operations.md）',
-  en: 'The server disk is full; nothing of this request was saved. Try again later, and ask the administrator to free disk space (docs/operations.md)',
-};
+/** The message, for places that report it without an HTTP answer (a failed background import). */
+export const STORAGE_FULL = errorText('storage_full', {});
 
-export function storageFullError(): HttpError {
-  return new HttpError(503, 'storage_full', STORAGE_FULL);
+export function storageFullError(): AppError {
+  return new AppError('storage_full');
 }

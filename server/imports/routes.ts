@@ -4,8 +4,8 @@
  */
 import { z } from 'zod';
 import { ImportListResponseSchema, ImportSummarySchema } from '../../ledger/api/leads';
-import type { RouteSpec } from '../http/route-table';
-import { LeadError } from '../leads/errors';
+import { defineRoute, type RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
 import { commitImport, importStatusFor, listImportsFor, startImport } from './service';
 
 /** Upload limit for departmental files (a 300k-row xlsx is ~20–30 MB). */
@@ -28,7 +28,7 @@ const ImportStatusSchema = z.object({
 const EXAMPLE_IMPORT_ID = '00000000-0000-4000-8000-000000000000';
 
 export const IMPORT_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     method: 'post',
     path: '/counties/:countyCode/imports',
     summary: '上传部门比对数据或保障对象名册（multipart：file、source、period），后台读取并试运行；同一文件（按sha256）已导入时返回原导入结果',
@@ -47,18 +47,18 @@ export const IMPORT_ROUTES: RouteSpec[] = [
       file: { name: 'medical-2026-10.csv', text: '姓名,身份证号,入院日期,出院日期,医疗总费用,个人自付费用,医疗机构\n' },
     },
     handle: async (ctx) => {
-      if (!ctx.file) throw new LeadError(400, 'import.no_file', '请上传文件（字段名 file）', 'Upload a file in the field named file');
-      const { created, status } = await startImport(ctx.deps, ctx.user!, ctx.params.countyCode, {
-        source: ctx.body?.source,
-        period: ctx.body?.period,
+      if (!ctx.file) throw new AppError('import_no_file');
+      const { created, status } = await startImport(ctx.deps, ctx.user, ctx.params.countyCode, {
+        source: ctx.body.source,
+        period: ctx.body.period,
         fileName: ctx.file.originalName,
         path: ctx.file.path,
         requestId: ctx.requestId,
       });
       return { status: created ? 202 : 200, body: { ...status, duplicate: !created } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/counties/:countyCode/imports',
     summary: '本县（市）的导入记录及其导入摘要（最新在前）',
@@ -70,8 +70,8 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     params: CountyParams,
     response: ImportListResponseSchema,
     handle: async (ctx) => ({ body: { imports: await listImportsFor(ctx.deps, ctx.params.countyCode) } }),
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/counties/:countyCode/imports/:importId',
     summary: '导入进度与试运行摘要（state: reading|ready|committed|failed）',
@@ -84,8 +84,8 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     response: ImportStatusSchema,
     example: { params: { importId: EXAMPLE_IMPORT_ID } },
     handle: async (ctx) => ({ body: await importStatusFor(ctx.deps, ctx.params.countyCode, ctx.params.importId) }),
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/counties/:countyCode/imports/:importId/commit',
     summary: '提交试运行结果：在一个事务中生成线索（或替换保障对象名册）；重复提交返回原结果',
@@ -97,6 +97,6 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     params: ImportParams,
     response: ImportStatusSchema,
     example: { params: { importId: EXAMPLE_IMPORT_ID } },
-    handle: async (ctx) => ({ body: await commitImport(ctx.deps, ctx.user!, ctx.params.countyCode, ctx.params.importId, ctx.requestId) }),
-  },
+    handle: async (ctx) => ({ body: await commitImport(ctx.deps, ctx.user, ctx.params.countyCode, ctx.params.importId, ctx.requestId) }),
+  }),
 ];

@@ -10,11 +10,13 @@ import { join } from 'path';
 import type { ImportSummary, MatchLeadWire } from '../../ledger/api/leads';
 import { maskIdNumber } from '../../ledger/id-number';
 import { isSourceCode, normalizePeriod, SOURCE_CODES, type SourceCode } from '../../ledger/sources';
+import type { LocalizedText } from '../../ledger/text';
 import type { AppDeps } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import type { AuthUser } from '../http/route-table';
 import { isStorageFull, STORAGE_FULL } from '../http/storage-errors';
-import { LeadError } from '../leads/errors';
+import { AppError } from '../http/errors';
+import { TableReadError } from '../io/read-table';
 import { countyPolicy } from '../leads/policy-store';
 import { chinaDate } from '../leads/states';
 import { allocateSeqs, dueDateFor, formatLeadNo } from '../leads/store';
@@ -113,33 +115,28 @@ async function moveFile(from: string, to: string): Promise<void> {
 export function parseSourceAndPeriod(sourceText: unknown, periodText: unknown, today: string): { source: SourceCode | 'roster'; period: string } {
   const source = String(sourceText ?? '').trim();
   if (source !== 'roster' && !isSourceCode(source)) {
-    const known = ['roster', ...SOURCE_CODES];
-    throw new LeadError(400, 'import.source', `未知的数据来源“${source}”，应为 ${known.join('、')}`, `Unknown source "${source}" (one of ${known.join(', ')})`);
+    const sources = ['roster', ...SOURCE_CODES];
+    throw new AppError('import_unknown_source', { source, sources: { zh: sources.join('、'), en: sources.join(', ') } });
   }
   const raw = String(periodText ?? '').trim();
   if (source === 'roster') {
     // The roster is a snapshot: its period is the date it describes (default today).
     const period = raw === '' ? today : raw;
     if (!/^\d{4}-\d{2}(-\d{2})?$/.test(period)) {
-      throw new LeadError(400, 'import.period', '名册期次应为 YYYY-MM 或 YYYY-MM-DD', 'Roster period must be YYYY-MM or YYYY-MM-DD');
+      throw new AppError('import_roster_period');
     }
     return { source, period };
   }
   const period = normalizePeriod(source, raw);
   if (!period) {
-    throw new LeadError(400, 'import.period', `期次“${raw}”不符合${source}数据的格式（如 2026-10、2026-Q3、2026）`, `Period "${raw}" does not fit source ${source} (e.g. 2026-10, 2026-Q3, 2026)`);
+    throw new AppError('import_period', { period: raw, source });
   }
   return { source, period };
 }
 
-const NOT_FOUND = {
-  zh: '导入记录不存在（未提交的试运行结果超过保留期限后会被自动清除，请重新上传文件）',
-  en: 'Import not found (uncommitted dry runs are purged after the retention period; upload the file again)',
-};
-
 async function importRow(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportRow> {
   const row = await db.get<ImportRow>('SELECT * FROM imports WHERE id = ? AND county_code = ?', [importId, countyCode]);
-  if (!row) throw new LeadError(404, 'import.not_found', NOT_FOUND.zh, NOT_FOUND.en);
+  if (!row) throw new AppError('import_not_found');
   return row;
 }
 
@@ -282,7 +279,7 @@ export async function importStatusFor(deps: AppDeps, countyCode: string, importI
   const row = await importRow(deps.db, countyCode, importId);
   if (isExpired(deps, row)) {
     await purgeExpiredImports(deps);
-    throw new LeadError(404, 'import.not_found', NOT_FOUND.zh, NOT_FOUND.en);
+    throw new AppError('import_not_found');
   }
   return importStatus(deps.db, countyCode, importId);
 }
@@ -340,7 +337,7 @@ export async function startImport(
   // An upload on disk (multer disk storage) is hashed by streaming and then moved into the import's
   // private temp dir; the caller's file is left in place (and removed by the caller) if no import is created.
   const bytes = input.buffer ? input.buffer.length : (await fs.stat(input.path)).size;
-  if (bytes === 0) throw new LeadError(400, 'import.empty_file', '上传的文件为空', 'The uploaded file is empty');
+  if (bytes === 0) throw new AppError('import_empty_file');
   const hash = input.buffer ? sha256(input.buffer) : await sha256File(input.path);
   const earlier = await deps.db.get<ImportRow>(
     "SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' ORDER BY committed_at LIMIT 1",
@@ -454,7 +451,8 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
         rejectedByCode: read.rejectedByCode,
         warnings: read.warnings.slice(0, SUMMARY_REJECTED_LIMIT),
         warningCount: read.warningCount,
-        ...({ rosterPeople: read.records.length, rosterStopped: stopped } as object),
+        rosterPeople: read.records.length,
+        rosterStopped: stopped,
       };
     } else {
       const policy = await countyPolicy(deps.db, countyCode, Number(row.period.slice(0, 4)));
@@ -480,7 +478,7 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
         warningCount: result.warningCount,
         leadsWithoutTownship: result.leadsWithoutTownship,
         preview: result.leads.slice(0, SUMMARY_PREVIEW_LIMIT).map(maskLead),
-        ...({ byTownship: countByTownship(units, placed) } as object),
+        byTownship: countByTownship(units, placed),
       };
     }
     const live = progress.get(id);
@@ -509,12 +507,11 @@ async function readImport(deps: AppDeps, countyCode: string, id: string, path: s
   }
 }
 
-function readError(error: unknown): { zh: string; en: string } {
+/** What the county sees of a failed read: our own errors say what is wrong; anything else is an unreadable file. */
+function readError(error: unknown): LocalizedText {
   if (isStorageFull(error)) return STORAGE_FULL;
-  if (error instanceof LeadError) return error.text;
-  const e = error as { zh?: string; en?: string; text?: { zh: string; en: string } };
-  if (e && typeof e.zh === 'string' && typeof e.en === 'string') return { zh: e.zh, en: e.en };
-  if (e && e.text && typeof e.text.zh === 'string') return e.text;
+  if (error instanceof AppError) return error.text;
+  if (error instanceof TableReadError) return { zh: error.zh, en: error.en };
   return { zh: '文件无法读取：请确认是有效的 xlsx 或 csv 文件', en: 'The file cannot be read; make sure it is a valid xlsx or csv file' };
 }
 
@@ -595,14 +592,14 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
   let rosterCommitted: RosterFileRecord[] | undefined;
   await deps.db.transaction(async (tx) => {
     const row = await importRow(tx, countyCode, importId);
-    if (isExpired(deps, row)) throw new LeadError(404, 'import.not_found', NOT_FOUND.zh, NOT_FOUND.en);
+    if (isExpired(deps, row)) throw new AppError('import_not_found');
     if (row.state === 'committed') {
       // A repeated commit changes nothing and returns the earlier result; it is audited all the same.
       await deps.audit.record({ user, action: 'import.commit_repeat', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period } }, tx);
       return;
     }
     if (row.state !== 'ready') {
-      throw new LeadError(409, 'import.not_ready', row.state === 'reading' ? '文件仍在读取中，请稍后再提交' : '该导入读取失败，不能提交', row.state === 'reading' ? 'The file is still being read' : 'This import failed and cannot be committed', { state: row.state });
+      throw new AppError(row.state === 'reading' ? 'import_still_reading' : 'import_failed', {}, { extra: { state: row.state } });
     }
     const earlier = await tx.get<ImportRow>(
       "SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' AND id <> ? ORDER BY committed_at LIMIT 1",

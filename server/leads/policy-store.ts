@@ -4,7 +4,7 @@
  */
 import { PolicySchema, policyIssuePaths, resolvePolicy, type Policy, type PolicyInput } from '../../ledger/policy';
 import type { SqlDatabase } from '../db/database';
-import { LeadError } from './errors';
+import { AppError } from '../http/errors';
 
 function overlay(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -48,12 +48,11 @@ export async function saveCountyPolicy(
   if (!check.success) {
     const problems = policyIssuePaths(check.error);
     const unknown = problems.filter((p) => p.unknownKey).map((p) => `settings.${p.path}`);
-    const error =
-      unknown.length > 0
-        ? new LeadError(400, 'policy.unknown_setting', `未知的政策参数：${unknown.join('、')}`, `Unknown policy settings: ${unknown.join(', ')}`)
-        : new LeadError(400, 'policy.invalid', '政策参数不合法', 'Invalid policy settings');
-    error.issues.push(...problems.map((p) => ({ path: p.path ? `settings.${p.path}` : 'settings', message: p.message })));
-    throw error;
+    const issues = problems.map((p) => ({ path: p.path ? `settings.${p.path}` : 'settings', message: p.message }));
+    if (unknown.length > 0) {
+      throw new AppError('policy_unknown_setting', { settings: { zh: unknown.join('、'), en: unknown.join(', ') } }, { issues });
+    }
+    throw new AppError('policy_invalid', {}, { issues });
   }
   await db.run(
     `INSERT INTO county_policy (county_code, year, settings_json, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)

@@ -13,9 +13,9 @@ import {
   PullLeadRequestSchema,
   PullLeadResponseSchema,
 } from '../../ledger/api/leads';
-import type { RouteContext, RouteResult, RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
+import { defineRoute, type AuthUser, type RouteContext, type RouteSpec } from '../http/route-table';
 import { IMPORT_ROUTES } from '../imports/routes';
-import { LeadError } from './errors';
 import { leadFindings } from './further-findings';
 import { countyPolicy, countyPolicyOverrides, saveCountyPolicy } from './policy-store';
 import { chinaDate } from './states';
@@ -26,13 +26,7 @@ import { ledgerValuesForLead } from './ledger-values';
 const LeadNoParams = z.object({ leadNo: z.string().min(1).max(40) });
 const CountyParams = z.object({ countyCode: z.string().regex(/^\d{6}$/) });
 
-/** Handlers throw LeadError (an HttpError); the platform turns it into the JSON error shape. */
-function guarded(fn: (ctx: RouteContext) => Promise<RouteResult>): (ctx: RouteContext) => Promise<RouteResult> {
-  return fn;
-}
-
-function actorOf(ctx: RouteContext) {
-  const user = ctx.user!;
+function actorOf(user: AuthUser) {
   return { username: user.username, unitCode: user.unit.code, role: user.role };
 }
 
@@ -40,13 +34,12 @@ function actorOf(ctx: RouteContext) {
  * The lead if the user's unit contains the unit it is assigned to. Unknown and out-of-scope leads
  * get the same 404: lead numbers are sequential, a 403 would tell other units which exist.
  */
-async function scopedLead(ctx: RouteContext, leadNo: string): Promise<LeadRow> {
-  return getScopedLead(ctx.deps.db, actorOf(ctx), leadNo);
+async function scopedLead(ctx: RouteContext<'user'>, leadNo: string): Promise<LeadRow> {
+  return getScopedLead(ctx.deps.db, actorOf(ctx.user), leadNo);
 }
 
 /** Full ID numbers only for the village the lead was sent to (it must put the person on its ledger), and admins. */
-function mayUnmask(ctx: RouteContext, row: LeadRow): boolean {
-  const user = ctx.user!;
+function mayUnmask(user: AuthUser, row: LeadRow): boolean {
   return user.role === 'admin' || (user.role === 'village' && row.village_code === user.unit.code);
 }
 
@@ -55,7 +48,7 @@ const EXAMPLE_LEAD_NO = 'XS-532301-202601-99999';
 
 export const LEAD_ROUTES: RouteSpec[] = [
   ...IMPORT_ROUTES,
-  {
+  defineRoute({
     method: 'get',
     path: '/units/:code/leads',
     summary: '本单位（含下级）的线索列表，可按来源、状态、是否逾期、期次筛选；身份证号脱敏',
@@ -66,13 +59,13 @@ export const LEAD_ROUTES: RouteSpec[] = [
     query: LeadListQuerySchema,
     response: LeadListResponseSchema,
     example: { query: { state: '已派至乡镇', page: '1', pageSize: '20' } },
-    handle: guarded(async (ctx) => {
-      const q = LeadListQuerySchema.parse(ctx.query ?? {});
+    handle: async (ctx) => {
+      const q = ctx.query;
       const today = chinaDate(ctx.deps.now());
       return { body: await listLeads(ctx.deps.db, ctx.params.code, q, today, q.page, q.pageSize) };
-    }),
-  },
-  {
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: '/leads/:leadNo',
     summary: '查看一条线索及其流转记录（按线索所属单位授权）；下发到的村可查看完整身份证号（记入审计）',
@@ -82,11 +75,11 @@ export const LEAD_ROUTES: RouteSpec[] = [
     query: z.object({ unmasked: z.enum(['true', 'false', '1', '0']).optional() }),
     example: { params: { leadNo: EXAMPLE_LEAD_NO } },
     response: LeadDetailResponseSchema,
-    handle: guarded(async (ctx) => {
+    handle: async (ctx) => {
       const row = await scopedLead(ctx, ctx.params.leadNo);
-      const wantFull = ctx.query?.unmasked === 'true' || ctx.query?.unmasked === '1';
-      if (wantFull && !mayUnmask(ctx, row)) {
-        throw new LeadError(403, 'forbidden.unmasked', '只有线索下发到的村（社区）可查看完整身份证号', 'Only the village the lead was sent to may see the full ID number');
+      const wantFull = ctx.query.unmasked === 'true' || ctx.query.unmasked === '1';
+      if (wantFull && !mayUnmask(ctx.user, row)) {
+        throw new AppError('lead_unmask_forbidden');
       }
       if (wantFull) {
         await ctx.deps.audit.record({ user: ctx.user, action: 'lead.read_unmasked', target: row.lead_no, requestId: ctx.requestId });
@@ -101,9 +94,9 @@ export const LEAD_ROUTES: RouteSpec[] = [
           findings: leadFindings(row),
         },
       };
-    }),
-  },
-  {
+    },
+  }),
+  defineRoute({
     method: 'post',
     path: '/leads/dispatch',
     summary: '派发线索：县→乡镇（toUnitCode为9位乡镇代码）或乡镇→村（12位村代码）；全部成功或全部不派',
@@ -124,12 +117,13 @@ export const LEAD_ROUTES: RouteSpec[] = [
       }),
     response: DispatchResponseSchema,
     example: { body: { leadNos: [EXAMPLE_LEAD_NO], toUnitCode: '532301101', note: '请于时限内核实' } },
-    handle: guarded(async (ctx) => {
-      const body = ctx.body as { leadNos: string[]; toUnitCode?: string; townshipCode?: string; villageCode?: string; note?: string };
-      const toUnitCode = (body.toUnitCode ?? body.townshipCode ?? body.villageCode)!;
+    handle: async (ctx) => {
+      const body = ctx.body;
+      // The schema's refine guarantees exactly one of the three; '' is refused by dispatchLeads as a target.
+      const toUnitCode = body.toUnitCode ?? body.townshipCode ?? body.villageCode ?? '';
       const now = ctx.deps.now();
       const rows = await ctx.deps.db.transaction(async (tx) => {
-        const done = await dispatchLeads(tx, actorOf(ctx), { leadNos: body.leadNos, toUnitCode, note: body.note }, now);
+        const done = await dispatchLeads(tx, actorOf(ctx.user), { leadNos: body.leadNos, toUnitCode, note: body.note }, now);
         await ctx.deps.audit.record(
           { user: ctx.user, action: 'lead.dispatch', target: toUnitCode, requestId: ctx.requestId, detail: { count: done.length } },
           tx,
@@ -139,9 +133,9 @@ export const LEAD_ROUTES: RouteSpec[] = [
       const units = await unitNamer(ctx.deps.db, rows.flatMap((r) => [r.township_code, r.village_code]));
       const today = chinaDate(now);
       return { body: { dispatched: rows.map((r) => leadView(r, today, units)), failed: [] } };
-    }),
-  },
-  {
+    },
+  }),
+  defineRoute({
     method: 'post',
     path: '/leads/:leadNo/pull',
     summary: '村（社区）将线索纳入本村台账（已下发村→核实中），返回台账行的预填值（含完整身份证号，记入审计）',
@@ -153,20 +147,20 @@ export const LEAD_ROUTES: RouteSpec[] = [
     body: PullLeadRequestSchema.optional(),
     example: { params: { leadNo: EXAMPLE_LEAD_NO }, body: { rowId: '6f1c2a9e-0000-4000-8000-000000000001' } },
     response: PullLeadResponseSchema,
-    handle: guarded(async (ctx) => {
+    handle: async (ctx) => {
       const now = ctx.deps.now();
-      const leadNo: string = ctx.params.leadNo;
-      const rowId: string | undefined = ctx.body?.rowId;
+      const leadNo = ctx.params.leadNo;
+      const rowId = ctx.body?.rowId;
       const row = await ctx.deps.db.transaction(async (tx) => {
-        const pulled = await markPulled(tx, actorOf(ctx), leadNo, rowId, now);
+        const pulled = await markPulled(tx, actorOf(ctx.user), leadNo, rowId, now);
         await ctx.deps.audit.record({ user: ctx.user, action: 'lead.pull', target: leadNo, requestId: ctx.requestId }, tx);
         return pulled;
       });
       const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
       return { body: { lead: leadView(row, chinaDate(now), units, true), ledgerValues: ledgerValuesForLead(row, units, chinaDate(now)) } };
-    }),
-  },
-  {
+    },
+  }),
+  defineRoute({
     method: 'get',
     path: '/counties/:countyCode/feeds',
     summary: '部门数据导入日历：逾期未导入的数据（如“2026年10月 医保数据尚未导入”）',
@@ -177,9 +171,9 @@ export const LEAD_ROUTES: RouteSpec[] = [
     unitLevel: 'county',
     params: CountyParams,
     response: FeedCalendarResponseSchema.extend({ imported: z.array(z.object({ source: z.string(), period: z.string(), committedAt: z.string() })) }),
-    handle: guarded(async (ctx) => ({ body: await feedStatus(ctx.deps.db, ctx.params.countyCode, chinaDate(ctx.deps.now())) })),
-  },
-  {
+    handle: async (ctx) => ({ body: await feedStatus(ctx.deps.db, ctx.params.countyCode, chinaDate(ctx.deps.now())) }),
+  }),
+  defineRoute({
     method: 'get',
     path: '/counties/:countyCode/policy',
     summary: '本县（市）生效的政策参数（默认值叠加本县设置）',
@@ -190,8 +184,8 @@ export const LEAD_ROUTES: RouteSpec[] = [
     params: CountyParams,
     query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
     example: { query: { year: '2026' } },
-    handle: guarded(async (ctx) => {
-      const year = ctx.query?.year ? Number(ctx.query.year) : Number(chinaDate(ctx.deps.now()).slice(0, 4));
+    handle: async (ctx) => {
+      const year = ctx.query.year ?? Number(chinaDate(ctx.deps.now()).slice(0, 4));
       return {
         body: {
           year,
@@ -199,9 +193,9 @@ export const LEAD_ROUTES: RouteSpec[] = [
           overrides: await countyPolicyOverrides(ctx.deps.db, ctx.params.countyCode, year),
         },
       };
-    }),
-  },
-  {
+    },
+  }),
+  defineRoute({
     method: 'put',
     path: '/counties/:countyCode/policy',
     summary: '设置本县（市）的政策参数（year=0 适用于各年度）',
@@ -213,16 +207,16 @@ export const LEAD_ROUTES: RouteSpec[] = [
     params: CountyParams,
     body: z.object({ year: z.number().int().min(0).max(2100).default(0), settings: z.record(z.string(), z.unknown()) }).strict(),
     example: { body: { year: 2026, settings: { leadVerifyWorkingDays: 10 } } },
-    handle: guarded(async (ctx) => {
-      const body = ctx.body as { year?: number; settings: Record<string, unknown> };
-      const year = body.year ?? 0;
+    handle: async (ctx) => {
+      const body = ctx.body;
+      const year = body.year;
       const policy = await ctx.deps.db.transaction(async (tx) => {
-        const saved = await saveCountyPolicy(tx, ctx.params.countyCode, year, body.settings, ctx.user!.username, ctx.deps.now());
+        const saved = await saveCountyPolicy(tx, ctx.params.countyCode, year, body.settings, ctx.user.username, ctx.deps.now());
         await ctx.deps.audit.record({ user: ctx.user, action: 'county.policy.update', target: ctx.params.countyCode, requestId: ctx.requestId, detail: { year } }, tx);
         return saved;
       });
       return { body: { year, policy } };
-    }),
-  },
+    },
+  }),
 ];
 

@@ -8,7 +8,9 @@ import { leadVerifyDueDate } from '../../ledger/deadlines';
 import { maskIdNumber } from '../../ledger/id-number';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { SqlDatabase } from '../db/database';
-import { LeadError } from './errors';
+import type { ItemError } from '../../ledger/api/errors';
+import type { MatchRuleCode } from '../../ledger/matching/rules';
+import { AppError } from '../http/errors';
 import { countyPolicy } from './policy-store';
 import {
   LEAD_STATE_EN,
@@ -112,8 +114,8 @@ export async function getLeadRow(db: SqlDatabase, leadNo: string): Promise<LeadR
  * The one answer for "no such lead" — also given for a lead outside the caller's subtree: lead
  * numbers are sequential, so a distinct answer (403) would let other counties probe which exist.
  */
-export function leadNotFound(leadNo: string): LeadError {
-  return new LeadError(404, 'lead.not_found', `线索${leadNo}不存在`, `Lead ${leadNo} does not exist`);
+export function leadNotFound(leadNo: string): AppError {
+  return new AppError('lead_not_found', { leadNo });
 }
 
 /** Whether the caller may see the lead: admins all, others when its unit is in their subtree. */
@@ -131,13 +133,13 @@ export async function getScopedLead(db: SqlDatabase, actor: Pick<Actor, 'unitCod
 export interface LeadLink {
   importId: string;
   excelRow: number | null;
-  rule: string;
+  rule: MatchRuleCode;
   at: string;
 }
 
 /** Later import rows linked to this lead (the same person found again), oldest first. */
 export async function leadLinks(db: SqlDatabase, leadNo: string): Promise<LeadLink[]> {
-  const links = await db.all<{ import_id: string; excel_row: number | null; rule: string; at: string }>(
+  const links = await db.all<{ import_id: string; excel_row: number | null; rule: MatchRuleCode; at: string }>(
     "SELECT import_id, excel_row, rule, at FROM lead_links WHERE kind = 'lead' AND target = ? ORDER BY id",
     [leadNo],
   );
@@ -265,7 +267,7 @@ export async function transition(
   note?: string,
 ): Promise<LeadRow> {
   if (!canTransition(row.state, to)) {
-    throw new LeadError(409, 'lead.invalid_transition', `线索${row.lead_no}当前状态为“${row.state}”，不能变更为“${to}”`, `Lead ${row.lead_no} is ${LEAD_STATE_EN[row.state]}; it cannot become ${LEAD_STATE_EN[to]}`, { leadNo: row.lead_no, state: row.state, to });
+    throw new AppError('lead_invalid_transition', transitionParams(row.lead_no, row.state, to), { extra: { leadNo: row.lead_no, state: row.state, to } });
   }
   const next: LeadRow = { ...row, ...set, state: to, updated_at: now.toISOString() };
   const result = await tx.run(
@@ -274,7 +276,7 @@ export async function transition(
     [next.state, next.township_code, next.village_code, next.unit_code, next.dispatched_on, next.due_on, next.verify_result, next.ledger_row_id, next.pulled_at, next.updated_at, row.lead_no, row.state],
   );
   if (result.changes !== 1) {
-    throw new LeadError(409, 'lead.concurrent_change', `线索${row.lead_no}已被他人修改，请刷新后重试`, `Lead ${row.lead_no} was changed meanwhile; reload and retry`);
+    throw new AppError('lead_concurrent_change', { leadNo: row.lead_no });
   }
   await addHistory(tx, row.lead_no, row.state, to, actor, now, note);
   return next;
@@ -287,12 +289,13 @@ export interface DispatchInput {
   note?: string;
 }
 
-export interface DispatchFailure {
-  leadNo: string;
-  status: number;
-  code: string;
-  message: string;
-  en: string;
+function transitionParams(leadNo: string, from: LeadState, to: LeadState) {
+  return { leadNo, state: { zh: from, en: LEAD_STATE_EN[from] }, to: { zh: to, en: LEAD_STATE_EN[to] } };
+}
+
+/** A lead that cannot be dispatched, as listed in the refusal's `failed`. */
+function itemError(leadNo: string, error: AppError): ItemError {
+  return { leadNo, code: error.code, message: error.text.zh, en: error.text.en };
 }
 
 /**
@@ -310,7 +313,7 @@ export async function dispatchLeads(
   const target = input.toUnitCode;
   const level = unitLevelOf(target);
   if (level !== 'township' && level !== 'village') {
-    throw new LeadError(400, 'lead.dispatch_target', '请指定一个乡镇（9位代码）或一个村（社区）（12位代码）', 'Give a township (9-digit code) or a village (12-digit code)');
+    throw new AppError('lead_dispatch_target');
   }
   // Unknown lead numbers are answered first (404), then who may send where (403). A lead outside
   // the caller's subtree is answered exactly like an unknown one (no probing of other units).
@@ -322,39 +325,44 @@ export async function dispatchLeads(
   }
   const unknown = unique.filter((leadNo) => !found.has(leadNo));
   if (unknown.length > 0) {
-    throw new LeadError(404, 'lead.not_found', `线索不存在：${unknown.join('、')}`, `No such lead: ${unknown.join(', ')}`, {
-      failed: unknown.map((leadNo) => ({ leadNo, code: 'lead.not_found', message: `线索${leadNo}不存在`, en: `Lead ${leadNo} does not exist` })),
-    });
+    const leadNo = { zh: unknown.join('、'), en: unknown.join(', ') };
+    const failed = unknown.map((one) => itemError(one, leadNotFound(one)));
+    throw new AppError('lead_not_found', { leadNo }, { extra: { failed } });
   }
   const allowedRoles = level === 'township' ? ['county', 'admin'] : ['township', 'admin'];
   if (!allowedRoles.includes(actor.role) || !isInSubtree(actor.unitCode, target)) {
-    throw new LeadError(403, 'forbidden', level === 'township' ? '只有县（市）可将线索派至乡镇，且只能派至本县（市）的乡镇' : '只有乡镇可将线索下发到村（社区），且只能下发到本乡镇的村（社区）', level === 'township' ? 'Only a county may send leads to its townships' : 'Only a township may send leads to its villages');
+    throw new AppError(level === 'township' ? 'lead_dispatch_to_township_forbidden' : 'lead_dispatch_to_village_forbidden');
   }
   const unit = await tx.get<{ code: string }>('SELECT code FROM units WHERE code = ?', [target]);
-  if (!unit) throw new LeadError(404, 'unit.not_found', `单位${target}不存在`, `Unit ${target} does not exist`);
+  if (!unit) throw new AppError('unit_not_found', { unitCode: target });
   const today = chinaDate(now);
-  const failures: DispatchFailure[] = [];
-  const fail = (leadNo: string, status: number, code: string, message: string, en: string) => failures.push({ leadNo, status, code, message, en });
+  const failures: ItemError[] = [];
+  let firstFailure: AppError | undefined;
+  const fail = (leadNo: string, error: AppError) => {
+    firstFailure ??= error;
+    failures.push(itemError(leadNo, error));
+  };
   const rows: LeadRow[] = [];
   for (const leadNo of unique) {
     const row = found.get(leadNo)!;
     if (level === 'township' && !target.startsWith(row.county_code)) {
-      fail(leadNo, 422, 'lead.dispatch_outside_county', `线索${leadNo}只能派至本县（市）的乡镇`, `Lead ${leadNo} can only go to a township of its county`);
+      fail(leadNo, new AppError('lead_dispatch_outside_county', { leadNo }));
     } else if (level === 'village' && row.township_code !== target.slice(0, 9)) {
-      fail(leadNo, 422, 'lead.dispatch_outside_township', `线索${leadNo}只能下发至所属乡镇的村（社区）`, `Lead ${leadNo} can only go to a village of its township`);
+      fail(leadNo, new AppError('lead_dispatch_outside_township', { leadNo }));
     } else {
       const to: LeadState = level === 'township' ? '已派至乡镇' : '已下发村';
       if (!canTransition(row.state, to)) {
-        fail(leadNo, 409, 'lead.invalid_transition', `线索${leadNo}当前状态为“${row.state}”，不能变更为“${to}”`, `Lead ${leadNo} is ${LEAD_STATE_EN[row.state]}; it cannot become ${LEAD_STATE_EN[to]}`);
+        fail(leadNo, new AppError('lead_invalid_transition', transitionParams(leadNo, row.state, to)));
       } else rows.push(row);
     }
   }
-  if (failures.length > 0) {
-    const statuses = new Set(failures.map((f) => f.status));
-    const status = statuses.size === 1 ? failures[0].status : 409;
-    throw new LeadError(status, failures.length === 1 ? failures[0].code : 'lead.dispatch_refused', `${failures.length}条线索无法派发，未派发任何线索：${failures[0].message}`, `${failures.length} lead(s) cannot be dispatched; nothing was dispatched: ${failures[0].en}`, {
-      failed: failures.map(({ leadNo, code, message, en }) => ({ leadNo, code, message, en })),
-    });
+  if (firstFailure) {
+    // One lead refused: its own error; several: one refusal listing them all. Nothing is dispatched either way.
+    if (failures.length === 1) {
+      firstFailure.extra = { ...firstFailure.extra, failed: failures };
+      throw firstFailure;
+    }
+    throw new AppError('lead_dispatch_refused', { count: failures.length, first: firstFailure.text }, { extra: { failed: failures } });
   }
   const out: LeadRow[] = [];
   for (const row of rows) {
@@ -372,7 +380,7 @@ export async function dispatchLeads(
 export async function markPulled(tx: SqlDatabase, actor: Actor & { role?: string }, leadNo: string, rowId: string | undefined, now: Date): Promise<LeadRow> {
   const row = await getScopedLead(tx, actor, leadNo);
   if (!row.village_code || !isInSubtree(actor.unitCode, row.village_code)) {
-    throw new LeadError(403, 'forbidden', `线索${leadNo}未下发到本村（社区）`, `Lead ${leadNo} was not sent to your village`);
+    throw new AppError('lead_not_sent_here', { leadNo });
   }
   return transition(tx, row, '核实中', actor, now, { pulled_at: now.toISOString(), ledger_row_id: rowId ?? row.ledger_row_id }, '已纳入村台账');
 }

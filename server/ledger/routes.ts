@@ -36,8 +36,8 @@ import { maskIdNumber } from '../../ledger/id-number';
 import { maskPhone } from '../../ledger/reports/export';
 import type { LedgerValues } from '../../ledger/types';
 import type { AppDeps } from '../app-deps';
-import { HttpError } from '../http/errors';
-import type { AuthUser, RouteContext, RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
+import { defineRoute, type AuthUser, type RouteContext, type RouteSpec } from '../http/route-table';
 import { createSqliteLedgerStore } from './sqlite-store';
 import type { LedgerStore } from './store';
 import { approveMonth, getSubmissionOrThrow, returnMonth, submitMonth, toSubmissionWire } from './submissions';
@@ -106,18 +106,18 @@ export function maskedRow(values: LedgerValues, masked: boolean, phonesMasked = 
  * The village's own users read full ID numbers: one audit entry per request, with the row count
  * (never the rows), as for every other unmasked read.
  */
-async function auditUnmaskedRead(ctx: RouteContext, action: string, villageCode: string, rows: number): Promise<void> {
+async function auditUnmaskedRead(ctx: RouteContext<'user'>, action: string, villageCode: string, rows: number): Promise<void> {
   await ctx.deps.audit.record({ user: ctx.user, action, target: villageCode, requestId: ctx.requestId, detail: { rows } });
 }
 
-function env(ctx: RouteContext) {
+function env(ctx: Pick<RouteContext, 'deps'>) {
   return { store: ledgerStoreOf(ctx.deps), audit: ctx.deps.audit, now: ctx.deps.now };
 }
 
 const EXAMPLE_ROW_ID = '6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c10';
 
 export const LEDGER_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     method: 'post',
     path: '/ledgers/:villageCode/sync',
     summary: '台账同步：推送本地修改（按基础版本合并，冲突返回双方版本，不覆盖），拉取游标之后的变更',
@@ -144,15 +144,15 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       },
     },
     handle: async (ctx) => {
-      const outcome = await syncLedger(env(ctx), ctx.params.villageCode, ctx.body as SyncRequest, {
+      const outcome = await syncLedger(env(ctx), ctx.params.villageCode, ctx.body, {
         user: ctx.user,
         httpRequestId: ctx.requestId,
       });
       if (outcome.replayed) ctx.res.setHeader('Idempotent-Replayed', 'true');
       return { body: outcome.response };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/ledgers/:villageCode/rows',
     summary: '村台账当前各行（分页）；除本村用户外身份证号脱敏',
@@ -165,10 +165,10 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     response: RowsResponseSchema,
     example: { query: { page: '1', pageSize: '50' } },
     handle: async (ctx) => {
-      const villageCode: string = ctx.params.villageCode;
-      const query = ctx.query as z.infer<typeof RowsQuerySchema>;
+      const villageCode = ctx.params.villageCode;
+      const query = ctx.query;
       const store = ledgerStoreOf(ctx.deps);
-      const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
+      const { masked, phonesMasked } = rowViewOf(ctx.user, villageCode);
       const { rows, total } = await store.listRows(villageCode, {
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
@@ -196,8 +196,8 @@ export const LEDGER_ROUTES: RouteSpec[] = [
         },
       };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/ledgers/:villageCode/rows/:rowId/versions',
     summary: '一行台账的全部历史版本（谁、何时、哪个请求、改了哪些字段）；除本村用户外身份证号脱敏',
@@ -209,18 +209,18 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     response: RowVersionsResponseSchema,
     example: { params: { rowId: EXAMPLE_ROW_ID } },
     handle: async (ctx) => {
-      const villageCode: string = ctx.params.villageCode;
-      const rowId = String(ctx.params.rowId).toLowerCase();
+      const villageCode = ctx.params.villageCode;
+      const rowId = ctx.params.rowId.toLowerCase();
       const history = await ledgerStoreOf(ctx.deps).rowHistory(villageCode, rowId);
       if (history.length === 0) {
-        throw new HttpError(404, 'row_not_found', { zh: '该台账行不存在', en: 'No such ledger row' });
+        throw new AppError('row_not_found');
       }
       const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
       if (!masked) await auditUnmaskedRead(ctx, 'ledger.versions.read_unmasked', villageCode, history.length);
       return { body: { rowId, versions: history.map((entry) => ({ ...entry, values: maskedRow(entry.values, masked, phonesMasked) })) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/ledgers/:villageCode/submissions',
     summary: '报送某月台账：冻结当前各行快照；任一行有错误时拒绝（422，附问题清单）；被退回后可重新报送',
@@ -235,10 +235,10 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     example: { body: { month: '2026-10' } },
     handle: async (ctx) => ({
       status: 201,
-      body: await submitMonth(env(ctx), ctx.params.villageCode, ctx.body.month, { user: ctx.user!, httpRequestId: ctx.requestId }),
+      body: await submitMonth(env(ctx), ctx.params.villageCode, ctx.body.month, { user: ctx.user, httpRequestId: ctx.requestId }),
     }),
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/ledgers/:villageCode/submissions',
     summary: '本村各月报送状态',
@@ -251,8 +251,8 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     handle: async (ctx) => ({
       body: { submissions: (await ledgerStoreOf(ctx.deps).listVillageSubmissions(ctx.params.villageCode)).map(toSubmissionWire) },
     }),
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/ledgers/:villageCode/submissions/:month',
     summary: '某月报送详情：状态、变更历史、冻结的快照行（分页；除本村用户外身份证号脱敏）',
@@ -265,12 +265,11 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     response: SubmissionDetailResponseSchema,
     example: { params: { month: '2026-10' } },
     handle: async (ctx) => {
-      const villageCode: string = ctx.params.villageCode;
-      const month: string = ctx.params.month;
-      const query = ctx.query as z.infer<typeof SnapshotQuerySchema>;
+      const { villageCode, month } = ctx.params;
+      const query = ctx.query;
       const store = ledgerStoreOf(ctx.deps);
       const record = await getSubmissionOrThrow(store, villageCode, month);
-      const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
+      const { masked, phonesMasked } = rowViewOf(ctx.user, villageCode);
       const rows = await store.snapshotRows(villageCode, month, record.revision, {
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
@@ -287,8 +286,8 @@ export const LEDGER_ROUTES: RouteSpec[] = [
         },
       };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/ledgers/:villageCode/submissions/:month/approve',
     summary: '乡镇审核通过村的月度报送（已提交 → 已审核）',
@@ -303,10 +302,10 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     example: { params: { month: '2026-10' }, body: {} },
     handle: async (ctx) =>
       ({
-        body: await approveMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user!, httpRequestId: ctx.requestId }, ctx.body?.note),
+        body: await approveMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user, httpRequestId: ctx.requestId }, ctx.body?.note),
       }),
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/ledgers/:villageCode/submissions/:month/return',
     summary: '乡镇退回村的月度报送并说明原因（→ 已退回），村修改后可重新报送',
@@ -320,10 +319,10 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     response: SubmissionResponseSchema,
     example: { params: { month: '2026-10' }, body: { reason: '第3行核实结果未填写' } },
     handle: async (ctx) => ({
-      body: await returnMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user!, httpRequestId: ctx.requestId }, ctx.body.reason),
+      body: await returnMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user, httpRequestId: ctx.requestId }, ctx.body.reason),
     }),
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/units/:code/submissions',
     summary: '本单位下属各村某月报送情况：已提交、已审核、已退回、未提交',
@@ -335,8 +334,8 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     response: UnitSubmissionsResponseSchema,
     example: { query: { month: '2026-10' } },
     handle: async (ctx) => {
-      const code: string = ctx.params.code;
-      const month: string = ctx.query.month;
+      const code = ctx.params.code;
+      const month = ctx.query.month;
       const store = ledgerStoreOf(ctx.deps);
       const [villages, submissions] = await Promise.all([store.villagesUnder(code), store.submissionsUnder(code, month)]);
       const byVillage = new Map(submissions.map((record) => [record.villageCode, record]));
@@ -368,5 +367,5 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       }
       return { body };
     },
-  },
+  }),
 ];

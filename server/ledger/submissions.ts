@@ -12,7 +12,8 @@
 import { SUBMISSION_STATE_EN, type SubmissionResponse, type SubmissionWire } from '../../ledger/api/submissions';
 import { capRowFindings, type RowFindings } from '../../ledger/api/sync';
 import type { AuditLog } from '../app-deps';
-import { HttpError } from '../http/errors';
+import type { LocalizedText } from '../../ledger/text';
+import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { checkRows, chinaToday, policyForVillage } from './revalidate';
 import type { LedgerStore, SubmissionRecord, SubmissionState } from './store';
@@ -44,18 +45,12 @@ export function toSubmissionWire(record: SubmissionRecord): SubmissionWire {
   };
 }
 
-function notFound(villageCode: string, month: string): HttpError {
-  return new HttpError(404, 'submission_not_found', {
-    zh: `${month}月台账尚未报送`,
-    en: `No submission of ${month} for village ${villageCode}`,
-  });
+function notFound(villageCode: string, month: string): AppError {
+  return new AppError('submission_not_found', { month, villageCode });
 }
 
-function wrongState(state: SubmissionState, action: { zh: string; en: string }): HttpError {
-  return new HttpError(409, 'submission_state', {
-    zh: `当前状态为“${state}”，不能${action.zh}`,
-    en: `The submission is ${SUBMISSION_STATE_EN[state]}; cannot ${action.en}`,
-  });
+function wrongState(state: SubmissionState, action: LocalizedText): AppError {
+  return new AppError('submission_state', { state: { zh: state, en: SUBMISSION_STATE_EN[state] }, action });
 }
 
 async function respond(store: LedgerStore, record: SubmissionRecord, findings?: RowFindings[]): Promise<SubmissionResponse> {
@@ -71,10 +66,7 @@ export async function submitMonth(env: SubmissionEnv, villageCode: string, month
   const now = env.now();
   const today = chinaToday(now);
   if (month > today.slice(0, 7)) {
-    throw new HttpError(422, 'month_in_future', {
-      zh: `不能报送尚未到来的月份（${month}）`,
-      en: `Cannot submit a month that has not begun (${month})`,
-    });
+    throw new AppError('month_in_future', { month });
   }
   return env.store.transaction(async (store) => {
     const existing = await store.getSubmission(villageCode, month);
@@ -98,16 +90,7 @@ export async function submitMonth(env: SubmissionEnv, villageCode: string, month
     });
     if (errorRows > 0) {
       const blocking = withFindings.filter((entry) => entry.errors > 0);
-      throw new HttpError(
-        422,
-        'ledger_has_errors',
-        {
-          zh: `台账有 ${errorRows} 行存在错误，请修正后再报送`,
-          en: `${errorRows} row(s) of the ledger have errors; fix them before submitting`,
-        },
-        [],
-        { ...capRowFindings(blocking), errorRows },
-      );
+      throw new AppError('ledger_has_errors', { errorRows }, { extra: { ...capRowFindings(blocking), errorRows } });
     }
     const at = now.toISOString();
     const revision = existing ? existing.revision + 1 : 1;

@@ -26,7 +26,7 @@ import {
 import { compactValues, decideMerge, type RowState } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { AuditLog } from '../app-deps';
-import { HttpError } from '../http/errors';
+import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { onLedgerRowsSynced } from '../leads/ledger-hook';
 import { checkRows, chinaToday, policyForVillage, type RowCheck } from './revalidate';
@@ -82,16 +82,10 @@ export function requestHashOf(request: SyncRequest): string {
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-function requestIdReused(requestId: string): HttpError {
-  return new HttpError(
-    409,
-    'request_id_reused',
-    {
-      zh: '该同步请求编号（requestId）已用于另一次内容不同的同步，本次修改未保存。请用新的请求编号重新同步：每次同步生成新编号，只有原样重试同一请求时才沿用旧编号。',
-      en: 'This sync requestId was already used for a request with different content; nothing of this request was saved. Sync again with a new requestId: make a new one for every sync and reuse it only to retry the very same request.',
-    },
-    [{ path: 'body.requestId', message: `请求编号已被另一内容使用 (requestId already used for other content): ${requestId.slice(0, 100)}` }],
-  );
+function requestIdReused(requestId: string): AppError {
+  return new AppError('request_id_reused', {}, {
+    issues: [{ path: 'body.requestId', message: `请求编号已被另一内容使用 (requestId already used for other content): ${requestId.slice(0, 100)}` }],
+  });
 }
 
 export async function syncLedger(env: SyncEnv, villageCode: string, request: SyncRequest, caller: SyncCaller): Promise<SyncOutcome> {
@@ -99,9 +93,10 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const seen = new Set<string>();
   changes.forEach((change, index) => {
     if (seen.has(change.rowId)) {
-      throw new HttpError(400, 'invalid_request', { zh: '同一请求中同一记录只能出现一次', en: 'A row may appear only once per request' }, [
-        { path: `body.changes.${index}.rowId`, message: '重复的记录ID (duplicate rowId)' },
-      ]);
+      // A row may appear only once per request.
+      throw new AppError('invalid_request', {}, {
+        issues: [{ path: `body.changes.${index}.rowId`, message: '同一请求中同一记录只能出现一次 (duplicate rowId)' }],
+      });
     }
     seen.add(change.rowId);
   });

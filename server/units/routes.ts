@@ -2,11 +2,12 @@
 import { z } from 'zod';
 import { UnitCodeSchema } from '../../ledger/api/common';
 import { SubtreeQuerySchema, SubtreeResponseSchema, UnitResponseSchema } from '../../ledger/api/units';
-import type { RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
+import { defineRoute, type RouteSpec } from '../http/route-table';
 import { childUnits, getUnit, subtreeUnits, toUnitNode } from './store';
 
 export const UNIT_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/units/:code',
     summary: '单位及其直属下级（仅限本单位及下级）',
@@ -16,13 +17,15 @@ export const UNIT_ROUTES: RouteSpec[] = [
     params: z.strictObject({ code: UnitCodeSchema }),
     response: UnitResponseSchema,
     async handle({ params, deps }) {
-      const { code } = params as { code: string };
-      const unit = (await getUnit(deps.db, code))!; // existence checked by the unitParam wiring
+      const { code } = params;
+      const unit = await getUnit(deps.db, code);
+      // Existence is checked by the unitParam wiring; a unit removed since is answered the same way.
+      if (!unit) throw new AppError('unit_not_found', { unitCode: code });
       const children = await childUnits(deps.db, code);
       return { body: { unit: toUnitNode(unit), children: children.map(toUnitNode) } };
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/units/:code/subtree',
     summary: '本单位及全部下级单位（可按级别筛选，如全部村）',
@@ -34,8 +37,8 @@ export const UNIT_ROUTES: RouteSpec[] = [
     response: SubtreeResponseSchema,
     example: { query: { level: 'village' } },
     async handle({ params, query, deps }) {
-      const units = await subtreeUnits(deps.db, (params as { code: string }).code, (query as { level?: 'village' }).level);
+      const units = await subtreeUnits(deps.db, params.code, query.level);
       return { body: { units: units.map(toUnitNode) } };
     },
-  },
+  }),
 ];

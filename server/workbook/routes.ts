@@ -17,8 +17,8 @@ import type { SheetInput } from '../../ledger/types';
 import { planUpload } from '../../ledger/upload-plan';
 import { validateSheet } from '../../ledger/validate';
 import { locateLedgerHeader } from '../../ledger/sheet';
-import { HttpError } from '../http/errors';
-import type { RouteContext, RouteSpec } from '../http/route-table';
+import { AppError } from '../http/errors';
+import { defineRoute, type RouteContext, type RouteSpec } from '../http/route-table';
 import { buildLedgerTemplate, TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS, TEMPLATE_TITLE_ROW } from '../io/ledger-template';
 import { IN_MEMORY_READ_LIMITS } from '../io/read-limits';
 import { readTableFile, TableReadError } from '../io/read-table';
@@ -81,13 +81,10 @@ function ledgerSheet(sheets: readonly SheetInput[]): SheetInput | undefined {
 
 async function readUpload(ctx: RouteContext): Promise<SheetInput[]> {
   const file = ctx.file;
-  if (!file) throw new HttpError(400, 'upload.no_file', { zh: '请选择要上传的台账文件（字段名 file）', en: 'Choose the ledger file to upload (field "file")' });
+  if (!file) throw new AppError('upload_no_file');
   const ext = extname(file.originalName).toLowerCase();
   if (!UPLOAD_EXTENSIONS.has(ext)) {
-    throw new HttpError(400, 'upload.unsupported', {
-      zh: `不支持 ${ext || '无扩展名'} 文件：请上传 .xlsx、.xls、.et 或 .csv 台账`,
-      en: `Unsupported file type ${ext || '(none)'}: upload .xlsx, .xls, .et or .csv`,
-    });
+    throw new AppError('upload_unsupported', { extension: ext ? { zh: ext, en: ext } : { zh: '无扩展名', en: '(none)' } });
   }
   // The reader tells formats by extension: the upload (a private temp file) is renamed, and removed here.
   const named = `${file.path}${ext}`;
@@ -98,7 +95,8 @@ async function readUpload(ctx: RouteContext): Promise<SheetInput[]> {
     if (error instanceof TableReadError) {
       // the reader names the file it opened: the user knows it by the name they uploaded
       const own = (text: string) => text.split(basename(named)).join(file.originalName);
-      throw new HttpError(400, `upload.${error.code}`, { zh: own(error.zh), en: own(error.en) });
+      // The reader's own message says what is wrong with the file; its code goes along for the client.
+      throw new AppError('upload_unreadable', { reason: { zh: own(error.zh), en: own(error.en) } }, { extra: { reason: error.code } });
     }
     throw error;
   } finally {
@@ -107,7 +105,7 @@ async function readUpload(ctx: RouteContext): Promise<SheetInput[]> {
 }
 
 export const WORKBOOK_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     method: 'get',
     path: '/templates/village-ledger.xlsx',
     summary: '下载空白村台账模板（.xlsx，含填表说明和下拉选项）',
@@ -117,8 +115,8 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
       const workbook = await buildLedgerTemplate();
       return sendWorkbook(ctx, Buffer.from(await workbook.xlsx.writeBuffer()), '村台账模板.xlsx', 'village-ledger.xlsx');
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'get',
     path: '/ledgers/:villageCode/workbook.xlsx',
     summary: '下载本村当前台账（模板格式，含记录ID和版本号，修改后可上传合并）；本村工作台账，身份证号不脱敏，下载留痕',
@@ -130,12 +128,12 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
     params: VillageParams,
     query: z.strictObject({ month: MonthSchema.optional() }),
     handle: async (ctx) => {
-      const villageCode: string = ctx.params.villageCode;
+      const villageCode = ctx.params.villageCode;
       const unit = (await getUnit(ctx.deps.db, villageCode))!;
       const rows = await ledgerStoreOf(ctx.deps).liveRows(villageCode);
       const workbook = await buildLedgerTemplate();
       const sheet = workbook.getWorksheet(TEMPLATE_SHEETS.ledger)!;
-      const month = (ctx.query as { month?: string }).month ?? chinaToday(ctx.deps.now()).slice(0, 7);
+      const month = ctx.query.month ?? chinaToday(ctx.deps.now()).slice(0, 7);
       sheet.getCell(TEMPLATE_TITLE_ROW, 1).value = ledgerTitle(unit.name, Number(month.slice(5)));
       rows.forEach((row, index) => {
         const cells = valuesToCells({ ...row.values, rowId: row.rowId, version: row.version });
@@ -153,8 +151,8 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
       });
       return sendWorkbook(ctx, Buffer.from(await workbook.xlsx.writeBuffer()), `${unit.name}台账_${month}.xlsx`, `ledger-${villageCode}-${month}.xlsx`);
     },
-  },
-  {
+  }),
+  defineRoute({
     method: 'post',
     path: '/ledgers/:villageCode/uploads',
     summary: '上传填好的台账（.xlsx/.xls/.et/.csv）：返回校验报告（行、列、问题、改法）和将要合并的变更（按记录ID、否则按身份证号对应；基础版本取自文件的版本号）；不保存任何数据',
@@ -170,14 +168,11 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
     response: UploadCheckResponseSchema,
     example: { file: { name: 'ledger.csv', text: '姓名,公民身份号码,人员类别,发现渠道,发现日期\n示例人员,11010519491231002X,老年人,入户走访,2026-10-05\n' } },
     handle: async (ctx) => {
-      const villageCode: string = ctx.params.villageCode;
+      const villageCode = ctx.params.villageCode;
       const sheets = await readUpload(ctx);
       const sheet = ledgerSheet(sheets);
       if (!sheet) {
-        throw new HttpError(422, 'upload.not_a_ledger', {
-          zh: '文件中没有找到台账表头（前10行内应有“姓名”“公民身份号码”“人员类别”等列名）：请使用台账模板',
-          en: 'No ledger header found in the first 10 rows (姓名, 公民身份号码, 人员类别, …): use the ledger template',
-        });
+        throw new AppError('upload_not_a_ledger');
       }
       const today = chinaToday(ctx.deps.now());
       const validation = validateSheet(sheet, { today, policy: await policyForVillage(ctx.deps.db, villageCode, today) });
@@ -207,5 +202,5 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
         },
       };
     },
-  },
+  }),
 ];

@@ -273,7 +273,7 @@ describe('access matrix (generated from ALL_ROUTES)', () => {
           };
           expect({ path: theirs.path, status: theirs.status }).toEqual({ path: theirs.path, status: 404 });
           expect(normalized(theirs.text, foreign)).toEqual(normalized(unknown.text, unknownNo));
-          expect(JSON.parse(theirs.text).error.code).toBe('lead.not_found');
+          expect(JSON.parse(theirs.text).error.code).toBe('lead_not_found');
         } else {
           // only the prefecture: every seeded lead is inside its subtree
           expect(role).toBe('prefecture');

@@ -16,6 +16,9 @@ import type { AppDeps, ServerConfig } from '../../server/app-deps';
 import { createApp } from '../../server/app';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
 import { buildDeps } from '../../server/deps';
+import type { z, ZodType } from 'zod';
+import { ApiErrorBodySchema } from '../../ledger/api/errors';
+import { API_PREFIX } from '../../server/http/mount';
 import type { RouteSpec } from '../../server/http/route-table';
 import { createLogger } from '../../server/logger';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
@@ -35,12 +38,71 @@ export interface TestServer {
   dbFile: string;
   /** Signs in with the demo password; returns the bearer token. */
   login(username: string, password?: string): Promise<string>;
-  /** fetch wrapper: JSON body in, parsed JSON out (body is the raw text when not JSON). */
-  request<T = any>(method: string, path: string, options?: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> }): Promise<TestResponse<T>>;
+  /**
+   * fetch wrapper: JSON body in, parsed JSON out (body is the raw text when not JSON). Every JSON
+   * answer is checked against its contract (throws otherwise): a 2xx body against the route's
+   * `response` schema, fields the schema does not declare included; an error against ApiErrorBodySchema.
+   */
+  request<T = any>(method: string, path: string, options?: RequestOptions): Promise<TestResponse<T>>;
+  /** request(), then the body parsed with `schema` (e.g. a ledger/api response schema): typed, never `any`. */
+  json<S extends ZodType>(schema: S, method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: z.output<S> }>;
   /** Every log line written so far. */
   logText(): string;
   /** Stops the server and closes the database; keeps the temp dir when keepDir is set. */
   close(options?: { keepDir?: boolean }): Promise<void>;
+}
+
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+  /** false: do not check the answer against its contract (only for a test of a route that breaks it on purpose). */
+  contract?: false;
+}
+
+/** The route a request goes to (the most specific pattern first), for its response schema. */
+export function routeFor(routes: readonly RouteSpec[], method: string, path: string): RouteSpec | undefined {
+  const pathname = path.split('?')[0];
+  const candidates = routes
+    .filter((spec) => spec.method === method.toLowerCase())
+    .map((spec) => ({ spec, params: (spec.path.match(/:/g) ?? []).length }))
+    .sort((a, b) => a.params - b.params);
+  for (const { spec } of candidates) {
+    const pattern = new RegExp(`^${API_PREFIX}${spec.path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:[A-Za-z0-9_]+/g, '[^/]+')}$`);
+    if (pattern.test(pathname)) return spec;
+  }
+  return undefined;
+}
+
+/** Paths of fields in `sent` that `parsed` (the schema's output) dropped: fields the contract does not declare. */
+export function undeclaredFields(sent: unknown, parsed: unknown, path = ''): string[] {
+  if (Array.isArray(sent) && Array.isArray(parsed)) return sent.flatMap((item, i) => undeclaredFields(item, parsed[i], `${path}[${i}]`));
+  if (!isRecord(sent) || !isRecord(parsed)) return [];
+  return Object.keys(sent).flatMap((key) =>
+    key in parsed ? undeclaredFields(sent[key], parsed[key], path ? `${path}.${key}` : key) : [path ? `${path}.${key}` : key],
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Throws when a JSON answer breaks its contract (see TestServer.request). */
+export function checkContract(routes: readonly RouteSpec[], method: string, path: string, status: number, body: unknown): void {
+  if (body === undefined || typeof body === 'string') return;
+  const where = `${method} ${path} → ${status}`;
+  if (status >= 400) {
+    const check = ApiErrorBodySchema.safeParse(body);
+    if (!check.success) throw new Error(`${where}: error body breaks ApiErrorBodySchema: ${check.error.message}`);
+    return;
+  }
+  const schema = routeFor(routes, method, path)?.response;
+  if (!schema) return;
+  const check = schema.safeParse(body);
+  if (!check.success) throw new Error(`${where}: body breaks the route's response schema: ${check.error.message}`);
+  const extra = undeclaredFields(body, check.data);
+  if (extra.length > 0) throw new Error(`${where}: fields not in the route's response schema: ${extra.join(', ')}`);
 }
 
 export interface TestServerOptions {
@@ -85,7 +147,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   async function request<T>(
     method: string,
     path: string,
-    opts: { token?: string; body?: unknown; rawBody?: string | Buffer; headers?: Record<string, string> } = {},
+    opts: RequestOptions = {},
   ): Promise<TestResponse<T>> {
     const headers: Record<string, string> = { ...(opts.headers ?? {}) };
     if (opts.token) headers.authorization = `Bearer ${opts.token}`;
@@ -102,7 +164,13 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     } catch {
       /* keep text */
     }
+    if (path.startsWith(API_PREFIX) && opts.contract !== false) checkContract(routes, method, path, res.status, parsed);
     return { status: res.status, body: parsed as T, headers: res.headers, text };
+  }
+
+  async function json<S extends ZodType>(schema: S, method: string, path: string, opts: RequestOptions = {}): Promise<{ status: number; body: z.output<S> }> {
+    const res = await request<unknown>(method, path, opts);
+    return { status: res.status, body: schema.parse(res.body) };
   }
 
   async function login(username: string, password = DEMO_PASSWORD): Promise<string> {
@@ -121,5 +189,5 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     if (!closeOptions.keepDir) rmSync(dir, { recursive: true, force: true });
   }
 
-  return { baseUrl, deps, dir, dbFile, login, request, logText: () => lines.join(''), close };
+  return { baseUrl, deps, dir, dbFile, login, request, json, logText: () => lines.join(''), close };
 }

@@ -131,7 +131,7 @@ describe('lead life cycle', () => {
     const unknownDispatch = await dispatchAs(township2, unknownNo, DONGGUA_VILLAGE);
     expect(foreignDispatch.status).toBe(404);
     expect(comparable(foreignDispatch, target)).toEqual(comparable(unknownDispatch, unknownNo));
-    expect(foreignDispatch.body.error.failed).toEqual([{ leadNo: target, code: 'lead.not_found', message: `线索${target}不存在`, en: `Lead ${target} does not exist` }]);
+    expect(foreignDispatch.body.error.failed).toEqual([{ leadNo: target, code: 'lead_not_found', message: `线索${target}不存在`, en: `Lead ${target} does not exist` }]);
     const county2Dispatch = await server.request('POST', '/api/v1/leads/dispatch', { token: county2, body: { leadNos: [target], townshipCode: '532322100' } });
     expect(county2Dispatch.status).toBe(404);
     // pull: another village's lead is as unknown as a made-up number
@@ -171,7 +171,7 @@ describe('lead life cycle', () => {
     // a typo in a nested key is refused too (was silently accepted and ignored), naming the full path
     const nested = await server.request('PUT', `/api/v1/counties/${COUNTY}/policy`, { token: county, body: { year: 2026, settings: { matching: { medicalSelfPaidMln: 5000 } } } });
     expect(nested.status).toBe(400);
-    expect(nested.body.error.code).toBe('policy.unknown_setting');
+    expect(nested.body.error.code).toBe('policy_unknown_setting');
     expect(nested.body.error.message).toContain('settings.matching.medicalSelfPaidMln');
     expect(nested.body.error.issues.map((i: { path: string }) => i.path)).toEqual(['settings.matching.medicalSelfPaidMln']);
     const kept = await server.request('GET', `/api/v1/counties/${COUNTY}/policy?year=2026`, { token: county });
@@ -182,7 +182,7 @@ describe('lead life cycle', () => {
   it('invalid transitions are refused with 409 and nothing is dispatched', async () => {
     const again = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[placed.id]], townshipCode: DONGGUA } });
     expect(again.status).toBe(409);
-    expect(again.body.error.code).toBe('lead.invalid_transition');
+    expect(again.body.error.code).toBe('lead_invalid_transition');
     // mixed: one valid lead and one invalid → nothing happens
     const [fresh] = people(22, 1);
     await importFile(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(fresh, 30000)]), fileName: 'one.csv', source: 'medical', period: '2026-10' });
@@ -205,7 +205,7 @@ describe('lead life cycle', () => {
     expect(notTheirs.status).toBe(404);
     const unknown = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: ['XS-532301-202610-99999'], townshipCode: LUCHENG } });
     expect(unknown.status).toBe(404);
-    expect(unknown.body.error.failed).toEqual([expect.objectContaining({ leadNo: 'XS-532301-202610-99999', code: 'lead.not_found' })]);
+    expect(unknown.body.error.failed).toEqual([expect.objectContaining({ leadNo: 'XS-532301-202610-99999', code: 'lead_not_found' })]);
     const noTarget = await server.request('POST', '/api/v1/leads/dispatch', { token: county, body: { leadNos: [leadNo[placed.id]] } });
     expect(noTarget.status).toBe(400);
     expect((await server.request('POST', '/api/v1/leads/dispatch', { token: village, body: { leadNos: [leadNo[placed.id]], villageCode: SHIFAN } })).status).toBe(403);

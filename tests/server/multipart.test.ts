@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import type { RouteSpec } from '../../server/http/route-table';
+import { defineRoute, type RouteSpec } from '../../server/http/route-table';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer, type TestServer } from './helpers';
 
-const UPLOAD: RouteSpec = {
+const UPLOAD: RouteSpec = defineRoute({
   method: 'post',
   path: '/test-upload/:code',
   summary: '测试上传',
@@ -18,7 +18,7 @@ const UPLOAD: RouteSpec = {
   async handle({ file, body }) {
     return { body: { name: file?.originalName ?? null, size: file?.size ?? 0, text: file?.buffer.toString('utf8') ?? null, source: body.source } };
   },
-};
+});
 
 describe('multipart uploads', () => {
   let server: TestServer;
