@@ -93,8 +93,9 @@ describe('import of decompression bombs', () => {
       form.append('file', new Blob([new Uint8Array(buffer)]), fileName);
       const res = await fetch(`${server.baseUrl}/api/v1/ledgers/532301101201/uploads`, { method: 'POST', headers: { authorization: `Bearer ${village}` }, body: form });
       expect(res.status).toBe(400);
-      const body = (await res.json()) as { error: { code: string; message: string } };
-      expect(body.error.code).toBe('upload.limit_exceeded');
+      const body = (await res.json()) as { error: { code: string; message: string; reason: string } };
+      expect(body.error.code).toBe('upload_unreadable');
+      expect(body.error.reason).toBe('limit_exceeded');
       expect(body.error.message).toMatch(/超出读取上限/);
     }
     expect((await server.request('GET', '/api/v1/me', { token: village })).status).toBe(200);
