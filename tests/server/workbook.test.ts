@@ -81,9 +81,9 @@ describe('ledger workbooks', () => {
 
   it('refuses what it cannot read, with a message saying what to do', async () => {
     const pdf = await upload('ledger.pdf', '%PDF-1.4');
-    expect([pdf.status, pdf.body.error.code]).toEqual([400, 'upload.unsupported']);
+    expect([pdf.status, pdf.body.error.code]).toEqual([400, 'upload_unsupported']);
     const notLedger = await upload('list.csv', 'a,b,c\n1,2,3\n');
-    expect([notLedger.status, notLedger.body.error.code]).toEqual([422, 'upload.not_a_ledger']);
+    expect([notLedger.status, notLedger.body.error.code]).toEqual([422, 'upload_not_a_ledger']);
     expect(notLedger.body.error.message).toContain('模板');
     const broken = await upload('broken.xlsx', 'not a zip');
     expect(broken.status).toBe(400);
