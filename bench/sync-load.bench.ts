@@ -12,13 +12,15 @@
  */
 import { spawnServer, type ChildServer } from './child-server';
 import { randomUUID } from 'crypto';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { hashPassword } from '../server/auth/password';
 import { issueToken } from '../server/auth/tokens';
 import { migrate } from '../server/db/migrate';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { upsertUnit } from '../server/units/store';
+import { settleAll } from '../server/ledger/store';
 import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
 import { nowMs, projectRoot, round, type BenchResult } from './harness';
 
@@ -26,6 +28,7 @@ const VILLAGES = Number(process.env.SYNC_LOAD_VILLAGES ?? 100);
 const ROWS = Number(process.env.SYNC_LOAD_ROWS ?? 100);
 const BATCH = Number(process.env.SYNC_LOAD_BATCH ?? 100);
 const TOWNSHIP = '532301101';
+const LOGIN_PASSWORD = 'bench-login-password-1';
 
 function villageCode(i: number): string {
   // 532301101 + 3 digits: 400–499 keeps clear of the demo villages (2xx).
@@ -49,8 +52,9 @@ async function prepare(file: string): Promise<string[]> {
       await upsertUnit(tx, { code: '5323', name: '楚雄彝族自治州', level: 'prefecture', parentCode: null, invented: false });
       await upsertUnit(tx, { code: '532301', name: '楚雄市', level: 'county', parentCode: '5323', invented: false });
       await upsertUnit(tx, { code: TOWNSHIP, name: '鹿城镇', level: 'township', parentCode: '532301', invented: false });
-      // one more village for the warm-up push (not measured)
-      for (let i = 0; i <= VILLAGES; i++) {
+      // one more village for the warm-up push, one for the other users' small pushes during the
+      // burst and one for the duplicate-ID flood (none measured in the burst)
+      for (let i = 0; i <= VILLAGES + 2; i++) {
         const code = villageCode(i);
         await upsertUnit(tx, { code, name: `压测村${i}（虚构）`, level: 'village', parentCode: TOWNSHIP, invented: true });
         // No password: these accounts only ever use the token issued here.
@@ -60,6 +64,11 @@ async function prepare(file: string): Promise<string[]> {
         );
         tokens.push((await issueToken(tx, user.lastID, now, 2)).token);
       }
+      await tx.run("INSERT INTO users (username, password_hash, role, unit_code, active, created_at) VALUES ('bench-login', ?, 'village', ?, 1, ?)", [
+        await hashPassword(LOGIN_PASSWORD),
+        villageCode(VILLAGES + 1),
+        now.toISOString(),
+      ]);
     });
     return tokens;
   } finally {
@@ -128,6 +137,110 @@ async function syncVillage(url: string, code: string, token: string, rows: Recor
   return outcome;
 }
 
+/**
+ * The baseline: the same rows written with prepared INSERTs (current row + history version, the
+ * values as JSON) in one transaction on a fresh file of the same schema — what storing them costs
+ * with no HTTP, no parsing, no validation, no merge.
+ */
+async function rawInsertMs(file: string, data: readonly (readonly Record<string, unknown>[])[]): Promise<number> {
+  const db = await SqliteDatabase.open(file);
+  try {
+    await migrate(db);
+    const at = new Date().toISOString();
+    const started = nowMs();
+    await db.transaction(async (tx) => {
+      let seq = 0;
+      for (let v = 0; v < data.length; v++) {
+        const code = villageCode(v);
+        for (const values of data[v]) {
+          const rowId = randomUUID();
+          seq++;
+          await settleAll([
+            tx.run(
+              'INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged, at) VALUES (?, ?, 1, ?, 0, ?, ?, 0, ?)',
+              [code, rowId, seq, JSON.stringify(values), JSON.stringify(Object.keys(values)), at],
+            ),
+            tx.run(
+              'INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, errors, warnings, created_at, updated_at) VALUES (?, ?, 1, ?, 0, ?, 0, 0, ?, ?)',
+              [code, rowId, seq, values.idNumber ?? null, at, at],
+            ),
+          ] as const);
+        }
+      }
+    });
+    return nowMs() - started;
+  } finally {
+    await db.close();
+  }
+}
+
+/** Peak resident set of a process so far (Linux VmHWM), MB; NaN elsewhere. */
+function peakRssMb(pid: number | undefined): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmHWM:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) / 1024 : Number.NaN;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Other users during the burst: a login and a 1-row push, one after the other, until told to stop. */
+async function otherUsers(url: string, token: string, stop: () => boolean): Promise<{ login: number[]; push: number[]; errors: number }> {
+  const out = { login: [] as number[], push: [] as number[], errors: 0 };
+  const code = villageCode(VILLAGES + 1);
+  const rng = createRng(7);
+  while (!stop()) {
+    let start = nowMs();
+    try {
+      const res = await fetch(`${url}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'bench-login', password: LOGIN_PASSWORD }),
+      });
+      await res.arrayBuffer();
+      out.login.push(nowMs() - start);
+      if (res.status !== 200) out.errors++;
+    } catch {
+      out.errors++;
+    }
+    const values = fabricateLedgerValues(rng, { region: '532301', township: '鹿城镇' }) as Record<string, unknown>;
+    delete values.seq;
+    start = nowMs();
+    try {
+      const res = await fetch(`${url}/api/v1/ledgers/${code}/sync`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ clientId: 'bench-other', requestId: randomUUID(), cursor: 1 << 30, changes: [{ rowId: randomUUID(), baseVersion: 0, values }] }),
+      });
+      await res.arrayBuffer();
+      out.push.push(nowMs() - start);
+      if (res.status !== 200) out.errors++;
+    } catch {
+      out.errors++;
+    }
+  }
+  return out;
+}
+
+/** Issue 8 part 1: 10,000 rows with one ID number in one push — answer size and the server's peak RSS. */
+async function duplicateFlood(url: string, token: string): Promise<{ requestBytes: number; responseBytes: number; status: number; ms: number }> {
+  const id = '532301198001010011';
+  const body = JSON.stringify({
+    clientId: 'bench-flood',
+    requestId: randomUUID(),
+    changes: Array.from({ length: 10_000 }, () => ({ rowId: randomUUID(), baseVersion: 0, values: { name: '张三', idNumber: id } })),
+  });
+  const start = nowMs();
+  const res = await fetch(`${url}/api/v1/ledgers/${villageCode(VILLAGES + 2)}/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+  const text = await res.text();
+  return { requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(text), status: res.status, ms: nowMs() - start };
+}
+
 export async function run(): Promise<BenchResult[]> {
   const dir = mkdtempSync(join(tmpdir(), 'ledger-sync-load-'));
   const dbFile = join(dir, 'ledger.sqlite');
@@ -148,9 +261,16 @@ export async function run(): Promise<BenchResult[]> {
       await syncVillage(server.url, villageCode(VILLAGES), tokens[VILLAGES], data[VILLAGES].slice(w * 20, w * 20 + 20));
     }
 
+    let bursting = true;
+    const others = otherUsers(server.url, tokens[VILLAGES + 1], () => !bursting);
     const started = nowMs();
     const outcomes = await Promise.all(data.slice(0, VILLAGES).map((rows, i) => syncVillage(server!.url, villageCode(i), tokens[i], rows)));
     const wallMs = nowMs() - started;
+    bursting = false;
+    const other = await others;
+    const rssAfterBurst = peakRssMb(server.proc.pid);
+    const flood = await duplicateFlood(server.url, tokens[VILLAGES + 2]);
+    const rssAfterFlood = peakRssMb(server.proc.pid);
 
     server.proc.kill('SIGTERM');
     await server.exited;
@@ -176,7 +296,10 @@ export async function run(): Promise<BenchResult[]> {
     } finally {
       await db.close();
     }
+    const rawMs = await rawInsertMs(join(dir, 'raw.sqlite'), data.slice(0, VILLAGES));
     const latencies = outcomes.flatMap((o) => o.latencies).sort((a, b) => a - b);
+    const logins = other.login.sort((a, b) => a - b);
+    const smallPushes = other.push.sort((a, b) => a - b);
     const errors = outcomes.reduce((n, o) => n + o.errors, 0);
     const expected = VILLAGES * ROWS;
     const missingAcks = expected - acked; // a push that errored leaves rows unacknowledged
@@ -186,7 +309,30 @@ export async function run(): Promise<BenchResult[]> {
       { name: `ledger sync load: ${label}, p99 latency`, value: round(percentile(latencies, 99), 1), unit: 'ms', baseline: null, ratio: null, goal: '< 500 ms' },
       { name: `ledger sync load: ${label}, errors`, value: errors, unit: `of ${latencies.length} requests`, baseline: null, ratio: null, goal: '0' },
       { name: `ledger sync load: ${label}, rows lost`, value: lost + missingAcks, unit: `of ${expected} rows`, baseline: null, ratio: null, goal: '0' },
-      { name: `ledger sync load: ${label}, wall time`, value: round(wallMs, 0), unit: 'ms', baseline: null, ratio: null, goal: 'informational' },
+      {
+        name: `ledger sync load: ${label}, wall time vs raw prepared inserts of the same rows`,
+        value: round(wallMs, 0),
+        unit: 'ms',
+        baseline: round(rawMs, 0),
+        ratio: round(wallMs / rawMs, 2),
+        goal: 'ratio ≤ 2',
+      },
+      { name: `ledger sync load: ${label}, throughput`, value: round((expected / wallMs) * 1000, 0), unit: 'rows/s', baseline: null, ratio: null, goal: 'informational' },
+      { name: `ledger sync load: other users during the burst, login p50`, value: round(percentile(logins, 50), 1), unit: `ms (${logins.length} logins)`, baseline: null, ratio: null, goal: 'informational' },
+      { name: `ledger sync load: other users during the burst, login p99`, value: round(percentile(logins, 99), 1), unit: 'ms', baseline: null, ratio: null, goal: '< 200 ms' },
+      { name: `ledger sync load: other users during the burst, 1-row push p50`, value: round(percentile(smallPushes, 50), 1), unit: `ms (${smallPushes.length} pushes)`, baseline: null, ratio: null, goal: 'informational' },
+      { name: `ledger sync load: other users during the burst, 1-row push p99`, value: round(percentile(smallPushes, 99), 1), unit: 'ms', baseline: null, ratio: null, goal: '< 200 ms' },
+      { name: `ledger sync load: other users during the burst, errors`, value: other.errors, unit: 'requests', baseline: null, ratio: null, goal: '0' },
+      { name: `ledger sync load: server peak RSS after the burst`, value: round(rssAfterBurst, 0), unit: 'MB', baseline: null, ratio: null, goal: 'informational' },
+      {
+        name: `ledger sync flood: 10,000 rows with one ID number in one push, answer size vs request`,
+        value: flood.responseBytes,
+        unit: `bytes (HTTP ${flood.status}, ${round(flood.ms, 0)} ms)`,
+        baseline: flood.requestBytes,
+        ratio: round(flood.responseBytes / flood.requestBytes, 2),
+        goal: 'ratio < 4',
+      },
+      { name: `ledger sync flood: server peak RSS after the 10,000-row one-ID push`, value: round(rssAfterFlood, 0), unit: 'MB', baseline: round(rssAfterBurst, 0), ratio: round(rssAfterFlood / rssAfterBurst, 2), goal: 'bounded (was 386 MB at 1,000 rows)' },
     ];
   } finally {
     if (server) {

@@ -19,6 +19,15 @@ export interface SqlDatabase {
    * Runs `fn` inside BEGIN IMMEDIATE … COMMIT, serialised with every other transaction on this
    * connection; ROLLBACK when it throws (the error is rethrown). All or nothing.
    */
-  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  /**
+   * Bulk work (a sync push of many rows) waits behind interactive work — single statements and
+   * ordinary transactions (a sign-in, a one-row push) — so a burst of large pushes cannot hold
+   * everyone else's short requests for its whole length. FIFO within each lane.
+   */
+  bulk?: boolean;
 }

@@ -9,7 +9,7 @@
  */
 import { AsyncLocalStorage } from 'async_hooks';
 import sqlite3 from 'sqlite3';
-import type { RunResult, SqlDatabase, SqlParams } from './database';
+import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './database';
 
 export interface SqliteOptions {
   /** How long a statement waits for a lock held by another connection/process (ms). */
@@ -34,6 +34,14 @@ function isPureSelect(sql: string): boolean {
 
 /** Most transactions in one group (bounds how long the first member waits for the COMMIT). */
 const MAX_GROUP = 16;
+/**
+ * Most bulk transactions in one group: a group holds the connection until its COMMIT, so this
+ * bounds how long interactive work waits behind a burst of large pushes.
+ */
+const MAX_BULK_GROUP = 4;
+
+/** The two queues of the connection: interactive work goes first (TransactionOptions.bulk). */
+type Lane = 'interactive' | 'bulk';
 
 function bindable(params: SqlParams | undefined): unknown[] | Record<string, unknown> {
   if (params === undefined) return [];
@@ -171,12 +179,14 @@ class TxHandle implements SqlDatabase {
 }
 
 export class SqliteDatabase implements SqlDatabase {
-  private queue: Promise<unknown> = Promise.resolve();
+  /** Tasks waiting for the connection, per lane; one task runs at a time. */
+  private readonly lanes: Record<Lane, Array<() => void>> = { interactive: [], bulk: [] };
+  private busy = false;
   private closed = false;
   private readonly context = new AsyncLocalStorage<TxHandle>();
   private readonly cache: StatementCache;
-  /** The transaction group waiting at the tail of the queue, which new transactions join. */
-  private forming: { members: GroupMember[] } | undefined;
+  /** The transaction group waiting at the tail of each lane, which new transactions join. */
+  private readonly forming: Record<Lane, { members: GroupMember[] } | undefined> = { interactive: undefined, bulk: undefined };
 
   private constructor(
     private readonly raw: Raw,
@@ -203,16 +213,37 @@ export class SqliteDatabase implements SqlDatabase {
     return new SqliteDatabase(raw, file);
   }
 
-  /** Runs `task` when every earlier queued task (statement or transaction) has finished. */
-  private enqueue<T>(task: () => Promise<T>, readOnly = false): Promise<T> {
+  /**
+   * Runs `task` when every earlier task of its lane has finished and no interactive task waits
+   * (bulk tasks run only when the interactive lane is empty; one task at a time either way).
+   */
+  private enqueue<T>(task: () => Promise<T>, readOnly = false, lane: Lane = 'interactive'): Promise<T> {
     if (this.closed) return Promise.reject(new Error('database is closed'));
     // A transaction issued after this task must not run before it — unless the task only reads
     // (a SELECT outside any transaction): then a later transaction may still join the group
     // queued before it, which the read then sees committed, as if it had been issued a moment later.
-    if (!readOnly) this.forming = undefined;
-    const result = this.queue.then(task, task);
-    this.queue = result.catch(() => undefined);
-    return result;
+    if (!readOnly) this.forming[lane] = undefined;
+    return new Promise<T>((resolve, reject) => {
+      this.lanes[lane].push(() => {
+        task()
+          .then(resolve, reject)
+          .finally(() => {
+            this.busy = false;
+            this.pump();
+          });
+      });
+      // never synchronously: the caller finishes its bookkeeping (e.g. marks its group as the
+      // lane's tail) before the task starts, as with a promise chain
+      queueMicrotask(() => this.pump());
+    });
+  }
+
+  private pump(): void {
+    if (this.busy) return;
+    const next = this.lanes.interactive.shift() ?? this.lanes.bulk.shift();
+    if (!next) return;
+    this.busy = true;
+    next();
   }
 
   /** Inside a transaction's own async context → that transaction; else wait in the queue. */
@@ -245,20 +276,21 @@ export class SqliteDatabase implements SqlDatabase {
    * is lost (COMMIT fails, or SQLite rolled the whole transaction back after an I/O error), every
    * member fails and nothing of any of them is applied: all or nothing per member still holds.
    */
-  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: SqlDatabase) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const tx = this.context.getStore();
     if (tx && tx.active) return tx.transaction(fn);
     if (this.closed) return Promise.reject(new Error('database is closed'));
-    let group = this.forming;
-    if (!group || group.members.length >= MAX_GROUP) {
+    const lane: Lane = options.bulk ? 'bulk' : 'interactive';
+    let group = this.forming[lane];
+    if (!group || group.members.length >= (lane === 'bulk' ? MAX_BULK_GROUP : MAX_GROUP)) {
       const members: GroupMember[] = [];
       group = { members };
       const task = () => {
-        if (this.forming === group) this.forming = undefined; // closed: later arrivals form the next group
+        if (this.forming[lane] === group) this.forming[lane] = undefined; // closed: later arrivals form the next group
         return this.runGroup(members);
       };
-      this.enqueue(task).catch((error: unknown) => members.forEach((member) => member.reject(error)));
-      this.forming = group; // enqueue() clears it; this group is the queue's tail
+      this.enqueue(task, false, lane).catch((error: unknown) => members.forEach((member) => member.reject(error)));
+      this.forming[lane] = group; // enqueue() clears it; this group is the lane's tail
     }
     return new Promise<T>((resolve, reject) => {
       group!.members.push({ fn: fn as (tx: SqlDatabase) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
@@ -310,13 +342,14 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  /** Waits for queued work, then closes the connection (checkpointing the WAL). */
+  /** Waits for queued work (both lanes), then closes the connection (checkpointing the WAL). */
   close(): Promise<void> {
     if (this.closed) return Promise.resolve();
+    // the bulk lane's tail: it runs when every earlier task of either lane has run
     const done = this.enqueue(async () => {
       await this.cache.finalizeAll();
       await new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve())));
-    });
+    }, false, 'bulk');
     this.closed = true;
     return done;
   }

@@ -7,7 +7,7 @@
 import { capRowFindings, type SyncResponse } from '../../ledger/api/sync';
 import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
-import type { SqlDatabase } from '../db/database';
+import type { SqlDatabase, TransactionOptions } from '../db/database';
 import { settleAll } from './store';
 import type {
   LedgerStore,
@@ -104,8 +104,8 @@ function placeholders(columns: number, rows: number): string {
 export class SqliteLedgerStore implements LedgerStore {
   constructor(readonly db: SqlDatabase) {}
 
-  transaction<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => fn(new SqliteLedgerStore(tx)));
+  transaction<T>(fn: (store: LedgerStore) => Promise<T>, options?: TransactionOptions): Promise<T> {
+    return this.db.transaction((tx) => fn(new SqliteLedgerStore(tx)), options);
   }
 
   // ------------------------------------------------------------------------------------------

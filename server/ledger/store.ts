@@ -8,7 +8,7 @@
  */
 import type { SyncResponse } from '../../ledger/api/sync';
 import type { Finding, LedgerValues } from '../../ledger/types';
-import type { SqlDatabase } from '../db/database';
+import type { SqlDatabase, TransactionOptions } from '../db/database';
 
 export interface StoredRow {
   rowId: string;
@@ -99,7 +99,7 @@ export interface VillageUnit {
 export interface LedgerStore {
   /** The SQL handle underneath (for the audit log and the leads hook inside the same transaction). */
   readonly db: SqlDatabase;
-  transaction<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (store: LedgerStore) => Promise<T>, options?: TransactionOptions): Promise<T>;
 
   // --- sync
   findSyncResponse(villageCode: string, requestId: string): Promise<StoredSyncAnswer | undefined>;

@@ -32,6 +32,9 @@ import { onLedgerRowsSynced } from '../leads/ledger-hook';
 import { checkRows, chinaToday, policyForVillage, type RowCheck } from './revalidate';
 import { settleAll, type LedgerStore, type RowWrite, type StoredRow, type WriteContext } from './store';
 
+/** Pushes of more changes than this are bulk work for the database queue (TransactionOptions.bulk). */
+export const INTERACTIVE_MAX_CHANGES = 20;
+
 export interface SyncEnv {
   store: LedgerStore;
   audit: AuditLog;
@@ -115,210 +118,214 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const freshChecks = checkRows(freshValues, today, policy);
   const prechecked = new Map(fresh.map((change, index) => [change.rowId, { values: freshValues[index], check: freshChecks[index] }]));
 
-  return env.store.transaction(async (store) => {
-    const ctx: WriteContext = {
-      villageCode,
-      userId: caller.user?.id ?? null,
-      userName: caller.user?.username ?? null,
-      clientId: request.clientId,
-      requestId: request.requestId,
-      at,
-    };
-    const cursorIn = request.cursor ?? 0;
-    const limit = request.pullLimit ?? SYNC_LIMITS.defaultPullLimit;
-
-    // Every read the request needs, issued at once (one round trip to the database thread instead
-    // of one per statement; the transaction holds the connection, so they see one state). The pull
-    // page is read before the writes with room for the rows this request rewrites; it is completed
-    // with the new versions below (they take the highest sequence numbers).
-    const [previous, current, seqBefore, pageBefore] = await settleAll([
-      store.findSyncResponse(villageCode, request.requestId),
-      store.getRows(
+  return env.store.transaction(
+    async (store) => {
+      const ctx: WriteContext = {
         villageCode,
-        changes.map((change) => change.rowId),
-      ),
-      store.lastSeq(villageCode),
-      store.changesAfter(villageCode, cursorIn, limit + 1 + changes.length),
-    ] as const);
-    if (previous) {
-      // Answers stored before hashes were kept (null) replay as before.
-      if (previous.requestHash !== null && previous.requestHash !== requestHash) throw requestIdReused(request.requestId);
-      return { response: previous.response, replayed: true };
-    }
+        userId: caller.user?.id ?? null,
+        userName: caller.user?.username ?? null,
+        clientId: request.clientId,
+        requestId: request.requestId,
+        at,
+      };
+      const cursorIn = request.cursor ?? 0;
+      const limit = request.pullLimit ?? SYNC_LIMITS.defaultPullLimit;
 
-    // History of the rows changed on an older version (field merge), all fetched together.
-    const history = new Map<string, { base: Omit<RowState, 'version'> | null; changedSinceBase: Set<string> }>();
-    const stale = changes.filter((change) => {
-      const row = current.get(change.rowId);
-      return row !== undefined && change.baseVersion < row.version;
-    });
-    if (stale.length > 0) {
-      const fetched = await settleAll(
-        stale.map(async (change) => {
-          const [base, changedSinceBase] = await settleAll([
-            change.baseVersion > 0 ? store.getVersion(villageCode, change.rowId, change.baseVersion) : Promise.resolve(undefined),
-            store.changedFieldsSince(villageCode, change.rowId, change.baseVersion),
-          ] as const);
-          return { rowId: change.rowId, base: base ?? null, changedSinceBase };
-        }),
-      );
-      for (const entry of fetched) history.set(entry.rowId, { base: entry.base, changedSinceBase: entry.changedSinceBase });
-    }
-
-    const applied: SyncResponse['applied'] = [];
-    const unchanged: SyncResponse['unchanged'] = [];
-    const conflicts: SyncConflict[] = [];
-    const writes: Omit<RowWrite, 'seq' | 'errors' | 'warnings' | 'findings'>[] = [];
-
-    for (const change of changes) {
-      const row = current.get(change.rowId);
-      const state = stateOf(row);
-      const past = history.get(change.rowId);
-      const decision = decideMerge({
-        current: state,
-        base: past?.base ?? null,
-        changedSinceBase: past?.changedSinceBase ?? new Set<string>(),
-        change: { baseVersion: change.baseVersion, values: change.values as LedgerValues, deleted: change.deleted },
-      });
-      if (decision.kind === 'noop') {
-        unchanged.push({ rowId: change.rowId, serverVersion: row?.version ?? 0 });
-      } else if (decision.kind === 'conflict') {
-        conflicts.push({
-          rowId: change.rowId,
-          reason: decision.reason,
-          baseVersion: change.baseVersion,
-          serverVersion: row?.version ?? 0,
-          fields: decision.fields,
-          server: { version: row?.version ?? 0, values: wholeRow(row?.values ?? {}), deleted: row?.deleted ?? false },
-          client: { baseVersion: change.baseVersion, values: change.values, deleted: change.deleted === true },
-        });
-      } else {
-        const version = (row?.version ?? 0) + 1;
-        writes.push({
-          rowId: change.rowId,
-          version,
-          deleted: decision.deleted,
-          values: decision.values,
-          changed: decision.changed,
-          merged: decision.merged,
-          isNew: row === undefined,
-        });
-        applied.push({ rowId: change.rowId, version, merged: decision.merged });
-      }
-    }
-
-    const findings: RowFindings[] = [];
-    let written: RowWrite[] = [];
-    if (writes.length > 0) {
-      const checkByRow = new Map<string, RowCheck>();
-      const rest: typeof writes = [];
-      for (const write of writes) {
-        if (write.deleted) continue;
-        const pre = write.isNew ? prechecked.get(write.rowId) : undefined;
-        if (pre) {
-          write.values = pre.values; // the same content as the decision's (a new row is stored as sent)
-          checkByRow.set(write.rowId, pre.check);
-        } else rest.push(write);
-      }
-      const restChecks = checkRows(
-        rest.map((write) => write.values),
-        today,
-        policy,
-      );
-      rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
-      // The transaction holds the write lock: the sequence read above is still the last one.
-      const firstSeq = seqBefore + 1;
-      const full: RowWrite[] = writes.map((write, index) => {
-        const check = checkByRow.get(write.rowId);
-        if (check && check.findings.length > 0) {
-          findings.push({ rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });
-        }
-        return {
-          ...write,
-          seq: firstSeq + index,
-          errors: check?.errors ?? 0,
-          warnings: check?.warnings ?? 0,
-          findings: check?.findings ?? [],
-        };
-      });
-      // Only rows that can concern a lead: a lead of this village has the number they name, or
-      // points at them without one being named — exactly the rows onLedgerRowsSynced acts on
-      // (it skips unknown numbers and other villages' leads), found in one indexed query.
-      const named = new Map<string, string>();
-      for (const write of full) {
-        if (write.deleted) continue;
-        const leadNo = leadNoOf((write.values as Record<string, unknown>).leadNo);
-        if (leadNo) named.set(write.rowId, leadNo);
-      }
-      const [reserved, , links] = await settleAll([
-        store.reserveSeq(villageCode, writes.length),
-        store.writeRows(ctx, full),
-        store.leadLinks(
+      // Every read the request needs, issued at once (one round trip to the database thread instead
+      // of one per statement; the transaction holds the connection, so they see one state). The pull
+      // page is read before the writes with room for the rows this request rewrites; it is completed
+      // with the new versions below (they take the highest sequence numbers).
+      const [previous, current, seqBefore, pageBefore] = await settleAll([
+        store.findSyncResponse(villageCode, request.requestId),
+        store.getRows(
           villageCode,
-          full.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
-          [...new Set(named.values())],
+          changes.map((change) => change.rowId),
+        ),
+        store.lastSeq(villageCode),
+        store.changesAfter(villageCode, cursorIn, limit + 1 + changes.length),
+      ] as const);
+      if (previous) {
+        // Answers stored before hashes were kept (null) replay as before.
+        if (previous.requestHash !== null && previous.requestHash !== requestHash) throw requestIdReused(request.requestId);
+        return { response: previous.response, replayed: true };
+      }
+
+      // History of the rows changed on an older version (field merge), all fetched together.
+      const history = new Map<string, { base: Omit<RowState, 'version'> | null; changedSinceBase: Set<string> }>();
+      const stale = changes.filter((change) => {
+        const row = current.get(change.rowId);
+        return row !== undefined && change.baseVersion < row.version;
+      });
+      if (stale.length > 0) {
+        const fetched = await settleAll(
+          stale.map(async (change) => {
+            const [base, changedSinceBase] = await settleAll([
+              change.baseVersion > 0 ? store.getVersion(villageCode, change.rowId, change.baseVersion) : Promise.resolve(undefined),
+              store.changedFieldsSince(villageCode, change.rowId, change.baseVersion),
+            ] as const);
+            return { rowId: change.rowId, base: base ?? null, changedSinceBase };
+          }),
+        );
+        for (const entry of fetched) history.set(entry.rowId, { base: entry.base, changedSinceBase: entry.changedSinceBase });
+      }
+
+      const applied: SyncResponse['applied'] = [];
+      const unchanged: SyncResponse['unchanged'] = [];
+      const conflicts: SyncConflict[] = [];
+      const writes: Omit<RowWrite, 'seq' | 'errors' | 'warnings' | 'findings'>[] = [];
+
+      for (const change of changes) {
+        const row = current.get(change.rowId);
+        const state = stateOf(row);
+        const past = history.get(change.rowId);
+        const decision = decideMerge({
+          current: state,
+          base: past?.base ?? null,
+          changedSinceBase: past?.changedSinceBase ?? new Set<string>(),
+          change: { baseVersion: change.baseVersion, values: change.values as LedgerValues, deleted: change.deleted },
+        });
+        if (decision.kind === 'noop') {
+          unchanged.push({ rowId: change.rowId, serverVersion: row?.version ?? 0 });
+        } else if (decision.kind === 'conflict') {
+          conflicts.push({
+            rowId: change.rowId,
+            reason: decision.reason,
+            baseVersion: change.baseVersion,
+            serverVersion: row?.version ?? 0,
+            fields: decision.fields,
+            server: { version: row?.version ?? 0, values: wholeRow(row?.values ?? {}), deleted: row?.deleted ?? false },
+            client: { baseVersion: change.baseVersion, values: change.values, deleted: change.deleted === true },
+          });
+        } else {
+          const version = (row?.version ?? 0) + 1;
+          writes.push({
+            rowId: change.rowId,
+            version,
+            deleted: decision.deleted,
+            values: decision.values,
+            changed: decision.changed,
+            merged: decision.merged,
+            isNew: row === undefined,
+          });
+          applied.push({ rowId: change.rowId, version, merged: decision.merged });
+        }
+      }
+
+      const findings: RowFindings[] = [];
+      let written: RowWrite[] = [];
+      if (writes.length > 0) {
+        const checkByRow = new Map<string, RowCheck>();
+        const rest: typeof writes = [];
+        for (const write of writes) {
+          if (write.deleted) continue;
+          const pre = write.isNew ? prechecked.get(write.rowId) : undefined;
+          if (pre) {
+            write.values = pre.values; // the same content as the decision's (a new row is stored as sent)
+            checkByRow.set(write.rowId, pre.check);
+          } else rest.push(write);
+        }
+        const restChecks = checkRows(
+          rest.map((write) => write.values),
+          today,
+          policy,
+        );
+        rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
+        // The transaction holds the write lock: the sequence read above is still the last one.
+        const firstSeq = seqBefore + 1;
+        const full: RowWrite[] = writes.map((write, index) => {
+          const check = checkByRow.get(write.rowId);
+          if (check && check.findings.length > 0) {
+            findings.push({ rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });
+          }
+          return {
+            ...write,
+            seq: firstSeq + index,
+            errors: check?.errors ?? 0,
+            warnings: check?.warnings ?? 0,
+            findings: check?.findings ?? [],
+          };
+        });
+        // Only rows that can concern a lead: a lead of this village has the number they name, or
+        // points at them without one being named — exactly the rows onLedgerRowsSynced acts on
+        // (it skips unknown numbers and other villages' leads), found in one indexed query.
+        const named = new Map<string, string>();
+        for (const write of full) {
+          if (write.deleted) continue;
+          const leadNo = leadNoOf((write.values as Record<string, unknown>).leadNo);
+          if (leadNo) named.set(write.rowId, leadNo);
+        }
+        const [reserved, , links] = await settleAll([
+          store.reserveSeq(villageCode, writes.length),
+          store.writeRows(ctx, full),
+          store.leadLinks(
+            villageCode,
+            full.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
+            [...new Set(named.values())],
+          ),
+        ] as const);
+        if (reserved !== firstSeq) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${firstSeq})`);
+        const forLeads = full.filter((write) => {
+          if (write.deleted) return false;
+          const leadNo = named.get(write.rowId);
+          return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
+        });
+        if (forLeads.length > 0) {
+          await onLedgerRowsSynced(
+            store.db,
+            villageCode,
+            forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
+            { now, user: caller.user },
+          );
+        }
+        written = full;
+      }
+
+      // The pull page: the rows changed after the cursor as read before the writes, less those this
+      // request rewrote, then the new versions (their sequence numbers come after every other).
+      const rewritten = new Set(written.map((write) => write.rowId));
+      const page: StoredRow[] = pageBefore.filter((row) => !rewritten.has(row.rowId)).slice(0, limit + 1);
+      for (const write of written) {
+        if (page.length > limit) break;
+        page.push({ ...write, updatedAt: at, updatedBy: ctx.userName });
+      }
+      const hasMore = page.length > limit;
+      const pulled = hasMore ? page.slice(0, limit) : page;
+      // A cursor ahead of the server (e.g. restored from a backup) falls back to the server's last change.
+      const cursor = pulled.length > 0 ? pulled[pulled.length - 1].seq : Math.min(cursorIn, seqBefore + written.length);
+
+      const response: SyncResponse = {
+        applied,
+        unchanged,
+        conflicts,
+        changes: pulled.map(toRowChange),
+        cursor,
+        hasMore,
+        ...capRowFindings(findings),
+      };
+      // the answer kept for retries and the audit entry, together
+      await settleAll([
+        store.saveSyncResponse(ctx, response, requestHash),
+        env.audit.record(
+          {
+            user: caller.user,
+            action: 'ledger.sync',
+            target: villageCode,
+            requestId: caller.httpRequestId,
+            detail: {
+              written: writes.length,
+              applied: applied.length,
+              unchanged: unchanged.length,
+              conflicts: conflicts.length,
+              pulled: pulled.length,
+              rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,
+            },
+          },
+          store.db,
         ),
       ] as const);
-      if (reserved !== firstSeq) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${firstSeq})`);
-      const forLeads = full.filter((write) => {
-        if (write.deleted) return false;
-        const leadNo = named.get(write.rowId);
-        return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
-      });
-      if (forLeads.length > 0) {
-        await onLedgerRowsSynced(
-          store.db,
-          villageCode,
-          forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
-          { now, user: caller.user },
-        );
-      }
-      written = full;
-    }
-
-    // The pull page: the rows changed after the cursor as read before the writes, less those this
-    // request rewrote, then the new versions (their sequence numbers come after every other).
-    const rewritten = new Set(written.map((write) => write.rowId));
-    const page: StoredRow[] = pageBefore.filter((row) => !rewritten.has(row.rowId)).slice(0, limit + 1);
-    for (const write of written) {
-      if (page.length > limit) break;
-      page.push({ ...write, updatedAt: at, updatedBy: ctx.userName });
-    }
-    const hasMore = page.length > limit;
-    const pulled = hasMore ? page.slice(0, limit) : page;
-    // A cursor ahead of the server (e.g. restored from a backup) falls back to the server's last change.
-    const cursor = pulled.length > 0 ? pulled[pulled.length - 1].seq : Math.min(cursorIn, seqBefore + written.length);
-
-    const response: SyncResponse = {
-      applied,
-      unchanged,
-      conflicts,
-      changes: pulled.map(toRowChange),
-      cursor,
-      hasMore,
-      ...capRowFindings(findings),
-    };
-    // the answer kept for retries and the audit entry, together
-    await settleAll([
-      store.saveSyncResponse(ctx, response, requestHash),
-      env.audit.record(
-        {
-          user: caller.user,
-          action: 'ledger.sync',
-          target: villageCode,
-          requestId: caller.httpRequestId,
-          detail: {
-            written: writes.length,
-            applied: applied.length,
-            unchanged: unchanged.length,
-            conflicts: conflicts.length,
-            pulled: pulled.length,
-            rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,
-          },
-        },
-        store.db,
-      ),
-    ] as const);
-    return { response, replayed: false };
-  });
+      return { response, replayed: false };
+    },
+    // A large push waits behind other users' short requests (a sign-in, a one-row push).
+    { bulk: changes.length > INTERACTIVE_MAX_CHANGES },
+  );
 }
