@@ -109,7 +109,8 @@ export function vocabularyOf(synonyms: Readonly<Record<string, readonly string[]
   const seen = new Map<unknown, string | undefined>();
   return {
     canonical(value) {
-      if (seen.has(value)) return seen.get(value);
+      const hit = seen.get(value);
+      if (hit !== undefined || seen.has(value)) return hit;
       const found = byKey.get(vocabularyKey(value));
       if (typeof value === 'string' && seen.size < 10_000) seen.set(value, found);
       return found;
@@ -123,9 +124,10 @@ export type RosterStatusReading = '在保' | '停保' | 'unknown';
 export function rosterStatusReader(statuses: { covered: readonly string[]; notCovered: readonly string[] }): (value: unknown) => RosterStatusReading {
   const vocabulary = vocabularyOf({ 在保: statuses.covered, 停保: statuses.notCovered });
   return (value) => {
-    if (vocabularyKey(value) === '') return '在保';
+    // The vocabulary caches each distinct text: a 300k-row roster normalises a handful of statuses.
     const found = vocabulary.canonical(value);
-    return found === '在保' || found === '停保' ? found : 'unknown';
+    if (found === '在保' || found === '停保') return found;
+    return vocabularyKey(value) === '' ? '在保' : 'unknown';
   };
 }
 
