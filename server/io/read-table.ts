@@ -113,7 +113,11 @@ export async function detectTableFormat(path: string): Promise<{ format: TableFo
   } catch {
     throw new TableReadError('not_found', `无法打开文件：${name}`, `Cannot open file: ${name}`);
   }
-  if (isZip(head)) return { format: 'xlsx', size: stat.size };
+  if (isZip(head)) {
+    // An OpenDocument file (.ods) starts with its uncompressed `mimetype` entry.
+    if (head.includes(Buffer.from('application/vnd.oasis.opendocument.spreadsheet'))) return { format: 'workbook', size: stat.size };
+    return { format: 'xlsx', size: stat.size };
+  }
   if (isCompoundFile(head)) {
     // Small enough to look at whole (ledgers are a few MB): is it an encrypted xlsx?
     const bytes = stat.size <= 64 << 20 ? await fs.readFile(path) : head;
@@ -294,8 +298,13 @@ function sheetjsToSheetInput(name: string, worksheet: XLSX.WorkSheet): SheetInpu
 async function readWithSheetJs(path: string, options: ReadTableOptions): Promise<SheetInput[]> {
   const name = basename(path);
   let workbook: XLSX.WorkBook;
+  const bytes = await fs.readFile(path);
+  // SheetJS writes parse remarks (“ODS number format may be incorrect”) to console.error; the CLI and
+  // the server print only their own lines. The read is synchronous, so the silence is this call's only.
+  const consoleError = console.error;
+  console.error = () => undefined;
   try {
-    workbook = XLSX.read(await fs.readFile(path), { type: 'buffer', dense: true, cellDates: false, cellNF: true, cellStyles: false, cellHTML: false });
+    workbook = XLSX.read(bytes, { type: 'buffer', dense: true, cellDates: false, cellNF: true, cellStyles: false, cellHTML: false });
   } catch (error) {
     if (/password-protected|password protection/i.test(String((error as Error).message))) {
       throw new TableReadError('unsupported', `${name} 设置了打开密码：请在 Excel 或 WPS 中用密码打开，取消密码后另存为 .xlsx 再试`, `${name} is password-protected: remove the password and save it as .xlsx`);
@@ -305,6 +314,8 @@ async function readWithSheetJs(path: string, options: ReadTableOptions): Promise
       `无法读取 ${name}：文件已损坏，或不是 Excel/WPS 工作簿；${SAVE_AS_XLSX_ZH}`,
       `Cannot read ${name}: corrupt or not an Excel/WPS workbook; ${SAVE_AS_XLSX_EN}`,
     );
+  } finally {
+    console.error = consoleError;
   }
   const names = workbook.SheetNames;
   if (names.length === 0) throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
@@ -340,7 +351,8 @@ async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetI
     }
   }
   const worksheets = workbook.worksheets;
-  if (worksheets.length === 0) throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
+  // A zip exceljs opens without finding a worksheet in it (another tool's layout): SheetJS decides.
+  if (worksheets.length === 0) return readWithSheetJs(path, options);
   if (options.sheet !== undefined) {
     const worksheet = worksheets.find((ws) => ws.name === options.sheet) ?? worksheets.find((ws) => ws.name.trim() === options.sheet!.trim());
     if (!worksheet) throw sheetNotFound(options.sheet, worksheets.map((ws) => ws.name));
