@@ -92,7 +92,7 @@ function Leads({ user }: { user: SessionUser }) {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
   const [open, setOpen] = useState<string | null>(null);
   const [details, setDetails] = useState<Record<string, LeadDetailResponse>>({});
-  const [results, setResults] = useState<{ items: PulledLead[]; offline: boolean } | null>(null);
+  const [results, setResults] = useState<{ items: PulledLead[]; offline: boolean; run: number } | null>(null);
   const mayPull = user.role === 'village';
   const ids = useId();
   const en = locale === 'en-US';
@@ -155,7 +155,7 @@ function Leads({ user }: { user: SessionUser }) {
       return pulled;
     });
     if (!outcome) return;
-    setResults({ items: outcome.results, offline: outcome.stoppedOffline });
+    setResults((previous) => ({ items: outcome.results, offline: outcome.stoppedOffline, run: (previous?.run ?? 0) + 1 }));
     setChosen(new Set());
     await load();
   }
@@ -210,6 +210,26 @@ function Leads({ user }: { user: SessionUser }) {
       )}
       {leads && total > leads.length && <Caption1 className={styles.muted}>{t('list.more', { shown: leads.length })}</Caption1>}
 
+      {results && (
+        <section aria-label={t('pull.resultTitle')} role="status" data-testid="pull-results" data-run={results.run}>
+          <ul className={styles.results}>
+            {results.items.map((item) => (
+              <li key={item.leadNo}>
+                {item.outcome === 'added'
+                  ? t('pull.added', { name: item.name })
+                  : item.outcome === 'linked'
+                    ? item.excelRow > 0
+                      ? t('pull.linked', { name: item.name, row: item.excelRow })
+                      : t('pull.linkedNew', { name: item.name })
+                    : t('pull.failed', { name: item.name, message: en ? item.error.en : item.error.zh })}
+              </li>
+            ))}
+          </ul>
+          {results.offline && <Caption1>{t('pull.offline')}</Caption1>}
+          {results.items.some((item) => item.outcome === 'added') && <Caption1 className={styles.muted}>{t('pull.syncHint')}</Caption1>}
+        </section>
+      )}
+
       {leads && leads.length > 0 && (
         <ul className={styles.list} aria-label={t('list.label')} data-testid="lead-list">
           {leads.map((lead) => {
@@ -241,7 +261,7 @@ function Leads({ user }: { user: SessionUser }) {
                       <Badge appearance="tint" color="informative">
                         {source}
                       </Badge>
-                      <Badge appearance="outline" color={lead.state === '已下发村' ? 'brand' : 'subtle'}>
+                      <Badge appearance="outline" color={lead.state === '已下发村' ? 'brand' : 'informative'}>
                         {en && lead.stateEn ? lead.stateEn : lead.state}
                       </Badge>
                       {lead.ledgerRowId && <Badge appearance="tint" color="success">{t('lead.onLedger')}</Badge>}
@@ -308,29 +328,12 @@ function Leads({ user }: { user: SessionUser }) {
 
       {mayPull && (
         <div className={styles.footer}>
-          <Caption1 className={styles.muted}>{t('pull.hint')}</Caption1>
-          <Button appearance="primary" disabled={chosen.size === 0} onClick={() => void pull()}>
+          <Button appearance="primary" disabled={chosen.size === 0} onClick={() => void pull()} aria-describedby={`${ids}-pull-hint`}>
             {t('pull.button', { count: chosen.size })}
           </Button>
-          {results && (
-            <section aria-label={t('pull.resultTitle')} role="status" data-testid="pull-results">
-              <ul className={styles.results}>
-                {results.items.map((item) => (
-                  <li key={item.leadNo}>
-                    {item.outcome === 'added'
-                      ? t('pull.added', { name: item.name })
-                      : item.outcome === 'linked'
-                        ? item.excelRow > 0
-                          ? t('pull.linked', { name: item.name, row: item.excelRow })
-                          : t('pull.linkedNew', { name: item.name })
-                        : t('pull.failed', { name: item.name, message: en ? item.error.en : item.error.zh })}
-                  </li>
-                ))}
-              </ul>
-              {results.offline && <Caption1>{t('pull.offline')}</Caption1>}
-              {results.items.some((item) => item.outcome === 'added') && <Caption1 className={styles.muted}>{t('pull.syncHint')}</Caption1>}
-            </section>
-          )}
+          <Caption1 className={styles.muted} id={`${ids}-pull-hint`}>
+            {t('pull.hint')}
+          </Caption1>
         </div>
       )}
     </>

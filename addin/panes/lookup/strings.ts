@@ -32,8 +32,8 @@ export const LOOKUP_STRINGS = defineStrings({
   'detail.historyEntry': { zh: '{at} {from}→{to}（{who}）', en: '{at} {from}→{to} ({who})' },
   'pull.button': { zh: '加入台账（{count}）', en: 'Add to ledger ({count})' },
   'pull.hint': {
-    zh: '选中的线索将追加为台账新行（已填线索编号、发现渠道、发现日期、核实时限）；台账中已有此人的，只关联不重复添加。',
-    en: 'Chosen leads become new ledger rows (lead No., channel, found on, verify-by filled); a person already on the ledger is linked, not added again.',
+    zh: '追加为台账新行并填好线索编号、核实时限；台账已有此人的只关联，不重复添加。',
+    en: 'Added as new rows with lead No. and due date filled; a person already on the ledger is linked, not added again.',
   },
   'pull.busy': { zh: '正在加入台账（{done}/{total}）…', en: 'Adding to the ledger ({done}/{total})…' },
   'pull.writing': { zh: '正在写入台账…', en: 'Writing to the ledger…' },

@@ -91,9 +91,7 @@ export function ConflictCard({ conflict, excelRow, onResolve }: ConflictCardProp
                 {show(conflict.client.values[key], empty)}
               </div>
               <div className={styles.side}>
-                <span className={styles.sideLabel}>
-                  {t('conflict.theirs')} · {t('conflict.by', { version: conflict.server.version })}
-                </span>
+                <span className={styles.sideLabel}>{t('conflict.theirs')}</span>
                 {show(conflict.server.values[key], empty)}
               </div>
             </div>

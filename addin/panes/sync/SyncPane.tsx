@@ -22,6 +22,8 @@ import type { SessionUser } from '../../../ledger/api/auth';
 import type { SubmissionRefused, SubmissionWire } from '../../../ledger/api/submissions';
 import type { SyncConflict } from '../../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../../ledger/columns';
+import type { Finding } from '../../../ledger/types';
+import { validateSheet } from '../../../ledger/validate';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { ApiError } from '../../api/errors';
 import { SessionProvider, useSession } from '../signin/session-context';
@@ -42,6 +44,11 @@ const useStyles = makeStyles({
   row: { display: 'flex', gap: '8px', alignItems: 'end' },
   grow: { flex: 1 },
 });
+
+/** YYYY-MM-DD of today in China (UTC+8). */
+export function chinaDate(now: Date = new Date()): string {
+  return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
 
 /** YYYY-MM of today in China (UTC+8), and the month before. */
 export function submittableMonths(now: Date = new Date()): string[] {
@@ -84,6 +91,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   }, [host, session, isVillage, villageCode]);
 
   const [pending, setPending] = useState<{ changes: number; never: boolean } | null>(null);
+  /** The sheet's own errors by the same rules as the server (the month cannot be submitted while any remain). */
+  const [sheetErrors, setSheetErrors] = useState<{ errors: Finding[]; warnings: number } | null>(null);
   const [outcome, setOutcome] = useState<SyncOutcome | null>(null);
   const [conflicts, setConflicts] = useState<SyncConflict[]>([]);
   const [index, setIndex] = useState<SheetIndex | null>(null);
@@ -96,6 +105,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   const [refused, setRefused] = useState<{ refused: SubmissionRefused; error: ApiError } | null>(null);
   const [submitted, setSubmitted] = useState<SubmissionWire | null>(null);
   const [phase, setPhase] = useState<string | null>(null);
+  /** Finished syncs (the result line carries it, so a reader can tell a new result from the last one). */
+  const [runs, setRuns] = useState(0);
 
   const guard = useCallback(
     (error: unknown) => {
@@ -113,6 +124,9 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
       const plan = await engine.preview();
       const stored = await host!.readSettings();
       setPending({ changes: plan.changes.length, never: stored.sync === undefined });
+      const snapshot = await host!.readLedger();
+      const findings = validateSheet(snapshot.sheet, { today: chinaDate() }).findings;
+      setSheetErrors({ errors: findings.filter((f) => f.severity === 'error'), warnings: findings.filter((f) => f.severity === 'warning').length });
       setWrongVillage(null);
     } catch (error) {
       if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
@@ -155,6 +169,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
     setRetryPending(engine.retryPending);
     if (!result) return undefined;
     setOutcome(result.done);
+    setSubmitted(null);
+    setRuns((n) => n + 1);
     setConflicts(engine.conflicts);
     setIndex(result.index);
     setConfirmDeletes(new Set());
@@ -177,7 +193,6 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   async function submit() {
     if (!session) return;
     setRefused(null);
-    setSubmitted(null);
     const synced = await syncNow();
     if (!synced) return;
     if (synced.conflicts.length > 0 || synced.unsendable.length > 0) return; // the blocking reason is shown below
@@ -201,7 +216,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   }
 
   const findingsList = (rows: readonly WireRowFindings[], onlyErrors: boolean) => (
-    <ul className={styles.list}>
+    <ul className={styles.plain}>
       {rows.flatMap((row) =>
         row.findings
           .filter((finding) => !onlyErrors || finding.severity === 'error')
@@ -257,8 +272,12 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
         </Button>
         {phase && <Caption1 aria-live="polite">{phase}</Caption1>}
         {outcome && (
-          <Body1 as="p" role="status" data-testid="sync-result">
-            {t('sync.result', { applied: outcome.applied, merged: outcome.merged, pulled: outcome.pulled })}
+          <Body1 as="p" role="status" data-testid="sync-result" data-run={runs}>
+            {outcome.applied === 0 && outcome.pulled === 0 && outcome.conflicts.length === 0
+              ? t('sync.nothing')
+              : t('sync.result', { applied: outcome.applied, pulled: outcome.pulled }) +
+                (outcome.merged > 0 ? t('sync.merged', { merged: outcome.merged }) : '') +
+                (outcome.conflicts.length > 0 ? t('sync.conflicts', { count: outcome.conflicts.length }) : '')}
           </Body1>
         )}
       </section>
@@ -333,13 +352,25 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
         </section>
       )}
 
-      {outcome && outcome.findings.length > 0 && (
-        <section className={styles.section} aria-labelledby="findings-heading">
-          <h3 id="findings-heading" className={styles.heading}>
-            {t('findings.heading', { rows: outcome.findingCounts.rows, errors: outcome.findingCounts.errors, warnings: outcome.findingCounts.warnings })}
+      {sheetErrors && sheetErrors.errors.length > 0 && (
+        <section className={styles.section} aria-labelledby="errors-heading">
+          <h3 id="errors-heading" className={styles.heading}>
+            {t('errors.heading', { count: sheetErrors.errors.length })}
           </h3>
-          {findingsList(outcome.findings, false)}
-          {outcome.findingsTruncated && <Caption1>{t('findings.truncated')}</Caption1>}
+          <Caption1>{t('errors.intro', { warnings: sheetErrors.warnings })}</Caption1>
+          <ul className={styles.plain} data-testid="sheet-errors">
+            {sheetErrors.errors.slice(0, 50).map((finding) => {
+              const text = t('findings.item', { row: finding.row, column: finding.column, message: en ? finding.en.message : finding.message });
+              return (
+                <li key={`${finding.cell}-${finding.code}`}>
+                  <Link as="button" onClick={() => void goTo(finding.cell)} aria-label={`${text} — ${t('findings.goTo', { cell: finding.cell })}`}>
+                    {text}
+                  </Link>
+                </li>
+              );
+            })}
+          </ul>
+          {sheetErrors.errors.length > 50 && <Caption1>{t('findings.truncated')}</Caption1>}
         </section>
       )}
 
@@ -371,7 +402,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
           <div role="alert" data-testid="submit-refused">
             <MessageBar intent="error">
               <MessageBarBody>
-                {t('submit.refused', { message: en ? refused.error.en : refused.error.zh })} {t('submit.refusedHint')}
+                {t('submit.refused', { message: en ? refused.error.en : refused.error.zh })}
               </MessageBarBody>
             </MessageBar>
             {findingsList(refused.refused.findings, true)}
