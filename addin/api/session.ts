@@ -89,7 +89,11 @@ export class Session {
     this.state = this.restore(normalizeBaseUrl(baseUrl));
   }
 
+  /** The state; a sign-in whose stored token is gone (signed out elsewhere, expired) reads as signed out. */
   get current(): SessionState {
+    if (this.state.status === 'signedIn' && loadSession(this.storage, this.state.baseUrl) === null) {
+      this.state = { status: 'signedOut', baseUrl: this.state.baseUrl };
+    }
     return this.state;
   }
 

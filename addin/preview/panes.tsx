@@ -5,15 +5,17 @@
  * Office host that never answers), each in its own PaneApp on the page's one memory host.
  */
 import type { ComponentType } from 'react';
-import { LedgerOverview } from '../app/LedgerOverview';
 import type { PaneName } from '../app/panes';
 import type { Capability } from '../host/ledger-host';
+import { HandlingPane } from '../panes/handling/HandlingPane';
 import { LookupPane } from '../panes/lookup/LookupPane';
 import { SyncPane } from '../panes/sync/SyncPane';
+import { ValidatePane } from '../panes/validate/ValidatePane';
 
 export const PREVIEW_PANES: Record<PaneName, { component: ComponentType; uses?: readonly Capability[] }> = {
-  validate: { component: LedgerOverview },
+  // `uses` as in each pane's main.tsx
+  validate: { component: ValidatePane, uses: ['conditionalFormats', 'multiAreas', 'events'] },
   lookup: { component: LookupPane },
-  handling: { component: LedgerOverview },
+  handling: { component: HandlingPane, uses: ['events'] },
   sync: { component: SyncPane },
 };

@@ -34,6 +34,8 @@ interface Person {
   foundOn: string;
   status: string;
   hardship: string;
+  willingness?: string;
+  ability?: string;
 }
 
 export const PREVIEW_VILLAGE = { code: '532301101201', name: '示范村', township: '鹿城镇' };
@@ -58,7 +60,7 @@ function people(today: string): Person[] {
   const wrongCheck = badCheck.slice(0, 17) + (badCheck[17] === '1' ? '2' : '1');
   return [
     { name: '示例甲', gender: '男', id: fabricatedId('19520314', true), phone: '13887800011', categories: '老年人、因病支出型困难', channel: '入户走访', foundOn: found(25), status: '待核实', hardship: '独居，慢性病长期服药' },
-    { name: '示例乙', gender: '女', id: fabricatedId('19860722', false), phone: '13887800022', categories: '残疾人', channel: '部门比对', foundOn: found(14), status: '核实中', hardship: '肢体残疾二级，无固定收入' },
+    { name: '示例乙', gender: '女', id: fabricatedId('19860722', false), phone: '13887800022', categories: '残疾人', channel: '部门比对', foundOn: found(14), status: '核实中', hardship: '肢体残疾二级，无固定收入', willingness: '愿意申请', ability: '需协助申请' },
     { name: '示例丙', gender: '男', id: withX.slice(0, 17) + 'x', phone: '13887800033', categories: '老年人', channel: '入户走访', foundOn: found(9), status: '待核实', hardship: '子女外出务工，无人照料' },
     { name: '示例丁', gender: '女', id: legacy.slice(0, 6) + legacy.slice(8, 17), phone: '13887800044', categories: '低保边缘家庭', channel: '救助热线', foundOn: found(8), status: '待核实', hardship: '家庭收入略高于低保标准' },
     { name: '示例戊', gender: '男', id: wrongCheck, phone: '13887800055', categories: '突发严重困难户', channel: '网络求助', foundOn: found(6), status: '待核实', hardship: '房屋因暴雨受损' },
@@ -84,6 +86,8 @@ export function previewWorkbook(today: string = chinaToday()): MemoryHostOptions
       发现渠道: person.channel,
       发现日期: person.foundOn,
       已纳入保障: '无',
+      申请意愿: person.willingness ?? '',
+      申请能力: person.ability ?? '',
       办理状态: person.status,
       走访记录: '已入户',
     };

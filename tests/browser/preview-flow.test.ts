@@ -11,7 +11,7 @@
 import { existsSync, mkdirSync } from 'fs';
 import { join, resolve } from 'path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { idCheckChar } from '../../ledger/idnumber';
+import { idCheckChar } from '../../ledger/id-number';
 import { addinBuildDir } from '../../server/http/addin-static';
 import { startTestServer, type TestServer } from '../server/helpers';
 import { launchChromium } from './chromium';
@@ -40,7 +40,7 @@ describe('browser preview, end to end', () => {
       if (message.type() === 'error') problems.push(`console: ${message.text()}`);
     });
     page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(`${server.baseUrl}/preview?pane=lookup`);
+    await page.goto(`${server.baseUrl}/preview`);
     await page.locator('[data-testid="preview-grid"]').waitFor(WAIT);
   });
 
@@ -117,6 +117,39 @@ describe('browser preview, end to end', () => {
     await locator.screenshot({ path: join(SHOTS, `${name}.png`) });
   }
 
+  it('validates the demo sheet offline, selects a finding’s cell, applies the safe fixes', async () => {
+    const validate = pane('validate');
+    await validate.waitFor(WAIT);
+    await validate.getByRole('button', { name: '开始校验' }).click();
+    await validate.getByTestId('summary-counts').waitFor(WAIT);
+    expect(await validate.getByTestId('summary-counts').textContent()).toMatch(/^共7行数据：2个错误/);
+    await shot('validate-summary');
+    const wrong = await rowOf('示例戊');
+    const idColumn = await columnOf('公民身份号码');
+    await validate.getByRole('button', { name: new RegExp(`^定位到 ${idColumn}${wrong}：`) }).first().click();
+    await grid().locator(`td[data-cell="${idColumn}${wrong}"][aria-selected="true"]`).waitFor(WAIT);
+    // one click applies the safe fixes, e.g. the 15-digit ID number becomes its 18-character form
+    const legacy = `${idColumn}${await rowOf('示例丁')}`;
+    expect(await cellText(legacy)).toMatch(/^\d{15}$/);
+    await validate.getByRole('button', { name: '全部修正' }).click();
+    await validate.getByText(/^已修正\d+处，可撤销。$/).waitFor(WAIT);
+    expect(await cellText(legacy)).toMatch(/^\d{17}[\dX]$/);
+    await shot('validate-fixed');
+  });
+
+  it('handles a row (接办流程): recommended measures for the selected row, written back on confirm', async () => {
+    await openPane('handling', '接办流程');
+    const handling = pane('handling');
+    const row = await rowOf('示例乙');
+    await grid().locator(`td[data-cell="${await columnOf('姓名')}${row}"]`).click();
+    await handling.getByRole('heading', { name: `第${row}行 · 示例乙` }).waitFor(WAIT);
+    await handling.getByTestId('recommendation').first().waitFor(WAIT);
+    await shot('handling-recommendation');
+    await handling.getByRole('button', { name: '写回台账' }).click();
+    await handling.getByText(`已写回第${row}行，可撤销。`).waitFor(WAIT);
+    expect(await cellText(`${await columnOf('处置方式')}${row}`)).not.toBe('');
+  });
+
   it('signs in from the 线索查询 pane and lists the village’s leads with due dates', async () => {
     await openPane('lookup', '线索查询');
     const form = pane('lookup');
@@ -183,7 +216,7 @@ describe('browser preview, end to end', () => {
     const after = await grid().locator(`td[data-cell^="${await columnOf('姓名')}"]`).filter({ hasText: /\S/ }).count();
     expect(after).toBe(before + 8); // the server's 8 demo rows of 示范村
     // the planted errors come back as findings, each a link to its cell
-    const findings = sync.getByRole('heading', { name: /台账中的错误（3 处）/ });
+    const findings = sync.getByRole('heading', { name: /台账中的错误（2 处）/ });
     await findings.waitFor(WAIT);
     const idColumn = await columnOf('公民身份号码');
     const rowWrong = await rowOf('示例戊');
@@ -243,12 +276,11 @@ describe('browser preview, end to end', () => {
     expectProvoked(/status of 422/);
     await shot('sync-refused');
 
-    // the clerk fixes the three errors in the sheet
+    // the clerk fixes the two errors left in the sheet
     const wrong = await rowOf('示例戊');
     const first17 = (await cellText(`${await columnOf('公民身份号码')}${wrong}`)).slice(0, 17);
     await typeInto(`${await columnOf('公民身份号码')}${wrong}`, first17 + idCheckChar(first17));
     await typeInto(`${await columnOf('发现渠道')}${await rowOf('示例己')}`, '入户走访');
-    await typeInto(`${await columnOf('联系电话')}${await rowOf('示例庚')}`, '13887800077');
 
     await sync.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ }).click();
     const done = sync.getByTestId('submit-done');

@@ -1,0 +1,145 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The 同步提交 pane on the memory host with a scripted server: a conflict side by side per field,
+ * nothing saved until every field has a choice; a delete conflict with one choice; sync now with
+ * its result; the month refused with the blocking rows listed and linked to their cells; the
+ * submissions with a township's return reason. The real server: tests/addin/sync-engine.test.ts
+ * and tests/browser/preview-flow.test.ts.
+ */
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { SyncConflict, SyncRequest } from '../../../ledger/api/sync';
+import { saveSession } from '../../../addin/api/session';
+import { ConflictCard } from '../../../addin/panes/sync/ConflictCard';
+import { SyncPane } from '../../../addin/panes/sync/SyncPane';
+import { connected, renderPane } from './render';
+import { installFakeApi, VILLAGE_USER, type Recorded } from './fake-api';
+
+const VILLAGE = '532301101201';
+const ROW = '6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c10';
+
+function conflict(overrides: Partial<SyncConflict> = {}): SyncConflict {
+  return {
+    rowId: ROW,
+    reason: 'fields',
+    baseVersion: 1,
+    serverVersion: 2,
+    fields: ['notes', 'householdSize'],
+    server: { version: 2, values: { name: '示例甲', notes: '乡镇电话核实', householdSize: 5 }, deleted: false },
+    client: { baseVersion: 1, values: { name: '示例甲', notes: '村里入户', householdSize: 3 }, deleted: false },
+    ...overrides,
+  };
+}
+
+function syncAnswer(request: SyncRequest) {
+  return {
+    applied: request.changes.map((change) => ({ rowId: change.rowId, version: change.baseVersion + 1, merged: false })),
+    unchanged: [],
+    conflicts: [],
+    changes: [],
+    cursor: 10,
+    hasMore: false,
+    findings: [],
+    findingsTruncated: false,
+    findingCounts: { rows: 0, errors: 0, warnings: 0, byCode: {} },
+  };
+}
+
+describe('conflict card', () => {
+  it('shows mine and theirs per field and saves only when every field has a choice', async () => {
+    const resolve = jest.fn(async () => undefined);
+    renderPane('sync', <ConflictCard conflict={conflict()} excelRow={3} onResolve={resolve} />);
+    await connected();
+    const card = screen.getByRole('region', { name: '示例甲（第 3 行）' });
+    expect(within(card).getByText('村里入户')).toBeTruthy();
+    expect(within(card).getByText('乡镇电话核实')).toBeTruthy();
+    const save = within(card).getByRole('button', { name: '还有 2 项未选择' });
+    expect(save).toHaveProperty('disabled', true);
+    await act(async () => fireEvent.click(within(within(card).getByRole('radiogroup', { name: '“备注”保留哪一方' })).getByRole('radio', { name: '保留本机' })));
+    expect(within(card).getByRole('button', { name: '还有 1 项未选择' })).toHaveProperty('disabled', true);
+    await act(async () => fireEvent.click(within(within(card).getByRole('radiogroup', { name: '“家庭人口”保留哪一方' })).getByRole('radio', { name: '采用服务器' })));
+    await act(async () => fireEvent.click(within(card).getByRole('button', { name: '按选择保存' })));
+    expect(resolve).toHaveBeenCalledWith({ notes: 'mine', householdSize: 'theirs' });
+  });
+
+  it('a row deleted on the server while edited here takes one choice for the row', async () => {
+    const resolve = jest.fn(async () => undefined);
+    renderPane('sync', <ConflictCard conflict={conflict({ reason: 'deleted', fields: ['notes'], server: { version: 2, values: { name: '示例甲' }, deleted: true } })} excelRow={3} onResolve={resolve} />);
+    await connected();
+    expect(screen.getByText('此行已被他人在服务器上删除，而您修改了它。')).toBeTruthy();
+    await act(async () => fireEvent.click(screen.getByRole('radio', { name: '恢复此行（保留我的修改）' })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '按选择保存' })));
+    expect(resolve).toHaveBeenCalledWith({ '*': 'mine' });
+  });
+});
+
+describe('同步提交 pane', () => {
+  beforeEach(() => {
+    localStorage.clear();
+    saveSession(localStorage, window.location.origin, { token: 'tok-1', expiresAt: '2099-01-01T00:00:00Z', user: VILLAGE_USER });
+  });
+
+  it('syncs the sheet, lists the sheet’s errors linked to their cells, refuses the month with the blocking rows, shows a return reason', async () => {
+    const pushed: Recorded[] = [];
+    installFakeApi({
+      [`POST /api/v1/ledgers/${VILLAGE}/sync`]: (request) => (pushed.push(request), { status: 200, body: syncAnswer(request.body as SyncRequest) }),
+      [`GET /api/v1/ledgers/${VILLAGE}/submissions`]: () => ({
+        status: 200,
+        body: {
+          submissions: [
+            { villageCode: VILLAGE, month: '2026-10', state: '已退回', stateEn: 'returned', revision: 1, rowCount: 7, submittedAt: '2026-11-02T01:00:00Z', submittedBy: 'demo-village', decidedAt: '2026-11-03T01:00:00Z', decidedBy: 'demo-township', returnReason: '第5行核实结果未填写' },
+          ],
+        },
+      }),
+      [`POST /api/v1/ledgers/${VILLAGE}/submissions`]: () => ({
+        status: 422,
+        body: {
+          error: {
+            code: 'ledger_has_errors',
+            message: '台账有 1 行存在错误，请修正后再报送',
+            en: '1 row(s) of the ledger have errors',
+            issues: [],
+            errorRows: 1,
+            findingsTruncated: false,
+            findingCounts: { rows: 1, errors: 1, warnings: 0, byCode: { 'id.checksum': 1 } },
+            findings: [],
+          },
+        },
+      }),
+    });
+    const { host } = renderPane('sync', <SyncPane />);
+    await connected();
+    await screen.findByText('已登录：demo-village（示范村）');
+    expect((await screen.findByTestId('submission-list')).textContent).toMatch(/2026-10：已退回（第 1 次，7 行）/);
+    expect(screen.getByText('退回原因：第5行核实结果未填写')).toBeTruthy();
+    await screen.findByText(/此工作簿尚未同步过/);
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '立即同步' })));
+    const result = await screen.findByTestId('sync-result');
+    const rows = (pushed[0].body as SyncRequest).changes.length;
+    expect(rows).toBeGreaterThan(0);
+    expect(result.textContent).toBe(`已上传 ${rows} 行，从服务器更新 0 行`);
+
+    // the demo sheet's planted errors, by the same rules as the server, each a link to its cell
+    const errors = await screen.findByTestId('sheet-errors');
+    const first = within(errors).getAllByRole('button')[0];
+    const cell = /定位到 ([A-Z]+\d+)/.exec(first.getAttribute('aria-label')!)![1];
+    await act(async () => fireEvent.click(first));
+    await waitFor(async () => expect((await host.getSelectedRow())?.cell).toBe(cell));
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ })));
+    const refused = await screen.findByTestId('submit-refused');
+    expect(refused.textContent).toMatch(/未能报送：台账有 1 行存在错误/);
+  });
+
+  it('a workbook synced with another village is refused with a message', async () => {
+    installFakeApi({ [`GET /api/v1/ledgers/${VILLAGE}/submissions`]: () => ({ status: 200, body: { submissions: [] } }) });
+    const { host } = renderPane('sync', <SyncPane />, {
+      seed: { settings: { sync: { villageCode: '532301102201', clientId: 'x', cursor: 0, fingerprints: {} } } },
+    });
+    await connected();
+    await screen.findByText(/此工作簿同步的是村（社区）代码 532301102201 的台账/);
+    expect(screen.getByRole('button', { name: '立即同步' })).toHaveProperty('disabled', true);
+    expect(host).toBeTruthy();
+  });
+});
