@@ -16,7 +16,7 @@
  */
 import type { z } from 'zod';
 import { LoginRequestSchema, LoginResponseSchema, LogoutResponseSchema, MeResponseSchema, type LoginResponse, type SessionUser } from '../../ledger/api/auth';
-import { ApiErrorBodySchema } from '../../ledger/api/common';
+import { ApiErrorBodySchema } from '../../ledger/api/errors';
 import {
   LeadDetailResponseSchema,
   LeadListResponseSchema,

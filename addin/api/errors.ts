@@ -4,8 +4,7 @@
  * knows to keep its offline parts working ('unreachable', 'timeout') or to show the server's
  * reason ('http').
  */
-import type { z } from 'zod';
-import type { ApiIssueSchema } from '../../ledger/api/common';
+import type { ApiIssue, ErrorCode } from '../../ledger/api/errors';
 
 export type ApiFailureKind =
   /** No answer: the network is down, the server is stopped, DNS failed, or the certificate was refused. */
@@ -19,12 +18,15 @@ export type ApiFailureKind =
   /** The request itself breaks the shared schema: caught before anything is sent. */
   | 'invalid_input';
 
-export type ApiIssue = z.infer<typeof ApiIssueSchema>;
+export type { ApiIssue } from '../../ledger/api/errors';
+
+/** Failures the client names itself (no answer, or an answer it cannot read). */
+export type ClientFailureCode = 'unreachable' | 'timeout' | 'invalid_response' | 'invalid_input';
 
 export interface ApiFailure {
   kind: ApiFailureKind;
-  /** The API's machine code ('unauthorized', 'ledger_has_errors', …) or the kind for client-side failures. */
-  code: string;
+  /** The API's code from the one error registry (ledger/api/errors.ts), or the client's own. */
+  code: ErrorCode | ClientFailureCode;
   /** HTTP status, 0 when no answer. */
   status: number;
   zh: string;
@@ -38,7 +40,7 @@ export interface ApiFailure {
 
 export class ApiError extends Error implements ApiFailure {
   readonly kind: ApiFailureKind;
-  readonly code: string;
+  readonly code: ErrorCode | ClientFailureCode;
   readonly status: number;
   readonly zh: string;
   readonly en: string;
