@@ -30,6 +30,7 @@ import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { onLedgerRowsSynced } from '../leads/ledger-hook';
 import { checkRows, chinaToday, policyForVillage, type RowCheck } from './revalidate';
+import { checkRowsAsync } from './validation-pool';
 import { settleAll, type LedgerStore, type RowWrite, type StoredRow, type WriteContext } from './store';
 
 /** Pushes of more changes than this are bulk work for the database queue (TransactionOptions.bulk). */
@@ -111,11 +112,12 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const policy = await policyForVillage(env.store.db, villageCode, today);
 
   // Validation is the costly CPU part: done before the transaction (so it overlaps other requests'
-  // database work) for the rows that will be created as sent — nearly every row of a first push.
+  // database work) for the rows that will be created as sent — nearly every row of a first push —
+  // and, for a large push, on a worker thread (validation-pool.ts) so the event loop stays free.
   // Rows whose values depend on the server's current row are validated inside the transaction.
   const fresh = changes.filter((change) => change.baseVersion === 0 && change.deleted !== true);
   const freshValues = fresh.map((change) => compactValues(change.values as LedgerValues));
-  const freshChecks = checkRows(freshValues, today, policy);
+  const freshChecks = await checkRowsAsync(freshValues, today, policy);
   const prechecked = new Map(fresh.map((change, index) => [change.rowId, { values: freshValues[index], check: freshChecks[index] }]));
 
   return env.store.transaction(

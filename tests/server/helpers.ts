@@ -16,6 +16,7 @@ import type { AppDeps, ServerConfig } from '../../server/app-deps';
 import { createApp } from '../../server/app';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
 import { buildDeps } from '../../server/deps';
+import { closeValidationPool } from '../../server/ledger/validation-pool';
 import type { z, ZodType } from 'zod';
 import { ApiErrorBodySchema } from '../../ledger/api/errors';
 import { API_PREFIX } from '../../server/http/mount';
@@ -186,6 +187,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     server.closeAllConnections?.();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await deps.db.close();
+    await closeValidationPool();
     if (!closeOptions.keepDir) rmSync(dir, { recursive: true, force: true });
   }
 
