@@ -13,6 +13,7 @@ import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';
 import { runDemoSeed } from './seed';
 import { applyServerMode } from './seed/server-mode';
 import { startImportRetention } from './imports/service';
+import { removeLeftoverTempFiles } from './imports/startup-cleanup';
 
 export interface MainOptions {
   /** Serve over HTTPS with this key and certificate (`npm run dev`: office-addin-dev-certs); default HTTP. */
@@ -29,6 +30,9 @@ export async function main(options: MainOptions = {}): Promise<void> {
   });
   const seeded = await runDemoSeed(deps);
   await purgeExpiredTokens(deps.db, deps.now());
+  // Uploads and import files a previous process left behind (crash, kill) hold ID numbers: remove them now.
+  const leftovers = await removeLeftoverTempFiles();
+  if (leftovers > 0) deps.logger.info({ removed: leftovers }, 'temp files left by a previous process removed');
   // Uncommitted dry runs hold personal data: purge expired ones now and hourly (timer is unref'd).
   const stopRetention = startImportRetention(deps);
   const app = createApp(deps, ALL_ROUTES);

@@ -3,9 +3,10 @@
  * when the file admits what it is, stopped while inflating when it lies, strings/rows/columns
  * capped, and no inflated copy of any sheet ever written to the temp directory.
  */
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'fs';
+import { execFileSync } from 'child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { tmpdir } from 'os';
-import { join } from 'path';
+import { join, resolve } from 'path';
 import ExcelJS from 'exceljs';
 import { DEFAULT_READ_LIMITS, IN_MEMORY_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
 import { readTableFile, streamTableRows, TableReadError } from '../../server/io/read-table';
@@ -14,21 +15,8 @@ import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBom
 
 jest.setTimeout(120_000);
 
-// Everything a reader might park on disk goes to a private temp dir this suite can list.
-const realTmp = tmpdir();
-const privateTmp = mkdtempSync(join(realTmp, 'ledger-limits-tmp-'));
-const files = mkdtempSync(join(realTmp, 'ledger-limits-files-'));
-let savedTmp: string | undefined;
-beforeAll(() => {
-  savedTmp = process.env.TMPDIR;
-  process.env.TMPDIR = privateTmp;
-});
-afterAll(() => {
-  if (savedTmp === undefined) delete process.env.TMPDIR;
-  else process.env.TMPDIR = savedTmp;
-  rmSync(privateTmp, { recursive: true, force: true });
-  rmSync(files, { recursive: true, force: true });
-});
+const files = mkdtempSync(join(tmpdir(), 'ledger-limits-files-'));
+afterAll(() => rmSync(files, { recursive: true, force: true }));
 
 function write(name: string, bytes: Buffer | string): string {
   const path = join(files, name);
@@ -103,7 +91,6 @@ describe('read limits', () => {
     expect(error.zh).toMatch(/xl\/worksheets\/sheet1\.xml 压缩比/);
     // Refused from the directory: far quicker than inflating 256 MB (not a timing assertion of the code under test's speed, a sanity bound).
     expect(Date.now() - started).toBeLessThan(30_000);
-    expect(readdirSync(privateTmp)).toEqual([]);
   });
 
   it('a worksheet over the per-part size (ratio allowed) is stopped at the cap while streaming; the declared-size liar too', async () => {
@@ -113,7 +100,6 @@ describe('read limits', () => {
     const liar = write('sheet-liar.xlsx', await worksheetBomb(64, 100_000));
     const lied = await limitHit(liar);
     expect(lied.zh).toMatch(/声明的大小/);
-    expect(readdirSync(privateTmp)).toEqual([]);
   });
 
   it('a zip of 5,000 entries is refused by the entry count', async () => {
@@ -156,11 +142,44 @@ describe('read limits', () => {
     expect(inMemory?.zh).toMatch(/单个部分上限为 64 MB/);
   });
 
-  it('an ordinary file (sheet before workbook.xml, as exceljs writes it) reads right after, leaving nothing in the temp dir', async () => {
+  it('an ordinary file (sheet before workbook.xml, as exceljs writes it) reads right after the bombs', async () => {
     const rows = await readOrdinary();
     expect(rows).toHaveLength(301);
     expect(rows[300]).toBe('张299');
-    expect(readdirSync(privateTmp)).toEqual([]);
+  });
+
+  it('no inflated sheet is ever parked in the temp dir (real process, private TMPDIR: jest cannot redirect os.tmpdir())', async () => {
+    // Three sheets before workbook.xml, reading only the first: exceljs's reader used to park all three
+    // (full ID numbers) in tmp files that stayed until the process exited. (tsx keeps its own cache there.)
+    const path = join(files, 'three-sheets.xlsx');
+    const workbook = new ExcelJS.Workbook();
+    for (const name of ['A', 'B', 'C']) {
+      const sheet = workbook.addWorksheet(name);
+      for (let i = 0; i < 2000; i++) sheet.addRow([`${name}${i}`, `53230119800101${String(i).padStart(4, '0')}`]);
+    }
+    await workbook.xlsx.writeFile(path);
+    const bomb = write('child-bomb.xlsx', await worksheetBomb(16, 100_000));
+    const privateTmp = mkdtempSync(join(tmpdir(), 'ledger-limits-tmp-'));
+    try {
+      const script = `
+        const { readdirSync } = require('fs');
+        const { streamTableRows } = require(${JSON.stringify(resolve(__dirname, '..', '..', 'server', 'io', 'read-table.ts'))});
+        (async () => {
+          let rows = 0;
+          await streamTableRows(${JSON.stringify(path)}, { sheet: 'A', onRow: () => void rows++ });
+          let refused = '';
+          await streamTableRows(${JSON.stringify(bomb)}, { onRow: () => undefined }).catch((e) => (refused = e.code));
+          process.stdout.write(JSON.stringify({ rows, refused, left: readdirSync(process.env.TMPDIR).filter((name) => !name.startsWith('tsx-')) }));
+        })();`;
+      const out = execFileSync(join(__dirname, '..', '..', 'node_modules', '.bin', 'tsx'), ['-e', script], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { ...process.env, TMPDIR: privateTmp },
+      });
+      expect(JSON.parse(out)).toEqual({ rows: 2000, refused: 'limit_exceeded', left: [] });
+    } finally {
+      rmSync(privateTmp, { recursive: true, force: true });
+    }
   });
 
   it('defaults leave room for a 300k-row file (measured: sheet 108 MB at 6:1, shared strings 7 MB, 10 entries)', () => {
