@@ -82,7 +82,7 @@ export function HostProvider({ pane, connect = connectHost, children }: HostProv
         unsubscribe = conn.host.subscribe((event) => {
           if (event.type === 'selection') setSelection(event.selection);
           else if (event.type === 'sheet') setSheetVersion((v) => v + 1);
-          else setError(errorText(event.error, localeOf(conn.displayLanguage)));
+          else if (event.type === 'error') setError(errorText(event.error, localeOf(conn.displayLanguage)));
         });
         setStatus('ready');
         try {

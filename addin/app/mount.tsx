@@ -39,6 +39,12 @@ export function PaneApp({ pane, uses, connect, children }: PaneAppProps) {
   );
 }
 
+/** A pane as a module exports it (addin/panes/<name>/pane.ts): mounted by main.tsx and by the preview alike. */
+export interface PaneModule {
+  component: ComponentType;
+  uses?: readonly Capability[];
+}
+
 export interface MountOptions {
   /** Extras (requirement sets beyond ExcelApi 1.1) the pane uses; missing ones are named in the pane. */
   uses?: readonly Capability[];

@@ -100,6 +100,8 @@ export const ALL_CAPABILITIES: HostCapabilities = { conditionalFormats: true, da
 export type HostEvent =
   | { type: 'selection'; selection: SelectedCell | null }
   | { type: 'sheet'; sheetName: string }
+  /** The add-in's own marks changed (display only: the data did not, so results are not stale). */
+  | { type: 'marks'; sheetName: string }
   /** A background step (event registration, a selection read) failed: show it, never swallow it. */
   | { type: 'error'; error: unknown };
 

@@ -215,11 +215,16 @@ export class MemoryHost implements LedgerHost {
         }
       }
     }
+    this.emit({ type: 'marks', sheetName: sheet.name });
   }
 
   async clearMarks(snapshot?: LedgerSnapshot): Promise<void> {
     const name = snapshot?.sheetName ?? this.ledgerSheet;
-    for (const sheet of this.sheets) if (!name || sheet.name === name) sheet.marks.clear();
+    for (const sheet of this.sheets) {
+      if (name && sheet.name !== name) continue;
+      sheet.marks.clear();
+      this.emit({ type: 'marks', sheetName: sheet.name });
+    }
   }
 
   async selectCell(a1: string, snapshot?: LedgerSnapshot): Promise<void> {

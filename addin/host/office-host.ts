@@ -270,6 +270,7 @@ export class OfficeHost implements LedgerHost {
       }
       await context.sync();
     });
+    this.emit({ type: 'marks', sheetName: snapshot.sheetName });
   }
 
   async clearMarks(snapshot?: LedgerSnapshot): Promise<void> {
@@ -279,6 +280,7 @@ export class OfficeHost implements LedgerHost {
       const sheet = name ? context.workbook.worksheets.getItem(name) : context.workbook.worksheets.getActiveWorksheet();
       await this.deleteOurMarks(context, sheet, true);
     });
+    this.emit({ type: 'marks', sheetName: snapshot?.sheetName ?? this.ledgerSheet ?? '' });
   }
 
   async selectCell(a1: string, snapshot?: LedgerSnapshot): Promise<void> {

@@ -7,15 +7,14 @@
 import type { ComponentType } from 'react';
 import type { PaneName } from '../app/panes';
 import type { Capability } from '../host/ledger-host';
-import { HandlingPane } from '../panes/handling/HandlingPane';
 import { LookupPane } from '../panes/lookup/LookupPane';
 import { SyncPane } from '../panes/sync/SyncPane';
-import { ValidatePane } from '../panes/validate/ValidatePane';
+import { VALIDATE_PANE } from '../panes/validate/pane';
+import { HANDLING_PANE } from '../panes/handling/pane';
 
 export const PREVIEW_PANES: Record<PaneName, { component: ComponentType; uses?: readonly Capability[] }> = {
-  // `uses` as in each pane's main.tsx
-  validate: { component: ValidatePane, uses: ['conditionalFormats', 'multiAreas', 'events'] },
+  validate: VALIDATE_PANE,
   lookup: { component: LookupPane },
-  handling: { component: HandlingPane, uses: ['events'] },
+  handling: HANDLING_PANE,
   sync: { component: SyncPane },
 };

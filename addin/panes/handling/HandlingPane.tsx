@@ -150,7 +150,8 @@ export function HandlingPane() {
     await load(undo.snapshot.sheetName, undo.excelRow, true);
   };
 
-  const text = (value: unknown) => (Array.isArray(value) ? listJoin(value as string[], locale) : typeof value === 'string' && value ? value : t('none'));
+  const text = (value: unknown) =>
+    Array.isArray(value) && value.length > 0 ? listJoin(value as string[], locale) : typeof value === 'string' && value ? value : t('none');
 
   return (
     <div>
@@ -184,6 +185,53 @@ export function HandlingPane() {
             </Caption1>
           </section>
 
+          <section className={styles.section} aria-labelledby="rec-title">
+            <Subtitle2 as="h2" id="rec-title" style={{ margin: 0 }}>
+              {t('rec.title')}
+            </Subtitle2>
+            {answers.willing === '不愿申请' && <Caption1>{t('rec.declined')}</Caption1>}
+            {recommendations.length === 0 && <Caption1>{t('rec.none')}</Caption1>}
+            {recommendations.map((rec) => (
+              <div key={rec.measure} className={styles.card} data-testid="recommendation">
+                <Checkbox
+                  checked={chosen.has(rec.measure)}
+                  onChange={(_, d) =>
+                    setChosen((c) => {
+                      const next = new Set(c);
+                      if (d.checked) next.add(rec.measure);
+                      else next.delete(rec.measure);
+                      return next;
+                    })
+                  }
+                  label={<strong>{rec.measure}</strong>}
+                  aria-label={t('rec.choose', { measure: rec.measure })}
+                />
+                <Caption1>
+                  {t('rec.why')}
+                  {locale === 'en-US' ? rec.reason.en : rec.reason.zh}
+                </Caption1>
+                <Caption1 className={styles.quote}>
+                  {t('rec.clause')}
+                  {locale === 'en-US' ? rec.clauseEn : rec.clause}
+                </Caption1>
+                {rec.deadline && (
+                  <Caption1 className={styles.deadline}>
+                    {t('rec.deadline', { date: rec.deadline.iso, label: locale === 'en-US' ? rec.deadline.label.en : rec.deadline.label.zh })}
+                  </Caption1>
+                )}
+              </div>
+            ))}
+            {chosenNow.length > 0 && (
+              <>
+                <Caption1>{t('confirm.what', { routes: listJoin(chosenNow, locale), status: confirmValues(chosenNow, answers).status as string })}</Caption1>
+                <div className={styles.row}>
+                  <Button appearance="primary" onClick={() => void confirm()} disabled={incomeInvalid || amountInvalid}>
+                    {t('confirm')}
+                  </Button>
+                </div>
+              </>
+            )}
+          </section>
           <section className={styles.section} aria-labelledby="form-title">
             <Subtitle2 as="h2" id="form-title" style={{ margin: 0 }}>
               {t('form.title')}
@@ -235,53 +283,6 @@ export function HandlingPane() {
             </Field>
           </section>
 
-          <section className={styles.section} aria-labelledby="rec-title">
-            <Subtitle2 as="h2" id="rec-title" style={{ margin: 0 }}>
-              {t('rec.title')}
-            </Subtitle2>
-            {answers.willing === '不愿申请' && <Caption1>{t('rec.declined')}</Caption1>}
-            {recommendations.length === 0 && <Caption1>{t('rec.none')}</Caption1>}
-            {recommendations.map((rec) => (
-              <div key={rec.measure} className={styles.card} data-testid="recommendation">
-                <Checkbox
-                  checked={chosen.has(rec.measure)}
-                  onChange={(_, d) =>
-                    setChosen((c) => {
-                      const next = new Set(c);
-                      if (d.checked) next.add(rec.measure);
-                      else next.delete(rec.measure);
-                      return next;
-                    })
-                  }
-                  label={<strong>{rec.measure}</strong>}
-                  aria-label={t('rec.choose', { measure: rec.measure })}
-                />
-                <Caption1>
-                  {t('rec.why')}
-                  {locale === 'en-US' ? rec.reason.en : rec.reason.zh}
-                </Caption1>
-                <Caption1 className={styles.quote}>
-                  {t('rec.clause')}
-                  {locale === 'en-US' ? rec.clauseEn : rec.clause}
-                </Caption1>
-                {rec.deadline && (
-                  <Caption1 className={styles.deadline}>
-                    {t('rec.deadline', { date: rec.deadline.iso, label: locale === 'en-US' ? rec.deadline.label.en : rec.deadline.label.zh })}
-                  </Caption1>
-                )}
-              </div>
-            ))}
-            {chosenNow.length > 0 && (
-              <>
-                <Caption1>{t('confirm.what', { routes: listJoin(chosenNow, locale), status: confirmValues(chosenNow, answers).status as string })}</Caption1>
-                <div className={styles.row}>
-                  <Button appearance="primary" onClick={() => void confirm()} disabled={incomeInvalid || amountInvalid}>
-                    {t('confirm')}
-                  </Button>
-                </div>
-              </>
-            )}
-          </section>
         </>
       )}
     </div>

@@ -1,5 +1,5 @@
 /** Entry of the 接办流程 pane. */
 import { mountPane } from '../../app/mount';
-import { HandlingPane } from './HandlingPane';
+import { HANDLING_PANE } from './pane';
 
-mountPane('handling', HandlingPane, { uses: ['events'] });
+mountPane('handling', HANDLING_PANE.component, { uses: HANDLING_PANE.uses });

@@ -14,7 +14,7 @@ export const HANDLING_STRINGS = defineStrings({
   'row.title': { zh: '第{row}行 · {name}', en: 'Row {row} · {name}' },
   'row.facts': { zh: '人员类别：{categories}；已纳入保障：{coverage}；当前处置方式：{routes}', en: 'Groups: {categories}; coverage: {coverage}; current measures: {routes}' },
   'none': { zh: '无', en: 'none' },
-  'form.title': { zh: '了解情况（已按台账预填，请核对）', en: 'The situation (pre-filled from the ledger; please check)' },
+  'form.title': { zh: '了解情况（已按台账预填，修改后推荐随之更新）', en: 'The situation (pre-filled from the ledger; the recommendation follows your answers)' },
   'q.willing': { zh: '申请意愿（宣讲政策后）', en: 'Wishes to apply (after the policy was explained)' },
   'q.ability': { zh: '能否自行申请', en: 'Can apply alone' },
   'q.ability.yes': { zh: '能自行申请', en: 'Yes' },

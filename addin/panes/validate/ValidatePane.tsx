@@ -23,7 +23,7 @@ import type { Finding } from '../../../ledger/types';
 import type { LedgerSnapshot, RowWrite } from '../../host/ledger-host';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { buildView, localToday, proposeFixes, type CellFix, type SeverityFilter } from './model';
-import { VALIDATE_STRINGS } from './strings';
+import { CODE_LABELS, VALIDATE_STRINGS } from './strings';
 
 const PAGE_ROWS = 50;
 /** Sheet events that arrive this soon after the pane's own write are the write's own echo. */
@@ -42,6 +42,8 @@ const useStyles = makeStyles({
     backgroundColor: tokens.colorNeutralBackground2,
   },
   grow: { flexGrow: 1, minWidth: 0, overflowWrap: 'anywhere' },
+  /** Badges and counts keep their words on one line (CJK text would otherwise break per character). */
+  fixed: { flexShrink: 0, whiteSpace: 'nowrap' },
   rowGroup: { borderTop: `1px solid ${tokens.colorNeutralStroke2}`, paddingTop: '6px' },
   rowTitle: { fontWeight: 600 },
   finding: {
@@ -171,7 +173,7 @@ export function ValidatePane() {
   };
 
   const severityBadge = (severity: Finding['severity']) => (
-    <Badge appearance="filled" color={severity === 'error' ? 'danger' : 'warning'} shape="rounded" size="small">
+    <Badge className={styles.fixed} appearance="filled" color={severity === 'error' ? 'danger' : 'warning'} shape="rounded" size="small">
       {t(severity === 'error' ? 'severity.error' : 'severity.warning')}
     </Badge>
   );
@@ -228,7 +230,11 @@ export function ValidatePane() {
                   <li key={`${line.severity}${line.code}${line.column}`} className={styles.summaryItem}>
                     {severityBadge(line.severity)}
                     <span className={styles.grow}>
-                      <Body1>{line.wholeColumn ? message(line.example) : `「${line.column}」${codeLabel(message(line.example))}`}</Body1>
+                      <Body1>
+                        {line.wholeColumn || line.count === 1
+                          ? message(line.example)
+                          : t('summary.line', { column: line.column, message: CODE_LABELS[line.code][locale === 'en-US' ? 'en' : 'zh'] })}
+                      </Body1>
                       {line.wholeColumn && (
                         <Caption1 className={styles.hint} style={{ paddingLeft: 0 }}>
                           {t('hint.label')}
@@ -236,7 +242,7 @@ export function ValidatePane() {
                         </Caption1>
                       )}
                     </span>
-                    <Caption1>{line.wholeColumn && line.code !== 'header.missing' ? t('summary.wholeColumn') : t('summary.count', { count: line.count })}</Caption1>
+                    <Caption1 className={styles.fixed}>{line.wholeColumn && line.code !== 'header.missing' ? t('summary.wholeColumn') : t('summary.count', { count: line.count })}</Caption1>
                   </li>
                 ))}
               </ul>
@@ -329,7 +335,3 @@ export function ValidatePane() {
   );
 }
 
-/** Short label of a finding for the summary: its message without the column prefix the summary already shows. */
-function codeLabel(message: string): string {
-  return message.replace(/^「[^」]*」/, '').replace(/^"[^"]*"\s*/, '');
-}

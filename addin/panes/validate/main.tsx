@@ -1,5 +1,5 @@
 /** Entry of the 台账校验 pane. */
 import { mountPane } from '../../app/mount';
-import { ValidatePane } from './ValidatePane';
+import { VALIDATE_PANE } from './pane';
 
-mountPane('validate', ValidatePane, { uses: ['conditionalFormats', 'multiAreas', 'events'] });
+mountPane('validate', VALIDATE_PANE.component, { uses: VALIDATE_PANE.uses });

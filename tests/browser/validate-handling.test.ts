@@ -1,0 +1,104 @@
+/**
+ * 台账校验 and 接办流程 in real headless Chromium against the real server: the standalone pane page
+ * at 350 px (as Excel shows a task pane) and the /preview page at 1366 × 768 (a village clerk's
+ * screen), zh-CN. Screenshots go to dist/screenshots/ as test artefacts. Any console error fails.
+ * Needs dist/addin (npm test builds it first).
+ */
+import { existsSync, mkdirSync } from 'fs';
+import { join, resolve } from 'path';
+import type { Browser, Page } from 'playwright-core';
+import { addinBuildDir } from '../../server/http/addin-static';
+import { startTestServer, type TestServer } from '../server/helpers';
+import { launchChromium } from './chromium';
+
+const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
+
+describe('台账校验 and 接办流程 in Chromium', () => {
+  let server: TestServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    if (!existsSync(join(addinBuildDir(), 'validate.html'))) {
+      throw new Error('dist/addin is not built: run npm run build:addin (npm test does it first)');
+    }
+    server = await startTestServer({ seed: 'platform' });
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(url: string, viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      // office.js outside Office tries to frame Microsoft's telemetry page, which the add-in's CSP
+      // refuses (as it should): that refusal is the only console error tolerated
+      if (message.type() === 'error' && !/telemetryservice\.firstpartyapps\.oaspapps\.com/.test(message.text())) errors.push(message.text());
+    });
+    await page.goto(url);
+    return { page, errors };
+  }
+
+  it('validate pane at 350 px: summary, findings by row, fix and undo', async () => {
+    const { page, errors } = await open(`${server.baseUrl}/addin/validate.html`, { width: 350, height: 700 });
+    await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
+    await page.getByRole('button', { name: '开始校验' }).click();
+    const counts = page.getByTestId('summary-counts');
+    await counts.waitFor();
+    expect(await counts.textContent()).toMatch(/^共7行数据：\d+个错误，\d+个警告。$/);
+    await page.screenshot({ path: join(SHOTS, 'validate-350-summary.png'), fullPage: false });
+    await page.screenshot({ path: join(SHOTS, 'validate-350-full.png'), fullPage: true });
+    // one-click fixes and their undo
+    await page.getByRole('button', { name: '全部修正' }).click();
+    await page.getByText(/已修正\d+处，可撤销。/).waitFor();
+    await page.getByRole('button', { name: '撤销刚才的修正' }).click();
+    await page.getByText('已撤销，原值已写回。').waitFor();
+    // no horizontal scrolling at 350 px
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(350);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('preview at 1366 × 768: a finding clicked selects its cell in the grid; marks show in the grid', async () => {
+    const { page, errors } = await open(`${server.baseUrl}/preview?pane=validate`, { width: 1366, height: 768 });
+    const pane = page.locator('[data-pane-root="validate"]');
+    await pane.getByRole('button', { name: '开始校验' }).click();
+    await pane.getByTestId('summary-counts').waitFor();
+    const finding = pane.getByRole('button', { name: /^定位到 [A-Z]+\d+：/ }).first();
+    const label = (await finding.getAttribute('aria-label'))!;
+    const cell = /^定位到 ([A-Z]+\d+)：/.exec(label)![1];
+    await finding.click();
+    await page.locator(`[data-cell="${cell}"][aria-selected="true"]`).waitFor();
+    await pane.getByRole('button', { name: '标注问题单元格' }).click();
+    await page.locator('[data-mark="error"]').first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'validate-preview-1366x768.png') });
+    await pane.screenshot({ path: join(SHOTS, 'validate-preview-pane-350.png') });
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it('handling pane follows the grid selection, recommends with clause and deadline, writes back', async () => {
+    const { page, errors } = await open(`${server.baseUrl}/preview?pane=handling`, { width: 1366, height: 768 });
+    const pane = page.locator('[data-pane-root="handling"]');
+    await pane.getByTestId('no-row').waitFor();
+    // the clerk clicks 示例乙's name in the grid
+    await page.locator('[role="gridcell"]', { hasText: '示例乙' }).first().dispatchEvent('mousedown');
+    await pane.getByRole('heading', { name: /示例乙/ }).waitFor();
+    await pane.getByRole('radio', { name: '愿意申请' }).check();
+    await pane.getByRole('radio', { name: '需协助申请' }).check();
+    await pane.getByRole('checkbox', { name: /遭遇急难/ }).check();
+    await pane.getByText(/^办理时限：/).first().waitFor();
+    await page.screenshot({ path: join(SHOTS, 'handling-preview-1366x768.png') });
+    await pane.screenshot({ path: join(SHOTS, 'handling-preview-pane-350.png') });
+    await pane.getByRole('button', { name: '写回台账' }).click();
+    await pane.getByText(/已写回第\d+行，可撤销。/).waitFor();
+    await page.locator('[role="gridcell"]', { hasText: '先行救助' }).first().waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
