@@ -118,12 +118,17 @@ export function toHalfWidth(text: string): string {
 /** Column types whose content is digits and Latin letters only: full-width forms are typing slips. */
 const HALF_WIDTH_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(['idNumber', 'phone', 'date', 'integer', 'money', 'seq']);
 
+const CANONICAL_ID = /^\d{17}[\dX]$/;
+/** A multi-value cell that is not already "a、b、c": other separators, or spaces around them or at the ends. */
+const UNTIDY_MULTI = /[，,；;]|^[\s\u3000]|[\s\u3000]$|[\s\u3000]、|、[\s\u3000]|、、/;
+
 /** The fix for one cell, or null when the cell is fine or no safe fix exists. */
 export function fixForCell(key: ColumnKey, raw: unknown, today: string): { kind: FixKind; after: string } | null {
   if (typeof raw !== 'string' || raw === '') return null; // numbers and dates as Excel stores them are left alone
   const column = columnByKey(key);
   if (column.type === 'machine') return null;
   if (column.type === 'idNumber') {
+    if (CANONICAL_ID.test(raw)) return null; // the common case, without the full check
     const half = toHalfWidth(raw);
     const text = normalizeIdText(half);
     if (/^\d{15}$/.test(text)) {
@@ -134,6 +139,7 @@ export function fixForCell(key: ColumnKey, raw: unknown, today: string): { kind:
     return null;
   }
   if (column.type === 'multi') {
+    if (!UNTIDY_MULTI.test(raw)) return null;
     const joined = joinMultiValue(splitMultiValue(raw));
     return joined !== raw && joined !== '' ? { kind: 'multi.join', after: joined } : null;
   }
