@@ -175,6 +175,12 @@ export class OfficeHost implements LedgerHost {
       const rowsPerBlock = Math.max(1, Math.floor(this.readCellBudget / perRow));
       const values: unknown[][] = [];
       const numberFormats: string[][] = [];
+      // merged areas (ExcelApi 1.13): the core gives vertically merged cells the top cell's value
+      let merged: Excel.RangeAreas | undefined;
+      if (this.capabilities.merges) {
+        merged = range(sheet, used).getMergedAreasOrNullObject();
+        merged.load('address');
+      }
       for (let offset = 0; offset < used.rows; offset += rowsPerBlock) {
         const rows = Math.min(rowsPerBlock, used.rows - offset);
         const block = range(sheet, { excelRow: used.excelRow + offset, column: used.column, rows, columns: used.columns });
@@ -193,7 +199,8 @@ export class OfficeHost implements LedgerHost {
           numberFormats.push(rowFormats);
         });
       }
-      const input: SheetInput = { name, values, numberFormats, firstRow: used.excelRow, firstColumn: used.column };
+      const merges = merged && !merged.isNullObject && merged.address ? merged.address.split(',').map((area) => area.slice(area.lastIndexOf('!') + 1)) : [];
+      const input: SheetInput = { name, values, numberFormats, firstRow: used.excelRow, firstColumn: used.column, ...(merges.length > 0 ? { merges } : {}) };
       return { id: ++this.snapshots, sheetName: name, sheet: input, header };
     });
   }

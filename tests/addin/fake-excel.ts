@@ -40,6 +40,8 @@ export class FakeSheet {
   formats: string[][] = [];
   hiddenColumns = new Set<number>();
   conditionalFormats: FakeConditionalFormat[] = [];
+  /** Merged areas as A1 ranges ('B3:B5'). */
+  merges: string[] = [];
   constructor(public name: string, values: readonly (readonly unknown[])[] = [], formats?: readonly (readonly string[])[]) {
     this.values = values.map((row) => [...row]);
     this.formats = (formats ?? []).map((row) => [...row]);
@@ -416,6 +418,11 @@ class FakeRange extends Proxy {
       return { sheet, rect: { r0: rect.r0 + i, c0: rect.c0, rows: 1, cols: rect.cols } };
     });
   }
+  /** ExcelApi 1.13: the merged areas inside this range, as RangeAreas (null object when none). */
+  getMergedAreasOrNullObject(): FakeMergedAreas {
+    this.ctx.excel.requires(13, 'getMergedAreasOrNullObject');
+    return new FakeMergedAreas(this.ctx, () => this.resolve());
+  }
   getResizedRange(dr: number, dc: number): FakeRange {
     return new FakeRange(this.ctx, () => {
       const { sheet, rect } = this.resolve();
@@ -450,6 +457,32 @@ class FakeRange extends Proxy {
 }
 
 type AreasTarget = { sheet: FakeSheet; rects: Rect0[] };
+
+class FakeMergedAreas extends Proxy {
+  constructor(ctx: FakeContext, readonly resolve: () => RangeTarget) {
+    super(ctx);
+  }
+  load(spec: string): this {
+    const props = this.names(spec);
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const { sheet, rect } = this.resolve();
+        const inside = sheet.merges.map(parseRect).filter((m) => intersects(m, rect));
+        this.loaded.set('isNullObject', inside.length === 0);
+        if (props.includes('address')) this.loaded.set('address', inside.length === 0 ? '' : inside.map((m) => rectAddress(sheet, m)).join(','));
+        return 40;
+      },
+    });
+    return this;
+  }
+  get isNullObject(): boolean {
+    return this.prop('isNullObject');
+  }
+  get address(): string {
+    return this.prop('address');
+  }
+}
 
 class FakeRangeAreas extends Proxy {
   constructor(ctx: FakeContext, readonly resolve: () => AreasTarget, readonly address: string) {

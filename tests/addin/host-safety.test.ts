@@ -142,6 +142,19 @@ describe('requirement sets', () => {
     }
   });
 
+  it('passes merged areas to the core where supported (ExcelApi 1.13), in the same syncs; none before', async () => {
+    const { host, excel, sheet, headers } = office(6);
+    const categories = headers.indexOf('人员类别');
+    const letter = String.fromCharCode(65 + categories);
+    sheet.merges = [`${letter}3:${letter}5`, 'A1:D1'];
+    const snapshot = await host.readLedger();
+    expect(excel.syncs).toBe(2);
+    expect(snapshot.sheet.merges).toEqual([`${letter}3:${letter}5`, 'A1:D1']);
+    const old = office(6, { apiMinor: 12 });
+    old.sheet.merges = ['A1:D1'];
+    expect((await old.host.readLedger()).sheet.merges).toBeUndefined();
+  });
+
   it('writes suspend API calculation where supported (ExcelApi 1.6)', async () => {
     const { host, excel } = office(3);
     await host.writeRows([{ values: { name: '新人' } }]);

@@ -88,6 +88,9 @@ export const CODE_LABELS: Record<FindingCode, { zh: string; en: string }> = {
   'status.inconsistent': { zh: '办理状态与填写内容不一致', en: 'status inconsistent with the row' },
   'lead.duplicate': { zh: '线索编号重复', en: 'lead number repeated' },
   'header.missing': { zh: '缺少必需的列', en: 'required column missing' },
+  'cell.formula_error': { zh: '公式出错', en: 'formula error' },
+  'cell.retyped': { zh: '含全角或不可见字符', en: 'full-width or invisible characters' },
+  'enum.synonym': { zh: '写法与可选值不一致', en: 'written differently from the allowed value' },
 };
 
 export type ValidateStringKey = keyof typeof VALIDATE_STRINGS;
