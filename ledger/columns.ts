@@ -92,7 +92,7 @@ const COLUMN_LIST = [
     help: { zh: '能否自行提出申请。', en: 'Whether the person can apply alone.' } },
   { key: 'routes', header: '处置方式', en: 'Handling routes', aliases: ['处置情况', '救助方式'], type: 'multi', vocabulary: 'routes', required: false, width: 20,
     help: { zh: '接办流程（通知二（三）），可多选，用“、”分隔。', en: 'Handling routes (notice 2.3); several allowed, separated by 、.' } },
-  { key: 'amount', header: '救助金额（元）', en: 'Amount (yuan)', aliases: ['救助金额', '金额'], type: 'money', required: false, width: 10, min: 0,
+  { key: 'amount', header: '救助金额（元）', en: 'Amount (yuan)', aliases: ['救助金额', '金额'], type: 'money', required: false, width: 14, min: 0,
     help: { zh: '已实施救助的金额（元），不小于0。', en: 'Assistance paid, in yuan, not negative.' } },
   { key: 'status', header: '办理状态', en: 'Status', aliases: ['状态', '办理进度', '办理情况'], type: 'enum', vocabulary: 'status', required: false, width: 9,
     help: { zh: '待核实、核实中、办理中、已办结、持续关注。', en: 'Pending, verifying, in progress, closed, monitoring.' } },

@@ -4,7 +4,12 @@
  * 台账: title row merged across the visible columns, the header row frozen below it, ID number and
  * phone columns formatted as text, dropdowns on single-choice columns (lists on the 字典 sheet),
  * number ranges on integer/money columns, dates as yyyy-mm-dd, hidden machine columns at the right,
- * print setup (A4 landscape, fit to width, title + header repeated on every page).
+ * print setup: A3 landscape, all visible columns on one page width, title + header repeated on
+ * every page, borders and wrapped text on the prepared rows, the signature block (填表人 / 审核人 /
+ * 村（社区）负责人 / 日期) in the page footer, an absolute print area. Why A3 and not A4 two pages wide:
+ * the printout is signed and stamped page by page, and a record split over two sheets would need
+ * both signed and matched by 序号; on A3 a record stays on one line of one signed page, printed at
+ * about 60 % (Chinese text ≈ 6.5 pt) instead of the 42 % (≈ 4.6 pt) that 26 columns get on one A4.
  * 填表说明: every column with its help text (zh-CN and en-US), whether required, allowed values.
  * 字典: one column per vocabulary (the dropdown sources), protected against accidental edits.
  *
@@ -12,7 +17,9 @@
  * column list, so a column change without `npm run template` fails.
  */
 import { columnLetters } from '../../ledger/sheet';
+import { promises as fs } from 'fs';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf, type ColumnDef, type ColumnType } from '../../ledger/columns';
 import { VOCABULARIES, type VocabularyName } from '../../ledger/vocabularies';
 
@@ -87,6 +94,24 @@ export function templateWidth(width: number): number {
   return width === 9 ? 9.01 : width;
 }
 
+/** The signature block, printed at the foot of every page (&L / &C / &R: left, centre, right). */
+export const TEMPLATE_SIGNATURE_FOOTER =
+  '&L填表人：____________　　审核人：____________&C村（社区）负责人（签字）：____________　　（盖章）&R日期：______年____月____日　　第 &P 页，共 &N 页';
+
+/** The ID column's input prompt (data validation input message). */
+export const ID_INPUT_PROMPT = '请设置为文本，输入18位身份证号';
+
+/**
+ * Width of a header's box for a note: the notes are 60–180 characters, the default box shows ~40.
+ * exceljs writes every note box at one size; writeLedgerTemplate resizes them (VML) from this.
+ */
+export function noteBoxSize(text: string): { widthPt: number; heightPt: number } {
+  const widthPt = 260;
+  const charsPerLine = 20; // CJK characters of 9 pt in 260 pt, with margins
+  const lines = text.split('\n').reduce((n, line) => n + Math.max(1, Math.ceil(line.length / charsPerLine)), 0);
+  return { widthPt, heightPt: Math.min(400, 16 + lines * 13) };
+}
+
 function truncate(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
 }
@@ -98,17 +123,18 @@ function addLedgerSheet(workbook: ExcelJS.Workbook): void {
   const ws = workbook.addWorksheet(TEMPLATE_SHEETS.ledger, {
     views: [{ state: 'frozen', xSplit: 0, ySplit: TEMPLATE_HEADER_ROW, topLeftCell: `A${TEMPLATE_FIRST_DATA_ROW}`, activeCell: `A${TEMPLATE_FIRST_DATA_ROW}` }],
     pageSetup: {
-      paperSize: 9, // A4
+      paperSize: 8 as ExcelJS.PaperSize, // A3 (OOXML paper code 8; missing from exceljs's enum)
       orientation: 'landscape',
       fitToPage: true,
       fitToWidth: 1,
       fitToHeight: 0,
       horizontalCentered: true,
       printTitlesRow: `${TEMPLATE_TITLE_ROW}:${TEMPLATE_HEADER_ROW}`,
-      printArea: `A1:${lastVisible}${TEMPLATE_LAST_DATA_ROW}`,
-      margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 },
+      // exceljs puts $ before the columns only: the rows are made absolute here ($A$1:$Z$1002).
+      printArea: `A$1:${lastVisible}$${TEMPLATE_LAST_DATA_ROW}`,
+      margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.9, header: 0.3, footer: 0.3 },
     },
-    headerFooter: { oddFooter: '第 &P 页，共 &N 页' },
+    headerFooter: { oddFooter: TEMPLATE_SIGNATURE_FOOTER, evenFooter: TEMPLATE_SIGNATURE_FOOTER },
   });
 
   ws.columns = columns.map((column) => ({
@@ -139,6 +165,16 @@ function addLedgerSheet(workbook: ExcelJS.Workbook): void {
       texts: [{ text: `${column.required ? '【必填】' : ''}${column.help.zh}\n${column.help.en}` }],
     };
   });
+
+  // The prepared rows print as a table: thin borders, long text wrapped, vertically centred.
+  for (let r = TEMPLATE_FIRST_DATA_ROW; r <= TEMPLATE_LAST_DATA_ROW; r++) {
+    const row = ws.getRow(r);
+    for (let c = 1; c <= visibleCount; c++) {
+      const cell = row.getCell(c);
+      cell.border = BORDER;
+      cell.alignment = { vertical: 'middle', wrapText: true };
+    }
+  }
 
   // Data validations, one range per column (rows TEMPLATE_FIRST_DATA_ROW..TEMPLATE_LAST_DATA_ROW).
   columns.forEach((column, i) => {
@@ -202,6 +238,10 @@ export function columnValidation(column: ColumnDef): ExcelJS.DataValidation | un
       ...prompt,
     };
   }
+  if (column.type === 'idNumber') {
+    // Any text is accepted (validation stays the add-in's and the CLI's job); the prompt says how to type it.
+    return { type: 'any', allowBlank: true, showInputMessage: true, promptTitle: truncate(column.header, 32), prompt: ID_INPUT_PROMPT } as unknown as ExcelJS.DataValidation;
+  }
   if (column.type === 'multi' && column.vocabulary) {
     // No list validation for several values: an input message lists what may be combined.
     const inputMessage = { type: 'any', allowBlank: true, ...prompt, prompt: truncate(`${column.help.zh} 可选：${vocabularyOf(column).join('、')}`, 250) };
@@ -215,7 +255,7 @@ function addInstructionsSheet(workbook: ExcelJS.Workbook): void {
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 },
   });
   ws.columns = [
-    { header: '列', key: 'letter', width: 5 },
+    { header: '列', key: 'letter', width: 12 },
     { header: '列名', key: 'header', width: 14 },
     { header: 'Column', key: 'en', width: 16 },
     { header: '必填', key: 'required', width: 6 },
@@ -251,6 +291,8 @@ function addInstructionsSheet(workbook: ExcelJS.Workbook): void {
     });
     row.alignment = { vertical: 'top', wrapText: true };
     row.eachCell((cell) => (cell.border = BORDER));
+    // Explicit heights: WPS and LibreOffice do not grow rows for wrapped text that Excel would.
+    row.height = rowHeightFor([[allowed, 40], [column.help.zh, 50], [column.help.en, 50]]);
   });
   ws.addRow([]);
   const notes = [
@@ -266,13 +308,28 @@ function addInstructionsSheet(workbook: ExcelJS.Workbook): void {
     ws.mergeCells(row.number, 2, row.number, 8);
     row.getCell(1).font = { bold: true };
     row.getCell(2).alignment = { wrapText: true, vertical: 'top' };
-    row.height = 30;
+    row.height = rowHeightFor([[note[1], 220]]);
   }
   ws.views = [{ state: 'frozen', xSplit: 0, ySplit: 1 }];
 }
 
+/**
+ * Row height (points) that shows every line of wrapped texts, each given with its column width in
+ * characters: a CJK character takes two width units, a Latin one about one.
+ */
+export function rowHeightFor(texts: readonly (readonly [string, number])[]): number {
+  let lines = 1;
+  for (const [text, width] of texts) {
+    let units = 0;
+    for (const ch of text) units += ch.charCodeAt(0) > 0x2e80 ? 2 : 1.1;
+    lines = Math.max(lines, Math.ceil(units / Math.max(1, width - 1)));
+  }
+  return Math.max(18, lines * 15 + 4);
+}
+
 function addDictionarySheet(workbook: ExcelJS.Workbook): void {
-  const ws = workbook.addWorksheet(TEMPLATE_SHEETS.dictionary);
+  // Hidden: the dropdown lists still work, and printing the workbook does not print 字典.
+  const ws = workbook.addWorksheet(TEMPLATE_SHEETS.dictionary, { state: 'hidden' });
   for (const entry of dictionaryLayout()) {
     const column = ws.getColumn(entry.column);
     column.width = Math.max(10, ...entry.values.map((v) => v.length * 2 + 2));
@@ -303,5 +360,26 @@ export async function buildLedgerTemplate(): Promise<ExcelJS.Workbook> {
 /** Writes the template to `path` (e.g. templates/village-ledger.xlsx). */
 export async function writeLedgerTemplate(path: string): Promise<void> {
   const workbook = await buildLedgerTemplate();
-  await workbook.xlsx.writeFile(path);
+  const bytes = Buffer.from(await workbook.xlsx.writeBuffer());
+  await fs.writeFile(path, await withSizedNotes(bytes));
+}
+
+/**
+ * exceljs writes every note box at its default size (~40 characters visible); the header notes hold
+ * 60–180. Each box in the VML drawing is resized to its note's text (noteBoxSize), in order.
+ */
+async function withSizedNotes(xlsx: Buffer): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(xlsx);
+  const ledgerNotes = templateColumns().map((column) => `${column.required ? '【必填】' : ''}${column.help.zh}\n${column.help.en}`);
+  for (const name of Object.keys(zip.files).filter((n) => /^xl\/drawings\/vmlDrawing\d+\.vml$/.test(n))) {
+    const vml = await zip.file(name)!.async('string');
+    let index = 0;
+    const sized = vml.replace(/(<v:shape [^>]*style=")([^"]*)(")/g, (_all, open: string, style: string, close: string) => {
+      const text = ledgerNotes[index++] ?? '';
+      const { widthPt, heightPt } = noteBoxSize(text);
+      return `${open}${style.replace(/width:[^;]*;?/, `width:${widthPt}pt;`).replace(/height:[^;]*;?/, `height:${heightPt}pt;`)}${close}`;
+    });
+    zip.file(name, sized);
+  }
+  return zip.generateAsync({ type: 'nodebuffer', compression: 'DEFLATE' });
 }

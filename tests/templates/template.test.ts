@@ -2,8 +2,10 @@
  * The committed templates/village-ledger.xlsx must match the column list (LEDGER_COLUMNS) and the
  * generator: change a column or the generator without `npm run template`, and this fails.
  */
+import { readFileSync } from 'fs';
 import { join } from 'path';
 import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf } from '../../ledger/columns';
 import { VOCABULARIES } from '../../ledger/vocabularies';
 import { buildLedgerTemplate, dataValidationsOf, TEMPLATE_DATA_ROWS } from '../../server/io/ledger-template';
@@ -126,15 +128,48 @@ describe('templates/village-ledger.xlsx', () => {
     }
   });
 
-  it('prints on A4 landscape, fit to width, with the title and header repeated', () => {
+  it('prints readably: A3 landscape one page wide, title and header repeated, absolute print area, signature block in the footer', () => {
     expect(ledger.pageSetup).toMatchObject({
-      paperSize: 9,
+      paperSize: 8,
       orientation: 'landscape',
       fitToPage: true,
       fitToWidth: 1,
       fitToHeight: 0,
       printTitlesRow: '1:2',
     });
+    const footer = ledger.headerFooter.oddFooter ?? '';
+    for (const label of ['填表人', '审核人', '村（社区）负责人', '日期']) expect(footer).toContain(label);
+  });
+
+  it('prepared rows have borders and wrapped text; headers are wide enough for their text on at most two lines', () => {
+    const cell = ledger.getCell(3 + 10, 9);
+    expect(cell.border?.left?.style).toBeDefined();
+    expect(cell.alignment?.wrapText).toBe(true);
+    LEDGER_COLUMNS.filter((c) => !c.hidden).forEach((c, i) => {
+      const units = [...c.header].reduce((n, ch) => n + (ch.charCodeAt(0) > 0x2e80 ? 2 : 1), 0);
+      expect([c.header, (ledger.getColumn(i + 1).width ?? 0) * 2 >= units]).toEqual([c.header, true]);
+    });
+  });
+
+  it('字典 is hidden (not printed), the ID column prompts for 18-digit text, header notes are sized to their text', async () => {
+    expect(workbook.getWorksheet('字典')!.state).toBe('hidden');
+    const id = LEDGER_COLUMNS.findIndex((c) => c.key === 'idNumber') + 1;
+    const validation = ledger.getCell(3, id).dataValidation;
+    expect(validation?.prompt).toBe('请设置为文本，输入18位身份证号');
+    const zip = await JSZip.loadAsync(readFileSync(TEMPLATE));
+    const definedNames = await zip.file('xl/workbook.xml')!.async('string');
+    expect(definedNames).toMatch(/name="_xlnm.Print_Area"[^>]*>&apos;台账&apos;!\$A\$1:\$[A-Z]+\$\d+</); // absolute rows
+    const vmlName = Object.keys(zip.files).find((n) => /vmlDrawing\d+\.vml$/.test(n))!;
+    const vml = await zip.file(vmlName)!.async('string');
+    const heights = [...vml.matchAll(/height:([\d.]+)pt/g)].map((m) => Number(m[1]));
+    expect(heights.length).toBeGreaterThan(20);
+    expect(Math.max(...heights)).toBeGreaterThan(100); // the long notes get tall boxes, not the default 59 pt
+  });
+
+  it('填表说明 has a wide first column and explicit row heights (WPS and LibreOffice do not grow wrapped rows)', () => {
+    const sheet = workbook.getWorksheet('填表说明')!;
+    expect(sheet.getColumn(1).width).toBeGreaterThanOrEqual(10);
+    for (let r = 2; r <= LEDGER_COLUMNS.length + 1; r++) expect(sheet.getRow(r).height).toBeGreaterThan(0);
   });
 
   it('explains every column in 填表说明 (zh + en help, required, allowed values)', () => {
