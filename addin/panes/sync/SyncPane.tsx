@@ -405,7 +405,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
                 {t('submit.refused', { message: en ? refused.error.en : refused.error.zh })}
               </MessageBarBody>
             </MessageBar>
-            {findingsList(refused.refused.findings, true)}
+            {/* the sheet's own errors are listed above; the server's list matters when it found more (e.g. rows not on this sheet) */}
+            {(sheetErrors?.errors.length ?? 0) === 0 && findingsList(refused.refused.findings, true)}
             {refused.refused.findingsTruncated && <Caption1>{t('findings.truncated')}</Caption1>}
           </div>
         )}
