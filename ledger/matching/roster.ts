@@ -42,6 +42,14 @@ export interface RosterParse {
   warningCount: number;
 }
 
+/**
+ * A category without the qualifiers rosters add to it — a class (农村低保A类, 低保二类) or a remark
+ * in brackets (特困供养（分散）) — for a second lookup in the vocabulary; never a substring match.
+ */
+function withoutQualifier(text: string): string {
+  return text.replace(/[（(][^（()）]*[)）]$/, '').replace(/[A-Da-d一二三四1-4]类$/, '').trim();
+}
+
 /** Warnings kept with their row numbers (the count is complete). */
 const WARNINGS_KEPT = 500;
 
@@ -111,7 +119,7 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
       const rawCategory = iCategory >= 0 ? cells[iCategory] : undefined;
       const categoryText = cellText(rawCategory);
       if (categoryText === '') return addRejected(rejected, { row: excelRow, code: 'required', message: '保障类别为空', en: 'assistance category is empty' });
-      let category = categories.canonical(rawCategory);
+      let category = categories.canonical(rawCategory) ?? categories.canonical(withoutQualifier(categoryText));
       if (category === undefined) {
         category = categoryText;
         warn(excelRow, 'roster.category_unknown', {

@@ -16,6 +16,7 @@ import {
   MATCH_RULES,
   matchSheet,
   parseMoneyCents,
+  parseRosterSheet,
   readIdNumber,
   rosterStatusReader,
   vocabularyOf,
@@ -88,6 +89,10 @@ describe('cell readers', () => {
     expect(status('享受待遇中止')).toBe('unknown');
     const categories = vocabularyOf(DEFAULT_POLICY.matching.rosterCategories);
     expect(['五保户', '特困人员', '农村低保', '低保边缘户'].map((c) => categories.canonical(c))).toEqual(['特困供养', '特困供养', '低保', '低保边缘']);
+    // Qualifiers a roster adds (a class, a bracketed remark) are dropped for a second lookup.
+    const parsed = parseRosterSheet({ values: [['姓名', '身份证号', '保障类别'], ['甲', fakeId(1), '农村低保A类'], ['乙', fakeId(2), '特困供养（分散）'], ['丙', fakeId(3), '低保边缘外']] }, TODAY);
+    expect(parsed.ok && [1, 2, 3].map((n) => parsed.index.people.get(fakeId(n))!.active)).toEqual([['低保'], ['特困供养'], ['低保边缘外']]);
+    expect(parsed.ok && parsed.warnings.map((w) => [w.row, w.code])).toEqual([[4, 'roster.category_unknown']]);
     const levels = vocabularyOf(DEFAULT_POLICY.matching.educationLevels);
     expect(['高职（专科）', '高职(专科)', '大专', '专升本', '普通本科', '硕士'].map((l) => levels.canonical(l))).toEqual(['专科', '专科', '专科', '本科', '本科', '研究生']);
   });

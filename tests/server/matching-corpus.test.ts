@@ -3,6 +3,8 @@
  * real xlsx/csv written by generate.ts from corpus.ts), read by the server's file reader and matched
  * by the core — the same code the import dry run and `ledger match` use.
  */
+import { mkdtempSync, readFileSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
 import { join } from 'path';
 import { matchSheet, parseRosterSheet, type MatchResult, type RosterIndex } from '../../ledger/matching';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../../ledger/policy';
@@ -10,6 +12,7 @@ import type { SourceCode } from '../../ledger/sources';
 import type { SheetInput } from '../../ledger/types';
 import { readTableFile } from '../../server/io/read-table';
 import { CORPUS, P } from '../fixtures/matching/corpus';
+import { generateCorpus } from '../fixtures/matching/generate';
 
 const DIR = join(__dirname, '..', 'fixtures', 'matching');
 const TODAY = '2026-11-20';
@@ -34,10 +37,16 @@ async function match(source: SourceCode, file: string, period: string, index?: R
 
 const ids = (result: MatchResult) => result.leads.map((l) => l.idNumber).sort();
 
-it('the corpus on disk is the one corpus.ts describes (every file present and readable)', async () => {
-  for (const entry of CORPUS) {
-    const read = await sheet(entry.file);
-    expect(read.values.length).toBeGreaterThanOrEqual(entry.rows.length);
+it('the corpus on disk is what generate.ts writes from corpus.ts today (regenerate after changing it)', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'matching-corpus-'));
+  try {
+    await generateCorpus(dir);
+    for (const entry of CORPUS) {
+      if (entry.file.endsWith('.csv')) expect(readFileSync(join(dir, entry.file))).toEqual(readFileSync(join(DIR, entry.file)));
+      else expect((await readTableFile(join(dir, entry.file)))[0].values).toEqual((await sheet(entry.file)).values);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 
