@@ -202,7 +202,7 @@ export async function run(): Promise<BenchResult[]> {
     }
     const pureMs = median(pure.map((p) => p.ms));
     const sqlMs = median(sql.map((p) => p.ms));
-    const leads = Object.values(pure[0].counts).reduce((a, b) => a + b, 0);
+    
     return [
       {
         name: `matching: ${MEDICAL_ROWS / 1000}k 医保 rows vs ${ROSTER_SIZE / 1000}k roster, vs SQL join`,

@@ -33,7 +33,6 @@ async function runChild(file: string): Promise<void> {
   const send = (message: ChildMessage) =>
     new Promise<void>((resolve) => (process.send ? process.send(message, () => resolve()) : resolve()));
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require(file) as { run?: () => Promise<BenchResult[]> };
     if (typeof mod.run !== 'function') throw new Error(`${basename(file)} does not export run()`);
     const results = await mod.run();

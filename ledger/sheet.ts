@@ -12,6 +12,7 @@ import { displayHeaderText, normalizeHeaderText, withoutTrailingParenthetical } 
 import type { LedgerValues, SheetInput } from './types';
 import { cellText } from './cell';
 import { joinMultiValue } from './vocabularies';
+import { defined } from './defined';
 
 // ---------------------------------------------------------------------------------------------
 // A1 references
@@ -86,7 +87,7 @@ type Lookup = Map<string, { spec: number; canonical: boolean }>;
 const lookupCache = new WeakMap<readonly ColumnSpec[], Lookup>();
 
 function lookupOf(specs: readonly ColumnSpec[]): Lookup {
-  let lookup = lookupCache.get(specs);
+  const lookup = lookupCache.get(specs);
   if (lookup) return lookup;
   const built: Lookup = new Map();
   // Canonical headers first, so an alias of one column never shadows another column's header.
@@ -168,7 +169,7 @@ export function locateColumns<K extends string>(
   // A canonical header wins over an alias wherever the two sit (姓名 over 风险线索人员), and the
   // lower (sub-header) row over the group row above it.
   const take = (r: number, canonicalPass: boolean): void => {
-    const { matches, canonical } = r === best ? rows[best] : (rows[r] ?? below)!;
+    const { matches, canonical } = r === best ? rows[best] : defined(rows[r] ?? below, `header row ${r}`);
     matches.forEach((specIndex, c) => {
       if (specIndex < 0 || canonical[c] !== canonicalPass || taken.has(specIndex) || usedIndex.has(c)) return;
       taken.set(specIndex, { key: specs[specIndex].key, index: c, header: displayHeaderText(cellText(values[r][c])) });

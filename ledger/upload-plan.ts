@@ -12,6 +12,7 @@ import { normalizeIdText } from './id-number';
 import { valuesEqual } from './sync-merge';
 import type { LedgerValues } from './types';
 import type { ParsedRow } from './validation/cells';
+import { defined } from './defined';
 
 export interface ServerRowRef {
   rowId: string;
@@ -52,8 +53,8 @@ export interface UploadPlan {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ROW_ID_HEADER = LEDGER_COLUMNS.find((column) => column.key === 'rowId')!.header;
-const ID_HEADER = LEDGER_COLUMNS.find((column) => column.key === 'idNumber')!.header;
+const ROW_ID_HEADER = defined(LEDGER_COLUMNS.find((column) => column.key === 'rowId'), 'the rowId column').header;
+const ID_HEADER = defined(LEDGER_COLUMNS.find((column) => column.key === 'idNumber'), 'the idNumber column').header;
 
 function idKey(value: unknown): string {
   return typeof value === 'string' ? normalizeIdText(value) : '';

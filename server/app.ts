@@ -85,7 +85,6 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
 
   app.use((_req: Request, res: Response) => send(res, new AppError('not_found')));
 
-  // eslint-disable-next-line @typescript-eslint/no-unused-vars
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) {
       res.end();

@@ -16,6 +16,7 @@ import { LEDGER_COLUMNS } from '../ledger/columns';
 import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';
 import { changedKeys, valuesEqual } from '../ledger/sync-merge';
 import type { LedgerValue, LedgerValues } from '../ledger/types';
+import { defined } from '../ledger/defined';
 
 // ---------------------------------------------------------------------------------------------
 // Session and API
@@ -67,7 +68,7 @@ async function api<T>(method: string, path: string, body?: unknown, form?: FormD
 
 /** Downloads a file with the session's token (a plain link could not carry it). */
 async function download(path: string, fallbackName: string): Promise<void> {
-  const res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${session!.token}` } });
+  const res = await fetch(`/api/v1${path}`, { headers: { authorization: `Bearer ${defined(session, 'the session').token}` } });
   if (!res.ok) {
     const body = (await res.json().catch(() => null)) as { error?: { message: string } } | null;
     throw new ApiError(res.status, 'download', body?.error?.message ?? `下载失败（${res.status}）`, body);
@@ -604,9 +605,9 @@ function renderSummary(summary: SummaryResponse, where: HTMLElement, drill: (uni
 // ---------------------------------------------------------------------------------------------
 
 function render(): void {
-  const app = document.getElementById('app')!;
-  const who = document.getElementById('who')!;
-  const logout = document.getElementById('logout')!;
+  const app = defined(document.getElementById('app'), '#app');
+  const who = defined(document.getElementById('who'), '#who');
+  const logout = defined(document.getElementById('logout'), '#logout');
   if (!session) {
     who.textContent = '';
     logout.classList.add('hidden');
@@ -619,7 +620,7 @@ function render(): void {
   app.replaceChildren(user.role === 'village' ? villageView(user) : upperView(user));
 }
 
-document.getElementById('logout')!.addEventListener('click', () => {
+defined(document.getElementById('logout'), '#logout').addEventListener('click', () => {
   void api('POST', '/auth/logout', {}).catch(() => undefined).finally(signOut);
 });
 render();

@@ -22,6 +22,7 @@ import {
   type SelectedCell,
 } from './ledger-host';
 import { newRowId, planMarks, planWrite, resolveRowTargets, type PlanOptions } from './write-plan';
+import { defined } from '../../ledger/defined';
 
 export interface MemorySheetSeed {
   name: string;
@@ -209,8 +210,8 @@ export class MemoryHost implements LedgerHost {
       for (const group of areas[severity]) {
         for (const area of group.split(',')) {
           const [from, to = from] = area.split(':');
-          const a = parseCell(from)!;
-          const b = parseCell(to)!;
+          const a = defined(parseCell(from), `cell ${from}`);
+          const b = defined(parseCell(to), `cell ${to}`);
           for (let row = a.excelRow; row <= b.excelRow; row++) sheet.marks.set(cellA1(row, a.column), severity);
         }
       }

@@ -56,6 +56,7 @@ import {
   type PlanOptions,
 } from './write-plan';
 import { Debouncer } from './debounce';
+import { defined } from '../../ledger/defined';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
 /** Office.context.requirements.isSetSupported('ExcelApi', version). */
@@ -475,7 +476,7 @@ export class OfficeHost implements LedgerHost {
       if (probes.size > 1) await context.sync();
     }
     for (const name of order) {
-      const found = probes.get(name)!;
+      const found = defined(probes.get(name), `probe ${name}`);
       const result = probed(found.probe);
       if (result) {
         this.ledgerSheet = name;

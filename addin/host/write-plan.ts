@@ -9,6 +9,7 @@ import type { LedgerValue, Severity } from '../../ledger/types';
 import { cellA1, columnLetter, parseCell } from './a1';
 import type { LedgerHeader } from '../../ledger/sheet';
 import { LedgerHostError, type LedgerSnapshot, type MarkableFinding, type RowWrite } from './ledger-host';
+import { defined } from '../../ledger/defined';
 
 export type CellWrite = string | number | boolean;
 
@@ -237,7 +238,7 @@ function runBlocks(run: PlacedRow[], maxBytes: number): WriteBlock[] {
     }
     const open = current as WriteBlock;
     open.values.push(values);
-    open.numberFormats!.push(formats);
+    defined(open.numberFormats, 'number formats of the open block').push(formats);
     open.bytes += rowBytes;
     needsFormat ||= rowNeedsFormat;
   }
@@ -265,17 +266,17 @@ export function planMarks(findings: readonly MarkableFinding[], maxAddressLength
     if (finding.severity === 'error') errorCells.add(`${ref.column}:${ref.excelRow}`);
   }
   for (const finding of findings) {
-    const ref = parseCell(finding.cell)!;
+    const ref = defined(parseCell(finding.cell), `cell ${finding.cell}`);
     // a cell with an error is red only: no overlapping yellow rule
     if (finding.severity === 'warning' && errorCells.has(`${ref.column}:${ref.excelRow}`)) continue;
     const columns = bySeverity[finding.severity];
     if (!columns.has(ref.column)) columns.set(ref.column, new Set());
-    columns.get(ref.column)!.add(ref.excelRow);
+    defined(columns.get(ref.column), `column ${ref.column}`).add(ref.excelRow);
   }
   const areasOf = (columns: Map<number, Set<number>>): string[] => {
     const areas: string[] = [];
     for (const column of [...columns.keys()].sort((a, b) => a - b)) {
-      const rows = [...columns.get(column)!].sort((a, b) => a - b);
+      const rows = [...defined(columns.get(column), `column ${column}`)].sort((a, b) => a - b);
       let from = rows[0];
       for (let i = 1; i <= rows.length; i++) {
         if (i < rows.length && rows[i] === rows[i - 1] + 1) continue;
@@ -435,7 +436,7 @@ export function resolveRowTargets(
       const candidates = (byIdentity.get(identity) ?? []).filter((r) => !claimed.has(r));
       if (identity === '\u0000' || candidates.length === 0) throw rowMoved(label, labelEn);
       // same place first (nothing moved); elsewhere only when unambiguous
-      if (candidates.includes(row.excelRow!)) excelRow = row.excelRow;
+      if (row.excelRow !== undefined && candidates.includes(row.excelRow)) excelRow = row.excelRow;
       else if (candidates.length === 1) excelRow = candidates[0];
       else throw rowMoved(label, labelEn);
     }

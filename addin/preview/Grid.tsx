@@ -4,11 +4,12 @@
  * and editing as in Excel (type or F2/Enter/double-click to edit, Enter to commit, Esc to cancel,
  * arrows to move). Hidden columns (记录ID, 版本号) stay hidden, as Excel shows them.
  */
-import { useEffect, useMemo, useReducer, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useReducer, useRef, useState, type KeyboardEvent } from 'react';
 import { makeStyles, mergeClasses, tokens } from '@fluentui/react-components';
 import { cellA1 } from '../host/a1';
 import type { SelectedCell } from '../host/ledger-host';
 import type { MemoryHost } from '../host/memory-host';
+import { defined } from '../../ledger/defined';
 
 const useStyles = makeStyles({
   wrap: { overflow: 'auto', flex: 1, minHeight: 0, outline: 'none', background: '#fff', border: `1px solid ${tokens.colorNeutralStroke1}` },
@@ -66,7 +67,8 @@ export function Grid({ host, sheetName }: GridProps) {
   const sheet = host.sheet(sheetName);
   const rowCount = Math.max(sheet.values.length + 3, 25);
   const colCount = Math.max(...sheet.values.map((row) => row.length), 10);
-  const columns = useMemo(() => Array.from({ length: colCount }, (_, c) => c).filter((c) => !sheet.hiddenColumns.has(c)), [colCount, sheet.hiddenColumns, sheet.hiddenColumns.size]);
+  // Recomputed on every render: hiddenColumns is changed in place, and a few dozen columns cost nothing.
+  const columns = Array.from({ length: colCount }, (_, c) => c).filter((c) => !sheet.hiddenColumns.has(c));
   const headerTexts = sheet.values[1] ?? [];
   const selectedA1 = selection && selection.sheetName === sheetName ? selection.cell : null;
 
@@ -100,7 +102,8 @@ export function Grid({ host, sheetName }: GridProps) {
       move(...keys[event.key]);
     } else if ((event.key === 'Enter' || event.key === 'F2') && selectedA1) {
       event.preventDefault();
-      const [r, c] = [selection!.excelRow - 1, selection!.column];
+      const chosen = defined(selection, 'the selection');
+    const [r, c] = [chosen.excelRow - 1, chosen.column];
       setEditing({ a1: selectedA1, text: String(sheet.values[r]?.[c] ?? '') });
     } else if ((event.key === 'Delete' || event.key === 'Backspace') && selectedA1) {
       event.preventDefault();

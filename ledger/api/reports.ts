@@ -26,13 +26,13 @@ export const WindowQuerySchema = z
       ctx.addIssue({ code: 'custom', path: ['month'], message: '请给出 month，或同时给出 from 与 to (give month, or both from and to)' });
     } else if (range && (query.from === undefined || query.to === undefined)) {
       ctx.addIssue({ code: 'custom', path: [query.from === undefined ? 'from' : 'to'], message: 'from 与 to 须同时给出 (from and to go together)' });
-    } else if (range && query.from! > query.to!) {
+    } else if (query.from !== undefined && query.to !== undefined && query.from > query.to) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: 'to 不得早于 from (to must not be before from)' });
-    } else if (range && monthsOf({ from: query.from!, to: query.to! }).length > MAX_WINDOW_MONTHS) {
+    } else if (query.from !== undefined && query.to !== undefined && monthsOf({ from: query.from, to: query.to }).length > MAX_WINDOW_MONTHS) {
       ctx.addIssue({ code: 'custom', path: ['to'], message: `区间最长 ${MAX_WINDOW_MONTHS} 个月 (at most ${MAX_WINDOW_MONTHS} months)` });
     }
   })
-  .transform((query) => ({ unit: query.unit, from: query.month ?? query.from!, to: query.month ?? query.to! }));
+  .transform((query) => ({ unit: query.unit, from: query.month ?? query.from ?? '', to: query.month ?? query.to ?? '' })); // the refine above guarantees month or from+to
 export type WindowQuery = z.output<typeof WindowQuerySchema>;
 
 export const UnitQuerySchema = z.strictObject({ unit: UnitCodeSchema });

@@ -17,6 +17,7 @@ import type { Finding, FindingCode, Severity, SheetInput } from '../types';
 import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type ParsedRow, type RowState } from './cells';
 import { codeOfMessage, messageFor, type MessageId, type MessageParams } from './messages';
 import { DUPLICATE_ROWS_SHOWN, DUPLICATE_RULES, dueDateFor, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
+import { defined } from '../defined';
 
 export interface ValidationContext {
   /** YYYY-MM-DD, the day the check runs (future dates, deadlines). */
@@ -135,7 +136,7 @@ export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetV
   }
 
   const report: CellReporter = (state, check: ColumnCheckPlan, message, severity, params) => {
-    const column = plan.byOrdinal[check.ordinal]!;
+    const column = defined(plan.byOrdinal[check.ordinal], `column ${check.ordinal}`);
     out.add(state.excelRow, firstColumn + column.index, column.header, check.key, column.letters + state.excelRow, severity, message, params);
   };
 
@@ -147,7 +148,7 @@ export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetV
   const view = new RowView();
 
   const duplicates = DUPLICATE_RULES.filter((rule) => plan.byOrdinal[columnCheckOf(rule.column).ordinal] !== undefined).map(
-    (rule) => ({ rule, column: plan.byOrdinal[columnCheckOf(rule.column).ordinal]!, seen: new Map<string, number[] | number>() }),
+    (rule) => ({ rule, column: defined(plan.byOrdinal[columnCheckOf(rule.column).ordinal], `column ${rule.column}`), seen: new Map<string, number[] | number>() }),
   );
   const states: RowState[] = [];
 

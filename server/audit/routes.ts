@@ -54,7 +54,7 @@ export const AUDIT_ROUTES: RouteSpec[] = [
         params.push(q.action);
       }
       const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (await deps.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, params))!.n;
+      const total = (await deps.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, params))?.n ?? 0;
       const rows = await deps.db.all<AuditRow>(
         `SELECT id, at, user, role, unit, action, target, request_id, detail FROM audit_log ${clause}
           ORDER BY id DESC LIMIT ? OFFSET ?`,

@@ -26,10 +26,12 @@ export function listCommands(): CliCommand[] {
 
 function packageVersion(): string {
   try {
+    // package.json is outside the compiled tree (dist/server/cli → ../../../), so it is read at run time.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return (require('../../package.json') as { version: string }).version;
   } catch {
     try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
       return (require('../../../package.json') as { version: string }).version;
     } catch {
       return 'unknown';

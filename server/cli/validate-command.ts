@@ -102,7 +102,7 @@ export function pickLedgerSheets(sheets: readonly SheetInput[], file: string, sh
   let chosen: typeof located;
   if (complete.length > 0) chosen = complete;
   else {
-    const partial = located.filter((entry) => entry.header !== null).sort((a, b) => b.header!.columns.length - a.header!.columns.length);
+    const partial = located.filter((entry) => entry.header !== null).sort((a, b) => (b.header?.columns.length ?? 0) - (a.header?.columns.length ?? 0));
     if (partial.length === 0) {
       throw new CliInputError(
         `${file} 不是台账：没有哪个工作表的前 10 行中有台账表头（如 姓名、公民身份号码、人员类别）`,

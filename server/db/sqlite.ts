@@ -10,6 +10,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import sqlite3 from 'sqlite3';
 import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './database';
+import { defined } from '../../ledger/defined';
 
 export interface SqliteOptions {
   /** How long a statement waits for a lock held by another connection/process (ms). */
@@ -293,7 +294,7 @@ export class SqliteDatabase implements SqlDatabase {
       this.forming[lane] = group; // enqueue() clears it; this group is the lane's tail
     }
     return new Promise<T>((resolve, reject) => {
-      group!.members.push({ fn: fn as (tx: SqlDatabase) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      defined(group, 'the open commit group').members.push({ fn: fn as (tx: SqlDatabase) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
     });
   }
 

@@ -106,7 +106,7 @@ function addRow(sheet: ExcelJS.Worksheet, values: readonly Cell[]): void {
   const row = sheet.addRow(values.map((value) => (value === null ? null : value)));
   values.forEach((value, index) => {
     const style = cellStyle(value);
-    if (style) row.getCell(index + 1).numFmt = style.numFmt!;
+    if (style?.numFmt) row.getCell(index + 1).numFmt = style.numFmt;
   });
   row.commit();
 }

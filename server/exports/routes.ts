@@ -11,6 +11,7 @@ import { summariesByLevel } from '../reports/service';
 import { reportStoreOf } from '../reports/store';
 import { requestUnit } from '../reports/routes';
 import { writeConsolidatedCsv, writeConsolidatedXlsx, type ExportPlan } from './consolidated';
+import { defined } from '../../ledger/defined';
 
 type Format = 'xlsx' | 'csv';
 
@@ -41,7 +42,7 @@ async function exportConsolidated(ctx: RouteContext, format: Format) {
     unit,
     window,
     levels: format === 'xlsx' ? await summariesByLevel(store, unit, window, ctx.deps.now()) : [],
-    maskPersonal: !seesFullIds(ctx.user!, unit.code),
+    maskPersonal: !seesFullIds(defined(ctx.user, 'the signed-in user'), unit.code),
   };
   const span = window.from === window.to ? window.from : `${window.from}_${window.to}`;
   ctx.res.status(200);

@@ -8,6 +8,7 @@
  */
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from './errors';
+import { defined } from '../../ledger/defined';
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -15,7 +16,7 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 export function forbiddenKeyPath(value: unknown): string | undefined {
   const stack: { value: unknown; path: string }[] = [{ value, path: 'body' }];
   while (stack.length > 0) {
-    const { value: current, path } = stack.pop()!;
+    const { value: current, path } = defined(stack.pop(), 'a stack entry');
     if (current === null || typeof current !== 'object') continue;
     if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: `${path}.${i}` });

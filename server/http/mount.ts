@@ -91,8 +91,8 @@ function runMulter(spec: RouteSpec, req: Request, res: Response): Promise<Upload
  */
 export function strictBody(schema: ZodType | undefined): ZodType | undefined {
   if (schema instanceof z.ZodObject && schema._zod.def.catchall === undefined) return schema.strict();
-  if (schema instanceof z.ZodOptional) return strictBody(schema.unwrap() as ZodType)!.optional();
-  if (schema instanceof z.ZodNullable) return strictBody(schema.unwrap() as ZodType)!.nullable();
+  if (schema instanceof z.ZodOptional) return strictBody(schema.unwrap() as ZodType)?.optional();
+  if (schema instanceof z.ZodNullable) return strictBody(schema.unwrap() as ZodType)?.nullable();
   return schema;
 }
 

@@ -71,7 +71,7 @@ type Parsed<S, Fallback> = S extends ZodType ? z.output<S> : Fallback;
 /** What a handler must return for a response schema (its input: the schema may transform). */
 type ResponseBody<S> = S extends ZodType ? z.input<S> : unknown;
 
-interface RouteFields<A extends Access, P> {
+interface RouteFields<A extends Access> {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   /** Express path below /api/v1, e.g. '/ledgers/:villageCode/sync'. */
   path: string;
@@ -105,7 +105,7 @@ export interface RouteDefinition<
   Q extends ZodType | undefined,
   B extends ZodType | undefined,
   R extends ZodType | undefined,
-> extends RouteFields<A, P> {
+> extends RouteFields<A> {
   params?: P;
   query?: Q;
   body?: B;
@@ -114,7 +114,7 @@ export interface RouteDefinition<
 }
 
 /** An endpoint in the route table (ALL_ROUTES): what mount.ts, openapi.ts and the access matrix read. */
-export interface RouteSpec extends RouteFields<Access, ZodType | undefined> {
+export interface RouteSpec extends RouteFields<Access> {
   params?: ZodType;
   query?: ZodType;
   body?: ZodType;

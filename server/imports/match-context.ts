@@ -32,7 +32,8 @@ export function primeRosterIndex(db: SqlDatabase, countyCode: string, version: s
   if (!byCounty) rosterCache.set(db, (byCounty = new Map()));
   byCounty.set(countyCode, { version, index });
   // keep the memory bounded: the few counties imported most recently
-  if (byCounty.size > 3) byCounty.delete(byCounty.keys().next().value!);
+  const oldest = byCounty.keys().next();
+  if (byCounty.size > 3 && !oldest.done) byCounty.delete(oldest.value);
 }
 
 export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Promise<RosterIndex> {

@@ -25,6 +25,7 @@ import type { ReadLimits } from '../io/read-limits';
 import type { SheetInput } from '../../ledger/types';
 import { sourceByCode, type SourceCode } from '../../ledger/sources';
 import { streamTableRows, TableReadError } from '../io/read-table';
+import { defined } from '../../ledger/defined';
 
 export type ProgressFn = (rowsRead: number, bytesRead: number) => void;
 
@@ -50,7 +51,7 @@ async function readWithHeader(
       sink = onHeader(located.header);
       return located.header.excelRow;
     },
-    onRow: (values, excelRow) => sink!(values, excelRow),
+    onRow: (values, excelRow) => defined(sink, 'the row sink')(values, excelRow),
     onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
     progressEvery: 2000,
     limits,
@@ -82,12 +83,12 @@ export async function matchSourceFile(path: string, source: SourceCode, period: 
       matcher = createSourceMatcher({
         source: def, period, roster: options.roster, policy: options.policy, today: options.today, header, priorMonths: options.priorMonths,
       });
-      return (cells, excelRow) => matcher!.addRow(cells, excelRow);
+      return (cells, excelRow) => defined(matcher, 'the matcher').addRow(cells, excelRow);
     },
     options.onProgress ?? (() => undefined),
     options.limits,
   );
-  const result = matcher!.finish();
+  const result = defined(matcher, 'the matcher').finish();
   return linkLeads(result, { openLeads: options.openLeads, openLedgerRows: options.openLedgerRows });
 }
 
@@ -124,12 +125,12 @@ export async function readRosterFile(path: string, options: { today: string; pol
     locateRosterHeader,
     (header) => {
       builder = createRosterBuilder(options.today, header, options.policy);
-      return (cells, excelRow) => builder!.addRow(cells, excelRow);
+      return (cells, excelRow) => defined(builder, 'the roster builder').addRow(cells, excelRow);
     },
     options.onProgress ?? (() => undefined),
     options.limits,
   );
-  const parse = builder!.finish();
+  const parse = defined(builder, 'the roster builder').finish();
   const records: RosterFileRecord[] = [];
   for (const [idNumber, entry] of parse.index.people) {
     const base = { idNumber, name: entry.name, township: entry.township || undefined, village: entry.village || undefined };

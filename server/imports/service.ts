@@ -26,6 +26,7 @@ import { ledgerRowsByIds, loadMatchContext, openLeadsOf, primeRosterIndex } from
 import { loadPriorMonths, purgeOldMonthlyTotals, storeMonthlyTotals } from './monthly-totals';
 import { recordFurtherFindings } from '../leads/further-findings';
 import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
+import { defined } from '../../ledger/defined';
 
 export type ImportKind = 'roster' | 'source';
 export type ImportStateName = 'reading' | 'ready' | 'committed' | 'failed';
@@ -292,7 +293,7 @@ export async function listImportsFor(deps: AppDeps, countyCode: string, limit = 
     "SELECT summary_json FROM imports WHERE county_code = ? AND summary_json IS NOT NULL AND (state = 'committed' OR created_at >= ?) ORDER BY created_at DESC, rowid DESC LIMIT ?",
     [countyCode, cutoff, limit],
   );
-  return rows.map((r) => JSON.parse(r.summary_json!) as ImportSummary);
+  return rows.map((r) => JSON.parse(defined(r.summary_json, "an import summary")) as ImportSummary);
 }
 
 export async function listImports(db: SqlDatabase, countyCode: string, limit = 100): Promise<ImportSummary[]> {
@@ -300,7 +301,7 @@ export async function listImports(db: SqlDatabase, countyCode: string, limit = 1
     "SELECT summary_json FROM imports WHERE county_code = ? AND summary_json IS NOT NULL ORDER BY created_at DESC, rowid DESC LIMIT ?",
     [countyCode, limit],
   );
-  return rows.map((r) => JSON.parse(r.summary_json!) as ImportSummary);
+  return rows.map((r) => JSON.parse(defined(r.summary_json, "an import summary")) as ImportSummary);
 }
 
 function maskLead(lead: MatchLead): MatchLeadWire {
@@ -393,7 +394,7 @@ async function recordAndStart(
   const path = join(dir, /\.[A-Za-z0-9]{2,5}$/.test(fileName) ? fileName : `${fileName}.xlsx`);
   try {
     if (file.buffer) await fs.writeFile(path, file.buffer, { mode: 0o600 });
-    else await moveFile(file.path!, path);
+    else await moveFile(defined(file.path, 'the upload path'), path);
     await recordImport(deps, user, entry);
   } catch (error) {
     await fs.rm(dir, { recursive: true, force: true });
@@ -606,7 +607,7 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
       [countyCode, row.sha256, row.id],
     );
     if (earlier) {
-      const summary = { ...(JSON.parse(earlier.summary_json!) as ImportSummary), duplicateOf: earlier.id };
+      const summary = { ...(JSON.parse(defined(earlier.summary_json, `summary of import ${earlier.id}`)) as ImportSummary), duplicateOf: earlier.id };
       await tx.run(
         "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
         [JSON.stringify(committedSummary({ ...summary, importId: row.id, leadsNew: 0, leadsLinked: 0, committedAt: nowIso, duplicateOf: earlier.id })), user.username, nowIso, row.id],
@@ -617,8 +618,8 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
       );
       return;
     }
-    const plan = JSON.parse(row.plan_json!) as Plan;
-    const summary = JSON.parse(row.summary_json!) as ImportSummary & Record<string, unknown>;
+    const plan = JSON.parse(defined(row.plan_json, `plan of import ${row.id}`)) as Plan;
+    const summary = JSON.parse(defined(row.summary_json, `summary of import ${row.id}`)) as ImportSummary & Record<string, unknown>;
     let detail: Record<string, number>;
     if (plan.kind === 'roster') {
       detail = await commitRoster(tx, countyCode, row.id, plan.records);
@@ -690,7 +691,7 @@ async function commitLeads(
   for (const r of await openLeadsOf(tx, countyCode)) if (!open.has(r.idNumber)) open.set(r.idNumber, r.leadNo);
   for (const lead of result.leads) {
     if (lead.linkedTo) links.push({ lead, kind: lead.linkedTo.kind, target: lead.linkedTo.target });
-    else if (open.has(lead.idNumber)) links.push({ lead, kind: 'lead', target: open.get(lead.idNumber)! });
+    else if (open.has(lead.idNumber)) links.push({ lead, kind: 'lead', target: defined(open.get(lead.idNumber), 'the open lead') });
     else fresh.push(lead);
   }
   const units = await CountyUnits.load(tx, countyCode);

@@ -22,6 +22,7 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf, type ColumnDef, type ColumnType } from '../../ledger/columns';
 import { VOCABULARIES, type VocabularyName } from '../../ledger/vocabularies';
+import { defined } from '../../ledger/defined';
 
 export const TEMPLATE_SHEETS = { ledger: '台账', instructions: '填表说明', dictionary: '字典' } as const;
 /** Excel row of the title, of the header; data rows start below. */
@@ -77,7 +78,7 @@ export function dictionaryLayout(): { name: VocabularyName; header: string; colu
 
 /** The list formula a dropdown on a column of this vocabulary uses, e.g. '字典'!$B$2:$B$9. */
 export function dictionaryRangeFormula(name: VocabularyName): string {
-  const entry = dictionaryLayout().find((d) => d.name === name)!;
+  const entry = defined(dictionaryLayout().find((d) => d.name === name), `dictionary entry ${name}`);
   const letter = columnLetter(entry.column);
   return `'${TEMPLATE_SHEETS.dictionary}'!$${letter}$2:$${letter}$${entry.values.length + 1}`;
 }
@@ -352,7 +353,7 @@ export async function buildLedgerTemplate(): Promise<ExcelJS.Workbook> {
   addLedgerSheet(workbook);
   addInstructionsSheet(workbook);
   addDictionarySheet(workbook);
-  const dictionary = workbook.getWorksheet(TEMPLATE_SHEETS.dictionary)!;
+  const dictionary = defined(workbook.getWorksheet(TEMPLATE_SHEETS.dictionary), 'the dictionary sheet');
   await dictionary.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true });
   return workbook;
 }

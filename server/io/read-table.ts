@@ -27,6 +27,7 @@ import { inspectZip, limitError, resolveReadLimits, type ReadLimits } from './re
 import { openXlsxSheet, sheetNotFound } from './xlsx-stream';
 
 import { TableReadError } from './table-read-error';
+import { defined } from '../../ledger/defined';
 export { TableReadError, type TableReadErrorCode } from './table-read-error';
 
 /**
@@ -320,7 +321,7 @@ async function readWithSheetJs(path: string, options: ReadTableOptions): Promise
   const names = workbook.SheetNames;
   if (names.length === 0) throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
   if (options.sheet !== undefined) {
-    const wanted = names.find((n) => n === options.sheet) ?? names.find((n) => n.trim() === options.sheet!.trim());
+    const wanted = names.find((n) => n === options.sheet) ?? names.find((n) => n.trim() === options.sheet?.trim());
     if (wanted === undefined) throw sheetNotFound(options.sheet, names);
     return [sheetjsToSheetInput(wanted, workbook.Sheets[wanted])];
   }
@@ -354,7 +355,7 @@ async function readXlsx(path: string, options: ReadTableOptions): Promise<SheetI
   // A zip exceljs opens without finding a worksheet in it (another tool's layout): SheetJS decides.
   if (worksheets.length === 0) return readWithSheetJs(path, options);
   if (options.sheet !== undefined) {
-    const worksheet = worksheets.find((ws) => ws.name === options.sheet) ?? worksheets.find((ws) => ws.name.trim() === options.sheet!.trim());
+    const worksheet = worksheets.find((ws) => ws.name === options.sheet) ?? worksheets.find((ws) => ws.name.trim() === options.sheet?.trim());
     if (!worksheet) throw sheetNotFound(options.sheet, worksheets.map((ws) => ws.name));
     return [worksheetToSheetInput(worksheet, name, limits)];
   }
@@ -503,7 +504,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   const searchHeader = () => {
     searching = false;
     const rows = head.splice(0);
-    const found = options.onHeaderSearch!({ name: sheetName, values: rows, firstRow: 1, firstColumn: 0 });
+    const found = defined(options.onHeaderSearch, 'onHeaderSearch')({ name: sheetName, values: rows, firstRow: 1, firstColumn: 0 });
     if (found === null || found === undefined) {
       throw new TableReadError('header_not_found', `${name} 的前 ${scanRows} 行中没有找到表头`, `No header row in the first ${scanRows} rows of ${name}`);
     }

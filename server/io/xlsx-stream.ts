@@ -18,6 +18,7 @@ import { Readable } from 'stream';
 import ExcelJS from 'exceljs';
 import { inspectZip, openGuardedEntry, type InspectedZip, type ReadLimitName, type ReadLimits, type ZipEntryGuard } from './read-limits';
 import { TableReadError } from './table-read-error';
+import { defined } from '../../ledger/defined';
 
 interface ExcelJsRow {
   number: number;
@@ -115,8 +116,8 @@ export async function openXlsxSheet(path: string, options: { sheet?: string; lim
       if (options.sheet !== undefined) throw sheetNotFound(options.sheet, names);
       throw new TableReadError('empty', `${file} 中没有工作表`, `${file} has no worksheet`);
     }
-    const part = chosen.part!;
-    sheetGuard = (await open(part))!;
+    const part = defined(chosen.part, 'the sheet part');
+    sheetGuard = defined(await open(part), `zip entry ${part}`);
     const sheetNo = /(\d+)\.xml$/.exec(part)?.[1] ?? '1';
     const worksheet = reader._parseWorksheet(sheetGuard, sheetNo).next().value?.value;
     if (!worksheet) throw corrupt(file);
@@ -126,7 +127,7 @@ export async function openXlsxSheet(path: string, options: { sheet?: string; lim
       sheetName: chosen.name,
       rows: worksheet,
       inflatedBytes: () => guard.inflated,
-      sheetBytes: zip.entries.get(part)!.uncompressed,
+      sheetBytes: defined(zip.entries.get(part), `zip entry ${part}`).uncompressed,
       close: () => {
         guard.destroy();
         zip.close();

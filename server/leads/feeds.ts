@@ -24,10 +24,10 @@ export async function feedStatus(db: SqlDatabase, countyCode: string, today: str
     [countyCode],
   );
   const firstPeriod = new Map<string, string>();
-  for (const imp of imported) if (!firstPeriod.has(imp.source) || imp.period < firstPeriod.get(imp.source)!) firstPeriod.set(imp.source, imp.period);
+  for (const imp of imported) if (imp.period < (firstPeriod.get(imp.source) ?? '\uffff')) firstPeriod.set(imp.source, imp.period);
   const all = missingFeeds(imported, today, policy.feedGraceDays);
   const latestMissing = new Map<string, string>();
-  for (const feed of all) if (!latestMissing.has(feed.source) || feed.period > latestMissing.get(feed.source)!) latestMissing.set(feed.source, feed.period);
+  for (const feed of all) if (feed.period > (latestMissing.get(feed.source) ?? '')) latestMissing.set(feed.source, feed.period);
   const missing = all.filter((feed) => {
     const first = firstPeriod.get(feed.source);
     return first === undefined ? feed.period === latestMissing.get(feed.source) : feed.period > first;

@@ -51,9 +51,11 @@ export async function onLedgerRowsSynced(
       : await tx.get<LeadRow>('SELECT * FROM leads WHERE ledger_row_id = ? AND village_code = ?', [synced.rowId, villageCode]);
     if (!row || row.village_code !== villageCode) continue;
     const leadNo = row.lead_no;
+    let current: LeadRow = row;
     const step = async (to: LeadState, set: Parameters<typeof transition>[5], note: string) => {
-      const from = row!.state;
-      row = await transition(tx, row!, to, actor, now, set, note);
+      const from = current.state;
+      current = await transition(tx, current, to, actor, now, set, note);
+      row = current;
       changes.push({ leadNo, rowId: synced.rowId, from, to });
     };
     if (row.state === '已下发村') {

@@ -20,6 +20,7 @@ import {
   formatLeadNo,
   type LeadState,
 } from './states';
+import { defined } from '../../ledger/defined';
 
 export interface Actor {
   username: string;
@@ -344,7 +345,7 @@ export async function dispatchLeads(
   };
   const rows: LeadRow[] = [];
   for (const leadNo of unique) {
-    const row = found.get(leadNo)!;
+    const row = defined(found.get(leadNo), `lead ${leadNo}`);
     if (level === 'township' && !target.startsWith(row.county_code)) {
       fail(leadNo, new AppError('lead_dispatch_outside_county', { leadNo }));
     } else if (level === 'village' && row.township_code !== target.slice(0, 9)) {

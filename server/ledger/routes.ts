@@ -29,7 +29,6 @@ import {
   SyncRequestSchema,
   SyncResponseSchema,
   includeDeletedOf,
-  type SyncRequest,
 } from '../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { maskIdNumber } from '../../ledger/id-number';
@@ -215,7 +214,7 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       if (history.length === 0) {
         throw new AppError('row_not_found');
       }
-      const { masked, phonesMasked } = rowViewOf(ctx.user!, villageCode);
+      const { masked, phonesMasked } = rowViewOf(ctx.user, villageCode);
       if (!masked) await auditUnmaskedRead(ctx, 'ledger.versions.read_unmasked', villageCode, history.length);
       return { body: { rowId, versions: history.map((entry) => ({ ...entry, values: maskedRow(entry.values, masked, phonesMasked) })) } };
     },

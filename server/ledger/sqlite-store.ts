@@ -21,6 +21,7 @@ import type {
   VillageUnit,
   WriteContext,
 } from './store';
+import { defined } from '../../ledger/defined';
 
 /** Rows per multi-row INSERT of snapshots (6 parameters each stays far below SQLite's variable limit). */
 const INSERT_CHUNK = 200;
@@ -193,7 +194,7 @@ export class SqliteLedgerStore implements LedgerStore {
        RETURNING last_seq`,
       [villageCode, count],
     );
-    return row!.last_seq - count + 1;
+    return defined(row, `sequence of ${villageCode}`).last_seq - count + 1;
   }
 
   async lastSeq(villageCode: string): Promise<number> {

@@ -13,10 +13,11 @@ import {
 import type { RouteContext, RouteSpec } from '../http/route-table';
 import { duplicateList, unitSummary } from './service';
 import { reportStoreOf } from './store';
+import { defined } from '../../ledger/defined';
 
 /** The unit of the request (its existence was checked by the route table's unit scoping). */
 export async function requestUnit(ctx: RouteContext, code: string) {
-  return (await reportStoreOf(ctx.deps.db).unit(code))!;
+  return defined(await reportStoreOf(ctx.deps.db).unit(code), `unit ${code}`); // checked by the route table's unit scoping
 }
 
 export const REPORT_ROUTES: RouteSpec[] = [
@@ -51,7 +52,7 @@ export const REPORT_ROUTES: RouteSpec[] = [
     response: DuplicatesResponseSchema,
     handle: async (ctx) => {
       const unit = await requestUnit(ctx, (ctx.query as { unit: string }).unit);
-      return { body: await duplicateList(reportStoreOf(ctx.deps.db), unit, ctx.user!.role) };
+      return { body: await duplicateList(reportStoreOf(ctx.deps.db), unit, defined(ctx.user, 'the signed-in user').role) };
     },
   },
 ];

@@ -13,6 +13,7 @@ import { idCheckChar } from '../../ledger/id-number';
 import { DEFAULT_POLICY, type Policy } from '../../ledger/policy';
 import type { LedgerValues, SheetInput } from '../../ledger/types';
 import { joinMultiValue, VOCABULARIES } from '../../ledger/vocabularies';
+import { defined } from '../../ledger/defined';
 
 /** A seeded generator of floats in [0, 1). */
 export type Rng = () => number;
@@ -170,7 +171,7 @@ export function fabricatePerson(rng: Rng, options: PersonOptions = {}): Fabricat
   const county = options.region
     ? CHUXIONG_COUNTIES.find((c) => c.code === options.region)
     : pick(rng, CHUXIONG_COUNTIES);
-  const region = options.region ?? county!.code;
+  const region = options.region ?? defined(county, 'the county').code;
   const gender: Gender = options.gender ?? (chance(rng, 0.5) ? '男' : '女');
   const idNumber = fabricateIdNumber(rng, { region, birthYearRange: options.birthYearRange, gender });
   const township = options.township ?? (county ? pick(rng, county.townships) : '城关镇');

@@ -25,6 +25,7 @@ import { readTableFile, TableReadError } from '../io/read-table';
 import { chinaToday, policyForVillage } from '../ledger/revalidate';
 import { ledgerStoreOf } from '../ledger/routes';
 import { getUnit } from '../units/store';
+import { defined } from '../../ledger/defined';
 
 const VillageParams = z.object({ villageCode: z.string().regex(/^\d{12}$/) });
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -129,10 +130,10 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
     query: z.strictObject({ month: MonthSchema.optional() }),
     handle: async (ctx) => {
       const villageCode = ctx.params.villageCode;
-      const unit = (await getUnit(ctx.deps.db, villageCode))!;
+      const unit = defined(await getUnit(ctx.deps.db, villageCode), `unit ${villageCode}`); // checked by the route table's unit scoping
       const rows = await ledgerStoreOf(ctx.deps).liveRows(villageCode);
       const workbook = await buildLedgerTemplate();
-      const sheet = workbook.getWorksheet(TEMPLATE_SHEETS.ledger)!;
+      const sheet = defined(workbook.getWorksheet(TEMPLATE_SHEETS.ledger), 'the ledger sheet');
       const month = ctx.query.month ?? chinaToday(ctx.deps.now()).slice(0, 7);
       sheet.getCell(TEMPLATE_TITLE_ROW, 1).value = ledgerTitle(unit.name, Number(month.slice(5)));
       rows.forEach((row, index) => {
@@ -192,7 +193,7 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
       });
       return {
         body: {
-          fileName: ctx.file!.originalName,
+          fileName: defined(ctx.file, 'the upload').originalName,
           sheetName: sheet.name ?? '',
           rows: validation.rows.length,
           errors,

@@ -389,7 +389,10 @@ class FakeRange extends Proxy {
       requestBytes: 30,
       exec: () => {
         const { sheet, rect } = this.resolve();
-        for (let c = rect.c0; c < rect.c0 + rect.cols; c++) (hidden ? sheet.hiddenColumns.add(c) : sheet.hiddenColumns.delete(c));
+        for (let c = rect.c0; c < rect.c0 + rect.cols; c++) {
+          if (hidden) sheet.hiddenColumns.add(c);
+          else sheet.hiddenColumns.delete(c);
+        }
         return 0;
       },
     });

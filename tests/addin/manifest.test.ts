@@ -41,7 +41,6 @@ const text = (section: 'bt:ShortStrings' | 'bt:LongStrings', id: string) => {
 
 /** The pages and files webpack emits into dist/addin, from webpack.config.js itself. */
 function builtFiles(): Set<string> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const config = require(join(ROOT, 'webpack.config.js'))({}, { mode: 'production' });
   const files = new Set<string>();
   for (const plugin of config.plugins) {

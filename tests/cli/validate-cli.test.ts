@@ -135,7 +135,7 @@ describe('ledger validate — results and exit codes', () => {
     expect(summary).toEqual(expect.arrayContaining(['  【错误】公民身份号码 · id.checksum · 1 行', '  【错误】发现渠道 · enum · 1 行', '  【错误】公民身份号码 · id.excel_number · 1 行']));
     const checksum = lines.indexOf('【错误】公民身份号码 · id.checksum · 共 1 行');
     expect(checksum).toBeGreaterThan(0);
-    expect(lines[checksum + 1]).toMatch(/^  提示：/);
+    expect(lines[checksum + 1]).toMatch(/^ {2}提示：/);
     expect(lines[checksum + 2].startsWith(`  ${letter('idNumber')}5 公民身份号码【错误】`)).toBe(true);
     expect(run.stdout).toContain(`  ${letter('channel')}5 发现渠道【错误】`);
     expect(run.stdout).toContain(`${letter('idNumber')}12 公民身份号码【错误】`);

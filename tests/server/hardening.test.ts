@@ -36,7 +36,6 @@ describe('hardening of the HTTP edge', () => {
   const rng = createRng('hardening');
 
   beforeAll(async () => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { ALL_ROUTES } = require('../../server/routes') as typeof import('../../server/routes');
     server = await startTestServer({ routes: [...ALL_ROUTES, CRASH_ROUTE] });
     village = await server.login('demo-village');

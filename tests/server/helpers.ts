@@ -136,7 +136,6 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (seed === 'all') await runDemoSeed(deps);
   else if (seed === 'platform') await runPlatformSeed(deps);
   // ALL_ROUTES is loaded lazily so a test passing `routes` does not depend on every feature module.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const routes = options.routes ?? (require('../../server/routes') as typeof import('../../server/routes')).ALL_ROUTES;
   const app = createApp(deps, routes);
   const server: Server = await new Promise((resolve) => {

@@ -27,6 +27,7 @@ import { SignInGate } from '../signin/SignIn';
 import { hostSyncSheet } from '../sync/sheet-rows';
 import { applyPullWrites, pullLeads, type PulledLead } from './pull';
 import { LOOKUP_STRINGS } from './strings';
+import { defined } from '../../../ledger/defined';
 
 const PAGE_SIZE = 200;
 
@@ -144,7 +145,7 @@ function Leads({ user }: { user: SessionUser }) {
     const picked = leads.filter((lead) => chosen.has(lead.leadNo));
     const total = picked.length;
     const outcome = await serverCall(t('pull.busy', { done: 0, total }), async () => {
-      const sheet = hostSyncSheet(host!);
+      const sheet = hostSyncSheet(defined(host, 'the workbook host'));
       const rows = await sheet.readRows();
       const pulled = await pullLeads(session.client, rows, picked, {
         newId: () => globalThis.crypto.randomUUID(),

@@ -133,7 +133,7 @@ export async function pullLeads(
 
 /** Puts the pull's rows on the sheet: 记录ID for linked rows that had none, 线索编号 where missing, new rows appended. */
 export async function applyPullWrites(sheet: SyncSheet, writes: readonly PullPlanWrite[]): Promise<void> {
-  const assign = writes.filter((write) => write.excelRow !== undefined).map((write) => ({ excelRow: write.excelRow!, rowId: write.rowId }));
+  const assign = writes.flatMap((write) => (write.excelRow === undefined ? [] : [{ excelRow: write.excelRow, rowId: write.rowId }]));
   await sheet.assignRowIds(assign);
   await sheet.write(
     writes

@@ -33,6 +33,7 @@ import { SyncEngine, WrongVillageError, type FieldChoice, type SyncOutcome, type
 import { indexSheet, type SheetIndex } from './locate';
 import { hostSyncSheet } from './sheet-rows';
 import { SYNC_STRINGS } from './strings';
+import { defined } from '../../../ledger/defined';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '6px' },
@@ -122,7 +123,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
     if (!engine) return;
     try {
       const plan = await engine.preview();
-      const stored = await host!.readSettings();
+      const stored = await defined(host, 'the workbook host').readSettings();
       setPending({ changes: plan.changes.length, never: stored.sync === undefined });
       const snapshot = await host!.readLedger();
       const findings = validateSheet(snapshot.sheet, { today: chinaDate() }).findings;
