@@ -125,7 +125,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
       const plan = await engine.preview();
       const stored = await defined(host, 'the workbook host').readSettings();
       setPending({ changes: plan.changes.length, never: stored.sync === undefined });
-      const snapshot = await host!.readLedger();
+      const snapshot = await defined(host, 'the workbook host').readLedger();
       const findings = validateSheet(snapshot.sheet, { today: chinaDate() }).findings;
       setSheetErrors({ errors: findings.filter((f) => f.severity === 'error'), warnings: findings.filter((f) => f.severity === 'warning').length });
       setWrongVillage(null);
