@@ -373,7 +373,7 @@ async function withSizedNotes(xlsx: Buffer): Promise<Buffer> {
   const zip = await JSZip.loadAsync(xlsx);
   const ledgerNotes = templateColumns().map((column) => `${column.required ? '【必填】' : ''}${column.help.zh}\n${column.help.en}`);
   for (const name of Object.keys(zip.files).filter((n) => /^xl\/drawings\/vmlDrawing\d+\.vml$/.test(n))) {
-    const vml = await zip.file(name)!.async('string');
+    const vml = await defined(zip.file(name), `zip entry ${name}`).async('string');
     let index = 0;
     const sized = vml.replace(/(<v:shape [^>]*style=")([^"]*)(")/g, (_all, open: string, style: string, close: string) => {
       const text = ledgerNotes[index++] ?? '';
