@@ -199,7 +199,7 @@ export class FakeContext {
   }
   async sync(): Promise<void> {
     // a real sync yields to the event loop; so must the fake, or overlapping runs could not interleave
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await new Promise<void>((resolve) => (typeof setImmediate === 'function' ? setImmediate(resolve) : setTimeout(resolve, 0))); // jsdom has no setImmediate
     const ops = this.pending;
     this.pending = [];
     const record: SyncRecord = { requestBytes: 0, responseBytes: 0, commands: ops.length };
