@@ -5,10 +5,10 @@
  * Excel on the web shows a task pane inside a frame from Microsoft's domains: helmet's default
  * X-Frame-Options / frame-ancestors 'self' would block it, so /addin allows those ancestors only.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import helmet from 'helmet';
 import { existsSync, readFileSync } from 'fs';
-import { join, resolve } from 'path';
+import { join, resolve, sep } from 'path';
 
 const OFFICE_FRAME_ANCESTORS = [
   "'self'",
@@ -44,6 +44,25 @@ export function addinBuildDir(): string {
   return resolve(process.cwd(), 'dist', 'addin');
 }
 
+/**
+ * Scripts built with a gzip copy beside them (webpack's GzipPlugin) are sent compressed to browsers
+ * that accept gzip: the panes' JavaScript shrinks about 4× on a slow village line.
+ */
+function precompressed(dir: string): RequestHandler {
+  const root = resolve(dir);
+  return (req, res, next) => {
+    if ((req.method !== 'GET' && req.method !== 'HEAD') || !req.path.endsWith('.js') || !/\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''))) return next();
+    const file = resolve(root, `.${decodeURIComponent(req.path)}.gz`);
+    if (!file.startsWith(root + sep) || !existsSync(file)) return next();
+    res.setHeader('Content-Encoding', 'gzip');
+    res.setHeader('Vary', 'Accept-Encoding');
+    res.type('application/javascript');
+    res.sendFile(file, (error) => {
+      if (error && !res.headersSent) next();
+    });
+  };
+}
+
 export function mountAddin(app: Express, dir = addinBuildDir()): void {
   app.use(
     '/addin',
@@ -58,6 +77,7 @@ export function mountAddin(app: Express, dir = addinBuildDir()): void {
         },
       },
     }),
+    precompressed(dir),
     express.static(dir, { fallthrough: true, index: false }),
   );
 }
