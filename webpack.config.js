@@ -46,26 +46,6 @@ class AddinFilesPlugin {
   }
 }
 
-/**
- * Emits a gzip copy (name.gz) of every script, served by server/http/addin-static.ts when the
- * browser accepts gzip: a village line at 1.5 Mbps needs the panes' JavaScript compressed.
- */
-class GzipPlugin {
-  apply(compiler) {
-    const zlib = require('zlib');
-    const { RawSource } = compiler.webpack.sources;
-    compiler.hooks.thisCompilation.tap('GzipPlugin', (compilation) => {
-      compilation.hooks.processAssets.tap({ name: 'GzipPlugin', stage: compiler.webpack.Compilation.PROCESS_ASSETS_STAGE_OPTIMIZE_TRANSFER }, (assets) => {
-        for (const name of Object.keys(assets)) {
-          if (!/\.js$/.test(name)) continue;
-          const gz = zlib.gzipSync(compilation.getAsset(name).source.buffer(), { level: 9 });
-          compilation.emitAsset(`${name}.gz`, new RawSource(gz), { minimized: true });
-        }
-      });
-    });
-  }
-}
-
 const OFFICE_JS = path.dirname(require.resolve('@microsoft/office-js/dist/office.js'));
 
 /**
@@ -152,7 +132,6 @@ module.exports = (env = {}, argv = {}) => {
         scriptLoading: 'module',
       }),
       new AddinFilesPlugin(baseUrl),
-      new GzipPlugin(),
       new CopyWebpackPlugin({
         patterns: [
           { from: 'addin/assets/*.png', to: 'assets/[name][ext]' },

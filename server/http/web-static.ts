@@ -3,10 +3,11 @@
  * /web/, under the app's default helmet policy (scripts from this origin only). The page signs in
  * against the same API with the same accounts.
  */
+import compression from 'compression';
 import express, { type Express } from 'express';
 import { existsSync } from 'fs';
 import { join } from 'path';
-import { addinBuildDir } from './addin-static';
+import { addinBuildDir, cacheHashedAssets } from './addin-static';
 
 export function webBuildDir(): string {
   return join(addinBuildDir(), '..', 'web');
@@ -20,5 +21,5 @@ export function mountWeb(app: Express, dir = webBuildDir()): void {
       return;
     }
     next();
-  }, express.static(dir, { index: 'index.html', fallthrough: false }));
+  }, compression(), express.static(dir, { index: 'index.html', fallthrough: false, setHeaders: cacheHashedAssets }));
 }
