@@ -156,3 +156,11 @@ export function parseDateCell(value: unknown, numberFormat?: string | null): Dat
   } else if (value instanceof Date) iso = dateObjectToIso(value);
   return iso === undefined ? FAIL : { ok: true, iso };
 }
+
+/**
+ * The calendar date in China (UTC+8, no daylight saving) of an instant: "today" for every deadline,
+ * overdue flag and date rule. The caller passes the instant (the core reads no clock).
+ */
+export function chinaDate(instant: Date): string {
+  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}

@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { MATCH_RULE_CODES } from '../matching/rules';
 import { SOURCE_CODES } from '../sources';
+import { IsoDateSchema } from './common';
 import { ItemErrorSchema } from './errors';
 import { VOCABULARIES } from '../vocabularies';
 import { RowIdSchema } from './sync';
@@ -23,7 +24,8 @@ export type LeadStateValue = z.infer<typeof LeadStateSchema>;
 export const SourceCodeSchema = z.enum(SOURCE_CODES);
 export const MatchRuleCodeSchema = z.enum(MATCH_RULE_CODES);
 
-const IsoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A real calendar date (2026-02-30 is refused): the one IsoDateSchema. */
+const IsoDate = IsoDateSchema;
 const IsoDateTime = z.string().min(10);
 const UnitCode = z.string().regex(/^\d{4}(\d{2}(\d{3}(\d{3})?)?)?$/);
 

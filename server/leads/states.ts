@@ -48,7 +48,5 @@ export function formatLeadNo(countyCode: string, period: string, seq: number): s
 /** 2026 → 2026, 2026-Q3 → 20263, 2026-10 → 202610, 2026-10-05 → 20261005. */
 export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4,8}-\d{5,}$/;
 
-/** Calendar date in China (UTC+8) of an instant: deadlines and overdue flags are local dates. */
-export function chinaDate(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** One function for "today in China": ledger/dates.ts (re-exported here for the modules that import it from states). */
+export { chinaDate } from '../../ledger/dates';

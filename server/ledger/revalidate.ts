@@ -15,10 +15,8 @@ export interface RowCheck {
   warnings: number;
 }
 
-/** China (UTC+8) calendar date of an instant: "today" for every deadline and date rule. */
-export function chinaToday(instant: Date): string {
-  return new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+/** @deprecated the same function as chinaDate (ledger/dates.ts); kept one landing for code in flight. */
+export { chinaDate as chinaToday } from '../../ledger/dates';
 
 /** The village's county policy for the year of `today` (defaults when the county set nothing). */
 export async function policyForVillage(db: SqlDatabase, villageCode: string, today: string): Promise<Policy> {
