@@ -2,6 +2,7 @@
  * `npm start`: create/migrate the database, seed the demo prefecture (demo mode only), listen,
  * print the URL and the demo logins. SIGTERM/SIGINT: stop accepting, finish requests, close the DB.
  */
+import { applyConnectionTimeouts } from './http/connection-timeouts';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
 import { createApp } from './app';
@@ -36,7 +37,7 @@ export async function main(options: MainOptions = {}): Promise<void> {
   // Uncommitted dry runs hold personal data: purge expired ones now and hourly (timer is unref'd).
   const stopRetention = startImportRetention(deps);
   const app = createApp(deps, ALL_ROUTES);
-  const server = options.tls ? createHttpsServer(options.tls, app).listen(config.port, config.host) : app.listen(config.port, config.host);
+  const server = applyConnectionTimeouts(options.tls ? createHttpsServer(options.tls, app).listen(config.port, config.host) : app.listen(config.port, config.host));
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);

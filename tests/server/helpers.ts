@@ -20,6 +20,7 @@ import { closeValidationPool } from '../../server/ledger/validation-pool';
 import type { z, ZodType } from 'zod';
 import { ApiErrorBodySchema } from '../../ledger/api/errors';
 import { API_PREFIX } from '../../server/http/mount';
+import { applyConnectionTimeouts } from '../../server/http/connection-timeouts';
 import type { RouteSpec } from '../../server/http/route-table';
 import { createLogger } from '../../server/logger';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
@@ -139,7 +140,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const routes = options.routes ?? (require('../../server/routes') as typeof import('../../server/routes')).ALL_ROUTES;
   const app = createApp(deps, routes);
   const server: Server = await new Promise((resolve) => {
-    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    const s = applyConnectionTimeouts(app.listen(0, '127.0.0.1', () => resolve(s)));
   });
   const { port } = server.address() as AddressInfo;
   const baseUrl = `http://127.0.0.1:${port}`;

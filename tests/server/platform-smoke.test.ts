@@ -50,3 +50,13 @@ describe('units', () => {
     expect((await server.request('GET', '/api/v1/units/532301/subtree', { token })).status).toBe(403);
   });
 });
+
+describe('connection timing', () => {
+  it('keeps idle keep-alive connections longer than a reverse proxy (60 s) and a polling client reuse them, so neither meets a closed socket', async () => {
+    const { createServer } = await import('http');
+    const { applyConnectionTimeouts } = await import('../../server/http/connection-timeouts');
+    const server = applyConnectionTimeouts(createServer());
+    expect(server.keepAliveTimeout).toBeGreaterThan(60_000);
+    expect(server.headersTimeout).toBeGreaterThan(server.keepAliveTimeout);
+  });
+});
