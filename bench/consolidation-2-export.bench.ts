@@ -8,11 +8,10 @@ import { Writable } from 'stream';
 import { writeConsolidatedCsv, writeConsolidatedXlsx, type ExportPlan } from '../server/exports/consolidated';
 import { summariesByLevel } from '../server/reports/service';
 import { reportStoreOf } from '../server/reports/store';
-import { BENCH_ROWS, COUNTY, NOW, openBenchDb, removeBenchDb, rowsLabel } from './consolidation-data';
+import { BENCH_ROWS, COUNTY, CSV_BASELINE_ROWS, NOW, openBenchDb, removeBenchDb, rowsLabel } from './consolidation-data';
 import { collectGarbage, nowMs, perSecond, round, type BenchResult } from './harness';
 
 /** The CSV baseline's rate is taken on the first 200,000 rows (the suite's 10-minute budget). */
-const CSV_BASELINE_ROWS = 200_000;
 
 /** A sink that counts bytes and drops them (the export's own cost, not the disk's). */
 function sink(): Writable & { bytes: number } {

@@ -36,7 +36,7 @@ const CHUNK = 5_000;
 /** Distinct fabricated rows reused with new ids and dates (fabricating 1M rows would dominate the run). */
 const TEMPLATES = 1_000;
 /** The CSV baseline's rate is taken on the first 200,000 rows (the suite's 10-minute budget). */
-const CSV_BASELINE_ROWS = 200_000;
+export const CSV_BASELINE_ROWS = 200_000;
 
 function isoDate(dayNumber: number): string {
   return new Date(dayNumber * 86_400_000).toISOString().slice(0, 10);
