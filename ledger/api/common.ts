@@ -3,6 +3,7 @@
  * Every error response of the API has ApiErrorBody's shape (./errors).
  */
 import { z } from 'zod';
+import { isIsoDate } from '../calendar';
 
 export const UnitLevelSchema = z.enum(['prefecture', 'county', 'township', 'village']);
 /** Roles, lowest first; `Role` and RoleSchema derive from this list. */
@@ -31,5 +32,10 @@ export const PageQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/** A calendar date YYYY-MM-DD that exists (2026-02-30 is refused). */
-export const IsoDateSchema = z.iso.date({ message: '日期应为 YYYY-MM-DD 且真实存在 (date: YYYY-MM-DD, must exist)' });
+/**
+ * A calendar date YYYY-MM-DD that exists (2026-02-30 is refused). Checked with the calendar's own
+ * strict reader rather than zod's `z.iso.date()`: in the add-in's webpack bundle that check came out
+ * as a Date-object check and refused every date string the server sent (the panes' end-to-end test
+ * caught it).
+ */
+export const IsoDateSchema = z.string().refine(isIsoDate, { message: '日期应为 YYYY-MM-DD 且真实存在 (date: YYYY-MM-DD, must exist)' });
