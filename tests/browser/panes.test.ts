@@ -47,7 +47,8 @@ describe('task panes in Chromium (browser preview)', () => {
       if (message.type() === 'error') errors.push(message.text());
     });
     await page.goto(`${server.baseUrl}/addin/${pane}.html`);
-    await page.waitForSelector('body[data-ready]', { timeout: 20000 });
+    // data-ready is '' while the host is still loading: wait for its outcome, then check it.
+    await page.waitForSelector('body[data-ready="true"], body[data-ready="error"]', { timeout: 20000 });
     expect(await page.getAttribute('body', 'data-ready')).toBe('true');
     expect(await page.getAttribute('body', 'data-host')).toBe('memory');
     expect(await page.textContent('#pane-title')).toBe(title);
