@@ -340,7 +340,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   /** The row's amount in cents (reversals negative), or undefined when the row was rejected. */
   function readAmount(cells: readonly unknown[], excelRow: number): number | undefined {
     let cents = 0;
-    let any = false;
+    let sawAmount = false;
     for (let a = 0; a < amountColumns.length; a++) {
       const c = parseMoneyCents(cells[amountColumns[a]]);
       if (c === null) continue;
@@ -349,9 +349,9 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         return undefined;
       }
       cents += c;
-      any = true;
+      sawAmount = true;
     }
-    if (!any) {
+    if (!sawAmount) {
       reject(excelRow, 'required', `${amountLabel.zh}为空`, `${amountLabel.en} is empty`);
       return undefined;
     }
