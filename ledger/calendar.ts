@@ -66,7 +66,13 @@ function requireDay(iso: string): number {
   return day;
 }
 
-const IsoDateSchema = z.string().refine(isIsoDate, { message: '日期须为 YYYY-MM-DD 格式的有效日期 (date must be a valid YYYY-MM-DD)' });
+/**
+ * THE schema of a calendar date YYYY-MM-DD that exists (2026-02-30 is refused); the API
+ * (ledger/api/common.ts) re-exports it. Checked with the strict reader above rather than zod's
+ * `z.iso.date()`: in the add-in's webpack bundle that check came out as a Date-object check and
+ * refused every date string the server sent (the panes' end-to-end test caught it).
+ */
+export const IsoDateSchema = z.string().refine(isIsoDate, { message: '日期应为 YYYY-MM-DD 且真实存在 (date: YYYY-MM-DD, must exist)' });
 
 /** A county's calendar settings: rest days and 调休 make-up workdays, each a YYYY-MM-DD date. */
 export const CalendarDataSchema = z

@@ -3,7 +3,6 @@
  * Every error response of the API has ApiErrorBody's shape (./errors).
  */
 import { z } from 'zod';
-import { isIsoDate } from '../calendar';
 
 export const UnitLevelSchema = z.enum(['prefecture', 'county', 'township', 'village']);
 /** Roles, lowest first; `Role` and RoleSchema derive from this list. */
@@ -32,10 +31,5 @@ export const PageQuerySchema = z.object({
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });
 
-/**
- * A calendar date YYYY-MM-DD that exists (2026-02-30 is refused). Checked with the calendar's own
- * strict reader rather than zod's `z.iso.date()`: in the add-in's webpack bundle that check came out
- * as a Date-object check and refused every date string the server sent (the panes' end-to-end test
- * caught it).
- */
-export const IsoDateSchema = z.string().refine(isIsoDate, { message: '日期应为 YYYY-MM-DD 且真实存在 (date: YYYY-MM-DD, must exist)' });
+/** A calendar date YYYY-MM-DD that exists: the calendar's one schema (see there why not `z.iso.date()`). */
+export { IsoDateSchema } from '../calendar';

@@ -14,6 +14,7 @@
  * version) are not values: they travel as `rowId` / `version` / `baseVersion`.
  */
 import { z } from 'zod';
+import { isIsoDate } from '../calendar';
 import { LEDGER_COLUMNS, type ColumnDef } from '../columns';
 import type { Finding } from '../types';
 
@@ -37,21 +38,6 @@ export const SYNC_LIMITS = {
   maxFindingsPerResponse: 500,
 } as const;
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function isRealIsoDate(text: string): boolean {
-  const match = ISO_DATE.exec(text);
-  if (!match) return false;
-  const [y, m, d] = [Number(match[1]), Number(match[2]), Number(match[3])];
-  if (m < 1 || m > 12 || d < 1) return false;
-  return d <= new Date(Date.UTC(y, m, 0)).getUTCDate();
-}
-
-export const IsoDateSchema = z
-  .string()
-  .regex(ISO_DATE, { message: '日期格式应为 YYYY-MM-DD (date must be YYYY-MM-DD)' })
-  .refine(isRealIsoDate, { message: '日期不存在 (no such date)' });
-
 /** A UUID as made by crypto.randomUUID() (any version; case-insensitive). */
 export const RowIdSchema = z
   .string()
@@ -59,11 +45,14 @@ export const RowIdSchema = z
     message: '记录ID应为UUID (rowId must be a UUID)',
   });
 
-/** A date value on the wire: YYYY-MM-DD that exists, or '' (= empty, as null). */
+/** The shape alone: a wrong shape gets the regex's message only, 2026-02-30 the calendar's. */
+const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** A date value on the wire: YYYY-MM-DD that exists (the calendar's strict reader), or '' (= empty, as null). */
 const DateValueSchema = z
   .string()
   .regex(/^$|^\d{4}-\d{2}-\d{2}$/, { message: '日期格式应为 YYYY-MM-DD，清空请传 null 或 "" (date must be YYYY-MM-DD; null or "" clears it)' })
-  .refine((text) => text === '' || !ISO_DATE.test(text) || isRealIsoDate(text), { message: '日期不存在 (no such date)' });
+  .refine((text) => text === '' || !DATE_SHAPE.test(text) || isIsoDate(text), { message: '日期不存在 (no such date)' });
 
 /** The empty text, accepted as null by every column (the protocol: null or '' clears a value). */
 const EMPTY = z.literal('');

@@ -15,9 +15,6 @@ export interface RowCheck {
   warnings: number;
 }
 
-/** @deprecated the same function as chinaDate (ledger/dates.ts); kept one landing for code in flight. */
-export { chinaDate as chinaToday } from '../../ledger/dates';
-
 /** The village's county policy for the year of `today` (defaults when the county set nothing). */
 export async function policyForVillage(db: SqlDatabase, villageCode: string, today: string): Promise<Policy> {
   return countyPolicy(db, villageCode.slice(0, 6), Number(today.slice(0, 4)));

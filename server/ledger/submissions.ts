@@ -15,7 +15,8 @@ import type { AuditLog } from '../app-deps';
 import type { LocalizedText } from '../../ledger/text';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
-import { checkRows, chinaToday, policyForVillage } from './revalidate';
+import { checkRows, policyForVillage } from './revalidate';
+import { chinaDate } from '../../ledger/dates';
 import type { LedgerStore, SubmissionRecord, SubmissionState } from './store';
 
 export interface SubmissionEnv {
@@ -64,7 +65,7 @@ async function respond(store: LedgerStore, record: SubmissionRecord, findings?: 
 /** The village submits its ledger for a month (first time, or again after a return). */
 export async function submitMonth(env: SubmissionEnv, villageCode: string, month: string, caller: Caller): Promise<SubmissionResponse> {
   const now = env.now();
-  const today = chinaToday(now);
+  const today = chinaDate(now);
   if (month > today.slice(0, 7)) {
     throw new AppError('month_in_future', { month });
   }

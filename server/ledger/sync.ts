@@ -29,7 +29,8 @@ import type { AuditLog } from '../app-deps';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { onLedgerRowsSynced } from '../leads/ledger-hook';
-import { checkRows, chinaToday, policyForVillage, type RowCheck } from './revalidate';
+import { checkRows, policyForVillage, type RowCheck } from './revalidate';
+import { chinaDate } from '../../ledger/dates';
 import { checkRowsAsync } from './validation-pool';
 import { settleAll, type LedgerStore, type RowWrite, type StoredRow, type WriteContext } from './store';
 
@@ -108,7 +109,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const requestHash = requestHashOf(request);
   const now = env.now();
   const at = now.toISOString();
-  const today = chinaToday(now);
+  const today = chinaDate(now);
   const policy = await policyForVillage(env.store.db, villageCode, today);
 
   // Validation is the costly CPU part: done before the transaction (so it overlaps other requests'

@@ -10,7 +10,7 @@ import { buildSummary, lowestCommonUnit, type SummaryInput, type UnitRef, type U
 import { UNIT_CODE_LENGTH, type UnitLevel } from '../../ledger/units';
 import type { MonthWindow } from '../../ledger/reports/window';
 import { SOURCES } from '../../ledger/sources';
-import { chinaToday } from '../ledger/revalidate';
+import { chinaDate } from '../../ledger/dates';
 import type { ReportStore } from './store';
 
 const SOURCE_LABELS = Object.fromEntries(SOURCES.map((source) => [source.code, source.name]));
@@ -34,7 +34,7 @@ export async function loadSummaryData(store: ReportStore, unit: UnitRef, window:
     byId.set(row.idNumber, set);
   }
   const duplicates = [...byId.values()].filter((set) => set.size > 1).map((set) => ({ lowestCommonUnit: lowestCommonUnit([...set]) }));
-  return { window, today: chinaToday(now), calendar: DEFAULT_CALENDAR, rowBuckets, leads, villages, submissions, duplicates };
+  return { window, today: chinaDate(now), calendar: DEFAULT_CALENDAR, rowBuckets, leads, villages, submissions, duplicates };
 }
 
 export async function unitSummary(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<SummaryResponse> {

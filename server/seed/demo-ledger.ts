@@ -8,7 +8,8 @@
 import { DEFAULT_POLICY } from '../../ledger/policy';
 import type { LedgerValues } from '../../ledger/types';
 import type { AppDeps } from '../app-deps';
-import { checkRows, chinaToday } from '../ledger/revalidate';
+import { checkRows } from '../ledger/revalidate';
+import { chinaDate } from '../../ledger/dates';
 import { createSqliteLedgerStore } from '../ledger/sqlite-store';
 import { syncLedger } from '../ledger/sync';
 import { createRng, fabricateLedgerValues, type Rng } from './fabricate';
@@ -44,7 +45,7 @@ export function demoLedgerRows(villageCode: string, township: string, village: s
 
 export async function seedDemoLedger(deps: AppDeps): Promise<number> {
   const store = createSqliteLedgerStore(deps.db);
-  const today = chinaToday(deps.now());
+  const today = chinaDate(deps.now());
   let applied = 0;
   for (const ledger of DEMO_LEDGERS) {
     const unit = await deps.db.get('SELECT code FROM units WHERE code = ?', [ledger.villageCode]);

@@ -22,7 +22,8 @@ import { defineRoute, type RouteContext, type RouteSpec } from '../http/route-ta
 import { buildLedgerTemplate, TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS, TEMPLATE_TITLE_ROW } from '../io/ledger-template';
 import { IN_MEMORY_READ_LIMITS } from '../io/read-limits';
 import { readTableFile, TableReadError } from '../io/read-table';
-import { chinaToday, policyForVillage } from '../ledger/revalidate';
+import { policyForVillage } from '../ledger/revalidate';
+import { chinaDate } from '../../ledger/dates';
 import { ledgerStoreOf } from '../ledger/routes';
 import { getUnit } from '../units/store';
 import { defined } from '../../ledger/defined';
@@ -134,7 +135,7 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
       const rows = await ledgerStoreOf(ctx.deps).liveRows(villageCode);
       const workbook = await buildLedgerTemplate();
       const sheet = defined(workbook.getWorksheet(TEMPLATE_SHEETS.ledger), 'the ledger sheet');
-      const month = ctx.query.month ?? chinaToday(ctx.deps.now()).slice(0, 7);
+      const month = ctx.query.month ?? chinaDate(ctx.deps.now()).slice(0, 7);
       sheet.getCell(TEMPLATE_TITLE_ROW, 1).value = ledgerTitle(unit.name, Number(month.slice(5)));
       rows.forEach((row, index) => {
         const cells = valuesToCells({ ...row.values, rowId: row.rowId, version: row.version });
@@ -175,7 +176,7 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
       if (!sheet) {
         throw new AppError('upload_not_a_ledger');
       }
-      const today = chinaToday(ctx.deps.now());
+      const today = chinaDate(ctx.deps.now());
       const validation = validateSheet(sheet, { today, policy: await policyForVillage(ctx.deps.db, villageCode, today) });
       const serverRows = await ledgerStoreOf(ctx.deps).liveRows(villageCode);
       const plan = planUpload(validation.rows, serverRows.map((row) => ({ rowId: row.rowId, version: row.version, values: row.values })), randomUUID);

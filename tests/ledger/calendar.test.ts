@@ -1,6 +1,7 @@
 import {
   CalendarDataSchema,
   DEFAULT_CALENDAR,
+  IsoDateSchema,
   DEFAULT_CALENDAR_DATA,
   addCalendarDays,
   calendarDataFromBlocks,
@@ -8,6 +9,8 @@ import {
   isIsoDate,
   weekdayOf,
 } from '../../ledger/calendar';
+import { IsoDateSchema as ApiIsoDateSchema } from '../../ledger/api/common';
+import { LedgerValuesSchema } from '../../ledger/api/sync';
 import { HOLIDAY_BLOCKS, HOLIDAY_YEARS, PROVISIONAL_HOLIDAY_YEARS } from '../../ledger/holidays';
 
 /** Reference implementation: walk day by day (slow, obviously right). */
@@ -184,5 +187,17 @@ describe('createCalendar', () => {
       if (DEFAULT_CALENDAR.isWorkingDay(iso)) counted++;
       expect(DEFAULT_CALENDAR.workingDaysBetween('2025-01-01', iso)).toBe(counted);
     }
+  });
+
+  it('one strict date schema: the API, the calendar settings and the sync wire refuse a day that does not exist', () => {
+    expect(ApiIsoDateSchema).toBe(IsoDateSchema);
+    for (const day of ['2026-02-29', '2026-02-30', '2026-13-01', '0050-01-01', '2026-1-2']) {
+      expect(IsoDateSchema.safeParse(day).success).toBe(false);
+    }
+    expect(IsoDateSchema.safeParse('2028-02-29').success).toBe(true);
+    expect(CalendarDataSchema.safeParse({ holidays: ['2026-02-30'] }).success).toBe(false);
+    expect(LedgerValuesSchema.safeParse({ foundOn: '0050-01-01' }).success).toBe(false);
+    expect(LedgerValuesSchema.safeParse({ foundOn: '2028-02-29' }).success).toBe(true);
+    expect(LedgerValuesSchema.safeParse({ foundOn: '' }).success).toBe(true);
   });
 });
