@@ -14,7 +14,7 @@ import { join, resolve } from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { webBuildDir } from '../../server/http/web-static';
-import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../server/io/ledger-template';
+import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../ledger/template';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { createRng, fabricateIdNumber } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from '../server/helpers';

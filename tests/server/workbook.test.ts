@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
-import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_HEADER_ROW, TEMPLATE_SHEETS } from '../../server/io/ledger-template';
+import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_HEADER_ROW, TEMPLATE_SHEETS } from '../../ledger/template';
 import { startTestServer, type TestServer } from './helpers';
 
 const VILLAGE = '532301101201';

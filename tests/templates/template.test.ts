@@ -8,7 +8,8 @@ import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf } from '../../ledger/columns';
 import { VOCABULARIES } from '../../ledger/vocabularies';
-import { buildLedgerTemplate, dataValidationsOf, TEMPLATE_DATA_ROWS } from '../../server/io/ledger-template';
+import { buildLedgerTemplate, dataValidationsOf } from '../../server/io/ledger-template';
+import { TEMPLATE_DATA_ROWS } from '../../ledger/template';
 import { readTableFile } from '../../server/io/read-table';
 
 const TEMPLATE = join(__dirname, '..', '..', 'templates', 'village-ledger.xlsx');
