@@ -9,6 +9,7 @@ import { LEAD_ROUTES } from './leads/routes';
 import { LEDGER_ROUTES } from './ledger/routes';
 import { REPORT_ROUTES } from './reports/routes';
 import { EXPORT_ROUTES } from './exports/routes';
+import { CONSOLIDATED_ROWS_ROUTES } from './exports/rows-route';
 import { WORKBOOK_ROUTES } from './workbook/routes';
 import { UNIT_ROUTES } from './units/routes';
 
@@ -20,5 +21,6 @@ export const ALL_ROUTES: RouteSpec[] = [
   ...LEDGER_ROUTES,
   ...REPORT_ROUTES,
   ...EXPORT_ROUTES,
+  ...CONSOLIDATED_ROWS_ROUTES,
   ...WORKBOOK_ROUTES,
 ];

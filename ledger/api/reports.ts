@@ -107,3 +107,40 @@ export const DuplicatesResponseSchema = z.object({
   ),
 });
 export type DuplicatesResponse = z.infer<typeof DuplicatesResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/v1/exports/consolidated-rows?unit=CODE&after=CURSOR&limit=N — the 汇总 pane's rows
+
+/** Where the next page starts: last village code, its last row's seq, rows sent so far (序号 goes on from there). */
+export const ConsolidatedCursorSchema = z
+  .string()
+  .regex(/^\d{12}\.\d{1,12}\.\d{1,9}$/, { message: '续读位置无法识别，请从头重新读取 (unreadable cursor: start again from the first page)' });
+
+export const CONSOLIDATED_ROWS_MAX_LIMIT = 5_000;
+
+export const ConsolidatedRowsQuerySchema = z.strictObject({
+  unit: UnitCodeSchema,
+  after: ConsolidatedCursorSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(CONSOLIDATED_ROWS_MAX_LIMIT).default(2_000),
+});
+export type ConsolidatedRowsQuery = z.output<typeof ConsolidatedRowsQuerySchema>;
+
+const ExportCellSchema = z.union([z.string(), z.number(), z.null()]);
+
+/**
+ * One page of the subtree's live rows as the consolidated workbook's 台账明细 sheet holds them
+ * (same columns and order, 乡镇/村 filled, ID numbers and phones masked by role), so a pane can
+ * write them into a worksheet page by page. Every page is audited like a download.
+ */
+export const ConsolidatedRowsResponseSchema = z.object({
+  unit: UnitSchema,
+  /** Column headers (zh-CN), the same on every page. */
+  columns: z.array(z.string()),
+  rows: z.array(z.array(ExportCellSchema)),
+  /** Pass as `after` for the next page; null after the last row. */
+  next: ConsolidatedCursorSchema.nullable(),
+  /** Villages of the subtree and how many of them are fully read (for a progress bar). */
+  progress: z.object({ villages: z.number().int().min(0), villagesDone: z.number().int().min(0) }),
+  masked: z.boolean(),
+});
+export type ConsolidatedRowsResponse = z.infer<typeof ConsolidatedRowsResponseSchema>;

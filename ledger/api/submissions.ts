@@ -137,3 +137,23 @@ export const SubmissionRefusedSchema = z.object({
   errorRows: z.number().int().min(0),
 });
 export type SubmissionRefused = z.infer<typeof SubmissionRefusedSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /api/v1/ledgers/{villageCode}/submissions/{month}/findings — the 审核 view's findings
+
+/**
+ * The findings of a submitted month's frozen rows (the current revision), re-checked with the
+ * ledger rules as of today: what the township reads before approving or returning the month.
+ * Errors refuse a submission, so these are warnings unless the rules changed since. Findings
+ * never carry a whole ID number (ledger/validation/messages.ts), so the answer is not masked further.
+ */
+export const SubmissionFindingsResponseSchema = z.object({
+  villageCode: z.string(),
+  month: z.string(),
+  revision: z.number().int().min(1),
+  rowCount: z.number().int().min(0),
+  findings: z.array(RowFindingsSchema),
+  findingsTruncated: z.boolean(),
+  findingCounts: FindingCountsSchema,
+});
+export type SubmissionFindingsResponse = z.infer<typeof SubmissionFindingsResponseSchema>;

@@ -182,6 +182,8 @@ export const FindingSchema = z.object({
   message: z.string(),
   hint: z.string(),
   en: z.object({ message: z.string(), hint: z.string() }),
+  /** What to write into the cell to fix it, when the finding knows (a synonym's allowed value, half-width text…). */
+  fix: z.string().optional(),
 });
 
 /** Findings of one row (re-validated by the server with the ledger core). */

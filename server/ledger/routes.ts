@@ -14,6 +14,7 @@ import {
   ReturnRequestSchema,
   SnapshotQuerySchema,
   SubmissionDetailResponseSchema,
+  SubmissionFindingsResponseSchema,
   SubmissionListResponseSchema,
   SubmissionResponseSchema,
   SubmitRequestSchema,
@@ -28,6 +29,7 @@ import {
   RowVersionsResponseSchema,
   SyncRequestSchema,
   SyncResponseSchema,
+  capRowFindings,
   includeDeletedOf,
 } from '../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
@@ -41,6 +43,8 @@ import { createSqliteLedgerStore } from './sqlite-store';
 import type { LedgerStore } from './store';
 import { approveMonth, getSubmissionOrThrow, returnMonth, submitMonth, toSubmissionWire } from './submissions';
 import { syncLedger, wholeRow } from './sync';
+import { checkRows, policyForVillage } from './revalidate';
+import { chinaDate } from '../../ledger/dates';
 
 const VillageParams = z.object({ villageCode: z.string().regex(/^\d{12}$/) });
 const VillageMonthParams = VillageParams.extend({ month: MonthSchema });
@@ -283,6 +287,34 @@ export const LEDGER_ROUTES: RouteSpec[] = [
           pageSize: query.pageSize,
           masked,
         },
+      };
+    },
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/ledgers/:villageCode/submissions/:month/findings',
+    summary: '某月报送的问题清单：按现行填报规则重新检查冻结的快照行（供乡镇审核；不含完整身份证号）',
+    tag: 'submissions',
+    auth: 'user',
+    unitParam: 'villageCode',
+    unitLevel: 'village',
+    params: VillageMonthParams,
+    response: SubmissionFindingsResponseSchema,
+    example: { params: { month: '2026-10' } },
+    handle: async (ctx) => {
+      const { villageCode, month } = ctx.params;
+      const store = ledgerStoreOf(ctx.deps);
+      const record = await getSubmissionOrThrow(store, villageCode, month);
+      const rows = await store.snapshotRows(villageCode, month, record.revision, { offset: 0, limit: record.rowCount });
+      const today = chinaDate(ctx.deps.now());
+      const checks = checkRows(
+        rows.map((row) => row.values),
+        today,
+        await policyForVillage(store.db, villageCode, today),
+      );
+      const entries = rows.map((row, index) => ({ rowId: row.rowId, ...checks[index] }));
+      return {
+        body: { villageCode, month, revision: record.revision, rowCount: record.rowCount, ...capRowFindings(entries) },
       };
     },
   }),

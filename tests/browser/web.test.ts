@@ -18,7 +18,7 @@ import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../ledger/template'
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { createRng, fabricateIdNumber } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from '../server/helpers';
-import { launchChromium } from './chromium';
+import { launchChromium, nativeControlTexts, ZH_CONTEXT } from './chromium';
 
 const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
 const VILLAGE = '532301101201';
@@ -56,10 +56,11 @@ describe('web page without the add-in (Chromium, phone width)', () => {
   }
 
   it('village: download, upload with an error, fix, merge, resolve a conflict side by side, submit', async () => {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, ...ZH_CONTEXT });
     const page = await context.newPage();
     await signIn(page, 'demo-village');
     await page.screenshot({ path: join(SHOTS, 'web-village-home.png'), fullPage: true });
+    expect(await nativeControlTexts(page, '#upload-file')).toContain('未选择任何文件'); // not "No file chosen"
 
     // 1. download the current ledger
     const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#download-ledger')]);
@@ -138,6 +139,10 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.click('#load-leads');
     await page.waitForSelector('#leads table, #leads .status');
     await page.fill('#submit-month', '2026-11');
+    // the browser's own controls speak Chinese too (launched with --lang=zh-CN, not just a context locale)
+    const monthTexts = await nativeControlTexts(page, '#submit-month');
+    expect(monthTexts).toEqual(expect.arrayContaining(['年', '月', '2026', '11']));
+    expect(monthTexts.join(' ')).not.toMatch(/November|Month|Year/);
     await page.click('#submit');
     await page.waitForSelector('#submission .status');
     const submission = await page.textContent('#submission');
@@ -149,7 +154,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
   }, 120_000);
 
   it('county: summary, drill-down to a township, consolidated download', async () => {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, locale: 'zh-CN' });
+    const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, ...ZH_CONTEXT });
     const page = await context.newPage();
     await signIn(page, 'demo-county');
     await page.waitForSelector('#summary table');

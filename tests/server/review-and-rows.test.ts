@@ -1,0 +1,135 @@
+/**
+ * The two routes the 审核 and 汇总 panes added: a submitted month's findings (re-checked frozen
+ * rows, scoped to the village's ancestors) and the consolidated rows as JSON pages (the same cells
+ * as the CSV download, masked by role, paged by cursor, every page audited).
+ */
+import { randomUUID } from 'crypto';
+import { csvField } from '../../ledger/reports/export';
+import { SubmissionFindingsResponseSchema } from '../../ledger/api/submissions';
+import { ConsolidatedRowsResponseSchema, type ConsolidatedRowsResponse } from '../../ledger/api/reports';
+import { startTestServer, type TestServer } from './helpers';
+
+const VILLAGE = '532301101201'; // 示范村, 鹿城镇
+const TOWNSHIP = '532301101';
+const MONTH = '2026-10';
+const FULL_ID = /\d{17}[\dX]/;
+
+describe('GET /ledgers/{village}/submissions/{month}/findings', () => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const user of ['demo-village', 'demo-township', 'demo-township2', 'demo-county']) tokens[user] = await server.login(user);
+    // one row with a warning (老人 is a synonym of 老年人: kept, flagged) so the month has findings
+    const rows = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=1`, { token: tokens['demo-village'] });
+    const first = rows.body.rows[0];
+    const synced = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/sync`, {
+      token: tokens['demo-village'],
+      body: { clientId: 'review-test', requestId: randomUUID(), changes: [{ rowId: first.rowId, baseVersion: first.version, values: { categories: ['老人'] } }] },
+    });
+    expect(synced.status).toBe(200);
+    const submitted = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions`, { token: tokens['demo-village'], body: { month: MONTH } });
+    expect(submitted.status).toBe(201);
+  });
+  afterAll(() => server.close());
+
+  it('lists the frozen rows that have findings: the same rows the live ledger counts warnings on', async () => {
+    const live = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token: tokens['demo-township'] });
+    const withFindings = live.body.rows.filter((row: { errors: number; warnings: number }) => row.errors + row.warnings > 0).map((row: { rowId: string }) => row.rowId);
+    const res = await server.json(SubmissionFindingsResponseSchema, 'GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-township'] });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ villageCode: VILLAGE, month: MONTH, revision: 1, rowCount: live.body.total, findingsTruncated: false });
+    expect(withFindings.length).toBeGreaterThan(0); // the demo ledger has rows with warnings
+    expect(res.body.findings.map((entry) => entry.rowId).sort()).toEqual([...withFindings].sort());
+    expect(res.body.findingCounts.rows).toBe(withFindings.length);
+    // a submitted month has no errors (they refuse the submission)
+    expect(res.body.findingCounts.errors).toBe(0);
+    expect(JSON.stringify(res.body)).not.toMatch(FULL_ID);
+  });
+
+  it('is scoped: another township gets 403, an unsubmitted month 404', async () => {
+    const other = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-township2'] });
+    expect(other.status).toBe(403);
+    const county = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-county'] });
+    expect(county.status).toBe(200);
+    const none = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/2026-09/findings`, { token: tokens['demo-township'] });
+    expect(none.status).toBe(404);
+    expect(none.body.error.code).toBe('submission_not_found');
+  });
+});
+
+describe('GET /exports/consolidated-rows', () => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const user of ['demo-village', 'demo-township', 'demo-county', 'demo-county2']) tokens[user] = await server.login(user);
+  });
+  afterAll(() => server.close());
+
+  async function allPages(user: string, unit: string, limit: number): Promise<ConsolidatedRowsResponse[]> {
+    const pages: ConsolidatedRowsResponse[] = [];
+    let after: string | null = null;
+    do {
+      const query: string = `unit=${unit}&limit=${limit}${after ? `&after=${after}` : ''}`;
+      const res = await server.json(ConsolidatedRowsResponseSchema, 'GET', `/api/v1/exports/consolidated-rows?${query}`, { token: tokens[user] });
+      expect(res.status).toBe(200);
+      pages.push(res.body);
+      after = res.body.next;
+    } while (after !== null && pages.length < 1000);
+    return pages;
+  }
+
+  async function csvLines(user: string, unit: string): Promise<string[]> {
+    const res = await fetch(`${server.baseUrl}/api/v1/exports/consolidated.csv?unit=${unit}&month=${MONTH}`, { headers: { authorization: `Bearer ${tokens[user]}` } });
+    expect(res.status).toBe(200);
+    return (await res.text()).replace(/^\uFEFF/, '').split('\r\n').filter((line) => line !== '');
+  }
+
+  it('pages hold exactly the CSV download’s cells, numbered on across pages, ending with next = null', async () => {
+    const pages = await allPages('demo-county', '532301', 4);
+    const csv = await csvLines('demo-county', '532301');
+    expect(pages.length).toBeGreaterThan(2);
+    expect(pages.slice(0, -1).every((page) => page.rows.length === 4)).toBe(true);
+    const rows = pages.flatMap((page) => page.rows);
+    expect(csv[0]).toBe(pages[0].columns.map(csvField).join(','));
+    expect(rows.map((row) => row.map(csvField).join(','))).toEqual(csv.slice(1));
+    expect(rows.map((row) => row[0])).toEqual(rows.map((_, i) => i + 1)); // 序号 goes on across pages
+    // progress: villages done never goes back and reaches all of them on the last page
+    const done = pages.map((page) => page.progress.villagesDone);
+    expect(done).toEqual([...done].sort((a, b) => a - b));
+    expect(done[done.length - 1]).toBe(pages[0].progress.villages);
+    expect(pages.every((page) => page.masked)).toBe(true);
+    expect(JSON.stringify(rows)).not.toMatch(FULL_ID);
+  });
+
+  it('every page is audited with its row count', async () => {
+    const before = await server.deps.db.all<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'export.consolidated' AND target = '532301101'");
+    const pages = await allPages('demo-township', TOWNSHIP, 5);
+    const after = await server.deps.db.all<{ user: string; detail: string }>("SELECT user, detail FROM audit_log WHERE action = 'export.consolidated' AND target = '532301101'");
+    const added = after.slice(before.length);
+    expect(added).toHaveLength(pages.length);
+    expect(added.every((entry) => entry.user === 'demo-township')).toBe(true);
+    expect(added.map((entry) => JSON.parse(entry.detail).rows)).toEqual(pages.map((page) => page.rows.length));
+  });
+
+  it('a village reading its own rows gets full ID numbers (audited as unmasked)', async () => {
+    const pages = await allPages('demo-village', VILLAGE, 500);
+    expect(pages[0].masked).toBe(false);
+    expect(JSON.stringify(pages[0].rows)).toMatch(FULL_ID);
+    const audit = await server.deps.db.all<{ user: string }>("SELECT user FROM audit_log WHERE action = 'export.consolidated.unmasked' AND target = ?", [VILLAGE]);
+    expect(audit.map((entry) => entry.user)).toContain('demo-village');
+  });
+
+  it('refuses another county (403), an unreadable cursor and a limit past the maximum (400)', async () => {
+    const other = await server.request('GET', '/api/v1/exports/consolidated-rows?unit=532301', { token: tokens['demo-county2'] });
+    expect(other.status).toBe(403);
+    const cursor = await server.request('GET', '/api/v1/exports/consolidated-rows?unit=532301&after=abc', { token: tokens['demo-county'] });
+    expect(cursor.status).toBe(400);
+    expect(JSON.stringify(cursor.body)).toContain('续读位置无法识别');
+    const limit = await server.request('GET', '/api/v1/exports/consolidated-rows?unit=532301&limit=100000', { token: tokens['demo-county'] });
+    expect(limit.status).toBe(400);
+  });
+});
