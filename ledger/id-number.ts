@@ -105,11 +105,16 @@ export function normalizeIdText(value: string): string {
   return typedText(value).replace(/[\s-]/g, '').toUpperCase();
 }
 
+/** What Excel leaves of the last digits of an 18-digit number it stored (15 significant digits). */
+const EXCEL_LOST_DIGITS = '000';
+
 /**
  * Check an ID number.
  * @param value the cell value. A number with 16 or more digits means Excel converted it and the
  *   last digits are gone (excelNumber); a 15-digit number is an old ID with every digit present
- *   (legacy15, with its 18-digit form); a shorter number is simply not an ID (short).
+ *   (legacy15, with its 18-digit form); a shorter number is simply not an ID (short). Text of 18
+ *   digits ending in 000 whose check character is wrong is what such a number becomes when typed
+ *   back as text: excelNumber too, not checksum.
  * @param today YYYY-MM-DD, to reject birth dates in the future
  */
 export function checkIdNumber(value: unknown, today: string): IdCheck {
@@ -136,7 +141,9 @@ export function checkIdNumber(value: unknown, today: string): IdCheck {
   const birthDate = `${text.slice(6, 10)}-${text.slice(10, 12)}-${text.slice(12, 14)}`;
   const birthOk = y >= MIN_BIRTH_YEAR && m >= 1 && m <= 12 && d >= 1 && d <= monthDays(y, m) && birthDate <= today;
   if (!birthOk) problems.push('birthdate');
-  if (idCheckChar(text.slice(0, 17)) !== text[17]) problems.push('checksum');
+  // Text ending in 000 with a wrong check character: Excel kept 15 significant digits of the number
+  // and the text was typed or pasted back from it. The fix is the Excel one, not "check the digits".
+  if (idCheckChar(text.slice(0, 17)) !== text[17]) problems.push(text.endsWith(EXCEL_LOST_DIGITS) ? 'excelNumber' : 'checksum');
   const gender = Number(text[16]) % 2 === 1 ? '男' : '女';
   return { normalized: text, problems, birthDate: birthOk ? birthDate : undefined, gender, retyped };
 }

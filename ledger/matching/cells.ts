@@ -173,9 +173,9 @@ export function readIdNumber(value: unknown, today: string): IdRead {
     return { ok: false, ...idMessage(upgraded.problems[0] as Exclude<IdProblem, 'legacy15'>) };
   }
   if (check.problems[0] === 'format' && typedCell(cell) === '') return { ok: false, ...idMessage('empty') };
-  // Text ending in 000 with a wrong check character: Excel kept 15 significant digits and the text
-  // was typed back from the number. The fix is the Excel one, not "check the number".
-  if (check.problems.includes('checksum') && check.normalized?.endsWith('000')) return { ok: false, ...idMessage('excelNumber') };
+  // Digits lost to Excel (checkIdNumber: a number, or text ending in 000) outweigh the other problems:
+  // the fix is the Excel one.
+  if (check.problems.includes('excelNumber')) return { ok: false, ...idMessage('excelNumber') };
   return { ok: false, ...idMessage(check.problems[0] as Exclude<IdProblem, 'legacy15'>) };
 }
 

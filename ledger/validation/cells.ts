@@ -153,7 +153,10 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
   for (const problem of problems) {
     switch (problem) {
       case 'excelNumber':
-        report?.(state, column, 'id.excel_number', 'error', { value: shown });
+        // A number shows as Excel shows it (5.32301197209181E+17); text ending in 000 is a whole ID,
+        // never repeated in a message. Its 17th digit may be one Excel lost: no gender from it.
+        checksumOk = false;
+        report?.(state, column, 'id.excel_number', 'error', { value: typeof raw === 'number' ? shown : undefined });
         markInvalid(state, column);
         break;
       case 'format':

@@ -132,17 +132,7 @@ export const MESSAGES = {
     ),
   'id.format': (p) => idText(p, 'format'),
   'id.format/short': (p) => idText(p, 'short', p.value ? `（${p.value}）` : ''),
-  'id.checksum': (p) => {
-    const texts = idText(p, 'checksum');
-    return p.value?.endsWith('000')
-      ? t(
-          texts.message,
-          '号码末三位为000，多半是Excel把它当数字存储时丢失了末位：请将本列设为“文本”格式后重新录入完整号码。',
-          texts.en.message,
-          'It ends in 000: Excel probably stored it as a number and dropped the last digits. Format the column as Text and re-type the full number.',
-        )
-      : texts;
-  },
+  'id.checksum': (p) => idText(p, 'checksum'),
   'id.birthdate': (p) => idText(p, 'birthdate'),
   'id.region': (p) => idText(p, 'region'),
   'id.excel_number': (p) => idText(p, 'excelNumber', p.value ? `（显示为 ${p.value}）` : ''),

@@ -8,6 +8,7 @@ import type { Finding, FindingCode, LedgerValues, SheetInput } from '../../ledge
 import { validateRecords, validateSheet } from '../../ledger/validate';
 import { isValidIdFast } from '../../ledger/id-number';
 import { COLUMN_CHECKS } from '../../ledger/validation/cells';
+import { readIdNumber as readMatchingIdNumber } from '../../ledger/matching/cells';
 import { codeOfMessage, FINDING_CODES, MESSAGES, type MessageId } from '../../ledger/validation/messages';
 import { DATE_ORDER, DUPLICATE_RULES, ROW_RULES, RULE_VOCABULARY_VALUES } from '../../ledger/validation/rules';
 import { VOCABULARIES } from '../../ledger/vocabularies';
@@ -145,12 +146,22 @@ describe('ID number messages', () => {
     expect(finding.en.hint).toContain(upgradeLegacy15(old));
   });
 
-  it('id.checksum hints at Excel when the number ends in 000', () => {
+  it('an ID typed back from an Excel number (…000, wrong check character) gets the Excel message, not id.checksum', () => {
     const truncated = '532301197209181000';
-    const [finding] = check({ idNumber: truncated, gender: null });
-    expect(finding.code).toBe('id.checksum');
+    const findings = check({ idNumber: truncated, gender: '男' });
+    expect(findings.map((f) => f.code)).toEqual(['id.excel_number']); // no checksum finding, no gender from lost digits
+    const [finding] = findings;
+    expect(finding.message).toContain('丢失');
     expect(finding.hint).toContain('文本');
+    expect(finding.hint).toContain('重新录入');
+    expect(`${finding.message}${finding.hint}${finding.en.message}${finding.en.hint}`).not.toContain(truncated);
+    expect(checkIdNumber(truncated, TODAY).problems).toEqual(['excelNumber']);
+    // The same message the matching gives for that cell (one rule, ledger/id-number.ts).
+    const matched = readMatchingIdNumber(truncated, TODAY);
+    expect(matched.ok ? '' : matched.code).toBe('id.excel_number');
+    // A wrong check character elsewhere is still a checksum error, without the Excel hint.
     const [plain] = check({ idNumber: MALE_ID.slice(0, 17) + (MALE_ID[17] === '0' ? '1' : '0') });
+    expect(plain.code).toBe('id.checksum');
     expect(plain.hint).not.toContain('文本');
   });
 
