@@ -4,6 +4,7 @@
  */
 import { once } from 'events';
 import { createDeflateRaw, crc32 } from 'zlib';
+import { columnLettersOfIndex } from '../ledger/sheet';
 
 export interface ZipPart {
   name: string;
@@ -145,13 +146,7 @@ export async function manyEntryZip(count: number): Promise<Buffer> {
 /** A sheet from rows of inline strings (cells given row-major from A1). */
 export async function inlineSheet(rows: string[][]): Promise<ZipPart> {
   const xml = rows
-    .map((cells, r) => `<row r="${r + 1}">${cells.map((text, c) => `<c r="${columnName(c)}${r + 1}" t="inlineStr"><is><t>${text}</t></is></c>`).join('')}</row>`)
+    .map((cells, r) => `<row r="${r + 1}">${cells.map((text, c) => `<c r="${columnLettersOfIndex(c)}${r + 1}" t="inlineStr"><is><t>${text}</t></is></c>`).join('')}</row>`)
     .join('');
   return deflateParts('xl/worksheets/sheet1.xml', [SHEET_HEAD, xml, SHEET_TAIL]);
-}
-
-function columnName(index: number): string {
-  let name = '';
-  for (let n = index + 1; n > 0; n = Math.floor((n - 1) / 26)) name = String.fromCharCode(65 + ((n - 1) % 26)) + name;
-  return name;
 }

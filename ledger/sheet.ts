@@ -17,8 +17,12 @@ import { defined } from './defined';
 // ---------------------------------------------------------------------------------------------
 // A1 references
 
-/** 0 → A, 25 → Z, 26 → AA, 701 → ZZ, 702 → AAA. */
-export function columnLetters(index: number): string {
+/**
+ * THE column-letter conversion, 0-based both ways (the whole code base counts columns from 0; exceljs's
+ * 1-based numbers are converted where they are read): 0 → A, 25 → Z, 26 → AA, 701 → ZZ, 702 → AAA.
+ */
+export function columnLettersOfIndex(index: number): string {
+  if (!Number.isInteger(index) || index < 0) throw new RangeError(`bad column index ${index}`);
   let n = index + 1;
   let letters = '';
   while (n > 0) {
@@ -29,9 +33,16 @@ export function columnLetters(index: number): string {
   return letters;
 }
 
+/** A → 0, Z → 25, AA → 26 (case-insensitive): the inverse of columnLettersOfIndex. */
+export function columnIndexOfLetters(letters: string): number {
+  let n = 0;
+  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
+  return n - 1;
+}
+
 /** A1 reference of an Excel row number and a 0-based column index. */
 export function cellRef(excelRow: number, columnIndex: number): string {
-  return `${columnLetters(columnIndex)}${excelRow}`;
+  return `${columnLettersOfIndex(columnIndex)}${excelRow}`;
 }
 
 // ---------------------------------------------------------------------------------------------

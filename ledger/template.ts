@@ -13,7 +13,7 @@
  * columns get on one A4.
  */
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf, type ColumnDef, type ColumnKey, type ColumnType } from './columns';
-import { columnLetters } from './sheet';
+import { columnLettersOfIndex } from './sheet';
 import { VOCABULARIES, type VocabularyName } from './vocabularies';
 import type { LocalizedText } from './text';
 
@@ -70,11 +70,6 @@ export function templateColumns(): ColumnDef<ColumnKey>[] {
   return [...LEDGER_COLUMNS.filter((c) => !c.hidden), ...LEDGER_COLUMNS.filter((c) => c.hidden)];
 }
 
-/** Column letter of a 1-based column number (exceljs numbering); see ledger/sheet.ts. */
-export function columnLetter(index1: number): string {
-  return columnLetters(index1 - 1);
-}
-
 /** exceljs does not write a width of exactly 9 (its default), and Excel's own default is 8.43. */
 export function templateWidth(width: number): number {
   return width === 9 ? 9.01 : width;
@@ -121,7 +116,7 @@ export function sheetReference(sheetName: string): string {
 export function dictionaryRangeFormula(name: VocabularyName, dictionarySheet: string = TEMPLATE_SHEETS.dictionary): string {
   const entry = dictionaryLayout().find((d) => d.name === name);
   if (!entry) throw new Error(`no dictionary entry for vocabulary ${name}`);
-  const letter = columnLetter(entry.column);
+  const letter = columnLettersOfIndex(entry.column - 1);
   return `${sheetReference(dictionarySheet)}!$${letter}$2:$${letter}$${entry.values.length + 1}`;
 }
 
@@ -207,7 +202,7 @@ function toTemplateColumn(column: ColumnDef<ColumnKey>, position: number): Templ
     key: column.key,
     header: column.header,
     position,
-    letter: columnLetter(position),
+    letter: columnLettersOfIndex(position - 1),
     width: templateWidth(column.width),
     hidden: column.hidden === true,
     required: column.required,
@@ -296,7 +291,7 @@ export function ledgerSheetLayout(): LedgerSheetLayout {
       fitToHeight: 0,
       horizontalCentered: true,
       printTitleRows: `${TEMPLATE_TITLE_ROW}:${TEMPLATE_HEADER_ROW}`,
-      printArea: { lastColumn: columnLetter(visibleCount), lastRow: TEMPLATE_LAST_DATA_ROW },
+      printArea: { lastColumn: columnLettersOfIndex(visibleCount - 1), lastRow: TEMPLATE_LAST_DATA_ROW },
       margins: { left: 0.3, right: 0.3, top: 0.5, bottom: 0.9, header: 0.3, footer: 0.3 },
       footer: TEMPLATE_SIGNATURE_FOOTER,
     },
@@ -366,7 +361,7 @@ export function instructionsLayout(): InstructionsLayout {
     const type = COLUMN_TYPE_LABELS[column.type];
     const allowed = allowedText(column);
     const cells: Record<InstructionsColumnKey, string> = {
-      letter: columnLetter(i + 1),
+      letter: columnLettersOfIndex(i),
       header: column.header,
       en: column.en,
       required: column.required ? '是' : '否',

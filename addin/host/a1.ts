@@ -1,21 +1,8 @@
 /** A1 references: column letters, cell parsing, used-range addresses. Pure, no Office.js. */
-import { columnLetters } from '../../ledger/sheet';
-
-/** 0 → A, 25 → Z, 26 → AA. */
-export function columnLetter(column: number): string {
-  if (!Number.isInteger(column) || column < 0) throw new RangeError(`bad column index ${column}`);
-  return columnLetters(column);
-}
-
-/** A → 0, AA → 26. */
-export function columnIndex(letters: string): number {
-  let n = 0;
-  for (const ch of letters.toUpperCase()) n = n * 26 + (ch.charCodeAt(0) - 64);
-  return n - 1;
-}
+import { columnIndexOfLetters, columnLettersOfIndex } from '../../ledger/sheet';
 
 export function cellA1(excelRow: number, column: number): string {
-  return `${columnLetter(column)}${excelRow}`;
+  return `${columnLettersOfIndex(column)}${excelRow}`;
 }
 
 export interface CellRef {
@@ -30,7 +17,7 @@ export function parseCell(a1: string): CellRef | null {
   if (!match) return null;
   const excelRow = Number(match[2]);
   if (excelRow < 1) return null;
-  return { excelRow, column: columnIndex(match[1]) };
+  return { excelRow, column: columnIndexOfLetters(match[1]) };
 }
 
 export interface Rect {

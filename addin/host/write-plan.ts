@@ -6,7 +6,8 @@
 import { LEDGER_COLUMNS, columnByKey, isColumnKey, type ColumnDef, type ColumnKey } from '../../ledger/columns';
 import { joinMultiValue } from '../../ledger/vocabularies';
 import type { LedgerValue, Severity } from '../../ledger/types';
-import { cellA1, columnLetter, parseCell } from './a1';
+import { columnLettersOfIndex } from '../../ledger/sheet';
+import { cellA1, parseCell } from './a1';
 import type { LedgerHeader } from '../../ledger/sheet';
 import { LedgerHostError, type LedgerSnapshot, type MarkableFinding, type RowWrite } from './ledger-host';
 import { defined } from '../../ledger/defined';
@@ -281,7 +282,7 @@ export function planMarks(findings: readonly MarkableFinding[], maxAddressLength
       for (let i = 1; i <= rows.length; i++) {
         if (i < rows.length && rows[i] === rows[i - 1] + 1) continue;
         const to = rows[i - 1];
-        areas.push(from === to ? cellA1(from, column) : `${columnLetter(column)}${from}:${columnLetter(column)}${to}`);
+        areas.push(from === to ? cellA1(from, column) : `${columnLettersOfIndex(column)}${from}:${columnLettersOfIndex(column)}${to}`);
         from = rows[i];
       }
     }

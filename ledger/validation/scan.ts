@@ -5,7 +5,7 @@
  */
 import { cellText, formulaErrorOf, isBlankCell } from '../cell';
 import { DEFAULT_POLICY, type Policy } from '../policy';
-import { columnLetters, type LedgerHeader } from '../sheet';
+import { columnIndexOfLetters, columnLettersOfIndex, type LedgerHeader } from '../sheet';
 import type { LedgerValues, SheetInput } from '../types';
 import { COLUMN_CHECKS, columnCheckOf, markInvalid, type CellReporter, type ColumnCheckPlan, type ParsedRow, type ReadContext, type RowState } from './cells';
 
@@ -38,7 +38,7 @@ export function planColumns(sheet: SheetInput, header: LedgerHeader): ColumnPlan
     check: columnCheckOf(column.key),
     index: column.index,
     header: column.header,
-    letters: columnLetters(firstColumn + column.index),
+    letters: columnLettersOfIndex(firstColumn + column.index),
   }));
   const byOrdinal: (PlannedColumn | undefined)[] = new Array(COLUMN_CHECKS.length).fill(undefined);
   for (const column of columns) byOrdinal[column.check.ordinal] = column;
@@ -108,11 +108,10 @@ function isSignOffOrTotal(cells: readonly unknown[], required: readonly PlannedC
 function parseRange(range: string): { top: number; left: number; bottom: number; right: number } | undefined {
   const match = /^(?:.*!)?\$?([A-Z]{1,3})\$?(\d+)(?::\$?([A-Z]{1,3})\$?(\d+))?$/i.exec(range.trim());
   if (!match) return undefined;
-  const column = (letters: string): number => [...letters.toUpperCase()].reduce((n, ch) => n * 26 + ch.charCodeAt(0) - 64, 0) - 1;
   const top = Number(match[2]);
-  const left = column(match[1]);
+  const left = columnIndexOfLetters(match[1]);
   const bottom = match[4] ? Number(match[4]) : top;
-  const right = match[3] ? column(match[3]) : left;
+  const right = match[3] ? columnIndexOfLetters(match[3]) : left;
   return { top: Math.min(top, bottom), left: Math.min(left, right), bottom: Math.max(top, bottom), right: Math.max(left, right) };
 }
 

@@ -1,6 +1,6 @@
 import { columnByKey } from '../../ledger/columns';
-import { locateLedgerHeader } from '../../ledger/sheet';
-import { cellA1, columnIndex } from '../../addin/host/a1';
+import { columnIndexOfLetters, locateLedgerHeader } from '../../ledger/sheet';
+import { cellA1 } from '../../addin/host/a1';
 import { LedgerHostError } from '../../addin/host/ledger-host';
 import { OfficeHost, SETTINGS_KEY, type ExcelRun } from '../../addin/host/office-host';
 import { MARK_COLORS, MARK_FORMULA } from '../../addin/host/write-plan';
@@ -293,7 +293,7 @@ describe('OfficeHost selection and settings', () => {
     await h.selectCell('F7');
     expect(excel.syncs).toBe(1);
     expect(excel.active).toBe('台账');
-    expect(excel.activeCell).toEqual({ sheet: '台账', r: 6, c: columnIndex('F'), rows: 1, cols: 1 });
+    expect(excel.activeCell).toEqual({ sheet: '台账', r: 6, c: columnIndexOfLetters('F'), rows: 1, cols: 1 });
     excel.syncLog = [];
     expect(await h.getSelectedRow()).toEqual({ sheetName: '台账', excelRow: 7, column: 5, cell: 'F7', rows: 1, columns: 1 });
     expect(excel.syncs).toBe(1);

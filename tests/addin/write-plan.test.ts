@@ -1,12 +1,13 @@
 import { columnByKey } from '../../ledger/columns';
-import { cellA1, columnIndex, columnLetter, parseAddress, parseCell } from '../../addin/host/a1';
-import type { LedgerHeader } from '../../ledger/sheet';
+import { cellA1, parseAddress, parseCell } from '../../addin/host/a1';
+import { columnIndexOfLetters, columnLettersOfIndex, type LedgerHeader } from '../../ledger/sheet';
 import { excelWouldCoerce, planMarks, planWrite, toCell, utf8Length } from '../../addin/host/write-plan';
 
 describe('a1', () => {
   it('converts columns and addresses both ways', () => {
-    expect([0, 25, 26, 27, 701, 702].map(columnLetter)).toEqual(['A', 'Z', 'AA', 'AB', 'ZZ', 'AAA']);
-    expect(['A', 'Z', 'AA', 'ZZ', 'AAA'].map(columnIndex)).toEqual([0, 25, 26, 701, 702]);
+    expect([0, 25, 26, 27, 701, 702].map(columnLettersOfIndex)).toEqual(['A', 'Z', 'AA', 'AB', 'ZZ', 'AAA']);
+    expect(['A', 'Z', 'AA', 'ZZ', 'AAA', 'ab'].map(columnIndexOfLetters)).toEqual([0, 25, 26, 701, 702, 27]);
+    expect(() => columnLettersOfIndex(-1)).toThrow(RangeError);
     expect(parseCell("'台账 10月'!$F$5")).toEqual({ excelRow: 5, column: 5 });
     expect(parseCell('5F')).toBeNull();
     expect(parseAddress("'台账'!C3:AD5002")).toEqual({ excelRow: 3, column: 2, rows: 5000, columns: 28 });

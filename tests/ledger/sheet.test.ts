@@ -2,7 +2,7 @@ import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { normalizeHeaderText, withoutTrailingParenthetical } from '../../ledger/header-text';
 import {
   cellRef,
-  columnLetters,
+  columnLettersOfIndex,
   LEDGER_HEADER_ROW,
   locateColumns,
   locateLedgerHeader,
@@ -40,7 +40,7 @@ describe('normalizeHeaderText', () => {
   });
 });
 
-describe('columnLetters / cellRef', () => {
+describe('columnLettersOfIndex / cellRef', () => {
   it.each([
     [0, 'A'],
     [25, 'Z'],
@@ -52,7 +52,7 @@ describe('columnLetters / cellRef', () => {
     [702, 'AAA'],
     [16383, 'XFD'],
   ])('column %d is %s', (index, letters) => {
-    expect(columnLetters(index)).toBe(letters);
+    expect(columnLettersOfIndex(index)).toBe(letters);
   });
 
   it('builds A1 references', () => {
@@ -277,7 +277,7 @@ describe('findings point at the right cell', () => {
     const sheet: SheetInput = { values: [['台账'], [...LEDGER_HEADER_ROW], withGenderMismatch], firstRow: 5, firstColumn: 2 };
     const { findings } = validateSheet(sheet, { today: TODAY });
     const genderColumn = LEDGER_COLUMNS.findIndex((c) => c.key === 'gender');
-    expect(findings.map((f) => [f.code, f.row, f.cell])).toEqual([['gender.mismatch', 7, `${columnLetters(genderColumn + 2)}7`]]);
+    expect(findings.map((f) => [f.code, f.row, f.cell])).toEqual([['gender.mismatch', 7, `${columnLettersOfIndex(genderColumn + 2)}7`]]);
   });
 
   it('handles columns beyond Z', () => {
