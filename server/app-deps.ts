@@ -3,7 +3,16 @@ import type { Logger } from 'pino';
 import type { SqlDatabase } from './db/database';
 import type { LoginLimits } from './auth/rate-limit';
 import type { ReadLimits } from './io/read-limits';
-import type { AuthUser } from './http/route-table';
+import type { Role } from '../ledger/api/common';
+import type { UnitLevel } from '../ledger/units';
+
+/** The signed-in user a request acts for (auth/tokens.ts resolves it from the bearer token). */
+export interface AuthUser {
+  id: number;
+  username: string;
+  role: Role;
+  unit: { code: string; name: string; level: UnitLevel };
+}
 
 export interface ServerConfig {
   host: string;

@@ -187,6 +187,7 @@ export type DispatchResponse = z.infer<typeof DispatchResponseSchema>;
 
 export const IMPORT_STATES = ['reading', 'ready', 'committed', 'failed'] as const;
 export const ImportStateSchema = z.enum(IMPORT_STATES);
+export type ImportState = (typeof IMPORT_STATES)[number];
 
 export const ImportSummarySchema = z.object({
   importId: z.string(),

@@ -7,16 +7,9 @@ import type { Request, Response } from 'express';
 import type { z, ZodType } from 'zod';
 import { ROLES, type Role } from '../../ledger/api/common';
 import type { UnitLevel } from '../../ledger/units';
-import type { AppDeps } from '../app-deps';
+import type { AppDeps, AuthUser } from '../app-deps';
 
-export { ROLES, type Role };
-
-export interface AuthUser {
-  id: number;
-  username: string;
-  role: Role;
-  unit: { code: string; name: string; level: UnitLevel };
-}
+export { ROLES, type AuthUser, type Role };
 
 export type Access = 'public' | 'user';
 

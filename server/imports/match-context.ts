@@ -4,6 +4,9 @@
  */
 import { buildRosterIndex, type OpenLeadRef, type OpenLedgerRowRef, type RosterIndex } from '../../ledger/matching';
 import type { SqlDatabase } from '../db/database';
+import { leadStore } from '../leads/store';
+import { createSqliteLedgerStore } from '../ledger/sqlite-store';
+import { importStore } from './store';
 
 export interface MatchContext {
   roster: RosterIndex;
@@ -14,17 +17,9 @@ export interface MatchContext {
 /**
  * The roster index of a county, cached per database handle and keyed by the county's latest committed
  * roster import (a new roster commit changes the key, so a stale index is never used). A 300k roster
- * is then read from SQLite once, not on every departmental import.
+ * is then read from the database once, not on every departmental import.
  */
 const rosterCache = new WeakMap<SqlDatabase, Map<string, { version: string; index: RosterIndex }>>();
-
-async function rosterVersion(db: SqlDatabase, countyCode: string): Promise<string> {
-  const row = await db.get<{ id: string }>(
-    "SELECT id FROM imports WHERE county_code = ? AND source = 'roster' AND state = 'committed' ORDER BY committed_at DESC, rowid DESC LIMIT 1",
-    [countyCode],
-  );
-  return row?.id ?? '';
-}
 
 /** Puts an index built elsewhere (the roster commit) into the cache. */
 export function primeRosterIndex(db: SqlDatabase, countyCode: string, version: string, index: RosterIndex): void {
@@ -37,21 +32,19 @@ export function primeRosterIndex(db: SqlDatabase, countyCode: string, version: s
 }
 
 export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Promise<RosterIndex> {
-  const version = await rosterVersion(db, countyCode);
+  const store = importStore(db);
+  const version = await store.latestRosterImport(countyCode);
   const cached = rosterCache.get(db)?.get(countyCode);
   if (cached && cached.version === version) return cached.index;
-  const rows = await db.all<{ id_number: string; name: string; category: string; status: string; township_name: string | null; village_name: string | null }>(
-    'SELECT id_number, name, category, status, township_name, village_name FROM roster_people WHERE county_code = ?',
-    [countyCode],
-  );
+  const rows = await store.roster(countyCode);
   const index = buildRosterIndex(
     rows.map((r) => ({
-      idNumber: r.id_number,
+      idNumber: r.idNumber,
       name: r.name,
       category: r.category,
       status: r.status,
-      township: r.township_name ?? undefined,
-      village: r.village_name ?? undefined,
+      township: r.townshipName ?? undefined,
+      village: r.villageName ?? undefined,
     })),
   );
   primeRosterIndex(db, countyCode, version, index);
@@ -69,38 +62,10 @@ export async function loadMatchContext(db: SqlDatabase, countyCode: string): Pro
 
 /** Open leads of the county (any source and period), oldest first. */
 export async function openLeadsOf(db: SqlDatabase, countyCode: string): Promise<OpenLeadRef[]> {
-  const leads = await db.all<{ id_number: string; lead_no: string; source: string; period: string }>(
-    "SELECT id_number, lead_no, source, period FROM leads WHERE county_code = ? AND state <> '已办结' ORDER BY created_at, lead_no",
-    [countyCode],
-  );
-  return leads.map((l) => ({ idNumber: l.id_number, source: l.source, period: l.period, leadNo: l.lead_no }));
+  return leadStore(db).openOfCounty(countyCode);
 }
-
-// ---------------------------------------------------------------------------------------------
-// Village ledger rows (table ledger_rows of migration 002: id_number and status copied out of the row)
 
 /** Rows of the county's village ledgers that are still open (not deleted, 办理状态 not 已办结). */
 export async function openLedgerRows(db: SqlDatabase, countyCode: string): Promise<OpenLedgerRowRef[]> {
-  const rows = await db.all<{ row_id: string; id_number: string }>(
-    "SELECT row_id, id_number FROM ledger_rows WHERE village_code LIKE ? AND deleted = 0 AND id_number IS NOT NULL AND COALESCE(status, '') <> '已办结'",
-    [`${countyCode}%`],
-  );
-  return rows.map((r) => ({ idNumber: r.id_number.toUpperCase(), rowId: r.row_id }));
-}
-
-/** The village of an earlier ledger row (open or closed, newest first) for each of these ID numbers. */
-export async function ledgerRowsByIds(db: SqlDatabase, countyCode: string, ids: readonly string[]): Promise<{ idNumber: string; villageCode: string }[]> {
-  if (ids.length === 0) return [];
-  const rows = await db.all<{ village_code: string; id_number: string }>(
-    `SELECT village_code, id_number FROM ledger_rows
-     WHERE village_code LIKE ? AND deleted = 0 AND id_number IN (${ids.map(() => '?').join(',')})
-     ORDER BY updated_at DESC`,
-    [`${countyCode}%`, ...ids],
-  );
-  const out = new Map<string, string>();
-  for (const r of rows) {
-    const id = r.id_number.toUpperCase();
-    if (!out.has(id)) out.set(id, r.village_code);
-  }
-  return [...out].map(([idNumber, villageCode]) => ({ idNumber, villageCode }));
+  return createSqliteLedgerStore(db).openRowsOfCounty(countyCode);
 }

@@ -5,6 +5,7 @@
  */
 import type { MonthlyTotal } from '../../ledger/matching';
 import type { SqlDatabase } from '../db/database';
+import { importStore } from './store';
 
 /** Kept months of the longest window (rolling 12 months, plus the month being imported). */
 export const MONTHLY_TOTALS_KEPT_MONTHS = 13;
@@ -13,13 +14,9 @@ export const MONTHLY_TOTALS_KEPT_MONTHS = 13;
 export async function loadPriorMonths(db: SqlDatabase, countyCode: string, months: readonly string[]): Promise<Map<string, Map<number, number>>> {
   const out = new Map<string, Map<number, number>>();
   if (months.length === 0) return out;
-  const rows = await db.all<{ id_number: string; month: string; cents: number }>(
-    `SELECT id_number, month, cents FROM medical_monthly_totals WHERE county_code = ? AND month IN (${months.map(() => '?').join(',')})`,
-    [countyCode, ...months],
-  );
-  for (const row of rows) {
-    let byMonth = out.get(row.id_number);
-    if (!byMonth) out.set(row.id_number, (byMonth = new Map()));
+  for (const row of await importStore(db).monthlyTotals(countyCode, months)) {
+    let byMonth = out.get(row.idNumber);
+    if (!byMonth) out.set(row.idNumber, (byMonth = new Map()));
     byMonth.set(Number(row.month.slice(0, 4)) * 100 + Number(row.month.slice(5, 7)), row.cents);
   }
   return out;
@@ -27,21 +24,12 @@ export async function loadPriorMonths(db: SqlDatabase, countyCode: string, month
 
 /** Replaces the county's totals of the imported month by this import's (a re-import of a month wins). */
 export async function storeMonthlyTotals(tx: SqlDatabase, countyCode: string, importId: string, totals: readonly MonthlyTotal[]): Promise<void> {
-  const months = [...new Set(totals.map((t) => t.month))];
-  for (const month of months) await tx.run('DELETE FROM medical_monthly_totals WHERE county_code = ? AND month = ?', [countyCode, month]);
-  const per = 500;
-  for (let i = 0; i < totals.length; i += per) {
-    const chunk = totals.slice(i, i + per);
-    await tx.run(
-      `INSERT OR REPLACE INTO medical_monthly_totals (county_code, id_number, month, cents, import_id) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?)').join(', ')}`,
-      chunk.flatMap((t) => [countyCode, t.idNumber, t.month, t.cents, importId]),
-    );
-  }
+  await importStore(tx).replaceMonthlyTotals(countyCode, importId, totals);
 }
 
 /** Removes totals older than any window (months before `today`'s month minus MONTHLY_TOTALS_KEPT_MONTHS). */
 export async function purgeOldMonthlyTotals(db: SqlDatabase, today: string): Promise<void> {
   const index = Number(today.slice(0, 4)) * 12 + Number(today.slice(5, 7)) - 1 - MONTHLY_TOTALS_KEPT_MONTHS;
   const cutoff = `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, '0')}`;
-  await db.run('DELETE FROM medical_monthly_totals WHERE month < ?', [cutoff]);
+  await importStore(db).deleteMonthlyTotalsBefore(cutoff);
 }

@@ -1,12 +1,16 @@
 /**
  * Import API (county and admin only): upload a departmental file or the roster → background read
- * and dry run (poll the status) → commit. Re-uploading a committed file returns its summary.
+ * and dry run (poll the status) → commit. Re-uploading a committed file returns its summary. The
+ * county's feed calendar (which scheduled files are missing) reads the same imports.
  */
 import { z } from 'zod';
-import { ImportListResponseSchema, ImportSummarySchema } from '../../ledger/api/leads';
+import { FeedCalendarResponseSchema, ImportListResponseSchema, ImportStateSchema, ImportSummarySchema } from '../../ledger/api/leads';
+import { chinaDate } from '../../ledger/dates';
 import { defineRoute, type RouteSpec } from '../http/route-table';
 import { AppError } from '../http/errors';
-import { commitImport, importStatusFor, listImportsFor, startImport } from './service';
+import { commitImport } from './commit';
+import { feedStatus } from './feeds';
+import { importStatusFor, listImportsFor, startImport } from './service';
 
 /** Upload limit for departmental files (a 300k-row xlsx is ~20–30 MB). */
 export const IMPORT_UPLOAD_LIMIT_BYTES = 200 * 1024 * 1024;
@@ -16,7 +20,7 @@ const ImportParams = CountyParams.extend({ importId: z.string().uuid() });
 
 const ImportStatusSchema = z.object({
   importId: z.string(),
-  state: z.enum(['reading', 'ready', 'committed', 'failed']),
+  state: ImportStateSchema,
   rowsRead: z.number().int().nonnegative(),
   bytesRead: z.number().int().nonnegative(),
   totalBytes: z.number().int().nonnegative(),
@@ -98,5 +102,18 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     response: ImportStatusSchema,
     example: { params: { importId: EXAMPLE_IMPORT_ID } },
     handle: async (ctx) => ({ body: await commitImport(ctx.deps, ctx.user, ctx.params.countyCode, ctx.params.importId, ctx.requestId) }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/counties/:countyCode/feeds',
+    summary: '部门数据导入日历：逾期未导入的数据（如“2026年10月 医保数据尚未导入”）',
+    tag: 'imports',
+    auth: 'user',
+    roles: ['county', 'prefecture', 'admin'],
+    unitParam: 'countyCode',
+    unitLevel: 'county',
+    params: CountyParams,
+    response: FeedCalendarResponseSchema.extend({ imported: z.array(z.object({ source: z.string(), period: z.string(), committedAt: z.string() })) }),
+    handle: async (ctx) => ({ body: await feedStatus(ctx.deps.db, ctx.params.countyCode, chinaDate(ctx.deps.now())) }),
   }),
 ];

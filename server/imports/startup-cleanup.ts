@@ -9,7 +9,7 @@
 import { promises as fs } from 'fs';
 import { join } from 'path';
 import { uploadTempDir } from '../http/mount';
-import { importTempRoot } from './service';
+import { importTempRoot } from './upload-files';
 
 export const LEFTOVER_MIN_AGE_MS = 10 * 60_000;
 

@@ -7,8 +7,8 @@
 import { MATCH_RULE_CODES, type MatchLead, type MatchRuleCode } from '../../ledger/matching';
 import { isSourceCode, periodLabel, sourceByCode, type SourceCode } from '../../ledger/sources';
 import type { SqlDatabase } from '../db/database';
-import { addHistory, type Actor } from './store';
-import type { LeadState } from './states';
+import { addHistory, type Actor } from './lifecycle';
+import { leadStore } from './store';
 
 function isMatchRuleCode(code: string): code is MatchRuleCode {
   return (MATCH_RULE_CODES as readonly string[]).includes(code);
@@ -33,17 +33,15 @@ export async function recordFurtherFindings(
 ): Promise<number> {
   const name = sourceByCode(from.source).name;
   const label = periodLabel(from.period);
+  const leads = leadStore(tx);
   let recorded = 0;
   for (const { lead, target } of links) {
-    const row = await tx.get<{ state: LeadState; detail_json: string | null; source: string; period: string }>(
-      'SELECT state, detail_json, source, period FROM leads WHERE lead_no = ?',
-      [target],
-    );
+    const row = await leads.get(target);
     if (!row) continue;
     const detail = row.detail_json ? (JSON.parse(row.detail_json) as { findings?: LeadFinding[] } & Record<string, unknown>) : {};
     const findings = detail.findings ?? [];
     findings.push({ source: from.source, period: from.period, rule: lead.rule, reason: lead.reason, importId: from.importId, at: at.toISOString() });
-    await tx.run('UPDATE leads SET detail_json = ?, updated_at = ? WHERE lead_no = ?', [JSON.stringify({ ...detail, findings }), at.toISOString(), target]);
+    await leads.setDetail(target, JSON.stringify({ ...detail, findings }), at.toISOString());
     const same = row.source === from.source && row.period === from.period;
     const note = same
       ? `再次导入发现（${label.zh}${name.zh}数据）：${lead.reason.zh}`

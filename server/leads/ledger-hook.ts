@@ -13,7 +13,8 @@
  */
 import type { SqlDatabase } from '../db/database';
 import type { LeadState } from './states';
-import { getLeadRow, transition, type Actor, type LeadRow } from './store';
+import { transition, type Actor } from './lifecycle';
+import { leadStore, type LeadRow } from './store';
 
 export interface SyncedRow {
   rowId: string;
@@ -41,14 +42,13 @@ export async function onLedgerRowsSynced(
 ): Promise<LeadStateChange[]> {
   const now = ctx.now ?? new Date();
   const actor: Actor = ctx.user ? { username: ctx.user.username, unitCode: ctx.user.unit.code } : { username: '台账同步', unitCode: villageCode };
+  const leads = leadStore(tx);
   const changes: LeadStateChange[] = [];
   for (const synced of rows) {
     if (synced.deleted) continue;
     // A partial change may not carry 线索编号: then the lead already linked to this row is meant.
     const named = text(synced.values.leadNo).toUpperCase();
-    let row = named
-      ? await getLeadRow(tx, named)
-      : await tx.get<LeadRow>('SELECT * FROM leads WHERE ledger_row_id = ? AND village_code = ?', [synced.rowId, villageCode]);
+    let row = named ? await leads.get(named) : await leads.linkedToLedgerRow(synced.rowId, villageCode);
     if (!row || row.village_code !== villageCode) continue;
     const leadNo = row.lead_no;
     let current: LeadRow = row;
@@ -65,7 +65,7 @@ export async function onLedgerRowsSynced(
     if (row.state === '核实中' && result) {
       await step('已核实', { verify_result: result, ledger_row_id: synced.rowId }, `核实结果：${result}`);
     } else if (row.state === '已核实' && result && result !== row.verify_result) {
-      await tx.run('UPDATE leads SET verify_result = ?, updated_at = ? WHERE lead_no = ?', [result, now.toISOString(), leadNo]);
+      await leads.setVerifyResult(leadNo, result, now.toISOString());
       row = { ...row, verify_result: result };
     }
     if (row.state === '已核实' && text(synced.values.status) === '已办结') {

@@ -1,7 +1,7 @@
 /** The village ledger row a lead becomes when the village pulls it (values keyed by LEDGER_COLUMNS keys). */
 import { checkIdNumber } from '../../ledger/id-number';
 import type { LedgerValues } from '../../ledger/types';
-import type { LeadRow, UnitNames } from './store';
+import type { LeadRow, UnitNames } from './lifecycle';
 
 export function ledgerValuesForLead(row: LeadRow, units: UnitNames, today: string): LedgerValues {
   const id = checkIdNumber(row.id_number, today);

@@ -1,12 +1,11 @@
 /**
  * Leads API (线索): list for my unit, read one with its history, dispatch down the tree, the
- * village's "pulled into my ledger", the county's feed calendar and policy settings. The import
- * routes (server/imports/routes.ts) are part of the same list.
+ * village's "pulled into my ledger". Imports (server/imports/routes.ts) and county policy
+ * (server/policy/routes.ts) have their own lists.
  */
 import { z } from 'zod';
 import {
   DispatchResponseSchema,
-  FeedCalendarResponseSchema,
   LeadDetailResponseSchema,
   LeadListQuerySchema,
   LeadListResponseSchema,
@@ -15,16 +14,12 @@ import {
 } from '../../ledger/api/leads';
 import { AppError } from '../http/errors';
 import { defineRoute, type AuthUser, type RouteContext, type RouteSpec } from '../http/route-table';
-import { IMPORT_ROUTES } from '../imports/routes';
 import { leadFindings } from './further-findings';
-import { countyPolicy, countyPolicyOverrides, saveCountyPolicy } from './policy-store';
 import { chinaDate } from './states';
-import { dispatchLeads, getScopedLead, leadHistory, leadLinks, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './store';
-import { feedStatus } from './feeds';
+import { dispatchLeads, getScopedLead, leadHistory, leadLinks, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './lifecycle';
 import { ledgerValuesForLead } from './ledger-values';
 
 const LeadNoParams = z.object({ leadNo: z.string().min(1).max(40) });
-const CountyParams = z.object({ countyCode: z.string().regex(/^\d{6}$/) });
 
 function actorOf(user: AuthUser) {
   return { username: user.username, unitCode: user.unit.code, role: user.role };
@@ -47,7 +42,6 @@ function mayUnmask(user: AuthUser, row: LeadRow): boolean {
 const EXAMPLE_LEAD_NO = 'XS-532301-202601-99999';
 
 export const LEAD_ROUTES: RouteSpec[] = [
-  ...IMPORT_ROUTES,
   defineRoute({
     method: 'get',
     path: '/units/:code/leads',
@@ -158,64 +152,6 @@ export const LEAD_ROUTES: RouteSpec[] = [
       });
       const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
       return { body: { lead: leadView(row, chinaDate(now), units, true), ledgerValues: ledgerValuesForLead(row, units, chinaDate(now)) } };
-    },
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/counties/:countyCode/feeds',
-    summary: '部门数据导入日历：逾期未导入的数据（如“2026年10月 医保数据尚未导入”）',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'prefecture', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
-    params: CountyParams,
-    response: FeedCalendarResponseSchema.extend({ imported: z.array(z.object({ source: z.string(), period: z.string(), committedAt: z.string() })) }),
-    handle: async (ctx) => ({ body: await feedStatus(ctx.deps.db, ctx.params.countyCode, chinaDate(ctx.deps.now())) }),
-  }),
-  defineRoute({
-    method: 'get',
-    path: '/counties/:countyCode/policy',
-    summary: '本县（市）生效的政策参数（默认值叠加本县设置）',
-    tag: 'imports',
-    auth: 'user',
-    unitParam: 'countyCode',
-    unitLevel: 'county',
-    params: CountyParams,
-    query: z.object({ year: z.coerce.number().int().min(2000).max(2100).optional() }),
-    example: { query: { year: '2026' } },
-    handle: async (ctx) => {
-      const year = ctx.query.year ?? Number(chinaDate(ctx.deps.now()).slice(0, 4));
-      return {
-        body: {
-          year,
-          policy: await countyPolicy(ctx.deps.db, ctx.params.countyCode, year),
-          overrides: await countyPolicyOverrides(ctx.deps.db, ctx.params.countyCode, year),
-        },
-      };
-    },
-  }),
-  defineRoute({
-    method: 'put',
-    path: '/counties/:countyCode/policy',
-    summary: '设置本县（市）的政策参数（year=0 适用于各年度）',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
-    params: CountyParams,
-    body: z.object({ year: z.number().int().min(0).max(2100).default(0), settings: z.record(z.string(), z.unknown()) }).strict(),
-    example: { body: { year: 2026, settings: { leadVerifyWorkingDays: 10 } } },
-    handle: async (ctx) => {
-      const body = ctx.body;
-      const year = body.year;
-      const policy = await ctx.deps.db.transaction(async (tx) => {
-        const saved = await saveCountyPolicy(tx, ctx.params.countyCode, year, body.settings, ctx.user.username, ctx.deps.now());
-        await ctx.deps.audit.record({ user: ctx.user, action: 'county.policy.update', target: ctx.params.countyCode, requestId: ctx.requestId, detail: { year } }, tx);
-        return saved;
-      });
-      return { body: { year, policy } };
     },
   }),
 ];

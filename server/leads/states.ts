@@ -27,14 +27,22 @@ const NEXT: Record<LeadState, readonly LeadState[]> = {
   已办结: [],
 };
 
+/** Where every lead starts (the county's queue). */
+export const INITIAL_LEAD_STATE: LeadState = LEAD_STATES[0];
+
 export function canTransition(from: LeadState, to: LeadState): boolean {
   return NEXT[from].includes(to);
 }
 
 /** States in which the verification clock runs (an overdue flag can be raised). */
 export const OPEN_FOR_VERIFICATION: readonly LeadState[] = ['已派至乡镇', '已下发村', '核实中'];
-/** States in which a lead still counts as open for linking duplicates. */
-export const OPEN_STATES: readonly LeadState[] = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实'];
+/** The one state that ends a lead (no transition leaves it). */
+export const CLOSED_LEAD_STATE = '已办结' satisfies LeadState;
+/**
+ * States in which a lead is still open (one person, one open lead: a later finding is linked to it):
+ * every state but the closed one, derived from the one list.
+ */
+export const OPEN_STATES: readonly LeadState[] = LEAD_STATES.filter((state) => state !== CLOSED_LEAD_STATE);
 
 export function stateIndex(state: LeadState): number {
   return LEAD_STATES.indexOf(state);

@@ -6,8 +6,6 @@ import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import type { Policy } from '../../ledger/policy';
 import type { Finding, LedgerValues } from '../../ledger/types';
 import { validateRecords } from '../../ledger/validate';
-import type { SqlDatabase } from '../db/database';
-import { countyPolicy } from '../leads/policy-store';
 
 export interface RowCheck {
   findings: Finding[];
@@ -15,10 +13,8 @@ export interface RowCheck {
   warnings: number;
 }
 
-/** The village's county policy for the year of `today` (defaults when the county set nothing). */
-export async function policyForVillage(db: SqlDatabase, villageCode: string, today: string): Promise<Policy> {
-  return countyPolicy(db, villageCode.slice(0, 6), Number(today.slice(0, 4)));
-}
+/** County policy has its own module (server/policy); the ledger's services read it through here. */
+export { policyForVillage } from '../policy/county-policy';
 
 /** Validates the rows together (cross-row rules see all of them); one result per row, same order. */
 export function checkRows(records: readonly LedgerValues[], today: string, policy: Policy): RowCheck[] {

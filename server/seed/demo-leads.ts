@@ -180,7 +180,7 @@ export async function seedDemoLeads(deps: AppDeps): Promise<void> {
 
 /** 鹿城镇 sends 示范村 the leads suggested for it, so demo-village has leads to pull into its ledger. */
 async function sendOneToDemoVillage(deps: AppDeps): Promise<void> {
-  const { dispatchLeads } = await import('../leads/store');
+  const { dispatchLeads } = await import('../leads/lifecycle');
   const rows = await deps.db.all<{ lead_no: string }>(
     "SELECT lead_no FROM leads WHERE state = '已派至乡镇' AND township_code = '532301101' AND suggested_village_code = '532301101201' ORDER BY lead_no LIMIT 3",
   );

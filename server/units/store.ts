@@ -39,6 +39,23 @@ export function subtreeUnits(db: SqlDatabase, code: string, level?: UnitLevel): 
   );
 }
 
+/** Names of these units (unknown codes are left out), looked up in chunks. */
+export async function unitNames(db: SqlDatabase, codes: Iterable<string | null | undefined>): Promise<Map<string, string>> {
+  const wanted = [...new Set([...codes].filter((c): c is string => !!c))];
+  const names = new Map<string, string>();
+  for (let i = 0; i < wanted.length; i += 500) {
+    const chunk = wanted.slice(i, i + 500);
+    const rows = await db.all<{ code: string; name: string }>(`SELECT code, name FROM units WHERE code IN (${chunk.map(() => '?').join(',')})`, chunk);
+    for (const r of rows) names.set(r.code, r.name);
+  }
+  return names;
+}
+
+/** Code and name of every unit whose code starts with `prefix` (a county's tree), by code. */
+export function unitsWithPrefix(db: SqlDatabase, prefix: string): Promise<{ code: string; name: string }[]> {
+  return db.all<{ code: string; name: string }>('SELECT code, name FROM units WHERE code LIKE ? ORDER BY code', [`${prefix}%`]);
+}
+
 /** Inserts or updates (name, parent, invented) a unit — idempotent seeding. */
 export async function upsertUnit(db: SqlDatabase, unit: UnitNode): Promise<void> {
   await db.run(

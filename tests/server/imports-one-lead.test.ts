@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'fs';
 import { join } from 'path';
-import { saveCountyPolicy } from '../../server/leads/policy-store';
+import { saveCountyPolicy } from '../../server/policy/county-policy';
 import { purgeExpiredImports } from '../../server/imports/service';
 import { startTestServer, type TestServer } from './helpers';
 import { P } from '../fixtures/matching/corpus';

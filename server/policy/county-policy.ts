@@ -1,10 +1,12 @@
 /**
  * Per-county policy settings (table county_policy, migration 003): defaults from DEFAULT_POLICY,
- * overlaid by the county's all-years row (year 0) and then by its row for the year.
+ * overlaid by the county's all-years row (year 0) and then by its row for the year. Read by the
+ * ledger (re-validation), the leads (due dates) and the imports (matching thresholds, vocabularies).
  */
 import { PolicySchema, policyIssuePaths, resolvePolicy, type Policy, type PolicyInput } from '../../ledger/policy';
 import type { SqlDatabase } from '../db/database';
 import { AppError } from '../http/errors';
+import { countyPolicyStore } from './store';
 
 function overlay(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
@@ -19,18 +21,19 @@ function overlay(base: Record<string, unknown>, over: Record<string, unknown>): 
 }
 
 export async function countyPolicyOverrides(db: SqlDatabase, countyCode: string, year: number): Promise<PolicyInput> {
-  const rows = await db.all<{ year: number; settings_json: string }>(
-    'SELECT year, settings_json FROM county_policy WHERE county_code = ? AND year IN (0, ?) ORDER BY year',
-    [countyCode, year],
-  );
   let merged: Record<string, unknown> = {};
-  for (const row of rows) merged = overlay(merged, JSON.parse(row.settings_json) as Record<string, unknown>);
+  for (const row of await countyPolicyStore(db).overrides(countyCode, year)) merged = overlay(merged, JSON.parse(row.settingsJson) as Record<string, unknown>);
   return merged as PolicyInput;
 }
 
 /** The county's effective policy for a year (defaults when it has set nothing). */
 export async function countyPolicy(db: SqlDatabase, countyCode: string, year: number): Promise<Policy> {
   return resolvePolicy(await countyPolicyOverrides(db, countyCode, year));
+}
+
+/** The village's county policy for the year of `today` (defaults when the county set nothing). */
+export async function policyForVillage(db: SqlDatabase, villageCode: string, today: string): Promise<Policy> {
+  return countyPolicy(db, villageCode.slice(0, 6), Number(today.slice(0, 4)));
 }
 
 /** Stores a county's overrides (validated against PolicySchema; throws ZodError on bad input). */
@@ -54,10 +57,6 @@ export async function saveCountyPolicy(
     }
     throw new AppError('policy_invalid', {}, { issues });
   }
-  await db.run(
-    `INSERT INTO county_policy (county_code, year, settings_json, updated_by, updated_at) VALUES (?, ?, ?, ?, ?)
-     ON CONFLICT (county_code, year) DO UPDATE SET settings_json = excluded.settings_json, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
-    [countyCode, year, JSON.stringify(settings), who, now.toISOString()],
-  );
+  await countyPolicyStore(db).save(countyCode, year, JSON.stringify(settings), who, now.toISOString());
   return countyPolicy(db, countyCode, year);
 }

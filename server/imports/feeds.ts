@@ -7,7 +7,8 @@
  */
 import { missingFeeds, type MissingFeed } from '../../ledger/sources';
 import type { SqlDatabase } from '../db/database';
-import { countyPolicy } from './policy-store';
+import { countyPolicy } from '../policy/county-policy';
+import { importStore } from './store';
 
 export interface FeedStatus {
   today: string;
@@ -18,11 +19,7 @@ export interface FeedStatus {
 
 export async function feedStatus(db: SqlDatabase, countyCode: string, today: string): Promise<FeedStatus> {
   const policy = await countyPolicy(db, countyCode, Number(today.slice(0, 4)));
-  const imported = await db.all<{ source: string; period: string; committed_at: string }>(
-    `SELECT source, period, MAX(committed_at) AS committed_at FROM imports
-     WHERE county_code = ? AND state = 'committed' AND source <> 'roster' GROUP BY source, period ORDER BY source, period`,
-    [countyCode],
-  );
+  const imported = await importStore(db).committedFeeds(countyCode);
   const firstPeriod = new Map<string, string>();
   for (const imp of imported) if (imp.period < (firstPeriod.get(imp.source) ?? '\uffff')) firstPeriod.set(imp.source, imp.period);
   const all = missingFeeds(imported, today, policy.feedGraceDays);
@@ -36,6 +33,6 @@ export async function feedStatus(db: SqlDatabase, countyCode: string, today: str
     today,
     graceDays: policy.feedGraceDays,
     missing,
-    imported: imported.map((i) => ({ source: i.source, period: i.period, committedAt: i.committed_at })),
+    imported,
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { SqlDatabase } from '../db/database';
 import { unitLevelOf } from '../../ledger/units';
+import { unitsWithPrefix } from './store';
 
 export interface UnitRef {
   code: string;
@@ -43,8 +44,7 @@ export class CountyUnits {
   }
 
   static async load(db: SqlDatabase, countyCode: string): Promise<CountyUnits> {
-    const rows = await db.all<UnitRef>('SELECT code, name FROM units WHERE code LIKE ? ORDER BY code', [`${countyCode}%`]);
-    return new CountyUnits(countyCode, rows);
+    return new CountyUnits(countyCode, await unitsWithPrefix(db, countyCode));
   }
 
   get(code: string | null | undefined): UnitRef | undefined {
