@@ -6,6 +6,16 @@
  * issued outside it waits until the transaction has finished (it never sees half a transaction and
  * can never be swallowed into one). Code running *inside* the transaction's async context that
  * uses the outer handle by mistake runs on the transaction instead of dead-locking.
+ *
+ * Bulk work (large sync pushes) must not make everyone else wait for it:
+ * - a bulk group commits early and hands the connection over between two of its members as soon
+ *   as interactive work is waiting (the rest of the group runs next, before later bulk work);
+ * - a read outside any transaction (a single SELECT) runs on a second, query-only connection
+ *   (WAL: readers never wait for the writer) unless an interactive write issued before it has not
+ *   finished yet — then it queues behind that write, as before, and sees it. Otherwise it sees
+ *   what was committed when it ran: a transaction still holding the connection has answered none
+ *   of its callers yet (members settle at the COMMIT), so this is as if the read had been issued a
+ *   moment before that transaction began. A sign-in's token check does not wait behind a burst.
  */
 import { AsyncLocalStorage } from 'async_hooks';
 import sqlite3 from 'sqlite3';
@@ -31,6 +41,11 @@ interface GroupMember {
 /** A statement that only reads (a single SELECT: no RETURNING writes, no PRAGMA). */
 function isPureSelect(sql: string): boolean {
   return /^\s*SELECT\b/i.test(sql) && !/;\s*\S/.test(sql);
+}
+
+/** ':memory:', '' (a temporary file) and memory URIs are private to one connection. */
+function isPrivateFile(file: string): boolean {
+  return file === '' || file === ':memory:' || /^file:.*(mode=memory|:memory:)/.test(file);
 }
 
 /** Most transactions in one group (bounds how long the first member waits for the COMMIT). */
@@ -66,7 +81,8 @@ function toSqlValue(value: unknown): unknown {
  * INSERT ten thousand times in one transaction prepares it once. Bounded; finalized on close.
  */
 class StatementCache {
-  private readonly statements = new Map<string, sqlite3.Statement>();
+  /** Promises, not statements: two reads of one SQL text issued at once share one prepare. */
+  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
   constructor(
     private readonly raw: Raw,
     private readonly max = 256,
@@ -77,26 +93,35 @@ class StatementCache {
     if (cached) {
       this.statements.delete(sql); // move to the back (least recently used first)
       this.statements.set(sql, cached);
-      return Promise.resolve(cached);
+      return cached;
     }
-    return new Promise((resolve, reject) => {
-      const statement: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => {
-        if (err) return reject(err);
-        this.statements.set(sql, statement);
-        if (this.statements.size > this.max) {
-          const [oldest, stale] = this.statements.entries().next().value as [string, sqlite3.Statement];
-          this.statements.delete(oldest);
-          stale.finalize();
-        }
-        resolve(statement);
-      });
+    const preparing = new Promise<sqlite3.Statement>((resolve, reject) => {
+      const statement: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(statement)));
     });
+    this.statements.set(sql, preparing);
+    // a statement that does not prepare is not kept (the next use tries again)
+    preparing.catch(() => {
+      if (this.statements.get(sql) === preparing) this.statements.delete(sql);
+    });
+    if (this.statements.size > this.max) {
+      const [oldest, stale] = this.statements.entries().next().value as [string, Promise<sqlite3.Statement>];
+      this.statements.delete(oldest);
+      stale.then((statement) => statement.finalize(), () => undefined);
+    }
+    return preparing;
   }
 
   async finalizeAll(): Promise<void> {
     const all = [...this.statements.values()];
     this.statements.clear();
-    await Promise.all(all.map((statement) => new Promise<void>((resolve) => statement.finalize(() => resolve()))));
+    await Promise.all(
+      all.map((preparing) =>
+        preparing.then(
+          (statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())),
+          () => undefined,
+        ),
+      ),
+    );
   }
 }
 
@@ -188,12 +213,19 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly cache: StatementCache;
   /** The transaction group waiting at the tail of each lane, which new transactions join. */
   private readonly forming: Record<Lane, { members: GroupMember[] } | undefined> = { interactive: undefined, bulk: undefined };
+  /** Interactive writes and transactions enqueued and not finished (reads must not overtake them). */
+  private pendingInteractiveWrites = 0;
+  /** A bulk task is waiting for its setImmediate turn (see pump). */
+  private bulkScheduled = false;
+  private readonly reader: { raw: Raw; cache: StatementCache } | undefined;
 
   private constructor(
     private readonly raw: Raw,
     readonly file: string,
+    reader: Raw | undefined,
   ) {
     this.cache = new StatementCache(raw);
+    this.reader = reader ? { raw: reader, cache: new StatementCache(reader) } : undefined;
   }
 
   /** Opens (creating when missing) with WAL, foreign keys on and a busy timeout. */
@@ -211,25 +243,43 @@ export class SqliteDatabase implements SqlDatabase {
       await new Promise<void>((resolve) => raw.close(() => resolve()));
       throw error;
     }
-    return new SqliteDatabase(raw, file);
+    // The reader connection (see the header): only for a file in WAL mode that others can share.
+    let reader: Raw | undefined;
+    if (!options.readOnly && !isPrivateFile(file)) {
+      try {
+        reader = await new Promise<Raw>((resolve, reject) => {
+          const db: Raw = new sqlite3.Database(file, sqlite3.OPEN_READWRITE, (err) => (err ? reject(err) : resolve(db)));
+        });
+        reader.configure('busyTimeout', busy);
+        await rawExec(reader, `PRAGMA query_only = ON; PRAGMA busy_timeout = ${Math.floor(busy)}`);
+      } catch {
+        // without it, reads simply wait in the queue as every statement does
+        if (reader) await new Promise<void>((resolve) => defined(reader, 'the reader').close(() => resolve()));
+        reader = undefined;
+      }
+    }
+    return new SqliteDatabase(raw, file, reader);
   }
 
   /**
    * Runs `task` when every earlier task of its lane has finished and no interactive task waits
    * (bulk tasks run only when the interactive lane is empty; one task at a time either way).
    */
-  private enqueue<T>(task: () => Promise<T>, readOnly = false, lane: Lane = 'interactive'): Promise<T> {
-    if (this.closed) return Promise.reject(new Error('database is closed'));
+  private enqueue<T>(task: () => Promise<T>, readOnly = false, lane: Lane = 'interactive', front = false): Promise<T> {
+    if (this.closed && !front) return Promise.reject(new Error('database is closed'));
     // A transaction issued after this task must not run before it — unless the task only reads
     // (a SELECT outside any transaction): then a later transaction may still join the group
     // queued before it, which the read then sees committed, as if it had been issued a moment later.
-    if (!readOnly) this.forming[lane] = undefined;
+    if (!readOnly && !front) this.forming[lane] = undefined;
+    const countsAsWrite = !readOnly && lane === 'interactive';
+    if (countsAsWrite) this.pendingInteractiveWrites++;
     return new Promise<T>((resolve, reject) => {
-      this.lanes[lane].push(() => {
+      this.lanes[lane][front ? 'unshift' : 'push'](() => {
         task()
           .then(resolve, reject)
           .finally(() => {
             this.busy = false;
+            if (countsAsWrite) this.pendingInteractiveWrites--;
             this.pump();
           });
       });
@@ -241,10 +291,24 @@ export class SqliteDatabase implements SqlDatabase {
 
   private pump(): void {
     if (this.busy) return;
-    const next = this.lanes.interactive.shift() ?? this.lanes.bulk.shift();
-    if (!next) return;
+    const interactive = this.lanes.interactive.shift();
+    if (interactive) return this.start(interactive);
+    if (this.lanes.bulk.length === 0 || this.bulkScheduled) return;
+    // Bulk work starts one macrotask later: the interactive request whose statement just finished
+    // usually issues its next one within a few promise hops, and should not find the connection
+    // taken by a bulk group again in between.
+    this.bulkScheduled = true;
+    setImmediate(() => {
+      this.bulkScheduled = false;
+      if (this.busy) return;
+      const next = this.lanes.interactive.shift() ?? this.lanes.bulk.shift();
+      if (next) this.start(next);
+    });
+  }
+
+  private start(task: () => void): void {
     this.busy = true;
-    next();
+    task();
   }
 
   /** Inside a transaction's own async context → that transaction; else wait in the queue. */
@@ -254,14 +318,25 @@ export class SqliteDatabase implements SqlDatabase {
     return this.enqueue(queued, readOnly);
   }
 
+  /** A read outside any transaction: on the reader connection unless an earlier write is unfinished (see the header). */
+  private routeRead<T>(sql: string, direct: (tx: TxHandle) => Promise<T>, onConnection: (cache: StatementCache) => Promise<T>): Promise<T> {
+    const tx = this.context.getStore();
+    if (tx && tx.active) return direct(tx);
+    const pure = isPureSelect(sql);
+    if (pure && this.reader && !this.closed && this.pendingInteractiveWrites === 0) {
+      return onConnection(this.reader.cache);
+    }
+    return this.enqueue(() => onConnection(this.cache), pure);
+  }
+
   run(sql: string, params?: SqlParams): Promise<RunResult> {
     return this.route((tx) => tx.run(sql, params), () => rawRun(this.cache, sql, params));
   }
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
-    return this.route((tx) => tx.get<T>(sql, params), () => rawGet<T>(this.cache, sql, params), isPureSelect(sql));
+    return this.routeRead(sql, (tx) => tx.get<T>(sql, params), (cache) => rawGet<T>(cache, sql, params));
   }
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]> {
-    return this.route((tx) => tx.all<T>(sql, params), () => rawAll<T>(this.cache, sql, params), isPureSelect(sql));
+    return this.routeRead(sql, (tx) => tx.all<T>(sql, params), (cache) => rawAll<T>(cache, sql, params));
   }
   exec(sql: string): Promise<void> {
     return this.route((tx) => tx.exec(sql), () => rawExec(this.raw, sql));
@@ -288,7 +363,7 @@ export class SqliteDatabase implements SqlDatabase {
       group = { members };
       const task = () => {
         if (this.forming[lane] === group) this.forming[lane] = undefined; // closed: later arrivals form the next group
-        return this.runGroup(members);
+        return this.runGroup(members, lane);
       };
       this.enqueue(task, false, lane).catch((error: unknown) => members.forEach((member) => member.reject(error)));
       this.forming[lane] = group; // enqueue() clears it; this group is the lane's tail
@@ -298,7 +373,12 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
-  private async runGroup(members: GroupMember[]): Promise<void> {
+  /**
+   * Runs a group as one transaction. A bulk group stops taking members when interactive work is
+   * waiting: it commits the members that ran, and the others form a group at the head of the bulk
+   * lane (they run right after the interactive work, before any later bulk work).
+   */
+  private async runGroup(members: GroupMember[], lane: Lane): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       await rawExec(this.raw, 'BEGIN IMMEDIATE');
@@ -306,8 +386,13 @@ export class SqliteDatabase implements SqlDatabase {
       for (const member of members) member.reject(error);
       return;
     }
+    let count = members.length;
     try {
-      for (let i = 0; i < members.length; i++) {
+      for (let i = 0; i < count; i++) {
+        if (i > 0 && lane === 'bulk' && this.lanes.interactive.length > 0) {
+          count = i;
+          break;
+        }
         const name = `gc_${i + 1}`;
         // Savepoints are not released: they nest until the COMMIT, which keeps them all
         // (one statement less per member); ROLLBACK TO undoes only this member's part.
@@ -336,7 +421,11 @@ export class SqliteDatabase implements SqlDatabase {
       for (const member of members) member.reject(error);
       return;
     }
-    members.forEach((member, i) => {
+    if (count < members.length) {
+      const rest = members.slice(count);
+      this.enqueue(() => this.runGroup(rest, lane), false, lane, true).catch((error: unknown) => rest.forEach((member) => member.reject(error)));
+    }
+    members.slice(0, count).forEach((member, i) => {
       const outcome = outcomes[i];
       if (outcome.ok) member.resolve(outcome.value);
       else member.reject(outcome.error);
@@ -349,6 +438,11 @@ export class SqliteDatabase implements SqlDatabase {
     // the bulk lane's tail: it runs when every earlier task of either lane has run
     const done = this.enqueue(async () => {
       await this.cache.finalizeAll();
+      if (this.reader) {
+        const reader = this.reader;
+        await reader.cache.finalizeAll();
+        await new Promise<void>((resolve, reject) => reader.raw.close((err) => (err ? reject(err) : resolve())));
+      }
       await new Promise<void>((resolve, reject) => this.raw.close((err) => (err ? reject(err) : resolve())));
     }, false, 'bulk');
     this.closed = true;

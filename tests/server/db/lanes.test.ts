@@ -67,6 +67,110 @@ describe('SqliteDatabase lanes', () => {
     expect(rows.map((row) => row.who)).toEqual(['bulk-0', 'login', 'bulk-1', 'bulk-2', 'bulk-3', 'bulk-4', 'bulk-5', 'bulk-6']);
   });
 
+  it('a bulk group hands the connection over between two members when interactive work waits, committing what ran', async () => {
+    const hold = gate();
+    const started = gate();
+    const order: string[] = [];
+    const other = await SqliteDatabase.open(join(dir, 'x.sqlite'));
+    try {
+      // holds the connection so that the next four bulk transactions form one group
+      const holder = db.transaction(
+        async (tx) => {
+          started.open();
+          await hold.opened;
+          await tx.run("INSERT INTO log (who) VALUES ('holder')");
+        },
+        { bulk: true },
+      );
+      await started.opened;
+      const firstMember = gate();
+      const loginQueued = gate();
+      const group = [1, 2, 3, 4].map((i) =>
+        db.transaction(
+          async (tx) => {
+            if (i === 1) {
+              firstMember.open();
+              await loginQueued.opened; // the sign-in arrives while the first member runs
+            }
+            await tx.run('INSERT INTO log (who) VALUES (?)', [`bulk-${i}`]);
+            order.push(`bulk-${i}`);
+          },
+          { bulk: true },
+        ),
+      );
+      const later = db.transaction(
+        async (tx) => {
+          await tx.run("INSERT INTO log (who) VALUES ('later')");
+          order.push('later');
+        },
+        { bulk: true },
+      );
+      hold.open();
+      await firstMember.opened;
+      const login = db.transaction(async (tx) => {
+        // the first member is already committed: another connection sees it
+        const seen = await other.all<{ who: string }>('SELECT who FROM log ORDER BY n');
+        order.push(`login saw ${seen.map((row) => row.who).join(',')}`);
+        await tx.run("INSERT INTO log (who) VALUES ('login')");
+      });
+      loginQueued.open();
+      await Promise.all([holder, ...group, later, login]);
+      // the rest of the group runs right after the sign-in, before later bulk work
+      expect(order).toEqual(['bulk-1', 'login saw holder,bulk-1', 'bulk-2', 'bulk-3', 'bulk-4', 'later']);
+      expect((await db.all<{ who: string }>('SELECT who FROM log ORDER BY n')).map((row) => row.who)).toEqual([
+        'holder',
+        'bulk-1',
+        'login',
+        'bulk-2',
+        'bulk-3',
+        'bulk-4',
+        'later',
+      ]);
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('a read outside any transaction does not wait for a running bulk group and sees only what was committed', async () => {
+    await db.run("INSERT INTO log (who) VALUES ('before')");
+    const hold = gate();
+    const inside = gate();
+    const bulk = db.transaction(
+      async (tx) => {
+        await tx.run("INSERT INTO log (who) VALUES ('bulk')");
+        inside.open();
+        await hold.opened;
+      },
+      { bulk: true },
+    );
+    await inside.opened;
+    // the bulk group still holds the connection: the read answers anyway, without its half-done row
+    const during = await db.all<{ who: string }>('SELECT who FROM log ORDER BY n');
+    expect(during.map((row) => row.who)).toEqual(['before']);
+    hold.open();
+    await bulk;
+    expect((await db.all<{ who: string }>('SELECT who FROM log ORDER BY n')).map((row) => row.who)).toEqual(['before', 'bulk']);
+  });
+
+  it('a read does not overtake interactive work queued before it while a bulk group runs', async () => {
+    const hold = gate();
+    const inside = gate();
+    const bulk = db.transaction(
+      async (tx) => {
+        inside.open();
+        await hold.opened;
+        await tx.run("INSERT INTO log (who) VALUES ('bulk')");
+      },
+      { bulk: true },
+    );
+    await inside.opened;
+    const write = db.run("INSERT INTO log (who) VALUES ('interactive')");
+    const read = db.all<{ who: string }>('SELECT who FROM log ORDER BY n');
+    hold.open();
+    await Promise.all([bulk, write]);
+    expect((await read).map((row) => row.who)).toEqual(['bulk', 'interactive']);
+  });
+
   it('close waits for both lanes and refuses work after it', async () => {
     const done: string[] = [];
     const bulk = db.transaction(async (tx) => {
