@@ -13,7 +13,7 @@ import { join } from 'path';
 import ExcelJS from 'exceljs';
 import pino from 'pino';
 import type { ServerConfig } from '../server/app-deps';
-import { buildDeps } from '../server/deps';
+import { buildDeps } from '../server/build-deps';
 import type { AuthUser } from '../server/http/route-table';
 import { commitImport, startImport, whenRead } from '../server/imports/service';
 import { streamTableRows } from '../server/io/read-table';

@@ -1,4 +1,4 @@
-/** What every route handler and store receives: built once in app.ts, replaced in tests. */
+/** What every route handler and store receives (types only): built by buildDeps in build-deps.ts, or by a test with its own parts. */
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './db/database';
 import type { LoginLimits } from './auth/rate-limit';

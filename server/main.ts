@@ -7,7 +7,7 @@ import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
 import { createApp } from './app';
 import { loadConfig } from './config';
-import { buildDeps } from './deps';
+import { buildDeps } from './build-deps';
 import { purgeExpiredTokens } from './auth/tokens';
 import { ALL_ROUTES } from './routes';
 import { DEMO_ACCOUNTS, DEMO_PASSWORD } from './seed/demo-units';

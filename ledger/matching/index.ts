@@ -14,7 +14,7 @@ export {
   dateMonth,
   type Vocabulary,
 } from './cells';
-export { MATCH_RULES, MATCH_RULE_CODES, ruleByCode, rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type RuleContext } from './rules';
+export { MATCH_RULES, MATCH_RULE_CODES, ruleByCode, rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type MatchRuleContext } from './rules';
 export { locateSourceHeader, locateRosterHeader, HEADER_SCAN_ROWS } from './locate';
 export {
   createRosterBuilder,

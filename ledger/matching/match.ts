@@ -31,7 +31,7 @@ import {
   type Vocabulary,
 } from './cells';
 import { locateSourceHeader } from './locate';
-import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type RuleContext } from './rules';
+import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type MatchRuleContext } from './rules';
 import {
   addRejected,
   emptyRejected,
@@ -92,7 +92,7 @@ function isTekun(entry: RosterEntry | undefined): boolean {
   return entry !== undefined && entry.active.includes(TEKUN_CATEGORY);
 }
 
-export function ruleContext(policy: Policy, period: string): RuleContext {
+export function ruleContext(policy: Policy, period: string): MatchRuleContext {
   const categories = vocabularyOf(policy.matching.rosterCategories);
   const educationLevels = vocabularyOf(policy.matching.educationLevels);
   const coveredSet = new Set(policy.matching.coveredCategories.map((c) => categories.canonical(c) ?? c));
@@ -644,7 +644,7 @@ function toLead(
   rule: MatchRule<MatchRuleCode>,
   entry: RosterEntry | undefined,
   source: SourceDef,
-  ctx: RuleContext,
+  ctx: MatchRuleContext,
 ): MatchLead {
   let township = fileTownship;
   let village = fileVillage;

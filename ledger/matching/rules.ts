@@ -27,7 +27,7 @@ export interface PersonFacts {
   months: number[];
 }
 
-export interface RuleContext {
+export interface MatchRuleContext {
   policy: Policy;
   period: string;
   /** Canonical coverage categories of policy.matching.coveredCategories. */
@@ -57,8 +57,8 @@ export interface MatchRule<Code extends string = string> {
   /** What a person who fails `test` is counted as (absent: the rule takes everyone it looks at). */
   excludes?: ExclusionKey;
   /** True = the person qualifies (absent: always). */
-  test?(facts: PersonFacts, ctx: RuleContext): boolean;
-  reason(facts: PersonFacts, ctx: RuleContext): LocalizedText;
+  test?(facts: PersonFacts, ctx: MatchRuleContext): boolean;
+  reason(facts: PersonFacts, ctx: MatchRuleContext): LocalizedText;
   /** 人员类别 when it depends on the row (default: the source's category). */
   category?(facts: PersonFacts): Category | undefined;
 }

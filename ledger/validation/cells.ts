@@ -54,7 +54,7 @@ export interface ParsedRow {
 }
 
 /** The row being read, as the rules see it: its ParsedRow plus what the cell checks found. */
-export interface RowState extends ParsedRow {
+export interface CheckedRow extends ParsedRow {
   /** Columns whose cells were filled in but could not be read (created on the first one: clean rows allocate nothing). */
   invalid: Set<ColumnKey> | undefined;
   /** Duplicate key of the person: the normalised 18-char ID, or the 18-char form of a 15-digit one. */
@@ -65,7 +65,7 @@ export interface RowState extends ParsedRow {
 
 /** Where a reader sends a problem; null when only reading (readLedgerRows). */
 export type CellReporter = (
-  state: RowState,
+  state: CheckedRow,
   column: ColumnCheckPlan,
   message: MessageId,
   severity: Severity,
@@ -88,7 +88,7 @@ export type CellReader = (
   raw: unknown,
   format: string | undefined,
   column: ColumnCheckPlan,
-  state: RowState,
+  state: CheckedRow,
   report: CellReporter | null,
   ctx: ReadContext,
 ) => LedgerValue;
@@ -106,7 +106,7 @@ export function excelNumberText(n: number): string {
 }
 
 /** Marks a filled-in cell as unreadable (the rules then leave it alone). */
-export function markInvalid(state: RowState, column: ColumnCheckPlan): void {
+export function markInvalid(state: CheckedRow, column: ColumnCheckPlan): void {
   (state.invalid ??= new Set()).add(column.key);
 }
 
@@ -269,7 +269,7 @@ function numberOf(raw: unknown): NumberRead {
   return { n: undefined };
 }
 
-function checkRange(n: number, raw: unknown, column: ColumnCheckPlan, state: RowState, report: CellReporter | null): boolean {
+function checkRange(n: number, raw: unknown, column: ColumnCheckPlan, state: CheckedRow, report: CellReporter | null): boolean {
   if ((column.min !== undefined && n < column.min) || (column.max !== undefined && n > column.max)) {
     markInvalid(state, column);
     report?.(state, column, 'number.range', 'error', { value: cellText(raw), min: column.min, max: column.max });

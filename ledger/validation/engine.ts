@@ -14,10 +14,11 @@ import {
 } from '../sheet';
 import { blankMarkersOf, planColumns, readContextOf, scanLedgerRows, withMergesFilled, type ColumnPlan, type PlannedColumn } from './scan';
 import type { Finding, FindingCode, Severity, SheetInput } from '../types';
-import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type ParsedRow, type RowState } from './cells';
+import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type ParsedRow, type CheckedRow } from './cells';
 import { codeOfMessage, messageFor, type MessageId, type MessageParams } from './messages';
-import { DUPLICATE_ROWS_SHOWN, DUPLICATE_RULES, dueDateFor, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
+import { DUPLICATE_ROWS_SHOWN, DUPLICATE_RULES, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
 import { defined } from '../defined';
+import { leadVerifyDueDate } from '../deadlines';
 
 export interface ValidationContext {
   /** YYYY-MM-DD, the day the check runs (future dates, deadlines). */
@@ -107,7 +108,7 @@ function ruleContext(ctx: ValidationContext, plan: ColumnPlan | undefined): Rule
     leadDueDate(foundOn) {
       let due = dueCache.get(foundOn);
       if (due === undefined) {
-        due = dueDateFor(foundOn, policy, calendar);
+        due = leadVerifyDueDate(foundOn, policy, calendar);
         dueCache.set(foundOn, due);
       }
       return due;
@@ -150,9 +151,9 @@ export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetV
   const duplicates = DUPLICATE_RULES.filter((rule) => plan.byOrdinal[columnCheckOf(rule.column).ordinal] !== undefined).map(
     (rule) => ({ rule, column: defined(plan.byOrdinal[columnCheckOf(rule.column).ordinal], `column ${rule.column}`), seen: new Map<string, number[] | number>() }),
   );
-  const states: RowState[] = [];
+  const states: CheckedRow[] = [];
 
-  const onRow = (state: RowState): void => {
+  const onRow = (state: CheckedRow): void => {
     view.state = state;
     for (let i = 0; i < rules.length; i++) {
       const { rule, column } = rules[i];

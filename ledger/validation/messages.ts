@@ -94,7 +94,7 @@ const idText = (p: MessageParams, problem: keyof typeof ID_PROBLEM_TEXT, detail 
     T[problem].hint.en,
   );
 
-export const MESSAGES = {
+export const FINDING_MESSAGES = {
   'header.missing': (p) =>
     t(
       `缺少必填列「${p.column}」。`,
@@ -334,7 +334,7 @@ export const MESSAGES = {
     ),
 } satisfies Record<string, Builder>;
 
-export type MessageId = keyof typeof MESSAGES;
+export type MessageId = keyof typeof FINDING_MESSAGES;
 
 function rangeZh(p: MessageParams): string {
   if (p.min !== undefined && p.max !== undefined) return `${p.min}–${p.max}`;
@@ -361,8 +361,8 @@ export function codeOfMessage<Id extends MessageId>(id: Id): CodeOf<Id> {
 }
 
 /** Every finding code, in message-table order (the runtime twin of FindingCode). */
-export const FINDING_CODES: readonly FindingCode[] = [...new Set((Object.keys(MESSAGES) as MessageId[]).map((id) => codeOfMessage(id)))];
+export const FINDING_CODES: readonly FindingCode[] = [...new Set((Object.keys(FINDING_MESSAGES) as MessageId[]).map((id) => codeOfMessage(id)))];
 
 export function messageFor(id: MessageId, params: MessageParams): MessageTexts {
-  return MESSAGES[id](params);
+  return FINDING_MESSAGES[id](params);
 }

@@ -5,17 +5,16 @@
  * messages.ts. Adding a rule = adding one entry here (plus its message and its test).
  */
 import type { ColumnKey } from '../columns';
-import { leadVerifyDueDate } from '../deadlines';
 import type { WorkingDayCalendar } from '../calendar';
 import type { Policy } from '../policy';
 import type { FindingCode, LedgerValue, Severity } from '../types';
 import { VOCABULARIES, type HandlingMeasure } from '../vocabularies';
-import type { RowState } from './cells';
+import type { CheckedRow } from './cells';
 import type { MessageId, MessageParams } from './messages';
 
 /** Read access to one row for the rules: only readable values count. */
 export class RowView {
-  state!: RowState;
+  state!: CheckedRow;
 
   /** True when the cell is filled in (readable or not). */
   filled(key: ColumnKey): boolean {
@@ -268,7 +267,7 @@ export interface DuplicateRule {
   severity: Severity;
   column: ColumnKey;
   /** Key of the row, undefined = not taking part. */
-  keyOf(state: RowState): string | undefined;
+  keyOf(state: CheckedRow): string | undefined;
   /** Whether the message may show the key (never for ID numbers). */
   showKey: boolean;
 }
@@ -303,8 +302,3 @@ export const RULE_VOCABULARY_VALUES = {
   verifyResult: [ELIGIBLE],
   routes: [...ROUTES_WHEN_DECLINED],
 } as const;
-
-/** Exposed for the engine: the lead's verification due date (ledger/deadlines.ts). */
-export function dueDateFor(foundOn: string, policy: Policy, calendar: WorkingDayCalendar): string {
-  return leadVerifyDueDate(foundOn, policy, calendar);
-}

@@ -7,7 +7,7 @@ import { cellText, formulaErrorOf, isBlankCell } from '../cell';
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import { columnIndexOfLetters, columnLettersOfIndex, type LedgerHeader } from '../sheet';
 import type { LedgerValues, SheetInput } from '../types';
-import { COLUMN_CHECKS, columnCheckOf, markInvalid, type CellReporter, type ColumnCheckPlan, type ParsedRow, type ReadContext, type RowState } from './cells';
+import { COLUMN_CHECKS, columnCheckOf, markInvalid, type CellReporter, type ColumnCheckPlan, type ParsedRow, type ReadContext, type CheckedRow } from './cells';
 
 export type { ParsedRow } from './cells';
 
@@ -160,7 +160,7 @@ export interface ScanHooks {
   /** Receives each cell problem; null to only read. */
   report: CellReporter | null;
   /** Called after each record row is read. */
-  onRow?(state: RowState): void;
+  onRow?(state: CheckedRow): void;
 }
 
 /** The blank marker a cell holds (“/”, “无”, “—” …), or undefined. Cheap for long texts. */
@@ -207,7 +207,7 @@ export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: Co
     const formats = numberFormats?.[r];
     const rowValues: LedgerValues = { ...template };
     // The row's state is its ParsedRow (one object per row), carrying what the rules need.
-    const state: RowState = { excelRow: firstRow + r, values: rowValues, raw: cells, invalid: undefined, idKey: undefined, idGender: undefined };
+    const state: CheckedRow = { excelRow: firstRow + r, values: rowValues, raw: cells, invalid: undefined, idKey: undefined, idGender: undefined };
     for (let i = 0; i < count; i++) {
       const column = columns[i];
       const check = column.check;

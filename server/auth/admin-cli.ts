@@ -5,10 +5,10 @@
  */
 import { unitLevelOf } from '../../ledger/units';
 import { loadConfig } from '../config';
-import { buildDeps } from '../deps';
+import { buildDeps } from '../build-deps';
 import { ROLES, type Role } from '../http/route-table';
 import { createLogger } from '../logger';
-import { REAL_UNITS } from '../seed/demo-units';
+import { REAL_UNITS } from '../units/real-units';
 import { seedUnits } from '../seed';
 import { getUnit, upsertUnit } from '../units/store';
 import { createUser, findUser, roleFitsUnit } from './users';

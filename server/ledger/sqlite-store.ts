@@ -11,7 +11,7 @@ import type { SqlDatabase, TransactionOptions } from '../db/database';
 import { settleAll } from './store';
 import type {
   LedgerStore,
-  RowWrite,
+  RowVersionWrite,
   SnapshotRow,
   StoredRow,
   StoredSyncAnswer,
@@ -206,7 +206,7 @@ export class SqliteLedgerStore implements LedgerStore {
     return row?.last_seq ?? 0;
   }
 
-  async writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void> {
+  async writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[]): Promise<void> {
     // One JSON parameter per chunk, expanded by SQLite (json_each): two statements per chunk
     // whatever the row count, and no per-value binding. Still fully parameterised.
     for (let i = 0; i < writes.length; i += JSON_CHUNK) {

@@ -23,7 +23,7 @@ export interface StoredRow {
   updatedBy: string | null;
 }
 
-export interface RowWrite {
+export interface RowVersionWrite {
   rowId: string;
   version: number;
   seq: number;
@@ -115,7 +115,7 @@ export interface LedgerStore {
   reserveSeq(villageCode: string, count: number): Promise<number>;
   lastSeq(villageCode: string): Promise<number>;
   /** Writes the new row versions (current row + history), in one go. */
-  writeRows(ctx: WriteContext, writes: readonly RowWrite[]): Promise<void>;
+  writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[]): Promise<void>;
   /**
    * Of the given row ids and lead numbers, those that belong to a lead of this village (a lead
    * pointing at the row, a lead with that number): one indexed query.

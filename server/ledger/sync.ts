@@ -32,7 +32,7 @@ import { onLedgerRowsSynced } from '../leads/ledger-hook';
 import { checkRows, policyForVillage, type RowCheck } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 import { checkRowsAsync } from './validation-pool';
-import { settleAll, type LedgerStore, type RowWrite, type StoredRow, type WriteContext } from './store';
+import { settleAll, type LedgerStore, type RowVersionWrite, type StoredRow, type WriteContext } from './store';
 
 /** Pushes of more changes than this are bulk work for the database queue (TransactionOptions.bulk). */
 export const INTERACTIVE_MAX_CHANGES = 20;
@@ -175,7 +175,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       const applied: SyncResponse['applied'] = [];
       const unchanged: SyncResponse['unchanged'] = [];
       const conflicts: SyncConflict[] = [];
-      const writes: Omit<RowWrite, 'seq' | 'errors' | 'warnings' | 'findings'>[] = [];
+      const writes: Omit<RowVersionWrite, 'seq' | 'errors' | 'warnings' | 'findings'>[] = [];
 
       for (const change of changes) {
         const row = current.get(change.rowId);
@@ -215,7 +215,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       }
 
       const findings: RowFindings[] = [];
-      let written: RowWrite[] = [];
+      let written: RowVersionWrite[] = [];
       if (writes.length > 0) {
         const checkByRow = new Map<string, RowCheck>();
         const rest: typeof writes = [];
@@ -235,7 +235,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
         // The transaction holds the write lock: the sequence read above is still the last one.
         const firstSeq = seqBefore + 1;
-        const full: RowWrite[] = writes.map((write, index) => {
+        const full: RowVersionWrite[] = writes.map((write, index) => {
           const check = checkByRow.get(write.rowId);
           if (check && check.findings.length > 0) {
             findings.push({ rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });

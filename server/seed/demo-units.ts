@@ -1,38 +1,14 @@
 /**
- * Units of the demo: 楚雄州 (5323), its 10 county-level units and the real townships named in
- * DOMAIN.md (codes and names real). Every county also gets a township so each has a subtree:
- * those marked `invented: true` are MADE UP (names end in 示例镇). ALL villages/communities are MADE UP
- * (invented: true) — no real village is named here. Village suffix 001–199 社区, 200–399 村.
+ * Units of the demo: the real units (server/units/real-units.ts: 楚雄州, its 10 county-level units and
+ * the real townships named in the domain notes) plus MADE-UP ones so every county has a subtree:
+ * townships marked `invented: true` (names end in 示例镇) and ALL villages/communities (invented: true)
+ * — no real village is named here. Village suffix 001–199 社区, 200–399 村.
  */
+import { REAL_UNITS, unitNode, type UnitSeed } from '../units/real-units';
 import type { UnitNode } from '../units/store';
 
-type Seed = [code: string, name: string, invented: boolean];
-
-const PREFECTURE: Seed = ['5323', '楚雄彝族自治州', false];
-
-const COUNTIES: Seed[] = [
-  ['532301', '楚雄市', false],
-  ['532302', '禄丰市', false],
-  ['532322', '双柏县', false],
-  ['532323', '牟定县', false],
-  ['532324', '南华县', false],
-  ['532325', '姚安县', false],
-  ['532326', '大姚县', false],
-  ['532327', '永仁县', false],
-  ['532328', '元谋县', false],
-  ['532329', '武定县', false],
-];
-
-const TOWNSHIPS: Seed[] = [
-  // real (DOMAIN.md)
-  ['532301101', '鹿城镇', false],
-  ['532301102', '东瓜镇', false],
-  ['532301103', '吕合镇', false],
-  ['532322101', '妥甸镇', false],
-  ['532322102', '大庄镇', false],
-  ['532328101', '元马镇', false],
-  ['532328103', '黄瓜园镇', false],
-  // MADE UP, one per county without a real one above
+/** MADE UP, one per county without a real township in REAL_UNITS. */
+const INVENTED_TOWNSHIPS: UnitSeed[] = [
   ['532302101', '禄丰示例镇', true],
   ['532323101', '牟定示例镇', true],
   ['532324101', '南华示例镇', true],
@@ -43,7 +19,7 @@ const TOWNSHIPS: Seed[] = [
 ];
 
 /** MADE-UP villages and communities (names invented for the demo). */
-const VILLAGES: Seed[] = [
+const VILLAGES: UnitSeed[] = [
   ['532301101001', '示例社区', true],
   ['532301101201', '示范村', true],
   ['532301101202', '青松村', true],
@@ -63,20 +39,12 @@ const VILLAGES: Seed[] = [
   ['532329101201', '武定示例村', true],
 ];
 
-function node([code, name, invented]: Seed, level: UnitNode['level'], parentLength: number | null): UnitNode {
-  return { code, name, level, parentCode: parentLength ? code.slice(0, parentLength) : null, invented };
-}
-
-/** Parents before children. */
+/** Parents before children: the real units, then the invented townships and villages. */
 export const DEMO_UNITS: UnitNode[] = [
-  node(PREFECTURE, 'prefecture', null),
-  ...COUNTIES.map((seed) => node(seed, 'county', 4)),
-  ...TOWNSHIPS.map((seed) => node(seed, 'township', 6)),
-  ...VILLAGES.map((seed) => node(seed, 'village', 9)),
+  ...REAL_UNITS,
+  ...INVENTED_TOWNSHIPS.map((seed) => unitNode(seed, 'township', 6)),
+  ...VILLAGES.map((seed) => unitNode(seed, 'village', 9)),
 ];
-
-/** Real units only (prefecture, counties, real townships): what a production install starts from. */
-export const REAL_UNITS: UnitNode[] = DEMO_UNITS.filter((unit) => !unit.invented);
 
 export const DEMO_PASSWORD = 'demo1234';
 

@@ -1,6 +1,6 @@
 /**
  * Type-level tests: column keys and finding codes are unions, not `string`. If LEDGER_COLUMNS or
- * MESSAGES ever widen to string again, the `@ts-expect-error` lines stop being errors and
+ * FINDING_MESSAGES ever widen to string again, the `@ts-expect-error` lines stop being errors and
  * `npm run typecheck` (and ts-jest) fail.
  */
 import { COLUMN_KEYS, LEDGER_COLUMNS, type ColumnKey } from '../../ledger/columns';

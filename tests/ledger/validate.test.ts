@@ -9,7 +9,7 @@ import { validateRecords, validateSheet } from '../../ledger/validate';
 import { isValidIdFast } from '../../ledger/id-number';
 import { COLUMN_CHECKS } from '../../ledger/validation/cells';
 import { readIdNumber as readMatchingIdNumber } from '../../ledger/matching/cells';
-import { codeOfMessage, FINDING_CODES, MESSAGES, type MessageId } from '../../ledger/validation/messages';
+import { codeOfMessage, FINDING_CODES, FINDING_MESSAGES, type MessageId } from '../../ledger/validation/messages';
 import { DATE_ORDER, DUPLICATE_RULES, ROW_RULES, RULE_VOCABULARY_VALUES } from '../../ledger/validation/rules';
 import { VOCABULARIES } from '../../ledger/vocabularies';
 import { FEMALE_ID, idEndingInX, makeId, MALE_ID, PLAIN_CALENDAR, TODAY, validRecord } from './validation-helpers';
@@ -448,14 +448,14 @@ describe('validateSheet', () => {
 });
 
 describe('the rule tables', () => {
-  it('every code the rule tables name has a message entry (FINDING_CODES is derived from MESSAGES)', () => {
+  it('every code the rule tables name has a message entry (FINDING_CODES is derived from FINDING_MESSAGES)', () => {
     for (const rule of [...ROW_RULES, ...DUPLICATE_RULES]) expect(FINDING_CODES).toContain(rule.code);
     for (const code of FINDING_CODES) expect(code).toMatch(/^[a-z]+(?:\.[a-z0-9_]+)?$/);
   });
 
   it('every message is zh-CN and en-US, message and hint, for every rule entry', () => {
-    for (const id of Object.keys(MESSAGES) as MessageId[]) {
-      const texts = MESSAGES[id]({ column: '列', value: 'v', allowed: ['a'], items: ['b'], other: '另一列', date: '2026-10-01', otherDate: '2026-10-02', rows: [3], min: 1, max: 2, days: 1, expected: '男' });
+    for (const id of Object.keys(FINDING_MESSAGES) as MessageId[]) {
+      const texts = FINDING_MESSAGES[id]({ column: '列', value: 'v', allowed: ['a'], items: ['b'], other: '另一列', date: '2026-10-01', otherDate: '2026-10-02', rows: [3], min: 1, max: 2, days: 1, expected: '男' });
       expect(texts.message).toMatch(/[\u4e00-\u9fff]/);
       expect(texts.hint).toMatch(/[\u4e00-\u9fff]/);
       expect(texts.en.message).toMatch(/[A-Za-z]{3,}/);
@@ -469,7 +469,7 @@ describe('the rule tables', () => {
     expect(new Set(ids).size).toBe(ids.length);
     for (const rule of ROW_RULES) {
       expect(codeOfMessage(rule.message ?? (rule.code as MessageId))).toBe(rule.code);
-      expect(MESSAGES[rule.message ?? (rule.code as MessageId)]).toBeDefined();
+      expect(FINDING_MESSAGES[rule.message ?? (rule.code as MessageId)]).toBeDefined();
       for (const key of [...rule.columns, ...(rule.requires ?? [])]) expect(() => columnByKey(key)).not.toThrow();
     }
     for (const pair of DATE_ORDER) {

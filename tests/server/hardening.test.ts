@@ -10,7 +10,7 @@ import { join } from 'path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'zlib';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
 import { DatabaseCorruptError } from '../../server/db/integrity';
-import { buildDeps } from '../../server/deps';
+import { buildDeps } from '../../server/build-deps';
 import type { RouteSpec } from '../../server/http/route-table';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from './helpers';

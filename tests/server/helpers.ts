@@ -15,7 +15,7 @@ import { join } from 'path';
 import type { AppDeps, ServerConfig } from '../../server/app-deps';
 import { createApp } from '../../server/app';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
-import { buildDeps } from '../../server/deps';
+import { buildDeps } from '../../server/build-deps';
 import { closeValidationPool } from '../../server/ledger/validation-pool';
 import type { z, ZodType } from 'zod';
 import { ApiErrorBodySchema } from '../../ledger/api/errors';

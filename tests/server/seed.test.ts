@@ -2,6 +2,7 @@ import { ROLES } from '../../server/http/route-table';
 import { roleFitsUnit } from '../../server/auth/users';
 import { DEMO_ACCOUNTS, DEMO_UNITS } from '../../server/seed/demo-units';
 import { runPlatformSeed } from '../../server/seed';
+import { REAL_UNITS } from '../../server/units/real-units';
 import { startTestServer, type TestServer } from './helpers';
 
 describe('demo seed', () => {
@@ -88,5 +89,19 @@ describe('production mode', () => {
     } finally {
       await server.close();
     }
+  });
+});
+
+describe('real units (what a production install seeds)', () => {
+  it('lists no invented unit, parents before children, and the demo is these plus invented ones', () => {
+    const seen = new Set<string>();
+    for (const unit of REAL_UNITS) {
+      expect(unit.invented).toBe(false);
+      if (unit.parentCode !== null) expect(seen.has(unit.parentCode)).toBe(true);
+      seen.add(unit.code);
+    }
+    expect(REAL_UNITS.filter((unit) => unit.level === 'county')).toHaveLength(10);
+    expect(DEMO_UNITS.slice(0, REAL_UNITS.length)).toEqual(REAL_UNITS);
+    expect(DEMO_UNITS.slice(REAL_UNITS.length).every((unit) => unit.invented)).toBe(true);
   });
 });

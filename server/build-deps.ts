@@ -1,4 +1,4 @@
-/** Builds AppDeps for a database file: open (WAL, FKs), migrate, audit log, clock. */
+/** Builds AppDeps (the types are in app-deps.ts) for a database file: open (WAL, FKs), migrate, audit log, clock. */
 import { mkdirSync } from 'fs';
 import { dirname } from 'path';
 import type { Logger } from 'pino';
