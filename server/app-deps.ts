@@ -14,6 +14,9 @@ export interface AuthUser {
   unit: { code: string; name: string; level: UnitLevel };
 }
 
+/** Express's 'trust proxy' in the two safe forms: how many proxies in front, or which addresses they have. */
+export type TrustProxy = { hops: number } | { addresses: string[] };
+
 export interface ServerConfig {
   host: string;
   port: number;
@@ -26,6 +29,12 @@ export interface ServerConfig {
   importDryRunTtlHours?: number;
   /** Login throttling overrides (defaults: DEFAULT_LOGIN_LIMITS in auth/rate-limit.ts). */
   loginLimits?: Partial<LoginLimits>;
+  /**
+   * Reverse proxies whose X-Forwarded-For is believed (env TRUST_PROXY; default: none, the socket's
+   * address is the client's): a hop count, or the proxies' addresses/subnets. Decides `req.ip`, which
+   * the per-address sign-in limit counts.
+   */
+  trustProxy?: TrustProxy;
   /** Caps on reading one uploaded file (zip entries, inflated sizes, ratio, text, rows, columns); defaults: DEFAULT_READ_LIMITS in io/read-limits.ts, env IMPORT_MAX_*. */
   readLimits?: Partial<ReadLimits>;
 }

@@ -41,6 +41,10 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
   app.disable('x-powered-by');
   app.set('etag', false);
   app.set('query parser', 'simple');
+  // Off unless configured: then X-Forwarded-For is believed only from the named proxies (or the
+  // given number of hops), and req.ip is the client in front of them (the sign-in limit counts it).
+  const trust = deps.config.trustProxy;
+  if (trust) app.set('trust proxy', 'hops' in trust ? trust.hops : trust.addresses);
 
   app.use(requestId);
   app.use((req: Request, res: Response, next: NextFunction) => {

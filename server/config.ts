@@ -1,5 +1,6 @@
 /** Server settings from the environment. Demo mode (demo prefecture + demo accounts) unless NODE_ENV=production. */
-import type { ServerConfig } from './app-deps';
+import { isIP } from 'net';
+import type { ServerConfig, TrustProxy } from './app-deps';
 import { READ_LIMIT_ENV, type ReadLimitName, type ReadLimits } from './io/read-limits';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
@@ -35,8 +36,37 @@ export function readLimitsFrom(env: NodeJS.ProcessEnv): Partial<ReadLimits> {
   return limits;
 }
 
+/** Names express accepts for whole address ranges of proxies. */
+const PROXY_RANGE_NAMES: ReadonlySet<string> = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * TRUST_PROXY: unset, '', 'false' or '0' → off (X-Forwarded-For ignored); a whole number 1–10 → that
+ * many proxies in front; else a comma-separated list of proxy addresses or subnets (10.0.0.5,
+ * 10.0.0.0/8, ::1, loopback). 'true' (believe any sender) is refused: every client could then pick
+ * its own address and slip past the per-address sign-in limit.
+ */
+export function trustProxyFrom(text: string | undefined): TrustProxy | undefined {
+  const value = (text ?? '').trim();
+  if (value === '' || value === 'false' || value === '0') return undefined;
+  if (/^\d+$/.test(value)) return { hops: intFrom(value, 0, 'TRUST_PROXY', 1, 10) };
+  const addresses = value.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  for (const address of addresses) {
+    const [ip, bits, extra] = address.split('/');
+    const family = isIP(ip);
+    const bitsOk = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_RANGE_NAMES.has(address) && (family === 0 || !bitsOk || extra !== undefined)) {
+      throw new Error(
+        `TRUST_PROXY: 无法识别的代理地址 / not a proxy address or subnet: ${address} (use a hop count such as 1, or addresses such as 127.0.0.1,10.0.0.0/8)`,
+      );
+    }
+  }
+  if (addresses.length === 0) throw new Error('TRUST_PROXY: 未给出代理地址 / no proxy address given');
+  return { addresses };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const readLimits = readLimitsFrom(env);
+  const trustProxy = trustProxyFrom(env.TRUST_PROXY);
   return {
     ...(Object.keys(readLimits).length > 0 ? { readLimits } : {}),
     host: env.HOST || '127.0.0.1',
@@ -45,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     demo: env.NODE_ENV !== 'production',
     bodyLimitBytes: env.BODY_LIMIT ? parseByteSize(env.BODY_LIMIT) : DEFAULT_BODY_LIMIT_BYTES,
     tokenTtlHours: intFrom(env.TOKEN_TTL_HOURS, 12, 'TOKEN_TTL_HOURS', 1, 24 * 90),
+    ...(trustProxy ? { trustProxy } : {}),
     ...(env.IMPORT_DRY_RUN_TTL_HOURS ? { importDryRunTtlHours: intFrom(env.IMPORT_DRY_RUN_TTL_HOURS, 24, 'IMPORT_DRY_RUN_TTL_HOURS', 1, 24 * 30) } : {}),
   };
 }

@@ -1,6 +1,7 @@
 /**
  * Account and unit administration for installations without demo data (NODE_ENV=production):
- *   seed-units | add-unit CODE NAME | add-user USERNAME ROLE UNITCODE | deactivate-user USERNAME | list-users
+ *   seed-units | add-unit CODE NAME | add-user USERNAME ROLE UNITCODE | deactivate-user USERNAME |
+ *   unlock-user USERNAME | list-users
  * Works on LEDGER_DB (migrating it first). The new password comes from LEDGER_NEW_PASSWORD, never argv.
  */
 import { unitLevelOf } from '../../ledger/units';
@@ -11,6 +12,7 @@ import { createLogger } from '../logger';
 import { REAL_UNITS } from '../units/real-units';
 import { seedUnits } from '../seed';
 import { getUnit, upsertUnit } from '../units/store';
+import { recordUnlock } from './unlock';
 import { createUser, findUser, roleFitsUnit } from './users';
 
 export interface CliIo {
@@ -18,7 +20,7 @@ export interface CliIo {
   err(text: string): void;
 }
 
-const USAGE = `用法 / usage: admin-cli seed-units | add-unit CODE NAME | add-user USERNAME ROLE UNITCODE | deactivate-user USERNAME | list-users`;
+const USAGE = `用法 / usage: admin-cli seed-units | add-unit CODE NAME | add-user USERNAME ROLE UNITCODE | deactivate-user USERNAME | unlock-user USERNAME | list-users`;
 
 export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo): Promise<number> {
   const [command, ...args] = argv;
@@ -93,6 +95,22 @@ export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
           await deps.audit.record({ user: null, action: 'admin.user_deactivate', target: `user:${user.id}`, requestId: actor.requestId }, tx);
         });
         io.out(`已停用 / deactivated: ${username}`);
+        return 0;
+      }
+      case 'unlock-user': {
+        // Lifts a login lockout (too many wrong passwords) before it runs out; the running server
+        // applies it at the account's next sign-in attempt. Sessions and the password are untouched.
+        const [username] = args;
+        const user = username ? await findUser(deps.db, username) : undefined;
+        if (!user) {
+          io.err(`用户不存在 / no such user: ${username ?? ''}`);
+          return 1;
+        }
+        await deps.db.transaction(async (tx) => {
+          await recordUnlock(tx, user.username, deps.now());
+          await deps.audit.record({ user: null, action: 'admin.user_unlock', target: `user:${user.id}`, requestId: actor.requestId }, tx);
+        });
+        io.out(`已解除登录锁定 / login lockout lifted: ${user.username}`);
         return 0;
       }
       case 'list-users': {

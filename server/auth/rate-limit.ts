@@ -10,7 +10,9 @@
  *   address cannot spray guesses over many accounts, while colleagues who mistype now and then and
  *   other accounts' correct passwords are never blocked by someone else's lockout.
  *
- * In memory per app instance (one server process is the deployment model).
+ * In memory per app instance (one server process is the deployment model). An administrator can
+ * lift an account's lockout early (`admin-cli unlock-user`, a separate process): the unlock is kept
+ * in the database and applied here by `applyUnlock` when a refused attempt finds a newer one.
  */
 export interface LoginLimits {
   /** Failures older than this are forgotten (per account and per address). */
@@ -57,6 +59,8 @@ interface Counter {
   pending: number;
   lastAttemptAt: number;
   lockedUntil: number;
+  /** The newest administrator unlock already applied (ms; -Infinity = none). */
+  unlockSeen: number;
 }
 
 const MAX_TRACKED_KEYS = 50_000;
@@ -74,7 +78,7 @@ export class LoginRateLimiter {
     let c = map.get(key);
     if (!c) {
       if (map.size >= MAX_TRACKED_KEYS) this.sweep(map, t);
-      c = { failures: [], pending: 0, lastAttemptAt: -Infinity, lockedUntil: -Infinity };
+      c = { failures: [], pending: 0, lastAttemptAt: -Infinity, lockedUntil: -Infinity, unlockSeen: -Infinity };
       map.set(key, c);
     }
     const cutoff = t - this.limits.windowMs;
@@ -114,6 +118,21 @@ export class LoginRateLimiter {
     const excess = c.failures.length + c.pending - this.limits.maxFailuresPerIp;
     const oldest = c.failures[excess];
     return oldest === undefined ? 1000 : Math.max(1000, oldest + this.limits.windowMs - t);
+  }
+
+  /**
+   * An administrator unlocked `username` at `unlockedAtMs`: forget its failures, backoff and lockout
+   * — once per unlock (a later lockout is not lifted again by the same unlock). Attempts still
+   * being verified stay counted. Returns whether anything was lifted.
+   */
+  applyUnlock(username: string, unlockedAtMs: number): boolean {
+    const account = this.counter(this.accounts, username.toLowerCase(), this.now().getTime());
+    if (!(unlockedAtMs > account.unlockSeen)) return false;
+    account.unlockSeen = unlockedAtMs;
+    account.failures = [];
+    account.lockedUntil = -Infinity;
+    account.lastAttemptAt = -Infinity;
+    return true;
   }
 
   /** Reserves an attempt for `username` from `ip`, or says how long to wait. Synchronous: atomic. */

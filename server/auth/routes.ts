@@ -11,6 +11,7 @@ import { defineRoute, type AuthUser, type RouteSpec } from '../http/route-table'
 import { dummyPasswordHash, verifyPassword } from './password';
 import { DEFAULT_LOGIN_LIMITS, LoginRateLimiter } from './rate-limit';
 import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
+import { lastUnlock } from './unlock';
 import { findUser } from './users';
 
 const limiters = new WeakMap<AppDeps, LoginRateLimiter>();
@@ -42,7 +43,13 @@ export const AUTH_ROUTES: RouteSpec[] = [
       const { username, password } = body;
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
       // Reserved before the (asynchronous) password check, so parallel guesses cannot all slip through.
-      const reservation = loginLimiter(deps).reserve(username, ip);
+      const limiter = loginLimiter(deps);
+      let reservation = limiter.reserve(username, ip);
+      if (!reservation.ok && reservation.reason !== 'address_limit') {
+        // An administrator may have lifted the lockout meanwhile (admin-cli unlock-user).
+        const unlockedAt = await lastUnlock(deps.db, username);
+        if (unlockedAt !== undefined && limiter.applyUnlock(username, unlockedAt)) reservation = limiter.reserve(username, ip);
+      }
       if (!reservation.ok) {
         req.res?.setHeader('Retry-After', String(reservation.retryAfterSeconds));
         const wait = reservation.retryAfterSeconds;
