@@ -4,6 +4,8 @@ import type { ServerConfig, TrustProxy } from './app-deps';
 import { READ_LIMIT_ENV, type ReadLimitName, type ReadLimits } from './io/read-limits';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
+/** Hours an uncommitted import dry run (names, ID numbers) is kept when IMPORT_DRY_RUN_TTL_HOURS is unset. */
+export const DEFAULT_IMPORT_DRY_RUN_TTL_HOURS = 24;
 
 /** '5mb', '512kb', '1048576' → bytes. */
 export function parseByteSize(text: string): number {
@@ -76,6 +78,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimitBytes: env.BODY_LIMIT ? parseByteSize(env.BODY_LIMIT) : DEFAULT_BODY_LIMIT_BYTES,
     tokenTtlHours: intFrom(env.TOKEN_TTL_HOURS, 12, 'TOKEN_TTL_HOURS', 1, 24 * 90),
     ...(trustProxy ? { trustProxy } : {}),
-    ...(env.IMPORT_DRY_RUN_TTL_HOURS ? { importDryRunTtlHours: intFrom(env.IMPORT_DRY_RUN_TTL_HOURS, 24, 'IMPORT_DRY_RUN_TTL_HOURS', 1, 24 * 30) } : {}),
+    ...(env.IMPORT_DRY_RUN_TTL_HOURS ? { importDryRunTtlHours: intFrom(env.IMPORT_DRY_RUN_TTL_HOURS, DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, 'IMPORT_DRY_RUN_TTL_HOURS', 1, 24 * 30) } : {}),
   };
 }

@@ -5,12 +5,11 @@
  */
 import { chinaDate } from '../../ledger/dates';
 import type { AppDeps } from '../app-deps';
+import { DEFAULT_IMPORT_DRY_RUN_TTL_HOURS } from '../config';
 import { isInFlight } from './jobs';
 import { purgeOldMonthlyTotals } from './monthly-totals';
 import { importStore, type ImportRow } from './store';
 import { removeStaleTempDirs } from './upload-files';
-
-export const DEFAULT_IMPORT_DRY_RUN_TTL_HOURS = 24;
 
 export function dryRunTtlMs(deps: Pick<AppDeps, 'config'>): number {
   const hours = deps.config.importDryRunTtlHours ?? DEFAULT_IMPORT_DRY_RUN_TTL_HOURS;

@@ -24,7 +24,7 @@ import { placeUpload, removeUploadDir, sha256, sha256File } from './upload-files
 // The module's entry points used from outside it (server start, seed, bench, tests).
 export { commitImport } from './commit';
 export { whenRead } from './jobs';
-export { DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, purgeExpiredImports, startImportRetention } from './retention';
+export { purgeExpiredImports, startImportRetention } from './retention';
 export type { ImportStatus } from './status';
 export { importTempRoot } from './upload-files';
 
