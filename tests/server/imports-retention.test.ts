@@ -6,10 +6,11 @@
 import { randomUUID } from 'crypto';
 import { existsSync, promises as fs } from 'fs';
 import { join } from 'path';
-import { loadConfig } from '../../server/config';
+import { DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, loadConfig } from '../../server/config';
 import { uploadTempDir } from '../../server/http/mount';
-import { DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, importTempRoot, purgeExpiredImports, whenRead } from '../../server/imports/service';
+import { importTempRoot, purgeExpiredImports, whenRead } from '../../server/imports/service';
 import { startTestServer, type TestServer } from './helpers';
+import { waitUntil } from '../wait';
 import { COUNTY, MEDICAL_HEADER, clock, csvFile, medicalRow, people, upload, waitForImport } from './leads-helpers';
 
 jest.setTimeout(120_000);
@@ -159,7 +160,8 @@ describe('import retention', () => {
     expect(again.body.duplicate).toBe(true);
     const badSource = await upload(server, county, { buffer, fileName: 'x.csv', source: 'weather', period: '2026-10' });
     expect(badSource.status).toBe(400);
-    await new Promise((r) => setTimeout(r, 50));
+    // the rejected upload's file is removed as its response closes, just after the client has the answer
+    await waitUntil('the rejected upload to leave no temp file', async () => (await tempFilesWith(marker)).length === 0);
     expect(await tempFilesWith(marker)).toEqual([]);
   });
 

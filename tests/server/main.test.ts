@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
+import { waitUntil } from '../wait';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -42,8 +43,8 @@ describe('server/main.ts', () => {
     const db = join(dir, 'nested', 'ledger.sqlite');
     for (let run = 0; run < 2; run++) {
       const server = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+      // The URL is printed once the server listens, in the same write as the demo logins.
       const url = await server.url;
-      await new Promise((r) => setTimeout(r, 100));
       const health = await fetch(`${url}/healthz`);
       expect(health.status).toBe(200);
       expect(await health.json()).toEqual({ status: 'ok' });
@@ -53,6 +54,7 @@ describe('server/main.ts', () => {
         body: JSON.stringify({ username: 'demo-admin', password: 'demo1234' }),
       });
       expect(login.status).toBe(200);
+      await waitUntil('the demo logins on stdout', () => server.output().includes('demo1234'));
       expect(server.output()).toContain('demo-village');
       expect(server.output()).toContain('演示');
       expect(server.output()).toContain('demo1234');

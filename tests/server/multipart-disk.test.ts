@@ -9,6 +9,7 @@ import { uploadTempDir } from '../../server/http/mount';
 import type { RouteSpec } from '../../server/http/route-table';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer, type TestServer } from './helpers';
+import { waitUntil } from '../wait';
 
 const seen: { path: string; existedDuringHandler: boolean; dir: string; text: string }[] = [];
 
@@ -43,12 +44,16 @@ describe('multipart uploads on disk', () => {
   afterAll(() => server.close());
 
   async function post(path: string, content: string) {
+    const handled = seen.length;
     const form = new FormData();
     form.append('file', new Blob([content]), 'roster.csv');
     const res = await fetch(`${server.baseUrl}/api/v1/${path}/532301`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
     await res.text();
-    // the temp file is removed when the response closes
-    await new Promise((r) => setTimeout(r, 50));
+    // The temp file is removed when the response closes, just after the client has the answer: wait for that.
+    if (seen.length > handled) {
+      const file = seen[seen.length - 1].path;
+      await waitUntil(`the upload's temp file ${file} to be removed`, () => !existsSync(file));
+    }
     return res.status;
   }
 
@@ -69,11 +74,15 @@ describe('multipart uploads on disk', () => {
     const marker = `over-limit-${Date.now()}-`;
     expect(await post('disk-ok', marker + 'x'.repeat(8192))).toBe(413);
     const dir = uploadTempDir();
-    const leftovers = [];
-    for (const name of readdirSync(dir)) {
-      const head = await fs.readFile(join(dir, name), 'utf8').catch(() => '');
-      if (head.startsWith(marker)) leftovers.push(name);
-    }
-    expect(leftovers).toEqual([]);
+    const leftovers = async (): Promise<string[]> => {
+      const found = [];
+      for (const name of readdirSync(dir)) {
+        const head = await fs.readFile(join(dir, name), 'utf8').catch(() => '');
+        if (head.startsWith(marker)) found.push(name);
+      }
+      return found;
+    };
+    await waitUntil('the over-limit upload to leave no file', async () => (await leftovers()).length === 0);
+    expect(await leftovers()).toEqual([]);
   });
 });

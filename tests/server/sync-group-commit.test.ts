@@ -101,8 +101,9 @@ describe('sync requests sharing a group commit', () => {
       const runA = syncLedger(env, VILLAGE_A, a, caller);
       const runB = syncLedger(env, VILLAGE_B, b, caller);
       const runC = syncLedger(env, VILLAGE_C, c, caller);
-      runA.then(answered(VILLAGE_A), () => undefined);
-      runC.then(answered(VILLAGE_C), () => undefined);
+      // Checked the moment each answer arrives; awaited below instead of sleeping.
+      const checkedA = runA.then(answered(VILLAGE_A), () => undefined);
+      const checkedC = runC.then(answered(VILLAGE_C), () => undefined);
       release();
       await holder;
 
@@ -115,8 +116,7 @@ describe('sync requests sharing a group commit', () => {
       expect(outA.response.changes.map((change) => change.rowId)).toEqual(a.changes.map((change) => change.rowId));
       expect(outA.response.cursor).toBe(40);
       expect(outC.response.cursor).toBe(40);
-      await Promise.resolve();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await Promise.all([checkedA, checkedC]);
       expect(seenByOther.get(VILLAGE_A)).toBe(40);
       expect(seenByOther.get(VILLAGE_C)).toBe(40);
     } finally {

@@ -4,7 +4,14 @@ import { join } from 'path';
 import { discoverMigrations, migrate } from '../../../server/db/migrate';
 import { SqliteDatabase } from '../../../server/db/sqlite';
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** A promise and its resolver: a test opens it to let a transaction go on at a chosen point (no sleeps). */
+function gate(): { opened: Promise<void>; open: () => void } {
+  let open!: () => void;
+  const opened = new Promise<void>((resolve) => (open = resolve));
+  return { opened, open };
+}
+/** Lets every other queued callback run once (other transactions get their chance to interleave). */
+const yieldTurn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SqliteDatabase', () => {
   let dir: string;
@@ -47,7 +54,7 @@ describe('SqliteDatabase', () => {
     const bump = () =>
       db.transaction(async (tx) => {
         const { n } = (await tx.get<{ n: number }>('SELECT n FROM counter'))!;
-        await sleep(5);
+        await yieldTurn();
         await tx.run('UPDATE counter SET n = ?', [n + 1]);
       });
     await Promise.all(Array.from({ length: 10 }, bump));
@@ -56,27 +63,36 @@ describe('SqliteDatabase', () => {
 
   it('a statement outside a running transaction waits for it and never sees half of it', async () => {
     let insideDone = false;
+    const halfway = gate();
+    const goOn = gate();
     const tx = db.transaction(async (t) => {
       await t.run("INSERT INTO t (v) VALUES ('first')");
-      await sleep(30);
+      halfway.open();
+      await goOn.opened;
       await t.run("INSERT INTO t (v) VALUES ('second')");
       insideDone = true;
     });
-    await sleep(5);
-    const count = await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t');
+    await halfway.opened;
+    const counting = db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t');
+    goOn.open();
+    const count = await counting;
     expect(insideDone).toBe(true);
     expect(count!.n).toBe(2);
     await tx;
   });
 
   it('an outside write issued during a transaction is not rolled back with it', async () => {
+    const halfway = gate();
+    const goOn = gate();
     const failing = db.transaction(async (t) => {
       await t.run("INSERT INTO t (v) VALUES ('doomed')");
-      await sleep(20);
+      halfway.open();
+      await goOn.opened;
       throw new Error('fail');
     });
-    await sleep(2);
+    await halfway.opened;
     const outside = db.run("INSERT INTO t (v) VALUES ('outside')");
+    goOn.open();
     await expect(failing).rejects.toThrow('fail');
     await outside;
     expect((await db.all<{ v: string }>('SELECT v FROM t')).map((r) => r.v)).toEqual(['outside']);
