@@ -28,7 +28,7 @@ const GOAL_GZIP_KB = 400;
 
 function paneBundles(): BenchResult[] {
   const dir = join(projectRoot(), 'dist', 'addin');
-  if (!existsSync(join(dir, 'validate.html'))) throw new Error('dist/addin is not built: run npm run build:addin before the add-in bench');
+  if (!existsSync(join(dir, 'validate.html'))) throw new Error('dist/addin is not built: npm run bench builds it (running one bench alone: npm run build:addin first)');
   const gzipped = new Map<string, number>();
   const sizeOf = (file: string) => {
     if (!gzipped.has(file)) gzipped.set(file, gzipSync(readFileSync(join(dir, file)), { level: 9 }).length);

@@ -37,7 +37,7 @@ async function timeToInteractive(browser: Browser, url: string, throttled: boole
 
 export async function run(): Promise<BenchResult[]> {
   const root = resolve(__dirname, '..', '..');
-  if (!existsSync(join(root, 'dist', 'addin', 'validate.html'))) throw new Error('dist/addin is not built: npm run build:addin');
+  if (!existsSync(join(root, 'dist', 'addin', 'validate.html'))) throw new Error('dist/addin is not built: npm run bench builds it (running one bench alone: npm run build:addin first)');
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: apt-get install -y chromium`);
   const dir = mkdtempSync(join(tmpdir(), 'panes-tti-'));
   const server = await spawnServer([join(root, 'dist', 'server', 'main.js')], { LEDGER_DB: join(dir, 'ledger.sqlite'), NODE_ENV: 'production' }, { cwd: root });
