@@ -37,6 +37,9 @@ export const APP_STRINGS = defineStrings({
   'capability.multiAreas': { zh: '一次标注多个不相邻区域（逐块标注，速度较慢）', en: 'marking many separate areas at once (marked area by area, slower)' },
   'capability.events': { zh: '自动跟随选中行和表格改动（请点“刷新”）', en: 'following the selection and sheet changes automatically (press Refresh)' },
   'capability.merges': { zh: '读取合并单元格', en: 'reading merged cells' },
+  'capability.freezePanes': { zh: '冻结标题行和表头', en: 'freezing the title and header rows' },
+  'capability.printSetup': { zh: '打印设置（A3横向、每页重复表头、签字栏）', en: 'the print setup (A3 landscape, header on every page, signature footer)' },
+  'capability.headerNotes': { zh: '表头批注（每列的填写说明）', en: 'header notes (each column’s instructions)' },
 });
 
 export type AppStringKey = keyof typeof APP_STRINGS;

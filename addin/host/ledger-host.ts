@@ -7,6 +7,8 @@
  * Row numbers are Excel row numbers (1-based); column numbers are 0-based (0 = column A).
  */
 import type { LedgerHeader } from '../../ledger/sheet';
+import type { ColumnKey } from '../../ledger/columns';
+import type { TemplateSheetRole } from '../../ledger/template';
 import type { LedgerValues, Severity, SheetInput } from '../../ledger/types';
 
 /**
@@ -91,10 +93,44 @@ export interface HostCapabilities {
   events: boolean;
   /** ExcelApi 1.13: merged areas passed to the validation. */
   merges: boolean;
+  /** ExcelApi 1.7: the title and header rows frozen when adding the ledger sheet. */
+  freezePanes: boolean;
+  /** ExcelApi 1.9: the template's print setup (A3 landscape, titles repeated, signature footer). */
+  printSetup: boolean;
+  /** ExcelApi 1.18: the header notes (each column's help) when adding the ledger sheet or columns. */
+  headerNotes: boolean;
 }
 export type Capability = keyof HostCapabilities;
-export const CAPABILITIES: readonly Capability[] = ['conditionalFormats', 'dataValidation', 'multiAreas', 'events', 'merges'];
-export const ALL_CAPABILITIES: HostCapabilities = { conditionalFormats: true, dataValidation: true, multiAreas: true, events: true, merges: true };
+export const CAPABILITIES: readonly Capability[] = ['conditionalFormats', 'dataValidation', 'multiAreas', 'events', 'merges', 'freezePanes', 'printSetup', 'headerNotes'];
+export const ALL_CAPABILITIES: HostCapabilities = {
+  conditionalFormats: true,
+  dataValidation: true,
+  multiAreas: true,
+  events: true,
+  merges: true,
+  freezePanes: true,
+  printSetup: true,
+  headerNotes: true,
+};
+/** The extras of the template the add-in writes only where Excel supports them (the pane names the others). */
+export const TEMPLATE_EXTRAS = ['dataValidation', 'freezePanes', 'printSetup', 'headerNotes'] as const satisfies readonly Capability[];
+export type TemplateExtra = (typeof TEMPLATE_EXTRAS)[number];
+
+/** What addLedgerSheets did. */
+export interface AddedSheets {
+  /** The name each sheet got: the template's, or a free one such as “台账 (2)” when the workbook already had that name. */
+  names: Record<TemplateSheetRole, string>;
+  /** Extras this Excel could not write (older requirement sets). */
+  skipped: TemplateExtra[];
+}
+
+/** What addMissingColumns did. */
+export interface AddedColumns {
+  sheetName: string;
+  /** Header cell (A1) of each added column, in the order added. */
+  columns: { key: ColumnKey; header: string; cell: string }[];
+  skipped: TemplateExtra[];
+}
 
 /** Something changed in the workbook (debounced by the host). */
 export type HostEvent =
@@ -133,6 +169,18 @@ export interface LedgerHost {
   readSettings(): Promise<HostSettings>;
   /** Merges the patch into the settings (a null value deletes the key) and persists them with the workbook. */
   writeSettings(patch: HostSettings): Promise<void>;
+  /**
+   * Adds the template's 台账, 填表说明 and 字典 sheets (as templates/village-ledger.xlsx has them:
+   * ledger/template.ts) to a workbook without a ledger. Nothing existing is changed: a sheet name
+   * already in use gets a free one (“台账 (2)”). The new 台账 becomes the active sheet.
+   */
+  addLedgerSheets(): Promise<AddedSheets>;
+  /**
+   * Adds ledger columns the snapshot's sheet lacks at the right of its used range (header text,
+   * note, width, number format, dropdown with the allowed values inline). Cells already holding
+   * anything are never written: the columns go right of everything used.
+   */
+  addMissingColumns(snapshot: LedgerSnapshot, keys: readonly ColumnKey[]): Promise<AddedColumns>;
   /** Selection and sheet changes, debounced; returns the unsubscribe function. */
   subscribe(listener: HostListener): () => void;
 }
@@ -144,7 +192,8 @@ export type LedgerHostErrorCode =
   | 'row.moved'
   | 'cell.invalid'
   | 'settings.corrupt'
-  | 'snapshot.required';
+  | 'snapshot.required'
+  | 'columns.present';
 
 /** An error a pane can show as it is: zh-CN message with en-US beside it. */
 export class LedgerHostError extends Error {

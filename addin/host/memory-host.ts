@@ -23,6 +23,9 @@ import {
 } from './ledger-host';
 import { newRowId, planMarks, planWrite, resolveRowTargets, type PlanOptions } from './write-plan';
 import { defined } from '../../ledger/defined';
+import { columnByKey, type ColumnKey } from '../../ledger/columns';
+import { planMissingColumns, planTemplateSheets, templateSheetNames, type PlannedValidation, type SheetPlan } from './template-plan';
+import { TEMPLATE_EXTRAS, type AddedColumns, type AddedSheets, type TemplateExtra } from './ledger-host';
 
 export interface MemorySheetSeed {
   name: string;
@@ -49,6 +52,12 @@ export interface MemorySheet {
   hiddenColumns: Set<number>;
   /** A1 → severity of the current marks. */
   marks: Map<string, Severity>;
+  /** Data validations written by addLedgerSheets / addMissingColumns (the preview shows dropdowns from them). */
+  validations: PlannedValidation[];
+  /** Header notes: A1 → text. */
+  notes: Map<string, string>;
+  /** Hidden sheet (字典). */
+  hidden: boolean;
 }
 
 const isEmpty = (value: unknown) => value === '' || value === null || value === undefined;
@@ -74,6 +83,9 @@ export class MemoryHost implements LedgerHost {
       numberFormats: (seed.numberFormats ?? []).map((row) => [...row]),
       hiddenColumns: new Set<number>(),
       marks: new Map<string, Severity>(),
+      validations: [],
+      notes: new Map<string, string>(),
+      hidden: false,
     }));
     this.active = options.activeSheet ?? this.sheets[0].name;
     this.settings = cloneSettings(options.settings ?? {});
@@ -125,6 +137,15 @@ export class MemoryHost implements LedgerHost {
     const sheet = this.sheets.find((s) => s.name === name);
     if (!sheet) throw new Error(`no sheet ${name}`);
     return sheet;
+  }
+
+  /** Sheet names in workbook order; `visibleOnly` leaves out hidden sheets (字典), as Excel's tabs do. */
+  sheetNames(visibleOnly = false): string[] {
+    return this.sheets.filter((s) => !visibleOnly || !s.hidden).map((s) => s.name);
+  }
+
+  get activeSheet(): string {
+    return this.active;
   }
 
   activate(name: string): void {
@@ -199,6 +220,58 @@ export class MemoryHost implements LedgerHost {
     this.lastWriteChunks = plan.chunks.length;
     this.emit({ type: 'sheet', sheetName: sheet.name });
     return plan.rowNumbers;
+  }
+
+  async addLedgerSheets(): Promise<AddedSheets> {
+    const names = templateSheetNames(this.sheets.map((s) => s.name));
+    const skipped = new Set<TemplateExtra>();
+    for (const plan of planTemplateSheets(names)) {
+      const sheet: MemorySheet = { name: plan.name, values: [], numberFormats: [], hiddenColumns: new Set(), marks: new Map(), validations: [], notes: new Map(), hidden: false };
+      this.sheets.push(sheet);
+      for (const extra of this.applyPlan(sheet, plan)) skipped.add(extra);
+    }
+    this.active = names.ledger;
+    this.ledgerSheet = names.ledger;
+    this.selection = { sheet: names.ledger, excelRow: 3, column: 0 };
+    this.emit({ type: 'sheet', sheetName: names.ledger });
+    this.emit({ type: 'selection', selection: this.selected() });
+    return { names, skipped: [...skipped] };
+  }
+
+  async addMissingColumns(snapshot: LedgerSnapshot, keys: readonly ColumnKey[]): Promise<AddedColumns> {
+    if (keys.length === 0) return { sheetName: snapshot.sheetName, columns: [], skipped: [] };
+    const { sheet, used, header } = this.findLedgerSheet(snapshot.sheetName);
+    const present = keys.filter((key) => header.columns.some((c) => c.key === key));
+    if (present.length > 0) {
+      throw new LedgerHostError(
+        'columns.present',
+        `台账已有这些列：${present.map((key) => columnByKey(key).header).join('、')}。请重新校验后再添加。`,
+        `The ledger already has these columns: ${present.map((key) => columnByKey(key).en).join(', ')}. Check again before adding.`,
+      );
+    }
+    const firstFree = used.right + 1;
+    const plan = planMissingColumns(sheet.name, keys, { excelRow: header.excelRow, firstFree, lastRow: used.bottom + 1 });
+    const skipped = this.applyPlan(sheet, plan);
+    this.emit({ type: 'sheet', sheetName: sheet.name });
+    return { sheetName: sheet.name, columns: keys.map((key, i) => ({ key, header: columnByKey(key).header, cell: cellA1(header.excelRow, firstFree + i) })), skipped };
+  }
+
+  /** The plan's values, formats, hidden columns, dropdowns and notes; extras the capabilities lack are skipped. */
+  private applyPlan(sheet: MemorySheet, plan: SheetPlan): TemplateExtra[] {
+    for (const block of plan.values) {
+      block.values.forEach((row, r) => row.forEach((value, c) => setCell(sheet.values, block.excelRow - 1 + r, block.column + c, value, '')));
+    }
+    for (const f of plan.numberFormats) {
+      for (let r = 0; r < f.rows; r++) setCell(sheet.numberFormats, f.excelRow - 1 + r, f.column, f.format, 'General');
+    }
+    for (const column of plan.hiddenColumns) sheet.hiddenColumns.add(column);
+    sheet.hidden = plan.hidden;
+    const skipped: TemplateExtra[] = [];
+    const used = { dataValidation: plan.validations.length > 0, headerNotes: plan.notes.length > 0, freezePanes: plan.freezeRows > 0, printSetup: plan.print !== undefined };
+    for (const extra of TEMPLATE_EXTRAS) if (used[extra] && !this.capabilities[extra]) skipped.push(extra);
+    if (this.capabilities.dataValidation) sheet.validations.push(...plan.validations);
+    if (this.capabilities.headerNotes) for (const note of plan.notes) sheet.notes.set(note.cell, note.text);
+    return skipped;
   }
 
   async markFindings(snapshot: LedgerSnapshot, findings: readonly MarkableFinding[]): Promise<void> {

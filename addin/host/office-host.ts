@@ -30,7 +30,7 @@
 import type { SheetInput } from '../../ledger/types';
 import { parseAddress, parseCell, rectAddress, type Rect } from './a1';
 import { locateLedgerHeader } from '../../ledger/sheet';
-import { columnByKey, type ColumnType } from '../../ledger/columns';
+import type { ColumnType } from '../../ledger/columns';
 import {
   LedgerHostError,
   ledgerNotFound,
@@ -56,6 +56,11 @@ import {
   type PlanOptions,
 } from './write-plan';
 import { Debouncer } from './debounce';
+import { planMissingColumns, planTemplateSheets, templateSheetNames } from './template-plan';
+import { queueSheetPlan, type ExtraSupport } from './office-template';
+import type { AddedColumns, AddedSheets, TemplateExtra } from './ledger-host';
+import { columnByKey, type ColumnKey } from '../../ledger/columns';
+import { cellA1 } from './a1';
 import { defined } from '../../ledger/defined';
 
 export type ExcelRun = <T>(batch: (context: Excel.RequestContext) => Promise<T>) => Promise<T>;
@@ -126,6 +131,9 @@ export function capabilitiesOf(supports: ApiSupport): HostCapabilities {
     multiAreas: supports('1.9'),
     events: supports('1.9'),
     merges: supports('1.13'),
+    freezePanes: supports('1.7'),
+    printSetup: supports('1.9'),
+    headerNotes: supports('1.18'),
   };
 }
 
@@ -301,6 +309,68 @@ export class OfficeHost implements LedgerHost {
       range(sheet, { excelRow: ref.excelRow, column: ref.column, rows: 1, columns: 1 }).select();
       await this.syncForSheet(context);
     });
+  }
+
+  /** Sync 1: the sheet names (free names for the new sheets); sync 2: every write of the three sheets. */
+  async addLedgerSheets(): Promise<AddedSheets> {
+    const result = await this.run(async (context) => {
+      const worksheets = context.workbook.worksheets;
+      worksheets.load('items/name');
+      await context.sync();
+      const names = templateSheetNames(worksheets.items.map((sheet) => sheet.name));
+      const skipped = new Set<TemplateExtra>();
+      let ledger: Excel.Worksheet | undefined;
+      for (const plan of planTemplateSheets(names)) {
+        const sheet = worksheets.add(plan.name);
+        for (const extra of queueSheetPlan(sheet, plan, this.extraSupport(), this.supports('1.2'))) skipped.add(extra);
+        if (plan.role === 'ledger') ledger = sheet;
+      }
+      if (ledger) {
+        ledger.activate();
+        ledger.getRange('A3').select();
+      }
+      if (this.supports('1.6')) context.application.suspendApiCalculationUntilNextSync();
+      await context.sync();
+      this.ledgerSheet = names.ledger;
+      return { names, skipped: [...skipped] };
+    });
+    this.emit({ type: 'sheet', sheetName: result.names.ledger });
+    return result;
+  }
+
+  /**
+   * Sync 1: locate the snapshot's sheet (its used range now, not as read); sync 2: the columns'
+   * writes, right of the used range, so no cell holding anything is touched.
+   */
+  async addMissingColumns(snapshot: LedgerSnapshot, keys: readonly ColumnKey[]): Promise<AddedColumns> {
+    if (keys.length === 0) return { sheetName: snapshot.sheetName, columns: [], skipped: [] };
+    const result = await this.run(async (context) => {
+      const { sheet, name, used, header } = await this.locate(context, snapshot.sheetName);
+      const present = keys.filter((key) => header.columns.some((c) => c.key === key));
+      if (present.length > 0) {
+        throw new LedgerHostError(
+          'columns.present',
+          `台账已有这些列：${present.map((key) => columnByKey(key).header).join('、')}。请重新校验后再添加。`,
+          `The ledger already has these columns: ${present.map((key) => columnByKey(key).en).join(', ')}. Check again before adding.`,
+        );
+      }
+      const firstFree = used.column + used.columns;
+      const plan = planMissingColumns(name, keys, { excelRow: header.excelRow, firstFree, lastRow: used.excelRow + used.rows - 1 });
+      const skipped = queueSheetPlan(sheet, plan, this.extraSupport(), this.supports('1.2'));
+      await context.sync();
+      return {
+        sheetName: name,
+        columns: keys.map((key, i) => ({ key, header: columnByKey(key).header, cell: cellA1(header.excelRow, firstFree + i) })),
+        skipped,
+      };
+    });
+    this.emit({ type: 'sheet', sheetName: result.sheetName });
+    return result;
+  }
+
+  private extraSupport(): ExtraSupport {
+    const { dataValidation, freezePanes, printSetup, headerNotes } = this.capabilities;
+    return { dataValidation, freezePanes, printSetup, headerNotes };
   }
 
   async getSelectedRow(): Promise<SelectedCell | null> {

@@ -10,7 +10,9 @@
  *    host that uses an ungated 1.6+ API on an "Office 2016" fake fails its test;
  *  - activeCell may span several cells (a selected block); getSelectedRange is ExcelApi 1.1.
  * Only what the hosts use is modelled (ranges, used range, conditional formats, settings,
- * selection, hidden columns, calculation suspension).
+ * selection, hidden columns, calculation suspension, added sheets, and — for adding the template —
+ * formats, merges, data validation (1.8), notes (1.18), frozen rows (1.7), page layout (1.9) and
+ * protection, recorded as set so tests can read them back; reading them throws PropertyNotLoaded).
  */
 import { cellA1 } from '../../addin/host/a1';
 
@@ -42,6 +44,26 @@ export class FakeSheet {
   conditionalFormats: FakeConditionalFormat[] = [];
   /** Merged areas as A1 ranges ('B3:B5'). */
   merges: string[] = [];
+  /** Every format / data validation / page layout property set, in order: range (null = the sheet), path, value. */
+  formatLog: { rect: Rect0 | null; path: string; value: unknown }[] = [];
+  notes = new Map<string, string>();
+  frozenRows = 0;
+  visibility = 'Visible';
+  protectedSheet = false;
+  /** The last value set at `path` on a range covering the cell (e.g. 'dataValidation.rule' at 'E3'). */
+  setAt(a1: string, path: string): unknown {
+    const { r, c } = parseA1(a1);
+    let value: unknown;
+    for (const entry of this.formatLog) {
+      const rect = entry.rect;
+      if (entry.path === path && rect && r >= rect.r0 && r < rect.r0 + rect.rows && c >= rect.c0 && c < rect.c0 + rect.cols) value = entry.value;
+    }
+    return value;
+  }
+  /** The last sheet-level value set at `path` (e.g. 'pageLayout.orientation'). */
+  sheetSetting(path: string): unknown {
+    return this.formatLog.filter((entry) => entry.rect === null && entry.path === path).at(-1)?.value;
+  }
   constructor(public name: string, values: readonly (readonly unknown[])[] = [], formats?: readonly (readonly string[])[]) {
     this.values = values.map((row) => [...row]);
     this.formats = (formats ?? []).map((row) => [...row]);
@@ -294,6 +316,56 @@ class FakeWorksheets extends Proxy {
   getItem(name: string): FakeWorksheet {
     return new FakeWorksheet(this.ctx, () => this.ctx.excel.sheet(name));
   }
+  /** Adds a sheet at the end (ExcelApi 1.1); a name in use (case-insensitive) fails the sync, as in Excel. */
+  add(name: string): FakeWorksheet {
+    this.ctx.queue({
+      requestBytes: 40,
+      exec: () => {
+        if (this.ctx.excel.sheets.some((s) => s.name.toLowerCase() === name.toLowerCase())) throw new FakeOfficeError('ItemAlreadyExists', `a sheet named ${name} exists`);
+        this.ctx.excel.sheets.push(new FakeSheet(name));
+        return 20;
+      },
+    });
+    return new FakeWorksheet(this.ctx, () => this.ctx.excel.sheet(name));
+  }
+}
+
+/** Minimum ExcelApi minor per recorded property (those newer than 1.1). */
+const RECORDED_MIN: Record<string, number> = { columnWidth: 2, rowHeight: 2 };
+/** Properties that are objects holding further properties. */
+const RECORDED_NESTED = new Set(['font', 'fill', 'borders', 'headersFooters', 'defaultForAllPages']);
+
+/**
+ * A write-only proxy for format-like objects: setting a property queues a command that records
+ * it on the sheet; getItem(x) and nested objects extend the path; set…(v) methods record v;
+ * reading a value throws PropertyNotLoaded (the host never reads these back).
+ */
+function recorder(ctx: FakeContext, target: () => { sheet: FakeSheet; rect: Rect0 | null }, path: string): Record<string, unknown> {
+  const record = (name: string, value: unknown) =>
+    ctx.queue({
+      requestBytes: bytes(value) + 20,
+      exec: () => {
+        const { sheet, rect } = target();
+        sheet.formatLog.push({ rect, path: `${path}.${name}`, value: structuredClone(value) });
+        return 0;
+      },
+    });
+  return new globalThis.Proxy({} as Record<string, unknown>, {
+    get(_target, prop) {
+      if (typeof prop !== 'string') return undefined;
+      if (prop === 'getItem') return (key: string) => recorder(ctx, target, `${path}.${key}`);
+      if (RECORDED_NESTED.has(prop)) return recorder(ctx, target, `${path}.${prop}`);
+      if (/^set[A-Z]/.test(prop)) return (value: unknown) => record(prop[3].toLowerCase() + prop.slice(4), value);
+      throw new FakeOfficeError('PropertyNotLoaded', `The property '${path}.${prop}' is not available (the fake records writes only).`);
+    },
+    set(_target, prop, value) {
+      if (typeof prop !== 'string') return false;
+      const min = RECORDED_MIN[prop];
+      if (min !== undefined) ctx.excel.requires(min, prop);
+      record(prop, value);
+      return true;
+    },
+  });
 }
 
 class FakeWorksheet extends Proxy {
@@ -313,6 +385,36 @@ class FakeWorksheet extends Proxy {
   }
   activate(): void {
     this.ctx.queue({ requestBytes: 20, exec: () => { this.ctx.excel.active = this.resolve().name; return 0; } });
+  }
+  set visibility(value: string) {
+    this.ctx.queue({ requestBytes: 20, exec: () => { this.resolve().visibility = value; return 0; } });
+  }
+  get freezePanes(): { freezeRows(count: number): void } {
+    this.ctx.excel.requires(7, 'freezePanes');
+    return { freezeRows: (count) => this.ctx.queue({ requestBytes: 20, exec: () => { this.resolve().frozenRows = count; return 0; } }) };
+  }
+  get notes(): { add(cell: string, text: string): void } {
+    this.ctx.excel.requires(18, 'notes');
+    return {
+      add: (cell, text) =>
+        this.ctx.queue({
+          requestBytes: bytes(text) + 20,
+          exec: () => {
+            const sheet = this.resolve();
+            if (sheet.notes.has(cell)) throw new FakeOfficeError('InvalidArgument', `cell ${cell} already has a note`);
+            sheet.notes.set(cell, text);
+            return 0;
+          },
+        }),
+    };
+  }
+  get protection(): { protect(options?: unknown): void } {
+    this.ctx.excel.requires(2, 'protection');
+    return { protect: () => this.ctx.queue({ requestBytes: 20, exec: () => { this.resolve().protectedSheet = true; return 0; } }) };
+  }
+  get pageLayout(): Record<string, unknown> {
+    this.ctx.excel.requires(9, 'pageLayout');
+    return recorder(this.ctx, () => ({ sheet: this.resolve(), rect: null }), 'pageLayout');
   }
   getUsedRange(valuesOnly = false): FakeRange {
     return new FakeRange(this.ctx, () => {
@@ -445,6 +547,24 @@ class FakeRange extends Proxy {
         const { sheet, rect } = this.resolve();
         if (this.ctx.excel.active !== sheet.name) throw new FakeOfficeError('InvalidSelection', 'select() on a sheet that is not active');
         this.ctx.excel.activeCell = { sheet: sheet.name, r: rect.r0, c: rect.c0, rows: rect.rows, cols: rect.cols };
+        return 0;
+      },
+    });
+  }
+  get format(): Record<string, unknown> {
+    return recorder(this.ctx, () => this.resolve(), 'format');
+  }
+  get dataValidation(): Record<string, unknown> {
+    this.ctx.excel.requires(8, 'dataValidation');
+    return recorder(this.ctx, () => this.resolve(), 'dataValidation');
+  }
+  merge(): void {
+    this.ctx.excel.requires(2, 'merge');
+    this.ctx.queue({
+      requestBytes: 30,
+      exec: () => {
+        const { sheet, rect } = this.resolve();
+        sheet.merges.push(rectAddress(sheet, rect).split('!')[1]);
         return 0;
       },
     });

@@ -118,7 +118,7 @@ describe('calls are serialised and errors reach the caller', () => {
 describe('requirement sets', () => {
   it('on ExcelApi 1.1 (Office 2016) reads, writes, selects; marks are skipped and the capabilities say so', async () => {
     const { host, excel, at } = office(5, { apiMinor: 1 });
-    expect(host.capabilities).toEqual({ conditionalFormats: false, dataValidation: false, multiAreas: false, events: false, merges: false });
+    expect(host.capabilities).toEqual({ conditionalFormats: false, dataValidation: false, multiAreas: false, events: false, merges: false, freezePanes: false, printSetup: false, headerNotes: false });
     const snapshot = await host.readLedger();
     await host.writeRows([{ excelRow: 3, values: { status: '核实中' } }], snapshot);
     expect(at(3, '办理状态')).toBe('核实中');
