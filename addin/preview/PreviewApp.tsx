@@ -4,7 +4,7 @@
  * one memory host, so what a pane writes appears in the grid and a cell clicked in the grid is the
  * pane's selection. A pane is mounted when its tab is first opened and kept (its state too).
  */
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Caption1, FluentProvider, Tab, TabList, makeStyles, tokens, webLightTheme } from '@fluentui/react-components';
 import { PANES, type PaneName } from '../app/panes';
 import { FONT_FAMILY } from '../app/theme';
@@ -57,8 +57,18 @@ export function PreviewApp({ host }: { host: MemoryHost }) {
   const styles = useStyles();
   const [pane, setPane] = useState<PaneName>(initialPane);
   const [opened, setOpened] = useState<ReadonlySet<PaneName>>(() => new Set([pane]));
-  const [sheetName, setSheetName] = useState('台账');
-  const sheetNames = ['台账', '填表说明'];
+  const [sheetName, setSheetName] = useState(() => host.activeSheet);
+  const [sheetNames, setSheetNames] = useState(() => host.sheetNames(true));
+  // sheets the panes add (the template's) appear as tabs, and the grid follows the sheet made active
+  useEffect(
+    () =>
+      host.subscribe((event) => {
+        if (event.type !== 'sheet') return;
+        setSheetNames(host.sheetNames(true));
+        setSheetName(host.activeSheet);
+      }),
+    [host],
+  );
   const connect = useCallback(
     (): Promise<Connection> => Promise.resolve({ host, displayLanguage: navigator.language, theme: undefined }),
     [host],

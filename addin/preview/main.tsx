@@ -1,11 +1,15 @@
-/** Entry of the browser preview page (/preview): the demo workbook beside the four panes. */
+/**
+ * Entry of the browser preview page (/preview): the demo workbook beside the four panes.
+ * `?workbook=noLedger` opens a workbook without a ledger (the 台账校验 pane offers the template).
+ */
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { MemoryHost } from '../host/memory-host';
+import { demoWorkbook } from '../host/demo-workbook';
 import { PreviewApp } from './PreviewApp';
-import { previewWorkbook } from './workbook';
 
-const host = new MemoryHost(previewWorkbook());
+const layout = new URLSearchParams(window.location.search).get('workbook') === 'noLedger' ? 'noLedger' : 'ledger';
+const host = new MemoryHost(demoWorkbook({ plantedDefects: true, layout }));
 const element = document.getElementById('root');
 if (!element) throw new Error('preview page has no #root');
 createRoot(element).render(

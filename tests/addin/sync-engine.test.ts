@@ -154,7 +154,7 @@ describe('sync engine (memory host ↔ real server)', () => {
     const [, row] = await hostSyncSheet(host).readRows();
     const rowId = row.rowId!;
     await client().sync(VILLAGE, { clientId: 'second-client', requestId: randomUUID(), changes: [{ rowId, baseVersion: row.version, values: { householdSize: 5 } }] });
-    setCell(host, rowId, '家庭人口', 3);
+    setCell(host, rowId, '家庭人口', 4); // the demo row holds 3: a change of mine
     const [conflict] = (await engine.syncNow()).conflicts;
     expect(conflict.fields).toEqual(['householdSize']);
     await engine.resolve(conflict, { householdSize: 'theirs' });

@@ -20,9 +20,13 @@ import {
 } from '@fluentui/react-components';
 import { validateSheet, type SheetValidation } from '../../../ledger/validate';
 import type { Finding } from '../../../ledger/types';
-import type { LedgerSnapshot, RowWrite } from '../../host/ledger-host';
+import { LedgerHostError, type AddedSheets, type LedgerSnapshot, type RowWrite, type TemplateExtra } from '../../host/ledger-host';
+import type { ColumnKey } from '../../../ledger/columns';
+import { APP_STRINGS } from '../../app/strings';
+import { listJoin } from '../../app/i18n';
+import { AddColumnsOffer, AddLedgerOffer } from './TemplateOffers';
 import { useLedger, useStrings } from '../../app/HostProvider';
-import { buildView, localToday, proposeFixes, type CellFix, type SeverityFilter } from './model';
+import { buildView, localToday, missingColumns, proposeFixes, synonymFix, type CellFix, type SeverityFilter } from './model';
 import { CODE_LABELS, VALIDATE_STRINGS } from './strings';
 
 const PAGE_ROWS = 50;
@@ -59,6 +63,7 @@ const useStyles = makeStyles({
     whiteSpace: 'normal',
   },
   hint: { color: tokens.colorNeutralForeground3, paddingLeft: '8px', display: 'block' },
+  synonym: { marginLeft: '8px', marginTop: '2px' },
   fixList: { margin: 0, paddingLeft: '18px', maxHeight: '140px', overflowY: 'auto' },
 });
 
@@ -79,6 +84,8 @@ export function ValidatePane() {
   const styles = useStyles();
   const { run, selection, sheetVersion, locale, capabilities } = useLedger();
   const t = useStrings(VALIDATE_STRINGS);
+  const app = useStrings(APP_STRINGS);
+  const [noLedger, setNoLedger] = useState(false);
   const [scope, setScope] = useState<'sheet' | 'selection'>('sheet');
   const [filter, setFilter] = useState<SeverityFilter>('all');
   const [result, setResult] = useState<Result | null>(null);
@@ -95,10 +102,22 @@ export function ValidatePane() {
   const validate = useCallback(
     async (rows: { from: number; to: number } | undefined) => {
       const outcome = await run(t('busy.validating'), async (host) => {
-        const snapshot = await host.readLedger();
+        let snapshot: LedgerSnapshot;
+        try {
+          snapshot = await host.readLedger();
+        } catch (e) {
+          // no ledger in the workbook: not an error here, the pane offers to add the template's sheets
+          if (e instanceof LedgerHostError && e.code === 'ledger.not_found') return 'noLedger' as const;
+          throw e;
+        }
         const today = localToday();
         return { snapshot, validation: validateSheet(snapshot.sheet, { today }), rows, today };
       });
+      setNoLedger(outcome === 'noLedger');
+      if (outcome === 'noLedger') {
+        setResult(null);
+        return undefined;
+      }
       if (outcome) {
         setResult(outcome);
         setShownRows(PAGE_ROWS);
@@ -172,6 +191,39 @@ export function ValidatePane() {
     setNotice(t('fix.undone'));
   };
 
+  const skippedText = (skipped: readonly TemplateExtra[]) =>
+    skipped.length > 0 ? ` ${t('extras.skipped', { features: listJoin(skipped.map((extra) => app(`capability.${extra}`)), locale) })}` : '';
+
+  const ledgerAdded = async (added: AddedSheets) => {
+    ownWriteAt.current = Date.now();
+    await validate(undefined);
+    setNotice(`${t('noLedger.added', added.names)}${skippedText(added.skipped)}`);
+  };
+
+  const addColumns = async (keys: readonly ColumnKey[]) => {
+    if (!result) return undefined;
+    const added = await run(t('columns.busy'), (host) => host.addMissingColumns(result.snapshot, keys));
+    if (!added) return undefined;
+    ownWriteAt.current = Date.now();
+    await validate(result.rows);
+    const from = added.columns[0]?.cell.replace(/\d+$/, '') ?? '';
+    setNotice(`${t('columns.added', { count: added.columns.length, from, columns: listJoin(added.columns.map((c) => c.header), locale) })}${skippedText(added.skipped)}`);
+    return added;
+  };
+
+  const applySynonym = async (finding: Finding) => {
+    if (!result) return;
+    const fix = synonymFix(result.snapshot, finding);
+    if (!fix) return;
+    const ok = await writeCells(t('busy.synonym'), result.snapshot, [{ excelRow: fix.excelRow, key: fix.key, value: fix.after }]);
+    if (!ok) return;
+    const next = await validate(result.rows);
+    if (next) setUndo({ snapshot: next.snapshot, fixes: [fix] });
+    setNotice(t('synonym.applied', { cell: fix.cell, value: fix.after }));
+  };
+
+  const missing = result ? missingColumns(result.snapshot) : [];
+
   const severityBadge = (severity: Finding['severity']) => (
     <Badge className={styles.fixed} appearance="filled" color={severity === 'error' ? 'danger' : 'warning'} shape="rounded" size="small">
       {t(severity === 'error' ? 'severity.error' : 'severity.warning')}
@@ -214,6 +266,10 @@ export function ValidatePane() {
           </MessageBarActions>
         </MessageBar>
       )}
+
+      {noLedger && !result && <AddLedgerOffer onAdded={(added) => void ledgerAdded(added)} />}
+
+      {result && missing.length > 0 && <AddColumnsOffer keys={missing} onAdd={addColumns} />}
 
       {result && view && (
         <>
@@ -320,6 +376,16 @@ export function ValidatePane() {
                         {t('hint.label')}
                         {hint(finding)}
                       </Caption1>
+                      {synonymFix(result.snapshot, finding) && (
+                        <Button
+                          size="small"
+                          className={styles.synonym}
+                          aria-label={t('synonym.label', { cell: finding.cell, value: finding.fix ?? '' })}
+                          onClick={() => void applySynonym(finding)}
+                        >
+                          {t('synonym.apply', { value: finding.fix ?? '' })}
+                        </Button>
+                      )}
                     </div>
                   ))}
                 </div>

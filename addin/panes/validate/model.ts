@@ -3,7 +3,7 @@
  * the summary (by code and column, whole-column problems once), findings grouped by row, the
  * selection filter, and the safe one-click fixes with the old values kept for undo.
  */
-import { columnByKey, type ColumnKey, type ColumnType } from '../../../ledger/columns';
+import { VISIBLE_COLUMNS, columnByKey, type ColumnKey, type ColumnType } from '../../../ledger/columns';
 import { checkIdNumber, normalizeIdText, upgradeLegacy15 } from '../../../ledger/id-number';
 import { cellRef } from '../../../ledger/sheet';
 import type { Finding, FindingCode, Severity } from '../../../ledger/types';
@@ -94,8 +94,9 @@ export function buildView(
 // One-click fixes (only changes that cannot alter what the cell means)
 // ---------------------------------------------------------------------------------------------
 
-export type FixKind = 'id.legacy15' | 'id.canonical' | 'halfWidth' | 'trim' | 'multi.join';
+export type FixKind = 'id.legacy15' | 'id.canonical' | 'halfWidth' | 'trim' | 'multi.join' | 'enum.synonym';
 
+/** Fixes proposed in bulk (全部修正): none changes what a cell means. A synonym is fixed one finding at a time (the clerk confirms the reading). */
 export const FIX_KINDS: readonly FixKind[] = ['id.legacy15', 'id.canonical', 'halfWidth', 'trim', 'multi.join'];
 
 export interface CellFix {
@@ -175,4 +176,25 @@ export function proposeFixes(snapshot: LedgerSnapshot, today: string, rows?: { f
 export function localToday(now: Date = new Date()): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+/**
+ * The one-click fix of an `enum.synonym` finding: the allowed value the validation read the cell as
+ * (Finding.fix), with the cell as it is kept for undo. Null when the finding is not one, or the cell
+ * no longer holds what was read (the snapshot is the reference).
+ */
+export function synonymFix(snapshot: LedgerSnapshot, finding: Finding): CellFix | null {
+  if (finding.code !== 'enum.synonym' || finding.fix === undefined || finding.key === undefined) return null;
+  const located = snapshot.header.columns.find((c) => c.key === finding.key);
+  if (!located) return null;
+  const raw = snapshot.sheet.values[finding.row - (snapshot.sheet.firstRow ?? 1)]?.[located.index];
+  if (typeof raw !== 'string' || raw === finding.fix) return null;
+  return { excelRow: finding.row, key: finding.key, cell: finding.cell, column: finding.column, kind: 'enum.synonym', before: raw, after: finding.fix };
+}
+
+/** Ledger columns the snapshot's sheet lacks (machine columns are added by the first write), required first. */
+export function missingColumns(snapshot: LedgerSnapshot): ColumnKey[] {
+  const present = new Set(snapshot.header.columns.map((c) => c.key));
+  const missing = VISIBLE_COLUMNS.filter((c) => !present.has(c.key));
+  return [...missing.filter((c) => c.required), ...missing.filter((c) => !c.required)].map((c) => c.key);
 }

@@ -36,15 +36,15 @@ describe('台账校验 pane', () => {
     expect(summaryTitle.compareDocumentPosition(rowsTitle) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
     // grouped by row, each row named
     expect(screen.getByRole('group', { name: '第7行 示例戊' })).toBeTruthy();
-    expect(within(screen.getByRole('group', { name: '第7行 示例戊' })).getByRole('button', { name: /性别/ })).toBeTruthy();
+    expect(within(screen.getByRole('group', { name: '第7行 示例戊' })).getByRole('button', { name: /校验位/ })).toBeTruthy();
   });
 
   it('clicking a finding selects its cell in the sheet', async () => {
     const { host } = await validated();
     const row = screen.getByRole('group', { name: '第7行 示例戊' });
-    const finding = within(row).getByRole('button', { name: /定位到 E7/ });
+    const finding = within(row).getByRole('button', { name: /定位到 F7/ });
     await act(async () => fireEvent.click(finding));
-    await waitFor(async () => expect((await host.getSelectedRow())?.cell).toBe('E7'));
+    await waitFor(async () => expect((await host.getSelectedRow())?.cell).toBe('F7'));
   });
 
   it('filters by severity', async () => {
@@ -61,7 +61,7 @@ describe('台账校验 pane', () => {
     await click('标注问题单元格');
     await screen.findByText(/已标注\d+个单元格/);
     const marks = host.sheet('台账').marks;
-    expect(marks.get('E7')).toBe('error');
+    expect(marks.get('F7')).toBe('error');
     expect(marks.get('F6')).toBe('warning');
     await click('清除标注');
     await screen.findByText('标注已清除。');
@@ -75,15 +75,15 @@ describe('台账校验 pane', () => {
     expect(screen.getByRole('heading', { name: '可一键修正（4处）' })).toBeTruthy();
     await click('全部修正');
     await screen.findByText('已修正4处，可撤销。');
-    expect(sheet()[5][5]).toBe('532301195503100312'); // 15 → 18 digits
-    expect(sheet()[5][6]).toBe('13900002222'); // full-width → half-width
-    expect(sheet()[5][9]).toBe('老年人、重大疾病'); // joined with 、
-    expect(String(sheet()[6][5])).toMatch(/^\d{17}X$/); // x → X, trimmed
+    expect(sheet()[5][5]).toMatch(/^53230119480203\d{3}[\dX]$/); // 15 → 18 digits
+    expect(sheet()[8][6]).toBe('13887800077'); // full-width → half-width
+    expect(sheet()[5][9]).toBe('低保边缘家庭、老年人'); // joined with 、
+    expect(String(sheet()[4][5])).toMatch(/^\d{17}X$/); // x → X
     // the fixed findings are gone after the automatic re-check
     expect(screen.queryByText(/15位旧号码/)).toBeNull();
     await click('撤销刚才的修正');
     await screen.findByText('已撤销，原值已写回。');
-    for (const [r, c] of [[5, 5], [5, 6], [5, 9], [6, 5]]) expect(sheet()[r][c]).toBe(before[r][c]);
+    for (const [r, c] of [[5, 5], [8, 6], [5, 9], [4, 5]]) expect(sheet()[r][c]).toBe(before[r][c]);
   });
 
   it('states a whole-column problem once (ID numbers Excel turned into numbers) with how to recover', async () => {
@@ -111,7 +111,7 @@ describe('台账校验 pane', () => {
     expect(screen.getByRole('group', { name: '第7行 示例戊' })).toBeTruthy();
   });
 
-  it('says the results are stale after the sheet changes, and errors reach the error bar', async () => {
+  it('says the results are stale after the sheet changes; a sheet that lost its header gets the template offer', async () => {
     const { host } = await validated();
     // a change made by the user (outside the pane's own-write echo window, moved past by the clock)
     const now = Date.now();
@@ -122,7 +122,10 @@ describe('台账校验 pane', () => {
     host.sheet('台账').values.splice(0, 3); // header gone: not a ledger any more
     host.sheet('填表说明').values.splice(0);
     await act(async () => fireEvent.click(within(banner).getByRole('button', { name: '重新校验' })));
-    expect((await screen.findByTestId('error-bar')).textContent).toMatch(/未找到台账表头/);
+    // no ledger any more: not an error, the offer to add the template's sheets
+    await screen.findByTestId('add-ledger-offer');
+    expect(screen.queryByTestId('error-bar')).toBeNull();
+    expect(screen.queryByTestId('summary-counts')).toBeNull();
   });
 
   it('on an Excel without conditional formats says which extra it cannot offer and keeps validating', async () => {
