@@ -9,7 +9,7 @@ import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS, VISIBLE_COLUMNS, vocabularyOf } from '../../ledger/columns';
 import { validateSheet } from '../../ledger/validate';
 import { TEMPLATE_DATA_ROWS, dictionaryLayout, instructionsLayout, ledgerSheetLayout } from '../../ledger/template';
-import { columnIndex } from '../../addin/host/a1';
+import { columnIndexOfLetters } from '../../ledger/sheet';
 import { OfficeHost, type ExcelRun } from '../../addin/host/office-host';
 import { MemoryHost } from '../../addin/host/memory-host';
 import { freeSheetName, planMissingColumns, planTemplateSheets, templateSheetNames } from '../../addin/host/template-plan';
@@ -97,7 +97,7 @@ describe('addLedgerSheets on a workbook without a ledger', () => {
         expect([column.key, match?.[1]]).toEqual([column.key, names.dictionary]);
         const dict = excel.sheet(names.dictionary);
         const values: unknown[] = [];
-        for (let r = Number(match?.[3]); r <= Number(match?.[4]); r++) values.push(dict.get(r - 1, columnIndex(match?.[2] ?? 'A')));
+        for (let r = Number(match?.[3]); r <= Number(match?.[4]); r++) values.push(dict.get(r - 1, columnIndexOfLetters(match?.[2] ?? 'A')));
         expect(values).toEqual([...vocabularyOf(def)]);
         expect(sheet.setAt(bottom, 'dataValidation.rule')).toEqual(rule);
         expect(sheet.setAt(`${column.letter}${layout.lastDataRow + 1}`, 'dataValidation.rule')).toBeUndefined();
