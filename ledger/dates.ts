@@ -114,6 +114,19 @@ export function dateObjectToIso(date: Date): string | undefined {
   return isoFromParts(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate());
 }
 
+/**
+ * The text itself when it already is a real date written YYYY-MM-DD in [MIN_YEAR, MAX_YEAR], else
+ * undefined: what nearly every date cell of a ledger holds, answered without allocating.
+ */
+export function canonicalIsoDate(text: string): string | undefined {
+  if (text.length !== 10 || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return undefined;
+  const year = digits(text, 0, 4);
+  const month = digits(text, 5, 7);
+  const day = digits(text, 8, 10);
+  if (year < MIN_YEAR || year > MAX_YEAR || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return text;
+}
+
 /** Read a date out of text; undefined when it is not one of the accepted forms or not a real date. */
 export function parseDateText(input: string): string | undefined {
   let text = input.trim();

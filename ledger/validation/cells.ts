@@ -10,7 +10,7 @@
  */
 import { LEDGER_COLUMNS, vocabularyOf, type ColumnDef, type ColumnKey, type ColumnType } from '../columns';
 import { cellText, typedText } from '../cell';
-import { parseDateCell } from '../dates';
+import { canonicalIsoDate, parseDateCell } from '../dates';
 import { checkIdNumber, isValidIdFast } from '../id-number';
 
 import type { LedgerValue, LedgerValues, Severity } from '../types';
@@ -215,7 +215,20 @@ function phonePartOk(part: string): boolean {
   return pieces.length > 1 && pieces.every(isPhone);
 }
 
+/** 11 ASCII digits starting 13…19: a mobile number as most cells hold it (MOBILE accepts it). */
+function isPlainMobile(text: string): boolean {
+  if (text.length !== 11 || text.charCodeAt(0) !== 49) return false;
+  const second = text.charCodeAt(1);
+  if (second < 51 || second > 57) return false;
+  for (let i = 2; i < 11; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 const readPhone: CellReader = (raw, _format, column, state, report) => {
+  if (typeof raw === 'string' && isPlainMobile(raw)) return raw;
   const shown = cellText(raw);
   const text = typeof raw === 'string' ? typedText(raw) : shown;
   if (isPhone(text)) {
@@ -298,6 +311,12 @@ const readInteger: CellReader = readNumber(true);
 const readMoney: CellReader = readNumber(false);
 
 const readDate: CellReader = (raw, format, column, state, report, ctx) => {
+  // Nearly every date cell holds YYYY-MM-DD text already: checked in place, nothing allocated.
+  const canonical = typeof raw === 'string' ? canonicalIsoDate(raw) : undefined;
+  if (canonical !== undefined) {
+    if (!column.allowFuture && canonical > ctx.today) report?.(state, column, 'date.future', 'error', { date: canonical, otherDate: ctx.today });
+    return canonical;
+  }
   const parsed = parseDateCell(typeof raw === 'string' ? typedText(raw) : raw, format);
   if (!parsed.ok) {
     markInvalid(state, column);

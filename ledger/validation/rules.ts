@@ -27,11 +27,13 @@ export class RowView {
     return this.filled(key) && !(this.state.invalid?.has(key) ?? false);
   }
 
-  /** Readable single value as text, else undefined. */
+  /** Readable single value as text, else undefined. (One look-up of the value: the rules ask ~25 times a row.) */
   text(key: ColumnKey): string | undefined {
-    if (!this.readable(key)) return undefined;
-    const value: LedgerValue | undefined = this.state.values[key];
-    return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+    const state = this.state;
+    const value: LedgerValue | undefined = state.values[key];
+    if (typeof value === 'string') return state.invalid?.has(key) ? undefined : value;
+    if (typeof value === 'number') return state.invalid?.has(key) ? undefined : String(value);
+    return undefined;
   }
 
   /** Readable date (YYYY-MM-DD), else undefined. */
@@ -272,6 +274,15 @@ export interface DuplicateRule {
   showKey: boolean;
 }
 
+/** True when a 线索编号 is already its own key: no space and no lower-case letter (XS-532324-202610-00001). */
+function isLeadKey(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 32 || (c >= 97 && c <= 122) || c > 126) return false;
+  }
+  return true;
+}
+
 export const DUPLICATE_RULES: readonly DuplicateRule[] = [
   {
     id: 'id.duplicate',
@@ -289,7 +300,8 @@ export const DUPLICATE_RULES: readonly DuplicateRule[] = [
     keyOf(state) {
       const value = state.values.leadNo;
       if (value === null || value === undefined || value === '') return undefined;
-      return String(value).replace(/\s+/g, '').toUpperCase();
+      const text = String(value);
+      return isLeadKey(text) ? text : text.replace(/\s+/g, '').toUpperCase();
     },
     showKey: true,
   },

@@ -77,6 +77,15 @@ function isColumnNumberRow(cells: readonly unknown[]): boolean {
   return numbers >= 3;
 }
 
+/** True when the text holds a colon (ASCII or full-width) or 计: what LABEL and TOTAL need. */
+function mayOpenSignOff(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x3a || c === 0xff1a || c === 0x8ba1) return true;
+  }
+  return false;
+}
+
 /**
  * Sign-off, total and note rows are recognised by shape, not by a fixed list: the row opens with a
  * label and a colon (填表人：…, 村（社区）负责人（签字）：, 联系电话：, 注：) or a total (合计, 本月合计),
@@ -85,12 +94,16 @@ function isColumnNumberRow(cells: readonly unknown[]): boolean {
 function isSignOffOrTotal(cells: readonly unknown[], required: readonly PlannedColumn[], markers: ReadonlySet<string>): boolean {
   let first: string | undefined;
   for (let c = 0; c < cells.length; c++) {
-    if (!isBlankCell(cells[c])) {
-      first = cellText(cells[c]);
+    const raw = cells[c];
+    if (!isBlankCell(raw)) {
+      // A record opens with its 序号 (a number) or a name: only text holding a colon or 计 can be
+      // a label or a total — one character scan per row instead of three regular expressions.
+      if (typeof raw === 'number' || typeof raw === 'boolean' || raw instanceof Date) return false;
+      first = cellText(raw);
       break;
     }
   }
-  if (first === undefined || typeof first !== 'string') return false;
+  if (first === undefined || !mayOpenSignOff(first)) return false;
   const opening = first.replace(/\s+/g, '');
   if (!LABEL.test(opening) && !TOTAL.test(opening)) return false;
   let filled = 0;
@@ -170,6 +183,31 @@ function markerOf(raw: unknown, markers: ReadonlySet<string>, longest: number): 
   return markers.has(text) ? text : undefined;
 }
 
+const markerStartCache = new WeakMap<ReadonlySet<string>, Uint8Array>();
+
+/** 1 at the char code of every marker's first character (a marker can only start with one of these). */
+function markerStartsOf(markers: ReadonlySet<string>): Uint8Array {
+  let starts = markerStartCache.get(markers);
+  if (!starts) {
+    starts = new Uint8Array(0x10000);
+    for (const marker of markers) if (marker.length > 0) starts[marker.charCodeAt(0)] = 1;
+    markerStartCache.set(markers, starts);
+  }
+  return starts;
+}
+
+/**
+ * True when the cell is certainly not blank, not a blank marker and not a formula error: a number,
+ * or text whose first character is no space, no #, and no marker's first character. Nearly every
+ * filled cell answers here with one or two character reads; the rest take the full checks.
+ */
+function isPlainCell(raw: unknown, markerStarts: Uint8Array): boolean {
+  if (typeof raw === 'number') return true;
+  if (typeof raw !== 'string' || raw.length === 0) return false;
+  const c = raw.charCodeAt(0);
+  return c > 32 && c !== 35 /* # */ && c !== 0x3000 && c !== 0xa0 && c !== 0x200b && c !== 0xfeff && markerStarts[c] === 0;
+}
+
 /**
  * Read every record row under the header: blank rows, rows holding only 序号 / machine columns or
  * blank markers, 栏次 rows, and sign-off / total rows are skipped. Each present column's cell goes
@@ -184,6 +222,7 @@ export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: Co
   const { read, report, onRow, blankMarkers } = hooks;
   let longest = 0;
   for (const marker of blankMarkers) longest = Math.max(longest, marker.length);
+  const markerStarts = markerStartsOf(blankMarkers);
   const required = columns.filter((column) => column.check.required);
   const template = plan.template;
   const rows: ParsedRow[] = [];
@@ -193,8 +232,13 @@ export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: Co
     let hasContent = false;
     for (let i = 0; i < count; i++) {
       const column = columns[i];
+      if (!column.check.content) continue;
       const raw = cells[column.index];
-      if (isBlankCell(raw) || !column.check.content) continue;
+      if (isPlainCell(raw, markerStarts)) {
+        hasContent = true;
+        break;
+      }
+      if (isBlankCell(raw)) continue;
       const marker = markerOf(raw, blankMarkers, longest);
       if (marker !== undefined && !column.check.allowed?.has(marker)) continue;
       hasContent = true;
@@ -212,23 +256,25 @@ export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: Co
       const column = columns[i];
       const check = column.check;
       const raw = cells[column.index];
-      if (isBlankCell(raw)) {
-        if (check.required && report) report(state, check, 'required', 'error', {});
-        continue;
-      }
-      if (typeof raw === 'string') {
-        const marker = markerOf(raw, blankMarkers, longest);
-        if (marker !== undefined && !check.allowed?.has(marker)) {
-          if (check.required && report) report(state, check, 'required/marker', 'error', { value: marker });
+      if (!isPlainCell(raw, markerStarts)) {
+        if (isBlankCell(raw)) {
+          if (check.required && report) report(state, check, 'required', 'error', {});
           continue;
         }
-      }
-      const formulaError = formulaErrorOf(raw);
-      if (formulaError !== undefined) {
-        markInvalid(state, check);
-        rowValues[check.key] = formulaError;
-        if (report) report(state, check, 'cell.formula_error', 'error', { value: formulaError });
-        continue;
+        if (typeof raw === 'string') {
+          const marker = markerOf(raw, blankMarkers, longest);
+          if (marker !== undefined && !check.allowed?.has(marker)) {
+            if (check.required && report) report(state, check, 'required/marker', 'error', { value: marker });
+            continue;
+          }
+        }
+        const formulaError = formulaErrorOf(raw);
+        if (formulaError !== undefined) {
+          markInvalid(state, check);
+          rowValues[check.key] = formulaError;
+          if (report) report(state, check, 'cell.formula_error', 'error', { value: formulaError });
+          continue;
+        }
       }
       rowValues[check.key] = check.read(raw, formats?.[column.index], check, state, report, read);
     }

@@ -1,4 +1,5 @@
 import {
+  canonicalIsoDate,
   dateObjectToIso,
   excelSerialToIso,
   isDateNumberFormat,
@@ -152,5 +153,18 @@ describe('parseDateCell', () => {
     expect(parseDateCell({})).toEqual({ ok: false });
     expect(parseDateCell('')).toEqual({ ok: false });
     expect(parseDateCell(null)).toEqual({ ok: false });
+  });
+});
+
+describe('canonicalIsoDate (the allocation-free path of date cells)', () => {
+  it('answers the text itself exactly when parseDateText would give the same text', () => {
+    const samples = ['2026-10-05', '2026-02-29', '2024-02-29', '1900-01-01', '2099-12-31', '1899-12-31', '2100-01-01', '2026-13-01', '2026-00-10', '2026-04-31', '2026-1-05', '2026/10/05', '２026-10-05', '2026-10-0x', ' 2026-10-05', '20261005'];
+    for (const text of samples) {
+      const canonical = canonicalIsoDate(text);
+      if (canonical !== undefined) expect(canonical).toBe(text);
+      expect(canonical !== undefined).toBe(parseDateText(text) === text);
+    }
+    expect(canonicalIsoDate('2026-10-05')).toBe('2026-10-05');
+    expect(canonicalIsoDate('2026-02-29')).toBeUndefined();
   });
 });
