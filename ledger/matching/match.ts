@@ -30,6 +30,8 @@ import {
   vocabularyOf,
   type Vocabulary,
 } from './cells';
+import { idNumberKey } from '../id-number';
+import { IdKeyTable } from './id-table';
 import { locateSourceHeader } from './locate';
 import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type MatchRuleContext } from './rules';
 import {
@@ -296,8 +298,11 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   const rules = rulesOf(source);
   const fingerprint = new Fingerprint();
 
-  // People, column-wise: person number p → its facts. The Map holds small integers only.
-  const personOf = new Map<string, number>();
+  // People, column-wise: person number p → its facts. Found by numeric ID key (a valid ID always
+  // has one); the Map of strings only holds IDs of another shape, which a valid ID never is.
+  const personOf = new IdKeyTable();
+  const personOfOther = new Map<string, number>();
+  let idKeys: Float64Array = new Float64Array(1024);
   const ids = stringList();
   const names = stringList();
   const townships = stringList();
@@ -425,12 +430,16 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     st.rowExcel[k] = excelRow;
     st.rowNext[k] = -1;
 
-    const found = personOf.get(id);
-    const isNew = found === undefined;
+    const idKey = idNumberKey(id);
+    const found = idKey >= 0 ? personOf.get(idKey) : (personOfOther.get(id) ?? -1);
+    const isNew = found < 0;
     let p = 0;
-    if (found === undefined) {
+    if (isNew) {
       p = ids.length;
-      personOf.set(id, p);
+      if (idKey >= 0) personOf.set(idKey, p);
+      else personOfOther.set(id, p);
+      if (p >= idKeys.length) idKeys = growF64(idKeys, p + 1);
+      idKeys[p] = idKey;
       ids.push(id);
       names.push(iName >= 0 ? cellText(cells[iName]) : '');
       townships.push(iTownship >= 0 ? cellText(cells[iTownship]) : '');
@@ -569,8 +578,13 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     const periodMonth = monthText(months.first);
     let withoutTownship = 0;
     const people = ids.length;
+    const keyed = roster.byIdKey;
     for (let p = 0; p < people; p++) {
-      let entry = roster.people.get(ids[p]);
+      let entry: RosterEntry | undefined;
+      if (keyed !== undefined && idKeys[p] >= 0) {
+        const at = keyed.table.get(idKeys[p]);
+        entry = at >= 0 ? keyed.entries[at] : undefined;
+      } else entry = roster.people.get(ids[p]);
       let rosterName: string | undefined;
       const firstExcelRow = st.rowExcel[st.firstRow[p]];
       // The ID is on the roster under another name: an Excel-damaged ID can pass the check

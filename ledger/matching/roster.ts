@@ -9,6 +9,8 @@
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import type { SheetInput } from '../types';
 import { cellText, dateNumber, fastIdNumber, isBlankRow, readIdNumber, rosterStatusReader, vocabularyOf, type RosterStatusReading } from './cells';
+import { idNumberKey } from '../id-number';
+import { IdKeyTable } from './id-table';
 import { locateRosterHeader } from './locate';
 import {
   addRejected,
@@ -48,6 +50,19 @@ export interface RosterParse {
  */
 function withoutQualifier(text: string): string {
   return text.replace(/[（(][^（()）]*[)）]$/, '').replace(/[A-Da-d一二三四1-4]类$/, '').trim();
+}
+
+/** The roster's people by numeric ID key (the matcher's look-up; IDs of another shape stay in the Map only). */
+function keyedEntries(people: ReadonlyMap<string, RosterEntry>): { table: IdKeyTable; entries: RosterEntry[] } {
+  const table = new IdKeyTable(people.size);
+  const entries: RosterEntry[] = [];
+  for (const [id, entry] of people) {
+    const key = idNumberKey(id);
+    if (key < 0) continue;
+    table.set(key, entries.length);
+    entries.push(entry);
+  }
+  return { table, entries };
 }
 
 /** Warnings kept with their row numbers (the count is complete). */
@@ -152,7 +167,7 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
     },
     finish() {
       return {
-        index: { people, size: people.size },
+        index: { people, size: people.size, byIdKey: keyedEntries(people) },
         rowsRead,
         rejected: rejected.rows,
         rejectedCount: rejected.count,

@@ -2,6 +2,7 @@
 import { EXCLUSION_KEYS, EXCLUSION_LABELS, type ExclusionKey, type LocalizedText, type SourceCode } from '../sources';
 import type { Category, Channel, Coverage } from '../vocabularies';
 import type { MatchRuleCode } from './rules';
+import type { IdKeyTable } from './id-table';
 
 export type { ExclusionKey, LocalizedText, MatchRuleCode, SourceCode };
 export { EXCLUSION_KEYS, EXCLUSION_LABELS };
@@ -137,6 +138,11 @@ export interface RosterEntry {
 export interface RosterIndex {
   readonly people: ReadonlyMap<string, RosterEntry>;
   readonly size: number;
+  /**
+   * The same people by numeric ID key (idNumberKey → position in `entries`), made by the roster
+   * builder for the matcher's per-person look-up; absent on hand-made indexes (the Map is used).
+   */
+  readonly byIdKey?: { readonly table: IdKeyTable; readonly entries: readonly RosterEntry[] };
 }
 
 /** Where each column sits, as ledger/sheet.ts locateColumns finds it. */
