@@ -1,7 +1,6 @@
 /** What every route handler and store receives (types only): built by buildDeps in build-deps.ts, or by a test with its own parts. */
 import type { Logger } from 'pino';
 import type { SqlDatabase } from './db/database';
-import type { LoginLimits } from './auth/rate-limit';
 import type { ReadLimits } from './io/read-limits';
 import type { Role } from '../ledger/api/common';
 import type { UnitLevel } from '../ledger/units';
@@ -16,6 +15,22 @@ export interface AuthUser {
 
 /** Express's 'trust proxy' in the two safe forms: how many proxies in front, or which addresses they have. */
 export type TrustProxy = { hops: number } | { addresses: string[] };
+
+/** Login throttling (auth/rate-limit.ts; defaults DEFAULT_LOGIN_LIMITS there). */
+export interface LoginLimits {
+  /** Failures older than this are forgotten (per account and per address). */
+  windowMs: number;
+  /** Failures of one account allowed without any wait. */
+  freeAttempts: number;
+  /** Wait after the first failure beyond the free ones; doubles with each further failure. */
+  backoffBaseMs: number;
+  backoffMaxMs: number;
+  /** Failures of one account (within the window) that lock it for lockoutMs. */
+  lockoutAfter: number;
+  lockoutMs: number;
+  /** Failures allowed from one address (any accounts) within the window. */
+  maxFailuresPerIp: number;
+}
 
 export interface ServerConfig {
   host: string;
@@ -55,6 +70,25 @@ export interface AuditLog {
   record(entry: AuditEntry, tx?: SqlDatabase): Promise<void>;
 }
 
+/** A village ledger row as a sync applied it (values as stored: the whole row or the changed fields). */
+export interface SyncedLedgerRow {
+  rowId: string;
+  values: Record<string, unknown>;
+  deleted?: boolean;
+}
+
+/**
+ * Called by the ledger sync inside its transaction with the rows it applied, for the modules that
+ * follow the ledger (the leads: server/leads/ledger-hook.ts). The ledger declares the call; the
+ * app wires it (deps.ts), so the ledger module does not depend on the leads module.
+ */
+export type LedgerRowsSynced = (
+  tx: SqlDatabase,
+  villageCode: string,
+  rows: readonly SyncedLedgerRow[],
+  ctx: { now: Date; user: AuthUser | null },
+) => Promise<unknown>;
+
 export interface AppDeps {
   db: SqlDatabase;
   logger: Logger;
@@ -62,4 +96,6 @@ export interface AppDeps {
   audit: AuditLog;
   /** Injected clock so deadlines and expiry are testable. */
   now: () => Date;
+  /** What follows the village ledgers' synced rows (the leads' state). */
+  onLedgerRowsSynced: LedgerRowsSynced;
 }

@@ -12,12 +12,23 @@ import type { ApiIssue } from '../ledger/api/errors';
 import { malformedMultipart, rejectPrototypeKeys, undecodableBody } from './http/body-guard';
 import { AppError, errorBody, zodIssues } from './http/errors';
 import { isStorageFull, storageFullError } from './http/storage-errors';
-import { API_PREFIX, expressPath, mountRoute } from './http/mount';
+import { API_PREFIX, expressPath, mountRoute, type RouteGuards } from './http/mount';
 import { buildOpenApi } from './http/openapi';
 import { requestId } from './http/request-id';
 import type { RouteSpec } from './http/route-table';
 import { mountAddin, mountPreviewIndex } from './http/addin-static';
 import { mountWeb } from './http/web-static';
+import { bearerToken, userForToken } from './auth/tokens';
+import { getUnit } from './units/store';
+
+/** Authentication and unit lookups for the route wiring (http/mount.ts): the auth and units modules. */
+const ROUTE_GUARDS: RouteGuards = {
+  userOf: async (deps, req) => {
+    const token = bearerToken(req.headers.authorization);
+    return token ? userForToken(deps.db, token, deps.now()) : undefined;
+  },
+  unitExists: async (deps, code) => (await getUnit(deps.db, code)) !== undefined,
+};
 
 interface BodyParserError extends Error {
   type?: string;
@@ -85,7 +96,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
     res.json(openapi);
   });
 
-  for (const spec of routes) app[spec.method](expressPath(spec), mountRoute(spec, deps));
+  for (const spec of routes) app[spec.method](expressPath(spec), mountRoute(spec, deps, ROUTE_GUARDS));
 
   app.use((_req: Request, res: Response) => send(res, new AppError('not_found')));
 

@@ -7,6 +7,7 @@ import { SqlAuditLog } from './audit/audit-log';
 import { checkIntegrity, DatabaseCorruptError, isCorruptionError } from './db/integrity';
 import { migrate } from './db/migrate';
 import { SqliteDatabase } from './db/sqlite';
+import { onLedgerRowsSynced } from './leads/ledger-hook';
 import { createLogger } from './logger';
 
 export async function buildDeps(
@@ -31,5 +32,5 @@ export async function buildDeps(
     await db.close();
     throw error;
   }
-  return { db, logger: options.logger ?? createLogger(), config, audit: new SqlAuditLog(db, now), now };
+  return { db, logger: options.logger ?? createLogger(), config, audit: new SqlAuditLog(db, now), now, onLedgerRowsSynced };
 }

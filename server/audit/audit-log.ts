@@ -5,14 +5,9 @@
  */
 import type { AuditEntry, AuditLog } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
+import { looksPersonal } from '../http/scrub';
 
-const ID_NUMBER = /(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15})(?![0-9A-Za-z])/;
-const MOBILE = /(?<!\d)1[3-9]\d{9}(?!\d)/;
-
-/** True when the text looks like it carries an ID number or a mobile number. */
-export function looksPersonal(text: string): boolean {
-  return ID_NUMBER.test(text) || MOBILE.test(text);
-}
+export { looksPersonal };
 
 export class PersonalDataInAuditError extends Error {
   constructor(field: string) {

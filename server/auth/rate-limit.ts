@@ -14,20 +14,9 @@
  * lift an account's lockout early (`admin-cli unlock-user`, a separate process): the unlock is kept
  * in the database and applied here by `applyUnlock` when a refused attempt finds a newer one.
  */
-export interface LoginLimits {
-  /** Failures older than this are forgotten (per account and per address). */
-  windowMs: number;
-  /** Failures of one account allowed without any wait. */
-  freeAttempts: number;
-  /** Wait after the first failure beyond the free ones; doubles with each further failure. */
-  backoffBaseMs: number;
-  backoffMaxMs: number;
-  /** Failures of one account (within the window) that lock it for lockoutMs. */
-  lockoutAfter: number;
-  lockoutMs: number;
-  /** Failures allowed from one address (any accounts) within the window. */
-  maxFailuresPerIp: number;
-}
+import type { LoginLimits } from '../app-deps';
+
+export type { LoginLimits };
 
 export const DEFAULT_LOGIN_LIMITS: LoginLimits = {
   windowMs: 15 * 60_000,

@@ -12,8 +12,6 @@ import { join } from 'path';
 import { z, type ZodType } from 'zod';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
-import { bearerToken, userForToken } from '../auth/tokens';
-import { getUnit } from '../units/store';
 import { AppError, zodIssues } from './errors';
 import type { AuthUser, RouteContext, RouteSpec, UploadedFile } from './route-table';
 
@@ -96,12 +94,17 @@ export function strictBody(schema: ZodType | undefined): ZodType | undefined {
   return schema;
 }
 
-export async function authenticate(deps: AppDeps, req: Request): Promise<AuthUser | undefined> {
-  const token = bearerToken(req.headers.authorization);
-  return token ? userForToken(deps.db, token, deps.now()) : undefined;
+/**
+ * What the wiring asks of the auth and units modules. The app passes them in (app.ts), so the HTTP
+ * layer depends on neither: they build their routes on it.
+ */
+export interface RouteGuards {
+  /** The signed-in user of the request (its bearer token), or undefined. */
+  userOf(deps: AppDeps, req: Request): Promise<AuthUser | undefined>;
+  unitExists(deps: AppDeps, code: string): Promise<boolean>;
 }
 
-export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
+export function mountRoute(spec: RouteSpec, deps: AppDeps, guards: RouteGuards): RequestHandler {
   const bodySchema = strictBody(spec.body);
   return async (req: Request, res: Response, next: NextFunction) => {
     try {
@@ -110,7 +113,7 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
 
       let user: AuthUser | null = null;
       if (spec.auth === 'user') {
-        user = (await authenticate(deps, req)) ?? null;
+        user = (await guards.userOf(deps, req)) ?? null;
         if (!user) {
           res.setHeader('WWW-Authenticate', 'Bearer');
           throw new AppError('unauthorized');
@@ -135,7 +138,7 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps): RequestHandler {
             issues: [{ path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` }],
           });
         }
-        if (!(await getUnit(deps.db, code))) throw new AppError('unit_not_found', { unitCode: code });
+        if (!(await guards.unitExists(deps, code))) throw new AppError('unit_not_found', { unitCode: code });
         res.locals.unit = code;
       }
 

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'crypto';
 import type { NextFunction, Request, Response } from 'express';
-import { looksPersonal } from '../audit/audit-log';
+import { looksPersonal } from './scrub';
 
 const ACCEPTABLE = /^[A-Za-z0-9._:-]{1,100}$/;
 

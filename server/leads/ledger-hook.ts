@@ -8,19 +8,16 @@
  * village is left alone, and unknown lead numbers are ignored (a ledger is a working document).
  * A partial change without 线索编号 reaches the lead already linked to that row id.
  *
- * Usage (sync owner): `await onLedgerRowsSynced(tx, villageCode, appliedRows, { now: deps.now(), user })`
- * with only the rows that were applied (not conflicts), values as stored (whole row or the changed fields).
+ * The app wires it as AppDeps.onLedgerRowsSynced (deps.ts); the sync calls it with only the rows that
+ * were applied (not conflicts), values as stored (whole row or the changed fields).
  */
+import type { SyncedLedgerRow } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import type { LeadState } from './states';
 import { transition, type Actor } from './lifecycle';
 import { leadStore, type LeadRow } from './store';
 
-export interface SyncedRow {
-  rowId: string;
-  values: Record<string, unknown>;
-  deleted?: boolean;
-}
+export type SyncedRow = SyncedLedgerRow;
 
 export interface LeadStateChange {
   leadNo: string;

@@ -114,7 +114,7 @@ async function auditUnmaskedRead(ctx: RouteContext<'user'>, action: string, vill
 }
 
 function env(ctx: Pick<RouteContext, 'deps'>) {
-  return { store: ledgerStoreOf(ctx.deps), audit: ctx.deps.audit, now: ctx.deps.now };
+  return { store: ledgerStoreOf(ctx.deps), audit: ctx.deps.audit, now: ctx.deps.now, onRowsSynced: ctx.deps.onLedgerRowsSynced };
 }
 
 const EXAMPLE_ROW_ID = '6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c10';

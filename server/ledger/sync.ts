@@ -25,10 +25,9 @@ import {
 } from '../../ledger/api/sync';
 import { compactValues, decideMerge, type RowState } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
-import type { AuditLog } from '../app-deps';
+import type { AuditLog, LedgerRowsSynced } from '../app-deps';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
-import { onLedgerRowsSynced } from '../leads/ledger-hook';
 import { checkRows, policyForVillage, type RowCheck } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 import { checkRowsAsync } from './validation-pool';
@@ -41,6 +40,8 @@ export interface SyncEnv {
   store: LedgerStore;
   audit: AuditLog;
   now: () => Date;
+  /** The leads that follow the ledger (AppDeps.onLedgerRowsSynced); absent where no module follows it (store tests, benches). */
+  onRowsSynced?: LedgerRowsSynced;
 }
 
 export interface SyncCaller {
@@ -272,8 +273,8 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           const leadNo = named.get(write.rowId);
           return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
         });
-        if (forLeads.length > 0) {
-          await onLedgerRowsSynced(
+        if (forLeads.length > 0 && env.onRowsSynced) {
+          await env.onRowsSynced(
             store.db,
             villageCode,
             forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),

@@ -54,7 +54,7 @@ export async function seedDemoLedger(deps: AppDeps): Promise<number> {
     if (existing > 0) continue;
     const rows = demoLedgerRows(ledger.villageCode, ledger.township, ledger.village, ledger.rows, today);
     const outcome = await syncLedger(
-      { store, audit: deps.audit, now: deps.now },
+      { store, audit: deps.audit, now: deps.now, onRowsSynced: deps.onLedgerRowsSynced },
       ledger.villageCode,
       {
         clientId: 'demo-seed',

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { adminCli } from '../../server/auth/admin-cli';
+import { adminCli } from '../../server/cli/admin-cli';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer } from './helpers';
 

@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
-import { adminCli } from '../../server/auth/admin-cli';
+import { adminCli } from '../../server/cli/admin-cli';
 import { LoginRateLimiter, DEFAULT_LOGIN_LIMITS } from '../../server/auth/rate-limit';
 import { loadConfig, trustProxyFrom } from '../../server/config';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';

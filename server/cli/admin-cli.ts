@@ -12,8 +12,8 @@ import { createLogger } from '../logger';
 import { REAL_UNITS } from '../units/real-units';
 import { seedUnits } from '../seed';
 import { getUnit, upsertUnit } from '../units/store';
-import { recordUnlock } from './unlock';
-import { createUser, findUser, roleFitsUnit } from './users';
+import { recordUnlock } from '../auth/unlock';
+import { createUser, findUser, roleFitsUnit } from '../auth/users';
 
 export interface CliIo {
   out(text: string): void;
