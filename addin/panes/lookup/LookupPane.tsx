@@ -21,9 +21,7 @@ import type { SessionUser } from '../../../ledger/api/auth';
 import { LEAD_STATE_VALUES, type LeadDetailResponse, type LeadStateValue, type LeadWire } from '../../../ledger/api/leads';
 import { SOURCE_CODES, sourceByCode, type SourceCode } from '../../../ledger/sources';
 import { useLedger, useStrings } from '../../app/HostProvider';
-import { ApiError } from '../../api/errors';
-import { SessionProvider, useSession } from '../signin/session-context';
-import { SignInGate } from '../signin/SignIn';
+import { SignedIn, useServerCall } from '../signin/SignIn';
 import { hostSyncSheet } from '../sync/sheet-rows';
 import { applyPullWrites, pullLeads, type PulledLead } from './pull';
 import { LOOKUP_STRINGS } from './strings';
@@ -76,17 +74,14 @@ interface Filter {
 
 export function LookupPane() {
   return (
-    <SessionProvider>
-      <SignInGate>{(user) => <Leads user={user} />}</SignInGate>
-    </SessionProvider>
+    <SignedIn>{(user) => <Leads user={user} />}</SignedIn>
   );
 }
 
 function Leads({ user }: { user: SessionUser }) {
   const styles = useStyles();
   const t = useStrings(LOOKUP_STRINGS);
-  const { run, setProgress, locale, host } = useLedger();
-  const { session } = useSession();
+  const { setProgress, locale, host } = useLedger();
   const [filter, setFilter] = useState<Filter>({ source: '', state: '', overdue: false });
   const [leads, setLeads] = useState<LeadWire[] | null>(null);
   const [total, setTotal] = useState(0);
@@ -98,24 +93,11 @@ function Leads({ user }: { user: SessionUser }) {
   const ids = useId();
   const en = locale === 'en-US';
 
-  /** A server call under the pane's busy bar; a 401 signs out (the form shows again). */
-  const serverCall = useCallback(
-    <T,>(label: string, action: () => Promise<T>) =>
-      run(label, async () => {
-        try {
-          return await action();
-        } catch (error) {
-          if (error instanceof ApiError && error.signedOut) session?.expired();
-          throw error;
-        }
-      }),
-    [run, session],
-  );
+  const serverCall = useServerCall();
 
   const load = useCallback(async () => {
-    if (!session) return;
-    const response = await serverCall(t('list.loading'), () =>
-      session.client.listLeads(user.unit.code, {
+    const response = await serverCall(t('list.loading'), (client) =>
+      client.listLeads(user.unit.code, {
         source: filter.source || undefined,
         state: filter.state || undefined,
         overdue: filter.overdue || undefined,
@@ -126,7 +108,7 @@ function Leads({ user }: { user: SessionUser }) {
     setLeads(response.leads);
     setTotal(response.total);
     setChosen((previous) => new Set(response.leads.filter((lead) => previous.has(lead.leadNo)).map((lead) => lead.leadNo)));
-  }, [session, serverCall, t, user.unit.code, filter]);
+  }, [serverCall, t, user.unit.code, filter]);
 
   useEffect(() => {
     void load();
@@ -135,19 +117,19 @@ function Leads({ user }: { user: SessionUser }) {
   async function toggleDetails(leadNo: string) {
     if (open === leadNo) return setOpen(null);
     setOpen(leadNo);
-    if (details[leadNo] || !session) return;
-    const detail = await serverCall(t('detail.loading'), () => session.client.leadDetail(leadNo));
+    if (details[leadNo]) return;
+    const detail = await serverCall(t('detail.loading'), (client) => client.leadDetail(leadNo));
     if (detail) setDetails((d) => ({ ...d, [leadNo]: detail }));
   }
 
   async function pull() {
-    if (!session || !leads) return;
+    if (!leads) return;
     const picked = leads.filter((lead) => chosen.has(lead.leadNo));
     const total = picked.length;
-    const outcome = await serverCall(t('pull.busy', { done: 0, total }), async () => {
+    const outcome = await serverCall(t('pull.busy', { done: 0, total }), async (client) => {
       const sheet = hostSyncSheet(defined(host, 'the workbook host'));
       const rows = await sheet.readRows();
-      const pulled = await pullLeads(session.client, rows, picked, {
+      const pulled = await pullLeads(client, rows, picked, {
         newId: () => globalThis.crypto.randomUUID(),
         onProgress: (done) => setProgress(total > 0 ? done / total : undefined),
       });

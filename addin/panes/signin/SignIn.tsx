@@ -2,14 +2,15 @@
  * Sign-in form and the signed-in bar, shared by the panes that need the server. <SignInGate>
  * shows the form while signed out and its children once signed in.
  */
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { useCallback, useState, type FormEvent, type ReactNode } from 'react';
 import { Body1, Button, Caption1, Field, Input, makeStyles, tokens } from '@fluentui/react-components';
 import type { SessionUser } from '../../../ledger/api/auth';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { ApiError } from '../../api/errors';
 import { checkServerUrl } from '../../api/session';
 import { SIGNIN_STRINGS } from './strings';
-import { useSession } from './session-context';
+import { SessionProvider, useSession } from './session-context';
+import type { ApiClient } from '../../api/client';
 
 const useStyles = makeStyles({
   form: { display: 'flex', flexDirection: 'column', gap: '8px' },
@@ -26,19 +27,28 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
 });
 
-/** Calls `action`; a 401 signs the pane out (the form shows again), anything else goes to the error bar. */
-export function useServerAction() {
-  const { reportError } = useLedger();
+/**
+ * A server call under the pane's busy bar, with the signed-in client: a 401 signs the pane out (the
+ * form shows again) and every error reaches the error bar. `onError` sees an error first (the sync
+ * pane notes a lost answer or a workbook of another village). The one way panes call the server.
+ */
+export function useServerCall(onError?: (error: unknown) => void) {
+  const { run } = useLedger();
   const { session } = useSession();
-  return async function serverAction<T>(action: () => Promise<T>): Promise<T | undefined> {
-    try {
-      return await action();
-    } catch (error) {
-      if (error instanceof ApiError && error.signedOut) session?.expired();
-      reportError(error);
-      return undefined;
-    }
-  };
+  return useCallback(
+    <T,>(label: string, action: (client: ApiClient) => Promise<T>): Promise<T | undefined> =>
+      run(label, async () => {
+        if (!session) throw new Error('no session');
+        try {
+          return await action(session.client);
+        } catch (error) {
+          if (error instanceof ApiError && error.signedOut) session.expired();
+          onError?.(error);
+          throw error;
+        }
+      }),
+    [run, session, onError],
+  );
 }
 
 export function SignInForm() {
@@ -121,6 +131,18 @@ export function SessionBar({ user }: { user: SessionUser }) {
         {busy ? t('signin.signingOut') : t('signin.signOut')}
       </Button>
     </div>
+  );
+}
+
+/**
+ * What a pane that needs the server wraps its content in: the session for this workbook's server,
+ * the sign-in form while signed out, the signed-in bar and `children(user)` once signed in.
+ */
+export function SignedIn({ children }: { children: (user: SessionUser) => ReactNode }) {
+  return (
+    <SessionProvider>
+      <SignInGate>{children}</SignInGate>
+    </SessionProvider>
   );
 }
 

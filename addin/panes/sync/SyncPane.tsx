@@ -26,8 +26,8 @@ import type { Finding } from '../../../ledger/types';
 import { validateSheet } from '../../../ledger/validate';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { ApiError } from '../../api/errors';
-import { SessionProvider, useSession } from '../signin/session-context';
-import { SignInGate } from '../signin/SignIn';
+import { useSession } from '../signin/session-context';
+import { SignedIn, useServerCall } from '../signin/SignIn';
 import { ConflictCard } from './ConflictCard';
 import { SyncEngine, WrongVillageError, type FieldChoice, type SyncOutcome, type SyncProgress, type WireRowFindings } from './engine';
 import { indexSheet, type SheetIndex } from './locate';
@@ -67,9 +67,7 @@ function columnLabel(key: string, en: boolean): string {
 
 export function SyncPane() {
   return (
-    <SessionProvider>
-      <SignInGate>{(user) => <SyncAndSubmit user={user} />}</SignInGate>
-    </SessionProvider>
+    <SignedIn>{(user) => <SyncAndSubmit user={user} />}</SignedIn>
   );
 }
 
@@ -109,15 +107,15 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   /** Finished syncs (the result line carries it, so a reader can tell a new result from the last one). */
   const [runs, setRuns] = useState(0);
 
-  const guard = useCallback(
+  /** Beyond the shared handling (401 → sign-in form, error bar): a lost answer, a workbook of another village. */
+  const noteError = useCallback(
     (error: unknown) => {
-      if (error instanceof ApiError && error.signedOut) session?.expired();
       if (error instanceof ApiError && error.offline) setRetryPending(engine?.retryPending ?? false);
       if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
-      throw error;
     },
-    [session, engine, en],
+    [engine, en],
   );
+  const serverCall = useServerCall(noteError);
 
   const refreshPending = useCallback(async () => {
     if (!engine) return;
@@ -140,10 +138,10 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   }, [refreshPending, sheetVersion]);
 
   const loadSubmissions = useCallback(async () => {
-    if (!session || !isVillage) return;
-    const list = await run(t('submit.refresh'), () => session.client.listSubmissions(villageCode).catch(guard));
+    if (!isVillage) return;
+    const list = await serverCall(t('submit.refresh'), (client) => client.listSubmissions(villageCode));
     if (list) setSubmissions(list);
-  }, [session, isVillage, run, t, villageCode, guard]);
+  }, [isVillage, serverCall, t, villageCode]);
 
   useEffect(() => {
     void loadSubmissions();
@@ -154,16 +152,14 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
 
   async function syncNow(): Promise<SyncOutcome | undefined> {
     if (!engine || !host) return undefined;
-    const result = await run(t('sync.phase.reading'), async () => {
-      const done = await engine
-        .syncNow({
-          confirmDeletes: [...confirmDeletes],
-          onProgress: (p) => {
-            setProgress(p.total > 0 ? p.done / p.total : undefined);
-            setPhase(progressLabel(p));
-          },
-        })
-        .catch(guard);
+    const result = await serverCall(t('sync.phase.reading'), async () => {
+      const done = await engine.syncNow({
+        confirmDeletes: [...confirmDeletes],
+        onProgress: (p) => {
+          setProgress(p.total > 0 ? p.done / p.total : undefined);
+          setPhase(progressLabel(p));
+        },
+      });
       return { done, index: await indexSheet(host) };
     });
     setPhase(null);
@@ -181,8 +177,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
 
   async function resolve(conflict: SyncConflict, choices: Record<string, FieldChoice>) {
     if (!engine || !host) return;
-    const result = await run(t('conflict.applying'), async () => {
-      const done = await engine.resolve(conflict, choices).catch(guard);
+    const result = await serverCall(t('conflict.applying'), async () => {
+      const done = await engine.resolve(conflict, choices);
       return { done, index: await indexSheet(host) };
     });
     if (!result) return;
@@ -192,12 +188,11 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   }
 
   async function submit() {
-    if (!session) return;
     setRefused(null);
     const synced = await syncNow();
     if (!synced) return;
     if (synced.conflicts.length > 0 || synced.unsendable.length > 0) return; // the blocking reason is shown below
-    const answer = await run(t('submit.busy'), () => session.client.submitMonth(villageCode, month).catch(guard));
+    const answer = await serverCall(t('submit.busy'), (client) => client.submitMonth(villageCode, month));
     if (!answer) return;
     if (answer.ok) setSubmitted(answer.response.submission);
     else setRefused({ refused: answer.refused, error: answer.error });

@@ -13,7 +13,7 @@ import { saveSession } from '../../../addin/api/session';
 import { ConflictCard } from '../../../addin/panes/sync/ConflictCard';
 import { SyncPane } from '../../../addin/panes/sync/SyncPane';
 import { connected, renderPane } from './render';
-import { installFakeApi, VILLAGE_USER, type Recorded } from './fake-api';
+import { installFakeApi, unauthorized, VILLAGE_USER, type Recorded } from './fake-api';
 
 const VILLAGE = '532301101201';
 const ROW = '6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c10';
@@ -141,5 +141,14 @@ describe('同步提交 pane', () => {
     await screen.findByText(/此工作簿同步的是村（社区）代码 532301102201 的台账/);
     expect(screen.getByRole('button', { name: '立即同步' })).toHaveProperty('disabled', true);
     expect(host).toBeTruthy();
+  });
+
+  it('a 401 from the server shows the sign-in form again (the sign-in shared with 线索查询)', async () => {
+    installFakeApi({ [`GET /api/v1/ledgers/${VILLAGE}/submissions`]: () => unauthorized() });
+    renderPane('sync', <SyncPane />);
+    await connected();
+    await screen.findByRole('heading', { name: '登录县级系统' });
+    expect(screen.queryByText('已登录：demo-village（示范村）')).toBeNull();
+    expect((await screen.findByTestId('error-bar')).textContent).toMatch(/登录已过期/);
   });
 });
