@@ -100,6 +100,11 @@ export interface ImportStore {
 
 const CHUNK = 500;
 
+/** An import state as an SQL literal: the names come from the one list (IMPORT_STATES), typed. */
+function state(name: ImportState): string {
+  return `'${name}'`;
+}
+
 function marks(count: number): string {
   return new Array(count).fill('?').join(',');
 }
@@ -113,9 +118,9 @@ class SqlImportStore implements ImportStore {
 
   committedWithHash(countyCode: string, sha256: string, exceptId?: string): Promise<ImportRow | undefined> {
     return exceptId === undefined
-      ? this.db.get<ImportRow>("SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' ORDER BY committed_at LIMIT 1", [countyCode, sha256])
+      ? this.db.get<ImportRow>(`SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = ${state('committed')} ORDER BY committed_at LIMIT 1`, [countyCode, sha256])
       : this.db.get<ImportRow>(
-          "SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = 'committed' AND id <> ? ORDER BY committed_at LIMIT 1",
+          `SELECT * FROM imports WHERE county_code = ? AND sha256 = ? AND state = ${state('committed')} AND id <> ? ORDER BY committed_at LIMIT 1`,
           [countyCode, sha256, exceptId],
         );
   }
@@ -128,7 +133,7 @@ class SqlImportStore implements ImportStore {
             [countyCode, limit],
           )
         : await this.db.all<{ summary_json: string }>(
-            "SELECT summary_json FROM imports WHERE county_code = ? AND summary_json IS NOT NULL AND (state = 'committed' OR created_at >= ?) ORDER BY created_at DESC, rowid DESC LIMIT ?",
+            `SELECT summary_json FROM imports WHERE county_code = ? AND summary_json IS NOT NULL AND (state = ${state('committed')} OR created_at >= ?) ORDER BY created_at DESC, rowid DESC LIMIT ?`,
             [countyCode, uncommittedSince, limit],
           );
     return rows.map((r) => r.summary_json);
@@ -136,7 +141,7 @@ class SqlImportStore implements ImportStore {
 
   async latestRosterImport(countyCode: string): Promise<string> {
     const row = await this.db.get<{ id: string }>(
-      "SELECT id FROM imports WHERE county_code = ? AND source = 'roster' AND state = 'committed' ORDER BY committed_at DESC, rowid DESC LIMIT 1",
+      `SELECT id FROM imports WHERE county_code = ? AND source = 'roster' AND state = ${state('committed')} ORDER BY committed_at DESC, rowid DESC LIMIT 1`,
       [countyCode],
     );
     return row?.id ?? '';
@@ -145,7 +150,7 @@ class SqlImportStore implements ImportStore {
   async committedFeeds(countyCode: string): Promise<{ source: string; period: string; committedAt: string }[]> {
     const rows = await this.db.all<{ source: string; period: string; committed_at: string }>(
       `SELECT source, period, MAX(committed_at) AS committed_at FROM imports
-       WHERE county_code = ? AND state = 'committed' AND source <> 'roster' GROUP BY source, period ORDER BY source, period`,
+       WHERE county_code = ? AND state = ${state('committed')} AND source <> 'roster' GROUP BY source, period ORDER BY source, period`,
       [countyCode],
     );
     return rows.map((r) => ({ source: r.source, period: r.period, committedAt: r.committed_at }));
@@ -154,43 +159,43 @@ class SqlImportStore implements ImportStore {
   async insertReading(entry: NewImportRow): Promise<void> {
     await this.db.run(
       `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, 'reading', ?, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ${state('reading')}, ?, ?)`,
       [entry.id, entry.countyCode, entry.source, entry.period, entry.fileName, entry.sha256, entry.totalBytes, entry.createdBy, entry.createdAt],
     );
   }
 
   async markReady(importId: string, rowsRead: number, summaryJson: string, planJson: string): Promise<void> {
     await this.db.run(
-      "UPDATE imports SET state = 'ready', rows_read = ?, bytes_read = total_bytes, summary_json = ?, plan_json = ? WHERE id = ? AND state = 'reading'",
+      `UPDATE imports SET state = ${state('ready')}, rows_read = ?, bytes_read = total_bytes, summary_json = ?, plan_json = ? WHERE id = ? AND state = ${state('reading')}`,
       [rowsRead, summaryJson, planJson, importId],
     );
   }
 
   async markFailed(importId: string, errorJson: string, summaryJson: string): Promise<void> {
-    await this.db.run("UPDATE imports SET state = 'failed', error_json = ?, summary_json = ? WHERE id = ?", [errorJson, summaryJson, importId]);
+    await this.db.run(`UPDATE imports SET state = ${state('failed')}, error_json = ?, summary_json = ? WHERE id = ?`, [errorJson, summaryJson, importId]);
   }
 
   async failReading(importId: string, errorJson: string): Promise<boolean> {
-    const result = await this.db.run("UPDATE imports SET state = 'failed', error_json = ? WHERE id = ? AND state = 'reading'", [errorJson, importId]);
+    const result = await this.db.run(`UPDATE imports SET state = ${state('failed')}, error_json = ? WHERE id = ? AND state = ${state('reading')}`, [errorJson, importId]);
     return result.changes > 0;
   }
 
   async markCommitted(importId: string, summaryJson: string, committedBy: string, committedAt: string): Promise<void> {
     await this.db.run(
-      "UPDATE imports SET state = 'committed', summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?",
+      `UPDATE imports SET state = ${state('committed')}, summary_json = ?, plan_json = NULL, committed_by = ?, committed_at = ? WHERE id = ?`,
       [summaryJson, committedBy, committedAt, importId],
     );
   }
 
   async uncommittedBefore(cutoff: string): Promise<string[]> {
-    const rows = await this.db.all<{ id: string }>("SELECT id FROM imports WHERE state <> 'committed' AND created_at < ?", [cutoff]);
+    const rows = await this.db.all<{ id: string }>(`SELECT id FROM imports WHERE state <> ${state('committed')} AND created_at < ?`, [cutoff]);
     return rows.map((r) => r.id);
   }
 
   async deleteUncommitted(importIds: readonly string[]): Promise<void> {
     for (let i = 0; i < importIds.length; i += CHUNK) {
       const chunk = importIds.slice(i, i + CHUNK);
-      await this.db.run(`DELETE FROM imports WHERE state <> 'committed' AND id IN (${marks(chunk.length)})`, chunk);
+      await this.db.run(`DELETE FROM imports WHERE state <> ${state('committed')} AND id IN (${marks(chunk.length)})`, chunk);
     }
   }
 
@@ -198,7 +203,7 @@ class SqlImportStore implements ImportStore {
     // Rows that still hold a plan, or a summary that may hold a preview (the JSON is rewritten here,
     // not by an engine's JSON functions; a summary without a preview is left as it is).
     const rows = await this.db.all<{ id: string; summary_json: string | null }>(
-      "SELECT id, summary_json FROM imports WHERE state = 'committed' AND (plan_json IS NOT NULL OR summary_json LIKE ?)",
+      `SELECT id, summary_json FROM imports WHERE state = ${state('committed')} AND (plan_json IS NOT NULL OR summary_json LIKE ?)`,
       ['%"preview"%'],
     );
     for (const row of rows) {
