@@ -8,12 +8,12 @@
  *
  * Needs dist/addin (npm test builds it first).
  */
-import { existsSync, mkdirSync } from 'fs';
+import { mkdirSync } from 'fs';
 import { join, resolve } from 'path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { idCheckChar } from '../../ledger/id-number';
-import { addinBuildDir } from '../../server/http/addin-static';
 import { startTestServer, type TestServer } from '../server/helpers';
+import { requireAddinBuild } from './addin-pages';
 import { launchChromium } from './chromium';
 
 export const SHOTS = resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
@@ -28,9 +28,7 @@ describe('browser preview, end to end', () => {
   const problems: string[] = [];
 
   beforeAll(async () => {
-    if (!existsSync(join(addinBuildDir(), 'preview.html'))) {
-      throw new Error('dist/addin is not built: run npm run build:addin (npm test does it first)');
-    }
+    requireAddinBuild('preview.html');
     server = await startTestServer();
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });

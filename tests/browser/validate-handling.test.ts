@@ -4,48 +4,16 @@
  * screen), zh-CN. Screenshots go to dist/screenshots/ as test artefacts. Any console error fails.
  * Needs dist/addin (npm test builds it first).
  */
-import { existsSync, mkdirSync } from 'fs';
-import { join, resolve } from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { addinBuildDir } from '../../server/http/addin-static';
-import { startTestServer, type TestServer } from '../server/helpers';
-import { launchChromium } from './chromium';
-
-const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
+import { join } from 'path';
+import { addinPagesInChromium, OFFICE_TELEMETRY_REFUSAL, SHOTS } from './addin-pages';
 
 describe('台账校验 and 接办流程 in Chromium', () => {
-  let server: TestServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    if (!existsSync(join(addinBuildDir(), 'validate.html'))) {
-      throw new Error('dist/addin is not built: run npm run build:addin (npm test does it first)');
-    }
-    server = await startTestServer({ seed: 'platform' });
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-
-  async function open(url: string, viewport: { width: number; height: number }): Promise<{ page: Page; errors: string[] }> {
-    const page = await browser.newPage({ viewport, locale: 'zh-CN' });
-    const errors: string[] = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    page.on('console', (message) => {
-      // office.js outside Office tries to frame Microsoft's telemetry page, which the add-in's CSP
-      // refuses (as it should): that refusal is the only console error tolerated
-      if (message.type() === 'error' && !/telemetryservice\.firstpartyapps\.oaspapps\.com/.test(message.text())) errors.push(message.text());
-    });
-    await page.goto(url);
-    return { page, errors };
-  }
+  const pages = addinPagesInChromium();
+  // the telemetry page's CSP refusal is the only console error tolerated
+  const open = (url: string, viewport: { width: number; height: number }) => pages.open(url, viewport, OFFICE_TELEMETRY_REFUSAL);
 
   it('validate pane at 350 px: summary, findings by row, fix and undo', async () => {
-    const { page, errors } = await open(`${server.baseUrl}/addin/validate.html`, { width: 350, height: 700 });
+    const { page, errors } = await open(`${pages.server.baseUrl}/addin/validate.html`, { width: 350, height: 700 });
     await page.waitForSelector('body[data-ready="true"]', { timeout: 20000 });
     await page.getByRole('button', { name: '开始校验' }).click();
     const counts = page.getByTestId('summary-counts');
@@ -65,7 +33,7 @@ describe('台账校验 and 接办流程 in Chromium', () => {
   });
 
   it('preview at 1366 × 768: a finding clicked selects its cell in the grid; marks show in the grid', async () => {
-    const { page, errors } = await open(`${server.baseUrl}/preview?pane=validate`, { width: 1366, height: 768 });
+    const { page, errors } = await open(`${pages.server.baseUrl}/preview?pane=validate`, { width: 1366, height: 768 });
     const pane = page.locator('[data-pane-root="validate"]');
     await pane.getByRole('button', { name: '开始校验' }).click();
     await pane.getByTestId('summary-counts').waitFor();
@@ -83,7 +51,7 @@ describe('台账校验 and 接办流程 in Chromium', () => {
   });
 
   it('handling pane follows the grid selection, recommends with clause and deadline, writes back', async () => {
-    const { page, errors } = await open(`${server.baseUrl}/preview?pane=handling`, { width: 1366, height: 768 });
+    const { page, errors } = await open(`${pages.server.baseUrl}/preview?pane=handling`, { width: 1366, height: 768 });
     const pane = page.locator('[data-pane-root="handling"]');
     await pane.getByTestId('no-row').waitFor();
     // the clerk clicks 示例乙's name in the grid
