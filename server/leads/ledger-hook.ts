@@ -1,5 +1,6 @@
 /**
- * The one call the ledger sync makes into the leads module: after it has applied a village's rows
+ * How the leads follow the village ledgers (the ledger sync calls it as AppDeps.onLedgerRowsSynced,
+ * wired in build-deps.ts: the ledger module does not import the leads): after a sync has applied a village's rows
  * (inside its own transaction), the leads named in 线索编号 (values.leadNo) follow the ledger:
  *   已下发村 → 核实中          the row exists on the village's ledger
  *   核实中   → 已核实          the row has a 核实结果 (kept on the lead)

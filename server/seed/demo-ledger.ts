@@ -12,6 +12,7 @@ import { checkRows } from '../ledger/revalidate';
 import { chinaDate } from '../../ledger/dates';
 import { createSqliteLedgerStore } from '../ledger/sqlite-store';
 import { syncLedger } from '../ledger/sync';
+import { getUnit } from '../units/store';
 import { createRng, fabricateLedgerValues, type Rng } from './fabricate';
 
 export const DEMO_LEDGERS: readonly { villageCode: string; township: string; village: string; rows: number }[] = [
@@ -48,7 +49,7 @@ export async function seedDemoLedger(deps: AppDeps): Promise<number> {
   const today = chinaDate(deps.now());
   let applied = 0;
   for (const ledger of DEMO_LEDGERS) {
-    const unit = await deps.db.get('SELECT code FROM units WHERE code = ?', [ledger.villageCode]);
+    const unit = await getUnit(deps.db, ledger.villageCode);
     if (!unit) continue;
     const existing = await store.lastSeq(ledger.villageCode);
     if (existing > 0) continue;
