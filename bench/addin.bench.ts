@@ -20,7 +20,7 @@ import { validateSheet } from '../ledger/validate';
 import { FakeExcel, FakeSheet } from '../tests/addin/fake-excel';
 import { benchSheet } from './validation.bench';
 import { FABRICATE_DEFAULT_TODAY } from '../server/seed/fabricate';
-import { nowMs, projectRoot, round, timeSync, median, type BenchResult } from './harness';
+import { collectGarbage, cpuMsSince, nowMs, projectRoot, round, timeSync, median, type BenchResult } from './harness';
 
 const ROWS = 10_000;
 const TODAY = FABRICATE_DEFAULT_TODAY;
@@ -88,21 +88,29 @@ async function syncsPerAction(): Promise<BenchResult[]> {
 
 async function paneValidation(): Promise<BenchResult[]> {
   const samples: number[] = [];
+  const cpuSamples: number[] = [];
   let findings = 0;
   for (let i = 0; i < 6; i++) {
     const { host } = fakeLedger(ROWS);
+    collectGarbage();
+    const cpuStart = process.cpuUsage();
     const start = nowMs();
     const snapshot = await host.readLedger();
     const validation = validateSheet(snapshot.sheet, { today: TODAY });
     buildView(validation, {});
     proposeFixes(snapshot, TODAY);
     await host.markFindings(snapshot, validation.findings);
-    if (i > 0) samples.push(nowMs() - start); // the first run warms the JIT
+    if (i > 0) {
+      // the first run warms the JIT
+      samples.push(nowMs() - start);
+      cpuSamples.push(cpuMsSince(cpuStart));
+    }
     findings = validation.findings.length;
   }
   const sheet = benchSheet(ROWS);
   const core = timeSync(() => validateSheet(sheet, { today: TODAY }), { warmup: 1, repeats: 5 });
   const ms = median(samples);
+  const cpuMs = median(cpuSamples);
   return [
     {
       name: `add-in: 台账校验 pane, ${ROWS.toLocaleString('en-US')}-row sheet end to end (read + rules + summary/fixes + marks; ${findings} findings) vs validateSheet alone`,
@@ -111,6 +119,15 @@ async function paneValidation(): Promise<BenchResult[]> {
       baseline: round(core.ms, 1),
       ratio: round(ms / core.ms, 2),
       goal: '≤ 1000 ms',
+    },
+    {
+      // On a shared machine the wall time includes waiting for a core; CPU time is what the work costs.
+      name: `add-in: 台账校验 pane, ${ROWS.toLocaleString('en-US')}-row sheet end to end, process CPU time (vs validateSheet alone)`,
+      value: round(cpuMs, 1),
+      unit: 'CPU ms',
+      baseline: round(core.cpuMs, 1),
+      ratio: round(cpuMs / core.cpuMs, 2),
+      goal: 'informational (wall goal ≤ 1000 ms)',
     },
   ];
 }
