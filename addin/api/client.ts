@@ -28,6 +28,20 @@ import {
   type PullLeadResponse,
 } from '../../ledger/api/leads';
 import {
+  ConsolidatedRowsResponseSchema,
+  DuplicatesResponseSchema,
+  SummaryResponseSchema,
+  type ConsolidatedRowsResponse,
+  type DuplicatesResponse,
+  type SummaryResponse,
+} from '../../ledger/api/reports';
+import {
+  ApproveRequestSchema,
+  ReturnRequestSchema,
+  SubmissionFindingsResponseSchema,
+  UnitSubmissionsResponseSchema,
+  type SubmissionFindingsResponse,
+  type UnitSubmissionsResponse,
   SubmissionDetailResponseSchema,
   SubmissionListResponseSchema,
   SubmissionRefusedSchema,
@@ -252,6 +266,61 @@ export class ApiClient {
       path: `/ledgers/${encodeURIComponent(villageCode)}/submissions/${encodeURIComponent(month)}`,
       query: { page, pageSize },
       response: SubmissionDetailResponseSchema,
+      retrySafe: true,
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // Review of the villages' months (township) and consolidation (township, county)
+
+  /** Every village of the unit with its state for the month (未提交 when nothing was submitted). */
+  unitSubmissions(unitCode: string, month: string): Promise<UnitSubmissionsResponse> {
+    return this.call({
+      method: 'GET',
+      path: `/units/${encodeURIComponent(unitCode)}/submissions`,
+      query: { month },
+      response: UnitSubmissionsResponseSchema,
+      retrySafe: true,
+    });
+  }
+
+  /** A submitted month's frozen rows re-checked with the rules: what the township reads before deciding. */
+  submissionFindings(villageCode: string, month: string): Promise<SubmissionFindingsResponse> {
+    return this.call({
+      method: 'GET',
+      path: `/ledgers/${encodeURIComponent(villageCode)}/submissions/${encodeURIComponent(month)}/findings`,
+      response: SubmissionFindingsResponseSchema,
+      retrySafe: true,
+    });
+  }
+
+  /** 已提交 → 已审核 (township). Not retried: a second approve answers 409, which the pane shows. */
+  approveSubmission(villageCode: string, month: string): Promise<SubmissionResponse> {
+    const path = `/ledgers/${encodeURIComponent(villageCode)}/submissions/${encodeURIComponent(month)}/approve`;
+    return this.call({ method: 'POST', path, body: this.checkInput(ApproveRequestSchema, {}, path), response: SubmissionResponseSchema, retrySafe: false });
+  }
+
+  /** → 已退回 with the reason the village reads in its 同步提交 pane (required, ≤ 500 characters). */
+  returnSubmission(villageCode: string, month: string, reason: string): Promise<SubmissionResponse> {
+    const path = `/ledgers/${encodeURIComponent(villageCode)}/submissions/${encodeURIComponent(month)}/return`;
+    return this.call({ method: 'POST', path, body: this.checkInput(ReturnRequestSchema, { reason }, path), response: SubmissionResponseSchema, retrySafe: false });
+  }
+
+  summary(unitCode: string, month: string): Promise<SummaryResponse> {
+    return this.call({ method: 'GET', path: '/reports/summary', query: { unit: unitCode, month }, response: SummaryResponseSchema, retrySafe: true });
+  }
+
+  duplicates(unitCode: string): Promise<DuplicatesResponse> {
+    return this.call({ method: 'GET', path: '/reports/duplicates', query: { unit: unitCode }, response: DuplicatesResponseSchema, retrySafe: true });
+  }
+
+  /** One page of the consolidated rows (the .xlsx download's 台账明细), `after` = the previous page's `next`. */
+  consolidatedRows(unitCode: string, after: string | null, limit: number): Promise<ConsolidatedRowsResponse> {
+    return this.call({
+      method: 'GET',
+      path: '/exports/consolidated-rows',
+      query: { unit: unitCode, after: after ?? undefined, limit },
+      response: ConsolidatedRowsResponseSchema,
       retrySafe: true,
     });
   }

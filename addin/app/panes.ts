@@ -54,6 +54,24 @@ export const PANES = [
       en: 'Sync the ledger with the county system, resolve conflicts, submit the month and see the review.',
     },
   },
+  {
+    name: 'summary',
+    id: 'Summary',
+    title: { zh: '汇总', en: 'Summary' },
+    tooltip: {
+      zh: '乡镇、县级查看辖区某月汇总：线索按来源的按时核实率、逾期、办结率，各村报送情况，跨村重复；点下级单位下钻，可把汇总明细写入新工作表。',
+      en: 'Township and county summary for a month: leads by source (on time, overdue, closed), villages’ submissions, cross-village duplicates; drill down, and pull the consolidated rows into a new sheet.',
+    },
+  },
+  {
+    name: 'review',
+    id: 'Review',
+    title: { zh: '审核', en: 'Review' },
+    tooltip: {
+      zh: '乡镇审核各村的月度报送：查看报送的台账行和问题，审核通过，或填写原因退回（村在“同步提交”中看到原因）。',
+      en: 'Townships review the villages’ monthly submissions: read the rows and findings, approve, or return with a reason the village sees in Sync & submit.',
+    },
+  },
 ] as const satisfies readonly PaneDef[];
 
 export type PaneName = (typeof PANES)[number]['name'];

@@ -8,8 +8,8 @@ import { defineStrings } from './i18n';
 export const APP_STRINGS = defineStrings({
   'app.name': { zh: '社会救助主动发现', en: 'Social Assistance Proactive Discovery' },
   'app.description': {
-    zh: '村（社区）社会救助主动发现监测工作台账：台账校验、线索查询、接办流程与同步提交。',
-    en: 'Village ledger for proactive discovery of people in hardship: validation, leads, handling and sync.',
+    zh: '村（社区）社会救助主动发现监测工作台账：台账校验、线索查询、接办流程、同步提交，乡镇县级汇总与审核。',
+    en: 'Village ledger for proactive discovery of people in hardship: validation, leads, handling, sync; township and county summary and review.',
   },
   'ribbon.tab': { zh: '主动发现', en: 'Proactive Discovery' },
   'ribbon.group': { zh: '台账工作', en: 'Ledger work' },

@@ -74,6 +74,9 @@ export interface SelectedCell {
   columns: number;
 }
 
+/** A cell of a plain table written to its own sheet (the consolidated rows): text stays text, never a formula. */
+export type TableCell = string | number | null;
+
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 /** Workbook-scoped settings of the add-in, e.g. { syncCursor: '2026-10-05T08:00:00Z' }. */
 export type HostSettings = Record<string, SettingValue>;
@@ -183,6 +186,28 @@ export interface LedgerHost {
   addMissingColumns(snapshot: LedgerSnapshot, keys: readonly ColumnKey[]): Promise<AddedColumns>;
   /** Selection and sheet changes, debounced; returns the unsubscribe function. */
   subscribe(listener: HostListener): () => void;
+  /**
+   * Adds a worksheet at the end named `baseName`, or the first free "baseName (2)", "(3)"…
+   * (sheet-name.ts: Excel's rules); returns the name given. Excel: 2 syncs.
+   */
+  addSheet(baseName: string): Promise<string>;
+  /**
+   * Writes a block of rows from `excelRow`, column A, on the named sheet: text as text (number
+   * format @ first, so "=…" or "+1" is never run as a formula), numbers as numbers, null empty.
+   * ONE sync per call whatever the size: callers keep a block under Excel on the web's 5 MB
+   * request (tableBlockRows).
+   */
+  writeTable(sheetName: string, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void>;
+  /**
+   * Freezes the header row (ExcelApi 1.7), fits the columns to the first rows (1.2) and shows the
+   * sheet. Excel: 1 sync; what the version lacks is skipped.
+   */
+  finishTable(sheetName: string, columns: number): Promise<void>;
+}
+
+/** Rows per writeTable call that keep a request near 1 MB (≈ 40 bytes a cell with its format). */
+export function tableBlockRows(columns: number, maxCells = 25_000): number {
+  return Math.max(1, Math.floor(maxCells / Math.max(1, columns)));
 }
 
 export type LedgerHostErrorCode =

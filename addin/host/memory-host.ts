@@ -20,7 +20,9 @@ import {
   type MarkableFinding,
   type RowWrite,
   type SelectedCell,
+  type TableCell,
 } from './ledger-host';
+import { freeSheetName } from './sheet-name';
 import { newRowId, planMarks, planWrite, resolveRowTargets, type PlanOptions } from './write-plan';
 import { defined } from '../../ledger/defined';
 import { columnByKey, type ColumnKey } from '../../ledger/columns';
@@ -58,6 +60,8 @@ export interface MemorySheet {
   notes: Map<string, string>;
   /** Hidden sheet (字典). */
   hidden: boolean;
+  /** Rows frozen at the top (finishTable). */
+  frozenRows: number;
 }
 
 const isEmpty = (value: unknown) => value === '' || value === null || value === undefined;
@@ -86,6 +90,7 @@ export class MemoryHost implements LedgerHost {
       validations: [],
       notes: new Map<string, string>(),
       hidden: false,
+      frozenRows: 0,
     }));
     this.active = options.activeSheet ?? this.sheets[0].name;
     this.settings = cloneSettings(options.settings ?? {});
@@ -226,7 +231,7 @@ export class MemoryHost implements LedgerHost {
     const names = templateSheetNames(this.sheets.map((s) => s.name));
     const skipped = new Set<TemplateExtra>();
     for (const plan of planTemplateSheets(names)) {
-      const sheet: MemorySheet = { name: plan.name, values: [], numberFormats: [], hiddenColumns: new Set(), marks: new Map(), validations: [], notes: new Map(), hidden: false };
+      const sheet: MemorySheet = { name: plan.name, values: [], numberFormats: [], hiddenColumns: new Set(), marks: new Map(), validations: [], notes: new Map(), hidden: false, frozenRows: 0 };
       this.sheets.push(sheet);
       for (const extra of this.applyPlan(sheet, plan)) skipped.add(extra);
     }
@@ -309,6 +314,34 @@ export class MemoryHost implements LedgerHost {
 
   async getSelectedRow(): Promise<SelectedCell | null> {
     return this.selected();
+  }
+
+  /** Calls to writeTable so far (Excel: one sync each) — tests check the count per chunk. */
+  tableWrites = 0;
+
+  async addSheet(baseName: string): Promise<string> {
+    const name = freeSheetName(baseName, this.sheetNames());
+    this.sheets.push({ name, values: [], numberFormats: [], hiddenColumns: new Set<number>(), marks: new Map<string, Severity>(), validations: [], notes: new Map<string, string>(), hidden: false, frozenRows: 0 });
+    this.emit({ type: 'sheet', sheetName: name });
+    return name;
+  }
+
+  async writeTable(sheetName: string, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void> {
+    const sheet = this.sheet(sheetName);
+    this.tableWrites++;
+    rows.forEach((row, r) =>
+      row.forEach((value, c) => {
+        setCell(sheet.numberFormats, excelRow - 1 + r, c, typeof value === 'string' ? '@' : 'General', 'General');
+        setCell(sheet.values, excelRow - 1 + r, c, value ?? '', '');
+      }),
+    );
+    this.emit({ type: 'sheet', sheetName });
+  }
+
+  async finishTable(sheetName: string): Promise<void> {
+    this.sheet(sheetName).frozenRows = 1;
+    this.activate(sheetName);
+    this.emit({ type: 'sheet', sheetName });
   }
 
   async readSettings(): Promise<HostSettings> {

@@ -43,7 +43,9 @@ import {
   type MarkableFinding,
   type RowWrite,
   type SelectedCell,
+  type TableCell,
 } from './ledger-host';
+import { freeSheetName } from './sheet-name';
 import {
   MARK_COLORS,
   MARK_FORMULA,
@@ -109,6 +111,8 @@ const FORMAT_TYPES: ReadonlySet<ColumnType> = new Set<ColumnType>(['date', 'idNu
  * below for a two-level header.
  */
 const HEADER_PROBE_ROWS = 11;
+/** Rows whose content sets the column widths of a table sheet (finishTable). */
+const FIT_ROWS = 200;
 /** Workbook setting that holds the add-in's settings object (JSON text). */
 export const SETTINGS_KEY = 'chuxiong.ledger.settings';
 
@@ -268,6 +272,46 @@ export class OfficeHost implements LedgerHost {
       }
       this.emit({ type: 'sheet', sheetName: snapshot?.sheetName ?? this.ledgerSheet ?? '' });
       return plan.rowNumbers;
+    });
+  }
+
+  async addSheet(baseName: string): Promise<string> {
+    return this.run(async (context) => {
+      const sheets = context.workbook.worksheets;
+      sheets.load('items/name');
+      await context.sync();
+      const name = freeSheetName(
+        baseName,
+        sheets.items.map((sheet) => sheet.name),
+      );
+      sheets.add(name);
+      await context.sync();
+      return name;
+    });
+  }
+
+  async writeTable(sheetName: string, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void> {
+    const columns = rows.reduce((widest, row) => Math.max(widest, row.length), 0);
+    if (columns === 0) return;
+    await this.run(async (context) => {
+      if (this.supports('1.6')) context.application.suspendApiCalculationUntilNextSync();
+      const sheet = context.workbook.worksheets.getItem(sheetName);
+      const target = range(sheet, { excelRow, column: 0, rows: rows.length, columns });
+      // format first: text cells are text (@) before their value arrives, so nothing is read as a formula
+      target.numberFormat = rows.map((row) => Array.from({ length: columns }, (_, c) => (typeof row[c] === 'string' ? '@' : 'General')));
+      target.values = rows.map((row) => Array.from({ length: columns }, (_, c) => row[c] ?? ''));
+      await context.sync();
+    });
+  }
+
+  async finishTable(sheetName: string, columns: number): Promise<void> {
+    await this.run(async (context) => {
+      const sheet = context.workbook.worksheets.getItem(sheetName);
+      if (this.supports('1.7')) sheet.freezePanes.freezeRows(1);
+      // fit to the header and the first rows: fitting a 100,000-row column would stall Excel
+      if (this.supports('1.2') && columns > 0) range(sheet, { excelRow: 1, column: 0, rows: FIT_ROWS, columns }).format.autofitColumns();
+      sheet.activate();
+      await context.sync();
     });
   }
 

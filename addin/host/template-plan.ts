@@ -22,6 +22,7 @@ import {
   type TemplateValidation,
 } from '../../ledger/template';
 import { cellA1, rectAddress } from './a1';
+import { freeSheetName } from './sheet-name';
 
 /** Formatting the template gives a range (colours as #RRGGBB). */
 export interface CellStyle {
@@ -70,19 +71,6 @@ export interface SheetPlan {
 
 function emptyPlan(role: SheetPlan['role'], name: string): SheetPlan {
   return { role, name, values: [], numberFormats: [], styles: [], widths: [], hiddenColumns: [], rowHeights: [], merges: [], validations: [], notes: [], freezeRows: 0, hidden: false, protect: false };
-}
-
-/**
- * A sheet name not yet used in the workbook (Excel compares names case-insensitively): the wanted
- * name, else “name (2)”, “name (3)”, … as Excel names copies.
- */
-export function freeSheetName(wanted: string, taken: readonly string[]): string {
-  const used = new Set(taken.map((name) => name.toLocaleLowerCase()));
-  if (!used.has(wanted.toLocaleLowerCase())) return wanted;
-  for (let n = 2; ; n++) {
-    const candidate = `${wanted} (${n})`;
-    if (!used.has(candidate.toLocaleLowerCase())) return candidate;
-  }
 }
 
 /** Free names for the three template sheets. */

@@ -11,10 +11,14 @@ import { LookupPane } from '../panes/lookup/LookupPane';
 import { SyncPane } from '../panes/sync/SyncPane';
 import { VALIDATE_PANE } from '../panes/validate/pane';
 import { HANDLING_PANE } from '../panes/handling/pane';
+import { SummaryPane } from '../panes/summary/SummaryPane';
+import { ReviewPane } from '../panes/review/ReviewPane';
 
 export const PREVIEW_PANES: Record<PaneName, { component: ComponentType; uses?: readonly Capability[] }> = {
   validate: VALIDATE_PANE,
   lookup: { component: LookupPane },
   handling: HANDLING_PANE,
   sync: { component: SyncPane },
+  summary: { component: SummaryPane },
+  review: { component: ReviewPane },
 };

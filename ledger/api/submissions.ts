@@ -97,6 +97,8 @@ export const SubmissionDetailResponseSchema = z.object({
   masked: z.boolean(),
 });
 
+export type SubmissionDetailResponse = z.infer<typeof SubmissionDetailResponseSchema>;
+
 export const UnitSubmissionsQuerySchema = z.object({ month: MonthSchema });
 
 export const VillageSubmissionStatusSchema = z.object({

@@ -64,6 +64,11 @@ export class FakeSheet {
   sheetSetting(path: string): unknown {
     return this.formatLog.filter((entry) => entry.rect === null && entry.path === path).at(-1)?.value;
   }
+  /**
+   * Cells Excel would have made formulas: text starting with = (or + - @, which Excel also reads as
+   * the start of a formula) written into a cell not formatted as text (@). Row,column 0-based.
+   */
+  formulas = new Set<string>();
   constructor(public name: string, values: readonly (readonly unknown[])[] = [], formats?: readonly (readonly string[])[]) {
     this.values = values.map((row) => [...row]);
     this.formats = (formats ?? []).map((row) => [...row]);
@@ -354,6 +359,8 @@ function recorder(ctx: FakeContext, target: () => { sheet: FakeSheet; rect: Rect
     get(_target, prop) {
       if (typeof prop !== 'string') return undefined;
       if (prop === 'getItem') return (key: string) => recorder(ctx, target, `${path}.${key}`);
+      // format.autofitColumns() (ExcelApi 1.2) is recorded like a property set to true
+      if (prop === 'autofitColumns') return () => (ctx.excel.requires(2, prop), record(prop, true));
       if (RECORDED_NESTED.has(prop)) return recorder(ctx, target, `${path}.${prop}`);
       if (/^set[A-Z]/.test(prop)) return (value: unknown) => record(prop[3].toLowerCase() + prop.slice(4), value);
       throw new FakeOfficeError('PropertyNotLoaded', `The property '${path}.${prop}' is not available (the fake records writes only).`);
@@ -507,7 +514,11 @@ class FakeRange extends Proxy {
         if (data.length !== rect.rows || data.some((row) => row.length !== rect.cols)) {
           throw new FakeOfficeError('InvalidArgument', `array of ${data.length}×${data[0]?.length} does not match range ${rect.rows}×${rect.cols}`);
         }
-        data.forEach((row, r) => row.forEach((v, c) => { if (v !== null) sheet.set(grid, rect.r0 + r, rect.c0 + c, v); }));
+        data.forEach((row, r) => row.forEach((v, c) => {
+          if (v === null) return;
+          sheet.set(grid, rect.r0 + r, rect.c0 + c, v);
+          if (grid === 'values' && typeof v === 'string' && /^[=+\-@]/.test(v) && sheet.format(rect.r0 + r, rect.c0 + c) !== '@') sheet.formulas.add(`${rect.r0 + r},${rect.c0 + c}`);
+        }));
         return 0;
       },
     });

@@ -12,7 +12,8 @@ import { TEMPLATE_DATA_ROWS, dictionaryLayout, instructionsLayout, ledgerSheetLa
 import { columnIndexOfLetters } from '../../ledger/sheet';
 import { OfficeHost, type ExcelRun } from '../../addin/host/office-host';
 import { MemoryHost } from '../../addin/host/memory-host';
-import { freeSheetName, planMissingColumns, planTemplateSheets, templateSheetNames } from '../../addin/host/template-plan';
+import { planMissingColumns, planTemplateSheets, templateSheetNames } from '../../addin/host/template-plan';
+import { freeSheetName } from '../../addin/host/sheet-name';
 import { FakeExcel, FakeSheet } from './fake-excel';
 import { ledgerValues } from './ledger-fixture';
 

@@ -1,0 +1,373 @@
+/**
+ * 审核: a township reviews its villages' monthly submissions. Pick a month, see every village's
+ * state (待审核 first, 未提交 shown as such), open a submitted month — its frozen rows and the
+ * findings the rules give on them, read from the server — then approve it, or return it with a
+ * reason (required) that the village reads in its 同步提交 pane. County and prefecture accounts
+ * read the same, without the actions (the server refuses them too).
+ */
+import { useCallback, useEffect, useId, useState } from 'react';
+import {
+  Badge,
+  Body1,
+  Button,
+  Caption1,
+  Field,
+  MessageBar,
+  MessageBarBody,
+  Select,
+  Textarea,
+  makeStyles,
+  tokens,
+} from '@fluentui/react-components';
+import type { SessionUser } from '../../../ledger/api/auth';
+import type {
+  SubmissionDetailResponse,
+  SubmissionFindingsResponse,
+  SubmissionWire,
+  UnitSubmissionsResponse,
+} from '../../../ledger/api/submissions';
+import { useLedger, useStrings } from '../../app/HostProvider';
+import { ApiError } from '../../api/errors';
+import { SessionProvider, useSession } from '../signin/session-context';
+import { SignInGate } from '../signin/SignIn';
+import { recentMonths } from '../summary/months';
+import { REVIEW_STRINGS } from './strings';
+
+type VillageState = UnitSubmissionsResponse['villages'][number];
+
+const ROWS_PAGE = 100;
+/** Order of the list: what waits for the township first. */
+const STATE_ORDER: Record<VillageState['state'], number> = { 已提交: 0, 已退回: 1, 已审核: 2, 未提交: 3 };
+
+const useStyles = makeStyles({
+  picks: { display: 'flex', gap: '8px', alignItems: 'end' },
+  grow: { flex: 1 },
+  list: { listStyle: 'none', margin: '6px 0 0', padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
+  item: {
+    display: 'flex',
+    alignItems: 'center',
+    gap: '6px',
+    border: `1px solid ${tokens.colorNeutralStroke2}`,
+    borderRadius: tokens.borderRadiusMedium,
+    padding: '4px 8px',
+  },
+  itemMain: { flex: 1, minWidth: 0, display: 'flex', flexDirection: 'column' },
+  name: { fontWeight: 600, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  muted: { color: tokens.colorNeutralForeground3 },
+  section: { display: 'flex', flexDirection: 'column', gap: '4px', marginTop: '10px' },
+  h2: { fontSize: '15px', fontWeight: 600, margin: '4px 0 0' },
+  h3: { fontSize: '14px', fontWeight: 600, margin: 0 },
+  findings: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px', fontSize: tokens.fontSizeBase200 },
+  finding: { borderLeft: `3px solid ${tokens.colorPaletteYellowBorder2}`, paddingLeft: '6px' },
+  error: { borderLeft: `3px solid ${tokens.colorPaletteRedBorder2}` },
+  rows: { width: '100%', borderCollapse: 'collapse', fontSize: tokens.fontSizeBase200, tableLayout: 'fixed' },
+  cell: { borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, padding: '2px 4px', textAlign: 'left', overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
+  actions: {
+    position: 'sticky',
+    bottom: 0,
+    background: tokens.colorNeutralBackground1,
+    borderTop: `1px solid ${tokens.colorNeutralStroke2}`,
+    paddingTop: '6px',
+    marginTop: '10px',
+    display: 'flex',
+    flexDirection: 'column',
+    gap: '6px',
+  },
+  buttons: { display: 'flex', gap: '8px' },
+});
+
+export function ReviewPane() {
+  return (
+    <SessionProvider>
+      <SignInGate>{(user) => (user.role === 'village' ? <VillageNote /> : <Review user={user} />)}</SignInGate>
+    </SessionProvider>
+  );
+}
+
+function VillageNote() {
+  const t = useStrings(REVIEW_STRINGS);
+  return (
+    <MessageBar intent="info">
+      <MessageBarBody>{t('role.village')}</MessageBarBody>
+    </MessageBar>
+  );
+}
+
+interface Opened {
+  village: VillageState;
+  detail: SubmissionDetailResponse;
+  findings: SubmissionFindingsResponse;
+}
+
+function Review({ user }: { user: SessionUser }) {
+  const styles = useStyles();
+  const t = useStrings(REVIEW_STRINGS);
+  const { run, locale } = useLedger();
+  const { session } = useSession();
+  const en = locale === 'en-US';
+  const ids = useId();
+  const [months] = useState(() => recentMonths());
+  const [month, setMonth] = useState(months[0]);
+  const [list, setList] = useState<UnitSubmissionsResponse | null>(null);
+  const [opened, setOpened] = useState<Opened | null>(null);
+  const [reason, setReason] = useState('');
+  const [reasonError, setReasonError] = useState<string | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const mayDecide = user.role === 'township';
+
+  const serverCall = useCallback(
+    <T,>(label: string, action: () => Promise<T>) =>
+      run(label, async () => {
+        try {
+          return await action();
+        } catch (error) {
+          if (error instanceof ApiError && error.signedOut) session?.expired();
+          throw error;
+        }
+      }),
+    [run, session],
+  );
+
+  const load = useCallback(async () => {
+    if (!session) return;
+    const answer = await serverCall(t('list.loading'), () => session.client.unitSubmissions(user.unit.code, month));
+    if (answer) setList(answer);
+  }, [session, serverCall, t, user.unit.code, month]);
+
+  useEffect(() => {
+    setOpened(null);
+    void load();
+  }, [load]);
+
+  async function open(village: VillageState, pages = 1) {
+    if (!session) return;
+    const answer = await serverCall(t('detail.loading', { village: village.villageName, month }), () =>
+      Promise.all([session.client.submissionDetail(village.villageCode, month, 1, ROWS_PAGE * pages), session.client.submissionFindings(village.villageCode, month)]),
+    );
+    if (!answer) return;
+    setOpened({ village, detail: answer[0], findings: answer[1] });
+    if (pages === 1) {
+      setReason('');
+      setReasonError(null);
+      setDone(null);
+    }
+  }
+
+  async function decide(kind: 'approve' | 'return') {
+    if (!session || !opened) return;
+    const { villageCode, villageName } = opened.village;
+    if (kind === 'return' && reason.trim() === '') {
+      setReasonError(t('action.reasonRequired'));
+      return;
+    }
+    setReasonError(null);
+    const answer = await serverCall(kind === 'approve' ? t('action.approving') : t('action.returning'), () =>
+      kind === 'approve' ? session.client.approveSubmission(villageCode, month) : session.client.returnSubmission(villageCode, month, reason.trim()),
+    );
+    if (!answer) return;
+    setDone(t(kind === 'approve' ? 'action.approved' : 'action.returned', { village: villageName, month }));
+    setOpened((previous) => (previous ? { ...previous, detail: { ...previous.detail, submission: answer.submission, history: answer.history } } : previous));
+    setReason('');
+    void load();
+  }
+
+  const monthPicker = (
+    <div className={styles.picks}>
+      <Field label={t('pick.month')} className={styles.grow}>
+        <Select value={month} onChange={(_, d) => setMonth(d.value)}>
+          {months.map((m) => (
+            <option key={m} value={m}>
+              {t('pick.monthOption', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) })}
+            </option>
+          ))}
+        </Select>
+      </Field>
+      <Button onClick={() => void load()}>{t('pick.refresh')}</Button>
+    </div>
+  );
+
+  if (opened) return detailView(opened);
+
+  const villages = [...(list?.villages ?? [])].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
+  return (
+    <>
+      {monthPicker}
+      {!mayDecide && (
+        <MessageBar intent="info">
+          <MessageBarBody>{t('role.readOnly')}</MessageBarBody>
+        </MessageBar>
+      )}
+      {done && (
+        <MessageBar intent="success">
+          <MessageBarBody>{done}</MessageBarBody>
+        </MessageBar>
+      )}
+      {list && (
+        <>
+          <Body1 as="p" role="status" style={{ margin: '6px 0 0' }}>
+            {t('list.counts', { submitted: list.counts.submitted, returned: list.counts.returned, approved: list.counts.approved, notSubmitted: list.counts.notSubmitted })}
+          </Body1>
+          {villages.length === 0 && <Caption1 className={styles.muted}>{t('list.empty')}</Caption1>}
+          <ul className={styles.list} aria-label={t('list.label')} data-testid="review-list">
+            {villages.map((village) => (
+              <li key={village.villageCode} className={styles.item} data-village={village.villageCode}>
+                <div className={styles.itemMain}>
+                  <span className={styles.name}>
+                    {village.villageName}
+                    {user.unit.level !== 'township' && village.townshipName ? <span className={styles.muted}>（{village.townshipName}）</span> : null}
+                  </span>
+                  {village.revision !== null && village.submittedAt && (
+                    <Caption1 className={styles.muted}>
+                      {t('list.revision', { revision: village.revision })} · {t('list.submittedAt', { at: village.submittedAt.slice(0, 10) })}
+                    </Caption1>
+                  )}
+                </div>
+                <StateBadge state={village.state} />
+                {village.state !== '未提交' && (
+                  <Button size="small" onClick={() => void open(village)} aria-label={`${t('list.open')} ${village.villageName}`}>
+                    {t('list.open')}
+                  </Button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </>
+  );
+
+  /** A render function, not a component: a component declared in here would remount (and lose the reason's focus) on every keystroke. */
+  function detailView({ village, detail, findings }: Opened) {
+    const submission: SubmissionWire = detail.submission;
+    const names = new Map(detail.rows.map((row, index) => [row.rowId, { index: index + 1, name: String(row.values.name ?? '') }]));
+    const canApprove = mayDecide && submission.state === '已提交';
+    const canReturn = mayDecide && submission.state !== '已退回';
+    return (
+      <>
+        <div>
+          <Button size="small" appearance="transparent" onClick={() => setOpened(null)}>
+            {t('detail.back')}
+          </Button>
+        </div>
+        <h2 className={styles.h2}>{t('detail.title', { village: village.villageName, month: submission.month })}</h2>
+        <div className={styles.picks}>
+          <StateBadge state={submission.state} />
+          <Caption1 className={styles.muted}>
+            {t('detail.meta', { revision: submission.revision, rows: submission.rowCount, by: submission.submittedBy, at: submission.submittedAt.slice(0, 16).replace('T', ' ') })}
+          </Caption1>
+        </div>
+        {done && (
+          <MessageBar intent="success">
+            <MessageBarBody>{done}</MessageBarBody>
+          </MessageBar>
+        )}
+        {submission.returnReason && submission.state === '已退回' && <Caption1>{t('detail.returnedBecause', { reason: submission.returnReason })}</Caption1>}
+
+        <section className={styles.section} aria-labelledby={`${ids}-findings`}>
+          <h3 className={styles.h3} id={`${ids}-findings`}>
+            {t('detail.findings', { rows: findings.findingCounts.rows, warnings: findings.findingCounts.warnings, errors: findings.findingCounts.errors })}
+          </h3>
+          {findings.findings.length === 0 ? (
+            <Caption1 className={styles.muted}>{t('detail.noFindings')}</Caption1>
+          ) : (
+            <ul className={styles.findings} data-testid="review-findings">
+              {findings.findings.map((entry) => {
+                const row = names.get(entry.rowId);
+                return (
+                  <li key={entry.rowId} className={`${styles.finding} ${entry.errors > 0 ? styles.error : ''}`}>
+                    <strong>{row ? t('detail.rowLabel', { row: row.index, name: row.name }) : entry.rowId.slice(0, 8)}</strong>
+                    {entry.findings.map((finding, i) => (
+                      <div key={i}>
+                        {finding.column}：{en ? finding.en.message : finding.message}
+                      </div>
+                    ))}
+                  </li>
+                );
+              })}
+            </ul>
+          )}
+          {findings.findingsTruncated && <Caption1 className={styles.muted}>{t('detail.findingsTruncated')}</Caption1>}
+        </section>
+
+        <section className={styles.section} aria-labelledby={`${ids}-rows`}>
+          <h3 className={styles.h3} id={`${ids}-rows`}>
+            {t('detail.rows', { shown: detail.rows.length, total: submission.rowCount })}
+          </h3>
+          <table className={styles.rows} data-testid="review-rows">
+            <colgroup>
+              <col style={{ width: '2.5em' }} />
+              <col style={{ width: '22%' }} />
+              <col style={{ width: '40%' }} />
+              <col />
+            </colgroup>
+            <tbody>
+              {detail.rows.map((row, index) => (
+                <tr key={row.rowId}>
+                  <td className={styles.cell}>{index + 1}</td>
+                  <td className={styles.cell}>{String(row.values.name ?? '')}</td>
+                  <td className={styles.cell}>{String(row.values.idNumber ?? '')}</td>
+                  <td className={styles.cell} title={String(row.values.status ?? '')}>
+                    {String(row.values.status ?? '')}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {detail.masked && <Caption1 className={styles.muted}>{t('detail.masked')}</Caption1>}
+          {detail.rows.length < submission.rowCount && (
+            <Button size="small" appearance="subtle" onClick={() => void open(village, Math.floor(detail.rows.length / ROWS_PAGE) + 1)}>
+              {t('detail.moreRows', { count: Math.min(ROWS_PAGE, submission.rowCount - detail.rows.length) })}
+            </Button>
+          )}
+        </section>
+
+        <section className={styles.section} aria-labelledby={`${ids}-history`}>
+          <h3 className={styles.h3} id={`${ids}-history`}>
+            {t('detail.history')}
+          </h3>
+          {detail.history.map((entry, i) => (
+            <Caption1 key={i} className={styles.muted}>
+              {t('detail.historyEntry', {
+                at: entry.at.slice(0, 16).replace('T', ' '),
+                from: entry.fromState ?? '—',
+                to: entry.toState,
+                who: entry.userName ?? '—',
+                reason: entry.reason ? `：${entry.reason}` : '',
+              })}
+            </Caption1>
+          ))}
+        </section>
+
+        {(canApprove || canReturn) && (
+          <div className={styles.actions}>
+            {canReturn && (
+              <Field label={t('action.reason')} validationMessage={reasonError ?? undefined} required>
+                <Textarea value={reason} onChange={(_, d) => setReason(d.value)} resize="vertical" maxLength={500} rows={2} />
+              </Field>
+            )}
+            <div className={styles.buttons}>
+              {canApprove && (
+                <Button appearance="primary" onClick={() => void decide('approve')}>
+                  {t('action.approve')}
+                </Button>
+              )}
+              {canReturn && <Button onClick={() => void decide('return')}>{t('action.return')}</Button>}
+            </div>
+          </div>
+        )}
+      </>
+    );
+  }
+}
+
+function StateBadge({ state }: { state: VillageState['state'] }) {
+  return (
+    <Badge
+      size="small"
+      appearance={state === '未提交' ? 'filled' : 'tint'}
+      color={state === '未提交' ? 'danger' : state === '已退回' ? 'warning' : state === '已审核' ? 'success' : 'informative'}
+    >
+      {state === '已提交' ? '待审核' : state}
+    </Badge>
+  );
+}
