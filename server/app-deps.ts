@@ -52,6 +52,10 @@ export interface ServerConfig {
   trustProxy?: TrustProxy;
   /** Caps on reading one uploaded file (zip entries, inflated sizes, ratio, text, rows, columns); defaults: DEFAULT_READ_LIMITS in io/read-limits.ts, env IMPORT_MAX_*. */
   readLimits?: Partial<ReadLimits>;
+  /** API servers on other origins the panes served here may call (CSP connect-src; env ADDIN_API_ORIGINS). */
+  addinApiOrigins?: string[];
+  /** Origins of add-in pages allowed to call this API from a browser (CORS; env CORS_ORIGINS). */
+  corsOrigins?: string[];
 }
 
 export interface AuditEntry {

@@ -18,6 +18,7 @@ import { requestId } from './http/request-id';
 import type { RouteSpec } from './http/route-table';
 import { mountAddin, mountPreviewIndex } from './http/addin-static';
 import { mountWeb } from './http/web-static';
+import { apiCors } from './http/cross-origin';
 import { bearerToken, userForToken } from './auth/tokens';
 import { getUnit } from './units/store';
 
@@ -78,7 +79,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
     });
     next();
   });
-  mountAddin(app);
+  mountAddin(app, undefined, () => deps.config.addinApiOrigins ?? []);
   app.use(helmet());
   mountPreviewIndex(app);
   mountWeb(app);
@@ -88,6 +89,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
     res.json({ status: 'ok' });
   });
 
+  app.use(API_PREFIX, apiCors(() => deps.config.corsOrigins ?? []));
   app.use(API_PREFIX, express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', '+json'] }), rejectPrototypeKeys);
 
   const openapi = buildOpenApi(routes);

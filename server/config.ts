@@ -2,6 +2,7 @@
 import { isIP } from 'net';
 import type { ServerConfig, TrustProxy } from './app-deps';
 import { READ_LIMIT_ENV, type ReadLimitName, type ReadLimits } from './io/read-limits';
+import { parseOrigins } from './http/cross-origin';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 /** Hours an uncommitted import dry run (names, ID numbers) is kept when IMPORT_DRY_RUN_TTL_HOURS is unset. */
@@ -78,6 +79,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     bodyLimitBytes: env.BODY_LIMIT ? parseByteSize(env.BODY_LIMIT) : DEFAULT_BODY_LIMIT_BYTES,
     tokenTtlHours: intFrom(env.TOKEN_TTL_HOURS, 12, 'TOKEN_TTL_HOURS', 1, 24 * 90),
     ...(trustProxy ? { trustProxy } : {}),
+    ...(env.ADDIN_API_ORIGINS ? { addinApiOrigins: parseOrigins(env.ADDIN_API_ORIGINS, 'ADDIN_API_ORIGINS') } : {}),
+    ...(env.CORS_ORIGINS ? { corsOrigins: parseOrigins(env.CORS_ORIGINS, 'CORS_ORIGINS') } : {}),
     ...(env.IMPORT_DRY_RUN_TTL_HOURS ? { importDryRunTtlHours: intFrom(env.IMPORT_DRY_RUN_TTL_HOURS, DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, 'IMPORT_DRY_RUN_TTL_HOURS', 1, 24 * 30) } : {}),
   };
 }

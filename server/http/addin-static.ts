@@ -5,6 +5,9 @@
  * Excel on the web shows a task pane inside a frame from Microsoft's domains: helmet's default
  * X-Frame-Options / frame-ancestors 'self' would block it, so /addin allows those ancestors only.
  *
+ * The panes may fetch from 'self' and the API origins configured (ADDIN_API_ORIGINS, see
+ * cross-origin.ts): nothing else.
+ *
  * Pages and bundles are gzip-compressed (a village line may be 1.5 Mbps: the panes' shared vendor
  * chunk is ~650 KB raw, ~180 KB gzipped) and hashed bundles are cached for good.
  */
@@ -48,7 +51,11 @@ export function addinBuildDir(): string {
   return resolve(process.cwd(), 'dist', 'addin');
 }
 
-export function mountAddin(app: Express, dir = addinBuildDir()): void {
+/**
+ * `apiOrigins`: API servers on other origins the panes may call (ADDIN_API_ORIGINS): a county
+ * server the clerk signs in to. Same-origin calls need nothing.
+ */
+export function mountAddin(app: Express, dir = addinBuildDir(), apiOrigins: () => readonly string[] = () => []): void {
   app.use(
     '/addin',
     helmet({
@@ -58,7 +65,8 @@ export function mountAddin(app: Express, dir = addinBuildDir()): void {
           'frame-ancestors': OFFICE_FRAME_ANCESTORS,
           // office.js is served locally; it loads its own locale/telemetry scripts from the same folder.
           'script-src': ["'self'", "'unsafe-eval'"],
-          'connect-src': ["'self'"],
+          // helmet calls a function value per request: the list as configured now
+          'connect-src': ["'self'", () => apiOrigins().join(' ')],
         },
       },
     }),
