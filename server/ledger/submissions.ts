@@ -16,6 +16,7 @@ import type { LocalizedText } from '../../ledger/text';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
 import { checkRows, policyForVillage } from './revalidate';
+import { checkRowsAsync } from './validation-pool';
 import { chinaDate } from '../../ledger/dates';
 import type { LedgerStore, SubmissionRecord, SubmissionState } from './store';
 
@@ -69,18 +70,33 @@ export async function submitMonth(env: SubmissionEnv, villageCode: string, month
   if (month > today.slice(0, 7)) {
     throw new AppError('month_in_future', { month });
   }
+  // Re-validating the whole ledger is the costly part: done before the transaction, on a worker
+  // thread for a large ledger (validation-pool.ts), so neither the event loop nor the database
+  // connection waits for it. The sequence is read before the rows: if anything was written in
+  // between or before the transaction, the sequence differs inside it and the rows are read and
+  // checked again there (the same for a policy changed meanwhile).
+  const seqBefore = await env.store.lastSeq(villageCode);
+  const [rowsBefore, policyBefore] = await Promise.all([env.store.liveRows(villageCode), policyForVillage(env.store.db, villageCode, today)]);
+  const checksBefore = await checkRowsAsync(
+    rowsBefore.map((row) => row.values),
+    today,
+    policyBefore,
+  );
   return env.store.transaction(async (store) => {
     const existing = await store.getSubmission(villageCode, month);
     if (existing && existing.state !== '已退回') {
       throw wrongState(existing.state, { zh: '重复报送', en: 'submit again' });
     }
-    const rows = await store.liveRows(villageCode);
-    const policy = await policyForVillage(store.db, villageCode, today);
-    const checks = checkRows(
-      rows.map((row) => row.values),
-      today,
-      policy,
-    );
+    const [seq, policy] = await Promise.all([store.lastSeq(villageCode), policyForVillage(store.db, villageCode, today)]);
+    const unchanged = seq === seqBefore && JSON.stringify(policy) === JSON.stringify(policyBefore);
+    const rows = unchanged ? rowsBefore : await store.liveRows(villageCode);
+    const checks = unchanged
+      ? checksBefore
+      : checkRows(
+          rows.map((row) => row.values),
+          today,
+          policy,
+        );
     const withFindings: RowFindings[] = [];
     let errorRows = 0;
     rows.forEach((row, index) => {
