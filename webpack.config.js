@@ -3,15 +3,15 @@
  *   npm run build:addin                      production (minified, no source maps)
  *   npx webpack --mode development           development (source maps, office.debug.js too)
  *   ADDIN_BASE_URL=https://addin.example.gov.cn npm run build:addin   manifest for another server
- * One entry per task pane (from addin/app/panes.ts) plus the ribbon's function file. TypeScript is compiled as ES
- * modules (module: esnext) so webpack can tree-shake the ledger core, and the bundles are
- * emitted as ES modules. office.js is served from this add-in (copied from
+ * One entry per task pane (from addin/app/panes.ts) plus the ribbon's function file; what it shares
+ * with the web page's build (ES modules, ts-loader, hashing) is in webpack.base.js. office.js is served from this add-in (copied from
  * node_modules/@microsoft/office-js/dist to dist/addin/office-js/), never from a CDN.
  */
 const fs = require('fs');
 const path = require('path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
+const { baseConfig, modeOf } = require('./webpack.base');
 
 /**
  * Loads a TypeScript module of the add-in (bundled with its imports by esbuild, which is already
@@ -58,44 +58,23 @@ function page(file, tokens) {
 }
 
 module.exports = (env = {}, argv = {}) => {
-  const mode = argv.mode || env.mode || process.env.NODE_ENV || 'production';
+  const mode = modeOf(env, argv);
   const dev = mode !== 'production';
   const debugFiles = dev ? [] : ['**/*.debug.js'];
   const baseUrl = normaliseBaseUrl(env.ADDIN_BASE_URL ?? process.env.ADDIN_BASE_URL);
   return {
-    mode,
-    context: __dirname,
-    entry: {
-      ...Object.fromEntries(PANES.map((pane) => [pane.name, `./addin/panes/${pane.name}/main.tsx`])),
-      commands: './addin/pages/commands.ts',
-      // the browser preview (/preview): grid + the pane pages in frames; not part of the add-in itself
-      preview: './addin/preview/main.tsx',
-    },
-    output: {
-      path: path.resolve(__dirname, 'dist/addin'),
-      filename: dev ? '[name].js' : '[name].[contenthash:8].js',
-      module: true,
-      publicPath: '',
-      clean: true,
-    },
-    experiments: { outputModule: true },
-    target: ['web', 'es2020'],
-    devtool: dev ? 'source-map' : false,
-    resolve: { extensions: ['.ts', '.tsx', '.js'] },
-    module: {
-      rules: [
-        {
-          test: /\.tsx?$/,
-          exclude: /node_modules/,
-          loader: 'ts-loader',
-          options: {
-            // type-check only what the add-in bundles (not the server or tests)
-            onlyCompileBundledFiles: true,
-            compilerOptions: { module: 'esnext', target: 'es2020', sourceMap: dev, types: [] },
-          },
-        },
-      ],
-    },
+    ...baseConfig({
+      mode,
+      entry: {
+        ...Object.fromEntries(PANES.map((pane) => [pane.name, `./addin/panes/${pane.name}/main.tsx`])),
+        commands: './addin/pages/commands.ts',
+        // the browser preview (/preview): grid + the pane pages in frames; not part of the add-in itself
+        preview: './addin/preview/main.tsx',
+      },
+      outDir: 'dist/addin',
+      extensions: ['.ts', '.tsx', '.js'],
+      test: /\.tsx?$/,
+    }),
     optimization: {
       // React + Fluent in one vendor chunk and the shell + ledger core in one common chunk, shared by
       // the pane pages (a browser caches them once); the preview's demo host stays an async chunk.
@@ -108,7 +87,6 @@ module.exports = (env = {}, argv = {}) => {
         },
       },
     },
-    performance: { hints: false },
     plugins: [
       ...PANES.map(
         (pane) =>
