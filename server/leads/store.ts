@@ -125,6 +125,8 @@ const LEAD_COLUMNS = [
   'id_number', 'name', 'detail_json', 'township_code', 'village_code', 'unit_code', 'suggested_village_code', 'assigned_by',
   'state', 'found_on', 'dispatched_on', 'due_on', 'import_id', 'excel_row', 'created_at', 'updated_at',
 ] as const satisfies readonly (keyof NewLeadRow)[];
+/** Every column of a new lead is written: a key of NewLeadRow missing above fails to compile here. */
+const _everyLeadColumn: Record<Exclude<keyof NewLeadRow, (typeof LEAD_COLUMNS)[number]>, never> = {};
 
 function marks(count: number): string {
   return new Array(count).fill('?').join(', ');
