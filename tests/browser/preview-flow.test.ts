@@ -133,6 +133,17 @@ describe('browser preview, end to end', () => {
     await validate.getByText(/^已修正\d+处，可撤销。$/).waitFor(WAIT);
     expect(await cellText(legacy)).toMatch(/^\d{17}[\dX]$/);
     await shot('validate-fixed');
+    // a synonym (发现渠道 “走访”) is fixed by its own button: the allowed value is written
+    const channel = `${await columnOf('发现渠道')}${await rowOf('示例庚')}`;
+    expect(await cellText(channel)).toBe('走访');
+    const gengRow = validate.getByRole('group', { name: /^第\d+行 示例庚$/ });
+    await gengRow.scrollIntoViewIfNeeded();
+    await gengRow.screenshot({ path: join(SHOTS, 'validate-synonym-offer.png') });
+    await validate.getByRole('button', { name: `将 ${channel} 改为“入户走访”` }).click();
+    await validate.getByText(`已将 ${channel} 改为“入户走访”，可撤销。`).waitFor(WAIT);
+    expect(await cellText(channel)).toBe('入户走访');
+    expect(await validate.getByRole('heading', { name: '刚才的修正' }).count()).toBe(1);
+    await shot('validate-synonym');
   });
 
   it('handles a row (接办流程): recommended measures for the selected row, written back on confirm', async () => {
@@ -332,5 +343,55 @@ describe('browser preview, end to end', () => {
     expect(await page.evaluate(() => localStorage.length)).toBe(0);
     const me = await server.request('GET', '/api/v1/me', { token });
     expect(me.status).toBe(401);
+  });
+
+  it('a workbook without a ledger: the template’s sheets are added, then the clerk signs in to the county server on another origin', async () => {
+    // the panes are served from one origin (localhost), the API answers from another (127.0.0.1):
+    // the panes' CSP must allow it (ADDIN_API_ORIGINS) and the API must answer CORS (CORS_ORIGINS)
+    const port = new URL(server.baseUrl).port;
+    const panesOrigin = `http://localhost:${port}`;
+    server.deps.config.addinApiOrigins = [server.baseUrl];
+    server.deps.config.corsOrigins = [panesOrigin];
+    const other = await context.newPage();
+    other.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    other.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    try {
+      await other.goto(`${panesOrigin}/preview?workbook=noLedger`);
+      const validate = other.locator('[data-pane-root="validate"]');
+      await validate.getByRole('button', { name: '开始校验' }).click();
+      const offer = validate.getByTestId('add-ledger-offer');
+      await offer.waitFor(WAIT);
+      expect(await validate.getByTestId('error-bar').count()).toBe(0);
+      await validate.screenshot({ path: join(SHOTS, 'validate-no-ledger.png') });
+      await offer.getByRole('button', { name: '添加台账工作表' }).click();
+      await validate.getByText('已添加工作表“台账 (2)”“填表说明”（字典表“字典”已隐藏）。可以开始填写了。').waitFor(WAIT);
+      // the user's own 台账 (a supplies list) keeps its name and content; the new sheet is shown
+      const tabs = other.getByRole('tablist', { name: '工作表' }).getByRole('tab');
+      expect(await tabs.allTextContents()).toEqual(['走访记录', '台账', '台账 (2)', '填表说明']);
+      await other.getByRole('tab', { name: '台账 (2)', selected: true }).waitFor(WAIT);
+      const newGrid = other.locator('[data-testid="preview-grid"]');
+      await newGrid.locator('td', { hasText: '公民身份号码' }).first().waitFor(WAIT);
+      expect(await validate.getByTestId('summary-counts').textContent()).toMatch(/^共0行数据/);
+      await validate.screenshot({ path: join(SHOTS, 'validate-ledger-added.png') });
+      await other.getByRole('tab', { name: '台账', exact: true }).click();
+      await newGrid.locator('td', { hasText: '救灾物资台账' }).first().waitFor(WAIT);
+
+      // 线索查询 against the county server on the other origin
+      await other.getByRole('tab', { name: '线索查询' }).click();
+      const lookup = other.locator('[data-pane-root="lookup"]');
+      await lookup.getByLabel('服务器地址').fill(server.baseUrl);
+      await lookup.getByLabel('用户名').fill('demo-village');
+      await lookup.getByLabel('密码').fill('demo1234');
+      await lookup.getByRole('button', { name: '登录' }).click();
+      await lookup.getByText('已登录：demo-village（示范村）').waitFor(WAIT);
+      await lookup.getByTestId('lead-list').waitFor(WAIT);
+      await lookup.screenshot({ path: join(SHOTS, 'lookup-cross-origin.png') });
+    } finally {
+      await other.close();
+      server.deps.config.addinApiOrigins = undefined;
+      server.deps.config.corsOrigins = undefined;
+    }
   });
 });

@@ -317,9 +317,9 @@ export function ValidatePane() {
           {(fixes.length > 0 || undo) && (
             <section className={styles.section} aria-labelledby="fix-title">
               <Subtitle2 as="h2" id="fix-title" style={{ margin: 0 }}>
-                {t('fix.title', { count: fixes.length })}
+                {fixes.length > 0 ? t('fix.title', { count: fixes.length }) : t('fix.undoTitle')}
               </Subtitle2>
-              <Caption1>{t('fix.explain')}</Caption1>
+              {fixes.length > 0 && <Caption1>{t('fix.explain')}</Caption1>}
               {fixes.length > 0 && (
                 <ul className={styles.fixList} aria-label={t('fix.title', { count: fixes.length })}>
                   {fixes.slice(0, 100).map((fix) => (

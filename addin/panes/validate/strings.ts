@@ -50,6 +50,7 @@ export const VALIDATE_STRINGS = defineStrings({
     zh: '只做不改变含义的修正：15位身份证号升为18位、小写x改大写X、全角数字改半角、去掉首尾空格、多选值统一用“、”分隔。',
     en: 'Only changes that keep the meaning: 15→18-digit ID, x→X, full-width digits to half-width, trimmed spaces, multi-values joined with 、.',
   },
+  'fix.undoTitle': { zh: '刚才的修正', en: 'The fix just made' },
   'fix.apply': { zh: '全部修正', en: 'Fix all' },
   'fix.undo': { zh: '撤销刚才的修正', en: 'Undo the fixes' },
   'fix.applied': { zh: '已修正{count}处，可撤销。', en: '{count} cells fixed; you can undo.' },
