@@ -35,7 +35,12 @@ export interface LoginLimits {
 export interface ServerConfig {
   host: string;
   port: number;
+  /** The SQLite file (LEDGER_DB), used unless databaseUrl is set. */
   dbFile: string;
+  /** DATABASE_URL=postgres://…: PostgreSQL instead of the SQLite file (several instances may share it). */
+  databaseUrl?: string;
+  /** DATABASE_SCHEMA: the PostgreSQL schema to work in (created when missing; default: the user's search_path). */
+  databaseSchema?: string;
   /** demo mode seeds the demo prefecture and demo accounts (never when NODE_ENV=production). */
   demo: boolean;
   bodyLimitBytes: number;

@@ -1,6 +1,7 @@
 /** Server settings from the environment. Demo mode (demo prefecture + demo accounts) unless NODE_ENV=production. */
 import { isIP } from 'net';
 import type { ServerConfig, TrustProxy } from './app-deps';
+import { isPostgresUrl } from './db/postgres';
 import { READ_LIMIT_ENV, type ReadLimitName, type ReadLimits } from './io/read-limits';
 import { parseOrigins } from './http/cross-origin';
 
@@ -65,6 +66,18 @@ export function trustProxyFrom(text: string | undefined): TrustProxy | undefined
   }
   if (addresses.length === 0) throw new Error('TRUST_PROXY: 未给出代理地址 / no proxy address given');
   return { addresses };
+/** DATABASE_URL (postgres:// or postgresql://) and DATABASE_SCHEMA; anything else in DATABASE_URL is refused. */
+function databaseFrom(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'databaseUrl' | 'databaseSchema'> {
+  const url = env.DATABASE_URL;
+  if (url === undefined || url === '') return {};
+  if (!isPostgresUrl(url)) {
+    throw new Error('DATABASE_URL 须以 postgres:// 开头（SQLite 请用 LEDGER_DB） / DATABASE_URL must start with postgres:// (for SQLite use LEDGER_DB)');
+  }
+  const schema = env.DATABASE_SCHEMA;
+  if (schema !== undefined && schema !== '' && !/^[a-z_][a-z0-9_]*$/.test(schema)) {
+    throw new Error('DATABASE_SCHEMA 须为小写字母、数字、下划线 / DATABASE_SCHEMA must be lower-case letters, digits and underscores');
+  }
+  return { databaseUrl: url, ...(schema ? { databaseSchema: schema } : {}) };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
@@ -75,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     host: env.HOST || '127.0.0.1',
     port: intFrom(env.PORT, 3000, 'PORT', 0, 65535),
     dbFile: env.LEDGER_DB || 'data/ledger.sqlite',
+    ...databaseFrom(env),
     demo: env.NODE_ENV !== 'production',
     bodyLimitBytes: env.BODY_LIMIT ? parseByteSize(env.BODY_LIMIT) : DEFAULT_BODY_LIMIT_BYTES,
     tokenTtlHours: intFrom(env.TOKEN_TTL_HOURS, 12, 'TOKEN_TTL_HOURS', 1, 24 * 90),

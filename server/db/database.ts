@@ -1,6 +1,12 @@
 /**
- * The small SQL interface every store is written against. The SQLite implementation lives in
- * sqlite.ts; a PostgreSQL one can follow by implementing this and the stores' SQL.
+ * The small SQL interface every store is written against, with two implementations: SQLite
+ * (sqlite.ts, the embedded default) and PostgreSQL (postgres.ts, DATABASE_URL=postgres://…).
+ *
+ * Stores write one SQL text for both: SQLite's dialect restricted to what PostgreSQL can be made
+ * to accept (`?` placeholders, `ON CONFLICT … DO UPDATE` with the target table named where a
+ * column is ambiguous, `CAST(… AS INTEGER)` where a JSON value or a bare parameter lands in an
+ * integer column, json_each / json_extract / `->>`). postgres.ts translates placeholders and
+ * identifiers, and migration 001's PostgreSQL half defines the JSON functions.
  */
 export interface RunResult {
   changes: number;
@@ -9,15 +15,23 @@ export interface RunResult {
 
 export type SqlParams = readonly unknown[] | Record<string, unknown>;
 
+/** The storage engines: one list, everything engine-specific is chosen from it. */
+export const ENGINES = ['sqlite', 'postgres'] as const;
+export type Engine = (typeof ENGINES)[number];
+
 export interface SqlDatabase {
+  readonly engine: Engine;
   run(sql: string, params?: SqlParams): Promise<RunResult>;
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
-  /** Several statements, no parameters (migrations). */
+  /** Several statements, no parameters (migrations), in the engine's own dialect (not translated). */
   exec(sql: string): Promise<void>;
   /**
-   * Runs `fn` inside BEGIN IMMEDIATE … COMMIT, serialised with every other transaction on this
-   * connection; ROLLBACK when it throws (the error is rethrown). All or nothing.
+   * Runs `fn` as one transaction, as if no other transaction ran at the same time (SQLite:
+   * BEGIN IMMEDIATE, one writer at a time; PostgreSQL: SERIALIZABLE, and `fn` runs again from the
+   * start when PostgreSQL refuses the commit as not serialisable — so `fn` must not change
+   * anything outside the database before it returns). ROLLBACK when it throws (the error is
+   * rethrown). All or nothing.
    */
   transaction<T>(fn: (tx: SqlDatabase) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
@@ -30,4 +44,10 @@ export interface TransactionOptions {
    * everyone else's short requests for its whole length. FIFO within each lane.
    */
   bulk?: boolean;
+  /**
+   * Runs the transaction while holding this application-wide lock (PostgreSQL: an advisory lock
+   * taken before the transaction starts, so it sees everything committed by the previous holder,
+   * on any instance). SQLite needs none: its transactions already run one at a time.
+   */
+  exclusiveKey?: number;
 }

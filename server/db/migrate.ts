@@ -1,16 +1,22 @@
 /**
  * Numbered migrations: server/db/migrations/NNN_name.ts (NNN_name.js once built), each exporting
- * `up` (SQL text). Applied in number order, each in its own transaction together with its row in
- * schema_migrations, so a failed migration leaves nothing half-applied.
+ * `up` (SQLite's SQL text) and `postgres` (the same change in PostgreSQL's dialect). Applied in
+ * number order, each in its own transaction together with its row in schema_migrations, so a
+ * failed migration leaves nothing half-applied. On PostgreSQL an advisory lock makes instances
+ * starting at once apply each migration exactly once.
  */
 import { readdirSync } from 'fs';
 import { join } from 'path';
-import type { SqlDatabase } from './database';
+import type { Engine, SqlDatabase } from './database';
+
+/** The lock that makes server instances starting at once apply each migration exactly once. */
+const MIGRATION_LOCK_KEY = 4_120_150_614;
 
 export interface Migration {
   version: number;
   name: string;
-  up: string;
+  /** The SQL of each engine. */
+  sql: Record<Engine, string>;
 }
 
 const FILE = /^(\d{3})_([A-Za-z0-9_-]+)\.(ts|js)$/;
@@ -32,11 +38,12 @@ export function discoverMigrations(dir: string = MIGRATIONS_DIR): Migration[] {
       throw new Error(`two migrations numbered ${match[1]}: ${existing.name} and ${name}`);
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(join(dir, file)) as { up?: unknown };
-    if (typeof mod.up !== 'string' || mod.up.trim() === '') {
-      throw new Error(`migration ${file} must export a non-empty string \`up\``);
-    }
-    byVersion.set(version, { version, name, up: mod.up });
+    const mod = require(join(dir, file)) as { up?: unknown; postgres?: unknown };
+    const text = (value: unknown, name: string): string => {
+      if (typeof value !== 'string' || value.trim() === '') throw new Error(`migration ${file} must export a non-empty string \`${name}\``);
+      return value;
+    };
+    byVersion.set(version, { version, name, sql: { sqlite: text(mod.up, 'up'), postgres: text(mod.postgres, 'postgres') } });
   }
   return [...byVersion.values()].sort((a, b) => a.version - b.version);
 }
@@ -47,28 +54,30 @@ export async function migrate(
   migrations: Migration[] = discoverMigrations(),
   now: () => Date = () => new Date(),
 ): Promise<number[]> {
-  await db.exec(
-    `CREATE TABLE IF NOT EXISTS schema_migrations (
+  const table = `CREATE TABLE IF NOT EXISTS schema_migrations (
        version INTEGER PRIMARY KEY,
        name TEXT NOT NULL,
        applied_at TEXT NOT NULL
-     )`,
-  );
+     )`;
+  await db.transaction((tx) => tx.exec(table), { exclusiveKey: MIGRATION_LOCK_KEY });
   const done = new Set(
     (await db.all<{ version: number }>('SELECT version FROM schema_migrations')).map((row) => row.version),
   );
   const applied: number[] = [];
   for (const migration of migrations) {
     if (done.has(migration.version)) continue;
-    await db.transaction(async (tx) => {
-      await tx.exec(migration.up);
+    const ran = await db.transaction(async (tx) => {
+      // another instance may have applied it while this one waited for the lock
+      if (await tx.get('SELECT 1 AS done FROM schema_migrations WHERE version = ?', [migration.version])) return false;
+      await tx.exec(migration.sql[db.engine]);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [
         migration.version,
         migration.name,
         now().toISOString(),
       ]);
-    });
-    applied.push(migration.version);
+      return true;
+    }, { exclusiveKey: MIGRATION_LOCK_KEY });
+    if (ran) applied.push(migration.version);
   }
   return applied;
 }

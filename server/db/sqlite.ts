@@ -159,6 +159,7 @@ function rawExec(raw: Raw, sql: string): Promise<void> {
 
 /** The handle passed to a transaction body: runs directly on the connection (the queue is held). */
 class TxHandle implements SqlDatabase {
+  readonly engine = 'sqlite' as const;
   active = true;
   private savepoints = 0;
   constructor(
@@ -205,6 +206,7 @@ class TxHandle implements SqlDatabase {
 }
 
 export class SqliteDatabase implements SqlDatabase {
+  readonly engine = 'sqlite' as const;
   /** Tasks waiting for the connection, per lane; one task runs at a time. */
   private readonly lanes: Record<Lane, Array<() => void>> = { interactive: [], bulk: [] };
   private busy = false;

@@ -194,7 +194,7 @@ export class SqliteLedgerStore implements LedgerStore {
   async reserveSeq(villageCode: string, count: number): Promise<number> {
     const row = await this.db.get<{ last_seq: number }>(
       `INSERT INTO ledger_villages (village_code, last_seq) VALUES (?, ?)
-       ON CONFLICT (village_code) DO UPDATE SET last_seq = last_seq + excluded.last_seq
+       ON CONFLICT (village_code) DO UPDATE SET last_seq = ledger_villages.last_seq + excluded.last_seq
        RETURNING last_seq`,
       [villageCode, count],
     );
@@ -207,8 +207,9 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[]): Promise<void> {
-    // One JSON parameter per chunk, expanded by SQLite (json_each): two statements per chunk
-    // whatever the row count, and no per-value binding. Still fully parameterised.
+    // One JSON parameter per chunk, expanded by the database (json_each): two statements per chunk
+    // whatever the row count, and no per-value binding. Still fully parameterised. (The CASTs are
+    // no-ops on SQLite; PostgreSQL reads JSON values as text and needs them for integer columns.)
     for (let i = 0; i < writes.length; i += JSON_CHUNK) {
       const chunk = writes.slice(i, i + JSON_CHUNK);
       const payload = JSON.stringify(
@@ -243,16 +244,18 @@ export class SqliteLedgerStore implements LedgerStore {
         this.db.run(
           `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
                                             user_id, user_name, client_id, request_id, at)
-           SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value -> 'x', j.value -> 'c', j.value ->> 'm',
-                  ?, ?, ?, ?, ?
+           SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
+                  j.value -> 'x', j.value -> 'c', CAST(j.value ->> 'm' AS INTEGER),
+                  CAST(? AS INTEGER), ?, ?, ?, ?
            FROM json_each(?) AS j`,
           [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
         ),
         this.db.run(
           `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
                                     errors, warnings, findings_json, created_at, updated_at, updated_by)
-           SELECT ?, j.value ->> 'r', j.value ->> 'v', j.value ->> 's', j.value ->> 'd', j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
-                  j.value ->> 'e', j.value ->> 'w', j.value -> 'f', ?, ?, ?
+           SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
+                  j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
+                  CAST(j.value ->> 'e' AS INTEGER), CAST(j.value ->> 'w' AS INTEGER), j.value -> 'f', ?, ?, ?
            FROM json_each(?) AS j WHERE true
            ON CONFLICT (village_code, row_id) DO UPDATE SET
              version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,

@@ -11,7 +11,7 @@ import { join } from 'path';
 import { backupDatabase, runBackup, verifyBackup } from '../../server/cli/backup';
 import type { SqlDatabase } from '../../server/db/database';
 import { ALL_ROUTES } from '../../server/routes';
-import { startTestServer, type TestServer } from './helpers';
+import { describeSqliteOnly, startTestServer, type TestServer } from './helpers';
 
 async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
   const tables = await db.all<{ name: string }>(
@@ -27,7 +27,7 @@ async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
   return out;
 }
 
-describe('backup and restore', () => {
+describeSqliteOnly('VACUUM INTO copies of the SQLite file')('backup and restore', () => {
   let server: TestServer;
   let work: string;
 

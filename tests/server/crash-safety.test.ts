@@ -16,6 +16,7 @@ import { join, resolve } from 'path';
 import { build } from 'esbuild';
 import { SqliteDatabase } from '../../server/db/sqlite';
 import { createRng, fabricateLedgerValues, mulberry32 } from '../../server/seed/fabricate';
+import { describeSqliteOnly } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const VILLAGE = '532301101201';
@@ -41,7 +42,7 @@ function compact(values: Values): Values {
   );
 }
 
-describe('crash safety (SIGKILL during sync, restart, retry)', () => {
+describeSqliteOnly('kills a server and checks the SQLite file and its WAL afterwards; PostgreSQL does its own crash recovery')('crash safety (SIGKILL during sync, restart, retry)', () => {
   let dir: string;
   let outdir: string;
   let running: Running | undefined;

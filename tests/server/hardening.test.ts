@@ -13,7 +13,7 @@ import { DatabaseCorruptError } from '../../server/db/integrity';
 import { buildDeps } from '../../server/build-deps';
 import type { RouteSpec } from '../../server/http/route-table';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
-import { startTestServer, type TestServer } from './helpers';
+import { describeSqliteOnly, startTestServer, type TestServer } from './helpers';
 
 const VILLAGE = '532301101201';
 const SYNC = `/api/v1/ledgers/${VILLAGE}/sync`;
@@ -118,9 +118,25 @@ describe('hardening of the HTTP edge', () => {
     expect(mixed.err.type).toBe('TypeError');
   });
 
-  it('a full disk (SQLITE_FULL) → 503 with a Chinese message; nothing half-stored; works again once there is room', async () => {
-    const pages = (await server.deps.db.get<{ page_count: number }>('PRAGMA page_count'))!.page_count;
-    await server.deps.db.run(`PRAGMA max_page_count = ${pages}`);
+  /** Makes the database refuse to grow: SQLite's page limit; on PostgreSQL a trigger raising its disk_full error (SQLSTATE 53100). */
+  async function fillDisk(): Promise<() => Promise<void>> {
+    const db = server.deps.db;
+    if (db.engine === 'postgres') {
+      await db.exec(`CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+          RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+        END $$;
+        CREATE TRIGGER disk_full BEFORE INSERT ON ledger_row_versions FOR EACH ROW EXECUTE FUNCTION disk_full();`);
+      return () => db.exec('DROP TRIGGER disk_full ON ledger_row_versions; DROP FUNCTION disk_full()');
+    }
+    const pages = (await db.get<{ page_count: number }>('PRAGMA page_count'))!.page_count;
+    await db.run(`PRAGMA max_page_count = ${pages}`);
+    return async () => {
+      await db.run('PRAGMA max_page_count = 1073741823');
+    };
+  }
+
+  it('a full disk (SQLITE_FULL, PostgreSQL disk_full) → 503 with a Chinese message; nothing half-stored; works again once there is room', async () => {
+    const makeRoom = await fillDisk();
     const before = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows');
     try {
       const rows = Array.from({ length: 300 }, () => newRow({ notes: '备注'.repeat(200) }));
@@ -132,13 +148,13 @@ describe('hardening of the HTTP edge', () => {
       expect(await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows')).toEqual(before);
       expect(server.logText()).toMatch(/disk full: request refused/);
     } finally {
-      await server.deps.db.run('PRAGMA max_page_count = 1073741823');
+      await makeRoom();
     }
     expect((await push([newRow()])).status).toBe(200);
   });
 });
 
-describe('startup integrity check', () => {
+describeSqliteOnly('reads the SQLite file itself (PRAGMA quick_check on damaged pages)')('startup integrity check', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'integrity-'));

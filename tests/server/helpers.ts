@@ -15,7 +15,9 @@ import { join } from 'path';
 import type { AppDeps, ServerConfig } from '../../server/app-deps';
 import { createApp } from '../../server/app';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
-import { buildDeps } from '../../server/build-deps';
+import { buildDeps, openDatabase } from '../../server/build-deps';
+import type { Engine, SqlDatabase } from '../../server/db/database';
+import { createHash } from 'crypto';
 import { closeValidationPool } from '../../server/ledger/validation-pool';
 import type { z, ZodType } from 'zod';
 import { ApiErrorBodySchema } from '../../ledger/api/errors';
@@ -107,6 +109,35 @@ export function checkContract(routes: readonly RouteSpec[], method: string, path
   if (extra.length > 0) throw new Error(`${where}: fields not in the route's response schema: ${extra.join(', ')}`);
 }
 
+/**
+ * `npm run test:pg` sets LEDGER_TEST_DATABASE_URL (a throwaway PostgreSQL cluster): every test
+ * database file then stands for a PostgreSQL schema of its own, named after the file's path, so a
+ * test that stops a server and starts another on the same file gets the same data back.
+ */
+export const TEST_DATABASE_URL: string | undefined = process.env.LEDGER_TEST_DATABASE_URL || undefined;
+
+/** The engine this run tests (SQLite unless npm run test:pg). */
+export const TEST_ENGINE: Engine = TEST_DATABASE_URL ? 'postgres' : 'sqlite';
+
+export function testDatabase(dbFile: string): Pick<ServerConfig, 'databaseUrl' | 'databaseSchema'> {
+  if (!TEST_DATABASE_URL) return {};
+  return { databaseUrl: TEST_DATABASE_URL, databaseSchema: `t_${createHash('sha256').update(dbFile).digest('hex').slice(0, 24)}` };
+}
+
+/** Opens the test database standing for `dbFile` (not migrated): the file itself, or its PostgreSQL schema under npm run test:pg. */
+export function openTestDatabase(dbFile: string): Promise<SqlDatabase> {
+  return openDatabase({ dbFile, ...testDatabase(dbFile) });
+}
+
+/**
+ * `describe` for a suite about SQLite itself (its file, its errors): under npm run test:pg it is
+ * reported as skipped with the reason in its name, never silently left out.
+ */
+export function describeSqliteOnly(reason: string): jest.Describe {
+  if (TEST_ENGINE === 'sqlite') return describe;
+  return ((name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [SQLite only: ${reason}]`, fn)) as unknown as jest.Describe;
+}
+
 export interface TestServerOptions {
   /** Default: ALL_ROUTES. */
   routes?: readonly RouteSpec[];
@@ -127,6 +158,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     dbFile,
+    ...testDatabase(dbFile),
     demo: true,
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     tokenTtlHours: 12,

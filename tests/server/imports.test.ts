@@ -252,9 +252,19 @@ describe('imports', () => {
   it('a commit is one transaction: a failure half-way leaves no lead, no history, no sequence number used', async () => {
     const [p, q] = people(9, 2);
     // a trigger that fails the second history row of this file only (the leads are already inserted then)
-    await server.deps.db.exec(`CREATE TRIGGER fail_boom BEFORE INSERT ON lead_history
+    const postgres = server.deps.db.engine === 'postgres';
+    await server.deps.db.exec(
+      postgres
+        ? `CREATE FUNCTION fail_boom() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN
+             IF NEW.note LIKE '%boom.csv%' AND EXISTS (SELECT 1 FROM lead_history WHERE note LIKE '%boom.csv%') THEN RAISE EXCEPTION 'boom'; END IF;
+             RETURN NEW;
+           END $$;
+           CREATE TRIGGER fail_boom BEFORE INSERT ON lead_history FOR EACH ROW EXECUTE FUNCTION fail_boom();`
+        : `CREATE TRIGGER fail_boom BEFORE INSERT ON lead_history
       WHEN NEW.note LIKE '%boom.csv%' AND EXISTS (SELECT 1 FROM lead_history WHERE note LIKE '%boom.csv%')
-      BEGIN SELECT RAISE(ABORT, 'boom'); END;`);
+      BEGIN SELECT RAISE(ABORT, 'boom'); END;`,
+    );
+    const dropTrigger = postgres ? 'DROP TRIGGER IF EXISTS fail_boom ON lead_history' : 'DROP TRIGGER IF EXISTS fail_boom';
     try {
       const up = await upload(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(p, 40000), medicalRow(q, 40000, '鹿城镇', '')]), fileName: 'boom.csv', source: 'medical', period: '2026-02' });
       expect((await waitForImport(server, county, up.body.importId)).state).toBe('ready');
@@ -264,12 +274,12 @@ describe('imports', () => {
       expect(await server.deps.db.get("SELECT COUNT(*) AS n FROM lead_history WHERE note LIKE '%boom.csv%'")).toEqual({ n: 0 });
       expect(await server.deps.db.get('SELECT COUNT(*) AS n FROM lead_sequences WHERE period = ?', ['2026-02'])).toEqual({ n: 0 });
       expect((await waitForImport(server, county, up.body.importId)).state).toBe('ready');
-      await server.deps.db.exec('DROP TRIGGER fail_boom');
+      await server.deps.db.exec(dropTrigger);
       const retry = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${up.body.importId}/commit`, { token: county });
       expect(retry.status).toBe(200);
       expect(retry.body.summary).toMatchObject({ leadsNew: 2, firstLeadNo: 'XS-532301-202602-00001' });
     } finally {
-      await server.deps.db.exec('DROP TRIGGER IF EXISTS fail_boom');
+      await server.deps.db.exec(dropTrigger);
     }
   });
 

@@ -18,6 +18,7 @@ import { SqliteDatabase } from '../../server/db/sqlite';
 import { createSqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
+import { describeSqliteOnly } from './helpers';
 
 const VILLAGE_A = '532301101201';
 const VILLAGE_B = '532301101202';
@@ -35,7 +36,7 @@ class AuditFailingFor implements AuditLog {
   }
 }
 
-describe('sync requests sharing a group commit', () => {
+describeSqliteOnly('group commit is how the SQLite engine batches transactions; PostgreSQL runs them in parallel (tests/server/db/postgres.test.ts)')('sync requests sharing a group commit', () => {
   let dir: string;
   let file: string;
   let db: SqliteDatabase;

@@ -10,11 +10,12 @@ import { join } from 'path';
 import { SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
 import { SqlAuditLog } from '../../server/audit/audit-log';
 import { migrate } from '../../server/db/migrate';
-import { SqliteDatabase } from '../../server/db/sqlite';
+import type { SqlDatabase } from '../../server/db/database';
 import { SqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import type { LedgerStore, WriteContext } from '../../server/ledger/store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
+import { openTestDatabase } from './helpers';
 
 const VILLAGE = '532301101201';
 
@@ -28,15 +29,15 @@ class FailingStore extends SqliteLedgerStore {
   }
 }
 
-describe('sync service on the SQLite store', () => {
+describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run test:pg)', () => {
   let dir: string;
-  let db: SqliteDatabase;
+  let db: SqlDatabase;
   const now = () => new Date('2026-11-20T02:00:00Z');
   const rng = createRng('sync-store');
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'ledger-store-'));
-    db = await SqliteDatabase.open(join(dir, 'ledger.sqlite'));
+    db = await openTestDatabase(join(dir, 'ledger.sqlite'));
     await migrate(db);
   });
   afterAll(async () => {

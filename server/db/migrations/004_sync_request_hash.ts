@@ -6,3 +6,8 @@
 export const up = `
 ALTER TABLE ledger_sync_requests ADD COLUMN request_hash TEXT;
 `;
+
+/** PostgreSQL: the same. */
+export const postgres = `
+ALTER TABLE ledger_sync_requests ADD COLUMN request_hash TEXT;
+`;

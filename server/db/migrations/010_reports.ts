@@ -136,3 +136,144 @@ INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, d
 ${contribute(1, '1 = 1')}
 ${openIds(1, '1 = 1')}
 `;
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: the same tables, kept by a plpgsql trigger with the same facts (rowFacts' mirror).
+
+/** One row version's facts (found month, clamped closed month, dims as JSON text, ID number, open). */
+export const PG_FACTS_FUNCTION = `
+CREATE OR REPLACE FUNCTION ledger_row_facts_of(values_json text)
+RETURNS TABLE (found_month text, closed_month text, dims_json text, id_number text, is_open integer)
+LANGUAGE sql IMMUTABLE AS $$
+  WITH doc AS (SELECT values_json::json AS j),
+  months AS (
+    SELECT ${(['foundOn', 'closedOn'] as const)
+      .map(
+        (key) => `CASE WHEN json_typeof(j -> '${key}') = 'string' AND (j ->> '${key}') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+                THEN substr(j ->> '${key}', 1, 7) ELSE '' END AS ${key === 'foundOn' ? 'fm' : 'cm'}`,
+      )
+      .join(',\n           ')}
+      FROM doc
+  ),
+  pairs AS (
+    ${[
+      ...SCALAR.map(
+        (key, i) => `SELECT ${i} AS o, '${key}' AS d, COALESCE(NULLIF(TRIM(j ->> '${key}'), ''), '${UNFILLED}') AS v FROM doc`,
+      ),
+      ...MULTI.map(
+        (key, i) => `SELECT ${SCALAR.length + i} AS o, '${key}' AS d, COALESCE(e.v, '${UNFILLED}') AS v FROM doc LEFT JOIN LATERAL (
+          SELECT DISTINCT TRIM(CASE json_typeof(x) WHEN 'string' THEN x #>> '{}' WHEN 'null' THEN NULL ELSE x::text END) AS v
+            FROM json_array_elements(CASE WHEN json_typeof(j -> '${key}') = 'array' THEN j -> '${key}' ELSE '[]'::json END) AS x
+           WHERE TRIM(CASE json_typeof(x) WHEN 'string' THEN x #>> '{}' WHEN 'null' THEN NULL ELSE x::text END) <> '') AS e ON true`,
+      ),
+    ].join('\n    UNION ALL ')}
+  )
+  SELECT m.fm,
+         CASE WHEN m.cm <> '' AND m.fm <> '' AND m.cm < m.fm THEN m.fm ELSE m.cm END,
+         (SELECT json_agg(json_build_array(p.d, p.v) ORDER BY p.o, p.v)::text FROM pairs p),
+         CASE WHEN json_typeof(j -> 'idNumber') = 'string' THEN UPPER(TRIM(j ->> 'idNumber')) ELSE '' END,
+         CASE WHEN COALESCE(TRIM(j ->> 'status'), '') = '已办结' THEN 0 ELSE 1 END
+    FROM doc, months m
+$$;
+`;
+
+/** Adds (sign +1) or removes (−1) the facts `where` picks to `table` (its unit column `unit`) under the unit `code`. */
+export const pgContribute = (table: string, unit: string, code: string, sign: string, where: string) => `
+  INSERT INTO ${table} (${unit}, month, dimension, value, found, closed)
+    SELECT ${code}, f.found_month, d.value ->> 0, d.value ->> 1, SUM(${sign}), 0
+      FROM ledger_row_facts f, json_array_elements(f.dims_json::json) AS d(value)
+     WHERE ${where} AND f.found_month <> ''
+     GROUP BY 1, 2, 3, 4
+  ON CONFLICT (${unit}, dimension, value, month) DO UPDATE SET found = ${table}.found + excluded.found;
+  INSERT INTO ${table} (${unit}, month, dimension, value, found, closed)
+    SELECT ${code}, f.closed_month, d.value ->> 0, d.value ->> 1, 0, SUM(${sign})
+      FROM ledger_row_facts f, json_array_elements(f.dims_json::json) AS d(value)
+     WHERE ${where} AND f.found_month <> '' AND f.closed_month <> ''
+     GROUP BY 1, 2, 3, 4
+  ON CONFLICT (${unit}, dimension, value, month) DO UPDATE SET closed = ${table}.closed + excluded.closed;`;
+
+export const pgOpenIds = (sign: string, where: string) => `
+  INSERT INTO ledger_open_ids (id_number, village_code, n)
+    SELECT f.id_number, f.village_code, SUM(${sign}) FROM ledger_row_facts f WHERE ${where} AND f.is_open = 1 AND f.id_number <> ''
+     GROUP BY 1, 2
+  ON CONFLICT (id_number, village_code) DO UPDATE SET n = ledger_open_ids.n + excluded.n;`;
+
+export const PG_THIS_ROW = 'f.village_code = NEW.village_code AND f.row_id = NEW.row_id';
+const pgVillageCounts = (sign: string, where: string) => pgContribute('ledger_month_counts', 'village_code', 'f.village_code', sign, where);
+
+export const postgres = `
+${PG_FACTS_FUNCTION}
+CREATE TABLE ledger_row_facts (
+  village_code TEXT NOT NULL,
+  row_id       TEXT NOT NULL,
+  found_month  TEXT NOT NULL,
+  closed_month TEXT NOT NULL,
+  dims_json    TEXT NOT NULL,
+  id_number    TEXT NOT NULL,
+  is_open      INTEGER NOT NULL,
+  PRIMARY KEY (village_code, row_id)
+);
+CREATE TABLE ledger_open_ids (
+  id_number    TEXT NOT NULL,
+  village_code TEXT NOT NULL,
+  n            BIGINT NOT NULL,
+  PRIMARY KEY (id_number, village_code)
+);
+CREATE TABLE ledger_id_spread (
+  id_number TEXT PRIMARY KEY,
+  villages  BIGINT NOT NULL
+);
+CREATE INDEX ledger_id_spread_duplicates ON ledger_id_spread (id_number) WHERE villages > 1;
+
+CREATE FUNCTION ledger_open_ids_insert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO ledger_id_spread (id_number, villages) VALUES (NEW.id_number, 1)
+  ON CONFLICT (id_number) DO UPDATE SET villages = ledger_id_spread.villages + 1;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER ledger_open_ids_insert AFTER INSERT ON ledger_open_ids FOR EACH ROW WHEN (NEW.n > 0) EXECUTE FUNCTION ledger_open_ids_insert();
+CREATE FUNCTION ledger_open_ids_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE ledger_id_spread SET villages = villages + (CASE WHEN NEW.n > 0 THEN 1 ELSE -1 END) WHERE id_number = NEW.id_number;
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER ledger_open_ids_update AFTER UPDATE OF n ON ledger_open_ids FOR EACH ROW WHEN ((OLD.n > 0) <> (NEW.n > 0)) EXECUTE FUNCTION ledger_open_ids_update();
+
+CREATE TABLE ledger_month_counts (
+  village_code TEXT NOT NULL,
+  month        TEXT NOT NULL,
+  dimension    TEXT NOT NULL,
+  value        TEXT NOT NULL,
+  found        BIGINT NOT NULL DEFAULT 0,
+  closed       BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (village_code, dimension, value, month)
+);
+
+CREATE FUNCTION ledger_facts_follow_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  ${pgVillageCounts('-1', PG_THIS_ROW)}
+  ${pgOpenIds('-1', PG_THIS_ROW)}
+  DELETE FROM ledger_row_facts WHERE village_code = NEW.village_code AND row_id = NEW.row_id;
+  IF NEW.deleted = 0 THEN
+    INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
+      SELECT NEW.village_code, NEW.row_id, x.found_month, x.closed_month, x.dims_json, x.id_number, x.is_open FROM ledger_row_facts_of(NEW.values_json) AS x;
+  END IF;
+  ${pgVillageCounts('1', PG_THIS_ROW)}
+  ${pgOpenIds('1', PG_THIS_ROW)}
+  RETURN NULL;
+END
+$$;
+CREATE TRIGGER ledger_facts_follow_versions AFTER INSERT ON ledger_row_versions FOR EACH ROW EXECUTE FUNCTION ledger_facts_follow_versions();
+
+-- Rows written before this migration.
+INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
+  SELECT r.village_code, r.row_id, x.found_month, x.closed_month, x.dims_json, x.id_number, x.is_open
+    FROM ledger_rows r
+    JOIN ledger_row_versions v ON v.village_code = r.village_code AND v.row_id = r.row_id AND v.version = r.version,
+         ledger_row_facts_of(v.values_json) AS x
+   WHERE r.deleted = 0;
+${pgVillageCounts('1', 'true')}
+${pgOpenIds('1', 'true')}
+`;

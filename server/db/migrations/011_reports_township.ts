@@ -12,6 +12,8 @@
  * tests/server/reports.test.ts checks it against SUMMARY_DIMENSIONS and the trigger's facts against
  * rowFacts on random rows.
  */
+import { pgContribute, pgOpenIds, PG_THIS_ROW } from './010_reports';
+
 const SCALAR = ['channel', 'verifyResult', 'status'] as const;
 const MULTI = ['categories', 'routes'] as const;
 export const FROZEN_DIMENSIONS: readonly string[] = [...MULTI, ...SCALAR];
@@ -120,4 +122,48 @@ INSERT INTO ledger_month_counts_township (unit_code, month, dimension, value, fo
     FROM ledger_month_counts GROUP BY substr(unit_code, 1, 9), month, dimension, value;
 DROP TRIGGER ledger_facts_follow_versions;
 ${TRIGGER_SQL}
+`;
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL: the same change; the trigger function is replaced (010's facts function stays).
+
+const pgCounts = (sign: string, where: string) =>
+  [
+    pgContribute('ledger_month_counts', 'unit_code', 'f.village_code', sign, where),
+    pgContribute('ledger_month_counts_township', 'unit_code', 'substr(f.village_code, 1, 9)', sign, where),
+  ].join('\n');
+
+/** The trigger function (exported so a bulk loader can disable the trigger, load, backfill and enable it). */
+export const PG_TRIGGER_FUNCTION = `
+CREATE OR REPLACE FUNCTION ledger_facts_follow_versions() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  ${pgCounts('-1', PG_THIS_ROW)}
+  ${pgOpenIds('-1', PG_THIS_ROW)}
+  DELETE FROM ledger_row_facts WHERE village_code = NEW.village_code AND row_id = NEW.row_id;
+  IF NEW.deleted = 0 THEN
+    INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
+      SELECT NEW.village_code, NEW.row_id, x.found_month, x.closed_month, x.dims_json, x.id_number, x.is_open FROM ledger_row_facts_of(NEW.values_json) AS x;
+  END IF;
+  ${pgCounts('1', PG_THIS_ROW)}
+  ${pgOpenIds('1', PG_THIS_ROW)}
+  RETURN NULL;
+END
+$$;
+`;
+
+export const postgres = `
+ALTER TABLE ledger_month_counts RENAME COLUMN village_code TO unit_code;
+CREATE TABLE ledger_month_counts_township (
+  unit_code TEXT NOT NULL,
+  month     TEXT NOT NULL,
+  dimension TEXT NOT NULL,
+  value     TEXT NOT NULL,
+  found     BIGINT NOT NULL DEFAULT 0,
+  closed    BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (unit_code, dimension, value, month)
+);
+INSERT INTO ledger_month_counts_township (unit_code, month, dimension, value, found, closed)
+  SELECT substr(unit_code, 1, 9), month, dimension, value, SUM(found), SUM(closed)
+    FROM ledger_month_counts GROUP BY substr(unit_code, 1, 9), month, dimension, value;
+${PG_TRIGGER_FUNCTION}
 `;

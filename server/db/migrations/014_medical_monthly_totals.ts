@@ -16,3 +16,17 @@ CREATE TABLE IF NOT EXISTS medical_monthly_totals (
 );
 CREATE INDEX IF NOT EXISTS medical_monthly_totals_month ON medical_monthly_totals (county_code, month);
 `;
+
+/** PostgreSQL: the same. */
+export const postgres = `
+CREATE TABLE IF NOT EXISTS medical_monthly_totals (
+  county_code TEXT NOT NULL,
+  id_number   TEXT NOT NULL,
+  -- YYYY-MM
+  month       TEXT NOT NULL,
+  cents       BIGINT NOT NULL,
+  import_id   TEXT NOT NULL,
+  PRIMARY KEY (county_code, id_number, month)
+);
+CREATE INDEX IF NOT EXISTS medical_monthly_totals_month ON medical_monthly_totals (county_code, month);
+`;

@@ -9,3 +9,11 @@ CREATE TABLE server_settings (
   value TEXT NOT NULL
 );
 `;
+
+/** PostgreSQL: the same. */
+export const postgres = `
+CREATE TABLE server_settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+`;

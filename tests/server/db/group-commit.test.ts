@@ -8,6 +8,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import type { SqlDatabase } from '../../../server/db/database';
 import { SqliteDatabase } from '../../../server/db/sqlite';
+import { describeSqliteOnly } from '../helpers';
 
 interface Gate {
   opened: Promise<void>;
@@ -19,7 +20,7 @@ function gate(): Gate {
   return { opened, open };
 }
 
-describe('SqliteDatabase group commit', () => {
+describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); PostgreSQL commits each transaction on its own connection, see tests/server/db/postgres.test.ts')('SqliteDatabase group commit', () => {
   let dir: string;
   let file: string;
   let db: SqliteDatabase;

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join } from 'path';
 import { SqliteDatabase } from '../../../server/db/sqlite';
+import { describeSqliteOnly } from '../helpers';
 
 function gate(): { opened: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -15,7 +16,7 @@ function gate(): { opened: Promise<void>; open: () => void } {
   return { opened, open };
 }
 
-describe('SqliteDatabase lanes', () => {
+describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see tests/server/db/postgres.test.ts for PostgreSQL')('SqliteDatabase lanes', () => {
   let dir: string;
   let db: SqliteDatabase;
 

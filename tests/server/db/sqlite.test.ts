@@ -3,6 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { discoverMigrations, migrate } from '../../../server/db/migrate';
 import { SqliteDatabase } from '../../../server/db/sqlite';
+import { describeSqliteOnly } from '../helpers';
 
 /** A promise and its resolver: a test opens it to let a transaction go on at a chosen point (no sleeps). */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -13,7 +14,7 @@ function gate(): { opened: Promise<void>; open: () => void } {
 /** Lets every other queued callback run once (other transactions get their chance to interleave). */
 const yieldTurn = () => new Promise((resolve) => setImmediate(resolve));
 
-describe('SqliteDatabase', () => {
+describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see tests/server/db/postgres.test.ts for PostgreSQL')('SqliteDatabase', () => {
   let dir: string;
   let db: SqliteDatabase;
 
@@ -171,8 +172,8 @@ describe('migrations', () => {
   it('discovers NNN_*.js by number and applies each once', async () => {
     const mig = join(dir, 'migrations');
     require('fs').mkdirSync(mig);
-    writeFileSync(join(mig, '002_second.js'), "exports.up = 'CREATE TABLE b (x INTEGER);';");
-    writeFileSync(join(mig, '001_first.js'), "exports.up = 'CREATE TABLE a (x INTEGER);';");
+    writeFileSync(join(mig, '002_second.js'), "exports.up = exports.postgres = 'CREATE TABLE b (x INTEGER);';");
+    writeFileSync(join(mig, '001_first.js'), "exports.up = exports.postgres = 'CREATE TABLE a (x INTEGER);';");
     writeFileSync(join(mig, 'README.md'), 'not a migration');
     const found = discoverMigrations(mig);
     expect(found.map((m) => [m.version, m.name])).toEqual([
@@ -190,14 +191,22 @@ describe('migrations', () => {
   it('rejects two migrations with one number', () => {
     const mig = join(dir, 'dup');
     require('fs').mkdirSync(mig);
-    writeFileSync(join(mig, '001_a.js'), "exports.up = 'SELECT 1;';");
-    writeFileSync(join(mig, '001_b.js'), "exports.up = 'SELECT 1;';");
+    writeFileSync(join(mig, '001_a.js'), "exports.up = exports.postgres = 'SELECT 1;';");
+    writeFileSync(join(mig, '001_b.js'), "exports.up = exports.postgres = 'SELECT 1;';");
     expect(() => discoverMigrations(mig)).toThrow(/two migrations numbered 001/);
+  });
+
+  it('refuses a migration without its PostgreSQL half (every migration is written for both engines)', () => {
+    const mig = join(dir, 'one-engine');
+    require('fs').mkdirSync(mig);
+    writeFileSync(join(mig, '001_only_sqlite.js'), "exports.up = 'SELECT 1;';");
+    expect(() => discoverMigrations(mig)).toThrow(/must export a non-empty string `postgres`/);
   });
 
   it('a failing migration leaves nothing half-applied', async () => {
     const db = await SqliteDatabase.open(join(dir, 'db.sqlite'));
-    const bad = [{ version: 1, name: 'bad', up: 'CREATE TABLE ok1 (x INTEGER); CREATE TABLE broken (;' }];
+    const broken = 'CREATE TABLE ok1 (x INTEGER); CREATE TABLE broken (;';
+    const bad = [{ version: 1, name: 'bad', sql: { sqlite: broken, postgres: broken } }];
     await expect(migrate(db, bad)).rejects.toThrow();
     expect(await db.get("SELECT name FROM sqlite_master WHERE name = 'ok1'")).toBeUndefined();
     expect(await db.all('SELECT * FROM schema_migrations')).toEqual([]);
