@@ -1,5 +1,6 @@
 /**
- * The Express app: hardening, request ids, JSON body limit, /healthz, /api/v1/openapi.json and
+ * The Express app: hardening, request ids, JSON body limit, /healthz (the process), /readyz (the
+ * process and its database), /api/v1/openapi.json and
  * every RouteSpec mounted by http/mount.ts; unknown routes and every error answer in the API's
  * JSON error shape, never with a stack trace.
  */
@@ -41,6 +42,17 @@ function send(res: Response, error: AppError): void {
 }
 
 /** `routes`: usually ALL_ROUTES (server/routes.ts); tests may pass a subset. */
+/** How long /readyz waits for the database before answering 503. */
+const READINESS_TIMEOUT_MS = 2_000;
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.Express {
   const seen = new Set<string>();
   for (const spec of routes) {
@@ -87,6 +99,18 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
   app.get('/healthz', (_req, res) => {
     res.locals.route = '/healthz';
     res.json({ status: 'ok' });
+  });
+  // Readiness (for a load balancer in front of several instances): the process is up AND its
+  // database answers; 503 sends traffic to another instance meanwhile.
+  app.get('/readyz', async (_req, res) => {
+    res.locals.route = '/readyz';
+    try {
+      await withTimeout(deps.db.get('SELECT 1 AS ok'), READINESS_TIMEOUT_MS);
+      res.json({ status: 'ready', engine: deps.db.engine });
+    } catch (error) {
+      deps.logger.warn({ err: error }, 'readiness: the database does not answer');
+      res.status(503).json({ status: 'unavailable', engine: deps.db.engine });
+    }
   });
 
   app.use(API_PREFIX, apiCors(() => deps.config.corsOrigins ?? []));

@@ -3,7 +3,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { adminCli } from '../../server/cli/admin-cli';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { startTestServer } from './helpers';
+import { startTestServer, testDatabaseEnv } from './helpers';
 
 describe('admin CLI (production bootstrap without demo data)', () => {
   let dir: string;
@@ -16,7 +16,7 @@ describe('admin CLI (production bootstrap without demo data)', () => {
     const db = join(dir, 'prod.sqlite');
     const lines: string[] = [];
     const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(`ERR ${t}`) };
-    const env = { LEDGER_DB: db, NODE_ENV: 'production' };
+    const env = { ...testDatabaseEnv(db), NODE_ENV: 'production' };
     expect(await adminCli(['seed-units'], env, io)).toBe(0);
     expect(await adminCli(['add-unit', '532301101205', '某村'], env, io)).toBe(0);
     expect(await adminCli(['add-unit', '532399101205', '孤村'], env, io)).toBe(1); // parent missing

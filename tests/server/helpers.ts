@@ -124,6 +124,12 @@ export function testDatabase(dbFile: string): Pick<ServerConfig, 'databaseUrl' |
   return { databaseUrl: TEST_DATABASE_URL, databaseSchema: `t_${createHash('sha256').update(dbFile).digest('hex').slice(0, 24)}` };
 }
 
+/** The environment that points a CLI or a child server at the test database standing for `dbFile`. */
+export function testDatabaseEnv(dbFile: string): Record<string, string> {
+  const { databaseUrl, databaseSchema } = testDatabase(dbFile);
+  return { LEDGER_DB: dbFile, ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}), ...(databaseSchema ? { DATABASE_SCHEMA: databaseSchema } : {}) };
+}
+
 /** Opens the test database standing for `dbFile` (not migrated): the file itself, or its PostgreSQL schema under npm run test:pg. */
 export function openTestDatabase(dbFile: string): Promise<SqlDatabase> {
   return openDatabase({ dbFile, ...testDatabase(dbFile) });

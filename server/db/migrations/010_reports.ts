@@ -145,11 +145,11 @@ export const PG_FACTS_FUNCTION = `
 CREATE OR REPLACE FUNCTION ledger_row_facts_of(values_json text)
 RETURNS TABLE (found_month text, closed_month text, dims_json text, id_number text, is_open integer)
 LANGUAGE sql IMMUTABLE AS $$
-  WITH doc AS (SELECT values_json::json AS j),
+  WITH doc AS (SELECT values_json::jsonb AS j),
   months AS (
     SELECT ${(['foundOn', 'closedOn'] as const)
       .map(
-        (key) => `CASE WHEN json_typeof(j -> '${key}') = 'string' AND (j ->> '${key}') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+        (key) => `CASE WHEN jsonb_typeof(j -> '${key}') = 'string' AND (j ->> '${key}') ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
                 THEN substr(j ->> '${key}', 1, 7) ELSE '' END AS ${key === 'foundOn' ? 'fm' : 'cm'}`,
       )
       .join(',\n           ')}
@@ -162,35 +162,34 @@ LANGUAGE sql IMMUTABLE AS $$
       ),
       ...MULTI.map(
         (key, i) => `SELECT ${SCALAR.length + i} AS o, '${key}' AS d, COALESCE(e.v, '${UNFILLED}') AS v FROM doc LEFT JOIN LATERAL (
-          SELECT DISTINCT TRIM(CASE json_typeof(x) WHEN 'string' THEN x #>> '{}' WHEN 'null' THEN NULL ELSE x::text END) AS v
-            FROM json_array_elements(CASE WHEN json_typeof(j -> '${key}') = 'array' THEN j -> '${key}' ELSE '[]'::json END) AS x
-           WHERE TRIM(CASE json_typeof(x) WHEN 'string' THEN x #>> '{}' WHEN 'null' THEN NULL ELSE x::text END) <> '') AS e ON true`,
+          SELECT DISTINCT TRIM(CASE jsonb_typeof(x) WHEN 'string' THEN x #>> '{}' WHEN 'null' THEN NULL ELSE x::text END) AS v
+            FROM jsonb_array_elements(CASE WHEN jsonb_typeof(j -> '${key}') = 'array' THEN j -> '${key}' ELSE '[]'::jsonb END) AS x
+           WHERE TRIM(CASE jsonb_typeof(x) WHEN 'string' THEN x #>> '{}' WHEN 'null' THEN NULL ELSE x::text END) <> '') AS e ON true`,
       ),
     ].join('\n    UNION ALL ')}
   )
   SELECT m.fm,
          CASE WHEN m.cm <> '' AND m.fm <> '' AND m.cm < m.fm THEN m.fm ELSE m.cm END,
          (SELECT json_agg(json_build_array(p.d, p.v) ORDER BY p.o, p.v)::text FROM pairs p),
-         CASE WHEN json_typeof(j -> 'idNumber') = 'string' THEN UPPER(TRIM(j ->> 'idNumber')) ELSE '' END,
+         CASE WHEN jsonb_typeof(j -> 'idNumber') = 'string' THEN UPPER(TRIM(j ->> 'idNumber')) ELSE '' END,
          CASE WHEN COALESCE(TRIM(j ->> 'status'), '') = '已办结' THEN 0 ELSE 1 END
     FROM doc, months m
 $$;
 `;
 
-/** Adds (sign +1) or removes (−1) the facts `where` picks to `table` (its unit column `unit`) under the unit `code`. */
+/**
+ * Adds (sign +1) or removes (−1) the facts `where` picks to `table` (its unit column `unit`) under
+ * the unit `code`: found in the found month, closed in the closed month (one upsert for both; a
+ * bucket both touch gets both, as two upserts would).
+ */
 export const pgContribute = (table: string, unit: string, code: string, sign: string, where: string) => `
   INSERT INTO ${table} (${unit}, month, dimension, value, found, closed)
-    SELECT ${code}, f.found_month, d.value ->> 0, d.value ->> 1, SUM(${sign}), 0
-      FROM ledger_row_facts f, json_array_elements(f.dims_json::json) AS d(value)
-     WHERE ${where} AND f.found_month <> ''
+    SELECT ${code}, m.month, d.value ->> 0, d.value ->> 1, SUM(m.found), SUM(m.closed)
+      FROM ledger_row_facts f, json_array_elements(f.dims_json::json) AS d(value),
+           LATERAL (VALUES (f.found_month, ${sign}, 0), (f.closed_month, 0, ${sign})) AS m(month, found, closed)
+     WHERE ${where} AND f.found_month <> '' AND m.month <> ''
      GROUP BY 1, 2, 3, 4
-  ON CONFLICT (${unit}, dimension, value, month) DO UPDATE SET found = ${table}.found + excluded.found;
-  INSERT INTO ${table} (${unit}, month, dimension, value, found, closed)
-    SELECT ${code}, f.closed_month, d.value ->> 0, d.value ->> 1, 0, SUM(${sign})
-      FROM ledger_row_facts f, json_array_elements(f.dims_json::json) AS d(value)
-     WHERE ${where} AND f.found_month <> '' AND f.closed_month <> ''
-     GROUP BY 1, 2, 3, 4
-  ON CONFLICT (${unit}, dimension, value, month) DO UPDATE SET closed = ${table}.closed + excluded.closed;`;
+  ON CONFLICT (${unit}, dimension, value, month) DO UPDATE SET found = ${table}.found + excluded.found, closed = ${table}.closed + excluded.closed;`;
 
 export const pgOpenIds = (sign: string, where: string) => `
   INSERT INTO ledger_open_ids (id_number, village_code, n)
@@ -198,7 +197,31 @@ export const pgOpenIds = (sign: string, where: string) => `
      GROUP BY 1, 2
   ON CONFLICT (id_number, village_code) DO UPDATE SET n = ledger_open_ids.n + excluded.n;`;
 
-export const PG_THIS_ROW = 'f.village_code = NEW.village_code AND f.row_id = NEW.row_id';
+/** The rows an INSERT into ledger_row_versions wrote (its transition table `written`). */
+export const PG_WRITTEN_ROWS = '(f.village_code, f.row_id) IN (SELECT w.village_code, w.row_id FROM written w)';
+
+/**
+ * The trigger's body: a statement-level trigger over the statement's new versions (PostgreSQL
+ * keeps every updated version of a row until the transaction ends, so a per-row trigger bumping the
+ * same counters for each of 10 000 rows would walk ever longer version chains). Per statement:
+ * take the rows' old facts out, replace them by their latest written version's, put them back in.
+ */
+export const pgTriggerBody = (counts: (sign: string, where: string) => string) => `
+BEGIN
+  ${counts('-1', PG_WRITTEN_ROWS)}
+  ${pgOpenIds('-1', PG_WRITTEN_ROWS)}
+  DELETE FROM ledger_row_facts AS f WHERE ${PG_WRITTEN_ROWS};
+  INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
+    SELECT w.village_code, w.row_id, x.found_month, x.closed_month, x.dims_json, x.id_number, x.is_open
+      FROM (SELECT DISTINCT ON (village_code, row_id) village_code, row_id, deleted, values_json
+              FROM written ORDER BY village_code, row_id, version DESC) AS w,
+           ledger_row_facts_of(w.values_json) AS x
+     WHERE w.deleted = 0;
+  ${counts('1', PG_WRITTEN_ROWS)}
+  ${pgOpenIds('1', PG_WRITTEN_ROWS)}
+  RETURN NULL;
+END
+`;
 const pgVillageCounts = (sign: string, where: string) => pgContribute('ledger_month_counts', 'village_code', 'f.village_code', sign, where);
 
 export const postgres = `
@@ -252,20 +275,10 @@ CREATE TABLE ledger_month_counts (
 );
 
 CREATE FUNCTION ledger_facts_follow_versions() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  ${pgVillageCounts('-1', PG_THIS_ROW)}
-  ${pgOpenIds('-1', PG_THIS_ROW)}
-  DELETE FROM ledger_row_facts WHERE village_code = NEW.village_code AND row_id = NEW.row_id;
-  IF NEW.deleted = 0 THEN
-    INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
-      SELECT NEW.village_code, NEW.row_id, x.found_month, x.closed_month, x.dims_json, x.id_number, x.is_open FROM ledger_row_facts_of(NEW.values_json) AS x;
-  END IF;
-  ${pgVillageCounts('1', PG_THIS_ROW)}
-  ${pgOpenIds('1', PG_THIS_ROW)}
-  RETURN NULL;
-END
+${pgTriggerBody(pgVillageCounts)}
 $$;
-CREATE TRIGGER ledger_facts_follow_versions AFTER INSERT ON ledger_row_versions FOR EACH ROW EXECUTE FUNCTION ledger_facts_follow_versions();
+CREATE TRIGGER ledger_facts_follow_versions AFTER INSERT ON ledger_row_versions
+  REFERENCING NEW TABLE AS written FOR EACH STATEMENT EXECUTE FUNCTION ledger_facts_follow_versions();
 
 -- Rows written before this migration.
 INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)

@@ -12,7 +12,7 @@
  * tests/server/reports.test.ts checks it against SUMMARY_DIMENSIONS and the trigger's facts against
  * rowFacts on random rows.
  */
-import { pgContribute, pgOpenIds, PG_THIS_ROW } from './010_reports';
+import { pgContribute, pgTriggerBody } from './010_reports';
 
 const SCALAR = ['channel', 'verifyResult', 'status'] as const;
 const MULTI = ['categories', 'routes'] as const;
@@ -136,18 +136,7 @@ const pgCounts = (sign: string, where: string) =>
 /** The trigger function (exported so a bulk loader can disable the trigger, load, backfill and enable it). */
 export const PG_TRIGGER_FUNCTION = `
 CREATE OR REPLACE FUNCTION ledger_facts_follow_versions() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-  ${pgCounts('-1', PG_THIS_ROW)}
-  ${pgOpenIds('-1', PG_THIS_ROW)}
-  DELETE FROM ledger_row_facts WHERE village_code = NEW.village_code AND row_id = NEW.row_id;
-  IF NEW.deleted = 0 THEN
-    INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
-      SELECT NEW.village_code, NEW.row_id, x.found_month, x.closed_month, x.dims_json, x.id_number, x.is_open FROM ledger_row_facts_of(NEW.values_json) AS x;
-  END IF;
-  ${pgCounts('1', PG_THIS_ROW)}
-  ${pgOpenIds('1', PG_THIS_ROW)}
-  RETURN NULL;
-END
+${pgTriggerBody(pgCounts)}
 $$;
 `;
 
