@@ -66,6 +66,8 @@ export function trustProxyFrom(text: string | undefined): TrustProxy | undefined
   }
   if (addresses.length === 0) throw new Error('TRUST_PROXY: 未给出代理地址 / no proxy address given');
   return { addresses };
+}
+
 /** DATABASE_URL (postgres:// or postgresql://) and DATABASE_SCHEMA; anything else in DATABASE_URL is refused. */
 function databaseFrom(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'databaseUrl' | 'databaseSchema'> {
   const url = env.DATABASE_URL;

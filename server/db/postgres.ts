@@ -5,7 +5,7 @@
  * - Statements are the stores' SQL (see database.ts), translated once per text: `?` and named
  *   parameters → `$n`, the reserved column name `user` quoted, camelCase aliases quoted (PostgreSQL
  *   folds unquoted names to lower case), `INSERT OR IGNORE` → `ON CONFLICT DO NOTHING`, and
- *   `RETURNING id` added to INSERTs into the tables with a generated id (RunResult.lastID).
+ *   `RETURNING id` added to INSERTs into tables with a generated id (RunResult.lastID).
  * - Results look like SQLite's: 64-bit integers and numerics as numbers, booleans as 1/0.
  * - transaction(): SERIALIZABLE on a connection of its own (transactions run in parallel, across
  *   instances too). A transaction PostgreSQL refuses as not serialisable (40001) or picks as a
@@ -28,16 +28,6 @@ export interface PostgresOptions {
   retryForMs?: number;
 }
 
-/** Tables whose `id` the database generates: an INSERT into one reports it as RunResult.lastID. */
-const GENERATED_ID_TABLES: ReadonlySet<string> = new Set([
-  'users',
-  'tokens',
-  'audit_log',
-  'ledger_submission_history',
-  'lead_history',
-  'lead_links',
-]);
-
 /** Column names that are reserved words in PostgreSQL and must be quoted there. */
 const RESERVED_COLUMNS: ReadonlySet<string> = new Set(['user']);
 
@@ -51,7 +41,8 @@ export interface TranslatedSql {
   text: string;
   /** Named parameters in $n order (undefined when the statement uses `?`). */
   names?: string[];
-  returningId: boolean;
+  /** The table of an INSERT without RETURNING (its generated id, if it has one, is RunResult.lastID). */
+  insertInto?: string;
 }
 
 const IDENT_START = /[A-Za-z_]/;
@@ -138,9 +129,8 @@ export function translateSql(sql: string): TranslatedSql {
   let text = out.trim().replace(/;\s*$/, '');
   if (ignore) text += ' ON CONFLICT DO NOTHING';
   const insert = /^INSERT\s+INTO\s+([A-Za-z_][A-Za-z0-9_]*)/i.exec(text);
-  const returningId = insert !== null && GENERATED_ID_TABLES.has(insert[1].toLowerCase()) && !/\bRETURNING\b/i.test(text);
-  if (returningId) text += ' RETURNING id';
-  return { text, ...(names.length > 0 ? { names } : {}), returningId };
+  const insertInto = insert !== null && !/\bRETURNING\b/i.test(text) ? insert[1].toLowerCase() : undefined;
+  return { text, ...(names.length > 0 ? { names } : {}), ...(insertInto ? { insertInto } : {}) };
 }
 
 function toSqlValue(value: unknown): unknown {
@@ -190,24 +180,45 @@ class Translations {
 
 const translations = new Translations();
 
-async function query(on: Queryable, sql: string, params: SqlParams | undefined): Promise<{ result: pg.QueryResult; translated: TranslatedSql }> {
-  const translated = translations.get(sql);
-  const result = await on.query({ text: translated.text, values: bind(translated, params) });
-  return { result, translated };
+/**
+ * Which tables have a generated `id` (asked of the catalog once per table and database): an INSERT
+ * into one gets `RETURNING id`, so RunResult.lastID means what it means on SQLite.
+ */
+class GeneratedIds {
+  private readonly known = new Map<string, boolean>();
+  async has(on: Queryable, table: string): Promise<boolean> {
+    let has = this.known.get(table);
+    if (has === undefined) {
+      const result = await on.query({
+        text: "SELECT 1 FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = $1 AND column_name = 'id' AND is_identity = 'YES'",
+        values: [table],
+      });
+      has = result.rows.length > 0;
+      this.known.set(table, has);
+    }
+    return has;
+  }
 }
 
-async function runOn(on: Queryable, sql: string, params?: SqlParams): Promise<RunResult> {
-  const { result, translated } = await query(on, sql, params);
-  const last = translated.returningId ? (result.rows[result.rows.length - 1] as { id?: number } | undefined) : undefined;
+async function query(on: Queryable, sql: string, params: SqlParams | undefined): Promise<pg.QueryResult> {
+  const translated = translations.get(sql);
+  return on.query({ text: translated.text, values: bind(translated, params) });
+}
+
+async function runOn(on: Queryable, ids: GeneratedIds, sql: string, params?: SqlParams): Promise<RunResult> {
+  const translated = translations.get(sql);
+  const returning = translated.insertInto !== undefined && (await ids.has(on, translated.insertInto));
+  const result = await on.query({ text: returning ? `${translated.text} RETURNING id` : translated.text, values: bind(translated, params) });
+  const last = returning ? (result.rows[result.rows.length - 1] as { id?: number } | undefined) : undefined;
   return { changes: result.rowCount ?? 0, lastID: Number(last?.id ?? 0) };
 }
 
 async function getOn<T>(on: Queryable, sql: string, params?: SqlParams): Promise<T | undefined> {
-  return (await query(on, sql, params)).result.rows[0] as T | undefined;
+  return (await query(on, sql, params)).rows[0] as T | undefined;
 }
 
 async function allOn<T>(on: Queryable, sql: string, params?: SqlParams): Promise<T[]> {
-  return (await query(on, sql, params)).result.rows as T[];
+  return (await query(on, sql, params)).rows as T[];
 }
 
 function sqlState(error: unknown): string | undefined {
@@ -227,7 +238,10 @@ class PgTxHandle implements SqlDatabase {
   /** The first error a statement raised (PostgreSQL aborts the transaction there, even when the body catches it). */
   failure: unknown = undefined;
   private savepoints = 0;
-  constructor(private readonly client: pg.PoolClient) {}
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly ids: GeneratedIds,
+  ) {}
 
   /** Statements issued at once (e.g. under Promise.all) go to the connection one after the other. */
   private tail: Promise<unknown> = Promise.resolve();
@@ -247,7 +261,7 @@ class PgTxHandle implements SqlDatabase {
     return result;
   }
   run(sql: string, params?: SqlParams): Promise<RunResult> {
-    return this.guard(() => runOn(this.client, sql, params));
+    return this.guard(() => runOn(this.client, this.ids, sql, params));
   }
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
     return this.guard(() => getOn<T>(this.client, sql, params));
@@ -306,6 +320,7 @@ export class PostgresDatabase implements SqlDatabase {
   readonly engine = 'postgres' as const;
   private readonly context = new AsyncLocalStorage<PgTxHandle>();
   private readonly bulkSlots: Slots;
+  private readonly ids = new GeneratedIds();
   private closed = false;
   /** Transactions run again after a serialisation failure or deadlock (for tests and the bench). */
   retries = 0;
@@ -357,7 +372,7 @@ export class PostgresDatabase implements SqlDatabase {
   }
 
   run(sql: string, params?: SqlParams): Promise<RunResult> {
-    return this.route((tx) => tx.run(sql, params), () => runOn(this.pool, sql, params));
+    return this.route((tx) => tx.run(sql, params), () => runOn(this.pool, this.ids, sql, params));
   }
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined> {
     return this.route((tx) => tx.get<T>(sql, params), () => getOn<T>(this.pool, sql, params));
@@ -399,7 +414,7 @@ export class PostgresDatabase implements SqlDatabase {
   /** One try; `lockKey`: an advisory lock held from before BEGIN (so the snapshot is taken after it) to the end. */
   private async attempt<T>(fn: (tx: SqlDatabase) => Promise<T>, lockKey: number | undefined): Promise<T> {
     const client = await this.pool.connect();
-    const tx = new PgTxHandle(client);
+    const tx = new PgTxHandle(client, this.ids);
     let broken = false;
     let locked = false;
     try {

@@ -5,7 +5,7 @@
  * (`importStore(tx)` inside a transaction: all or nothing).
  *
  * The SQL is engine-neutral (`?` placeholders, no SQLite functions or INSERT OR REPLACE) with one
- * exception kept here: listings break ties of created_at by SQLite's `rowid` (insertion order).
+ * exception kept here: listings break ties of created_at by `rowid` (insertion order: SQLite's implicit one; on PostgreSQL a generated column of migration 003).
  */
 import type { ImportState } from '../../ledger/api/leads';
 import type { SqlDatabase } from '../db/database';

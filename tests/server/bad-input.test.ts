@@ -30,8 +30,8 @@ const TEST_ROUTES: RouteSpec[] = [
     params: z.strictObject({ villageCode: z.string() }),
     body: NoteBody,
     async handle({ params, body, deps }) {
-      const result = await deps.db.get<{ id: number }>('INSERT INTO test_notes (unit, body) VALUES (?, ?) RETURNING id', [params.villageCode, JSON.stringify(body)]);
-      return { status: 201, body: { id: result?.id } };
+      const result = await deps.db.run('INSERT INTO test_notes (unit, body) VALUES (?, ?)', [params.villageCode, JSON.stringify(body)]);
+      return { status: 201, body: { id: result.lastID } };
     },
   }),
   defineRoute({

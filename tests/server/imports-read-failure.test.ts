@@ -21,6 +21,7 @@ const COUNTY_USER: AuthUser = { id: 0, username: 'demo-county', role: 'county', 
 function failingFirstImportRead(db: SqlDatabase): { db: SqlDatabase; failed: () => boolean } {
   let failed = false;
   const faulty: SqlDatabase = {
+    engine: db.engine,
     run: (sql, params) => db.run(sql, params),
     all: (sql, params) => db.all(sql, params),
     get: (sql, params) => {

@@ -35,10 +35,9 @@ describe('translateSql (the stores’ SQL as PostgreSQL reads it)', () => {
     expect(() => translateSql('INSERT OR REPLACE INTO units (code) VALUES (?)')).toThrow(/ON CONFLICT \(key\) DO UPDATE/);
   });
 
-  it('asks for the generated id of tables that have one (RunResult.lastID), and only there', () => {
-    expect(translateSql('INSERT INTO users (username) VALUES (?)')).toMatchObject({ text: 'INSERT INTO users (username) VALUES ($1) RETURNING id', returningId: true });
-    expect(translateSql('INSERT INTO units (code) VALUES (?)').returningId).toBe(false);
-    expect(translateSql('INSERT INTO users (username) VALUES (?) RETURNING username').returningId).toBe(false);
+  it('names the table of an INSERT without RETURNING (whose generated id becomes RunResult.lastID)', () => {
+    expect(translateSql('INSERT INTO users (username) VALUES (?)')).toEqual({ text: 'INSERT INTO users (username) VALUES ($1)', insertInto: 'users' });
+    expect(translateSql('INSERT INTO users (username) VALUES (?) RETURNING username').insertInto).toBeUndefined();
   });
 
   it('refuses a statement mixing ? and named parameters', () => {
@@ -65,6 +64,13 @@ describePg('PostgresDatabase', () => {
     await db.run('INSERT INTO t (v) VALUES (?), (?)', ['a', 'b']);
     expect(await db.get('SELECT COUNT(*) AS n, SUM(id) AS s, (1 = 1) AS yes, (1 = 2) AS no FROM t')).toEqual({ n: 2, s: 3, yes: 1, no: 0 });
     expect((await db.run('UPDATE t SET v = v || ?', ['!'])).changes).toBe(2);
+  });
+
+  it('RunResult.lastID is the generated id of a table that has one, 0 otherwise', async () => {
+    await db.run("INSERT INTO t (v) VALUES ('a')");
+    expect((await db.run("INSERT INTO t (v) VALUES ('b')")).lastID).toBe(2);
+    expect((await db.run('INSERT INTO counter (n) VALUES (5)')).lastID).toBe(0);
+    expect(await db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES ('c')"))).toEqual({ changes: 1, lastID: 3 });
   });
 
   it('rolls a failed transaction back whole, and a nested one only to its savepoint', async () => {
