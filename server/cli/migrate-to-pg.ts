@@ -174,8 +174,11 @@ export async function copySqliteToPostgres(source: SqlDatabase, target: SqlDatab
       }
       await tx.exec(`ALTER TABLE ${quote(table.name)} ENABLE TRIGGER USER`);
       // generated ids continue after the copied ones
-      for (const column of ['id', 'rowid']) {
-        if (!present.has(column)) continue;
+      const identities = await tx.all<{ column_name: string }>(
+        "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ? AND is_identity = 'YES'",
+        [table.name],
+      );
+      for (const { column_name: column } of identities) {
         await tx.get(
           `SELECT setval(pg_get_serial_sequence(?, ?), GREATEST((SELECT MAX(${quote(column)}) FROM ${quote(table.name)}), 1), (SELECT COUNT(*) FROM ${quote(table.name)}) > 0)`,
           [table.name, column],

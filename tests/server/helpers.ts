@@ -153,6 +153,8 @@ export interface TestServerOptions {
   dbFile?: string;
   /** 'all' (default): runDemoSeed with every feature seeder; 'platform': demo units and accounts only; false: none. */
   seed?: 'all' | 'platform' | false;
+  /** 'sqlite': a SQLite file even under npm run test:pg (e.g. the source of a migration to PostgreSQL). */
+  engine?: 'sqlite';
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -164,7 +166,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     host: '127.0.0.1',
     port: 0,
     dbFile,
-    ...testDatabase(dbFile),
+    ...(options.engine === 'sqlite' ? {} : testDatabase(dbFile)),
     demo: true,
     bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES,
     tokenTtlHours: 12,
