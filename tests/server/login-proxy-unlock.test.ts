@@ -9,7 +9,7 @@ import { adminCli } from '../../server/cli/admin-cli';
 import { LoginRateLimiter, DEFAULT_LOGIN_LIMITS } from '../../server/auth/rate-limit';
 import { loadConfig, trustProxyFrom } from '../../server/config';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { startTestServer, type TestServer } from './helpers';
+import { startTestServer, testDatabaseEnv, type TestServer } from './helpers';
 
 const LOGIN = '/api/v1/auth/login';
 
@@ -116,7 +116,7 @@ describe('admin-cli unlock-user: lifting a login lockout early', () => {
     const db = join(dir, 'prod.sqlite');
     const lines: string[] = [];
     const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(`ERR ${t}`) };
-    const env = { LEDGER_DB: db, NODE_ENV: 'production' };
+    const env = { ...testDatabaseEnv(db), NODE_ENV: 'production' };
     try {
       expect(await adminCli(['seed-units'], env, io)).toBe(0);
       expect(await adminCli(['add-unit', '532301101205', '某村'], env, io)).toBe(0);

@@ -1,9 +1,10 @@
-/** `npm start`'s entry point in a child process: migrate + seed, print URL and logins, healthz, SIGTERM. */
+/** `npm start`'s entry point in a child process: migrate + seed, print URL and logins, healthz, SIGTERM (on PostgreSQL too under npm run test:pg: DATABASE_URL). */
 import { spawn, type ChildProcess } from 'child_process';
 import { existsSync, mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { waitUntil } from '../wait';
+import { TEST_ENGINE, testDatabaseEnv } from './helpers';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -42,7 +43,7 @@ describe('server/main.ts', () => {
   it('creates the database, seeds the demo, prints URL and demo logins, stops on SIGTERM; restart is idempotent', async () => {
     const db = join(dir, 'nested', 'ledger.sqlite');
     for (let run = 0; run < 2; run++) {
-      const server = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+      const server = start({ ...testDatabaseEnv(db), NODE_ENV: 'development' });
       // The URL is printed once the server listens, in the same write as the demo logins.
       const url = await server.url;
       const health = await fetch(`${url}/healthz`);
@@ -62,11 +63,12 @@ describe('server/main.ts', () => {
       server.child.kill('SIGTERM');
       expect(await exited).toBe(0);
     }
-    expect(existsSync(db)).toBe(true);
+    // the SQLite file, or (npm run test:pg) the PostgreSQL schema standing for it
+    if (TEST_ENGINE === 'sqlite') expect(existsSync(db)).toBe(true);
   });
 
   it('NODE_ENV=production: no demo accounts', async () => {
-    const server = start({ LEDGER_DB: join(dir, 'prod.sqlite'), NODE_ENV: 'production' });
+    const server = start({ ...testDatabaseEnv(join(dir, 'prod.sqlite')), NODE_ENV: 'production' });
     const url = await server.url;
     const login = await fetch(`${url}/api/v1/auth/login`, {
       method: 'POST',
@@ -82,13 +84,13 @@ describe('server/main.ts', () => {
 
   it('a production start on a demo database disables demo-admin; a demo start after it is refused (exit 1, with the fix)', async () => {
     const db = join(dir, 'demo-then-prod.sqlite');
-    const demo = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+    const demo = start({ ...testDatabaseEnv(db), NODE_ENV: 'development' });
     await demo.url;
     let exited = exitCode(demo.child);
     demo.child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
-    const prod = start({ LEDGER_DB: db, NODE_ENV: 'production' });
+    const prod = start({ ...testDatabaseEnv(db), NODE_ENV: 'production' });
     const url = await prod.url;
     const login = await fetch(`${url}/api/v1/auth/login`, {
       method: 'POST',
@@ -101,7 +103,7 @@ describe('server/main.ts', () => {
     prod.child.kill('SIGTERM');
     expect(await exited).toBe(0);
 
-    const again = start({ LEDGER_DB: db, NODE_ENV: 'development' });
+    const again = start({ ...testDatabaseEnv(db), NODE_ENV: 'development' });
     again.url.catch(() => undefined);
     expect(await exitCode(again.child)).toBe(1);
     expect(again.output()).toMatch(/拒绝以演示模式启动/);
