@@ -7,3 +7,8 @@
 export const up = `
 CREATE INDEX IF NOT EXISTS ledger_row_facts_open_ids ON ledger_row_facts (id_number, village_code) WHERE is_open = 1 AND id_number <> '';
 `;
+
+/** PostgreSQL: the same index. */
+export const postgres = `
+CREATE INDEX IF NOT EXISTS ledger_row_facts_open_ids ON ledger_row_facts (id_number, village_code) WHERE is_open = 1 AND id_number <> '';
+`;
