@@ -31,7 +31,7 @@ import {
   type Vocabulary,
 } from './cells';
 import { idNumberKey } from '../id-number';
-import { IdKeyTable } from './id-table';
+import { IdKeyTable } from '../id-key-table';
 import { locateSourceHeader } from './locate';
 import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type MatchRuleContext } from './rules';
 import {

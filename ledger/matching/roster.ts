@@ -10,7 +10,7 @@ import { DEFAULT_POLICY, type Policy } from '../policy';
 import type { SheetInput } from '../types';
 import { cellText, dateNumber, fastIdNumber, isBlankRow, readIdNumber, rosterStatusReader, vocabularyOf, type RosterStatusReading } from './cells';
 import { idNumberKey } from '../id-number';
-import { IdKeyTable } from './id-table';
+import { IdKeyTable } from '../id-key-table';
 import { locateRosterHeader } from './locate';
 import {
   addRejected,

@@ -2,7 +2,7 @@
 import { EXCLUSION_KEYS, EXCLUSION_LABELS, type ExclusionKey, type LocalizedText, type SourceCode } from '../sources';
 import type { Category, Channel, Coverage } from '../vocabularies';
 import type { MatchRuleCode } from './rules';
-import type { IdKeyTable } from './id-table';
+import type { IdKeyTable } from '../id-key-table';
 
 export type { ExclusionKey, LocalizedText, MatchRuleCode, SourceCode };
 export { EXCLUSION_KEYS, EXCLUSION_LABELS };

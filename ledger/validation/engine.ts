@@ -18,6 +18,8 @@ import { columnCheckOf, type CellReporter, type ColumnCheckPlan, type ParsedRow,
 import { codeOfMessage, messageFor, type MessageId, type MessageParams } from './messages';
 import { DUPLICATE_ROWS_SHOWN, DUPLICATE_RULES, ROW_RULES, RowView, type RowRule, type RuleContext } from './rules';
 import { defined } from '../defined';
+import { IdKeyTable } from '../id-key-table';
+import { idNumberKey } from '../id-number';
 import { leadVerifyDueDate } from '../deadlines';
 
 export interface ValidationContext {
@@ -116,6 +118,34 @@ function ruleContext(ctx: ValidationContext, plan: ColumnPlan | undefined): Rule
   };
 }
 
+/**
+ * Rows sharing a key, in one pass: ID-shaped keys through their exact numeric key in a typed-array
+ * table (no string hashing, nothing for the GC — 100k IDs), other keys (线索编号) in a Map. Only a
+ * key seen twice gets a list, so the findings pass visits the repeats, not every row.
+ */
+class KeyGroups {
+  /** Made on the first ID-shaped key, sized for the sheet (no growing on the way). */
+  private byIdKey: IdKeyTable | undefined;
+  private readonly byText = new Map<string, number>();
+  /** Index of a key's first row → the indexes of every row with that key (two or more). */
+  readonly repeated = new Map<number, number[]>();
+
+  constructor(private readonly expectedRows: number) {}
+
+  add(key: string, index: number): void {
+    const idKey = idNumberKey(key);
+    const first = idKey >= 0 ? (this.byIdKey?.get(idKey) ?? -1) : (this.byText.get(key) ?? -1);
+    if (first < 0) {
+      if (idKey >= 0) (this.byIdKey ??= new IdKeyTable(this.expectedRows)).set(idKey, index);
+      else this.byText.set(key, index);
+      return;
+    }
+    const group = this.repeated.get(first);
+    if (group) group.push(index);
+    else this.repeated.set(first, [first, index]);
+  }
+}
+
 const TODAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Validate a worksheet holding a village ledger. */
@@ -149,7 +179,7 @@ export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetV
   const view = new RowView();
 
   const duplicates = DUPLICATE_RULES.filter((rule) => plan.byOrdinal[columnCheckOf(rule.column).ordinal] !== undefined).map(
-    (rule) => ({ rule, column: defined(plan.byOrdinal[columnCheckOf(rule.column).ordinal], `column ${rule.column}`), seen: new Map<string, number[] | number>() }),
+    (rule) => ({ rule, column: defined(plan.byOrdinal[columnCheckOf(rule.column).ordinal], `column ${rule.column}`), seen: new KeyGroups(sheet.values.length) }),
   );
   const states: CheckedRow[] = [];
 
@@ -176,11 +206,7 @@ export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetV
       states.push(state);
       for (const dup of duplicates) {
         const key = dup.rule.keyOf(state);
-        if (key === undefined) continue;
-        const prior = dup.seen.get(key);
-        if (prior === undefined) dup.seen.set(key, index);
-        else if (typeof prior === 'number') dup.seen.set(key, [prior, index]);
-        else prior.push(index);
+        if (key !== undefined) dup.seen.add(key, index);
       }
     }
   };
@@ -191,15 +217,15 @@ export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetV
   // (naming every other row made a group of n rows cost n² — 10,000 rows exhausted the heap).
   for (const dup of duplicates) {
     const { rule, column } = dup;
-    for (const [key, group] of dup.seen) {
-      if (typeof group === 'number') continue;
+    for (const group of dup.seen.repeated.values()) {
+      const key = rule.showKey ? rule.keyOf(states[group[0]]) : undefined;
       const firstRows = group.slice(0, DUPLICATE_ROWS_SHOWN + 1).map((i) => states[i].excelRow);
       for (const i of group) {
         const excelRow = states[i].excelRow;
         out.add(excelRow, firstColumn + column.index, column.header, rule.column, column.letters + excelRow, rule.severity, rule.code as MessageId, {
           rows: firstRows.filter((r) => r !== excelRow).slice(0, DUPLICATE_ROWS_SHOWN),
           count: group.length,
-          value: rule.showKey ? key : undefined,
+          value: key,
         });
       }
     }

@@ -5,7 +5,7 @@
  */
 import { idNumberKey, isValidIdFast } from '../../ledger/id-number';
 import { buildRosterIndex, createSourceMatcher } from '../../ledger/matching';
-import { IdKeyTable } from '../../ledger/matching/id-table';
+import { IdKeyTable } from '../../ledger/id-key-table';
 import { DEFAULT_POLICY } from '../../ledger/policy';
 import { makeId, TODAY } from './validation-helpers';
 

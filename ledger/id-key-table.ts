@@ -1,6 +1,7 @@
 /**
- * People by ID number for the matching's hot loops: exact numeric ID keys (idNumberKey) → small
- * integers, in an open-addressing table over two typed arrays. A Map of 300k strings costs a
+ * People by ID number for the hot loops (the matching's people and roster, the ledger's duplicate
+ * ID numbers): exact numeric ID keys (idNumberKey) → small integers, in an open-addressing table
+ * over two typed arrays. A Map of 300k strings costs a
  * string hash read, bucket and entry hops and a string comparison per look-up; this costs one
  * probe of a Float64Array in the common case, and nothing for the garbage collector.
  */
@@ -13,7 +14,7 @@ export class IdKeyTable {
   private count = 0;
 
   constructor(expected = 512) {
-    let capacity = 1024;
+    let capacity = 16;
     while (capacity < expected * 2) capacity *= 2;
     this.keys = new Float64Array(capacity).fill(EMPTY);
     this.values = new Int32Array(capacity);
