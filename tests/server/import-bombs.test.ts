@@ -8,8 +8,8 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import { importTempRoot } from '../../server/imports/service';
 import { deflateParts, manyEntryZip, sharedStringBomb, SHEET_HEAD, SHEET_TAIL, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
-import { startTestServer, type TestServer } from './helpers';
-import { MEDICAL_HEADER, clock, medicalRow, people, upload, waitForImport, xlsxFile } from './leads-helpers';
+import type { TestServer } from './helpers';
+import { MEDICAL_HEADER, clock, startCountyServer, medicalRow, people, upload, waitForImport, xlsxFile } from './leads-helpers';
 
 jest.setTimeout(180_000);
 
@@ -29,13 +29,10 @@ describe('import of decompression bombs', () => {
   const time = clock('2026-11-02T02:00:00Z');
 
   beforeAll(async () => {
-    server = await startTestServer({ now: time.now });
-    county = await server.login('demo-county');
+    ({ server, county } = await startCountyServer(time));
     village = await server.login('demo-village');
   });
-  afterAll(async () => {
-    await server?.close();
-  });
+  afterAll(() => server?.close());
 
   it('each bomb fails with the limit named; others are answered meanwhile; RSS bounded; nothing left in the temp dir; an ordinary file imports after', async () => {
     const importIds: string[] = [];

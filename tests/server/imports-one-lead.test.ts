@@ -8,9 +8,9 @@ import { readFileSync } from 'fs';
 import { join } from 'path';
 import { saveCountyPolicy } from '../../server/policy/county-policy';
 import { purgeExpiredImports } from '../../server/imports/service';
-import { startTestServer, type TestServer } from './helpers';
+import type { TestServer } from './helpers';
 import { P } from '../fixtures/matching/corpus';
-import { COUNTY, MEDICAL_HEADER, clock, csvFile, importFile, medicalRow, people, upload, waitForImport } from './leads-helpers';
+import { COUNTY, MEDICAL_HEADER, clock, startCountyServer, csvFile, importFile, medicalRow, people, upload, waitForImport } from './leads-helpers';
 
 const FIXTURES = join(__dirname, '..', 'fixtures', 'matching');
 
@@ -21,13 +21,8 @@ describe('imports: one person, one lead; the medical window; rejected rows kept 
   let county: string;
   const time = clock('2026-11-02T02:00:00Z');
 
-  beforeAll(async () => {
-    server = await startTestServer({ now: time.now });
-    county = await server.login('demo-county');
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  beforeAll(async () => ({ server, county } = await startCountyServer(time)));
+  afterAll(() => server?.close());
 
   it('the same person from 医保, 重特大疾病 and (next month) 信访 gets one lead listing every source and reason', async () => {
     const [p] = people(901, 1);

@@ -9,9 +9,9 @@ import { join } from 'path';
 import { DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, loadConfig } from '../../server/config';
 import { uploadTempDir } from '../../server/http/mount';
 import { importTempRoot, purgeExpiredImports, whenRead } from '../../server/imports/service';
-import { startTestServer, type TestServer } from './helpers';
+import type { TestServer } from './helpers';
 import { waitUntil } from '../wait';
-import { COUNTY, MEDICAL_HEADER, clock, csvFile, medicalRow, people, upload, waitForImport } from './leads-helpers';
+import { COUNTY, MEDICAL_HEADER, clock, startCountyServer, csvFile, medicalRow, people, upload, waitForImport } from './leads-helpers';
 
 jest.setTimeout(120_000);
 
@@ -20,13 +20,8 @@ describe('import retention', () => {
   let county: string;
   const time = clock('2026-11-02T02:00:00Z');
 
-  beforeAll(async () => {
-    server = await startTestServer({ now: time.now });
-    county = await server.login('demo-county');
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  beforeAll(async () => ({ server, county } = await startCountyServer(time)));
+  afterAll(() => server?.close());
 
   function medicalFile(seed: number): Buffer {
     const rows = people(seed, 3).map((p) => medicalRow(p, 20000 + seed));

@@ -13,7 +13,7 @@ import {
   QINGSONG,
   ROSTER_HEADER,
   SHIFAN,
-  clock,
+  clock, startCountyServer,
   csvFile,
   importFile,
   leadsOf,
@@ -31,13 +31,8 @@ describe('imports', () => {
   let county: string;
   const time = clock('2026-11-02T02:00:00Z');
 
-  beforeAll(async () => {
-    server = await startTestServer({ now: time.now });
-    county = await server.login('demo-county');
-  });
-  afterAll(async () => {
-    await server?.close();
-  });
+  beforeAll(async () => ({ server, county } = await startCountyServer(time)));
+  afterAll(() => server?.close());
 
   /** The audit entries written for one request id. */
   async function auditOf(requestId: string): Promise<{ action: string; detail: unknown }[]> {

@@ -1,7 +1,7 @@
 /** Shared fixtures of the leads/imports suites: fabricated people, csv/xlsx files, upload + poll. */
 import ExcelJS from 'exceljs';
 import { createRng, fabricateIdNumber, fabricateName, type Rng } from '../../server/seed/fabricate';
-import type { TestServer } from './helpers';
+import { startTestServer, type TestServer } from './helpers';
 
 export const COUNTY = '532301';
 export const LUCHENG = '532301101';
@@ -112,7 +112,21 @@ export async function leadsOf(server: TestServer, token: string, unit: string, q
 }
 
 /** A mutable clock for startTestServer({ now }). */
-export function clock(iso: string): { now: () => Date; set(iso: string): void } {
+export function clock(iso: string): TestClock {
   let current = new Date(iso);
   return { now: () => current, set: (next: string) => (current = new Date(next)) };
+}
+
+export interface TestClock {
+  now: () => Date;
+  set(iso: string): void;
+}
+
+/**
+ * The import suites' server: demo seed, the clock `time` (tokens follow it), the county signed in.
+ *   beforeAll(async () => ({ server, county } = await startCountyServer(time)));
+ */
+export async function startCountyServer(time: TestClock): Promise<{ server: TestServer; county: string }> {
+  const server = await startTestServer({ now: time.now });
+  return { server, county: await server.login('demo-county') };
 }
