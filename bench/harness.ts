@@ -8,7 +8,8 @@
  * ratio is meaningful on any machine.
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'fs';
-import { dirname, join } from 'path';
+import { join } from 'path';
+import { projectRoot } from '../server/project-root';
 import { performance } from 'perf_hooks';
 
 export interface BenchResult {
@@ -142,16 +143,24 @@ export function formatTable(results: readonly BenchResult[]): string {
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
 }
 
-/** The project root: nearest folder above `from` with a package.json (works from bench/ and dist/bench/). */
-export function projectRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
+/**
+ * A bench file run on its own (`node dist/bench/sync-load.bench.js`) instead of through bench/run.ts:
+ * runs it, prints its results as JSON, and exits 1 with the stack when it fails.
+ *   runWhenMain(module, run);
+ */
+export function runWhenMain(benchModule: NodeModule, run: () => Promise<BenchResult[]>): void {
+  if (require.main !== benchModule) return;
+  run().then(
+    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+      process.exit(1);
+    },
+  );
 }
+
+/** The project root (the bench runs from bench/ and from dist/bench/). */
+export { projectRoot };
 
 export const DEFAULT_RESULTS_FILE = join(projectRoot(), 'bench', 'results.json');
 

@@ -20,7 +20,7 @@ import { streamTableRows } from '../server/io/read-table';
 import { seedUnits } from '../server/seed';
 import { DEMO_UNITS } from '../server/seed/demo-units';
 import { createRng, fabricateIdNumber, fabricateName, pick, randomInt } from '../server/seed/fabricate';
-import type { BenchResult } from './harness';
+import { runWhenMain, type BenchResult } from './harness';
 
 export const IMPORT_ROWS = 100_000;
 /** The large-file case of the issue (300k rows): read + match + dry run only. BENCH_IMPORT_LARGE_ROWS=0 skips it. */
@@ -174,12 +174,4 @@ async function largeDryRun(deps: Awaited<ReturnType<typeof buildDeps>>, user: Au
   ];
 }
 
-if (require.main === module) {
-  run().then(
-    (results) => console.table(results),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(module, run);

@@ -21,7 +21,7 @@ import { SqliteDatabase } from '../server/db/sqlite';
 import { createSqliteLedgerStore } from '../server/ledger/sqlite-store';
 import { syncLedger } from '../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
-import { collectGarbage, median, nowMs, round, type BenchResult } from './harness';
+import { runWhenMain, collectGarbage, median, nowMs, round, type BenchResult } from './harness';
 
 export const INGEST_ROWS = 10_000;
 const REPEATS = 5;
@@ -146,12 +146,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

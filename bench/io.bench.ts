@@ -11,7 +11,7 @@ import { parse as parseCsv } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import { streamTableRows } from '../server/io/read-table';
 import { createRng, fabricateIdNumber, fabricateName, randomInt } from '../server/seed/fabricate';
-import { collectGarbage, perSecond, round, timeOnce, type BenchResult } from './harness';
+import { runWhenMain, collectGarbage, perSecond, round, timeOnce, type BenchResult } from './harness';
 
 export const IO_ROWS = Number(process.env.BENCH_IO_ROWS ?? 100_000);
 const HEADER = ['姓名', '身份证号', '入院日期', '出院日期', '医疗总费用', '个人自付费用', '医疗机构', '乡镇（街道）', '村（社区）'];
@@ -152,12 +152,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (results) => console.table(results),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(module, run);

@@ -22,7 +22,7 @@ import { SqliteDatabase } from '../server/db/sqlite';
 import { upsertUnit } from '../server/units/store';
 import { settleAll } from '../server/ledger/store';
 import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
-import { nowMs, projectRoot, round, type BenchResult } from './harness';
+import { runWhenMain, nowMs, projectRoot, round, type BenchResult } from './harness';
 
 const VILLAGES = Number(process.env.SYNC_LOAD_VILLAGES ?? 100);
 const ROWS = Number(process.env.SYNC_LOAD_ROWS ?? 100);
@@ -343,12 +343,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

@@ -16,7 +16,7 @@ import { migrate } from '../server/db/migrate';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { upsertUnit } from '../server/units/store';
 import { spawnServer, type ChildServer } from './child-server';
-import { nowMs, projectRoot, round, type BenchResult } from './harness';
+import { runWhenMain, nowMs, projectRoot, round, type BenchResult } from './harness';
 import { runStorm } from './sync-storm';
 
 const CLIENTS = Number(process.env.SYNC_STORM_CLIENTS ?? 20);
@@ -128,12 +128,4 @@ export async function run(): Promise<BenchResult[]> {
   }
 }
 
-if (require.main === module) {
-  run().then(
-    (results) => process.stdout.write(`${JSON.stringify(results, null, 2)}\n`),
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
-      process.exit(1);
-    },
-  );
-}
+runWhenMain(module, run);

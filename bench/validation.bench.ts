@@ -19,7 +19,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import ExcelJS from 'exceljs';
 import { readTableFile } from '../server/io/read-table';
-import { collectGarbage, perSecond, round, timeOnce, timeSync, type BenchResult } from './harness';
+import { runWhenMain, collectGarbage, perSecond, round, timeOnce, timeSync, type BenchResult } from './harness';
 
 export const VALIDATION_ROWS = Number(process.env.BENCH_VALIDATION_ROWS ?? 100_000);
 const GOAL_ROWS_PER_SECOND = 150_000;
@@ -148,12 +148,4 @@ export async function run(): Promise<BenchResult[]> {
   ];
 }
 
-if (require.main === module) {
-  run().then(
-    (results) => console.table(results),
-    (error: unknown) => {
-      console.error(error instanceof Error ? error.message : error);
-      process.exitCode = 1;
-    },
-  );
-}
+runWhenMain(module, run);

@@ -2,20 +2,10 @@
  * `npm run template` — writes templates/village-ledger.xlsx from the column list (LEDGER_COLUMNS).
  * Optional argument: another output path.
  */
-import { existsSync, mkdirSync } from 'fs';
+import { mkdirSync } from 'fs';
 import { dirname, join, resolve } from 'path';
 import { writeLedgerTemplate } from '../io/ledger-template';
-
-/** The project root: the nearest folder above this file holding package.json (works from src and dist). */
-export function projectRoot(from: string = __dirname): string {
-  let dir = from;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) return process.cwd();
-    dir = parent;
-  }
-  return dir;
-}
+import { projectRoot } from '../project-root';
 
 export const DEFAULT_TEMPLATE_PATH = join('templates', 'village-ledger.xlsx');
 
