@@ -364,6 +364,7 @@ function StateBadge({ state }: { state: VillageState['state'] }) {
   return (
     <Badge
       size="small"
+      style={{ flexShrink: 0, whiteSpace: 'nowrap' }}
       appearance={state === '未提交' ? 'filled' : 'tint'}
       color={state === '未提交' ? 'danger' : state === '已退回' ? 'warning' : state === '已审核' ? 'success' : 'informative'}
     >

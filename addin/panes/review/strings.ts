@@ -27,7 +27,7 @@ export const REVIEW_STRINGS = defineStrings({
   'detail.back': { zh: '‹ 返回列表', en: '‹ Back to the list' },
   'detail.title': { zh: '{village} · {month}', en: '{village} · {month}' },
   'detail.meta': { zh: '第 {revision} 次报送 · {rows} 行 · {by} 于 {at} 报送', en: 'submission {revision} · {rows} rows · by {by} on {at}' },
-  'detail.returnedBecause': { zh: '上次退回原因：{reason}', en: 'Last returned because: {reason}' },
+  'detail.returnedBecause': { zh: '退回原因：{reason}', en: 'Returned because: {reason}' },
   'detail.findings': { zh: '问题（{rows} 行，{warnings} 个提醒，{errors} 个错误）', en: 'Findings ({rows} rows, {warnings} warnings, {errors} errors)' },
   'detail.noFindings': { zh: '按现行填报规则检查，报送的台账行没有问题。', en: 'The submitted rows have no findings under the current rules.' },
   'detail.findingsTruncated': { zh: '问题较多，仅列出前一部分；计数包含全部。', en: 'Only the first findings are listed; the counts cover all.' },

@@ -22,6 +22,7 @@ import type { SessionUser } from '../../../ledger/api/auth';
 import type { DuplicatesResponse, SummaryResponse } from '../../../ledger/api/reports';
 import { LEDGER_COLUMNS } from '../../../ledger/columns';
 import { SUMMARY_DIMENSIONS, type SummaryDimension } from '../../../ledger/reports/facts';
+import { SUBMISSION_DISPLAY_STATES } from '../../../ledger/reports/summary';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { ApiError } from '../../api/errors';
 import { SessionProvider, useSession } from '../signin/session-context';
@@ -270,7 +271,11 @@ function Summary({ user }: { user: SessionUser }) {
                         </span>
                         <span className={styles.childStats}>
                           <span className={child.figures.leads.all.overdue > 0 ? styles.warn : undefined}>{t('children.overdue', { count: child.figures.leads.all.overdue })}</span>
-                          {childTally && (
+                          {childTally && child.unit.level === 'village' && (
+                            // a village child: its own state, not a count of one
+                            <span className={childTally['未提交'] > 0 ? styles.warn : undefined}>{villageState(childTally)}</span>
+                          )}
+                          {childTally && child.unit.level !== 'village' && (
                             <span className={childTally['未提交'] > 0 ? styles.warn : undefined}>
                               {t('children.notSubmitted', { count: childTally['未提交'], villages: childTally.villages })}
                             </span>
@@ -440,6 +445,13 @@ function Summary({ user }: { user: SessionUser }) {
       )}
     </>
   );
+}
+
+type Tally = Figures['submissions'][string];
+
+/** The one village's state from its tally (exactly one state counts 1). */
+function villageState(tally: Tally): string {
+  return SUBMISSION_DISPLAY_STATES.find((state) => tally[state] > 0) ?? '未提交';
 }
 
 function Kpi({ label, value, warn = false }: { label: string; value: string; warn?: boolean }) {

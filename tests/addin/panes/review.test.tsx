@@ -1,0 +1,113 @@
+/**
+ * @jest-environment jsdom
+ *
+ * The 审核 pane on the memory host with a scripted server: the villages' states for the month
+ * (待审核 first, 未提交 shown as such and not openable), a submitted month opened with its rows and
+ * findings, a return refused in the pane without a reason (nothing sent) and sent with one,
+ * approval, and a county account reading without the actions.
+ */
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { ReviewPane } from '../../../addin/panes/review/ReviewPane';
+import { recentMonths } from '../../../addin/panes/summary/months';
+import { connected, renderPane } from './render';
+import { installFakeApi, type Recorded } from './fake-api';
+import { COUNTY_USER, TOWNSHIP_USER, detail, findings, loginAs, submission, unitSubmissions } from './consolidation-fixtures';
+
+const MONTH = recentMonths()[0];
+const BASE = `/api/v1/ledgers/532301101201/submissions/${MONTH}`;
+
+function server(user = TOWNSHIP_USER) {
+  return installFakeApi({
+    'POST /api/v1/auth/login': loginAs(user),
+    [`GET /api/v1/units/${user.unit.code}/submissions`]: () => ({ status: 200, body: unitSubmissions(MONTH) }),
+    [`GET ${BASE}`]: () => ({ status: 200, body: detail(MONTH) }),
+    [`GET ${BASE}/findings`]: () => ({ status: 200, body: findings(MONTH) }),
+    [`POST ${BASE}/return`]: (request: Recorded) => ({
+      status: 200,
+      body: { submission: { ...submission('532301101201', MONTH, '已退回'), returnReason: (request.body as { reason: string }).reason }, history: detail(MONTH).history },
+    }),
+    [`POST ${BASE}/approve`]: () => ({ status: 200, body: { submission: submission('532301101201', MONTH, '已审核'), history: detail(MONTH).history } }),
+  });
+}
+
+async function signIn(username: string) {
+  fireEvent.change(await screen.findByLabelText(/用户名/), { target: { value: username } });
+  fireEvent.change(screen.getByLabelText(/密码/), { target: { value: 'demo1234' } });
+  await act(async () => fireEvent.click(screen.getByRole('button', { name: '登录' })));
+}
+
+async function openVillage() {
+  const list = await screen.findByTestId('review-list');
+  await act(async () => fireEvent.click(within(list).getByRole('button', { name: '打开 示范村' })));
+  await screen.findByTestId('review-rows');
+}
+
+describe('审核 pane', () => {
+  beforeEach(() => localStorage.clear());
+
+  it('lists the villages with what waits first; 未提交 is shown as such and cannot be opened', async () => {
+    const { requests } = server();
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-township');
+    const list = await screen.findByTestId('review-list');
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((item) => item.getAttribute('data-village'))).toEqual(['532301101201', '532301101202', '532301101200']);
+    expect(within(items[0]).getByText('待审核')).toBeTruthy();
+    expect(within(items[2]).getByText('未提交')).toBeTruthy();
+    expect(within(items[2]).queryByRole('button')).toBeNull();
+    expect(screen.getByText('待审核 1 · 已退回 0 · 已审核 1 · 未提交 1')).toBeTruthy();
+    expect(requests.at(-1)?.url).toBe(`/api/v1/units/532301101/submissions?month=${MONTH}`);
+  });
+
+  it('opens a month with its rows and findings; a return needs a reason, then goes to the server with it', async () => {
+    const { requests } = server();
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-township');
+    await openVillage();
+    expect(within(screen.getByTestId('review-rows')).getAllByRole('row')).toHaveLength(2);
+    expect(screen.getByText('532301********0011')).toBeTruthy();
+    const found = screen.getByTestId('review-findings');
+    expect(found.textContent).toContain('第 2 行 李四');
+    expect(found.textContent).toContain('人员类别：“老人”按“老年人”处理。');
+    expect(screen.getByText('问题（1 行，1 个提醒，0 个错误）')).toBeTruthy();
+
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '退回' })));
+    expect(await screen.findByText('请填写退回原因，说明要修改什么。')).toBeTruthy();
+    expect(requests.some((r) => r.method === 'POST' && r.url.endsWith('/return'))).toBe(false);
+
+    fireEvent.change(screen.getByLabelText(/退回原因/), { target: { value: '  第2行人员类别请改为“老年人”  ' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '退回' })));
+    await screen.findByText(`示范村 ${MONTH} 已退回，原因已通知该村。`);
+    const sent = requests.find((r) => r.method === 'POST' && r.url.endsWith('/return'));
+    expect(sent?.body).toEqual({ reason: '第2行人员类别请改为“老年人”' });
+    expect(screen.getByText('退回原因：第2行人员类别请改为“老年人”')).toBeTruthy();
+    // a returned month can be neither approved nor returned again until the village resubmits
+    expect(screen.queryByRole('button', { name: '审核通过' })).toBeNull();
+    expect(screen.queryByRole('button', { name: '退回' })).toBeNull();
+  });
+
+  it('approves a submitted month', async () => {
+    const { requests } = server();
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-township');
+    await openVillage();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '审核通过' })));
+    await screen.findByText(`示范村 ${MONTH} 已审核通过。`);
+    expect(requests.filter((r) => r.method === 'POST' && r.url === `${BASE}/approve`)).toHaveLength(1);
+    await waitFor(() => expect(screen.queryByRole('button', { name: '审核通过' })).toBeNull());
+  });
+
+  it('a county account reads the submissions without the actions', async () => {
+    server(COUNTY_USER);
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-county');
+    await screen.findByText(/审核通过或退回由乡镇（街道）账号操作/);
+    await openVillage();
+    expect(screen.queryByRole('button', { name: '审核通过' })).toBeNull();
+    expect(screen.queryByLabelText(/退回原因/)).toBeNull();
+  });
+});

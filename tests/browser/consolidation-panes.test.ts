@@ -1,0 +1,152 @@
+/**
+ * The 汇总 and 审核 panes end to end on the browser preview (/preview) in Debian's Chromium against
+ * the real server (port 0, demo seed), at 1366×768 with the pane 350 px wide: the county's summary,
+ * drill-down to a township and back up by the breadcrumb, the consolidated rows pulled into a new
+ * sheet of the preview workbook; the township opens the village's submitted month (rows and
+ * findings), a return without a reason is refused in the pane, with one it is returned — and the
+ * village reads the reason in its 同步提交 pane. Any console or page error fails the test.
+ * Screenshots at 350 px go to artifacts/screenshots/ (gitignored).
+ */
+import { existsSync, mkdirSync } from 'fs';
+import { join, resolve } from 'path';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { chinaDate } from '../../ledger/dates';
+import { addinBuildDir } from '../../server/http/addin-static';
+import { startTestServer, type TestServer } from '../server/helpers';
+import { launchChromium, ZH_CONTEXT } from './chromium';
+
+const SHOTS = resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
+const VILLAGE = '532301101201'; // 示范村, 鹿城镇
+const WAIT = { timeout: 30_000 };
+const REASON = '第2行核实结果未填写，请补充后重新报送';
+
+describe('汇总 and 审核 panes in the browser preview', () => {
+  let server: TestServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+  const month = chinaDate(new Date()).slice(0, 7);
+
+  beforeAll(async () => {
+    if (!existsSync(join(addinBuildDir(), 'preview.html'))) {
+      throw new Error('dist/addin is not built: run npm run build:addin (npm test does it first)');
+    }
+    server = await startTestServer();
+    // the village has submitted this month (the month the panes open on)
+    const village = await server.login('demo-village');
+    const submitted = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions`, { token: village, body: { month } });
+    expect(submitted.status).toBe(201);
+    browser = await launchChromium();
+    mkdirSync(SHOTS, { recursive: true });
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...ZH_CONTEXT });
+    page = await context.newPage();
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    await page.goto(`${server.baseUrl}/preview?pane=summary`);
+    await page.locator('[data-testid="preview-grid"]').waitFor(WAIT);
+  }, 60_000);
+
+  afterEach(() => {
+    expect(problems.splice(0, problems.length)).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  const pane = (name: string): Locator => page.locator(`[data-pane-root="${name}"]`);
+  const shot = (name: string, locator: Locator) => locator.screenshot({ path: join(SHOTS, `${name}.png`) });
+
+  async function openPane(name: string, title: string) {
+    await page.getByRole('tab', { name: title, exact: true }).click();
+    await pane(name).waitFor({ state: 'visible', ...WAIT });
+  }
+
+  async function signIn(root: Locator, username: string, unitName: string) {
+    await root.getByLabel('用户名').fill(username);
+    await root.getByLabel('密码').fill('demo1234');
+    await root.getByRole('button', { name: '登录' }).click();
+    await root.getByText(`已登录：${username}（${unitName}）`).waitFor(WAIT);
+  }
+
+  async function signOut(root: Locator) {
+    await root.getByRole('button', { name: '退出登录' }).click();
+    await root.getByRole('button', { name: '登录' }).waitFor(WAIT);
+  }
+
+  it('county: summary, drill down to a township, back up by the breadcrumb, rows into a new sheet', async () => {
+    const summary = pane('summary');
+    await summary.waitFor(WAIT);
+    await signIn(summary, 'demo-county', '楚雄市');
+    const children = summary.getByTestId('summary-children');
+    await children.waitFor(WAIT);
+    expect(await summary.getByTestId('summary-kpis').textContent()).toContain('台账行');
+    // the pane fits its 350 px: nothing scrolls sideways
+    expect(await summary.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await shot('summary-county', summary);
+
+    await children.getByRole('button', { name: '查看 鹿城镇 的汇总' }).click();
+    const crumbs = summary.getByTestId('summary-crumbs');
+    await crumbs.locator('[aria-current="page"]', { hasText: '鹿城镇' }).waitFor(WAIT);
+    const villages = summary.getByTestId('summary-villages');
+    await villages.getByText('示范村').waitFor(WAIT);
+    const villageText = await villages.textContent();
+    expect(villageText).toContain('已提交'); // 示范村 submitted this month
+    expect(villageText).toContain('未提交'); // the others have not: shown as such, not as zero
+    await shot('summary-township', summary);
+
+    await crumbs.getByRole('button', { name: '楚雄市' }).click();
+    await crumbs.locator('[aria-current="page"]', { hasText: '楚雄市' }).waitFor(WAIT);
+    await children.getByRole('button', { name: '查看 鹿城镇 的汇总' }).waitFor(WAIT);
+
+    await summary.getByRole('button', { name: '写入新工作表' }).click();
+    const status = summary.getByTestId('pull-status');
+    await status.getByText(/已写入工作表“汇总明细 楚雄市 \d{4}-\d{2}”：\d+ 行。/).waitFor(WAIT);
+    const rows = Number(/：(\d+) 行/.exec((await status.textContent()) ?? '')?.[1]);
+    const county = await server.login('demo-county');
+    const all = await server.request('GET', '/api/v1/exports/consolidated-rows?unit=532301&limit=5000', { token: county });
+    expect(rows).toBe(all.body.rows.length);
+    // the new sheet is a tab of the workbook, and the grid shows it
+    await page.getByRole('tab', { name: /^汇总明细 楚雄市/ }).waitFor(WAIT);
+    await shot('summary-pulled', summary);
+    await page.screenshot({ path: join(SHOTS, 'summary-pulled-page.png') });
+    await signOut(summary);
+  });
+
+  it('township: opens the submitted month, a return needs a reason, the village sees it', async () => {
+    await openPane('review', '审核');
+    const review = pane('review');
+    await signIn(review, 'demo-township', '鹿城镇');
+    const list = review.getByTestId('review-list');
+    await list.locator(`[data-village="${VILLAGE}"]`).getByText('待审核').waitFor(WAIT);
+    await shot('review-list', review);
+
+    await list.getByRole('button', { name: '打开 示范村' }).click();
+    await review.getByTestId('review-rows').waitFor(WAIT);
+    expect(await review.getByTestId('review-rows').locator('tr').count()).toBeGreaterThan(0);
+    expect(await review.textContent()).toMatch(/问题（\d+ 行/);
+    expect(await review.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await shot('review-detail', review);
+
+    await review.getByRole('button', { name: '退回', exact: true }).click();
+    await review.getByText('请填写退回原因，说明要修改什么。').waitFor(WAIT);
+    await review.getByLabel(/退回原因/).fill(REASON);
+    await review.getByRole('button', { name: '退回', exact: true }).click();
+    await review.getByText(`示范村 ${month} 已退回，原因已通知该村。`).waitFor(WAIT);
+    await shot('review-returned', review);
+    const township = await server.login('demo-township');
+    const state = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${month}`, { token: township });
+    expect(state.body.submission).toMatchObject({ state: '已退回', returnReason: REASON });
+    await signOut(review);
+
+    await openPane('sync', '同步提交');
+    const sync = pane('sync');
+    await signIn(sync, 'demo-village', '示范村');
+    await sync.getByRole('button', { name: '刷新报送状态' }).click();
+    await sync.getByText(`退回原因：${REASON}`).waitFor(WAIT);
+    await shot('sync-returned-by-review', sync);
+  });
+});
