@@ -12,8 +12,32 @@ import { defined } from '../../ledger/defined';
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Path of the first forbidden key in a parsed JSON value (iterative: deep bodies cannot overflow the stack). */
+/** Whether a parsed JSON value holds a forbidden key at any depth: no paths built (the common, clean case). */
+function hasForbiddenKey(value: unknown): boolean {
+  const stack: unknown[] = [value];
+  while (stack.length > 0) {
+    const current = stack.pop();
+    if (current === null || typeof current !== 'object') continue;
+    if (Array.isArray(current)) {
+      for (const item of current) if (item !== null && typeof item === 'object') stack.push(item);
+      continue;
+    }
+    for (const key in current) {
+      if (FORBIDDEN_KEYS.has(key)) return true;
+      const item = (current as Record<string, unknown>)[key];
+      if (item !== null && typeof item === 'object') stack.push(item);
+    }
+  }
+  return false;
+}
+
+/**
+ * Path of the first forbidden key in a parsed JSON value (iterative: deep bodies cannot overflow the
+ * stack). A clean body — every ordinary request — is scanned once without building any path; the
+ * paths are built only to name the key of a body about to be refused.
+ */
 export function forbiddenKeyPath(value: unknown): string | undefined {
+  if (!hasForbiddenKey(value)) return undefined;
   const stack: { value: unknown; path: string }[] = [{ value, path: 'body' }];
   while (stack.length > 0) {
     const { value: current, path } = defined(stack.pop(), 'a stack entry');
