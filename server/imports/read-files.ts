@@ -15,10 +15,9 @@ import {
   type LinkedResult,
   type OpenLeadRef,
   type OpenLedgerRowRef,
-  type RejectedRow,
   type LocatedHeader,
   type RosterIndex,
-  type RowWarning,
+  type RosterParse,
 } from '../../ledger/matching';
 import type { Policy } from '../../ledger/policy';
 import type { ReadLimits } from '../io/read-limits';
@@ -102,17 +101,10 @@ export interface RosterFileRecord {
   village?: string;
 }
 
-export interface RosterFileRead {
+/** The roster parse's counts, rejected rows and warnings (ledger/matching/roster.ts), with the records to store. */
+export interface RosterFileRead extends Omit<RosterParse, 'index'> {
   records: RosterFileRecord[];
   people: number;
-  rowsRead: number;
-  /** The first rejected rows; the count and the counts by code are complete. */
-  rejected: RejectedRow[];
-  rejectedCount: number;
-  rejectedByCode: Record<string, number>;
-  /** Unknown statuses or categories (first ones with their rows) and how many. */
-  warnings: RowWarning[];
-  warningCount: number;
   /** Rows beyond the first for the same person (several categories or repeated rows). */
   duplicateRows: number;
 }
