@@ -1,0 +1,147 @@
+/**
+ * Two server processes (`server/main.ts`) on one PostgreSQL database, hammering one village from
+ * both at once: a session made on one is valid on the other, a request retried on the other
+ * instance replays the first answer (nothing applied twice), and every change is either applied
+ * exactly once (one version each, sequence numbers unique and without gaps) or answered as a
+ * conflict — none lost. Needs the cluster of npm run test:pg (the SQLite run reports it skipped
+ * with the reason: one SQLite file serves one process).
+ */
+import { spawn, type ChildProcess } from 'child_process';
+import { randomUUID } from 'crypto';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join, resolve } from 'path';
+import { DEMO_PASSWORD } from '../../server/seed/demo-units';
+import { openTestDatabase, TEST_DATABASE_URL, testDatabaseEnv } from './helpers';
+
+const describePg = TEST_DATABASE_URL ? describe : (name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [PostgreSQL only: runs in npm run test:pg]`, fn);
+
+jest.setTimeout(240_000);
+
+const ROOT = resolve(__dirname, '..', '..');
+const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+const VILLAGE = '532301101201';
+
+interface Instance {
+  child: ChildProcess;
+  url: string;
+}
+
+function startInstance(env: Record<string, string>): Promise<Instance> {
+  const child = spawn(TSX, [join(ROOT, 'server', 'main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  return new Promise((resolveStart, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /(http:\/\/127\.0\.0\.1:\d+)/.exec(out);
+      if (match) resolveStart({ child, url: match[1] });
+    });
+    child.stderr!.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    child.on('exit', (code) => reject(new Error(`instance exited ${code}: ${out}`)));
+  });
+}
+
+function stop(instance: Instance): Promise<void> {
+  return new Promise((resolveStop) => {
+    if (instance.child.exitCode !== null) return resolveStop();
+    instance.child.on('exit', () => resolveStop());
+    instance.child.kill('SIGTERM');
+  });
+}
+
+interface SyncAnswer {
+  applied: Array<{ rowId: string; version: number }>;
+  conflicts: Array<{ rowId: string }>;
+  unchanged: Array<{ rowId: string }>;
+}
+
+async function push(instance: Instance, token: string, body: unknown): Promise<SyncAnswer> {
+  const res = await fetch(`${instance.url}/api/v1/ledgers/${VILLAGE}/sync`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`push → ${res.status}: ${text}`);
+  return JSON.parse(text) as SyncAnswer;
+}
+
+describePg('two server instances on one PostgreSQL database', () => {
+  let dir: string;
+  let a: Instance | undefined;
+  let b: Instance | undefined;
+  afterAll(async () => {
+    await Promise.all([a, b].map((instance) => (instance ? stop(instance) : undefined)));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('share sessions and request ids, and lose or double-apply no change when both take pushes for one village', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'two-instances-'));
+    const env = testDatabaseEnv(join(dir, 'ledger.sqlite'));
+    a = await startInstance(env); // migrates and seeds
+    b = await startInstance(env); // finds both done
+    const instances = [a, b];
+
+    // a session made on A is valid on B
+    const login = await fetch(`${a.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-village', password: DEMO_PASSWORD }) });
+    expect(login.status).toBe(200);
+    const { token } = (await login.json()) as { token: string };
+    expect((await fetch(`${b.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+
+    // one row both instances will edit at once
+    const shared = randomUUID();
+    const created = await push(a, token, { clientId: 'setup', requestId: randomUUID(), changes: [{ rowId: shared, baseVersion: 0, values: { name: '共同编辑', foundOn: '2026-10-01' } }] });
+    expect(created.applied).toEqual([expect.objectContaining({ rowId: shared, version: 1 })]);
+
+    // 24 clients, half on each instance: each creates 5 rows and edits the shared row from version 1;
+    // then each retries its request on the other instance
+    const requests = Array.from({ length: 24 }, (_, i) => ({
+      on: instances[i % 2],
+      other: instances[(i + 1) % 2],
+      body: {
+        clientId: `client-${i}`,
+        requestId: randomUUID(),
+        changes: [
+          ...Array.from({ length: 5 }, () => ({ rowId: randomUUID(), baseVersion: 0, values: { name: `客户端${i}`, foundOn: '2026-10-02' } })),
+          { rowId: shared, baseVersion: 1, values: { notes: `来自客户端${i}` } },
+        ],
+      },
+    }));
+    const answers = await Promise.all(requests.map((request) => push(request.on, token, request.body)));
+    const replays = await Promise.all(requests.map((request) => push(request.other, token, request.body)));
+    expect(replays).toEqual(answers);
+
+    const db = await openTestDatabase(join(dir, 'ledger.sqlite'));
+    try {
+      const newRows = requests.flatMap((request) => request.body.changes.filter((change) => change.rowId !== shared).map((change) => change.rowId));
+      for (const answer of answers) {
+        // every new row applied at version 1; the shared edit applied, merged or a conflict — never dropped
+        expect(answer.applied.filter((applied) => applied.rowId !== shared)).toHaveLength(5);
+        const sharedOutcomes = [...answer.applied, ...answer.conflicts, ...answer.unchanged].filter((outcome) => outcome.rowId === shared);
+        expect(sharedOutcomes).toHaveLength(1);
+      }
+      const versions = await db.all<{ row_id: string; n: number }>(
+        'SELECT row_id, COUNT(*) AS n FROM ledger_row_versions WHERE village_code = ? GROUP BY row_id',
+        [VILLAGE],
+      );
+      const byRow = new Map(versions.map((row) => [row.row_id, row.n]));
+      for (const rowId of newRows) expect(byRow.get(rowId)).toBe(1);
+      // the shared row has one version per applied edit (plus its creation), none twice
+      const appliedShared = answers.flatMap((answer) => answer.applied.filter((applied) => applied.rowId === shared));
+      expect(byRow.get(shared)).toBe(1 + appliedShared.length);
+      expect(new Set(appliedShared.map((applied) => applied.version)).size).toBe(appliedShared.length);
+      // the village's change sequence: unique, no gaps, the counter at its end
+      const seqs = (await db.all<{ seq: number }>('SELECT seq FROM ledger_row_versions WHERE village_code = ? ORDER BY seq', [VILLAGE])).map((row) => row.seq);
+      const last = (await db.get<{ last_seq: number }>('SELECT last_seq FROM ledger_villages WHERE village_code = ?', [VILLAGE]))!.last_seq;
+      expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => seqs[0] + i));
+      expect(seqs[seqs.length - 1]).toBe(last);
+      expect(await db.get('SELECT COUNT(*) AS n FROM ledger_sync_requests WHERE village_code = ? AND client_id LIKE ?', [VILLAGE, 'client-%'])).toEqual({ n: 24 });
+    } finally {
+      await db.close();
+    }
+  });
+});
