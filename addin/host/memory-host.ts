@@ -22,7 +22,7 @@ import {
   type SelectedCell,
   type TableCell,
 } from './ledger-host';
-import { freeSheetName } from './sheet-name';
+import { freeSheetName, isTableSheet } from './sheet-name';
 import { newRowId, planMarks, planWrite, resolveRowTargets, type PlanOptions } from './write-plan';
 import { defined } from '../../ledger/defined';
 import { columnByKey, type ColumnKey } from '../../ledger/columns';
@@ -358,7 +358,8 @@ export class MemoryHost implements LedgerHost {
   /** The given sheet, else the sheet used last, else the active sheet, else the first sheet with a ledger header. */
   private findLedgerSheet(preferred?: string): { sheet: MemorySheet; used: Bounds; header: LedgerHeader } {
     if (preferred && !this.sheets.some((s) => s.name === preferred)) throw ledgerNotFound();
-    const order = preferred ? [preferred] : [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)];
+    // a sheet of consolidated rows looks like a ledger but never is one (sheet-name.ts)
+    const order = preferred ? [preferred] : [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)].filter((name) => name === undefined || !isTableSheet(name));
     for (const name of order) {
       const sheet = name === undefined ? undefined : this.sheets.find((s) => s.name === name);
       if (!sheet) continue;

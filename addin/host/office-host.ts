@@ -45,7 +45,7 @@ import {
   type SelectedCell,
   type TableCell,
 } from './ledger-host';
-import { freeSheetName } from './sheet-name';
+import { freeSheetName, isTableSheet } from './sheet-name';
 import {
   MARK_COLORS,
   MARK_FORMULA,
@@ -583,7 +583,8 @@ export class OfficeHost implements LedgerHost {
 
     const names = worksheets.items.map((sheet) => sheet.name);
     const remembered = this.ledgerSheet && names.includes(this.ledgerSheet) ? this.ledgerSheet : undefined;
-    const order = [...new Set([remembered, active.name, ...names].filter((n): n is string => n !== undefined))];
+    // a sheet of consolidated rows looks like a ledger but never is one (sheet-name.ts)
+    const order = [...new Set([remembered, active.name, ...names].filter((n): n is string => n !== undefined && !isTableSheet(n)))];
     const probes = new Map<string, { sheet: Excel.Worksheet; probe: Probe }>([[active.name, { sheet: active, probe: activeProbe }]]);
     if (order[0] !== active.name || !probed(activeProbe)) {
       for (const name of order) {

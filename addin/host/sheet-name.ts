@@ -21,3 +21,14 @@ export function freeSheetName(base: string, taken: readonly string[]): string {
     if (!used.has(name.toLowerCase())) return name;
   }
 }
+
+/**
+ * Name stem of the sheets the 汇总 pane fills with consolidated rows. Those rows carry the ledger's
+ * headers (and masked ID numbers), so the hosts never take such a sheet for the ledger when they
+ * look for it themselves: a village pane must not validate or push another unit's masked rows.
+ */
+export const TABLE_SHEET_PREFIX = '汇总明细';
+
+export function isTableSheet(name: string): boolean {
+  return name.startsWith(TABLE_SHEET_PREFIX);
+}

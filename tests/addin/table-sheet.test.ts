@@ -12,6 +12,8 @@ import { tableBlockRows } from '../../addin/host/ledger-host';
 import { freeSheetName, MAX_SHEET_NAME } from '../../addin/host/sheet-name';
 import { pullRowsIntoSheet } from '../../addin/panes/summary/pull-rows';
 import { FakeExcel, FakeSheet } from './fake-excel';
+import { ledgerValues } from './ledger-fixture';
+import { TABLE_SHEET_PREFIX } from '../../addin/host/sheet-name';
 
 const COLUMNS = LEDGER_COLUMNS.map((column) => column.header);
 const INJECTIONS = ['=HYPERLINK("http://example.invalid","点我")', '+1+1', '-2+3', '@SUM(A1:A2)'];
@@ -166,5 +168,21 @@ describe('pulling the consolidated rows into a sheet', () => {
     expect(sheet.values).toHaveLength(2 * chunk + 1);
     expect(sheet.frozenRows).toBe(1);
     expect(host.sheetNames()).toEqual(['台账', '汇总明细']);
+  });
+});
+
+describe('a sheet of consolidated rows is never taken for the ledger', () => {
+  it('Excel and memory hosts skip it even when it is active and carries the ledger headers', async () => {
+    const { values, formats } = ledgerValues({ rows: 3 });
+    const tableName = `${TABLE_SHEET_PREFIX} 楚雄市 2026-11`;
+    const excel = new FakeExcel([new FakeSheet('台账', values, formats), new FakeSheet(tableName, values, formats)], tableName);
+    expect((await officeHost(excel).readLedger()).sheetName).toBe('台账');
+
+    const memory = new MemoryHost({ sheets: [{ name: '台账', values, numberFormats: formats }], activeSheet: '台账' });
+    const added = await memory.addSheet(tableName);
+    await memory.writeTable(added, 1, values.map((row) => row.map((v) => (typeof v === 'number' ? v : v === null || v === undefined ? null : String(v)))));
+    await memory.finishTable(added);
+    expect(memory.activeSheet).toBe(added);
+    expect((await memory.readLedger()).sheetName).toBe('台账');
   });
 });

@@ -30,6 +30,7 @@ import { SignInGate } from '../signin/SignIn';
 import { Bars } from './Bars';
 import { recentMonths } from './months';
 import { pullRowsIntoSheet } from './pull-rows';
+import { TABLE_SHEET_PREFIX } from '../../host/sheet-name';
 import { SUMMARY_STRINGS } from './strings';
 
 type UnitRef = SummaryResponse['unit'];
@@ -172,7 +173,8 @@ function Summary({ user }: { user: SessionUser }) {
       pullRowsIntoSheet({
         host,
         fetchPage: (after, limit) => session.client.consolidatedRows(unit.code, after, limit),
-        sheetName: t('pull.sheetName', { unit: unit.name, month }),
+        // the stem marks the sheet as consolidated rows, never a ledger (in every locale)
+        sheetName: `${TABLE_SHEET_PREFIX} ${unit.name} ${month}`,
         columns: LEDGER_COLUMNS.length,
         cancelled: () => cancel.current,
         onProgress: ({ rows, fraction }) => {

@@ -54,6 +54,5 @@ export const SUMMARY_STRINGS = defineStrings({
   'pull.stopping': { zh: '正在停止（写完当前一批）…', en: 'Stopping after the current batch…' },
   'pull.done': { zh: '已写入工作表“{sheet}”：{rows} 行。', en: 'Wrote {rows} rows to the sheet “{sheet}”.' },
   'pull.cancelled': { zh: '已停止：工作表“{sheet}”中有前 {rows} 行（不完整）。', en: 'Stopped: the sheet “{sheet}” holds the first {rows} rows (incomplete).' },
-  'pull.sheetName': { zh: '汇总明细 {unit} {month}', en: 'Rows {unit} {month}' },
   'chart.value': { zh: '{label}：{value}', en: '{label}: {value}' },
 });
