@@ -183,11 +183,13 @@ class SqliteReportStore implements ReportStore {
       `SELECT r.village_code, r.row_id, r.version, r.seq, v.values_json
          FROM ledger_rows r
          JOIN ledger_row_versions v ON v.village_code = r.village_code AND v.row_id = r.row_id AND v.version = r.version
-        WHERE r.village_code >= ? AND r.village_code < ? AND r.deleted = 0
-          AND (r.village_code > ? OR (r.village_code = ? AND r.seq > ?))
+        WHERE (r.village_code, r.seq) > (?, ?) AND r.village_code < ? AND r.deleted = 0
         ORDER BY r.village_code, r.seq
         LIMIT ?`,
-      [...range(code), after?.villageCode ?? '', after?.villageCode ?? '', after?.seq ?? -1, batch],
+      // One row-value bound: the index range starts right after the last row sent. (An OR of the two
+      // cases left the range at the subtree's start, so batch k skipped k batches of rows again — the
+      // million-row export slowed down as it went.) The first batch starts before any seq of the subtree.
+      [after?.villageCode ?? code, after?.seq ?? -1, `${code}:`, batch],
     );
     return rows.map((row) => ({
       villageCode: row.village_code,
