@@ -14,7 +14,8 @@
  * characters except where the defect says otherwise). Dates are relative to `today`.
  *
  * `layout: 'noLedger'` is a workbook staff already use without a ledger (a visit log and a sheet
- * named 台账 holding a supplies list): the pane offers to add the template's sheets.
+ * named 台账 holding a supplies list): the pane offers to add the template's sheets;
+ * `layout: 'missingColumns'` a ledger without 发现渠道 and 备注: the pane offers to add them.
  */
 import { VISIBLE_COLUMNS, ledgerTitle } from '../../ledger/columns';
 import { chinaDate } from '../../ledger/dates';
@@ -68,13 +69,18 @@ function people(today: string): Person[] {
   ];
 }
 
+export const DEMO_LAYOUTS = ['ledger', 'noLedger', 'missingColumns'] as const;
+export type DemoLayout = (typeof DEMO_LAYOUTS)[number];
+/** Headers the 'missingColumns' layout leaves out. */
+const LEFT_OUT: readonly string[] = ['发现渠道', '备注'];
+
 export interface DemoOptions {
   /** Add the rows with planted defects (the preview does; tests that count rows use the three clean ones). */
   plantedDefects?: boolean;
   /** YYYY-MM-DD the dates are relative to; default today in China. */
   today?: string;
-  /** 'noLedger': a workbook without a ledger (the add-the-template offer). */
-  layout?: 'ledger' | 'noLedger';
+  /** 'noLedger': a workbook without a ledger (the add-the-template offer); 'missingColumns': the ledger without 发现渠道 and 备注 (the add-columns offer). */
+  layout?: DemoLayout;
 }
 
 export function demoWorkbook(options: DemoOptions = {}): MemoryHostOptions {
@@ -89,7 +95,7 @@ export function demoWorkbook(options: DemoOptions = {}): MemoryHostOptions {
   }
   const today = options.today ?? chinaDate(new Date());
   const planted = options.plantedDefects === true;
-  const headers = [...VISIBLE_COLUMNS.map((column) => column.header), '走访记录'];
+  const headers = [...VISIBLE_COLUMNS.map((column) => column.header), '走访记录'].filter((h) => options.layout !== 'missingColumns' || !LEFT_OUT.includes(h));
   const chosen = people(today).filter((person) => planted || person.clean);
   const rows = chosen.map((person, i) => {
     const byHeader: Cells = {

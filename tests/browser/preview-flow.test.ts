@@ -394,4 +394,33 @@ describe('browser preview, end to end', () => {
       server.deps.config.corsOrigins = undefined;
     }
   });
+
+  it('a ledger missing columns: they are added at the right, every existing cell kept', async () => {
+    const other = await context.newPage();
+    other.on('console', (message) => {
+      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
+    });
+    other.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+    try {
+      await other.goto(`${server.baseUrl}/preview?workbook=missingColumns`);
+      const validate = other.locator('[data-pane-root="validate"]');
+      await validate.getByRole('button', { name: '开始校验' }).click();
+      const offer = validate.getByTestId('add-columns-offer');
+      await offer.waitFor(WAIT);
+      expect(await offer.getByText('发现渠道（必填）、备注').count()).toBe(1);
+      await validate.screenshot({ path: join(SHOTS, 'validate-missing-columns.png') });
+      const headerRow = other.locator('[data-testid="preview-grid"] tr').nth(2);
+      const before = await headerRow.locator('td').allTextContents();
+      await offer.getByRole('button', { name: '在右侧添加这2列' }).click();
+      await validate.getByText(/^已在 [A-Z]+ 起添加2列：发现渠道、备注。$/).waitFor(WAIT);
+      await headerRow.locator('td', { hasText: '发现渠道' }).waitFor(WAIT);
+      const after = await headerRow.locator('td').allTextContents();
+      expect(after.slice(0, before.filter((t) => t.trim() !== '').length)).toEqual(before.filter((t) => t.trim() !== ''));
+      expect(after.filter((t) => t.trim() !== '').slice(-2)).toEqual(['发现渠道', '备注']);
+      expect(await validate.getByTestId('add-columns-offer').count()).toBe(0);
+      await validate.screenshot({ path: join(SHOTS, 'validate-columns-added.png') });
+    } finally {
+      await other.close();
+    }
+  });
 });
