@@ -343,6 +343,9 @@ export class PostgresDatabase implements SqlDatabase {
       await admin.connect();
       try {
         await admin.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+      } catch (error) {
+        // another instance created it at the same moment (IF NOT EXISTS is not atomic): fine
+        if (sqlState(error) !== '23505' && sqlState(error) !== '42P06') throw error;
       } finally {
         await admin.end();
       }

@@ -33,6 +33,9 @@ function exitCode(child: ChildProcess): Promise<number | null> {
   return new Promise((resolveExit) => child.on('exit', (code) => resolveExit(code)));
 }
 
+// Each case starts and stops real server processes (tsx compiles on start; on PostgreSQL each start also migrates a schema): a loaded machine needs more than jest's 60 s.
+jest.setTimeout(180_000);
+
 describe('server/main.ts', () => {
   let dir: string;
   beforeAll(() => {
