@@ -550,7 +550,18 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
       options.onRow(values, excelRow);
       rowsEmitted++;
     }
-    if (rowsRead % every === 0) report();
+    if (rowsRead % every === 0) {
+      report();
+      turnDue = true;
+    }
+  };
+  // A long read gives the event loop a turn at every progress report: other users' requests and the
+  // client's progress polls are answered while a 100k-row file is read, not after it.
+  let turnDue = false;
+  const giveTurnIfDue = async () => {
+    if (!turnDue) return;
+    turnDue = false;
+    await new Promise<void>((resolve) => setImmediate(resolve));
   };
 
   if (format === 'workbook' || format === 'utf16') {
@@ -578,6 +589,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
         const values: unknown[] = [];
         for (let c = 1; c < raw.length; c++) values.push(cellToValue(raw[c]));
         accept(values, row.number);
+        await giveTurnIfDue();
       }
       if (searching) finishHeaderSearch();
     } catch (error) {
@@ -599,7 +611,10 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
     const parser = (encoding === 'utf-8' ? bytes : bytes.pipe(new GbkToUtf8Stream())).pipe(parseCsv(csvOptions(delimiter, limits)));
     let excelRow = 0;
     try {
-      for await (const record of parser as AsyncIterable<string[]>) accept(record, ++excelRow);
+      for await (const record of parser as AsyncIterable<string[]>) {
+        accept(record, ++excelRow);
+        await giveTurnIfDue();
+      }
       if (searching) finishHeaderSearch();
     } catch (error) {
       if (error === callbackError || error instanceof TableReadError) throw error;

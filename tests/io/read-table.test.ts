@@ -259,6 +259,29 @@ describe('streamTableRows', () => {
     expect(names[2999]).toBe('人员3000');
   });
 
+  it('gives the event loop a turn at every progress report (polls and other requests are answered during a long read)', async () => {
+    const csv = tmp.path('turns.csv');
+    writeFileSync(csv, toCsv([header, ...body(6000)])); // well under one 1 MiB read chunk: no I/O wait inside
+    const xlsx = tmp.path('turns.xlsx');
+    await writeXlsx(xlsx, [{ name: 'S', rows: [header, ...body(6000)] }]);
+    for (const path of [csv, xlsx]) {
+      let turns = 0;
+      let reading = true;
+      const tick = () => {
+        turns++;
+        if (reading) setImmediate(tick);
+      };
+      setImmediate(tick);
+      const turnsAtReport: number[] = [];
+      await streamTableRows(path, { onRow: () => undefined, onProgress: () => turnsAtReport.push(turns), progressEvery: 1000 });
+      reading = false;
+      // 6 reports inside the read plus the final one; between two reports inside the read the loop turned
+      const inside = turnsAtReport.slice(0, 6);
+      expect(inside).toHaveLength(6);
+      for (let i = 1; i < inside.length; i++) expect([path, inside[i] > inside[i - 1]]).toEqual([path, true]);
+    }
+  });
+
   it('passes every row when there is no header search; short files still get the header search', async () => {
     const path = tmp.path('short.csv');
     writeFileSync(path, toCsv([header, ['张三', 'x', 1]]));

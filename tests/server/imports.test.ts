@@ -295,11 +295,15 @@ describe('imports', () => {
     const up = await upload(server, county, { buffer, fileName: 'large.csv', source: 'medical', period: '2025-12' });
     expect(up.status).toBe(202);
     const seen: any[] = [];
+    // The read gives the event loop a turn at every progress report (every 2,000 rows), so polls are
+    // answered while it reads; the deadline only stops a hung read from hanging the suite.
+    const deadline = Date.now() + 60_000;
     for (;;) {
       const res = await server.request('GET', `/api/v1/counties/${COUNTY}/imports/${up.body.importId}`, { token: county });
       seen.push(res.body);
       if (res.body.state !== 'reading') break;
-      await new Promise((r) => setTimeout(r, 10));
+      if (Date.now() > deadline) throw new Error('the import was still reading after 60 s');
+      await new Promise((r) => setImmediate(r));
     }
     const partial = seen.filter((s) => s.state === 'reading' && s.rowsRead > 0);
     expect(partial.length).toBeGreaterThan(0);
