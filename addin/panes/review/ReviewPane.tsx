@@ -27,9 +27,8 @@ import type {
   UnitSubmissionsResponse,
 } from '../../../ledger/api/submissions';
 import { useLedger, useStrings } from '../../app/HostProvider';
-import { ApiError } from '../../api/errors';
 import { SessionProvider, useSession } from '../signin/session-context';
-import { SignInGate } from '../signin/SignIn';
+import { SignInGate, useServerCall } from '../signin/SignIn';
 import { recentMonths } from '../summary/months';
 import { REVIEW_STRINGS } from './strings';
 
@@ -102,7 +101,7 @@ interface Opened {
 function Review({ user }: { user: SessionUser }) {
   const styles = useStyles();
   const t = useStrings(REVIEW_STRINGS);
-  const { run, locale } = useLedger();
+  const { locale } = useLedger();
   const { session } = useSession();
   const en = locale === 'en-US';
   const ids = useId();
@@ -115,18 +114,7 @@ function Review({ user }: { user: SessionUser }) {
   const [done, setDone] = useState<string | null>(null);
   const mayDecide = user.role === 'township';
 
-  const serverCall = useCallback(
-    <T,>(label: string, action: () => Promise<T>) =>
-      run(label, async () => {
-        try {
-          return await action();
-        } catch (error) {
-          if (error instanceof ApiError && error.signedOut) session?.expired();
-          throw error;
-        }
-      }),
-    [run, session],
-  );
+  const serverCall = useServerCall();
 
   const load = useCallback(async () => {
     if (!session) return;

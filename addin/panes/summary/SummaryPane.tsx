@@ -24,9 +24,8 @@ import { LEDGER_COLUMNS } from '../../../ledger/columns';
 import { SUMMARY_DIMENSIONS, type SummaryDimension } from '../../../ledger/reports/facts';
 import { SUBMISSION_DISPLAY_STATES } from '../../../ledger/reports/summary';
 import { useLedger, useStrings } from '../../app/HostProvider';
-import { ApiError } from '../../api/errors';
 import { SessionProvider, useSession } from '../signin/session-context';
-import { SignInGate } from '../signin/SignIn';
+import { SignInGate, useServerCall } from '../signin/SignIn';
 import { Bars } from './Bars';
 import { recentMonths } from './months';
 import { pullRowsIntoSheet } from './pull-rows';
@@ -114,7 +113,7 @@ function percent(rate: number | null, none: string): string {
 function Summary({ user }: { user: SessionUser }) {
   const styles = useStyles();
   const t = useStrings(SUMMARY_STRINGS);
-  const { run, setProgress, host, locale } = useLedger();
+  const { setProgress, host, locale } = useLedger();
   const { session } = useSession();
   const en = locale === 'en-US';
   const ids = useId();
@@ -131,18 +130,7 @@ function Summary({ user }: { user: SessionUser }) {
   const unit = trail[trail.length - 1];
 
   /** A server call under the pane's busy bar; a 401 signs out (the form shows again). */
-  const serverCall = useCallback(
-    <T,>(label: string, action: () => Promise<T>) =>
-      run(label, async () => {
-        try {
-          return await action();
-        } catch (error) {
-          if (error instanceof ApiError && error.signedOut) session?.expired();
-          throw error;
-        }
-      }),
-    [run, session],
-  );
+  const serverCall = useServerCall();
 
   const load = useCallback(async () => {
     if (!session) return;
