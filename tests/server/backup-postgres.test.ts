@@ -12,9 +12,8 @@ import { join } from 'path';
 import pg from 'pg';
 import { postgresProgram, runBackup } from '../../server/cli/backup';
 import type { SqlDatabase } from '../../server/db/database';
-import { startTestServer, TEST_DATABASE_URL, testDatabaseEnv } from './helpers';
+import { describePostgresOnly, startTestServer, TEST_DATABASE_URL, testDatabaseEnv } from './helpers';
 
-const describePg = TEST_DATABASE_URL ? describe : (name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [PostgreSQL only: runs in npm run test:pg]`, fn);
 
 async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
   const tables = await db.all<{ table_name: string }>(
@@ -25,7 +24,7 @@ async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
   return out;
 }
 
-describePg('backup and restore on PostgreSQL (pg_dump / pg_restore)', () => {
+describePostgresOnly('backup and restore on PostgreSQL (pg_dump / pg_restore)', () => {
   it('backs up the live schema, refuses to overwrite, and the restore serves every row', async () => {
     const work = mkdtempSync(join(tmpdir(), 'backup-pg-'));
     const server = await startTestServer();

@@ -144,6 +144,15 @@ export function describeSqliteOnly(reason: string): jest.Describe {
   return ((name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [SQLite only: ${reason}]`, fn)) as unknown as jest.Describe;
 }
 
+/**
+ * `describe` for a suite about PostgreSQL (its cluster, pg_dump, several instances): under npm test
+ * (SQLite) it is reported as skipped with the reason in its name; npm run test:pg, which .ci/run
+ * calls, runs it.
+ */
+export const describePostgresOnly: jest.Describe = TEST_DATABASE_URL
+  ? describe
+  : (((name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [PostgreSQL only: runs in npm run test:pg]`, fn)) as unknown as jest.Describe);
+
 export interface TestServerOptions {
   /** Default: ALL_ROUTES. */
   routes?: readonly RouteSpec[];

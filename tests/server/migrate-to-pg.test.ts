@@ -7,13 +7,12 @@
 import { randomUUID } from 'crypto';
 import { join } from 'path';
 import { runMigrateToPg } from '../../server/cli/migrate-to-pg';
-import { startTestServer, TEST_DATABASE_URL } from './helpers';
+import { describePostgresOnly, startTestServer, TEST_DATABASE_URL } from './helpers';
 
-const describePg = TEST_DATABASE_URL ? describe : (name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [PostgreSQL only: runs in npm run test:pg]`, fn);
 
 const VILLAGE = '532301101201';
 
-describePg('npm run migrate-to-pg', () => {
+describePostgresOnly('npm run migrate-to-pg', () => {
   it('copies every table, verifies counts and checksums, refuses a non-empty target; the copy serves and keeps writing', async () => {
     const source = await startTestServer({ engine: 'sqlite' });
     const token = await source.login('demo-village');

@@ -12,9 +12,8 @@ import { mkdtempSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
-import { openTestDatabase, TEST_DATABASE_URL, testDatabaseEnv } from './helpers';
+import { describePostgresOnly, openTestDatabase, testDatabaseEnv } from './helpers';
 
-const describePg = TEST_DATABASE_URL ? describe : (name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [PostgreSQL only: runs in npm run test:pg]`, fn);
 
 jest.setTimeout(240_000);
 
@@ -70,7 +69,7 @@ async function push(instance: Instance, token: string, body: unknown): Promise<S
   return JSON.parse(text) as SyncAnswer;
 }
 
-describePg('two server instances on one PostgreSQL database', () => {
+describePostgresOnly('two server instances on one PostgreSQL database', () => {
   let dir: string;
   let a: Instance | undefined;
   let b: Instance | undefined;

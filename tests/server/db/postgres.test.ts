@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import { PostgresDatabase, translateSql } from '../../../server/db/postgres';
-import { TEST_DATABASE_URL } from '../helpers';
+import { describePostgresOnly, TEST_DATABASE_URL } from '../helpers';
 
 describe('translateSql (the stores’ SQL as PostgreSQL reads it)', () => {
   it('numbers ? placeholders in order and leaves ? inside strings and comments alone', () => {
@@ -45,9 +45,8 @@ describe('translateSql (the stores’ SQL as PostgreSQL reads it)', () => {
   });
 });
 
-const describePg = TEST_DATABASE_URL ? describe : (name: string, fn: jest.EmptyFunction) => describe.skip(`${name} [PostgreSQL only: runs in npm run test:pg]`, fn);
 
-describePg('PostgresDatabase', () => {
+describePostgresOnly('PostgresDatabase', () => {
   const url = TEST_DATABASE_URL ?? '';
   let schema: string;
   let db: PostgresDatabase;
