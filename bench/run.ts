@@ -1,5 +1,6 @@
 /**
- * `npm run bench` (= build the server, the add-in and the web page, then `node dist/bench/run.js [filter…]`).
+ * `npm run bench` (= build the add-in and the web page, then the server — last, because the add-in bench's
+ * host code is compiled into dist/addin, which webpack empties — then `node dist/bench/run.js [filter…]`).
  *
  * Finds every dist/bench/*.bench.js, runs each one's `run()` in turn — each in its own Node process,
  * so one bench's heap and JIT state do not skew the next, and a crash is reported, not fatal — then
