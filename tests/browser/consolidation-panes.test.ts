@@ -146,7 +146,12 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     const sync = pane('sync');
     await signIn(sync, 'demo-village', '示范村');
     await sync.getByRole('button', { name: '刷新报送状态' }).click();
-    await sync.getByText(`退回原因：${REASON}`).waitFor(WAIT);
+    const reason = sync.getByText(`退回原因：${REASON}`);
+    await reason.waitFor(WAIT);
+    // the record's state, the reason and who decided stand on lines of their own (Fluent's Text is inline)
+    const decided = sync.getByText(/demo-township 于 /);
+    const [reasonBox, decidedBox] = [await reason.boundingBox(), await decided.boundingBox()];
+    expect(reasonBox && decidedBox && decidedBox.y >= reasonBox.y + reasonBox.height - 1).toBe(true);
     await shot('sync-returned-by-review', sync);
   });
 });

@@ -41,6 +41,8 @@ const useStyles = makeStyles({
   muted: { color: tokens.colorNeutralForeground3 },
   list: { margin: 0, paddingLeft: '18px', display: 'flex', flexDirection: 'column', gap: '2px' },
   plain: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
+  // Fluent's Text components are inline: a record's state, return reason and decision each get a line
+  record: { display: 'flex', flexDirection: 'column', gap: '2px', '& > p': { margin: 0 } },
   returned: { color: tokens.colorPaletteRedForeground1 },
   row: { display: 'flex', gap: '8px', alignItems: 'end' },
   grow: { flex: 1 },
@@ -416,7 +418,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
         {submissions && submissions.length > 0 && (
           <ul className={styles.plain} data-testid="submission-list">
             {submissions.map((s) => (
-              <li key={s.month}>
+              <li key={s.month} className={styles.record}>
                 <Body1>{t('submit.state', { month: s.month, state: en ? s.stateEn : s.state, revision: s.revision, rows: s.rowCount })}</Body1>
                 {s.state === '已退回' && s.returnReason && (
                   <Caption1 as="p" className={styles.returned}>
