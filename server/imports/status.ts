@@ -28,11 +28,17 @@ export async function importRow(db: SqlDatabase, countyCode: string, importId: s
   return row;
 }
 
-/** An import left `reading` by a previous server process is failed (its file is gone). */
-async function recoverInterrupted(db: SqlDatabase, row: ImportRow): Promise<ImportRow> {
+/**
+ * An import left `reading` by a previous server process is failed (its file is gone). The row was read
+ * before the in-flight check, so the job may have ended in between (ready or failed with its summary):
+ * when the conditional update changes nothing, the row is read again instead of reporting an
+ * interruption that did not happen.
+ */
+export async function recoverInterrupted(db: SqlDatabase, row: ImportRow): Promise<ImportRow> {
   if (row.state !== 'reading' || isInFlight(row.id)) return row;
-  await importStore(db).failReading(row.id, JSON.stringify(INTERRUPTED));
-  return { ...row, state: 'failed', error_json: JSON.stringify(INTERRUPTED) };
+  const store = importStore(db);
+  if (await store.failReading(row.id, JSON.stringify(INTERRUPTED))) return { ...row, state: 'failed', error_json: JSON.stringify(INTERRUPTED) };
+  return (await store.get(row.county_code, row.id)) ?? row;
 }
 
 export function statusOf(row: ImportRow): ImportStatus {

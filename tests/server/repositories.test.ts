@@ -7,6 +7,7 @@ import type { AppDeps } from '../../server/app-deps';
 import { buildDeps } from '../../server/build-deps';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
 import { importStore, type NewImportRow } from '../../server/imports/store';
+import { recoverInterrupted } from '../../server/imports/status';
 import { CLOSED_LEAD_STATE, LEAD_STATES, OPEN_STATES } from '../../server/leads/states';
 import { leadStore, type NewLeadRow } from '../../server/leads/store';
 import { createLogger } from '../../server/logger';
@@ -138,5 +139,28 @@ describe('repositories: leads and imports', () => {
     }
     expect((await imports.summaries(county, 10)).map((json) => (JSON.parse(json) as { importId: string }).importId)).toEqual(['s-new', 's-old']);
     expect((await imports.summaries(county, 10, '2026-11-01T00:00:00.000Z')).map((json) => (JSON.parse(json) as { importId: string }).importId)).toEqual(['s-new']);
+  });
+
+  it('a poll that read the row as reading just before the job failed it reports the recorded failure, not an interruption', async () => {
+    const imports = importStore(deps.db);
+    await imports.insertReading(newImport('r-race', '2026-11-05T00:00:00.000Z'));
+    const stale = await imports.get(COUNTY, 'r-race');
+    if (!stale) throw new Error('inserted import not found');
+    expect(stale.state).toBe('reading');
+    // The job ends between the poll's read and its in-flight check (the job is no longer in flight).
+    const error = { zh: '超出读取上限', en: 'exceeds a read limit' };
+    await imports.markFailed('r-race', JSON.stringify(error), JSON.stringify({ importId: 'r-race', error }));
+    const seen = await recoverInterrupted(deps.db, stale);
+    expect(seen.state).toBe('failed');
+    expect(JSON.parse(seen.error_json ?? 'null')).toEqual(error);
+    expect(JSON.parse(seen.summary_json ?? 'null')).toEqual({ importId: 'r-race', error });
+    // A row truly left reading by an earlier process is failed as interrupted.
+    await imports.insertReading(newImport('r-orphan', '2026-11-05T00:00:00.000Z'));
+    const orphan = await imports.get(COUNTY, 'r-orphan');
+    if (!orphan) throw new Error('inserted import not found');
+    const recovered = await recoverInterrupted(deps.db, orphan);
+    expect(recovered.state).toBe('failed');
+    expect(JSON.parse(recovered.error_json ?? '{}').zh).toMatch(/读取被中断/);
+    expect((await imports.get(COUNTY, 'r-orphan'))?.state).toBe('failed');
   });
 });
