@@ -1,7 +1,7 @@
 /**
  * Date cells as staff and spreadsheet readers give them, read into ISO `YYYY-MM-DD`:
  * - Date objects (xlsx readers give UTC midnight: the UTC calendar date is the date typed);
- * - Excel serial numbers: any number in a cell with a date number format, or a plain number in
+ * - Excel serial numbers: every number in a cell with a date number format, or a plain number in
  *   the plausible serial range (PLAUSIBLE_SERIAL_MIN…MAX) — Office.js returns date cells as serials;
  * - text: 2026-10-05, 2026/10/5, 2026.10.5, 2026年10月5日, 20261005 (also as a number), full-width
  *   digits, an optional trailing time (2026-10-05 00:00:00).

@@ -1,4 +1,4 @@
-/** User accounts: one unit each; the role matches the unit's level (admin: any unit, usually the prefecture). */
+/** User accounts: one unit each; the role matches the unit's level (admin: whichever unit, usually the prefecture). */
 import { unitLevelOf } from '../../ledger/units';
 import type { SqlDatabase } from '../db/database';
 import type { Role } from '../http/route-table';
