@@ -11,7 +11,7 @@ const fs = require('fs');
 const path = require('path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
 const CopyWebpackPlugin = require('copy-webpack-plugin');
-const { baseConfig, modeOf } = require('./webpack.base');
+const { baseConfig, modeOf, precompressPlugins } = require('./webpack.base');
 
 /**
  * Loads a TypeScript module of the add-in (bundled with its imports by esbuild, which is already
@@ -126,6 +126,7 @@ module.exports = (env = {}, argv = {}) => {
           { context: OFFICE_JS, from: '{telemetry,ariatelemetry}/*.js', to: 'office-js/', globOptions: { ignore: debugFiles }, info: { minimized: true } },
         ],
       }),
+      ...precompressPlugins(mode),
     ],
   };
 };

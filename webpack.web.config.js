@@ -8,7 +8,7 @@
 const fs = require('fs');
 const path = require('path');
 const HtmlWebpackPlugin = require('html-webpack-plugin');
-const { baseConfig, modeOf } = require('./webpack.base');
+const { baseConfig, modeOf, precompressPlugins } = require('./webpack.base');
 
 module.exports = (env = {}, argv = {}) => ({
   ...baseConfig({
@@ -26,5 +26,6 @@ module.exports = (env = {}, argv = {}) => ({
       templateContent: () => fs.readFileSync(path.join(__dirname, 'web/index.html'), 'utf8'),
       scriptLoading: 'module',
     }),
+    ...precompressPlugins(modeOf(env, argv)),
   ],
 });

@@ -8,14 +8,16 @@
  * The panes may fetch from 'self' and the API origins configured (ADDIN_API_ORIGINS, see
  * cross-origin.ts): nothing else.
  *
- * Pages and bundles are gzip-compressed (a village line may be 1.5 Mbps: the panes' shared vendor
- * chunk is ~650 KB raw, ~180 KB gzipped) and hashed bundles are cached for good.
+ * Pages and bundles are sent compressed (a village line may be 1.5 Mbps): the production build's
+ * brotli-11 / gzip-9 files where they exist (precompressed.ts), else compressed per request; hashed
+ * bundles are cached for good.
  */
 import compression from 'compression';
 import express, { type Express, type Response } from 'express';
 import helmet from 'helmet';
 import { existsSync, readFileSync } from 'fs';
 import { join, resolve } from 'path';
+import { servePrecompressed } from './precompressed';
 
 const OFFICE_FRAME_ANCESTORS = [
   "'self'",
@@ -70,6 +72,7 @@ export function mountAddin(app: Express, dir = addinBuildDir(), apiOrigins: () =
         },
       },
     }),
+    servePrecompressed(dir, cacheHashedAssets),
     compression(),
     express.static(dir, { fallthrough: true, index: false, setHeaders: cacheHashedAssets }),
   );

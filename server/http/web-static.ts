@@ -8,6 +8,7 @@ import express, { type Express } from 'express';
 import { existsSync } from 'fs';
 import { join } from 'path';
 import { addinBuildDir, cacheHashedAssets } from './addin-static';
+import { servePrecompressed } from './precompressed';
 
 export function webBuildDir(): string {
   return join(addinBuildDir(), '..', 'web');
@@ -21,5 +22,5 @@ export function mountWeb(app: Express, dir = webBuildDir()): void {
       return;
     }
     next();
-  }, compression(), express.static(dir, { index: 'index.html', fallthrough: false, setHeaders: cacheHashedAssets }));
+  }, servePrecompressed(dir, cacheHashedAssets), compression(), express.static(dir, { index: 'index.html', fallthrough: false, setHeaders: cacheHashedAssets }));
 }
