@@ -313,8 +313,18 @@ export const LEDGER_ROUTES: RouteSpec[] = [
         await policyForVillage(store.db, villageCode, today),
       );
       const entries = rows.map((row, index) => ({ rowId: row.rowId, ...checks[index] }));
+      const capped = capRowFindings(entries);
+      // A reviewer reads findings about named people's rows (names, the values in question): audited
+      // like every other read of another unit's rows — who, which village and month, how many.
+      await ctx.deps.audit.record({
+        user: ctx.user,
+        action: 'ledger.submission_findings.read',
+        target: villageCode,
+        requestId: ctx.requestId,
+        detail: { month, revision: record.revision, rows: record.rowCount, findingRows: capped.findingCounts.rows },
+      });
       return {
-        body: { villageCode, month, revision: record.revision, rowCount: record.rowCount, ...capRowFindings(entries) },
+        body: { villageCode, month, revision: record.revision, rowCount: record.rowCount, ...capped },
       };
     },
   }),

@@ -48,6 +48,22 @@ describe('GET /ledgers/{village}/submissions/{month}/findings', () => {
     expect(JSON.stringify(res.body)).not.toMatch(FULL_ID);
   });
 
+  it('every read is audited: who (user, role, unit), the village, month, revision and counts — never a finding’s text', async () => {
+    const before = await server.deps.db.all<{ id: number }>("SELECT id FROM audit_log WHERE action = 'ledger.submission_findings.read'");
+    const res = await server.json(SubmissionFindingsResponseSchema, 'GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-county'] });
+    const entries = await server.deps.db.all<{ user: string; role: string; unit: string; target: string; detail: string }>(
+      "SELECT user, role, unit, target, detail FROM audit_log WHERE action = 'ledger.submission_findings.read' ORDER BY id",
+    );
+    const added = entries.slice(before.length);
+    expect(added).toHaveLength(1);
+    expect(added[0]).toMatchObject({ user: 'demo-county', role: 'county', unit: '532301', target: VILLAGE });
+    expect(JSON.parse(added[0].detail)).toEqual({ month: MONTH, revision: 1, rows: res.body.rowCount, findingRows: res.body.findingCounts.rows });
+    // a refused read (another township) leaves no entry: nothing was read
+    await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-township2'] });
+    const after = await server.deps.db.all<{ id: number }>("SELECT id FROM audit_log WHERE action = 'ledger.submission_findings.read'");
+    expect(after).toHaveLength(before.length + 1);
+  });
+
   it('is scoped: another township gets 403, an unsubmitted month 404', async () => {
     const other = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-township2'] });
     expect(other.status).toBe(403);

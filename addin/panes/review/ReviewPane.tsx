@@ -27,8 +27,9 @@ import type {
   UnitSubmissionsResponse,
 } from '../../../ledger/api/submissions';
 import { useLedger, useStrings } from '../../app/HostProvider';
-import { SessionProvider, useSession } from '../signin/session-context';
-import { SignInGate, useServerCall } from '../signin/SignIn';
+import { useSession } from '../signin/session-context';
+import { useServerCall } from '../signin/SignIn';
+import { StaffOnlyPane } from '../signin/StaffOnlyPane';
 import { recentMonths } from '../summary/months';
 import { REVIEW_STRINGS } from './strings';
 
@@ -76,20 +77,7 @@ const useStyles = makeStyles({
 });
 
 export function ReviewPane() {
-  return (
-    <SessionProvider>
-      <SignInGate>{(user) => (user.role === 'village' ? <VillageNote /> : <Review user={user} />)}</SignInGate>
-    </SessionProvider>
-  );
-}
-
-function VillageNote() {
-  const t = useStrings(REVIEW_STRINGS);
-  return (
-    <MessageBar intent="info">
-      <MessageBarBody>{t('role.village')}</MessageBarBody>
-    </MessageBar>
-  );
+  return <StaffOnlyPane villageNote={REVIEW_STRINGS['role.village']}>{(user) => <Review user={user} />}</StaffOnlyPane>;
 }
 
 interface Opened {

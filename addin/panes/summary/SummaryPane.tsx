@@ -24,8 +24,9 @@ import { LEDGER_COLUMNS } from '../../../ledger/columns';
 import { SUMMARY_DIMENSIONS, type SummaryDimension } from '../../../ledger/reports/facts';
 import { SUBMISSION_DISPLAY_STATES } from '../../../ledger/reports/summary';
 import { useLedger, useStrings } from '../../app/HostProvider';
-import { SessionProvider, useSession } from '../signin/session-context';
-import { SignInGate, useServerCall } from '../signin/SignIn';
+import { useSession } from '../signin/session-context';
+import { useServerCall } from '../signin/SignIn';
+import { StaffOnlyPane } from '../signin/StaffOnlyPane';
 import { Bars } from './Bars';
 import { recentMonths } from './months';
 import { pullRowsIntoSheet } from './pull-rows';
@@ -90,20 +91,7 @@ const useStyles = makeStyles({
 });
 
 export function SummaryPane() {
-  return (
-    <SessionProvider>
-      <SignInGate>{(user) => (user.role === 'village' ? <VillageNote /> : <Summary user={user} />)}</SignInGate>
-    </SessionProvider>
-  );
-}
-
-function VillageNote() {
-  const t = useStrings(SUMMARY_STRINGS);
-  return (
-    <MessageBar intent="info">
-      <MessageBarBody>{t('role.village')}</MessageBarBody>
-    </MessageBar>
-  );
+  return <StaffOnlyPane villageNote={SUMMARY_STRINGS['role.village']}>{(user) => <Summary user={user} />}</StaffOnlyPane>;
 }
 
 function percent(rate: number | null, none: string): string {
