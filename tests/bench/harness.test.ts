@@ -13,10 +13,10 @@ import {
   type BenchResult,
 } from '../../bench/harness';
 import { discoverBenches } from '../../bench/run';
-import { makeTmpDir } from '../io/helpers';
+import { makeTestDir } from '../temp-dirs';
 
-const tmp = makeTmpDir('bench-harness-');
-afterAll(() => tmp.cleanup());
+const tmp = makeTestDir('bench-harness');
+afterAll(() => tmp.remove());
 
 const result = (name: string, value: number): BenchResult => ({ name, value, unit: 'rows/s', baseline: 10, ratio: round(value / 10), goal: '≥ 1 rows/s' });
 

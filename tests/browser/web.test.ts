@@ -8,8 +8,7 @@
  */
 import ExcelJS from 'exceljs';
 import { randomUUID } from 'crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
@@ -19,6 +18,7 @@ import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { createRng, fabricateIdNumber } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from '../server/helpers';
 import { launchChromium, nativeControlTexts, ZH_CONTEXT } from './chromium';
+import { makeTestDir } from '../temp-dirs';
 
 const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
 const VILLAGE = '532301101201';
@@ -36,7 +36,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     server = await startTestServer();
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
-    work = mkdtempSync(join(tmpdir(), 'web-e2e-'));
+    work = makeTestDir('web-e2e').dir;
   }, 60_000);
 
   afterAll(async () => {

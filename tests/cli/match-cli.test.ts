@@ -3,12 +3,12 @@
  * folder, read by server/io/read-table, matched by ledger/matching.
  */
 import ExcelJS from 'exceljs';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { idCheckChar, maskIdNumber } from '../../ledger/id-number';
 import { MatchResultSchema } from '../../ledger/api/leads';
 import { main } from '../../server/cli/ledger-cli';
+import { makeTestDir } from '../temp-dirs';
 
 function fakeId(n: number): string {
   const first17 = `53230119850315${String(n).padStart(3, '0')}`;
@@ -46,7 +46,7 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'ledger-match-'));
+  dir = makeTestDir('match').dir;
   await writeXlsx('roster.xlsx', [
     ['楚雄市保障对象名册'],
     ['姓名', '身份证号', '保障类别', '乡镇（街道）', '村（社区）', '保障状态'],

@@ -2,10 +2,10 @@ import { existsSync, statSync } from 'fs';
 import { LEDGER_COLUMNS, ledgerTitle } from '../../ledger/columns';
 import { main } from '../../server/cli/ledger-cli';
 import { readTableFile } from '../../server/io/read-table';
-import { makeTmpDir } from '../io/helpers';
+import { makeTestDir } from '../temp-dirs';
 
-const tmp = makeTmpDir('ledger-template-cli-');
-afterAll(() => tmp.cleanup());
+const tmp = makeTestDir('template-cli');
+afterAll(() => tmp.remove());
 
 async function cli(...argv: string[]) {
   let stdout = '';

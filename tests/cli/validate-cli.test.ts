@@ -10,12 +10,13 @@ import { LEDGER_COLUMNS, ledgerTitle } from '../../ledger/columns';
 import { idCheckChar } from '../../ledger/id-number';
 import { main, registerCommand, type CliIO } from '../../server/cli/ledger-cli';
 import { createRng, fabricateLedgerValues, ledgerValuesToCells } from '../../server/seed/fabricate';
-import { encodeGbk, makeTmpDir, toCsv } from '../io/helpers';
+import { encodeGbk, toCsv } from '../io/helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const ROOT = join(__dirname, '..', '..');
 const TODAY = '2026-10-31';
-const tmp = makeTmpDir('ledger-cli-');
-afterAll(() => tmp.cleanup());
+const tmp = makeTestDir('cli');
+afterAll(() => tmp.remove());
 
 const HEADERS = LEDGER_COLUMNS.map((c) => c.header);
 const col = (key: string) => LEDGER_COLUMNS.findIndex((c) => c.key === key);

@@ -1,13 +1,6 @@
-/** Test helpers: real files in a temporary folder, written with exceljs / as raw bytes. */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
+/** Test helpers: real files (in a folder from tests/temp-dirs.ts makeTestDir), written with exceljs / as raw bytes. */
+import { writeFileSync } from 'fs';
 import ExcelJS from 'exceljs';
-
-export function makeTmpDir(prefix = 'ledger-io-'): { dir: string; path: (name: string) => string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  return { dir, path: (name) => join(dir, name), cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
 
 /** Writes an xlsx with one sheet per entry; cells are given row-major from A1. */
 export async function writeXlsx(

@@ -4,18 +4,18 @@
  * capped, and no inflated copy of any sheet ever written to the temp directory.
  */
 import { execFileSync } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import ExcelJS from 'exceljs';
 import { DEFAULT_READ_LIMITS, IN_MEMORY_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
 import { readTableFile, streamTableRows, TableReadError } from '../../server/io/read-table';
 import { toCsv } from './helpers';
 import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
+import { makeTestDir } from '../temp-dirs';
 
 jest.setTimeout(120_000);
 
-const files = mkdtempSync(join(tmpdir(), 'ledger-limits-files-'));
+const files = makeTestDir('limits-files').dir;
 afterAll(() => rmSync(files, { recursive: true, force: true }));
 
 function write(name: string, bytes: Buffer | string): string {
@@ -159,7 +159,7 @@ describe('read limits', () => {
     }
     await workbook.xlsx.writeFile(path);
     const bomb = write('child-bomb.xlsx', await worksheetBomb(16, 100_000));
-    const privateTmp = mkdtempSync(join(tmpdir(), 'ledger-limits-tmp-'));
+    const privateTmp = makeTestDir('limits-tmp').dir;
     try {
       const script = `
         const { readdirSync } = require('fs');

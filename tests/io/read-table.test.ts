@@ -11,10 +11,11 @@ import {
   TableReadError,
   type StreamProgress,
 } from '../../server/io/read-table';
-import { encodeGbk, makeTmpDir, toCsv, writeXlsx } from './helpers';
+import { encodeGbk, toCsv, writeXlsx } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
-const tmp = makeTmpDir();
-afterAll(() => tmp.cleanup());
+const tmp = makeTestDir('io');
+afterAll(() => tmp.remove());
 
 async function readError(promise: Promise<unknown>): Promise<TableReadError> {
   try {

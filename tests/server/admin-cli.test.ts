@@ -1,14 +1,14 @@
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { adminCli } from '../../server/cli/admin-cli';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer, testDatabaseEnv } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 describe('admin CLI (production bootstrap without demo data)', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'admin-cli-'));
+    dir = makeTestDir('admin-cli').dir;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -37,7 +37,7 @@ describe('admin CLI (production bootstrap without demo data)', () => {
       const users = await server.deps.db.all<{ username: string }>('SELECT username FROM users');
       expect(users.map((u) => u.username)).toEqual(['wang.village']); // no demo accounts
     } finally {
-      await server.close({ keepDir: true });
+      await server.close();
     }
   });
 });

@@ -6,13 +6,13 @@
  */
 import { execFileSync } from 'child_process';
 import { randomUUID } from 'crypto';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, rmSync } from 'fs';
 import { join } from 'path';
 import pg from 'pg';
 import { postgresProgram, runBackup } from '../../server/cli/backup';
 import type { SqlDatabase } from '../../server/db/database';
 import { describePostgresOnly, startTestServer, TEST_DATABASE_URL, testDatabaseEnv } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 
 async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
@@ -26,7 +26,7 @@ async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
 
 describePostgresOnly('backup and restore on PostgreSQL (pg_dump / pg_restore)', () => {
   it('backs up the live schema, refuses to overwrite, and the restore serves every row', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'backup-pg-'));
+    const work = makeTestDir('backup-pg').dir;
     const server = await startTestServer();
     const database = `restore_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });

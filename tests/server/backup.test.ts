@@ -5,13 +5,13 @@
  * whenever the feature migrations define them.
  */
 import { randomUUID } from 'crypto';
-import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { copyFileSync, existsSync, rmSync } from 'fs';
 import { join } from 'path';
 import { backupDatabase, runBackup, verifyBackup } from '../../server/cli/backup';
 import type { SqlDatabase } from '../../server/db/database';
 import { ALL_ROUTES } from '../../server/routes';
 import { describeSqliteOnly, startTestServer, type TestServer } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 async function dump(db: SqlDatabase): Promise<Record<string, unknown[]>> {
   const tables = await db.all<{ name: string }>(
@@ -33,7 +33,7 @@ describeSqliteOnly('VACUUM INTO copies of the SQLite file')('backup and restore'
 
   beforeAll(async () => {
     server = await startTestServer();
-    work = mkdtempSync(join(tmpdir(), 'backup-test-'));
+    work = makeTestDir('backup-test').dir;
   });
   afterAll(async () => {
     await server.close();

@@ -10,13 +10,13 @@
  */
 import { spawnServer, type ChildServer } from '../../bench/child-server';
 import { randomUUID } from 'crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readdirSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
 import { build } from 'esbuild';
 import { SqliteDatabase } from '../../server/db/sqlite';
 import { createRng, fabricateLedgerValues, mulberry32 } from '../../server/seed/fabricate';
 import { describeSqliteOnly } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const ROOT = resolve(__dirname, '..', '..');
 const VILLAGE = '532301101201';
@@ -48,7 +48,7 @@ describeSqliteOnly('kills a server and checks the SQLite file and its WAL afterw
   let running: Running | undefined;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-crash-'));
+    dir = makeTestDir('crash').dir;
     outdir = join(dir, 'build');
     await build({
       entryPoints: [...sourceFiles('server'), ...sourceFiles('ledger')],

@@ -3,16 +3,16 @@
  * exactly 'self' and the configured API origins (ADDIN_API_ORIGINS), and the API answers CORS for
  * exactly the configured add-in origins (CORS_ORIGINS). The browser side: tests/browser/preview-flow.test.ts.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { rmSync, writeFileSync } from 'fs';
 import type { Server } from 'http';
 import type { AddressInfo } from 'net';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import express from 'express';
 import { loadConfig } from '../../server/config';
 import { mountAddin } from '../../server/http/addin-static';
 import { parseOrigins } from '../../server/http/cross-origin';
 import { startTestServer, type TestServer } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const PANES = 'https://addin.county.example.gov.cn';
 const API = 'https://api.county.example.gov.cn:8443';
@@ -33,7 +33,7 @@ describe('cross-origin API calls from the panes', () => {
 
   /** A pane page served by mountAddin from a folder of its own (the test does not need the webpack build). */
   async function paneCsp(apiOrigins: () => readonly string[]): Promise<string | null> {
-    const dir = mkdtempSync(join(tmpdir(), 'panes-csp-'));
+    const dir = makeTestDir('panes-csp').dir;
     writeFileSync(join(dir, 'validate.html'), '<!doctype html><title>台账校验</title>');
     const app = express();
     mountAddin(app, dir, apiOrigins);

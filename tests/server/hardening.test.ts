@@ -4,8 +4,7 @@
  * Chinese message, and a corrupt database file is refused at startup with the way to restore.
  */
 import { randomUUID } from 'crypto';
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'fs';
-import { tmpdir } from 'os';
+import { closeSync, openSync, rmSync, writeSync } from 'fs';
 import { join } from 'path';
 import { brotliCompressSync, deflateSync, gzipSync } from 'zlib';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../server/config';
@@ -14,6 +13,7 @@ import { buildDeps } from '../../server/build-deps';
 import type { RouteSpec } from '../../server/http/route-table';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
 import { describeSqliteOnly, startTestServer, type TestServer } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const VILLAGE = '532301101201';
 const SYNC = `/api/v1/ledgers/${VILLAGE}/sync`;
@@ -157,7 +157,7 @@ describe('hardening of the HTTP edge', () => {
 describeSqliteOnly('reads the SQLite file itself (PRAGMA quick_check on damaged pages)')('startup integrity check', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'integrity-'));
+    dir = makeTestDir('integrity').dir;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

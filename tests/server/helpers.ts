@@ -1,16 +1,16 @@
 /**
  * startTestServer(): a real server on 127.0.0.1:<random port> over a real SQLite file in a fresh
  * temp dir, migrated and demo-seeded. Log output is captured (logText()) so tests can grep it.
+ * close() always removes the server's temp dir: a test that restarts a server on the same database
+ * keeps that database in a directory of its own (makeTestDir) and passes it as `dbFile`.
  *
  *   const server = await startTestServer();
  *   const token = await server.login('demo-village');
  *   const res = await server.request('POST', '/api/v1/ledgers/532301101201/sync', { token, body });
  *   await server.close();
  */
-import { mkdtempSync, rmSync } from 'fs';
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import type { AppDeps, ServerConfig } from '../../server/app-deps';
 import { createApp } from '../../server/app';
@@ -27,6 +27,7 @@ import type { RouteSpec } from '../../server/http/route-table';
 import { createLogger } from '../../server/logger';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { runDemoSeed, runPlatformSeed } from '../../server/seed';
+import { makeTestDir } from '../temp-dirs';
 
 export interface TestResponse<T = any> {
   status: number;
@@ -38,6 +39,7 @@ export interface TestResponse<T = any> {
 export interface TestServer {
   baseUrl: string;
   deps: AppDeps;
+  /** The server's own temp dir (its database unless `dbFile` was given): removed by close(). */
   dir: string;
   dbFile: string;
   /** Signs in with the demo password; returns the bearer token. */
@@ -52,8 +54,8 @@ export interface TestServer {
   json<S extends ZodType>(schema: S, method: string, path: string, options?: RequestOptions): Promise<{ status: number; body: z.output<S> }>;
   /** Every log line written so far. */
   logText(): string;
-  /** Stops the server and closes the database; keeps the temp dir when keepDir is set. */
-  close(options?: { keepDir?: boolean }): Promise<void>;
+  /** Stops the server, closes the database and removes the server's temp dir (`dir`). */
+  close(): Promise<void>;
 }
 
 export interface RequestOptions {
@@ -167,7 +169,7 @@ export interface TestServerOptions {
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'ledger-test-'));
+  const { dir, remove: removeDir } = makeTestDir('server');
   const dbFile = options.dbFile ?? join(dir, 'ledger.sqlite');
   const lines: string[] = [];
   const logger = createLogger({ level: 'debug', destination: { write: (line: string) => void lines.push(line) } });
@@ -181,10 +183,20 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     tokenTtlHours: 12,
     ...options.config,
   };
-  const deps = await buildDeps(config, { logger, now: options.now });
+  // a start that fails (a refused database, a failing seed) leaves no directory behind either
+  const deps = await buildDeps(config, { logger, now: options.now }).catch((error: unknown) => {
+    removeDir();
+    throw error;
+  });
   const seed = options.seed ?? 'all';
-  if (seed === 'all') await runDemoSeed(deps);
-  else if (seed === 'platform') await runPlatformSeed(deps);
+  try {
+    if (seed === 'all') await runDemoSeed(deps);
+    else if (seed === 'platform') await runPlatformSeed(deps);
+  } catch (error) {
+    await deps.db.close();
+    removeDir();
+    throw error;
+  }
   // ALL_ROUTES is loaded lazily so a test passing `routes` does not depend on every feature module.
   const routes = options.routes ?? (require('../../server/routes') as typeof import('../../server/routes')).ALL_ROUTES;
   const app = createApp(deps, routes);
@@ -230,14 +242,17 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   }
 
   let closed = false;
-  async function close(closeOptions: { keepDir?: boolean } = {}): Promise<void> {
+  async function close(): Promise<void> {
     if (closed) return;
     closed = true;
-    server.closeAllConnections?.();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    await deps.db.close();
-    await closeValidationPool();
-    if (!closeOptions.keepDir) rmSync(dir, { recursive: true, force: true });
+    try {
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await deps.db.close();
+      await closeValidationPool();
+    } finally {
+      removeDir();
+    }
   }
 
   return { baseUrl, deps, dir, dbFile, login, request, json, logText: () => lines.join(''), close };

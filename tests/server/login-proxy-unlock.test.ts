@@ -2,14 +2,14 @@
  * Issue 8 leftovers of the sign-in limit: the per-address budget behind a reverse proxy
  * (TRUST_PROXY) and an administrator's early unlock of a locked account (admin-cli unlock-user).
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { adminCli } from '../../server/cli/admin-cli';
 import { LoginRateLimiter, DEFAULT_LOGIN_LIMITS } from '../../server/auth/rate-limit';
 import { loadConfig, trustProxyFrom } from '../../server/config';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer, testDatabaseEnv, type TestServer } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const LOGIN = '/api/v1/auth/login';
 
@@ -112,7 +112,7 @@ describe('admin-cli unlock-user: lifting a login lockout early', () => {
   });
 
   it('a locked account signs in again after the command; the unlock is audited; unknown users are refused', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'unlock-'));
+    const dir = makeTestDir('unlock').dir;
     const db = join(dir, 'prod.sqlite');
     const lines: string[] = [];
     const io = { out: (t: string) => void lines.push(t), err: (t: string) => void lines.push(`ERR ${t}`) };
@@ -143,7 +143,7 @@ describe('admin-cli unlock-user: lifting a login lockout early', () => {
         const user = await server.deps.db.get<{ id: number }>("SELECT id FROM users WHERE username = 'li.village'");
         expect(audit).toEqual([{ action: 'admin.user_unlock', target: `user:${user?.id}` }]);
       } finally {
-        await server.close({ keepDir: true });
+        await server.close();
       }
       expect(lines.join('\n')).toContain('login lockout lifted: li.village');
       expect(lines.join('\n')).not.toContain('right-password-1');

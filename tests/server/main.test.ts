@@ -1,10 +1,10 @@
 /** `npm start`'s entry point in a child process: migrate + seed, print URL and logins, healthz, SIGTERM (on PostgreSQL too under npm run test:pg: DATABASE_URL). */
 import { spawn, type ChildProcess } from 'child_process';
-import { existsSync, mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
 import { waitUntil } from '../wait';
 import { TEST_ENGINE, testDatabaseEnv } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const ROOT = resolve(__dirname, '..', '..');
 const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
@@ -39,7 +39,7 @@ jest.setTimeout(180_000);
 describe('server/main.ts', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(join(tmpdir(), 'main-test-'));
+    dir = makeTestDir('main-test').dir;
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,8 +3,7 @@
  * real xlsx/csv written by generate.ts from corpus.ts), read by the server's file reader and matched
  * by the core — the same code the import dry run and `ledger match` use.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { readFileSync, rmSync } from 'fs';
 import { join } from 'path';
 import { matchSheet, parseRosterSheet, type MatchResult, type RosterIndex } from '../../ledger/matching';
 import { DEFAULT_POLICY, resolvePolicy, type Policy } from '../../ledger/policy';
@@ -13,6 +12,7 @@ import type { SheetInput } from '../../ledger/types';
 import { readTableFile } from '../../server/io/read-table';
 import { CORPUS, P } from '../fixtures/matching/corpus';
 import { generateCorpus } from '../fixtures/matching/generate';
+import { makeTestDir } from '../temp-dirs';
 
 const DIR = join(__dirname, '..', 'fixtures', 'matching');
 const TODAY = '2026-11-20';
@@ -38,7 +38,7 @@ async function match(source: SourceCode, file: string, period: string, index?: R
 const ids = (result: MatchResult) => result.leads.map((l) => l.idNumber).sort();
 
 it('the corpus on disk is what generate.ts writes from corpus.ts today (regenerate after changing it)', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'matching-corpus-'));
+  const dir = makeTestDir('matching-corpus').dir;
   try {
     await generateCorpus(dir);
     for (const entry of CORPUS) {

@@ -5,16 +5,23 @@
  * copied ones). Needs the cluster of npm run test:pg; the SQLite run reports it skipped with the reason.
  */
 import { randomUUID } from 'crypto';
-import { join } from 'path';
 import { runMigrateToPg } from '../../server/cli/migrate-to-pg';
 import { describePostgresOnly, startTestServer, TEST_DATABASE_URL } from './helpers';
+import { makeTestDir, type TestDir } from '../temp-dirs';
 
 
 const VILLAGE = '532301101201';
 
 describePostgresOnly('npm run migrate-to-pg', () => {
+  // the source file outlives its server (the migration reads it): it lives in the suite's directory
+  let data: TestDir;
+  beforeAll(() => {
+    data = makeTestDir('migrate-to-pg');
+  });
+  afterAll(() => data.remove());
+
   it('copies every table, verifies counts and checksums, refuses a non-empty target; the copy serves and keeps writing', async () => {
-    const source = await startTestServer({ engine: 'sqlite' });
+    const source = await startTestServer({ engine: 'sqlite', dbFile: data.path('source.sqlite') });
     const token = await source.login('demo-village');
     const push = await source.request('POST', `/api/v1/ledgers/${VILLAGE}/sync`, {
       token,
@@ -26,7 +33,7 @@ describePostgresOnly('npm run migrate-to-pg', () => {
       Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))!.n])));
     const before = await counts(source.deps.db);
     expect(before.ledger_row_versions).toBeGreaterThan(0);
-    await source.close({ keepDir: true });
+    await source.close();
 
     const schema = `t_mig_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
     const out: string[] = [];
@@ -42,7 +49,8 @@ describePostgresOnly('npm run migrate-to-pg', () => {
     // a second run into the same (now non-empty) schema writes nothing
     await expect(runMigrateToPg(args, () => undefined, () => undefined)).rejects.toThrow(/not empty.*nothing was written/s);
 
-    const copy = await startTestServer({ dbFile: join(source.dir, 'unused.sqlite'), config: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema }, seed: false });
+    // the configured schema is what it serves (its own SQLite path goes unused)
+    const copy = await startTestServer({ config: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema }, seed: false });
     try {
       expect(await counts(copy.deps.db)).toEqual(before);
       const again = await copy.login('demo-village'); // the copied account and password hash

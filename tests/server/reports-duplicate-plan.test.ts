@@ -5,18 +5,18 @@
  * SQLite's plan, without statistics (a database never analysed) and with those of a county of a
  * million rows written in as ANALYZE would.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { migrate } from '../../server/db/migrate';
 import { SqliteDatabase } from '../../server/db/sqlite';
 import { DUPLICATED_IDS_SQL, openRowsOfIdsSql } from '../../server/reports/store';
+import { makeTestDir } from '../temp-dirs';
 
 describe('duplicate lookup plan', () => {
   let dir: string;
   let db: SqliteDatabase;
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'dup-plan-'));
+    dir = makeTestDir('dup-plan').dir;
     db = await SqliteDatabase.open(join(dir, 'x.sqlite'));
     await migrate(db);
   });

@@ -3,17 +3,17 @@
  * after demo mode disables every demo account and revokes its tokens; a demo start after production
  * is refused with the reason and the fix.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { applyServerMode, ServerModeError } from '../../server/seed/server-mode';
 import { DEMO_ACCOUNTS } from '../../server/seed/demo-units';
 import { startTestServer } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 describe('demo mode and production on one database', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'server-mode-'));
+    dir = makeTestDir('server-mode').dir;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -23,7 +23,7 @@ describe('demo mode and production on one database', () => {
     expect((await applyServerMode(demo.deps)).mode).toBe('demo');
     const token = await demo.login('demo-admin');
     await demo.deps.db.run("INSERT INTO users (username, password_hash, role, unit_code, active, created_at) SELECT 'real.county', password_hash, 'county', '532301', 1, created_at FROM users WHERE username = 'demo-county'");
-    await demo.close({ keepDir: true });
+    await demo.close();
 
     const prod = await startTestServer({ dbFile, seed: false, config: { demo: false } });
     const result = await applyServerMode(prod.deps);
@@ -47,7 +47,7 @@ describe('demo mode and production on one database', () => {
     const dbFile = join(dir, 'ledger.sqlite');
     const prod = await startTestServer({ dbFile, seed: false, config: { demo: false } });
     await applyServerMode(prod.deps);
-    await prod.close({ keepDir: true });
+    await prod.close();
 
     const demo = await startTestServer({ dbFile, seed: false });
     const refused = await applyServerMode(demo.deps).then(

@@ -2,15 +2,15 @@
  * Startup removes uploads and import files a previous process left behind (they hold ID numbers),
  * sparing entries young enough to belong to another process still writing them.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { existsSync, mkdirSync, rmSync, utimesSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { uploadTempDir } from '../../server/http/mount';
 import { importTempRoot } from '../../server/imports/service';
 import { removeLeftoverTempFiles } from '../../server/imports/startup-cleanup';
+import { makeTestDir } from '../temp-dirs';
 
 describe('startup cleanup of leftover temp files', () => {
-  const root = mkdtempSync(join(tmpdir(), 'ledger-startup-tmp-'));
+  const root = makeTestDir('startup-tmp').dir;
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   it('the default roots are the private import and upload roots', () => {

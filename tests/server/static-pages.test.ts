@@ -4,13 +4,13 @@
  * are cached for good while the pages naming them are revalidated.
  */
 import express from 'express';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdirSync, rmSync, writeFileSync } from 'fs';
 import { request as httpRequest, type Server } from 'http';
 import type { AddressInfo } from 'net';
-import { tmpdir } from 'os';
 import { join } from 'path';
 import { brotliCompressSync, brotliDecompressSync, gzipSync } from 'zlib';
 import { mountAddin } from '../../server/http/addin-static';
+import { makeTestDir } from '../temp-dirs';
 
 interface RawAnswer {
   status: number;
@@ -45,7 +45,7 @@ describe('static add-in pages', () => {
   const builtGz = gzipSync(built, { level: 9 });
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'static-pages-'));
+    dir = makeTestDir('static-pages').dir;
     writeFileSync(join(dir, 'vendor.0123abcd.js'), bundle);
     writeFileSync(join(dir, 'common.89abcdef.js'), built);
     writeFileSync(join(dir, 'common.89abcdef.js.br'), builtBr);

@@ -6,8 +6,7 @@
  * applies it once.
  */
 import { randomUUID } from 'crypto';
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import type { SyncRequest } from '../../ledger/api/sync';
 import type { AuditEntry, AuditLog } from '../../server/app-deps';
@@ -19,6 +18,7 @@ import { createSqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
 import { describeSqliteOnly } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const VILLAGE_A = '532301101201';
 const VILLAGE_B = '532301101202';
@@ -44,7 +44,7 @@ describeSqliteOnly('group commit is how the SQLite engine batches transactions; 
   const rng = createRng('sync-group-commit');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-group-'));
+    dir = makeTestDir('group').dir;
     file = join(dir, 'ledger.sqlite');
     db = await SqliteDatabase.open(file);
     await migrate(db);

@@ -4,8 +4,7 @@
  * the append-only version history refuses updates and deletes.
  */
 import { randomUUID } from 'crypto';
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
 import { SqlAuditLog } from '../../server/audit/audit-log';
@@ -16,6 +15,7 @@ import type { LedgerStore, WriteContext } from '../../server/ledger/store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
 import { openTestDatabase } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const VILLAGE = '532301101201';
 
@@ -36,7 +36,7 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
   const rng = createRng('sync-store');
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-store-'));
+    dir = makeTestDir('store').dir;
     db = await openTestDatabase(join(dir, 'ledger.sqlite'));
     await migrate(db);
   });

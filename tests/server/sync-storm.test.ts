@@ -7,19 +7,25 @@
  */
 import { runStorm } from '../../bench/sync-storm';
 import { startTestServer, type TestServer } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 const VILLAGE = '532301101201';
 
 describe('sync storm (small, deterministic)', () => {
   let server: TestServer;
+  // the database outlives the restart, so it lives in the suite's directory, not the server's
+  const data = makeTestDir('sync-storm');
 
-  afterAll(() => server?.close());
+  afterAll(async () => {
+    await server?.close();
+    data.remove();
+  });
 
   it('loses no acknowledged change, overwrites nothing silently, replays exactly and converges', async () => {
     // units and accounts only: the ledger starts empty, so every version comes from the storm
-    server = await startTestServer({ seed: 'platform' });
+    const dbFile = data.path('ledger.sqlite');
+    server = await startTestServer({ dbFile, seed: 'platform' });
     const token = await server.login('demo-village');
-    const dbFile = server.dbFile;
     const report = await runStorm({
       villageCode: VILLAGE,
       token,
@@ -34,7 +40,7 @@ describe('sync storm (small, deterministic)', () => {
         return { status: res.status, body: res.body, text: res.text };
       },
       restart: async () => {
-        await server.close({ keepDir: true });
+        await server.close();
         server = await startTestServer({ dbFile, seed: false });
       },
       truth: async () => server.deps.db,

@@ -8,11 +8,11 @@
  */
 import { spawn, type ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join, resolve } from 'path';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { describePostgresOnly, openTestDatabase, testDatabaseEnv } from './helpers';
+import { makeTestDir } from '../temp-dirs';
 
 
 jest.setTimeout(240_000);
@@ -79,7 +79,7 @@ describePostgresOnly('two server instances on one PostgreSQL database', () => {
   });
 
   it('share sessions and request ids, and lose or double-apply no change when both take pushes for one village', async () => {
-    dir = mkdtempSync(join(tmpdir(), 'two-instances-'));
+    dir = makeTestDir('two-instances').dir;
     const env = testDatabaseEnv(join(dir, 'ledger.sqlite'));
     a = await startInstance(env); // migrates and seeds
     b = await startInstance(env); // finds both done

@@ -3,12 +3,12 @@
  * BEGIN … COMMIT with a savepoint each. A failing member leaves nothing and does not touch the
  * others; no member is answered before the COMMIT; a lost group transaction fails every member.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import type { SqlDatabase } from '../../../server/db/database';
 import { SqliteDatabase } from '../../../server/db/sqlite';
 import { describeSqliteOnly } from '../helpers';
+import { makeTestDir } from '../../temp-dirs';
 
 interface Gate {
   opened: Promise<void>;
@@ -26,7 +26,7 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); Postgr
   let db: SqliteDatabase;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'group-commit-'));
+    dir = makeTestDir('group-commit').dir;
     file = join(dir, 'x.sqlite');
     db = await SqliteDatabase.open(file);
     await db.exec('CREATE TABLE t (v TEXT NOT NULL UNIQUE)');

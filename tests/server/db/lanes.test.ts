@@ -4,11 +4,11 @@
  * transactions) runs before bulk work that is still waiting; the bulk transaction already holding
  * the connection finishes first; each lane stays first-in first-out; close waits for both.
  */
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import { SqliteDatabase } from '../../../server/db/sqlite';
 import { describeSqliteOnly } from '../helpers';
+import { makeTestDir } from '../../temp-dirs';
 
 function gate(): { opened: Promise<void>; open: () => void } {
   let open!: () => void;
@@ -21,7 +21,7 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
   let db: SqliteDatabase;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'lanes-'));
+    dir = makeTestDir('lanes').dir;
     db = await SqliteDatabase.open(join(dir, 'x.sqlite'));
     await db.exec('CREATE TABLE log (n INTEGER PRIMARY KEY AUTOINCREMENT, who TEXT NOT NULL)');
   });

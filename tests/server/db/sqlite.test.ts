@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { discoverMigrations, migrate } from '../../../server/db/migrate';
 import { SqliteDatabase } from '../../../server/db/sqlite';
 import { describeSqliteOnly } from '../helpers';
+import { makeTestDir } from '../../temp-dirs';
 
 /** A promise and its resolver: a test opens it to let a transaction go on at a chosen point (no sleeps). */
 function gate(): { opened: Promise<void>; open: () => void } {
@@ -19,7 +19,7 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
   let db: SqliteDatabase;
 
   beforeEach(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'sqlite-test-'));
+    dir = makeTestDir('sqlite-test').dir;
     db = await SqliteDatabase.open(join(dir, 'x.sqlite'));
     await db.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT); CREATE TABLE counter (n INTEGER); INSERT INTO counter VALUES (0);');
   });
@@ -165,7 +165,7 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
 describe('migrations', () => {
   let dir: string;
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'migrate-test-'));
+    dir = makeTestDir('migrate-test').dir;
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
