@@ -54,8 +54,29 @@ const OFFICE_JS = path.dirname(require.resolve('@microsoft/office-js/dist/office
  */
 function page(file, tokens) {
   const html = fs.readFileSync(path.join(__dirname, 'addin/pages', file), 'utf8');
-  return () => html.replace(/\{\{(\w+)\}\}/g, (whole, name) => (name in tokens ? tokens[name] : whole));
+  return ({ compilation }) => {
+    const all = { ...tokens, hostChunks: hostChunkMetas(compilation) };
+    return html.replace(/\{\{(\w+)\}\}/g, (whole, name) => (name in all ? all[name] : whole));
+  };
 }
+
+/**
+ * `<meta name="addin-host-office|demo" content="<files>">`: the chunks of each host kind (named in
+ * addin/host/index.ts), which addin/pages/boot.ts preloads once office.js says where the page runs.
+ */
+function hostChunkMetas(compilation) {
+  return ['office', 'demo']
+    .map((kind) => {
+      const group = compilation.namedChunkGroups.get(`host-${kind}`);
+      if (!group) throw new Error(`no chunk group host-${kind}: addin/host/index.ts names its host imports with webpackChunkName`);
+      const files = group.chunks.flatMap((chunk) => [...chunk.files].filter((f) => f.endsWith('.js')));
+      return `<meta name="addin-host-${kind}" content="${files.join(' ')}" />`;
+    })
+    .join('');
+}
+
+/** Initial chunks that take part in the vendor/common split: all but the pages' boot script. */
+const sharesChunks = (chunk) => chunk.canBeInitial() && chunk.name !== 'boot';
 
 module.exports = (env = {}, argv = {}) => {
   const mode = modeOf(env, argv);
@@ -67,6 +88,8 @@ module.exports = (env = {}, argv = {}) => {
       mode,
       entry: {
         ...Object.fromEntries(PANES.map((pane) => [pane.name, `./addin/panes/${pane.name}/main.tsx`])),
+        // each pane page's first script, without dependencies: preloads the host's chunks early
+        boot: './addin/pages/boot.ts',
         commands: './addin/pages/commands.ts',
         // the browser preview (/preview): grid + the pane pages in frames; not part of the add-in itself
         preview: './addin/preview/main.tsx',
@@ -80,8 +103,9 @@ module.exports = (env = {}, argv = {}) => {
       // the pane pages (a browser caches them once); the preview's demo host stays an async chunk.
       splitChunks: {
         cacheGroups: {
-          vendor: { test: /[\\/]node_modules[\\/]/, name: 'vendor', chunks: 'initial', priority: 20, enforce: true },
-          common: { name: 'common', chunks: 'initial', minChunks: 2, priority: 10, enforce: true },
+          // not boot: it must run before (and without) the shared chunks
+          vendor: { test: /[\\/]node_modules[\\/]/, name: 'vendor', chunks: sharesChunks, priority: 20, enforce: true },
+          common: { name: 'common', chunks: sharesChunks, minChunks: 2, priority: 10, enforce: true },
           default: false,
           defaultVendors: false,
         },
@@ -93,7 +117,8 @@ module.exports = (env = {}, argv = {}) => {
           new HtmlWebpackPlugin({
             filename: `${pane.name}.html`,
             templateContent: page('pane.html', { pane: pane.name, title: pane.title.zh }),
-            chunks: [pane.name],
+            chunks: ['boot', pane.name],
+            chunksSortMode: 'manual', // boot first: module scripts run in page order
             scriptLoading: 'module',
           }),
       ),

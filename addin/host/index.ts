@@ -5,7 +5,7 @@
  */
 import type { LedgerHost } from './ledger-host';
 import type { HostTheme } from './office-env';
-import { officeDisplayLanguage, officeReady } from './office-ready';
+import { hostKindOf, officeDisplayLanguage, officeReady } from './office-ready';
 
 export type { LedgerHost } from './ledger-host';
 export type { HostTheme } from './office-env';
@@ -19,13 +19,23 @@ export interface Connection {
   theme: HostTheme | undefined;
 }
 
+/**
+ * The chunk names (host-office, host-demo) are what the pane pages' <meta name="addin-host-…"> list
+ * (webpack.config.js), so addin/pages/boot.ts can fetch them while the pane's bundles still load.
+ */
 export async function connectHost(): Promise<Connection> {
   const hostType = await officeReady();
-  if (hostType === 'Excel') {
-    const [{ OfficeHost }, env] = await Promise.all([import('./office-host'), import('./office-env')]);
+  if (hostKindOf(hostType) === 'office') {
+    const [{ OfficeHost }, env] = await Promise.all([
+      import(/* webpackChunkName: "host-office" */ './office-host'),
+      import(/* webpackChunkName: "host-office" */ './office-env'),
+    ]);
     const host = new OfficeHost({ supports: env.excelApiSupports, events: env.officeEvents, documentSettings: env.officeDocumentSettings });
     return { host, displayLanguage: officeDisplayLanguage(), theme: env.officeTheme() };
   }
-  const [{ MemoryHost }, { demoWorkbook }] = await Promise.all([import('./memory-host'), import('./demo-workbook')]);
+  const [{ MemoryHost }, { demoWorkbook }] = await Promise.all([
+    import(/* webpackChunkName: "host-demo" */ './memory-host'),
+    import(/* webpackChunkName: "host-demo" */ './demo-workbook'),
+  ]);
   return { host: new MemoryHost(demoWorkbook({ plantedDefects: true })), displayLanguage: typeof navigator !== 'undefined' ? navigator.language : undefined, theme: undefined };
 }

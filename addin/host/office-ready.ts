@@ -22,3 +22,16 @@ export async function officeReady(): Promise<string | null> {
 export function officeDisplayLanguage(): string | undefined {
   return typeof Office !== 'undefined' ? Office.context?.displayLanguage : undefined;
 }
+
+/** Which LedgerHost a page gets: Office's inside Excel, the demo workbook's in a plain browser (the preview). */
+export type HostKind = 'office' | 'demo';
+
+export function hostKindOf(hostType: string | null): HostKind {
+  return hostType === 'Excel' ? 'office' : 'demo';
+}
+
+/**
+ * The pane pages name each host kind's code chunks in `<meta name="addin-host-<kind>" content="a.js b.js">`
+ * (written by webpack.config.js from the chunk names in host/index.ts): boot.ts preloads the right ones.
+ */
+export const HOST_CHUNKS_META_PREFIX = 'addin-host-';
