@@ -9,20 +9,19 @@ import type { AppDeps } from '../app-deps';
 import { AppError } from '../http/errors';
 import { defineRoute, type AuthUser, type RouteSpec } from '../http/route-table';
 import { dummyPasswordHash, verifyPassword } from './password';
-import { DEFAULT_LOGIN_LIMITS, LoginRateLimiter } from './rate-limit';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
 import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
-import { lastUnlock } from './unlock';
 import { findUser } from './users';
 
-const limiters = new WeakMap<AppDeps, LoginRateLimiter>();
-/** One limiter per app (deps object), so test servers do not share counters. */
-export function loginLimiter(deps: AppDeps): LoginRateLimiter {
-  let limiter = limiters.get(deps);
-  if (!limiter) {
-    limiter = new LoginRateLimiter(deps.now, { ...DEFAULT_LOGIN_LIMITS, ...deps.config.loginLimits });
-    limiters.set(deps, limiter);
+const throttles = new WeakMap<AppDeps, LoginThrottle>();
+/** The app's login throttle (its counters are in the database, shared by every instance). */
+export function loginThrottle(deps: AppDeps): LoginThrottle {
+  let throttle = throttles.get(deps);
+  if (!throttle) {
+    throttle = new LoginThrottle(deps.db, deps.now, { ...DEFAULT_LOGIN_LIMITS, ...deps.config.loginLimits });
+    throttles.set(deps, throttle);
   }
-  return limiter;
+  return throttle;
 }
 
 function sessionUser(user: AuthUser) {
@@ -42,32 +41,25 @@ export const AUTH_ROUTES: RouteSpec[] = [
     async handle({ body, deps, req, requestId }) {
       const { username, password } = body;
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      // Reserved before the (asynchronous) password check, so parallel guesses cannot all slip through.
-      const limiter = loginLimiter(deps);
-      let reservation = limiter.reserve(username, ip);
-      if (!reservation.ok && reservation.reason !== 'address_limit') {
-        // An administrator may have lifted the lockout meanwhile (admin-cli unlock-user).
-        const unlockedAt = await lastUnlock(deps.db, username);
-        if (unlockedAt !== undefined && limiter.applyUnlock(username, unlockedAt)) reservation = limiter.reserve(username, ip);
-      }
+      // Reserved before the (asynchronous) password check, so parallel guesses — on any instance —
+      // cannot all slip through.
+      const throttle = loginThrottle(deps);
+      void throttle.purgeSoon().catch((error: unknown) =>
+        deps.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'login throttle purge failed'),
+      );
+      const reservation = await throttle.reserve(username, ip);
       if (!reservation.ok) {
         req.res?.setHeader('Retry-After', String(reservation.retryAfterSeconds));
         const wait = reservation.retryAfterSeconds;
         throw new AppError('too_many_attempts', { seconds: wait }, { extra: { retryAfterSeconds: wait } });
       }
       const { ticket } = reservation;
-      let record: Awaited<ReturnType<typeof findUser>>;
-      let ok = false;
-      try {
-        record = await findUser(deps.db, username);
-        ok = record
-          ? (await verifyPassword(password, record.password_hash)) && record.active === 1
-          : (await verifyPassword(password, await dummyPasswordHash())) && false;
-      } finally {
-        // Anything but a verified password (including an error) counts as a failure.
-        if (ok) ticket.succeed();
-        else ticket.fail();
-      }
+      // The reservation already counts as a failure: anything but a verified password (including an
+      // error) leaves it counted.
+      const record = await findUser(deps.db, username);
+      const ok = record
+        ? (await verifyPassword(password, record.password_hash)) && record.active === 1
+        : (await verifyPassword(password, await dummyPasswordHash())) && false;
       if (!record || !ok) {
         await deps.audit.record({
           user: null,
@@ -78,11 +70,16 @@ export const AUTH_ROUTES: RouteSpec[] = [
         throw new AppError('bad_credentials');
       }
       const user = toAuthUser(record);
-      const { token, expiresAt } = await deps.db.transaction(async (tx) => {
-        const issued = await issueToken(tx, user.id, deps.now(), deps.config.tokenTtlHours);
-        await deps.audit.record({ user, action: 'auth.login', target: `user:${user.id}`, requestId }, tx);
-        return issued;
-      });
+      // The attempt is taken back beside the token's transaction, not inside it (a SERIALIZABLE
+      // transaction touching the office address's counter would collide with colleagues' sign-ins).
+      const [{ token, expiresAt }] = await Promise.all([
+        deps.db.transaction(async (tx) => {
+          const issued = await issueToken(tx, user.id, deps.now(), deps.config.tokenTtlHours);
+          await deps.audit.record({ user, action: 'auth.login', target: `user:${user.id}`, requestId }, tx);
+          return issued;
+        }),
+        ticket.succeed(),
+      ]);
       return { body: { token, expiresAt, user: sessionUser(user) } };
     },
   }),

@@ -12,7 +12,7 @@ import { createLogger } from '../logger';
 import { REAL_UNITS } from '../units/real-units';
 import { seedUnits } from '../seed';
 import { getUnit, upsertUnit } from '../units/store';
-import { recordUnlock } from '../auth/unlock';
+import { unlockLogin } from '../auth/unlock';
 import { createUser, findUser, roleFitsUnit } from '../auth/users';
 
 export interface CliIo {
@@ -98,8 +98,8 @@ export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
         return 0;
       }
       case 'unlock-user': {
-        // Lifts a login lockout (too many wrong passwords) before it runs out; the running server
-        // applies it at the account's next sign-in attempt. Sessions and the password are untouched.
+        // Lifts a login lockout (too many wrong passwords) before it runs out: the counters are in the
+        // database, so every running instance sees it at once. Sessions and the password are untouched.
         const [username] = args;
         const user = username ? await findUser(deps.db, username) : undefined;
         if (!user) {
@@ -107,7 +107,7 @@ export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
           return 1;
         }
         await deps.db.transaction(async (tx) => {
-          await recordUnlock(tx, user.username, deps.now());
+          await unlockLogin(tx, user.username);
           await deps.audit.record({ user: null, action: 'admin.user_unlock', target: `user:${user.id}`, requestId: actor.requestId }, tx);
         });
         io.out(`已解除登录锁定 / login lockout lifted: ${user.username}`);

@@ -1,9 +1,14 @@
 import { LoginResponseSchema } from '../../ledger/api/auth';
 import { hashPassword, verifyPassword } from '../../server/auth/password';
-import { LoginRateLimiter } from '../../server/auth/rate-limit';
+import { LoginThrottle } from '../../server/auth/rate-limit';
 import { hashToken } from '../../server/auth/tokens';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { startTestServer, type TestServer } from './helpers';
+import { mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import type { SqlDatabase } from '../../server/db/database';
+import { migrate } from '../../server/db/migrate';
+import { openTestDatabase, startTestServer, type TestServer } from './helpers';
 
 describe('password hashing', () => {
   it('scrypt with a per-hash salt; verifies right and rejects wrong', async () => {
@@ -18,64 +23,107 @@ describe('password hashing', () => {
   });
 });
 
-describe('login rate limiter', () => {
+describe('login throttle (counters in the database)', () => {
   const limits = { windowMs: 60_000, freeAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 8000, lockoutAfter: 6, lockoutMs: 30_000, maxFailuresPerIp: 20 };
+  let dir: string;
+  let db: SqlDatabase;
+  let t = 0;
+  /** A throttle on the shared test database; each test uses usernames and addresses of its own. */
+  const throttle = () => new LoginThrottle(db, () => new Date(t), limits);
 
-  function failOnce(limiter: LoginRateLimiter, user: string, ip: string): void {
-    const r = limiter.reserve(user, ip);
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'ledger-test-throttle-'));
+    db = await openTestDatabase(join(dir, 'throttle.sqlite'));
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function failOnce(limiter: LoginThrottle, user: string, ip: string): Promise<void> {
+    const r = await limiter.reserve(user, ip);
     if (!r.ok) throw new Error(`refused: ${r.reason}`);
-    r.ticket.fail();
+    // a wrong password: the reservation stays counted
   }
 
-  it('free attempts, then an exponential backoff, then a lockout that expires', () => {
-    let t = 0;
-    const limiter = new LoginRateLimiter(() => new Date(t), limits);
-    for (let i = 0; i < 3; i++) failOnce(limiter, 'u', 'ip');
-    const wait1 = limiter.reserve('u', 'ip');
-    expect(wait1).toEqual({ ok: false, reason: 'account_backoff', retryAfterSeconds: 1 });
+  it('free attempts, then an exponential backoff, then a lockout that expires', async () => {
+    t = 1_000_000;
+    const limiter = throttle();
+    for (let i = 0; i < 3; i++) await failOnce(limiter, 'u1', 'ip1');
+    expect(await limiter.reserve('u1', 'ip1')).toEqual({ ok: false, reason: 'account_backoff', retryAfterSeconds: 1 });
     t += 1000;
-    failOnce(limiter, 'u', 'ip'); // 4th
-    expect(limiter.reserve('u', 'other-ip')).toMatchObject({ ok: false, reason: 'account_backoff', retryAfterSeconds: 2 });
+    await failOnce(limiter, 'u1', 'ip1'); // 4th
+    expect(await limiter.reserve('U1', 'other-ip')).toMatchObject({ ok: false, reason: 'account_backoff', retryAfterSeconds: 2 });
     t += 2000;
-    failOnce(limiter, 'u', 'ip'); // 5th
+    await failOnce(limiter, 'u1', 'ip1'); // 5th
     t += 4000;
-    failOnce(limiter, 'u', 'ip'); // 6th → locked
-    expect(limiter.reserve('u', 'ip')).toEqual({ ok: false, reason: 'account_locked', retryAfterSeconds: 30 });
+    await failOnce(limiter, 'u1', 'ip1'); // 6th → locked
+    expect(await limiter.reserve('u1', 'ip1')).toEqual({ ok: false, reason: 'account_locked', retryAfterSeconds: 30 });
     t += 29_999;
-    expect(limiter.reserve('u', 'ip').ok).toBe(false);
+    expect((await limiter.reserve('u1', 'ip1')).ok).toBe(false);
     t += 1;
-    const after = limiter.reserve('u', 'ip');
+    const after = await limiter.reserve('u1', 'ip1');
     expect(after.ok).toBe(true);
-    if (after.ok) after.ticket.succeed();
-    expect(limiter.reserve('u', 'ip').ok).toBe(true);
+    if (after.ok) await after.ticket.succeed();
+    expect((await limiter.reserve('u1', 'ip1')).ok).toBe(true);
   });
 
-  it('a reservation counts before it is settled: parallel attempts beyond the free ones are refused', () => {
-    const limiter = new LoginRateLimiter(() => new Date(0), limits);
-    const results = Array.from({ length: 30 }, () => limiter.reserve('u', 'ip'));
+  it('a reservation counts before it is settled: of 30 parallel attempts on two throttles (two instances) only the free ones pass', async () => {
+    t = 2_000_000;
+    const a = throttle();
+    const b = throttle();
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => (i % 2 === 0 ? a : b).reserve('u2', 'ip2')));
     expect(results.filter((r) => r.ok)).toHaveLength(3);
-    for (const r of results) if (r.ok) r.ticket.fail();
+    // (while refused attempts are being given back, the address may briefly look over its budget)
+    for (const r of results) if (!r.ok) expect(['account_backoff', 'address_limit']).toContain(r.reason);
+    // afterwards only the three granted attempts count, on the account and on the address
+    expect(await db.all('SELECT key, failures FROM login_throttle WHERE key IN (?, ?) ORDER BY key', ['account:u2', 'address:ip2'])).toEqual([
+      { key: 'account:u2', failures: 3 },
+      { key: 'address:ip2', failures: 3 },
+    ]);
   });
 
-  it('a success clears the account; settling twice changes nothing', () => {
-    const limiter = new LoginRateLimiter(() => new Date(0), limits);
-    failOnce(limiter, 'u', 'ip');
-    failOnce(limiter, 'u', 'ip');
-    const r = limiter.reserve('u', 'ip');
+  it('a success clears the account and gives the address its attempt back; succeeding twice changes nothing', async () => {
+    t = 3_000_000;
+    const limiter = throttle();
+    await failOnce(limiter, 'u3', 'ip3');
+    await failOnce(limiter, 'u3', 'ip3');
+    const r = await limiter.reserve('u3', 'ip3');
     if (!r.ok) throw new Error('refused');
-    r.ticket.succeed();
-    r.ticket.fail();
-    for (let i = 0; i < 3; i++) failOnce(limiter, 'u', 'ip');
+    await r.ticket.succeed();
+    await r.ticket.succeed();
+    for (let i = 0; i < 3; i++) await failOnce(limiter, 'u3', 'ip3');
+    expect((await limiter.reserve('u3', 'ip3')).ok).toBe(false);
+    expect(await db.get('SELECT failures FROM login_throttle WHERE key = ?', ['address:ip3'])).toEqual({ failures: 5 });
   });
 
-  it('the address budget stops a spray over many usernames, and frees up as failures age', () => {
-    let t = 0;
-    const limiter = new LoginRateLimiter(() => new Date(t), limits);
-    for (let i = 0; i < 20; i++) failOnce(limiter, `user${i}`, 'ip');
-    expect(limiter.reserve('fresh-user', 'ip')).toMatchObject({ ok: false, reason: 'address_limit' });
-    expect(limiter.reserve('fresh-user', 'another-ip').ok).toBe(true);
+  it('the address budget stops a spray over many usernames, and frees up as the window runs out', async () => {
+    t = 4_000_000;
+    const limiter = throttle();
+    for (let i = 0; i < 20; i++) await failOnce(limiter, `spray${i}`, 'ip4');
+    expect(await limiter.reserve('fresh-user', 'ip4')).toMatchObject({ ok: false, reason: 'address_limit', retryAfterSeconds: 60 });
+    // the refused attempt did not count against the account it named
+    expect(await db.get('SELECT failures FROM login_throttle WHERE key = ?', ['account:fresh-user'])).toEqual({ failures: 0 });
+    expect((await limiter.reserve('fresh-user', 'another-ip')).ok).toBe(true);
     t += 60_001;
-    expect(limiter.reserve('fresh-user', 'ip').ok).toBe(true);
+    expect((await limiter.reserve('fresh-user', 'ip4')).ok).toBe(true);
+  });
+
+  it('an unlock lifts the lockout at once; counters with nothing left to remember are purged', async () => {
+    t = 5_000_000;
+    const limiter = throttle();
+    for (let i = 0; i < 6; i++) {
+      await failOnce(limiter, 'u5', 'ip5');
+      t += 8000;
+    }
+    expect(await limiter.reserve('u5', 'ip5')).toMatchObject({ ok: false, reason: 'account_locked' });
+    expect(await limiter.unlock('U5')).toBe(true);
+    expect((await limiter.reserve('u5', 'ip5')).ok).toBe(true);
+    expect(await limiter.unlock('nobody-here')).toBe(false);
+    t += 10 * 60_000;
+    expect(await limiter.purgeSoon()).toBeGreaterThan(0);
+    expect(await db.get('SELECT COUNT(*) AS n FROM login_throttle WHERE key IN (?, ?)', ['account:u5', 'address:ip5'])).toEqual({ n: 0 });
   });
 });
 
@@ -212,5 +260,27 @@ describe('auth endpoints', () => {
     );
     expect(rows.map((r) => r.action)).toEqual(expect.arrayContaining(['auth.login', 'auth.login_failed', 'auth.logout']));
     expect(JSON.stringify(rows)).not.toMatch(/demo1234|wrong\d/);
+  });
+});
+
+describe('two apps on one database share the login throttle', () => {
+  it('parallel wrong guesses split over both reach the password check only as often as one app allows', async () => {
+    const first = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+    const second = await startTestServer({ routes: PLATFORM_ROUTES, seed: false, dbFile: first.dbFile });
+    try {
+      const servers = [first, second];
+      const results = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => servers[i % 2].request('POST', '/api/v1/auth/login', { body: { username: 'demo-village', password: `wrong${i}` } })),
+      );
+      // 3 free attempts in all (each app counting its own would let 6 through)
+      expect(results.filter((r) => r.status === 401)).toHaveLength(3);
+      const refused = results.filter((r) => r.status === 429);
+      expect(refused).toHaveLength(27);
+      for (const r of refused) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect((await second.request('POST', '/api/v1/auth/login', { body: { username: 'demo-village', password: 'demo1234' } })).status).toBe(429);
+    } finally {
+      await second.close({ keepDir: true });
+      await first.close();
+    }
   });
 });

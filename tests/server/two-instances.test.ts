@@ -143,4 +143,30 @@ describePostgresOnly('two server instances on one PostgreSQL database', () => {
       await db.close();
     }
   });
+
+  it('share the login throttle: 30 parallel wrong guesses split over both instances reach the password check only as often as one instance allows', async () => {
+    if (!a || !b) throw new Error('the instances of the first test are not running');
+    const instances = [a, b];
+    const results = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const res = await fetch(`${instances[i % 2].url}/api/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ username: 'demo-township', password: `wrong-${i}` }),
+        });
+        return { status: res.status, retryAfter: Number(res.headers.get('retry-after')) };
+      }),
+    );
+    const verified = results.filter((r) => r.status === 401);
+    const refused = results.filter((r) => r.status === 429);
+    // the free attempts (3 by default) in all — not 3 per instance
+    expect(verified).toHaveLength(3);
+    expect(refused).toHaveLength(27);
+    for (const r of refused) expect(r.retryAfter).toBeGreaterThan(0);
+    // even the right password, on either instance, waits out the backoff
+    for (const instance of instances) {
+      const right = await fetch(`${instance.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-township', password: DEMO_PASSWORD }) });
+      expect(right.status).toBe(429);
+    }
+  });
 });
