@@ -3,11 +3,9 @@ import { hashPassword, verifyPassword } from '../../server/auth/password';
 import { LoginThrottle } from '../../server/auth/rate-limit';
 import { hashToken } from '../../server/auth/tokens';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { mkdtempSync, rmSync } from 'fs';
-import { tmpdir } from 'os';
-import { join } from 'path';
 import type { SqlDatabase } from '../../server/db/database';
 import { migrate } from '../../server/db/migrate';
+import { makeTestDir, type TestDir } from '../temp-dirs';
 import { openTestDatabase, startTestServer, type TestServer } from './helpers';
 
 describe('password hashing', () => {
@@ -25,20 +23,20 @@ describe('password hashing', () => {
 
 describe('login throttle (counters in the database)', () => {
   const limits = { windowMs: 60_000, freeAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 8000, lockoutAfter: 6, lockoutMs: 30_000, maxFailuresPerIp: 20 };
-  let dir: string;
+  let dir: TestDir;
   let db: SqlDatabase;
   let t = 0;
   /** A throttle on the shared test database; each test uses usernames and addresses of its own. */
   const throttle = () => new LoginThrottle(db, () => new Date(t), limits);
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'ledger-test-throttle-'));
-    db = await openTestDatabase(join(dir, 'throttle.sqlite'));
+    dir = makeTestDir('throttle');
+    db = await openTestDatabase(dir.path('throttle.sqlite'));
     await migrate(db);
   });
   afterAll(async () => {
     await db?.close();
-    rmSync(dir, { recursive: true, force: true });
+    dir.remove();
   });
 
   async function failOnce(limiter: LoginThrottle, user: string, ip: string): Promise<void> {
@@ -279,7 +277,7 @@ describe('two apps on one database share the login throttle', () => {
       for (const r of refused) expect(Number(r.headers.get('retry-after'))).toBeGreaterThan(0);
       expect((await second.request('POST', '/api/v1/auth/login', { body: { username: 'demo-village', password: 'demo1234' } })).status).toBe(429);
     } finally {
-      await second.close({ keepDir: true });
+      await second.close();
       await first.close();
     }
   });
