@@ -8,6 +8,8 @@
  * DEV_CERTS_NO_INSTALL=1 only creates the certificate files and skips the trust step (CI, or when
  * you install the CA yourself).
  */
+// First: sizes libuv's threadpool before anything queues work on it (see threadpool.ts).
+import './threadpool';
 import { readFileSync } from 'fs';
 import { caCertificatePath, localhostCertificatePath, localhostKeyPath } from 'office-addin-dev-certs/lib/defaults';
 import { generateCertificates, getHttpsServerOptions, verifyCertificates } from 'office-addin-dev-certs';

@@ -2,6 +2,8 @@
  * `npm start`: create/migrate the database, seed the demo prefecture (demo mode only), listen,
  * print the URL and the demo logins. SIGTERM/SIGINT: stop accepting, finish requests, close the DB.
  */
+// First: sizes libuv's threadpool before anything queues work on it (see threadpool.ts).
+import './threadpool';
 import { applyConnectionTimeouts } from './http/connection-timeouts';
 import { createServer as createHttpsServer } from 'https';
 import type { AddressInfo } from 'net';
