@@ -11,6 +11,7 @@
  * sideways on a phone. Imports only the ledger core (web → ledger; never the server).
  */
 import type { SummaryResponse, DuplicatesResponse } from '../ledger/api/reports';
+import type { LeadStateValue } from '../ledger/api/leads';
 import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
 import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';
@@ -544,6 +545,42 @@ function upperView(user: SessionUser): HTMLElement {
   return root;
 }
 
+/** A colour per lead state (the add-in's Fluent palette tokens, as plain colours); every segment is also named with its number. */
+const LEAD_STATE_COLOR: Record<LeadStateValue, string> = {
+  待分派: '#eaa300',
+  已派至乡镇: '#7160e8',
+  已下发村: '#4f6bed',
+  核实中: '#00b7c3',
+  已核实: '#00cc6a',
+  已办结: '#107c10',
+};
+
+type LeadFiguresOf = SummaryResponse['figures']['leads']['all'];
+
+/** A stacked bar of one source's leads by state (length = share of the largest total) and the states named with their numbers. */
+function stateBar(summary: SummaryResponse, name: string, lead: LeadFiguresOf, max: number): HTMLElement {
+  const parts = summary.labels.states.filter((entry) => lead.byState[entry.state] > 0);
+  const sentence = `${name}：共 ${lead.total} 条；${parts.map((entry) => `${entry.zh} ${lead.byState[entry.state]}`).join('，')}`;
+  return h(
+    'div',
+    { class: 'stack' },
+    h(
+      'span',
+      { class: 'bar-track', role: 'img', 'aria-label': sentence },
+      h(
+        'span',
+        { style: `display:flex;height:10px;width:${Math.round((lead.total / Math.max(1, max)) * 100)}%` },
+        ...parts.map((entry) => h('span', { title: `${entry.zh} ${lead.byState[entry.state]}`, style: `flex:${lead.byState[entry.state]} 0 0;background:${LEAD_STATE_COLOR[entry.state]};min-width:2px` })),
+      ),
+    ),
+    h(
+      'span',
+      { class: 'hint', 'aria-hidden': 'true' },
+      ...parts.map((entry) => h('span', { class: 'part', style: 'white-space:nowrap;margin-right:8px' }, h('span', { style: `display:inline-block;width:8px;height:8px;margin-right:3px;background:${LEAD_STATE_COLOR[entry.state]}` }), `${entry.zh} ${lead.byState[entry.state]}`)),
+    ),
+  );
+}
+
 function renderSummary(summary: SummaryResponse, where: HTMLElement, drill: (unit: { code: string; name: string }) => void): void {
   const monthKey = summary.window.to;
   const line = (label: Child, f: SummaryResponse['figures']) => [
@@ -587,6 +624,26 @@ function renderSummary(summary: SummaryResponse, where: HTMLElement, drill: (uni
           percent(f.closureRate),
         ]),
       );
+  const maxSource = Math.max(1, ...sources.map(([, f]) => f.total));
+  const stateRows: Array<[string, LeadFiguresOf]> = sources.map(([source, f]) => [summary.labels.sources[source]?.zh ?? source, f]);
+  if (sources.length > 1) stateRows.unshift(['全部来源', summary.figures.leads.all]);
+  const stateTable = sources.length === 0
+    ? h('p', { class: 'hint' }, '本期没有线索。')
+    : table(['来源', `所处环节（截至 ${summary.asOf.slice(0, 10)}）`, '合计'], stateRows.map(([name, f]) => [name, stateBar(summary, name, f, sources.length > 1 ? summary.figures.leads.all.total : maxSource), f.total]), undefined, 'states');
+  const childLevel = summary.children[0]?.unit.level;
+  const levelName = childLevel === 'village' ? '村' : childLevel === 'township' ? '乡镇' : '县市';
+  const overdueLines: Array<[string, number]> = summary.children.map((child) => [child.unit.name, child.figures.leads.all.overdue]);
+  if (summary.unitItself.leads.all.overdue > 0) overdueLines.push([`${summary.unit.name}本级（未下发）`, summary.unitItself.leads.all.overdue]);
+  overdueLines.sort((a, b) => b[1] - a[1]);
+  const maxOverdue = Math.max(1, ...overdueLines.map(([, n]) => n));
+  const overdueTable = summary.figures.leads.all.overdue === 0
+    ? h('p', { class: 'hint' }, '没有逾期未核实的线索。')
+    : table(
+        [levelName, '逾期条数', ''],
+        overdueLines.map(([name, n]) => [name, n, h('span', { class: 'bar-track' }, h('span', { class: 'bar', style: `width:${Math.round((n / maxOverdue) * 100)}%;background:#d13438`, 'aria-hidden': 'true' }))]),
+        undefined,
+        'dim overdue',
+      );
   const villages = table(
     ['乡镇', '村（社区）', `${monthKey} 报送状态`],
     summary.villages.map((v) => [v.townshipName ?? '', v.name, h('span', { class: v.states[monthKey] === '未提交' ? 'sev-warning' : '' }, v.states[monthKey])]),
@@ -596,6 +653,9 @@ function renderSummary(summary: SummaryResponse, where: HTMLElement, drill: (uni
     table(headers, rows),
     h('h3', {}, '线索（按来源）'),
     leadTable,
+    h('h3', {}, '线索按来源与状态'),
+    stateTable,
+    ...(summary.children.length > 0 ? [h('h3', {}, `逾期未核实线索（按${levelName}）`), overdueTable] : []),
     h('div', { class: 'dims' }, ...dims),
     h('h3', {}, '各村报送情况'),
     villages,

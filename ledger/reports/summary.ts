@@ -10,6 +10,7 @@
  * whose lowest common unit is the unit itself). Rates and averages are derived from the sums, so
  * they roll up exactly (never an average of averages).
  */
+import { CLOSED_LEAD_STATE, LEAD_STATE_VALUES, VERIFIED_LEAD_STATE, type LeadStateValue } from '../api/leads';
 import type { WorkingDayCalendar } from '../calendar';
 import { UNIT_CODE_LENGTH, isInSubtree, type UnitLevel } from '../units';
 import { SUMMARY_DIMENSIONS, type SummaryDimension } from './facts';
@@ -38,8 +39,31 @@ export interface LeadFact {
   /** When the township received it: the verification clock starts here (found date if never dispatched). */
   dispatchedOn: string | null;
   dueOn: string | null;
-  verifiedOn: string | null;
-  closedOn: string | null;
+  /**
+   * The date each state of the life cycle was first reached (its history); a state never reached is
+   * absent. Verification (已核实) and closure (已办结) dates are read from here, so they cannot disagree.
+   */
+  reachedOn: Partial<Record<LeadStateValue, string>>;
+}
+
+/**
+ * The state a lead was in on `date`: the furthest state of the (linear, never backwards) life cycle
+ * reached by then; the first state when its history holds nothing that early.
+ */
+export function leadStateOn(reachedOn: LeadFact['reachedOn'], date: string): LeadStateValue {
+  let state: LeadStateValue = LEAD_STATE_VALUES[0];
+  for (const candidate of LEAD_STATE_VALUES) {
+    const on = reachedOn[candidate];
+    if (on !== undefined && on <= date) state = candidate;
+  }
+  return state;
+}
+
+/** Leads per life-cycle state, every state present (0 when none). */
+export type LeadStateCounts = Record<LeadStateValue, number>;
+
+function emptyStateCounts(): LeadStateCounts {
+  return Object.fromEntries(LEAD_STATE_VALUES.map((state) => [state, 0])) as LeadStateCounts;
 }
 
 export const SUBMISSION_DISPLAY_STATES = ['未提交', '已提交', '已退回', '已审核'] as const;
@@ -75,6 +99,8 @@ export interface LeadTally {
   /** Sum and count of working days from dispatch to verification (the ledger's working-day calendar). */
   verifyWorkingDaysSum: number;
   verifyWorkingDaysCount: number;
+  /** Leads by the state they were in at the as-of date (sums to `total`). */
+  byState: LeadStateCounts;
 }
 
 export interface LeadFigures extends LeadTally {
@@ -121,19 +147,22 @@ export interface SummaryInput {
 }
 
 function emptyTally(): LeadTally {
-  return { total: 0, verified: 0, verifiedOnTime: 0, overdue: 0, closed: 0, verifyWorkingDaysSum: 0, verifyWorkingDaysCount: 0 };
+  return { total: 0, verified: 0, verifiedOnTime: 0, overdue: 0, closed: 0, verifyWorkingDaysSum: 0, verifyWorkingDaysCount: 0, byState: emptyStateCounts() };
 }
 
-const TALLY_KEYS = Object.keys(emptyTally()) as (keyof LeadTally)[];
+type CountKey = Exclude<keyof LeadTally, 'byState'>;
+const COUNT_KEYS = (Object.keys(emptyTally()) as (keyof LeadTally)[]).filter((key): key is CountKey => key !== 'byState');
 
 function addTally(into: LeadTally, from: LeadTally): void {
-  for (const key of TALLY_KEYS) into[key] += from[key];
+  for (const key of COUNT_KEYS) into[key] += from[key];
+  for (const state of LEAD_STATE_VALUES) into.byState[state] += from.byState[state];
 }
 
 export function leadFigures(tally: LeadTally): LeadFigures {
   const ratio = (num: number, den: number) => (den === 0 ? null : Math.round((num / den) * 10_000) / 10_000);
   return {
     ...tally,
+    byState: { ...tally.byState },
     onTimeRate: ratio(tally.verifiedOnTime, tally.verified),
     averageWorkingDaysToVerify: ratio(tally.verifyWorkingDaysSum, tally.verifyWorkingDaysCount),
     closureRate: ratio(tally.closed, tally.total),
@@ -145,10 +174,13 @@ export function leadFigures(tally: LeadTally): LeadFigures {
  * (found after its end, or closed before its start).
  */
 export function leadContribution(lead: LeadFact, window: MonthWindow, asOf: string, calendar: WorkingDayCalendar): LeadTally | null {
-  if (!datesInWindow(lead.foundOn, lead.closedOn, window)) return null;
+  const closedOn = lead.reachedOn[CLOSED_LEAD_STATE] ?? null;
+  if (!datesInWindow(lead.foundOn, closedOn, window)) return null;
   const tally = emptyTally();
   tally.total = 1;
-  const verifiedOn = lead.verifiedOn !== null && lead.verifiedOn <= asOf ? lead.verifiedOn : null;
+  tally.byState[leadStateOn(lead.reachedOn, asOf)] = 1;
+  const reachedVerified = lead.reachedOn[VERIFIED_LEAD_STATE];
+  const verifiedOn = reachedVerified !== undefined && reachedVerified <= asOf ? reachedVerified : null;
   if (verifiedOn !== null) {
     tally.verified = 1;
     if (lead.dueOn === null || verifiedOn <= lead.dueOn) tally.verifiedOnTime = 1;
@@ -158,7 +190,7 @@ export function leadContribution(lead: LeadFact, window: MonthWindow, asOf: stri
   } else if (lead.dueOn !== null && lead.dueOn < asOf) {
     tally.overdue = 1;
   }
-  if (lead.closedOn !== null && lead.closedOn <= asOf) tally.closed = 1;
+  if (closedOn !== null && closedOn <= asOf) tally.closed = 1;
   return tally;
 }
 

@@ -3,20 +3,14 @@
  * Only the transitions listed here exist; anything else is a 409 for the API and ignored
  * (never applied backwards) when it comes from a ledger sync.
  */
-import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
+import { CLOSED_LEAD_STATE, LEAD_STATE_EN, LEAD_STATE_VALUES } from '../../ledger/api/leads';
 
 /** The one list lives in ledger/api/leads.ts (shared with the add-in). */
 export const LEAD_STATES = LEAD_STATE_VALUES;
 export type LeadState = (typeof LEAD_STATES)[number];
 
-export const LEAD_STATE_EN: Record<LeadState, string> = {
-  待分派: 'awaiting assignment',
-  已派至乡镇: 'sent to township',
-  已下发村: 'sent to village',
-  核实中: 'being verified',
-  已核实: 'verified',
-  已办结: 'closed',
-};
+/** English names beside the states (ledger/api/leads.ts: the add-in's summary labels them too). */
+export { LEAD_STATE_EN };
 
 const NEXT: Record<LeadState, readonly LeadState[]> = {
   待分派: ['已派至乡镇'],
@@ -36,8 +30,8 @@ export function canTransition(from: LeadState, to: LeadState): boolean {
 
 /** States in which the verification clock runs (an overdue flag can be raised). */
 export const OPEN_FOR_VERIFICATION: readonly LeadState[] = ['已派至乡镇', '已下发村', '核实中'];
-/** The one state that ends a lead (no transition leaves it). */
-export const CLOSED_LEAD_STATE = '已办结' satisfies LeadState;
+/** The one state that ends a lead (no transition leaves it): named once, in ledger/api/leads.ts. */
+export { CLOSED_LEAD_STATE };
 /**
  * States in which a lead is still open (one person, one open lead: a later finding is linked to it):
  * every state but the closed one, derived from the one list.

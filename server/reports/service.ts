@@ -2,7 +2,7 @@
  * The summary and duplicate services: read through the ReportStore, decide with ledger/reports.
  * No SQL here and no rule either — only who asks (masking by role) and when (today, China time).
  */
-import type { DuplicatesResponse, SummaryResponse } from '../../ledger/api/reports';
+import { LEAD_STATE_LABELS, type DuplicatesResponse, type SummaryResponse } from '../../ledger/api/reports';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { findDuplicateGroups, NAME_VISIBLE_TO, type ReaderRole } from '../../ledger/reports/duplicates';
 import { DIMENSION_LABEL } from '../../ledger/reports/facts';
@@ -40,7 +40,7 @@ export async function loadSummaryData(store: ReportStore, unit: UnitRef, window:
 export async function unitSummary(store: ReportStore, unit: UnitRef, window: MonthWindow, now: Date): Promise<SummaryResponse> {
   const [children, data] = await Promise.all([store.children(unit.code), loadSummaryData(store, unit, window, now)]);
   const summary = buildSummary({ ...data, unit, children });
-  return { ...summary, labels: { dimensions: DIMENSION_LABEL, sources: SOURCE_LABELS } } as SummaryResponse;
+  return { ...summary, labels: { dimensions: DIMENSION_LABEL, sources: SOURCE_LABELS, states: LEAD_STATE_LABELS } } as SummaryResponse;
 }
 
 const CHILD_LEVEL: Record<UnitLevel, UnitLevel | null> = { prefecture: 'county', county: 'township', township: 'village', village: null };

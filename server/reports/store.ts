@@ -3,6 +3,7 @@
  * only place their SQL lives. Subtrees are code ranges ([code, code + ':') — ':' sorts right after
  * '9'), so every query walks an index instead of testing a prefix on each row.
  */
+import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
 import type { LedgerValues } from '../../ledger/types';
 import { UNIT_CODE_LENGTH, type UnitLevel } from '../../ledger/units';
 import type { SummaryDimension } from '../../ledger/reports/facts';
@@ -112,33 +113,34 @@ class SqliteReportStore implements ReportStore {
   }
 
   async leadFacts(code: string): Promise<LeadFact[]> {
-    // Verification and closure dates are the China calendar dates of the lead's state changes.
+    // The first time each state of the life cycle was reached, one column per state of the one
+    // list (reached_0 … reached_5), as China calendar dates: one row per lead whatever its history.
+    const reached = LEAD_STATE_VALUES.map((_, i) => `MIN(CASE WHEN h.to_state = ? THEN h.at END) AS reached_${i}`).join(',\n              ');
     const rows = await this.db.all<{
       source: string;
       unit_code: string;
       found_on: string;
       dispatched_on: string | null;
       due_on: string | null;
-      verified_at: string | null;
-      closed_at: string | null;
+      [reachedColumn: `reached_${number}`]: string | null;
     }>(
-      `SELECT l.source, l.unit_code, l.found_on, l.dispatched_on, l.due_on,
-              (SELECT MIN(h.at) FROM lead_history h WHERE h.lead_no = l.lead_no AND h.to_state = '已核实') AS verified_at,
-              (SELECT MIN(h.at) FROM lead_history h WHERE h.lead_no = l.lead_no AND h.to_state = '已办结') AS closed_at
+      `SELECT l.lead_no, l.source, l.unit_code, l.found_on, l.dispatched_on, l.due_on,
+              ${reached}
          FROM leads l
-        WHERE l.unit_code >= ? AND l.unit_code < ?`,
-      [...range(code)],
+         LEFT JOIN lead_history h ON h.lead_no = l.lead_no
+        WHERE l.unit_code >= ? AND l.unit_code < ?
+        GROUP BY l.lead_no, l.source, l.unit_code, l.found_on, l.dispatched_on, l.due_on`,
+      [...LEAD_STATE_VALUES, ...range(code)],
     );
-    const chinaDate = (at: string | null) => (at === null ? null : new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10));
-    return rows.map((row) => ({
-      source: row.source,
-      unitCode: row.unit_code,
-      foundOn: row.found_on,
-      dispatchedOn: row.dispatched_on,
-      dueOn: row.due_on,
-      verifiedOn: chinaDate(row.verified_at),
-      closedOn: chinaDate(row.closed_at),
-    }));
+    const chinaDate = (at: string) => new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10);
+    return rows.map((row) => {
+      const reachedOn: LeadFact['reachedOn'] = {};
+      LEAD_STATE_VALUES.forEach((state, i) => {
+        const at = row[`reached_${i}`];
+        if (at !== null && at !== undefined) reachedOn[state] = chinaDate(at);
+      });
+      return { source: row.source, unitCode: row.unit_code, foundOn: row.found_on, dispatchedOn: row.dispatched_on, dueOn: row.due_on, reachedOn };
+    });
   }
 
   async submissions(code: string, window: MonthWindow): Promise<VillageSubmission[]> {

@@ -1,10 +1,12 @@
 /** Consolidation rules (ledger/reports): the month window, row facts, lead figures, roll-up, duplicates. */
+import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { findDuplicateGroups, maskName, nameFor, type OpenRowRef } from '../../ledger/reports/duplicates';
 import { SUMMARY_DIMENSIONS, UNFILLED, rowFacts } from '../../ledger/reports/facts';
 import {
   buildSummary,
   leadContribution,
+  leadStateOn,
   lowestCommonUnit,
   type LeadFact,
   type RowBucket,
@@ -58,24 +60,38 @@ describe('rowFacts', () => {
 
 describe('lead figures', () => {
   const october = { from: '2026-10', to: '2026-10' };
-  const base: LeadFact = { source: 'medical', unitCode: '532301101201', foundOn: '2026-10-08', dispatchedOn: '2026-10-09', dueOn: '2026-10-23', verifiedOn: null, closedOn: null };
+  const dispatched = { 待分派: '2026-10-08', 已派至乡镇: '2026-10-09' } as const;
+  const base: LeadFact = { source: 'medical', unitCode: '532301101201', foundOn: '2026-10-08', dispatchedOn: '2026-10-09', dueOn: '2026-10-23', reachedOn: dispatched };
+  /** The lead verified on `on` (through 已下发村 and 核实中 the day before). */
+  const verified = (on: string, extra: Partial<LeadFact['reachedOn']> = {}): LeadFact => ({ ...base, reachedOn: { ...dispatched, 已下发村: '2026-10-10', 核实中: '2026-10-10', 已核实: on, ...extra } });
 
   it('verified on time, with working days from dispatch by the ledger calendar', () => {
-    const tally = leadContribution({ ...base, verifiedOn: '2026-10-16' }, october, '2026-10-31', DEFAULT_CALENDAR)!;
+    const tally = leadContribution(verified('2026-10-16'), october, '2026-10-31', DEFAULT_CALENDAR)!;
     expect(tally).toMatchObject({ total: 1, verified: 1, verifiedOnTime: 1, overdue: 0, verifyWorkingDaysCount: 1 });
     expect(tally.verifyWorkingDaysSum).toBe(DEFAULT_CALENDAR.workingDaysBetween('2026-10-09', '2026-10-16'));
     // Fri 10-09 → Fri 10-16: five weekdays plus Sat 10-10, a 调休 make-up workday of the 2026 National Day holiday
     expect(tally.verifyWorkingDaysSum).toBe(6);
   });
   it('verified late is verified but not on time; unverified past due is overdue', () => {
-    expect(leadContribution({ ...base, verifiedOn: '2026-10-26' }, october, '2026-10-31', DEFAULT_CALENDAR)).toMatchObject({ verified: 1, verifiedOnTime: 0, overdue: 0 });
+    expect(leadContribution(verified('2026-10-26'), october, '2026-10-31', DEFAULT_CALENDAR)).toMatchObject({ verified: 1, verifiedOnTime: 0, overdue: 0 });
     expect(leadContribution(base, october, '2026-10-31', DEFAULT_CALENDAR)).toMatchObject({ verified: 0, overdue: 1 });
     expect(leadContribution(base, october, '2026-10-20', DEFAULT_CALENDAR)).toMatchObject({ verified: 0, overdue: 0 });
   });
   it('a verification after the as-of date does not count yet; a lead closed before the window is out', () => {
-    expect(leadContribution({ ...base, verifiedOn: '2026-11-02' }, october, '2026-10-31', DEFAULT_CALENDAR)).toMatchObject({ verified: 0, overdue: 1 });
-    expect(leadContribution({ ...base, foundOn: '2026-08-01', closedOn: '2026-09-30' }, october, '2026-10-31', DEFAULT_CALENDAR)).toBeNull();
+    expect(leadContribution(verified('2026-11-02'), october, '2026-10-31', DEFAULT_CALENDAR)).toMatchObject({ verified: 0, overdue: 1 });
+    expect(leadContribution({ ...verified('2026-09-20', { 已办结: '2026-09-30' }), foundOn: '2026-08-01' }, october, '2026-10-31', DEFAULT_CALENDAR)).toBeNull();
     expect(leadContribution({ ...base, foundOn: '2026-11-01' }, october, '2026-10-31', DEFAULT_CALENDAR)).toBeNull();
+  });
+  it('each lead counts once, in the state it was in at the as-of date (its history, not today’s state)', () => {
+    const closedLater = verified('2026-10-16', { 已办结: '2026-11-03' });
+    expect(leadStateOn(closedLater.reachedOn, '2026-10-31')).toBe('已核实');
+    expect(leadStateOn(closedLater.reachedOn, '2026-11-03')).toBe('已办结');
+    expect(leadStateOn(closedLater.reachedOn, '2026-10-09')).toBe('已派至乡镇');
+    expect(leadStateOn({}, '2026-10-09')).toBe('待分派'); // nothing recorded yet: the first state
+    const tally = leadContribution(closedLater, october, '2026-10-31', DEFAULT_CALENDAR)!;
+    expect(tally.byState).toEqual({ 待分派: 0, 已派至乡镇: 0, 已下发村: 0, 核实中: 0, 已核实: 1, 已办结: 0 });
+    expect(Object.keys(tally.byState)).toEqual([...LEAD_STATE_VALUES]); // every state of the one list, in its order
+    expect(leadContribution(base, october, '2026-10-31', DEFAULT_CALENDAR)!.byState['已派至乡镇']).toBe(1);
   });
 });
 
@@ -107,7 +123,10 @@ describe('buildSummary', () => {
     buckets.push({ unitCode: village, dimension: 'categories', value: '残疾人', count: 1 });
   }
   const lead = (unitCode: string, extra: Partial<LeadFact> = {}): LeadFact => ({
-    source: 'medical', unitCode, foundOn: '2026-10-02', dispatchedOn: '2026-10-09', dueOn: '2026-10-23', verifiedOn: null, closedOn: null, ...extra,
+    source: 'medical', unitCode, foundOn: '2026-10-02', dispatchedOn: '2026-10-09', dueOn: '2026-10-23', reachedOn: { 待分派: '2026-10-02', 已派至乡镇: '2026-10-09' }, ...extra,
+  });
+  const through = (verifiedOn: string, closedOn?: string): Pick<LeadFact, 'reachedOn'> => ({
+    reachedOn: { 待分派: '2026-10-02', 已派至乡镇: '2026-10-09', 已下发村: '2026-10-09', 核实中: '2026-10-10', 已核实: verifiedOn, ...(closedOn ? { 已办结: closedOn } : {}) },
   });
   const input: SummaryInput = {
     unit: county,
@@ -117,10 +136,10 @@ describe('buildSummary', () => {
     calendar: DEFAULT_CALENDAR,
     rowBuckets: buckets,
     leads: [
-      lead('532301101201', { verifiedOn: '2026-10-12', closedOn: '2026-10-20' }),
+      lead('532301101201', through('2026-10-12', '2026-10-20')),
       lead('532301101', { source: 'disability' }), // still at the township
       lead('532301'), // still at the county: belongs to no child
-      lead('532301102201', { verifiedOn: '2026-10-30' }),
+      lead('532301102201', through('2026-10-30')),
     ],
     villages,
     submissions: [
@@ -154,6 +173,10 @@ describe('buildSummary', () => {
     expect(all.closureRate).toBe(0.25);
     expect(all.averageWorkingDaysToVerify).toBe(all.verifyWorkingDaysSum / 2);
     expect(Object.keys(summary.figures.leads.bySource)).toEqual(['disability', 'medical']);
+    // by state at the as-of date (10-31): one closed, one verified, two still where the county sent them
+    expect(all.byState).toEqual({ 待分派: 0, 已派至乡镇: 2, 已下发村: 0, 核实中: 0, 已核实: 1, 已办结: 1 });
+    expect(summary.figures.leads.bySource.disability.byState['已派至乡镇']).toBe(1);
+    expect(summary.children[1].figures.leads.all.byState['已核实']).toBe(1);
   });
 
   it('a month without a submission is 未提交 for every village, not zero rows', () => {

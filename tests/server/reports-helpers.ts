@@ -9,6 +9,7 @@ export function additiveFigures(figures: UnitFigures): Map<string, number> {
   for (const [dimension, counts] of Object.entries(figures.rows.byDimension)) for (const [value, n] of Object.entries(counts)) out.set(`rows.${dimension}.${value}`, n);
   for (const [source, lead] of Object.entries({ ...figures.leads.bySource, '*': figures.leads.all })) {
     for (const key of LEAD_KEYS) out.set(`leads.${source}.${key}`, lead[key]);
+    for (const [state, n] of Object.entries(lead.byState)) out.set(`leads.${source}.byState.${state}`, n);
   }
   for (const [month, tally] of Object.entries(figures.submissions)) for (const [state, n] of Object.entries(tally)) out.set(`submissions.${month}.${state}`, n);
   out.set('duplicates', figures.duplicates);

@@ -19,6 +19,9 @@ import { reportStoreOf } from '../../server/reports/store';
 import { createRng, fabricateLedgerValues, pick } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from './helpers';
 import { additiveFigures, sumFigures } from './reports-helpers';
+import { createLeads, getLeadRow, transition, type NewLead } from '../../server/leads/lifecycle';
+import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
+import { fabricateIdNumber, fabricateName } from '../../server/seed/fabricate';
 
 const NOW = new Date('2026-11-20T04:00:00Z');
 const VILLAGES = ['532301101201', '532301101202', '532301101001', '532301102201', '532301102202', '532322101201'];
@@ -75,6 +78,42 @@ beforeAll(async () => {
   }
 }, 60_000);
 
+/**
+ * County leads with a history across the window: created 10-05 (placed in a township, or left at the
+ * county), then each walked along the life cycle on its own dates, so the summary's state at the
+ * as-of date differs from today's state for some (verified or closed after the window's end).
+ */
+async function seedLeads(): Promise<void> {
+  const rng = createRng('reports-leads');
+  const actor = { username: 'demo-county', unitCode: '532301' };
+  const places = ['532301101', '532301101', '532301102', '532301101', '532301102', '', '532301101', '532301102'];
+  const newLeads: NewLead[] = places.map((township, i) => ({
+    rule: 'medical.selfPaid', reason: { zh: '自付费用高', en: 'high self-paid cost' }, category: null, channel: null, coverage: null,
+    idNumber: fabricateIdNumber(rng, { region: '532301' }), name: fabricateName(rng), detail: { i },
+    ...(township ? { township, assignedBy: 'file' as const } : { assignedBy: 'none' as const }), excelRow: i + 2,
+  }));
+  const created = await createLeads(server.deps.db, { countyCode: '532301', source: 'medical', period: '2026-10', importId: 'reports-test', note: '测试导入' }, newLeads, actor, new Date('2026-10-05T02:00:00Z'));
+  // how far each lead goes, and when (China dates: 02:00Z is 10:00 in China)
+  const walks: Array<Array<[string, string]>> = [
+    [['已下发村', '2026-10-08'], ['核实中', '2026-10-09'], ['已核实', '2026-10-15'], ['已办结', '2026-10-20']],
+    [['已下发村', '2026-10-08'], ['核实中', '2026-10-09'], ['已核实', '2026-11-03']], // verified after October
+    [['已下发村', '2026-10-12']],
+    [['已下发村', '2026-10-08'], ['核实中', '2026-10-30']],
+    [],
+    [],
+    [['已下发村', '2026-10-06']],
+    [['已下发村', '2026-10-08'], ['核实中', '2026-10-09'], ['已核实', '2026-10-10'], ['已办结', '2026-11-10']], // closed after October
+  ];
+  for (let i = 0; i < walks.length; i++) {
+    const leadNo = `XS-532301-202610-${String(created.firstSeq + i).padStart(5, '0')}`;
+    let row = (await getLeadRow(server.deps.db, leadNo))!;
+    for (const [to, date] of walks[i]) {
+      const set = to === '已下发村' ? { village_code: `${row.township_code}201`, unit_code: `${row.township_code}201` } : {};
+      row = await transition(server.deps.db, row, to as (typeof LEAD_STATE_VALUES)[number], actor, new Date(`${date}T02:00:00Z`), set);
+    }
+  }
+}
+
 afterAll(() => server.close());
 
 describe('pre-aggregation on write (migration 010) mirrors the ledger core', () => {
@@ -126,6 +165,30 @@ describe('pre-aggregation on write (migration 010) mirrors the ledger core', () 
 describe('GET /api/v1/reports/summary', () => {
   const get = async (user: string, query: string) => server.request('GET', `/api/v1/reports/summary?${query}`, { token: await server.login(user) });
 
+  beforeAll(seedLeads);
+
+  it('leads by state: each lead in the state it was in at the as-of date, the states summing to the leads', async () => {
+    const october = (await get('demo-county', 'unit=532301&month=2026-10')).body;
+    expect(october.asOf).toBe('2026-10-31');
+    // the lead verified 11-03 is still 核实中 and the one closed 11-10 still 已核实 as of 10-31
+    expect(october.figures.leads.all.byState).toEqual({ 待分派: 1, 已派至乡镇: 1, 已下发村: 2, 核实中: 2, 已核实: 1, 已办结: 1 });
+    expect(october.labels.states.map((s: { state: string }) => s.state)).toEqual([...LEAD_STATE_VALUES]);
+    const november = (await get('demo-county', 'unit=532301&month=2026-11')).body; // as of today, 11-20
+    expect(november.figures.leads.all.byState).toEqual({ 待分派: 1, 已派至乡镇: 1, 已下发村: 2, 核实中: 1, 已核实: 1, 已办结: 1 }); // the lead closed 10-20 is out of November
+    for (const body of [october, november]) {
+      for (const figures of [body.figures, ...body.children.map((c: any) => c.figures), body.unitItself]) {
+        for (const lead of [figures.leads.all, ...Object.values(figures.leads.bySource)] as Array<{ total: number; byState: Record<string, number> }>) {
+          expect(Object.values(lead.byState).reduce((a, b) => a + b, 0)).toBe(lead.total);
+        }
+      }
+    }
+    // the lead left at the county (待分派) is the county's own; the township's leads are its children's
+    expect(october.unitItself.leads.all.byState['待分派']).toBe(1);
+    const township = (await get('demo-township', 'unit=532301101&month=2026-10')).body;
+    expect(township.figures.leads.all.total).toBe(4);
+    expect(township.children.find((c: any) => c.unit.code === '532301101201').figures.leads.all.byState).toEqual({ 待分派: 0, 已派至乡镇: 0, 已下发村: 1, 核实中: 2, 已核实: 0, 已办结: 1 });
+  });
+
   it.each([
     ['demo-prefecture', '5323'],
     ['demo-county', '532301'],
@@ -137,6 +200,7 @@ describe('GET /api/v1/reports/summary', () => {
     const body = res.body;
     expect(sumFigures([...body.children.map((c: any) => c.figures), body.unitItself])).toEqual(sumFigures([body.figures]));
     expect(additiveFigures(body.figures).get('rows.total')).toBeGreaterThan(0);
+    expect(additiveFigures(body.figures).get('leads.*.total')).toBeGreaterThan(0); // leads (and their states) add up too
     if (unit.length < 12) {
       const admin = await server.login('demo-admin');
       for (const child of body.children.slice(0, 3)) {

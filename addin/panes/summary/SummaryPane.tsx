@@ -28,6 +28,8 @@ import { useSession } from '../signin/session-context';
 import { useServerCall } from '../signin/SignIn';
 import { StaffOnlyPane } from '../signin/StaffOnlyPane';
 import { Bars } from './Bars';
+import { StackedBars, type StackedItem } from './StackedBars';
+import { LEAD_STATE_COLOR } from './state-colors';
 import { recentMonths } from './months';
 import { pullRowsIntoSheet } from './pull-rows';
 import { TABLE_SHEET_PREFIX } from '../../host/sheet-name';
@@ -172,6 +174,9 @@ function Summary({ user }: { user: SessionUser }) {
   const label = (entry: { zh: string; en: string } | undefined, fallback: string) => (entry ? (en ? entry.en : entry.zh) : fallback);
   const dimensionValues = figures ? Object.entries(figures.rows.byDimension[dimension] ?? {}).sort((a, b) => b[1] - a[1]) : [];
   const maxChildRows = Math.max(1, ...(summary?.children ?? []).map((child) => child.figures.rows.total));
+  // children are one level below the unit (townships of a county, villages of a township)
+  const childLevel = summary?.children[0]?.unit.level;
+  const overdueTitle = t('overdue.title', { level: t(`level.${childLevel === 'prefecture' || childLevel === undefined ? 'county' : childLevel}`) });
 
   return (
     <>
@@ -273,7 +278,7 @@ function Summary({ user }: { user: SessionUser }) {
             </section>
           )}
 
-          <section className={styles.section} aria-labelledby={`${ids}-sources`}>
+          <section className={styles.section} aria-labelledby={`${ids}-sources`} data-testid="summary-sources">
             <h2 className={styles.h2} id={`${ids}-sources`}>
               {t('sources.title')}
             </h2>
@@ -281,14 +286,19 @@ function Summary({ user }: { user: SessionUser }) {
               <Caption1 className={styles.muted}>{t('sources.empty')}</Caption1>
             ) : (
               <>
-                <Bars
+                <StackedBars
                   label={t('sources.title')}
-                  items={Object.entries(figures.leads.bySource).map(([code, lead]) => ({
-                    key: code,
-                    label: label(summary.labels.sources[code], code),
-                    value: lead.total,
-                  }))}
+                  items={sourceItems(summary, figures, label, t('sources.all'))}
+                  totalText={(total) => t('sources.total', { count: total })}
+                  describe={(item, total) =>
+                    t('sources.describe', {
+                      source: item.label,
+                      total,
+                      parts: item.segments.filter((segment) => segment.value > 0).map((segment) => `${segment.label} ${segment.value}`).join(en ? ', ' : '，'),
+                    })
+                  }
                 />
+                <Caption1 className={styles.muted}>{t('sources.asOf', { asOf: summary.asOf.slice(0, 10) })}</Caption1>
                 {Object.entries(figures.leads.bySource).map(([code, lead]) => (
                   <Caption1 key={code} className={styles.muted}>
                     {label(summary.labels.sources[code], code)}：
@@ -298,6 +308,29 @@ function Summary({ user }: { user: SessionUser }) {
               </>
             )}
           </section>
+
+          {summary.children.length > 0 && (
+            <section className={styles.section} aria-labelledby={`${ids}-overdue`} data-testid="summary-overdue">
+              <h2 className={styles.h2} id={`${ids}-overdue`}>
+                {overdueTitle}
+              </h2>
+              {figures.leads.all.overdue === 0 ? (
+                <Caption1 className={styles.muted}>{t('overdue.none')}</Caption1>
+              ) : (
+                <Bars
+                  label={overdueTitle}
+                  items={[
+                    ...summary.children.map((child) => ({ key: child.unit.code, label: child.unit.name, value: child.figures.leads.all.overdue })),
+                    ...(summary.unitItself.leads.all.overdue > 0
+                      ? [{ key: 'itself', label: t('overdue.itself', { unit: summary.unit.name }), value: summary.unitItself.leads.all.overdue }]
+                      : []),
+                  ]
+                    .sort((a, b) => b.value - a.value)
+                    .map((item) => ({ ...item, tone: item.value > 0 ? ('warning' as const) : undefined, display: t('overdue.count', { count: item.value }) }))}
+                />
+              )}
+            </section>
+          )}
 
           <section className={styles.section} aria-labelledby={`${ids}-dims`}>
             <div className={styles.picks}>
@@ -426,6 +459,23 @@ function Summary({ user }: { user: SessionUser }) {
 }
 
 type Tally = Figures['submissions'][string];
+type LeadFigures = Figures['leads']['all'];
+
+/** One stacked bar per source (all sources first when there are several), segments in life-cycle order. */
+function sourceItems(
+  summary: SummaryResponse,
+  figures: Figures,
+  label: (entry: { zh: string; en: string } | undefined, fallback: string) => string,
+  allLabel: string,
+): StackedItem[] {
+  const item = (key: string, name: string, lead: LeadFigures): StackedItem => ({
+    key,
+    label: name,
+    segments: summary.labels.states.map((entry) => ({ key: entry.state, label: label(entry, entry.state), value: lead.byState[entry.state], color: LEAD_STATE_COLOR[entry.state] })),
+  });
+  const sources = Object.entries(figures.leads.bySource).map(([code, lead]) => item(code, label(summary.labels.sources[code], code), lead));
+  return sources.length > 1 ? [item('*', allLabel, figures.leads.all), ...sources] : sources;
+}
 
 /** The one village's state from its tally (exactly one state counts 1). */
 function villageState(tally: Tally): string {

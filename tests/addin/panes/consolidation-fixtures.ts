@@ -1,6 +1,6 @@
 /** Server answers for the 汇总 and 审核 pane tests, shaped by the shared ledger/api schemas. */
 import type { SessionUser } from '../../../ledger/api/auth';
-import type { ConsolidatedRowsResponse, SummaryResponse } from '../../../ledger/api/reports';
+import { LEAD_STATE_LABELS, type ConsolidatedRowsResponse, type SummaryResponse } from '../../../ledger/api/reports';
 import type { SubmissionDetailResponse, SubmissionFindingsResponse, SubmissionWire, UnitSubmissionsResponse } from '../../../ledger/api/submissions';
 import { SUMMARY_DIMENSIONS } from '../../../ledger/reports/facts';
 import type { Handler } from './fake-api';
@@ -14,7 +14,7 @@ type Figures = SummaryResponse['figures'];
 type UnitRef = SummaryResponse['unit'];
 
 export function figures(rows: number, overdue: number, month: string, notSubmitted: number, villages: number): Figures {
-  const lead = { total: 4, verified: 2, verifiedOnTime: 1, overdue, closed: 1, verifyWorkingDaysSum: 9, verifyWorkingDaysCount: 2, onTimeRate: 0.5, averageWorkingDaysToVerify: 4.5, closureRate: 0.25 };
+  const lead = { total: 4, verified: 2, verifiedOnTime: 1, overdue, closed: 1, verifyWorkingDaysSum: 9, verifyWorkingDaysCount: 2, onTimeRate: 0.5, averageWorkingDaysToVerify: 4.5, closureRate: 0.25, byState: { 待分派: 0, 已派至乡镇: 1, 已下发村: 0, 核实中: 1, 已核实: 1, 已办结: 1 } };
   return {
     rows: {
       total: rows,
@@ -39,6 +39,7 @@ export function summary(unit: UnitRef, month: string, children: UnitRef[], villa
     labels: {
       dimensions: Object.fromEntries(SUMMARY_DIMENSIONS.map((d) => [d, { zh: d === 'categories' ? '人员类别' : d, en: d }])),
       sources: { disability: { zh: '残联', en: 'Disability federation' } },
+      states: LEAD_STATE_LABELS,
     },
   };
 }

@@ -46,7 +46,7 @@ describe('汇总 pane', () => {
     expect(within(kpis).getByText('50%')).toBeTruthy(); // on-time rate
     expect(within(kpis).getByText('1/2')).toBeTruthy(); // villages not submitted
     expect(within(children).getAllByRole('button')).toHaveLength(2);
-    expect(screen.getByRole('list', { name: '线索按来源' }).textContent).toContain('残联');
+    expect(screen.getByRole('list', { name: '线索按来源与状态' }).textContent).toContain('残联');
 
     await act(async () => fireEvent.click(within(children).getByRole('button', { name: '查看 鹿城镇 的汇总' })));
     await waitFor(() => expect(screen.getByTestId('summary-crumbs').querySelector('[aria-current="page"]')?.textContent).toBe('鹿城镇'));
@@ -126,6 +126,28 @@ describe('汇总 pane', () => {
     expect(sheet.values).toHaveLength(1_001);
     expect(sheet.frozenRows).toBe(1);
     expect(host.sheetNames()).toContain(sheetName);
+  });
+
+  it('charts leads by source × state (each segment named with its number) and overdue leads by township on their own', async () => {
+    installFakeApi({ 'POST /api/v1/auth/login': loginAs(COUNTY_USER), 'GET /api/v1/reports/summary': summaryHandler });
+    renderPane('summary', <SummaryPane />);
+    await connected();
+    await signIn();
+    const sources = await screen.findByTestId('summary-sources');
+    expect(within(sources).getByRole('heading').textContent).toBe('线索按来源与状态');
+    // one bar per source, read out as one sentence; the drawn segments follow the life cycle's order
+    const bar = within(sources).getByRole('img', { name: '残联：共 4 条；已派至乡镇 1，核实中 1，已核实 1，已办结 1' });
+    expect(Array.from(bar.querySelectorAll('[title]')).map((segment) => segment.getAttribute('title'))).toEqual(['已派至乡镇 1', '核实中 1', '已核实 1', '已办结 1']);
+    // the numbers are text beside the bar, not colour alone; states with no lead are left out
+    const parts = Array.from(sources.querySelectorAll('[data-part]')).map((part) => part.textContent);
+    expect(parts).toEqual(['已派至乡镇 1', '核实中 1', '已核实 1', '已办结 1']);
+    expect(within(sources).getByText('共 4 条')).toBeTruthy();
+
+    const overdue = screen.getByTestId('summary-overdue');
+    expect(within(overdue).getByRole('heading').textContent).toBe('逾期未核实线索（按乡镇）');
+    const lines = within(within(overdue).getByRole('list', { name: '逾期未核实线索（按乡镇）' })).getAllByRole('listitem');
+    // most overdue first, every township listed (0 too)
+    expect(lines.map((line) => line.textContent)).toEqual(['东瓜镇1 条', '鹿城镇0 条']);
   });
 
   it('tells a village account the pane is not for it (no summary requested)', async () => {
