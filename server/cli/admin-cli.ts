@@ -13,11 +13,19 @@ import { REAL_UNITS } from '../units/real-units';
 import { seedUnits } from '../seed';
 import { getUnit, upsertUnit } from '../units/store';
 import { unlockLogin } from '../auth/unlock';
-import { createUser, findUser, roleFitsUnit } from '../auth/users';
+import { createUser, findUser, roleFitsUnit, type UserRecord } from '../auth/users';
+import type { SqlDatabase } from '../db/database';
 
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+}
+
+/** The account a command names, or undefined once the error says there is none (the command exits 1). */
+async function requireUser(db: SqlDatabase, username: string | undefined, io: CliIo): Promise<UserRecord | undefined> {
+  const user = username ? await findUser(db, username) : undefined;
+  if (!user) io.err(`用户不存在 / no such user: ${username ?? ''}`);
+  return user;
 }
 
 const USAGE = `用法 / usage: admin-cli seed-units | add-unit CODE NAME | add-user USERNAME ROLE UNITCODE | deactivate-user USERNAME | unlock-user USERNAME | list-users`;
@@ -83,29 +91,21 @@ export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
         return 0;
       }
       case 'deactivate-user': {
-        const [username] = args;
-        const user = username ? await findUser(deps.db, username) : undefined;
-        if (!user) {
-          io.err(`用户不存在 / no such user: ${username ?? ''}`);
-          return 1;
-        }
+        const user = await requireUser(deps.db, args[0], io);
+        if (!user) return 1;
         await deps.db.transaction(async (tx) => {
           await tx.run('UPDATE users SET active = 0 WHERE id = ?', [user.id]);
           await tx.run('UPDATE tokens SET revoked = 1 WHERE user_id = ?', [user.id]);
           await deps.audit.record({ user: null, action: 'admin.user_deactivate', target: `user:${user.id}`, requestId: actor.requestId }, tx);
         });
-        io.out(`已停用 / deactivated: ${username}`);
+        io.out(`已停用 / deactivated: ${user.username}`);
         return 0;
       }
       case 'unlock-user': {
         // Lifts a login lockout (too many wrong passwords) before it runs out: the counters are in the
         // database, so every running instance sees it at once. Sessions and the password are untouched.
-        const [username] = args;
-        const user = username ? await findUser(deps.db, username) : undefined;
-        if (!user) {
-          io.err(`用户不存在 / no such user: ${username ?? ''}`);
-          return 1;
-        }
+        const user = await requireUser(deps.db, args[0], io);
+        if (!user) return 1;
         await deps.db.transaction(async (tx) => {
           await unlockLogin(tx, user.username);
           await deps.audit.record({ user: null, action: 'admin.user_unlock', target: `user:${user.id}`, requestId: actor.requestId }, tx);

@@ -32,7 +32,13 @@ describe('admin CLI (production bootstrap without demo data)', () => {
       const token = await server.login('wang.village', 'long-enough-1');
       const me = await server.request('GET', '/api/v1/me', { token });
       expect(me.body.user.unit).toEqual({ code: '532301101205', name: '某村', level: 'village' });
+      // an account that does not exist, or none named: refused, nothing changed
+      expect(await adminCli(['deactivate-user', 'nobody'], env, io)).toBe(1);
+      expect(await adminCli(['deactivate-user'], env, io)).toBe(1);
+      expect(lines.filter((line) => line.startsWith('ERR 用户不存在 / no such user:'))).toEqual(['ERR 用户不存在 / no such user: nobody', 'ERR 用户不存在 / no such user: ']);
+      expect((await server.request('GET', '/api/v1/me', { token })).status).toBe(200);
       expect(await adminCli(['deactivate-user', 'wang.village'], env, io)).toBe(0);
+      expect(lines).toContain('已停用 / deactivated: wang.village');
       expect((await server.request('GET', '/api/v1/me', { token })).status).toBe(401);
       const users = await server.deps.db.all<{ username: string }>('SELECT username FROM users');
       expect(users.map((u) => u.username)).toEqual(['wang.village']); // no demo accounts
