@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { FeedCalendarResponseSchema, ImportListResponseSchema, ImportStateSchema, ImportSummarySchema } from '../../ledger/api/leads';
 import { chinaDate } from '../../ledger/dates';
-import { defineRoute, type RouteSpec } from '../http/route-table';
+import { defineRoute, type Role, type RouteSpec } from '../http/route-table';
 import { AppError } from '../http/errors';
 import { commitImport } from './commit';
 import { feedStatus } from './feeds';
@@ -31,16 +31,19 @@ const ImportStatusSchema = z.object({
 
 const EXAMPLE_IMPORT_ID = '00000000-0000-4000-8000-000000000000';
 
+/** What every import route is: a county's, for signed-in users of that county or above it. */
+const COUNTY_IMPORTS = { tag: 'imports', auth: 'user', unitParam: 'countyCode', unitLevel: 'county' } as const;
+/** Who changes a county's imports (upload, commit) and who may read them (the prefecture too). */
+const IMPORT_WRITERS: readonly Role[] = ['county', 'admin'];
+const IMPORT_READERS: readonly Role[] = ['county', 'prefecture', 'admin'];
+
 export const IMPORT_ROUTES: RouteSpec[] = [
   defineRoute({
     method: 'post',
     path: '/counties/:countyCode/imports',
     summary: '上传部门比对数据或保障对象名册（multipart：file、source、period），后台读取并试运行；同一文件（按sha256）已导入时返回原导入结果',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
+    ...COUNTY_IMPORTS,
+    roles: IMPORT_WRITERS,
     multipart: true,
     uploadLimitBytes: IMPORT_UPLOAD_LIMIT_BYTES,
     params: CountyParams,
@@ -66,11 +69,8 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/counties/:countyCode/imports',
     summary: '本县（市）的导入记录及其导入摘要（最新在前）',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'prefecture', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
+    ...COUNTY_IMPORTS,
+    roles: IMPORT_READERS,
     params: CountyParams,
     response: ImportListResponseSchema,
     handle: async (ctx) => ({ body: { imports: await listImportsFor(ctx.deps, ctx.params.countyCode) } }),
@@ -79,11 +79,8 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/counties/:countyCode/imports/:importId',
     summary: '导入进度与试运行摘要（state: reading|ready|committed|failed）',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'prefecture', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
+    ...COUNTY_IMPORTS,
+    roles: IMPORT_READERS,
     params: ImportParams,
     response: ImportStatusSchema,
     example: { params: { importId: EXAMPLE_IMPORT_ID } },
@@ -93,11 +90,8 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     method: 'post',
     path: '/counties/:countyCode/imports/:importId/commit',
     summary: '提交试运行结果：在一个事务中生成线索（或替换保障对象名册）；重复提交返回原结果',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
+    ...COUNTY_IMPORTS,
+    roles: IMPORT_WRITERS,
     params: ImportParams,
     response: ImportStatusSchema,
     example: { params: { importId: EXAMPLE_IMPORT_ID } },
@@ -107,11 +101,8 @@ export const IMPORT_ROUTES: RouteSpec[] = [
     method: 'get',
     path: '/counties/:countyCode/feeds',
     summary: '部门数据导入日历：逾期未导入的数据（如“2026年10月 医保数据尚未导入”）',
-    tag: 'imports',
-    auth: 'user',
-    roles: ['county', 'prefecture', 'admin'],
-    unitParam: 'countyCode',
-    unitLevel: 'county',
+    ...COUNTY_IMPORTS,
+    roles: IMPORT_READERS,
     params: CountyParams,
     response: FeedCalendarResponseSchema.extend({ imported: z.array(z.object({ source: z.string(), period: z.string(), committedAt: z.string() })) }),
     handle: async (ctx) => ({ body: await feedStatus(ctx.deps.db, ctx.params.countyCode, chinaDate(ctx.deps.now())) }),

@@ -326,6 +326,11 @@ describe('imports', () => {
     expect(admin.status).toBe(202);
     const foreignRead = await server.request('GET', `/api/v1/counties/${COUNTY}/imports/${admin.body.importId}`, { token: await server.login('demo-county2') });
     expect(foreignRead.status).toBe(403);
+    // the prefecture reads a county's imports but neither uploads (above) nor commits
+    const prefecture = await server.login('demo-prefecture');
+    expect((await server.request('GET', `/api/v1/counties/${COUNTY}/imports`, { token: prefecture })).status).toBe(200);
+    expect((await server.request('GET', `/api/v1/counties/${COUNTY}/imports/${admin.body.importId}`, { token: prefecture })).status).toBe(200);
+    expect((await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${admin.body.importId}/commit`, { token: prefecture })).status).toBe(403);
   });
 
   it('every response matched its schema, and no ID number, name or phone reached the log', async () => {
