@@ -21,10 +21,10 @@ import {
   isFormulaLike,
   summaryColumns,
 } from '../../ledger/reports/export';
-import type { UnitRef, UnitSummary } from '../../ledger/reports/summary';
 import { monthsOf, type MonthWindow } from '../../ledger/reports/window';
 import type { UnitLevel } from '../../ledger/units';
-import type { ReportStore } from '../reports/store';
+import type { UnitRef, UnitSummary, VillageInfo } from '../../ledger/reports/summary';
+import type { ExportRow, ReportStore } from '../reports/store';
 
 /** Excel's row limit less the header row: the rows sheet continues on 台账明细（2）, … beyond it. */
 export const MAX_ROWS_PER_SHEET = 1_048_575;
@@ -48,6 +48,22 @@ export interface ExportPlan {
 
 type Cell = string | number | null;
 
+/**
+ * One stored row as export cells, numbered `seq` and placed by `villages` (its village and
+ * township names): the same for the streamed workbook and CSV and for the pane's pages of rows.
+ */
+export function exportRowOf(row: ExportRow, seq: number, villages: ReadonlyMap<string, VillageInfo>, maskPersonal: boolean): Cell[] {
+  const village = villages.get(row.villageCode);
+  return exportRowCells(row.values, {
+    seq,
+    townshipName: village?.townshipName ?? '',
+    villageName: village?.name ?? row.villageCode,
+    maskPersonal,
+    rowId: row.rowId,
+    version: row.version,
+  });
+}
+
 /** Live rows of the subtree as export cells, a batch at a time (keyset pagination, constant memory). */
 export async function* exportRows(store: ReportStore, plan: ExportPlan, limit = Infinity): AsyncGenerator<Cell[][]> {
   const villages = new Map((await store.villagesUnder(plan.unit.code)).map((village) => [village.code, village]));
@@ -58,17 +74,7 @@ export async function* exportRows(store: ReportStore, plan: ExportPlan, limit = 
     if (batch.length === 0) return;
     const last = batch[batch.length - 1];
     after = { villageCode: last.villageCode, seq: last.seq };
-    yield batch.map((row) => {
-      const village = villages.get(row.villageCode);
-      return exportRowCells(row.values, {
-        seq: ++seq,
-        townshipName: village?.townshipName ?? '',
-        villageName: village?.name ?? row.villageCode,
-        maskPersonal: plan.maskPersonal,
-        rowId: row.rowId,
-        version: row.version,
-      });
-    });
+    yield batch.map((row) => exportRowOf(row, ++seq, villages, plan.maskPersonal));
   }
 }
 

@@ -5,13 +5,13 @@
  */
 import type { Response } from 'express';
 import { WindowQuerySchema, type WindowQuery } from '../../ledger/api/reports';
-import type { RouteContext, RouteSpec } from '../http/route-table';
+import type { AuditEntry } from '../app-deps';
+import { defineRoute, type RouteContext, type RouteSpec } from '../http/route-table';
 import { seesFullIds } from '../ledger/routes';
 import { summariesByLevel } from '../reports/service';
 import { reportStoreOf } from '../reports/store';
-import { requestUnit } from '../reports/routes';
+import { requestUnit, UNIT_IN_QUERY } from '../reports/routes';
 import { writeConsolidatedCsv, writeConsolidatedXlsx, type ExportPlan } from './consolidated';
-import { defined } from '../../ledger/defined';
 
 type Format = 'xlsx' | 'csv';
 
@@ -33,8 +33,22 @@ function clientGone(res: Response): Promise<never> {
   });
 }
 
-async function exportConsolidated(ctx: RouteContext, format: Format) {
-  const query = ctx.query as WindowQuery;
+/**
+ * Audits what one export sent out (a whole download, or one page of rows): who, for which unit,
+ * and whether ID numbers and phones went out unmasked (its own action, to be found).
+ */
+export function auditExport(ctx: RouteContext<'user'>, unitCode: string, masked: boolean, detail: NonNullable<AuditEntry['detail']>): Promise<void> {
+  return ctx.deps.audit.record({
+    user: ctx.user,
+    action: masked ? 'export.consolidated' : 'export.consolidated.unmasked',
+    target: unitCode,
+    requestId: ctx.requestId,
+    detail: { ...detail, masked },
+  });
+}
+
+async function exportConsolidated(ctx: RouteContext<'user', unknown, WindowQuery>, format: Format) {
+  const query = ctx.query;
   const store = reportStoreOf(ctx.deps.db);
   const unit = await requestUnit(ctx, query.unit);
   const window = { from: query.from, to: query.to };
@@ -42,7 +56,7 @@ async function exportConsolidated(ctx: RouteContext, format: Format) {
     unit,
     window,
     levels: format === 'xlsx' ? await summariesByLevel(store, unit, window, ctx.deps.now()) : [],
-    maskPersonal: !seesFullIds(defined(ctx.user, 'the signed-in user'), unit.code),
+    maskPersonal: !seesFullIds(ctx.user, unit.code),
   };
   const span = window.from === window.to ? window.from : `${window.from}_${window.to}`;
   ctx.res.status(200);
@@ -51,37 +65,29 @@ async function exportConsolidated(ctx: RouteContext, format: Format) {
   attachment(ctx.res, `台账汇总_${unit.name}_${span}.${format}`, `consolidated-${unit.code}-${span}.${format}`);
   const write = format === 'xlsx' ? writeConsolidatedXlsx(ctx.res, store, plan) : writeConsolidatedCsv(ctx.res, store, plan);
   const rows = await Promise.race([write, clientGone(ctx.res)]);
-  await ctx.deps.audit.record({
-    user: ctx.user,
-    action: plan.maskPersonal ? 'export.consolidated' : 'export.consolidated.unmasked',
-    target: unit.code,
-    requestId: ctx.requestId,
-    detail: { from: window.from, to: window.to, rows, format, masked: plan.maskPersonal },
-  });
+  await auditExport(ctx, unit.code, plan.maskPersonal, { from: window.from, to: window.to, rows, format });
   return { body: undefined };
 }
 
 const common = {
   method: 'get',
   tag: 'exports',
-  auth: 'user',
-  unitParam: 'unit',
-  unitIn: 'query',
+  ...UNIT_IN_QUERY,
   query: WindowQuerySchema,
   example: { query: { month: '2026-10' } },
 } as const;
 
 export const EXPORT_ROUTES: RouteSpec[] = [
-  {
+  defineRoute({
     ...common,
     path: '/exports/consolidated.xlsx',
     summary: '汇总工作簿（流式写出）：各级汇总表（含下级单位）+ 辖区全部台账行（按台账列序，乡镇/村已填，身份证号和电话按角色脱敏，表头冻结）；导出留痕',
     handle: (ctx) => exportConsolidated(ctx, 'xlsx'),
-  },
-  {
+  }),
+  defineRoute({
     ...common,
     path: '/exports/consolidated.csv',
     summary: '辖区全部台账行 CSV（UTF-8 带 BOM，Excel 可直接打开；以 = + - @ 制表符 回车 开头的内容按 OWASP 转义）；导出留痕',
     handle: (ctx) => exportConsolidated(ctx, 'csv'),
-  },
+  }),
 ];

@@ -9,11 +9,13 @@ import {
   ConsolidatedRowsResponseSchema,
   type ConsolidatedRowsResponse,
 } from '../../ledger/api/reports';
-import { EXPORT_COLUMNS, exportRowCells } from '../../ledger/reports/export';
+import { EXPORT_COLUMNS } from '../../ledger/reports/export';
 import { defineRoute, type RouteSpec } from '../http/route-table';
 import { seesFullIds } from '../ledger/routes';
 import { reportStoreOf } from '../reports/store';
-import { requestUnit } from '../reports/routes';
+import { requestUnit, UNIT_IN_QUERY } from '../reports/routes';
+import { exportRowOf } from './consolidated';
+import { auditExport } from './routes';
 
 interface Cursor {
   villageCode: string;
@@ -35,9 +37,7 @@ export const CONSOLIDATED_ROWS_ROUTES: RouteSpec[] = [
     path: '/exports/consolidated-rows',
     summary: '汇总明细分页（JSON）：与汇总工作簿“台账明细”相同的行、列序和脱敏规则，供加载项分块写入新工作表；每页留痕',
     tag: 'exports',
-    auth: 'user',
-    unitParam: 'unit',
-    unitIn: 'query',
+    ...UNIT_IN_QUERY,
     query: ConsolidatedRowsQuerySchema,
     response: ConsolidatedRowsResponseSchema,
     example: { query: { limit: '500' } },
@@ -53,28 +53,12 @@ export const CONSOLIDATED_ROWS_ROUTES: RouteSpec[] = [
       const batch = await store.exportBatch(unit.code, cursor && { villageCode: cursor.villageCode, seq: cursor.seq }, limit + 1);
       const page = batch.slice(0, limit);
       const sentBefore = cursor?.sent ?? 0;
-      const rows = page.map((row, index) => {
-        const village = byCode.get(row.villageCode);
-        return exportRowCells(row.values, {
-          seq: sentBefore + index + 1,
-          townshipName: village?.townshipName ?? '',
-          villageName: village?.name ?? row.villageCode,
-          maskPersonal,
-          rowId: row.rowId,
-          version: row.version,
-        });
-      });
+      const rows = page.map((row, index) => exportRowOf(row, sentBefore + index + 1, byCode, maskPersonal));
       const last = page[page.length - 1];
       const more = batch.length > limit && last !== undefined;
       // villages are read in code order: those before the current one are done
       const villagesDone = more ? villages.filter((village) => village.code < last.villageCode).length : villages.length;
-      await ctx.deps.audit.record({
-        user: ctx.user,
-        action: maskPersonal ? 'export.consolidated' : 'export.consolidated.unmasked',
-        target: unit.code,
-        requestId: ctx.requestId,
-        detail: { rows: rows.length, format: 'rows', from: sentBefore + 1, masked: maskPersonal },
-      });
+      await auditExport(ctx, unit.code, maskPersonal, { rows: rows.length, format: 'rows', from: sentBefore + 1 });
       const body: ConsolidatedRowsResponse = {
         unit,
         columns: COLUMN_HEADERS,
