@@ -45,6 +45,11 @@ export const PLATFORM_ERRORS = {
     zh: '请求体含有不允许的字段名（__proto__、constructor 或 prototype）',
     en: 'The request body has a forbidden key (__proto__, constructor or prototype)',
   },
+  nul_character: {
+    status: 400,
+    zh: '请求中含有空字符（U+0000），无法保存：请删除该字符（多见于从其他系统复制的文字）后重新提交',
+    en: 'The request contains a NUL character (U+0000), which cannot be stored: remove it (it usually comes with text copied from another system) and send again',
+  },
   storage_full: {
     status: 503,
     zh: '服务器磁盘空间已满，本次操作未保存。请稍后重试；请联系管理员清理服务器磁盘（见运维说明 docs/operations.md）',

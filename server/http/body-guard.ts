@@ -4,7 +4,9 @@
  * - a compressed body (Content-Encoding gzip, br, deflate) that does not decompress;
  * - multipart without a boundary, or cut off / malformed (busboy's errors);
  * - JSON with a `__proto__`, `constructor` or `prototype` key at any depth (prototype pollution
- *   attempts; JSON.parse keeps `__proto__` as an own key, and a schema would silently drop it).
+ *   attempts; JSON.parse keeps `__proto__` as an own key, and a schema would silently drop it);
+ * - a NUL character (U+0000) in any text or key of a JSON body, of multipart fields or of the file
+ *   name, or of the query (mount.ts checks the last three).
  */
 import type { NextFunction, Request, Response } from 'express';
 import { AppError } from './errors';
@@ -12,54 +14,97 @@ import { defined } from '../../ledger/defined';
 
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 
-/** Whether a parsed JSON value holds a forbidden key at any depth: no paths built (the common, clean case). */
-function hasForbiddenKey(value: unknown): boolean {
+/**
+ * U+0000 (NUL): no text of the ledger means it, and PostgreSQL cannot store it in a text column
+ * (SQLite would): refused on both engines before anything is stored, naming where it is.
+ */
+const NUL = '\u0000';
+
+/** What is wrong with a body: a forbidden key, or a NUL character in a key or a text. */
+export type BodyProblem = { kind: 'forbidden_key' | 'nul_character'; path: string };
+
+function keyProblem(key: string): BodyProblem['kind'] | undefined {
+  if (FORBIDDEN_KEYS.has(key)) return 'forbidden_key';
+  if (key.includes(NUL)) return 'nul_character';
+  return undefined;
+}
+
+/** Whether a parsed value holds a forbidden key or a NUL anywhere: no paths built (the common, clean case). */
+function hasProblem(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes(NUL);
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const current = stack.pop();
     if (current === null || typeof current !== 'object') continue;
     if (Array.isArray(current)) {
-      for (const item of current) if (item !== null && typeof item === 'object') stack.push(item);
+      for (const item of current) {
+        if (typeof item === 'string') {
+          if (item.includes(NUL)) return true;
+        } else if (item !== null && typeof item === 'object') stack.push(item);
+      }
       continue;
     }
     for (const key in current) {
-      if (FORBIDDEN_KEYS.has(key)) return true;
+      if (keyProblem(key)) return true;
       const item = (current as Record<string, unknown>)[key];
-      if (item !== null && typeof item === 'object') stack.push(item);
+      if (typeof item === 'string') {
+        if (item.includes(NUL)) return true;
+      } else if (item !== null && typeof item === 'object') stack.push(item);
     }
   }
   return false;
 }
 
 /**
- * Path of the first forbidden key in a parsed JSON value (iterative: deep bodies cannot overflow the
- * stack). A clean body — every ordinary request — is scanned once without building any path; the
- * paths are built only to name the key of a body about to be refused.
+ * The first problem in a parsed value (a JSON body, multipart fields, the query), with its path from
+ * `root` (iterative: deep bodies cannot overflow the stack). A clean value — every ordinary request —
+ * is scanned once without building any path; paths are built only to name what is about to be refused.
  */
-export function forbiddenKeyPath(value: unknown): string | undefined {
-  if (!hasForbiddenKey(value)) return undefined;
-  const stack: { value: unknown; path: string }[] = [{ value, path: 'body' }];
+export function bodyProblem(value: unknown, root = 'body'): BodyProblem | undefined {
+  if (!hasProblem(value)) return undefined;
+  const stack: { value: unknown; path: string }[] = [{ value, path: root }];
   while (stack.length > 0) {
     const { value: current, path } = defined(stack.pop(), 'a stack entry');
+    if (typeof current === 'string') {
+      if (current.includes(NUL)) return { kind: 'nul_character', path };
+      continue;
+    }
     if (current === null || typeof current !== 'object') continue;
     if (Array.isArray(current)) {
       for (let i = current.length - 1; i >= 0; i--) stack.push({ value: current[i], path: `${path}.${i}` });
       continue;
     }
-    for (const key of Object.keys(current)) {
-      if (FORBIDDEN_KEYS.has(key)) return `${path}.${key}`;
-      stack.push({ value: (current as Record<string, unknown>)[key], path: `${path}.${key}` });
+    const keys = Object.keys(current);
+    for (const key of keys) {
+      const kind = keyProblem(key);
+      if (kind) return { kind, path: `${path}.${key.replaceAll(NUL, '\\u0000')}` };
     }
+    for (let i = keys.length - 1; i >= 0; i--) stack.push({ value: (current as Record<string, unknown>)[keys[i]], path: `${path}.${keys[i]}` });
   }
   return undefined;
 }
 
+/** Path of the first forbidden key in a parsed JSON value, if any. */
+export function forbiddenKeyPath(value: unknown): string | undefined {
+  const problem = bodyProblem(value);
+  return problem?.kind === 'forbidden_key' ? problem.path : undefined;
+}
+
+/** The API error for a problem found by bodyProblem. */
+export function bodyProblemError(problem: BodyProblem): AppError {
+  if (problem.kind === 'forbidden_key') {
+    return new AppError('forbidden_key', {}, { issues: [{ path: problem.path, message: '不允许的字段名 (forbidden key)' }] });
+  }
+  return new AppError('nul_character', {}, {
+    issues: [{ path: problem.path, message: '含有空字符 U+0000，请删除后重新提交 (contains the NUL character U+0000: remove it and send again)' }],
+  });
+}
+
+/** JSON bodies: forbidden keys and NUL characters are refused (400) before any handler sees them. */
 export function rejectPrototypeKeys(req: Request, _res: Response, next: NextFunction): void {
-  const path = req.body === undefined ? undefined : forbiddenKeyPath(req.body);
-  if (!path) return next();
-  next(
-    new AppError('forbidden_key', {}, { issues: [{ path, message: '不允许的字段名 (forbidden key)' }] }),
-  );
+  const problem = req.body === undefined ? undefined : bodyProblem(req.body);
+  if (!problem) return next();
+  next(bodyProblemError(problem));
 }
 
 interface ParserError {

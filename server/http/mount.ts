@@ -12,6 +12,7 @@ import { join } from 'path';
 import { z, type ZodType } from 'zod';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
+import { bodyProblem, bodyProblemError } from './body-guard';
 import { AppError, zodIssues } from './errors';
 import type { AuthUser, RouteContext, RouteSpec, UploadedFile } from './route-table';
 
@@ -157,6 +158,12 @@ export function mountRoute(spec: RouteSpec, deps: AppDeps, guards: RouteGuards):
         throw new AppError('unsupported_media_type');
       }
 
+      // NUL characters in the path, the query, multipart fields or the uploaded file's name (JSON bodies: app.ts).
+      const problem =
+        bodyProblem(req.params, 'params') ??
+        bodyProblem(req.query, 'query') ??
+        (spec.multipart ? (bodyProblem(req.body, 'body') ?? (file ? bodyProblem(file.originalName, 'body.file.name') : undefined)) : undefined);
+      if (problem) throw bodyProblemError(problem);
       const query = parseWith(spec.query, { ...(req.query as Record<string, unknown>) }, 'query');
       const body = parseWith(bodySchema, req.body ?? (spec.multipart ? {} : undefined), 'body');
 

@@ -173,7 +173,6 @@ describe('bad input', () => {
     '-2+3',
     '@SUM(A1:A9)',
     '=cmd|" /C calc"!A0',
-    '\u0000null byte',
     '彝族 𠀀 emoji 🙂',
   ])('stores %j literally', async (text) => {
     const created = await server.request('POST', NOTES, { token, body: { ...VALID, text, tags: [text.slice(0, 50)] } });
@@ -184,6 +183,13 @@ describe('bad input', () => {
     expect(back.body.tags).toEqual([text.slice(0, 50)]);
     const users = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM users');
     expect(users!.n).toBeGreaterThan(0);
+  });
+
+  it('a NUL character is refused (400 nul_character), not stored — PostgreSQL cannot store it, and no text means it', async () => {
+    const res = await server.request('POST', NOTES, { token, body: { ...VALID, text: '\u0000null byte' } });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('nul_character');
+    expect(res.body.error.issues[0].path).toBe('body.text');
   });
 
   it.each(['2026-02-30', '2026-13-01', '2026/10/15', '15.10.2026', '2026-10-15T00:00:00Z', '', '45123'])(

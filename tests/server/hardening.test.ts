@@ -104,6 +104,44 @@ describe('hardening of the HTTP edge', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('a NUL character (U+0000) anywhere in a request → 400 nul_character naming where, on both engines; nothing stored', async () => {
+    const rowsBefore = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows');
+    const importsBefore = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM imports');
+    const expectNul = (res: { status: number; body: any }, path: string) => {
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('nul_character');
+      expect(res.body.error.message).toMatch(/空字符/);
+      expect(res.body.error.en).toMatch(/NUL/);
+      expect(res.body.error.issues[0].path).toBe(path);
+    };
+    // a value of a pushed ledger row (PostgreSQL cannot store it: a 500 there before)
+    expectNul(await push([newRow({ name: '张\u0000三' })]), 'body.changes.0.values.name');
+    // a key
+    const raw = JSON.stringify({ clientId: 'hardening', requestId: randomUUID(), changes: [newRow()] }).replace('"values":{', '"values":{"x\\u0000y":"1",');
+    expectNul(await server.request('POST', SYNC, { token: village, rawBody: raw, headers: { 'content-type': 'application/json' } }), 'body.changes.0.values.x\\u0000y');
+    // signed out: the sign-in form
+    expectNul(await server.request('POST', '/api/v1/auth/login', { body: { username: 'demo\u0000village', password: 'x' } }), 'body.username');
+    // the query
+    expectNul(await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?since=%00`, { token: village }), 'query.since');
+    // multipart: a text field, and the file's name
+    const multipart = (field: string, fileNameParameter: string) =>
+      server.request('POST', '/api/v1/counties/532301/imports', {
+        token: county,
+        rawBody: Buffer.from(
+          `--b\r\nContent-Disposition: form-data; name="source"\r\n\r\n${field}\r\n` +
+            `--b\r\nContent-Disposition: form-data; name="file"; ${fileNameParameter}\r\nContent-Type: text/csv\r\n\r\n身份证号,姓名\r\n--b--\r\n`,
+        ),
+        headers: { 'content-type': 'multipart/form-data; boundary=b' },
+      });
+    expectNul(await multipart('medical\u0000', 'filename="a.csv"'), 'body.source');
+    // (a raw NUL in the header is already refused as a malformed upload; the encoded form decodes to one)
+    expectNul(await multipart('medical', "filename*=UTF-8''a%00.csv"), 'body.file.name');
+    expect(await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows')).toEqual(rowsBefore);
+    expect(await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM imports')).toEqual(importsBefore);
+    // the same texts without the NUL are taken
+    expect((await push([newRow({ name: '张三' })])).status).toBe(200);
+  });
+
   it('error logs keep the error class (type) while personal fields stay redacted', async () => {
     const res = await server.request('GET', '/api/v1/test-hardening-crash');
     expect(res.status).toBe(500);
