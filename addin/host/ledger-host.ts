@@ -77,6 +77,18 @@ export interface SelectedCell {
 /** A cell of a plain table written to its own sheet (the consolidated rows): text stays text, never a formula. */
 export type TableCell = string | number | null;
 
+/**
+ * A worksheet the add-in added for a table (addTableSheet). Writes address it by `id` — the host's
+ * own identity of the sheet, kept when staff rename it — never by a name staff may reuse, and the
+ * hosts remember the id in the workbook as the add-in's: such a sheet is never taken for the ledger,
+ * while a sheet of the staff's own is, whatever it is called.
+ */
+export interface TableSheet {
+  id: string;
+  /** The name it was given (free: "name (2)" when taken). */
+  name: string;
+}
+
 export type SettingValue = string | number | boolean | null | SettingValue[] | { [key: string]: SettingValue };
 /** Workbook-scoped settings of the add-in, e.g. { syncCursor: '2026-10-05T08:00:00Z' }. */
 export type HostSettings = Record<string, SettingValue>;
@@ -188,21 +200,23 @@ export interface LedgerHost {
   subscribe(listener: HostListener): () => void;
   /**
    * Adds a worksheet at the end named `baseName`, or the first free "baseName (2)", "(3)"…
-   * (sheet-name.ts: Excel's rules); returns the name given. Excel: 2 syncs.
+   * (sheet-name.ts: Excel's rules), and records it in the workbook as the add-in's table sheet
+   * (never a ledger: readLedger skips it, renamed or not). Excel: 3 syncs (2 before ExcelApi 1.4,
+   * plus saving the document settings).
    */
-  addSheet(baseName: string): Promise<string>;
+  addTableSheet(baseName: string): Promise<TableSheet>;
   /**
-   * Writes a block of rows from `excelRow`, column A, on the named sheet: text as text (number
+   * Writes a block of rows from `excelRow`, column A, on the table sheet: text as text (number
    * format @ first, so "=…" or "+1" is never run as a formula), numbers as numbers, null empty.
    * ONE sync per call whatever the size: callers keep a block under Excel on the web's 5 MB
    * request (tableBlockRows).
    */
-  writeTable(sheetName: string, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void>;
+  writeTable(sheet: TableSheet, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void>;
   /**
    * Freezes the header row (ExcelApi 1.7), fits the columns to the first rows (1.2) and shows the
    * sheet. Excel: 1 sync; what the version lacks is skipped.
    */
-  finishTable(sheetName: string, columns: number): Promise<void>;
+  finishTable(sheet: TableSheet, columns: number): Promise<void>;
 }
 
 /** Rows per writeTable call that keep a request near 1 MB (≈ 40 bytes a cell with its format). */

@@ -21,8 +21,9 @@ import {
   type RowWrite,
   type SelectedCell,
   type TableCell,
+  type TableSheet,
 } from './ledger-host';
-import { freeSheetName, isTableSheet } from './sheet-name';
+import { freeSheetName } from './sheet-name';
 import { newRowId, planMarks, planWrite, resolveRowTargets, type PlanOptions } from './write-plan';
 import { defined } from '../../ledger/defined';
 import { columnByKey, type ColumnKey } from '../../ledger/columns';
@@ -48,6 +49,8 @@ export interface MemoryHostOptions extends PlanOptions {
 }
 
 export interface MemorySheet {
+  /** The sheet's identity (kept when renamed), as Excel's worksheet id. */
+  id: string;
   name: string;
   values: unknown[][];
   numberFormats: string[][];
@@ -82,6 +85,7 @@ export class MemoryHost implements LedgerHost {
   constructor(private readonly options: MemoryHostOptions) {
     if (options.sheets.length === 0) throw new Error('MemoryHost needs at least one sheet');
     this.sheets = options.sheets.map((seed) => ({
+      id: this.newSheetId(),
       name: seed.name,
       values: seed.values.map((row) => [...row]),
       numberFormats: (seed.numberFormats ?? []).map((row) => [...row]),
@@ -231,7 +235,7 @@ export class MemoryHost implements LedgerHost {
     const names = templateSheetNames(this.sheets.map((s) => s.name));
     const skipped = new Set<TemplateExtra>();
     for (const plan of planTemplateSheets(names)) {
-      const sheet: MemorySheet = { name: plan.name, values: [], numberFormats: [], hiddenColumns: new Set(), marks: new Map(), validations: [], notes: new Map(), hidden: false, frozenRows: 0 };
+      const sheet: MemorySheet = { id: this.newSheetId(), name: plan.name, values: [], numberFormats: [], hiddenColumns: new Set(), marks: new Map(), validations: [], notes: new Map(), hidden: false, frozenRows: 0 };
       this.sheets.push(sheet);
       for (const extra of this.applyPlan(sheet, plan)) skipped.add(extra);
     }
@@ -319,15 +323,38 @@ export class MemoryHost implements LedgerHost {
   /** Calls to writeTable so far (Excel: one sync each) — tests check the count per chunk. */
   tableWrites = 0;
 
-  async addSheet(baseName: string): Promise<string> {
-    const name = freeSheetName(baseName, this.sheetNames());
-    this.sheets.push({ name, values: [], numberFormats: [], hiddenColumns: new Set<number>(), marks: new Map<string, Severity>(), validations: [], notes: new Map<string, string>(), hidden: false, frozenRows: 0 });
-    this.emit({ type: 'sheet', sheetName: name });
-    return name;
+  /** Ids of the sheets addTableSheet added (Excel: a workbook setting), never taken for the ledger. */
+  private readonly tableSheetIds = new Set<string>();
+  private sheetCount = 0;
+
+  private newSheetId(): string {
+    return `memory-sheet-${++this.sheetCount}`;
   }
 
-  async writeTable(sheetName: string, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void> {
-    const sheet = this.sheet(sheetName);
+  async addTableSheet(baseName: string): Promise<TableSheet> {
+    const name = freeSheetName(baseName, this.sheetNames());
+    const id = this.newSheetId();
+    this.sheets.push({ id, name, values: [], numberFormats: [], hiddenColumns: new Set<number>(), marks: new Map<string, Severity>(), validations: [], notes: new Map<string, string>(), hidden: false, frozenRows: 0 });
+    this.tableSheetIds.add(id);
+    this.emit({ type: 'sheet', sheetName: name });
+    return { id, name };
+  }
+
+  /** Renames a sheet as staff would (its id stays). */
+  renameSheet(from: string, to: string): void {
+    this.sheet(from).name = to;
+    if (this.active === from) this.active = to;
+    if (this.ledgerSheet === from) this.ledgerSheet = to;
+    this.emit({ type: 'sheet', sheetName: to });
+  }
+
+  private tableSheet(table: TableSheet): MemorySheet {
+    return defined(this.sheets.find((sheet) => sheet.id === table.id), `table sheet ${table.name}`);
+  }
+
+  async writeTable(table: TableSheet, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void> {
+    const sheet = this.tableSheet(table);
+    const sheetName = sheet.name;
     this.tableWrites++;
     rows.forEach((row, r) =>
       row.forEach((value, c) => {
@@ -338,10 +365,11 @@ export class MemoryHost implements LedgerHost {
     this.emit({ type: 'sheet', sheetName });
   }
 
-  async finishTable(sheetName: string): Promise<void> {
-    this.sheet(sheetName).frozenRows = 1;
-    this.activate(sheetName);
-    this.emit({ type: 'sheet', sheetName });
+  async finishTable(table: TableSheet): Promise<void> {
+    const sheet = this.tableSheet(table);
+    sheet.frozenRows = 1;
+    this.activate(sheet.name);
+    this.emit({ type: 'sheet', sheetName: sheet.name });
   }
 
   async readSettings(): Promise<HostSettings> {
@@ -358,8 +386,9 @@ export class MemoryHost implements LedgerHost {
   /** The given sheet, else the sheet used last, else the active sheet, else the first sheet with a ledger header. */
   private findLedgerSheet(preferred?: string): { sheet: MemorySheet; used: Bounds; header: LedgerHeader } {
     if (preferred && !this.sheets.some((s) => s.name === preferred)) throw ledgerNotFound();
-    // a sheet of consolidated rows looks like a ledger but never is one (sheet-name.ts)
-    const order = preferred ? [preferred] : [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)].filter((name) => name === undefined || !isTableSheet(name));
+    // a table sheet this host added looks like a ledger but never is one (known by its id, not its name)
+    const tables = new Set(this.sheets.filter((s) => this.tableSheetIds.has(s.id)).map((s) => s.name));
+    const order = preferred ? [preferred] : [this.ledgerSheet, this.active, ...this.sheets.map((s) => s.name)].filter((name) => name === undefined || !tables.has(name));
     for (const name of order) {
       const sheet = name === undefined ? undefined : this.sheets.find((s) => s.name === name);
       if (!sheet) continue;

@@ -44,8 +44,9 @@ import {
   type RowWrite,
   type SelectedCell,
   type TableCell,
+  type TableSheet,
 } from './ledger-host';
-import { freeSheetName, isTableSheet } from './sheet-name';
+import { TABLE_SHEETS_KEY, freeSheetName, parseTableSheetIds } from './sheet-name';
 import {
   MARK_COLORS,
   MARK_FORMULA,
@@ -275,27 +276,58 @@ export class OfficeHost implements LedgerHost {
     });
   }
 
-  async addSheet(baseName: string): Promise<string> {
+  async addTableSheet(baseName: string): Promise<TableSheet> {
     return this.run(async (context) => {
       const sheets = context.workbook.worksheets;
-      sheets.load('items/name');
+      sheets.load('items/name,items/id');
+      const recorded = this.queueTableSheetIds(context);
       await context.sync();
       const name = freeSheetName(
         baseName,
         sheets.items.map((sheet) => sheet.name),
       );
-      sheets.add(name);
+      const added = sheets.add(name);
+      added.load('id');
       await context.sync();
-      return name;
+      // the list keeps only sheets that still exist, so it never grows with sheets staff deleted
+      const existing = new Set(sheets.items.map((sheet) => sheet.id));
+      const ids = [...recorded().filter((id) => existing.has(id)), added.id];
+      await this.recordTableSheetIds(context, ids);
+      return { id: added.id, name };
     });
   }
 
-  async writeTable(sheetName: string, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void> {
+  /** Queues the read of the recorded table-sheet ids (no sync of its own); call the result after the next sync. */
+  private queueTableSheetIds(context: Excel.RequestContext): () => string[] {
+    if (!this.supports('1.4')) {
+      // document settings are read at once; without them (a test host) nothing is recorded
+      const stored = this.options.documentSettings?.get(TABLE_SHEETS_KEY);
+      return () => parseTableSheetIds(stored);
+    }
+    const item = context.workbook.settings.getItemOrNullObject(TABLE_SHEETS_KEY);
+    item.load('value');
+    return () => parseTableSheetIds(item.isNullObject ? undefined : item.value);
+  }
+
+  private async recordTableSheetIds(context: Excel.RequestContext, ids: readonly string[]): Promise<void> {
+    const value = JSON.stringify(ids);
+    if (!this.supports('1.4')) {
+      const settings = this.documentSettings();
+      settings.set(TABLE_SHEETS_KEY, value);
+      await settings.save();
+      return;
+    }
+    context.workbook.settings.add(TABLE_SHEETS_KEY, value);
+    await context.sync();
+  }
+
+  async writeTable(table: TableSheet, excelRow: number, rows: readonly (readonly TableCell[])[]): Promise<void> {
     const columns = rows.reduce((widest, row) => Math.max(widest, row.length), 0);
     if (columns === 0) return;
     await this.run(async (context) => {
       if (this.supports('1.6')) context.application.suspendApiCalculationUntilNextSync();
-      const sheet = context.workbook.worksheets.getItem(sheetName);
+      // by id: the sheet we added, even if staff renamed it or gave another sheet its old name
+      const sheet = context.workbook.worksheets.getItem(table.id);
       const target = range(sheet, { excelRow, column: 0, rows: rows.length, columns });
       // format first: text cells are text (@) before their value arrives, so nothing is read as a formula
       target.numberFormat = rows.map((row) => Array.from({ length: columns }, (_, c) => (typeof row[c] === 'string' ? '@' : 'General')));
@@ -304,9 +336,9 @@ export class OfficeHost implements LedgerHost {
     });
   }
 
-  async finishTable(sheetName: string, columns: number): Promise<void> {
+  async finishTable(table: TableSheet, columns: number): Promise<void> {
     await this.run(async (context) => {
-      const sheet = context.workbook.worksheets.getItem(sheetName);
+      const sheet = context.workbook.worksheets.getItem(table.id);
       if (this.supports('1.7')) sheet.freezePanes.freezeRows(1);
       // fit to the header and the first rows: fitting a 100,000-row column would stall Excel
       if (this.supports('1.2') && columns > 0) range(sheet, { excelRow: 1, column: 0, rows: FIT_ROWS, columns }).format.autofitColumns();
@@ -575,16 +607,21 @@ export class OfficeHost implements LedgerHost {
       return { sheet, name: sheetName, ...result };
     }
     const worksheets = context.workbook.worksheets;
-    worksheets.load('items/name');
+    worksheets.load('items/name,items/id');
     const active = worksheets.getActiveWorksheet();
     active.load('name');
     const activeProbe = probe(active);
+    const recorded = this.queueTableSheetIds(context);
     await context.sync();
 
     const names = worksheets.items.map((sheet) => sheet.name);
     const remembered = this.ledgerSheet && names.includes(this.ledgerSheet) ? this.ledgerSheet : undefined;
-    // a sheet of consolidated rows looks like a ledger but never is one (sheet-name.ts)
-    const order = [...new Set([remembered, active.name, ...names].filter((n): n is string => n !== undefined && !isTableSheet(n)))];
+    // a sheet of consolidated rows the add-in added looks like a ledger but never is one: known by
+    // the id recorded when it was added, whatever it is called now (a sheet of the staff's own named
+    // 汇总明细… is theirs and may well be their ledger)
+    const tableIds = new Set(recorded());
+    const tables = new Set(worksheets.items.filter((sheet) => tableIds.has(sheet.id)).map((sheet) => sheet.name));
+    const order = [...new Set([remembered, active.name, ...names].filter((n): n is string => n !== undefined && !tables.has(n)))];
     const probes = new Map<string, { sheet: Excel.Worksheet; probe: Probe }>([[active.name, { sheet: active, probe: activeProbe }]]);
     if (order[0] !== active.name || !probed(activeProbe)) {
       for (const name of order) {

@@ -23,12 +23,28 @@ export function freeSheetName(base: string, taken: readonly string[]): string {
 }
 
 /**
- * Name stem of the sheets the 汇总 pane fills with consolidated rows. Those rows carry the ledger's
- * headers (and masked ID numbers), so the hosts never take such a sheet for the ledger when they
- * look for it themselves: a village pane must not validate or push another unit's masked rows.
+ * Name stem of the sheets the 汇总 pane fills with consolidated rows — a name for people only. Those
+ * rows carry the ledger's headers (and masked ID numbers), so the hosts never take such a sheet for
+ * the ledger; they know it by the id they recorded when adding it (LedgerHost.addTableSheet), not by
+ * this name, which staff may give a sheet of their own.
  */
 export const TABLE_SHEET_PREFIX = '汇总明细';
 
-export function isTableSheet(name: string): boolean {
-  return name.startsWith(TABLE_SHEET_PREFIX);
+/** Workbook setting that lists the ids of the add-in's table sheets (JSON array of strings). */
+export const TABLE_SHEETS_KEY = 'chuxiong.ledger.tableSheets';
+
+/**
+ * The recorded table-sheet ids. Lenient on purpose: anything that is not a list of strings counts as
+ * none, so a damaged entry can never stop the ledger from being found (it only loses the marks).
+ */
+export function parseTableSheetIds(stored: unknown): string[] {
+  let parsed: unknown = stored;
+  if (typeof stored === 'string') {
+    try {
+      parsed = JSON.parse(stored);
+    } catch {
+      return [];
+    }
+  }
+  return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
 }

@@ -5,7 +5,8 @@
  *  - reading a property that was not load()ed AND synced throws PropertyNotLoaded, as Office.js does;
  *  - a 2-D write must match the range's shape; null in a 2-D array leaves that cell unchanged;
  *  - getUsedRange(valuesOnly) is computed when the command runs; blank sheet → A1;
- *  - getItem of a missing sheet fails the sync with ItemNotFound.
+ *  - getItem of a missing sheet fails the sync with ItemNotFound; getItem takes a name or a sheet's id
+ *    (a GUID-like id kept when the sheet is renamed), as Office.js does;
  *  - APIs newer than `apiVersion` (ExcelApi requirement set) throw ApiNotFound when called, so a
  *    host that uses an ungated 1.6+ API on an "Office 2016" fake fails its test;
  *  - activeCell may span several cells (a selected block); getSelectedRange is ExcelApi 1.1.
@@ -37,7 +38,11 @@ export interface FakeConditionalFormat {
   areas: Rect0[];
 }
 
+let sheetIds = 0;
+
 export class FakeSheet {
+  /** Excel's worksheet id: stays when the sheet is renamed (tests rename by setting `name`). */
+  readonly id = `{00000000-0000-0000-0000-${String(++sheetIds).padStart(12, '0')}}`;
   values: unknown[][] = [];
   formats: string[][] = [];
   hiddenColumns = new Set<number>();
@@ -180,8 +185,9 @@ export class FakeExcel {
     return this.syncLog.length;
   }
 
+  /** The sheet by name (case-insensitive, as Excel) or by id. */
   sheet(name: string): FakeSheet {
-    const s = this.sheets.find((x) => x.name === name);
+    const s = this.sheets.find((x) => x.id === name) ?? this.sheets.find((x) => x.name.toLowerCase() === name.toLowerCase());
     if (!s) throw new FakeOfficeError('ItemNotFound', `worksheet ${name} not found`);
     return s;
   }
@@ -380,7 +386,10 @@ class FakeWorksheet extends Proxy {
     super(ctx);
   }
   setLoaded(props: string[], s: FakeSheet): void {
-    for (const p of props) if (p === 'name') this.loaded.set('name', s.name);
+    for (const p of props) {
+      if (p === 'name') this.loaded.set('name', s.name);
+      if (p === 'id') this.loaded.set('id', s.id);
+    }
   }
   load(spec: string): this {
     const props = this.names(spec);
@@ -389,6 +398,9 @@ class FakeWorksheet extends Proxy {
   }
   get name(): string {
     return this.prop('name');
+  }
+  get id(): string {
+    return this.prop('id');
   }
   activate(): void {
     this.ctx.queue({ requestBytes: 20, exec: () => { this.ctx.excel.active = this.resolve().name; return 0; } });

@@ -2,14 +2,16 @@
  * The consolidated rows pulled into a new worksheet on the Excel fake: a free sheet name, one
  * context.sync() per chunk whatever the row count, text cells formatted as text before their
  * value (so "=…", "+1", "@…" never become formulas), numbers kept as numbers, the header frozen,
- * and a stop between chunks that keeps what was written.
+ * and a stop between chunks that keeps what was written. The sheet is the add-in's by the id it
+ * recorded in the workbook, not by its name: never taken for the ledger however staff rename it,
+ * while a sheet of the staff's own called 汇总明细… is theirs — read as their ledger, never written.
  */
 import type { ConsolidatedRowsResponse } from '../../ledger/api/reports';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
-import { OfficeHost, type ExcelRun } from '../../addin/host/office-host';
+import { OfficeHost, type DocumentSettings, type ExcelRun } from '../../addin/host/office-host';
 import { MemoryHost } from '../../addin/host/memory-host';
 import { tableBlockRows } from '../../addin/host/ledger-host';
-import { freeSheetName, MAX_SHEET_NAME } from '../../addin/host/sheet-name';
+import { freeSheetName, MAX_SHEET_NAME, TABLE_SHEETS_KEY } from '../../addin/host/sheet-name';
 import { pullRowsIntoSheet } from '../../addin/panes/summary/pull-rows';
 import { FakeExcel, FakeSheet } from './fake-excel';
 import { ledgerValues } from './ledger-fixture';
@@ -41,9 +43,12 @@ function fakeServer(total: number) {
   return { fetchPage, asked };
 }
 
-function officeHost(excel: FakeExcel) {
-  return new OfficeHost({ run: excel.run as unknown as ExcelRun, supports: excel.supports });
+function officeHost(excel: FakeExcel, documentSettings?: DocumentSettings) {
+  return new OfficeHost({ run: excel.run as unknown as ExcelRun, supports: excel.supports, documentSettings });
 }
+
+/** A table sheet made by hand in the fake (as addTableSheet leaves it, without the record). */
+const tableOf = (sheet: FakeSheet) => ({ id: sheet.id, name: sheet.name });
 
 describe('the fake turns formula-like text into formulas unless the cell is text, as Excel does', () => {
   it('values before the format would have made formulas', async () => {
@@ -70,12 +75,14 @@ describe('sheet names', () => {
 });
 
 describe('OfficeHost table writes', () => {
-  it('addSheet: 2 syncs, a free name, the sheet added at the end', async () => {
+  it('addTableSheet: 3 syncs, a free name, the sheet added at the end, its id recorded in the workbook', async () => {
     const excel = new FakeExcel([new FakeSheet('台账'), new FakeSheet('汇总明细')]);
-    const name = await officeHost(excel).addSheet('汇总明细');
-    expect(name).toBe('汇总明细 (2)');
+    const added = await officeHost(excel).addTableSheet('汇总明细');
+    expect(added.name).toBe('汇总明细 (2)');
     expect(excel.sheets.map((sheet) => sheet.name)).toEqual(['台账', '汇总明细', '汇总明细 (2)']);
-    expect(excel.syncs).toBe(2);
+    expect(added.id).toBe(excel.sheet('汇总明细 (2)').id);
+    expect(JSON.parse(String(excel.settings.get(TABLE_SHEETS_KEY)))).toEqual([added.id]);
+    expect(excel.syncs).toBe(3);
   });
 
   it('writeTable: one sync per call whatever its size; text is formatted @ before its value, numbers stay General', async () => {
@@ -83,7 +90,7 @@ describe('OfficeHost table writes', () => {
     const host = officeHost(excel);
     for (const rows of [3, 700]) {
       const before = excel.syncs;
-      await host.writeTable('汇总明细', 1, Array.from({ length: rows }, (_, i) => [i + 1, INJECTIONS[i % 4], null]));
+      await host.writeTable(tableOf(excel.sheet('汇总明细')), 1, Array.from({ length: rows }, (_, i) => [i + 1, INJECTIONS[i % 4], null]));
       expect(excel.syncs - before).toBe(1);
     }
     const sheet = excel.sheet('汇总明细');
@@ -99,7 +106,7 @@ describe('OfficeHost table writes', () => {
 
   it('finishTable freezes the header and fits the columns; an old Excel (ExcelApi 1.1) skips both without failing', async () => {
     const excel = new FakeExcel([new FakeSheet('台账'), new FakeSheet('汇总明细')]);
-    await officeHost(excel).finishTable('汇总明细', 40);
+    await officeHost(excel).finishTable(tableOf(excel.sheet('汇总明细')), 40);
     expect(excel.sheet('汇总明细').frozenRows).toBe(1);
     expect(excel.sheet('汇总明细').formatLog.filter((entry) => entry.path === 'format.autofitColumns')).toHaveLength(1);
     expect(excel.active).toBe('汇总明细');
@@ -107,14 +114,14 @@ describe('OfficeHost table writes', () => {
 
     const old = new FakeExcel([new FakeSheet('台账'), new FakeSheet('汇总明细')]);
     old.apiMinor = 1;
-    await officeHost(old).finishTable('汇总明细', 40);
+    await officeHost(old).finishTable(tableOf(old.sheet('汇总明细')), 40);
     expect(old.sheet('汇总明细').frozenRows).toBe(0);
     expect(old.active).toBe('汇总明细');
   });
 });
 
 describe('pulling the consolidated rows into a sheet', () => {
-  it('constant syncs per chunk: 2 to add the sheet + 1 per page + 1 to finish, for 10 or 3,000 rows', async () => {
+  it('constant syncs per chunk: 3 to add the sheet + 1 per page + 1 to finish, for 10 or 3,000 rows', async () => {
     const perChunk: number[] = [];
     for (const total of [10, 3_000]) {
       const excel = new FakeExcel([new FakeSheet('台账')]);
@@ -131,8 +138,8 @@ describe('pulling the consolidated rows into a sheet', () => {
       const pages = server.asked.length;
       expect(pages).toBe(Math.ceil(total / tableBlockRows(COLUMNS.length)));
       expect(server.asked.every((ask) => ask.limit === tableBlockRows(COLUMNS.length))).toBe(true);
-      expect(excel.syncs).toBe(2 + pages + 1);
-      perChunk.push((excel.syncs - 3) / pages);
+      expect(excel.syncs).toBe(3 + pages + 1);
+      perChunk.push((excel.syncs - 4) / pages);
       expect(result).toEqual({ sheetName: '汇总明细 楚雄市 2026-10', rows: total, cancelled: false });
       expect(progress.at(-1)).toBe(total);
       const sheet = excel.sheet(result.sheetName);
@@ -171,18 +178,92 @@ describe('pulling the consolidated rows into a sheet', () => {
   });
 });
 
-describe('a sheet of consolidated rows is never taken for the ledger', () => {
-  it('Excel and memory hosts skip it even when it is active and carries the ledger headers', async () => {
-    const { values, formats } = ledgerValues({ rows: 3 });
-    const tableName = `${TABLE_SHEET_PREFIX} 楚雄市 2026-11`;
-    const excel = new FakeExcel([new FakeSheet('台账', values, formats), new FakeSheet(tableName, values, formats)], tableName);
-    expect((await officeHost(excel).readLedger()).sheetName).toBe('台账');
+describe('the add-in’s table sheet is known by the id it recorded, not by its name', () => {
+  const { values, formats } = ledgerValues({ rows: 3 });
+  const asCells = values.map((row) => row.map((v) => (typeof v === 'number' ? v : v === null || v === undefined ? null : String(v))));
 
+  it('Excel: our sheet is skipped as the ledger even when active and renamed by staff; a staff sheet called 汇总明细… is read as theirs', async () => {
+    const excel = new FakeExcel([new FakeSheet('台账', values, formats)]);
+    const host = officeHost(excel);
+    const ours = await host.addTableSheet(`${TABLE_SHEET_PREFIX} 楚雄市 2026-11`);
+    await host.writeTable(ours, 1, asCells); // carries the ledger's headers (and, for real, masked IDs)
+    await host.finishTable(ours, asCells[0].length);
+    expect(excel.active).toBe(ours.name);
+    expect((await officeHost(excel).readLedger()).sheetName).toBe('台账'); // a fresh host: the mark is in the workbook
+
+    excel.sheet(ours.name).name = '我的备份'; // staff rename it: still ours
+    excel.active = '我的备份';
+    const before = excel.syncs;
+    expect((await officeHost(excel).readLedger()).sheetName).toBe('台账');
+    expect(excel.syncs - before).toBeLessThanOrEqual(3); // the mark is read in the locate's first sync
+
+    // the staff's own sheet with the name prefix and a ledger on it is their ledger (the name guard skipped it)
+    const own = new FakeExcel([new FakeSheet('说明'), new FakeSheet(`${TABLE_SHEET_PREFIX}（本村自用）`, values, formats)], `${TABLE_SHEET_PREFIX}（本村自用）`);
+    expect((await officeHost(own).readLedger()).sheetName).toBe(`${TABLE_SHEET_PREFIX}（本村自用）`);
+  });
+
+  it('Excel: a pull writes only its own sheet, by id — even when staff rename it mid-way and give one of theirs its old name', async () => {
+    const theirs = new FakeSheet('汇总明细 楚雄市 2026-10', [['我的数据', '勿动']]);
+    const excel = new FakeExcel([new FakeSheet('台账', values, formats), theirs]);
+    const server = fakeServer(1_500);
+    let renamed = false;
+    const result = await pullRowsIntoSheet({
+      host: officeHost(excel),
+      fetchPage: server.fetchPage,
+      sheetName: '汇总明细 楚雄市 2026-10',
+      columns: COLUMNS.length,
+      cancelled: () => false,
+      onProgress: () => {
+        if (renamed) return;
+        // after the first page: staff rename both sheets, so the added sheet's name now belongs to theirs
+        renamed = true;
+        const added = excel.sheet('汇总明细 楚雄市 2026-10 (2)');
+        theirs.name = '我的旧表';
+        added.name = '汇总明细 楚雄市 2026-10 (3)';
+        theirs.name = '汇总明细 楚雄市 2026-10 (2)';
+      },
+    });
+    expect(result.sheetName).toBe('汇总明细 楚雄市 2026-10 (2)'); // the name it was given
+    expect(theirs.values).toEqual([['我的数据', '勿动']]); // never written
+    const ours = excel.sheet('汇总明细 楚雄市 2026-10 (3)');
+    expect(ours.values).toHaveLength(1_501); // header + every page
+    expect(ours.frozenRows).toBe(1);
+    expect(theirs.frozenRows).toBe(0);
+  });
+
+  it('Excel before ExcelApi 1.4 records the mark in the document settings; sheets staff deleted leave the list', async () => {
+    const stored = new Map<string, unknown>();
+    const documentSettings: DocumentSettings = { get: (key) => stored.get(key), set: (key, value) => void stored.set(key, value), save: async () => undefined };
+    const excel = new FakeExcel([new FakeSheet('台账', values, formats)]);
+    excel.apiMinor = 3;
+    const host = officeHost(excel, documentSettings);
+    const first = await host.addTableSheet(TABLE_SHEET_PREFIX);
+    await host.writeTable(first, 1, asCells);
+    excel.active = first.name;
+    expect((await officeHost(excel, documentSettings).readLedger()).sheetName).toBe('台账');
+    excel.sheets = excel.sheets.filter((sheet) => sheet.id !== first.id); // staff delete it
+    const second = await host.addTableSheet(TABLE_SHEET_PREFIX);
+    expect(JSON.parse(String(stored.get(TABLE_SHEETS_KEY)))).toEqual([second.id]);
+    expect(excel.settings.has(TABLE_SHEETS_KEY)).toBe(false);
+  });
+
+  it('a damaged record never stops the ledger from being found', async () => {
+    const excel = new FakeExcel([new FakeSheet('台账', values, formats)]);
+    excel.settings.set(TABLE_SHEETS_KEY, '{not json');
+    expect((await officeHost(excel).readLedger()).sheetName).toBe('台账');
+  });
+
+  it('memory host: the same — its table sheet skipped renamed or not, a staff sheet with the prefix read', async () => {
     const memory = new MemoryHost({ sheets: [{ name: '台账', values, numberFormats: formats }], activeSheet: '台账' });
-    const added = await memory.addSheet(tableName);
-    await memory.writeTable(added, 1, values.map((row) => row.map((v) => (typeof v === 'number' ? v : v === null || v === undefined ? null : String(v)))));
+    const added = await memory.addTableSheet(`${TABLE_SHEET_PREFIX} 楚雄市 2026-11`);
+    await memory.writeTable(added, 1, asCells);
     await memory.finishTable(added);
-    expect(memory.activeSheet).toBe(added);
+    expect(memory.activeSheet).toBe(added.name);
     expect((await memory.readLedger()).sheetName).toBe('台账');
+    memory.renameSheet(added.name, '备份');
+    expect((await memory.readLedger()).sheetName).toBe('台账');
+
+    const own = new MemoryHost({ sheets: [{ name: `${TABLE_SHEET_PREFIX}（本村自用）`, values, numberFormats: formats }] });
+    expect((await own.readLedger()).sheetName).toBe(`${TABLE_SHEET_PREFIX}（本村自用）`);
   });
 });

@@ -14,6 +14,27 @@ import { chinaDate } from '../../ledger/dates';
 import { addinBuildDir } from '../../server/http/addin-static';
 import { startTestServer, type TestServer } from '../server/helpers';
 import { launchChromium, ZH_CONTEXT } from './chromium';
+import { getLeadRow, transition } from '../../server/leads/lifecycle';
+
+/**
+ * The demo leads all wait at their township (just imported): move some along the life cycle — sent
+ * to a village, one being verified — and let three run past their due date, so the summary's
+ * charts have several states and overdue leads to draw.
+ */
+async function moveLeadsOn(server: TestServer): Promise<void> {
+  const db = server.deps.db;
+  const waiting = await db.all<{ lead_no: string; township_code: string }>("SELECT lead_no, township_code FROM leads WHERE state = '已派至乡镇' ORDER BY lead_no");
+  expect(waiting.length).toBeGreaterThan(6);
+  const actor = { username: 'demo-township', unitCode: '532301101' };
+  for (const [i, lead] of waiting.slice(0, 4).entries()) {
+    let row = (await getLeadRow(db, lead.lead_no))!;
+    const village = `${lead.township_code}201`;
+    row = await transition(db, row, '已下发村', actor, server.deps.now(), { village_code: village, unit_code: village });
+    if (i === 0) await transition(db, row, '核实中', actor, server.deps.now());
+  }
+  // three leads whose ten working days ran out (the fixture's stand-in for time passing)
+  for (const lead of waiting.slice(3, 6)) await db.run("UPDATE leads SET due_on = '2026-01-05' WHERE lead_no = ?", [lead.lead_no]);
+}
 
 const SHOTS = resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
 const VILLAGE = '532301101201'; // 示范村, 鹿城镇
@@ -36,6 +57,7 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     const village = await server.login('demo-village');
     const submitted = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions`, { token: village, body: { month } });
     expect(submitted.status).toBe(201);
+    await moveLeadsOn(server);
     browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...ZH_CONTEXT });
@@ -87,6 +109,30 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     // the pane fits its 350 px: nothing scrolls sideways
     expect(await summary.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
     await shot('summary-county', summary);
+
+    // leads by source × state: one bar per source read as a sentence, its states named with numbers
+    const sources = summary.getByTestId('summary-sources');
+    const bar = sources.getByRole('img', { name: /^残联：共 \d+ 条；/ });
+    const sentence = (await bar.getAttribute('aria-label')) ?? '';
+    expect(sentence).toMatch(/已派至乡镇 \d+/);
+    expect(sentence).toMatch(/已下发村 [1-9]/);
+    expect(sentence).toMatch(/核实中 1/);
+    await sources.scrollIntoViewIfNeeded();
+    const parts = await sources.locator('[data-part]').allTextContents();
+    expect(parts.length).toBeGreaterThanOrEqual(3);
+    // each state's name and number is on screen in full (not cut off at 350 px)
+    for (const part of await sources.locator('[data-part]').all()) expect(await part.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await sources.screenshot({ path: join(SHOTS, 'summary-chart-states.png') });
+    // overdue leads by township, as a chart of its own, most overdue first
+    const overdue = summary.getByTestId('summary-overdue');
+    await overdue.scrollIntoViewIfNeeded();
+    const lines = await overdue.getByRole('listitem').allTextContents();
+    const counts = lines.map((line) => Number(/(\d+) 条$/.exec(line)?.[1]));
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(3);
+    expect(counts).toEqual([...counts].sort((a, b) => b - a));
+    expect(lines.some((line) => line.startsWith('鹿城镇'))).toBe(true);
+    await overdue.screenshot({ path: join(SHOTS, 'summary-chart-overdue.png') });
+    expect(await summary.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
 
     await children.getByRole('button', { name: '查看 鹿城镇 的汇总' }).click();
     const crumbs = summary.getByTestId('summary-crumbs');

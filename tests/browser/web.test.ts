@@ -159,7 +159,19 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await signIn(page, 'demo-county');
     await page.waitForSelector('#summary table');
     expect(await page.textContent('#summary')).toContain('鹿城镇');
+    // leads by source × state: a bar per source read as one sentence, its states as text beside it
+    const states = page.locator('#summary table.states');
+    const sentence = (await states.getByRole('img').first().getAttribute('aria-label')) ?? '';
+    expect(sentence).toMatch(/^残联：共 \d+ 条；(待分派|已派至乡镇) \d+/);
+    expect(await states.textContent()).toMatch(/已派至乡镇 \d+/);
+    // overdue leads by township get a chart (or say there are none) of their own
+    expect(await page.textContent('#summary')).toContain('逾期未核实线索（按乡镇）');
     await page.screenshot({ path: join(SHOTS, 'web-county-summary.png'), fullPage: true });
+    // at phone width the state bars stay readable (the page's tables scroll sideways, the text wraps)
+    await page.setViewportSize({ width: 380, height: 800 });
+    await states.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, 'web-county-states-phone.png'), fullPage: false });
+    await page.setViewportSize({ width: 1100, height: 900 });
     await page.click('#summary button:has-text("鹿城镇")');
     await page.waitForFunction(() => document.querySelector('nav.crumbs strong')?.textContent === '鹿城镇');
     expect(await page.textContent('#summary')).toContain('示范村');

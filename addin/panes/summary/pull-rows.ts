@@ -14,7 +14,7 @@ export interface PullRowsProgress {
 }
 
 export interface PullRowsOptions {
-  host: Pick<LedgerHost, 'addSheet' | 'writeTable' | 'finishTable'>;
+  host: Pick<LedgerHost, 'addTableSheet' | 'writeTable' | 'finishTable'>;
   /** One page of rows after the cursor (null = from the start), at most `limit` rows. */
   fetchPage(after: string | null, limit: number): Promise<ConsolidatedRowsResponse>;
   /** Name of the new sheet (made free: "name (2)" when taken). */
@@ -35,13 +35,13 @@ export interface PullRowsResult {
 export async function pullRowsIntoSheet(options: PullRowsOptions): Promise<PullRowsResult> {
   const limit = tableBlockRows(options.columns);
   let page = await options.fetchPage(null, limit);
-  const sheetName = await options.host.addSheet(options.sheetName);
+  const sheet = await options.host.addTableSheet(options.sheetName);
   let excelRow = 1;
   let rows = 0;
   let cancelled = false;
   for (;;) {
     const block: TableCell[][] = excelRow === 1 ? [page.columns, ...page.rows] : page.rows;
-    if (block.length > 0) await options.host.writeTable(sheetName, excelRow, block);
+    if (block.length > 0) await options.host.writeTable(sheet, excelRow, block);
     excelRow += block.length;
     rows += page.rows.length;
     const { villages, villagesDone } = page.progress;
@@ -53,6 +53,6 @@ export async function pullRowsIntoSheet(options: PullRowsOptions): Promise<PullR
     }
     page = await options.fetchPage(page.next, limit);
   }
-  await options.host.finishTable(sheetName, page.columns.length);
-  return { sheetName, rows, cancelled };
+  await options.host.finishTable(sheet, page.columns.length);
+  return { sheetName: sheet.name, rows, cancelled };
 }
