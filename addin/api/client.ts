@@ -60,7 +60,8 @@ import {
   type SyncResponse,
 } from '../../ledger/api/sync';
 import type { SourceCode } from '../../ledger/sources';
-import { ApiError, invalidInput, invalidResponse, timedOut, unreachable, type ApiIssue } from './errors';
+import { ApiError, blockedByPolicy, invalidInput, invalidResponse, timedOut, unreachable, type ApiIssue } from './errors';
+import { pageAllowsConnect } from './connect-policy';
 
 export const API_PREFIX = '/api/v1';
 
@@ -82,6 +83,11 @@ export interface ApiClientOptions {
   backoff?: (attempt: number) => Promise<void>;
   /** Makes request ids; default crypto.randomUUID(). */
   newRequestId?: () => string;
+  /**
+   * Asked when a fetch fails without an answer: does the page's Content-Security-Policy let it reach
+   * this URL? Default: the pane page's own policy (connect-policy.ts); true outside a browser page.
+   */
+  connectAllowed?: (url: string) => Promise<boolean>;
 }
 
 export interface CallSpec<T> {
@@ -139,6 +145,7 @@ export class ApiClient {
       retries: options.retries ?? 2,
       backoff: options.backoff ?? defaultBackoff,
       newRequestId: options.newRequestId ?? defaultRequestId,
+      connectAllowed: options.connectAllowed ?? pageAllowsConnect,
     };
   }
 
@@ -383,8 +390,11 @@ export class ApiClient {
         cache: 'no-store',
       });
     } catch {
-      // fetch rejects only when no HTTP answer arrived (offline, refused, TLS, aborted).
-      throw controller.signal.aborted ? timedOut(this.baseUrl, Math.round(timeoutMs / 1000), requestId) : unreachable(this.baseUrl, requestId);
+      // fetch rejects only when no HTTP answer arrived (offline, refused, TLS, aborted, or the
+      // page's CSP refused the address — which looks the same to script, so ask the policy).
+      if (controller.signal.aborted) throw timedOut(this.baseUrl, Math.round(timeoutMs / 1000), requestId);
+      if (!(await this.options.connectAllowed(url))) throw blockedByPolicy(this.baseUrl, requestId);
+      throw unreachable(this.baseUrl, requestId);
     } finally {
       clearTimeout(timer);
     }

@@ -11,6 +11,8 @@ export type ApiFailureKind =
   | 'unreachable'
   /** The server did not answer in time. */
   | 'timeout'
+  /** The browser refused the address: the pane's Content-Security-Policy (ADDIN_API_ORIGINS) does not list it. */
+  | 'blocked'
   /** The server answered with an error status (its JSON error body is in code/message). */
   | 'http'
   /** The server answered something that does not match the shared schema (wrong server or version). */
@@ -21,7 +23,7 @@ export type ApiFailureKind =
 export type { ApiIssue } from '../../ledger/api/errors';
 
 /** Failures the client names itself (no answer, or an answer it cannot read). */
-export type ClientFailureCode = 'unreachable' | 'timeout' | 'invalid_response' | 'invalid_input';
+export type ClientFailureCode = 'unreachable' | 'timeout' | 'blocked_by_policy' | 'invalid_response' | 'invalid_input';
 
 export interface ApiFailure {
   kind: ApiFailureKind;
@@ -79,6 +81,30 @@ export function unreachable(baseUrl: string, requestId: string): ApiError {
     status: 0,
     zh: `无法连接服务器（${baseUrl}）：请检查网络，或请县民政局确认服务器地址。离线功能（台账校验、接办流程）仍可使用。`,
     en: `Cannot reach the server (${baseUrl}): check the network, or ask the county bureau for the server address. Offline features (validation, handling route) still work.`,
+    issues: [],
+    requestId,
+    extra: {},
+  });
+}
+
+/**
+ * The address is not among those the add-in's server lets its panes call: retrying cannot help,
+ * only the administrator can (ADDIN_API_ORIGINS on the server that serves the add-in, see
+ * docs/addin-deployment.md), or the clerk typed the wrong address.
+ */
+export function blockedByPolicy(baseUrl: string, requestId: string): ApiError {
+  let origin = baseUrl;
+  try {
+    origin = new URL(baseUrl).origin;
+  } catch {
+    // keep what was typed
+  }
+  return new ApiError({
+    kind: 'blocked',
+    code: 'blocked_by_policy',
+    status: 0,
+    zh: `加载项的设置不允许连接此地址（${origin}）。如地址无误，请管理员在提供加载项的服务器上把它加入 ADDIN_API_ORIGINS 并重启服务；否则请改填县民政局提供的地址。离线功能仍可使用。`,
+    en: `The add-in's settings do not allow this address (${origin}). If it is right, the administrator must add it to ADDIN_API_ORIGINS on the server that serves the add-in and restart it; otherwise enter the address the county bureau gave. Offline features still work.`,
     issues: [],
     requestId,
     extra: {},

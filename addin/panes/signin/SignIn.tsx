@@ -25,6 +25,8 @@ const useStyles = makeStyles({
   },
   who: { overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' },
   muted: { color: tokens.colorNeutralForeground3 },
+  /** A message with a line per language keeps its line breaks. */
+  lines: { whiteSpace: 'pre-line' },
 });
 
 /**
@@ -80,7 +82,12 @@ export function SignInForm() {
       await target.signIn(username, password);
       setPassword('');
     } catch (e) {
-      setError(e instanceof ApiError ? (locale === 'en-US' ? e.en : e.zh) : e instanceof Error ? e.message : String(e));
+      if (e instanceof ApiError && e.kind === 'blocked') {
+        // about the address, and for whoever administers the add-in: both languages, zh-CN first
+        setServerError(locale === 'en-US' ? e.en : `${e.zh}\n${e.en}`);
+      } else {
+        setError(e instanceof ApiError ? (locale === 'en-US' ? e.en : e.zh) : e instanceof Error ? e.message : String(e));
+      }
     } finally {
       setBusy(false);
     }
@@ -92,7 +99,11 @@ export function SignInForm() {
         {t('signin.title')}
       </h2>
       <Caption1 className={styles.muted}>{t('signin.why')}</Caption1>
-      <Field label={t('signin.server')} hint={t('signin.serverHint')} validationMessage={serverError ?? undefined}>
+      <Field
+        label={t('signin.server')}
+        hint={t('signin.serverHint')}
+        validationMessage={serverError ? { children: serverError, className: styles.lines } : undefined}
+      >
         <Input type="url" value={server} onChange={(_, d) => setServerText(d.value)} autoComplete="url" name="server" />
       </Field>
       <Field label={t('signin.username')} required>
