@@ -8,11 +8,11 @@
  */
 import { execFileSync, spawn } from 'child_process';
 import { build } from 'esbuild';
-import { closeSync, constants, mkdtempSync, openSync, rmSync, writeFileSync } from 'fs';
-import { tmpdir } from 'os';
+import { closeSync, constants, openSync, rmSync, writeFileSync } from 'fs';
 import { join, resolve } from 'path';
 import { SERVER_THREADPOOL_SIZE, threadpoolSizeFor } from '../../server/threadpool';
 import { waitUntil } from '../wait';
+import { makeTestDir } from '../temp-dirs';
 
 const ROOT = resolve(__dirname, '..', '..');
 /** libuv's default pool size: this many waiting tasks fill the pool when nothing sizes it. */
@@ -38,7 +38,7 @@ posixOnly('loading server/main.ts', () => {
   jest.setTimeout(120_000);
 
   it("runs a password check while more pool tasks than libuv's default four threads are waiting", async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'threadpool-test-'));
+    const dir = makeTestDir('threadpool').dir;
     const fifos = Array.from({ length: LIBUV_DEFAULT_THREADS + 2 }, (_, i) => join(dir, `wait-${i}`));
     const release = () => {
       for (const fifo of fifos) {
