@@ -1,7 +1,8 @@
 /**
- * Login throttling. An attempt is *reserved* before the password is verified (the scrypt check is
- * asynchronous, so a check-then-count limiter lets any number of parallel guesses through): a
- * reservation counts as a failure until the verified password takes it back.
+ * Login throttling. An attempt is *reserved* before the password check's answer is used (the scrypt
+ * check is asynchronous, so a check-then-count limiter lets any number of parallel guesses through):
+ * a reservation counts as a failure until the verified password takes it back. The check itself may
+ * run beside the reservation (startEarlyCheck); a refused attempt's answer is never used.
  *
  * - Per account (any address): the first `freeAttempts` failures are free, then each further attempt
  *   waits an exponentially growing backoff after the previous one, and at `lockoutAfter` failures the
@@ -61,9 +62,19 @@ export function addressKey(ip: string): string {
 /** Rows whose window and lockout ran out are deleted at most this often per process. */
 const PURGE_EVERY_MS = 60_000;
 
+/** Password checks started ahead of their reservation at one time, per process (see startEarlyCheck). */
+export const EARLY_CHECKS_MAX = 2;
+/** Refusals remembered per process for startEarlyCheck; past this the memory starts afresh. */
+const REFUSALS_REMEMBERED = 10_000;
+
 export class LoginThrottle {
   private readonly store: LoginThrottleStore;
   private lastPurge = -Infinity;
+  /** Early password checks in flight, and their accounts (see startEarlyCheck). */
+  private earlyChecks = 0;
+  private readonly earlyAccounts = new Set<string>();
+  /** Accounts and addresses this process saw refused, and until when (ms since the epoch). */
+  private readonly refusedUntil = new Map<string, number>();
 
   constructor(
     db: SqlDatabase,
@@ -99,10 +110,43 @@ export class LoginThrottle {
     if (addressGranted) await this.store.takeBack(reserved.address, reserved.lockUntil);
     if (!addressGranted) {
       const ms = Math.max(1000, reserved.address.window_started_at + this.limits.windowMs - t);
+      this.rememberRefusal(address, t + ms);
       return { ok: false, reason: 'address_limit', retryAfterSeconds: Math.ceil(ms / 1000) };
     }
     const wait = this.accountWait(reserved.account, t);
+    this.rememberRefusal(account, t + Math.max(1000, wait.ms));
     return { ok: false, reason: wait.reason, retryAfterSeconds: Math.max(1, Math.ceil(wait.ms / 1000)) };
+  }
+
+  /**
+   * Whether a sign-in's password check may start before its reservation is answered, alongside the
+   * reservation's statement (which, during a burst of pushes, waits for the database writer: the
+   * two waits then overlap instead of adding up). The reservation still decides: the caller drops a
+   * refused attempt's check unseen (429 whatever the password), so what is counted and what is
+   * refused do not change. Early checks are few — EARLY_CHECKS_MAX at a time, one per account — and
+   * never for an account or address this process saw refused and still waiting, so a refused
+   * guesser cannot make the server compute scrypt for attempts it refuses anyway. Returns the
+   * release to call when the check has ended, or undefined: reserve first, then check.
+   */
+  startEarlyCheck(username: string, ip: string): (() => void) | undefined {
+    const account = accountKey(username);
+    const t = this.now().getTime();
+    if (this.earlyChecks >= EARLY_CHECKS_MAX || this.earlyAccounts.has(account)) return undefined;
+    for (const key of [account, addressKey(ip)]) if ((this.refusedUntil.get(key) ?? -Infinity) > t) return undefined;
+    this.earlyChecks++;
+    this.earlyAccounts.add(account);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.earlyChecks--;
+      this.earlyAccounts.delete(account);
+    };
+  }
+
+  private rememberRefusal(key: string, untilMs: number): void {
+    if (this.refusedUntil.size >= REFUSALS_REMEMBERED && !this.refusedUntil.has(key)) this.refusedUntil.clear();
+    this.refusedUntil.set(key, untilMs);
   }
 
   /** How long a refused account must still wait, and why. */

@@ -11,7 +11,7 @@ import { defineRoute, type AuthUser, type RouteSpec } from '../http/route-table'
 import { dummyPasswordHash, verifyPassword } from './password';
 import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
 import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
-import { findUser } from './users';
+import { findUser, type UserRecord } from './users';
 
 const throttles = new WeakMap<AppDeps, LoginThrottle>();
 /** The app's login throttle (its counters are in the database, shared by every instance). */
@@ -22,6 +22,15 @@ export function loginThrottle(deps: AppDeps): LoginThrottle {
     throttles.set(deps, throttle);
   }
   return throttle;
+}
+
+/** The account and whether the password is its own and the account active (a made-up hash when there is no such account, so timing does not tell). */
+async function checkPassword(deps: AppDeps, username: string, password: string): Promise<{ record: UserRecord | undefined; ok: boolean }> {
+  const record = await findUser(deps.db, username);
+  const ok = record
+    ? (await verifyPassword(password, record.password_hash)) && record.active === 1
+    : (await verifyPassword(password, await dummyPasswordHash())) && false;
+  return { record, ok };
 }
 
 function sessionUser(user: AuthUser) {
@@ -41,9 +50,17 @@ export const AUTH_ROUTES: RouteSpec[] = [
     async handle({ body, deps, req, requestId }) {
       const { username, password } = body;
       const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      // Reserved before the (asynchronous) password check, so parallel guesses — on any instance —
-      // cannot all slip through.
+      // An attempt is reserved before the password check's answer is used, so parallel guesses — on
+      // any instance — cannot all slip through. The check itself may start while the reservation is
+      // on its way (LoginThrottle.startEarlyCheck): during a burst of pushes the reservation waits
+      // for the database writer, and the two waits then overlap. It is started before any write of
+      // this request, so the account's look-up reads on the reader connection instead of queueing.
       const throttle = loginThrottle(deps);
+      const release = throttle.startEarlyCheck(username, ip);
+      const early = release ? checkPassword(deps, username, password).finally(release) : undefined;
+      // A failure of the early check is seen where it is awaited below; one that ends before (or
+      // whose attempt is refused and dropped unseen) must not count as an unhandled rejection.
+      early?.catch(() => undefined);
       void throttle.purgeSoon().catch((error: unknown) =>
         deps.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'login throttle purge failed'),
       );
@@ -56,10 +73,7 @@ export const AUTH_ROUTES: RouteSpec[] = [
       const { ticket } = reservation;
       // The reservation already counts as a failure: anything but a verified password (including an
       // error) leaves it counted.
-      const record = await findUser(deps.db, username);
-      const ok = record
-        ? (await verifyPassword(password, record.password_hash)) && record.active === 1
-        : (await verifyPassword(password, await dummyPasswordHash())) && false;
+      const { record, ok } = await (early ?? checkPassword(deps, username, password));
       if (!record || !ok) {
         await deps.audit.record({
           user: null,

@@ -1,0 +1,136 @@
+/**
+ * A sign-in's password check may start before its reservation is answered (LoginThrottle.
+ * startEarlyCheck): during a burst of pushes the reservation's statement waits for the SQLite writer,
+ * and the scrypt check then runs meanwhile instead of after. The reservation still decides (the
+ * throttling tests in auth.test.ts are unchanged), and early checks stay few: never for an account
+ * or address this process saw refused, at most EARLY_CHECKS_MAX at a time and one per account.
+ */
+import * as password from '../../server/auth/password';
+import { EARLY_CHECKS_MAX, LoginThrottle } from '../../server/auth/rate-limit';
+import type { SqlDatabase } from '../../server/db/database';
+import { migrate } from '../../server/db/migrate';
+import { PLATFORM_ROUTES } from '../../server/platform-routes';
+import { makeTestDir, type TestDir } from '../temp-dirs';
+import { waitUntil } from '../wait';
+import { describeSqliteOnly, openTestDatabase, startTestServer, type TestServer } from './helpers';
+
+describe('LoginThrottle.startEarlyCheck', () => {
+  const limits = { windowMs: 60_000, freeAttempts: 1, backoffBaseMs: 5_000, backoffMaxMs: 8_000, lockoutAfter: 4, lockoutMs: 30_000, maxFailuresPerIp: 3 };
+  let dir: TestDir;
+  let db: SqlDatabase;
+  let t = 1_000_000;
+  const throttle = () => new LoginThrottle(db, () => new Date(t), limits);
+
+  beforeAll(async () => {
+    dir = makeTestDir('early-check');
+    db = await openTestDatabase(dir.path('throttle.sqlite'));
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    dir.remove();
+  });
+
+  it('allows EARLY_CHECKS_MAX at a time, one per account, and again once released', () => {
+    const limiter = throttle();
+    const first = limiter.startEarlyCheck('a1', 'ip-a');
+    expect(first).toBeDefined();
+    expect(limiter.startEarlyCheck('A1', 'ip-b')).toBeUndefined(); // the same account (usernames compare without case)
+    const others = Array.from({ length: EARLY_CHECKS_MAX - 1 }, (_, i) => limiter.startEarlyCheck(`a${i + 2}`, 'ip-a'));
+    for (const release of others) expect(release).toBeDefined();
+    expect(limiter.startEarlyCheck('a-late', 'ip-a')).toBeUndefined();
+    first!();
+    first!(); // twice is once
+    const late = limiter.startEarlyCheck('a-late', 'ip-a');
+    expect(late).toBeDefined();
+    expect(limiter.startEarlyCheck('a-later', 'ip-a')).toBeUndefined();
+    for (const release of [late, ...others]) release!();
+  });
+
+  it('is refused for an account this process saw refused, until its wait is over', async () => {
+    const limiter = throttle();
+    expect((await limiter.reserve('b1', 'ip-b1')).ok).toBe(true); // the free attempt, failed
+    const refused = await limiter.reserve('b1', 'ip-b2');
+    expect(refused).toMatchObject({ ok: false, reason: 'account_backoff' });
+    expect(limiter.startEarlyCheck('b1', 'ip-b3')).toBeUndefined();
+    const otherAccount = limiter.startEarlyCheck('b2', 'ip-b2'); // the address was not what refused
+    expect(otherAccount).toBeDefined();
+    otherAccount!();
+    t += 5_000;
+    const release = limiter.startEarlyCheck('b1', 'ip-b3');
+    expect(release).toBeDefined();
+    release!();
+  });
+
+  it('is refused for an address this process saw refused, for every account from it', async () => {
+    const limiter = throttle();
+    for (let i = 0; i < limits.maxFailuresPerIp; i++) expect((await limiter.reserve(`c${i}`, 'ip-c')).ok).toBe(true);
+    expect(await limiter.reserve('c-next', 'ip-c')).toMatchObject({ ok: false, reason: 'address_limit' });
+    expect(limiter.startEarlyCheck('c-other', 'ip-c')).toBeUndefined();
+    const elsewhere = limiter.startEarlyCheck('c-other', 'ip-elsewhere');
+    expect(elsewhere).toBeDefined();
+    elsewhere!();
+  });
+});
+
+describeSqliteOnly('the reservation waits for the SQLite writer here; PostgreSQL runs it on another pooled connection')('a sign-in while the database writer is busy', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+  });
+  afterAll(() => server.close());
+  afterEach(() => jest.restoreAllMocks());
+
+  it('checks the password while its reservation waits, and signs in once the writer is free', async () => {
+    const verify = jest.spyOn(password, 'verifyPassword');
+    // A bulk transaction (as a large push is) holds the writer until the test lets it go.
+    let letGo: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (letGo = resolve));
+    let holding = false;
+    const bulk = server.deps.db.transaction(
+      async (tx) => {
+        holding = true;
+        await tx.run('SELECT 1');
+        await gate;
+      },
+      { bulk: true },
+    );
+    try {
+      await waitUntil('the bulk transaction holding the writer', () => holding);
+      let answered = false;
+      const login = server.request<{ token: string }>('POST', '/api/v1/auth/login', { body: { username: 'demo-village', password: 'demo1234' } }).finally(() => {
+        answered = true;
+      });
+      await waitUntil('the password check while the reservation waits', () => verify.mock.results.length > 0 && verify.mock.results[0].type === 'return');
+      await expect(verify.mock.results[0].value).resolves.toBe(true);
+      expect(answered).toBe(false); // the reservation has not been answered: the writer is still held
+      letGo();
+      await bulk;
+      const res = await login;
+      expect(res.status).toBe(200);
+      expect(typeof res.body.token).toBe('string');
+      expect(verify).toHaveBeenCalledTimes(1); // the early check's answer was used, not a second check
+    } finally {
+      letGo();
+      await bulk.catch(() => undefined);
+    }
+  });
+
+  it('parallel wrong guesses: checks beyond the granted attempts are at most EARLY_CHECKS_MAX', async () => {
+    const verify = jest.spyOn(password, 'verifyPassword');
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township', password: `wrong${i}` } })),
+    );
+    const checked = results.filter((r) => r.status === 401).length;
+    expect(checked + results.filter((r) => r.status === 429).length).toBe(30);
+    expect(verify.mock.calls.length).toBeGreaterThanOrEqual(checked);
+    expect(verify.mock.calls.length).toBeLessThanOrEqual(checked + EARLY_CHECKS_MAX);
+    // refused now, and no early check for the account any more: its guesses cost no scrypt
+    verify.mockClear();
+    const again = await Promise.all(
+      Array.from({ length: 10 }, () => server.request('POST', '/api/v1/auth/login', { body: { username: 'demo-township', password: 'demo1234' } })),
+    );
+    for (const r of again) expect(r.status).toBe(429);
+    expect(verify).not.toHaveBeenCalled();
+  });
+});
