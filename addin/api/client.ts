@@ -38,7 +38,9 @@ import {
 import {
   ApproveRequestSchema,
   ReturnRequestSchema,
+  PendingSubmissionsResponseSchema,
   SubmissionFindingsResponseSchema,
+  type PendingSubmissionsResponse,
   UnitSubmissionsResponseSchema,
   type SubmissionFindingsResponse,
   type UnitSubmissionsResponse,
@@ -281,6 +283,16 @@ export class ApiClient {
   // Review of the villages' months (township) and consolidation (township, county)
 
   /** Every village of the unit with its state for the month (未提交 when nothing was submitted). */
+  /** Every month still waiting for review (已提交) in the unit's subtree, oldest first. */
+  pendingSubmissions(unitCode: string): Promise<PendingSubmissionsResponse> {
+    return this.call({
+      method: 'GET',
+      path: `/units/${encodeURIComponent(unitCode)}/submissions/pending`,
+      response: PendingSubmissionsResponseSchema,
+      retrySafe: true,
+    });
+  }
+
   unitSubmissions(unitCode: string, month: string): Promise<UnitSubmissionsResponse> {
     return this.call({
       method: 'GET',

@@ -8,6 +8,7 @@
  *   POST /api/v1/ledgers/{villageCode}/submissions/{month}/approve  township: 已提交 → 已审核
  *   POST /api/v1/ledgers/{villageCode}/submissions/{month}/return   township: 已提交 → 已退回 {reason}
  *   GET  /api/v1/units/{code}/submissions?month=                    which villages of the unit have / have not submitted
+ *   GET  /api/v1/units/{code}/submissions/pending                   every month still waiting for review (已提交), oldest first
  *
  * States: 已提交 (submitted) → 已审核 (approved) | 已退回 (returned, with a reason) → 已提交 again
  * (resubmitted as a new revision). Every change is kept with who and when.
@@ -128,6 +129,29 @@ export const UnitSubmissionsResponseSchema = z.object({
   missing: z.array(z.string()),
 });
 export type UnitSubmissionsResponse = z.infer<typeof UnitSubmissionsResponseSchema>;
+
+/**
+ * The review queue: every village month of the unit's subtree submitted and waiting (已提交), across
+ * months, oldest month first (then by submission time) — what the township has still to decide.
+ */
+export const PendingSubmissionsResponseSchema = z.object({
+  unitCode: z.string(),
+  pending: z.array(
+    z.object({
+      villageCode: z.string(),
+      villageName: z.string(),
+      townshipCode: z.string(),
+      townshipName: z.string().nullable(),
+      month: z.string(),
+      revision: z.number().int().min(1),
+      rowCount: z.number().int().min(0),
+      submittedAt: z.string(),
+      submittedBy: z.string(),
+    }),
+  ),
+});
+export type PendingSubmissionsResponse = z.infer<typeof PendingSubmissionsResponseSchema>;
+export type PendingSubmission = PendingSubmissionsResponse['pending'][number];
 
 /** The error fields of a submission refused with 422 ledger_has_errors: the blocking rows' findings. */
 export const SubmissionRefusedSchema = z.object({

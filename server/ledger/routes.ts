@@ -11,6 +11,7 @@ import {
   ApproveRequestSchema,
   MonthSchema,
   NOT_SUBMITTED,
+  PendingSubmissionsResponseSchema,
   ReturnRequestSchema,
   SnapshotQuerySchema,
   SubmissionDetailResponseSchema,
@@ -362,6 +363,41 @@ export const LEDGER_ROUTES: RouteSpec[] = [
     handle: async (ctx) => ({
       body: await returnMonth(env(ctx), ctx.params.villageCode, ctx.params.month, { user: ctx.user, httpRequestId: ctx.requestId }, ctx.body.reason),
     }),
+  }),
+  defineRoute({
+    method: 'get',
+    path: '/units/:code/submissions/pending',
+    summary: '待审核队列：本单位下属各村已提交、等待审核的各月报送（跨月份，最早的在前）',
+    tag: 'submissions',
+    auth: 'user',
+    unitParam: 'code',
+    params: UnitParams,
+    response: PendingSubmissionsResponseSchema,
+    handle: async (ctx) => {
+      const code = ctx.params.code;
+      const store = ledgerStoreOf(ctx.deps);
+      const [villages, waiting] = await Promise.all([store.villagesUnder(code), store.submissionsInState(code, '已提交')]);
+      const byCode = new Map(villages.map((village) => [village.code, village]));
+      return {
+        body: {
+          unitCode: code,
+          pending: waiting.map((record) => {
+            const village = byCode.get(record.villageCode);
+            return {
+              villageCode: record.villageCode,
+              villageName: village?.name ?? record.villageCode,
+              townshipCode: village?.townshipCode ?? record.villageCode.slice(0, 9),
+              townshipName: village?.townshipName ?? null,
+              month: record.month,
+              revision: record.revision,
+              rowCount: record.rowCount,
+              submittedAt: record.submittedAt,
+              submittedBy: record.submittedBy,
+            };
+          }),
+        },
+      };
+    },
   }),
   defineRoute({
     method: 'get',

@@ -483,6 +483,16 @@ export class SqliteLedgerStore implements LedgerStore {
     return rows.map((row) => ({ code: row.code, name: row.name, townshipCode: row.township_code, townshipName: row.township_name }));
   }
 
+  async submissionsInState(unitCode: string, state: SubmissionState): Promise<SubmissionRecord[]> {
+    // the subtree as a code range on the primary key (village_code, month); ':' sorts right after '9'
+    const rows = await this.db.all<SubmissionRow>(
+      `SELECT * FROM ledger_submissions WHERE state = ? AND village_code >= ? AND village_code < ?
+        ORDER BY month, submitted_at, village_code`,
+      [state, unitCode, `${unitCode}:`],
+    );
+    return rows.map(toSubmission);
+  }
+
   async submissionsUnder(unitCode: string, month: string): Promise<SubmissionRecord[]> {
     const rows = await this.db.all<SubmissionRow>(
       `SELECT * FROM ledger_submissions WHERE month = ? AND substr(village_code, 1, length(?)) = ? ORDER BY village_code`,

@@ -146,6 +146,8 @@ export interface LedgerStore {
   villagesUnder(unitCode: string): Promise<VillageUnit[]>;
   /** Submissions of one month for the villages in the subtree of `unitCode`. */
   submissionsUnder(unitCode: string, month: string): Promise<SubmissionRecord[]>;
+  /** Submissions in a state (e.g. 已提交: waiting for the township) of every month in the subtree, oldest month first, then by submission time. */
+  submissionsInState(unitCode: string, state: SubmissionState): Promise<SubmissionRecord[]>;
 
   // --- a county's departmental imports (matching and placing the people they find)
   /** Rows of the county's village ledgers still open (not deleted, 办理状态 not 已办结) that carry an ID number. */

@@ -166,11 +166,19 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     await openPane('review', '审核');
     const review = pane('review');
     await signIn(review, 'demo-township', '鹿城镇');
+    // first the queue of every waiting month (here: this month of 示范村), then the month view
+    const queue = review.getByTestId('review-queue');
+    await queue.locator(`[data-village="${VILLAGE}"][data-month="${month}"]`).getByText(/示范村/).waitFor(WAIT);
+    expect(await review.getByRole('tab', { name: '待审核（1）' }).getAttribute('aria-selected')).toBe('true');
+    expect(await review.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    await shot('review-queue', review);
+    await review.getByRole('tab', { name: '按月查看' }).click();
     const list = review.getByTestId('review-list');
     await list.locator(`[data-village="${VILLAGE}"]`).getByText('待审核').waitFor(WAIT);
     await shot('review-list', review);
+    await review.getByRole('tab', { name: /^待审核/ }).click();
 
-    await list.getByRole('button', { name: '打开 示范村' }).click();
+    await queue.getByRole('button', { name: `打开 示范村 ${month.slice(0, 4)}年${Number(month.slice(5))}月` }).click();
     await review.getByTestId('review-rows').waitFor(WAIT);
     expect(await review.getByTestId('review-rows').locator('tr').count()).toBeGreaterThan(0);
     expect(await review.textContent()).toMatch(/问题（\d+ 行/);
@@ -183,6 +191,9 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     await review.getByRole('button', { name: '退回', exact: true }).click();
     await review.getByText(`示范村 ${month} 已退回，原因已通知该村。`).waitFor(WAIT);
     await shot('review-returned', review);
+    // decided: the month has left the queue
+    await review.getByRole('button', { name: '‹ 返回列表' }).click();
+    await review.getByText('没有等待审核的报送。').waitFor(WAIT);
     const township = await server.login('demo-township');
     const state = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${month}`, { token: township });
     expect(state.body.submission).toMatchObject({ state: '已退回', returnReason: REASON });

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import { csvField } from '../../ledger/reports/export';
-import { SubmissionFindingsResponseSchema } from '../../ledger/api/submissions';
+import { PendingSubmissionsResponseSchema, SubmissionFindingsResponseSchema } from '../../ledger/api/submissions';
 import { ConsolidatedRowsResponseSchema, type ConsolidatedRowsResponse } from '../../ledger/api/reports';
 import { startTestServer, type TestServer } from './helpers';
 
@@ -147,5 +147,55 @@ describe('GET /exports/consolidated-rows', () => {
     expect(JSON.stringify(cursor.body)).toContain('续读位置无法识别');
     const limit = await server.request('GET', '/api/v1/exports/consolidated-rows?unit=532301&limit=100000', { token: tokens['demo-county'] });
     expect(limit.status).toBe(400);
+  });
+});
+
+describe('GET /units/{code}/submissions/pending — the review queue across months', () => {
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+  const queue = async (user: string, unit: string) => {
+    const res = await server.json(PendingSubmissionsResponseSchema, 'GET', `/api/v1/units/${unit}/submissions/pending`, { token: tokens[user] });
+    expect(res.status).toBe(200);
+    return res.body.pending.map((entry) => `${entry.month} ${entry.villageName} r${entry.revision}`);
+  };
+  const submit = async (user: string, village: string, month: string) => {
+    const res = await server.request('POST', `/api/v1/ledgers/${village}/submissions`, { token: tokens[user], body: { month } });
+    expect(res.status).toBe(201);
+  };
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const user of ['demo-village', 'demo-village2', 'demo-township', 'demo-township2', 'demo-county', 'demo-county2']) tokens[user] = await server.login(user);
+    // submitted out of month order: the queue goes by month, not by when it arrived
+    await submit('demo-village', VILLAGE, '2026-10');
+    await submit('demo-village', VILLAGE, '2026-08');
+    await submit('demo-village2', '532301102201', '2026-09');
+  });
+  afterAll(() => server.close());
+
+  it('lists every waiting month of the subtree, oldest month first, with the village and its township', async () => {
+    expect(await queue('demo-county', '532301')).toEqual(['2026-08 示范村 r1', '2026-09 东瓜示例村 r1', '2026-10 示范村 r1']);
+    expect(await queue('demo-township', TOWNSHIP)).toEqual(['2026-08 示范村 r1', '2026-10 示范村 r1']);
+    expect(await queue('demo-township2', '532301102')).toEqual(['2026-09 东瓜示例村 r1']);
+    const full = await server.json(PendingSubmissionsResponseSchema, 'GET', `/api/v1/units/${TOWNSHIP}/submissions/pending`, { token: tokens['demo-township'] });
+    expect(full.body.pending[0]).toMatchObject({ villageCode: VILLAGE, townshipCode: TOWNSHIP, townshipName: '鹿城镇', submittedBy: 'demo-village' });
+    expect(full.body.pending[0].rowCount).toBeGreaterThan(0);
+  });
+
+  it('a decided month leaves the queue; resubmitted after a return it comes back as the next revision', async () => {
+    const approved = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions/2026-10/approve`, { token: tokens['demo-township'], body: {} });
+    expect(approved.status).toBe(200);
+    const returned = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions/2026-08/return`, { token: tokens['demo-township'], body: { reason: '请补充核实日期' } });
+    expect(returned.status).toBe(200);
+    expect(await queue('demo-township', TOWNSHIP)).toEqual([]);
+    await submit('demo-village', VILLAGE, '2026-08');
+    expect(await queue('demo-township', TOWNSHIP)).toEqual(['2026-08 示范村 r2']);
+  });
+
+  it('is scoped: another county gets 403; the answer holds no personal data', async () => {
+    expect((await server.request('GET', '/api/v1/units/532301/submissions/pending', { token: tokens['demo-county2'] })).status).toBe(403);
+    expect((await server.request('GET', `/api/v1/units/${TOWNSHIP}/submissions/pending`, { token: tokens['demo-township2'] })).status).toBe(403);
+    const res = await server.request('GET', '/api/v1/units/532301/submissions/pending', { token: tokens['demo-county'] });
+    expect(res.text).not.toMatch(FULL_ID);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * 审核: a township reviews its villages' monthly submissions. Pick a month, see every village's
- * state (待审核 first, 未提交 shown as such), open a submitted month — its frozen rows and the
+ * 审核: a township reviews its villages' monthly submissions. First the queue: every village month
+ * submitted and waiting (待审核) across months, oldest first; or, by month, every village's state
+ * (待审核 first, 未提交 shown as such). Open a submitted month — its frozen rows and the
  * findings the rules give on them, read from the server — then approve it, or return it with a
  * reason (required) that the village reads in its 同步提交 pane. County and prefecture accounts
  * read the same, without the actions (the server refuses them too).
@@ -15,12 +16,16 @@ import {
   MessageBar,
   MessageBarBody,
   Select,
+  Tab,
+  TabList,
   Textarea,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import type { SessionUser } from '../../../ledger/api/auth';
 import type {
+  PendingSubmission,
+  PendingSubmissionsResponse,
   SubmissionDetailResponse,
   SubmissionFindingsResponse,
   SubmissionWire,
@@ -80,11 +85,17 @@ export function ReviewPane() {
   return <StaffOnlyPane villageNote={REVIEW_STRINGS['role.village']}>{(user) => <Review user={user} />}</StaffOnlyPane>;
 }
 
+/** What opening a month needs of a village (from the month list or the queue). */
+type VillageRef = Pick<VillageState, 'villageCode' | 'villageName'>;
+
 interface Opened {
-  village: VillageState;
+  village: VillageRef;
+  month: string;
   detail: SubmissionDetailResponse;
   findings: SubmissionFindingsResponse;
 }
+
+type View = 'queue' | 'month';
 
 function Review({ user }: { user: SessionUser }) {
   const styles = useStyles();
@@ -95,7 +106,9 @@ function Review({ user }: { user: SessionUser }) {
   const ids = useId();
   const [months] = useState(() => recentMonths());
   const [month, setMonth] = useState(months[0]);
+  const [view, setView] = useState<View>('queue');
   const [list, setList] = useState<UnitSubmissionsResponse | null>(null);
+  const [queue, setQueue] = useState<PendingSubmissionsResponse | null>(null);
   const [opened, setOpened] = useState<Opened | null>(null);
   const [reason, setReason] = useState('');
   const [reasonError, setReasonError] = useState<string | null>(null);
@@ -110,18 +123,28 @@ function Review({ user }: { user: SessionUser }) {
     if (answer) setList(answer);
   }, [session, serverCall, t, user.unit.code, month]);
 
+  const loadQueue = useCallback(async () => {
+    if (!session) return;
+    const answer = await serverCall(t('queue.loading'), () => session.client.pendingSubmissions(user.unit.code));
+    if (answer) setQueue(answer);
+  }, [session, serverCall, t, user.unit.code]);
+
   useEffect(() => {
     setOpened(null);
     void load();
   }, [load]);
 
-  async function open(village: VillageState, pages = 1) {
+  useEffect(() => {
+    void loadQueue();
+  }, [loadQueue]);
+
+  async function open(village: VillageRef, monthOpened: string, pages = 1) {
     if (!session) return;
-    const answer = await serverCall(t('detail.loading', { village: village.villageName, month }), () =>
-      Promise.all([session.client.submissionDetail(village.villageCode, month, 1, ROWS_PAGE * pages), session.client.submissionFindings(village.villageCode, month)]),
+    const answer = await serverCall(t('detail.loading', { village: village.villageName, month: monthOpened }), () =>
+      Promise.all([session.client.submissionDetail(village.villageCode, monthOpened, 1, ROWS_PAGE * pages), session.client.submissionFindings(village.villageCode, monthOpened)]),
     );
     if (!answer) return;
-    setOpened({ village, detail: answer[0], findings: answer[1] });
+    setOpened({ village, month: monthOpened, detail: answer[0], findings: answer[1] });
     if (pages === 1) {
       setReason('');
       setReasonError(null);
@@ -132,6 +155,7 @@ function Review({ user }: { user: SessionUser }) {
   async function decide(kind: 'approve' | 'return') {
     if (!session || !opened) return;
     const { villageCode, villageName } = opened.village;
+    const month = opened.month;
     if (kind === 'return' && reason.trim() === '') {
       setReasonError(t('action.reasonRequired'));
       return;
@@ -145,6 +169,7 @@ function Review({ user }: { user: SessionUser }) {
     setOpened((previous) => (previous ? { ...previous, detail: { ...previous.detail, submission: answer.submission, history: answer.history } } : previous));
     setReason('');
     void load();
+    void loadQueue();
   }
 
   const monthPicker = (
@@ -164,8 +189,62 @@ function Review({ user }: { user: SessionUser }) {
 
   if (opened) return detailView(opened);
 
+  const monthLabel = (m: string) => t('queue.month', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
   const villages = [...(list?.villages ?? [])].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
   return (
+    <>
+      <TabList size="small" selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label={t('view.label')}>
+        <Tab value="queue">{queue ? t('view.queue', { count: queue.pending.length }) : t('view.queueLoading')}</Tab>
+        <Tab value="month">{t('view.month')}</Tab>
+      </TabList>
+      {view === 'queue' ? queueView() : monthView()}
+    </>
+  );
+
+  /** Every waiting month of the unit's villages, oldest first (render function: see detailView). */
+  function queueView() {
+    return (
+      <>
+        {!mayDecide && (
+          <MessageBar intent="info">
+            <MessageBarBody>{t('role.readOnly')}</MessageBarBody>
+          </MessageBar>
+        )}
+        {done && (
+          <MessageBar intent="success">
+            <MessageBarBody>{done}</MessageBarBody>
+          </MessageBar>
+        )}
+        {queue && (
+          <>
+            <Body1 as="p" role="status" style={{ margin: '6px 0 0' }}>
+              {queue.pending.length === 0 ? t('queue.empty') : t('queue.counts', { count: queue.pending.length })}
+            </Body1>
+            <ul className={styles.list} aria-label={t('queue.label')} data-testid="review-queue">
+              {queue.pending.map((entry: PendingSubmission) => (
+                <li key={`${entry.villageCode}|${entry.month}`} className={styles.item} data-village={entry.villageCode} data-month={entry.month}>
+                  <div className={styles.itemMain}>
+                    <span className={styles.name}>
+                      {monthLabel(entry.month)} · {entry.villageName}
+                      {user.unit.level !== 'township' && entry.townshipName ? <span className={styles.muted}>（{entry.townshipName}）</span> : null}
+                    </span>
+                    <Caption1 className={styles.muted}>{t('queue.meta', { revision: entry.revision, rows: entry.rowCount, at: entry.submittedAt.slice(0, 10) })}</Caption1>
+                  </div>
+                  {/* no state badge: everything in the queue waits (the tab says 待审核), the row keeps its width for the text */}
+                  <Button size="small" onClick={() => void open(entry, entry.month)} aria-label={t('queue.open', { village: entry.villageName, month: monthLabel(entry.month) })}>
+                    {t('list.open')}
+                  </Button>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </>
+    );
+  }
+
+  function monthView() {
+    return (
     <>
       {monthPicker}
       {!mayDecide && (
@@ -200,7 +279,7 @@ function Review({ user }: { user: SessionUser }) {
                 </div>
                 <StateBadge state={village.state} />
                 {village.state !== '未提交' && (
-                  <Button size="small" onClick={() => void open(village)} aria-label={`${t('list.open')} ${village.villageName}`}>
+                  <Button size="small" onClick={() => void open(village, month)} aria-label={`${t('list.open')} ${village.villageName}`}>
                     {t('list.open')}
                   </Button>
                 )}
@@ -210,10 +289,11 @@ function Review({ user }: { user: SessionUser }) {
         </>
       )}
     </>
-  );
+    );
+  }
 
   /** A render function, not a component: a component declared in here would remount (and lose the reason's focus) on every keystroke. */
-  function detailView({ village, detail, findings }: Opened) {
+  function detailView({ village, month: openedMonth, detail, findings }: Opened) {
     const submission: SubmissionWire = detail.submission;
     const names = new Map(detail.rows.map((row, index) => [row.rowId, { index: index + 1, name: String(row.values.name ?? '') }]));
     const canApprove = mayDecide && submission.state === '已提交';
@@ -291,7 +371,7 @@ function Review({ user }: { user: SessionUser }) {
           </table>
           {detail.masked && <Caption1 className={styles.muted}>{t('detail.masked')}</Caption1>}
           {detail.rows.length < submission.rowCount && (
-            <Button size="small" appearance="subtle" onClick={() => void open(village, Math.floor(detail.rows.length / ROWS_PAGE) + 1)}>
+            <Button size="small" appearance="subtle" onClick={() => void open(village, openedMonth, Math.floor(detail.rows.length / ROWS_PAGE) + 1)}>
               {t('detail.moreRows', { count: Math.min(ROWS_PAGE, submission.rowCount - detail.rows.length) })}
             </Button>
           )}

@@ -1,7 +1,7 @@
 /** Server answers for the 汇总 and 审核 pane tests, shaped by the shared ledger/api schemas. */
 import type { SessionUser } from '../../../ledger/api/auth';
 import { LEAD_STATE_LABELS, type ConsolidatedRowsResponse, type SummaryResponse } from '../../../ledger/api/reports';
-import type { SubmissionDetailResponse, SubmissionFindingsResponse, SubmissionWire, UnitSubmissionsResponse } from '../../../ledger/api/submissions';
+import type { PendingSubmissionsResponse, SubmissionDetailResponse, SubmissionFindingsResponse, SubmissionWire, UnitSubmissionsResponse } from '../../../ledger/api/submissions';
 import { SUMMARY_DIMENSIONS } from '../../../ledger/reports/facts';
 import type { Handler } from './fake-api';
 
@@ -86,6 +86,24 @@ export function unitSubmissions(month: string): UnitSubmissionsResponse {
   });
   const villages = [village('532301101200', '示例社区', '未提交'), village('532301101201', '示范村', '已提交'), village('532301101202', '青松村', '已审核')];
   return { unitCode: '532301101', month, counts: { villages: 3, submitted: 1, approved: 1, returned: 0, notSubmitted: 1 }, villages, missing: ['532301101200'] };
+}
+
+/** The review queue: the given months of 示范村 (and of 青松村 for a second one), as listed, waiting. */
+export function pending(entries: Array<[string, string, string]>): PendingSubmissionsResponse {
+  return {
+    unitCode: '532301101',
+    pending: entries.map(([villageCode, villageName, month]) => ({
+      villageCode,
+      villageName,
+      townshipCode: '532301101',
+      townshipName: '鹿城镇',
+      month,
+      revision: 1,
+      rowCount: 2,
+      submittedAt: '2026-11-05T02:00:00Z',
+      submittedBy: 'demo-village',
+    })),
+  };
 }
 
 export function detail(month: string): SubmissionDetailResponse {

@@ -1,7 +1,8 @@
 /**
  * @jest-environment jsdom
  *
- * The 审核 pane on the memory host with a scripted server: the villages' states for the month
+ * The 审核 pane on the memory host with a scripted server: first the queue of waiting months across
+ * months (oldest first, each openable and decided there); the villages' states for one month
  * (待审核 first, 未提交 shown as such and not openable), a submitted month opened with its rows and
  * findings, a return refused in the pane without a reason (nothing sent) and sent with one,
  * approval, and a county account reading without the actions.
@@ -11,14 +12,19 @@ import { ReviewPane } from '../../../addin/panes/review/ReviewPane';
 import { recentMonths } from '../../../addin/panes/summary/months';
 import { connected, renderPane } from './render';
 import { installFakeApi, type Recorded } from './fake-api';
-import { COUNTY_USER, TOWNSHIP_USER, detail, findings, loginAs, submission, unitSubmissions } from './consolidation-fixtures';
+import { COUNTY_USER, TOWNSHIP_USER, detail, findings, loginAs, pending, submission, unitSubmissions } from './consolidation-fixtures';
 
 const MONTH = recentMonths()[0];
+const EARLIER = recentMonths()[2];
 const BASE = `/api/v1/ledgers/532301101201/submissions/${MONTH}`;
+/** 示范村's month waits; so does 青松村's from two months before (listed first: oldest first). */
+const WAITING: Array<[string, string, string]> = [['532301101202', '青松村', EARLIER], ['532301101201', '示范村', MONTH]];
+const monthText = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
 
-function server(user = TOWNSHIP_USER) {
+function server(user = TOWNSHIP_USER, queue: { waiting: Array<[string, string, string]> } = { waiting: [...WAITING] }) {
   return installFakeApi({
     'POST /api/v1/auth/login': loginAs(user),
+    [`GET /api/v1/units/${user.unit.code}/submissions/pending`]: () => ({ status: 200, body: pending(queue.waiting) }),
     [`GET /api/v1/units/${user.unit.code}/submissions`]: () => ({ status: 200, body: unitSubmissions(MONTH) }),
     [`GET ${BASE}`]: () => ({ status: 200, body: detail(MONTH) }),
     [`GET ${BASE}/findings`]: () => ({ status: 200, body: findings(MONTH) }),
@@ -36,20 +42,53 @@ async function signIn(username: string) {
   await act(async () => fireEvent.click(screen.getByRole('button', { name: '登录' })));
 }
 
+/** Opens 示范村's month from the queue (the pane's first view). */
 async function openVillage() {
-  const list = await screen.findByTestId('review-list');
-  await act(async () => fireEvent.click(within(list).getByRole('button', { name: '打开 示范村' })));
+  const queue = await screen.findByTestId('review-queue');
+  await act(async () => fireEvent.click(within(queue).getByRole('button', { name: `打开 示范村 ${monthText(MONTH)}` })));
   await screen.findByTestId('review-rows');
+}
+
+async function byMonth() {
+  await act(async () => fireEvent.click(await screen.findByRole('tab', { name: '按月查看' })));
 }
 
 describe('审核 pane', () => {
   beforeEach(() => localStorage.clear());
 
-  it('lists the villages with what waits first; 未提交 is shown as such and cannot be opened', async () => {
+  it('first shows every waiting month across months, oldest first; one opened and approved leaves the queue', async () => {
+    const queue = { waiting: [...WAITING] };
+    const { requests } = server(TOWNSHIP_USER, queue);
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-township');
+    const list = await screen.findByTestId('review-queue');
+    expect(screen.getByRole('tab', { name: '待审核（2）', selected: true })).toBeTruthy();
+    const items = within(list).getAllByRole('listitem');
+    expect(items.map((item) => `${item.getAttribute('data-month')} ${item.getAttribute('data-village')}`)).toEqual([`${EARLIER} 532301101202`, `${MONTH} 532301101201`]);
+    expect(items[0].textContent).toContain(`${monthText(EARLIER)} · 青松村`);
+    expect(screen.getByText('各月份共 2 份报送等待审核，最早的在前。')).toBeTruthy();
+    expect(requests.some((r) => r.url === '/api/v1/units/532301101/submissions/pending')).toBe(true);
+
+    // open 示范村's month from the queue: its rows and findings for that month, then approve it
+    await openVillage();
+    expect(screen.getByText(`示范村 · ${MONTH}`)).toBeTruthy();
+    expect(requests.some((r) => r.url === `${BASE}/findings`)).toBe(true);
+    queue.waiting = queue.waiting.filter(([code]) => code !== '532301101201'); // the server's queue after the decision
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '审核通过' })));
+    await screen.findByText(`示范村 ${MONTH} 已审核通过。`);
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '‹ 返回列表' })));
+    const after = await screen.findByTestId('review-queue');
+    await waitFor(() => expect(within(after).getAllByRole('listitem').map((item) => item.getAttribute('data-village'))).toEqual(['532301101202']));
+    expect(screen.getByRole('tab', { name: '待审核（1）' })).toBeTruthy();
+  });
+
+  it('by month: lists the villages with what waits first; 未提交 is shown as such and cannot be opened', async () => {
     const { requests } = server();
     renderPane('review', <ReviewPane />);
     await connected();
     await signIn('demo-township');
+    await byMonth();
     const list = await screen.findByTestId('review-list');
     const items = within(list).getAllByRole('listitem');
     expect(items.map((item) => item.getAttribute('data-village'))).toEqual(['532301101201', '532301101202', '532301101200']);
@@ -57,7 +96,7 @@ describe('审核 pane', () => {
     expect(within(items[2]).getByText('未提交')).toBeTruthy();
     expect(within(items[2]).queryByRole('button')).toBeNull();
     expect(screen.getByText('待审核 1 · 已退回 0 · 已审核 1 · 未提交 1')).toBeTruthy();
-    expect(requests.at(-1)?.url).toBe(`/api/v1/units/532301101/submissions?month=${MONTH}`);
+    expect(requests.some((r) => r.url === `/api/v1/units/532301101/submissions?month=${MONTH}`)).toBe(true);
   });
 
   it('opens a month with its rows and findings; a return needs a reason, then goes to the server with it', async () => {
