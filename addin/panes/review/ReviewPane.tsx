@@ -197,6 +197,16 @@ function Review({ user }: { user: SessionUser }) {
         <Tab value="queue">{queue ? t('view.queue', { count: queue.pending.length }) : t('view.queueLoading')}</Tab>
         <Tab value="month">{t('view.month')}</Tab>
       </TabList>
+      {!mayDecide && (
+        <MessageBar intent="info">
+          <MessageBarBody>{t('role.readOnly')}</MessageBarBody>
+        </MessageBar>
+      )}
+      {done && (
+        <MessageBar intent="success">
+          <MessageBarBody>{done}</MessageBarBody>
+        </MessageBar>
+      )}
       {view === 'queue' ? queueView() : monthView()}
     </>
   );
@@ -205,16 +215,6 @@ function Review({ user }: { user: SessionUser }) {
   function queueView() {
     return (
       <>
-        {!mayDecide && (
-          <MessageBar intent="info">
-            <MessageBarBody>{t('role.readOnly')}</MessageBarBody>
-          </MessageBar>
-        )}
-        {done && (
-          <MessageBar intent="success">
-            <MessageBarBody>{done}</MessageBarBody>
-          </MessageBar>
-        )}
         {queue && (
           <>
             <Body1 as="p" role="status" style={{ margin: '6px 0 0' }}>
@@ -245,50 +245,40 @@ function Review({ user }: { user: SessionUser }) {
 
   function monthView() {
     return (
-    <>
-      {monthPicker}
-      {!mayDecide && (
-        <MessageBar intent="info">
-          <MessageBarBody>{t('role.readOnly')}</MessageBarBody>
-        </MessageBar>
-      )}
-      {done && (
-        <MessageBar intent="success">
-          <MessageBarBody>{done}</MessageBarBody>
-        </MessageBar>
-      )}
-      {list && (
-        <>
-          <Body1 as="p" role="status" style={{ margin: '6px 0 0' }}>
-            {t('list.counts', { submitted: list.counts.submitted, returned: list.counts.returned, approved: list.counts.approved, notSubmitted: list.counts.notSubmitted })}
-          </Body1>
-          {villages.length === 0 && <Caption1 className={styles.muted}>{t('list.empty')}</Caption1>}
-          <ul className={styles.list} aria-label={t('list.label')} data-testid="review-list">
-            {villages.map((village) => (
-              <li key={village.villageCode} className={styles.item} data-village={village.villageCode}>
-                <div className={styles.itemMain}>
-                  <span className={styles.name}>
-                    {village.villageName}
-                    {user.unit.level !== 'township' && village.townshipName ? <span className={styles.muted}>（{village.townshipName}）</span> : null}
-                  </span>
-                  {village.revision !== null && village.submittedAt && (
-                    <Caption1 className={styles.muted}>
-                      {t('list.revision', { revision: village.revision })} · {t('list.submittedAt', { at: village.submittedAt.slice(0, 10) })}
-                    </Caption1>
+      <>
+        {monthPicker}
+        {list && (
+          <>
+            <Body1 as="p" role="status" style={{ margin: '6px 0 0' }}>
+              {t('list.counts', { submitted: list.counts.submitted, returned: list.counts.returned, approved: list.counts.approved, notSubmitted: list.counts.notSubmitted })}
+            </Body1>
+            {villages.length === 0 && <Caption1 className={styles.muted}>{t('list.empty')}</Caption1>}
+            <ul className={styles.list} aria-label={t('list.label')} data-testid="review-list">
+              {villages.map((village) => (
+                <li key={village.villageCode} className={styles.item} data-village={village.villageCode}>
+                  <div className={styles.itemMain}>
+                    <span className={styles.name}>
+                      {village.villageName}
+                      {user.unit.level !== 'township' && village.townshipName ? <span className={styles.muted}>（{village.townshipName}）</span> : null}
+                    </span>
+                    {village.revision !== null && village.submittedAt && (
+                      <Caption1 className={styles.muted}>
+                        {t('list.revision', { revision: village.revision })} · {t('list.submittedAt', { at: village.submittedAt.slice(0, 10) })}
+                      </Caption1>
+                    )}
+                  </div>
+                  <StateBadge state={village.state} />
+                  {village.state !== '未提交' && (
+                    <Button size="small" onClick={() => void open(village, month)} aria-label={`${t('list.open')} ${village.villageName}`}>
+                      {t('list.open')}
+                    </Button>
                   )}
-                </div>
-                <StateBadge state={village.state} />
-                {village.state !== '未提交' && (
-                  <Button size="small" onClick={() => void open(village, month)} aria-label={`${t('list.open')} ${village.villageName}`}>
-                    {t('list.open')}
-                  </Button>
-                )}
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </>
     );
   }
 
