@@ -1,6 +1,6 @@
 /** Renders a pane on a memory host the way mountPane does (StrictMode, the shell's provider and frame). */
 import { StrictMode, type ReactNode } from 'react';
-import { render, screen, waitFor } from '@testing-library/react';
+import { configure, render, screen, waitFor } from '@testing-library/react';
 import { MemoryHost, type MemoryHostOptions } from '../../../addin/host/memory-host';
 import { demoWorkbook } from '../../../addin/host/demo-workbook';
 import { PaneApp } from '../../../addin/app/mount';
@@ -16,6 +16,11 @@ if (typeof globalThis.ResizeObserver === 'undefined') {
     disconnect(): void {}
   };
 }
+
+// The library's default deadline for findBy*/waitFor is 1 s: a pane connecting on a loaded CI machine
+// (two jest workers, Chromium suites beside) took longer and failed while working. A deadline, not a
+// speed check: speed is measured in npm run bench.
+configure({ asyncUtilTimeout: 10_000 });
 
 export function renderPane(
   pane: PaneName,
