@@ -47,6 +47,11 @@ export interface ServerConfig {
   tokenTtlHours: number;
   /** Uncommitted import dry runs (plans with names and ID numbers) are purged after this many hours (env IMPORT_DRY_RUN_TTL_HOURS; default 24). */
   importDryRunTtlHours?: number;
+  /**
+   * An import read's lease (ms; env IMPORT_LEASE_MS, default DEFAULT_IMPORT_LEASE_MS in config.ts): renewed by the
+   * reading instance's heartbeat (about lease/3, at most every second); a read whose lease ran out is taken over by another instance.
+   */
+  importLeaseMs?: number;
   /** Login throttling overrides (defaults: DEFAULT_LOGIN_LIMITS in auth/rate-limit.ts). */
   loginLimits?: Partial<LoginLimits>;
   /**

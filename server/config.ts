@@ -9,6 +9,9 @@ export const DEFAULT_BODY_LIMIT_BYTES = 5 * 1024 * 1024;
 /** Hours an uncommitted import dry run (names, ID numbers) is kept when IMPORT_DRY_RUN_TTL_HOURS is unset. */
 export const DEFAULT_IMPORT_DRY_RUN_TTL_HOURS = 24;
 
+/** How long an import read's lease runs without a heartbeat when IMPORT_LEASE_MS is unset (imports/lease.ts). */
+export const DEFAULT_IMPORT_LEASE_MS = 30_000;
+
 /** '5mb', '512kb', '1048576' → bytes. */
 export function parseByteSize(text: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$/i.exec(text);
@@ -97,6 +100,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     ...(trustProxy ? { trustProxy } : {}),
     ...(env.ADDIN_API_ORIGINS ? { addinApiOrigins: parseOrigins(env.ADDIN_API_ORIGINS, 'ADDIN_API_ORIGINS') } : {}),
     ...(env.CORS_ORIGINS ? { corsOrigins: parseOrigins(env.CORS_ORIGINS, 'CORS_ORIGINS') } : {}),
+    ...(env.IMPORT_LEASE_MS ? { importLeaseMs: intFrom(env.IMPORT_LEASE_MS, DEFAULT_IMPORT_LEASE_MS, 'IMPORT_LEASE_MS', 500, 3_600_000) } : {}),
     ...(env.IMPORT_DRY_RUN_TTL_HOURS ? { importDryRunTtlHours: intFrom(env.IMPORT_DRY_RUN_TTL_HOURS, DEFAULT_IMPORT_DRY_RUN_TTL_HOURS, 'IMPORT_DRY_RUN_TTL_HOURS', 1, 24 * 30) } : {}),
   };
 }

@@ -86,7 +86,7 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
     // The new roster is what the next departmental import matches against: index it once now.
     primeRosterIndex(deps.db, countyCode, importId, buildRosterIndex(rosterCommitted));
   }
-  return importStatus(deps.db, countyCode, importId);
+  return importStatus(deps, countyCode, importId);
 }
 
 async function commitRoster(tx: SqlDatabase, countyCode: string, importId: string, records: readonly RosterFileRecord[]): Promise<Record<string, number>> {

@@ -1,7 +1,8 @@
 /**
- * Background reads of imports in this process: progress lives in memory while a file is read (the
- * client polls it); the database has the outcome. A job never rejects — its work records failures
- * on the import itself, and anything that escapes even that is logged, never swallowed.
+ * Background reads of imports in this process: the live progress of this process's reads (a poll on
+ * this instance answers from it; the heartbeat of lease.ts writes it to the row for the others); the
+ * database has the lease and the outcome. A job never rejects — its work records failures on the
+ * import itself, and anything that escapes even that is logged, never swallowed.
  */
 
 export interface ReadProgress {

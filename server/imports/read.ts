@@ -75,8 +75,11 @@ function readError(error: unknown, phase: ReadPhase): LocalizedText {
   return { zh: '文件无法读取：请确认是有效的 xlsx 或 csv 文件', en: 'The file cannot be read; make sure it is a valid xlsx or csv file' };
 }
 
-/** Background: read the file, match (or parse the roster), store the dry-run summary and plan. */
-export async function readImport(deps: AppDeps, countyCode: string, id: string, path: string): Promise<void> {
+/**
+ * Background: read the file, match (or parse the roster), store the dry-run summary and plan. With
+ * `owner`, the end is recorded only while that instance holds the import's lease (lease.ts).
+ */
+export async function readImport(deps: AppDeps, countyCode: string, id: string, path: string, owner?: string): Promise<void> {
   const store = importStore(deps.db);
   const onProgress = (rowsRead: number, bytesRead: number) => reportProgress(id, rowsRead, bytesRead);
   const today = chinaDate(deps.now());
@@ -140,16 +143,18 @@ export async function readImport(deps: AppDeps, countyCode: string, id: string, 
         byTownship: countByTownship(units, placed),
       };
     }
-    await store.markReady(id, summary.rowsRead ?? liveProgress(id)?.rowsRead ?? 0, JSON.stringify(summary), JSON.stringify(plan));
+    if (!(await store.markReady(id, summary.rowsRead ?? liveProgress(id)?.rowsRead ?? 0, JSON.stringify(summary), JSON.stringify(plan), owner))) {
+      deps.logger.warn({ importId: id }, 'import read finished but not recorded: it ended meanwhile or another instance holds its lease');
+    }
   } catch (error) {
-    await recordFailure(deps, id, row, readError(error, phase));
+    await recordFailure(deps, id, row, readError(error, phase), owner);
     // No personal data in logs: only the import id and the error's class (messages may echo cells).
     deps.logger.warn({ importId: id, phase, err: error instanceof Error ? error.name : 'unknown' }, 'import read failed');
   }
 }
 
 /** The import is failed with this message (with a summary when its row could be read). */
-async function recordFailure(deps: AppDeps, id: string, row: ImportRow | undefined, text: LocalizedText): Promise<void> {
+async function recordFailure(deps: AppDeps, id: string, row: ImportRow | undefined, text: LocalizedText, owner: string | undefined): Promise<void> {
   const store = importStore(deps.db);
   try {
     if (!row) {
@@ -167,7 +172,7 @@ async function recordFailure(deps: AppDeps, id: string, row: ImportRow | undefin
       rejected: [],
       error: text,
     };
-    await store.markFailed(id, JSON.stringify(text), JSON.stringify(summary));
+    await store.markFailed(id, JSON.stringify(text), JSON.stringify(summary), owner);
   } catch (error) {
     // The database may be closing (server shutdown) or broken: the import stays `reading` and is
     // failed as interrupted when next read; said in the log, not swallowed.

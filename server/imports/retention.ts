@@ -11,6 +11,9 @@ import { purgeOldMonthlyTotals } from './monthly-totals';
 import { importStore, type ImportRow } from './store';
 import { removeStaleTempDirs } from './upload-files';
 
+/** A stored upload whose import is not reading (or not yet recorded) is deleted after this long. */
+const STALE_UPLOAD_MS = 10 * 60_000;
+
 export function dryRunTtlMs(deps: Pick<AppDeps, 'config'>): number {
   const hours = deps.config.importDryRunTtlHours ?? DEFAULT_IMPORT_DRY_RUN_TTL_HOURS;
   return hours * 3600 * 1000;
@@ -35,8 +38,12 @@ function summaryJsonWithoutPreview(summaryJson: string): string {
 export async function purgeExpiredImports(deps: Pick<AppDeps, 'db' | 'config' | 'now' | 'logger'>): Promise<number> {
   const store = importStore(deps.db);
   const cutoff = new Date(deps.now().getTime() - dryRunTtlMs(deps)).toISOString();
-  const expired = (await store.uncommittedBefore(cutoff)).filter((id) => !isInFlight(id));
+  // reads held by a live lease (on any instance) are left alone
+  const expired = (await store.uncommittedBefore(cutoff, Date.now())).filter((id) => !isInFlight(id));
   await store.deleteUncommitted(expired);
+  // Stored uploads (personal data) of reads that ended without deleting them (a crash at the wrong
+  // moment): never kept past a few minutes once their import is no longer reading.
+  await store.deleteStaleUploads(new Date(deps.now().getTime() - STALE_UPLOAD_MS).toISOString());
   await store.dropCommittedPersonalData(summaryJsonWithoutPreview);
   // Monthly 医保 totals older than any window (personal data: kept no longer than needed).
   await purgeOldMonthlyTotals(deps.db, chinaDate(deps.now()));
@@ -70,6 +77,7 @@ export function startImportRetention(deps: AppDeps, everyMs = 3600_000): () => v
 }
 
 /** An uncommitted import past the TTL is expired even before the next purge runs. */
-export function isExpired(deps: Pick<AppDeps, 'config' | 'now'>, row: Pick<ImportRow, 'id' | 'state' | 'created_at'>): boolean {
-  return row.state !== 'committed' && !isInFlight(row.id) && deps.now().getTime() - Date.parse(row.created_at) > dryRunTtlMs(deps);
+export function isExpired(deps: Pick<AppDeps, 'config' | 'now'>, row: Pick<ImportRow, 'id' | 'state' | 'created_at' | 'lease_expires_at'>): boolean {
+  const leased = row.state === 'reading' && row.lease_expires_at !== null && row.lease_expires_at >= Date.now();
+  return row.state !== 'committed' && !leased && !isInFlight(row.id) && deps.now().getTime() - Date.parse(row.created_at) > dryRunTtlMs(deps);
 }

@@ -14,8 +14,9 @@ import { chinaDate } from '../../ledger/dates';
 import { isSourceCode, normalizePeriod, SOURCE_CODES, type SourceCode } from '../../ledger/sources';
 import type { AppDeps, AuthUser } from '../app-deps';
 import { AppError } from '../http/errors';
-import { runInBackground, whileStarting } from './jobs';
-import { readImport } from './read';
+import { whileStarting } from './jobs';
+import { leaseMs, leaseOwner } from './lease';
+import { startRead, storeUpload } from './read-job';
 import { dryRunTtlMs, isExpired, purgeExpiredImports, purgeSoon } from './retention';
 import { importRow, importStatus, statusOf, type ImportStatus } from './status';
 import { importStore } from './store';
@@ -58,7 +59,7 @@ export async function importStatusFor(deps: AppDeps, countyCode: string, importI
     await purgeExpiredImports(deps);
     throw new AppError('import_not_found');
   }
-  return importStatus(deps.db, countyCode, importId);
+  return importStatus(deps, countyCode, importId);
 }
 
 function parseSummaries(summaries: readonly string[]): ImportSummary[] {
@@ -135,19 +136,21 @@ async function recordAndStart(
   // A private temp dir (mode 0700) holding the file under its own name, so reader messages name the user's file.
   const upload = await placeUpload(id, fileName, file);
   try {
-    await recordImport(deps, user, entry);
+    // The bytes also go to the database while the file is read, so another instance can take the
+    // read over if this one stops (lease.ts); deleted when the read ends.
+    await storeUpload(deps, id, upload.path);
+    try {
+      await recordImport(deps, user, entry);
+    } catch (error) {
+      await importStore(deps.db).deleteUpload(id);
+      throw error;
+    }
   } catch (error) {
     await removeUploadDir(upload.dir);
     throw error;
   }
-  runInBackground(
-    id,
-    () => readImport(deps, countyCode, id, upload.path),
-    // readImport records its own failures; what escapes it is said in the log (no personal data).
-    (error) => deps.logger.error({ importId: id, err: error instanceof Error ? error.name : 'unknown' }, 'import read job failed'),
-    () => removeUploadDir(upload.dir),
-  );
-  return { created: true, status: await importStatus(deps.db, countyCode, id) };
+  startRead(deps, countyCode, id, upload);
+  return { created: true, status: await importStatus(deps, countyCode, id) };
 }
 
 async function recordImport(deps: AppDeps, user: AuthUser, entry: NewImport): Promise<void> {
@@ -163,6 +166,7 @@ async function recordImport(deps: AppDeps, user: AuthUser, entry: NewImport): Pr
       totalBytes: bytes,
       createdBy: user.username,
       createdAt: now.toISOString(),
+      lease: { owner: leaseOwner(deps), expiresAt: Date.now() + leaseMs(deps) },
     });
     await deps.audit.record(
       { user, action: 'import.upload', target: countyCode, requestId, detail: { importId: id, source, period, bytes } },

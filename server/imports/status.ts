@@ -1,9 +1,11 @@
 /** What the client polls of an import: its state, progress while reading, and the dry-run summary. */
 import type { ImportState, ImportSummary } from '../../ledger/api/leads';
 import type { LocalizedText } from '../../ledger/text';
+import type { AppDeps } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import { AppError } from '../http/errors';
 import { isInFlight, liveProgress } from './jobs';
+import { takeOverRead } from './read-job';
 import { importStore, type ImportRow } from './store';
 
 export interface ImportStatus {
@@ -17,7 +19,7 @@ export interface ImportStatus {
   error: LocalizedText | null;
 }
 
-const INTERRUPTED: LocalizedText = {
+export const INTERRUPTED: LocalizedText = {
   zh: '读取被中断（服务器已重启），请重新上传该文件',
   en: 'Reading was interrupted (the server restarted); upload the file again',
 };
@@ -29,15 +31,20 @@ export async function importRow(db: SqlDatabase, countyCode: string, importId: s
 }
 
 /**
- * An import left `reading` by a previous server process is failed (its file is gone). The row was read
- * before the in-flight check, so the job may have ended in between (ready or failed with its summary):
- * when the conditional update changes nothing, the row is read again instead of reporting an
- * interruption that did not happen.
+ * An import `reading` whose lease ran out (its instance stopped or hung; rows from before leases have
+ * none) is stuck: this instance takes the read over when the upload is stored in the database
+ * (read-job.ts), else it is failed as interrupted (upload again). A read held by a live lease — on
+ * any instance — is left alone. The row was read before these checks, so the job may have ended in
+ * between (ready or failed with its summary): when the conditional update changes nothing, the row
+ * is read again instead of reporting an interruption that did not happen.
  */
-export async function recoverInterrupted(db: SqlDatabase, row: ImportRow): Promise<ImportRow> {
+export async function recoverInterrupted(deps: AppDeps, row: ImportRow): Promise<ImportRow> {
   if (row.state !== 'reading' || isInFlight(row.id)) return row;
-  const store = importStore(db);
-  if (await store.failReading(row.id, JSON.stringify(INTERRUPTED))) return { ...row, state: 'failed', error_json: JSON.stringify(INTERRUPTED) };
+  const nowMs = Date.now();
+  if (row.lease_expires_at !== null && row.lease_expires_at >= nowMs) return row;
+  const store = importStore(deps.db);
+  if (await takeOverRead(deps, row, nowMs)) return (await store.get(row.county_code, row.id)) ?? row;
+  if (await store.failReading(row.id, JSON.stringify(INTERRUPTED), nowMs)) return { ...row, state: 'failed', error_json: JSON.stringify(INTERRUPTED), lease_owner: null, lease_expires_at: null };
   return (await store.get(row.county_code, row.id)) ?? row;
 }
 
@@ -58,6 +65,6 @@ export function statusOf(row: ImportRow): ImportStatus {
   };
 }
 
-export async function importStatus(db: SqlDatabase, countyCode: string, importId: string): Promise<ImportStatus> {
-  return statusOf(await recoverInterrupted(db, await importRow(db, countyCode, importId)));
+export async function importStatus(deps: AppDeps, countyCode: string, importId: string): Promise<ImportStatus> {
+  return statusOf(await recoverInterrupted(deps, await importRow(deps.db, countyCode, importId)));
 }

@@ -29,6 +29,10 @@ export interface ImportRow {
   created_at: string;
   committed_by: string | null;
   committed_at: string | null;
+  /** The instance reading the file (migration 023), while state is `reading`. */
+  lease_owner: string | null;
+  /** When its lease runs out unless renewed (ms since the epoch); null for rows from before leases. */
+  lease_expires_at: number | null;
 }
 
 /** What is known of a new import before it is read. */
@@ -42,6 +46,8 @@ export interface NewImportRow {
   totalBytes: number;
   createdBy: string;
   createdAt: string;
+  /** The instance that will read it, and until when (ms) its lease runs (none: nobody holds it). */
+  lease?: { owner: string; expiresAt: number };
 }
 
 /** One person and category on a county's roster, as stored. */
@@ -75,14 +81,35 @@ export interface ImportStore {
   committedFeeds(countyCode: string): Promise<{ source: string; period: string; committedAt: string }[]>;
 
   insertReading(entry: NewImportRow): Promise<void>;
-  markReady(importId: string, rowsRead: number, summaryJson: string, planJson: string): Promise<void>;
-  markFailed(importId: string, errorJson: string, summaryJson: string): Promise<void>;
-  /** Fails an import still `reading` (its read was interrupted); false when it is no longer reading. */
-  failReading(importId: string, errorJson: string): Promise<boolean>;
+  /**
+   * The read ended ready / failed: recorded (and the stored upload deleted) only while the import is
+   * still `reading` — and, with `owner`, only while that instance holds its lease (a read taken over
+   * meanwhile by another instance is that one's to end). False when nothing was recorded.
+   */
+  markReady(importId: string, rowsRead: number, summaryJson: string, planJson: string, owner?: string): Promise<boolean>;
+  markFailed(importId: string, errorJson: string, summaryJson: string, owner?: string): Promise<boolean>;
+  /**
+   * Fails an import still `reading` whose read was interrupted (no lease, or its lease ran out before
+   * `nowMs`; default: any); deletes its stored upload. False when it is no longer reading or a live lease holds it.
+   */
+  failReading(importId: string, errorJson: string, nowMs?: number): Promise<boolean>;
+  /** The lease holder renews its lease and writes its progress; false when it no longer holds the lease. */
+  heartbeat(importId: string, owner: string, expiresAt: number, rowsRead: number, bytesRead: number): Promise<boolean>;
+  /** Takes over a `reading` import whose lease ran out before `nowMs` (or that has none); false when another holds it or it ended. */
+  claimExpired(importId: string, owner: string, nowMs: number, expiresAt: number): Promise<boolean>;
+
+  /** Stores one chunk (number `seq`, from 0) of an import's upload. */
+  saveUploadChunk(importId: string, seq: number, bytes: Buffer, createdAt: string): Promise<void>;
+  /** Chunk `seq` of an import's stored upload (undefined past the last). */
+  uploadChunk(importId: string, seq: number): Promise<Buffer | undefined>;
+  hasUpload(importId: string): Promise<boolean>;
+  deleteUpload(importId: string): Promise<void>;
+  /** Deletes stored uploads of imports no longer reading (or gone), stored before `cutoff`; returns how many imports' uploads. */
+  deleteStaleUploads(cutoff: string): Promise<number>;
   markCommitted(importId: string, summaryJson: string, committedBy: string, committedAt: string): Promise<void>;
 
-  /** Ids of uncommitted imports created before `cutoff`. */
-  uncommittedBefore(cutoff: string): Promise<string[]>;
+  /** Ids of uncommitted imports created before `cutoff`, except reads whose lease runs past `nowMs`. */
+  uncommittedBefore(cutoff: string, nowMs?: number): Promise<string[]>;
   deleteUncommitted(importIds: readonly string[]): Promise<void>;
   /** Committed imports keep no plan and no preview of people in their summary; returns how many were cleaned. */
   dropCommittedPersonalData(withoutPreview: (summaryJson: string) => string): Promise<number>;
@@ -158,26 +185,84 @@ class SqlImportStore implements ImportStore {
 
   async insertReading(entry: NewImportRow): Promise<void> {
     await this.db.run(
-      `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ${state('reading')}, ?, ?)`,
-      [entry.id, entry.countyCode, entry.source, entry.period, entry.fileName, entry.sha256, entry.totalBytes, entry.createdBy, entry.createdAt],
+      `INSERT INTO imports (id, county_code, source, period, file_name, sha256, total_bytes, bytes_read, rows_read, state, created_by, created_at, lease_owner, lease_expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, 0, 0, ${state('reading')}, ?, ?, ?, CAST(? AS BIGINT))`,
+      [
+        entry.id, entry.countyCode, entry.source, entry.period, entry.fileName, entry.sha256, entry.totalBytes, entry.createdBy, entry.createdAt,
+        entry.lease?.owner ?? null, entry.lease?.expiresAt ?? null,
+      ],
     );
   }
 
-  async markReady(importId: string, rowsRead: number, summaryJson: string, planJson: string): Promise<void> {
-    await this.db.run(
-      `UPDATE imports SET state = ${state('ready')}, rows_read = ?, bytes_read = total_bytes, summary_json = ?, plan_json = ? WHERE id = ? AND state = ${state('reading')}`,
-      [rowsRead, summaryJson, planJson, importId],
+  /** Ends a read with `set` (+ its params) when the conditions hold, deleting the stored upload with it. */
+  private async endRead(importId: string, set: string, params: unknown[], owner: string | undefined, extraCondition = '', extraParams: unknown[] = []): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const result = await tx.run(
+        `UPDATE imports SET ${set}, lease_owner = NULL, lease_expires_at = NULL WHERE id = ? AND state = ${state('reading')}${owner === undefined ? '' : ' AND lease_owner = ?'}${extraCondition}`,
+        [...params, importId, ...(owner === undefined ? [] : [owner]), ...extraParams],
+      );
+      if (result.changes === 0) return false;
+      await tx.run('DELETE FROM import_upload_chunks WHERE import_id = ?', [importId]);
+      return true;
+    });
+  }
+
+  markReady(importId: string, rowsRead: number, summaryJson: string, planJson: string, owner?: string): Promise<boolean> {
+    return this.endRead(importId, `state = ${state('ready')}, rows_read = ?, bytes_read = total_bytes, summary_json = ?, plan_json = ?`, [rowsRead, summaryJson, planJson], owner);
+  }
+
+  markFailed(importId: string, errorJson: string, summaryJson: string, owner?: string): Promise<boolean> {
+    return this.endRead(importId, `state = ${state('failed')}, error_json = ?, summary_json = ?`, [errorJson, summaryJson], owner);
+  }
+
+  failReading(importId: string, errorJson: string, nowMs?: number): Promise<boolean> {
+    return nowMs === undefined
+      ? this.endRead(importId, `state = ${state('failed')}, error_json = ?`, [errorJson], undefined)
+      : this.endRead(importId, `state = ${state('failed')}, error_json = ?`, [errorJson], undefined, ' AND (lease_expires_at IS NULL OR lease_expires_at < CAST(? AS BIGINT))', [nowMs]);
+  }
+
+  async heartbeat(importId: string, owner: string, expiresAt: number, rowsRead: number, bytesRead: number): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE imports SET lease_expires_at = CAST(? AS BIGINT), rows_read = ?, bytes_read = ? WHERE id = ? AND state = ${state('reading')} AND lease_owner = ?`,
+      [expiresAt, rowsRead, bytesRead, importId, owner],
     );
-  }
-
-  async markFailed(importId: string, errorJson: string, summaryJson: string): Promise<void> {
-    await this.db.run(`UPDATE imports SET state = ${state('failed')}, error_json = ?, summary_json = ? WHERE id = ?`, [errorJson, summaryJson, importId]);
-  }
-
-  async failReading(importId: string, errorJson: string): Promise<boolean> {
-    const result = await this.db.run(`UPDATE imports SET state = ${state('failed')}, error_json = ? WHERE id = ? AND state = ${state('reading')}`, [errorJson, importId]);
     return result.changes > 0;
+  }
+
+  async claimExpired(importId: string, owner: string, nowMs: number, expiresAt: number): Promise<boolean> {
+    const result = await this.db.run(
+      `UPDATE imports SET lease_owner = ?, lease_expires_at = CAST(? AS BIGINT), rows_read = 0, bytes_read = 0
+        WHERE id = ? AND state = ${state('reading')} AND (lease_expires_at IS NULL OR lease_expires_at < CAST(? AS BIGINT))`,
+      [owner, expiresAt, importId, nowMs],
+    );
+    return result.changes > 0;
+  }
+
+  async saveUploadChunk(importId: string, seq: number, bytes: Buffer, createdAt: string): Promise<void> {
+    await this.db.run('INSERT INTO import_upload_chunks (import_id, seq, bytes, created_at) VALUES (?, ?, ?, ?)', [importId, seq, bytes, createdAt]);
+  }
+
+  async uploadChunk(importId: string, seq: number): Promise<Buffer | undefined> {
+    const row = await this.db.get<{ bytes: Buffer }>('SELECT bytes FROM import_upload_chunks WHERE import_id = ? AND seq = ?', [importId, seq]);
+    return row?.bytes;
+  }
+
+  async hasUpload(importId: string): Promise<boolean> {
+    return (await this.db.get('SELECT 1 AS found FROM import_upload_chunks WHERE import_id = ? LIMIT 1', [importId])) !== undefined;
+  }
+
+  async deleteUpload(importId: string): Promise<void> {
+    await this.db.run('DELETE FROM import_upload_chunks WHERE import_id = ?', [importId]);
+  }
+
+  async deleteStaleUploads(cutoff: string): Promise<number> {
+    const stale = await this.db.all<{ import_id: string }>(
+      `SELECT DISTINCT c.import_id FROM import_upload_chunks c
+        WHERE c.created_at < ? AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = c.import_id AND i.state = ${state('reading')})`,
+      [cutoff],
+    );
+    for (const row of stale) await this.deleteUpload(row.import_id);
+    return stale.length;
   }
 
   async markCommitted(importId: string, summaryJson: string, committedBy: string, committedAt: string): Promise<void> {
@@ -187,8 +272,15 @@ class SqlImportStore implements ImportStore {
     );
   }
 
-  async uncommittedBefore(cutoff: string): Promise<string[]> {
-    const rows = await this.db.all<{ id: string }>(`SELECT id FROM imports WHERE state <> ${state('committed')} AND created_at < ?`, [cutoff]);
+  async uncommittedBefore(cutoff: string, nowMs?: number): Promise<string[]> {
+    const rows =
+      nowMs === undefined
+        ? await this.db.all<{ id: string }>(`SELECT id FROM imports WHERE state <> ${state('committed')} AND created_at < ?`, [cutoff])
+        : await this.db.all<{ id: string }>(
+            `SELECT id FROM imports WHERE state <> ${state('committed')} AND created_at < ?
+                AND NOT (state = ${state('reading')} AND lease_expires_at IS NOT NULL AND lease_expires_at >= CAST(? AS BIGINT))`,
+            [cutoff, nowMs],
+          );
     return rows.map((r) => r.id);
   }
 
@@ -196,6 +288,8 @@ class SqlImportStore implements ImportStore {
     for (let i = 0; i < importIds.length; i += CHUNK) {
       const chunk = importIds.slice(i, i + CHUNK);
       await this.db.run(`DELETE FROM imports WHERE state <> ${state('committed')} AND id IN (${marks(chunk.length)})`, chunk);
+      // their stored uploads (personal data) with them
+      await this.db.run(`DELETE FROM import_upload_chunks WHERE import_id IN (${marks(chunk.length)}) AND NOT EXISTS (SELECT 1 FROM imports i WHERE i.id = import_upload_chunks.import_id)`, chunk);
     }
   }
 

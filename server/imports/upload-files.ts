@@ -58,18 +58,50 @@ export interface PlacedUpload {
  * Puts the upload into the import's private directory under its own name (so reader messages name
  * the user's file): a buffer is written, a file on disk is moved. Nothing is left behind on failure.
  */
-export async function placeUpload(importId: string, fileName: string, file: { buffer: Buffer } | { path: string }): Promise<PlacedUpload> {
-  const dir = join(await ensureImportTempRoot(), importId);
+export async function placeUpload(
+  importId: string,
+  fileName: string,
+  file: { buffer: Buffer } | { path: string } | { chunks: AsyncIterable<Buffer> },
+  /** The directory's name under the root (default: the import id). */
+  dirName: string = importId,
+): Promise<PlacedUpload> {
+  const dir = join(await ensureImportTempRoot(), dirName);
   await fs.mkdir(dir, { mode: 0o700 });
   const path = join(dir, /\.[A-Za-z0-9]{2,5}$/.test(fileName) ? fileName : `${fileName}.xlsx`);
   try {
     if ('buffer' in file) await fs.writeFile(path, file.buffer, { mode: 0o600 });
+    else if ('chunks' in file) await writeChunks(path, file.chunks);
     else await moveFile(file.path, path);
   } catch (error) {
     await removeUploadDir(dir);
     throw error;
   }
   return { dir, path };
+}
+
+/** Writes chunks one after another into a new private file. */
+async function writeChunks(path: string, chunks: AsyncIterable<Buffer>): Promise<void> {
+  const handle = await fs.open(path, 'wx', 0o600);
+  try {
+    for await (const chunk of chunks) await handle.write(chunk);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A file's bytes in pieces of `size` (streamed: an upload is never read into memory at once). */
+export async function* fileChunks(path: string, size: number): AsyncIterable<Buffer> {
+  const handle = await fs.open(path, 'r');
+  try {
+    for (;;) {
+      const buffer = Buffer.alloc(size);
+      const { bytesRead } = await handle.read(buffer, 0, size, null);
+      if (bytesRead === 0) return;
+      yield bytesRead === size ? buffer : buffer.subarray(0, bytesRead);
+    }
+  } finally {
+    await handle.close();
+  }
 }
 
 export async function removeUploadDir(dir: string): Promise<void> {

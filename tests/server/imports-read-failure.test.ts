@@ -62,7 +62,7 @@ describe('imports: a failing read is recorded, never swallowed', () => {
     await whenRead(started.status.importId);
     expect(faulty.failed()).toBe(true);
 
-    const status = await importStatus(server.deps.db, COUNTY, started.status.importId);
+    const status = await importStatus(server.deps, COUNTY, started.status.importId);
     expect(status.state).toBe('failed');
     expect(status.error).toEqual(READ_SERVER_ERROR);
     const logged = server

@@ -48,6 +48,20 @@ export function csvFile(header: string[], rows: string[][], title?: string): Buf
   return Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
 }
 
+/**
+ * A 医保 csv: `leads` people over the threshold in 鹿城镇 示范村 (each a new lead), then `filler` rows
+ * of 0 self-paid (no lead; short rows, so a large file stays under the upload limit).
+ */
+export function medicalFile(seed: number, leads: number, filler = 0): Buffer {
+  const over = people(seed, leads).map((p) => medicalRow(p, 15000, '鹿城镇', '示范村'));
+  const fillerPeople = people(seed + 1, Math.min(filler, 200));
+  const below = Array.from({ length: filler }, (_, i) => {
+    const p = fillerPeople[i % fillerPeople.length];
+    return [p.name, p.id, '', '', '0', '0', '', '', ''];
+  });
+  return csvFile(MEDICAL_HEADER, [...over, ...below]);
+}
+
 export async function xlsxFile(header: string[], rows: (string | number)[][], title?: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const sheet = workbook.addWorksheet('数据');

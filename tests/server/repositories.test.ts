@@ -150,7 +150,7 @@ describe('repositories: leads and imports', () => {
     // The job ends between the poll's read and its in-flight check (the job is no longer in flight).
     const error = { zh: '超出读取上限', en: 'exceeds a read limit' };
     await imports.markFailed('r-race', JSON.stringify(error), JSON.stringify({ importId: 'r-race', error }));
-    const seen = await recoverInterrupted(deps.db, stale);
+    const seen = await recoverInterrupted(deps, stale);
     expect(seen.state).toBe('failed');
     expect(JSON.parse(seen.error_json ?? 'null')).toEqual(error);
     expect(JSON.parse(seen.summary_json ?? 'null')).toEqual({ importId: 'r-race', error });
@@ -158,7 +158,7 @@ describe('repositories: leads and imports', () => {
     await imports.insertReading(newImport('r-orphan', '2026-11-05T00:00:00.000Z'));
     const orphan = await imports.get(COUNTY, 'r-orphan');
     if (!orphan) throw new Error('inserted import not found');
-    const recovered = await recoverInterrupted(deps.db, orphan);
+    const recovered = await recoverInterrupted(deps, orphan);
     expect(recovered.state).toBe('failed');
     expect(JSON.parse(recovered.error_json ?? '{}').zh).toMatch(/读取被中断/);
     expect((await imports.get(COUNTY, 'r-orphan'))?.state).toBe('failed');

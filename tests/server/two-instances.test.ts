@@ -10,7 +10,10 @@ import { spawn, type ChildProcess } from 'child_process';
 import { randomUUID } from 'crypto';
 import { rmSync } from 'fs';
 import { join, resolve } from 'path';
+import { importTempRoot } from '../../server/imports/upload-files';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
+import { waitUntil } from '../wait';
+import { COUNTY, medicalFile } from './leads-helpers';
 import { describePostgresOnly, openTestDatabase, testDatabaseEnv } from './helpers';
 import { makeTestDir } from '../temp-dirs';
 
@@ -18,7 +21,6 @@ import { makeTestDir } from '../temp-dirs';
 jest.setTimeout(240_000);
 
 const ROOT = resolve(__dirname, '..', '..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const VILLAGE = '532301101201';
 
 interface Instance {
@@ -27,7 +29,9 @@ interface Instance {
 }
 
 function startInstance(env: Record<string, string>): Promise<Instance> {
-  const child = spawn(TSX, [join(ROOT, 'server', 'main.ts')], {
+  // node itself with tsx's loader (not the tsx wrapper, which runs the server as a child of its
+  // own): a signal — SIGKILL above all — reaches the server process
+  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server', 'main.ts')], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'development', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -46,7 +50,7 @@ function startInstance(env: Record<string, string>): Promise<Instance> {
 
 function stop(instance: Instance): Promise<void> {
   return new Promise((resolveStop) => {
-    if (instance.child.exitCode !== null) return resolveStop();
+    if (instance.child.exitCode !== null || instance.child.signalCode !== null) return resolveStop();
     instance.child.on('exit', () => resolveStop());
     instance.child.kill('SIGTERM');
   });
@@ -73,8 +77,9 @@ describePostgresOnly('two server instances on one PostgreSQL database', () => {
   let dir: string;
   let a: Instance | undefined;
   let b: Instance | undefined;
+  let c: Instance | undefined;
   afterAll(async () => {
-    await Promise.all([a, b].map((instance) => (instance ? stop(instance) : undefined)));
+    await Promise.all([a, b, c].map((instance) => (instance ? stop(instance) : undefined)));
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -167,6 +172,85 @@ describePostgresOnly('two server instances on one PostgreSQL database', () => {
     for (const instance of instances) {
       const right = await fetch(`${instance.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-township', password: DEMO_PASSWORD }) });
       expect(right.status).toBe(429);
+    }
+  });
+
+  it('imports: started on one instance, polled and committed on the other; a read whose instance is killed is taken over after its lease and ends ready once', async () => {
+    if (!a || !b) throw new Error('the instances of the first test are not running');
+    const env = testDatabaseEnv(join(dir, 'ledger.sqlite'));
+    const signIn = async (instance: Instance) => {
+      const res = await fetch(`${instance.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'demo-county', password: DEMO_PASSWORD }) });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { token: string }).token;
+    };
+    const token = await signIn(a);
+    const uploadTo = async (instance: Instance, buffer: Buffer, fileName: string) => {
+      const form = new FormData();
+      form.append('source', 'medical');
+      form.append('period', '2026-10');
+      form.append('file', new Blob([new Uint8Array(buffer)]), fileName);
+      const res = await fetch(`${instance.url}/api/v1/counties/${COUNTY}/imports`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+      expect(res.status).toBe(202);
+      return ((await res.json()) as { importId: string }).importId;
+    };
+    interface Polled { state: string; rowsRead: number; summary: { leadsNew: number } | null }
+    const poll = async (instance: Instance, importId: string): Promise<Polled> => {
+      const res = await fetch(`${instance.url}/api/v1/counties/${COUNTY}/imports/${importId}`, { headers: { authorization: `Bearer ${token}` } });
+      expect(res.status).toBe(200);
+      return (await res.json()) as Polled;
+    };
+    const commitOn = (instance: Instance, importId: string) =>
+      fetch(`${instance.url}/api/v1/counties/${COUNTY}/imports/${importId}/commit`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
+    const db = await openTestDatabase(join(dir, 'ledger.sqlite'));
+    let big = '';
+    try {
+      const leadsOf = (importId: string) => db.get('SELECT COUNT(*) AS n FROM leads WHERE import_id = ?', [importId]);
+
+      // started on A, polled and committed on B
+      const shared = await uploadTo(a, medicalFile(401, 4, 2000), 'shared.csv');
+      const ready = await waitUntil('the import started on A to be ready, seen from B', async () => {
+        const seen = await poll(b!, shared);
+        return seen.state !== 'reading' ? seen : undefined;
+      }, { timeoutMs: 60_000, everyMs: 50 });
+      expect(ready).toMatchObject({ state: 'ready', summary: { leadsNew: 4 } });
+      expect((await commitOn(b, shared)).status).toBe(200);
+      expect(await leadsOf(shared)).toEqual({ n: 4 });
+
+      // C reads a large file under a short lease; B sees its progress, C is killed mid-read, B takes over
+      c = await startInstance({ ...env, IMPORT_LEASE_MS: '1000' });
+      big = await uploadTo(c, medicalFile(402, 5, 400_000), 'large.csv');
+      const midRead = await waitUntil('B to see progress of the read running on C', async () => {
+        const seen = await poll(b!, big);
+        return seen.state === 'reading' && seen.rowsRead > 0 ? seen : undefined;
+      }, { timeoutMs: 60_000, everyMs: 20 });
+      expect(midRead.rowsRead).toBeLessThan(400_005);
+      c.child.kill('SIGKILL');
+      await new Promise<void>((resolveExit) => (c!.child.exitCode !== null || c!.child.signalCode !== null ? resolveExit() : c!.child.once('exit', () => resolveExit())));
+      const killedOwner = (await db.get<{ lease_owner: string }>('SELECT lease_owner FROM imports WHERE id = ?', [big]))?.lease_owner;
+      expect(killedOwner?.startsWith(`${c.child.pid}-`)).toBe(true);
+      // B's polls find the lease run out and take the read over (its owner id starts with B's pid)
+      const newOwner = await waitUntil('B to take over the lease of the killed instance', async () => {
+        await poll(b!, big);
+        const row = await db.get<{ lease_owner: string | null; state: string }>('SELECT lease_owner, state FROM imports WHERE id = ?', [big]);
+        return row?.lease_owner && row.lease_owner !== killedOwner ? row.lease_owner : undefined;
+      }, { timeoutMs: 60_000, everyMs: 100 });
+      expect(newOwner.startsWith(`${b.child.pid}-`)).toBe(true);
+      const takenOver = await waitUntil('B to take the read over and finish it', async () => {
+        const seen = await poll(b!, big);
+        return seen.state !== 'reading' ? seen : undefined;
+      }, { timeoutMs: 180_000, everyMs: 100 });
+      expect(takenOver).toMatchObject({ state: 'ready', rowsRead: 400_005, summary: { leadsNew: 5 } });
+      // recorded once, by the new holder; the stored upload is gone
+      expect(await db.get('SELECT lease_owner, lease_expires_at FROM imports WHERE id = ?', [big])).toEqual({ lease_owner: null, lease_expires_at: null });
+      expect(await db.get('SELECT COUNT(*) AS n FROM import_upload_chunks WHERE import_id = ?', [big])).toEqual({ n: 0 });
+      expect((await commitOn(b, big)).status).toBe(200);
+      // committing again (on the other instance) adds nothing
+      await commitOn(a, big);
+      expect(await leadsOf(big)).toEqual({ n: 5 });
+    } finally {
+      await db.close();
+      // the killed instance's private copy of the upload (same machine, same user): not left behind
+      if (big) rmSync(join(importTempRoot(), big), { recursive: true, force: true });
     }
   });
 });
