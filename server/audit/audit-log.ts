@@ -6,6 +6,7 @@
 import type { AuditEntry, AuditLog } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import { looksPersonal } from '../http/scrub';
+import { auditStore } from './audit-store';
 
 export { looksPersonal };
 
@@ -31,20 +32,16 @@ export class SqlAuditLog implements AuditLog {
 
   async record(entry: AuditEntry, tx?: SqlDatabase): Promise<void> {
     checkAuditEntry(entry);
-    await (tx ?? this.db).run(
-      `INSERT INTO audit_log (at, user, user_id, role, unit, action, target, request_id, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        this.now().toISOString(),
-        entry.user?.username ?? null,
-        entry.user?.id ?? null,
-        entry.user?.role ?? null,
-        entry.user?.unit.code ?? null,
-        entry.action,
-        entry.target,
-        entry.requestId,
-        JSON.stringify(entry.detail ?? {}),
-      ],
-    );
+    await auditStore(tx ?? this.db).insert({
+      at: this.now().toISOString(),
+      user: entry.user?.username ?? null,
+      user_id: entry.user?.id ?? null,
+      role: entry.user?.role ?? null,
+      unit: entry.user?.unit.code ?? null,
+      action: entry.action,
+      target: entry.target,
+      request_id: entry.requestId,
+      detail: JSON.stringify(entry.detail ?? {}),
+    });
   }
 }

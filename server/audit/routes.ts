@@ -5,6 +5,7 @@ import { PageQuerySchema, UnitCodeSchema } from '../../ledger/api/common';
 import { isInSubtree } from '../../ledger/units';
 import { AppError } from '../http/errors';
 import { defineRoute, type RouteSpec } from '../http/route-table';
+import { auditStore } from './audit-store';
 
 const AuditQuerySchema = PageQuerySchema.extend({
   /** Only entries of this unit's subtree (must be in the caller's subtree). */
@@ -12,18 +13,6 @@ const AuditQuerySchema = PageQuerySchema.extend({
   /** Only this action, e.g. 'ledger.sync'. */
   action: z.string().min(1).max(100).optional(),
 }).strict();
-
-interface AuditRow {
-  id: number;
-  at: string;
-  user: string | null;
-  role: string | null;
-  unit: string | null;
-  action: string;
-  target: string;
-  request_id: string;
-  detail: string;
-}
 
 export const AUDIT_ROUTES: RouteSpec[] = [
   defineRoute({
@@ -42,23 +31,10 @@ export const AUDIT_ROUTES: RouteSpec[] = [
       if (q.unit && user.role !== 'admin' && !isInSubtree(user.unit.code, q.unit)) {
         throw new AppError('forbidden');
       }
-      const where: string[] = [];
-      const params: unknown[] = [];
-      if (scope) {
-        // prefix match on the unit code, escaped for LIKE (codes are digits, but be strict)
-        where.push("unit LIKE ? ESCAPE '\\'");
-        params.push(`${scope.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-      }
-      if (q.action) {
-        where.push('action = ?');
-        params.push(q.action);
-      }
-      const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-      const total = (await deps.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM audit_log ${clause}`, params))?.n ?? 0;
-      const rows = await deps.db.all<AuditRow>(
-        `SELECT id, at, user, role, unit, action, target, request_id, detail FROM audit_log ${clause}
-          ORDER BY id DESC LIMIT ? OFFSET ?`,
-        [...params, q.pageSize, (q.page - 1) * q.pageSize],
+      const { total, rows } = await auditStore(deps.db).page(
+        { ...(scope ? { unitPrefix: scope } : {}), ...(q.action ? { action: q.action } : {}) },
+        q.pageSize,
+        (q.page - 1) * q.pageSize,
       );
       return {
         body: {

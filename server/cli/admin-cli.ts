@@ -12,6 +12,7 @@ import { createLogger } from '../logger';
 import { REAL_UNITS } from '../units/real-units';
 import { seedUnits } from '../seed';
 import { getUnit, upsertUnit } from '../units/store';
+import { accountStore } from '../auth/account-store';
 import { unlockLogin } from '../auth/unlock';
 import { createUser, findUser, roleFitsUnit, type UserRecord } from '../auth/users';
 import type { SqlDatabase } from '../db/database';
@@ -94,8 +95,7 @@ export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
         const user = await requireUser(deps.db, args[0], io);
         if (!user) return 1;
         await deps.db.transaction(async (tx) => {
-          await tx.run('UPDATE users SET active = 0 WHERE id = ?', [user.id]);
-          await tx.run('UPDATE tokens SET revoked = 1 WHERE user_id = ?', [user.id]);
+          await accountStore(tx).deactivateUser(user.id);
           await deps.audit.record({ user: null, action: 'admin.user_deactivate', target: `user:${user.id}`, requestId: actor.requestId }, tx);
         });
         io.out(`已停用 / deactivated: ${user.username}`);
@@ -114,9 +114,7 @@ export async function adminCli(argv: string[], env: NodeJS.ProcessEnv, io: CliIo
         return 0;
       }
       case 'list-users': {
-        const rows = await deps.db.all<{ username: string; role: string; unit_code: string; active: number }>(
-          'SELECT username, role, unit_code, active FROM users ORDER BY unit_code, username',
-        );
+        const rows = await accountStore(deps.db).listUsers();
         for (const row of rows) io.out(`${row.username}\t${row.role}\t${row.unit_code}\t${row.active ? 'active' : 'inactive'}`);
         return 0;
       }
