@@ -54,6 +54,10 @@ describe('台账校验 and 接办流程 in Chromium', () => {
     const { page, errors } = await open(`${pages.server.baseUrl}/preview?pane=handling`, { width: 1366, height: 768 });
     const pane = page.locator('[data-pane-root="handling"]');
     await pane.getByTestId('no-row').waitFor();
+    // the hint stands under the 读取选中行 button, not squeezed in beside it
+    const button = (await pane.getByRole('button', { name: '读取选中行' }).boundingBox())!;
+    const hint = (await pane.getByTestId('no-row').boundingBox())!;
+    expect(hint.y).toBeGreaterThanOrEqual(button.y + button.height);
     // the clerk clicks 示例乙's name in the grid
     await page.locator('[role="gridcell"]', { hasText: '示例乙' }).first().dispatchEvent('mousedown');
     await pane.getByRole('heading', { name: /示例乙/ }).waitFor();

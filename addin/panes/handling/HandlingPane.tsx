@@ -170,7 +170,8 @@ export function HandlingPane() {
         </div>
       )}
       {noRow && !loaded && (
-        <Caption1 as="p" data-testid="no-row">
+        // block: a Caption1 is inline, and the hint would run on beside the button instead of under it
+        <Caption1 as="p" block data-testid="no-row" style={{ margin: '6px 0 0' }}>
           {t('noRow')}
         </Caption1>
       )}

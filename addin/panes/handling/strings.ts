@@ -31,7 +31,11 @@ export const HANDLING_STRINGS = defineStrings({
   'q.complex': { zh: '情况复杂', en: 'Complex circumstances' },
   'q.needs': { zh: '专项救助需求', en: 'Special assistance needed' },
   'rec.title': { zh: '推荐的处置方式', en: 'Recommended measures' },
-  'rec.none': { zh: '根据目前的回答没有推荐的处置方式，请补充情况。', en: 'No measure applies with these answers; add what you know.' },
+  // the answers sit below the recommendation: say where to add them and which ones decide
+  'rec.none': {
+    zh: '根据目前的回答还没有推荐的处置方式：请在下方“了解情况”中补充申请意愿、家庭人均月收入或困难情况。',
+    en: 'No measure applies with these answers yet: add the wishes, the income per person or the hardship under “The situation” below.',
+  },
   'rec.declined': {
     zh: '本人不愿申请：遵循救助自愿原则，只记录在案、持续关注（收入低的纳入低收入人口动态监测）。',
     en: 'The person declines: assistance is voluntary, so only record it and keep in touch (low-income: monitoring).',

@@ -39,6 +39,14 @@ describe('接办流程 pane', () => {
     expect(within(assist).getByText(/^依据：/)).toBeTruthy();
   });
 
+  it('with nothing that decides a measure yet, says which answers below to add', async () => {
+    await paneOnRow('D3'); // 示例甲: willingness not stated, no income, no hardship ticked
+    await screen.findByRole('heading', { name: '第3行 · 示例甲' });
+    expect(screen.queryAllByTestId('recommendation')).toEqual([]);
+    expect(screen.getByText(/请在下方“了解情况”中补充申请意愿、家庭人均月收入或困难情况/)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: /^了解情况/ })).toBeTruthy();
+  });
+
   it('a person who declined gets only 尊重意愿持续关注, plus monitoring when the income is low', async () => {
     await paneOnRow('D9'); // 示例庚: 不愿申请
     await screen.findByRole('heading', { name: '第9行 · 示例庚' });
