@@ -229,7 +229,7 @@ describe('browser preview, end to end', () => {
     await findings.waitFor(WAIT);
     const idColumn = await columnOf('公民身份号码');
     const rowWrong = await rowOf('示例戊');
-    const link = sync.getByRole('button', { name: new RegExp(`^第 ${rowWrong} 行 公民身份号码：`) });
+    const link = sync.getByRole('button', { name: new RegExp(`^第 ${rowWrong} 行：「公民身份号码」`) });
     await link.click();
     await grid().locator(`td[data-cell="${idColumn}${rowWrong}"][aria-selected="true"]`).waitFor(WAIT);
     expect(await syncNow()).toMatch(/^已是最新/);

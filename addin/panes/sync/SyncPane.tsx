@@ -223,7 +223,6 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             const excelRow = index?.rowOf(row.rowId);
             const text = t('findings.item', {
               row: excelRow ?? t('findings.rowGone'),
-              column: finding.key ? columnLabel(finding.key, en) : finding.column,
               message: en ? finding.en.message : finding.message,
             });
             return (
@@ -358,7 +357,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
           <Caption1>{t('errors.intro', { warnings: sheetErrors.warnings })}</Caption1>
           <ul className={styles.plain} data-testid="sheet-errors">
             {sheetErrors.errors.slice(0, 50).map((finding) => {
-              const text = t('findings.item', { row: finding.row, column: finding.column, message: en ? finding.en.message : finding.message });
+              const text = t('findings.item', { row: finding.row, message: en ? finding.en.message : finding.message });
               return (
                 <li key={`${finding.cell}-${finding.code}`}>
                   <Link as="button" onClick={() => void goTo(finding.cell)} aria-label={`${text} — ${t('findings.goTo', { cell: finding.cell })}`}>
@@ -400,7 +399,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
           <div role="alert" data-testid="submit-refused">
             <MessageBar intent="error">
               <MessageBarBody>
-                {t('submit.refused', { message: en ? refused.error.en : refused.error.zh })}
+                {t((sheetErrors?.errors.length ?? 0) > 0 ? 'submit.refusedAbove' : 'submit.refused', { message: en ? refused.error.en : refused.error.zh })}
               </MessageBarBody>
             </MessageBar>
             {/* the sheet's own errors are listed above; the server's list matters when it found more (e.g. rows not on this sheet) */}

@@ -73,7 +73,8 @@ export const SYNC_STRINGS = defineStrings({
   'elsewhere.item': { zh: '第 {row} 行 {name}：请核对后手工删除此行', en: 'Row {row} {name}: check it, then delete the row yourself' },
   'findings.heading': { zh: '服务器校验发现的问题（{rows} 行，{errors} 个错误，{warnings} 个提醒）', en: 'Problems found by the server ({rows} rows, {errors} errors, {warnings} warnings)' },
   'findings.truncated': { zh: '问题较多，只列出前一部分；请用“台账校验”查看全部。', en: 'Too many to list all; the Validation pane shows them all.' },
-  'findings.item': { zh: '第 {row} 行 {column}：{message}', en: 'Row {row} {column}: {message}' },
+  // the message names its column already (「公民身份号码」…): naming it here too said it twice
+  'findings.item': { zh: '第 {row} 行：{message}', en: 'Row {row}: {message}' },
   'findings.rowGone': { zh: '（不在表中）', en: '(not on the sheet)' },
   'findings.goTo': { zh: '定位到 {cell}', en: 'Go to {cell}' },
 
@@ -84,7 +85,12 @@ export const SYNC_STRINGS = defineStrings({
   'submit.syncFirst': { zh: '报送前会先同步本表的修改。', en: 'The sheet’s changes are synced first.' },
   'submit.blockedConflicts': { zh: '请先处理上面的冲突，再报送。', en: 'Resolve the conflicts above before submitting.' },
   'submit.blockedUnsendable': { zh: '有无法上传的行，请先修正，再报送。', en: 'Some rows cannot be uploaded: fix them before submitting.' },
-  'submit.refused': { zh: '未能报送：{message}。点击下列问题可定位到单元格。', en: 'Not submitted: {message}. Click a problem to go to its cell.' },
+  'submit.refused': { zh: '未能报送：{message}。点击下列问题可定位到单元格。', en: 'Not submitted: {message}. Click a problem below to go to its cell.' },
+  // the sheet's own errors are listed above the submission, not under the refusal
+  'submit.refusedAbove': {
+    zh: '未能报送：{message}。点击上方“台账中的错误”中的问题可定位到单元格。',
+    en: 'Not submitted: {message}. Click a problem under “Errors in the ledger” above to go to its cell.',
+  },
   'submit.refusedHint': { zh: '请修正下列错误，再点“报送”（会自动先同步）。', en: 'Fix the errors below, then Submit again (it syncs first).' },
   'submit.done': { zh: '{month} 已报送（第 {revision} 次），等待乡镇审核。', en: '{month} submitted (revision {revision}), waiting for the township’s review.' },
   'submit.list': { zh: '报送记录', en: 'Submissions' },

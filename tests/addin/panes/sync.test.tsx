@@ -124,12 +124,20 @@ describe('同步提交 pane', () => {
     const errors = await screen.findByTestId('sheet-errors');
     const first = within(errors).getAllByRole('button')[0];
     const cell = /定位到 ([A-Z]+\d+)/.exec(first.getAttribute('aria-label')!)![1];
+    // each error names its row once and its column once (the message itself names the column)
+    for (const link of within(errors).getAllByRole('button')) {
+      expect(link.textContent).toMatch(/^第 \d+ 行：「[^」]+」/);
+      const column = /「([^」]+)」/.exec(link.textContent!)![1];
+      expect(link.textContent!.split(column)).toHaveLength(2);
+    }
     await act(async () => fireEvent.click(first));
     await waitFor(async () => expect((await host.getSelectedRow())?.cell).toBe(cell));
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ })));
     const refused = await screen.findByTestId('submit-refused');
     expect(refused.textContent).toMatch(/未能报送：台账有 1 行存在错误/);
+    // the errors to click are the sheet's, listed above the refusal: the message points there, not “below”
+    expect(refused.textContent).toMatch(/点击上方“台账中的错误”中的问题可定位到单元格/);
   });
 
   it('a workbook synced with another village is refused with a message', async () => {
