@@ -154,10 +154,18 @@ describe('web page without the add-in (Chromium, phone width)', () => {
   }, 120_000);
 
   it('county: summary, drill-down to a township, consolidated download', async () => {
+    // two of the demo leads (all waiting at their township) ran past their due date: the stand-in for time passing
+    const waiting = await server.deps.db.all<{ lead_no: string }>("SELECT lead_no FROM leads WHERE state = '已派至乡镇' AND township_code = '532301101' ORDER BY lead_no");
+    expect(waiting.length).toBeGreaterThanOrEqual(2);
+    for (const lead of waiting.slice(0, 2)) await server.deps.db.run("UPDATE leads SET due_on = '2026-01-05' WHERE lead_no = ?", [lead.lead_no]);
     const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, acceptDownloads: true, ...ZH_CONTEXT });
     const page = await context.newPage();
     await signIn(page, 'demo-county');
     await page.waitForSelector('#summary table');
+    // overdue leads by township: 鹿城镇's two first, every township listed
+    const overdueRows = await page.locator('#summary table.overdue tbody tr').allTextContents();
+    expect(overdueRows[0]).toMatch(/^鹿城镇2/);
+    expect(overdueRows.length).toBeGreaterThanOrEqual(3);
     expect(await page.textContent('#summary')).toContain('鹿城镇');
     // leads by source × state: a bar per source read as one sentence, its states as text beside it
     const states = page.locator('#summary table.states');
