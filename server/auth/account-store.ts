@@ -42,6 +42,10 @@ export interface AccountStore {
   /** Deactivates the account and revokes all its sessions (call inside a transaction). */
   deactivateUser(userId: number): Promise<void>;
   listUsers(): Promise<UserListRow[]>;
+  /** id, username and active of these accounts (those that exist), by username. */
+  usersNamed(usernames: readonly string[]): Promise<{ id: number; username: string; active: number }[]>;
+  /** Deactivates these accounts and revokes their live sessions; returns how many sessions were revoked. */
+  deactivateUsers(userIds: readonly number[]): Promise<number>;
 
   insertToken(tokenHash: string, userId: number, createdAt: string, expiresAt: string): Promise<void>;
   /** The active user of an unrevoked token not expired at `nowIso`. */
@@ -78,6 +82,21 @@ class SqlAccountStore implements AccountStore {
 
   listUsers(): Promise<UserListRow[]> {
     return this.db.all<UserListRow>('SELECT username, role, unit_code, active FROM users ORDER BY unit_code, username');
+  }
+
+  async usersNamed(usernames: readonly string[]): Promise<{ id: number; username: string; active: number }[]> {
+    if (usernames.length === 0) return [];
+    return this.db.all<{ id: number; username: string; active: number }>(
+      `SELECT id, username, active FROM users WHERE username IN (${usernames.map(() => '?').join(',')}) ORDER BY username`,
+      usernames,
+    );
+  }
+
+  async deactivateUsers(userIds: readonly number[]): Promise<number> {
+    if (userIds.length === 0) return 0;
+    const marks = userIds.map(() => '?').join(',');
+    await this.db.run(`UPDATE users SET active = 0 WHERE id IN (${marks})`, userIds);
+    return (await this.db.run(`UPDATE tokens SET revoked = 1 WHERE revoked = 0 AND user_id IN (${marks})`, userIds)).changes;
   }
 
   async insertToken(tokenHash: string, userId: number, createdAt: string, expiresAt: string): Promise<void> {

@@ -155,11 +155,10 @@ export function demoFilesDir(): string | undefined {
 export async function seedDemoLeads(deps: AppDeps): Promise<void> {
   const dir = demoFilesDir();
   if (!dir) return;
-  const row = await deps.db.get<{ id: number; username: string; role: string; unit_code: string; name: string }>(
-    "SELECT users.id, users.username, users.role, users.unit_code, units.name FROM users JOIN units ON units.code = users.unit_code WHERE users.username = 'demo-county'",
-  );
+  const { accountStore } = await import('../auth/account-store');
+  const row = await accountStore(deps.db).findUser('demo-county');
   if (!row) return;
-  const user: AuthUser = { id: row.id, username: row.username, role: 'county', unit: { code: row.unit_code, name: row.name, level: 'county' } };
+  const user: AuthUser = { id: row.id, username: row.username, role: 'county', unit: { code: row.unit_code, name: row.unit_name, level: 'county' } };
   const { readFile } = await import('fs/promises');
   // Loaded lazily so the file generator (npx tsx server/seed/demo-leads.ts) needs only exceljs.
   const { commitImport, startImport, whenRead } = await import('../imports/service');
@@ -181,12 +180,11 @@ export async function seedDemoLeads(deps: AppDeps): Promise<void> {
 /** 鹿城镇 sends 示范村 the leads suggested for it, so demo-village has leads to pull into its ledger. */
 async function sendOneToDemoVillage(deps: AppDeps): Promise<void> {
   const { dispatchLeads } = await import('../leads/lifecycle');
-  const rows = await deps.db.all<{ lead_no: string }>(
-    "SELECT lead_no FROM leads WHERE state = '已派至乡镇' AND township_code = '532301101' AND suggested_village_code = '532301101201' ORDER BY lead_no LIMIT 3",
-  );
-  if (rows.length === 0) return;
+  const { seedStore } = await import('./seed-store');
+  const leadNos = await seedStore(deps.db).leadsSuggestedFor('532301101', '532301101201', 3);
+  if (leadNos.length === 0) return;
   await deps.db.transaction((tx) =>
-    dispatchLeads(tx, { username: 'demo-township', unitCode: '532301101', role: 'township' }, { leadNos: rows.map((r) => r.lead_no), toUnitCode: '532301101201', note: '演示：请核实' }, deps.now()),
+    dispatchLeads(tx, { username: 'demo-township', unitCode: '532301101', role: 'township' }, { leadNos, toUnitCode: '532301101201', note: '演示：请核实' }, deps.now()),
   );
 }
 

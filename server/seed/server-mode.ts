@@ -10,7 +10,9 @@
 import { randomUUID } from 'crypto';
 import type { AppDeps } from '../app-deps';
 import { demoAllowed } from './index';
+import { accountStore } from '../auth/account-store';
 import { DEMO_ACCOUNTS } from './demo-units';
+import { seedStore } from './seed-store';
 
 export class ServerModeError extends Error {
   constructor(
@@ -33,7 +35,8 @@ const PRODUCTION_SINCE = 'production_since';
 
 /** Call on every start, before any seeding. Throws ServerModeError when the start must not go on. */
 export async function applyServerMode(deps: AppDeps): Promise<ServerModeResult> {
-  const marked = await deps.db.get<{ value: string }>('SELECT value FROM server_settings WHERE key = ?', [PRODUCTION_SINCE]);
+  const since = await seedStore(deps.db).setting(PRODUCTION_SINCE);
+  const marked = since === undefined ? undefined : { value: since };
   if (demoAllowed(deps)) {
     if (marked) {
       throw new ServerModeError(
@@ -46,22 +49,19 @@ export async function applyServerMode(deps: AppDeps): Promise<ServerModeResult> 
     return { mode: 'demo', demoAccountsDisabled: [], tokensRevoked: 0 };
   }
   const usernames = DEMO_ACCOUNTS.map((account) => account.username);
-  const marks = usernames.map(() => '?').join(',');
   return deps.db.transaction(async (tx) => {
-    if (!marked) await tx.run('INSERT INTO server_settings (key, value) VALUES (?, ?)', [PRODUCTION_SINCE, deps.now().toISOString()]);
-    const demo = await tx.all<{ id: number; username: string; active: number }>(`SELECT id, username, active FROM users WHERE username IN (${marks}) ORDER BY username`, usernames);
+    if (!marked) await seedStore(tx).insertSetting(PRODUCTION_SINCE, deps.now().toISOString());
+    const accounts = accountStore(tx);
+    const demo = await accounts.usersNamed(usernames);
     if (demo.length === 0) return { mode: 'production' as const, demoAccountsDisabled: [], tokensRevoked: 0 };
-    const ids = demo.map((user) => user.id);
-    const idMarks = ids.map(() => '?').join(',');
-    await tx.run(`UPDATE users SET active = 0 WHERE id IN (${idMarks})`, ids);
-    const revoked = await tx.run(`UPDATE tokens SET revoked = 1 WHERE revoked = 0 AND user_id IN (${idMarks})`, ids);
+    const revoked = await accounts.deactivateUsers(demo.map((user) => user.id));
     const disabled = demo.filter((user) => user.active === 1).map((user) => user.username);
-    if (disabled.length > 0 || revoked.changes > 0) {
+    if (disabled.length > 0 || revoked > 0) {
       await deps.audit.record(
-        { user: null, action: 'auth.demo_accounts_disabled', target: 'server', requestId: `startup-${randomUUID()}`, detail: { accounts: disabled.length, tokens: revoked.changes } },
+        { user: null, action: 'auth.demo_accounts_disabled', target: 'server', requestId: `startup-${randomUUID()}`, detail: { accounts: disabled.length, tokens: revoked } },
         tx,
       );
     }
-    return { mode: 'production' as const, demoAccountsDisabled: disabled, tokensRevoked: revoked.changes };
+    return { mode: 'production' as const, demoAccountsDisabled: disabled, tokensRevoked: revoked };
   });
 }

@@ -162,7 +162,7 @@ function sqlOutsideRepositories(files: readonly string[]): string[] {
 }
 
 describe('server modules: SQL only in repositories', () => {
-  const modules = ['server/leads', 'server/imports', 'server/policy', 'server/auth', 'server/audit'];
+  const modules = ['server/leads', 'server/imports', 'server/policy', 'server/auth', 'server/audit', 'server/seed'];
 
   it.each(modules)('%s writes SQL only in its store (repository) file', (module) => {
     const files = sourceFiles(join(ROOT, module));
