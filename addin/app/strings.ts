@@ -35,7 +35,11 @@ export const APP_STRINGS = defineStrings({
   'capability.conditionalFormats': { zh: '问题单元格着色标注', en: 'colouring the cells with findings' },
   'capability.dataValidation': { zh: '下拉选项（数据验证）', en: 'drop-down lists (data validation)' },
   'capability.multiAreas': { zh: '一次标注多个不相邻区域（逐块标注，速度较慢）', en: 'marking many separate areas at once (marked area by area, slower)' },
-  'capability.events': { zh: '自动跟随选中行和表格改动（请点“刷新”）', en: 'following the selection and sheet changes automatically (press Refresh)' },
+  // names the panes' real buttons: there is no “刷新” in 台账校验 or 接办流程
+  'capability.events': {
+    zh: '自动跟随选中行和表格改动（改选行后请点“读取选中行”，改动表格后请点“重新校验”）',
+    en: 'following the selection and sheet changes automatically (after selecting another row press “Read the selected row”; after editing the sheet, “Check again”)',
+  },
   'capability.merges': { zh: '读取合并单元格', en: 'reading merged cells' },
   'capability.freezePanes': { zh: '冻结标题行和表头', en: 'freezing the title and header rows' },
   'capability.printSetup': { zh: '打印设置（A3横向、每页重复表头、签字栏）', en: 'the print setup (A3 landscape, header on every page, signature footer)' },

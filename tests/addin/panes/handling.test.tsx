@@ -7,6 +7,9 @@
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { HandlingPane } from '../../../addin/panes/handling/HandlingPane';
 import { MEASURE_CLAUSES } from '../../../ledger/handling';
+import { HANDLING_PANE } from '../../../addin/panes/handling/pane';
+import { MemoryHost } from '../../../addin/host/memory-host';
+import { demoWorkbook } from '../../../addin/host/demo-workbook';
 import { connected, renderPane } from './render';
 
 const HEADERS_ROW = 1; // values index of the header row in the demo sheet
@@ -78,6 +81,16 @@ describe('接办流程 pane', () => {
     await screen.findByText('已撤销，原值已写回。');
     expect(values[2][column(values, '处置方式')]).toBe('');
     expect(values[2][column(values, '办理状态')]).toBe('待核实');
+  });
+
+  it('on an Excel without events the note names the button that reads the row, as the pane labels it', async () => {
+    const host = new MemoryHost({ ...demoWorkbook({ plantedDefects: true }), capabilities: { events: false } });
+    renderPane('handling', <HandlingPane />, { host, uses: [...HANDLING_PANE.uses!] });
+    await connected();
+    const note = screen.getByText(/当前 Excel 版本不支持：自动跟随选中行和表格改动/);
+    expect(note.textContent).toContain('“读取选中行”');
+    expect(note.textContent).not.toContain('刷新');
+    expect(screen.getByRole('button', { name: '读取选中行' })).toBeTruthy();
   });
 
   it('follows the cursor to another row', async () => {

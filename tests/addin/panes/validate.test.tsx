@@ -9,6 +9,7 @@ import { MemoryHost } from '../../../addin/host/memory-host';
 import { demoWorkbook } from '../../../addin/host/demo-workbook';
 import { validateSheet } from '../../../ledger/validate';
 import { localToday } from '../../../addin/panes/validate/model';
+import { VALIDATE_PANE } from '../../../addin/panes/validate/pane';
 import { connected, renderPane } from './render';
 
 const click = async (name: string | RegExp) => {
@@ -136,5 +137,17 @@ describe('台账校验 pane', () => {
     await click('开始校验');
     await screen.findByTestId('summary-counts');
     expect((screen.getByRole('button', { name: '标注问题单元格' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('on an Excel without events the note names the button that re-checks, as the pane labels it', async () => {
+    const host = new MemoryHost({ ...demoWorkbook({ plantedDefects: true }), capabilities: { events: false } });
+    renderPane('validate', <ValidatePane />, { host, uses: [...VALIDATE_PANE.uses!] });
+    await connected();
+    await click('开始校验');
+    await screen.findByTestId('summary-counts');
+    const note = screen.getByText(/当前 Excel 版本不支持：自动跟随选中行和表格改动/);
+    expect(note.textContent).toContain('“重新校验”');
+    expect(note.textContent).not.toContain('刷新');
+    expect(screen.getByRole('button', { name: '重新校验' })).toBeTruthy();
   });
 });
