@@ -309,6 +309,7 @@ describe('browser preview, end to end', () => {
     expect(returned.status).toBe(200);
     await sync.getByRole('button', { name: '刷新报送状态' }).click();
     await sync.getByText('退回原因：第5行核实结果未填写，请补充后重新报送').waitFor(WAIT);
+    expect(await sync.getByTestId('submit-done').count()).toBe(0); // no “等待乡镇审核” left beside 已退回
     await shot('sync-returned');
   });
 

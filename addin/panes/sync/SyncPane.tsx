@@ -62,6 +62,15 @@ export function submittableMonths(now: Date = new Date()): string[] {
   return [previous, `${year}-${String(month).padStart(2, '0')}`];
 }
 
+/**
+ * The township decided (or the month was submitted again) since this pane's 已报送 message: the list
+ * below shows the newer state, and a success line still saying “等待乡镇审核” beside 已退回 would contradict it.
+ */
+function decidedSince(submitted: SubmissionWire, submissions: readonly SubmissionWire[] | null): boolean {
+  const now = submissions?.find((s) => s.month === submitted.month);
+  return now !== undefined && (now.revision !== submitted.revision || now.state !== submitted.state);
+}
+
 function columnLabel(key: string, en: boolean): string {
   const column = LEDGER_COLUMNS.find((c) => c.key === key);
   return column ? (en ? column.en : column.header) : key;
@@ -407,7 +416,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             {refused.refused.findingsTruncated && <Caption1>{t('findings.truncated')}</Caption1>}
           </div>
         )}
-        {submitted && (
+        {submitted && !decidedSince(submitted, submissions) && (
           <MessageBar intent="success">
             <MessageBarBody data-testid="submit-done">{t('submit.done', { month: submitted.month, revision: submitted.revision })}</MessageBarBody>
           </MessageBar>

@@ -11,7 +11,7 @@ import { act, fireEvent, screen, waitFor, within } from '@testing-library/react'
 import type { SyncConflict, SyncRequest } from '../../../ledger/api/sync';
 import { saveSession } from '../../../addin/api/session';
 import { ConflictCard } from '../../../addin/panes/sync/ConflictCard';
-import { SyncPane } from '../../../addin/panes/sync/SyncPane';
+import { SyncPane, submittableMonths } from '../../../addin/panes/sync/SyncPane';
 import { connected, renderPane } from './render';
 import { installFakeApi, unauthorized, VILLAGE_USER, type Recorded } from './fake-api';
 
@@ -138,6 +138,31 @@ describe('同步提交 pane', () => {
     expect(refused.textContent).toMatch(/未能报送：台账有 1 行存在错误/);
     // the errors to click are the sheet's, listed above the refusal: the message points there, not “below”
     expect(refused.textContent).toMatch(/点击上方“台账中的错误”中的问题可定位到单元格/);
+  });
+
+  it('the 已报送 message goes once the list shows the township’s decision on that month', async () => {
+    const month = submittableMonths()[0]; // the month the pane offers first
+    const submitted = {
+      villageCode: VILLAGE, month, state: '已提交' as const, stateEn: 'submitted', revision: 1, rowCount: 7,
+      submittedAt: '2026-12-01T01:00:00Z', submittedBy: 'demo-village', decidedAt: null, decidedBy: null, returnReason: null,
+    };
+    let listed: unknown[] = [];
+    installFakeApi({
+      [`POST /api/v1/ledgers/${VILLAGE}/sync`]: (request) => ({ status: 200, body: syncAnswer(request.body as SyncRequest) }),
+      [`GET /api/v1/ledgers/${VILLAGE}/submissions`]: () => ({ status: 200, body: { submissions: listed } }),
+      [`POST /api/v1/ledgers/${VILLAGE}/submissions`]: () => ((listed = [submitted]), { status: 200, body: { submission: submitted, history: [] } }),
+    });
+    renderPane('sync', <SyncPane />);
+    await connected();
+    await screen.findByText('已登录：demo-village（示范村）');
+    await screen.findByText('还没有报送记录。');
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: `报送 ${month}` })));
+    expect((await screen.findByTestId('submit-done')).textContent).toBe(`${month} 已报送（第 1 次），等待乡镇审核。`);
+    // the township returns it; 刷新报送状态 shows 已退回, and nothing beside it still says “waiting”
+    listed = [{ ...submitted, state: '已退回', stateEn: 'returned', decidedAt: '2026-12-01T03:00:00Z', decidedBy: 'demo-township', returnReason: '第5行核实结果未填写' }];
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: '刷新报送状态' })));
+    await screen.findByText('退回原因：第5行核实结果未填写');
+    expect(screen.queryByTestId('submit-done')).toBeNull();
   });
 
   it('a workbook synced with another village is refused with a message', async () => {
