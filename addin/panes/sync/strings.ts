@@ -91,7 +91,6 @@ export const SYNC_STRINGS = defineStrings({
     zh: '未能报送：{message}。点击上方“台账中的错误”中的问题可定位到单元格。',
     en: 'Not submitted: {message}. Click a problem under “Errors in the ledger” above to go to its cell.',
   },
-  'submit.refusedHint': { zh: '请修正下列错误，再点“报送”（会自动先同步）。', en: 'Fix the errors below, then Submit again (it syncs first).' },
   'submit.done': { zh: '{month} 已报送（第 {revision} 次），等待乡镇审核。', en: '{month} submitted (revision {revision}), waiting for the township’s review.' },
   'submit.list': { zh: '报送记录', en: 'Submissions' },
   'submit.none': { zh: '还没有报送记录。', en: 'Nothing submitted yet.' },
