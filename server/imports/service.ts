@@ -149,8 +149,15 @@ async function recordAndStart(
     await removeUploadDir(upload.dir);
     throw error;
   }
-  startRead(deps, countyCode, id, upload);
-  return { created: true, status: await importStatus(deps, countyCode, id) };
+  // The answer describes the import as recorded (reading), read before the job starts: a small file's
+  // read could otherwise end first on an engine that runs the two queries in parallel (PostgreSQL).
+  let status: ImportStatus;
+  try {
+    status = await importStatus(deps, countyCode, id);
+  } finally {
+    startRead(deps, countyCode, id, upload);
+  }
+  return { created: true, status };
 }
 
 async function recordImport(deps: AppDeps, user: AuthUser, entry: NewImport): Promise<void> {
