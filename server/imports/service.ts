@@ -149,14 +149,10 @@ async function recordAndStart(
     await removeUploadDir(upload.dir);
     throw error;
   }
-  // The answer describes the import as recorded (reading), read before the job starts: a small file's
-  // read could otherwise end first on an engine that runs the two queries in parallel (PostgreSQL).
-  let status: ImportStatus;
-  try {
-    status = await importStatus(deps, countyCode, id);
-  } finally {
-    startRead(deps, countyCode, id, upload);
-  }
+  startRead(deps, countyCode, id, upload);
+  // The answer describes the import as just recorded, not as read back (a small file's read could
+  // end before a status query on an engine that runs the two in parallel: PostgreSQL).
+  const status: ImportStatus = { importId: id, state: 'reading', rowsRead: 0, bytesRead: 0, totalBytes: entry.bytes, percent: 0, summary: null, error: null };
   return { created: true, status };
 }
 
