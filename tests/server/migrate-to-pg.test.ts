@@ -31,6 +31,10 @@ describePostgresOnly('npm run migrate-to-pg', () => {
     const tables = ['users', 'tokens', 'audit_log', 'ledger_rows', 'ledger_row_versions', 'leads', 'ledger_month_counts_township'];
     const counts = async (db: typeof source.deps.db) =>
       Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${t}`))!.n])));
+    // An upload kept in the database while it was read (a read interrupted by the shutdown before the move):
+    // binary bytes, SQLite's BLOB to PostgreSQL's BYTEA, every byte value.
+    const chunk = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    await source.deps.db.run('INSERT INTO import_upload_chunks (import_id, seq, bytes, created_at) VALUES (?, ?, ?, ?)', ['imp-moved', 0, chunk, '2026-11-01T00:00:00.000Z']);
     const before = await counts(source.deps.db);
     expect(before.ledger_row_versions).toBeGreaterThan(0);
     await source.close();
@@ -53,6 +57,8 @@ describePostgresOnly('npm run migrate-to-pg', () => {
     const copy = await startTestServer({ config: { databaseUrl: TEST_DATABASE_URL, databaseSchema: schema }, seed: false });
     try {
       expect(await counts(copy.deps.db)).toEqual(before);
+      const moved = await copy.deps.db.get<{ bytes: Buffer }>('SELECT bytes FROM import_upload_chunks WHERE import_id = ? AND seq = 0', ['imp-moved']);
+      expect(Buffer.compare(Buffer.from(moved?.bytes ?? []), chunk)).toBe(0);
       const again = await copy.login('demo-village'); // the copied account and password hash
       const rows = await copy.request('GET', `/api/v1/ledgers/${VILLAGE}/rows`, { token: again });
       expect(rows.status).toBe(200);
