@@ -90,7 +90,7 @@ export interface ImportStore {
   markFailed(importId: string, errorJson: string, summaryJson: string, owner?: string): Promise<boolean>;
   /**
    * Fails an import still `reading` whose read was interrupted (no lease, or its lease ran out before
-   * `nowMs`; default: any); deletes its stored upload. False when it is no longer reading or a live lease holds it.
+   * `nowMs`; default: whichever holder); deletes its stored upload. False when it is no longer reading or a live lease holds it.
    */
   failReading(importId: string, errorJson: string, nowMs?: number): Promise<boolean>;
   /** The lease holder renews its lease and writes its progress; false when it no longer holds the lease. */
