@@ -11,7 +11,7 @@
  * sideways on a phone. Imports only the ledger core (web → ledger; never the server).
  */
 import type { SummaryResponse, DuplicatesResponse } from '../ledger/api/reports';
-import type { LeadStateValue } from '../ledger/api/leads';
+import type { LeadStateValue } from '../ledger/lead-states';
 import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
 import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';

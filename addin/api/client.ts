@@ -24,9 +24,9 @@ import {
   PullLeadResponseSchema,
   type LeadDetailResponse,
   type LeadListResponse,
-  type LeadStateValue,
   type PullLeadResponse,
 } from '../../ledger/api/leads';
+import type { LeadStateValue } from '../../ledger/lead-states';
 import {
   ConsolidatedRowsResponseSchema,
   DuplicatesResponseSchema,

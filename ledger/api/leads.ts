@@ -16,21 +16,9 @@ import { RowIdSchema } from './sync';
 
 export { LocalizedTextSchema } from '../text';
 import { LocalizedTextSchema } from '../text';
+import { LEAD_STATE_VALUES } from '../lead-states';
 
-export const LEAD_STATE_VALUES = ['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结'] as const;
 export const LeadStateSchema = z.enum(LEAD_STATE_VALUES);
-export type LeadStateValue = z.infer<typeof LeadStateSchema>;
-export const LEAD_STATE_EN: Record<LeadStateValue, string> = {
-  待分派: 'awaiting assignment',
-  已派至乡镇: 'sent to township',
-  已下发村: 'sent to village',
-  核实中: 'being verified',
-  已核实: 'verified',
-  已办结: 'closed',
-};
-/** The state that records a lead as verified (核实), and the one that ends it (no transition leaves it). */
-export const VERIFIED_LEAD_STATE = '已核实' satisfies LeadStateValue;
-export const CLOSED_LEAD_STATE = '已办结' satisfies LeadStateValue;
 
 export const SourceCodeSchema = z.enum(SOURCE_CODES);
 export const MatchRuleCodeSchema = z.enum(MATCH_RULE_CODES);

@@ -9,7 +9,7 @@
  * The unit must be the caller's own or below it (403 otherwise; 404 for an unknown unit inside it).
  */
 import { z } from 'zod';
-import { LEAD_STATE_EN, LEAD_STATE_VALUES, type LeadStateValue } from './leads';
+import { LEAD_STATE_EN, LEAD_STATE_VALUES, type LeadStateValue } from '../lead-states';
 import { SUMMARY_DIMENSIONS } from '../reports/facts';
 import { SUBMISSION_DISPLAY_STATES } from '../reports/summary';
 import { MAX_WINDOW_MONTHS, monthsOf } from '../reports/window';

@@ -10,7 +10,7 @@
  * whose lowest common unit is the unit itself). Rates and averages are derived from the sums, so
  * they roll up exactly (never an average of averages).
  */
-import { CLOSED_LEAD_STATE, LEAD_STATE_VALUES, VERIFIED_LEAD_STATE, type LeadStateValue } from '../api/leads';
+import { CLOSED_LEAD_STATE, LEAD_STATE_VALUES, VERIFIED_LEAD_STATE, type LeadStateValue } from '../lead-states';
 import type { WorkingDayCalendar } from '../calendar';
 import { UNIT_CODE_LENGTH, isInSubtree, type UnitLevel } from '../units';
 import { SUMMARY_DIMENSIONS, type SummaryDimension } from './facts';

@@ -3,13 +3,13 @@
  * Only the transitions listed here exist; anything else is a 409 for the API and ignored
  * (never applied backwards) when it comes from a ledger sync.
  */
-import { CLOSED_LEAD_STATE, LEAD_STATE_EN, LEAD_STATE_VALUES } from '../../ledger/api/leads';
+import { CLOSED_LEAD_STATE, LEAD_STATE_EN, LEAD_STATE_VALUES } from '../../ledger/lead-states';
 
-/** The one list lives in ledger/api/leads.ts (shared with the add-in). */
+/** The one list lives in ledger/lead-states.ts (shared with the API schema, the add-in and the reports). */
 export const LEAD_STATES = LEAD_STATE_VALUES;
 export type LeadState = (typeof LEAD_STATES)[number];
 
-/** English names beside the states (ledger/api/leads.ts: the add-in's summary labels them too). */
+/** English names beside the states (ledger/lead-states.ts: the add-in's summary labels them too). */
 export { LEAD_STATE_EN };
 
 const NEXT: Record<LeadState, readonly LeadState[]> = {
@@ -30,7 +30,7 @@ export function canTransition(from: LeadState, to: LeadState): boolean {
 
 /** States in which the verification clock runs (an overdue flag can be raised). */
 export const OPEN_FOR_VERIFICATION: readonly LeadState[] = ['已派至乡镇', '已下发村', '核实中'];
-/** The one state that ends a lead (no transition leaves it): named once, in ledger/api/leads.ts. */
+/** The one state that ends a lead (no transition leaves it): named once, in ledger/lead-states.ts. */
 export { CLOSED_LEAD_STATE };
 /**
  * States in which a lead is still open (one person, one open lead: a later finding is linked to it):

@@ -3,7 +3,7 @@
  * only place their SQL lives. Subtrees are code ranges ([code, code + ':') — ':' sorts right after
  * '9'), so every query walks an index instead of testing a prefix on each row.
  */
-import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
+import { LEAD_STATE_VALUES } from '../../ledger/lead-states';
 import type { LedgerValues } from '../../ledger/types';
 import { UNIT_CODE_LENGTH, type UnitLevel } from '../../ledger/units';
 import type { SummaryDimension } from '../../ledger/reports/facts';

@@ -1,5 +1,5 @@
 /** Consolidation rules (ledger/reports): the month window, row facts, lead figures, roll-up, duplicates. */
-import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
+import { LEAD_STATE_VALUES } from '../../ledger/lead-states';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { findDuplicateGroups, maskName, nameFor, type OpenRowRef } from '../../ledger/reports/duplicates';
 import { SUMMARY_DIMENSIONS, UNFILLED, rowFacts } from '../../ledger/reports/facts';

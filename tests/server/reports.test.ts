@@ -20,7 +20,7 @@ import { createRng, fabricateLedgerValues, pick } from '../../server/seed/fabric
 import { startTestServer, type TestServer } from './helpers';
 import { additiveFigures, sumFigures } from './reports-helpers';
 import { createLeads, getLeadRow, transition, type NewLead } from '../../server/leads/lifecycle';
-import { LEAD_STATE_VALUES } from '../../ledger/api/leads';
+import { LEAD_STATE_VALUES } from '../../ledger/lead-states';
 import { fabricateIdNumber, fabricateName } from '../../server/seed/fabricate';
 
 const NOW = new Date('2026-11-20T04:00:00Z');

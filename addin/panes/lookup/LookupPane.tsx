@@ -18,7 +18,8 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { SessionUser } from '../../../ledger/api/auth';
-import { LEAD_STATE_VALUES, type LeadDetailResponse, type LeadStateValue, type LeadWire } from '../../../ledger/api/leads';
+import { type LeadDetailResponse, type LeadWire } from '../../../ledger/api/leads';
+import { LEAD_STATE_VALUES, type LeadStateValue } from '../../../ledger/lead-states';
 import { SOURCE_CODES, sourceByCode, type SourceCode } from '../../../ledger/sources';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { SignedIn, useServerCall } from '../signin/SignIn';

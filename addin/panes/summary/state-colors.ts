@@ -4,7 +4,7 @@
  * Colour is never the only cue: every segment is also named with its number beside the bar.
  */
 import { tokens } from '@fluentui/react-components';
-import type { LeadStateValue } from '../../../ledger/api/leads';
+import type { LeadStateValue } from '../../../ledger/lead-states';
 
 export const LEAD_STATE_COLOR: Record<LeadStateValue, string> = {
   待分派: tokens.colorPaletteMarigoldBorderActive,
