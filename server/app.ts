@@ -9,6 +9,7 @@ import helmet from 'helmet';
 import multer from 'multer';
 import { ZodError } from 'zod';
 import type { AppDeps } from './app-deps';
+import { databaseAnswers } from './db/database';
 import type { ApiIssue } from '../ledger/api/errors';
 import { malformedMultipart, rejectPrototypeKeys, undecodableBody } from './http/body-guard';
 import { AppError, errorBody, zodIssues } from './http/errors';
@@ -105,7 +106,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
   app.get('/readyz', async (_req, res) => {
     res.locals.route = '/readyz';
     try {
-      await withTimeout(deps.db.get('SELECT 1 AS ok'), READINESS_TIMEOUT_MS);
+      await withTimeout(databaseAnswers(deps.db), READINESS_TIMEOUT_MS);
       res.json({ status: 'ready', engine: deps.db.engine });
     } catch (error) {
       deps.logger.warn({ err: error }, 'readiness: the database does not answer');

@@ -37,6 +37,11 @@ export interface SqlDatabase {
   close(): Promise<void>;
 }
 
+/** Resolves once the database answers a trivial statement (the readiness probe); rejects when it cannot. */
+export async function databaseAnswers(db: SqlDatabase): Promise<void> {
+  await db.get('SELECT 1 AS ok');
+}
+
 export interface TransactionOptions {
   /**
    * Bulk work (a sync push of many rows) waits behind interactive work — single statements and

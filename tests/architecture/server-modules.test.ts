@@ -4,7 +4,8 @@
  *   cycles: a module can be understood, tested and replaced from the ones below it;
  * - SQL lives in repositories (store.ts / *-store.ts: one typed interface per module, as the
  *   ledger's LedgerStore), never in the services and routes that use them — what lets a second
- *   storage engine (PostgreSQL) come in behind the same interfaces.
+ *   storage engine (PostgreSQL) come in behind the same interfaces. Besides them only server/db/
+ *   (the storage layer) and the two operator tools that copy a whole database (backup, migrate-to-pg).
  */
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { basename, dirname, join, relative, resolve, sep } from 'path';
@@ -138,19 +139,39 @@ describe('server modules: no import cycles', () => {
   });
 });
 
-const SQL = /\b(SELECT|INSERT|UPDATE|DELETE)\b/;
+/**
+ * SQL as code writes it: a statement's shape, not a lone keyword ('GET, POST, PUT, PATCH, DELETE' is
+ * an HTTP header, not SQL).
+ */
+const SQL = /\bSELECT\b[\s\S]*\bFROM\b|\bINSERT\s+INTO\b|\bUPDATE\s+\S+\s+SET\b|\bDELETE\s+FROM\b|\bVACUUM\b|\bPRAGMA\s+\w/;
 /** A statement run on a database handle directly (db.run, tx.all, deps.db.get, …). */
-const DIRECT_CALL = /\b(db|tx)\s*\.\s*(run|all|get|exec)\s*(<[^>]*>)?\s*\(/;
+const DIRECT_CALL = /\b(db|tx|source|target)\s*\.\s*(run|all|get|exec)\s*(<[^>]*>)?\s*\(/;
 
 function isRepository(file: string): boolean {
   return /(^|-)store\.ts$/.test(basename(file));
+}
+
+/**
+ * Where SQL may stand besides the repositories: server/db/ is the storage layer itself (the two
+ * engines, the migrations, the integrity check, the readiness probe), and two operator tools work on
+ * a database as a whole, by table and by engine, knowing no domain data:
+ */
+const STORAGE_LAYER = 'server/db/';
+const ENGINE_TOOLS: Record<string, string> = {
+  'server/cli/backup.ts': "SQLite's VACUUM INTO and PRAGMA integrity_check of the copy (PostgreSQL: pg_dump)",
+  'server/cli/migrate-to-pg.ts': 'copies every table found in the SQLite schema into PostgreSQL, column by column',
+};
+
+function allowedSql(file: string): boolean {
+  const path = relative(ROOT, file).split(sep).join('/');
+  return isRepository(file) || path.startsWith(STORAGE_LAYER) || path in ENGINE_TOOLS;
 }
 
 /** SQL found outside repositories: `file: what`. */
 function sqlOutsideRepositories(files: readonly string[]): string[] {
   const offenders: string[] = [];
   for (const file of files) {
-    if (isRepository(file)) continue;
+    if (allowedSql(file)) continue;
     const text = readFileSync(file, 'utf8');
     for (const literal of stringLiterals(text)) {
       if (SQL.test(literal)) offenders.push(`${relative(ROOT, file)}: ${literal.slice(0, 80)}`);
@@ -162,12 +183,24 @@ function sqlOutsideRepositories(files: readonly string[]): string[] {
 }
 
 describe('server modules: SQL only in repositories', () => {
-  const modules = ['server/leads', 'server/imports', 'server/policy', 'server/auth', 'server/audit', 'server/seed'];
+  const files = sourceFiles(SERVER);
 
-  it.each(modules)('%s writes SQL only in its store (repository) file', (module) => {
-    const files = sourceFiles(join(ROOT, module));
-    expect(files.filter(isRepository).length).toBeGreaterThan(0);
+  it('every module of server/ writes SQL only in its store (repository) files, server/db/ and the two engine tools', () => {
     expect(sqlOutsideRepositories(files)).toEqual([]);
+  });
+
+  it.each(['server/leads', 'server/imports', 'server/policy', 'server/auth', 'server/audit', 'server/seed', 'server/ledger', 'server/reports', 'server/units'])(
+    '%s has a repository',
+    (module) => {
+      expect(sourceFiles(join(ROOT, module)).filter(isRepository).length).toBeGreaterThan(0);
+    },
+  );
+
+  it('the engine tools named still exist and still hold SQL (the list is not stale)', () => {
+    for (const path of Object.keys(ENGINE_TOOLS)) {
+      const text = readFileSync(join(ROOT, path), 'utf8');
+      expect([path, stringLiterals(text).some((literal) => SQL.test(literal)) || DIRECT_CALL.test(withoutComments(text))]).toEqual([path, true]);
+    }
   });
 
   it('the checker sees SQL and direct calls (guards against patterns that match nothing)', () => {
@@ -176,12 +209,20 @@ describe('server modules: SQL only in repositories', () => {
       '`INSERT ${x}`',
     ]);
     expect(SQL.test("'UPDATE leads SET state = ?'")).toBe(true);
+    expect(SQL.test('`SELECT id FROM imports WHERE state = ${state}`')).toBe(true);
+    expect(SQL.test("'INSERT INTO audit_log (at) VALUES (?)'")).toBe(true);
+    expect(SQL.test("'DELETE FROM sessions WHERE token_hash = ?'")).toBe(true);
+    expect(SQL.test("'VACUUM INTO ?'")).toBe(true);
     expect(SQL.test("'updated'")).toBe(false);
+    expect(SQL.test("'GET, POST, PUT, PATCH, DELETE'")).toBe(false);
     expect(DIRECT_CALL.test('await deps.db.all<{ id: string }>(sql)')).toBe(true);
     expect(DIRECT_CALL.test('await tx.run(sql)')).toBe(true);
     expect(DIRECT_CALL.test('progress.get(id)')).toBe(false);
+    expect(allowedSql(join(ROOT, 'server/leads/store.ts'))).toBe(true);
+    expect(allowedSql(join(ROOT, 'server/auth/account-store.ts'))).toBe(true);
+    expect(allowedSql(join(ROOT, 'server/app.ts'))).toBe(false);
     // The repositories themselves are where the SQL is.
-    const stores = sourceFiles(join(ROOT, 'server/leads')).filter(isRepository);
+    const stores = files.filter(isRepository);
     expect(stores.some((file) => stringLiterals(readFileSync(file, 'utf8')).some((literal) => SQL.test(literal)))).toBe(true);
   });
 });
