@@ -8,6 +8,7 @@ import { MemoryHost } from '../../addin/host/memory-host';
 import type { LedgerHost, LedgerSnapshot } from '../../addin/host/ledger-host';
 import { FakeExcel, FakeSheet } from './fake-excel';
 import { ledgerValues } from './ledger-fixture';
+import { waitUntil } from '../wait';
 
 function office(rows: number, opts: { machine?: boolean; apiMinor?: number } = {}) {
   const { values, formats, headers } = ledgerValues({ rows, withMachineColumns: opts.machine });
@@ -168,14 +169,17 @@ describe('events', () => {
     const excel = new FakeExcel([new FakeSheet('台账', values, formats)]);
     let fireSelection: () => void = () => undefined;
     let fireSheet: (name: string) => void = () => undefined;
+    let listening = 0;
     let stopped = 0;
     const events: HostEventSource = {
       onSelectionChanged: async (callback) => {
         fireSelection = callback;
+        listening++;
         return async () => void stopped++;
       },
       onSheetChanged: async (callback) => {
         fireSheet = callback;
+        listening++;
         return async () => void stopped++;
       },
     };
@@ -190,7 +194,7 @@ describe('events', () => {
         }
       });
     });
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitUntil('the host listening to selection and sheet changes', () => listening === 2);
     excel.activeCell = { sheet: '台账', r: 2, c: 1 };
     fireSelection();
     excel.activeCell = { sheet: '台账', r: 3, c: 1 };
@@ -199,7 +203,7 @@ describe('events', () => {
     fireSheet('台账');
     await done;
     expect(seen.sort()).toEqual(['selection B4', 'sheet']);
-    await new Promise((resolve) => setImmediate(resolve));
+    await waitUntil('both event handlers removed', () => stopped === 2);
     expect(stopped).toBe(2);
   });
 });

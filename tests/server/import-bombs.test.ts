@@ -8,19 +8,11 @@ import { existsSync } from 'fs';
 import { join } from 'path';
 import { importTempRoot } from '../../server/imports/service';
 import { deflateParts, manyEntryZip, sharedStringBomb, SHEET_HEAD, SHEET_TAIL, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
+import { waitUntil } from '../wait';
 import type { TestServer } from './helpers';
 import { MEDICAL_HEADER, clock, startCountyServer, medicalRow, people, upload, waitForImport, xlsxFile } from './leads-helpers';
 
 jest.setTimeout(180_000);
-
-/** True once `path` no longer exists (the job removes its dir just after recording its state); polled with a deadline. */
-async function gone(path: string): Promise<boolean> {
-  for (let i = 0; i < 200; i++) {
-    if (!existsSync(path)) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return false;
-}
 
 describe('import of decompression bombs', () => {
   let server: TestServer;
@@ -71,7 +63,8 @@ describe('import of decompression bombs', () => {
     // Each import's private temp dir (the uploaded file) is gone once its read ended; that no reader
     // parks an inflated sheet anywhere is checked in a real process (tests/io/read-limits.test.ts).
     importIds.push(up.body.importId);
-    for (const id of importIds) expect(await gone(join(importTempRoot(), id))).toBe(true);
+    // (the job removes its dir just after recording its state: polled with a deadline)
+    for (const id of importIds) await waitUntil(`the temp dir of import ${id} removed`, () => !existsSync(join(importTempRoot(), id)));
   });
 
   it('a village ledger upload (read whole in memory) with a far-away cell or a large sheet is a 400 naming the limit; the server stays up', async () => {

@@ -1,6 +1,7 @@
 /** Shared fixtures of the leads/imports suites: fabricated people, csv/xlsx files, upload + poll. */
 import ExcelJS from 'exceljs';
 import { createRng, fabricateIdNumber, fabricateName, type Rng } from '../../server/seed/fabricate';
+import { waitUntil } from '../wait';
 import { startTestServer, type TestServer } from './helpers';
 
 export const COUNTY = '532301';
@@ -92,15 +93,17 @@ export async function upload(
   return { status: res.status, body: text ? JSON.parse(text) : undefined, requestId: res.headers.get('x-request-id') };
 }
 
-/** Polls the import until it is no longer reading. */
+/** Polls the import until it is no longer reading (a deadline, not a number of polls: a loaded machine answers each poll slower). */
 export async function waitForImport(server: TestServer, token: string, importId: string, county = COUNTY): Promise<any> {
-  for (let i = 0; i < 600; i++) {
-    const res = await server.request('GET', `/api/v1/counties/${county}/imports/${importId}`, { token });
-    if (res.status !== 200) throw new Error(`status ${res.status}: ${res.text}`);
-    if (res.body.state !== 'reading') return res.body;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('import still reading after 15 s');
+  return waitUntil(
+    `import ${importId} no longer reading`,
+    async () => {
+      const res = await server.request('GET', `/api/v1/counties/${county}/imports/${importId}`, { token });
+      if (res.status !== 200) throw new Error(`status ${res.status}: ${res.text}`);
+      return res.body.state !== 'reading' ? res.body : false;
+    },
+    { timeoutMs: 60_000, everyMs: 25 },
+  );
 }
 
 /** Upload → dry run (ready) → commit; returns the dry run and the committed status. */
