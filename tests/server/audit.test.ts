@@ -1,14 +1,14 @@
 import { checkAuditEntry, looksPersonal } from '../../server/audit/audit-log';
 import { idCheckChar } from '../../ledger/id-number';
-import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { startTestServer, type TestServer } from './helpers';
+import type { TestServer } from './helpers';
+import { startPlatformServer } from './auth-helpers';
 
 const FAKE_ID = '53230119900101123' + idCheckChar('53230119900101123');
 
 describe('audit log', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+    server = await startPlatformServer();
   });
   afterAll(() => server.close());
 

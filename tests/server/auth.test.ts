@@ -1,12 +1,10 @@
 import { LoginResponseSchema } from '../../ledger/api/auth';
 import { hashPassword, verifyPassword } from '../../server/auth/password';
-import { LoginThrottle } from '../../server/auth/rate-limit';
+import type { LoginThrottle } from '../../server/auth/rate-limit';
 import { hashToken } from '../../server/auth/tokens';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import type { SqlDatabase } from '../../server/db/database';
-import { migrate } from '../../server/db/migrate';
-import { makeTestDir, type TestDir } from '../temp-dirs';
-import { openTestDatabase, startTestServer, type TestServer } from './helpers';
+import { startPlatformServer, throttleSuite } from './auth-helpers';
+import { startTestServer, type TestServer } from './helpers';
 
 describe('password hashing', () => {
   it('scrypt with a per-hash salt; verifies right and rejects wrong', async () => {
@@ -23,21 +21,8 @@ describe('password hashing', () => {
 
 describe('login throttle (counters in the database)', () => {
   const limits = { windowMs: 60_000, freeAttempts: 3, backoffBaseMs: 1000, backoffMaxMs: 8000, lockoutAfter: 6, lockoutMs: 30_000, maxFailuresPerIp: 20 };
-  let dir: TestDir;
-  let db: SqlDatabase;
   let t = 0;
-  /** A throttle on the shared test database; each test uses usernames and addresses of its own. */
-  const throttle = () => new LoginThrottle(db, () => new Date(t), limits);
-
-  beforeAll(async () => {
-    dir = makeTestDir('throttle');
-    db = await openTestDatabase(dir.path('throttle.sqlite'));
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db?.close();
-    dir.remove();
-  });
+  const { throttle, db } = throttleSuite('throttle', limits, () => new Date(t));
 
   async function failOnce(limiter: LoginThrottle, user: string, ip: string): Promise<void> {
     const r = await limiter.reserve(user, ip);
@@ -76,7 +61,7 @@ describe('login throttle (counters in the database)', () => {
     // (while refused attempts are being given back, the address may briefly look over its budget)
     for (const r of results) if (!r.ok) expect(['account_backoff', 'address_limit']).toContain(r.reason);
     // afterwards only the three granted attempts count, on the account and on the address
-    expect(await db.all('SELECT key, failures FROM login_throttle WHERE key IN (?, ?) ORDER BY key', ['account:u2', 'address:ip2'])).toEqual([
+    expect(await db().all('SELECT key, failures FROM login_throttle WHERE key IN (?, ?) ORDER BY key', ['account:u2', 'address:ip2'])).toEqual([
       { key: 'account:u2', failures: 3 },
       { key: 'address:ip2', failures: 3 },
     ]);
@@ -93,7 +78,7 @@ describe('login throttle (counters in the database)', () => {
     await r.ticket.succeed();
     for (let i = 0; i < 3; i++) await failOnce(limiter, 'u3', 'ip3');
     expect((await limiter.reserve('u3', 'ip3')).ok).toBe(false);
-    expect(await db.get('SELECT failures FROM login_throttle WHERE key = ?', ['address:ip3'])).toEqual({ failures: 5 });
+    expect(await db().get('SELECT failures FROM login_throttle WHERE key = ?', ['address:ip3'])).toEqual({ failures: 5 });
   });
 
   it('the address budget stops a spray over many usernames, and frees up as the window runs out', async () => {
@@ -102,7 +87,7 @@ describe('login throttle (counters in the database)', () => {
     for (let i = 0; i < 20; i++) await failOnce(limiter, `spray${i}`, 'ip4');
     expect(await limiter.reserve('fresh-user', 'ip4')).toMatchObject({ ok: false, reason: 'address_limit', retryAfterSeconds: 60 });
     // the refused attempt did not count against the account it named
-    expect(await db.get('SELECT failures FROM login_throttle WHERE key = ?', ['account:fresh-user'])).toEqual({ failures: 0 });
+    expect(await db().get('SELECT failures FROM login_throttle WHERE key = ?', ['account:fresh-user'])).toEqual({ failures: 0 });
     expect((await limiter.reserve('fresh-user', 'another-ip')).ok).toBe(true);
     t += 60_001;
     expect((await limiter.reserve('fresh-user', 'ip4')).ok).toBe(true);
@@ -121,7 +106,7 @@ describe('login throttle (counters in the database)', () => {
     expect(await limiter.unlock('nobody-here')).toBe(false);
     t += 10 * 60_000;
     expect(await limiter.purgeSoon()).toBeGreaterThan(0);
-    expect(await db.get('SELECT COUNT(*) AS n FROM login_throttle WHERE key IN (?, ?)', ['account:u5', 'address:ip5'])).toEqual({ n: 0 });
+    expect(await db().get('SELECT COUNT(*) AS n FROM login_throttle WHERE key IN (?, ?)', ['account:u5', 'address:ip5'])).toEqual({ n: 0 });
   });
 });
 
@@ -130,7 +115,7 @@ describe('auth endpoints', () => {
   let clock = new Date('2026-10-15T02:00:00Z').getTime();
 
   beforeAll(async () => {
-    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform', now: () => new Date(clock) });
+    server = await startPlatformServer({ now: () => new Date(clock) });
   });
   afterAll(() => server.close());
 
@@ -263,7 +248,7 @@ describe('auth endpoints', () => {
 
 describe('two apps on one database share the login throttle', () => {
   it('parallel wrong guesses split over both reach the password check only as often as one app allows', async () => {
-    const first = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+    const first = await startPlatformServer();
     const second = await startTestServer({ routes: PLATFORM_ROUTES, seed: false, dbFile: first.dbFile });
     try {
       const servers = [first, second];

@@ -6,30 +6,15 @@
  * or address this process saw refused, at most EARLY_CHECKS_MAX at a time and one per account.
  */
 import * as password from '../../server/auth/password';
-import { EARLY_CHECKS_MAX, LoginThrottle } from '../../server/auth/rate-limit';
-import type { SqlDatabase } from '../../server/db/database';
-import { migrate } from '../../server/db/migrate';
-import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { makeTestDir, type TestDir } from '../temp-dirs';
+import { EARLY_CHECKS_MAX } from '../../server/auth/rate-limit';
 import { waitUntil } from '../wait';
-import { describeSqliteOnly, openTestDatabase, startTestServer, type TestServer } from './helpers';
+import { startPlatformServer, throttleSuite } from './auth-helpers';
+import { describeSqliteOnly, type TestServer } from './helpers';
 
 describe('LoginThrottle.startEarlyCheck', () => {
   const limits = { windowMs: 60_000, freeAttempts: 1, backoffBaseMs: 5_000, backoffMaxMs: 8_000, lockoutAfter: 4, lockoutMs: 30_000, maxFailuresPerIp: 3 };
-  let dir: TestDir;
-  let db: SqlDatabase;
   let t = 1_000_000;
-  const throttle = () => new LoginThrottle(db, () => new Date(t), limits);
-
-  beforeAll(async () => {
-    dir = makeTestDir('early-check');
-    db = await openTestDatabase(dir.path('throttle.sqlite'));
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db?.close();
-    dir.remove();
-  });
+  const { throttle } = throttleSuite('early-check', limits, () => new Date(t));
 
   it('allows EARLY_CHECKS_MAX at a time, one per account, and again once released', () => {
     const limiter = throttle();
@@ -76,7 +61,7 @@ describe('LoginThrottle.startEarlyCheck', () => {
 describeSqliteOnly('the reservation waits for the SQLite writer here; PostgreSQL runs it on another pooled connection')('a sign-in while the database writer is busy', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+    server = await startPlatformServer();
   });
   afterAll(() => server.close());
   afterEach(() => jest.restoreAllMocks());

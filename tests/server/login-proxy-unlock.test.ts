@@ -9,6 +9,7 @@ import { DEFAULT_LOGIN_LIMITS } from '../../server/auth/rate-limit';
 import { loadConfig, trustProxyFrom } from '../../server/config';
 import { PLATFORM_ROUTES } from '../../server/platform-routes';
 import { startTestServer, testDatabaseEnv, type TestServer } from './helpers';
+import { startPlatformServer } from './auth-helpers';
 import { makeTestDir } from '../temp-dirs';
 
 const LOGIN = '/api/v1/auth/login';
@@ -42,7 +43,7 @@ describe('TRUST_PROXY: the address the per-address sign-in limit counts', () => 
   });
 
   it('off (default): a spoofed X-Forwarded-For is ignored — every attempt counts against the socket address', async () => {
-    const server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform', config: { loginLimits: ADDRESS_LIMITS } });
+    const server = await startPlatformServer({ config: { loginLimits: ADDRESS_LIMITS } });
     try {
       expect(await wrongPassword(server, 'someone-1', '203.0.113.1')).toBe(401);
       expect(await wrongPassword(server, 'someone-2', '203.0.113.2')).toBe(401);
@@ -54,11 +55,7 @@ describe('TRUST_PROXY: the address the per-address sign-in limit counts', () => 
   });
 
   it('with the proxy named: the client in front of it is counted, and a client-made X-Forwarded-For entry is not', async () => {
-    const server = await startTestServer({
-      routes: PLATFORM_ROUTES,
-      seed: 'platform',
-      config: { loginLimits: ADDRESS_LIMITS, trustProxy: { addresses: ['loopback'] } },
-    });
+    const server = await startPlatformServer({ config: { loginLimits: ADDRESS_LIMITS, trustProxy: { addresses: ['loopback'] } } });
     try {
       expect(await wrongPassword(server, 'someone-1', '203.0.113.5')).toBe(401);
       expect(await wrongPassword(server, 'someone-2', '203.0.113.5')).toBe(401);
@@ -75,7 +72,7 @@ describe('TRUST_PROXY: the address the per-address sign-in limit counts', () => 
   });
 
   it('with a hop count: the address one hop in front of the server is counted', async () => {
-    const server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform', config: { loginLimits: ADDRESS_LIMITS, trustProxy: { hops: 1 } } });
+    const server = await startPlatformServer({ config: { loginLimits: ADDRESS_LIMITS, trustProxy: { hops: 1 } } });
     try {
       expect(await wrongPassword(server, 'someone-1', '198.51.100.1, 203.0.113.8')).toBe(401);
       expect(await wrongPassword(server, 'someone-2', '198.51.100.2, 203.0.113.8')).toBe(401);

@@ -1,10 +1,10 @@
-import { PLATFORM_ROUTES } from '../../server/platform-routes';
-import { startTestServer, type TestServer } from './helpers';
+import type { TestServer } from './helpers';
+import { startPlatformServer } from './auth-helpers';
 
 describe('platform smoke', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+    server = await startPlatformServer();
   });
   afterAll(() => server.close());
 
@@ -28,7 +28,7 @@ describe('platform smoke', () => {
 describe('units', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ routes: PLATFORM_ROUTES, seed: 'platform' });
+    server = await startPlatformServer();
   });
   afterAll(() => server.close());
 
