@@ -147,6 +147,17 @@ export function normalizeIdText(value: string): string {
 const EXCEL_LOST_DIGITS = '000';
 
 /**
+ * True for 18-character ID text ending in 000 — what Excel leaves of an ID it stored as a number
+ * (15 significant digits) once typed or pasted back as text. With a wrong check character
+ * checkIdNumber says excelNumber; with a right one (the damage gives check character 0 for about
+ * 1 number in 11) the number passes every check yet may belong to nobody, or to someone else:
+ * the ledger warns with the Excel hint, the matching flags the lead. No allocation.
+ */
+export function endsLikeExcelNumber(id: string): boolean {
+  return id.length === 18 && id.charCodeAt(15) === 48 && id.charCodeAt(16) === 48 && id.charCodeAt(17) === 48;
+}
+
+/**
  * Check an ID number.
  * @param value the cell value. A number with 16 or more digits means Excel converted it and the
  *   last digits are gone (excelNumber); a 15-digit number is an old ID with every digit present
@@ -214,7 +225,7 @@ export interface IdProblemText {
  * findings put the column name in front; the matching's rejected rows use them as they are).
  * Never contains the number itself.
  */
-export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty', IdProblemText>> = {
+export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty' | 'excelSuspect', IdProblemText>> = {
   empty: {
     zh: '身份证号未填写',
     en: 'the ID number is empty',
@@ -256,6 +267,15 @@ export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty', IdProblemText
     hint: {
       zh: '请选中该列，设置单元格格式为“文本”，再对照身份证重新录入完整的18位号码（仅改格式无法找回丢失的数字）。',
       en: 'Format the column as Text, then re-type the full 18-character number from the ID card (changing the format alone cannot restore the lost digits).',
+    },
+  },
+  /** Valid, but ending in 000 (endsLikeExcelNumber): a warning, never an error — a real ID may end so. */
+  excelSuspect: {
+    zh: '身份证号末三位是000，常见于Excel把号码存成数字后丢失了末几位（校验位碰巧相符，号码可能属于他人）',
+    en: 'the ID number ends in 000, as it does when Excel stored it as a number and lost the last digits (the check character happens to match; the number may be someone else’s)',
+    hint: {
+      zh: '请对照身份证核对末三位；如有误，请选中该列设置单元格格式为“文本”，再重新录入完整的18位号码。',
+      en: 'Check the last three digits against the ID card; if they are wrong, format the column as Text and re-type the full 18-character number.',
     },
   },
 };

@@ -30,7 +30,7 @@ import {
   vocabularyOf,
   type Vocabulary,
 } from './cells';
-import { idNumberKey } from '../id-number';
+import { endsLikeExcelNumber, ID_PROBLEM_TEXT, idNumberKey } from '../id-number';
 import { IdKeyTable } from '../id-key-table';
 import { locateSourceHeader } from './locate';
 import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type MatchRuleContext } from './rules';
@@ -242,6 +242,12 @@ interface CompiledCheck {
 const NAME_MISMATCH: LocalizedText = {
   zh: '文件中的姓名与保障对象名册中该身份证号的姓名不一致：未按已纳入保障处理，请核实身份证号（可能被Excel损坏）',
   en: 'the name in the file differs from the roster’s name for this ID number: not treated as covered; check the ID number (Excel may have damaged it)',
+};
+
+/** A lead's ID ends in 000 and passes every check: maybe Excel's damage (ledger/id-number.ts endsLikeExcelNumber). */
+const EXCEL_SUSPECT: LocalizedText = {
+  zh: `${ID_PROBLEM_TEXT.excelSuspect.zh}；线索照常生成，入户核实前请向数据提供部门核对完整号码`,
+  en: `${ID_PROBLEM_TEXT.excelSuspect.en}; the lead is made: check the full number with the department before the visit`,
 };
 
 const NEGATIVE_TOTAL: LocalizedText = {
@@ -626,6 +632,8 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       for (let r = st.firstRow[p]; r !== -1; r = st.rowNext[r]) sourceRows.push(st.rowExcel[r]);
       const lead = toLead(ids[p], names[p], townships[p], villages[p], sourceRows, facts, made, entry, source, ctx);
       if (rosterName !== undefined) lead.rosterName = rosterName;
+      // (A name mismatch already says the ID may be Excel's damage.)
+      else if (endsLikeExcelNumber(ids[p])) warn(firstExcelRow, 'id.excel_suspect', EXCEL_SUSPECT);
       if (lead.placeFrom === 'none') withoutTownship++;
       leads.push(lead);
     }

@@ -11,7 +11,7 @@
 import { LEDGER_COLUMNS, vocabularyOf, type ColumnDef, type ColumnKey, type ColumnType } from '../columns';
 import { cellText, typedText } from '../cell';
 import { canonicalIsoDate, parseDateCell } from '../dates';
-import { checkIdNumber, isValidIdFast } from '../id-number';
+import { checkIdNumber, endsLikeExcelNumber, isValidIdFast } from '../id-number';
 
 import type { LedgerValue, LedgerValues, Severity } from '../types';
 import { splitMultiValue } from '../vocabularies';
@@ -135,6 +135,7 @@ const readMachine: CellReader = (raw, _format, column) => {
 const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
   if (typeof raw === 'string' && isValidIdFast(raw, ctx.today)) {
     state.idKey = raw;
+    if (endsLikeExcelNumber(raw)) return excelSuspect(raw, column, state, report);
     state.idGender = (raw.charCodeAt(16) - 48) % 2 === 1 ? '男' : '女';
     return raw;
   }
@@ -145,8 +146,9 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
   const fix = typeof raw === 'string' && check.normalized !== undefined ? retypedFix(raw, typedText(raw)) : undefined;
   if (problems.length === 0) {
     state.idKey = check.normalized;
-    state.idGender = check.gender;
     if (fix !== undefined && report) report(state, column, 'cell.retyped', 'warning', { fix: check.normalized });
+    if (check.normalized !== undefined && endsLikeExcelNumber(check.normalized)) return excelSuspect(check.normalized, column, state, report);
+    state.idGender = check.gender;
     return check.normalized ?? shown;
   }
   let checksumOk = true;
@@ -195,6 +197,16 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
   }
   return typeof raw === 'number' ? raw : (check.normalized ?? shown);
 };
+
+/**
+ * A valid ID ending in 000 (ledger/id-number.ts endsLikeExcelNumber): maybe an Excel-damaged number
+ * whose check character happens to match. A warning with the Excel hint; no gender from a 17th
+ * digit Excel may have lost (a gender.mismatch would send the clerk to the wrong cell).
+ */
+function excelSuspect(id: string, column: ColumnCheckPlan, state: CheckedRow, report: CellReporter | null): string {
+  report?.(state, column, 'id.excel_suspect', 'warning', {});
+  return id;
+}
 
 const MOBILE = /^(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}$/;
 const LANDLINE = /^(?:0\d{2,3}[-\s]?|[(（]0\d{2,3}[)）]\s?)[1-9]\d{6,7}(?:[-转]\d{1,6})?$/;

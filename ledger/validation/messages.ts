@@ -136,6 +136,7 @@ export const FINDING_MESSAGES = {
   'id.birthdate': (p) => idText(p, 'birthdate'),
   'id.region': (p) => idText(p, 'region'),
   'id.excel_number': (p) => idText(p, 'excelNumber', p.value ? `（显示为 ${p.value}）` : ''),
+  'id.excel_suspect': (p) => idText(p, 'excelSuspect'),
   'id.legacy15': (p) =>
     t(
       `「${p.column}」：${T.legacy15.zh}。`,

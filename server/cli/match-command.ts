@@ -154,7 +154,9 @@ export function formatMatchReport(report: MatchReport): string {
     report.leads.forEach((lead, i) => {
       const place = [lead.township, lead.village].filter(Boolean).join(' ') || '（待分派：无乡镇信息）';
       const linked = lead.linkedTo ? `　已关联 ${lead.linkedTo.target}` : '';
-      lines.push(`  ${String(i + 1).padStart(4)}. ${lead.name || '（无姓名）'}　${lead.idNumber}　${place}　[${lead.rule}]　${lead.reason.zh}　（行 ${lead.sourceRows.join('、')}）${linked}`);
+      // id.name_mismatch: the county officer sees both names (the file's, and the roster's for that ID).
+      const rosterName = lead.rosterName !== undefined ? `（名册中该身份证号为“${lead.rosterName}”）` : '';
+      lines.push(`  ${String(i + 1).padStart(4)}. ${lead.name || '（无姓名）'}${rosterName}　${lead.idNumber}　${place}　[${lead.rule}]　${lead.reason.zh}　（行 ${lead.sourceRows.join('、')}）${linked}`);
     });
   }
   lines.push('');

@@ -125,7 +125,10 @@ export function fabricateIdNumber(rng: Rng, options: IdNumberOptions = {}): stri
   const orderHigh = randomInt(rng, 0, 99);
   let genderDigit = randomInt(rng, 0, 4) * 2; // even
   if (gender === '男') genderDigit += 1;
-  const first17 = `${region}${year}${pad(month, 2)}${pad(day, 2)}${pad(orderHigh, 2)}${genderDigit}`;
+  let first17 = `${region}${year}${pad(month, 2)}${pad(day, 2)}${pad(orderHigh, 2)}${genderDigit}`;
+  // Never …000: validation warns on it as a possible Excel-damaged number (id.excel_suspect), and
+  // clean fabricated data must raise nothing. Same gender, no extra random draw.
+  if (first17.endsWith('00') && idCheckChar(first17) === '0') first17 = `${first17.slice(0, 16)}${genderDigit + 2}`;
   return first17 + idCheckChar(first17);
 }
 

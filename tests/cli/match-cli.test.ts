@@ -135,6 +135,17 @@ describe('ledger match', () => {
     expect(err.startsWith('错误：')).toBe(true);
   });
 
+  it('an ID the file and the roster give to two different names: the county officer sees both names on the lead, and why it is flagged', async () => {
+    const fixtures = join(__dirname, '..', 'fixtures', 'matching');
+    const { code, out } = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', join(fixtures, 'roster-statuses.xlsx'), join(fixtures, 'medical-name-mismatch.xlsx')]);
+    expect(code).toBe(0);
+    expect(out).toMatch(/陈文件（名册中该身份证号为“冯名册”）　532301\*{8}\d{3}0　/);
+    expect(out).toContain('行 3：文件中的姓名与保障对象名册中该身份证号的姓名不一致');
+    // The damaged ID on nobody's roster row: its lead stands, with the Excel hint among the rows to check.
+    expect(out).toMatch(/蔡孤号　532301/);
+    expect(out).toContain('行 5：身份证号末三位是000');
+  });
+
   it('--help prints the usage and exits 0', async () => {
     const { code, out } = await cli(['match', '--help']);
     expect(code).toBe(0);

@@ -16,6 +16,17 @@ import { FEMALE_ID, idEndingInX, makeId, MALE_ID, PLAIN_CALENDAR, TODAY, validRe
 
 const ctx = { today: TODAY, calendar: PLAIN_CALENDAR };
 
+/** The first 15 digits of a valid ID, then 000 (what Excel leaves), where the check character happens to be right. */
+function damagedIdPassingCheck(): string {
+  for (let day = 1; day <= 28; day++) {
+    for (let order = 100; order < 1000; order += 100) {
+      const damaged = `${makeId(order + 1, `198003${String(day).padStart(2, '0')}`).slice(0, 15)}000`;
+      if (idCheckChar(damaged.slice(0, 17)) === '0') return damaged;
+    }
+  }
+  throw new Error('no damaged ID passes the check');
+}
+
 /** Findings of one record (validated alone). */
 function check(overrides: LedgerValues, context: Parameters<typeof validateRecords>[1] = ctx): Finding[] {
   return validateRecords([validRecord(overrides)], context)[0];
@@ -163,6 +174,29 @@ describe('ID number messages', () => {
     const [plain] = check({ idNumber: MALE_ID.slice(0, 17) + (MALE_ID[17] === '0' ? '1' : '0') });
     expect(plain.code).toBe('id.checksum');
     expect(plain.hint).not.toContain('文本');
+  });
+
+  it('an ID typed back from an Excel number whose check character happens to be right (…000) is a warning with the Excel hint, without a gender from the lost digit', () => {
+    const damaged = damagedIdPassingCheck();
+    expect(isValidIdFast(damaged, TODAY)).toBe(true); // every other check passes
+    // Digit 17 of the damaged number is 0 (“female”): a man's row must not also get gender.mismatch.
+    const findings = check({ idNumber: damaged, gender: '男' });
+    expect(codesOf(findings)).toEqual(['id.excel_suspect@idNumber']);
+    const [finding] = findings;
+    expect(finding.severity).toBe('warning');
+    expect(finding.message).toContain('末三位是000');
+    expect(finding.message).toContain('Excel');
+    expect(finding.hint).toContain('文本');
+    expect(finding.en.hint).toMatch(/Text/);
+    expect(`${finding.message}${finding.hint}${finding.en.message}${finding.en.hint}`).not.toContain(damaged);
+    // The same through the sheet reader, typed with full-width digits (slow path): retyped and the Excel warning.
+    const fullWidth = damaged.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    const cells = valuesToCells(validRecord({ gender: '女' }));
+    cells[at('idNumber')] = fullWidth;
+    expect(validateSheet(sheetOf([cells]), ctx).findings.map((f) => f.code)).toEqual(['cell.retyped', 'id.excel_suspect']);
+    // An ID that does not end in 000 is untouched, and one ending in 0 or 00 is no suspect.
+    expect(check({})).toEqual([]);
+    for (const id of [makeId(100, '19800101'), makeId(200, '19750303')]) expect(check({ idNumber: id, gender: Number(id[16]) % 2 ? '男' : '女' }).map((f) => f.code)).not.toContain('id.excel_suspect');
   });
 
   it('never repeats a whole ID number in a message (personal data)', () => {

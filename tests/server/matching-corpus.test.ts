@@ -123,11 +123,25 @@ describe('people who were missed', () => {
 describe('wrong people and wrong leads', () => {
   it('an Excel-damaged ID that passes the check on a covered person with another name: not covered, id.name_mismatch with both names', async () => {
     const result = await match('medical', 'medical-name-mismatch.xlsx', '2026-10');
-    expect(result.leads).toHaveLength(1);
-    expect(result.leads[0]).toMatchObject({ idNumber: P.patientDamaged.damaged, name: P.patientDamaged.name, rosterName: P.rosterOwner.name, coverage: '无' });
-    expect(result.warnings).toEqual([expect.objectContaining({ row: 3, code: 'id.name_mismatch' })]);
+    const lead = result.leads.find((l) => l.idNumber === P.patientDamaged.damaged);
+    expect(lead).toMatchObject({ name: P.patientDamaged.name, rosterName: P.rosterOwner.name, coverage: '无' });
+    expect(result.warnings.filter((w) => w.row === 3)).toEqual([expect.objectContaining({ row: 3, code: 'id.name_mismatch' })]); // not also id.excel_suspect
     expect(result.warnings[0].message).not.toContain(P.rosterOwner.name); // names only where the role allows: on the lead
     expect(result.excluded.covered).toBe(0);
+  });
+
+  it('a …000 ID that passes the check and is on no roster makes its lead, flagged with the Excel-precision hint (id.excel_suspect)', async () => {
+    const result = await match('medical', 'medical-name-mismatch.xlsx', '2026-10');
+    expect(result.leads.map((l) => l.name).sort()).toEqual([P.patientDamaged.name, P.patientDamagedAlone.name].sort());
+    const alone = result.leads.find((l) => l.name === P.patientDamagedAlone.name);
+    expect(alone).toMatchObject({ idNumber: P.patientDamagedAlone.damaged });
+    expect(alone?.rosterName).toBeUndefined();
+    const flagged = result.warnings.filter((w) => w.code === 'id.excel_suspect');
+    expect(flagged).toEqual([expect.objectContaining({ row: 5 })]);
+    expect(flagged[0].message).toContain('末三位是000');
+    expect(flagged[0].message).toContain('Excel');
+    expect(flagged[0].message).not.toContain(P.patientDamagedAlone.damaged);
+    expect(result.warningCount).toBe(2);
   });
 
   it('a …000 ID that fails the check gets the Excel-precision hint, not 校验码错误', async () => {

@@ -98,6 +98,7 @@ export const CODE_LABELS: Record<FindingCode, { zh: string; en: string }> = {
   'id.birthdate': { zh: '身份证号中的出生日期不成立', en: 'birth date in the ID impossible' },
   'id.region': { zh: '身份证号地区码不存在', en: 'region code of the ID unknown' },
   'id.excel_number': { zh: '身份证号被Excel存成了数字', en: 'ID stored as a number by Excel' },
+  'id.excel_suspect': { zh: '身份证号末三位为000，可能被Excel损坏', en: 'ID ends in 000, maybe damaged by Excel' },
   'id.legacy15': { zh: '15位旧身份证号', en: 'old 15-digit ID' },
   'id.duplicate': { zh: '同一身份证号出现多次', en: 'same ID on several rows' },
   'gender.mismatch': { zh: '性别与身份证号不符', en: 'gender contradicts the ID' },

@@ -1,4 +1,4 @@
-import { checkIdNumber } from '../../../ledger/id-number';
+import { checkIdNumber, endsLikeExcelNumber } from '../../../ledger/id-number';
 import { VOCABULARIES } from '../../../ledger/vocabularies';
 import { LEDGER_COLUMNS } from '../../../ledger/columns';
 import {
@@ -43,6 +43,17 @@ describe('fabricateIdNumber', () => {
       expect(Number(id.slice(6, 10))).toBeLessThanOrEqual(1960);
       expect(check.gender).toBe(gender);
     }
+  });
+
+  it('never ends in 000 (what validation warns on as a possible Excel-damaged number), for either gender', () => {
+    const rng = createRng(3);
+    let women = 0;
+    for (let i = 0; i < 20_000; i++) {
+      const id = fabricateIdNumber(rng, { gender: '女' });
+      expect(endsLikeExcelNumber(id)).toBe(false);
+      if (checkIdNumber(id, TODAY).gender === '女') women++;
+    }
+    expect(women).toBe(20_000);
   });
 
   it('defaults to a Chuxiong county code', () => {
