@@ -10,10 +10,12 @@ import { basename, resolve } from 'path';
 import { maskIdNumber } from '../../ledger/id-number';
 import {
   EXCLUSION_LABELS,
+  locateRosterHeader,
   locateSourceHeader,
   matchSheet,
   parseRosterSheet,
   type ExclusionKey,
+  type HeaderResult,
   type MatchResult,
   type RejectedRow,
 } from '../../ledger/matching';
@@ -22,13 +24,10 @@ import {
   isSourceCode,
   normalizePeriod,
   periodLabel,
-  ROSTER_COLUMNS,
-  ROSTER_SOURCE,
   ROW_EXCLUSIONS,
   SOURCES,
   sourceByCode,
   type LocalizedText,
-  type SourceColumnSpec,
   type SourceDef,
 } from '../../ledger/sources';
 import type { SheetInput } from '../../ledger/types';
@@ -85,11 +84,15 @@ async function readSheets(cwd: string, file: string, sheet?: string): Promise<Sh
   }
 }
 
-/** The first sheet whose header matches the columns; else the reason of the first sheet. */
-function pickSheet(sheets: SheetInput[], columns: readonly SourceColumnSpec[], label: LocalizedText, file: string): SheetInput {
+/**
+ * The first sheet whose header the locator accepts; else the reason of the first sheet. The roster
+ * is located as the server locates it (locateRosterHeader: household rosters, and the message that
+ * names a household roster's expected columns instead of a bare “缺少姓名”).
+ */
+function pickSheet(sheets: SheetInput[], locate: (sheet: SheetInput) => HeaderResult, file: string): SheetInput {
   let firstError: LocalizedText | undefined;
   for (const sheet of sheets) {
-    const located = locateSourceHeader(columns, sheet, label);
+    const located = locate(sheet);
     if (located.ok) return sheet;
     firstError ??= located.error;
   }
@@ -108,13 +111,14 @@ export async function runMatch(options: {
   showId: boolean;
 }): Promise<MatchReport> {
   const rosterSheets = await readSheets(options.cwd, options.rosterFile);
-  const rosterSheet = pickSheet(rosterSheets, ROSTER_COLUMNS, ROSTER_SOURCE.name, basename(options.rosterFile));
+  const rosterSheet = pickSheet(rosterSheets, locateRosterHeader, basename(options.rosterFile));
   const roster = parseRosterSheet(rosterSheet, options.today);
   if (!roster.ok) throw new CliInputError(roster.error.zh, roster.error.en);
 
   const sheets = await readSheets(options.cwd, options.file, options.sheet);
   const title = { zh: `${options.source.name.zh}数据`, en: `${options.source.name.en}` };
-  const sheet = pickSheet(sheets, options.source.columns, title, basename(options.file));
+  const source = options.source;
+  const sheet = pickSheet(sheets, (candidate) => locateSourceHeader(source.columns, candidate, title, source.requiredOneOf), basename(options.file));
   const outcome = matchSheet({
     source: options.source,
     period: options.period,

@@ -125,6 +125,8 @@ describe('ledger match', () => {
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'broken.xlsx'], 'broken.xlsx'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'nothing.xlsx'], '未找到医保数据的表头'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'medical.xlsx', 'medical.xlsx'], '保障对象名册缺少必需的列：保障类别'],
+    // A roster kept by household with the head's ID only: the household message (as the server says it), not “缺少姓名”.
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', join(__dirname, '..', 'fixtures', 'matching', 'roster-household-heads-only.xlsx'), 'medical.xlsx'], '保障对象名册按户登记，但无法确定每位家庭成员的身份证号：请每位成员一行'],
   ])('bad usage or unreadable input → exit 2 with one Chinese line, no stack trace (%#)', async (args, expected) => {
     const { code, out, err } = await cli(args);
     expect(code).toBe(2);
