@@ -180,7 +180,7 @@ export function checkIdNumber(value: unknown, today: string): IdCheck {
     retyped = text !== raw;
   }
   if (/^\d(\.\d+)?E\+\d+$/.test(text)) return { problems: ['excelNumber'] };
-  if (SHAPE_15.test(text)) return { problems: ['legacy15'], upgraded: upgradeLegacy15(text), retyped };
+  if (SHAPE_15.test(text)) return checkLegacy15(text, retyped);
   if (!SHAPE_18.test(text)) return { problems: [/^\d{1,14}$/.test(text) ? 'short' : 'format'], retyped };
   const problems: IdProblem[] = [];
   if (!PROVINCE_CODES.has(text.slice(0, 2))) problems.push('region');
@@ -195,6 +195,25 @@ export function checkIdNumber(value: unknown, today: string): IdCheck {
   if (idCheckChar(text.slice(0, 17)) !== text[17]) problems.push(text.endsWith(EXCEL_LOST_DIGITS) ? 'excelNumber' : 'checksum');
   const gender = Number(text[16]) % 2 === 1 ? '男' : '女';
   return { normalized: text, problems, birthDate: birthOk ? birthDate : undefined, gender, retyped };
+}
+
+/**
+ * A 15-digit number (before 1999: address code, YYMMDD, order; no check character) is legacy15 with
+ * its 18-digit form — unless its address code or birth date (第7–12位, 19YY) is impossible: then it
+ * is wrong as well (region / birthdate) and no 18-digit form is offered (it would be a wrong number
+ * written as a fix).
+ */
+function checkLegacy15(text: string, retyped: boolean): IdCheck {
+  const problems: IdProblem[] = ['legacy15'];
+  if (!PROVINCE_CODES.has(text.slice(0, 2))) problems.push('region');
+  const y = 1900 + Number(text.slice(6, 8));
+  const m = Number(text.slice(8, 10));
+  const d = Number(text.slice(10, 12));
+  const birthOk = m >= 1 && m <= 12 && d >= 1 && d <= monthDays(y, m);
+  if (!birthOk) problems.push('birthdate');
+  if (problems.length > 1) return { problems, retyped };
+  const upgraded = upgradeLegacy15(text);
+  return { problems, upgraded, birthDate: `${y}-${text.slice(8, 10)}-${text.slice(10, 12)}`, gender: Number(text[14]) % 2 === 1 ? '男' : '女', retyped };
 }
 
 /** 15-digit numbers (before 1999) become 18: insert century 19, append the check character. */
@@ -225,7 +244,7 @@ export interface IdProblemText {
  * findings put the column name in front; the matching's rejected rows use them as they are).
  * Never contains the number itself.
  */
-export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty' | 'excelSuspect', IdProblemText>> = {
+export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty' | 'excelSuspect' | 'birthdate15', IdProblemText>> = {
   empty: {
     zh: '身份证号未填写',
     en: 'the ID number is empty',
@@ -250,6 +269,11 @@ export const ID_PROBLEM_TEXT: Readonly<Record<IdProblem | 'empty' | 'excelSuspec
     zh: '身份证号中的出生日期（第7–14位）不存在或晚于今天',
     en: 'the birth date in the ID number (characters 7–14) is impossible or in the future',
     hint: { zh: '请对照身份证核对第7–14位出生日期。', en: 'Check characters 7–14 (birth date) against the ID card.' },
+  },
+  birthdate15: {
+    zh: '15位旧身份证号中的出生日期（第7–12位，年份只写后两位）不存在',
+    en: 'the birth date in the old 15-digit ID number (characters 7–12, a two-digit year) is impossible',
+    hint: { zh: '请对照身份证核对第7–12位出生日期，并改为18位公民身份号码。', en: 'Check characters 7–12 (birth date) against the ID card and write the 18-character ID.' },
   },
   region: {
     zh: '身份证号前两位不是有效的省级行政区划代码',

@@ -132,12 +132,13 @@ export function rosterStatusReader(statuses: { covered: readonly string[]; notCo
 }
 
 /** Finding code of each ID problem (the same codes the ledger's validation uses). */
-const ID_CODES: Record<Exclude<IdProblem, 'legacy15'> | 'empty', string> = {
+const ID_CODES: Record<Exclude<IdProblem, 'legacy15'> | 'empty' | 'birthdate15', string> = {
   empty: 'required',
   format: 'id.format',
   short: 'id.format',
   checksum: 'id.checksum',
   birthdate: 'id.birthdate',
+  birthdate15: 'id.birthdate',
   region: 'id.region',
   excelNumber: 'id.excel_number',
 };
@@ -166,11 +167,11 @@ export function readIdNumber(value: unknown, today: string): IdRead {
   const cell = typeof value === 'string' || typeof value === 'number' ? value : cellText(value);
   const check = checkIdNumber(cell, today);
   if (check.problems.length === 0 && check.normalized) return { ok: true, id: check.normalized };
-  if (check.problems.length === 1 && check.problems[0] === 'legacy15' && check.upgraded) {
-    // A 15-digit number's birth date (800230 = 1980-02-30) is checked like an 18-digit one's.
-    const upgraded = checkIdNumber(check.upgraded, today);
-    if (upgraded.problems.length === 0) return { ok: true, id: check.upgraded };
-    return { ok: false, ...idMessage(upgraded.problems[0] as Exclude<IdProblem, 'legacy15'>) };
+  if (check.problems[0] === 'legacy15') {
+    if (check.upgraded !== undefined) return { ok: true, id: check.upgraded };
+    // A 15-digit number with an impossible address code or birth date (800230 = 1980-02-30).
+    const problem = check.problems[1] as Exclude<IdProblem, 'legacy15'>;
+    return { ok: false, ...idMessage(problem === 'birthdate' ? 'birthdate15' : problem) };
   }
   if (check.problems[0] === 'format' && typedCell(cell) === '') return { ok: false, ...idMessage('empty') };
   // Digits lost to Excel (checkIdNumber: a number, or text ending in 000) outweigh the other problems:

@@ -170,7 +170,9 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
         markInvalid(state, column);
         break;
       case 'legacy15': {
-        const upgraded = check.upgraded ?? '';
+        // An impossible address code or birth date: those errors speak, no 18-digit form is offered.
+        if (check.upgraded === undefined) break;
+        const upgraded = check.upgraded;
         report?.(state, column, 'id.legacy15', 'warning', { expected: upgraded, fix: upgraded });
         state.idKey = upgraded;
         state.idGender = Number(upgraded[16]) % 2 === 1 ? '男' : '女';
@@ -182,7 +184,7 @@ const readIdNumber: CellReader = (raw, _format, column, state, report, ctx) => {
         markInvalid(state, column);
         break;
       case 'birthdate':
-        report?.(state, column, 'id.birthdate', 'error', {});
+        report?.(state, column, problems[0] === 'legacy15' ? 'id.birthdate/legacy15' : 'id.birthdate', 'error', {});
         markInvalid(state, column);
         break;
       case 'region':

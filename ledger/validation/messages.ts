@@ -134,6 +134,7 @@ export const FINDING_MESSAGES = {
   'id.format/short': (p) => idText(p, 'short', p.value ? `（${p.value}）` : ''),
   'id.checksum': (p) => idText(p, 'checksum'),
   'id.birthdate': (p) => idText(p, 'birthdate'),
+  'id.birthdate/legacy15': (p) => idText(p, 'birthdate15'),
   'id.region': (p) => idText(p, 'region'),
   'id.excel_number': (p) => idText(p, 'excelNumber', p.value ? `（显示为 ${p.value}）` : ''),
   'id.excel_suspect': (p) => idText(p, 'excelSuspect'),

@@ -125,6 +125,9 @@ describe('cell rules (one row per case, incl. boundaries)', () => {
     ['ID stored as a number', { idNumber: 5.32301198001011e17 }, 'id.excel_number', 'idNumber'],
     ['ID as E+ text (csv)', { idNumber: '5.32301198001011E+17' }, 'id.excel_number', 'idNumber'],
     ['15-digit old number', { idNumber: '532301800101001' }, 'id.legacy15', 'idNumber', 'warning'],
+    ['15-digit old number with an impossible birth date (80-02-30)', { idNumber: '532301800230123' }, 'id.birthdate', 'idNumber'],
+    ['15-digit old number with an unknown province', { idNumber: '992301800101001' }, 'id.region', 'idNumber'],
+    ['15-digit old number born on 29 February of a leap year', { idNumber: '532301800229001' }, 'id.legacy15', 'idNumber', 'warning'],
   ];
 
   // Rest parameters: jest would take a 5th declared parameter of a shorter row for a `done` callback.
@@ -148,6 +151,17 @@ describe('ID number messages', () => {
     expect(finding.hint).toContain('文本');
     expect(finding.hint).toContain('重新录入');
     expect(finding.en.hint).toMatch(/Text/);
+  });
+
+  it('a 15-digit old number with an impossible birth date is an error at 第7–12位, and no 18-digit form is offered as a fix', () => {
+    const findings = check({ idNumber: '532301800230123' });
+    expect(findings.map((f) => [f.code, f.severity])).toEqual([['id.birthdate', 'error']]);
+    expect(findings[0].message).toContain('第7–12位');
+    expect(findings[0].fix).toBeUndefined();
+    expect(`${findings[0].message}${findings[0].hint}`).not.toMatch(/\d{17}[\dX]/);
+    expect(checkIdNumber('532301800230123', TODAY).upgraded).toBeUndefined();
+    // Stored as a number (all 15 digits kept): the same.
+    expect(check({ idNumber: 532301800230123 }).map((f) => f.code)).toEqual(['id.birthdate']);
   });
 
   it('id.legacy15 offers the 18-digit form', () => {

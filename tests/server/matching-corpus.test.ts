@@ -228,5 +228,8 @@ describe('wrong people and wrong leads', () => {
     expect(ids(result)).toEqual([P.wan.id, P.fullWidthFile.id, P.apostropheFile.id].sort());
     expect(result.leads.find((l) => l.idNumber === P.wan.id)!.reason.zh).toContain('12,000.00 元');
     expect(result.rejected).toEqual([expect.objectContaining({ row: 5, code: 'id.birthdate' })]);
+    // The positions of a 15-digit number's birth date (7–12), not those of an 18-digit one (7–14).
+    expect(result.rejected[0].message).toContain('15位旧身份证号中的出生日期（第7–12位');
+    expect(result.rejected[0].message).not.toContain('7–14');
   });
 });
