@@ -3,6 +3,8 @@
  * township 3 + village 3. Codes are hierarchical prefixes, so "is X in Y's subtree" is a prefix test
  * on codes of known length — the server's scoping and the roll-ups both rest on that.
  */
+import type { LocalizedText } from './text';
+
 export type UnitLevel = 'prefecture' | 'county' | 'township' | 'village';
 
 export const UNIT_CODE_LENGTH: Record<UnitLevel, number> = {
@@ -12,7 +14,7 @@ export const UNIT_CODE_LENGTH: Record<UnitLevel, number> = {
   village: 12,
 };
 
-export const UNIT_LEVEL_LABEL: Record<UnitLevel, { zh: string; en: string }> = {
+export const UNIT_LEVEL_LABEL: Record<UnitLevel, LocalizedText> = {
   prefecture: { zh: '州（市）', en: 'Prefecture' },
   county: { zh: '县（市）', en: 'County' },
   township: { zh: '乡镇（街道）', en: 'Township' },

@@ -6,15 +6,16 @@
 import { columnByKey, type ColumnKey } from '../columns';
 import type { LedgerValues } from '../types';
 import { monthOfDate } from './window';
+import type { LocalizedText } from '../text';
 
 /** The five breakdowns of ledger rows, in the order the summary shows them. */
 export const SUMMARY_DIMENSIONS = ['categories', 'channel', 'verifyResult', 'routes', 'status'] as const satisfies readonly ColumnKey[];
 export type SummaryDimension = (typeof SUMMARY_DIMENSIONS)[number];
 
 /** Column header of each dimension (人员类别, 发现渠道, 核实结果, 处置方式, 办理状态). */
-export const DIMENSION_LABEL: Record<SummaryDimension, { zh: string; en: string }> = Object.fromEntries(
+export const DIMENSION_LABEL: Record<SummaryDimension, LocalizedText> = Object.fromEntries(
   SUMMARY_DIMENSIONS.map((key) => [key, { zh: columnByKey(key).header, en: columnByKey(key).en }]),
-) as Record<SummaryDimension, { zh: string; en: string }>;
+) as Record<SummaryDimension, LocalizedText>;
 
 /** The value a row is counted under when the cell is empty. */
 export const UNFILLED = '未填写';

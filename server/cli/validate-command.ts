@@ -14,6 +14,7 @@ import { validateSheet } from '../../ledger/validate';
 import { DEFAULT_POLICY } from '../../ledger/policy';
 import { readTableFile, TableReadError } from '../io/read-table';
 import { CliInputError, CliUsageError, ISO_DATE, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
+import type { LocalizedText } from '../../ledger/text';
 
 /** One validated worksheet. */
 export interface SheetReport {
@@ -32,7 +33,7 @@ export interface SheetReport {
 /** A worksheet not validated, and why (a 汇总 sheet, a sheet without a ledger header). */
 export interface SkippedSheet {
   sheet: string;
-  reason: { zh: string; en: string };
+  reason: LocalizedText;
 }
 
 export interface ValidateReport {

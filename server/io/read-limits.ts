@@ -11,6 +11,7 @@ import { basename } from 'path';
 import { Transform, type TransformCallback } from 'stream';
 import yauzl from 'yauzl';
 import { TableReadError } from './table-read-error';
+import type { LocalizedText } from '../../ledger/text';
 
 export interface ReadLimits {
   /** Entries in the zip's central directory (a normal xlsx has 10–40). */
@@ -99,14 +100,14 @@ function mb(bytes: number): string {
 
 const SAVE_AS_ZH = '请在 Excel 或 WPS 中打开该文件，删去无关的工作表、行和列后“另存为”新的 .xlsx 再导入';
 const SAVE_AS_EN = 'open it in Excel or WPS, delete unrelated sheets, rows and columns, save it as a new .xlsx and upload that';
-function adminHint(limit: ReadLimitName): { zh: string; en: string } {
+function adminHint(limit: ReadLimitName): LocalizedText {
   return {
     zh: `；如确属正常文件，请管理员调整 ${READ_LIMIT_ENV[limit]}`,
     en: `; if the file is genuine, an administrator can raise ${READ_LIMIT_ENV[limit]}`,
   };
 }
 
-export function limitError(limit: ReadLimitName, file: string, what: { zh: string; en: string }, todo?: { zh: string; en: string }): ReadLimitError {
+export function limitError(limit: ReadLimitName, file: string, what: LocalizedText, todo?: LocalizedText): ReadLimitError {
   const hint = adminHint(limit);
   const action = todo ?? { zh: SAVE_AS_ZH, en: SAVE_AS_EN };
   return new ReadLimitError(

@@ -41,8 +41,8 @@ export type TableFormat = 'xlsx' | 'workbook' | 'csv' | 'utf16';
 // ---------------------------------------------------------------------------------------------
 // Cell values
 
-/** What a cell holds, the way Office.js `range.values` would show it (the ledger's one cell primitive). */
-export const cellToValue = cellValue;
+// What a cell holds, the way Office.js `range.values` would show it: cellValue, the ledger's one
+// cell primitive (ledger/cell.ts).
 
 function isBlank(value: unknown): boolean {
   return value === '' || value === null || value === undefined;
@@ -251,7 +251,7 @@ function worksheetToSheetInput(worksheet: ExcelJS.Worksheet, file: string, limit
       }
       // Merged cells: only the top-left cell holds the value (as Office.js shows it).
       const mergedAway = cell.isMerged && cell.master !== cell;
-      rowValues[c - 1] = mergedAway ? '' : cellToValue(cell.value);
+      rowValues[c - 1] = mergedAway ? '' : cellValue(cell.value);
       rowFormats[c - 1] = cell.numFmt || 'General';
     }
     values.push(rowValues);
@@ -587,7 +587,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
         const raw = row.values;
         if (raw.length - 1 > limits.maxColumns) throw tooManyColumns(row.number, raw.length - 1);
         const values: unknown[] = [];
-        for (let c = 1; c < raw.length; c++) values.push(cellToValue(raw[c]));
+        for (let c = 1; c < raw.length; c++) values.push(cellValue(raw[c]));
         accept(values, row.number);
         await giveTurnIfDue();
       }

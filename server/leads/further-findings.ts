@@ -9,6 +9,7 @@ import { isSourceCode, periodLabel, sourceByCode, type SourceCode } from '../../
 import type { SqlDatabase } from '../db/database';
 import { addHistory, type Actor } from './lifecycle';
 import { leadStore } from './store';
+import type { LocalizedText } from '../../ledger/text';
 
 function isMatchRuleCode(code: string): code is MatchRuleCode {
   return (MATCH_RULE_CODES as readonly string[]).includes(code);
@@ -18,7 +19,7 @@ export interface LeadFinding {
   source: string;
   period: string;
   rule: string;
-  reason: { zh: string; en: string };
+  reason: LocalizedText;
   importId: string;
   at: string;
 }
@@ -57,7 +58,7 @@ export function leadFindings(row: { source: string; period: string; rule: string
   source: SourceCode;
   period: string;
   rule: MatchRuleCode;
-  reason: { zh: string; en: string };
+  reason: LocalizedText;
 }[] {
   const later = row.detail_json ? ((JSON.parse(row.detail_json) as { findings?: LeadFinding[] }).findings ?? []) : [];
   return [{ source: row.source, period: row.period, rule: row.rule, reason: { zh: row.reason_zh, en: row.reason_en } }, ...later]

@@ -6,6 +6,7 @@
  */
 import type { LeadWire } from '../../ledger/api/leads';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
+import { chinaDate } from '../../ledger/dates';
 import { leadVerifyDueDate } from '../../ledger/deadlines';
 import { maskIdNumber } from '../../ledger/id-number';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
@@ -19,12 +20,12 @@ import {
   LEAD_STATE_EN,
   OPEN_FOR_VERIFICATION,
   canTransition,
-  chinaDate,
   formatLeadNo,
   type LeadState,
 } from './states';
 import { leadStore, type HistoryEntry, type LeadFilters, type LeadLink, type LeadRow, type LeadStateFields, type NewLeadRow } from './store';
 import { defined } from '../../ledger/defined';
+import type { LocalizedText } from '../../ledger/text';
 
 export type { HistoryEntry, LeadFilters, LeadLink, LeadRow };
 
@@ -61,7 +62,7 @@ const ASSIGNED_BY_NOTE: Record<Exclude<AssignedBy, 'none'>, string> = {
 /** A lead a committed import creates: the person, why, and where the import placed it. */
 export interface NewLead {
   rule: string;
-  reason: { zh: string; en: string };
+  reason: LocalizedText;
   category: string | null;
   channel: string | null;
   coverage: string | null;

@@ -15,7 +15,7 @@ import {
 import { AppError } from '../http/errors';
 import { defineRoute, type AuthUser, type RouteContext, type RouteSpec } from '../http/route-table';
 import { leadFindings } from './further-findings';
-import { chinaDate } from './states';
+import { chinaDate } from '../../ledger/dates';
 import { dispatchLeads, getScopedLead, leadHistory, leadLinks, leadView, listLeads, markPulled, unitNamer, type LeadRow } from './lifecycle';
 import { ledgerValuesForLead } from './ledger-values';
 

@@ -49,6 +49,3 @@ export function formatLeadNo(countyCode: string, period: string, seq: number): s
 
 /** 2026 → 2026, 2026-Q3 → 20263, 2026-10 → 202610, 2026-10-05 → 20261005. */
 export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4,8}-\d{5,}$/;
-
-/** One function for "today in China": ledger/dates.ts (re-exported here for the modules that import it from states). */
-export { chinaDate } from '../../ledger/dates';

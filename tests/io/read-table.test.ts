@@ -3,7 +3,6 @@ import { readFileSync, writeFileSync } from 'fs';
 import { resolve } from 'path';
 import ExcelJS from 'exceljs';
 import {
-  cellToValue,
   decodeText,
   detectTextEncoding,
   readTableFile,
@@ -11,6 +10,7 @@ import {
   TableReadError,
   type StreamProgress,
 } from '../../server/io/read-table';
+import { cellValue } from '../../ledger/cell';
 import { encodeGbk, toCsv, writeXlsx } from './helpers';
 import { makeTestDir } from '../temp-dirs';
 
@@ -27,22 +27,22 @@ async function readError(promise: Promise<unknown>): Promise<TableReadError> {
   throw new Error('expected a TableReadError');
 }
 
-describe('cellToValue', () => {
+describe('cellValue (ledger/cell.ts) on what exceljs gives', () => {
   it('flattens what exceljs gives into what Office.js range.values shows', () => {
     const date = new Date(Date.UTC(2026, 9, 5));
-    expect(cellToValue(null)).toBe('');
-    expect(cellToValue(undefined)).toBe('');
-    expect(cellToValue(42)).toBe(42);
-    expect(cellToValue('文本')).toBe('文本');
-    expect(cellToValue(true)).toBe(true);
-    expect(cellToValue(date)).toBe(date);
-    expect(cellToValue({ richText: [{ text: '张' }, { font: { bold: true }, text: '三' }] })).toBe('张三');
-    expect(cellToValue({ formula: 'A1+1', result: 7 })).toBe(7);
-    expect(cellToValue({ sharedFormula: 'B2', result: '是' })).toBe('是');
-    expect(cellToValue({ formula: 'TODAY()', result: date })).toBe(date);
-    expect(cellToValue({ formula: 'X()' })).toBe('');
-    expect(cellToValue({ text: '链接', hyperlink: 'http://example.org' })).toBe('链接');
-    expect(cellToValue({ error: '#N/A' })).toBe('#N/A');
+    expect(cellValue(null)).toBe('');
+    expect(cellValue(undefined)).toBe('');
+    expect(cellValue(42)).toBe(42);
+    expect(cellValue('文本')).toBe('文本');
+    expect(cellValue(true)).toBe(true);
+    expect(cellValue(date)).toBe(date);
+    expect(cellValue({ richText: [{ text: '张' }, { font: { bold: true }, text: '三' }] })).toBe('张三');
+    expect(cellValue({ formula: 'A1+1', result: 7 })).toBe(7);
+    expect(cellValue({ sharedFormula: 'B2', result: '是' })).toBe('是');
+    expect(cellValue({ formula: 'TODAY()', result: date })).toBe(date);
+    expect(cellValue({ formula: 'X()' })).toBe('');
+    expect(cellValue({ text: '链接', hyperlink: 'http://example.org' })).toBe('链接');
+    expect(cellValue({ error: '#N/A' })).toBe('#N/A');
   });
 });
 
