@@ -84,12 +84,16 @@ export class LoginThrottle {
     this.store = loginThrottleStore(db, limits);
   }
 
-  /** Reserves an attempt for `username` from `ip`, or says how long to wait. Atomic across instances. */
-  async reserve(username: string, ip: string): Promise<LoginReservation> {
+  /**
+   * Reserves an attempt for `username` from `ip`, or says how long to wait. Atomic across instances.
+   * `tx`: run it (and the ticket's success) inside that transaction instead.
+   */
+  async reserve(username: string, ip: string, tx?: SqlDatabase): Promise<LoginReservation> {
     const t = this.now().getTime();
     const account = accountKey(username);
     const address = addressKey(ip);
-    const reserved = await this.store.reserve(account, address, t);
+    const store = tx ? loginThrottleStore(tx, this.limits) : this.store;
+    const reserved = await store.reserve(account, address, t);
     const accountGranted = reserved.account.granted === 1;
     const addressGranted = reserved.address.granted === 1;
     if (accountGranted && addressGranted) {
@@ -100,14 +104,14 @@ export class LoginThrottle {
           succeed: async () => {
             if (settled) return;
             settled = true;
-            await this.store.succeed(account, address, t);
+            await store.succeed(account, address, t);
           },
         },
       };
     }
     // Refused: the row that did grant it gives the attempt back.
-    if (accountGranted) await this.store.takeBack(reserved.account, reserved.lockUntil);
-    if (addressGranted) await this.store.takeBack(reserved.address, reserved.lockUntil);
+    if (accountGranted) await store.takeBack(reserved.account, reserved.lockUntil);
+    if (addressGranted) await store.takeBack(reserved.address, reserved.lockUntil);
     if (!addressGranted) {
       const ms = Math.max(1000, reserved.address.window_started_at + this.limits.windowMs - t);
       this.rememberRefusal(address, t + ms);

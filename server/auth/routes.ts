@@ -9,9 +9,11 @@ import type { AppDeps } from '../app-deps';
 import { AppError } from '../http/errors';
 import { defineRoute, type AuthUser, type RouteSpec } from '../http/route-table';
 import { dummyPasswordHash, verifyPassword } from './password';
-import { DEFAULT_LOGIN_LIMITS, LoginThrottle } from './rate-limit';
+import { DEFAULT_LOGIN_LIMITS, LoginThrottle, type LoginReservation } from './rate-limit';
+import type { Engine, SqlDatabase } from '../db/database';
 import { bearerToken, issueToken, revokeToken, toAuthUser } from './tokens';
 import { findUser, type UserRecord } from './users';
+import { urgently } from '../db/urgency';
 
 const throttles = new WeakMap<AppDeps, LoginThrottle>();
 /** The app's login throttle (its counters are in the database, shared by every instance). */
@@ -37,6 +39,96 @@ function sessionUser(user: AuthUser) {
   return { username: user.username, role: user.role, unit: user.unit };
 }
 
+/** What the sign-in's response needs of the request. */
+interface SignInRequest {
+  username: string;
+  password: string;
+  ip: string;
+  requestId: string;
+}
+
+/** A sign-in's answer, or why it was refused (thrown only after its transaction committed: the count stays). */
+type SignInOutcome =
+  | { kind: 'signed_in'; token: string; expiresAt: string; user: AuthUser }
+  | { kind: 'refused'; retryAfterSeconds: number }
+  | { kind: 'bad_credentials' };
+
+/**
+ * Whether a sign-in whose password check ran first makes ONE visit to the database writer: reserve,
+ * then (if granted and the password verified) token, audit and the attempt taken back, all in one
+ * transaction. On SQLite every write waits for the one connection, behind whatever transaction runs
+ * (a bulk push), so two visits meant two such waits. PostgreSQL has no such queue, and there a
+ * SERIALIZABLE transaction touching the office address's counter would collide with colleagues'
+ * sign-ins: it keeps the reservation and the token as two short visits.
+ */
+const SIGN_IN_IN_ONE_TRANSACTION: Record<Engine, boolean> = { sqlite: true, postgres: false };
+
+/**
+ * After the reservation: the outcome for a checked password. `db` is the database (two visits: the
+ * token gets its own transaction) or the sign-in's one transaction (everything runs in it).
+ */
+async function settleAttempt(
+  deps: AppDeps,
+  db: { handle: SqlDatabase; inTransaction: boolean },
+  reservation: LoginReservation,
+  checked: { record: UserRecord | undefined; ok: boolean },
+  requestId: string,
+): Promise<SignInOutcome> {
+  if (!reservation.ok) return { kind: 'refused', retryAfterSeconds: reservation.retryAfterSeconds };
+  // The reservation already counts as a failure: anything but a verified password (including an
+  // error) leaves it counted.
+  const { record, ok } = checked;
+  if (!record || !ok) {
+    await deps.audit.record({ user: null, action: 'auth.login_failed', target: record ? `user:${record.id}` : 'user:unknown', requestId }, db.handle);
+    return { kind: 'bad_credentials' };
+  }
+  const user = toAuthUser(record);
+  const issue = async (tx: SqlDatabase) => {
+    const issued = await issueToken(tx, user.id, deps.now(), deps.config.tokenTtlHours);
+    await deps.audit.record({ user, action: 'auth.login', target: `user:${user.id}`, requestId }, tx);
+    return issued;
+  };
+  if (db.inTransaction) {
+    const { token, expiresAt } = await issue(db.handle);
+    await reservation.ticket.succeed();
+    return { kind: 'signed_in', token, expiresAt, user };
+  }
+  // The attempt is taken back beside the token's transaction, not inside it (a SERIALIZABLE
+  // transaction touching the office address's counter would collide with colleagues' sign-ins).
+  const [{ token, expiresAt }] = await Promise.all([db.handle.transaction(issue), reservation.ticket.succeed()]);
+  return { kind: 'signed_in', token, expiresAt, user };
+}
+
+/**
+ * A sign-in, once its throttle is known: reserve the attempt, verify the password, issue a token.
+ * The attempt is reserved before the password check's answer is used, so parallel guesses — on any
+ * instance — cannot all slip through. The check itself may start first (LoginThrottle.startEarlyCheck,
+ * bounded per process and account, never for an account or address seen refused):
+ * - SQLite: the check runs, then reservation, token and audit are one transaction (one wait for the
+ *   writer instead of two);
+ * - PostgreSQL: the check runs while the reservation is on its way, and the token follows.
+ * Either way the check is started before any write of this request, so the account's look-up reads
+ * on the reader connection instead of queueing.
+ */
+async function signIn(deps: AppDeps, throttle: LoginThrottle, request: SignInRequest): Promise<SignInOutcome> {
+  const { username, password, ip, requestId } = request;
+  const release = throttle.startEarlyCheck(username, ip);
+  if (release && SIGN_IN_IN_ONE_TRANSACTION[deps.db.engine]) {
+    const checked = await checkPassword(deps, username, password).finally(release);
+    return deps.db.transaction(async (tx) =>
+      settleAttempt(deps, { handle: tx, inTransaction: true }, await throttle.reserve(username, ip, tx), checked, requestId),
+    );
+  }
+  const early = release ? checkPassword(deps, username, password).finally(release) : undefined;
+  // A failure of the early check is seen where it is awaited below; one that ends before (or
+  // whose attempt is refused and dropped unseen) must not count as an unhandled rejection.
+  early?.catch(() => undefined);
+  const reservation = await throttle.reserve(username, ip);
+  // A refused attempt's check is never awaited: its answer is not used.
+  const checked = reservation.ok ? await (early ?? checkPassword(deps, username, password)) : { record: undefined, ok: false };
+  return settleAttempt(deps, { handle: deps.db, inTransaction: false }, reservation, checked, requestId);
+}
+
 export const AUTH_ROUTES: RouteSpec[] = [
   defineRoute({
     method: 'post',
@@ -48,53 +140,24 @@ export const AUTH_ROUTES: RouteSpec[] = [
     response: LoginResponseSchema,
     example: { body: { username: 'demo-village', password: 'demo1234' } },
     async handle({ body, deps, req, requestId }) {
-      const { username, password } = body;
-      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
-      // An attempt is reserved before the password check's answer is used, so parallel guesses — on
-      // any instance — cannot all slip through. The check itself may start while the reservation is
-      // on its way (LoginThrottle.startEarlyCheck): during a burst of pushes the reservation waits
-      // for the database writer, and the two waits then overlap. It is started before any write of
-      // this request, so the account's look-up reads on the reader connection instead of queueing.
       const throttle = loginThrottle(deps);
-      const release = throttle.startEarlyCheck(username, ip);
-      const early = release ? checkPassword(deps, username, password).finally(release) : undefined;
-      // A failure of the early check is seen where it is awaited below; one that ends before (or
-      // whose attempt is refused and dropped unseen) must not count as an unhandled rejection.
-      early?.catch(() => undefined);
-      void throttle.purgeSoon().catch((error: unknown) =>
-        deps.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'login throttle purge failed'),
-      );
-      const reservation = await throttle.reserve(username, ip);
-      if (!reservation.ok) {
-        req.res?.setHeader('Retry-After', String(reservation.retryAfterSeconds));
-        const wait = reservation.retryAfterSeconds;
+      const ip = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+      // What the person waits on: these few statements go ahead of queued requests and bulk
+      // pushes (server/db/urgency.ts), so a sign-in during a burst waits for one transaction at most.
+      const outcome = await urgently(() => signIn(deps, throttle, { username: body.username, password: body.password, ip, requestId })).finally(() => {
+        // Housekeeping after the answer is decided, not before: a write queued ahead of the
+        // account's look-up would make that read wait for the writer too.
+        void throttle.purgeSoon().catch((error: unknown) =>
+          deps.logger.warn({ err: error instanceof Error ? error.name : 'unknown' }, 'login throttle purge failed'),
+        );
+      });
+      if (outcome.kind === 'refused') {
+        const wait = outcome.retryAfterSeconds;
+        req.res?.setHeader('Retry-After', String(wait));
         throw new AppError('too_many_attempts', { seconds: wait }, { extra: { retryAfterSeconds: wait } });
       }
-      const { ticket } = reservation;
-      // The reservation already counts as a failure: anything but a verified password (including an
-      // error) leaves it counted.
-      const { record, ok } = await (early ?? checkPassword(deps, username, password));
-      if (!record || !ok) {
-        await deps.audit.record({
-          user: null,
-          action: 'auth.login_failed',
-          target: record ? `user:${record.id}` : 'user:unknown',
-          requestId,
-        });
-        throw new AppError('bad_credentials');
-      }
-      const user = toAuthUser(record);
-      // The attempt is taken back beside the token's transaction, not inside it (a SERIALIZABLE
-      // transaction touching the office address's counter would collide with colleagues' sign-ins).
-      const [{ token, expiresAt }] = await Promise.all([
-        deps.db.transaction(async (tx) => {
-          const issued = await issueToken(tx, user.id, deps.now(), deps.config.tokenTtlHours);
-          await deps.audit.record({ user, action: 'auth.login', target: `user:${user.id}`, requestId }, tx);
-          return issued;
-        }),
-        ticket.succeed(),
-      ]);
-      return { body: { token, expiresAt, user: sessionUser(user) } };
+      if (outcome.kind === 'bad_credentials') throw new AppError('bad_credentials');
+      return { body: { token: outcome.token, expiresAt: outcome.expiresAt, user: sessionUser(outcome.user) } };
     },
   }),
   defineRoute({

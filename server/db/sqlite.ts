@@ -7,6 +7,11 @@
  * can never be swallowed into one). Code running *inside* the transaction's async context that
  * uses the outer handle by mistake runs on the transaction instead of dead-locking.
  *
+ * Queues, first served first: urgent work (statements issued inside `urgently()`, urgency.ts: a
+ * sign-in), then interactive work, then bulk work. A running group hands the connection over
+ * between two of its members when work of an earlier queue waits, so a sign-in waits for at most
+ * one running transaction.
+ *
  * Bulk work (large sync pushes) must not make everyone else wait for it:
  * - a bulk group commits early and hands the connection over between two of its members as soon
  *   as interactive work is waiting (the rest of the group runs next, before later bulk work);
@@ -21,6 +26,7 @@ import { AsyncLocalStorage } from 'async_hooks';
 import sqlite3 from 'sqlite3';
 import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './database';
 import { defined } from '../../ledger/defined';
+import { isUrgent, withoutUrgency } from './urgency';
 
 export interface SqliteOptions {
   /** How long a statement waits for a lock held by another connection/process (ms). */
@@ -56,8 +62,18 @@ const MAX_GROUP = 16;
  */
 const MAX_BULK_GROUP = 4;
 
-/** The two queues of the connection: interactive work goes first (TransactionOptions.bulk). */
-type Lane = 'interactive' | 'bulk';
+/**
+ * The queues of the connection, first served first: urgent work (a sign-in's few statements, see
+ * urgency.ts), then interactive work, then bulk work (TransactionOptions.bulk).
+ */
+const LANES = ['urgent', 'interactive', 'bulk'] as const;
+type Lane = (typeof LANES)[number];
+
+/** The lane of work issued by the caller: urgent inside `urgently()`, unless it is bulk work. */
+function laneOfCaller(bulk = false): Lane {
+  if (bulk) return 'bulk';
+  return isUrgent() ? 'urgent' : 'interactive';
+}
 
 function bindable(params: SqlParams | undefined): unknown[] | Record<string, unknown> {
   if (params === undefined) return [];
@@ -208,14 +224,14 @@ class TxHandle implements SqlDatabase {
 export class SqliteDatabase implements SqlDatabase {
   readonly engine = 'sqlite' as const;
   /** Tasks waiting for the connection, per lane; one task runs at a time. */
-  private readonly lanes: Record<Lane, Array<() => void>> = { interactive: [], bulk: [] };
+  private readonly lanes: Record<Lane, Array<() => void>> = { urgent: [], interactive: [], bulk: [] };
   private busy = false;
   private closed = false;
   private readonly context = new AsyncLocalStorage<TxHandle>();
   private readonly cache: StatementCache;
   /** The transaction group waiting at the tail of each lane, which new transactions join. */
-  private readonly forming: Record<Lane, { members: GroupMember[] } | undefined> = { interactive: undefined, bulk: undefined };
-  /** Interactive writes and transactions enqueued and not finished (reads must not overtake them). */
+  private readonly forming: Record<Lane, { members: GroupMember[] } | undefined> = { urgent: undefined, interactive: undefined, bulk: undefined };
+  /** Urgent and interactive writes and transactions enqueued and not finished (reads must not overtake them). */
   private pendingInteractiveWrites = 0;
   /** A bulk task is waiting for its setImmediate turn (see pump). */
   private bulkScheduled = false;
@@ -264,16 +280,17 @@ export class SqliteDatabase implements SqlDatabase {
   }
 
   /**
-   * Runs `task` when every earlier task of its lane has finished and no interactive task waits
-   * (bulk tasks run only when the interactive lane is empty; one task at a time either way).
+   * Runs `task` when every earlier task of its lane has finished and no task of a lane before it
+   * waits (interactive tasks when no urgent one waits, bulk tasks only when both are empty; one
+   * task at a time either way).
    */
-  private enqueue<T>(task: () => Promise<T>, readOnly = false, lane: Lane = 'interactive', front = false): Promise<T> {
+  private enqueue<T>(task: () => Promise<T>, readOnly = false, lane: Lane = laneOfCaller(), front = false): Promise<T> {
     if (this.closed && !front) return Promise.reject(new Error('database is closed'));
     // A transaction issued after this task must not run before it — unless the task only reads
     // (a SELECT outside any transaction): then a later transaction may still join the group
     // queued before it, which the read then sees committed, as if it had been issued a moment later.
     if (!readOnly && !front) this.forming[lane] = undefined;
-    const countsAsWrite = !readOnly && lane === 'interactive';
+    const countsAsWrite = !readOnly && lane !== 'bulk';
     if (countsAsWrite) this.pendingInteractiveWrites++;
     return new Promise<T>((resolve, reject) => {
       this.lanes[lane][front ? 'unshift' : 'push'](() => {
@@ -293,8 +310,8 @@ export class SqliteDatabase implements SqlDatabase {
 
   private pump(): void {
     if (this.busy) return;
-    const interactive = this.lanes.interactive.shift();
-    if (interactive) return this.start(interactive);
+    const first = this.lanes.urgent.shift() ?? this.lanes.interactive.shift();
+    if (first) return this.start(first);
     if (this.lanes.bulk.length === 0 || this.bulkScheduled) return;
     // Bulk work starts one macrotask later: the interactive request whose statement just finished
     // usually issues its next one within a few promise hops, and should not find the connection
@@ -303,14 +320,14 @@ export class SqliteDatabase implements SqlDatabase {
     setImmediate(() => {
       this.bulkScheduled = false;
       if (this.busy) return;
-      const next = this.lanes.interactive.shift() ?? this.lanes.bulk.shift();
+      const next = this.lanes.urgent.shift() ?? this.lanes.interactive.shift() ?? this.lanes.bulk.shift();
       if (next) this.start(next);
     });
   }
 
   private start(task: () => void): void {
     this.busy = true;
-    task();
+    withoutUrgency(task);
   }
 
   /** Inside a transaction's own async context → that transaction; else wait in the queue. */
@@ -358,7 +375,7 @@ export class SqliteDatabase implements SqlDatabase {
     const tx = this.context.getStore();
     if (tx && tx.active) return tx.transaction(fn);
     if (this.closed) return Promise.reject(new Error('database is closed'));
-    const lane: Lane = options.bulk ? 'bulk' : 'interactive';
+    const lane = laneOfCaller(options.bulk);
     let group = this.forming[lane];
     if (!group || group.members.length >= (lane === 'bulk' ? MAX_BULK_GROUP : MAX_GROUP)) {
       const members: GroupMember[] = [];
@@ -375,10 +392,20 @@ export class SqliteDatabase implements SqlDatabase {
     });
   }
 
+  /** Whether work of a lane served before `lane` is waiting (a running group then hands over). */
+  private waitingAhead(lane: Lane): boolean {
+    for (const ahead of LANES) {
+      if (ahead === lane) return false;
+      if (this.lanes[ahead].length > 0) return true;
+    }
+    return false;
+  }
+
   /**
-   * Runs a group as one transaction. A bulk group stops taking members when interactive work is
-   * waiting: it commits the members that ran, and the others form a group at the head of the bulk
-   * lane (they run right after the interactive work, before any later bulk work).
+   * Runs a group as one transaction. A group stops taking members when work of a lane served
+   * before its own is waiting (a bulk group for interactive or urgent work, an interactive group
+   * for urgent work): it commits the members that ran, and the others form a group at the head of
+   * their lane (they run right after the waiting work, before any later work of their lane).
    */
   private async runGroup(members: GroupMember[], lane: Lane): Promise<void> {
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
@@ -391,7 +418,7 @@ export class SqliteDatabase implements SqlDatabase {
     let count = members.length;
     try {
       for (let i = 0; i < count; i++) {
-        if (i > 0 && lane === 'bulk' && this.lanes.interactive.length > 0) {
+        if (i > 0 && this.waitingAhead(lane)) {
           count = i;
           break;
         }

@@ -1,12 +1,14 @@
 /**
- * The connection's two lanes (TransactionOptions.bulk): a burst of large sync pushes must not hold
- * other users' short requests for its whole length. Interactive work (single statements, ordinary
- * transactions) runs before bulk work that is still waiting; the bulk transaction already holding
- * the connection finishes first; each lane stays first-in first-out; close waits for both.
+ * The connection's lanes: a burst of large sync pushes (TransactionOptions.bulk) must not hold other
+ * users' short requests for its whole length. Interactive work (single statements, ordinary
+ * transactions) runs before bulk work that is still waiting; urgent work (inside `urgently()`: a
+ * sign-in) runs before both; the transaction already holding the connection finishes first; each
+ * lane stays first-in first-out; close waits for all.
  */
 import { rmSync } from 'fs';
 import { join } from 'path';
 import { SqliteDatabase } from '../../../server/db/sqlite';
+import { urgently } from '../../../server/db/urgency';
 import { describeSqliteOnly } from '../helpers';
 import { makeTestDir } from '../../temp-dirs';
 
@@ -130,6 +132,75 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     } finally {
       await other.close();
     }
+  });
+
+  it('runs urgent work (a sign-in) before interactive and bulk work queued before it', async () => {
+    const hold = gate();
+    const started = gate();
+    const order: string[] = [];
+    const write = (who: string, options: { bulk?: boolean } = {}) =>
+      db.transaction(async (tx) => {
+        await tx.run('INSERT INTO log (who) VALUES (?)', [who]);
+        order.push(who);
+      }, options);
+    const holder = db.transaction(
+      async (tx) => {
+        started.open();
+        await hold.opened;
+        await tx.run("INSERT INTO log (who) VALUES ('holder')");
+        order.push('holder');
+      },
+      { bulk: true },
+    );
+    await started.opened;
+    const queued = [write('bulk-1', { bulk: true }), write('pull-1'), write('pull-2')];
+    // a single statement and a transaction, both issued from inside urgently()
+    const signIn = urgently(async () => {
+      await db.run("INSERT INTO log (who) VALUES ('reserve')");
+      order.push('reserve');
+      await write('token');
+    });
+    hold.open();
+    await Promise.all([holder, ...queued, signIn]);
+    // only the transaction already holding the connection runs before the sign-in's statements;
+    // the token (issued after the reservation answered) still goes before the waiting pulls
+    expect(order).toEqual(['holder', 'reserve', 'token', 'pull-1', 'pull-2', 'bulk-1']);
+  });
+
+  it('an interactive group hands the connection over between two members when urgent work waits', async () => {
+    const hold = gate();
+    const started = gate();
+    const order: string[] = [];
+    const holder = db.transaction(async () => {
+      started.open();
+      await hold.opened;
+    });
+    await started.opened;
+    const firstMember = gate();
+    const signInQueued = gate();
+    // queued behind the holder: these three form one interactive group
+    const group = [1, 2, 3].map((i) =>
+      db.transaction(async (tx) => {
+        if (i === 1) {
+          firstMember.open();
+          await signInQueued.opened;
+        }
+        await tx.run('INSERT INTO log (who) VALUES (?)', [`pull-${i}`]);
+        order.push(`pull-${i}`);
+      }),
+    );
+    hold.open();
+    await firstMember.opened;
+    const signIn = urgently(() =>
+      db.transaction(async (tx) => {
+        await tx.run("INSERT INTO log (who) VALUES ('sign-in')");
+        order.push('sign-in');
+      }),
+    );
+    signInQueued.open();
+    await Promise.all([holder, ...group, signIn]);
+    expect(order).toEqual(['pull-1', 'sign-in', 'pull-2', 'pull-3']);
+    expect((await db.all<{ who: string }>('SELECT who FROM log ORDER BY n')).map((row) => row.who)).toEqual(['pull-1', 'sign-in', 'pull-2', 'pull-3']);
   });
 
   it('a read outside any transaction does not wait for a running bulk group and sees only what was committed', async () => {
