@@ -8,6 +8,7 @@
  * Adding a source means adding one entry to SOURCES (its columns, aggregation, detail and amount
  * columns, row checks), its rules in matching/rules.ts, a demo file and tests — nothing in the matcher.
  */
+import { isIsoDate } from './calendar';
 import { LEDGER_COLUMNS } from './columns';
 import type { Category, Channel } from './vocabularies';
 
@@ -441,8 +442,6 @@ function addDays(iso: string, days: number): string {
   return new Date(Date.UTC(y, m - 1, d + days)).toISOString().slice(0, 10);
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * The periods a scheduled source delivers whose window overlaps [fromIso, toIso], oldest first.
  * Monthly: every month; quarterly: every quarter; yearly: each year whose delivery month
@@ -450,7 +449,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  */
 export function expectedPeriods(source: SourceDef | SourceCode, fromIso: string, toIso: string): string[] {
   const def = typeof source === 'string' ? sourceByCode(source) : source;
-  if (!ISO_DATE.test(fromIso) || !ISO_DATE.test(toIso)) throw new Error('expectedPeriods: dates must be YYYY-MM-DD');
+  if (!isIsoDate(fromIso) || !isIsoDate(toIso)) throw new Error('expectedPeriods: dates must be real YYYY-MM-DD dates');
   if (fromIso > toIso) return [];
   const fromYear = Number(fromIso.slice(0, 4));
   const toYear = Number(toIso.slice(0, 4));

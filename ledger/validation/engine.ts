@@ -3,7 +3,7 @@
  * rules.ts), then the cross-row duplicate rules. Public entry points are in ledger/validate.ts;
  * validateRecords (ledger/records.ts) builds a sheet from sync values so there is one path.
  */
-import { DEFAULT_CALENDAR, type WorkingDayCalendar } from '../calendar';
+import { DEFAULT_CALENDAR, isIsoDate, type WorkingDayCalendar } from '../calendar';
 import type { ColumnKey } from '../columns';
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import {
@@ -146,11 +146,9 @@ class KeyGroups {
   }
 }
 
-const TODAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** Validate a worksheet holding a village ledger. */
 export function validateSheet(input: SheetInput, ctx: ValidationContext): SheetValidation {
-  if (!TODAY.test(ctx.today)) throw new RangeError(`today must be YYYY-MM-DD: ${ctx.today}`);
+  if (!isIsoDate(ctx.today)) throw new RangeError(`today must be a real YYYY-MM-DD date: ${ctx.today}`);
   const sheet = withMergesFilled(input);
   const header = locateLedgerHeader(sheet);
   if (!header) return { header: null, rows: [], findings: [], errors: 0, warnings: 0, unrecognizedColumns: [] };

@@ -92,4 +92,3 @@ export function localToday(now: Date = new Date()): string {
   return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
-export const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -32,7 +32,8 @@ import {
 } from '../../ledger/sources';
 import type { SheetInput } from '../../ledger/types';
 import { readTableFile, TableReadError } from '../io/read-table';
-import { CliInputError, CliUsageError, ISO_DATE, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
+import { isIsoDate } from '../../ledger/calendar';
+import { CliInputError, CliUsageError, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
 
 const SOURCE_LIST = SOURCES.map((s) => `${s.code}（${s.name.zh}）`).join('、');
 
@@ -236,7 +237,7 @@ export const matchCommand: CliCommand = {
     if (positionals.length === 0) throw new CliUsageError('缺少要比对的部门数据文件', 'Missing the departmental file to match');
     if (positionals.length > 1) throw new CliUsageError(`一次只能比对一个文件（收到 ${positionals.length} 个）`, `One file at a time (got ${positionals.length})`);
     const today = values.today ?? io.today ?? localToday();
-    if (!ISO_DATE.test(today)) throw new CliUsageError(`--today 须为 YYYY-MM-DD 格式：${today}`, `--today must be YYYY-MM-DD: ${today}`);
+    if (!isIsoDate(today)) throw new CliUsageError(`--today 须为 YYYY-MM-DD 格式的真实日期：${today}`, `--today must be a real YYYY-MM-DD date: ${today}`);
 
     const report = await runMatch({
       cwd: io.cwd,

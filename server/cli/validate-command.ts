@@ -13,7 +13,8 @@ import type { Finding, SheetInput } from '../../ledger/types';
 import { validateSheet } from '../../ledger/validate';
 import { DEFAULT_POLICY } from '../../ledger/policy';
 import { readTableFile, TableReadError } from '../io/read-table';
-import { CliInputError, CliUsageError, ISO_DATE, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
+import { isIsoDate } from '../../ledger/calendar';
+import { CliInputError, CliUsageError, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
 import type { LocalizedText } from '../../ledger/text';
 
 /** One validated worksheet. */
@@ -254,7 +255,7 @@ export const validateCommand: CliCommand = {
     if (positionals.length === 0) throw new CliUsageError('缺少要检查的文件：ledger validate 文件.xlsx', 'Missing the file to check: ledger validate FILE.xlsx');
     if (positionals.length > 1) throw new CliUsageError(`一次只能检查一个文件（收到 ${positionals.length} 个）`, `One file at a time (got ${positionals.length})`);
     const today = values.today ?? io.today ?? localToday();
-    if (!ISO_DATE.test(today)) throw new CliUsageError(`--today 须为 YYYY-MM-DD 格式：${today}`, `--today must be YYYY-MM-DD: ${today}`);
+    if (!isIsoDate(today)) throw new CliUsageError(`--today 须为 YYYY-MM-DD 格式的真实日期：${today}`, `--today must be a real YYYY-MM-DD date: ${today}`);
     const report = await validateLedgerFile(positionals[0], { cwd: io.cwd, sheet: values.sheet, today });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatValidateReport(report, { all: values.all === true }));
     return report.errors > 0 ? 1 : 0;

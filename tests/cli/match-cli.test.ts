@@ -121,6 +121,7 @@ describe('ledger match', () => {
     [['match', '--source', 'medical', '--period', '2026-10', 'medical.xlsx'], '缺少 --roster'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx'], '缺少要比对的部门数据文件'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx', '--bogus'], '未知选项'],
+    [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx', '--today', '2026-02-30'], '--today 须为 YYYY-MM-DD 格式的真实日期'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'missing.xlsx'], 'missing.xlsx'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'broken.xlsx'], 'broken.xlsx'],
     [['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'nothing.xlsx'], '未找到医保数据的表头'],

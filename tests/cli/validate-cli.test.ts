@@ -271,6 +271,7 @@ describe('ledger validate — exit 2 with one Chinese line, never a stack trace'
     expectOneLineError(await cli('validate', 'clean.xlsx', '--verbose'), /未知选项 --verbose/);
     expectOneLineError(await cli('validate', 'clean.xlsx', '--sheet'), /选项 --sheet 需要一个值/);
     expectOneLineError(await cli('validate', 'clean.xlsx', '--today', '2026/10/31'), /--today 须为 YYYY-MM-DD/);
+    expectOneLineError(await cli('validate', 'clean.xlsx', '--today', '2026-02-30'), /--today 须为 YYYY-MM-DD 格式的真实日期/);
     expectOneLineError(await cli('valdate', 'clean.xlsx'), /未知命令：valdate/);
   });
 

@@ -94,6 +94,7 @@ describe('feed calendar', () => {
     expect(expectedPeriods('disability', '2026-02-01', '2026-07-01')).toEqual(['2026-Q1', '2026-Q2', '2026-Q3']);
     expect(expectedPeriods('education', '2025-11-01', '2027-09-30')).toEqual(['2026']);
     expect(expectedPeriods('petition', '2026-01-01', '2026-12-31')).toEqual([]);
+    expect(() => expectedPeriods('medical', '2026-02-30', '2026-03-31')).toThrow(/real YYYY-MM-DD/);
   });
 
   it('says 「2026年10月 医保数据尚未导入」 only after the grace period', () => {

@@ -490,8 +490,10 @@ describe('validateSheet', () => {
     expect(codesOf(validateRecords([record], { today: addCalendarDays(due, 1) })[0])).toEqual(['deadline.overdue@verifiedOn']);
   });
 
-  it('rejects a malformed today', () => {
+  it('rejects a malformed today, and a today that is no real date (one strict date reader: ledger/calendar isIsoDate)', () => {
     expect(() => validateSheet(sheetOf([]), { today: '2026/10/30' })).toThrow(RangeError);
+    expect(() => validateSheet(sheetOf([]), { today: '2026-02-30' })).toThrow(RangeError);
+    expect(() => validateSheet(sheetOf([]), { today: '2026-02-28' })).not.toThrow();
   });
 });
 
