@@ -214,8 +214,25 @@ const MOBILE = /^(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}$/;
 const LANDLINE = /^(?:0\d{2,3}[-\s]?|[(（]0\d{2,3}[)）]\s?)[1-9]\d{6,7}(?:[-转]\d{1,6})?$/;
 /** Between two numbers in one cell: 、，,；;/／ or a line break (a space is tried after these). */
 const PHONE_SEPARATORS = /[、，,；;/／\n\r]/;
-/** A landline whose leading 0 Excel (or the typist) dropped: 878-3123456, 8783123456. */
-const LANDLINE_WITHOUT_ZERO = /^[1-9]\d{2,3}[-\s]?[1-9]\d{6,7}$/;
+/**
+ * A landline whose leading 0 Excel (or the typist) dropped: 878-3123456, 8783123456. Area codes are
+ * 010, 02x and 03xx–09xx, so what is left starts 10, 2 or 3–9: 1381234567 is a mobile number short
+ * of a digit, not a landline.
+ */
+const LANDLINE_WITHOUT_ZERO = /^(?:10|2\d|[3-9]\d{2})[-\s]?[1-9]\d{6,7}$/;
+/** Chinese punctuation a phone cell holds as written, not typed wrongly: ， ； between numbers, （0878）. */
+const PHONE_PUNCTUATION = /[，；（）]/g;
+
+/**
+ * The half-width text offered when the phone cell holds full-width digits, letters or a dash, quotes
+ * or invisible marks; none for Chinese separators and brackets alone (、 is not warned either).
+ */
+function phoneRetypedFix(raw: unknown, text: string): string | undefined {
+  const fix = retypedFix(raw, text);
+  if (fix === undefined || typeof raw !== 'string') return fix;
+  const punctuationAsAscii = raw.replace(PHONE_PUNCTUATION, (c) => String.fromCharCode(c.charCodeAt(0) - 0xfee0));
+  return typedText(punctuationAsAscii) === cellText(punctuationAsAscii) ? undefined : fix;
+}
 
 function isPhone(text: string): boolean {
   return MOBILE.test(text) || LANDLINE.test(text);
@@ -246,7 +263,7 @@ const readPhone: CellReader = (raw, _format, column, state, report) => {
   const shown = cellText(raw);
   const text = typeof raw === 'string' ? typedText(raw) : shown;
   if (isPhone(text)) {
-    const fix = retypedFix(raw, text);
+    const fix = phoneRetypedFix(raw, text);
     if (fix !== undefined && report) report(state, column, 'cell.retyped', 'warning', { value: shown, fix });
     return text;
   }
@@ -264,7 +281,7 @@ const readPhone: CellReader = (raw, _format, column, state, report) => {
     else report?.(state, column, 'phone.format', 'error', { value: shown });
     return shown;
   }
-  const fix = retypedFix(raw, text);
+  const fix = phoneRetypedFix(raw, text);
   if (fix !== undefined && report) report(state, column, 'cell.retyped', 'warning', { value: shown, fix });
   return text;
 };

@@ -186,6 +186,14 @@ describe('values as people type them', () => {
     expect(codes(validateSheet(sheetOf([row({}, { phone: '13812345678 12345' })]), ctx).findings)).toEqual(['3:phone.format@phone']);
   });
 
+  it('Chinese punctuation typed with the IME between or around numbers (，；（0878）) is no full-width warning; full-width digits and dashes still are', () => {
+    for (const phones of ['13812345678，13912345678', '13812345678；0878-3123456', '（0878）3123456', '（0878）3123456，13812345678']) {
+      expect([phones, validateSheet(sheetOf([row({}, { phone: phones })]), ctx).findings]).toEqual([phones, []]);
+    }
+    const [finding] = validateSheet(sheetOf([row({}, { phone: '0878－3123456，１３８12345678' })]), ctx).findings;
+    expect([finding.code, finding.fix]).toEqual(['cell.retyped', '0878-3123456,13812345678']);
+  });
+
   it('multi-value cells split on / ／ space, full-width space and a line break', () => {
     for (const text of ['老年人/残疾人', '老年人／残疾人', '老年人 残疾人', '老年人\u3000残疾人', '老年人\n残疾人']) {
       const result = validateSheet(sheetOf([row({}, { categories: text })]), ctx);
@@ -260,6 +268,20 @@ describe('messages that were wrong', () => {
       const [finding] = validateSheet(sheetOf([row({}, { phone: value })]), ctx).findings;
       expect(finding.code).toBe('phone.format');
       expect(finding.message).toContain('0878-3123456'.replace('-', '') === String(value) ? '' : '开头0');
+    }
+  });
+
+  it('a mobile number short of a digit is not called a landline that lost its 0 (no area code starts 01 but 010)', () => {
+    for (const value of ['1381234567', 1391234567]) {
+      const [finding] = validateSheet(sheetOf([row({}, { phone: value })]), ctx).findings;
+      expect(finding.code).toBe('phone.format');
+      expect(finding.message).not.toContain('开头0');
+      expect(finding.hint).toContain('11位手机号');
+    }
+    // Beijing's 010 and a 2x area code are still recognised.
+    for (const [value, expected] of [['10-62345678', '010-62345678'], ['2162345678', '02162345678']]) {
+      const [finding] = validateSheet(sheetOf([row({}, { phone: value })]), ctx).findings;
+      expect(finding.message).toContain(`应为 ${expected}`);
     }
   });
 
