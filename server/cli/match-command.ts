@@ -144,7 +144,31 @@ export async function runMatch(options: {
   };
 }
 
-const MAX_ROSTER_REJECTED_SHOWN = 20;
+/** Row numbers listed per problem in the text report; the rest are counted (--json keeps every row). */
+const ROWS_LISTED_PER_PROBLEM = 20;
+
+/**
+ * Rows with the same problem said once: “行 3、4、6…（共 40 行）：message / en”, problems in the
+ * order of their first row. A whole column of Excel-damaged IDs is one paragraph, not 5,000 lines.
+ * `total` counts rows beyond those kept (the result keeps the first REJECTED_ROWS_KEPT).
+ */
+function problemLines(rows: readonly RejectedRow[], total: number, withEnglish: boolean): string[] {
+  const groups = new Map<string, { rows: number[]; message: string; en: string }>();
+  for (const row of rows) {
+    const key = `${row.code}\u0000${row.message}`;
+    const group = groups.get(key);
+    if (group) group.rows.push(row.row);
+    else groups.set(key, { rows: [row.row], message: row.message, en: row.en });
+  }
+  const lines: string[] = [];
+  for (const group of groups.values()) {
+    const listed = group.rows.slice(0, ROWS_LISTED_PER_PROBLEM).join('、');
+    const where = group.rows.length > ROWS_LISTED_PER_PROBLEM ? `行 ${listed} 等（共 ${group.rows.length} 行）` : group.rows.length > 1 ? `行 ${listed}（共 ${group.rows.length} 行）` : `行 ${listed}`;
+    lines.push(`  ${where}：${group.message}${withEnglish ? ` / ${group.en}` : ''}`);
+  }
+  if (total > rows.length) lines.push(`  ……另有 ${total - rows.length} 行未列出（--json 可查看保留的全部行） / ${total - rows.length} more rows not listed`);
+  return lines;
+}
 
 export function formatMatchReport(report: MatchReport): string {
   const source = sourceByCode(report.source);
@@ -180,24 +204,22 @@ export function formatMatchReport(report: MatchReport): string {
   }
   if (report.rejectedCount > 0) {
     lines.push(`被拒绝的行 ${report.rejectedCount} 行 / Rejected rows:`);
-    for (const row of report.rejected) lines.push(`  行 ${row.row}：${row.message} / ${row.en}`);
-    if (report.rejectedCount > report.rejected.length) lines.push(`  ……另有 ${report.rejectedCount - report.rejected.length} 行（按原因：${JSON.stringify(report.rejectedByCode)}）`);
+    lines.push(...problemLines(report.rejected, report.rejectedCount, true));
     lines.push('');
   }
   if (report.warningCount > 0) {
     lines.push(`需要核实的行 ${report.warningCount} 行 / Rows to check:`);
-    for (const row of report.warnings) lines.push(`  行 ${row.row}：${row.message} / ${row.en}`);
+    lines.push(...problemLines(report.warnings, report.warningCount, true));
     lines.push('');
   }
   if (report.roster.rejectedCount > 0) {
     lines.push(`名册中被拒绝的行 ${report.roster.rejectedCount} 行（这些人按未纳入保障处理） / Rejected roster rows (treated as not covered):`);
-    for (const row of report.roster.rejected.slice(0, MAX_ROSTER_REJECTED_SHOWN)) lines.push(`  行 ${row.row}：${row.message}`);
-    if (report.roster.rejectedCount > MAX_ROSTER_REJECTED_SHOWN) lines.push(`  ……另有 ${report.roster.rejectedCount - MAX_ROSTER_REJECTED_SHOWN} 行`);
+    lines.push(...problemLines(report.roster.rejected, report.roster.rejectedCount, false));
     lines.push('');
   }
   if (report.roster.warningCount > 0) {
     lines.push(`名册中需要核实的行 ${report.roster.warningCount} 行 / Roster rows to check:`);
-    for (const row of report.roster.warnings.slice(0, MAX_ROSTER_REJECTED_SHOWN)) lines.push(`  行 ${row.row}：${row.message}`);
+    lines.push(...problemLines(report.roster.warnings, report.roster.warningCount, false));
     lines.push('');
   }
   if (report.idsMasked) lines.push('身份证号已打码；加 --show-id 显示完整号码。 / ID numbers masked; add --show-id to show them.');

@@ -138,6 +138,22 @@ describe('ledger match', () => {
     expect(err.startsWith('错误：')).toBe(true);
   });
 
+  it('rows rejected for the same reason are said once with their row numbers (a column of Excel-damaged IDs is one paragraph); --json keeps every row', async () => {
+    const rows = ['姓名,身份证号,出院日期,个人自付费用'];
+    for (let i = 0; i < 60; i++) rows.push(`人员${i},${i % 3 === 0 ? '5323011980' : '5.32301198001011E+17'},2026-10-01,20000`);
+    writeFileSync(join(dir, 'damaged.csv'), `${rows.join('\n')}\n`, 'utf8');
+    const { code, out } = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'damaged.csv']);
+    expect(code).toBe(0);
+    expect(out).toContain('被拒绝的行 60 行');
+    const excel = out.split('\n').filter((line) => line.includes('Excel只保留15位有效数字'));
+    expect(excel).toHaveLength(1);
+    expect(excel[0]).toMatch(/^ {2}行 3、4、6、7、9(、\d+){15} 等（共 40 行）：身份证号被Excel存成了数字/);
+    const short = out.split('\n').filter((line) => line.includes('位数不足'));
+    expect(short).toEqual([expect.stringMatching(/^ {2}行 2、5、8(、\d+){17}（共 20 行）：/)]);
+    const json = JSON.parse((await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'damaged.csv', '--json'])).out);
+    expect(json.rejected).toHaveLength(60);
+  });
+
   it('an ID the file and the roster give to two different names: the county officer sees both names on the lead, and why it is flagged', async () => {
     const fixtures = join(__dirname, '..', 'fixtures', 'matching');
     const { code, out } = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', join(fixtures, 'roster-statuses.xlsx'), join(fixtures, 'medical-name-mismatch.xlsx')]);
