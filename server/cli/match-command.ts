@@ -40,7 +40,7 @@ const SOURCE_LIST = SOURCES.map((s) => `${s.code}（${s.name.zh}）`).join('、'
 const HELP = `用法：ledger match --source 来源 --period 期间 --roster 名册.xlsx 文件.xlsx [--json] [--show-id]
 
 用县级部门比对的规则，把部门数据文件与保障对象名册比对，列出将生成的线索（不写入任何数据）。
-与服务器导入使用同一套比对代码。支持 .xlsx 和 .csv；表头可在前 10 行内，列顺序不限。
+与服务器导入使用同一套比对代码。按文件内容识别 .xlsx、Excel 97–2003 .xls、WPS .et、.ods 和 .csv；表头可在前 10 行内，列顺序不限。
 
 选项：
   --source 来源      ${SOURCE_LIST}
@@ -60,7 +60,7 @@ Matches a departmental file against the roster of covered people with the county
 prints the leads it would create (nothing is stored).
   --source     ${SOURCES.map((s) => s.code).join(' | ')}
   --period     2026-10 (monthly, as received), 2026-Q3 (quarterly), 2026 (yearly)
-  --roster     roster of covered people (.xlsx / .csv)
+  --roster     roster of covered people (.xlsx, .xls, .et, .ods or .csv, read by content)
   --sheet      worksheet of FILE (default: the first with a matching header)
   --json       print JSON; --show-id  print full ID numbers (masked by default)
   --today      check birth dates in ID numbers as of this date

@@ -181,7 +181,8 @@ export function formatValidateReport(report: ValidateReport, options: { all?: bo
       const shown = options.all ? group.findings : group.findings.slice(0, ROWS_PER_GROUP);
       for (const finding of shown) {
         const hint = !sameHint && finding.hint ? `　提示：${finding.hint}` : '';
-        lines.push(`  ${finding.cell} ${finding.column}【${severityZh(finding.severity)}】${finding.message}${hint}`);
+        // The group's heading names the column and each message names it again (「公民身份号码」…): the line does not add a third.
+        lines.push(`  ${finding.cell}【${severityZh(finding.severity)}】${finding.message}${hint}`);
       }
       const rest = group.findings.length - shown.length;
       if (rest > 0) lines.push(`  ……另有 ${rest} 行同类问题未列出（加 --all 显示全部） / ${rest} more not listed (--all shows every one)`);
@@ -239,7 +240,7 @@ export async function validateLedgerFile(file: string, options: { cwd: string; s
 
 export const validateCommand: CliCommand = {
   name: 'validate',
-  summary: { zh: '检查台账文件（.xlsx / .csv）', en: 'check a ledger file (.xlsx / .csv)' },
+  summary: { zh: '检查台账文件（.xlsx、.xls、WPS .et、.ods、.csv 等）', en: 'check a ledger file (.xlsx, .xls, WPS .et, .ods, .csv…)' },
   help: HELP,
   async run(args: string[], io: CliIO): Promise<number> {
     const { values, positionals } = parseCommandArgs('validate', args, {

@@ -125,7 +125,7 @@ describe('ledger validate — results and exit codes', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/共 0 个错误、[1-9]\d* 个警告/);
     expect(run.stdout).toContain('【警告】');
-    expect(run.stdout).toContain(`${letter('verifiedOn')}3 `);
+    expect(run.stdout).toContain(`${letter('verifiedOn')}3【警告】`);
   });
 
   it('exit 1 with a summary, then findings grouped by problem and column, cell named, with the hint', async () => {
@@ -137,9 +137,14 @@ describe('ledger validate — results and exit codes', () => {
     const checksum = lines.indexOf('【错误】公民身份号码 · id.checksum · 共 1 行');
     expect(checksum).toBeGreaterThan(0);
     expect(lines[checksum + 1]).toMatch(/^ {2}提示：/);
-    expect(lines[checksum + 2].startsWith(`  ${letter('idNumber')}5 公民身份号码【错误】`)).toBe(true);
-    expect(run.stdout).toContain(`  ${letter('channel')}5 发现渠道【错误】`);
-    expect(run.stdout).toContain(`${letter('idNumber')}12 公民身份号码【错误】`);
+    expect(lines[checksum + 2].startsWith(`  ${letter('idNumber')}5【错误】「公民身份号码」：`)).toBe(true);
+    expect(run.stdout).toContain(`  ${letter('channel')}5【错误】「发现渠道」`);
+    expect(run.stdout).toContain(`${letter('idNumber')}12【错误】「公民身份号码」`);
+    // A finding's line names its column once (the message does), not “F5 公民身份号码【错误】「公民身份号码」”.
+    for (const line of lines.filter((l) => /^ {2}[A-Z]+\d+【/.test(l))) {
+      const column = /「([^」]+)」/.exec(line)?.[1] ?? '';
+      expect([line, line.split(column).length]).toEqual([line, 2]);
+    }
     expect(run.stdout).toMatch(/共 [1-9]\d* 个错误/);
   });
 
@@ -154,7 +159,7 @@ describe('ledger validate — results and exit codes', () => {
     expect(run.stdout).toContain('……另有 25 行同类问题未列出（加 --all 显示全部）');
     const all = await cli('validate', 'numbers.xlsx', '--all');
     expect(all.stdout).not.toContain('未列出');
-    expect(all.stdout.match(/公民身份号码【错误】/g)).toHaveLength(45);
+    expect(all.stdout.match(/\d【错误】「公民身份号码」/g)).toHaveLength(45);
     const json = JSON.parse((await cli('validate', 'numbers.xlsx', '--json')).stdout);
     expect(json.findings.filter((f: { code: string }) => f.code === 'id.excel_number')).toHaveLength(45);
   });
@@ -303,6 +308,8 @@ describe('help', () => {
     expect(run.stdout).toContain('用法：ledger <命令>');
     expect(run.stdout).toContain('Usage: ledger <command>');
     expect(run.stdout).toMatch(/validate\s+检查台账文件/);
+    // Every format the reader takes, not only .xlsx / .csv (the corpus reads .xls, .et and .ods).
+    expect(run.stdout).toMatch(/validate\s+检查台账文件（\.xlsx、\.xls、WPS \.et、\.ods、\.csv 等）/);
     expect(run.stdout).toMatch(/validate\s+check a ledger file/);
   });
 
