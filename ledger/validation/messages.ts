@@ -8,6 +8,7 @@
  */
 
 import { ID_PROBLEM_TEXT } from '../id-number';
+import type { LocalizedText } from '../text';
 
 /** What a message may mention; `column` is the header text as it appears in the sheet. */
 export interface MessageParams {
@@ -364,6 +365,39 @@ export function codeOfMessage<Id extends MessageId>(id: Id): CodeOf<Id> {
 
 /** Every finding code, in message-table order (the runtime twin of FindingCode). */
 export const FINDING_CODES: readonly FindingCode[] = [...new Set((Object.keys(FINDING_MESSAGES) as MessageId[]).map((id) => codeOfMessage(id)))];
+
+/**
+ * A short name per finding code, for a summary line that stands for several findings (the 台账校验
+ * pane's summary by column). Keyed by FindingCode: a new code does not compile without its label.
+ */
+export const FINDING_LABELS: Record<FindingCode, LocalizedText> = {
+  required: { zh: '必填项未填写', en: 'required value missing' },
+  'id.format': { zh: '身份证号位数或字符不对', en: 'ID number malformed' },
+  'id.checksum': { zh: '身份证号校验位不正确', en: 'ID check character wrong' },
+  'id.birthdate': { zh: '身份证号中的出生日期不成立', en: 'birth date in the ID impossible' },
+  'id.region': { zh: '身份证号地区码不存在', en: 'region code of the ID unknown' },
+  'id.excel_number': { zh: '身份证号被Excel存成了数字', en: 'ID stored as a number by Excel' },
+  'id.excel_suspect': { zh: '身份证号末三位为000，可能被Excel损坏', en: 'ID ends in 000, maybe damaged by Excel' },
+  'id.legacy15': { zh: '15位旧身份证号', en: 'old 15-digit ID' },
+  'id.duplicate': { zh: '同一身份证号出现多次', en: 'same ID on several rows' },
+  'gender.mismatch': { zh: '性别与身份证号不符', en: 'gender contradicts the ID' },
+  enum: { zh: '不在可选范围内', en: 'not one of the allowed values' },
+  'date.format': { zh: '日期写法无法识别', en: 'date not readable' },
+  'date.future': { zh: '日期晚于今天', en: 'date in the future' },
+  'date.order': { zh: '日期先后顺序不对', en: 'dates out of order' },
+  'phone.format': { zh: '电话号码不正确', en: 'phone number invalid' },
+  'number.range': { zh: '数值超出范围', en: 'number out of range' },
+  'number.format': { zh: '不是有效的数字', en: 'not a number' },
+  'deadline.overdue': { zh: '核实已超期', en: 'verification overdue' },
+  'consent.declined_route': { zh: '本人不愿申请却填了救助方式', en: 'measure recorded although the person declined' },
+  'route.missing': { zh: '缺少处置方式', en: 'handling measure missing' },
+  'status.inconsistent': { zh: '办理状态与填写内容不一致', en: 'status inconsistent with the row' },
+  'lead.duplicate': { zh: '线索编号重复', en: 'lead number repeated' },
+  'header.missing': { zh: '缺少必需的列', en: 'required column missing' },
+  'cell.formula_error': { zh: '公式出错', en: 'formula error' },
+  'cell.retyped': { zh: '含全角或不可见字符', en: 'full-width or invisible characters' },
+  'enum.synonym': { zh: '写法与可选值不一致', en: 'written differently from the allowed value' },
+};
 
 export function messageFor(id: MessageId, params: MessageParams): MessageTexts {
   return FINDING_MESSAGES[id](params);

@@ -5,7 +5,7 @@
  */
 import { COLUMN_KEYS, LEDGER_COLUMNS, type ColumnKey } from '../../ledger/columns';
 import type { FindingCode } from '../../ledger/types';
-import { FINDING_CODES } from '../../ledger/validation/messages';
+import { FINDING_CODES, FINDING_LABELS } from '../../ledger/validation/messages';
 
 describe('column keys are types', () => {
   it('a typo in a column key does not compile', () => {
@@ -23,6 +23,16 @@ describe('column keys are types', () => {
     const fine: FindingCode = 'id.duplicate';
     expect(FINDING_CODES).not.toContain(typo);
     expect(FINDING_CODES).toContain(fine);
+  });
+
+  it('every finding code has its short label beside its messages (ledger/validation/messages.ts), zh and en', () => {
+    // @ts-expect-error a code without its label does not compile
+    const missing: typeof FINDING_LABELS = { required: { zh: '必填项未填写', en: 'required value missing' } };
+    expect(Object.keys(missing)).toHaveLength(1);
+    expect(Object.keys(FINDING_LABELS).sort()).toEqual([...FINDING_CODES].sort());
+    for (const code of FINDING_CODES) {
+      expect([code, FINDING_LABELS[code].zh.length > 0, FINDING_LABELS[code].en.length > 0]).toEqual([code, true, true]);
+    }
   });
 
   it('COLUMN_KEYS lists the 28 keys in sheet order, each once', () => {

@@ -2,7 +2,7 @@
  * Help texts take their figures from the default policy (thresholds and time limits are never
  * literals): the 核实时限 help states the number of working days the validation itself uses when
  * it fills in a blank 核实时限 — checked through what the code does, not by mocking the policy.
- * (policy.ts must not import columns.ts for this: tests/architecture/dependencies.test.ts finds cycles.)
+ * (policy.ts must not import columns.ts for this: tests/architecture/import-cycles.test.ts finds cycles.)
  */
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { columnByKey } from '../../ledger/columns';

@@ -27,7 +27,8 @@ import { listJoin } from '../../app/i18n';
 import { AddColumnsOffer, AddLedgerOffer } from './TemplateOffers';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { buildView, localToday, missingColumns, proposeFixes, synonymFix, type CellFix, type SeverityFilter } from './model';
-import { CODE_LABELS, VALIDATE_STRINGS } from './strings';
+import { FINDING_LABELS } from '../../../ledger/validation/messages';
+import { VALIDATE_STRINGS } from './strings';
 
 const PAGE_ROWS = 50;
 /** Sheet events that arrive this soon after the pane's own write are the write's own echo. */
@@ -289,7 +290,7 @@ export function ValidatePane() {
                       <Body1>
                         {line.wholeColumn || line.count === 1
                           ? message(line.example)
-                          : t('summary.line', { column: line.column, message: CODE_LABELS[line.code][locale === 'en-US' ? 'en' : 'zh'] })}
+                          : t('summary.line', { column: line.column, message: FINDING_LABELS[line.code][locale === 'en-US' ? 'en' : 'zh'] })}
                       </Body1>
                       {line.wholeColumn && (
                         <Caption1 className={styles.hint} style={{ paddingLeft: 0 }}>

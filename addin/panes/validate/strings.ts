@@ -1,6 +1,5 @@
 /** Texts of the 台账校验 pane (zh-CN first, en-US beside). */
 import { defineStrings } from '../../app/i18n';
-import type { FindingCode } from '../../../ledger/types';
 
 export const VALIDATE_STRINGS = defineStrings({
   'intro': {
@@ -89,35 +88,5 @@ export const VALIDATE_STRINGS = defineStrings({
   'stale': { zh: '表格已改动，以上结果可能已过时。', en: 'The sheet has changed; the results above may be out of date.' },
   'hint.label': { zh: '怎么改：', en: 'How to fix: ' },
 });
-
-/** A short name per finding code, for summary lines that stand for several findings. */
-export const CODE_LABELS: Record<FindingCode, { zh: string; en: string }> = {
-  required: { zh: '必填项未填写', en: 'required value missing' },
-  'id.format': { zh: '身份证号位数或字符不对', en: 'ID number malformed' },
-  'id.checksum': { zh: '身份证号校验位不正确', en: 'ID check character wrong' },
-  'id.birthdate': { zh: '身份证号中的出生日期不成立', en: 'birth date in the ID impossible' },
-  'id.region': { zh: '身份证号地区码不存在', en: 'region code of the ID unknown' },
-  'id.excel_number': { zh: '身份证号被Excel存成了数字', en: 'ID stored as a number by Excel' },
-  'id.excel_suspect': { zh: '身份证号末三位为000，可能被Excel损坏', en: 'ID ends in 000, maybe damaged by Excel' },
-  'id.legacy15': { zh: '15位旧身份证号', en: 'old 15-digit ID' },
-  'id.duplicate': { zh: '同一身份证号出现多次', en: 'same ID on several rows' },
-  'gender.mismatch': { zh: '性别与身份证号不符', en: 'gender contradicts the ID' },
-  enum: { zh: '不在可选范围内', en: 'not one of the allowed values' },
-  'date.format': { zh: '日期写法无法识别', en: 'date not readable' },
-  'date.future': { zh: '日期晚于今天', en: 'date in the future' },
-  'date.order': { zh: '日期先后顺序不对', en: 'dates out of order' },
-  'phone.format': { zh: '电话号码不正确', en: 'phone number invalid' },
-  'number.range': { zh: '数值超出范围', en: 'number out of range' },
-  'number.format': { zh: '不是有效的数字', en: 'not a number' },
-  'deadline.overdue': { zh: '核实已超期', en: 'verification overdue' },
-  'consent.declined_route': { zh: '本人不愿申请却填了救助方式', en: 'measure recorded although the person declined' },
-  'route.missing': { zh: '缺少处置方式', en: 'handling measure missing' },
-  'status.inconsistent': { zh: '办理状态与填写内容不一致', en: 'status inconsistent with the row' },
-  'lead.duplicate': { zh: '线索编号重复', en: 'lead number repeated' },
-  'header.missing': { zh: '缺少必需的列', en: 'required column missing' },
-  'cell.formula_error': { zh: '公式出错', en: 'formula error' },
-  'cell.retyped': { zh: '含全角或不可见字符', en: 'full-width or invisible characters' },
-  'enum.synonym': { zh: '写法与可选值不一致', en: 'written differently from the allowed value' },
-};
 
 export type ValidateStringKey = keyof typeof VALIDATE_STRINGS;
