@@ -267,9 +267,9 @@ export const FINDING_MESSAGES = {
     ),
   'deadline.overdue': (p) =>
     t(
-      `核实时限为${p.date ?? ''}，至今（${p.otherDate ?? ''}）仍未核实${p.days ? `，已超期${p.days}个工作日` : ''}。`,
+      `「${p.column}」仍为空：核实时限为${p.date ?? ''}，至今（${p.otherDate ?? ''}）${p.days ? `已超期${p.days}个工作日` : '仍未核实'}。`,
       `请尽快完成调查核实并填写「${p.other ?? p.column}」；确有困难的请向乡镇说明情况。`,
-      `Verification was due on ${p.date ?? ''} and is still not done (${p.otherDate ?? ''})${p.days ? `: ${p.days} working day(s) overdue` : ''}.`,
+      `"${p.column}" is still empty: verification was due on ${p.date ?? ''} (today ${p.otherDate ?? ''})${p.days ? `, ${p.days} working day(s) overdue` : ''}.`,
       `Verify the case now and fill in "${p.other ?? p.column}"; tell the township if it cannot be done.`,
     ),
   'consent.declined_route': (p) =>

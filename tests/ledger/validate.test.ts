@@ -348,6 +348,9 @@ describe('deadline.overdue', () => {
   it('counts the working days overdue', () => {
     const [finding] = check({ ...open, verifyBy: '2026-10-23' }); // Friday; TODAY is the next Friday
     expect(finding.message).toContain(`${PLAIN_CALENDAR.workingDaysBetween('2026-10-23', TODAY)}个工作日`);
+    // the column first, as every other message: the cell it points at is 核实日期
+    expect(finding.message).toMatch(/^「核实日期」仍为空：核实时限为2026-10-23，/);
+    expect(finding.en.message).toMatch(/^"核实日期" is still empty: verification was due on 2026-10-23/);
   });
 
   it('is silent once verified or closed', () => {
@@ -511,6 +514,14 @@ describe('the rule tables', () => {
       expect(texts.en.message).toMatch(/[A-Za-z]{3,}/);
       expect(texts.en.hint).toMatch(/[A-Za-z]{3,}/);
       expect(texts.message).not.toBe(texts.en.message);
+    }
+  });
+
+  it('every message names its column the same way: 「column」 in zh-CN, "column" in en-US', () => {
+    for (const id of Object.keys(FINDING_MESSAGES) as MessageId[]) {
+      const texts = FINDING_MESSAGES[id]({ column: '某列', other: '另一列', date: '2026-10-01', otherDate: '2026-10-02', days: 1, rows: [3], value: 'v', expected: '男' });
+      expect([id, texts.message]).toEqual([id, expect.stringContaining('「某列」')]);
+      expect([id, texts.en.message]).toEqual([id, expect.stringContaining('"某列"')]);
     }
   });
 
