@@ -122,6 +122,16 @@ describe('browser preview, end to end', () => {
     await validate.getByTestId('summary-counts').waitFor(WAIT);
     expect(await validate.getByTestId('summary-counts').textContent()).toMatch(/^共7行数据：2个错误/);
     await shot('validate-summary');
+    // the safe fixes read in full at 350 px: no inner scroll box cutting lines, no line wider than the pane
+    const fixList = validate.getByTestId('fix-list');
+    await fixList.scrollIntoViewIfNeeded();
+    await fixList.screenshot({ path: join(SHOTS, 'validate-fix-list.png') });
+    const layout = await fixList.evaluate((list) => ({
+      cut: list.scrollHeight - list.clientHeight,
+      overflowY: getComputedStyle(list).overflowY,
+      wider: [...list.querySelectorAll('li *')].filter((line) => line.scrollWidth > line.clientWidth + 1).length,
+    }));
+    expect(layout).toEqual({ cut: 0, overflowY: 'visible', wider: 0 });
     const wrong = await rowOf('示例戊');
     const idColumn = await columnOf('公民身份号码');
     await validate.getByRole('button', { name: new RegExp(`^定位到 ${idColumn}${wrong}：`) }).first().click();

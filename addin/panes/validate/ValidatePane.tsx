@@ -31,6 +31,10 @@ import { FINDING_LABELS } from '../../../ledger/validation/messages';
 import { VALIDATE_STRINGS } from './strings';
 
 const PAGE_ROWS = 50;
+/** Fixes listed before 显示全部: the apply button stays close to what it changes. */
+const FIXES_SHOWN = 5;
+/** Fixes listed at most (a big sheet may have thousands; 全部修正 fixes them all). */
+const FIXES_LISTED = 100;
 /** Sheet events that arrive this soon after the pane's own write are the write's own echo. */
 const OWN_WRITE_ECHO_MS = 1500;
 
@@ -65,7 +69,11 @@ const useStyles = makeStyles({
   },
   hint: { color: tokens.colorNeutralForeground3, paddingLeft: '8px', display: 'block' },
   synonym: { marginLeft: '8px', marginTop: '2px' },
-  fixList: { margin: 0, paddingLeft: '18px', maxHeight: '140px', overflowY: 'auto' },
+  /** Every fix in full, two lines each (where and what; old and new value): no inner scroll box that cuts lines. */
+  fixList: { listStyle: 'none', margin: 0, padding: 0, display: 'flex', flexDirection: 'column', gap: '4px' },
+  fixItem: { display: 'flex', flexDirection: 'column', borderLeft: `3px solid ${tokens.colorBrandStroke1}`, paddingLeft: '6px' },
+  /** Old and new values as typed: spaces kept visible (a trim fix shows the spaces it removes), long ID numbers may break. */
+  fixChange: { whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' },
 });
 
 interface Result {
@@ -91,6 +99,7 @@ export function ValidatePane() {
   const [filter, setFilter] = useState<SeverityFilter>('all');
   const [result, setResult] = useState<Result | null>(null);
   const [shownRows, setShownRows] = useState(PAGE_ROWS);
+  const [allFixesShown, setAllFixesShown] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
   const [undo, setUndo] = useState<UndoEntry | null>(null);
   const [validatedVersion, setValidatedVersion] = useState(0);
@@ -322,16 +331,23 @@ export function ValidatePane() {
               </Subtitle2>
               {fixes.length > 0 && <Caption1>{t('fix.explain')}</Caption1>}
               {fixes.length > 0 && (
-                <ul className={styles.fixList} aria-label={t('fix.title', { count: fixes.length })}>
-                  {fixes.slice(0, 100).map((fix) => (
-                    <li key={`${fix.cell}`}>
-                      <Caption1>
-                        {t('fix.item', { cell: fix.cell, column: fix.column, kind: t(`fix.kind.${fix.kind}`), before: JSON.stringify(fix.before), after: fix.after })}
-                      </Caption1>
+                <ul className={styles.fixList} aria-label={t('fix.title', { count: fixes.length })} data-testid="fix-list">
+                  {fixes.slice(0, allFixesShown ? FIXES_LISTED : FIXES_SHOWN).map((fix) => (
+                    <li key={`${fix.cell}`} className={styles.fixItem}>
+                      <Caption1 weight="semibold">{t('fix.where', { cell: fix.cell, column: fix.column, kind: t(`fix.kind.${fix.kind}`) })}</Caption1>
+                      <Caption1 className={styles.fixChange}>{t('fix.change', { before: fix.before, after: fix.after })}</Caption1>
                     </li>
                   ))}
                 </ul>
               )}
+              {fixes.length > FIXES_SHOWN && (
+                <div>
+                  <Button size="small" appearance="subtle" aria-expanded={allFixesShown} onClick={() => setAllFixesShown((shown) => !shown)}>
+                    {allFixesShown ? t('fix.showFewer', { count: FIXES_SHOWN }) : t('fix.showAll', { count: fixes.length })}
+                  </Button>
+                </div>
+              )}
+              {allFixesShown && fixes.length > FIXES_LISTED && <Caption1>{t('fix.listCapped', { shown: FIXES_LISTED, count: fixes.length })}</Caption1>}
               <div className={styles.row}>
                 {fixes.length > 0 && (
                   <Button appearance="primary" onClick={() => void applyFixes()}>

@@ -84,7 +84,11 @@ export const VALIDATE_STRINGS = defineStrings({
   'columns.add': { zh: '在右侧添加这{count}列', en: 'Add these {count} columns at the right' },
   'columns.busy': { zh: '正在添加缺少的列…', en: 'Adding the missing columns…' },
   'columns.added': { zh: '已在 {from} 起添加{count}列：{columns}。', en: 'Added {count} columns from {from}: {columns}.' },
-  'fix.item': { zh: '{cell}「{column}」{kind}：{before} → {after}', en: '{cell} “{column}” {kind}: {before} → {after}' },
+  'fix.where': { zh: '{cell}「{column}」{kind}', en: '{cell} “{column}”: {kind}' },
+  'fix.change': { zh: '「{before}」→「{after}」', en: '“{before}” → “{after}”' },
+  'fix.showAll': { zh: '显示全部{count}处', en: 'Show all {count}' },
+  'fix.showFewer': { zh: '只显示前{count}处', en: 'Show the first {count} only' },
+  'fix.listCapped': { zh: '仅列出前{shown}处；“全部修正”会修正全部{count}处。', en: 'Only the first {shown} are listed; “Fix all” fixes all {count}.' },
   'stale': { zh: '表格已改动，以上结果可能已过时。', en: 'The sheet has changed; the results above may be out of date.' },
   'hint.label': { zh: '怎么改：', en: 'How to fix: ' },
 });

@@ -87,6 +87,42 @@ describe('台账校验 pane', () => {
     for (const [r, c] of [[5, 5], [8, 6], [5, 9], [4, 5]]) expect(sheet()[r][c]).toBe(before[r][c]);
   });
 
+  it('lists each fix in full, where and what on one line and the old and new value quoted alike: 「old」→「new」', async () => {
+    const { host } = await validated();
+    const sheet = host.sheet('台账').values;
+    const items = within(screen.getByTestId('fix-list')).getAllByRole('listitem');
+    expect(items).toHaveLength(4);
+    const texts = items.map((item) => [...item.children].map((line) => line.textContent));
+    // the 15-digit ID of F6: the old value quoted exactly like the new one (no JSON quotes on one side only)
+    const f6 = texts.find(([where]) => where?.startsWith('F6'));
+    expect(f6?.[0]).toBe('F6「公民身份号码」15位升18位');
+    expect(f6?.[1]).toMatch(new RegExp(`^「${String(sheet[5][5])}」→「\\d{17}[\\dX]」$`));
+    for (const [where, change] of texts) {
+      expect(where).toMatch(/^[A-Z]+\d+「[^」]+」\S/);
+      expect(change).toMatch(/^「[^」]+」→「[^」]+」$/s);
+      expect(change).not.toContain('"');
+    }
+  });
+
+  it('shows the first fixes and the rest on request, so 全部修正 stays near what it changes', async () => {
+    const seed = demoWorkbook({ plantedDefects: true });
+    const name = seed.sheets[0].values[1].indexOf('姓名');
+    // three names typed with a trailing space: 7 fixes in all
+    const values = seed.sheets[0].values.map((row, r) => (r >= 2 && r <= 4 ? row.map((v, c) => (c === name ? `${String(v)} ` : v)) : row));
+    const host = new MemoryHost({ ...seed, sheets: [{ ...seed.sheets[0], values }, seed.sheets[1]] });
+    await validated(host);
+    expect(screen.getByRole('heading', { name: '可一键修正（7处）' })).toBeTruthy();
+    expect(within(screen.getByTestId('fix-list')).getAllByRole('listitem')).toHaveLength(5);
+    await click('显示全部7处');
+    const items = within(screen.getByTestId('fix-list')).getAllByRole('listitem');
+    expect(items).toHaveLength(7);
+    // a trim fix shows the space it removes inside the quotes
+    const letter = String.fromCharCode(65 + name);
+    expect(items.map((item) => item.textContent)).toContain(`${letter}3「姓名」去掉首尾空格「${String(values[2][name])}」→「${String(values[2][name]).trim()}」`);
+    await click('只显示前5处');
+    expect(within(screen.getByTestId('fix-list')).getAllByRole('listitem')).toHaveLength(5);
+  });
+
   it('states a whole-column problem once (ID numbers Excel turned into numbers) with how to recover', async () => {
     const seed = demoWorkbook({ plantedDefects: true });
     const values = seed.sheets[0].values.map((row, r) => (r >= 2 ? row.map((v, c) => (c === 5 ? 532301195203140000 + r : v)) : row));
