@@ -3,12 +3,13 @@
  * first, then findings by row (click → the cell is selected), marks as removable conditional
  * formats, safe one-click fixes with undo.
  */
-import { useCallback, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
   Badge,
   Body1,
   Button,
   Caption1,
+  Caption1Strong,
   MessageBar,
   MessageBarActions,
   MessageBarBody,
@@ -94,7 +95,8 @@ export function ValidatePane() {
   const { run, selection, sheetVersion, locale, capabilities } = useLedger();
   const t = useStrings(VALIDATE_STRINGS);
   const app = useStrings(APP_STRINGS);
-  const [noLedger, setNoLedger] = useState(false);
+  /** Whether the workbook has a ledger: looked up when the pane opens, so 开始校验 is offered only where there is something to check. */
+  const [noLedger, setNoLedger] = useState<boolean | undefined>(undefined);
   const [scope, setScope] = useState<'sheet' | 'selection'>('sheet');
   const [filter, setFilter] = useState<SeverityFilter>('all');
   const [result, setResult] = useState<Result | null>(null);
@@ -137,6 +139,41 @@ export function ValidatePane() {
     },
     [run, t],
   );
+
+  /** Looks for the ledger without validating (the pane opening; 重新查找台账): true when there is none. */
+  const findLedger = useCallback(
+    () =>
+      run(t('noLedger.finding'), (host) =>
+        host.readLedger().then(
+          () => false,
+          (e: unknown) => {
+            if (e instanceof LedgerHostError && e.code === 'ledger.not_found') return true;
+            throw e;
+          },
+        ),
+      ),
+    [run, t],
+  );
+
+  useEffect(() => {
+    let current = true;
+    void findLedger().then((none) => {
+      // an error other than "no ledger" is in the error bar: offer 开始校验 (it says the same again or works)
+      if (current) setNoLedger((known) => known ?? none ?? false);
+    });
+    return () => {
+      current = false;
+    };
+  }, [findLedger]);
+
+  const [lookedAgain, setLookedAgain] = useState(0);
+  const lookAgain = async () => {
+    setNotice(null);
+    const none = await findLedger();
+    if (none === undefined) return;
+    setNoLedger(none);
+    setLookedAgain((n) => n + 1);
+  };
 
   const view = useMemo(() => (result ? buildView(result.validation, { filter, rows: result.rows }) : null), [result, filter]);
   const fixes = useMemo(() => (result ? proposeFixes(result.snapshot, result.today, result.rows) : []), [result]);
@@ -242,24 +279,50 @@ export function ValidatePane() {
   const message = (f: Finding) => (locale === 'en-US' ? f.en.message : f.message);
   const hint = (f: Finding) => (locale === 'en-US' ? f.en.hint : f.hint);
 
+  /** Scope and 开始校验: only where the workbook has a ledger. */
+  function scopeAndStart() {
+    return (
+      <>
+        <RadioGroup aria-label={t('scope.label')} value={scope} onChange={(_, data) => setScope(data.value === 'selection' ? 'selection' : 'sheet')}>
+          <Radio value="sheet" label={t('scope.sheet')} />
+          <Radio
+            value="selection"
+            disabled={!selectedRows}
+            label={selectedRows ? t('scope.selection', { from: selectedRows.from, to: selectedRows.to }) : t('scope.selectionNone')}
+          />
+        </RadioGroup>
+        <div className={styles.row}>
+          <Button appearance="primary" onClick={start} disabled={scope === 'selection' && !selectedRows}>
+            {result ? t('rerun') : t('run')}
+          </Button>
+        </div>
+      </>
+    );
+  }
+
   return (
     <div>
       <Body1 as="p" style={{ margin: '0 0 6px' }}>
         {t('intro')}
       </Body1>
-      <RadioGroup aria-label={t('scope.label')} value={scope} onChange={(_, data) => setScope(data.value === 'selection' ? 'selection' : 'sheet')}>
-        <Radio value="sheet" label={t('scope.sheet')} />
-        <Radio
-          value="selection"
-          disabled={!selectedRows}
-          label={selectedRows ? t('scope.selection', { from: selectedRows.from, to: selectedRows.to }) : t('scope.selectionNone')}
-        />
-      </RadioGroup>
-      <div className={styles.row}>
-        <Button appearance="primary" onClick={start} disabled={scope === 'selection' && !selectedRows}>
-          {result ? t('rerun') : t('run')}
-        </Button>
-      </div>
+      {noLedger === true && !result ? (
+        <>
+          <AddLedgerOffer onAdded={(added) => void ledgerAdded(added)} />
+          <Caption1 as="p" style={{ margin: '10px 0 6px' }}>
+            {t('noLedger.elsewhere')}
+          </Caption1>
+          <div className={styles.row}>
+            <Button onClick={() => void lookAgain()}>{t('noLedger.retry')}</Button>
+            {lookedAgain > 0 && (
+              <Caption1 role="status" key={lookedAgain}>
+                {t('noLedger.stillNone')}
+              </Caption1>
+            )}
+          </div>
+        </>
+      ) : (
+        noLedger === false && scopeAndStart()
+      )}
 
       {notice && (
         <MessageBar intent="success" style={{ marginTop: '8px' }}>
@@ -276,8 +339,6 @@ export function ValidatePane() {
           </MessageBarActions>
         </MessageBar>
       )}
-
-      {noLedger && !result && <AddLedgerOffer onAdded={(added) => void ledgerAdded(added)} />}
 
       {result && missing.length > 0 && <AddColumnsOffer keys={missing} onAdd={addColumns} />}
 
@@ -334,7 +395,7 @@ export function ValidatePane() {
                 <ul className={styles.fixList} aria-label={t('fix.title', { count: fixes.length })} data-testid="fix-list">
                   {fixes.slice(0, allFixesShown ? FIXES_LISTED : FIXES_SHOWN).map((fix) => (
                     <li key={`${fix.cell}`} className={styles.fixItem}>
-                      <Caption1 weight="semibold">{t('fix.where', { cell: fix.cell, column: fix.column, kind: t(`fix.kind.${fix.kind}`) })}</Caption1>
+                      <Caption1Strong>{t('fix.where', { cell: fix.cell, column: fix.column, kind: t(`fix.kind.${fix.kind}`) })}</Caption1Strong>
                       <Caption1 className={styles.fixChange}>{t('fix.change', { before: fix.before, after: fix.after })}</Caption1>
                     </li>
                   ))}

@@ -70,6 +70,13 @@ export const VALIDATE_STRINGS = defineStrings({
     en: 'The county template’s 台账, 填表说明 and 字典 sheets can be added: headers, drop-down lists and instructions exactly as in the template. Existing sheets and their contents stay as they are.',
   },
   'noLedger.nameTaken': { zh: '已有同名工作表时，新表自动改名（如“台账 (2)”）。', en: 'If a sheet name is taken, the new sheet gets a free one (e.g. “台账 (2)”).' },
+  'noLedger.finding': { zh: '正在查找台账…', en: 'Looking for the ledger…' },
+  'noLedger.elsewhere': {
+    zh: '台账在别的工作簿中：请先打开那个工作簿，再在其中打开本窗格。台账的表头与模板写法不同：把表头改成模板的写法后，点“重新查找台账”。',
+    en: 'The ledger is in another workbook: open that workbook and this pane there. Its headers are worded differently: reword them as in the template, then press “Look again”.',
+  },
+  'noLedger.retry': { zh: '重新查找台账', en: 'Look again' },
+  'noLedger.stillNone': { zh: '仍未找到台账。', en: 'Still no ledger found.' },
   'noLedger.add': { zh: '添加台账工作表', en: 'Add the ledger sheets' },
   'noLedger.busy': { zh: '正在添加台账工作表…', en: 'Adding the ledger sheets…' },
   'noLedger.added': { zh: '已添加工作表“{ledger}”“{instructions}”（字典表“{dictionary}”已隐藏）。可以开始填写了。', en: 'Added the sheets “{ledger}” and “{instructions}” (the dictionary “{dictionary}” is hidden). You can start filling it in.' },

@@ -24,11 +24,18 @@ async function open(host: MemoryHost) {
   await click('开始校验');
 }
 
+/** A workbook without a ledger: the pane says so when it opens (nothing to click first). */
+async function openWithoutLedger(host: MemoryHost) {
+  renderPane('validate', <ValidatePane />, { host });
+  await connected();
+  await screen.findByTestId('add-ledger-offer');
+}
+
 describe('台账校验 pane: adding the template', () => {
   it('a workbook without a ledger is offered the template’s sheets; adding them keeps the user’s sheets and validates the new one', async () => {
     const host = new MemoryHost(demoWorkbook({ layout: 'noLedger' }));
     const before = host.sheetNames().map((name) => JSON.stringify(host.sheet(name).values));
-    await open(host);
+    await openWithoutLedger(host);
     const offer = await screen.findByTestId('add-ledger-offer');
     expect(within(offer).getByRole('heading', { name: '此工作簿中还没有台账' })).toBeTruthy();
     expect(screen.queryByTestId('error-bar')).toBeNull();
@@ -47,9 +54,27 @@ describe('台账校验 pane: adding the template', () => {
     expect(screen.queryByTestId('add-columns-offer')).toBeNull();
   });
 
+  it('a workbook without a ledger is told so when the pane opens: no 开始校验, the template offer and 重新查找台账 instead', async () => {
+    const host = new MemoryHost(demoWorkbook({ layout: 'noLedger' }));
+    await openWithoutLedger(host);
+    expect(screen.queryByRole('button', { name: '开始校验' })).toBeNull();
+    expect(screen.queryByRole('radiogroup', { name: '检查范围' })).toBeNull();
+    expect(screen.getByText(/台账在别的工作簿中：请先打开那个工作簿/)).toBeTruthy();
+    // looking again finds nothing: said in words, still no 开始校验
+    await click('重新查找台账');
+    expect((await screen.findByRole('status')).textContent).toBe('仍未找到台账。');
+    expect(screen.queryByRole('button', { name: '开始校验' })).toBeNull();
+    // the clerk pastes the ledger into the workbook and looks again: 开始校验 is offered
+    const ledger = demoWorkbook({ plantedDefects: true }).sheets[0];
+    host.sheet('台账').values.splice(0, Infinity, ...ledger.values.map((row) => [...row]));
+    await click('重新查找台账');
+    await click('开始校验');
+    expect((await screen.findByTestId('summary-counts')).textContent).toMatch(/^共7行数据/);
+  });
+
   it('on an Excel without data validation the offer names the dropdowns it cannot add, and the result says so', async () => {
     const host = new MemoryHost({ ...demoWorkbook({ layout: 'noLedger' }), capabilities: { dataValidation: false } });
-    await open(host);
+    await openWithoutLedger(host);
     expect((await screen.findByTestId('extras-missing')).textContent).toBe('当前 Excel 版本无法添加：下拉选项（数据验证）。');
     await click('添加台账工作表');
     await screen.findByText(/未能添加：下拉选项（数据验证）（需要更新版本的 Excel）。/);

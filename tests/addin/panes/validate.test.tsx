@@ -92,7 +92,7 @@ describe('台账校验 pane', () => {
     const sheet = host.sheet('台账').values;
     const items = within(screen.getByTestId('fix-list')).getAllByRole('listitem');
     expect(items).toHaveLength(4);
-    const texts = items.map((item) => [...item.children].map((line) => line.textContent));
+    const texts = items.map((item) => Array.from(item.children, (line) => line.textContent));
     // the 15-digit ID of F6: the old value quoted exactly like the new one (no JSON quotes on one side only)
     const f6 = texts.find(([where]) => where?.startsWith('F6'));
     expect(f6?.[0]).toBe('F6「公民身份号码」15位升18位');
