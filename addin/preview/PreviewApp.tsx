@@ -43,7 +43,9 @@ const useStyles = makeStyles({
     borderLeft: `1px solid ${tokens.colorNeutralStroke1}`,
     margin: '6px 0 0 6px',
   },
-  paneTabs: { borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, flexWrap: 'wrap' },
+  /** Six tabs on one row of the 350 px pane: tighter sides than Fluent's small tab; never wrapped (a longer list scrolls sideways). */
+  paneTabs: { borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden', scrollbarWidth: 'thin' },
+  paneTab: { paddingLeft: '5px', paddingRight: '5px', flexShrink: 0 },
   pane: { width: `${PANE_WIDTH}px`, flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' },
   hidden: { display: 'none' },
 });
@@ -109,7 +111,7 @@ export function PreviewApp({ host }: { host: MemoryHost }) {
           <aside className={styles.paneArea} aria-label="任务窗格">
             <TabList className={styles.paneTabs} size="small" selectedValue={pane} onTabSelect={(_, d) => open(d.value as PaneName)} aria-label="加载项窗格">
               {PANES.map((p) => (
-                <Tab key={p.name} value={p.name}>
+                <Tab key={p.name} value={p.name} className={styles.paneTab}>
                   {p.title.zh}
                 </Tab>
               ))}

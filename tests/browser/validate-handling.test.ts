@@ -35,6 +35,17 @@ describe('台账校验 and 接办流程 in Chromium', () => {
   it('preview at 1366 × 768: a finding clicked selects its cell in the grid; marks show in the grid', async () => {
     const { page, errors } = await open(`${pages.server.baseUrl}/preview?pane=validate`, { width: 1366, height: 768 });
     const pane = page.locator('[data-pane-root="validate"]');
+    // the pane's tabs fit on one row of the 350 px pane (审核 not wrapped onto a second row)
+    const tabs = await page.getByRole('tablist', { name: '加载项窗格' }).getByRole('tab').evaluateAll((nodes) =>
+      nodes.map((node) => {
+        const box = node.getBoundingClientRect();
+        return { top: box.top, right: box.right };
+      }),
+    );
+    const paneBox = (await page.getByRole('complementary', { name: '任务窗格' }).boundingBox())!;
+    expect(tabs).toHaveLength(6); // 台账校验 线索查询 接办流程 同步提交 汇总 审核
+    expect(new Set(tabs.map((tab) => tab.top)).size).toBe(1);
+    expect(Math.max(...tabs.map((tab) => tab.right))).toBeLessThanOrEqual(paneBox.x + paneBox.width);
     await pane.getByRole('button', { name: '开始校验' }).click();
     await pane.getByTestId('summary-counts').waitFor();
     const finding = pane.getByRole('button', { name: /^定位到 [A-Z]+\d+：/ }).first();
