@@ -150,6 +150,8 @@ export const LeadHistoryEntrySchema = z.object({
   toState: LeadStateSchema,
   userName: z.string().nullable(),
   unitCode: z.string().nullable(),
+  /** The unit's name (鹿城镇, 示范村): what a clerk reads, not the login name. Absent from older servers. */
+  unitName: z.string().nullable().optional(),
   at: IsoDateTime,
   note: z.string().nullable(),
 });

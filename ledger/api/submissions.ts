@@ -66,6 +66,8 @@ export const SubmissionHistorySchema = z.object({
   userName: z.string().nullable(),
   role: z.string().nullable(),
   unitCode: z.string().nullable(),
+  /** The unit's name (鹿城镇, 示范村): what a clerk reads, not the login name. Absent from older servers. */
+  unitName: z.string().nullable().optional(),
   at: z.string(),
   reason: z.string().nullable(),
 });

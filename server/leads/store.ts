@@ -57,6 +57,8 @@ export interface HistoryEntry {
   toState: LeadState;
   userName: string | null;
   unitCode: string | null;
+  /** Read only (history()): the name of unitCode's unit. */
+  unitName?: string | null;
   at: string;
   note: string | null;
 }
@@ -182,11 +184,12 @@ class SqlLeadStore implements LeadStore {
   }
 
   async history(leadNo: string): Promise<HistoryEntry[]> {
-    const rows = await this.db.all<{ from_state: LeadState | null; to_state: LeadState; user_name: string | null; unit_code: string | null; at: string; note: string | null }>(
-      'SELECT from_state, to_state, user_name, unit_code, at, note FROM lead_history WHERE lead_no = ? ORDER BY id',
+    const rows = await this.db.all<{ from_state: LeadState | null; to_state: LeadState; user_name: string | null; unit_code: string | null; unit_name: string | null; at: string; note: string | null }>(
+      `SELECT h.from_state, h.to_state, h.user_name, h.unit_code, u.name AS unit_name, h.at, h.note
+       FROM lead_history h LEFT JOIN units u ON u.code = h.unit_code WHERE h.lead_no = ? ORDER BY h.id`,
       [leadNo],
     );
-    return rows.map((r) => ({ fromState: r.from_state, toState: r.to_state, userName: r.user_name, unitCode: r.unit_code, at: r.at, note: r.note }));
+    return rows.map((r) => ({ fromState: r.from_state, toState: r.to_state, userName: r.user_name, unitCode: r.unit_code, unitName: r.unit_name, at: r.at, note: r.note }));
   }
 
   async links(leadNo: string): Promise<LeadLink[]> {

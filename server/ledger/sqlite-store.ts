@@ -446,11 +446,12 @@ export class SqliteLedgerStore implements LedgerStore {
       user_name: string | null;
       role: string | null;
       unit_code: string | null;
+      unit_name: string | null;
       at: string;
       reason: string | null;
     }>(
-      `SELECT revision, from_state, to_state, user_name, role, unit_code, at, reason
-       FROM ledger_submission_history WHERE village_code = ? AND month = ? ORDER BY id`,
+      `SELECT h.revision, h.from_state, h.to_state, h.user_name, h.role, h.unit_code, u.name AS unit_name, h.at, h.reason
+       FROM ledger_submission_history h LEFT JOIN units u ON u.code = h.unit_code WHERE h.village_code = ? AND h.month = ? ORDER BY h.id`,
       [villageCode, month],
     );
     return rows.map((row) => ({
@@ -460,6 +461,7 @@ export class SqliteLedgerStore implements LedgerStore {
       userName: row.user_name,
       role: row.role,
       unitCode: row.unit_code,
+      unitName: row.unit_name,
       at: row.at,
       reason: row.reason,
     }));

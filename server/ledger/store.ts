@@ -79,6 +79,8 @@ export interface SubmissionHistoryEntry {
   userName: string | null;
   role: string | null;
   unitCode: string | null;
+  /** Read only (submissionHistory()): the name of unitCode's unit. */
+  unitName?: string | null;
   at: string;
   reason: string | null;
 }

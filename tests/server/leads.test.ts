@@ -153,6 +153,8 @@ describe('lead life cycle', () => {
     }
     const detail = await server.request('GET', `/api/v1/leads/${leadNo[unplaced.id]}`, { token: township });
     expect(detail.body.history.at(-1)).toMatchObject({ fromState: '待分派', toState: '已派至乡镇', userName: 'demo-county', unitCode: COUNTY, note: '请核实' });
+    // the unit's name beside its code: the pane shows 楚雄市 经办人, not the login name
+    expect(detail.body.history.at(-1).unitName).toBe('楚雄市');
     const audit = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'lead.dispatch'");
     expect(audit!.n).toBeGreaterThan(0);
   });

@@ -41,7 +41,7 @@ describe('monthly submission and approval', () => {
     const res = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions`, { token: as('demo-village'), body: { month: MONTH } });
     expect(res.status).toBe(201);
     expect(res.body.submission).toMatchObject({ villageCode: VILLAGE, month: MONTH, state: '已提交', revision: 1, rowCount: rows.body.total, submittedBy: 'demo-village' });
-    expect(res.body.history).toMatchObject([{ fromState: null, toState: '已提交', userName: 'demo-village', role: 'village' }]);
+    expect(res.body.history).toMatchObject([{ fromState: null, toState: '已提交', userName: 'demo-village', role: 'village', unitName: '示范村' }]);
 
     // a later edit of the live ledger leaves the snapshot as it was
     const first = rows.body.rows[0];
