@@ -22,6 +22,7 @@ import { type LeadDetailResponse, type LeadWire } from '../../../ledger/api/lead
 import { LEAD_STATE_VALUES, type LeadStateValue } from '../../../ledger/lead-states';
 import { SOURCE_CODES, sourceByCode, type SourceCode } from '../../../ledger/sources';
 import { useLedger, useStrings } from '../../app/HostProvider';
+import { actorText } from '../../app/actor';
 import { SignedIn, useServerCall } from '../signin/SignIn';
 import { hostSyncSheet } from '../sync/sheet-rows';
 import { applyPullWrites, pullLeads, type PulledLead } from './pull';
@@ -293,11 +294,11 @@ function Leads({ user }: { user: SessionUser }) {
                     <dd className={styles.dd}>
                       {detail.history.map((entry, i) => (
                         <div key={i}>
-                          {t('detail.historyEntry', {
+                          {t(entry.fromState ? 'detail.historyEntry' : 'detail.historyFirst', {
                             at: entry.at.slice(0, 10),
-                            from: entry.fromState ?? '—',
+                            from: entry.fromState ?? '',
                             to: entry.toState,
-                            who: entry.userName ?? '—',
+                            who: actorText(entry, locale),
                           })}
                         </div>
                       ))}

@@ -64,6 +64,28 @@ describe('线索查询 pane', () => {
     await waitFor(() => expect(requests.at(-1)?.url).toContain(`state=${encodeURIComponent('核实中')}`));
   });
 
+  it('a lead’s history names the unit of each step (楚雄市 经办人), never the login name', async () => {
+    const history = [
+      { fromState: null, toState: '待分派', userName: null, unitCode: null, unitName: null, at: '2026-11-01T02:00:00Z', note: '由导入生成' },
+      { fromState: '待分派', toState: '已派至乡镇', userName: 'demo-county', unitCode: '532301', unitName: '楚雄市', at: '2026-11-02T02:00:00Z', note: null },
+      { fromState: '已派至乡镇', toState: '已下发村', userName: 'demo-township', unitCode: '532301101', unitName: '鹿城镇', at: '2026-11-03T02:00:00Z', note: null },
+    ];
+    installFakeApi({
+      'POST /api/v1/auth/login': login,
+      [LIST]: () => ({ status: 200, body: { leads: [lead(1)], total: 1, page: 1, pageSize: 200 } }),
+      'GET /api/v1/leads/XS-532301-202610-00001': () => ({ status: 200, body: { lead: lead(1), history } }),
+    });
+    renderPane('lookup', <LookupPane />);
+    await connected();
+    await signIn();
+    const list = await screen.findByTestId('lead-list');
+    await act(async () => fireEvent.click(within(list).getByRole('button', { name: '详情' })));
+    const steps = await screen.findByText('2026-11-01 待分派（系统）');
+    const lines = Array.from(steps.parentElement!.children, (line) => line.textContent);
+    expect(lines).toEqual(['2026-11-01 待分派（系统）', '2026-11-02 待分派→已派至乡镇（楚雄市 经办人）', '2026-11-03 已派至乡镇→已下发村（鹿城镇 经办人）']);
+    expect(list.textContent).not.toMatch(/demo-/);
+  });
+
   it('adds a new person as a new row and links a person already on the sheet', async () => {
     const onSheet = '532301197606150019'; // typed on the sheet by staff before the lead came
     const newcomer = '532301198001010012';
