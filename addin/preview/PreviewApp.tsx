@@ -45,7 +45,7 @@ const useStyles = makeStyles({
   },
   /** Six tabs on one row of the 350 px pane: tighter sides than Fluent's small tab; never wrapped (a longer list scrolls sideways). */
   paneTabs: { borderBottom: `1px solid ${tokens.colorNeutralStroke2}`, flexWrap: 'nowrap', overflowX: 'auto', overflowY: 'hidden', scrollbarWidth: 'thin' },
-  paneTab: { paddingLeft: '5px', paddingRight: '5px', flexShrink: 0 },
+  paneTab: { paddingLeft: '3px', paddingRight: '3px', flexShrink: 0 },
   pane: { width: `${PANE_WIDTH}px`, flex: 1, minHeight: 0, overflowY: 'auto', overflowX: 'hidden' },
   hidden: { display: 'none' },
 });

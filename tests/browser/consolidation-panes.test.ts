@@ -171,6 +171,7 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     await queue.locator(`[data-village="${VILLAGE}"][data-month="${month}"]`).getByText(/示范村/).waitFor(WAIT);
     expect(await review.getByRole('tab', { name: '待审核（1）' }).getAttribute('aria-selected')).toBe('true');
     expect(await review.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
+    expect(await queue.locator(`[data-village="${VILLAGE}"]`).textContent()).toMatch(/今天报送|已等 \d+ 天/);
     await shot('review-queue', review);
     await review.getByRole('tab', { name: '按月查看' }).click();
     const list = review.getByTestId('review-list');
@@ -184,12 +185,15 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     expect(await review.textContent()).toMatch(/问题（\d+ 行/);
     expect(await review.evaluate((el) => el.scrollWidth <= el.clientWidth + 1)).toBe(true);
     await shot('review-detail', review);
+    // who submitted: the village's 经办人, not a login name
+    expect(await review.textContent()).not.toMatch(/demo-village/);
+    await review.getByText(/已提交（示范村 经办人）$/).waitFor(WAIT);
 
     await review.getByRole('button', { name: '退回', exact: true }).click();
     await review.getByText('请填写退回原因，说明要修改什么。').waitFor(WAIT);
     await review.getByLabel(/退回原因/).fill(REASON);
     await review.getByRole('button', { name: '退回', exact: true }).click();
-    await review.getByText(`示范村 ${month} 已退回，原因已通知该村。`).waitFor(WAIT);
+    await review.getByText(`示范村 ${month.slice(0, 4)}年${Number(month.slice(5))}月 已退回，原因已通知该村。`).waitFor(WAIT);
     await shot('review-returned', review);
     // decided: the month has left the queue
     await review.getByRole('button', { name: '‹ 返回列表' }).click();

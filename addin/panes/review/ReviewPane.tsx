@@ -36,6 +36,8 @@ import { useSession } from '../signin/session-context';
 import { useServerCall } from '../signin/SignIn';
 import { StaffOnlyPane } from '../signin/StaffOnlyPane';
 import { recentMonths } from '../summary/months';
+import { actorText } from '../../app/actor';
+import { chinaDate } from '../../../ledger/dates';
 import { REVIEW_STRINGS } from './strings';
 
 type VillageState = UnitSubmissionsResponse['villages'][number];
@@ -79,7 +81,26 @@ const useStyles = makeStyles({
     gap: '6px',
   },
   buttons: { display: 'flex', gap: '8px' },
+  waited: { color: tokens.colorNeutralForeground2, fontWeight: 600 },
 });
+
+/** Whole days from a submission to `now`, by the China calendar (0: submitted today). */
+export function daysWaited(submittedAt: string, now: Date): number {
+  const from = Date.parse(chinaDate(new Date(submittedAt)));
+  const to = Date.parse(chinaDate(now));
+  return Math.max(0, Math.round((to - from) / 86_400_000));
+}
+
+/** A village as the list names it: with its township in brackets for accounts above township level (a county reads many townships' villages). */
+function VillageName({ village, user }: { village: { villageName: string; townshipName?: string | null }; user: SessionUser }) {
+  const styles = useStyles();
+  return (
+    <>
+      {village.villageName}
+      {user.unit.level !== 'township' && village.townshipName ? <span className={styles.muted}>（{village.townshipName}）</span> : null}
+    </>
+  );
+}
 
 export function ReviewPane() {
   return <StaffOnlyPane villageNote={REVIEW_STRINGS['role.village']}>{(user) => <Review user={user} />}</StaffOnlyPane>;
@@ -140,7 +161,7 @@ function Review({ user }: { user: SessionUser }) {
 
   async function open(village: VillageRef, monthOpened: string, pages = 1) {
     if (!session) return;
-    const answer = await serverCall(t('detail.loading', { village: village.villageName, month: monthOpened }), () =>
+    const answer = await serverCall(t('detail.loading', { village: village.villageName, month: monthLabel(monthOpened) }), () =>
       Promise.all([session.client.submissionDetail(village.villageCode, monthOpened, 1, ROWS_PAGE * pages), session.client.submissionFindings(village.villageCode, monthOpened)]),
     );
     if (!answer) return;
@@ -165,7 +186,7 @@ function Review({ user }: { user: SessionUser }) {
       kind === 'approve' ? session.client.approveSubmission(villageCode, month) : session.client.returnSubmission(villageCode, month, reason.trim()),
     );
     if (!answer) return;
-    setDone(t(kind === 'approve' ? 'action.approved' : 'action.returned', { village: villageName, month }));
+    setDone(t(kind === 'approve' ? 'action.approved' : 'action.returned', { village: villageName, month: monthLabel(month) }));
     setOpened((previous) => (previous ? { ...previous, detail: { ...previous.detail, submission: answer.submission, history: answer.history } } : previous));
     setReason('');
     void load();
@@ -187,9 +208,14 @@ function Review({ user }: { user: SessionUser }) {
     </div>
   );
 
+  /** How long a submitted month has waited for the township, in days (China calendar). */
+  const waitedText = (submittedAt: string) => {
+    const days = daysWaited(submittedAt, new Date());
+    return days === 0 ? t('queue.waitedToday') : t('queue.waited', { days });
+  };
+  const monthLabel = (m: string) => t('queue.month', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
   if (opened) return detailView(opened);
 
-  const monthLabel = (m: string) => t('queue.month', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
   const villages = [...(list?.villages ?? [])].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
   return (
     <>
@@ -225,10 +251,13 @@ function Review({ user }: { user: SessionUser }) {
                 <li key={`${entry.villageCode}|${entry.month}`} className={styles.item} data-village={entry.villageCode} data-month={entry.month}>
                   <div className={styles.itemMain}>
                     <span className={styles.name}>
-                      {monthLabel(entry.month)} · {entry.villageName}
-                      {user.unit.level !== 'township' && entry.townshipName ? <span className={styles.muted}>（{entry.townshipName}）</span> : null}
+                      {monthLabel(entry.month)} · <VillageName village={entry} user={user} />
                     </span>
-                    <Caption1 className={styles.muted}>{t('queue.meta', { revision: entry.revision, rows: entry.rowCount, at: entry.submittedAt.slice(0, 10) })}</Caption1>
+                    <Caption1 className={styles.muted}>
+                      <span className={styles.waited}>{waitedText(entry.submittedAt)}</span>
+                      {' · '}
+                      {t('queue.meta', { revision: entry.revision, rows: entry.rowCount, at: entry.submittedAt.slice(0, 10) })}
+                    </Caption1>
                   </div>
                   {/* no state badge: everything in the queue waits (the tab says 待审核), the row keeps its width for the text */}
                   <Button size="small" onClick={() => void open(entry, entry.month)} aria-label={t('queue.open', { village: entry.villageName, month: monthLabel(entry.month) })}>
@@ -258,11 +287,16 @@ function Review({ user }: { user: SessionUser }) {
                 <li key={village.villageCode} className={styles.item} data-village={village.villageCode}>
                   <div className={styles.itemMain}>
                     <span className={styles.name}>
-                      {village.villageName}
-                      {user.unit.level !== 'township' && village.townshipName ? <span className={styles.muted}>（{village.townshipName}）</span> : null}
+                      <VillageName village={village} user={user} />
                     </span>
                     {village.revision !== null && village.submittedAt && (
                       <Caption1 className={styles.muted}>
+                        {village.state === '已提交' && (
+                          <>
+                            <span className={styles.waited}>{waitedText(village.submittedAt)}</span>
+                            {' · '}
+                          </>
+                        )}
                         {t('list.revision', { revision: village.revision })} · {t('list.submittedAt', { at: village.submittedAt.slice(0, 10) })}
                       </Caption1>
                     )}
@@ -295,11 +329,12 @@ function Review({ user }: { user: SessionUser }) {
             {t('detail.back')}
           </Button>
         </div>
-        <h2 className={styles.h2}>{t('detail.title', { village: village.villageName, month: submission.month })}</h2>
+        <h2 className={styles.h2}>{t('detail.title', { village: village.villageName, month: monthLabel(submission.month) })}</h2>
         <div className={styles.picks}>
           <StateBadge state={submission.state} />
           <Caption1 className={styles.muted}>
-            {t('detail.meta', { revision: submission.revision, rows: submission.rowCount, by: submission.submittedBy, at: submission.submittedAt.slice(0, 16).replace('T', ' ') })}
+            {t('detail.meta', { revision: submission.revision, rows: submission.rowCount, at: submission.submittedAt.slice(0, 16).replace('T', ' ') })}
+            {submission.state === '已提交' && ` · ${waitedText(submission.submittedAt)}`}
           </Caption1>
         </div>
         {done && (
@@ -373,12 +408,12 @@ function Review({ user }: { user: SessionUser }) {
           </h3>
           {detail.history.map((entry, i) => (
             <Caption1 key={i} className={styles.muted}>
-              {t('detail.historyEntry', {
+              {t(entry.fromState ? 'detail.historyEntry' : 'detail.historyFirst', {
                 at: entry.at.slice(0, 16).replace('T', ' '),
-                from: entry.fromState ?? '—',
+                from: entry.fromState ?? '',
                 to: entry.toState,
-                who: entry.userName ?? '—',
-                reason: entry.reason ? `：${entry.reason}` : '',
+                who: actorText(entry, locale),
+                reason: entry.reason ? `${en ? ': ' : '：'}${entry.reason}` : '',
               })}
             </Caption1>
           ))}

@@ -109,7 +109,7 @@ export function pending(entries: Array<[string, string, string]>): PendingSubmis
 export function detail(month: string): SubmissionDetailResponse {
   return {
     submission: submission('532301101201', month, '已提交'),
-    history: [{ revision: 1, fromState: null, toState: '已提交', userName: 'demo-village', role: 'village', unitCode: '532301101201', at: '2026-11-05T02:00:00Z', reason: null }],
+    history: [{ revision: 1, fromState: null, toState: '已提交', userName: 'demo-village', role: 'village', unitCode: '532301101201', unitName: '示范村', at: '2026-11-05T02:00:00Z', reason: null }],
     rows: [
       { rowId: 'r-1', version: 1, values: { name: '张三', idNumber: '532301********0011', status: '核实中' } },
       { rowId: 'r-2', version: 1, values: { name: '李四', idNumber: '532301********0022', status: '已办结' } },

@@ -8,7 +8,7 @@
  * approval, and a county account reading without the actions.
  */
 import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import { ReviewPane } from '../../../addin/panes/review/ReviewPane';
+import { ReviewPane, daysWaited } from '../../../addin/panes/review/ReviewPane';
 import { recentMonths } from '../../../addin/panes/summary/months';
 import { connected, renderPane } from './render';
 import { installFakeApi, type Recorded } from './fake-api';
@@ -72,11 +72,11 @@ describe('审核 pane', () => {
 
     // open 示范村's month from the queue: its rows and findings for that month, then approve it
     await openVillage();
-    expect(screen.getByText(`示范村 · ${MONTH}`)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: `示范村 · ${monthText(MONTH)}` })).toBeTruthy();
     expect(requests.some((r) => r.url === `${BASE}/findings`)).toBe(true);
     queue.waiting = queue.waiting.filter(([code]) => code !== '532301101201'); // the server's queue after the decision
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '审核通过' })));
-    await screen.findByText(`示范村 ${MONTH} 已审核通过。`);
+    await screen.findByText(`示范村 ${monthText(MONTH)} 已审核通过。`);
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '‹ 返回列表' })));
     const after = await screen.findByTestId('review-queue');
     await waitFor(() => expect(within(after).getAllByRole('listitem').map((item) => item.getAttribute('data-village'))).toEqual(['532301101202']));
@@ -118,7 +118,7 @@ describe('审核 pane', () => {
 
     fireEvent.change(screen.getByLabelText(/退回原因/), { target: { value: '  第2行人员类别请改为“老年人”  ' } });
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '退回' })));
-    await screen.findByText(`示范村 ${MONTH} 已退回，原因已通知该村。`);
+    await screen.findByText(`示范村 ${monthText(MONTH)} 已退回，原因已通知该村。`);
     const sent = requests.find((r) => r.method === 'POST' && r.url.endsWith('/return'));
     expect(sent?.body).toEqual({ reason: '第2行人员类别请改为“老年人”' });
     expect(screen.getByText('退回原因：第2行人员类别请改为“老年人”')).toBeTruthy();
@@ -134,17 +134,43 @@ describe('审核 pane', () => {
     await signIn('demo-township');
     await openVillage();
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '审核通过' })));
-    await screen.findByText(`示范村 ${MONTH} 已审核通过。`);
+    await screen.findByText(`示范村 ${monthText(MONTH)} 已审核通过。`);
     expect(requests.filter((r) => r.method === 'POST' && r.url === `${BASE}/approve`)).toHaveLength(1);
     await waitFor(() => expect(screen.queryByRole('button', { name: '审核通过' })).toBeNull());
   });
 
-  it('a county account reads the submissions without the actions', async () => {
+  it('says how long each month has waited, in the queue, the month list and the opened month', async () => {
+    server();
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-township');
+    const waited = `已等 ${daysWaited('2026-11-05T02:00:00Z', new Date())} 天`; // the fixtures' submissions: 2026-11-05
+    const queue = await screen.findByTestId('review-queue');
+    for (const item of within(queue).getAllByRole('listitem')) expect(item.textContent).toContain(`${waited} · 第 1 次报送 · 2 行 · 2026-11-05 报送`);
+    await byMonth();
+    const items = within(await screen.findByTestId('review-list')).getAllByRole('listitem');
+    expect(items[0].textContent).toContain(waited); // 待审核
+    expect(items[1].textContent).not.toContain('已等'); // 已审核: waits for nobody
+    await act(async () => fireEvent.click(within(items[0]).getByRole('button', { name: '打开 示范村' })));
+    expect((await screen.findByText(/^第 1 次报送 · /)).textContent).toContain(waited);
+    // who did each step: the unit, never the login name
+    expect(screen.getByText(/已提交（示范村 经办人）$/)).toBeTruthy();
+    expect(document.body.textContent).not.toMatch(/demo-village/);
+  });
+
+  it('counts waiting days by the China calendar', () => {
+    expect(daysWaited('2026-11-05T02:00:00Z', new Date('2026-11-05T15:00:00Z'))).toBe(0); // 23:00 in China, same day
+    expect(daysWaited('2026-11-05T02:00:00Z', new Date('2026-11-05T16:00:00Z'))).toBe(1); // past midnight in China
+    expect(daysWaited('2026-11-04T17:00:00Z', new Date('2026-12-01T02:00:00Z'))).toBe(26);
+  });
+
+  it('a county account reads the submissions without the actions; villages are named with their township', async () => {
     server(COUNTY_USER);
     renderPane('review', <ReviewPane />);
     await connected();
     await signIn('demo-county');
     await screen.findByText(/审核通过或退回由乡镇（街道）账号操作/);
+    expect(within(await screen.findByTestId('review-queue')).getAllByRole('listitem')[0].textContent).toMatch(/· 青松村（鹿城镇）已等/);
     await openVillage();
     expect(screen.queryByRole('button', { name: '审核通过' })).toBeNull();
     expect(screen.queryByLabelText(/退回原因/)).toBeNull();
