@@ -288,7 +288,7 @@ describe('browser preview, end to end', () => {
 
   it('the month is refused while errors remain, listed with their cells; submitted once they are fixed', async () => {
     const sync = pane('sync');
-    await sync.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ }).click();
+    await sync.getByRole('button', { name: /^报送 \d{4}年\d{1,2}月$/ }).click();
     const refused = sync.getByTestId('submit-refused');
     await refused.waitFor(WAIT);
     expect(await refused.textContent()).toMatch(/未能报送/);
@@ -301,7 +301,7 @@ describe('browser preview, end to end', () => {
     await typeInto(`${await columnOf('公民身份号码')}${wrong}`, first17 + idCheckChar(first17));
     await typeInto(`${await columnOf('发现渠道')}${await rowOf('示例己')}`, '入户走访');
 
-    await sync.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ }).click();
+    await sync.getByRole('button', { name: /^报送 \d{4}年\d{1,2}月$/ }).click();
     const done = sync.getByTestId('submit-done');
     await done.waitFor(WAIT);
     expect(await done.textContent()).toMatch(/已报送（第 1 次），等待乡镇审核/);
@@ -310,7 +310,8 @@ describe('browser preview, end to end', () => {
 
   it('shows the township’s return reason', async () => {
     const sync = pane('sync');
-    const month = /报送 (\d{4}-\d{2})/.exec((await sync.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ }).textContent())!)![1];
+    const [, year, monthNo] = /报送 (\d{4})年(\d{1,2})月/.exec((await sync.getByRole('button', { name: /^报送 \d{4}年\d{1,2}月$/ }).textContent())!)!;
+    const month = `${year}-${monthNo.padStart(2, '0')}`;
     const township = await server.login('demo-township');
     const returned = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions/${month}/return`, {
       token: township,

@@ -88,6 +88,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   const { host, run, setProgress, locale, sheetVersion, reportError } = useLedger();
   const { session } = useSession();
   const en = locale === 'en-US';
+  /** 2026年11月 (en: 2026-11), as the 审核 pane names months. */
+  const monthLabel = (m: string) => t('month', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
   const villageCode = user.unit.code;
   const isVillage = user.role === 'village';
 
@@ -389,13 +391,13 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             <Select value={month} onChange={(_, d) => setMonth(d.value)}>
               {months.map((m) => (
                 <option key={m} value={m}>
-                  {m}
+                  {monthLabel(m)}
                 </option>
               ))}
             </Select>
           </Field>
           <Button appearance="primary" onClick={() => void submit()} disabled={!engine || wrongVillage !== null}>
-            {t('submit.button', { month })}
+            {t('submit.button', { month: monthLabel(month) })}
           </Button>
         </div>
         <Caption1 className={styles.muted}>{t('submit.syncFirst')}</Caption1>
@@ -418,7 +420,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
         )}
         {submitted && !decidedSince(submitted, submissions) && (
           <MessageBar intent="success">
-            <MessageBarBody data-testid="submit-done">{t('submit.done', { month: submitted.month, revision: submitted.revision })}</MessageBarBody>
+            <MessageBarBody data-testid="submit-done">{t('submit.done', { month: monthLabel(submitted.month), revision: submitted.revision })}</MessageBarBody>
           </MessageBar>
         )}
         <h3 className={styles.heading}>{t('submit.list')}</h3>
@@ -427,13 +429,18 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
           <ul className={styles.plain} data-testid="submission-list">
             {submissions.map((s) => (
               <li key={s.month} className={styles.record}>
-                <Body1>{t('submit.state', { month: s.month, state: en ? s.stateEn : s.state, revision: s.revision, rows: s.rowCount })}</Body1>
+                <Body1>{t('submit.state', { month: monthLabel(s.month), state: en ? s.stateEn : s.state, revision: s.revision, rows: s.rowCount })}</Body1>
                 {s.state === '已退回' && s.returnReason && (
                   <Caption1 as="p" className={styles.returned}>
                     {t('submit.returned', { reason: s.returnReason })}
                   </Caption1>
                 )}
-                {s.decidedBy && s.decidedAt && <Caption1 as="p" className={styles.muted}>{t('submit.decided', { who: s.decidedBy, at: s.decidedAt.slice(0, 10) })}</Caption1>}
+                {/* decided by the village's township (only it may): said so, not by a login name */}
+                {s.decidedAt && (s.state === '已审核' || s.state === '已退回') && (
+                  <Caption1 as="p" className={styles.muted}>
+                    {t(s.state === '已审核' ? 'submit.approvedOn' : 'submit.returnedOn', { at: s.decidedAt.slice(0, 10) })}
+                  </Caption1>
+                )}
               </li>
             ))}
           </ul>

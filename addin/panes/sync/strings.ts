@@ -96,6 +96,8 @@ export const SYNC_STRINGS = defineStrings({
   'submit.none': { zh: '还没有报送记录。', en: 'Nothing submitted yet.' },
   'submit.state': { zh: '{month}：{state}（第 {revision} 次，{rows} 行）', en: '{month}: {state} (revision {revision}, {rows} rows)' },
   'submit.returned': { zh: '退回原因：{reason}', en: 'Returned because: {reason}' },
-  'submit.decided': { zh: '{who} 于 {at}', en: 'by {who} on {at}' },
+  'submit.approvedOn': { zh: '乡镇（街道）{at} 审核通过', en: 'approved by the township on {at}' },
+  'submit.returnedOn': { zh: '乡镇（街道）{at} 退回', en: 'returned by the township on {at}' },
+  'month': { zh: '{year}年{month}月', en: '{year}-{month}' },
   'submit.refresh': { zh: '刷新报送状态', en: 'Refresh the submissions' },
 });

@@ -110,7 +110,11 @@ describe('同步提交 pane', () => {
     const { host } = renderPane('sync', <SyncPane />);
     await connected();
     await screen.findByText('已登录：demo-village（示范村）');
-    expect((await screen.findByTestId('submission-list')).textContent).toMatch(/2026-10：已退回（第 1 次，7 行）/);
+    const list = await screen.findByTestId('submission-list');
+    expect(list.textContent).toMatch(/2026年10月：已退回（第 1 次，7 行）/);
+    // who returned it: the township, never a login name
+    expect(list.textContent).toContain('乡镇（街道）2026-11-03 退回');
+    expect(list.textContent).not.toContain('demo-township');
     expect(screen.getByText('退回原因：第5行核实结果未填写')).toBeTruthy();
     await screen.findByText(/此工作簿尚未同步过/);
 
@@ -133,7 +137,7 @@ describe('同步提交 pane', () => {
     await act(async () => fireEvent.click(first));
     await waitFor(async () => expect((await host.getSelectedRow())?.cell).toBe(cell));
 
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: /^报送 \d{4}-\d{2}$/ })));
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: /^报送 \d{4}年\d{1,2}月$/ })));
     const refused = await screen.findByTestId('submit-refused');
     expect(refused.textContent).toMatch(/未能报送：台账有 1 行存在错误/);
     // the errors to click are the sheet's, listed above the refusal: the message points there, not “below”
@@ -156,8 +160,10 @@ describe('同步提交 pane', () => {
     await connected();
     await screen.findByText('已登录：demo-village（示范村）');
     await screen.findByText('还没有报送记录。');
-    await act(async () => fireEvent.click(screen.getByRole('button', { name: `报送 ${month}` })));
-    expect((await screen.findByTestId('submit-done')).textContent).toBe(`${month} 已报送（第 1 次），等待乡镇审核。`);
+    const label = `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
+    expect(screen.getByRole('option', { name: label, selected: true })).toBeTruthy();
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: `报送 ${label}` })));
+    expect((await screen.findByTestId('submit-done')).textContent).toBe(`${label} 已报送（第 1 次），等待乡镇审核。`);
     // the township returns it; 刷新报送状态 shows 已退回, and nothing beside it still says “waiting”
     listed = [{ ...submitted, state: '已退回', stateEn: 'returned', decidedAt: '2026-12-01T03:00:00Z', decidedBy: 'demo-township', returnReason: '第5行核实结果未填写' }];
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '刷新报送状态' })));
