@@ -210,7 +210,7 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     const reason = sync.getByText(`退回原因：${REASON}`);
     await reason.waitFor(WAIT);
     // the record's state, the reason and who decided stand on lines of their own (Fluent's Text is inline)
-    const decided = sync.getByText(/demo-township 于 /);
+    const decided = sync.getByText(/^乡镇（街道）\d{4}-\d{2}-\d{2} 退回$/);
     const [reasonBox, decidedBox] = [await reason.boundingBox(), await decided.boundingBox()];
     expect(reasonBox && decidedBox && decidedBox.y >= reasonBox.y + reasonBox.height - 1).toBe(true);
     await shot('sync-returned-by-review', sync);
