@@ -32,6 +32,7 @@ import {
 } from './cells';
 import { endsLikeExcelNumber, ID_PROBLEM_TEXT, idNumberKey } from '../id-number';
 import { IdKeyTable } from '../id-key-table';
+import { blankMarkersOf } from '../validation/scan';
 import { locateSourceHeader } from './locate';
 import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type MatchRuleContext } from './rules';
 import {
@@ -325,6 +326,14 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   let rowsRead = 0;
   let duplicateRows = 0;
 
+  // Cells “never left empty” (/, —, 无 …; policy.blankMarkers, as the ledger reads them) and the
+  // “-” Excel's accounting format writes for a zero: empty, never an unreadable amount that
+  // rejects the row (a 个人自费 of “-” beside a 个人自付 of 12,000 lost the person).
+  const blankMarkers = blankMarkersOf(policy);
+  const isBlankMarker = (value: unknown): boolean => typeof value === 'string' && blankMarkers.has(value.trim());
+  /** Township and village as the file gives them; a blank marker is none (the roster's place, or the county queue). */
+  const placeText = (value: unknown): string => (isBlankMarker(value) ? '' : cellText(value));
+
   function reject(row: number, code: string, message: string, en: string): void {
     addRejected(rejected, { row, code, message, en });
   }
@@ -356,6 +365,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       const c = parseMoneyCents(cells[amountColumns[a]]);
       if (c === null) continue;
       if (c === undefined) {
+        if (isBlankMarker(cells[amountColumns[a]])) continue;
         reject(excelRow, 'money.format', `${amountLabel.zh}不是有效金额（应为数字，如12345.67或1.2万）`, `${amountLabel.en} is not a valid amount (a number, e.g. 12345.67 or 1.2万)`);
         return undefined;
       }
@@ -448,8 +458,8 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       idKeys[p] = idKey;
       ids.push(id);
       names.push(iName >= 0 ? cellText(cells[iName]) : '');
-      townships.push(iTownship >= 0 ? cellText(cells[iTownship]) : '');
-      villages.push(iVillage >= 0 ? cellText(cells[iVillage]) : '');
+      townships.push(iTownship >= 0 ? placeText(cells[iTownship]) : '');
+      villages.push(iVillage >= 0 ? placeText(cells[iVillage]) : '');
       details.push('');
       details2.push('');
       if (p >= st.cents.length) {
@@ -470,8 +480,8 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       st.lastRow[p] = k;
       if (names[p] === '' && iName >= 0) names[p] = cellText(cells[iName]);
       if (townships[p] === '' && iTownship >= 0) {
-        townships[p] = cellText(cells[iTownship]);
-        if (iVillage >= 0) villages[p] = cellText(cells[iVillage]);
+        townships[p] = placeText(cells[iTownship]);
+        if (iVillage >= 0) villages[p] = placeText(cells[iVillage]);
       }
     }
 

@@ -8,6 +8,7 @@
  */
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import type { SheetInput } from '../types';
+import { blankMarkersOf } from '../validation/scan';
 import { cellText, dateNumber, fastIdNumber, isBlankRow, readIdNumber, rosterStatusReader, vocabularyOf, type RosterStatusReading } from './cells';
 import { idNumberKey } from '../id-number';
 import { IdKeyTable } from '../id-key-table';
@@ -102,6 +103,12 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
   const iVillage = col.village ?? -1;
   const iHeadId = col.headId ?? -1;
   const iHeadName = col.headName ?? -1;
+  // A place “never left empty” (/, 无 …: policy.blankMarkers) is no place: a lead taking it would never leave the county queue.
+  const blankMarkers = blankMarkersOf(policy);
+  const placeText = (value: unknown): string => {
+    const text = cellText(value);
+    return blankMarkers.has(text) ? '' : text;
+  };
 
   function warn(row: number, code: string, message: LocalizedText): void {
     warningCount++;
@@ -142,8 +149,8 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
           en: `category “${categoryText}” is not in the county’s list; kept as written (not a covered category)`,
         });
       }
-      const township = iTownship >= 0 ? cellText(cells[iTownship]) : '';
-      const village = iVillage >= 0 ? cellText(cells[iVillage]) : '';
+      const township = iTownship >= 0 ? placeText(cells[iTownship]) : '';
+      const village = iVillage >= 0 ? placeText(cells[iVillage]) : '';
       addTo(people, id, iName >= 0 ? cellText(cells[iName]) : '', category, status === '在保', township, village);
       // Household rosters: the head is covered with the household (a bad head ID rejects nothing:
       // the member's own row stands).

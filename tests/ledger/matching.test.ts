@@ -333,6 +333,20 @@ describe('roster', () => {
   });
 });
 
+describe('blank markers in places', () => {
+  it('a township “/” in the file falls back to the roster’s; a roster township “无” is none (the county queue), never a place named “无”', () => {
+    const parsed = parseRosterSheet(sheetOf(ROSTER_HEADER, [['甲', A, '低保边缘', '吕合镇', '吕合村', '在保'], ['乙', B, '低保边缘', '无', '/', '在保']], '名册'), TODAY);
+    if (!parsed.ok) throw new Error(parsed.error.zh);
+    const header = ['姓名', '身份证号', '病种', '乡镇（街道）', '村（社区）'];
+    const result = run('disease', header, [['甲', A, '恶性肿瘤', '/', '/'], ['乙', B, '恶性肿瘤', '—', '—']], parsed.index);
+    expect(result.leads.map((l) => [l.name, l.township, l.village, l.placeFrom])).toEqual([
+      ['甲', '吕合镇', '吕合村', 'roster'],
+      ['乙', '', '', 'none'],
+    ]);
+    expect(result.leadsWithoutTownship).toBe(1);
+  });
+});
+
 describe('linkLeads', () => {
   it('links a person on an open lead (any source or period: one person, one lead), or on an open ledger row', () => {
     const result = run('medical', MEDICAL_HEADER, [med(A, 20000), med(B, 20000), med(C, 20000), med(D, 20000)]);

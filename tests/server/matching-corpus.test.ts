@@ -223,6 +223,19 @@ describe('wrong people and wrong leads', () => {
     expect(result.rejected[0].message).toContain('一级和二级');
   });
 
+  it('blank markers in amount parts (“-” of the accounting format, “/”) are empty, not an unreadable amount that loses the person; a township “/” is none', async () => {
+    const result = await match('medical', 'medical-blank-markers.csv', '2026-10');
+    expect(ids(result)).toEqual([P.dashSelfFunded.id, P.slashSelfPaid.id].sort());
+    const byId = Object.fromEntries(result.leads.map((l) => [l.idNumber, l]));
+    expect(byId[P.dashSelfFunded.id].reason.zh).toContain('12,000.00 元');
+    expect(byId[P.dashSelfFunded.id]).toMatchObject({ township: '鹿城镇', village: '太平社区' });
+    expect(byId[P.slashSelfPaid.id].reason.zh).toContain('11,000.00 元');
+    expect(byId[P.slashSelfPaid.id]).toMatchObject({ township: '', village: '', placeFrom: 'none' });
+    expect(result.leadsWithoutTownship).toBe(1);
+    // Nothing but markers: no amount at all, said so (not “不是有效金额”).
+    expect(result.rejected).toEqual([expect.objectContaining({ row: 4, code: 'required' })]);
+  });
+
   it('1.2万, full-width digits and a leading apostrophe are read; a 15-digit ID born 80-02-30 is rejected', async () => {
     const result = await match('medical', 'medical-cell-forms.csv', '2026-10');
     expect(ids(result)).toEqual([P.wan.id, P.fullWidthFile.id, P.apostropheFile.id].sort());
