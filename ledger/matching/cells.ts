@@ -63,8 +63,14 @@ const GRADE_CHARS: Record<string, number> = {
 };
 
 /**
- * 残疾等级: 一级, 1, 壹级, 一级残疾, 二级（重度）, 肢体二级 → 1–4; undefined when unreadable;
- * 'ambiguous' for a severity word without a grade (重度 is 一级 or 二级: the file must say which).
+ * Severity words with one grade only (GB/T 26341-2010: 一级 极重度, 二级 重度, 三级 中度, 四级 轻度).
+ * 重度 is left out: in everyday use “重度残疾” means 一级 or 二级, so the file must say which.
+ */
+const SEVERITY_GRADES: Readonly<Record<string, number>> = { 极重度: 1, 中度: 3, 轻度: 4 };
+
+/**
+ * 残疾等级: 一级, 1, 壹级, 一级残疾, 二级（重度）, 肢体二级, 极重度, 中度, 轻度 → 1–4; undefined when
+ * unreadable; 'ambiguous' for 重度 without a grade (一级 or 二级: the file must say which).
  */
 export function parseDisabilityGrade(value: unknown): number | 'ambiguous' | undefined {
   if (typeof value === 'number') return Number.isInteger(value) && value >= 1 && value <= 4 ? value : undefined;
@@ -76,7 +82,9 @@ export function parseDisabilityGrade(value: unknown): number | 'ambiguous' | und
   }
   const match = /([1-4一二三四壹贰貳叁參肆ⅠⅡⅢⅣ])级/.exec(text) ?? (text.length === 1 ? [text, text] : null);
   if (match) return GRADE_CHARS[match[1]];
-  return /^(重度|中度|轻度|极重度)(残疾)?$/.test(text) ? 'ambiguous' : undefined;
+  const severity = /^(极重度|重度|中度|轻度)(残疾)?$/.exec(text);
+  if (!severity) return undefined;
+  return SEVERITY_GRADES[severity[1]] ?? 'ambiguous';
 }
 
 export const GRADE_ZH = ['一级', '二级', '三级', '四级'] as const;

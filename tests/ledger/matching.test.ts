@@ -206,6 +206,19 @@ describe('disability.severe', () => {
     expect(result.leads[3].placeFrom).toBe('none');
   });
 
+  it('severity words that name one grade (GB/T 26341: 极重度 一级, 中度 三级, 轻度 四级) are read; 重度 alone is rejected as ambiguous', () => {
+    const result = run('disability', header, [
+      ['甲', A, '智力', '极重度', '', ''],
+      ['乙', B, '肢体', '中度残疾', '', ''],
+      ['丙', C, '视力', '轻度', '', ''],
+      ['丁', D, '精神', '重度残疾', '', ''],
+    ], roster([]), DEFAULT_POLICY, '2026-Q3');
+    expect(result.leads.map((l) => [l.name, l.reason.zh.includes('一级')])).toEqual([['甲', true]]);
+    expect(result.excluded.notSevere).toBe(2);
+    expect(result.rejected).toEqual([expect.objectContaining({ row: 6, code: 'grade.ambiguous' })]);
+    expect(result.rejected[0].message).toContain('无法区分一级和二级');
+  });
+
   it('severe grades are policy data', () => {
     const policy = resolvePolicy({ matching: { severeDisabilityGrades: [1] } });
     const result = run('disability', header, [['甲', A, '肢体', '二级', '', '']], roster([]), policy, '2026-Q3');
