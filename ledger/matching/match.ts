@@ -32,7 +32,7 @@ import {
 } from './cells';
 import { endsLikeExcelNumber, ID_PROBLEM_TEXT, idNumberKey } from '../id-number';
 import { IdKeyTable } from '../id-key-table';
-import { blankMarkersOf } from '../validation/scan';
+import { blankMarkersOf, blankMarkerTest } from '../validation/scan';
 import { locateSourceHeader } from './locate';
 import { rulesOfSource, TEKUN_CATEGORY, type MatchRule, type MatchRuleCode, type PersonFacts, type MatchRuleContext } from './rules';
 import {
@@ -329,8 +329,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   // Cells “never left empty” (/, —, 无 …; policy.blankMarkers, as the ledger reads them) and the
   // “-” Excel's accounting format writes for a zero: empty, never an unreadable amount that
   // rejects the row (a 个人自费 of “-” beside a 个人自付 of 12,000 lost the person).
-  const blankMarkers = blankMarkersOf(policy);
-  const isBlankMarker = (value: unknown): boolean => typeof value === 'string' && blankMarkers.has(value.trim());
+  const isBlankMarker = blankMarkerTest(blankMarkersOf(policy));
   /** Township and village as the file gives them; a blank marker is none (the roster's place, or the county queue). */
   const placeText = (value: unknown): string => (isBlankMarker(value) ? '' : cellText(value));
 

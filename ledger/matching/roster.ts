@@ -8,7 +8,7 @@
  */
 import { DEFAULT_POLICY, type Policy } from '../policy';
 import type { SheetInput } from '../types';
-import { blankMarkersOf } from '../validation/scan';
+import { blankMarkersOf, blankMarkerTest } from '../validation/scan';
 import { cellText, dateNumber, fastIdNumber, isBlankRow, readIdNumber, rosterStatusReader, vocabularyOf, type RosterStatusReading } from './cells';
 import { idNumberKey } from '../id-number';
 import { IdKeyTable } from '../id-key-table';
@@ -104,11 +104,8 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
   const iHeadId = col.headId ?? -1;
   const iHeadName = col.headName ?? -1;
   // A place “never left empty” (/, 无 …: policy.blankMarkers) is no place: a lead taking it would never leave the county queue.
-  const blankMarkers = blankMarkersOf(policy);
-  const placeText = (value: unknown): string => {
-    const text = cellText(value);
-    return blankMarkers.has(text) ? '' : text;
-  };
+  const isBlankMarker = blankMarkerTest(blankMarkersOf(policy));
+  const placeText = (value: unknown): string => (isBlankMarker(value) ? '' : cellText(value));
 
   function warn(row: number, code: string, message: LocalizedText): void {
     warningCount++;
