@@ -341,6 +341,18 @@ function readNumber(integer: boolean): CellReader {
 const readInteger: CellReader = readNumber(true);
 const readMoney: CellReader = readNumber(false);
 
+/** 10月3日, 10.3, 10/3: a month and day without a year (never guessed: the year may have turned). */
+const DATE_WITHOUT_YEAR = /^\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?$/;
+/** 26.10.3, 26年10月3日: a year of two digits. */
+const DATE_SHORT_YEAR = /^\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?$/;
+
+/** Which date.format message fits an unreadable date: the year missing, the year cut to two digits, or any other. */
+function dateFormatMessage(text: string): MessageId {
+  if (DATE_WITHOUT_YEAR.test(text)) return 'date.format/no_year';
+  if (DATE_SHORT_YEAR.test(text)) return 'date.format/short_year';
+  return 'date.format';
+}
+
 const readDate: CellReader = (raw, format, column, state, report, ctx) => {
   // Nearly every date cell holds YYYY-MM-DD text already: checked in place, nothing allocated.
   const canonical = typeof raw === 'string' ? canonicalIsoDate(raw) : undefined;
@@ -352,7 +364,7 @@ const readDate: CellReader = (raw, format, column, state, report, ctx) => {
   if (!parsed.ok) {
     markInvalid(state, column);
     const text = typeof raw === 'number' ? excelNumberText(raw) : cellText(raw);
-    report?.(state, column, 'date.format', 'error', { value: text });
+    report?.(state, column, typeof raw === 'string' ? dateFormatMessage(typedText(raw)) : 'date.format', 'error', { value: text });
     return text;
   }
   if (!column.allowFuture && parsed.iso > ctx.today) {

@@ -209,6 +209,20 @@ export const FINDING_MESSAGES = {
       `${p.value ? `"${p.value}" in ` : ''}"${p.column}" is not a valid date.`,
       'Enter a real date such as 2026-10-05 (2026/10/5 and 2026年10月5日 also work).',
     ),
+  'date.format/no_year': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”没有写年份。`,
+      '请写上年份，如2026-10-05（也可写2026/10/5、2026年10月5日）；跨年时尤其不能省略。',
+      `"${p.value ?? ''}" in "${p.column}" has no year.`,
+      'Write the year, e.g. 2026-10-05 (2026/10/5 and 2026年10月5日 also work); it cannot be left out around New Year.',
+    ),
+  'date.format/short_year': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”年份只写了两位。`,
+      '请写四位年份，如2026-10-05（也可写2026/10/5、2026年10月5日）。',
+      `"${p.value ?? ''}" in "${p.column}" has a two-digit year.`,
+      'Write the year in four digits, e.g. 2026-10-05 (2026/10/5 and 2026年10月5日 also work).',
+    ),
   'date.future': (p) =>
     t(
       `「${p.column}」为${p.date ?? ''}，晚于今天（${p.otherDate ?? ''}）。`,

@@ -257,6 +257,20 @@ describe('messages that were wrong', () => {
     expect(validateSheet(sheetOf([row({}, { verifyBy: '' })]), ctx).findings).toEqual([]); // a formula giving "" is blank
   });
 
+  it('a date without a year (10月3日, 10.3) or with a two-digit year (26.10.3) says so, instead of “请填写实际存在的日期”', () => {
+    const result = validateSheet(sheetOf([row({}, { foundOn: '10月3日' }), row({ idNumber: FEMALE_ID, gender: '女', leadNo: null }, { foundOn: '26.10.3', verifiedOn: '10.20' })]), ctx);
+    expect(result.findings.map((f) => [f.row, f.code, f.message])).toEqual([
+      [3, 'date.format', '「发现日期」的“10月3日”没有写年份。'],
+      [4, 'date.format', '「发现日期」的“26.10.3”年份只写了两位。'],
+      [4, 'date.format', '「核实日期」的“10.20”没有写年份。'],
+    ]);
+    expect(result.findings[0].hint).toContain('请写上年份');
+    expect(result.findings[1].hint).toContain('四位年份');
+    // A date that does not exist keeps its own message.
+    const [bad] = validateSheet(sheetOf([row({}, { foundOn: '2026-02-30' })]), ctx).findings;
+    expect(bad.hint).toContain('实际存在的日期');
+  });
+
   it('a misspelt 尊重意愿持续关注 is reported as a spelling, not also as consent.declined_route', () => {
     const result = validateSheet(sheetOf([row({ willingness: '不愿申请', amount: null }, { routes: '尊重意原持续关注' })]), ctx);
     expect(codes(result.findings)).toEqual(['3:enum@routes']);
