@@ -67,13 +67,19 @@ export const DEFAULT_ROSTER_STATUSES = {
   notCovered: ['停保', '已停保', '退出', '已退出', '注销', '已注销', '取消', '已取消', '不享受', '终止', '已终止', '停发', '停止', '死亡', '已死亡'],
 };
 
-/** 研究生 and 高中 are levels of their own: not college unless a county lists them in collegeLevels. */
+/**
+ * 研究生, 高中 and the rest are levels of their own: not college unless a county lists them in
+ * collegeLevels. A wording in no list is rejected with its row (ledger/matching/match.ts), so it is
+ * added here, never quietly taken as “not college”.
+ */
 export const DEFAULT_EDUCATION_LEVELS: Record<string, string[]> = {
   专科: ['专科', '大专', '高职', '高职（专科）', '高职专科', '高职高专', '专科生', '大学专科', '专科（高职）', '高等职业教育', '五年制高职'],
   本科: ['本科', '本科生', '普通本科', '大学本科', '职业本科', '专升本', '本科（专升本）', '大学'],
   研究生: ['研究生', '硕士', '硕士研究生', '博士', '博士研究生'],
   高中: ['高中', '普通高中'],
   中职: ['中职', '中专', '职高', '技校'],
+  义务教育: ['初中', '小学', '义务教育', '九年义务教育'],
+  学前: ['学前', '学前教育', '幼儿园'],
 };
 
 /**

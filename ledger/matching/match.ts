@@ -302,6 +302,8 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
 
   const ctx = ruleContext(policy, period);
   const levels: Vocabulary = ctx.educationLevels;
+  const collegeLevelsZh = policy.matching.collegeLevels.join('、');
+  const collegeLevelsEn = policy.matching.collegeLevels.join(' or ');
   const rules = rulesOf(source);
   const fingerprint = new Fingerprint();
 
@@ -433,6 +435,19 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
           : reject(excelRow, 'grade.format', '残疾等级无法识别（应为一级至四级或1–4）', 'disability grade not recognised (一级–四级 or 1–4)');
       }
       grade = g;
+    } else if (aggregation === 'preferredLevel' && iDetail >= 0) {
+      // A level the county's vocabulary does not know (全日制本科, 本科（在读）) is never quietly
+      // “not college”: the row is rejected, naming the text, so a student is not missed unseen.
+      const raw = cells[iDetail];
+      if (levels.canonical(raw) === undefined) {
+        const text = cellText(raw);
+        return reject(
+          excelRow,
+          'level.unknown',
+          `学历层次“${text}”不在本县的学历层次清单中，无法判断是否为${collegeLevelsZh}：如是，请在政策设置的学历层次中补充这种写法后重新导入`,
+          `education level “${text}” is not in the county’s list, so it cannot tell whether this is ${collegeLevelsEn}: if it is, add this wording to the policy’s education levels and import again`,
+        );
+      }
     }
 
     // The row.

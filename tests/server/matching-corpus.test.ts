@@ -114,9 +114,20 @@ describe('people who were missed', () => {
     const result = await match('education', 'education-levels.xlsx', '2026');
     expect(ids(result)).toEqual([P.zhuanke.id, P.zhuanshengben.id].sort());
     expect(result.leads.map((l) => l.reason.zh).sort()).toEqual(['就读楚雄医药高等专科学校（专科），未纳入低保、特困供养', '就读楚雄师范学院（本科），未纳入低保、特困供养'].sort());
-    expect(result.excluded.notCollege).toBe(2);
+    expect(result.excluded.notCollege).toBe(3);
     const wider = await match('education', 'education-levels.xlsx', '2026', undefined, resolvePolicy({ matching: { collegeLevels: ['专科', '本科', '研究生'] } }));
     expect(ids(wider)).toContain(P.yanjiusheng.id);
+  });
+
+  it('a level written in a way the vocabulary does not know (全日制本科) is rejected naming it — never quietly counted as “not college”; added to the policy, it is found', async () => {
+    const result = await match('education', 'education-levels.xlsx', '2026');
+    expect(result.rejected).toEqual([expect.objectContaining({ row: 7, code: 'level.unknown' })]);
+    expect(result.rejected[0].message).toContain('学历层次“全日制本科”不在本县的学历层次清单中');
+    expect(result.rejected[0].message).toContain('政策设置');
+    const levels = { ...DEFAULT_POLICY.matching.educationLevels, 本科: [...DEFAULT_POLICY.matching.educationLevels.本科, '全日制本科'] };
+    const taught = await match('education', 'education-levels.xlsx', '2026', undefined, resolvePolicy({ matching: { educationLevels: levels } }));
+    expect(ids(taught)).toContain(P.quanrizhi.id);
+    expect(taught.rejected).toEqual([]);
   });
 });
 
