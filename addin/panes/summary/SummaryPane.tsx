@@ -178,6 +178,9 @@ function Summary({ user }: { user: SessionUser }) {
   const childLevel = summary?.children[0]?.unit.level;
   const overdueTitle = t('overdue.title', { level: t(`level.${childLevel === 'prefecture' || childLevel === undefined ? 'county' : childLevel}`) });
 
+  /** 2026年12月 (en: 2026-12): the month as the picker and the other panes name it. */
+  const monthLabel = (m: string) => t('pick.monthOption', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
+
   return (
     <>
       <div className={styles.picks}>
@@ -185,7 +188,7 @@ function Summary({ user }: { user: SessionUser }) {
           <Select value={month} onChange={(_, d) => setMonth(d.value)}>
             {months.map((m) => (
               <option key={m} value={m}>
-                {t('pick.monthOption', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) })}
+                {monthLabel(m)}
               </option>
             ))}
           </Select>
@@ -218,7 +221,7 @@ function Summary({ user }: { user: SessionUser }) {
 
       {summary && figures && (
         <>
-          <Caption1 className={styles.muted}>{t('asOf', { unit: summary.unit.name, month: monthKey, asOf: summary.asOf.slice(0, 16).replace('T', ' ') })}</Caption1>
+          <Caption1 className={styles.muted}>{t('asOf', { unit: summary.unit.name, month: monthLabel(monthKey), asOf: summary.asOf.slice(0, 16).replace('T', ' ') })}</Caption1>
           <div className={styles.kpis} data-testid="summary-kpis">
             <Kpi label={t('kpi.rows')} value={String(figures.rows.total)} />
             <Kpi label={t('kpi.leads')} value={String(figures.leads.all.total)} />
@@ -355,7 +358,7 @@ function Summary({ user }: { user: SessionUser }) {
           {villages.length > 0 && (
             <section className={styles.section} aria-labelledby={`${ids}-villages`}>
               <h2 className={styles.h2} id={`${ids}-villages`}>
-                {t('villages.title', { month: monthKey })}
+                {t('villages.title', { month: monthLabel(monthKey) })}
               </h2>
               {tally && (
                 <Caption1>

@@ -46,12 +46,16 @@ describe('汇总 pane', () => {
     expect(within(kpis).getByText('50%')).toBeTruthy(); // on-time rate
     expect(within(kpis).getByText('1/2')).toBeTruthy(); // villages not submitted
     expect(within(children).getAllByRole('button')).toHaveLength(2);
+    // the month as the picker names it (2026年12月), not 2026-12
+    const monthText = `${MONTH.slice(0, 4)}年${Number(MONTH.slice(5))}月`;
+    expect(screen.getByText(new RegExp(`^楚雄市 · ${monthText}（截至 `))).toBeTruthy();
     expect(screen.getByRole('list', { name: '线索按来源与状态' }).textContent).toContain('残联');
 
     await act(async () => fireEvent.click(within(children).getByRole('button', { name: '查看 鹿城镇 的汇总' })));
     await waitFor(() => expect(screen.getByTestId('summary-crumbs').querySelector('[aria-current="page"]')?.textContent).toBe('鹿城镇'));
     expect(requests.at(-1)?.url).toBe(`/api/v1/reports/summary?unit=532301101&month=${MONTH}`);
     const villages = await screen.findByTestId('summary-villages');
+    expect(screen.getByRole('heading', { name: `各村报送情况（${monthText}）` })).toBeTruthy();
     expect(within(villages).getByText('未提交')).toBeTruthy();
     expect(within(villages).getByText('已提交')).toBeTruthy();
 
