@@ -308,10 +308,13 @@ export function ValidatePane() {
       {noLedger === true && !result ? (
         <>
           <AddLedgerOffer onAdded={(added) => void ledgerAdded(added)} />
-          <Caption1 as="p" style={{ margin: '10px 0 6px' }}>
-            {t('noLedger.elsewhere')}
-          </Caption1>
-          <div className={styles.row}>
+          <section className={styles.section} aria-labelledby="have-ledger-title">
+            <Subtitle2 as="h2" id="have-ledger-title" style={{ margin: 0 }}>
+              {t('noLedger.haveOne')}
+            </Subtitle2>
+            <Body1>{t('noLedger.elsewhere')}</Body1>
+          </section>
+          <div className={styles.row} style={{ marginTop: '6px' }}>
             <Button onClick={() => void lookAgain()}>{t('noLedger.retry')}</Button>
             {lookedAgain > 0 && (
               <Caption1 role="status" key={lookedAgain}>

@@ -71,9 +71,10 @@ export const VALIDATE_STRINGS = defineStrings({
   },
   'noLedger.nameTaken': { zh: '已有同名工作表时，新表自动改名（如“台账 (2)”）。', en: 'If a sheet name is taken, the new sheet gets a free one (e.g. “台账 (2)”).' },
   'noLedger.finding': { zh: '正在查找台账…', en: 'Looking for the ledger…' },
+  'noLedger.haveOne': { zh: '已经有台账了？', en: 'Already have a ledger?' },
   'noLedger.elsewhere': {
-    zh: '台账在别的工作簿中：请先打开那个工作簿，再在其中打开本窗格。台账的表头与模板写法不同：把表头改成模板的写法后，点“重新查找台账”。',
-    en: 'The ledger is in another workbook: open that workbook and this pane there. Its headers are worded differently: reword them as in the template, then press “Look again”.',
+    zh: '如果台账在别的工作簿中，请打开那个工作簿，在其中打开本窗格；如果台账的表头与模板写法不同，请把表头改成模板的写法，再点“重新查找台账”。',
+    en: 'If it is in another workbook, open that workbook and this pane there; if its headers are worded differently, reword them as in the template and press “Look again”.',
   },
   'noLedger.retry': { zh: '重新查找台账', en: 'Look again' },
   'noLedger.stillNone': { zh: '仍未找到台账。', en: 'Still no ledger found.' },

@@ -59,7 +59,8 @@ describe('台账校验 pane: adding the template', () => {
     await openWithoutLedger(host);
     expect(screen.queryByRole('button', { name: '开始校验' })).toBeNull();
     expect(screen.queryByRole('radiogroup', { name: '检查范围' })).toBeNull();
-    expect(screen.getByText(/台账在别的工作簿中：请先打开那个工作簿/)).toBeTruthy();
+    expect(screen.getByRole('heading', { name: '已经有台账了？' })).toBeTruthy();
+    expect(screen.getByText(/^如果台账在别的工作簿中，请打开那个工作簿/)).toBeTruthy();
     // looking again finds nothing: said in words, still no 开始校验
     await click('重新查找台账');
     expect((await screen.findByRole('status')).textContent).toBe('仍未找到台账。');
