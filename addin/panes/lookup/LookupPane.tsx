@@ -23,6 +23,7 @@ import { LEAD_STATE_VALUES, type LeadStateValue } from '../../../ledger/lead-sta
 import { SOURCE_CODES, sourceByCode, type SourceCode } from '../../../ledger/sources';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { actorText } from '../../app/actor';
+import { chinaDay } from '../../app/when';
 import { SignedIn, useServerCall } from '../signin/SignIn';
 import { hostSyncSheet } from '../sync/sheet-rows';
 import { applyPullWrites, pullLeads, type PulledLead } from './pull';
@@ -295,7 +296,7 @@ function Leads({ user }: { user: SessionUser }) {
                       {detail.history.map((entry, i) => (
                         <div key={i}>
                           {t(entry.fromState ? 'detail.historyEntry' : 'detail.historyFirst', {
-                            at: entry.at.slice(0, 10),
+                            at: chinaDay(entry.at),
                             from: entry.fromState ?? '',
                             to: entry.toState,
                             who: actorText(entry, locale),

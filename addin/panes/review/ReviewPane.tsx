@@ -6,7 +6,7 @@
  * reason (required) that the village reads in its 同步提交 pane. County and prefecture accounts
  * read the same, without the actions (the server refuses them too).
  */
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
 import {
   Badge,
   Body1,
@@ -37,6 +37,7 @@ import { useServerCall } from '../signin/SignIn';
 import { StaffOnlyPane } from '../signin/StaffOnlyPane';
 import { recentMonths } from '../summary/months';
 import { actorText } from '../../app/actor';
+import { chinaDay, chinaMinute } from '../../app/when';
 import { chinaDate } from '../../../ledger/dates';
 import { REVIEW_STRINGS } from './strings';
 
@@ -89,6 +90,21 @@ export function daysWaited(submittedAt: string, now: Date): number {
   const from = Date.parse(chinaDate(new Date(submittedAt)));
   const to = Date.parse(chinaDate(now));
   return Math.max(0, Math.round((to - from) / 86_400_000));
+}
+
+/** Short facts joined by " · ", each kept on one line (a date never breaks as 2026-12-⏎01): lines wrap between them only. */
+function Pieces({ pieces }: { pieces: readonly ReactNode[] }) {
+  const shown = pieces.filter((piece) => piece !== false && piece !== null && piece !== undefined && piece !== '');
+  return (
+    <>
+      {shown.map((piece, i) => (
+        <span key={i} style={{ whiteSpace: 'nowrap' }}>
+          {i > 0 && ' · '}
+          {piece}
+        </span>
+      ))}
+    </>
+  );
 }
 
 /** A village as the list names it: with its township in brackets for accounts above township level (a county reads many townships' villages). */
@@ -254,9 +270,16 @@ function Review({ user }: { user: SessionUser }) {
                       {monthLabel(entry.month)} · <VillageName village={entry} user={user} />
                     </span>
                     <Caption1 className={styles.muted}>
-                      <span className={styles.waited}>{waitedText(entry.submittedAt)}</span>
-                      {' · '}
-                      {t('queue.meta', { revision: entry.revision, rows: entry.rowCount, at: entry.submittedAt.slice(0, 10) })}
+                      <Pieces
+                        pieces={[
+                          <span key="waited" className={styles.waited}>
+                            {waitedText(entry.submittedAt)}
+                          </span>,
+                          daysWaited(entry.submittedAt, new Date()) > 0 && t('list.submittedAt', { at: chinaDay(entry.submittedAt) }),
+                          t('list.revision', { revision: entry.revision }),
+                          t('queue.rows', { rows: entry.rowCount }),
+                        ]}
+                      />
                     </Caption1>
                   </div>
                   {/* no state badge: everything in the queue waits (the tab says 待审核), the row keeps its width for the text */}
@@ -291,13 +314,17 @@ function Review({ user }: { user: SessionUser }) {
                     </span>
                     {village.revision !== null && village.submittedAt && (
                       <Caption1 className={styles.muted}>
-                        {village.state === '已提交' && (
-                          <>
-                            <span className={styles.waited}>{waitedText(village.submittedAt)}</span>
-                            {' · '}
-                          </>
-                        )}
-                        {t('list.revision', { revision: village.revision })} · {t('list.submittedAt', { at: village.submittedAt.slice(0, 10) })}
+                        <Pieces
+                          pieces={[
+                            village.state === '已提交' && (
+                              <span key="waited" className={styles.waited}>
+                                {waitedText(village.submittedAt)}
+                              </span>
+                            ),
+                            t('list.submittedAt', { at: chinaDay(village.submittedAt) }),
+                            t('list.revision', { revision: village.revision }),
+                          ]}
+                        />
                       </Caption1>
                     )}
                   </div>
@@ -332,9 +359,15 @@ function Review({ user }: { user: SessionUser }) {
         <h2 className={styles.h2}>{t('detail.title', { village: village.villageName, month: monthLabel(submission.month) })}</h2>
         <div className={styles.picks}>
           <StateBadge state={submission.state} />
-          <Caption1 className={styles.muted}>
-            {t('detail.meta', { revision: submission.revision, rows: submission.rowCount, at: submission.submittedAt.slice(0, 16).replace('T', ' ') })}
-            {submission.state === '已提交' && ` · ${waitedText(submission.submittedAt)}`}
+          <Caption1 className={styles.muted} data-testid="detail-meta">
+            <Pieces
+              pieces={[
+                t('list.revision', { revision: submission.revision }),
+                t('queue.rows', { rows: submission.rowCount }),
+                t('list.submittedAt', { at: chinaMinute(submission.submittedAt) }),
+                submission.state === '已提交' && daysWaited(submission.submittedAt, new Date()) > 0 && waitedText(submission.submittedAt),
+              ]}
+            />
           </Caption1>
         </div>
         {done && (
@@ -409,7 +442,7 @@ function Review({ user }: { user: SessionUser }) {
           {detail.history.map((entry, i) => (
             <Caption1 key={i} className={styles.muted}>
               {t(entry.fromState ? 'detail.historyEntry' : 'detail.historyFirst', {
-                at: entry.at.slice(0, 16).replace('T', ' '),
+                at: chinaMinute(entry.at),
                 from: entry.fromState ?? '',
                 to: entry.toState,
                 who: actorText(entry, locale),

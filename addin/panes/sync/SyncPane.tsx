@@ -32,6 +32,7 @@ import { ConflictCard } from './ConflictCard';
 import { SyncEngine, WrongVillageError, type FieldChoice, type SyncOutcome, type SyncProgress, type WireRowFindings } from './engine';
 import { indexSheet, type SheetIndex } from './locate';
 import { hostSyncSheet } from './sheet-rows';
+import { chinaDay } from '../../app/when';
 import { SYNC_STRINGS } from './strings';
 import { defined } from '../../../ledger/defined';
 
@@ -438,7 +439,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
                 {/* decided by the village's township (only it may): said so, not by a login name */}
                 {s.decidedAt && (s.state === '已审核' || s.state === '已退回') && (
                   <Caption1 as="p" className={styles.muted}>
-                    {t(s.state === '已审核' ? 'submit.approvedOn' : 'submit.returnedOn', { at: s.decidedAt.slice(0, 10) })}
+                    {t(s.state === '已审核' ? 'submit.approvedOn' : 'submit.returnedOn', { at: chinaDay(s.decidedAt) })}
                   </Caption1>
                 )}
               </li>

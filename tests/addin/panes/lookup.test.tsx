@@ -68,7 +68,7 @@ describe('线索查询 pane', () => {
     const history = [
       { fromState: null, toState: '待分派', userName: null, unitCode: null, unitName: null, at: '2026-11-01T02:00:00Z', note: '由导入生成' },
       { fromState: '待分派', toState: '已派至乡镇', userName: 'demo-county', unitCode: '532301', unitName: '楚雄市', at: '2026-11-02T02:00:00Z', note: null },
-      { fromState: '已派至乡镇', toState: '已下发村', userName: 'demo-township', unitCode: '532301101', unitName: '鹿城镇', at: '2026-11-03T02:00:00Z', note: null },
+      { fromState: '已派至乡镇', toState: '已下发村', userName: 'demo-township', unitCode: '532301101', unitName: '鹿城镇', at: '2026-11-03T20:00:00Z', note: null }, // 04:00 on the 4th in China
     ];
     installFakeApi({
       'POST /api/v1/auth/login': login,
@@ -82,7 +82,7 @@ describe('线索查询 pane', () => {
     await act(async () => fireEvent.click(within(list).getByRole('button', { name: '详情' })));
     const steps = await screen.findByText('2026-11-01 待分派（系统）');
     const lines = Array.from(steps.parentElement!.children, (line) => line.textContent);
-    expect(lines).toEqual(['2026-11-01 待分派（系统）', '2026-11-02 待分派→已派至乡镇（楚雄市 经办人）', '2026-11-03 已派至乡镇→已下发村（鹿城镇 经办人）']);
+    expect(lines).toEqual(['2026-11-01 待分派（系统）', '2026-11-02 待分派→已派至乡镇（楚雄市 经办人）', '2026-11-04 已派至乡镇→已下发村（鹿城镇 经办人）']);
     expect(list.textContent).not.toMatch(/demo-/);
   });
 

@@ -146,15 +146,15 @@ describe('审核 pane', () => {
     await signIn('demo-township');
     const waited = `已等 ${daysWaited('2026-11-05T02:00:00Z', new Date())} 天`; // the fixtures' submissions: 2026-11-05
     const queue = await screen.findByTestId('review-queue');
-    for (const item of within(queue).getAllByRole('listitem')) expect(item.textContent).toContain(`${waited} · 第 1 次报送 · 2 行 · 2026-11-05 报送`);
+    for (const item of within(queue).getAllByRole('listitem')) expect(item.textContent).toContain(`${waited} · 2026-11-05 报送 · 第 1 次报送 · 2 行`);
     await byMonth();
     const items = within(await screen.findByTestId('review-list')).getAllByRole('listitem');
     expect(items[0].textContent).toContain(waited); // 待审核
     expect(items[1].textContent).not.toContain('已等'); // 已审核: waits for nobody
     await act(async () => fireEvent.click(within(items[0]).getByRole('button', { name: '打开 示范村' })));
-    expect((await screen.findByText(/^第 1 次报送 · /)).textContent).toContain(waited);
+    expect((await screen.findByTestId('detail-meta')).textContent).toBe(`第 1 次报送 · 2 行 · 2026-11-05 10:00 报送 · ${waited}`);
     // who did each step: the unit, never the login name
-    expect(screen.getByText(/已提交（示范村 经办人）$/)).toBeTruthy();
+    expect(screen.getByText('2026-11-05 10:00 已提交（示范村 经办人）')).toBeTruthy(); // China time, as the clerk's clock
     expect(document.body.textContent).not.toMatch(/demo-village/);
   });
 
