@@ -256,9 +256,13 @@ const NEGATIVE_TOTAL: LocalizedText = {
   en: 'refunds and reversals exceed the charges (negative total); check with the medical-insurance office',
 };
 
-/** Names compared as people write them: no spaces, full-width as ASCII, ·/• the same. */
+/**
+ * Names compared as people write them: no spaces, full-width as ASCII, and no separator dot —
+ * 阿依·木呷, 阿依•木呷, 阿依.木呷 and 阿依木呷 are one name (systems keep or drop the dot of
+ * minority and foreign names), so the same person is never taken for an Excel-damaged ID.
+ */
 function nameKey(name: string): string {
-  return vocabularyKey(name).replace(/[·•．.]/g, '·');
+  return vocabularyKey(name).replace(/[·•．.・‧]/g, '');
 }
 
 export function createSourceMatcher(options: SourceMatcherOptions): SourceMatcher {

@@ -346,6 +346,22 @@ describe('roster', () => {
   });
 });
 
+describe('names compared with the roster (id.name_mismatch)', () => {
+  it('the same name written with or without its separator dot, with spaces or full-width, is the same person: covered, no warning', () => {
+    const index = roster([
+      { idNumber: A, name: '阿依·木呷', category: '低保' },
+      { idNumber: B, name: '买买提•艾力', category: '低保' },
+      { idNumber: C, name: '张三', category: '低保' },
+      { idNumber: D, name: '李四', category: '低保' },
+    ]);
+    const matched = run('medical', MEDICAL_HEADER, [med(A, 20000, '阿依木呷'), med(B, 20000, '买买提.艾力'), med(C, 20000, '张 三'), med(D, 20000, '王五')], index);
+    expect(matched.excluded.covered).toBe(3);
+    // A different name on that ID is still flagged and not taken as covered.
+    expect(matched.leads.map((l) => [l.name, l.rosterName])).toEqual([['王五', '李四']]);
+    expect(matched.warnings.map((w) => [w.row, w.code])).toEqual([[6, 'id.name_mismatch']]);
+  });
+});
+
 describe('blank markers in places', () => {
   it('a township “/” in the file falls back to the roster’s; a roster township “无” is none (the county queue), never a place named “无”', () => {
     const parsed = parseRosterSheet(sheetOf(ROSTER_HEADER, [['甲', A, '低保边缘', '吕合镇', '吕合村', '在保'], ['乙', B, '低保边缘', '无', '/', '在保']], '名册'), TODAY);
