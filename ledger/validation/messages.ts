@@ -127,9 +127,9 @@ export const FINDING_MESSAGES = {
   'cell.retyped': (p) =>
     t(
       `「${p.column}」含全角字符、引号或不可见字符，已按半角读取。`,
-      '建议改为半角内容（输入法切换到英文状态后录入），以免其他系统无法识别；可使用修正值直接替换。',
+      '建议改为半角内容（输入法切换到英文状态后录入），以免其他系统无法识别。',
       `"${p.column}" holds full-width characters, quotes or invisible marks; it was read as half-width text.`,
-      'Retype it in half-width characters (IME in English mode) so other systems read it; the suggested fix can replace it.',
+      'Retype it in half-width characters (IME in English mode) so other systems read it.',
     ),
   'id.format': (p) => idText(p, 'format'),
   'id.format/short': (p) => idText(p, 'short', p.value ? `（${p.value}）` : ''),

@@ -181,8 +181,11 @@ export function formatValidateReport(report: ValidateReport, options: { all?: bo
       const shown = options.all ? group.findings : group.findings.slice(0, ROWS_PER_GROUP);
       for (const finding of shown) {
         const hint = !sameHint && finding.hint ? `　提示：${finding.hint}` : '';
+        // The value to write (半角, the allowed value, the number alone…): the add-in offers it as a
+        // button, here it is printed, unless the message or hint already says it.
+        const fix = finding.fix !== undefined && !finding.message.includes(finding.fix) && !finding.hint.includes(finding.fix) ? `　可改为：${finding.fix}` : '';
         // The group's heading names the column and each message names it again (「公民身份号码」…): the line does not add a third.
-        lines.push(`  ${finding.cell}【${severityZh(finding.severity)}】${finding.message}${hint}`);
+        lines.push(`  ${finding.cell}【${severityZh(finding.severity)}】${finding.message}${fix}${hint}`);
       }
       const rest = group.findings.length - shown.length;
       if (rest > 0) lines.push(`  ……另有 ${rest} 行同类问题未列出（加 --all 显示全部） / ${rest} more not listed (--all shows every one)`);

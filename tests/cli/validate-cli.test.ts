@@ -148,6 +148,17 @@ describe('ledger validate — results and exit codes', () => {
     expect(run.stdout).toMatch(/共 [1-9]\d* 个错误/);
   });
 
+  it('a finding with a value to write prints it (the add-in offers it as a button, the CLI shows it)', async () => {
+    const rows = cleanRows(2, 15).map((row) => [...row]);
+    const id = String(rows[0][col('idNumber')]);
+    rows[0][col('idNumber')] = id.replace(/\d/g, (d) => String.fromCharCode(d.charCodeAt(0) + 0xfee0));
+    await writeLedgerXlsx(tmp.path('fullwidth.xlsx'), rows);
+    const run = await cli('validate', 'fullwidth.xlsx');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain(`${letter('idNumber')}3【警告】「公民身份号码」含全角字符、引号或不可见字符，已按半角读取。　可改为：${id}`);
+    expect(run.stdout).not.toContain('修正值');
+  });
+
   it('a problem covering a whole column is said once with its count and fix, the rows cut after 20 unless --all', async () => {
     const rows = cleanRows(45, 14).map((row) => [...row]);
     rows.forEach((row, i) => (row[col('idNumber')] = 532301197209180000 + i * 1000));

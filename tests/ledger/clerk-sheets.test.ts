@@ -8,6 +8,7 @@ import { resolvePolicy } from '../../ledger/policy';
 import { LEDGER_HEADER_ROW, valuesToCells } from '../../ledger/sheet';
 import type { Finding, LedgerValues, SheetInput } from '../../ledger/types';
 import { readLedgerRows, validateSheet } from '../../ledger/validate';
+import { FINDING_MESSAGES } from '../../ledger/validation/messages';
 import { locateLedgerHeader } from '../../ledger/sheet';
 import { FEMALE_ID, makeId, MALE_ID, PLAIN_CALENDAR, TODAY, validRecord } from './validation-helpers';
 
@@ -309,6 +310,11 @@ describe('messages that were wrong', () => {
     const result = validateSheet(sheetOf([row({ routes: null, amount: null })]), ctx);
     expect(result.findings.map((f) => f.code)).toEqual(['route.missing']);
     expect(result.findings[0].hint).not.toContain('功能');
+    // No hint speaks of a fix value to apply: the add-in has such a button, the CLI and the server do not.
+    for (const [id, build] of Object.entries(FINDING_MESSAGES)) {
+      const texts = build({ column: '列', value: 'x', expected: 'y', allowed: ['a'], items: ['b'], suggestions: ['c'], rows: [1], date: '2026-10-01', otherDate: '2026-10-02', other: '列2', days: 1, min: 0, max: 1 });
+      expect([id, texts.hint, texts.en.hint]).toEqual([id, expect.not.stringMatching(/修正值|一键|按钮|点击|suggested fix|button/), expect.not.stringMatching(/suggested fix|button|click/i)]);
+    }
   });
 });
 
