@@ -12,6 +12,7 @@
  */
 import type { SummaryResponse, DuplicatesResponse } from '../ledger/api/reports';
 import type { LeadStateValue } from '../ledger/lead-states';
+import type { SubmissionResponse } from '../ledger/api/submissions';
 import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
 import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';
@@ -85,7 +86,24 @@ async function download(path: string, fallbackName: string): Promise<void> {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
+/**
+ * Work that leaving the page would lose or cut short (a file being checked, a merge being sent,
+ * conflicts not yet resolved): while any is under way the browser asks before the page is left,
+ * and 退出 asks too.
+ */
+const unfinished = new Set<string>();
+function markUnfinished(what: string, on: boolean): void {
+  if (on) unfinished.add(what);
+  else unfinished.delete(what);
+}
+window.addEventListener('beforeunload', (event) => {
+  if (unfinished.size === 0) return;
+  event.preventDefault();
+  event.returnValue = ''; // older Chromium and WPS's built-in browser show the prompt only with this set
+});
+
 function signOut(): void {
+  unfinished.clear();
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
   render();
@@ -115,7 +133,7 @@ function table(headers: readonly string[], rows: readonly (readonly (Child | num
       'table',
       { class: className },
       h('thead', {}, h('tr', {}, ...headers.map((text) => h('th', { scope: 'col' }, text)))),
-      h('tbody', {}, ...rows.map((cells, i) => h('tr', { class: rowClass?.(i) ?? '' }, ...cells.map((cell) => h('td', { class: typeof cell === 'number' ? 'num' : '' }, typeof cell === 'number' ? String(cell) : cell))))),
+      h('tbody', {}, ...rows.map((cells, i) => h('tr', { class: rowClass?.(i) ?? '' }, ...cells.map((cell) => h('td', { class: typeof cell === 'number' ? 'num' : '' }, typeof cell === 'number' ? formatCount(cell) : cell))))),
     ),
   );
 }
@@ -138,12 +156,53 @@ function currentMonth(): string {
   return now.toISOString().slice(0, 7);
 }
 
+/** 2026-11 → 2026年11月 (a month as the page's Chinese text writes it). */
+function monthZh(month: string): string {
+  const match = /^(\d{4})-(\d{2})$/.exec(month);
+  return match ? `${match[1]}年${Number(match[2])}月` : month;
+}
+
+/**
+ * The month of a month picker, or null with a Chinese message in `where`: an emptied picker (or a
+ * browser without one, where it is a text box) would otherwise reach the server's English format text.
+ */
+function pickedMonth(input: HTMLInputElement, where: HTMLElement): string | null {
+  const value = input.value.trim();
+  if (/^\d{4}-(0[1-9]|1[0-2])$/.test(value)) return value;
+  where.replaceChildren(status('err', '请先选择月份（如 2026年11月；不能选择时请输入 2026-11 这样的格式）'));
+  input.focus();
+  return null;
+}
+
+/** A month picker labelled by the page itself: the chosen month in Chinese beside it, whatever language the browser draws it in. */
+function monthPicker(id: string, labelText: string): { input: HTMLInputElement; field: HTMLElement } {
+  const input = h('input', { type: 'month', id, value: currentMonth(), placeholder: '如 2026-11', 'aria-describedby': `${id}-zh` });
+  const shown = h('span', { class: 'hint', id: `${id}-zh` });
+  const update = () => (shown.textContent = /^\d{4}-\d{2}$/.test(input.value) ? `（${monthZh(input.value)}）` : '（未选择月份）');
+  input.addEventListener('input', update);
+  input.addEventListener('change', update);
+  update();
+  return { input, field: h('span', { class: 'row' }, h('label', { for: id, style: 'margin:0' }, labelText), input, shown) };
+}
+
 /** Header text by column key; keyed by string because conflict fields arrive as text from the server. */
 const HEADER_OF = new Map<string, string>(LEDGER_COLUMNS.map((column) => [column.key, column.header]));
 
 function show(value: unknown): string {
   if (value === null || value === undefined || value === '') return '（空）';
   return Array.isArray(value) ? value.join('、') : String(value);
+}
+
+/** 1536 → 1.5 KB, as a file size. */
+function fileSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} 字节`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** 12345 → 12,345 (counts as Chinese statistical tables print them). */
+function formatCount(n: number): string {
+  return n.toLocaleString('zh-CN');
 }
 
 function percent(rate: number | null): string {
@@ -237,30 +296,49 @@ function villageView(user: SessionUser): HTMLElement {
 
   // Upload → report → merge → conflicts
   const report = h('div', { id: 'report' });
-  const fileInput = h('input', { type: 'file', id: 'upload-file', accept: '.xlsx,.xls,.et,.csv', 'aria-describedby': 'upload-hint' });
+  // The native file input stays (keyboard, screen readers) but is drawn by the page's own Chinese
+  // button and file-name line: a browser in another language would label it "Choose File".
+  const fileInput = h('input', { type: 'file', id: 'upload-file', class: 'file-native', accept: '.xlsx,.xls,.et,.csv', 'aria-describedby': 'upload-hint upload-chosen' });
+  const chosen = h('span', { id: 'upload-chosen', class: 'hint' }, '未选择文件');
   const checkButton = h('button', { type: 'button', class: 'primary', id: 'check-upload' }, '检查文件');
-  checkButton.addEventListener('click', () =>
+  fileInput.addEventListener('change', () => {
+    const file = fileInput.files?.[0];
+    chosen.textContent = file ? `已选择：${file.name}（${fileSize(file.size)}）` : '未选择文件';
+    // a report (and its 合并 button) belongs to the file it was made from, never to a newly chosen one
+    report.replaceChildren(file ? status('info', '请点击“检查文件”。') : '');
+    markUnfinished('冲突处理', false);
+  });
+  checkButton.addEventListener('click', () => {
+    const file = fileInput.files?.[0];
+    if (!file) {
+      report.replaceChildren(status('err', '请先点击“选择台账文件”，选择要上传的台账文件'));
+      return;
+    }
+    checkButton.disabled = true;
+    markUnfinished('文件检查', true);
     void guarded(report, async () => {
-      const file = fileInput.files?.[0];
-      if (!file) {
-        report.replaceChildren(status('err', '请先选择要上传的台账文件'));
-        return;
-      }
-      report.replaceChildren(status('info', '正在检查……'));
+      report.replaceChildren(status('info', `正在上传并检查“${file.name}”（${fileSize(file.size)}），请勿关闭或离开本页……`));
       const form = new FormData();
       form.append('file', file, file.name);
       const check = await api<UploadCheck>('POST', `/ledgers/${village}/uploads`, undefined, form);
       showReport(village, check, report);
-    }),
-  );
+    }).finally(() => {
+      checkButton.disabled = false;
+      markUnfinished('文件检查', false);
+      // The checked file is let go: choosing it again after editing it in WPS/Excel is then a change
+      // (a browser fires none for the same file chosen twice) that drops this report, and a check never
+      // reads a file edited since it was chosen (Chromium refuses that read, which looked like a network failure).
+      fileInput.value = '';
+      chosen.textContent = `已检查：${file.name}。修改文件后请重新选择再检查。`;
+    });
+  });
   root.append(
     h(
       'section',
       {},
       h('h2', {}, '上传台账'),
       h('p', { class: 'hint', id: 'upload-hint' }, '支持 .xlsx、.xls、.et、.csv。先检查：列出每个问题所在的行、列和改法；检查不保存任何数据。没有错误后才能合并到服务器。'),
-      h('label', { for: 'upload-file' }, '台账文件'),
-      fileInput,
+      h('div', { class: 'row' }, fileInput, h('label', { for: 'upload-file', class: 'button', id: 'pick-file' }, '选择台账文件'), chosen),
       h('p', {}, checkButton),
       report,
     ),
@@ -287,7 +365,13 @@ function villageView(user: SessionUser): HTMLElement {
                 ? status('info', '暂无下发到本村的线索')
                 : table(
                     ['线索编号', '姓名', '原因', '状态', '核实时限'],
-                    answer.leads.map((lead) => [lead.leadNo, lead.name, lead.reason.zh, lead.state, lead.overdue ? `${lead.dueOn ?? ''}（已逾期）` : (lead.dueOn ?? '—')]),
+                    answer.leads.map((lead) => [
+                      lead.leadNo,
+                      h('span', { class: 'nowrap' }, lead.name),
+                      lead.reason.zh,
+                      h('span', { class: 'nowrap' }, lead.state),
+                      h('span', { class: lead.overdue ? 'nowrap sev-error' : 'nowrap' }, lead.overdue ? `${lead.dueOn ?? ''}（已逾期）` : (lead.dueOn ?? '—')),
+                    ]),
                   ),
             );
           }),
@@ -297,15 +381,15 @@ function villageView(user: SessionUser): HTMLElement {
   );
 
   // Submission
-  const month = h('input', { type: 'month', id: 'submit-month', value: currentMonth() });
+  const { input: month, field: monthField } = monthPicker('submit-month', '月份');
   const submitted = h('div', { id: 'submission' });
   root.append(
     h(
       'section',
       {},
       h('h2', {}, '月度报送'),
-      h('label', { for: 'submit-month' }, '月份'),
-      month,
+      h('p', { class: 'hint' }, '合并无误后，报送所选月份的台账；报送后由乡镇审核，被退回的可改正后重新报送。'),
+      monthField,
       h(
         'p',
         {},
@@ -315,16 +399,20 @@ function villageView(user: SessionUser): HTMLElement {
           id: 'submit',
           onclick: () =>
             void guarded(submitted, async () => {
+              const chosen = pickedMonth(month, submitted);
+              if (!chosen) return;
               try {
-                const answer = await api<{ state: string; revision: number; rowCount: number }>('POST', `/ledgers/${village}/submissions`, { month: month.value });
-                submitted.replaceChildren(status('ok', `${month.value} 已报送（第 ${answer.revision} 次，${answer.rowCount} 行），状态：${answer.state}`));
+                const { submission } = await api<SubmissionResponse>('POST', `/ledgers/${village}/submissions`, { month: chosen });
+                submitted.replaceChildren(
+                  status('ok', `${monthZh(submission.month)}台账已报送（第 ${submission.revision} 次报送，${formatCount(submission.rowCount)} 行），状态：${submission.state}，等待乡镇审核。`),
+                );
               } catch (error) {
                 const findings = ((error as ApiError).body as { error?: { findings?: Array<{ row?: number; findings?: Array<{ column: string; message: string; hint: string }> }> } } | null)?.error?.findings;
                 submitted.replaceChildren(status('err', (error as Error).message));
                 if (findings && findings.length > 0) submitted.append(h('p', {}, `有 ${findings.length} 行存在错误，请先改正后重新上传合并。`));
               }
             }),
-        }, '报送本月台账'),
+        }, '报送该月台账'),
       ),
       submitted,
     ),
@@ -368,23 +456,39 @@ function showReport(village: string, check: UploadCheck, where: HTMLElement): vo
 
 /** Pushes changes through the sync API (chunks of 1,000), then lists conflicts for resolution. */
 async function mergeChanges(village: string, changes: UploadCheck['plan']['changes'], where: HTMLElement): Promise<void> {
-  where.replaceChildren(status('info', '正在合并……'));
+  const bar = h('progress', { max: String(changes.length), value: '0', id: 'merge-progress', 'aria-label': '合并进度' });
+  const text = h('span', {});
+  where.replaceChildren(h('div', { class: 'status info', role: 'status' }, text, ' ', bar));
   let applied = 0;
   const conflicts: SyncConflict[] = [];
   const excelRowOf = new Map(changes.map((change) => [change.rowId, change.excelRow]));
-  for (let i = 0; i < changes.length; i += 1000) {
-    const chunk = changes.slice(i, i + 1000);
-    const answer = await api<SyncResponse>('POST', `/ledgers/${village}/sync`, {
-      clientId: clientId(village),
-      requestId: crypto.randomUUID(),
-      pullLimit: 1,
-      changes: chunk.map((change) => ({ rowId: change.rowId, baseVersion: change.baseVersion, values: change.values })),
-    });
-    applied += answer.applied.length;
-    conflicts.push(...answer.conflicts);
+  markUnfinished('合并', true);
+  try {
+    for (let i = 0; i < changes.length; i += 1000) {
+      text.textContent = `正在合并：已发送 ${formatCount(i)} / ${formatCount(changes.length)} 行，请勿关闭或离开本页……`;
+      bar.value = i;
+      const chunk = changes.slice(i, i + 1000);
+      const answer = await api<SyncResponse>('POST', `/ledgers/${village}/sync`, {
+        clientId: clientId(village),
+        requestId: crypto.randomUUID(),
+        pullLimit: 1,
+        changes: chunk.map((change) => ({ rowId: change.rowId, baseVersion: change.baseVersion, values: change.values })),
+      });
+      applied += answer.applied.length;
+      conflicts.push(...answer.conflicts);
+    }
+  } catch (error) {
+    // the chunks already sent are on the server: say so, the file can be checked and merged again (nothing doubles)
+    const sent = applied > 0 ? `已合并 ${formatCount(applied)} 行；` : '';
+    throw new Error(`合并中断：${error instanceof Error ? error.message : String(error)}。${sent}请重新检查文件后再合并，已合并的行不会重复。`);
+  } finally {
+    markUnfinished('合并', false);
   }
-  where.replaceChildren(status(conflicts.length > 0 ? 'info' : 'ok', `已合并 ${applied} 行。${conflicts.length > 0 ? `${conflicts.length} 行与服务器上的修改冲突，请逐项选择保留哪一方：` : ''}`));
-  if (conflicts.length > 0) where.append(conflictForm(village, conflicts, excelRowOf, where));
+  where.replaceChildren(status(conflicts.length > 0 ? 'info' : 'ok', `已合并 ${formatCount(applied)} 行。${conflicts.length > 0 ? `${conflicts.length} 行与服务器上的修改冲突，请逐项选择保留哪一方：` : ''}`));
+  if (conflicts.length > 0) {
+    markUnfinished('冲突处理', true);
+    where.append(conflictForm(village, conflicts, excelRowOf, where));
+  }
 }
 
 /**
@@ -449,6 +553,7 @@ function conflictForm(village: string, conflicts: SyncConflict[], excelRowOf: Ma
         }
       }
       if (resolved.length === 0) {
+        markUnfinished('冲突处理', false);
         where.replaceChildren(status('ok', '已保留服务器上的内容，没有需要保存的修改。'));
         return;
       }
@@ -456,6 +561,7 @@ function conflictForm(village: string, conflicts: SyncConflict[], excelRowOf: Ma
       if (answer.conflicts.length > 0) {
         where.replaceChildren(status('info', '服务器上又有新的修改，请重新选择：'), conflictForm(village, answer.conflicts, excelRowOf, where));
       } else {
+        markUnfinished('冲突处理', false);
         where.replaceChildren(status('ok', `冲突已解决，已保存 ${answer.applied.length} 行。`));
       }
     });
@@ -468,7 +574,7 @@ function conflictForm(village: string, conflicts: SyncConflict[], excelRowOf: Ma
 
 function upperView(user: SessionUser): HTMLElement {
   const trail: Array<{ code: string; name: string }> = [{ code: user.unit.code, name: user.unit.name }];
-  const month = h('input', { type: 'month', id: 'summary-month', value: currentMonth() });
+  const { input: month, field: monthField } = monthPicker('summary-month', '月份');
   const crumbs = h('nav', { class: 'crumbs', 'aria-label': '单位层级' });
   const body = h('div', { id: 'summary' });
   const downloads = h('div');
@@ -476,8 +582,10 @@ function upperView(user: SessionUser): HTMLElement {
   const load = () =>
     void guarded(body, async () => {
       const unit = trail[trail.length - 1];
+      const chosen = pickedMonth(month, body);
+      if (!chosen) return;
       body.replaceChildren(status('info', '正在汇总……'));
-      const summary = await api<SummaryResponse>('GET', `/reports/summary?unit=${unit.code}&month=${month.value}`);
+      const summary = await api<SummaryResponse>('GET', `/reports/summary?unit=${unit.code}&month=${chosen}`);
       crumbs.replaceChildren(
         ...trail.flatMap((step, i) => [
           i > 0 ? ' › ' : '',
@@ -492,11 +600,19 @@ function upperView(user: SessionUser): HTMLElement {
       });
     });
 
+  const exportOf = (extension: 'xlsx' | 'csv') => () =>
+    void guarded(downloads, async () => {
+      const chosen = pickedMonth(month, downloads);
+      if (!chosen) return;
+      downloads.replaceChildren(status('info', '正在生成文件，行数多时需要一些时间……'));
+      await download(`/exports/consolidated.${extension}?unit=${trail[trail.length - 1].code}&month=${chosen}`, `汇总.${extension}`);
+      downloads.replaceChildren(status('ok', `已下载 ${trail[trail.length - 1].name} ${monthZh(chosen)}的汇总${extension === 'xlsx' ? '工作簿' : '明细'}。`));
+    });
   const exportButtons = h(
     'div',
     { class: 'row' },
-    h('button', { type: 'button', id: 'export-xlsx', onclick: () => void guarded(downloads, () => download(`/exports/consolidated.xlsx?unit=${trail[trail.length - 1].code}&month=${month.value}`, '汇总.xlsx')) }, '下载汇总工作簿（.xlsx）'),
-    h('button', { type: 'button', id: 'export-csv', onclick: () => void guarded(downloads, () => download(`/exports/consolidated.csv?unit=${trail[trail.length - 1].code}&month=${month.value}`, '汇总.csv')) }, '下载明细（.csv）'),
+    h('button', { type: 'button', id: 'export-xlsx', onclick: exportOf('xlsx') }, '下载汇总工作簿（.xlsx）'),
+    h('button', { type: 'button', id: 'export-csv', onclick: exportOf('csv') }, '下载明细（.csv）'),
   );
   const duplicates = h('div', { id: 'duplicates' });
   const root = h(
@@ -506,8 +622,7 @@ function upperView(user: SessionUser): HTMLElement {
       'section',
       {},
       h('h2', {}, '汇总'),
-      h('label', { for: 'summary-month' }, '月份'),
-      h('div', { class: 'row' }, month, h('button', { type: 'button', class: 'primary', id: 'load-summary', onclick: load }, '查看汇总')),
+      h('div', { class: 'row' }, monthField, h('button', { type: 'button', class: 'primary', id: 'load-summary', onclick: load }, '查看汇总')),
       crumbs,
       body,
     ),
@@ -645,11 +760,11 @@ function renderSummary(summary: SummaryResponse, where: HTMLElement, drill: (uni
         'dim overdue',
       );
   const villages = table(
-    ['乡镇', '村（社区）', `${monthKey} 报送状态`],
+    ['乡镇', '村（社区）', `${monthZh(monthKey)}报送状态`],
     summary.villages.map((v) => [v.townshipName ?? '', v.name, h('span', { class: v.states[monthKey] === '未提交' ? 'sev-warning' : '' }, v.states[monthKey])]),
   );
   where.replaceChildren(
-    h('p', { class: 'hint' }, `${summary.unit.name} · ${monthKey}（截至 ${summary.asOf}）：当月仍在台账上的行（当月底前发现、当月初前未办结）。点击下级单位名称可下钻。`),
+    h('p', { class: 'hint' }, `${summary.unit.name} · ${monthZh(monthKey)}（截至 ${summary.asOf}）：当月仍在台账上的行（当月底前发现、当月初前未办结）。点击下级单位名称可下钻。`),
     table(headers, rows),
     h('h3', {}, '线索（按来源）'),
     leadTable,
@@ -681,6 +796,7 @@ function render(): void {
 }
 
 defined(document.getElementById('logout'), '#logout').addEventListener('click', () => {
+  if (unfinished.size > 0 && !window.confirm(`${[...unfinished].join('、')}尚未完成，退出后需要重新上传。确定退出吗？`)) return;
   void api('POST', '/auth/logout', {}).catch(() => undefined).finally(signOut);
 });
 render();

@@ -45,6 +45,15 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
+  /** Lines the text of the first element matching `selector` takes on screen. */
+  async function lineCount(page: Page, selector: string): Promise<number> {
+    return page.$eval(selector, (element) => {
+      const range = document.createRange();
+      range.selectNodeContents(element);
+      return new Set(Array.from(range.getClientRects()).map((rect) => Math.round(rect.top))).size;
+    });
+  }
+
   async function signIn(page: Page, username: string): Promise<void> {
     await page.goto(`${server.baseUrl}/web/`);
     await page.focus('#username');
@@ -61,6 +70,12 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await signIn(page, 'demo-village');
     await page.screenshot({ path: join(SHOTS, 'web-village-home.png'), fullPage: true });
     expect(await nativeControlTexts(page, '#upload-file')).toContain('未选择任何文件'); // not "No file chosen"
+    // the page labels its file input and month picker itself, in Chinese, whatever language the browser draws them in
+    const upload = page.locator('section', { has: page.locator('#upload-file') });
+    expect(await upload.innerText()).toMatch(/选择台账文件\s*未选择文件/);
+    const native = await page.locator('#upload-file').boundingBox();
+    expect(native === null || native.width <= 1).toBe(true); // the browser's own 选择文件/Choose File is not what is seen
+    expect(await page.textContent('#submit-month-zh')).toMatch(/^（\d{4}年\d{1,2}月）$/);
 
     // 1. download the current ledger
     const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#download-ledger')]);
@@ -97,6 +112,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await workbook.xlsx.writeFile(file);
 
     await page.setInputFiles('#upload-file', file);
+    expect(await page.textContent('#upload-chosen')).toMatch(/^已选择：ledger\.xlsx（[\d.]+ KB）$/);
     await page.click('#check-upload');
     await page.waitForSelector('#report table');
     const reportText = await page.textContent('#report');
@@ -110,7 +126,11 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     // 4. fix the file, upload again, merge
     blank.getCell(col('idNumber')).value = fabricateIdNumber(createRng('web-e2e'), { region: '532301', birthYearRange: [1950, 1960] });
     await workbook.xlsx.writeFile(file);
+    expect(await page.textContent('#upload-chosen')).toBe('已检查：ledger.xlsx。修改文件后请重新选择再检查。');
     await page.setInputFiles('#upload-file', file);
+    // choosing a file (the same one, edited) drops the report of the one before (its findings, and a 合并 button it might have had)
+    expect(await page.$('#report table')).toBeNull();
+    expect(await page.textContent('#report')).toContain('请点击“检查文件”');
     await page.click('#check-upload');
     await page.waitForSelector('#merge');
     expect(await page.textContent('#report')).toContain('没有错误');
@@ -137,16 +157,27 @@ describe('web page without the add-in (Chromium, phone width)', () => {
 
     // 6. leads and the month's submission
     await page.click('#load-leads');
-    await page.waitForSelector('#leads table, #leads .status');
+    await page.waitForSelector('#leads table');
+    // at phone width a lead number and a due date stay on one line each (the table scrolls sideways instead)
+    expect(await lineCount(page, '#leads tbody tr:first-child td:first-child')).toBe(1);
+    expect(await lineCount(page, '#leads tbody tr:first-child td:last-child span')).toBe(1);
+    // an emptied month picker: a Chinese message on the page, not the server's "YYYY-MM" format text
+    await page.fill('#submit-month', '');
+    await page.click('#submit');
+    expect(await page.textContent('#submission')).toContain('请先选择月份');
+    expect(await page.textContent('#submission')).not.toMatch(/YYYY|month/);
     await page.fill('#submit-month', '2026-11');
+    expect(await page.textContent('#submit-month-zh')).toBe('（2026年11月）');
     // the browser's own controls speak Chinese too (launched with --lang=zh-CN, not just a context locale)
     const monthTexts = await nativeControlTexts(page, '#submit-month');
     expect(monthTexts).toEqual(expect.arrayContaining(['年', '月', '2026', '11']));
     expect(monthTexts.join(' ')).not.toMatch(/November|Month|Year/);
     await page.click('#submit');
-    await page.waitForSelector('#submission .status');
+    await page.waitForSelector('#submission .status.ok');
     const submission = await page.textContent('#submission');
-    expect(submission).toContain('已报送');
+    // what was submitted, read from the answer (it said “第 undefined 次，undefined 行” when the page misread it)
+    expect(submission).toMatch(/^2026年11月台账已报送（第 1 次报送，\d+ 行），状态：已提交/);
+    expect(submission).not.toContain('undefined');
     const state = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/2026-11`, { token });
     expect(state.body.submission.state).toBe('已提交');
     await page.screenshot({ path: join(SHOTS, 'web-village-submitted.png'), fullPage: true });
@@ -177,6 +208,8 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.screenshot({ path: join(SHOTS, 'web-county-summary.png'), fullPage: true });
     // at phone width the state bars stay readable (the page's tables scroll sideways, the text wraps)
     await page.setViewportSize({ width: 380, height: 800 });
+    // a unit's name stays on one line at phone width (it was squeezed to one character a line: 鹿/城/镇)
+    expect(await lineCount(page, '#summary table tbody tr:first-child td:first-child')).toBe(1);
     await states.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'web-county-states-phone.png'), fullPage: false });
     await page.setViewportSize({ width: 1100, height: 900 });
@@ -191,6 +224,64 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await workbook.xlsx.readFile(file);
     expect(workbook.worksheets.map((ws) => ws.name)).toEqual(['乡镇（街道）汇总', '台账明细']);
     await page.screenshot({ path: join(SHOTS, 'web-county-drilldown.png'), fullPage: true });
+    // counts print as Chinese statistical tables do: 12,345 (a stand-in figure, the demo county is small)
+    await page.route('**/api/v1/reports/summary?*', async (route) => {
+      const response = await route.fetch();
+      const json = (await response.json()) as { figures: { rows: { total: number } } };
+      json.figures.rows.total = 12345;
+      await route.fulfill({ response, json });
+    });
+    await page.click('#load-summary');
+    await page.waitForFunction(() => document.querySelector('#summary table tbody tr:last-child')?.textContent?.includes('12,345'));
+    await context.close();
+  }, 60_000);
+
+  it('village: a merge shows its progress, and leaving the page mid-merge asks first', async () => {
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, acceptDownloads: true, ...ZH_CONTEXT });
+    const page = await context.newPage();
+    await signIn(page, 'demo-village');
+    const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#download-ledger')]);
+    const file = join(work, 'progress.xlsx');
+    await downloaded.saveAs(file);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    const sheet = workbook.getWorksheet(TEMPLATE_SHEETS.ledger)!;
+    sheet.getRow(TEMPLATE_FIRST_DATA_ROW + 1).getCell(col('notes')).value = `进度测试 ${randomUUID().slice(0, 8)}`;
+    await workbook.xlsx.writeFile(file);
+
+    // the server's answer to the merge is held back: the page is mid-merge
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolveHeld) => (release = resolveHeld));
+    await page.route('**/api/v1/ledgers/*/sync', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.setInputFiles('#upload-file', file);
+    await page.click('#check-upload');
+    await page.waitForSelector('#merge');
+    await page.click('#merge');
+    await page.waitForSelector('#merge-progress');
+    expect(await page.textContent('#merge-result')).toMatch(/正在合并：已发送 0 \/ 1 行，请勿关闭或离开本页/);
+    await page.screenshot({ path: join(SHOTS, 'web-village-merging.png') });
+
+    // closing the tab (or a reload, a link, the back button) asks before the merge is cut short
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss(); // the clerk stays
+    });
+    await page.close({ runBeforeUnload: true });
+    await page.waitForFunction(() => true); // the page is still open: the prompt was dismissed
+    expect(dialogs).toEqual(['beforeunload']);
+    expect(page.isClosed()).toBe(false);
+
+    release();
+    await page.waitForSelector('#merge-result .status.ok');
+    expect(await page.textContent('#merge-result')).toContain('已合并 1 行');
+    // once merged, nothing is left to lose: the page closes without asking
+    await page.close({ runBeforeUnload: true });
+    await new Promise((settle) => setTimeout(settle, 200)); // a prompt would be raised within this
+    expect(dialogs).toEqual(['beforeunload']);
     await context.close();
   }, 60_000);
 });
