@@ -185,7 +185,12 @@ export const ROSTER_STATUSES = ['在保', '停保'] as const;
 export type RosterStatus = (typeof ROSTER_STATUSES)[number];
 
 /** 残联: certificates no longer in force (the row never makes a lead). */
-const CANCELLED_CERTIFICATE = ['注销', '已注销', '死亡', '已死亡', '注销（死亡）', '注销(死亡)', '死亡注销', '作废', '已作废', '过期'];
+/**
+ * Certificate statuses that end the person's entry (the row is excluded, counted as cancelled or
+ * deceased). 过期 is not one: an expired certificate not yet renewed is still a disabled person,
+ * and leaving them out would miss someone in hardship.
+ */
+const CANCELLED_CERTIFICATE = ['注销', '已注销', '死亡', '已死亡', '注销（死亡）', '注销(死亡)', '死亡注销', '作废', '已作废'];
 
 // ---------------------------------------------------------------------------------------------
 // Sources

@@ -219,6 +219,13 @@ describe('disability.severe', () => {
     expect(result.rejected[0].message).toContain('无法区分一级和二级');
   });
 
+  it('an expired certificate (过期, not yet renewed) is still a severely disabled person: a lead, not “cancelled”', () => {
+    const withStatus = ['姓名', '身份证号', '残疾类别', '残疾等级', '证件状态'];
+    const result = run('disability', withStatus, [['甲', A, '肢体', '一级', '过期'], ['乙', B, '肢体', '一级', '已注销']], roster([]), DEFAULT_POLICY, '2026-Q3');
+    expect(result.leads.map((l) => l.name)).toEqual(['甲']);
+    expect(result.excluded.cancelled).toBe(1);
+  });
+
   it('severe grades are policy data', () => {
     const policy = resolvePolicy({ matching: { severeDisabilityGrades: [1] } });
     const result = run('disability', header, [['甲', A, '肢体', '二级', '', '']], roster([]), policy, '2026-Q3');
