@@ -191,6 +191,13 @@ describe('browser preview, end to end', () => {
     expect(await list.getByText(/^\d{6}\*+[\dX]{4}$/).count()).toBe(3);
     await form.getByRole('button', { name: '详情' }).first().click();
     await form.getByText('线索原因').waitFor(WAIT);
+    // the history names units, not logins, and each “（楚雄市 经办人）” stays on one line at 350 px
+    const history = form.getByText('流转记录').locator('xpath=following-sibling::dd[1]');
+    const steps = await history.locator(':scope > div').allTextContents();
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) expect(step).toMatch(/^\d{4}-\d{2}-\d{2} \S+（(系统|\S+ 经办人)）$/);
+    const whoLines = await history.locator(':scope > div > span').evaluateAll((spans) => spans.map((span) => span.getClientRects().length));
+    expect(whoLines.every((n) => n === 1)).toBe(true);
     await shot('lookup-leads');
 
     // filters: none of the leads is 已办结

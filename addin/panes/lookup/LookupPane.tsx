@@ -295,12 +295,9 @@ function Leads({ user }: { user: SessionUser }) {
                     <dd className={styles.dd}>
                       {detail.history.map((entry, i) => (
                         <div key={i}>
-                          {t(entry.fromState ? 'detail.historyEntry' : 'detail.historyFirst', {
-                            at: chinaDay(entry.at),
-                            from: entry.fromState ?? '',
-                            to: entry.toState,
-                            who: actorText(entry, locale),
-                          })}
+                          {t(entry.fromState ? 'detail.historyStep' : 'detail.historyFirstStep', { at: chinaDay(entry.at), from: entry.fromState ?? '', to: entry.toState })}
+                          {/* who, kept whole on one line (楚雄市 经办人 broke as 楚雄市 经⏎办人 in the narrow column) */}
+                          <span style={{ whiteSpace: 'nowrap' }}>{t('detail.historyWho', { who: actorText(entry, locale) })}</span>
                         </div>
                       ))}
                     </dd>

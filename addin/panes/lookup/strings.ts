@@ -29,8 +29,9 @@ export const LOOKUP_STRINGS = defineStrings({
   'detail.found': { zh: '发现日期', en: 'Found on' },
   'detail.dispatched': { zh: '下发日期', en: 'Sent on' },
   'detail.history': { zh: '流转记录', en: 'History' },
-  'detail.historyEntry': { zh: '{at} {from}→{to}（{who}）', en: '{at} {from} → {to} ({who})' },
-  'detail.historyFirst': { zh: '{at} {to}（{who}）', en: '{at} {to} ({who})' },
+  'detail.historyStep': { zh: '{at} {from}→{to}', en: '{at} {from} → {to}' },
+  'detail.historyFirstStep': { zh: '{at} {to}', en: '{at} {to}' },
+  'detail.historyWho': { zh: '（{who}）', en: ' ({who})' },
   'pull.button': { zh: '加入台账（{count}）', en: 'Add to ledger ({count})' },
   'pull.hint': {
     zh: '追加为台账新行并填好线索编号、核实时限；台账已有此人的只关联，不重复添加。',

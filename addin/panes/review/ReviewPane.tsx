@@ -6,7 +6,7 @@
  * reason (required) that the village reads in its 同步提交 pane. County and prefecture accounts
  * read the same, without the actions (the server refuses them too).
  */
-import { useCallback, useEffect, useId, useState, type ReactNode } from 'react';
+import { Fragment, useCallback, useEffect, useId, useState, type ReactNode } from 'react';
 import {
   Badge,
   Body1,
@@ -98,10 +98,10 @@ function Pieces({ pieces }: { pieces: readonly ReactNode[] }) {
   return (
     <>
       {shown.map((piece, i) => (
-        <span key={i} style={{ whiteSpace: 'nowrap' }}>
+        <Fragment key={i}>
           {i > 0 && ' · '}
-          {piece}
-        </span>
+          <span style={{ whiteSpace: 'nowrap' }}>{piece}</span>
+        </Fragment>
       ))}
     </>
   );
@@ -321,7 +321,7 @@ function Review({ user }: { user: SessionUser }) {
                                 {waitedText(village.submittedAt)}
                               </span>
                             ),
-                            t('list.submittedAt', { at: chinaDay(village.submittedAt) }),
+                            (village.state !== '已提交' || daysWaited(village.submittedAt, new Date()) > 0) && t('list.submittedAt', { at: chinaDay(village.submittedAt) }),
                             t('list.revision', { revision: village.revision }),
                           ]}
                         />

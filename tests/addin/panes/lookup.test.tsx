@@ -80,8 +80,8 @@ describe('线索查询 pane', () => {
     await signIn();
     const list = await screen.findByTestId('lead-list');
     await act(async () => fireEvent.click(within(list).getByRole('button', { name: '详情' })));
-    const steps = await screen.findByText('2026-11-01 待分派（系统）');
-    const lines = Array.from(steps.parentElement!.children, (line) => line.textContent);
+    const steps = (await screen.findByText('流转记录')).nextElementSibling!;
+    const lines = Array.from(steps.children, (line) => line.textContent);
     expect(lines).toEqual(['2026-11-01 待分派（系统）', '2026-11-02 待分派→已派至乡镇（楚雄市 经办人）', '2026-11-04 已派至乡镇→已下发村（鹿城镇 经办人）']);
     expect(list.textContent).not.toMatch(/demo-/);
   });
