@@ -176,6 +176,9 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     await review.getByRole('tab', { name: '按月查看' }).click();
     const list = review.getByTestId('review-list');
     await list.locator(`[data-village="${VILLAGE}"]`).getByText('待审核').waitFor(WAIT);
+    // each village's text stays in its own column: nothing runs on under the state badge and button
+    const overflowing = await list.locator('li > div:first-child').evaluateAll((mains) => mains.filter((main) => main.scrollWidth > main.clientWidth + 1).length);
+    expect(overflowing).toBe(0);
     await shot('review-list', review);
     await review.getByRole('tab', { name: /^待审核/ }).click();
 
