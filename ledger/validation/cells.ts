@@ -234,6 +234,22 @@ function phoneRetypedFix(raw: unknown, text: string): string | undefined {
   return typedText(punctuationAsAscii) === cellText(punctuationAsAscii) ? undefined : fix;
 }
 
+/** Phone numbers inside words (13812345678（儿子）, 儿子13812345678, 13812345678 张三). */
+const PHONE_IN_TEXT = /(?:\+?86[-\s]?)?1[3-9]\d(?:[-\s]?\d{4}){2}|(?:0\d{2,3}[-\s]?|[(（]0\d{2,3}[)）]\s?)[1-9]\d{6,7}(?:[-转]\d{1,6})?/g;
+const HAS_DIGIT = /\d/;
+
+/**
+ * The phone numbers of a cell that holds them with words around (whose phone it is, a note): the
+ * numbers, or undefined when there is none or other digits are left over (a mistyped number is
+ * not words, it stays an error).
+ */
+function phonesInWords(text: string): string[] | undefined {
+  const found = text.match(PHONE_IN_TEXT);
+  if (!found) return undefined;
+  if (HAS_DIGIT.test(text.replace(PHONE_IN_TEXT, ''))) return undefined;
+  return found.map((number) => number.trim());
+}
+
 function isPhone(text: string): boolean {
   return MOBILE.test(text) || LANDLINE.test(text);
 }
@@ -276,6 +292,18 @@ const readPhone: CellReader = (raw, _format, column, state, report) => {
     if (LANDLINE_WITHOUT_ZERO.test(trimmed) && LANDLINE.test(`0${trimmed}`) && !MOBILE.test(trimmed)) lostZero = `0${trimmed}`;
   }
   if (!ok) {
+    // Words around right numbers (13812345678（儿子）): read as the numbers, with a warning and the fix.
+    const numbers = lostZero === undefined ? phonesInWords(text) : undefined;
+    if (numbers !== undefined) {
+      const joined = numbers.join('、');
+      report?.(state, column, 'phone.format/words', 'warning', { value: shown, expected: joined, fix: joined });
+      return joined;
+    }
+    // No digit at all (无电话, 见备注): there is no number to check — empty, said so.
+    if (!HAS_DIGIT.test(text)) {
+      report?.(state, column, 'phone.format/no_number', 'warning', { value: shown });
+      return null;
+    }
     markInvalid(state, column);
     if (lostZero !== undefined) report?.(state, column, 'phone.format/lost_zero', 'error', { value: shown, expected: lostZero });
     else report?.(state, column, 'phone.format', 'error', { value: shown });

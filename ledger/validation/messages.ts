@@ -244,6 +244,20 @@ export const FINDING_MESSAGES = {
       `"${p.value ?? ''}" in "${p.column}" is not a valid phone number.`,
       'Enter an 11-digit mobile number (1, then 3–9, then 9 digits) or a landline with area code (e.g. 0878-3123456); separate several with 、.',
     ),
+  'phone.format/words': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”带有文字，已按 ${p.expected ?? ''} 读取。`,
+      '本列请只填写电话号码（多个用“、”分隔），说明（如“儿子”）可写在备注中。',
+      `"${p.value ?? ''}" in "${p.column}" has words around the number; read as ${p.expected ?? ''}.`,
+      'Enter only phone numbers here (several separated by 、); notes such as whose phone it is go in the notes column.',
+    ),
+  'phone.format/no_number': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”中没有电话号码，按未填写处理。`,
+      '没有电话时请留空或填“无”；有电话时请填写11位手机号或带区号的固定电话。',
+      `"${p.value ?? ''}" in "${p.column}" holds no phone number; taken as empty.`,
+      'Leave it empty (or write 无) when there is no phone; otherwise enter an 11-digit mobile number or a landline with area code.',
+    ),
   'phone.format/lost_zero': (p) =>
     t(
       `「${p.column}」的“${p.value ?? ''}”像是丢了开头0的固定电话（应为 ${p.expected ?? ''}）。`,

@@ -187,6 +187,30 @@ describe('values as people type them', () => {
     expect(codes(validateSheet(sheetOf([row({}, { phone: '13812345678 12345' })]), ctx).findings)).toEqual(['3:phone.format@phone']);
   });
 
+  it('a right number with words around it (whose phone it is) is read as the number with a warning and the fix, not an error that blocks the month; a cell without any digit is empty, said so', () => {
+    const cases: [string, string][] = [
+      ['13812345678（儿子）', '13812345678'],
+      ['儿子13812345678', '13812345678'],
+      ['13812345678 张三', '13812345678'],
+      ['本人无，儿子13812345678', '13812345678'],
+      ['女儿13812345678、0878-3123456（村委会）', '13812345678、0878-3123456'],
+    ];
+    for (const [phone, numbers] of cases) {
+      const result = validateSheet(sheetOf([row({}, { phone })]), ctx);
+      expect([phone, result.findings.map((f) => [f.code, f.severity, f.fix])]).toEqual([phone, [['phone.format', 'warning', numbers]]]);
+      expect(result.findings[0].message).toContain(`带有文字，已按 ${numbers} 读取`);
+      expect(result.rows[0].values.phone).toBe(numbers);
+    }
+    const none = validateSheet(sheetOf([row({}, { phone: '无电话' })]), ctx);
+    expect(none.findings.map((f) => [f.code, f.severity])).toEqual([['phone.format', 'warning']]);
+    expect(none.findings[0].message).toContain('没有电话号码，按未填写处理');
+    expect(none.rows[0].values.phone).toBeNull();
+    // Other digits beside a number are a mistyped number, still an error.
+    for (const phone of ['13812345678 12345', '儿子1381234567', '138123456789（本人）']) {
+      expect([phone, validateSheet(sheetOf([row({}, { phone })]), ctx).findings.map((f) => [f.code, f.severity])]).toEqual([phone, [['phone.format', 'error']]]);
+    }
+  });
+
   it('Chinese punctuation typed with the IME between or around numbers (，；（0878）) is no full-width warning; full-width digits and dashes still are', () => {
     for (const phones of ['13812345678，13912345678', '13812345678；0878-3123456', '（0878）3123456', '（0878）3123456，13812345678']) {
       expect([phones, validateSheet(sheetOf([row({}, { phone: phones })]), ctx).findings]).toEqual([phones, []]);

@@ -94,7 +94,8 @@ describe('cell rules (one row per case, incl. boundaries)', () => {
     ['mobile 10 digits', { phone: '1381234567' }, 'phone.format', 'phone'],
     ['mobile 12 digits', { phone: '138123456789' }, 'phone.format', 'phone'],
     ['landline without area code', { phone: '3123456' }, 'phone.format', 'phone'],
-    ['words', { phone: '打不通' }, 'phone.format', 'phone'],
+    ['words without any number: empty, said so', { phone: '打不通' }, 'phone.format', 'phone', 'warning'],
+    ['a number with words around it: read, said so', { phone: '13812345678（本人）' }, 'phone.format', 'phone', 'warning'],
     ['blank marker 无 is empty', { phone: '无' }, null],
     ['one of two bad', { phone: '13812345678、123' }, 'phone.format', 'phone'],
     // numbers
