@@ -374,11 +374,28 @@ const DATE_WITHOUT_YEAR = /^\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?$/;
 /** 26.10.3, 26年10月3日: a year of two digits. */
 const DATE_SHORT_YEAR = /^\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?$/;
 
-/** Which date.format message fits an unreadable date: the year missing, the year cut to two digits, or any other. */
+/** 2026年10月, 2026-10: a month without its day. */
+const DATE_WITHOUT_DAY = /^\d{4}\s*[年./-]\s*\d{1,2}\s*月?$/;
+/** A whole date, then a full stop or words (2026.10.3., 2026-10-03（周六）): the date, and what follows. */
+const DATE_THEN_WORDS = /^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?)[\s.。]*(.*)$/s;
+
+/** Which date.format message fits an unreadable date: the year missing, the year cut to two digits, the day missing, or any other. */
 function dateFormatMessage(text: string): MessageId {
   if (DATE_WITHOUT_YEAR.test(text)) return 'date.format/no_year';
   if (DATE_SHORT_YEAR.test(text)) return 'date.format/short_year';
+  if (DATE_WITHOUT_DAY.test(text)) return 'date.format/no_day';
   return 'date.format';
+}
+
+/**
+ * A real date followed by a full stop (read silently) or by words without digits (周六, 上午: read
+ * with a warning and the fix); undefined for anything else.
+ */
+function dateBeforeWords(text: string): { iso: string; words: boolean } | undefined {
+  const match = DATE_THEN_WORDS.exec(text);
+  if (!match || HAS_DIGIT.test(match[2])) return undefined;
+  const parsed = parseDateCell(match[1].trim());
+  return parsed.ok ? { iso: parsed.iso, words: match[2].trim() !== '' } : undefined;
 }
 
 const readDate: CellReader = (raw, format, column, state, report, ctx) => {
@@ -388,7 +405,14 @@ const readDate: CellReader = (raw, format, column, state, report, ctx) => {
     if (!column.allowFuture && canonical > ctx.today) report?.(state, column, 'date.future', 'error', { date: canonical, otherDate: ctx.today });
     return canonical;
   }
-  const parsed = parseDateCell(typeof raw === 'string' ? typedText(raw) : raw, format);
+  let parsed = parseDateCell(typeof raw === 'string' ? typedText(raw) : raw, format);
+  if (!parsed.ok && typeof raw === 'string') {
+    const before = dateBeforeWords(typedText(raw));
+    if (before !== undefined) {
+      if (before.words) report?.(state, column, 'date.format/words', 'warning', { value: cellText(raw), expected: before.iso, fix: before.iso });
+      parsed = { ok: true, iso: before.iso };
+    }
+  }
   if (!parsed.ok) {
     markInvalid(state, column);
     const text = typeof raw === 'number' ? excelNumberText(raw) : cellText(raw);

@@ -216,6 +216,20 @@ export const FINDING_MESSAGES = {
       `"${p.value ?? ''}" in "${p.column}" has no year.`,
       'Write the year, e.g. 2026-10-05 (2026/10/5 and 2026年10月5日 also work); it cannot be left out around New Year.',
     ),
+  'date.format/no_day': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”只写到月份，没有写日。`,
+      '请写出具体日期，如2026-10-05（也可写2026/10/5、2026年10月5日）。',
+      `"${p.value ?? ''}" in "${p.column}" gives a month but no day.`,
+      'Write the full date, e.g. 2026-10-05 (2026/10/5 and 2026年10月5日 also work).',
+    ),
+  'date.format/words': (p) =>
+    t(
+      `「${p.column}」的“${p.value ?? ''}”带有文字，已按 ${p.expected ?? ''} 读取。`,
+      `本列请只填写日期 ${p.expected ?? ''}，说明可写在备注中。`,
+      `"${p.value ?? ''}" in "${p.column}" has words after the date; read as ${p.expected ?? ''}.`,
+      `Enter only the date ${p.expected ?? ''} here; notes go in the notes column.`,
+    ),
   'date.format/short_year': (p) =>
     t(
       `「${p.column}」的“${p.value ?? ''}”年份只写了两位。`,

@@ -294,6 +294,23 @@ describe('messages that were wrong', () => {
     // A date that does not exist keeps its own message.
     const [bad] = validateSheet(sheetOf([row({}, { foundOn: '2026-02-30' })]), ctx).findings;
     expect(bad.hint).toContain('实际存在的日期');
+    // A month without its day says so.
+    const [noDay] = validateSheet(sheetOf([row({}, { foundOn: '2026年10月' })]), ctx).findings;
+    expect([noDay.code, noDay.message]).toEqual(['date.format', '「发现日期」的“2026年10月”只写到月份，没有写日。']);
+  });
+
+  it('a real date with a full stop after it is read silently; with words after it (周六), read with a warning and the fix; digits after it stay an error', () => {
+    const stop = validateSheet(sheetOf([row({}, { foundOn: '2026.10.12.' })]), ctx);
+    expect(stop.findings).toEqual([]);
+    expect(stop.rows[0].values.foundOn).toBe('2026-10-12');
+    const words = validateSheet(sheetOf([row({}, { foundOn: '2026-10-12（周一）' })]), ctx);
+    expect(words.findings.map((f) => [f.code, f.severity, f.fix, f.message])).toEqual([['date.format', 'warning', '2026-10-12', '「发现日期」的“2026-10-12（周一）”带有文字，已按 2026-10-12 读取。']]);
+    expect(words.rows[0].values.foundOn).toBe('2026-10-12');
+    for (const foundOn of ['2026-10-12至2026-10-14', '2026-10-12（第2次）']) {
+      expect([foundOn, validateSheet(sheetOf([row({}, { foundOn })]), ctx).findings.map((f) => [f.code, f.severity])]).toEqual([foundOn, [['date.format', 'error']]]);
+    }
+    // Still checked against today.
+    expect(validateSheet(sheetOf([row({}, { foundOn: '2027-01-05（周二）' })]), ctx).findings.map((f) => f.code)).toContain('date.future');
   });
 
   it('a misspelt 尊重意愿持续关注 is reported as a spelling, not also as consent.declined_route', () => {
