@@ -91,7 +91,22 @@ function mayOpenSignOff(text: string): boolean {
  * label and a colon (填表人：…, 村（社区）负责人（签字）：, 联系电话：, 注：) or a total (合计, 本月合计),
  * and most of the required cells the sheet has are empty.
  */
-function isSignOffOrTotal(cells: readonly unknown[], required: readonly PlannedColumn[], markers: ReadonlySet<string>): boolean {
+/**
+ * True when the cell holds what can only be a person's ID number: 15 or more digits (text, perhaps
+ * with an X, spaces or full-width digits), or a number of 15 or more digits.
+ */
+function holdsIdNumber(raw: unknown): boolean {
+  if (typeof raw === 'number') return Math.abs(raw) >= 1e14;
+  if (typeof raw !== 'string') return false;
+  let digits = 0;
+  for (let i = 0; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 0xff10 && c <= 0xff19)) digits++;
+  }
+  return digits >= 15;
+}
+
+function isSignOffOrTotal(cells: readonly unknown[], required: readonly PlannedColumn[], markers: ReadonlySet<string>, idIndex: number): boolean {
   let first: string | undefined;
   for (let c = 0; c < cells.length; c++) {
     const raw = cells[c];
@@ -104,6 +119,9 @@ function isSignOffOrTotal(cells: readonly unknown[], required: readonly PlannedC
     }
   }
   if (first === undefined || !mayOpenSignOff(first)) return false;
+  // A row with an ID number is a person (李四： with a stray colon), never a sign-off row: skipping
+  // it would drop the person from the check, the upload and the sync without a word.
+  if (idIndex >= 0 && holdsIdNumber(cells[idIndex])) return false;
   const opening = first.replace(/\s+/g, '');
   if (!LABEL.test(opening) && !TOTAL.test(opening)) return false;
   let filled = 0;
@@ -239,6 +257,7 @@ export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: Co
   for (const marker of blankMarkers) longest = Math.max(longest, marker.length);
   const markerStarts = markerStartsOf(blankMarkers);
   const required = columns.filter((column) => column.check.required);
+  const idIndex = columns.find((column) => column.check.key === 'idNumber')?.index ?? -1;
   const template = plan.template;
   const rows: ParsedRow[] = [];
   for (let r = header.rowIndex + 1; r < values.length; r++) {
@@ -261,7 +280,7 @@ export function scanLedgerRows(sheet: SheetInput, header: LedgerHeader, plan: Co
     }
     if (!hasContent) continue;
     if (r <= header.rowIndex + 2 && isColumnNumberRow(cells)) continue;
-    if (isSignOffOrTotal(cells, required, blankMarkers)) continue;
+    if (isSignOffOrTotal(cells, required, blankMarkers, idIndex)) continue;
 
     const formats = numberFormats?.[r];
     const rowValues: LedgerValues = { ...template };

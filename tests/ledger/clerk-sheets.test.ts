@@ -98,6 +98,26 @@ describe('rows that are not records, recognised by shape', () => {
     const result = validateSheet(sheetOf([row({ notes: '说明：已电话回访' }), row({ idNumber: FEMALE_ID, gender: '女', leadNo: null, name: null, notes: '注：待补' })]), ctx);
     expect(codes(result.findings)).toEqual(['4:required@name']);
   });
+
+  it('a row with an ID number is a person even when it opens like a label (李四：, 备注：…) — never skipped as a sign-off row', () => {
+    const sparse = (cells: Partial<Record<ColumnKey, unknown>>): unknown[] => {
+      const out: unknown[] = LEDGER_HEADER_ROW.map(() => '');
+      for (const [key, value] of Object.entries(cells)) out[at(key as ColumnKey)] = value;
+      return out;
+    };
+    const sheet = sheetOf([
+      sparse({ name: '李四：', idNumber: MALE_ID }),
+      sparse({ township: '经办人：王五', idNumber: FEMALE_ID }),
+      sparse({ township: '填表人：王五', phone: '13812345678' }), // a sign-off row with a phone: still skipped
+    ]);
+    const result = validateSheet(sheet, ctx);
+    expect(result.rows.map((r) => r.excelRow)).toEqual([3, 4]);
+    expect(result.rows.map((r) => r.values.idNumber)).toEqual([MALE_ID, FEMALE_ID]);
+    expect(codes(result.findings).filter((c) => c.startsWith('3:'))).toEqual(['3:required@categories', '3:required@channel', '3:required@foundOn']);
+    // The same through readLedgerRows (the upload and the sync read rows this way).
+    const header = locateLedgerHeader(sheet);
+    expect(header && readLedgerRows(sheet, header).map((r) => r.excelRow)).toEqual([3, 4]);
+  });
 });
 
 describe('vertically merged cells carry the top value', () => {
