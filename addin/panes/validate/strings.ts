@@ -20,7 +20,7 @@ export const VALIDATE_STRINGS = defineStrings({
   'busy.selecting': { zh: '正在定位单元格…', en: 'Going to the cell…' },
   'summary.title': { zh: '校验结果', en: 'Result' },
   'summary.counts': { zh: '共{rows}行数据：{errors}个错误，{warnings}个警告。', en: '{rows} data rows: {errors} errors, {warnings} warnings.' },
-  'summary.clean': { zh: '没有发现问题。', en: 'No problems found.' },
+  'summary.clean': { zh: '没有发现问题，可以到“同步提交”上传并报送本月台账。', en: 'No problems found: you can upload and submit the month in “Sync & submit”.' },
   'summary.line': { zh: '「{column}」{message}', en: '“{column}”: {message}' },
   'summary.count': { zh: '{count}处', en: '{count}×' },
   'summary.wholeColumn': { zh: '整列', en: 'whole column' },

@@ -40,6 +40,14 @@ describe('台账校验 pane', () => {
     expect(within(screen.getByRole('group', { name: '第7行 示例戊' })).getByRole('button', { name: /校验位/ })).toBeTruthy();
   });
 
+  it('a clean ledger is told so with the next step (同步提交)', async () => {
+    const host = new MemoryHost(demoWorkbook());
+    host.edit('台账', 'P3', '2099-12-31'); // the demo's one warning: 示例甲's verification is overdue
+    await validated(host);
+    expect(screen.getByTestId('summary-counts').textContent).toBe('共3行数据：0个错误，0个警告。没有发现问题，可以到“同步提交”上传并报送本月台账。');
+    expect(screen.queryByRole('heading', { name: /逐行问题/ })).toBeNull();
+  });
+
   it('clicking a finding selects its cell in the sheet', async () => {
     const { host } = await validated();
     const row = screen.getByRole('group', { name: '第7行 示例戊' });
