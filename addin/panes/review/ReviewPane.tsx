@@ -379,7 +379,9 @@ function Review({ user }: { user: SessionUser }) {
 
         <section className={styles.section} aria-labelledby={`${ids}-findings`}>
           <h3 className={styles.h3} id={`${ids}-findings`}>
-            {t('detail.findings', { rows: findings.findingCounts.rows, warnings: findings.findingCounts.warnings, errors: findings.findingCounts.errors })}
+            {findings.findingCounts.rows === 0
+              ? t('detail.findingsNone')
+              : t('detail.findings', { rows: findings.findingCounts.rows, warnings: findings.findingCounts.warnings, errors: findings.findingCounts.errors })}
           </h3>
           {findings.findings.length === 0 ? (
             <Caption1 className={styles.muted}>{t('detail.noFindings')}</Caption1>

@@ -22,7 +22,7 @@ export const SYNC_STRINGS = defineStrings({
   'sync.nothing': { zh: '已是最新：没有需要上传或更新的内容。', en: 'Up to date: nothing to upload or update.' },
   'errors.heading': { zh: '台账中的错误（{count} 处）', en: 'Errors in the ledger ({count})' },
   'errors.intro': {
-    zh: '报送前须改正（点击定位到单元格）。另有 {warnings} 条提醒，可在“台账校验”中查看。',
+    zh: '报送前须改正（点击定位到单元格）。另有 {warnings} 个警告，可在“台账校验”中查看。',
     en: 'Fix these before submitting (click to go to the cell). {warnings} warnings more in the Validation pane.',
   },
   'sync.wrongVillage': { zh: '此工作簿属于其他村', en: 'This workbook belongs to another village' },
@@ -71,7 +71,7 @@ export const SYNC_STRINGS = defineStrings({
   'missing.confirm': { zh: '在服务器上删除 {name}', en: 'Delete {name} on the server' },
   'elsewhere.heading': { zh: '已在其他电脑删除的行（{count}）', en: 'Rows deleted elsewhere ({count})' },
   'elsewhere.item': { zh: '第 {row} 行 {name}：请核对后手工删除此行', en: 'Row {row} {name}: check it, then delete the row yourself' },
-  'findings.heading': { zh: '服务器校验发现的问题（{rows} 行，{errors} 个错误，{warnings} 个提醒）', en: 'Problems found by the server ({rows} rows, {errors} errors, {warnings} warnings)' },
+  'findings.heading': { zh: '服务器校验发现的问题（{rows} 行：{errors} 个错误，{warnings} 个警告）', en: 'Problems found by the server ({rows} rows: {errors} errors, {warnings} warnings)' },
   'findings.truncated': { zh: '问题较多，只列出前一部分；请用“台账校验”查看全部。', en: 'Too many to list all; the Validation pane shows them all.' },
   // the message names its column already (「公民身份号码」…): naming it here too said it twice
   'findings.item': { zh: '第 {row} 行：{message}', en: 'Row {row}: {message}' },

@@ -110,7 +110,7 @@ describe('审核 pane', () => {
     const found = screen.getByTestId('review-findings');
     expect(found.textContent).toContain('第 2 行 李四');
     expect(found.textContent).toContain('人员类别：“老人”按“老年人”处理。');
-    expect(screen.getByText('问题（1 行，1 个提醒，0 个错误）')).toBeTruthy();
+    expect(screen.getByText('问题（1 行：0 个错误，1 个警告）')).toBeTruthy(); // 错误/警告 as 台账校验 names them
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '退回' })));
     expect(await screen.findByText('请填写退回原因，说明要修改什么。')).toBeTruthy();
