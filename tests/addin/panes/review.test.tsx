@@ -21,7 +21,7 @@ const BASE = `/api/v1/ledgers/532301101201/submissions/${MONTH}`;
 const WAITING: Array<[string, string, string]> = [['532301101202', '青松村', EARLIER], ['532301101201', '示范村', MONTH]];
 const monthText = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5))}月`;
 
-function server(user = TOWNSHIP_USER, queue: { waiting: Array<[string, string, string]> } = { waiting: [...WAITING] }) {
+function server(user = TOWNSHIP_USER, queue: { waiting: Array<[string, string, string]> } = { waiting: [...WAITING] }, overrides: Parameters<typeof installFakeApi>[0] = {}) {
   return installFakeApi({
     'POST /api/v1/auth/login': loginAs(user),
     [`GET /api/v1/units/${user.unit.code}/submissions/pending`]: () => ({ status: 200, body: pending(queue.waiting) }),
@@ -33,6 +33,7 @@ function server(user = TOWNSHIP_USER, queue: { waiting: Array<[string, string, s
       body: { submission: { ...submission('532301101201', MONTH, '已退回'), returnReason: (request.body as { reason: string }).reason }, history: detail(MONTH).history },
     }),
     [`POST ${BASE}/approve`]: () => ({ status: 200, body: { submission: submission('532301101201', MONTH, '已审核'), history: detail(MONTH).history } }),
+    ...overrides,
   });
 }
 
@@ -125,6 +126,17 @@ describe('审核 pane', () => {
     // a returned month can be neither approved nor returned again until the village resubmits
     expect(screen.queryByRole('button', { name: '审核通过' })).toBeNull();
     expect(screen.queryByRole('button', { name: '退回' })).toBeNull();
+  });
+
+  it('a month without findings says 问题：无', async () => {
+    const none = { ...findings(MONTH), findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0, byCode: {} } };
+    server(TOWNSHIP_USER, { waiting: [...WAITING] }, { [`GET ${BASE}/findings`]: () => ({ status: 200, body: none }) });
+    renderPane('review', <ReviewPane />);
+    await connected();
+    await signIn('demo-township');
+    await openVillage();
+    expect(screen.getByRole('heading', { name: '问题：无' })).toBeTruthy();
+    expect(screen.getByText('按现行填报规则检查，报送的台账行没有问题。')).toBeTruthy();
   });
 
   it('approves a submitted month', async () => {
