@@ -70,6 +70,8 @@ Exit codes: 0 matched (some rows may be rejected), 2 unreadable input or bad usa
 export interface MatchReport extends MatchResult {
   file: string;
   sheet: string;
+  /** Further sheets of FILE with a header of this source, not matched (--sheet picks one). */
+  otherSheets: string[];
   roster: { file: string; people: number; rowsRead: number; rejected: RejectedRow[]; rejectedCount: number; warnings: RejectedRow[]; warningCount: number };
   idsMasked: boolean;
 }
@@ -119,7 +121,11 @@ export async function runMatch(options: {
   const sheets = await readSheets(options.cwd, options.file, options.sheet);
   const title = { zh: `${options.source.name.zh}数据`, en: `${options.source.name.en}` };
   const source = options.source;
-  const sheet = pickSheet(sheets, (candidate) => locateSourceHeader(source.columns, candidate, title, source.requiredOneOf), basename(options.file));
+  const locate = (candidate: SheetInput) => locateSourceHeader(source.columns, candidate, title, source.requiredOneOf);
+  const sheet = pickSheet(sheets, locate, basename(options.file));
+  // Other sheets with the same kind of header (one per hospital, per month…) are not matched: say
+  // so, or their people are missed without a word.
+  const otherSheets = sheets.filter((candidate) => candidate !== sheet && locate(candidate).ok).map((candidate) => candidate.name ?? '');
   const outcome = matchSheet({
     source: options.source,
     period: options.period,
@@ -134,6 +140,7 @@ export async function runMatch(options: {
   return {
     file: options.file,
     sheet: sheet.name ?? '',
+    otherSheets,
     ...result,
     leads,
     roster: {
@@ -175,6 +182,11 @@ export function formatMatchReport(report: MatchReport): string {
   const label = periodLabel(report.period);
   const lines: string[] = [];
   lines.push(`来源：${source.name.zh}（${source.code}）　期间：${label.zh}　文件：${report.file}　工作表：${report.sheet}　数据：${report.rowsRead} 行`);
+  if (report.otherSheets.length > 0) {
+    lines.push(
+      `注意：工作表 ${report.otherSheets.map((name) => `“${name}”`).join('、')} 也有${source.name.zh}数据的表头，本次未比对：请用 --sheet 工作表名 逐张比对（或合并到一张表） / Sheets ${report.otherSheets.join(', ')} also hold ${source.name.en} data and were not matched: run again with --sheet for each`,
+    );
+  }
   lines.push(`名册：${report.roster.file}　在册人员：${report.roster.people} 人（读取 ${report.roster.rowsRead} 行，拒绝 ${report.roster.rejectedCount} 行）`);
   lines.push('');
   if (report.leads.length === 0) lines.push('没有生成线索。 / No leads.');

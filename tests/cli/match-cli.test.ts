@@ -138,6 +138,24 @@ describe('ledger match', () => {
     expect(err.startsWith('错误：')).toBe(true);
   });
 
+  it('a workbook with several sheets of the same data (one per hospital): the others are named as not matched, and --sheet matches each', async () => {
+    const workbook = new ExcelJS.Workbook();
+    for (const [name, person, id] of [['州医院', '丁', NEW1], ['市医院', '戊', NEW2]] as const) {
+      const sheet = workbook.addWorksheet(name);
+      sheet.getColumn(2).numFmt = '@';
+      sheet.addRow(['姓名', '身份证号', '出院日期', '个人自付费用']);
+      sheet.addRow([person, id, '2026-10-05', 20000]);
+    }
+    await workbook.xlsx.writeFile(join(dir, 'hospitals.xlsx'));
+    const first = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx']);
+    expect(first.code).toBe(0);
+    expect(first.out).toContain('注意：工作表 “市医院” 也有医保数据的表头，本次未比对：请用 --sheet 工作表名 逐张比对');
+    expect(first.out).toMatch(/1\. 丁/);
+    const second = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx', '--sheet', '市医院']);
+    expect(second.out).toMatch(/1\. 戊/);
+    expect(second.out).not.toContain('注意：工作表');
+  });
+
   it('rows rejected for the same reason are said once with their row numbers (a column of Excel-damaged IDs is one paragraph); --json keeps every row', async () => {
     const rows = ['姓名,身份证号,出院日期,个人自付费用'];
     for (let i = 0; i < 60; i++) rows.push(`人员${i},${i % 3 === 0 ? '5323011980' : '5.32301198001011E+17'},2026-10-01,20000`);
