@@ -20,6 +20,7 @@ import {
 import type { SessionUser } from '../../../ledger/api/auth';
 import { type LeadDetailResponse, type LeadWire } from '../../../ledger/api/leads';
 import { LEAD_STATE_VALUES, type LeadStateValue } from '../../../ledger/lead-states';
+import { LEAD_STATE_EN } from '../../../ledger/lead-states';
 import { SOURCE_CODES, sourceByCode, type SourceCode } from '../../../ledger/sources';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { actorText } from '../../app/actor';
@@ -146,6 +147,8 @@ function Leads({ user }: { user: SessionUser }) {
     await load();
   }
 
+  /** A lead's state: the word itself in Chinese, the English beside it in English. */
+  const stateText = (state: LeadStateValue) => (en ? LEAD_STATE_EN[state] : state);
   const sources = useMemo(() => SOURCE_CODES.map((code) => ({ code, label: sourceByCode(code).name[en ? 'en' : 'zh'] })), [en]);
   const pullable = (lead: LeadWire) => mayPull && lead.state === '已下发村' && !lead.ledgerRowId;
 
@@ -170,7 +173,7 @@ function Leads({ user }: { user: SessionUser }) {
             <option value="">{t('filter.any')}</option>
             {LEAD_STATE_VALUES.map((state) => (
               <option key={state} value={state}>
-                {state}
+                {en ? LEAD_STATE_EN[state] : state}
               </option>
             ))}
           </Select>
@@ -295,7 +298,7 @@ function Leads({ user }: { user: SessionUser }) {
                     <dd className={styles.dd}>
                       {detail.history.map((entry, i) => (
                         <div key={i}>
-                          {t(entry.fromState ? 'detail.historyStep' : 'detail.historyFirstStep', { at: chinaDay(entry.at), from: entry.fromState ?? '', to: entry.toState })}
+                          {t(entry.fromState ? 'detail.historyStep' : 'detail.historyFirstStep', { at: chinaDay(entry.at), from: entry.fromState ? stateText(entry.fromState) : '', to: stateText(entry.toState) })}
                           {/* who, kept whole on one line (楚雄市 经办人 broke as 楚雄市 经⏎办人 in the narrow column) */}
                           <span style={{ whiteSpace: 'nowrap' }}>{t('detail.historyWho', { who: actorText(entry, locale) })}</span>
                         </div>

@@ -23,6 +23,7 @@ import {
   tokens,
 } from '@fluentui/react-components';
 import type { SessionUser } from '../../../ledger/api/auth';
+import { SUBMISSION_STATE_EN } from '../../../ledger/api/submissions';
 import type {
   PendingSubmission,
   PendingSubmissionsResponse,
@@ -229,6 +230,8 @@ function Review({ user }: { user: SessionUser }) {
     const days = daysWaited(submittedAt, new Date());
     return days === 0 ? t('queue.waitedToday') : t('queue.waited', { days });
   };
+  /** A history's state: the word itself in Chinese, the English beside it in English. */
+  const stateText = (state: SubmissionWire['state']) => (en ? SUBMISSION_STATE_EN[state] : state);
   const monthLabel = (m: string) => t('queue.month', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
   if (opened) return detailView(opened);
 
@@ -445,8 +448,8 @@ function Review({ user }: { user: SessionUser }) {
             <Caption1 key={i} className={styles.muted}>
               {t(entry.fromState ? 'detail.historyEntry' : 'detail.historyFirst', {
                 at: chinaMinute(entry.at),
-                from: entry.fromState ?? '',
-                to: entry.toState,
+                from: entry.fromState ? stateText(entry.fromState) : '',
+                to: stateText(entry.toState),
                 who: actorText(entry, locale),
                 reason: entry.reason ? `${en ? ': ' : '：'}${entry.reason}` : '',
               })}
@@ -476,7 +479,9 @@ function Review({ user }: { user: SessionUser }) {
   }
 }
 
+/** The state as a township reads it: 已提交 is what waits for it (待审核); in English beside. */
 function StateBadge({ state }: { state: VillageState['state'] }) {
+  const t = useStrings(REVIEW_STRINGS);
   return (
     <Badge
       size="small"
@@ -484,7 +489,7 @@ function StateBadge({ state }: { state: VillageState['state'] }) {
       appearance={state === '未提交' ? 'filled' : 'tint'}
       color={state === '未提交' ? 'danger' : state === '已退回' ? 'warning' : state === '已审核' ? 'success' : 'informative'}
     >
-      {state === '已提交' ? '待审核' : state}
+      {t(`state.${state}`)}
     </Badge>
   );
 }

@@ -86,6 +86,26 @@ describe('线索查询 pane', () => {
     expect(list.textContent).not.toMatch(/demo-/);
   });
 
+  it('in English, the state filter and a lead’s history name the states in English', async () => {
+    const history = [{ fromState: '已派至乡镇', toState: '已下发村', userName: 'demo-township', unitCode: '532301101', unitName: '鹿城镇', at: '2026-11-03T02:00:00Z', note: null }];
+    installFakeApi({
+      'POST /api/v1/auth/login': login,
+      [LIST]: () => ({ status: 200, body: { leads: [lead(1)], total: 1, page: 1, pageSize: 200 } }),
+      'GET /api/v1/leads/XS-532301-202610-00001': () => ({ status: 200, body: { lead: lead(1), history } }),
+    });
+    renderPane('lookup', <LookupPane />, { displayLanguage: 'en-US' });
+    await connected();
+    fireEvent.change(await screen.findByLabelText(/Username/), { target: { value: 'demo-village' } });
+    fireEvent.change(screen.getByLabelText(/Password/), { target: { value: 'demo1234' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    const list = await screen.findByTestId('lead-list');
+    const options = Array.from((screen.getByLabelText('State') as HTMLSelectElement).options, (option) => option.textContent);
+    expect(options).toEqual(['All', 'awaiting assignment', 'sent to township', 'sent to village', 'being verified', 'verified', 'closed']);
+    await act(async () => fireEvent.click(within(list).getByRole('button', { name: 'Details' })));
+    const steps = (await screen.findByText('History')).nextElementSibling!;
+    expect(steps.textContent).toBe('2026-11-03 sent to township → sent to village (鹿城镇 staff)');
+  });
+
   it('adds a new person as a new row and links a person already on the sheet', async () => {
     const onSheet = '532301197606150019'; // typed on the sheet by staff before the lead came
     const newcomer = '532301198001010012';

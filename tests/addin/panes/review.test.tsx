@@ -170,6 +170,20 @@ describe('审核 pane', () => {
     expect(document.body.textContent).not.toMatch(/demo-village/);
   });
 
+  it('in English, states read in English (badges and history)', async () => {
+    server();
+    renderPane('review', <ReviewPane />, { displayLanguage: 'en-US' });
+    await connected();
+    fireEvent.change(await screen.findByLabelText(/Username/), { target: { value: 'demo-township' } });
+    fireEvent.change(screen.getByLabelText(/Password/), { target: { value: 'demo1234' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    await act(async () => fireEvent.click(await screen.findByRole('tab', { name: 'By month' })));
+    const items = within(await screen.findByTestId('review-list')).getAllByRole('listitem');
+    expect(items.map((item) => item.querySelector('.fui-Badge')?.textContent)).toEqual(['to review', 'approved', 'not submitted']);
+    await act(async () => fireEvent.click(within(items[0]).getByRole('button', { name: 'Open 示范村' })));
+    expect(await screen.findByText('2026-11-05 10:00 submitted (示范村 staff)')).toBeTruthy();
+  });
+
   it('counts waiting days by the China calendar', () => {
     expect(daysWaited('2026-11-05T02:00:00Z', new Date('2026-11-05T15:00:00Z'))).toBe(0); // 23:00 in China, same day
     expect(daysWaited('2026-11-05T02:00:00Z', new Date('2026-11-05T16:00:00Z'))).toBe(1); // past midnight in China
