@@ -11,7 +11,7 @@
  * sideways on a phone. Imports only the ledger core (web → ledger; never the server).
  */
 import type { SummaryResponse, DuplicatesResponse } from '../ledger/api/reports';
-import type { LeadStateValue } from '../ledger/lead-states';
+import type { LeadState } from '../ledger/lead-states';
 import type { SubmissionResponse } from '../ledger/api/submissions';
 import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
@@ -661,7 +661,7 @@ function upperView(user: SessionUser): HTMLElement {
 }
 
 /** A colour per lead state (the add-in's Fluent palette tokens, as plain colours); every segment is also named with its number. */
-const LEAD_STATE_COLOR: Record<LeadStateValue, string> = {
+const LEAD_STATE_COLOR: Record<LeadState, string> = {
   待分派: '#eaa300',
   已派至乡镇: '#7160e8',
   已下发村: '#4f6bed',

@@ -26,7 +26,7 @@ import {
   type LeadListResponse,
   type PullLeadResponse,
 } from '../../ledger/api/leads';
-import type { LeadStateValue } from '../../ledger/lead-states';
+import type { LeadState } from '../../ledger/lead-states';
 import {
   ConsolidatedRowsResponseSchema,
   DuplicatesResponseSchema,
@@ -107,7 +107,7 @@ export interface CallSpec<T> {
 
 export interface LeadFilter {
   source?: SourceCode;
-  state?: LeadStateValue;
+  state?: LeadState;
   overdue?: boolean;
   page?: number;
   pageSize?: number;

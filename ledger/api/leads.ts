@@ -16,9 +16,9 @@ import { RowIdSchema } from './sync';
 
 export { LocalizedTextSchema } from '../text';
 import { LocalizedTextSchema } from '../text';
-import { LEAD_STATE_VALUES } from '../lead-states';
+import { LEAD_STATES } from '../lead-states';
 
-export const LeadStateSchema = z.enum(LEAD_STATE_VALUES);
+export const LeadStateSchema = z.enum(LEAD_STATES);
 
 export const SourceCodeSchema = z.enum(SOURCE_CODES);
 export const MatchRuleCodeSchema = z.enum(MATCH_RULE_CODES);

@@ -9,7 +9,7 @@
  * The unit must be the caller's own or below it (403 otherwise; 404 for an unknown unit inside it).
  */
 import { z } from 'zod';
-import { LEAD_STATE_EN, LEAD_STATE_VALUES, type LeadStateValue } from '../lead-states';
+import { LEAD_STATE_EN, LEAD_STATES, type LeadState } from '../lead-states';
 import { SUMMARY_DIMENSIONS } from '../reports/facts';
 import { SUBMISSION_DISPLAY_STATES } from '../reports/summary';
 import { MAX_WINDOW_MONTHS, monthsOf } from '../reports/window';
@@ -53,7 +53,7 @@ export const LeadFiguresSchema = z.object({
   averageWorkingDaysToVerify: rate,
   closureRate: rate,
   /** Leads by the life-cycle state they were in at `asOf`, every state of the one list (sums to total). */
-  byState: z.strictObject(Object.fromEntries(LEAD_STATE_VALUES.map((state) => [state, count])) as Record<LeadStateValue, typeof count>),
+  byState: z.strictObject(Object.fromEntries(LEAD_STATES.map((state) => [state, count])) as Record<LeadState, typeof count>),
 });
 
 const SubmissionTallySchema = z.object({ villages: count, 未提交: count, 已提交: count, 已退回: count, 已审核: count } satisfies Record<'villages' | (typeof SUBMISSION_DISPLAY_STATES)[number], z.ZodType>);
@@ -89,13 +89,13 @@ export const SummaryResponseSchema = z.object({
     dimensions: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
     sources: z.record(z.string(), z.object({ zh: z.string(), en: z.string() })),
     /** The lead states in life-cycle order (the order to draw them in). */
-    states: z.array(z.object({ state: z.enum(LEAD_STATE_VALUES), zh: z.string(), en: z.string() })),
+    states: z.array(z.object({ state: z.enum(LEAD_STATES), zh: z.string(), en: z.string() })),
   }),
 });
 export type SummaryResponse = z.infer<typeof SummaryResponseSchema>;
 
 /** The summary's labels of the lead states, derived from the one list. */
-export const LEAD_STATE_LABELS: SummaryResponse['labels']['states'] = LEAD_STATE_VALUES.map((state) => ({ state, zh: state, en: LEAD_STATE_EN[state] }));
+export const LEAD_STATE_LABELS: SummaryResponse['labels']['states'] = LEAD_STATES.map((state) => ({ state, zh: state, en: LEAD_STATE_EN[state] }));
 
 export const DuplicatesResponseSchema = z.object({
   unit: UnitSchema,

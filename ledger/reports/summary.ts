@@ -10,7 +10,7 @@
  * whose lowest common unit is the unit itself). Rates and averages are derived from the sums, so
  * they roll up exactly (never an average of averages).
  */
-import { CLOSED_LEAD_STATE, LEAD_STATE_VALUES, VERIFIED_LEAD_STATE, type LeadStateValue } from '../lead-states';
+import { CLOSED_LEAD_STATE, LEAD_STATES, VERIFIED_LEAD_STATE, type LeadState } from '../lead-states';
 import type { WorkingDayCalendar } from '../calendar';
 import { UNIT_CODE_LENGTH, isInSubtree, type UnitLevel } from '../units';
 import { SUMMARY_DIMENSIONS, type SummaryDimension } from './facts';
@@ -43,16 +43,16 @@ export interface LeadFact {
    * The date each state of the life cycle was first reached (its history); a state never reached is
    * absent. Verification (已核实) and closure (已办结) dates are read from here, so they cannot disagree.
    */
-  reachedOn: Partial<Record<LeadStateValue, string>>;
+  reachedOn: Partial<Record<LeadState, string>>;
 }
 
 /**
  * The state a lead was in on `date`: the furthest state of the (linear, never backwards) life cycle
  * reached by then; the first state when its history holds nothing that early.
  */
-export function leadStateOn(reachedOn: LeadFact['reachedOn'], date: string): LeadStateValue {
-  let state: LeadStateValue = LEAD_STATE_VALUES[0];
-  for (const candidate of LEAD_STATE_VALUES) {
+export function leadStateOn(reachedOn: LeadFact['reachedOn'], date: string): LeadState {
+  let state: LeadState = LEAD_STATES[0];
+  for (const candidate of LEAD_STATES) {
     const on = reachedOn[candidate];
     if (on !== undefined && on <= date) state = candidate;
   }
@@ -60,10 +60,10 @@ export function leadStateOn(reachedOn: LeadFact['reachedOn'], date: string): Lea
 }
 
 /** Leads per life-cycle state, every state present (0 when none). */
-export type LeadStateCounts = Record<LeadStateValue, number>;
+export type LeadStateCounts = Record<LeadState, number>;
 
 function emptyStateCounts(): LeadStateCounts {
-  return Object.fromEntries(LEAD_STATE_VALUES.map((state) => [state, 0])) as LeadStateCounts;
+  return Object.fromEntries(LEAD_STATES.map((state) => [state, 0])) as LeadStateCounts;
 }
 
 export const SUBMISSION_DISPLAY_STATES = ['未提交', '已提交', '已退回', '已审核'] as const;
@@ -155,7 +155,7 @@ const COUNT_KEYS = (Object.keys(emptyTally()) as (keyof LeadTally)[]).filter((ke
 
 function addTally(into: LeadTally, from: LeadTally): void {
   for (const key of COUNT_KEYS) into[key] += from[key];
-  for (const state of LEAD_STATE_VALUES) into.byState[state] += from.byState[state];
+  for (const state of LEAD_STATES) into.byState[state] += from.byState[state];
 }
 
 export function leadFigures(tally: LeadTally): LeadFigures {

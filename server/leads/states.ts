@@ -3,11 +3,10 @@
  * Only the transitions listed here exist; anything else is a 409 for the API and ignored
  * (never applied backwards) when it comes from a ledger sync.
  */
-import { CLOSED_LEAD_STATE, LEAD_STATE_EN, LEAD_STATE_VALUES } from '../../ledger/lead-states';
+import { CLOSED_LEAD_STATE, LEAD_STATE_EN, LEAD_STATES, type LeadState } from '../../ledger/lead-states';
 
-/** The one list lives in ledger/lead-states.ts (shared with the API schema, the add-in and the reports). */
-export const LEAD_STATES = LEAD_STATE_VALUES;
-export type LeadState = (typeof LEAD_STATES)[number];
+/** The one list and its type live in ledger/lead-states.ts (shared with the API schema, the add-in and the reports). */
+export { LEAD_STATES, type LeadState };
 
 /** English names beside the states (ledger/lead-states.ts: the add-in's summary labels them too). */
 export { LEAD_STATE_EN };

@@ -3,7 +3,7 @@
  * only place their SQL lives. Subtrees are code ranges ([code, code + ':') — ':' sorts right after
  * '9'), so every query walks an index instead of testing a prefix on each row.
  */
-import { LEAD_STATE_VALUES } from '../../ledger/lead-states';
+import { LEAD_STATES } from '../../ledger/lead-states';
 import type { LedgerValues } from '../../ledger/types';
 import { UNIT_CODE_LENGTH, type UnitLevel } from '../../ledger/units';
 import type { SummaryDimension } from '../../ledger/reports/facts';
@@ -115,7 +115,7 @@ class SqliteReportStore implements ReportStore {
   async leadFacts(code: string): Promise<LeadFact[]> {
     // The first time each state of the life cycle was reached, one column per state of the one
     // list (reached_0 … reached_5), as China calendar dates: one row per lead whatever its history.
-    const reached = LEAD_STATE_VALUES.map((_, i) => `MIN(CASE WHEN h.to_state = ? THEN h.at END) AS reached_${i}`).join(',\n              ');
+    const reached = LEAD_STATES.map((_, i) => `MIN(CASE WHEN h.to_state = ? THEN h.at END) AS reached_${i}`).join(',\n              ');
     const rows = await this.db.all<{
       source: string;
       unit_code: string;
@@ -130,12 +130,12 @@ class SqliteReportStore implements ReportStore {
          LEFT JOIN lead_history h ON h.lead_no = l.lead_no
         WHERE l.unit_code >= ? AND l.unit_code < ?
         GROUP BY l.lead_no, l.source, l.unit_code, l.found_on, l.dispatched_on, l.due_on`,
-      [...LEAD_STATE_VALUES, ...range(code)],
+      [...LEAD_STATES, ...range(code)],
     );
     const chinaDate = (at: string) => new Date(Date.parse(at) + 8 * 3600_000).toISOString().slice(0, 10);
     return rows.map((row) => {
       const reachedOn: LeadFact['reachedOn'] = {};
-      LEAD_STATE_VALUES.forEach((state, i) => {
+      LEAD_STATES.forEach((state, i) => {
         const at = row[`reached_${i}`];
         if (at !== null && at !== undefined) reachedOn[state] = chinaDate(at);
       });

@@ -1,5 +1,5 @@
 /** Consolidation rules (ledger/reports): the month window, row facts, lead figures, roll-up, duplicates. */
-import { LEAD_STATE_VALUES } from '../../ledger/lead-states';
+import { LEAD_STATES } from '../../ledger/lead-states';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { findDuplicateGroups, maskName, nameFor, type OpenRowRef } from '../../ledger/reports/duplicates';
 import { SUMMARY_DIMENSIONS, UNFILLED, rowFacts } from '../../ledger/reports/facts';
@@ -90,7 +90,7 @@ describe('lead figures', () => {
     expect(leadStateOn({}, '2026-10-09')).toBe('待分派'); // nothing recorded yet: the first state
     const tally = leadContribution(closedLater, october, '2026-10-31', DEFAULT_CALENDAR)!;
     expect(tally.byState).toEqual({ 待分派: 0, 已派至乡镇: 0, 已下发村: 0, 核实中: 0, 已核实: 1, 已办结: 0 });
-    expect(Object.keys(tally.byState)).toEqual([...LEAD_STATE_VALUES]); // every state of the one list, in its order
+    expect(Object.keys(tally.byState)).toEqual([...LEAD_STATES]); // every state of the one list, in its order
     expect(leadContribution(base, october, '2026-10-31', DEFAULT_CALENDAR)!.byState['已派至乡镇']).toBe(1);
   });
 });

@@ -20,7 +20,7 @@ import { createRng, fabricateLedgerValues, pick } from '../../server/seed/fabric
 import { startTestServer, type TestServer } from './helpers';
 import { additiveFigures, sumFigures } from './reports-helpers';
 import { createLeads, getLeadRow, transition, type NewLead } from '../../server/leads/lifecycle';
-import { LEAD_STATE_VALUES } from '../../ledger/lead-states';
+import { LEAD_STATES } from '../../ledger/lead-states';
 import { fabricateIdNumber, fabricateName } from '../../server/seed/fabricate';
 
 const NOW = new Date('2026-11-20T04:00:00Z');
@@ -109,7 +109,7 @@ async function seedLeads(): Promise<void> {
     let row = (await getLeadRow(server.deps.db, leadNo))!;
     for (const [to, date] of walks[i]) {
       const set = to === '已下发村' ? { village_code: `${row.township_code}201`, unit_code: `${row.township_code}201` } : {};
-      row = await transition(server.deps.db, row, to as (typeof LEAD_STATE_VALUES)[number], actor, new Date(`${date}T02:00:00Z`), set);
+      row = await transition(server.deps.db, row, to as (typeof LEAD_STATES)[number], actor, new Date(`${date}T02:00:00Z`), set);
     }
   }
 }
@@ -172,7 +172,7 @@ describe('GET /api/v1/reports/summary', () => {
     expect(october.asOf).toBe('2026-10-31');
     // the lead verified 11-03 is still 核实中 and the one closed 11-10 still 已核实 as of 10-31
     expect(october.figures.leads.all.byState).toEqual({ 待分派: 1, 已派至乡镇: 1, 已下发村: 2, 核实中: 2, 已核实: 1, 已办结: 1 });
-    expect(october.labels.states.map((s: { state: string }) => s.state)).toEqual([...LEAD_STATE_VALUES]);
+    expect(october.labels.states.map((s: { state: string }) => s.state)).toEqual([...LEAD_STATES]);
     const november = (await get('demo-county', 'unit=532301&month=2026-11')).body; // as of today, 11-20
     expect(november.figures.leads.all.byState).toEqual({ 待分派: 1, 已派至乡镇: 1, 已下发村: 2, 核实中: 1, 已核实: 1, 已办结: 1 }); // the lead closed 10-20 is out of November
     for (const body of [october, november]) {

@@ -19,7 +19,7 @@ import {
 } from '@fluentui/react-components';
 import type { SessionUser } from '../../../ledger/api/auth';
 import { type LeadDetailResponse, type LeadWire } from '../../../ledger/api/leads';
-import { LEAD_STATE_VALUES, type LeadStateValue } from '../../../ledger/lead-states';
+import { LEAD_STATES, type LeadState } from '../../../ledger/lead-states';
 import { LEAD_STATE_EN } from '../../../ledger/lead-states';
 import { SOURCE_CODES, sourceByCode, type SourceCode } from '../../../ledger/sources';
 import { useLedger, useStrings } from '../../app/HostProvider';
@@ -72,7 +72,7 @@ const useStyles = makeStyles({
 
 interface Filter {
   source: SourceCode | '';
-  state: LeadStateValue | '';
+  state: LeadState | '';
   overdue: boolean;
 }
 
@@ -148,7 +148,7 @@ function Leads({ user }: { user: SessionUser }) {
   }
 
   /** A lead's state: the word itself in Chinese, the English beside it in English. */
-  const stateText = (state: LeadStateValue) => (en ? LEAD_STATE_EN[state] : state);
+  const stateText = (state: LeadState) => (en ? LEAD_STATE_EN[state] : state);
   const sources = useMemo(() => SOURCE_CODES.map((code) => ({ code, label: sourceByCode(code).name[en ? 'en' : 'zh'] })), [en]);
   const pullable = (lead: LeadWire) => mayPull && lead.state === '已下发村' && !lead.ledgerRowId;
 
@@ -169,9 +169,9 @@ function Leads({ user }: { user: SessionUser }) {
           </Select>
         </Field>
         <Field label={t('filter.state')}>
-          <Select value={filter.state} onChange={(_, d) => setFilter((f) => ({ ...f, state: d.value as LeadStateValue | '' }))}>
+          <Select value={filter.state} onChange={(_, d) => setFilter((f) => ({ ...f, state: d.value as LeadState | '' }))}>
             <option value="">{t('filter.any')}</option>
-            {LEAD_STATE_VALUES.map((state) => (
+            {LEAD_STATES.map((state) => (
               <option key={state} value={state}>
                 {en ? LEAD_STATE_EN[state] : state}
               </option>

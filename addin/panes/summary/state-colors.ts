@@ -4,9 +4,9 @@
  * Colour is never the only cue: every segment is also named with its number beside the bar.
  */
 import { tokens } from '@fluentui/react-components';
-import type { LeadStateValue } from '../../../ledger/lead-states';
+import type { LeadState } from '../../../ledger/lead-states';
 
-export const LEAD_STATE_COLOR: Record<LeadStateValue, string> = {
+export const LEAD_STATE_COLOR: Record<LeadState, string> = {
   待分派: tokens.colorPaletteMarigoldBorderActive,
   已派至乡镇: tokens.colorPaletteLavenderBorderActive,
   已下发村: tokens.colorPaletteCornflowerBorderActive,
