@@ -14,6 +14,7 @@
 import { readdirSync, readFileSync, statSync } from 'fs';
 import { dirname, join, relative, resolve, sep } from 'path';
 import * as ts from 'typescript';
+import { cycles } from './cycles';
 
 const ROOT = resolve(__dirname, '..', '..');
 const CODE_FOLDERS = ['ledger', 'server', 'addin', 'web', 'bench'];
@@ -88,43 +89,6 @@ function valueGraph(graph: ReadonlyMap<string, readonly ImportEdge[]>, nodeOf: (
   return out;
 }
 
-/** Strongly connected components of more than one node (Tarjan), each sorted: every one is a cycle. */
-function cycles(graph: ReadonlyMap<string, ReadonlySet<string>>): string[][] {
-  let counter = 0;
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  const found: string[][] = [];
-  const visit = (node: string): void => {
-    index.set(node, counter);
-    low.set(node, counter);
-    counter++;
-    stack.push(node);
-    onStack.add(node);
-    for (const next of graph.get(node) ?? []) {
-      if (!index.has(next)) {
-        visit(next);
-        low.set(node, Math.min(low.get(node) ?? 0, low.get(next) ?? 0));
-      } else if (onStack.has(next)) {
-        low.set(node, Math.min(low.get(node) ?? 0, index.get(next) ?? 0));
-      }
-    }
-    if (low.get(node) === index.get(node)) {
-      const component: string[] = [];
-      let member: string | undefined;
-      do {
-        member = stack.pop();
-        if (member === undefined) break;
-        onStack.delete(member);
-        component.push(member);
-      } while (member !== node);
-      if (component.length > 1) found.push(component.sort());
-    }
-  };
-  for (const node of graph.keys()) if (!index.has(node)) visit(node);
-  return found;
-}
 
 /** A file's module in ledger/: its subfolder ('ledger/validation/') or the file itself ('ledger/columns'). */
 function ledgerModuleOf(file: string): string {
