@@ -49,6 +49,8 @@ export async function main(options: MainOptions = {}): Promise<void> {
   const out: string[] = [
     `台账服务已启动 / Ledger server listening: ${url}`,
     `数据库 / Database: ${config.dbFile}`,
+    `网页版（未装加载项：WPS、手机）/ Web page (no add-in): ${url}/web/`,
+    `浏览器预览（示例台账与加载项窗格）/ Browser preview (demo workbook and panes): ${url}/preview`,
     `健康检查 / Health: ${url}/healthz    接口文档 / OpenAPI: ${url}/api/v1/openapi.json`,
   ];
   if (seeded) {

@@ -91,7 +91,7 @@ export function cacheHashedAssets(res: Response, path: string): void {
 
 /** The preview index at /: a link per pane (mount after the global helmet). */
 export function mountPreviewIndex(app: Express, dir = addinBuildDir()): void {
-  // The browser preview: the demo workbook beside the four panes (addin/preview), served with the pages.
+  // The browser preview: the demo workbook beside the panes (addin/preview), served with the pages.
   app.get('/preview', (req, res) => {
     res.locals.route = '/preview';
     const query = req.originalUrl.indexOf('?');
@@ -107,7 +107,7 @@ export function mountPreviewIndex(app: Express, dir = addinBuildDir()): void {
       `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>社会救助主动发现台账</title></head>` +
         `<body style="font-family:'Microsoft YaHei','PingFang SC',sans-serif;margin:24px">` +
         `<h1>社会救助主动发现台账 · Proactive-discovery ledger</h1>` +
-        `<p><a href="/preview"><strong>浏览器预览：示例台账与四个任务窗格</strong></a> / Browser preview: the demo workbook beside the four panes</p>` +
+        `<p><a href="/preview"><strong>浏览器预览：示例台账与加载项的各任务窗格</strong></a> / Browser preview: the demo workbook beside the add-in's panes</p>` +
         `<p>单独打开各窗格（演示工作簿）/ Each pane on its own (demo workbook):</p><ul>${items}</ul>${missing}` +
         `<p>未安装加载项（WPS、LibreOffice、手机）：<a href="/web/">网页版台账</a> / Without the add-in: <a href="/web/">web page</a></p>` +
         `<p>接口 / API: <a href="/api/v1/openapi.json">/api/v1/openapi.json</a> · <a href="/healthz">/healthz</a></p></body></html>`,

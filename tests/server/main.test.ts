@@ -62,6 +62,13 @@ describe('server/main.ts', () => {
       expect(server.output()).toContain('demo-village');
       expect(server.output()).toContain('演示');
       expect(server.output()).toContain('demo1234');
+      // the two pages staff open first are named with their addresses, and answer there
+      expect(server.output()).toContain(`网页版（未装加载项：WPS、手机）/ Web page (no add-in): ${url}/web/`);
+      expect(server.output()).toContain(`/ Browser preview (demo workbook and panes): ${url}/preview`);
+      expect([200, 503]).toContain((await fetch(`${url}/web/`)).status); // 503 names npm run build:web when it is not built
+      expect((await fetch(`${url}/preview`, { redirect: 'manual' })).headers.get('location')).toBe('/addin/preview.html');
+      // the index links the preview without a pane count of its own (it said 四个 beside six panes)
+      expect(await (await fetch(`${url}/`)).text()).not.toMatch(/[一二三四五六七八九十]个任务窗格|(three|four|five) panes/);
       const exited = exitCode(server.child);
       server.child.kill('SIGTERM');
       expect(await exited).toBe(0);
