@@ -14,7 +14,6 @@
  */
 import { spawnServer, type ChildServer } from './child-server';
 import { randomUUID } from 'crypto';
-import { isMainThread, parentPort, Worker, workerData } from 'worker_threads';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'fs';
 import { tmpdir } from 'os';
 import { join, resolve } from 'path';
@@ -26,6 +25,7 @@ import { upsertUnit } from '../server/units/store';
 import { settleAll } from '../server/ledger/store';
 import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
 import { runWhenMain, nowMs, projectRoot, round, type BenchResult } from './harness';
+import { otherUsersOnTheirOwnThread } from './other-users';
 
 const VILLAGES = Number(process.env.SYNC_LOAD_VILLAGES ?? 100);
 const ROWS = Number(process.env.SYNC_LOAD_ROWS ?? 100);
@@ -188,101 +188,6 @@ function peakRssMb(pid: number | undefined): number {
   }
 }
 
-interface OtherUsersOutcome {
-  login: number[];
-  push: number[];
-  errors: number;
-}
-
-/** Other users during the burst: a login and a 1-row push, one after the other, until told to stop. */
-async function otherUsers(url: string, token: string, stop: () => boolean): Promise<OtherUsersOutcome> {
-  const out = { login: [] as number[], push: [] as number[], errors: 0 };
-  const code = villageCode(VILLAGES + 1);
-  const rng = createRng(7);
-  while (!stop()) {
-    let start = nowMs();
-    try {
-      const res = await fetch(`${url}/api/v1/auth/login`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ username: 'bench-login', password: LOGIN_PASSWORD }),
-      });
-      await res.arrayBuffer();
-      out.login.push(nowMs() - start);
-      if (res.status !== 200) out.errors++;
-    } catch {
-      out.errors++;
-    }
-    const values = fabricateLedgerValues(rng, { region: '532301', township: '鹿城镇' }) as Record<string, unknown>;
-    delete values.seq;
-    start = nowMs();
-    try {
-      const res = await fetch(`${url}/api/v1/ledgers/${code}/sync`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify({ clientId: 'bench-other', requestId: randomUUID(), cursor: 1 << 30, changes: [{ rowId: randomUUID(), baseVersion: 0, values }] }),
-      });
-      await res.arrayBuffer();
-      out.push.push(nowMs() - start);
-      if (res.status !== 200) out.errors++;
-    } catch {
-      out.errors++;
-    }
-  }
-  return out;
-}
-
-/**
- * The other users run on a worker thread with its own event loop, as they would on their own
- * computers: measured on the burst clients' thread, their timings would also hold the time their
- * answers wait behind a hundred other clients' callbacks (the client itself busy, not the server).
- */
-async function otherUsersOnTheirOwnThread(url: string, token: string): Promise<{ stop: () => Promise<OtherUsersOutcome> }> {
-  const fromSource = __filename.endsWith('.ts'); // run by tsx rather than from dist/
-  const worker = new Worker(__filename, { workerData: { role: OTHER_USERS_ROLE, url, token }, execArgv: fromSource ? ['--import', 'tsx'] : undefined });
-  const messages: Array<(message: 'ready' | OtherUsersOutcome) => void> = [];
-  const failed = new Promise<never>((_, reject) => {
-    worker.once('error', reject);
-    worker.once('exit', (code) => reject(new Error(`the other users' thread exited with code ${code} before reporting`)));
-  });
-  failed.catch(() => undefined);
-  worker.on('message', (message: 'ready' | OtherUsersOutcome) => messages.shift()?.(message));
-  const next = () => Promise.race([new Promise<'ready' | OtherUsersOutcome>((resolve) => messages.push(resolve)), failed]);
-  // its warm-up round (a first fetch on a new thread sets up its HTTP client) is not measured
-  const ready = await next();
-  if (ready !== 'ready') throw new Error('the other users\' thread reported before its warm-up');
-  return {
-    stop: async () => {
-      const outcome = next();
-      worker.postMessage('stop');
-      const result = await outcome;
-      await worker.terminate();
-      if (result === 'ready') throw new Error('the other users\' thread said ready twice');
-      return result;
-    },
-  };
-}
-
-const OTHER_USERS_ROLE = 'sync-load-other-users';
-
-/** On the other users' thread: sign in and push until the main thread says stop, then report. */
-if (!isMainThread && (workerData as { role?: string } | null)?.role === OTHER_USERS_ROLE) {
-  const { url, token } = workerData as { url: string; token: string };
-  let stopped = false;
-  parentPort?.on('message', () => {
-    stopped = true;
-  });
-  void (async () => {
-    // warm-up: one round, not measured (stops after its first login and push)
-    let rounds = 0;
-    await otherUsers(url, token, () => rounds++ > 0);
-    parentPort?.postMessage('ready');
-    const outcome = await otherUsers(url, token, () => stopped);
-    parentPort?.postMessage(outcome);
-    parentPort?.close();
-  })();
-}
-
 /**
  * The sign-ins as the server timed them (its request log: request in → response written), beside
  * the other users' own figures. Only the other users sign in here, so every login line is theirs.
@@ -345,7 +250,13 @@ export async function run(): Promise<BenchResult[]> {
       await syncVillage(server.url, villageCode(VILLAGES), tokens[VILLAGES], data[VILLAGES].slice(w * 20, w * 20 + 20));
     }
 
-    const others = await otherUsersOnTheirOwnThread(server.url, tokens[VILLAGES + 1]);
+    const others = await otherUsersOnTheirOwnThread({
+      url: server.url,
+      token: tokens[VILLAGES + 1],
+      villageCode: villageCode(VILLAGES + 1),
+      username: 'bench-login',
+      password: LOGIN_PASSWORD,
+    });
     const started = nowMs();
     const outcomes = await Promise.all(data.slice(0, VILLAGES).map((rows, i) => syncVillage(server!.url, villageCode(i), tokens[i], rows)));
     const wallMs = nowMs() - started;
