@@ -58,10 +58,19 @@ async function api<T>(method: string, path: string, body?: unknown, form?: FormD
     throw new ApiError(0, 'unreachable', '无法连接服务器，请检查网络后重试', null);
   }
   const text = await res.text();
-  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  let json: unknown;
+  try {
+    json = text ? (JSON.parse(text) as unknown) : undefined;
+  } catch {
+    // not the API's answer (a proxy's error page, a gateway timeout): never the parser's English
+    throw new ApiError(res.status, 'not_json', `服务器暂时无法处理（${res.status}），请稍后重试；多次出现请联系县级民政部门。`, null);
+  }
   if (!res.ok) {
     const error = (json as { error?: { code: string; message: string; issues?: { path: string; message: string }[] } } | undefined)?.error;
-    if (res.status === 401 && path !== '/auth/login') signOut();
+    if (res.status === 401 && path !== '/auth/login') {
+      signOut('登录已过期或已在别处退出，请重新登录。未合并的文件需要重新上传检查。');
+      throw new ApiError(401, 'signed_out', '登录已过期，请重新登录', json);
+    }
     const issues = error?.issues?.map((issue) => issue.message).join('；');
     throw new ApiError(res.status, error?.code ?? 'http', `${error?.message ?? `请求失败（${res.status}）`}${issues ? `：${issues}` : ''}`, json);
   }
@@ -102,7 +111,11 @@ window.addEventListener('beforeunload', (event) => {
   event.returnValue = ''; // older Chromium and WPS's built-in browser show the prompt only with this set
 });
 
-function signOut(): void {
+/** Why the sign-in page is showing, when it is not the user's own 退出 (a session that ran out). */
+let signedOutBecause: string | null = null;
+
+function signOut(reason: string | null = null): void {
+  signedOutBecause = reason;
   unfinished.clear();
   session = null;
   sessionStorage.removeItem(SESSION_KEY);
@@ -213,7 +226,7 @@ function percent(rate: number | null): string {
 // Sign-in
 
 function loginView(): HTMLElement {
-  const message = h('div');
+  const message = h('div', {}, signedOutBecause ? status('info', signedOutBecause) : '');
   const username = h('input', { type: 'text', id: 'username', name: 'username', autocomplete: 'username', required: true });
   const password = h('input', { type: 'password', id: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const form = h(
@@ -224,6 +237,7 @@ function loginView(): HTMLElement {
         void guarded(message, async () => {
           const answer = await api<Session>('POST', '/auth/login', { username: username.value.trim(), password: password.value });
           session = { token: answer.token, user: answer.user };
+          signedOutBecause = null;
           sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
           render();
         });
@@ -428,14 +442,16 @@ function showReport(village: string, check: UploadCheck, where: HTMLElement): vo
     h('h3', {}, `检查结果：${check.fileName}（工作表“${check.sheetName}”，${check.rows} 行）`),
     check.errors > 0
       ? status('err', `发现 ${check.errors} 个错误、${check.warnings} 个提示。请在文件中按“改法”修改后重新上传；有错误时不能合并。`)
-      : status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示，可合并）` : ''}。将新增 ${added} 行、更新 ${updated} 行，${plan.unchanged} 行无变化。`),
+      : plan.changes.length === 0
+        ? status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示）` : ''}。文件与服务器上的台账一致（${formatCount(plan.unchanged)} 行），无需合并；可直接在下方“月度报送”报送。`)
+        : status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示，可合并）` : ''}。将新增 ${formatCount(added)} 行、更新 ${formatCount(updated)} 行，${formatCount(plan.unchanged)} 行无变化。请点击“合并到服务器”。`),
   ];
   if (plan.notInFile > 0) parts.push(h('p', { class: 'hint' }, `服务器上另有 ${plan.notInFile} 行不在此文件中：合并不会删除它们。`));
   if (check.findings.length > 0) {
     parts.push(
       table(
         ['行', '列', '级别', '问题', '改法'],
-        check.findings.map((f) => [String(f.row), f.column, h('span', { class: `sev-${f.severity}` }, f.severity === 'error' ? '错误' : '提示'), f.message, f.hint]),
+        check.findings.map((f) => [String(f.row), f.cell ? h('span', {}, f.column, h('br'), h('span', { class: 'hint' }, `单元格 ${f.cell}`)) : f.column, h('span', { class: `sev-${f.severity}` }, f.severity === 'error' ? '错误' : '提示'), f.message, f.hint]),
         (i) => check.findings[i].severity,
         'findings',
       ),
@@ -797,6 +813,6 @@ function render(): void {
 
 defined(document.getElementById('logout'), '#logout').addEventListener('click', () => {
   if (unfinished.size > 0 && !window.confirm(`${[...unfinished].join('、')}尚未完成，退出后需要重新上传。确定退出吗？`)) return;
-  void api('POST', '/auth/logout', {}).catch(() => undefined).finally(signOut);
+  void api('POST', '/auth/logout', {}).catch(() => undefined).finally(() => signOut());
 });
 render();

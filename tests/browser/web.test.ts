@@ -120,6 +120,9 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(reportText).toContain('公民身份号码');
     const errorRows = await page.$$eval('#report tbody tr.error td:first-child', (cells) => cells.map((cell) => cell.textContent));
     expect(errorRows).toContain(String(newRow));
+    // the cell too, as WPS/Excel name it (F23), under the column's name
+    const idLetter = String.fromCharCode(64 + col('idNumber'));
+    expect(reportText).toContain(`单元格 ${idLetter}${newRow}`);
     expect(await page.$('#merge')).toBeNull(); // no merge while the file has errors
     await page.screenshot({ path: join(SHOTS, 'web-village-report.png'), fullPage: true });
 
@@ -282,6 +285,39 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.close({ runBeforeUnload: true });
     await new Promise((settle) => setTimeout(settle, 200)); // a prompt would be raised within this
     expect(dialogs).toEqual(['beforeunload']);
+    await context.close();
+  }, 60_000);
+
+  it('village: an unchanged file needs no merge, a proxy error page and an ended session are said in Chinese', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, acceptDownloads: true, ...ZH_CONTEXT });
+    const page = await context.newPage();
+    await signIn(page, 'demo-village');
+    const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#download-ledger')]);
+    const file = join(work, 'unchanged.xlsx');
+    await downloaded.saveAs(file);
+    await page.setInputFiles('#upload-file', file);
+    await page.click('#check-upload');
+    await page.waitForSelector('#report .status.ok');
+    // the next step is named: nothing to merge, go and submit (it said “将新增 0 行、更新 0 行” and stopped)
+    expect(await page.textContent('#report')).toMatch(/文件与服务器上的台账一致（\d+ 行），无需合并；可直接在下方“月度报送”报送/);
+    expect(await page.$('#merge')).toBeNull();
+
+    // a gateway's HTML error page in front of the server: a Chinese message, not “Unexpected token '<'”
+    await page.route('**/api/v1/units/*/leads*', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' }));
+    await page.click('#load-leads');
+    await page.waitForSelector('#leads .status.err');
+    expect(await page.textContent('#leads')).toBe('服务器暂时无法处理（502），请稍后重试；多次出现请联系县级民政部门。');
+    await page.unroute('**/api/v1/units/*/leads*');
+
+    // the session ends elsewhere (signed out in another tab, expired): the sign-in page says why
+    const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('ledger-web-session') ?? '{}') as { token: string }).token);
+    await server.request('POST', '/api/v1/auth/logout', { token, body: {} });
+    await page.click('#load-leads');
+    await page.waitForSelector('#username');
+    expect(await page.textContent('#app')).toContain('登录已过期或已在别处退出，请重新登录');
+    await page.screenshot({ path: join(SHOTS, 'web-village-session-ended.png'), fullPage: true });
+    await signIn(page, 'demo-village');
+    expect(await page.textContent('#app')).not.toContain('登录已过期');
     await context.close();
   }, 60_000);
 });
