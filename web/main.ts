@@ -421,9 +421,9 @@ function villageView(user: SessionUser): HTMLElement {
                   status('ok', `${monthZh(submission.month)}台账已报送（第 ${submission.revision} 次报送，${formatCount(submission.rowCount)} 行），状态：${submission.state}，等待乡镇审核。`),
                 );
               } catch (error) {
-                const findings = ((error as ApiError).body as { error?: { findings?: Array<{ row?: number; findings?: Array<{ column: string; message: string; hint: string }> }> } } | null)?.error?.findings;
                 submitted.replaceChildren(status('err', (error as Error).message));
-                if (findings && findings.length > 0) submitted.append(h('p', {}, `有 ${findings.length} 行存在错误，请先改正后重新上传合并。`));
+                const findings = ((error as ApiError).body as { error?: { findings?: BlockingRow[] } } | null)?.error?.findings;
+                if (findings && findings.length > 0) submitted.append(await blockingRowsTable(village, findings));
               }
             }),
         }, '报送该月台账'),
@@ -432,6 +432,40 @@ function villageView(user: SessionUser): HTMLElement {
     ),
   );
   return root;
+}
+
+interface BlockingRow {
+  rowId: string;
+  errors: number;
+  findings: Array<{ column: string; severity: 'error' | 'warning'; message: string; hint: string }>;
+}
+
+/**
+ * The rows that stop a submission, by the person's name (the server's row numbers are not the
+ * clerk's file's): the name is what is searched for in the sheet. Names come from the village's own
+ * rows, read page by page until every blocking row is found.
+ */
+async function blockingRowsTable(village: string, blocking: BlockingRow[]): Promise<HTMLElement> {
+  const nameOf = new Map<string, string>();
+  const wanted = new Set(blocking.map((row) => row.rowId));
+  try {
+    for (let page = 1; page <= 40 && nameOf.size < wanted.size; page++) {
+      const answer = await api<{ rows: Array<{ rowId: string; values: { name?: unknown } }>; total: number }>('GET', `/ledgers/${village}/rows?page=${page}&pageSize=500`);
+      for (const row of answer.rows) if (wanted.has(row.rowId)) nameOf.set(row.rowId, show(row.values.name));
+      if (page * 500 >= answer.total) break;
+    }
+  } catch {
+    // the list still helps without names
+  }
+  const lines = blocking.flatMap((row) =>
+    row.findings.filter((f) => f.severity === 'error').map((f) => [nameOf.get(row.rowId) ?? '（未找到）', f.column, f.message, f.hint]),
+  );
+  return h(
+    'div',
+    {},
+    h('p', {}, `以下 ${blocking.length} 人的记录有错误：请在台账文件中找到这些人，按“改法”改正后重新上传、检查并合并，再报送。`),
+    table(['姓名', '列', '问题', '改法'], lines, () => 'error', 'findings'),
+  );
 }
 
 function showReport(village: string, check: UploadCheck, where: HTMLElement): void {

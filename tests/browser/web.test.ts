@@ -309,6 +309,27 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await page.textContent('#leads')).toBe('服务器暂时无法处理（502），请稍后重试；多次出现请联系县级民政部门。');
     await page.unroute('**/api/v1/units/*/leads*');
 
+    // a row with an error (saved from another workbook) stops the submission: the page names the person, the column and the fix
+    const clerk = await server.login('demo-village');
+    const bad = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/sync`, {
+      token: clerk,
+      body: {
+        clientId: 'other-workbook',
+        requestId: randomUUID(),
+        changes: [{ rowId: randomUUID(), baseVersion: 0, values: { name: '报送错误测试', idNumber: '532301199001011235', categories: ['老年人'], channel: '入户走访', foundOn: '2026-10-02', status: '待核实' } }],
+      },
+    });
+    expect(bad.body.applied).toHaveLength(1);
+    await page.fill('#submit-month', '2026-10');
+    await page.click('#submit');
+    await page.waitForSelector('#submission table');
+    const refused = await page.textContent('#submission');
+    expect(refused).toContain('台账有 1 行存在错误');
+    expect(refused).toContain('以下 1 人的记录有错误');
+    const cells = await page.$$eval('#submission tbody tr:first-child td', (tds) => tds.map((td) => td.textContent));
+    expect(cells.slice(0, 2)).toEqual(['报送错误测试', '公民身份号码']);
+    await page.screenshot({ path: join(SHOTS, 'web-village-submit-refused.png'), fullPage: true });
+
     // the session ends elsewhere (signed out in another tab, expired): the sign-in page says why
     const token = await page.evaluate(() => (JSON.parse(sessionStorage.getItem('ledger-web-session') ?? '{}') as { token: string }).token);
     await server.request('POST', '/api/v1/auth/logout', { token, body: {} });
