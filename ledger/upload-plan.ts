@@ -14,6 +14,9 @@ import type { LedgerValues } from './types';
 import type { ParsedRow } from './validation/cells';
 import { defined } from './defined';
 
+/** The largest ledger file the village upload takes (the server's limit; the web page checks it before sending). */
+export const LEDGER_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
+
 export interface ServerRowRef {
   rowId: string;
   version: number;

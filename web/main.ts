@@ -17,6 +17,7 @@ import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
 import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';
 import { changedKeys, valuesEqual } from '../ledger/sync-merge';
+import { LEDGER_UPLOAD_LIMIT_BYTES } from '../ledger/upload-plan';
 import type { LedgerValue, LedgerValues } from '../ledger/types';
 import { defined } from '../ledger/defined';
 
@@ -213,6 +214,10 @@ function fileSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
+function tooLarge(bytes: number): string {
+  return `文件太大（${fileSize(bytes)}），台账文件不能超过 ${fileSize(LEDGER_UPLOAD_LIMIT_BYTES)}：请删去多余的工作表、图片和空白行后另存，再上传。`;
+}
+
 /** 12345 → 12,345 (counts as Chinese statistical tables print them). */
 function formatCount(n: number): string {
   return n.toLocaleString('zh-CN');
@@ -328,13 +333,20 @@ function villageView(user: SessionUser): HTMLElement {
       report.replaceChildren(status('err', '请先点击“选择台账文件”，选择要上传的台账文件'));
       return;
     }
+    if (file.size > LEDGER_UPLOAD_LIMIT_BYTES) {
+      // said before a slow village line spends minutes sending what the server refuses (“请求体过大”)
+      report.replaceChildren(status('err', tooLarge(file.size)));
+      return;
+    }
     checkButton.disabled = true;
     markUnfinished('文件检查', true);
     void guarded(report, async () => {
       report.replaceChildren(status('info', `正在上传并检查“${file.name}”（${fileSize(file.size)}），请勿关闭或离开本页……`));
       const form = new FormData();
       form.append('file', file, file.name);
-      const check = await api<UploadCheck>('POST', `/ledgers/${village}/uploads`, undefined, form);
+      const check = await api<UploadCheck>('POST', `/ledgers/${village}/uploads`, undefined, form).catch((error: unknown) => {
+        throw error instanceof ApiError && error.status === 413 ? new Error(tooLarge(file.size)) : error; // a proxy's lower limit
+      });
       showReport(village, check, report);
     }).finally(() => {
       checkButton.disabled = false;

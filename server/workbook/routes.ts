@@ -14,7 +14,7 @@ import { MonthSchema } from '../../ledger/api/submissions';
 import { ledgerTitle } from '../../ledger/columns';
 import { valuesToCells } from '../../ledger/sheet';
 import type { SheetInput } from '../../ledger/types';
-import { planUpload } from '../../ledger/upload-plan';
+import { LEDGER_UPLOAD_LIMIT_BYTES, planUpload } from '../../ledger/upload-plan';
 import { validateSheet } from '../../ledger/validate';
 import { locateLedgerHeader } from '../../ledger/sheet';
 import { AppError } from '../http/errors';
@@ -33,7 +33,6 @@ const VillageParams = z.object({ villageCode: z.string().regex(/^\d{12}$/) });
 const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** Extensions the readers know; the upload is given one so the reader can tell the format. */
 const UPLOAD_EXTENSIONS = new Set(['.xlsx', '.xlsm', '.xls', '.et', '.csv', '.txt']);
-export const LEDGER_UPLOAD_LIMIT_BYTES = 10 * 1024 * 1024;
 
 function sendWorkbook(ctx: RouteContext, buffer: Buffer, name: string, asciiName: string) {
   ctx.res.setHeader('Content-Type', XLSX_TYPE);

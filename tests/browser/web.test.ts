@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, rmSync } from 'fs';
 import { join, resolve } from 'path';
 import type { Browser, Page } from 'playwright-core';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
+import { LEDGER_UPLOAD_LIMIT_BYTES } from '../../ledger/upload-plan';
 import { webBuildDir } from '../../server/http/web-static';
 import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../ledger/template';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
@@ -301,6 +302,18 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     // the next step is named: nothing to merge, go and submit (it said “将新增 0 行、更新 0 行” and stopped)
     expect(await page.textContent('#report')).toMatch(/文件与服务器上的台账一致（\d+ 行），无需合并；可直接在下方“月度报送”报送/);
     expect(await page.$('#merge')).toBeNull();
+
+    // a file over the upload limit is refused before it is sent, in words a clerk can act on (the server said 请求体过大)
+    let uploads = 0;
+    await page.route('**/api/v1/ledgers/*/uploads', (route) => {
+      uploads++;
+      return route.continue();
+    });
+    await page.setInputFiles('#upload-file', { name: '大台账.xlsx', mimeType: 'application/octet-stream', buffer: Buffer.alloc(LEDGER_UPLOAD_LIMIT_BYTES + 1) });
+    await page.click('#check-upload');
+    await page.waitForSelector('#report .status.err');
+    expect(await page.textContent('#report')).toBe('文件太大（10.0 MB），台账文件不能超过 10.0 MB：请删去多余的工作表、图片和空白行后另存，再上传。');
+    expect(uploads).toBe(0);
 
     // a gateway's HTML error page in front of the server: a Chinese message, not “Unexpected token '<'”
     await page.route('**/api/v1/units/*/leads*', (route) => route.fulfill({ status: 502, contentType: 'text/html', body: '<html><body>502 Bad Gateway</body></html>' }));
