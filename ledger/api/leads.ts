@@ -34,6 +34,8 @@ const UnitCode = z.string().regex(/^\d{4}(\d{2}(\d{3}(\d{3})?)?)?$/);
 export const RejectedRowSchema = z.object({
   /** Excel row number (1-based). */
   row: z.number().int().positive(),
+  /** The row's sheet, when the file's rows came from more than one sheet (「住院2」第 12 行). */
+  sheet: z.string().optional(),
   code: z.string(),
   message: z.string(),
   en: z.string(),
@@ -62,6 +64,8 @@ export const MatchLeadSchema = z.object({
   placeFrom: z.enum(['file', 'roster', 'none']),
   /** Excel rows of the source file behind the lead. */
   sourceRows: z.array(z.number().int().positive()),
+  /** The sheet of each of sourceRows, when the file's rows came from more than one sheet. */
+  sourceSheets: z.array(z.string()).optional(),
   /** Set when the person is already on an open lead (any source or period) or an open ledger row. */
   linkedTo: LeadLinkSchema.optional(),
   /** The roster's name for this ID when it differs from the file's (id.name_mismatch). */
@@ -221,6 +225,10 @@ export const ImportSummarySchema = z.object({
   preview: z.array(MatchLeadSchema).optional(),
   /** Departmental files: where the new leads go, per township; code null = the county queue (待分派). */
   byTownship: z.array(z.object({ code: z.string().nullable(), name: z.string(), count: z.number().int().nonnegative() })).optional(),
+  /** A workbook of several sheets (one per hospital, per month): the sheets read, as one file. */
+  sheets: z.array(z.string()).optional(),
+  /** Sheets of that workbook left out: no header of the file's kind and no ID column (说明, 汇总), with why. */
+  skippedSheets: z.array(z.object({ name: z.string(), reason: LocalizedTextSchema })).optional(),
   /** Roster imports: people on the roster, and how many of them have stopped receiving (停保). */
   rosterPeople: z.number().int().nonnegative().optional(),
   rosterStopped: z.number().int().nonnegative().optional(),

@@ -51,6 +51,16 @@ export function locateSourceHeader(
   return { ok: true, header: { rowIndex: found.rowIndex, excelRow: firstRow + found.rowIndex, indexByKey } };
 }
 
+/**
+ * Whether a sheet's header row (as locateColumns finds it) has one of these ID columns: a sheet of
+ * a workbook that has one holds people (a hospital's, a month's), however its other columns fail;
+ * one without (说明, 汇总) is no data of the file's kind.
+ */
+export function headerHasColumn(columns: readonly SourceColumnSpec[], sheet: SheetInput, keys: readonly (string | undefined)[]): boolean {
+  const found = locateColumns(flattenHouseholdHeader(sheet).values, columns, HEADER_SCAN_ROWS);
+  return found !== null && keys.some((key) => key !== undefined && (found.indexByKey as Record<string, number | undefined>)[key] !== undefined);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Household rosters
 

@@ -67,6 +67,12 @@ export interface SourceMatcherOptions {
 export interface SourceMatcher {
   /** One data row (cells as read, same indexes as the header row). Blank rows are skipped. */
   addRow(cells: readonly unknown[], excelRow: number): void;
+  /**
+   * The rows that follow are of another sheet of the same file (one per hospital, per month), with
+   * its own header (columns may sit elsewhere): people are still added up across the sheets, and
+   * rejected rows, warnings and leads' rows say the sheet (`sheet`, `sourceSheets`).
+   */
+  useSheet(header: LocatedHeader, sheet: string): void;
   finish(): MatchResult;
 }
 
@@ -154,6 +160,8 @@ class PeopleStore {
   rowExcel: Int32Array = new Int32Array(4096);
   rowNext: Int32Array = new Int32Array(4096);
   rowKey: Float64Array = new Float64Array(4096);
+  /** Sheet of each accepted row (index into the matcher's sheet names; 0 for a one-sheet file). */
+  rowSheet: Int32Array = new Int32Array(4096);
   rowCount = 0;
 }
 
@@ -267,36 +275,60 @@ function nameKey(name: string): string {
 
 export function createSourceMatcher(options: SourceMatcherOptions): SourceMatcher {
   const source = typeof options.source === 'string' ? sourceByCode(options.source) : options.source;
-  const { roster, policy, today, period, header, priorMonths } = options;
-  const col = header.indexByKey;
-  const at = (key: string | undefined): number => (key === undefined ? -1 : col[key] ?? -1);
+  const { roster, policy, today, period, priorMonths } = options;
   const todayNumber = dateNumber(today);
-  const iId = at('idNumber');
-  const iCertificate = at(source.idFromCertificate);
-  const iName = at('name');
-  const iTownship = at('township');
-  const iVillage = at('village');
   const aggregation = source.aggregation;
-  const iDetail = at(source.detail?.column);
-  const iDetail2 = at(source.detail?.second);
   const dropSuffix = source.detail?.dropSuffix;
-  const iGrade = at(source.grade);
-  // Amount: the total column when the file has one, else the parts present — never both.
-  const totalColumn = source.amount?.total.map(at).find((i) => i >= 0);
-  const amountColumns = totalColumn !== undefined ? [totalColumn] : (source.amount?.parts.map(at).filter((i) => i >= 0) ?? []);
   const amountLabel = source.amount?.label ?? { zh: '金额', en: 'amount' };
-  const iAmount0 = amountColumns.length > 0 ? amountColumns[0] : -1;
-  const iSettlementNo = at(source.settlement?.number);
-  const iSettlementKind = at(source.settlement?.kind);
   const reversalWords = source.settlement?.reversalWords ?? [];
-  const dateColumns = (source.rowDate ?? []).map(at).filter((i) => i >= 0);
-  const checks: CompiledCheck[] = (source.rowChecks ?? [])
-    .map((check) => ({
-      check,
-      index: at(check.column),
-      keys: new Set(check.kind === 'excludeWhen' ? check.values.map(vocabularyKey) : []),
-    }))
-    .filter((c) => c.index >= 0 || c.check.kind === 'required');
+  // Where each column sits: set from the header, again for each further sheet (useSheet).
+  let iId = -1;
+  let iCertificate = -1;
+  let iName = -1;
+  let iTownship = -1;
+  let iVillage = -1;
+  let iDetail = -1;
+  let iDetail2 = -1;
+  let iGrade = -1;
+  let amountColumns: number[] = [];
+  let iAmount0 = -1;
+  let iSettlementNo = -1;
+  let iSettlementKind = -1;
+  let dateColumns: number[] = [];
+  let sawDateColumn = false;
+  let checks: CompiledCheck[] = [];
+  function useHeader(header: LocatedHeader): void {
+    const col = header.indexByKey;
+    const at = (key: string | undefined): number => (key === undefined ? -1 : col[key] ?? -1);
+    iId = at('idNumber');
+    iCertificate = at(source.idFromCertificate);
+    iName = at('name');
+    iTownship = at('township');
+    iVillage = at('village');
+    iDetail = at(source.detail?.column);
+    iDetail2 = at(source.detail?.second);
+    iGrade = at(source.grade);
+    // Amount: the total column when the sheet has one, else the parts present — never both.
+    const totalColumn = source.amount?.total.map(at).find((i) => i >= 0);
+    amountColumns = totalColumn !== undefined ? [totalColumn] : (source.amount?.parts.map(at).filter((i) => i >= 0) ?? []);
+    iAmount0 = amountColumns.length > 0 ? amountColumns[0] : -1;
+    iSettlementNo = at(source.settlement?.number);
+    iSettlementKind = at(source.settlement?.kind);
+    dateColumns = (source.rowDate ?? []).map(at).filter((i) => i >= 0);
+    if (dateColumns.length > 0) sawDateColumn = true;
+    checks = (source.rowChecks ?? [])
+      .map((check) => ({
+        check,
+        index: at(check.column),
+        keys: new Set(check.kind === 'excludeWhen' ? check.values.map(vocabularyKey) : []),
+      }))
+      .filter((c) => c.index >= 0 || c.check.kind === 'required');
+  }
+  useHeader(options.header);
+  /** Sheets named by useSheet (none for a one-sheet file: rows then say no sheet), and the current one's index. */
+  const sheetNames = stringList();
+  let sheetNo = -1;
+  const sheetOf = (row: number): string | undefined => (sheetNo < 0 ? undefined : sheetNames[st.rowSheet[row]]);
 
   const months = periodMonths(source, period);
   const firstWindowMonth = windowStart(source, policy, months);
@@ -340,7 +372,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
   const placeText = (value: unknown): string => (isBlankMarker(value) ? '' : cellText(value));
 
   function reject(row: number, code: string, message: string, en: string): void {
-    addRejected(rejected, { row, code, message, en });
+    addRejected(rejected, sheetNo < 0 ? { row, code, message, en } : { row, sheet: sheetNames[sheetNo], code, message, en });
   }
 
   function readId(cells: readonly unknown[], excelRow: number): string | undefined {
@@ -460,8 +492,10 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       st.rowExcel = growI32(st.rowExcel, k + 1);
       st.rowNext = growI32(st.rowNext, k + 1);
       st.rowKey = growF64(st.rowKey, k + 1);
+      st.rowSheet = growI32(st.rowSheet, k + 1);
     }
     st.rowExcel[k] = excelRow;
+    st.rowSheet[k] = sheetNo < 0 ? 0 : sheetNo;
     st.rowNext[k] = -1;
 
     const idKey = idNumberKey(id);
@@ -590,7 +624,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
 
   function finish(): MatchResult {
     const excluded: Partial<Record<ExclusionKey, number>> = { duplicateInFile: duplicateRows };
-    if (dateColumns.length > 0 || (source.rowDate ?? []).length > 0) excluded.outsidePeriod = rowExclusions.outsidePeriod ?? 0;
+    if (sawDateColumn || (source.rowDate ?? []).length > 0) excluded.outsidePeriod = rowExclusions.outsidePeriod ?? 0;
     for (const check of source.rowChecks ?? []) {
       if (check.kind === 'excludeWhen') excluded[check.exclusion] = rowExclusions[check.exclusion] ?? 0;
     }
@@ -604,9 +638,13 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     const leads: MatchLead[] = [];
     const warnings: RowWarning[] = [];
     let warningCount = 0;
-    const warn = (row: number, code: string, text: LocalizedText): void => {
+    /** A warning on a person's first row (`first`: index into the row columns). */
+    const warn = (first: number, code: string, text: LocalizedText): void => {
       warningCount++;
-      if (warnings.length < REJECTED_ROWS_KEPT) warnings.push({ row, code, message: text.zh, en: text.en });
+      if (warnings.length >= REJECTED_ROWS_KEPT) return;
+      const row = st.rowExcel[first];
+      const sheet = sheetOf(first);
+      warnings.push(sheet === undefined ? { row, code, message: text.zh, en: text.en } : { row, sheet, code, message: text.zh, en: text.en });
     };
     const monthlyTotals: MonthlyTotal[] | undefined = keepsMonthlyTotals ? [] : undefined;
     const periodMonth = monthText(months.first);
@@ -620,13 +658,13 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         entry = at >= 0 ? keyed.entries[at] : undefined;
       } else entry = roster.people.get(ids[p]);
       let rosterName: string | undefined;
-      const firstExcelRow = st.rowExcel[st.firstRow[p]];
+      const firstRow = st.firstRow[p];
       // The ID is on the roster under another name: an Excel-damaged ID can pass the check
       // character and land on someone else. Never take that someone else's coverage.
       if (entry !== undefined && entry.name !== names[p] && entry.name !== '' && names[p] !== '' && nameKey(entry.name) !== nameKey(names[p])) {
         rosterName = entry.name;
         entry = undefined;
-        warn(firstExcelRow, 'id.name_mismatch', NAME_MISMATCH);
+        warn(firstRow, 'id.name_mismatch', NAME_MISMATCH);
       }
       const covered = isCovered(entry, ctx.coveredSet);
       windowTotal(p, facts);
@@ -636,7 +674,7 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       facts.detail2 = details2[p];
       if (monthlyTotals && st.cents[p] !== 0) monthlyTotals.push({ idNumber: ids[p], month: periodMonth, cents: st.cents[p] });
       if (aggregation === 'sumAmounts' && facts.cents < 0) {
-        warn(firstExcelRow, 'amount.negative_total', NEGATIVE_TOTAL);
+        warn(firstRow, 'amount.negative_total', NEGATIVE_TOTAL);
       }
       let made: MatchRule<MatchRuleCode> | undefined;
       let why: ExclusionKey | undefined;
@@ -659,9 +697,14 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
       const sourceRows: number[] = [];
       for (let r = st.firstRow[p]; r !== -1; r = st.rowNext[r]) sourceRows.push(st.rowExcel[r]);
       const lead = toLead(ids[p], names[p], townships[p], villages[p], sourceRows, facts, made, entry, source, ctx);
+      if (sheetNo >= 0) {
+        const sourceSheets: string[] = [];
+        for (let r = st.firstRow[p]; r !== -1; r = st.rowNext[r]) sourceSheets.push(sheetNames[st.rowSheet[r]]);
+        lead.sourceSheets = sourceSheets;
+      }
       if (rosterName !== undefined) lead.rosterName = rosterName;
       // (A name mismatch already says the ID may be Excel's damage.)
-      else if (endsLikeExcelNumber(ids[p])) warn(firstExcelRow, 'id.excel_suspect', EXCEL_SUSPECT);
+      else if (endsLikeExcelNumber(ids[p])) warn(firstRow, 'id.excel_suspect', EXCEL_SUSPECT);
       if (lead.placeFrom === 'none') withoutTownship++;
       leads.push(lead);
     }
@@ -681,7 +724,13 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
     };
   }
 
-  return { addRow, finish };
+  function useSheet(header: LocatedHeader, sheet: string): void {
+    useHeader(header);
+    sheetNo = sheetNames.length;
+    sheetNames.push(sheet);
+  }
+
+  return { addRow, useSheet, finish };
 }
 
 function toLead(

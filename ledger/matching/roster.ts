@@ -28,6 +28,8 @@ import {
 export interface RosterBuilder {
   /** A row of a roster file (cells by the header's column indexes). Blank rows are skipped. */
   addRow(cells: readonly unknown[], excelRow: number): void;
+  /** The rows that follow are of another sheet with its own header; rejected rows and warnings say the sheet. */
+  useSheet(header: LocatedHeader, sheet: string): void;
   /** A stored roster record (already checked). */
   addRecord(record: RosterRecord): void;
   finish(): RosterParse;
@@ -94,22 +96,36 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
   const categories = vocabularyOf(policy.matching.rosterCategories);
   const readStatus = rosterStatusReader(policy.matching.rosterStatuses);
   const unknownCovered = policy.matching.unknownStatusCovered;
-  const col = header?.indexByKey ?? {};
-  const iId = col.idNumber ?? -1;
-  const iName = col.name ?? -1;
-  const iCategory = col.category ?? -1;
-  const iStatus = col.status ?? -1;
-  const iTownship = col.township ?? -1;
-  const iVillage = col.village ?? -1;
-  const iHeadId = col.headId ?? -1;
-  const iHeadName = col.headName ?? -1;
+  // Where each column sits: set from the header, again for each further sheet (useSheet).
+  let iId = -1;
+  let iName = -1;
+  let iCategory = -1;
+  let iStatus = -1;
+  let iTownship = -1;
+  let iVillage = -1;
+  let iHeadId = -1;
+  let iHeadName = -1;
+  const useHeader = (col: Readonly<Record<string, number>>): void => {
+    iId = col.idNumber ?? -1;
+    iName = col.name ?? -1;
+    iCategory = col.category ?? -1;
+    iStatus = col.status ?? -1;
+    iTownship = col.township ?? -1;
+    iVillage = col.village ?? -1;
+    iHeadId = col.headId ?? -1;
+    iHeadName = col.headName ?? -1;
+  };
+  useHeader(header?.indexByKey ?? {});
+  /** The current sheet, once useSheet named one (rows then say their sheet). */
+  let sheet: string | undefined;
+  const at = (row: number): { row: number; sheet?: string } => (sheet === undefined ? { row } : { row, sheet });
   // A place “never left empty” (/, 无 …: policy.blankMarkers) is no place: a lead taking it would never leave the county queue.
   const isBlankMarker = blankMarkerTest(blankMarkersOf(policy));
   const placeText = (value: unknown): string => (isBlankMarker(value) ? '' : cellText(value));
 
   function warn(row: number, code: string, message: LocalizedText): void {
     warningCount++;
-    if (warnings.length < WARNINGS_KEPT) warnings.push({ row, code, message: message.zh, en: message.en });
+    if (warnings.length < WARNINGS_KEPT) warnings.push({ ...at(row), code, message: message.zh, en: message.en });
   }
 
   function readId(raw: unknown): string | RejectedRow {
@@ -120,11 +136,15 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
   }
 
   return {
+    useSheet(located, name) {
+      useHeader(located.indexByKey);
+      sheet = name;
+    },
     addRow(cells, excelRow) {
       if (isBlankRow(cells)) return;
       rowsRead++;
       const id = readId(iId >= 0 ? cells[iId] : undefined);
-      if (typeof id !== 'string') return addRejected(rejected, { ...id, row: excelRow });
+      if (typeof id !== 'string') return addRejected(rejected, { ...id, ...at(excelRow) });
       const rawStatus = iStatus >= 0 ? cells[iStatus] : undefined;
       let status: RosterStatusReading = readStatus(rawStatus);
       if (status === 'unknown') {
@@ -137,7 +157,7 @@ export function createRosterBuilder(today: string, header?: LocatedHeader, polic
       }
       const rawCategory = iCategory >= 0 ? cells[iCategory] : undefined;
       const categoryText = cellText(rawCategory);
-      if (categoryText === '') return addRejected(rejected, { row: excelRow, code: 'required', message: '保障类别为空', en: 'assistance category is empty' });
+      if (categoryText === '') return addRejected(rejected, { ...at(excelRow), code: 'required', message: '保障类别为空', en: 'assistance category is empty' });
       let category = categories.canonical(rawCategory) ?? categories.canonical(withoutQualifier(categoryText));
       if (category === undefined) {
         category = categoryText;

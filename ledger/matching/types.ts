@@ -9,8 +9,10 @@ export { EXCLUSION_KEYS, EXCLUSION_LABELS };
 
 /** A row left out of matching because it cannot be read (bad ID number, bad amount, …). */
 export interface RejectedRow {
-  /** Excel row number (1-based). */
+  /** Excel row number (1-based), of its sheet. */
   row: number;
+  /** The sheet of the row, when the file's rows came from more than one sheet (「住院2」第 12 行). */
+  sheet?: string;
   /** id.format, id.checksum, id.birthdate, id.region, id.excel_number, required, money.format, grade.format, status.enum, … */
   code: string;
   /** zh-CN */
@@ -48,6 +50,8 @@ export function addRejected(into: RejectedRows, row: RejectedRow): void {
  */
 export interface RowWarning {
   row: number;
+  /** The sheet of the row, when the file's rows came from more than one sheet. */
+  sheet?: string;
   code: string;
   /** zh-CN; never names a person (the lead does, as the reader's role allows). */
   message: string;
@@ -77,6 +81,8 @@ export interface MatchLead {
   placeFrom: 'file' | 'roster' | 'none';
   /** Excel rows of the source file behind this lead, in file order. */
   sourceRows: number[];
+  /** The sheet of each of sourceRows, when the file's rows came from more than one sheet. */
+  sourceSheets?: string[];
   /**
    * The roster's name for this ID when it differs from the file's (id.name_mismatch): the person
    * was not treated as covered, and the ID may be damaged. Shown as the reader's role allows.
@@ -156,3 +162,8 @@ export interface LocatedHeader {
 }
 
 export type HeaderResult = { ok: true; header: LocatedHeader } | { ok: false; error: LocalizedText };
+
+/** Where a row is, as messages say it: 「住院2」第 12 行 (第 12 行 without a sheet). */
+export function rowPlace(row: number, sheet?: string): LocalizedText {
+  return sheet === undefined ? { zh: `第 ${row} 行`, en: `row ${row}` } : { zh: `「${sheet}」第 ${row} 行`, en: `sheet “${sheet}” row ${row}` };
+}

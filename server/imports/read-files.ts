@@ -1,12 +1,14 @@
 /**
  * Reading an uploaded departmental file or roster row by row (xlsx streamed with exceljs, csv
- * with csv-parse), so a 300k-row file never sits in memory as a sheet: the header is located in
+ * with csv-parse), so a 300k-row file never sits in memory as a sheet; every sheet of a workbook
+ * with the file's header is read, as one file (readWithHeader). The header is located in
  * the first rows with the matching core's locateSourceHeader, then each row goes straight into
  * the core's streaming matcher / roster builder. Progress = compressed bytes read of the file.
  */
 import {
   createRosterBuilder,
   createSourceMatcher,
+  headerHasColumn,
   linkLeads,
   locateRosterHeader,
   locateSourceHeader,
@@ -19,43 +21,98 @@ import {
   type RosterIndex,
   type RosterParse,
 } from '../../ledger/matching';
+import { basename } from 'path';
 import type { Policy } from '../../ledger/policy';
 import type { ReadLimits } from '../io/read-limits';
 import type { SheetInput } from '../../ledger/types';
-import { sourceByCode, type SourceCode } from '../../ledger/sources';
+import { ROSTER_COLUMNS, sourceByCode, type LocalizedText, type SourceCode } from '../../ledger/sources';
 import { streamTableRows, TableReadError } from '../io/read-table';
 import { defined } from '../../ledger/defined';
 
 export type ProgressFn = (rowsRead: number, bytesRead: number) => void;
 
+/** What the core's streaming matcher and roster builder take of a file's rows. */
+interface RowSink {
+  useSheet(header: LocatedHeader, sheet: string): void;
+  addRow(cells: readonly unknown[], excelRow: number): void;
+}
+
+/** The sheets of a workbook with more than one: those read, and those left out with why. */
+export interface SheetsRead {
+  read: string[];
+  /** No header of the file's kind and no ID column (说明, 汇总): not data of the file, not read. */
+  skipped: { name: string; reason: LocalizedText }[];
+}
+
 /**
- * Streams the file (server/io streamTableRows), finds the header in the first HEADER_SCAN_ROWS rows
- * with the core's `locate` (locateSourceHeader, locateRosterHeader), and hands every row below it
- * to the sink `onHeader` returns. A file without the header fails with the core's message
+ * Streams the file (server/io streamTableRows) and finds the header in the first HEADER_SCAN_ROWS
+ * rows with the core's `locate` (locateSourceHeader, locateRosterHeader); every row below it goes
+ * to the sink `create` makes. A file without the header fails with the core's message
  * (TableReadError header_not_found).
+ *
+ * A workbook of several sheets (one per hospital, per month) is read whole, as one file: every
+ * sheet with the header is read (with its own header: columns may sit elsewhere), its rows
+ * numbered per sheet; a sheet without the header and without an ID column (说明, 汇总) is skipped
+ * and named; a sheet with an ID column whose header cannot be read refuses the file (its people
+ * would be missed); a workbook where no sheet has the header is refused with the message naming
+ * the expected columns. The read limits apply to the whole workbook.
  */
 async function readWithHeader(
   path: string,
   locate: (head: SheetInput) => HeaderResult,
-  onHeader: (header: LocatedHeader) => (cells: readonly unknown[], excelRow: number) => void,
+  hasIdColumn: (head: SheetInput) => boolean,
+  create: (header: LocatedHeader) => RowSink,
   onProgress: ProgressFn,
   limits: Partial<ReadLimits> | undefined,
-): Promise<number> {
-  let sink: ((cells: readonly unknown[], excelRow: number) => void) | undefined;
+): Promise<SheetsRead | undefined> {
+  let sink: RowSink | undefined;
+  let several = false;
+  const read: string[] = [];
+  const skipped: SheetsRead['skipped'] = [];
   const result = await streamTableRows(path, {
+    allSheets: true,
     headerScanRows: HEADER_SCAN_ROWS,
-    onHeaderSearch(head) {
+    onHeaderSearch(head, file) {
       const located = locate(head);
-      if (!located.ok) throw new TableReadError('header_not_found', located.error.zh, located.error.en);
-      sink = onHeader(located.header);
+      const name = head.name ?? '';
+      several = file.sheetCount > 1;
+      if (!several) {
+        if (!located.ok) throw new TableReadError('header_not_found', located.error.zh, located.error.en);
+        sink = create(located.header);
+        return located.header.excelRow;
+      }
+      if (!located.ok) {
+        if (hasIdColumn(head)) {
+          throw new TableReadError(
+            'header_not_found',
+            `工作表“${name}”有身份证号列，但无法读取：${located.error.zh}。请补齐该表的列；如该表不是本次要导入的数据，请删去该工作表后再导入`,
+            `Sheet "${name}" has an ID column but cannot be read: ${located.error.en}. Complete its columns, or delete the sheet if it is not data to import`,
+          );
+        }
+        skipped.push({ name, reason: located.error });
+        return null;
+      }
+      sink ??= create(located.header);
+      sink.useSheet(located.header, name);
+      read.push(name);
       return located.header.excelRow;
     },
-    onRow: (values, excelRow) => defined(sink, 'the row sink')(values, excelRow),
+    onRow: (values, excelRow) => defined(sink, 'the row sink').addRow(values, excelRow),
     onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
     progressEvery: 2000,
     limits,
   });
-  return result.rowsRead;
+  if (!several) return undefined;
+  if (read.length === 0) {
+    const names = result.sheets.map((s) => `“${s.name}”`).join('、');
+    const first = skipped[0]?.reason ?? { zh: '', en: '' };
+    throw new TableReadError(
+      'header_not_found',
+      `${basename(path)} 的工作表 ${names} 中都没有找到所需的表头：${first.zh}`,
+      `No sheet of ${basename(path)} (${result.sheets.map((s) => s.name).join(', ')}) has the header: ${first.en}`,
+    );
+  }
+  return { read, skipped };
 }
 
 export interface SourceFileOptions {
@@ -72,23 +129,28 @@ export interface SourceFileOptions {
 }
 
 /** Reads and matches a departmental file; duplicates of open leads and ledger rows are linked. */
-export async function matchSourceFile(path: string, source: SourceCode, period: string, options: SourceFileOptions): Promise<LinkedResult> {
+export async function matchSourceFile(
+  path: string,
+  source: SourceCode,
+  period: string,
+  options: SourceFileOptions,
+): Promise<LinkedResult & { sheets?: SheetsRead }> {
   const def = sourceByCode(source);
   let matcher: ReturnType<typeof createSourceMatcher> | undefined;
-  await readWithHeader(
+  const sheets = await readWithHeader(
     path,
     (head) => locateSourceHeader(def.columns, head, def.name, def.requiredOneOf),
-    (header) => {
-      matcher = createSourceMatcher({
+    (head) => headerHasColumn(def.columns, head, ['idNumber', def.idFromCertificate]),
+    (header) =>
+      (matcher = createSourceMatcher({
         source: def, period, roster: options.roster, policy: options.policy, today: options.today, header, priorMonths: options.priorMonths,
-      });
-      return (cells, excelRow) => defined(matcher, 'the matcher').addRow(cells, excelRow);
-    },
+      })),
     options.onProgress ?? (() => undefined),
     options.limits,
   );
   const result = defined(matcher, 'the matcher').finish();
-  return linkLeads(result, { openLeads: options.openLeads, openLedgerRows: options.openLedgerRows });
+  const linked = linkLeads(result, { openLeads: options.openLeads, openLedgerRows: options.openLedgerRows });
+  return sheets ? { ...linked, sheets } : linked;
 }
 
 /** One stored roster row: a person and one category in force, or category '' / 停保 when none is. */
@@ -107,18 +169,18 @@ export interface RosterFileRead extends Omit<RosterParse, 'index'> {
   people: number;
   /** Rows beyond the first for the same person (several categories or repeated rows). */
   duplicateRows: number;
+  /** A workbook of several sheets: those read and those skipped. */
+  sheets?: SheetsRead;
 }
 
 /** Reads a roster file with the core's roster builder; one record per person and category in force. */
 export async function readRosterFile(path: string, options: { today: string; policy?: Policy; onProgress?: ProgressFn; limits?: Partial<ReadLimits> }): Promise<RosterFileRead> {
   let builder: ReturnType<typeof createRosterBuilder> | undefined;
-  await readWithHeader(
+  const sheets = await readWithHeader(
     path,
     locateRosterHeader,
-    (header) => {
-      builder = createRosterBuilder(options.today, header, options.policy);
-      return (cells, excelRow) => defined(builder, 'the roster builder').addRow(cells, excelRow);
-    },
+    (head) => headerHasColumn(ROSTER_COLUMNS, head, ['idNumber', 'headId']),
+    (header) => (builder = createRosterBuilder(options.today, header, options.policy)),
     options.onProgress ?? (() => undefined),
     options.limits,
   );
@@ -140,5 +202,6 @@ export async function readRosterFile(path: string, options: { today: string; pol
     warnings: parse.warnings,
     warningCount: parse.warningCount,
     duplicateRows: Math.max(0, accepted - parse.index.size),
+    ...(sheets ? { sheets } : {}),
   };
 }

@@ -20,7 +20,7 @@ import { liveProgress, reportProgress } from './jobs';
 import { loadMatchContext } from './match-context';
 import { loadPriorMonths } from './monthly-totals';
 import { countByTownship, placeLeads } from './placement';
-import { matchSourceFile, readRosterFile, type RosterFileRecord } from './read-files';
+import { matchSourceFile, readRosterFile, type RosterFileRecord, type SheetsRead } from './read-files';
 import { importStore, type ImportRow } from './store';
 
 export type ImportKind = 'roster' | 'source';
@@ -58,6 +58,11 @@ export function baseSummary(
     createdAt: row.created_at,
     committedAt: null,
   };
+}
+
+/** A workbook of several sheets: the summary names the sheets read and those skipped (with why). */
+function sheetsOf(sheets: SheetsRead | undefined): Pick<ImportSummary, 'sheets' | 'skippedSheets'> {
+  return sheets ? { sheets: sheets.read, skippedSheets: sheets.skipped } : {};
 }
 
 /** Which part of the work failed: the file itself, or the server around it. */
@@ -112,6 +117,7 @@ export async function readImport(deps: AppDeps, countyCode: string, id: string, 
         warningCount: read.warningCount,
         rosterPeople: read.records.length,
         rosterStopped: stopped,
+        ...sheetsOf(read.sheets),
       };
     } else {
       const source = row.source as SourceCode;
@@ -124,7 +130,8 @@ export async function readImport(deps: AppDeps, countyCode: string, id: string, 
       const units = await CountyUnits.load(deps.db, countyCode);
       const fresh = result.leads.filter((lead) => !lead.linkedTo);
       const placed = await placeLeads(deps.db, units, fresh);
-      plan = { kind: 'source', result };
+      const { sheets: _sheets, ...matched } = result;
+      plan = { kind: 'source', result: matched };
       summary = {
         ...baseSummary(row),
         state: 'ready',
@@ -141,6 +148,7 @@ export async function readImport(deps: AppDeps, countyCode: string, id: string, 
         leadsWithoutTownship: result.leadsWithoutTownship,
         preview: result.leads.slice(0, SUMMARY_PREVIEW_LIMIT).map(maskLead),
         byTownship: countByTownship(units, placed),
+        ...sheetsOf(result.sheets),
       };
     }
     if (!(await store.markReady(id, summary.rowsRead ?? liveProgress(id)?.rowsRead ?? 0, JSON.stringify(summary), JSON.stringify(plan), owner))) {

@@ -9,7 +9,8 @@
  *
  * - readTableFile: whole workbook into SheetInput[] (values as the sheet holds them: strings, numbers,
  *   Date objects for date cells, formula results, rich text flattened; numberFormats from the cells).
- * - streamTableRows: one sheet row by row, constant memory, for 300k-row departmental files.
+ * - streamTableRows: one sheet (or every sheet, allSheets) row by row, constant memory, for
+ *   300k-row departmental files.
  *
  * Every failure is a TableReadError with a one-line zh-CN message (and en-US beside it); callers
  * print that message, never a stack trace.
@@ -24,7 +25,7 @@ import * as XLSX from '@e965/xlsx';
 import { cellValue } from '../../ledger/cell';
 import type { SheetInput } from '../../ledger/types';
 import { inspectZip, limitError, resolveReadLimits, type ReadLimits } from './read-limits';
-import { openXlsxSheet, sheetNotFound } from './xlsx-stream';
+import { openXlsxWorkbook, sheetNotFound } from './xlsx-stream';
 
 import { TableReadError } from './table-read-error';
 import { defined } from '../../ledger/defined';
@@ -418,15 +419,24 @@ export interface StreamTableOptions {
   /** Worksheet name (xlsx); default the first worksheet. */
   sheet?: string;
   /**
-   * Called once with the first `headerScanRows` rows (fewer when the file is shorter). Return the
-   * Excel row number of the header: that row and those above it are not passed to onRow. Return
-   * null/undefined when there is no header (the stream fails with `header_not_found`, or with the
-   * error the callback throws). Without this callback every row goes to onRow.
+   * Every worksheet of a workbook, one after another, as one file (a departmental file with one
+   * sheet per hospital or per month): onHeaderSearch is asked for each sheet, and a sheet it finds
+   * no header in is skipped (named in the result), not an error. The read limits apply to the
+   * whole workbook (rows of all sheets together, inflated bytes of all sheets together).
    */
-  onHeaderSearch?: (head: SheetInput) => number | null | undefined;
+  allSheets?: boolean;
+  /**
+   * Called once per sheet with its first `headerScanRows` rows (fewer when the sheet is shorter), and
+   * the number of worksheets in the file.
+   * Return the Excel row number of the header: that row and those above it are not passed to onRow.
+   * Return null/undefined when there is no header (the stream fails with `header_not_found`, or
+   * with the error the callback throws; with allSheets the sheet is skipped). Without this callback
+   * every row goes to onRow.
+   */
+  onHeaderSearch?: (head: SheetInput, file: { sheetCount: number }) => number | null | undefined;
   headerScanRows?: number;
-  /** One row: 0-based cells (column A = 0), converted like readTableFile; excelRow is 1-based. */
-  onRow: (values: unknown[], excelRow: number) => void;
+  /** One row: 0-based cells (column A = 0), converted like readTableFile; excelRow is 1-based, of its sheet. */
+  onRow: (values: unknown[], excelRow: number, sheet: string) => void;
   onProgress?: (progress: StreamProgress) => void;
   /** Rows between progress reports (default 1000); a final report is always sent. */
   progressEvery?: number;
@@ -434,15 +444,31 @@ export interface StreamTableOptions {
   limits?: Partial<ReadLimits>;
 }
 
+/** One sheet read by streamTableRows. */
+export interface StreamedSheet {
+  name: string;
+  /** Excel row of its header (onHeaderSearch); absent when skipped or without a header search. */
+  headerRow?: number;
+  /** Rows passed to onRow from this sheet. */
+  rowsEmitted: number;
+  /** No header found in it (allSheets): its rows were not read. */
+  skipped: boolean;
+}
+
 export interface StreamTableResult {
   format: TableFormat;
+  /** The first sheet read (with allSheets: the first with a header, else the first). */
   sheetName: string;
-  /** Rows read from the file (including the header and anything above it). */
+  /** Rows read from the file (including the header and anything above it), all sheets together. */
   rowsRead: number;
   /** Rows passed to onRow. */
   rowsEmitted: number;
-  /** Excel row number of the header when onHeaderSearch found it. */
+  /** Excel row number of the header when onHeaderSearch found it (the first sheet's). */
   headerRow?: number;
+  /** Every sheet looked at, in workbook order (one for a csv file). */
+  sheets: StreamedSheet[];
+  /** Worksheets in the file (a csv file: 1). */
+  sheetCount: number;
   totalBytes: number;
 }
 
@@ -471,9 +497,10 @@ class GbkToUtf8Stream extends Transform {
 }
 
 /**
- * Row-by-row reading of one sheet with constant memory (xlsx: exceljs's streaming WorkbookReader;
- * the shared-strings table is the only thing kept; csv: csv-parse's stream). Rows go to onRow in
- * file order; blank rows are passed too (csv) or skipped (xlsx does not store them).
+ * Row-by-row reading of one sheet (or, with allSheets, of every sheet) with constant memory (xlsx:
+ * exceljs's streaming parsers, the shared-strings table the only thing kept; csv: csv-parse's
+ * stream). Rows go to onRow in file order; blank rows are passed too (csv) or skipped (xlsx does
+ * not store them).
  */
 export async function streamTableRows(path: string, options: StreamTableOptions): Promise<StreamTableResult> {
   const { format, size } = await detectTableFormat(path);
@@ -485,14 +512,26 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   let bytesRead = () => counter.bytes;
   let rowsRead = 0;
   let rowsEmitted = 0;
-  let headerRow: number | undefined;
-  const head: unknown[][] = [];
-  let searching = options.onHeaderSearch !== undefined;
-  let sheetName = name;
+  const sheets: StreamedSheet[] = [];
+  let sheetCount = 1;
+  // The sheet being read.
+  let current: StreamedSheet = { name, rowsEmitted: 0, skipped: false };
+  let head: unknown[][] = [];
+  let searching = false;
 
   // Errors thrown by the caller's callbacks pass through unchanged (not reported as a corrupt file).
   let callbackError: unknown;
   const report = () => options.onProgress?.({ rowsRead, bytesRead: bytesRead(), totalBytes: size });
+  const startSheet = (sheetName: string) => {
+    current = { name: sheetName, rowsEmitted: 0, skipped: false };
+    sheets.push(current);
+    head = [];
+    searching = options.onHeaderSearch !== undefined;
+  };
+  /** The sheet's last rows were read: a header search still open ends now. */
+  const endSheet = () => {
+    if (searching) finishHeaderSearch();
+  };
   const finishHeaderSearch = () => {
     try {
       searchHeader();
@@ -501,18 +540,24 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
       throw error;
     }
   };
+  const emit = (values: unknown[], excelRow: number) => {
+    options.onRow(values, excelRow, current.name);
+    rowsEmitted++;
+    current.rowsEmitted++;
+  };
   const searchHeader = () => {
     searching = false;
     const rows = head.splice(0);
-    const found = defined(options.onHeaderSearch, 'onHeaderSearch')({ name: sheetName, values: rows, firstRow: 1, firstColumn: 0 });
+    const found = defined(options.onHeaderSearch, 'onHeaderSearch')({ name: current.name, values: rows, firstRow: 1, firstColumn: 0 }, { sheetCount });
     if (found === null || found === undefined) {
+      if (options.allSheets) {
+        current.skipped = true;
+        return;
+      }
       throw new TableReadError('header_not_found', `${name} 的前 ${scanRows} 行中没有找到表头`, `No header row in the first ${scanRows} rows of ${name}`);
     }
-    headerRow = found;
-    for (let r = found; r < rows.length; r++) {
-      options.onRow(rows[r], r + 1);
-      rowsEmitted++;
-    }
+    current.headerRow = found;
+    for (let r = found; r < rows.length; r++) emit(rows[r], r + 1);
   };
   const accept = (values: unknown[], excelRow: number) => {
     try {
@@ -523,14 +568,15 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
     }
   };
   const tooManyColumns = (excelRow: number, columns: number) =>
-    limitError('maxColumns', name, { zh: `第 ${excelRow} 行有 ${columns} 列，上限为 ${limits.maxColumns} 列`, en: `row ${excelRow} has ${columns} columns, the limit is ${limits.maxColumns}` }, {
+    limitError('maxColumns', name, { zh: `${sheetCount > 1 ? `工作表“${current.name}”` : ''}第 ${excelRow} 行有 ${columns} 列，上限为 ${limits.maxColumns} 列`, en: `${sheetCount > 1 ? `sheet "${current.name}" ` : ''}row ${excelRow} has ${columns} columns, the limit is ${limits.maxColumns}` }, {
       zh: '请删去表格右侧无关的列后再导入',
       en: 'delete the unrelated columns on the right and upload again',
     });
   const acceptRow = (values: unknown[], excelRow: number) => {
     rowsRead++;
     if (rowsRead > limits.maxRows) {
-      throw limitError('maxRows', name, { zh: `行数超过上限 ${limits.maxRows} 行`, en: `it has more than ${limits.maxRows} rows` }, {
+      const whole = sheetCount > 1 && options.allSheets;
+      throw limitError('maxRows', name, { zh: `${whole ? '各工作表合计' : ''}行数超过上限 ${limits.maxRows} 行`, en: `it has more than ${limits.maxRows} rows${whole ? ' in all its sheets together' : ''}` }, {
         zh: '请把文件按乡镇或月份拆分成几个文件分别导入',
         en: 'split it by township or month into several files and upload them one by one',
       });
@@ -543,12 +589,10 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
         if (excelRow === scanRows) finishHeaderSearch();
       } else {
         finishHeaderSearch();
-        options.onRow(values, excelRow);
-        rowsEmitted++;
+        if (!current.skipped) emit(values, excelRow);
       }
-    } else {
-      options.onRow(values, excelRow);
-      rowsEmitted++;
+    } else if (!current.skipped) {
+      emit(values, excelRow);
     }
     if (rowsRead % every === 0) {
       report();
@@ -567,45 +611,69 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
   if (format === 'workbook' || format === 'utf16') {
     // Old-format workbooks and UTF-16 text are read whole (they are small: .xls caps at 65,536 rows),
     // then handed out row by row like the streamed formats (row and column limits still apply).
-    const [sheet] = await readTableFile(path, { sheet: options.sheet, limits: options.limits });
-    sheetName = sheet.name ?? name;
+    const read = await readTableFile(path, { sheet: options.sheet, limits: options.limits });
+    const chosen = options.allSheets && options.sheet === undefined ? read : read.slice(0, 1);
+    sheetCount = read.length;
     bytesRead = () => size;
     try {
-      sheet.values.forEach((row, r) => accept([...row], r + 1));
-      if (searching) finishHeaderSearch();
+      for (const sheet of chosen) {
+        startSheet(sheet.name ?? name);
+        for (let r = 0; r < sheet.values.length && !current.skipped; r++) accept([...sheet.values[r]], r + 1);
+        endSheet();
+      }
     } catch (error) {
       if (error === callbackError || error instanceof TableReadError) throw error;
       throw new TableReadError('corrupt', `无法读取 ${name}`, `Cannot read ${name}`);
     }
   } else if (format === 'xlsx') {
-    const sheet = await openXlsxSheet(path, { sheet: options.sheet, limits });
-    sheetName = sheet.sheetName;
-    // Progress: the share of the sheet part inflated so far, in bytes of the uploaded file.
-    bytesRead = () => Math.min(size, Math.round((size * sheet.inflatedBytes()) / Math.max(1, sheet.sheetBytes)));
+    const workbook = await openXlsxWorkbook(path, { limits });
     try {
-      for await (const row of sheet.rows) {
-        const raw = row.values;
-        if (raw.length - 1 > limits.maxColumns) throw tooManyColumns(row.number, raw.length - 1);
-        const values: unknown[] = [];
-        for (let c = 1; c < raw.length; c++) values.push(cellValue(raw[c]));
-        accept(values, row.number);
-        await giveTurnIfDue();
+      let chosen = workbook.sheets;
+      if (options.sheet !== undefined) {
+        chosen = chosen.filter((s) => s.name === options.sheet);
+        if (chosen.length === 0) throw sheetNotFound(options.sheet, workbook.names);
+      } else if (!options.allSheets) chosen = chosen.slice(0, 1);
+      if (chosen.length === 0) throw new TableReadError('empty', `${name} 中没有工作表`, `${name} has no worksheet`);
+      sheetCount = workbook.sheets.length;
+      // Progress: the share of the sheet parts inflated so far, in bytes of the uploaded file.
+      const allBytes = Math.max(1, chosen.reduce((sum, s) => sum + s.bytes, 0));
+      let doneBytes = 0;
+      for (const entry of chosen) {
+        const sheet = await workbook.openSheet(entry.name);
+        bytesRead = () => Math.min(size, Math.round((size * (doneBytes + sheet.inflatedBytes())) / allBytes));
+        startSheet(sheet.sheetName);
+        try {
+          for await (const row of sheet.rows) {
+            const raw = row.values;
+            if (raw.length - 1 > limits.maxColumns) throw tooManyColumns(row.number, raw.length - 1);
+            const values: unknown[] = [];
+            for (let c = 1; c < raw.length; c++) values.push(cellValue(raw[c]));
+            accept(values, row.number);
+            // A sheet without the header (说明, 汇总) is not read further.
+            if (current.skipped) break;
+            await giveTurnIfDue();
+          }
+          endSheet();
+        } finally {
+          doneBytes += entry.bytes;
+          sheet.close();
+        }
       }
-      if (searching) finishHeaderSearch();
     } catch (error) {
       if (error === callbackError || error instanceof TableReadError) throw error;
       throw new TableReadError('corrupt', `无法读取 ${name}：文件已损坏或不是 Excel 工作簿`, `Cannot read ${name}: corrupt or not an Excel workbook`);
     } finally {
-      sheet.close();
+      workbook.close();
     }
   } else {
-    sheetName = basename(path, extname(path));
+    const sheetName = basename(path, extname(path));
     if (options.sheet !== undefined && options.sheet !== sheetName) throw sheetNotFound(options.sheet, [sheetName]);
+    startSheet(sheetName);
     // The encoding is decided from the first 64 KiB: UTF-8 goes to csv-parse as is (it drops a BOM),
     // anything else is decoded as GB18030 (GBK) on the way.
-    const head = await readHead(path, 65536);
-    const encoding = detectTextEncoding(head);
-    const delimiter = detectDelimiter(new TextDecoder(encoding).decode(head));
+    const start = await readHead(path, 65536);
+    const encoding = detectTextEncoding(start);
+    const delimiter = detectDelimiter(new TextDecoder(encoding).decode(start));
     const input = createReadStream(path, { highWaterMark: READ_CHUNK_BYTES });
     const bytes = input.pipe(counter);
     const parser = (encoding === 'utf-8' ? bytes : bytes.pipe(new GbkToUtf8Stream())).pipe(parseCsv(csvOptions(delimiter, limits)));
@@ -615,7 +683,7 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
         accept(record, ++excelRow);
         await giveTurnIfDue();
       }
-      if (searching) finishHeaderSearch();
+      endSheet();
     } catch (error) {
       if (error === callbackError || error instanceof TableReadError) throw error;
       throw csvLimitError(name, error, limits) ?? csvError(name, error);
@@ -624,5 +692,6 @@ export async function streamTableRows(path: string, options: StreamTableOptions)
     }
   }
   report();
-  return { format, sheetName, rowsRead, rowsEmitted, headerRow, totalBytes: size };
+  const first = sheets.find((s) => !s.skipped) ?? sheets[0];
+  return { format, sheetName: first?.name ?? name, rowsRead, rowsEmitted, headerRow: first?.headerRow, sheets, sheetCount, totalBytes: size };
 }

@@ -1,6 +1,9 @@
 /**
- * One worksheet of an .xlsx, row by row, read straight from the zip with yauzl (random access by
+ * The worksheets of an .xlsx, row by row, read straight from the zip with yauzl (random access by
  * the central directory) and parsed with exceljs's streaming parsers.
+ *
+ * openXlsxWorkbook opens the workbook once (shared strings, styles) and its sheets one after
+ * another (a departmental file with one sheet per hospital or per month); openXlsxSheet opens one.
  *
  * Why not exceljs's WorkbookReader on the file stream: it reads the zip front to back, so every
  * worksheet stored before workbook.xml and sharedStrings.xml (the usual layout of files written by
@@ -67,8 +70,25 @@ function partName(target: string): string {
   return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
 }
 
-/** Opens one worksheet (by name, or the workbook's first) for row-by-row reading; nothing touches the disk. */
-export async function openXlsxSheet(path: string, options: { sheet?: string; limits: ReadLimits }): Promise<XlsxSheetRows> {
+/** A workbook opened for reading its worksheets one after another, row by row; nothing touches the disk. */
+export interface XlsxWorkbook {
+  /** Names of every worksheet, in workbook order (those the file lists without a part included). */
+  names: string[];
+  /** The worksheets that can be read, in workbook order, with their declared inflated size. */
+  sheets: { name: string; bytes: number }[];
+  /**
+   * Opens one worksheet. Every sheet part is inflated through a guard: each under maxEntryBytes,
+   * and all of them together under maxTotalBytes (real inflated bytes, whatever the file declares).
+   */
+  openSheet(name: string): Promise<XlsxSheetRows>;
+  close(): void;
+}
+
+/**
+ * Opens the workbook: relationships, workbook, shared strings (held in memory while the sheets are
+ * read) and styles, parsed once for all its sheets.
+ */
+export async function openXlsxWorkbook(path: string, options: { limits: ReadLimits }): Promise<XlsxWorkbook> {
   const file = basename(path);
   const { limits } = options;
   let zip: InspectedZip;
@@ -78,7 +98,6 @@ export async function openXlsxSheet(path: string, options: { sheet?: string; lim
     if (error instanceof TableReadError) throw error;
     throw corrupt(file);
   }
-  let sheetGuard: ZipEntryGuard | undefined;
   try {
     const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
       worksheets: 'emit',
@@ -105,38 +124,85 @@ export async function openXlsxSheet(path: string, options: { sheet?: string; lim
     if (strings) for await (const _ of reader._parseSharedStrings(strings)) void _;
     await parse('xl/styles.xml', false, (entry) => reader._parseStyles(entry));
 
-    const sheets = (reader.model?.sheets ?? []).map((sheet) => {
+    const all = (reader.model?.sheets ?? []).map((sheet) => {
       const rel = (reader.workbookRels ?? []).find((r) => r.Id === sheet.rId);
       return { name: sheet.name, part: rel ? partName(rel.Target) : undefined };
     });
-    const names = sheets.map((s) => s.name);
-    const readable = sheets.filter((s) => s.part !== undefined && zip.entries.has(s.part));
-    const chosen = options.sheet !== undefined ? readable.find((s) => s.name === options.sheet) : readable[0];
-    if (!chosen) {
-      if (options.sheet !== undefined) throw sheetNotFound(options.sheet, names);
-      throw new TableReadError('empty', `${file} 中没有工作表`, `${file} has no worksheet`);
-    }
-    const part = defined(chosen.part, 'the sheet part');
-    sheetGuard = defined(await open(part), `zip entry ${part}`);
-    const sheetNo = /(\d+)\.xml$/.exec(part)?.[1] ?? '1';
-    const worksheet = reader._parseWorksheet(sheetGuard, sheetNo).next().value?.value;
-    if (!worksheet) throw corrupt(file);
-    worksheet.name = chosen.name;
-    const guard = sheetGuard;
+    const readable = all.flatMap((s) => {
+      const info = s.part === undefined ? undefined : zip.entries.get(s.part);
+      return info && s.part !== undefined ? [{ name: s.name, part: s.part, bytes: info.uncompressed }] : [];
+    });
+    // Real inflated bytes of the sheet parts read so far: all sheets together stay under maxTotalBytes.
+    let inflatedBefore = 0;
+    const guards = new Set<ZipEntryGuard>();
     return {
-      sheetName: chosen.name,
-      rows: worksheet,
-      inflatedBytes: () => guard.inflated,
-      sheetBytes: defined(zip.entries.get(part), `zip entry ${part}`).uncompressed,
-      close: () => {
-        guard.destroy();
+      names: all.map((s) => s.name),
+      sheets: readable.map(({ name, bytes }) => ({ name, bytes })),
+      async openSheet(name) {
+        const chosen = readable.find((s) => s.name === name);
+        if (!chosen) throw sheetNotFound(name, all.map((s) => s.name));
+        const left = limits.maxTotalBytes - inflatedBefore;
+        const cap: { bytes: number; limit: ReadLimitName } = left < limits.maxEntryBytes ? { bytes: Math.max(0, left), limit: 'maxTotalBytes' } : { bytes: limits.maxEntryBytes, limit: 'maxEntryBytes' };
+        const guard = defined(await open(chosen.part, cap), `zip entry ${chosen.part}`);
+        guards.add(guard);
+        try {
+          const sheetNo = /(\d+)\.xml$/.exec(chosen.part)?.[1] ?? '1';
+          const worksheet = reader._parseWorksheet(guard, sheetNo).next().value?.value;
+          if (!worksheet) throw corrupt(file);
+          worksheet.name = chosen.name;
+          let closed = false;
+          return {
+            sheetName: chosen.name,
+            rows: worksheet,
+            inflatedBytes: () => guard.inflated,
+            sheetBytes: chosen.bytes,
+            close: () => {
+              if (closed) return;
+              closed = true;
+              inflatedBefore += guard.inflated;
+              guard.destroy();
+              guards.delete(guard);
+            },
+          };
+        } catch (error) {
+          guard.destroy();
+          guards.delete(guard);
+          if (error instanceof TableReadError) throw error;
+          throw corrupt(file);
+        }
+      },
+      close() {
+        for (const guard of guards) guard.destroy();
         zip.close();
       },
     };
   } catch (error) {
-    sheetGuard?.destroy();
     zip.close();
     if (error instanceof TableReadError) throw error;
     throw corrupt(file);
+  }
+}
+
+/** Opens one worksheet (by name, or the workbook's first) for row-by-row reading; nothing touches the disk. */
+export async function openXlsxSheet(path: string, options: { sheet?: string; limits: ReadLimits }): Promise<XlsxSheetRows> {
+  const file = basename(path);
+  const workbook = await openXlsxWorkbook(path, options);
+  try {
+    const chosen = options.sheet !== undefined ? workbook.sheets.find((s) => s.name === options.sheet) : workbook.sheets[0];
+    if (!chosen) {
+      if (options.sheet !== undefined) throw sheetNotFound(options.sheet, workbook.names);
+      throw new TableReadError('empty', `${file} 中没有工作表`, `${file} has no worksheet`);
+    }
+    const sheet = await workbook.openSheet(chosen.name);
+    return {
+      ...sheet,
+      close: () => {
+        sheet.close();
+        workbook.close();
+      },
+    };
+  } catch (error) {
+    workbook.close();
+    throw error;
   }
 }
