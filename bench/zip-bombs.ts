@@ -150,3 +150,37 @@ export async function inlineSheet(rows: string[][]): Promise<ZipPart> {
     .join('');
   return deflateParts('xl/worksheets/sheet1.xml', [SHEET_HEAD, xml, SHEET_TAIL]);
 }
+
+/** The fixed parts of a workbook of several sheets: sheet i is xl/worksheets/sheet{i+1}.xml. */
+export async function workbookPartsOf(sheetNames: readonly string[]): Promise<ZipPart[]> {
+  const sheets = sheetNames.map((name, i) => `<sheet name="${name}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('');
+  const rels = sheetNames.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL_NS}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('');
+  return Promise.all([
+    deflateParts('[Content_Types].xml', [
+      `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/></Types>`,
+    ]),
+    deflateParts('_rels/.rels', [
+      `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL_NS}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+    ]),
+    deflateParts('xl/workbook.xml', [`<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="${NS}" xmlns:r="${REL_NS}"><sheets>${sheets}</sheets></workbook>`]),
+    deflateParts('xl/_rels/workbook.xml.rels', [`<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${rels}</Relationships>`]),
+  ]);
+}
+
+/**
+ * A bomb spread over many sheets: `sheets` sheets, each a 医保 header then `rows` rows of inline
+ * strings. Each sheet alone stays under the row cap (and, under 1 MB, is never refused for its
+ * ratio); only the whole workbook's rows are over it.
+ */
+export async function manySheetRowsBomb(sheets: number, rows: number): Promise<Buffer> {
+  const header = ['姓名', '身份证号', '个人自付费用'];
+  const parts: ZipPart[] = [];
+  for (let s = 0; s < sheets; s++) {
+    const head = `<row r="1">${header.map((text, c) => `<c r="${columnLettersOfIndex(c)}1" t="inlineStr"><is><t>${text}</t></is></c>`).join('')}</row>`;
+    function* body(): Iterable<string> {
+      for (let r = 2; r < rows + 2; r++) yield `<row r="${r}"><c r="A${r}" t="inlineStr"><is><t>x</t></is></c></row>`;
+    }
+    parts.push(await deflateParts(`xl/worksheets/sheet${s + 1}.xml`, [SHEET_HEAD, head, ...body(), SHEET_TAIL]));
+  }
+  return zipBytes([...parts, ...(await workbookPartsOf(Array.from({ length: sheets }, (_, s) => `医院${s + 1}`)))]);
+}

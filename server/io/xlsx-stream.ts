@@ -77,8 +77,9 @@ export interface XlsxWorkbook {
   /** The worksheets that can be read, in workbook order, with their declared inflated size. */
   sheets: { name: string; bytes: number }[];
   /**
-   * Opens one worksheet. Every sheet part is inflated through a guard: each under maxEntryBytes,
-   * and all of them together under maxTotalBytes (real inflated bytes, whatever the file declares).
+   * Opens one worksheet, inflated through a guard (maxEntryBytes, maxTextBytes). All parts together
+   * are under maxTotalBytes: inspectZip sums the declared sizes of every entry, and no entry may
+   * inflate to more than it declares (yauzl validateEntrySizes).
    */
   openSheet(name: string): Promise<XlsxSheetRows>;
   close(): void;
@@ -132,8 +133,6 @@ export async function openXlsxWorkbook(path: string, options: { limits: ReadLimi
       const info = s.part === undefined ? undefined : zip.entries.get(s.part);
       return info && s.part !== undefined ? [{ name: s.name, part: s.part, bytes: info.uncompressed }] : [];
     });
-    // Real inflated bytes of the sheet parts read so far: all sheets together stay under maxTotalBytes.
-    let inflatedBefore = 0;
     const guards = new Set<ZipEntryGuard>();
     return {
       names: all.map((s) => s.name),
@@ -141,9 +140,7 @@ export async function openXlsxWorkbook(path: string, options: { limits: ReadLimi
       async openSheet(name) {
         const chosen = readable.find((s) => s.name === name);
         if (!chosen) throw sheetNotFound(name, all.map((s) => s.name));
-        const left = limits.maxTotalBytes - inflatedBefore;
-        const cap: { bytes: number; limit: ReadLimitName } = left < limits.maxEntryBytes ? { bytes: Math.max(0, left), limit: 'maxTotalBytes' } : { bytes: limits.maxEntryBytes, limit: 'maxEntryBytes' };
-        const guard = defined(await open(chosen.part, cap), `zip entry ${chosen.part}`);
+        const guard = defined(await open(chosen.part), `zip entry ${chosen.part}`);
         guards.add(guard);
         try {
           const sheetNo = /(\d+)\.xml$/.exec(chosen.part)?.[1] ?? '1';
@@ -159,7 +156,6 @@ export async function openXlsxWorkbook(path: string, options: { limits: ReadLimi
             close: () => {
               if (closed) return;
               closed = true;
-              inflatedBefore += guard.inflated;
               guard.destroy();
               guards.delete(guard);
             },

@@ -10,7 +10,7 @@ import ExcelJS from 'exceljs';
 import { DEFAULT_READ_LIMITS, IN_MEMORY_READ_LIMITS, type ReadLimits } from '../../server/io/read-limits';
 import { readTableFile, streamTableRows, TableReadError } from '../../server/io/read-table';
 import { toCsv } from './helpers';
-import { deflateParts, inlineSheet, manyEntryZip, sharedStringBomb, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
+import { deflateParts, inlineSheet, manyEntryZip, manySheetRowsBomb, sharedStringBomb, worksheetBomb, xlsxBytes } from '../../bench/zip-bombs';
 import { makeTestDir } from '../temp-dirs';
 
 jest.setTimeout(120_000);
@@ -24,9 +24,9 @@ function write(name: string, bytes: Buffer | string): string {
   return path;
 }
 
-async function limitHit(path: string, limits?: Partial<ReadLimits>): Promise<TableReadError> {
+async function limitHit(path: string, limits?: Partial<ReadLimits>, allSheets?: boolean): Promise<TableReadError> {
   try {
-    await streamTableRows(path, { onRow: () => undefined, limits });
+    await streamTableRows(path, { onRow: () => undefined, limits, allSheets });
   } catch (error) {
     expect(error).toBeInstanceOf(TableReadError);
     const e = error as TableReadError;
@@ -51,6 +51,20 @@ async function readOrdinary(): Promise<string[]> {
 }
 
 describe('read limits', () => {
+  it('reading every sheet (allSheets), the caps count the whole workbook: rows of many sheets, each under the cap, and parts each under the part cap', async () => {
+    const path = write('sheets-bomb.xlsx', await manySheetRowsBomb(12, 1000));
+    // Each sheet alone is under the cap…
+    const one = await streamTableRows(path, { onRow: () => undefined, limits: { maxRows: 2000 } });
+    expect(one.rowsRead).toBe(1001);
+    // …all of them together are not.
+    const rows = await limitHit(path, { maxRows: 2000 }, true);
+    expect(rows).toMatchObject({ limit: 'maxRows' });
+    expect(rows.zh).toMatch(/各工作表合计行数超过上限 2000 行/);
+    // Inflated bytes: every sheet part under maxEntryBytes, all of them over maxTotalBytes.
+    const bytes = await limitHit(path, { maxEntryBytes: 1024 ** 2, maxTotalBytes: 256 * 1024 }, true);
+    expect(bytes).toMatchObject({ limit: 'maxTotalBytes' });
+  });
+
   it('a shared-string bomb (one 200 MB string in a ~200 KB file) is refused from the central directory, memory untouched', async () => {
     const bytes = await sharedStringBomb(200);
     expect(bytes.length).toBeLessThan(1024 * 1024);

@@ -333,6 +333,36 @@ describe('streamTableRows', () => {
     expect((await readError(streamTableRows(path, { sheet: 'C', onRow: () => undefined }))).code).toBe('sheet_not_found');
   });
 
+  it('allSheets: every sheet in order as one file, the header searched in each, a sheet without it skipped and named; rows numbered per sheet', async () => {
+    const path = tmp.path('all-sheets.xlsx');
+    await writeXlsx(path, [
+      { name: '说明', rows: [['按医院分表'], ['单位：元']] },
+      { name: '一院', rows: [['标题'], ['姓名', '金额'], ['甲', 1], ['乙', 2]] },
+      { name: '二院', rows: [['金额', '姓名'], [3, '丙']] },
+    ]);
+    const rows: unknown[][] = [];
+    const heads: [string | undefined, number][] = [];
+    const result = await streamTableRows(path, {
+      allSheets: true,
+      onHeaderSearch: (head, file) => {
+        heads.push([head.name, file.sheetCount]);
+        const r = head.values.findIndex((row) => row.includes('姓名'));
+        return r < 0 ? null : r + 1;
+      },
+      onRow: (values, excelRow, sheet) => rows.push([sheet, excelRow, ...values]),
+    });
+    expect(heads).toEqual([['说明', 3], ['一院', 3], ['二院', 3]]);
+    expect(rows).toEqual([['一院', 3, '甲', 1], ['一院', 4, '乙', 2], ['二院', 2, 3, '丙']]);
+    expect(result.sheets).toEqual([
+      { name: '说明', rowsEmitted: 0, skipped: true },
+      { name: '一院', headerRow: 2, rowsEmitted: 2, skipped: false },
+      { name: '二院', headerRow: 1, rowsEmitted: 1, skipped: false },
+    ]);
+    expect(result).toMatchObject({ sheetName: '一院', headerRow: 2, sheetCount: 3, rowsEmitted: 3 });
+    // Without allSheets: the first sheet only, and no header there is an error.
+    expect((await readError(streamTableRows(path, { onHeaderSearch: () => null, onRow: () => undefined }))).code).toBe('header_not_found');
+  });
+
   it('skipping sheets leaves no stream on a deleted exceljs tmp file (no stray ENOENT after the read)', async () => {
     // exceljs writes sheets before sharedStrings, so its streaming reader parks each sheet in a tmp file
     // and deletes it when the consumer moves on; an unread stream on it used to fail later, uncaught.
