@@ -26,7 +26,7 @@ export interface ReadLimits {
   maxSharedStringsBytes: number;
   /** Bytes of one run of text or one tag (one cell's text, one attribute); Excel's cell limit is 32,767 characters. */
   maxTextBytes: number;
-  /** Rows read from one sheet or csv file (Excel's own limit is 1,048,576). */
+  /** Rows read from a csv file, or from all the sheets read of a workbook together (Excel’s own limit is 1,048,576 per sheet). */
   maxRows: number;
   /** Columns of one row. */
   maxColumns: number;
