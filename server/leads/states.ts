@@ -41,10 +41,14 @@ export function stateIndex(state: LeadState): number {
   return LEAD_STATES.indexOf(state);
 }
 
-/** Lead number XS-{countyCode}-{period digits}-{5-digit seq}, e.g. XS-532301-202610-00001. */
+/**
+ * Lead number XS-{countyCode}-{period without dashes}-{5-digit seq}, e.g. XS-532301-202610-00001.
+ * The period keeps its quarter letter (2026-Q3 → 2026Q3): with digits only a 残联 quarter read
+ * 20263, which a clerk cannot tell from a mistyped month.
+ */
 export function formatLeadNo(countyCode: string, period: string, seq: number): string {
-  return `XS-${countyCode}-${period.replace(/\D/g, '')}-${String(seq).padStart(5, '0')}`;
+  return `XS-${countyCode}-${period.replace(/-/g, '').toUpperCase()}-${String(seq).padStart(5, '0')}`;
 }
 
-/** 2026 → 2026, 2026-Q3 → 20263, 2026-10 → 202610, 2026-10-05 → 20261005. */
-export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4,8}-\d{5,}$/;
+/** 2026 → 2026, 2026-Q3 → 2026Q3, 2026-10 → 202610, 2026-10-05 → 20261005. */
+export const LEAD_NO_PATTERN = /^XS-\d{6}-\d{4}(?:Q[1-4]|\d{2}|\d{4})?-\d{5,}$/;

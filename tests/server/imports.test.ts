@@ -4,6 +4,7 @@
  * progress fields, feed calendar, access.
  */
 import { createRng, fabricateIdNumber, fabricateName, fabricatePhone } from '../../server/seed/fabricate';
+import { LEAD_NO_PATTERN } from '../../server/leads/states';
 import { startTestServer, type TestServer } from './helpers';
 import {
   COUNTY,
@@ -212,7 +213,9 @@ describe('imports', () => {
     const { dryRun, committed } = await importFile(server, county, { buffer, fileName: '残联.xlsx', source: 'disability', period: '2026Q2' });
     expect(dryRun.summary).toMatchObject({ period: '2026-Q2', rowsRead: 3, leadsNew: 2 });
     expect(dryRun.summary.excluded).toMatchObject({ notSevere: 1 });
-    expect(committed.summary.firstLeadNo).toBe('XS-532301-20262-00001');
+    // the quarter keeps its letter in the lead number (it read 20262, like a mistyped month)
+    expect(committed.summary.firstLeadNo).toBe('XS-532301-2026Q2-00001');
+    expect(committed.summary.firstLeadNo).toMatch(LEAD_NO_PATTERN);
     const listed = await leadsOf(server, county, COUNTY, 'source=disability&period=2026-Q2');
     expect(listed.leads.map((l: any) => l.townshipCode).sort()).toEqual(['532301101', '532301102']);
   });
