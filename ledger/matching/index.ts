@@ -15,7 +15,7 @@ export {
   type Vocabulary,
 } from './cells';
 export { MATCH_RULES, MATCH_RULE_CODES, ruleByCode, rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type MatchRuleContext } from './rules';
-export { locateSourceHeader, locateRosterHeader, headerHasColumn, HEADER_SCAN_ROWS } from './locate';
+export { locateSourceHeader, locateRosterHeader, headerHasColumn, isSummarySheetName, SUMMARY_SHEET_SKIPPED, HEADER_SCAN_ROWS } from './locate';
 export {
   createRosterBuilder,
   buildRosterIndex,

@@ -61,6 +61,23 @@ export function headerHasColumn(columns: readonly SourceColumnSpec[], sheet: She
   return found !== null && keys.some((key) => key !== undefined && (found.indexByKey as Record<string, number | undefined>)[key] !== undefined);
 }
 
+/**
+ * A sheet named as a total of the others (汇总, 合计, 总计, 总表: “全县汇总”, “11月合计”). In a
+ * departmental workbook it repeats the people of the detail sheets beside it, often with the same
+ * header; read with them, every 住院自负费用 would count twice and people under the line would
+ * become leads. Such a sheet is read only when no other sheet holds the file's data.
+ */
+const SUMMARY_SHEET_NAME = /汇总|合计|总计|总表/;
+
+export function isSummarySheetName(name: string): boolean {
+  return SUMMARY_SHEET_NAME.test(name.replace(/\s+/g, ''));
+}
+
+export const SUMMARY_SHEET_SKIPPED: LocalizedText = {
+  zh: '按名称为汇总表，其中的人员已在各明细工作表中，为免重复计算未读取；如该表就是明细，请改名后重新导入',
+  en: 'named as a summary: its people are in the detail sheets, so it was not read to avoid counting them twice; if it is the detail, rename it and upload again',
+};
+
 // ---------------------------------------------------------------------------------------------
 // Household rosters
 

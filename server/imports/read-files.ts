@@ -9,6 +9,8 @@ import {
   createRosterBuilder,
   createSourceMatcher,
   headerHasColumn,
+  isSummarySheetName,
+  SUMMARY_SHEET_SKIPPED,
   linkLeads,
   locateRosterHeader,
   locateSourceHeader,
@@ -40,7 +42,10 @@ interface RowSink {
 /** The sheets of a workbook with more than one: those read, and those left out with why. */
 export interface SheetsRead {
   read: string[];
-  /** No header of the file's kind and no ID column (说明, 汇总): not data of the file, not read. */
+  /**
+   * No header of the file's kind and no ID column (说明, 封面): not data of the file, not read; or a
+   * sheet named 汇总/合计 beside detail sheets with the header (it would count their people twice).
+   */
   skipped: { name: string; reason: LocalizedText }[];
 }
 
@@ -55,7 +60,8 @@ export interface SheetsRead {
  * numbered per sheet; a sheet without the header and without an ID column (说明, 汇总) is skipped
  * and named; a sheet with an ID column whose header cannot be read refuses the file (its people
  * would be missed); a workbook where no sheet has the header is refused with the message naming
- * the expected columns. The read limits apply to the whole workbook.
+ * the expected columns. A sheet named 汇总/合计 with the header is left out (and named) when other
+ * sheets hold the data, and read when none does. The read limits apply to the whole workbook.
  */
 async function readWithHeader(
   path: string,
@@ -69,40 +75,55 @@ async function readWithHeader(
   let several = false;
   const read: string[] = [];
   const skipped: SheetsRead['skipped'] = [];
-  const result = await streamTableRows(path, {
-    allSheets: true,
-    headerScanRows: HEADER_SCAN_ROWS,
-    onHeaderSearch(head, file) {
-      const located = locate(head);
-      const name = head.name ?? '';
-      several = file.sheetCount > 1;
-      if (!several) {
-        if (!located.ok) throw new TableReadError('header_not_found', located.error.zh, located.error.en);
-        sink = create(located.header);
-        return located.header.excelRow;
-      }
-      if (!located.ok) {
-        if (hasIdColumn(head)) {
-          throw new TableReadError(
-            'header_not_found',
-            `工作表“${name}”有身份证号列，但无法读取：${located.error.zh}。请补齐该表的列；如该表不是本次要导入的数据，请删去该工作表后再导入`,
-            `Sheet "${name}" has an ID column but cannot be read: ${located.error.en}. Complete its columns, or delete the sheet if it is not data to import`,
-          );
+  // Sheets named 汇总/合计 with the header: left out while detail sheets hold the data (isSummarySheetName)
+  const summaries: string[] = [];
+  const pass = (only?: string) =>
+    streamTableRows(path, {
+      allSheets: only === undefined,
+      sheet: only,
+      headerScanRows: HEADER_SCAN_ROWS,
+      onHeaderSearch(head, file) {
+        const located = locate(head);
+        const name = head.name ?? '';
+        several = file.sheetCount > 1;
+        if (!several) {
+          if (!located.ok) throw new TableReadError('header_not_found', located.error.zh, located.error.en);
+          sink = create(located.header);
+          if (only !== undefined) read.push(name); // an old-format workbook read for its one 汇总 sheet
+          return located.header.excelRow;
         }
-        skipped.push({ name, reason: located.error });
-        return null;
-      }
-      sink ??= create(located.header);
-      sink.useSheet(located.header, name);
-      read.push(name);
-      return located.header.excelRow;
-    },
-    onRow: (values, excelRow) => defined(sink, 'the row sink').addRow(values, excelRow),
-    onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
-    progressEvery: 2000,
-    limits,
-  });
+        if (!located.ok) {
+          if (hasIdColumn(head)) {
+            throw new TableReadError(
+              'header_not_found',
+              `工作表“${name}”有身份证号列，但无法读取：${located.error.zh}。请补齐该表的列；如该表不是本次要导入的数据，请删去该工作表后再导入`,
+              `Sheet "${name}" has an ID column but cannot be read: ${located.error.en}. Complete its columns, or delete the sheet if it is not data to import`,
+            );
+          }
+          skipped.push({ name, reason: located.error });
+          return null;
+        }
+        if (only === undefined && isSummarySheetName(name)) {
+          summaries.push(name);
+          return null;
+        }
+        sink ??= create(located.header);
+        sink.useSheet(located.header, name);
+        read.push(name);
+        return located.header.excelRow;
+      },
+      onRow: (values, excelRow) => defined(sink, 'the row sink').addRow(values, excelRow),
+      onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
+      progressEvery: 2000,
+      limits,
+    });
+  const result = await pass();
   if (!several) return undefined;
+  if (read.length === 0 && summaries.length > 0) {
+    // Only a sheet named 汇总 holds the data (the county's whole list under that name): it is the data.
+    await pass(summaries.shift());
+  }
+  for (const name of summaries) skipped.push({ name, reason: SUMMARY_SHEET_SKIPPED });
   if (read.length === 0) {
     const names = result.sheets.map((s) => `“${s.name}”`).join('、');
     const first = skipped[0]?.reason ?? { zh: '', en: '' };

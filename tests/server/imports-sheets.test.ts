@@ -2,7 +2,8 @@
  * Workbooks of several sheets through the county import (real server; SQLite, and PostgreSQL with
  * .ci/test-pg.sh): a 医保 workbook with one sheet per hospital is read whole — every sheet with the
  * 医保 header, each with its own columns, rows numbered per sheet and saying their sheet; 说明 and
- * 汇总 (no ID column) skipped and named in the summary; a workbook without the header anywhere
+ * 汇总 (no ID column) skipped and named in the summary; a 汇总 sheet with the header beside detail
+ * sheets left out (it counts everyone twice), read when it alone holds the data; a workbook without the header anywhere
  * refused naming the expected columns; the row cap counts the whole workbook. The server read the
  * first sheet only: everyone on the other sheets was missed without a word.
  */
@@ -86,6 +87,29 @@ describe('imports of workbooks with several sheets', () => {
     const refused = await waitForImport(server, county, none.body.importId);
     expect(refused.state).toBe('failed');
     expect(refused.summary.error.zh).toMatch(/no-header\.xlsx 的工作表 “说明”、“汇总” 中都没有找到所需的表头：未找到.*表头.*“姓名”“身份证号”/);
+  });
+
+  it('a 汇总 sheet with the same header as the detail sheets is not read beside them (its people would count twice); read when it is the only sheet with data', async () => {
+    const [under, over, alone] = people(331, 3);
+    const withSummary = await workbook([
+      ['住院', [MEDICAL_HEADER, medicalRow(under, 6000, '鹿城镇', '示范村'), medicalRow(over, 15000, '鹿城镇', '示范村')]],
+      // the county's total sheet repeats everyone: read with 住院, 6,000 would become 12,000 and a wrong lead
+      ['全县汇总', [MEDICAL_HEADER, medicalRow(under, 6000, '鹿城镇', '示范村'), medicalRow(over, 15000, '鹿城镇', '示范村')]],
+    ]);
+    const { dryRun } = await importFile(server, county, { buffer: withSummary, fileName: 'with-summary.xlsx', source: 'medical', period: '2026-05' });
+    expect(dryRun.summary.sheets).toEqual(['住院']);
+    expect(dryRun.summary.skippedSheets).toEqual([{ name: '全县汇总', reason: expect.objectContaining({ zh: expect.stringMatching(/汇总表.*为免重复计算未读取.*请改名/) }) }]);
+    expect(dryRun.summary.rowsRead).toBe(2);
+    expect(dryRun.summary.preview.map((lead: { idNumber: string }) => lead.idNumber)).toEqual([maskIdNumber(over.id)]);
+
+    const onlySummary = await workbook([
+      ['说明', [['本表为2026年4月住院结算']]],
+      ['汇总', [MEDICAL_HEADER, medicalRow(alone, 15000, '鹿城镇', '示范村')]],
+    ]);
+    const only = await importFile(server, county, { buffer: onlySummary, fileName: 'only-summary.xlsx', source: 'medical', period: '2026-04' });
+    expect(only.dryRun.summary.sheets).toEqual(['汇总']);
+    expect(only.dryRun.summary.skippedSheets.map((s: { name: string }) => s.name)).toEqual(['说明']);
+    expect(only.dryRun.summary.preview.map((lead: { idNumber: string }) => lead.idNumber)).toEqual([maskIdNumber(alone.id)]);
   });
 
   it('the row cap counts the whole workbook: a bomb spread over many sheets, each under the cap, is refused', async () => {
