@@ -19,7 +19,8 @@ import {
   type MatchResult,
   type RejectedRow,
 } from '../../ledger/matching';
-import { DEFAULT_POLICY } from '../../ledger/policy';
+import { DEFAULT_POLICY, type Policy } from '../../ledger/policy';
+import { POLICY_OPTION_HELP, readPolicyFile } from './policy-file';
 import {
   isSourceCode,
   normalizePeriod,
@@ -37,7 +38,7 @@ import { CliInputError, CliUsageError, localToday, parseCommandArgs, type CliCom
 
 const SOURCE_LIST = SOURCES.map((s) => `${s.code}（${s.name.zh}）`).join('、');
 
-const HELP = `用法：ledger match --source 来源 --period 期间 --roster 名册.xlsx 文件.xlsx [--json] [--show-id]
+const HELP = `用法：ledger match --source 来源 --period 期间 --roster 名册.xlsx 文件.xlsx [--json] [--show-id] [--policy 文件.json]
 
 用县级部门比对的规则，把部门数据文件与保障对象名册比对，列出将生成的线索（不写入任何数据）。
 与服务器导入使用同一套比对代码。按文件内容识别 .xlsx、Excel 97–2003 .xls、WPS .et、.ods 和 .csv；表头可在前 10 行内，列顺序不限。
@@ -51,11 +52,12 @@ const HELP = `用法：ledger match --source 来源 --period 期间 --roster 名
   --json             以 JSON 输出 {source, period, leads, excluded, rejected, …}
   --show-id          显示完整身份证号（默认打码，如 532301********123X）
   --today 日期       以该日期作为“今天”检查身份证号中的出生日期（默认：本机当天日期）
+  ${POLICY_OPTION_HELP.zh}
   -h, --help         显示本帮助
 
 退出码：0 比对完成（可能有被拒绝的行）；2 文件无法读取或用法有误。
 
-Usage: ledger match --source SOURCE --period PERIOD --roster ROSTER.xlsx FILE.xlsx [--json] [--show-id]
+Usage: ledger match --source SOURCE --period PERIOD --roster ROSTER.xlsx FILE.xlsx [--json] [--show-id] [--policy FILE.json]
 Matches a departmental file against the roster of covered people with the county's rules and
 prints the leads it would create (nothing is stored).
   --source     ${SOURCES.map((s) => s.code).join(' | ')}
@@ -64,6 +66,7 @@ prints the leads it would create (nothing is stored).
   --sheet      worksheet of FILE (default: the first with a matching header)
   --json       print JSON; --show-id  print full ID numbers (masked by default)
   --today      check birth dates in ID numbers as of this date
+  ${POLICY_OPTION_HELP.en}
 Exit codes: 0 matched (some rows may be rejected), 2 unreadable input or bad usage.
 `;
 
@@ -112,10 +115,13 @@ export async function runMatch(options: {
   sheet?: string;
   today: string;
   showId: boolean;
+  /** The county's settings (--policy); the defaults when absent. */
+  policy?: Policy;
 }): Promise<MatchReport> {
+  const policy = options.policy ?? DEFAULT_POLICY;
   const rosterSheets = await readSheets(options.cwd, options.rosterFile);
   const rosterSheet = pickSheet(rosterSheets, locateRosterHeader, basename(options.rosterFile));
-  const roster = parseRosterSheet(rosterSheet, options.today);
+  const roster = parseRosterSheet(rosterSheet, options.today, policy);
   if (!roster.ok) throw new CliInputError(roster.error.zh, roster.error.en);
 
   const sheets = await readSheets(options.cwd, options.file, options.sheet);
@@ -131,7 +137,7 @@ export async function runMatch(options: {
     period: options.period,
     sheet,
     roster: roster.index,
-    policy: DEFAULT_POLICY,
+    policy,
     today: options.today,
   });
   if (!outcome.ok) throw new CliInputError(outcome.error.zh, outcome.error.en);
@@ -251,6 +257,7 @@ export const matchCommand: CliCommand = {
       json: { type: 'boolean' },
       'show-id': { type: 'boolean' },
       today: { type: 'string' },
+      policy: { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(HELP);
@@ -282,6 +289,7 @@ export const matchCommand: CliCommand = {
       sheet: values.sheet,
       today,
       showId: values['show-id'] === true,
+      policy: values.policy === undefined ? undefined : await readPolicyFile(io.cwd, values.policy),
     });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatMatchReport(report));
     return 0;

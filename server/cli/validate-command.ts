@@ -11,7 +11,8 @@ import { columnByKey } from '../../ledger/columns';
 import { locateLedgerHeader } from '../../ledger/sheet';
 import type { Finding, SheetInput } from '../../ledger/types';
 import { validateSheet } from '../../ledger/validate';
-import { DEFAULT_POLICY } from '../../ledger/policy';
+import { DEFAULT_POLICY, type Policy } from '../../ledger/policy';
+import { POLICY_OPTION_HELP, readPolicyFile } from './policy-file';
 import { readTableFile, TableReadError } from '../io/read-table';
 import { isIsoDate } from '../../ledger/calendar';
 import { CliInputError, CliUsageError, localToday, parseCommandArgs, type CliCommand, type CliIO } from './cli-types';
@@ -53,7 +54,7 @@ export interface ValidateReport {
   skippedSheets: SkippedSheet[];
 }
 
-const HELP = `用法：ledger validate 文件 [--json] [--all] [--sheet 工作表名] [--today YYYY-MM-DD]
+const HELP = `用法：ledger validate 文件 [--json] [--all] [--sheet 工作表名] [--today YYYY-MM-DD] [--policy 文件.json]
 
 检查村（社区）社会救助主动发现监测工作台账：必填项、公民身份号码（校验码、出生日期、被 Excel
 转成数字）、性别与身份证号是否一致、下拉选项、日期、电话、核实时限、救助自愿原则等。
@@ -65,17 +66,19 @@ const HELP = `用法：ledger validate 文件 [--json] [--all] [--sheet 工作�
   --all           列出每一条问题（默认每类问题最多列出 20 行，其余只计数）
   --sheet 名称    只检查指定的工作表
   --today 日期    以该日期作为“今天”检查（默认：本机当天日期）
+  ${POLICY_OPTION_HELP.zh}
   -h, --help      显示本帮助
 
 退出码：0 没有错误（可能有警告）；1 发现错误；2 文件无法读取、不是台账或用法有误。
 
-Usage: ledger validate FILE [--json] [--all] [--sheet NAME] [--today YYYY-MM-DD]
+Usage: ledger validate FILE [--json] [--all] [--sheet NAME] [--today YYYY-MM-DD] [--policy FILE.json]
 Checks a village ledger with the same rules as the Excel add-in and the server. Reads .xlsx, .xls,
 WPS .et, .ods, "Unicode text" and .csv by content; every ledger sheet of a workbook is checked.
   --json          print everything as JSON
   --all           list every finding (default: at most 20 rows per kind of problem, the rest counted)
   --sheet NAME    check this worksheet only
   --today DATE    check as of this date (default: today on this machine)
+  ${POLICY_OPTION_HELP.en}
 Exit codes: 0 no errors (warnings allowed), 1 errors found, 2 unreadable file / not a ledger / bad usage.
 `;
 
@@ -205,7 +208,7 @@ export function formatValidateReport(report: ValidateReport, options: { all?: bo
 }
 
 /** Reads, picks the sheets and validates; throws CliInputError for anything the user must fix first. */
-export async function validateLedgerFile(file: string, options: { cwd: string; sheet?: string; today: string }): Promise<ValidateReport> {
+export async function validateLedgerFile(file: string, options: { cwd: string; sheet?: string; today: string; policy?: Policy }): Promise<ValidateReport> {
   let workbook: SheetInput[];
   try {
     workbook = await readTableFile(resolve(options.cwd, file), { sheet: options.sheet });
@@ -216,7 +219,7 @@ export async function validateLedgerFile(file: string, options: { cwd: string; s
   const picked = pickLedgerSheets(workbook, basename(file), options.sheet);
   const sheets: SheetReport[] = [];
   for (const sheet of picked.sheets) {
-    const result = validateSheet(sheet, { today: options.today, policy: DEFAULT_POLICY });
+    const result = validateSheet(sheet, { today: options.today, policy: options.policy ?? DEFAULT_POLICY });
     if (!result.header) throw new CliInputError(`${basename(file)} 不是台账`, `${basename(file)} is not a ledger`);
     sheets.push({
       sheet: sheet.name ?? '',
@@ -251,6 +254,7 @@ export const validateCommand: CliCommand = {
       all: { type: 'boolean' },
       sheet: { type: 'string' },
       today: { type: 'string' },
+      policy: { type: 'string' },
     });
     if (values.help) {
       io.stdout.write(HELP);
@@ -260,7 +264,8 @@ export const validateCommand: CliCommand = {
     if (positionals.length > 1) throw new CliUsageError(`一次只能检查一个文件（收到 ${positionals.length} 个）`, `One file at a time (got ${positionals.length})`);
     const today = values.today ?? io.today ?? localToday();
     if (!isIsoDate(today)) throw new CliUsageError(`--today 须为 YYYY-MM-DD 格式的真实日期：${today}`, `--today must be a real YYYY-MM-DD date: ${today}`);
-    const report = await validateLedgerFile(positionals[0], { cwd: io.cwd, sheet: values.sheet, today });
+    const policy = values.policy === undefined ? undefined : await readPolicyFile(io.cwd, values.policy);
+    const report = await validateLedgerFile(positionals[0], { cwd: io.cwd, sheet: values.sheet, today, policy });
     io.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatValidateReport(report, { all: values.all === true }));
     return report.errors > 0 ? 1 : 0;
   },

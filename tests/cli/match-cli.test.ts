@@ -183,6 +183,38 @@ describe('ledger match', () => {
     expect(out).toContain('行 5：身份证号末三位是000');
   });
 
+  it('--policy: the county’s own threshold and roster statuses, as settings or as the server’s saved answer; a wrong file is one clear line', async () => {
+    const base = ['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'medical.xlsx', '--json', '--show-id'];
+    const defaults = JSON.parse((await cli(base)).out);
+    // 戊's 9,999.99 stays under the prefecture's 10,000 line …
+    expect(defaults.leads.map((lead: { idNumber: string }) => lead.idNumber)).not.toContain(NEW2);
+    // … and is over a county's 8,000 line
+    writeFileSync(join(dir, 'policy.json'), JSON.stringify({ matching: { medicalSelfPaidMin: 8000 } }), 'utf8');
+    const county = JSON.parse((await cli([...base, '--policy', 'policy.json'])).out);
+    expect(county.leads.map((lead: { idNumber: string }) => lead.idNumber)).toContain(NEW2);
+    // the server's GET /counties/{code}/policy answer saved as is, with a BOM as Notepad writes it:
+    // a county where only 特困供养 counts as covered makes 甲 (低保, 在保) a lead
+    const answer = { year: 2026, policy: { matching: { medicalSelfPaidMin: 8000, coveredCategories: ['特困供养'] } }, overrides: {} };
+    writeFileSync(join(dir, 'answer.json'), `\uFEFF${JSON.stringify(answer)}`, 'utf8');
+    const saved = JSON.parse((await cli([...base, '--policy', 'answer.json'])).out);
+    expect(saved.leads.map((lead: { idNumber: string }) => lead.idNumber)).toContain(NEW2);
+    expect(defaults.leads.map((lead: { idNumber: string }) => lead.idNumber)).not.toContain(COVERED);
+    expect(saved.leads.map((lead: { idNumber: string }) => lead.idNumber)).toContain(COVERED);
+
+    writeFileSync(join(dir, 'misspelt.json'), JSON.stringify({ matching: { medicalSelfPaidMln: 8000 } }), 'utf8');
+    const misspelt = await cli([...base.slice(0, -2), '--policy', 'misspelt.json']);
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.out).toBe('');
+    expect(misspelt.err.trim().split('\n')).toHaveLength(1);
+    expect(misspelt.err).toContain('政策参数文件 misspelt.json 有误：matching.medicalSelfPaidMln：未知的政策参数');
+    writeFileSync(join(dir, 'broken.json'), '{ matching: 8000 ', 'utf8');
+    const broken = await cli([...base.slice(0, -2), '--policy', 'broken.json']);
+    expect(broken.code).toBe(2);
+    expect(broken.err).toMatch(/^错误：政策参数文件 broken\.json 不是有效的 JSON/);
+    const missing = await cli([...base.slice(0, -2), '--policy', 'nowhere.json']);
+    expect(missing.err).toMatch(/^错误：找不到政策参数文件：nowhere\.json/);
+  });
+
   it('--help prints the usage and exits 0', async () => {
     const { code, out } = await cli(['match', '--help']);
     expect(code).toBe(0);

@@ -128,6 +128,16 @@ describe('ledger validate — results and exit codes', () => {
     expect(run.stdout).toContain(`${letter('verifiedOn')}3【警告】`);
   });
 
+  it('--policy: the county’s own time limit decides what is overdue (warn.xlsx of the test above)', async () => {
+    expect((await cli('validate', 'warn.xlsx')).stdout).toContain(`${letter('verifiedOn')}3【警告】`);
+    writeFileSync(tmp.path('policy.json'), JSON.stringify({ leadVerifyWorkingDays: 60 }), 'utf8');
+    const run = await cli('validate', 'warn.xlsx', '--policy', 'policy.json');
+    expect(run.stderr).toBe('');
+    expect(run.stdout).not.toContain(`${letter('verifiedOn')}3【警告】`);
+    writeFileSync(tmp.path('bad-policy.json'), JSON.stringify({ leadVerifyWorkingDays: 0 }), 'utf8');
+    expectOneLineError(await cli('validate', 'warn.xlsx', '--policy', 'bad-policy.json'), /政策参数文件 bad-policy\.json 有误：leadVerifyWorkingDays：/);
+  });
+
   it('exit 1 with a summary, then findings grouped by problem and column, cell named, with the hint', async () => {
     const run = await cli('validate', 'bad.xlsx');
     expect(run.code).toBe(1);
