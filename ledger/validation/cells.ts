@@ -456,6 +456,26 @@ const readEnum: CellReader = (raw, _format, column, state, report, ctx) => {
   return read.value;
 };
 
+/**
+ * Words clerks join two values with in one cell (“老年人和残疾人”, “医疗救助及临时救助”). No
+ * vocabulary value contains one, and a part is split on them only when every piece is a value.
+ */
+const CONNECTOR_WORDS = /以及|和|及|与|并/;
+
+/** The values a part joined with 和/及/与 names, or undefined when it is not such a join. */
+function connectedValues(part: string, column: ColumnCheckPlan, ctx: ReadContext): string[] | undefined {
+  if (!CONNECTOR_WORDS.test(part)) return undefined;
+  const pieces = part.split(CONNECTOR_WORDS).map((piece) => piece.trim()).filter((piece) => piece.length > 0);
+  if (pieces.length < 2) return undefined;
+  const values: string[] = [];
+  for (const piece of pieces) {
+    const read = vocabularyValue(piece, column, ctx);
+    if (read.value === undefined) return undefined;
+    values.push(read.value);
+  }
+  return values;
+}
+
 const readMulti: CellReader = (raw, _format, column, state, report, ctx) => {
   const parts = splitMultiValue(cellText(raw));
   if (parts.length === 0 && column.required) report?.(state, column, 'required', 'error', {}); // only separators
@@ -463,25 +483,33 @@ const readMulti: CellReader = (raw, _format, column, state, report, ctx) => {
   let bad: string[] | undefined;
   let suggestions: string[] | undefined;
   let assumed: string[] | undefined;
-  let values: string[] = parts;
+  // A copy, made at the first part read as something other than its text (most cells need none).
+  let values: string[] | undefined;
   for (let i = 0; i < parts.length; i++) {
     const read = vocabularyValue(parts[i], column, ctx);
-    if (read.value === undefined) {
-      (bad ??= []).push(parts[i]);
-      if (read.suggestion) (suggestions ??= []).push(`${parts[i]}→${read.suggestion}`);
-    } else if (read.synonym) {
-      if (values === parts) values = parts.slice();
-      values[i] = read.value;
-      (assumed ??= []).push(`${parts[i]}→${read.value}`);
+    if (read.value !== undefined && !read.synonym) {
+      values?.push(parts[i]);
+      continue;
     }
+    const meant = read.value !== undefined ? [read.value] : connectedValues(parts[i], column, ctx);
+    if (meant !== undefined) {
+      values ??= parts.slice(0, i);
+      values.push(...meant);
+      (assumed ??= []).push(`${parts[i]}→${meant.join('+')}`);
+      continue;
+    }
+    values?.push(parts[i]);
+    (bad ??= []).push(parts[i]);
+    if (read.value === undefined && read.suggestion) (suggestions ??= []).push(`${parts[i]}→${read.suggestion}`);
   }
+  const result = values ?? parts;
   if (bad !== undefined) {
     markInvalid(state, column);
     report?.(state, column, suggestions ? 'enum/multi_suggestion' : 'enum/multi', 'error', { items: bad, allowed: column.allowedList, suggestions });
   } else if (assumed !== undefined) {
-    report?.(state, column, 'enum.synonym/multi', 'warning', { items: assumed, fix: values.join('、') });
+    report?.(state, column, 'enum.synonym/multi', 'warning', { items: assumed, fix: result.join('、') });
   }
-  return values;
+  return result;
 };
 
 // ---------------------------------------------------------------------------------------------

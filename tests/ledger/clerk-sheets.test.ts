@@ -247,6 +247,19 @@ describe('values as people type them', () => {
     }
   });
 
+  it('values joined with 和/及/与 in one cell are read as those values, with a warning saying so; a join of a non-value stays an error', () => {
+    const result = validateSheet(sheetOf([row({}, { categories: '老年人和残疾人、重大疾病' })]), ctx);
+    expect(codes(result.findings)).toEqual(['3:enum.synonym@categories']);
+    expect(result.findings[0].severity).toBe('warning');
+    expect(result.findings[0].message).toContain('老年人和残疾人→老年人+残疾人');
+    expect(result.findings[0].fix).toBe('老年人、残疾人、重大疾病');
+    expect(result.rows[0].values.categories).toEqual(['老年人', '残疾人', '重大疾病']);
+    // a synonym inside the join is read too (老人 → 老年人)
+    expect(validateSheet(sheetOf([row({}, { categories: '老人及残疾人' })]), ctx).rows[0].values.categories).toEqual(['老年人', '残疾人']);
+    // 和 joining something that is no value: still the enum error, nothing assumed
+    expect(codes(validateSheet(sheetOf([row({}, { categories: '老年人和小孩' })]), ctx).findings)).toEqual(['3:enum@categories']);
+  });
+
   it.each([
     ['channel', '走访', '入户走访'],
     ['coverage', '低保户', '低保'],
