@@ -234,17 +234,25 @@ function loginView(): HTMLElement {
   const message = h('div', {}, signedOutBecause ? status('info', signedOutBecause) : '');
   const username = h('input', { type: 'text', id: 'username', name: 'username', autocomplete: 'username', required: true });
   const password = h('input', { type: 'password', id: 'password', name: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { class: 'primary', type: 'submit' }, '登录');
   const form = h(
     'form',
     {
       onsubmit: (event) => {
         event.preventDefault();
+        // A second tap on a slow line would send a second guess, which the login throttle counts
+        if (submit.disabled) return;
+        submit.disabled = true;
+        submit.textContent = '正在登录…';
         void guarded(message, async () => {
           const answer = await api<Session>('POST', '/auth/login', { username: username.value.trim(), password: password.value });
           session = { token: answer.token, user: answer.user };
           signedOutBecause = null;
           sessionStorage.setItem(SESSION_KEY, JSON.stringify(session));
           render();
+        }).finally(() => {
+          submit.disabled = false;
+          submit.textContent = '登录';
         });
       },
     },
@@ -252,7 +260,7 @@ function loginView(): HTMLElement {
     username,
     h('label', { for: 'password' }, '密码'),
     password,
-    h('p', {}, h('button', { class: 'primary', type: 'submit' }, '登录')),
+    h('p', {}, submit),
     message,
   );
   return h(

@@ -354,4 +354,30 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await page.textContent('#app')).not.toContain('登录已过期');
     await context.close();
   }, 60_000);
+
+  it('sign-in: a second tap while the first is on its way sends no second attempt', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...ZH_CONTEXT });
+    const page = await context.newPage();
+    let attempts = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolveHeld) => (release = resolveHeld));
+    // a slow village line: the answer is held until both taps have been made
+    await page.route('**/api/v1/auth/login', async (route) => {
+      attempts++;
+      await held;
+      await route.continue();
+    });
+    await page.goto(`${server.baseUrl}/web/`);
+    await page.fill('#username', 'demo-village');
+    await page.fill('#password', DEMO_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('button[type=submit]')?.disabled === true);
+    expect(await page.textContent('button[type=submit]')).toBe('正在登录…');
+    await page.press('#password', 'Enter'); // the second tap, from the keyboard: the form must not send it
+    await page.click('button[type=submit]', { force: true });
+    release();
+    await page.waitForSelector('#who:not(:empty)');
+    expect(attempts).toBe(1);
+    await context.close();
+  }, 60_000);
 });
