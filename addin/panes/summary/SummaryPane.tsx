@@ -225,9 +225,9 @@ function Summary({ user }: { user: SessionUser }) {
           <div className={styles.kpis} data-testid="summary-kpis">
             <Kpi label={t('kpi.rows')} value={String(figures.rows.total)} />
             <Kpi label={t('kpi.leads')} value={String(figures.leads.all.total)} />
-            <Kpi label={t('kpi.onTime')} value={percent(figures.leads.all.onTimeRate, none)} />
+            <Kpi label={t('kpi.onTime')} value={percent(figures.leads.all.onTimeRate, none)} note={figures.leads.all.onTimeRate === null ? t('kpi.onTime.none') : undefined} />
             <Kpi label={t('kpi.overdue')} value={String(figures.leads.all.overdue)} warn={figures.leads.all.overdue > 0} />
-            <Kpi label={t('kpi.closure')} value={percent(figures.leads.all.closureRate, none)} />
+            <Kpi label={t('kpi.closure')} value={percent(figures.leads.all.closureRate, none)} note={figures.leads.all.closureRate === null ? t('kpi.closure.none') : undefined} />
             <Kpi label={t('kpi.notSubmitted')} value={tally ? `${tally['未提交']}/${tally.villages}` : none} warn={(tally?.['未提交'] ?? 0) > 0} />
           </div>
 
@@ -485,7 +485,8 @@ function villageState(tally: Tally): string {
   return SUBMISSION_DISPLAY_STATES.find((state) => tally[state] > 0) ?? '未提交';
 }
 
-function Kpi({ label, value, warn = false }: { label: string; value: string; warn?: boolean }) {
+/** One key figure; `note` says why a rate has no value (no lead verified yet), under its label. */
+function Kpi({ label, value, warn = false, note }: { label: string; value: string; warn?: boolean; note?: string }) {
   const styles = useStyles();
   return (
     <div className={styles.kpi}>
@@ -493,6 +494,11 @@ function Kpi({ label, value, warn = false }: { label: string; value: string; war
       <span className={styles.kpiLabel} title={label}>
         {label}
       </span>
+      {note && (
+        <span className={styles.kpiLabel} title={note}>
+          {note}
+        </span>
+      )}
     </div>
   );
 }

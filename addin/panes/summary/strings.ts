@@ -20,6 +20,9 @@ export const SUMMARY_STRINGS = defineStrings({
   'kpi.notSubmitted': { zh: '未提交村', en: 'Villages not submitted' },
   'kpi.duplicates': { zh: '跨村重复', en: 'Cross-village duplicates' },
   'kpi.none': { zh: '—', en: '—' },
+  // Why a rate reads —: a bare dash looked like a fault to township staff
+  'kpi.onTime.none': { zh: '尚无已核实线索', en: 'none verified yet' },
+  'kpi.closure.none': { zh: '本月无线索', en: 'no leads' },
   'children.title': { zh: '下级单位（点击下钻）', en: 'Units below (click to drill down)' },
   'children.rows': { zh: '{rows} 行', en: '{rows} rows' },
   'children.overdue': { zh: '逾期 {count}', en: '{count} overdue' },
