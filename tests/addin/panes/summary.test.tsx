@@ -154,6 +154,19 @@ describe('汇总 pane', () => {
     expect(lines.map((line) => line.textContent)).toEqual(['东瓜镇1 条', '鹿城镇0 条']);
   });
 
+  it('says why a rate reads — (no lead verified yet, no leads), instead of a bare dash', async () => {
+    const quiet = summary(COUNTY, MONTH, [TOWNSHIP], [['532301101201', '示范村', '已提交']]);
+    quiet.figures.leads.all = { ...quiet.figures.leads.all, total: 0, verified: 0, verifiedOnTime: 0, closed: 0, onTimeRate: null, closureRate: null };
+    installFakeApi({ 'POST /api/v1/auth/login': loginAs(COUNTY_USER), 'GET /api/v1/reports/summary': () => ({ status: 200, body: quiet }) });
+    renderPane('summary', <SummaryPane />);
+    await connected();
+    await signIn();
+    const kpis = await screen.findByTestId('summary-kpis');
+    expect(within(kpis).getAllByText('—')).toHaveLength(2);
+    expect(within(kpis).getByText('尚无已核实线索')).toBeTruthy();
+    expect(within(kpis).getByText('本月无线索')).toBeTruthy();
+  });
+
   it('tells a village account the pane is not for it (no summary requested)', async () => {
     const { requests } = installFakeApi({ 'POST /api/v1/auth/login': loginAs(VILLAGE_USER), 'GET /api/v1/reports/summary': summaryHandler });
     renderPane('summary', <SummaryPane />);
