@@ -16,6 +16,7 @@ import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf, type ColumnDef, type ColumnK
 import { columnLettersOfIndex } from './sheet';
 import { VOCABULARIES, type VocabularyName } from './vocabularies';
 import type { LocalizedText } from './text';
+import type { LedgerValues } from './types';
 
 export const TEMPLATE_SHEETS = { ledger: '台账', instructions: '填表说明', dictionary: '字典' } as const;
 export type TemplateSheetRole = keyof typeof TEMPLATE_SHEETS;
@@ -347,6 +348,24 @@ export function rowHeightFor(texts: readonly (readonly [string, number])[]): num
     lines = Math.max(lines, Math.ceil(units / Math.max(1, width - 1)));
   }
   return Math.max(18, lines * 15 + 4);
+}
+
+/**
+ * Height (points) of a 台账 row holding these values when a text needs more than one line in its
+ * column (家庭住址, 人员类别, 困难情形, 处置方式, 备注); undefined when one line suffices, so the row
+ * keeps no explicit height and Excel still grows it as the clerk edits. Without it, a downloaded
+ * ledger printed from WPS or LibreOffice ran each wrapped text over the rows below it.
+ */
+export function ledgerRowHeight(values: LedgerValues): number | undefined {
+  const texts: [string, number][] = [];
+  for (const column of templateColumns()) {
+    if (column.hidden) continue;
+    const value = values[column.key];
+    const text = Array.isArray(value) ? value.join('、') : typeof value === 'string' ? value : '';
+    if (text.length > 0) texts.push([text, templateWidth(column.width)]);
+  }
+  const height = rowHeightFor(texts);
+  return height > rowHeightFor([]) ? height : undefined;
 }
 
 /** What a column may hold, as 填表说明 states it. */

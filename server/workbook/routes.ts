@@ -20,7 +20,7 @@ import { locateLedgerHeader } from '../../ledger/sheet';
 import { AppError } from '../http/errors';
 import { defineRoute, type RouteContext, type RouteSpec } from '../http/route-table';
 import { buildLedgerTemplate } from '../io/ledger-template';
-import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS, TEMPLATE_TITLE_ROW } from '../../ledger/template';
+import { ledgerRowHeight, TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS, TEMPLATE_TITLE_ROW } from '../../ledger/template';
 import { IN_MEMORY_READ_LIMITS } from '../io/read-limits';
 import { readTableFile, TableReadError } from '../io/read-table';
 import { policyForVillage } from '../ledger/revalidate';
@@ -143,6 +143,9 @@ export const WORKBOOK_ROUTES: RouteSpec[] = [
         cells.forEach((value, column) => {
           if (value !== '') target.getCell(column + 1).value = value;
         });
+        // WPS and LibreOffice do not grow a row for wrapped text: the printed ledger overlapped
+        const height = ledgerRowHeight(row.values);
+        if (height !== undefined) target.height = height;
       });
       await ctx.deps.audit.record({
         user: ctx.user,

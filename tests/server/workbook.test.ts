@@ -5,7 +5,7 @@
  */
 import ExcelJS from 'exceljs';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
-import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_HEADER_ROW, TEMPLATE_SHEETS } from '../../ledger/template';
+import { ledgerRowHeight, TEMPLATE_FIRST_DATA_ROW, TEMPLATE_HEADER_ROW, TEMPLATE_SHEETS } from '../../ledger/template';
 import { startTestServer, type TestServer } from './helpers';
 
 const VILLAGE = '532301101201';
@@ -52,6 +52,13 @@ describe('ledger workbooks', () => {
     const rowIdCol = LEDGER_COLUMNS.findIndex((c) => c.key === 'rowId') + 1;
     const ids = live.map((_: unknown, i: number) => String(sheet.getCell(TEMPLATE_FIRST_DATA_ROW + i, rowIdCol).value));
     expect(ids.sort()).toEqual(live.map((r: any) => r.rowId).sort());
+    // rows whose text wraps get the height of their lines (WPS and LibreOffice print them overlapping
+    // otherwise); one-line rows keep no explicit height, so Excel still grows them on edit
+    const heights = live.map((_: unknown, i: number) => sheet.getRow(TEMPLATE_FIRST_DATA_ROW + i).height);
+    const byRowId = new Map(live.map((r: any) => [r.rowId, r.values]));
+    const expected = ids.map((_, i) => ledgerRowHeight(byRowId.get(String(sheet.getCell(TEMPLATE_FIRST_DATA_ROW + i, rowIdCol).value)) as never));
+    expect(heights).toEqual(expected);
+    expect(expected.some((h: number | undefined) => h !== undefined && h > 30)).toBe(true);
     const audit = await server.deps.db.get<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'ledger.workbook.download' AND target = ?", [VILLAGE]);
     expect(JSON.parse(audit!.detail)).toEqual({ rows: live.length, masked: false });
     expect((await get('/api/v1/ledgers/532301101202/workbook.xlsx')).status).toBe(403);

@@ -9,7 +9,7 @@ import JSZip from 'jszip';
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf } from '../../ledger/columns';
 import { VOCABULARIES } from '../../ledger/vocabularies';
 import { buildLedgerTemplate, dataValidationsOf } from '../../server/io/ledger-template';
-import { TEMPLATE_DATA_ROWS } from '../../ledger/template';
+import { ledgerRowHeight, TEMPLATE_DATA_ROWS } from '../../ledger/template';
 import { readTableFile } from '../../server/io/read-table';
 
 const TEMPLATE = join(__dirname, '..', '..', 'templates', 'village-ledger.xlsx');
@@ -127,6 +127,17 @@ describe('templates/village-ledger.xlsx', () => {
       }
       expect([name, found]).toEqual([name, true]);
     }
+  });
+
+  it('a filled row is as high as its longest wrapped text (WPS and LibreOffice do not grow it); a one-line row keeps no height', () => {
+    expect(ledgerRowHeight({ name: '张三', address: '东瓜镇', categories: ['老年人'] })).toBeUndefined();
+    const address = '楚雄市东瓜镇梨树村委会4组19号附近的老房子后面第二间';
+    const tall = ledgerRowHeight({ name: '张三', address });
+    expect(tall).toBeGreaterThan(30);
+    // more text, more lines
+    expect(ledgerRowHeight({ address: address + address })!).toBeGreaterThan(tall!);
+    // hidden machine columns (记录ID) never make a row taller
+    expect(ledgerRowHeight({ rowId: 'x'.repeat(200) })).toBeUndefined();
   });
 
   it('prints readably: A3 landscape one page wide, title and header repeated, absolute print area, signature block in the footer', () => {
