@@ -56,7 +56,7 @@ describe('ledger workbooks', () => {
     // otherwise); one-line rows keep no explicit height, so Excel still grows them on edit
     const heights = live.map((_: unknown, i: number) => sheet.getRow(TEMPLATE_FIRST_DATA_ROW + i).height);
     const byRowId = new Map(live.map((r: any) => [r.rowId, r.values]));
-    const expected = ids.map((_, i) => ledgerRowHeight(byRowId.get(String(sheet.getCell(TEMPLATE_FIRST_DATA_ROW + i, rowIdCol).value)) as never));
+    const expected = ids.map((_: string, i: number) => ledgerRowHeight(byRowId.get(String(sheet.getCell(TEMPLATE_FIRST_DATA_ROW + i, rowIdCol).value)) as never));
     expect(heights).toEqual(expected);
     expect(expected.some((h: number | undefined) => h !== undefined && h > 30)).toBe(true);
     const audit = await server.deps.db.get<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'ledger.workbook.download' AND target = ?", [VILLAGE]);
