@@ -128,7 +128,8 @@ module.exports = (env = {}, argv = {}) => {
       ),
       new HtmlWebpackPlugin({
         filename: 'preview.html',
-        template: './addin/preview/preview.html',
+        // plain HTML read as is, like the panes' pages (a `template:` compiles with `with`: a warning)
+        templateContent: fs.readFileSync(path.join(__dirname, 'addin/preview/preview.html'), 'utf8'),
         chunks: ['preview'],
         scriptLoading: 'module',
       }),
