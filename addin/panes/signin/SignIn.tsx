@@ -53,7 +53,13 @@ export function useServerCall(onError?: (error: unknown) => void) {
   );
 }
 
-export function SignInForm() {
+/**
+ * Who signs in on a pane: `village` (线索查询, 同步提交) or `staff` (审核, 汇总: township and above).
+ * The form's why-line and demo accounts follow it: a township clerk on 审核 was offered demo-village.
+ */
+export type SignInAudience = 'village' | 'staff';
+
+export function SignInForm({ audience = 'village' }: { audience?: SignInAudience }) {
   const styles = useStyles();
   const t = useStrings(SIGNIN_STRINGS);
   const { host, locale } = useLedger();
@@ -98,7 +104,7 @@ export function SignInForm() {
       <h2 id="signin-heading" className={styles.heading}>
         {t('signin.title')}
       </h2>
-      <Caption1 className={styles.muted}>{t('signin.why')}</Caption1>
+      <Caption1 className={styles.muted}>{t(audience === 'staff' ? 'signin.why.staff' : 'signin.why')}</Caption1>
       <Field
         label={t('signin.server')}
         hint={t('signin.serverHint')}
@@ -115,7 +121,7 @@ export function SignInForm() {
       <Button appearance="primary" type="submit" disabled={busy || username.trim() === '' || password === ''}>
         {busy ? t('signin.busy') : t('signin.submit')}
       </Button>
-      {host?.kind === 'memory' && <Caption1 className={styles.muted}>{t('signin.demo')}</Caption1>}
+      {host?.kind === 'memory' && <Caption1 className={styles.muted}>{t(audience === 'staff' ? 'signin.demo.staff' : 'signin.demo')}</Caption1>}
       <Caption1 className={styles.muted}>{t('signin.storedHere')}</Caption1>
     </form>
   );
@@ -149,19 +155,19 @@ export function SessionBar({ user }: { user: SessionUser }) {
  * What a pane that needs the server wraps its content in: the session for this workbook's server,
  * the sign-in form while signed out, the signed-in bar and `children(user)` once signed in.
  */
-export function SignedIn({ children }: { children: (user: SessionUser) => ReactNode }) {
+export function SignedIn({ children, audience }: { children: (user: SessionUser) => ReactNode; audience?: SignInAudience }) {
   return (
     <SessionProvider>
-      <SignInGate>{children}</SignInGate>
+      <SignInGate audience={audience}>{children}</SignInGate>
     </SessionProvider>
   );
 }
 
 /** The form while signed out; the bar and `children(user)` once signed in. */
-export function SignInGate({ children }: { children: (user: SessionUser) => ReactNode }) {
+export function SignInGate({ children, audience }: { children: (user: SessionUser) => ReactNode; audience?: SignInAudience }) {
   const { state } = useSession();
   if (!state) return null;
-  if (state.status === 'signedOut') return <SignInForm />;
+  if (state.status === 'signedOut') return <SignInForm audience={audience} />;
   return (
     <>
       <SessionBar user={state.user} />

@@ -18,7 +18,7 @@ export interface StaffOnlyPaneProps {
 }
 
 export function StaffOnlyPane({ villageNote, children }: StaffOnlyPaneProps) {
-  return <SignedIn>{(user) => (user.role === 'village' ? <VillageNote text={villageNote} /> : children(user))}</SignedIn>;
+  return <SignedIn audience="staff">{(user) => (user.role === 'village' ? <VillageNote text={villageNote} /> : children(user))}</SignedIn>;
 }
 
 function VillageNote({ text }: { text: LocalizedText }) {

@@ -1,4 +1,4 @@
-/** Texts of the sign-in shared by the 线索查询 and 同步提交 panes. */
+/** Texts of the sign-in shared by the panes that need the server (线索查询, 同步提交; 审核, 汇总 for staff). */
 import { defineStrings } from '../../app/i18n';
 
 export const SIGNIN_STRINGS = defineStrings({
@@ -16,6 +16,15 @@ export const SIGNIN_STRINGS = defineStrings({
   'signin.demo': {
     zh: '演示服务器账号：demo-village（示范村），密码 demo1234。',
     en: 'Demo server account: demo-village (示范村), password demo1234.',
+  },
+  // 审核 and 汇总 are for township and county staff: a village account there only reads a note
+  'signin.why.staff': {
+    zh: '审核报送、查看汇总需用乡镇（街道）、县（市）或州级账号登录。',
+    en: 'Reviewing submissions and summaries need a township, county or prefecture account.',
+  },
+  'signin.demo.staff': {
+    zh: '演示服务器账号：demo-township（鹿城镇）、demo-county（楚雄市），密码均为 demo1234。',
+    en: 'Demo server accounts: demo-township (鹿城镇), demo-county (楚雄市), password demo1234.',
   },
   'signin.as': { zh: '已登录：{user}（{unit}）', en: 'Signed in: {user} ({unit})' },
   'signin.signOut': { zh: '退出登录', en: 'Sign out' },

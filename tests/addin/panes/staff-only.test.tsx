@@ -26,6 +26,17 @@ async function signIn(username: string) {
 describe('<StaffOnlyPane>', () => {
   beforeEach(() => localStorage.clear());
 
+  it('signed out, the form speaks to staff: why a township or county account, and the staff demo accounts (not demo-village)', async () => {
+    installFakeApi({});
+    renderPane('review', <StaffOnlyPane villageNote={NOTE}>{() => <p>staff content</p>}</StaffOnlyPane>);
+    await connected();
+    await screen.findByLabelText(/用户名/);
+    expect(screen.getByText('审核报送、查看汇总需用乡镇（街道）、县（市）或州级账号登录。')).toBeTruthy();
+    expect(screen.getByText(/demo-township（鹿城镇）、demo-county（楚雄市）/)).toBeTruthy();
+    expect(screen.queryByText(/demo-village/)).toBeNull();
+    expect(screen.queryByText(/查询线索和同步台账需要登录/)).toBeNull();
+  });
+
   it('a village account reads the note, never the staff content', async () => {
     installFakeApi({ 'POST /api/v1/auth/login': loginAs(VILLAGE_USER) });
     const rendered: string[] = [];
