@@ -15,7 +15,7 @@ export {
   type Vocabulary,
 } from './cells';
 export { MATCH_RULES, MATCH_RULE_CODES, ruleByCode, rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type MatchRuleContext } from './rules';
-export { locateSourceHeader, locateRosterHeader, headerHasColumn, isSummarySheetName, SUMMARY_SHEET_SKIPPED, HEADER_SCAN_ROWS } from './locate';
+export { locateSourceHeader, locateRosterHeader, headerHasColumn, isSummarySheetName, judgeSheet, noSheetHasHeader, SUMMARY_SHEET_SKIPPED, HEADER_SCAN_ROWS, type SheetVerdict } from './locate';
 export {
   createRosterBuilder,
   buildRosterIndex,
@@ -37,3 +37,4 @@ export {
   type MatchSheetOutcome,
 } from './match';
 export { linkLeads, type LinkInput, type LinkedResult, type OpenLeadRef, type OpenLedgerRowRef } from './link';
+export { feedWorkbook, type SheetRowSink, type WorkbookFeed, type WorkbookSheets } from './workbook';

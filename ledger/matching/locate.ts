@@ -6,7 +6,7 @@ import { normalizeHeaderText } from '../header-text';
 import { locateColumns } from '../sheet';
 import { ROSTER_COLUMNS, ROSTER_SOURCE, type LocalizedText, type SourceColumnSpec } from '../sources';
 import type { SheetInput } from '../types';
-import type { HeaderResult } from './types';
+import type { HeaderResult, LocatedHeader } from './types';
 
 /** Rows searched for the header (a title row or two above it is normal). */
 export const HEADER_SCAN_ROWS = 10;
@@ -77,6 +77,42 @@ export const SUMMARY_SHEET_SKIPPED: LocalizedText = {
   zh: '按名称为汇总表，其中的人员已在各明细工作表中，为免重复计算未读取；如该表就是明细，请改名后重新导入',
   en: 'named as a summary: its people are in the detail sheets, so it was not read to avoid counting them twice; if it is the detail, rename it and upload again',
 };
+
+/**
+ * What to do with one sheet of a workbook of several, the same for the server's streamed imports
+ * and the CLI: `read` (it has the file's header), `summary` (it has the header but is named 汇总 —
+ * read only when no other sheet holds the data), `skip` (no header and no ID column: 说明, 封面),
+ * or `refuse` (an ID column under a header that cannot be read: its people would be missed).
+ */
+export type SheetVerdict =
+  | { kind: 'read'; header: LocatedHeader }
+  | { kind: 'summary'; header: LocatedHeader }
+  | { kind: 'skip'; reason: LocalizedText }
+  | { kind: 'refuse'; error: LocalizedText };
+
+export function judgeSheet(head: SheetInput, located: HeaderResult, hasIdColumn: boolean): SheetVerdict {
+  const name = head.name ?? '';
+  if (!located.ok) {
+    if (!hasIdColumn) return { kind: 'skip', reason: located.error };
+    return {
+      kind: 'refuse',
+      error: {
+        zh: `工作表“${name}”有身份证号列，但无法读取：${located.error.zh}。请补齐该表的列；如该表不是本次要导入的数据，请删去该工作表后再导入`,
+        en: `Sheet "${name}" has an ID column but cannot be read: ${located.error.en}. Complete its columns, or delete the sheet if it is not data to import`,
+      },
+    };
+  }
+  return isSummarySheetName(name) ? { kind: 'summary', header: located.header } : { kind: 'read', header: located.header };
+}
+
+/** A workbook where no sheet has the header: the message naming its sheets and the expected columns. */
+export function noSheetHasHeader(fileName: string, sheetNames: readonly string[], firstReason: LocalizedText | undefined): LocalizedText {
+  const reason = firstReason ?? { zh: '', en: '' };
+  return {
+    zh: `${fileName} 的工作表 ${sheetNames.map((s) => `“${s}”`).join('、')} 中都没有找到所需的表头：${reason.zh}`,
+    en: `No sheet of ${fileName} (${sheetNames.join(', ')}) has the header: ${reason.en}`,
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Household rosters

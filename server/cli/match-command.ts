@@ -2,20 +2,22 @@
  * `ledger match --source medical --period 2026-10 --roster ROSTER.xlsx FILE.xlsx [--json] [--show-id]`
  *
  * Offline departmental matching with the same pure core the server's import uses
- * (ledger/matching): reads the roster of covered people and one departmental file, prints the leads
+ * (ledger/matching), reading both files as the import does (every sheet with the header, as one
+ * file: ledger/matching/workbook.ts): reads the roster of covered people and one departmental file, prints the leads
  * the file would create, the people left out by reason and the rejected rows. ID numbers are masked
  * unless --show-id. Exit 0 on success; 2 on unreadable input or bad usage (one line, no stack trace).
  */
 import { basename, resolve } from 'path';
 import { maskIdNumber } from '../../ledger/id-number';
 import {
+  createRosterBuilder,
+  createSourceMatcher,
   EXCLUSION_LABELS,
+  feedWorkbook,
+  headerHasColumn,
   locateRosterHeader,
   locateSourceHeader,
-  matchSheet,
-  parseRosterSheet,
   type ExclusionKey,
-  type HeaderResult,
   type MatchResult,
   type RejectedRow,
 } from '../../ledger/matching';
@@ -25,6 +27,7 @@ import {
   isSourceCode,
   normalizePeriod,
   periodLabel,
+  ROSTER_COLUMNS,
   ROW_EXCLUSIONS,
   SOURCES,
   sourceByCode,
@@ -48,7 +51,8 @@ const HELP = `用法：ledger match --source 来源 --period 期间 --roster 名
   --period 期间      医保、重特大疾病按月 2026-10；残联按季度 2026-Q3；教育按年 2026；
                      乡村振兴、信访按接收月份 2026-10（或日期 2026-10-05）
   --roster 文件      保障对象名册（姓名、身份证号、保障类别、乡镇（街道）、村（社区）、保障状态）
-  --sheet 名称       部门数据文件中的工作表（默认：第一个有对应表头的工作表）
+  --sheet 名称       只比对部门数据文件中的这一张工作表（默认：与服务器导入相同，有对应表头的
+                     各工作表合并为一个文件比对；说明页、与明细并存的“汇总”表不读）
   --json             以 JSON 输出 {source, period, leads, excluded, rejected, …}
   --show-id          显示完整身份证号（默认打码，如 532301********123X）
   --today 日期       以该日期作为“今天”检查身份证号中的出生日期（默认：本机当天日期）
@@ -63,7 +67,8 @@ prints the leads it would create (nothing is stored).
   --source     ${SOURCES.map((s) => s.code).join(' | ')}
   --period     2026-10 (monthly, as received), 2026-Q3 (quarterly), 2026 (yearly)
   --roster     roster of covered people (.xlsx, .xls, .et, .ods or .csv, read by content)
-  --sheet      worksheet of FILE (default: the first with a matching header)
+  --sheet      match this worksheet of FILE only (default: as the server's import, every sheet with
+               the source's header, as one file; notes and a 汇总 beside detail sheets left out)
   --json       print JSON; --show-id  print full ID numbers (masked by default)
   --today      check birth dates in ID numbers as of this date
   ${POLICY_OPTION_HELP.en}
@@ -72,9 +77,10 @@ Exit codes: 0 matched (some rows may be rejected), 2 unreadable input or bad usa
 
 export interface MatchReport extends MatchResult {
   file: string;
-  sheet: string;
-  /** Further sheets of FILE with a header of this source, not matched (--sheet picks one). */
-  otherSheets: string[];
+  /** The sheets of FILE matched, as one file (every sheet with the source's header). */
+  sheets: string[];
+  /** Sheets left out, with why (说明; a 汇总 beside detail sheets). */
+  skippedSheets: { name: string; reason: LocalizedText }[];
   roster: { file: string; people: number; rowsRead: number; rejected: RejectedRow[]; rejectedCount: number; warnings: RejectedRow[]; warningCount: number };
   idsMasked: boolean;
 }
@@ -90,20 +96,11 @@ async function readSheets(cwd: string, file: string, sheet?: string): Promise<Sh
   }
 }
 
-/**
- * The first sheet whose header the locator accepts; else the reason of the first sheet. The roster
- * is located as the server locates it (locateRosterHeader: household rosters, and the message that
- * names a household roster's expected columns instead of a bare “缺少姓名”).
- */
-function pickSheet(sheets: SheetInput[], locate: (sheet: SheetInput) => HeaderResult, file: string): SheetInput {
-  let firstError: LocalizedText | undefined;
-  for (const sheet of sheets) {
-    const located = locate(sheet);
-    if (located.ok) return sheet;
-    firstError ??= located.error;
-  }
-  const why = firstError ?? { zh: '文件中没有数据', en: 'the file holds no data' };
-  throw new CliInputError(`${file}：${why.zh}`, `${file}: ${why.en}`);
+/** A file the core could not read, named once (a workbook's message already names it). */
+function unreadable(file: string, error: LocalizedText): CliInputError {
+  const name = basename(file);
+  if (error.zh.startsWith(name)) return new CliInputError(error.zh, error.en);
+  return new CliInputError(`${name}：${error.zh}`, `${name}: ${error.en}`);
 }
 
 export async function runMatch(options: {
@@ -119,34 +116,36 @@ export async function runMatch(options: {
   policy?: Policy;
 }): Promise<MatchReport> {
   const policy = options.policy ?? DEFAULT_POLICY;
+  // Both files are read as the server's imports read them (every sheet with the header, 说明 and
+  // a 汇总 beside detail sheets left out): the CLI's answer is the server's answer.
   const rosterSheets = await readSheets(options.cwd, options.rosterFile);
-  const rosterSheet = pickSheet(rosterSheets, locateRosterHeader, basename(options.rosterFile));
-  const roster = parseRosterSheet(rosterSheet, options.today, policy);
-  if (!roster.ok) throw new CliInputError(roster.error.zh, roster.error.en);
+  const rosterFeed = feedWorkbook(
+    rosterSheets,
+    basename(options.rosterFile),
+    locateRosterHeader,
+    (sheet) => headerHasColumn(ROSTER_COLUMNS, sheet, ['idNumber', 'headId']),
+    (header) => createRosterBuilder(options.today, header, policy),
+  );
+  if (!rosterFeed.ok) throw unreadable(options.rosterFile, rosterFeed.error);
+  const roster = rosterFeed.sink.finish();
 
   const sheets = await readSheets(options.cwd, options.file, options.sheet);
   const title = { zh: `${options.source.name.zh}数据`, en: `${options.source.name.en}` };
   const source = options.source;
-  const locate = (candidate: SheetInput) => locateSourceHeader(source.columns, candidate, title, source.requiredOneOf);
-  const sheet = pickSheet(sheets, locate, basename(options.file));
-  // Other sheets with the same kind of header (one per hospital, per month…) are not matched: say
-  // so, or their people are missed without a word.
-  const otherSheets = sheets.filter((candidate) => candidate !== sheet && locate(candidate).ok).map((candidate) => candidate.name ?? '');
-  const outcome = matchSheet({
-    source: options.source,
-    period: options.period,
-    sheet,
-    roster: roster.index,
-    policy,
-    today: options.today,
-  });
-  if (!outcome.ok) throw new CliInputError(outcome.error.zh, outcome.error.en);
-  const result = outcome.result;
+  const feed = feedWorkbook(
+    sheets,
+    basename(options.file),
+    (candidate) => locateSourceHeader(source.columns, candidate, title, source.requiredOneOf),
+    (candidate) => headerHasColumn(source.columns, candidate, ['idNumber', source.idFromCertificate]),
+    (header) => createSourceMatcher({ source, period: options.period, roster: roster.index, policy, today: options.today, header }),
+  );
+  if (!feed.ok) throw unreadable(options.file, feed.error);
+  const result = feed.sink.finish();
   const leads = options.showId ? result.leads : result.leads.map((lead) => ({ ...lead, idNumber: maskIdNumber(lead.idNumber) }));
   return {
     file: options.file,
-    sheet: sheet.name ?? '',
-    otherSheets,
+    sheets: feed.sheets?.read ?? sheets.map((s) => s.name ?? ''),
+    skippedSheets: feed.sheets?.skipped ?? [],
     ...result,
     leads,
     roster: {
@@ -187,11 +186,9 @@ export function formatMatchReport(report: MatchReport): string {
   const source = sourceByCode(report.source);
   const label = periodLabel(report.period);
   const lines: string[] = [];
-  lines.push(`来源：${source.name.zh}（${source.code}）　期间：${label.zh}　文件：${report.file}　工作表：${report.sheet}　数据：${report.rowsRead} 行`);
-  if (report.otherSheets.length > 0) {
-    lines.push(
-      `注意：工作表 ${report.otherSheets.map((name) => `“${name}”`).join('、')} 也有${source.name.zh}数据的表头，本次未比对：请用 --sheet 工作表名 逐张比对（或合并到一张表） / Sheets ${report.otherSheets.join(', ')} also hold ${source.name.en} data and were not matched: run again with --sheet for each`,
-    );
+  lines.push(`来源：${source.name.zh}（${source.code}）　期间：${label.zh}　文件：${report.file}　工作表：${report.sheets.join('、')}　数据：${report.rowsRead} 行`);
+  if (report.skippedSheets.length > 0) {
+    lines.push(`未读取的工作表：${report.skippedSheets.map((s) => `“${s.name}”（${s.reason.zh}）`).join('；')} / Sheets not read: ${report.skippedSheets.map((s) => s.name).join(', ')}`);
   }
   lines.push(`名册：${report.roster.file}　在册人员：${report.roster.people} 人（读取 ${report.roster.rowsRead} 行，拒绝 ${report.roster.rejectedCount} 行）`);
   lines.push('');

@@ -9,8 +9,11 @@ import {
   createRosterBuilder,
   createSourceMatcher,
   headerHasColumn,
-  isSummarySheetName,
+  judgeSheet,
+  noSheetHasHeader,
   SUMMARY_SHEET_SKIPPED,
+  type SheetRowSink,
+  type WorkbookSheets,
   linkLeads,
   locateRosterHeader,
   locateSourceHeader,
@@ -27,27 +30,14 @@ import { basename } from 'path';
 import type { Policy } from '../../ledger/policy';
 import type { ReadLimits } from '../io/read-limits';
 import type { SheetInput } from '../../ledger/types';
-import { ROSTER_COLUMNS, sourceByCode, type LocalizedText, type SourceCode } from '../../ledger/sources';
+import { ROSTER_COLUMNS, sourceByCode, type SourceCode } from '../../ledger/sources';
 import { streamTableRows, TableReadError } from '../io/read-table';
 import { defined } from '../../ledger/defined';
 
 export type ProgressFn = (rowsRead: number, bytesRead: number) => void;
 
-/** What the core's streaming matcher and roster builder take of a file's rows. */
-interface RowSink {
-  useSheet(header: LocatedHeader, sheet: string): void;
-  addRow(cells: readonly unknown[], excelRow: number): void;
-}
-
-/** The sheets of a workbook with more than one: those read, and those left out with why. */
-export interface SheetsRead {
-  read: string[];
-  /**
-   * No header of the file's kind and no ID column (说明, 封面): not data of the file, not read; or a
-   * sheet named 汇总/合计 beside detail sheets with the header (it would count their people twice).
-   */
-  skipped: { name: string; reason: LocalizedText }[];
-}
+/** The sheets of a workbook with more than one: those read, and those left out with why (the core's shape). */
+export type SheetsRead = WorkbookSheets;
 
 /**
  * Streams the file (server/io streamTableRows) and finds the header in the first HEADER_SCAN_ROWS
@@ -67,11 +57,11 @@ async function readWithHeader(
   path: string,
   locate: (head: SheetInput) => HeaderResult,
   hasIdColumn: (head: SheetInput) => boolean,
-  create: (header: LocatedHeader) => RowSink,
+  create: (header: LocatedHeader) => SheetRowSink,
   onProgress: ProgressFn,
   limits: Partial<ReadLimits> | undefined,
 ): Promise<SheetsRead | undefined> {
-  let sink: RowSink | undefined;
+  let sink: SheetRowSink | undefined;
   let several = false;
   const read: string[] = [];
   const skipped: SheetsRead['skipped'] = [];
@@ -92,25 +82,20 @@ async function readWithHeader(
           if (only !== undefined) read.push(name); // an old-format workbook read for its one 汇总 sheet
           return located.header.excelRow;
         }
-        if (!located.ok) {
-          if (hasIdColumn(head)) {
-            throw new TableReadError(
-              'header_not_found',
-              `工作表“${name}”有身份证号列，但无法读取：${located.error.zh}。请补齐该表的列；如该表不是本次要导入的数据，请删去该工作表后再导入`,
-              `Sheet "${name}" has an ID column but cannot be read: ${located.error.en}. Complete its columns, or delete the sheet if it is not data to import`,
-            );
-          }
-          skipped.push({ name, reason: located.error });
+        const verdict = judgeSheet(head, located, hasIdColumn(head));
+        if (verdict.kind === 'refuse') throw new TableReadError('header_not_found', verdict.error.zh, verdict.error.en);
+        if (verdict.kind === 'skip') {
+          skipped.push({ name, reason: verdict.reason });
           return null;
         }
-        if (only === undefined && isSummarySheetName(name)) {
+        if (verdict.kind === 'summary' && only === undefined) {
           summaries.push(name);
           return null;
         }
-        sink ??= create(located.header);
-        sink.useSheet(located.header, name);
+        sink ??= create(verdict.header);
+        sink.useSheet(verdict.header, name);
         read.push(name);
-        return located.header.excelRow;
+        return verdict.header.excelRow;
       },
       onRow: (values, excelRow) => defined(sink, 'the row sink').addRow(values, excelRow),
       onProgress: (p) => onProgress(p.rowsRead, p.bytesRead),
@@ -125,13 +110,8 @@ async function readWithHeader(
   }
   for (const name of summaries) skipped.push({ name, reason: SUMMARY_SHEET_SKIPPED });
   if (read.length === 0) {
-    const names = result.sheets.map((s) => `“${s.name}”`).join('、');
-    const first = skipped[0]?.reason ?? { zh: '', en: '' };
-    throw new TableReadError(
-      'header_not_found',
-      `${basename(path)} 的工作表 ${names} 中都没有找到所需的表头：${first.zh}`,
-      `No sheet of ${basename(path)} (${result.sheets.map((s) => s.name).join(', ')}) has the header: ${first.en}`,
-    );
+    const error = noSheetHasHeader(basename(path), result.sheets.map((s) => s.name), skipped[0]?.reason);
+    throw new TableReadError('header_not_found', error.zh, error.en);
   }
   return { read, skipped };
 }

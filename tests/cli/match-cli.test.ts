@@ -138,22 +138,47 @@ describe('ledger match', () => {
     expect(err.startsWith('错误：')).toBe(true);
   });
 
-  it('a workbook with several sheets of the same data (one per hospital): the others are named as not matched, and --sheet matches each', async () => {
+  it('a workbook with several sheets (one per hospital) is matched as the server imports it: every sheet with the header, people added up across them, 说明 and a 汇总 beside them left out and named; --sheet matches one', async () => {
     const workbook = new ExcelJS.Workbook();
-    for (const [name, person, id] of [['州医院', '丁', NEW1], ['市医院', '戊', NEW2]] as const) {
+    const add = (name: string, rows: unknown[][]) => {
       const sheet = workbook.addWorksheet(name);
       sheet.getColumn(2).numFmt = '@';
-      sheet.addRow(['姓名', '身份证号', '出院日期', '个人自付费用']);
-      sheet.addRow([person, id, '2026-10-05', 20000]);
-    }
+      rows.forEach((row) => sheet.addRow(row));
+    };
+    const header = ['姓名', '身份证号', '出院日期', '个人自付费用'];
+    add('说明', [['本表为各医院2026年10月住院结算']]);
+    add('州医院', [header, ['丁', NEW1, '2026-10-05', 20000], ['戊', NEW2, '2026-10-06', 6000]]);
+    add('市医院', [header, ['戊', NEW2, '2026-10-20', 5000]]);
+    // the county's total repeats everyone: read with them, 戊 would count 22,000
+    add('全县汇总', [header, ['丁', NEW1, '', 20000], ['戊', NEW2, '', 11000]]);
     await workbook.xlsx.writeFile(join(dir, 'hospitals.xlsx'));
-    const first = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx']);
-    expect(first.code).toBe(0);
-    expect(first.out).toContain('注意：工作表 “市医院” 也有医保数据的表头，本次未比对：请用 --sheet 工作表名 逐张比对');
-    expect(first.out).toMatch(/1\. 丁/);
-    const second = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx', '--sheet', '市医院']);
-    expect(second.out).toMatch(/1\. 戊/);
-    expect(second.out).not.toContain('注意：工作表');
+    const all = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx', '--json', '--show-id']);
+    expect(all.code).toBe(0);
+    const report = JSON.parse(all.out);
+    expect(report.sheets).toEqual(['州医院', '市医院']);
+    expect(report.skippedSheets.map((s: { name: string }) => s.name)).toEqual(['说明', '全县汇总']);
+    const leads = new Map(report.leads.map((lead: { idNumber: string; sourceSheets?: string[] }) => [lead.idNumber, lead]));
+    // 6,000 + 5,000 in two hospitals: over the line together (the CLI matched the first sheet only and missed 戊)
+    expect(leads.get(NEW2)).toMatchObject({ sourceSheets: ['州医院', '市医院'] });
+    expect(leads.get(NEW1)).toMatchObject({ sourceSheets: ['州医院'] });
+    const text = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx']);
+    expect(text.out).toContain('工作表：州医院、市医院');
+    expect(text.out).toMatch(/未读取的工作表：“说明”（.*）；“全县汇总”（按名称为汇总表.*）/);
+    const one = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'hospitals.xlsx', '--sheet', '市医院', '--json', '--show-id']);
+    const single = JSON.parse(one.out);
+    expect(single.sheets).toEqual(['市医院']);
+    expect(single.leads).toEqual([]); // 5,000 alone is under the line
+  });
+
+  it('a workbook whose sheet has ID numbers under a header that cannot be read is refused naming the sheet, in one line', async () => {
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('住院').addRows([['姓名', '身份证号', '出院日期', '个人自付费用'], ['丁', NEW1, '2026-10-05', 20000]]);
+    workbook.addWorksheet('门诊').addRows([['姓名', '身份证号', '就诊日期'], ['戊', NEW2, '2026-10-06']]);
+    await workbook.xlsx.writeFile(join(dir, 'no-amount.xlsx'));
+    const { code, err } = await cli(['match', '--source', 'medical', '--period', '2026-10', '--roster', 'roster.xlsx', 'no-amount.xlsx']);
+    expect(code).toBe(2);
+    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(err).toMatch(/^错误：no-amount\.xlsx：工作表“门诊”有身份证号列，但无法读取/);
   });
 
   it('rows rejected for the same reason are said once with their row numbers (a column of Excel-damaged IDs is one paragraph); --json keeps every row', async () => {
