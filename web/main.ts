@@ -769,11 +769,11 @@ function reviewSection(user: SessionUser): HTMLElement {
     queueTab.setAttribute('aria-pressed', String(next === 'queue'));
     monthTab.setAttribute('aria-pressed', String(next === 'month'));
     monthBar.classList.toggle('hidden', next !== 'month');
-    notice.replaceChildren();
     return next === 'queue' ? showQueue() : showMonth();
   };
-  queueTab.addEventListener('click', () => void select('queue'));
-  monthTab.addEventListener('click', () => void select('month'));
+  // another view: the last decision's outcome belongs to the list it was made from
+  queueTab.addEventListener('click', () => void (notice.replaceChildren(), select('queue')));
+  monthTab.addEventListener('click', () => void (notice.replaceChildren(), select('month')));
 
   const showQueue = () =>
     guarded(body, async () => {
