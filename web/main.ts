@@ -862,7 +862,8 @@ function reviewSection(user: SessionUser): HTMLElement {
     body.replaceChildren(
       h('p', {}, h('button', { type: 'button', class: 'link', id: 'review-back', onclick: () => void select(view) }, '‹ 返回列表')),
       h('h3', { id: 'review-title' }, `${villageText(village)} · ${monthZh(submission.month)}`),
-      h('p', { class: 'row' }, stateTag(submission.state), ...meta.filter(Boolean).map((text) => h('span', { class: 'nowrap hint' }, text))),
+      // short facts joined by “ · ”, each on one line: lines break between them only (a date never splits)
+      h('p', { class: 'hint' }, stateTag(submission.state), ' ', ...meta.filter(Boolean).flatMap((text, i) => [i > 0 ? ' · ' : '', h('span', { class: 'nowrap' }, text)])),
       submission.state === '已退回' && submission.returnReason ? status('info', `退回原因：${submission.returnReason}`) : '',
       h('h3', {}, counts.rows === 0 ? '问题：无' : `问题（${counts.rows} 行：${counts.errors} 个错误，${counts.warnings} 个提示）`),
       lines.length === 0
@@ -966,6 +967,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
   const picked = h('span', { class: 'hint', id: 'dispatch-picked' }, '');
   const target = h('select', { id: 'dispatch-target' }, h('option', { value: '' }, `请选择${targetWord}`));
   const note = h('input', { type: 'text', id: 'dispatch-note', maxlength: '500', placeholder: '选填，如：请于时限内入户核实' });
+  let shown: LeadWire[] = [];
   const boxes = () => Array.from(list.querySelectorAll<HTMLInputElement>('input.pick'));
   const countPicked = () => {
     const n = boxes().filter((box) => box.checked).length;
@@ -981,6 +983,8 @@ function dispatchSection(user: SessionUser): HTMLElement {
         target.options.length > 1 ? null : api<UnitResponse>('GET', `/units/${unit}`),
       ]);
       if (units) target.append(...units.children.map((child) => h('option', { value: child.code }, child.name)));
+      // the nearest time limit first (overdue at the top); the server lists by period
+      shown = [...answer.leads].sort((a, b) => (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') || a.leadNo.localeCompare(b.leadNo));
       list.replaceChildren(
         answer.total === 0
           ? status('ok', county ? '没有待分派的线索。' : '没有等待下发到村的线索。')
@@ -989,15 +993,16 @@ function dispatchSection(user: SessionUser): HTMLElement {
               {},
               h('p', { class: 'hint' }, answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出 ${answer.leads.length} 条；派发后再列出其余的。` : `共 ${answer.total} 条。`),
               table(
-                ['选择', '线索编号', '姓名', '身份证号（脱敏）', '来源', '原因', '核实时限'],
-                answer.leads.map((lead) => [
-                  h('input', { type: 'checkbox', class: 'pick', value: lead.leadNo, 'aria-label': `选择 ${lead.leadNo} ${lead.name}` }),
-                  lead.leadNo,
+                // the name and the time limit first (what a clerk on a phone sees without scrolling sideways), the codes last
+                ['选择', '姓名', '核实时限', '原因', '来源', '身份证号（脱敏）', '线索编号'],
+                shown.map((lead) => [
+                  h('input', { type: 'checkbox', class: 'pick', value: lead.leadNo, 'aria-label': `选择 ${lead.name} ${lead.leadNo}` }),
                   h('span', { class: 'nowrap' }, lead.name),
-                  h('span', { class: 'nowrap' }, lead.idNumber),
-                  h('span', { class: 'nowrap' }, leadSource(lead)),
-                  lead.reason.zh,
                   dueCell(lead),
+                  lead.reason.zh,
+                  h('span', { class: 'nowrap' }, leadSource(lead)),
+                  h('span', { class: 'nowrap' }, lead.idNumber),
+                  h('span', { class: 'nowrap' }, lead.leadNo),
                 ]),
                 undefined,
                 'dispatch',
@@ -1032,11 +1037,12 @@ function dispatchSection(user: SessionUser): HTMLElement {
       } catch (error) {
         const failed = errorDetail<ItemError[]>(error, 'failed');
         if (!failed || failed.length === 0) throw error;
+        const nameOf = new Map(shown.map((lead) => [lead.leadNo, lead.name]));
         // nothing was sent: each refused lead with the server's reason, the list as it is now
         confirmArea.replaceChildren();
         result.replaceChildren(
           status('err', error instanceof Error ? error.message : String(error)),
-          table(['线索编号', '未能派发的原因'], failed.map((item) => [item.leadNo, item.message]), () => 'error', 'dispatch-failed'),
+          table(['线索编号', '姓名', '未能派发的原因'], failed.map((item) => [item.leadNo, nameOf.get(item.leadNo) ?? '', item.message]), () => 'error', 'dispatch-failed'),
         );
         await load();
       }
@@ -1055,20 +1061,23 @@ function dispatchSection(user: SessionUser): HTMLElement {
         ? '待分派：部门数据比对发现、但未能确定所属乡镇的线索。勾选后选择乡镇（街道）派发，核实时限自派发之日起算。'
         : '已派至乡镇：县（市）派来的线索。勾选后选择村（社区）下发，由村入户核实。身份证号已脱敏。',
     ),
-    list,
     h(
       'div',
       { class: 'row' },
       h('button', { type: 'button', id: 'dispatch-all', onclick: () => { const all = boxes(); const on = all.some((box) => !box.checked); all.forEach((box) => (box.checked = on)); countPicked(); } }, '全选 / 全不选'),
-      picked,
+      h('button', { type: 'button', id: 'dispatch-reload', onclick: () => void load() }, '刷新'),
     ),
-    h('label', { for: 'dispatch-target' }, '派发到'),
-    target,
-    h('label', { for: 'dispatch-note' }, '附言'),
-    note,
-    h('p', { class: 'row' }, h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: send }, '派发所选线索'), h('button', { type: 'button', id: 'dispatch-reload', onclick: () => void load() }, '刷新')),
-    confirmArea,
-    result,
+    list,
+    // kept in view at the bottom of the screen while a long list is scrolled and ticked
+    h(
+      'div',
+      { class: 'action-bar' },
+      h('div', { class: 'row' }, h('label', { for: 'dispatch-target', style: 'margin:0' }, '派发到'), target),
+      h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
+      h('p', { class: 'row' }, h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: send }, '派发所选线索'), picked),
+      confirmArea,
+      result,
+    ),
   );
 }
 

@@ -404,6 +404,22 @@ describe('web page without the add-in (Chromium, phone width)', () => {
 
   it('township at phone width: the review queue, a month returned with a reason, another approved (a double click sends one request)', async () => {
     const village = await server.login('demo-village2');
+    // a person found in August and still 待核实: past the time limit, a warning the township reads before deciding
+    const late = await server.request('POST', `/api/v1/ledgers/${DONGGUA_VILLAGE}/sync`, {
+      token: village,
+      body: {
+        clientId: 'web-review-test',
+        requestId: randomUUID(),
+        changes: [
+          {
+            rowId: randomUUID(),
+            baseVersion: 0,
+            values: { name: '审核测试', idNumber: fabricateIdNumber(createRng('web-review'), { region: '532301', birthYearRange: [1950, 1960] }), categories: ['老年人'], channel: '入户走访', foundOn: '2026-08-03', status: '待核实' },
+          },
+        ],
+      },
+    });
+    expect(late.body.applied).toHaveLength(1);
     for (const month of ['2026-09', '2026-10']) {
       const made = await server.request('POST', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions`, { token: village, body: { month } });
       expect(made.status).toBe(201);
@@ -420,19 +436,22 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await page.textContent('#review-queue-tab')).toBe('待审核（2）');
     await expectChineseOnly(page, '#app');
     await expectNoSidewaysPage(page);
-    await page.screenshot({ path: join(SHOTS, 'web-township-queue.png'), fullPage: true });
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-queue.png') });
 
     // open September: its summary, findings and history
     await page.click('button[aria-label="打开 东瓜示例村 2026年9月"]');
     await page.waitForSelector('#review-title');
     expect(await page.textContent('#review-title')).toBe('东瓜示例村 · 2026年9月');
     const detail = await page.innerText('#review');
-    expect(detail).toMatch(/待审核\s*第 1 次报送\s*\d+ 行/);
-    expect(detail).toMatch(/问题(：无|（\d+ 行)/);
+    expect(detail).toMatch(/待审核\s*第 1 次报送 · \d+ 行 · \d{4}-\d{2}-\d{2} \d{2}:\d{2} 报送 · 今天报送/);
+    expect(detail).toMatch(/问题（\d+ 行：0 个错误，\d+ 个提示）/);
+    // the finding names the person and where the row is in the submission, not the row's id
+    const finding = await page.locator('#review table.review-findings tbody tr', { hasText: '审核测试' }).first().innerText();
+    expect(finding).toMatch(/^第 \d+ 行\s+审核测试\s+\S+\s+提示\s+\S/);
     expect(detail).toMatch(/流转记录\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已提交（东瓜示例村 经办人）/);
     await expectChineseOnly(page, '#app');
     await expectNoSidewaysPage(page);
-    await page.screenshot({ path: join(SHOTS, 'web-township-detail.png'), fullPage: true });
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-detail.png') });
 
     // 退回 without a reason: said on the page, nothing is sent
     let decisions = 0;
@@ -448,7 +467,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.click('#return');
     expect(await page.textContent('#review-confirm')).toContain(`确认退回 东瓜示例村 2026年9月 的报送？退回原因：${reason}`);
     expect(decisions).toBe(0); // asked first
-    await page.screenshot({ path: join(SHOTS, 'web-township-return-confirm.png'), fullPage: true });
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-return-confirm.png') });
     await page.click('#confirm-yes');
     await page.waitForSelector('#review-notice .status.ok');
     expect(await page.textContent('#review-notice')).toBe('东瓜示例村 2026年9月 已退回，原因已通知该村。');
@@ -484,7 +503,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     const approved = await server.request('GET', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions/2026-10`, { token: village });
     expect(approved.body.submission.state).toBe('已审核');
     await page.waitForSelector('#review .status.ok:has-text("没有等待审核的报送")');
-    await page.screenshot({ path: join(SHOTS, 'web-township-approved.png'), fullPage: true });
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-approved.png') });
 
     // by month: every village of the township with the add-in's words for its state
     await page.click('#review-month-tab');
@@ -495,7 +514,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await page.locator('#review table.review-month tbody tr').first().innerText()).toMatch(/^东瓜示例村\s*已退回/);
     await expectChineseOnly(page, '#app');
     await expectNoSidewaysPage(page);
-    await page.screenshot({ path: join(SHOTS, 'web-township-by-month.png'), fullPage: true });
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-by-month.png') });
     await context.close();
   }, 120_000);
 
@@ -551,7 +570,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.waitForSelector('#dispatch-result table.dispatch-failed');
     const failedRows = await page.locator('#dispatch-result table.dispatch-failed tbody tr').allInnerTexts();
     expect(failedRows).toHaveLength(1);
-    expect(failedRows[0]).toMatch(new RegExp(`^${third}\\s+\\S*已派至乡镇`));
+    expect(failedRows[0]).toMatch(new RegExp(`^${third}\\s+\\S+\\s+\\S*已派至乡镇`));
     await expectChineseOnly(page, '#dispatch-result');
     const untouched = await server.request('GET', `/api/v1/leads/${second}`, { token: countyToken });
     expect(untouched.body.lead.state).toBe('待分派'); // all or none
