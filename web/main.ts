@@ -852,7 +852,12 @@ function reviewSection(user: SessionUser): HTMLElement {
         const row = named.get(entry.rowId);
         return {
           severity: finding.severity,
-          cells: [row ? `第 ${row.place} 行` : '—', row?.name ?? '（未找到）', finding.column, h('span', { class: `sev-${finding.severity}` }, finding.severity === 'error' ? '错误' : '提示'), finding.message],
+          // three columns, each two lines: the message keeps its width at phone width instead of scrolling away
+          cells: [
+            h('span', {}, row ? `第 ${row.place} 行` : '—', h('br'), row?.name ?? '（未找到）'),
+            h('span', {}, finding.column, h('br'), h('span', { class: `sev-${finding.severity}` }, finding.severity === 'error' ? '错误' : '提示')),
+            finding.message,
+          ],
         };
       }),
     );
@@ -868,7 +873,7 @@ function reviewSection(user: SessionUser): HTMLElement {
       h('h3', {}, counts.rows === 0 ? '问题：无' : `问题（${counts.rows} 行：${counts.errors} 个错误，${counts.warnings} 个提示）`),
       lines.length === 0
         ? h('p', { class: 'hint' }, '按现行填报规则检查，报送的台账行没有问题。')
-        : table(['行', '姓名', '列', '级别', '问题'], lines.map((line) => line.cells), (i) => lines[i].severity, 'findings review-findings'),
+        : table(['行 / 姓名', '列 / 级别', '问题'], lines.map((line) => line.cells), (i) => lines[i].severity, 'findings review-findings'),
       findings.findingsTruncated ? h('p', { class: 'hint' }, '问题较多，仅列出前一部分；计数包含全部。') : '',
       h('h3', {}, '流转记录'),
       h(
@@ -1012,20 +1017,21 @@ function dispatchSection(user: SessionUser): HTMLElement {
       countPicked();
     });
 
+  // what is missing is said in the bar itself, beside the button the clerk just tapped
   const send = () => {
     confirmArea.replaceChildren();
+    result.replaceChildren();
     const leadNos = boxes().filter((box) => box.checked).map((box) => box.value);
     if (leadNos.length === 0) {
-      result.replaceChildren(status('err', '请先在下表“选择”一列勾选要派发的线索（可点“全选”）。'));
+      confirmArea.replaceChildren(status('err', '请先在上表“选择”一列勾选要派发的线索（可点“全选”）。'));
       return;
     }
     const to = target.selectedOptions[0];
     if (!target.value || !to) {
-      result.replaceChildren(status('err', `请先在“派发到”中选择${targetWord}。`));
+      confirmArea.replaceChildren(status('err', `请先在“派发到”中选择${targetWord}。`));
       target.focus();
       return;
     }
-    result.replaceChildren();
     const toName = to.textContent ?? '';
     confirmStep(confirmArea, `确认将所选 ${leadNos.length} 条线索派发到 ${toName}？`, { yes: '确认派发', busy: '正在派发…' }, async () => {
       try {
@@ -1033,6 +1039,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
         confirmArea.replaceChildren();
         note.value = '';
         result.replaceChildren(status('ok', `已将 ${answer.dispatched.length} 条线索派发到 ${toName}${county ? '，核实时限自今日起算' : ''}。`));
+        result.scrollIntoView({ block: 'nearest' });
         await load();
       } catch (error) {
         const failed = errorDetail<ItemError[]>(error, 'failed');
@@ -1040,10 +1047,12 @@ function dispatchSection(user: SessionUser): HTMLElement {
         const nameOf = new Map(shown.map((lead) => [lead.leadNo, lead.name]));
         // nothing was sent: each refused lead with the server's reason, the list as it is now
         confirmArea.replaceChildren();
+        // the server's own words are in the table, one line per refused lead
         result.replaceChildren(
-          status('err', error instanceof Error ? error.message : String(error)),
+          status('err', `未派发任何线索：以下 ${failed.length} 条无法派发，原因见下表。列表已刷新，请重新勾选后再派发。`),
           table(['线索编号', '姓名', '未能派发的原因'], failed.map((item) => [item.leadNo, nameOf.get(item.leadNo) ?? '', item.message]), () => 'error', 'dispatch-failed'),
         );
+        result.scrollIntoView({ block: 'nearest' });
         await load();
       }
     });
@@ -1076,8 +1085,9 @@ function dispatchSection(user: SessionUser): HTMLElement {
       h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
       h('p', { class: 'row' }, h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: send }, '派发所选线索'), picked),
       confirmArea,
-      result,
     ),
+    // below the bar, not in it: a long list of refusals would cover the leads
+    result,
   );
 }
 

@@ -447,7 +447,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(detail).toMatch(/问题（\d+ 行：0 个错误，\d+ 个提示）/);
     // the finding names the person and where the row is in the submission, not the row's id
     const finding = await page.locator('#review table.review-findings tbody tr', { hasText: '审核测试' }).first().innerText();
-    expect(finding).toMatch(/^第 \d+ 行\s+审核测试\s+\S+\s+提示\s+\S/);
+    expect(finding).toMatch(/^第 \d+ 行\s+审核测试\s+核实日期\s+提示\s+「核实日期」/);
     expect(detail).toMatch(/流转记录\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已提交（东瓜示例村 经办人）/);
     await expectChineseOnly(page, '#app');
     await expectNoSidewaysPage(page);
@@ -542,11 +542,11 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await expectChineseOnly(page, '#dispatch-section');
     // nothing chosen: said, nothing sent
     await page.click('#dispatch');
-    expect(await page.textContent('#dispatch-result')).toContain('请先在下表“选择”一列勾选要派发的线索');
+    expect(await page.textContent('#dispatch-confirm')).toContain('请先在上表“选择”一列勾选要派发的线索');
     const [first, second, third] = listed;
     await page.check(`input.pick[value="${first}"]`);
     await page.click('#dispatch');
-    expect(await page.textContent('#dispatch-result')).toBe('请先在“派发到”中选择乡镇（街道）。');
+    expect(await page.textContent('#dispatch-confirm')).toBe('请先在“派发到”中选择乡镇（街道）。');
     await page.selectOption('#dispatch-target', { label: '鹿城镇' });
     await page.click('#dispatch');
     expect(await page.textContent('#dispatch-confirm')).toContain('确认将所选 1 条线索派发到 鹿城镇？');
@@ -570,7 +570,8 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.waitForSelector('#dispatch-result table.dispatch-failed');
     const failedRows = await page.locator('#dispatch-result table.dispatch-failed tbody tr').allInnerTexts();
     expect(failedRows).toHaveLength(1);
-    expect(failedRows[0]).toMatch(new RegExp(`^${third}\\s+\\S+\\s+\\S*已派至乡镇`));
+    expect(failedRows[0]).toMatch(new RegExp(`^${third}\\s+\\S+\\s+线索${third}当前状态为“已派至乡镇”`)); // the server's words
+    expect(await page.textContent('#dispatch-result .status.err')).toContain('未派发任何线索');
     await expectChineseOnly(page, '#dispatch-result');
     const untouched = await server.request('GET', `/api/v1/leads/${second}`, { token: countyToken });
     expect(untouched.body.lead.state).toBe('待分派'); // all or none
