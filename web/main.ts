@@ -121,7 +121,7 @@ async function download(path: string, fallbackName: string): Promise<void> {
 
 /**
  * Work that leaving the page would lose or cut short (a file being checked, a merge being sent,
- * conflicts not yet resolved): while any is under way the browser asks before the page is left,
+ * conflicts not yet resolved, a return reason typed and not sent): while any is under way the browser asks before the page is left,
  * and 退出 asks too.
  */
 const unfinished = new Set<string>();
@@ -716,10 +716,8 @@ function confirmStep(where: HTMLElement, question: string, labels: { yes: string
     yes.disabled = true;
     no.disabled = true;
     yes.textContent = labels.busy;
-    markUnfinished(labels.busy.replace(/^正在|…$/g, ''), true);
     message.replaceChildren();
     void guarded(message, action).finally(() => {
-      markUnfinished(labels.busy.replace(/^正在|…$/g, ''), false);
       yes.disabled = false;
       no.disabled = false;
       yes.textContent = labels.yes;
@@ -766,6 +764,7 @@ function reviewSection(user: SessionUser): HTMLElement {
 
   const select = (next: 'queue' | 'month') => {
     view = next;
+    markUnfinished('退回原因', false); // the detail (and its reason) is left, on purpose or once decided
     queueTab.setAttribute('aria-pressed', String(next === 'queue'));
     monthTab.setAttribute('aria-pressed', String(next === 'month'));
     monthBar.classList.toggle('hidden', next !== 'month');
@@ -896,6 +895,8 @@ function reviewSection(user: SessionUser): HTMLElement {
   const decisionForm = (village: VillageRef, decided: string, mayApprove: boolean) => {
     const what = `${village.villageName} ${monthZh(decided)}`;
     const reason = h('textarea', { id: 'return-reason', rows: '3', maxlength: '500', 'aria-describedby': 'return-reason-hint' });
+    // a reason typed and not yet sent is lost when the page is left: the browser asks first
+    reason.addEventListener('input', () => markUnfinished('退回原因', reason.value.trim() !== ''));
     const reasonHint = h('div', { id: 'return-reason-hint' });
     const confirmArea = h('div', { id: 'review-confirm' });
     const after = async (done: string) => {
@@ -972,6 +973,15 @@ function dispatchSection(user: SessionUser): HTMLElement {
   const picked = h('span', { class: 'hint', id: 'dispatch-picked' }, '');
   const target = h('select', { id: 'dispatch-target' }, h('option', { value: '' }, `请选择${targetWord}`));
   const note = h('input', { type: 'text', id: 'dispatch-note', maxlength: '500', placeholder: '选填，如：请于时限内入户核实' });
+  // kept in view at the bottom of the screen while a long list is scrolled and ticked
+  const bar = h(
+    'div',
+    { class: 'action-bar', id: 'dispatch-bar' },
+    h('div', { class: 'row' }, h('label', { for: 'dispatch-target', style: 'margin:0' }, '派发到'), target),
+    h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
+    h('p', { class: 'row' }, h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: () => send() }, '派发所选线索'), picked),
+    confirmArea,
+  );
   let shown: LeadWire[] = [];
   const boxes = () => Array.from(list.querySelectorAll<HTMLInputElement>('input.pick'));
   const countPicked = () => {
@@ -1015,6 +1025,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
             ),
       );
       countPicked();
+      bar.classList.toggle('hidden', answer.total === 0);
     });
 
   // what is missing is said in the bar itself, beside the button the clerk just tapped
@@ -1077,15 +1088,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
       h('button', { type: 'button', id: 'dispatch-reload', onclick: () => void load() }, '刷新'),
     ),
     list,
-    // kept in view at the bottom of the screen while a long list is scrolled and ticked
-    h(
-      'div',
-      { class: 'action-bar' },
-      h('div', { class: 'row' }, h('label', { for: 'dispatch-target', style: 'margin:0' }, '派发到'), target),
-      h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
-      h('p', { class: 'row' }, h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: send }, '派发所选线索'), picked),
-      confirmArea,
-    ),
+    bar,
     // below the bar, not in it: a long list of refusals would cover the leads
     result,
   );
@@ -1328,7 +1331,7 @@ function render(): void {
 }
 
 defined(document.getElementById('logout'), '#logout').addEventListener('click', () => {
-  if (unfinished.size > 0 && !window.confirm(`${[...unfinished].join('、')}尚未完成，退出后需要重新上传。确定退出吗？`)) return;
+  if (unfinished.size > 0 && !window.confirm(`${[...unfinished].join('、')}尚未完成，退出后将丢失，需要重新操作。确定退出吗？`)) return;
   void api('POST', '/auth/logout', {}).catch(() => undefined).finally(() => signOut());
 });
 render();

@@ -464,6 +464,15 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await page.$('#confirm-yes')).toBeNull();
     const reason = '第3行核实结果未填写，请补充后重新报送';
     await page.fill('#return-reason', reason);
+    // a reason typed and not sent: closing the tab asks first (the clerk stays)
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss();
+    });
+    await page.close({ runBeforeUnload: true });
+    await page.waitForFunction(() => true);
+    expect(dialogs).toEqual(['beforeunload']);
     await page.click('#return');
     expect(await page.textContent('#review-confirm')).toContain(`确认退回 东瓜示例村 2026年9月 的报送？退回原因：${reason}`);
     expect(decisions).toBe(0); // asked first
