@@ -970,23 +970,22 @@ function dispatchSection(user: SessionUser): HTMLElement {
   const list = h('div', { id: 'dispatch-leads' });
   const result = h('div', { id: 'dispatch-result' });
   const confirmArea = h('div', { id: 'dispatch-confirm' });
-  const picked = h('span', { class: 'hint', id: 'dispatch-picked' }, '');
   const target = h('select', { id: 'dispatch-target' }, h('option', { value: '' }, `请选择${targetWord}`));
   const note = h('input', { type: 'text', id: 'dispatch-note', maxlength: '500', placeholder: '选填，如：请于时限内入户核实' });
   // kept in view at the bottom of the screen while a long list is scrolled and ticked
+  // one line, so it covers little of the list
+  const sendButton = h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: () => send() }, '派发所选线索');
   const bar = h(
     'div',
     { class: 'action-bar', id: 'dispatch-bar' },
-    h('div', { class: 'row' }, h('label', { for: 'dispatch-target', style: 'margin:0' }, '派发到'), target),
-    h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
-    h('p', { class: 'row' }, h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: () => send() }, '派发所选线索'), picked),
+    h('div', { class: 'row' }, h('label', { for: 'dispatch-target', style: 'margin:0' }, '派发到'), target, sendButton),
     confirmArea,
   );
   let shown: LeadWire[] = [];
   const boxes = () => Array.from(list.querySelectorAll<HTMLInputElement>('input.pick'));
   const countPicked = () => {
     const n = boxes().filter((box) => box.checked).length;
-    picked.textContent = n === 0 ? '未选择线索' : `已选 ${n} 条`;
+    sendButton.textContent = n === 0 ? '派发所选线索' : `派发所选（${n} 条）`;
   };
   list.addEventListener('change', countPicked);
 
@@ -1087,6 +1086,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
       h('button', { type: 'button', id: 'dispatch-all', onclick: () => { const all = boxes(); const on = all.some((box) => !box.checked); all.forEach((box) => (box.checked = on)); countPicked(); } }, '全选 / 全不选'),
       h('button', { type: 'button', id: 'dispatch-reload', onclick: () => void load() }, '刷新'),
     ),
+    h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
     list,
     bar,
     // below the bar, not in it: a long list of refusals would cover the leads
