@@ -5,6 +5,10 @@
  * Village: download the blank template or the village's current ledger; upload a filled ledger and
  * read the validation report before anything is stored; merge it through the sync API (conflicts
  * side by side, resolved here); see the village's leads; submit the month.
+ * Township / county: 审核 — the submissions waiting for review (oldest first) or one month's villages,
+ * a submission opened with its findings and history, approved or returned with a reason (township);
+ * 线索分派 — the leads waiting for the unit, several sent at once to a township (county) or a village
+ * (township).
  * Township / county / prefecture: the summary with drill-down, duplicates, the consolidated download.
  *
  * Plain DOM and fetch: everything is a native form control (keyboard-usable as is), tables scroll
@@ -12,7 +16,19 @@
  */
 import type { SummaryResponse, DuplicatesResponse } from '../ledger/api/reports';
 import type { LeadState } from '../ledger/lead-states';
-import type { SubmissionResponse } from '../ledger/api/submissions';
+import type { ItemError } from '../ledger/api/errors';
+import type { DispatchResponse, LeadListResponse, LeadWire } from '../ledger/api/leads';
+import type {
+  PendingSubmission,
+  PendingSubmissionsResponse,
+  SubmissionDetailResponse,
+  SubmissionFindingsResponse,
+  SubmissionResponse,
+  UnitSubmissionsResponse,
+} from '../ledger/api/submissions';
+import type { UnitResponse } from '../ledger/api/units';
+import { chinaDate } from '../ledger/dates';
+import { periodLabel, sourceByCode } from '../ledger/sources';
 import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
 import { DIMENSION_LABEL, SUMMARY_DIMENSIONS } from '../ledger/reports/facts';
@@ -46,6 +62,13 @@ class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A detail the server sent beside an error's message (a refused submission's findings, a refused dispatch's failures). */
+function errorDetail<T>(error: unknown, key: string): T | undefined {
+  if (!(error instanceof ApiError)) return undefined;
+  const body = error.body as { error?: Record<string, unknown> } | null | undefined;
+  return body?.error?.[key] as T | undefined;
 }
 
 async function api<T>(method: string, path: string, body?: unknown, form?: FormData): Promise<T> {
@@ -98,7 +121,7 @@ async function download(path: string, fallbackName: string): Promise<void> {
 
 /**
  * Work that leaving the page would lose or cut short (a file being checked, a merge being sent,
- * conflicts not yet resolved): while any is under way the browser asks before the page is left,
+ * conflicts not yet resolved, a return reason typed and not sent): while any is under way the browser asks before the page is left,
  * and 退出 asks too.
  */
 const unfinished = new Set<string>();
@@ -221,6 +244,28 @@ function tooLarge(bytes: number): string {
 /** 12345 → 12,345 (counts as Chinese statistical tables print them). */
 function formatCount(n: number): string {
   return n.toLocaleString('zh-CN');
+}
+
+/** An instant the server sends (ISO, UTC) as a clerk in Yunnan reads it: 2026-11-05 10:00, China time. */
+function chinaMinute(iso: string): string {
+  return new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** How long a submission has waited, by the China calendar: 今天报送, 已等 3 天 (the add-in's 审核 pane's words). */
+function waitedText(submittedAt: string): string {
+  const days = Math.max(0, Math.round((Date.parse(chinaDate(new Date())) - Date.parse(chinaDate(new Date(submittedAt)))) / 86_400_000));
+  return days === 0 ? '今天报送' : `已等 ${days} 天`;
+}
+
+/** A lead's 核实时限 on one line, red with 已逾期 when past it; a lead still with the county has none yet. */
+function dueCell(lead: Pick<LeadWire, 'dueOn' | 'overdue' | 'state'>): HTMLElement {
+  if (lead.dueOn === null) return h('span', { class: 'nowrap hint' }, lead.state === '待分派' ? '派至乡镇后起算' : '—');
+  return h('span', { class: lead.overdue ? 'nowrap sev-error' : 'nowrap' }, lead.overdue ? `${lead.dueOn}（已逾期）` : lead.dueOn);
+}
+
+/** A lead's source as the county names it: 残联 2026年第3季度. */
+function leadSource(lead: Pick<LeadWire, 'source' | 'period'>): string {
+  return `${sourceByCode(lead.source).name.zh} ${periodLabel(lead.period).zh}`;
 }
 
 function percent(rate: number | null): string {
@@ -390,10 +435,7 @@ function villageView(user: SessionUser): HTMLElement {
         id: 'load-leads',
         onclick: () =>
           void guarded(leads, async () => {
-            const answer = await api<{ leads: Array<{ leadNo: string; name: string; source: string; state: string; dueOn: string | null; overdue: boolean; reason: { zh: string } }>; total: number }>(
-              'GET',
-              `/units/${village}/leads?pageSize=200`,
-            );
+            const answer = await api<LeadListResponse>('GET', `/units/${village}/leads?pageSize=200`);
             leads.replaceChildren(
               answer.leads.length === 0
                 ? status('info', '暂无下发到本村的线索')
@@ -404,7 +446,7 @@ function villageView(user: SessionUser): HTMLElement {
                       h('span', { class: 'nowrap' }, lead.name),
                       lead.reason.zh,
                       h('span', { class: 'nowrap' }, lead.state),
-                      h('span', { class: lead.overdue ? 'nowrap sev-error' : 'nowrap' }, lead.overdue ? `${lead.dueOn ?? ''}（已逾期）` : (lead.dueOn ?? '—')),
+                      dueCell(lead),
                     ]),
                   ),
             );
@@ -442,7 +484,7 @@ function villageView(user: SessionUser): HTMLElement {
                 );
               } catch (error) {
                 submitted.replaceChildren(status('err', (error as Error).message));
-                const findings = ((error as ApiError).body as { error?: { findings?: BlockingRow[] } } | null)?.error?.findings;
+                const findings = errorDetail<BlockingRow[]>(error, 'findings');
                 if (findings && findings.length > 0) submitted.append(await blockingRowsTable(village, findings));
               }
             }),
@@ -452,6 +494,32 @@ function villageView(user: SessionUser): HTMLElement {
     ),
   );
   return root;
+}
+
+const NAME_PAGE = 500;
+
+/**
+ * Names and places (1-based, in the order the server keeps the rows) of the wanted rows, read page
+ * by page until every one is found: findings name a row by its id, a clerk searches by the name.
+ * A failed read leaves the rest unnamed (the list still helps without names).
+ */
+async function rowsNamed(
+  wanted: ReadonlySet<string>,
+  readPage: (page: number) => Promise<{ rows: ReadonlyArray<{ rowId: string; values: { name?: unknown } }>; total: number }>,
+): Promise<Map<string, { name: string; place: number }>> {
+  const found = new Map<string, { name: string; place: number }>();
+  try {
+    for (let page = 1; page <= 40 && found.size < wanted.size; page++) {
+      const answer = await readPage(page);
+      answer.rows.forEach((row, i) => {
+        if (wanted.has(row.rowId)) found.set(row.rowId, { name: show(row.values.name), place: (page - 1) * NAME_PAGE + i + 1 });
+      });
+      if (page * NAME_PAGE >= answer.total) break;
+    }
+  } catch {
+    // names are a help, not the answer
+  }
+  return found;
 }
 
 interface BlockingRow {
@@ -466,19 +534,11 @@ interface BlockingRow {
  * rows, read page by page until every blocking row is found.
  */
 async function blockingRowsTable(village: string, blocking: BlockingRow[]): Promise<HTMLElement> {
-  const nameOf = new Map<string, string>();
-  const wanted = new Set(blocking.map((row) => row.rowId));
-  try {
-    for (let page = 1; page <= 40 && nameOf.size < wanted.size; page++) {
-      const answer = await api<{ rows: Array<{ rowId: string; values: { name?: unknown } }>; total: number }>('GET', `/ledgers/${village}/rows?page=${page}&pageSize=500`);
-      for (const row of answer.rows) if (wanted.has(row.rowId)) nameOf.set(row.rowId, show(row.values.name));
-      if (page * 500 >= answer.total) break;
-    }
-  } catch {
-    // the list still helps without names
-  }
+  const found = await rowsNamed(new Set(blocking.map((row) => row.rowId)), (page) =>
+    api<{ rows: Array<{ rowId: string; values: { name?: unknown } }>; total: number }>('GET', `/ledgers/${village}/rows?page=${page}&pageSize=${NAME_PAGE}`),
+  );
   const lines = blocking.flatMap((row) =>
-    row.findings.filter((f) => f.severity === 'error').map((f) => [nameOf.get(row.rowId) ?? '（未找到）', f.column, f.message, f.hint]),
+    row.findings.filter((f) => f.severity === 'error').map((f) => [found.get(row.rowId)?.name ?? '（未找到）', f.column, f.message, f.hint]),
   );
   return h(
     'div',
@@ -640,6 +700,401 @@ function conflictForm(village: string, conflicts: SyncConflict[], excelRowOf: Ma
 }
 
 // ---------------------------------------------------------------------------------------------
+// Township and county: 审核 (monthly submissions) and 线索分派 (leads waiting for the unit)
+
+/**
+ * A decision asked twice: `where` shows the question with 确认 and 取消. 确认 is disabled from the
+ * first tap until the server has answered, so a second tap (or a double click) on a slow line sends
+ * nothing; a failure is shown under the question, as the server said it, and 确认 can be tapped again.
+ */
+function confirmStep(where: HTMLElement, question: string, labels: { yes: string; busy: string }, action: () => Promise<void>): void {
+  const yes = h('button', { type: 'button', class: 'primary', id: 'confirm-yes' }, labels.yes);
+  const no = h('button', { type: 'button', id: 'confirm-no', onclick: () => where.replaceChildren() }, '取消');
+  const message = h('div');
+  yes.addEventListener('click', () => {
+    if (yes.disabled) return;
+    yes.disabled = true;
+    no.disabled = true;
+    yes.textContent = labels.busy;
+    message.replaceChildren();
+    void guarded(message, action).finally(() => {
+      yes.disabled = false;
+      no.disabled = false;
+      yes.textContent = labels.yes;
+    });
+  });
+  where.replaceChildren(h('div', { class: 'confirm', role: 'group', 'aria-label': '请确认' }, h('p', {}, question), h('div', { class: 'row' }, yes, no), message));
+  yes.focus();
+}
+
+type VillageSubmissionState = UnitSubmissionsResponse['villages'][number]['state'];
+
+/** The states as a township reads them (the add-in's 审核 pane's words): 已提交 is what waits for it. */
+const REVIEW_STATE_ZH: Record<VillageSubmissionState, string> = { 已提交: '待审核', 已审核: '已审核', 已退回: '已退回', 未提交: '未提交' };
+const REVIEW_STATE_CLASS: Record<VillageSubmissionState, string> = { 已提交: 'state wait', 已审核: 'state ok', 已退回: 'state warn', 未提交: 'state none' };
+/** Order of the by-month list: what waits for the township first. */
+const REVIEW_ORDER: Record<VillageSubmissionState, number> = { 已提交: 0, 已退回: 1, 已审核: 2, 未提交: 3 };
+
+function stateTag(state: VillageSubmissionState): HTMLElement {
+  return h('span', { class: REVIEW_STATE_CLASS[state] }, REVIEW_STATE_ZH[state]);
+}
+
+type VillageRef = Pick<PendingSubmission, 'villageCode' | 'villageName' | 'townshipName'>;
+
+/**
+ * 审核: the months waiting for review across months, oldest first (or one month's villages); one
+ * opened shows its summary, history and findings; a township approves it or returns it with a
+ * reason. County accounts read the same without the buttons (the server refuses them too).
+ */
+function reviewSection(user: SessionUser): HTMLElement {
+  const unit = user.unit.code;
+  const mayDecide = user.role === 'township';
+  const body = h('div', { id: 'review' });
+  // the outcome of the last decision stays above the refreshed list
+  const notice = h('div', { id: 'review-notice' });
+  const queueTab = h('button', { type: 'button', id: 'review-queue-tab', 'aria-pressed': 'true' }, '待审核');
+  const monthTab = h('button', { type: 'button', id: 'review-month-tab', 'aria-pressed': 'false' }, '按月查看');
+  const { input: month, field: monthField } = monthPicker('review-month', '报送月份');
+  const monthBar = h('div', { class: 'row hidden' }, monthField, h('button', { type: 'button', id: 'review-month-load', onclick: () => void showMonth() }, '查看'));
+  let view: 'queue' | 'month' = 'queue';
+  // a county reads many townships' villages: each with its township
+  const villageText = (v: VillageRef) => (user.unit.level !== 'township' && v.townshipName ? `${v.villageName}（${v.townshipName}）` : v.villageName);
+  const openButton = (v: VillageRef, m: string) =>
+    h('button', { type: 'button', class: 'open', 'aria-label': `打开 ${v.villageName} ${monthZh(m)}`, onclick: () => void open(v, m) }, '打开');
+
+  const select = (next: 'queue' | 'month') => {
+    view = next;
+    markUnfinished('退回原因', false); // the detail (and its reason) is left, on purpose or once decided
+    queueTab.setAttribute('aria-pressed', String(next === 'queue'));
+    monthTab.setAttribute('aria-pressed', String(next === 'month'));
+    monthBar.classList.toggle('hidden', next !== 'month');
+    return next === 'queue' ? showQueue() : showMonth();
+  };
+  // another view: the last decision's outcome belongs to the list it was made from
+  queueTab.addEventListener('click', () => void (notice.replaceChildren(), select('queue')));
+  monthTab.addEventListener('click', () => void (notice.replaceChildren(), select('month')));
+
+  const showQueue = () =>
+    guarded(body, async () => {
+      body.replaceChildren(status('info', '正在读取待审核的报送……'));
+      const { pending } = await api<PendingSubmissionsResponse>('GET', `/units/${unit}/submissions/pending`);
+      queueTab.textContent = `待审核（${pending.length}）`;
+      body.replaceChildren(
+        pending.length === 0
+          ? status('ok', '没有等待审核的报送。')
+          : h(
+              'div',
+              {},
+              h('p', { class: 'hint' }, `各月份共 ${pending.length} 份报送等待审核，最早的在前。`),
+              table(
+                ['村（社区）', '报送月份', '等待', ''],
+                pending.map((entry) => [
+                  h('span', {}, villageText(entry), h('br'), h('span', { class: 'hint' }, `第 ${entry.revision} 次报送 · ${formatCount(entry.rowCount)} 行`)),
+                  h('span', { class: 'nowrap' }, monthZh(entry.month)),
+                  h('span', { class: 'nowrap waited' }, waitedText(entry.submittedAt)),
+                  openButton(entry, entry.month),
+                ]),
+                undefined,
+                'review-queue',
+              ),
+            ),
+      );
+    });
+
+  const showMonth = () =>
+    guarded(body, async () => {
+      const chosen = pickedMonth(month, body);
+      if (!chosen) return;
+      body.replaceChildren(status('info', '正在读取各村报送……'));
+      const answer = await api<UnitSubmissionsResponse>('GET', `/units/${unit}/submissions?month=${chosen}`);
+      const { counts } = answer;
+      const villages = [...answer.villages].sort((a, b) => REVIEW_ORDER[a.state] - REVIEW_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
+      body.replaceChildren(
+        h('p', { role: 'status' }, `${monthZh(chosen)}：待审核 ${counts.submitted} · 已退回 ${counts.returned} · 已审核 ${counts.approved} · 未提交 ${counts.notSubmitted}`),
+        villages.length === 0
+          ? status('info', '本单位下没有村（社区）。')
+          : table(
+              ['村（社区）', '状态', '报送', ''],
+              villages.map((v) => [
+                villageText(v),
+                stateTag(v.state),
+                v.submittedAt ? h('span', { class: 'nowrap' }, `${chinaDate(new Date(v.submittedAt))} 第 ${v.revision ?? 1} 次`) : '—',
+                v.state === '未提交' ? '' : openButton(v, chosen),
+              ]),
+              undefined,
+              'review-month',
+            ),
+      );
+    });
+
+  const open = (village: VillageRef, opened: string) =>
+    guarded(body, async () => {
+      notice.replaceChildren();
+      body.replaceChildren(status('info', `正在读取 ${village.villageName} ${monthZh(opened)} 的报送……`));
+      const base = `/ledgers/${village.villageCode}/submissions/${opened}`;
+      const [detail, findings] = await Promise.all([
+        api<SubmissionDetailResponse>('GET', `${base}?page=1&pageSize=${NAME_PAGE}`),
+        api<SubmissionFindingsResponse>('GET', `${base}/findings`),
+      ]);
+      // findings name rows by id: the reviewer reads the row's place in the submission and the person's name
+      const named = await rowsNamed(new Set(findings.findings.map((entry) => entry.rowId)), async (page) =>
+        page === 1 ? { rows: detail.rows, total: detail.submission.rowCount } : { ...(await api<SubmissionDetailResponse>('GET', `${base}?page=${page}&pageSize=${NAME_PAGE}`)), total: detail.submission.rowCount },
+      );
+      showDetail(village, detail, findings, named);
+    });
+
+  const showDetail = (village: VillageRef, detail: SubmissionDetailResponse, findings: SubmissionFindingsResponse, named: Map<string, { name: string; place: number }>) => {
+    const { submission } = detail;
+    const counts = findings.findingCounts;
+    const lines = findings.findings.flatMap((entry) =>
+      entry.findings.map((finding) => {
+        const row = named.get(entry.rowId);
+        return {
+          severity: finding.severity,
+          // three columns, each two lines: the message keeps its width at phone width instead of scrolling away
+          cells: [
+            h('span', {}, row ? `第 ${row.place} 行` : '—', h('br'), row?.name ?? '（未找到）'),
+            h('span', {}, finding.column, h('br'), h('span', { class: `sev-${finding.severity}` }, finding.severity === 'error' ? '错误' : '提示')),
+            finding.message,
+          ],
+        };
+      }),
+    );
+    const meta = [`第 ${submission.revision} 次报送`, `${formatCount(submission.rowCount)} 行`, `${chinaMinute(submission.submittedAt)} 报送`, submission.state === '已提交' ? waitedText(submission.submittedAt) : ''];
+    const actions = h('div', { id: 'review-actions' });
+    if (mayDecide && submission.state !== '已退回') actions.append(decisionForm(village, submission.month, submission.state === '已提交'));
+    body.replaceChildren(
+      h('p', {}, h('button', { type: 'button', class: 'link', id: 'review-back', onclick: () => void select(view) }, '‹ 返回列表')),
+      h('h3', { id: 'review-title' }, `${villageText(village)} · ${monthZh(submission.month)}`),
+      // short facts joined by “ · ”, each on one line: lines break between them only (a date never splits)
+      h('p', { class: 'hint' }, stateTag(submission.state), ' ', ...meta.filter(Boolean).flatMap((text, i) => [i > 0 ? ' · ' : '', h('span', { class: 'nowrap' }, text)])),
+      submission.state === '已退回' && submission.returnReason ? status('info', `退回原因：${submission.returnReason}`) : '',
+      h('h3', {}, counts.rows === 0 ? '问题：无' : `问题（${counts.rows} 行：${counts.errors} 个错误，${counts.warnings} 个提示）`),
+      lines.length === 0
+        ? h('p', { class: 'hint' }, '按现行填报规则检查，报送的台账行没有问题。')
+        : table(['行 / 姓名', '列 / 级别', '问题'], lines.map((line) => line.cells), (i) => lines[i].severity, 'findings review-findings'),
+      findings.findingsTruncated ? h('p', { class: 'hint' }, '问题较多，仅列出前一部分；计数包含全部。') : '',
+      h('h3', {}, '流转记录'),
+      h(
+        'ul',
+        { class: 'history' },
+        ...detail.history.map((entry) =>
+          h(
+            'li',
+            {},
+            `${chinaMinute(entry.at)} ${entry.fromState ? `${entry.fromState}→` : ''}${entry.toState}（${entry.unitName ? `${entry.unitName} 经办人` : (entry.userName ?? '系统')}）${entry.reason ? `：${entry.reason}` : ''}`,
+          ),
+        ),
+      ),
+      mayDecide ? '' : h('p', { class: 'hint' }, '当前账号可查看各村报送，审核通过或退回由乡镇（街道）账号操作。'),
+      actions,
+    );
+  };
+
+  /** 审核通过 (a month still waiting) and 退回 with a required reason (an approved month too): each asked once more before it is sent. */
+  const decisionForm = (village: VillageRef, decided: string, mayApprove: boolean) => {
+    const what = `${village.villageName} ${monthZh(decided)}`;
+    const reason = h('textarea', { id: 'return-reason', rows: '3', maxlength: '500', 'aria-describedby': 'return-reason-hint' });
+    // a reason typed and not yet sent is lost when the page is left: the browser asks first
+    reason.addEventListener('input', () => markUnfinished('退回原因', reason.value.trim() !== ''));
+    const reasonHint = h('div', { id: 'return-reason-hint' });
+    const confirmArea = h('div', { id: 'review-confirm' });
+    const after = async (done: string) => {
+      notice.replaceChildren(status('ok', done));
+      await select(view);
+    };
+    const approve = h('button', {
+      type: 'button',
+      class: 'primary',
+      id: 'approve',
+      onclick: () =>
+        confirmStep(confirmArea, `确认将 ${what} 的报送审核通过？`, { yes: '确认审核通过', busy: '正在审核通过…' }, async () => {
+          await api<SubmissionResponse>('POST', `/ledgers/${village.villageCode}/submissions/${decided}/approve`, {});
+          await after(`${what} 已审核通过。`);
+        }),
+    }, '审核通过');
+    const sendBack = h('button', {
+      type: 'button',
+      id: 'return',
+      onclick: () => {
+        const text = reason.value.trim();
+        if (text === '') {
+          confirmArea.replaceChildren();
+          reasonHint.replaceChildren(status('err', '请在上面的“退回原因”中写明要修改什么（如：第3行核实结果未填写），再点“退回”。'));
+          reason.focus();
+          return;
+        }
+        reasonHint.replaceChildren();
+        confirmStep(confirmArea, `确认退回 ${what} 的报送？退回原因：${text}`, { yes: '确认退回', busy: '正在退回…' }, async () => {
+          await api<SubmissionResponse>('POST', `/ledgers/${village.villageCode}/submissions/${decided}/return`, { reason: text });
+          await after(`${what} 已退回，原因已通知该村。`);
+        });
+      },
+    }, '退回');
+    return h(
+      'div',
+      { class: 'decide' },
+      h('label', { for: 'return-reason' }, '退回原因（退回时必填，该村修改后重新报送）'),
+      reason,
+      reasonHint,
+      h('div', { class: 'row' }, mayApprove ? approve : '', sendBack),
+      confirmArea,
+    );
+  };
+
+  queueMicrotask(() => void showQueue());
+  return h(
+    'section',
+    { id: 'review-section' },
+    h('h2', {}, '审核'),
+    h('p', { class: 'hint' }, mayDecide ? '各村报送的月度台账：打开后查看问题清单，审核通过或退回（退回须写明原因）。' : '下属各村报送的月度台账及审核情况。'),
+    h('div', { class: 'row tabs', role: 'group', 'aria-label': '查看方式' }, queueTab, monthTab),
+    monthBar,
+    notice,
+    body,
+  );
+}
+
+/**
+ * 线索分派: the leads waiting for this unit (a county: 待分派, found without a township; a township:
+ * 已派至乡镇, sent by the county), ID numbers masked as the server sends them; several are chosen
+ * and sent to one township (county) or village (township). The server sends all or none: a refusal
+ * lists each lead it refused, by number, with its reason.
+ */
+function dispatchSection(user: SessionUser): HTMLElement {
+  const unit = user.unit.code;
+  const county = user.role === 'county';
+  const waiting: LeadWire['state'] = county ? '待分派' : '已派至乡镇';
+  const targetWord = county ? '乡镇（街道）' : '村（社区）';
+  const PAGE = 200;
+  const list = h('div', { id: 'dispatch-leads' });
+  const result = h('div', { id: 'dispatch-result' });
+  const confirmArea = h('div', { id: 'dispatch-confirm' });
+  const target = h('select', { id: 'dispatch-target' }, h('option', { value: '' }, `请选择${targetWord}`));
+  const note = h('input', { type: 'text', id: 'dispatch-note', maxlength: '500', placeholder: '选填，如：请于时限内入户核实' });
+  // kept in view at the bottom of the screen while a long list is scrolled and ticked
+  // one line, so it covers little of the list
+  const sendButton = h('button', { type: 'button', class: 'primary', id: 'dispatch', onclick: () => send() }, '派发所选线索');
+  const bar = h(
+    'div',
+    { class: 'action-bar', id: 'dispatch-bar' },
+    h('div', { class: 'row' }, h('label', { for: 'dispatch-target', style: 'margin:0' }, '派发到'), target, sendButton),
+    confirmArea,
+  );
+  let shown: LeadWire[] = [];
+  const boxes = () => Array.from(list.querySelectorAll<HTMLInputElement>('input.pick'));
+  const countPicked = () => {
+    const n = boxes().filter((box) => box.checked).length;
+    sendButton.textContent = n === 0 ? '派发所选线索' : `派发所选（${n} 条）`;
+  };
+  list.addEventListener('change', countPicked);
+
+  const load = () =>
+    guarded(list, async () => {
+      list.replaceChildren(status('info', '正在读取线索……'));
+      const [answer, units] = await Promise.all([
+        api<LeadListResponse>('GET', `/units/${unit}/leads?state=${encodeURIComponent(waiting)}&pageSize=${PAGE}`),
+        target.options.length > 1 ? null : api<UnitResponse>('GET', `/units/${unit}`),
+      ]);
+      if (units) target.append(...units.children.map((child) => h('option', { value: child.code }, child.name)));
+      // the nearest time limit first (overdue at the top); the server lists by period
+      shown = [...answer.leads].sort((a, b) => (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') || a.leadNo.localeCompare(b.leadNo));
+      list.replaceChildren(
+        answer.total === 0
+          ? status('ok', county ? '没有待分派的线索。' : '没有等待下发到村的线索。')
+          : h(
+              'div',
+              {},
+              h('p', { class: 'hint' }, answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出 ${answer.leads.length} 条；派发后再列出其余的。` : `共 ${answer.total} 条。`),
+              table(
+                // the name and the time limit first (what a clerk on a phone sees without scrolling sideways), the codes last
+                ['选择', '姓名', '核实时限', '原因', '来源', '身份证号（脱敏）', '线索编号'],
+                shown.map((lead) => [
+                  h('input', { type: 'checkbox', class: 'pick', value: lead.leadNo, 'aria-label': `选择 ${lead.name} ${lead.leadNo}` }),
+                  h('span', { class: 'nowrap' }, lead.name),
+                  dueCell(lead),
+                  lead.reason.zh,
+                  h('span', { class: 'nowrap' }, leadSource(lead)),
+                  h('span', { class: 'nowrap' }, lead.idNumber),
+                  h('span', { class: 'nowrap' }, lead.leadNo),
+                ]),
+                undefined,
+                'dispatch',
+              ),
+            ),
+      );
+      countPicked();
+      bar.classList.toggle('hidden', answer.total === 0);
+    });
+
+  // what is missing is said in the bar itself, beside the button the clerk just tapped
+  const send = () => {
+    confirmArea.replaceChildren();
+    result.replaceChildren();
+    const leadNos = boxes().filter((box) => box.checked).map((box) => box.value);
+    if (leadNos.length === 0) {
+      confirmArea.replaceChildren(status('err', '请先在上表“选择”一列勾选要派发的线索（可点“全选”）。'));
+      return;
+    }
+    const to = target.selectedOptions[0];
+    if (!target.value || !to) {
+      confirmArea.replaceChildren(status('err', `请先在“派发到”中选择${targetWord}。`));
+      target.focus();
+      return;
+    }
+    const toName = to.textContent ?? '';
+    confirmStep(confirmArea, `确认将所选 ${leadNos.length} 条线索派发到 ${toName}？`, { yes: '确认派发', busy: '正在派发…' }, async () => {
+      try {
+        const answer = await api<DispatchResponse>('POST', '/leads/dispatch', { leadNos, toUnitCode: target.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
+        confirmArea.replaceChildren();
+        note.value = '';
+        result.replaceChildren(status('ok', `已将 ${answer.dispatched.length} 条线索派发到 ${toName}${county ? '，核实时限自今日起算' : ''}。`));
+        result.scrollIntoView({ block: 'nearest' });
+        await load();
+      } catch (error) {
+        const failed = errorDetail<ItemError[]>(error, 'failed');
+        if (!failed || failed.length === 0) throw error;
+        const nameOf = new Map(shown.map((lead) => [lead.leadNo, lead.name]));
+        // nothing was sent: each refused lead with the server's reason, the list as it is now
+        confirmArea.replaceChildren();
+        // the server's own words are in the table, one line per refused lead
+        result.replaceChildren(
+          status('err', `未派发任何线索：以下 ${failed.length} 条无法派发，原因见下表。列表已刷新，请重新勾选后再派发。`),
+          table(['线索编号', '姓名', '未能派发的原因'], failed.map((item) => [item.leadNo, nameOf.get(item.leadNo) ?? '', item.message]), () => 'error', 'dispatch-failed'),
+        );
+        result.scrollIntoView({ block: 'nearest' });
+        await load();
+      }
+    });
+  };
+
+  queueMicrotask(() => void load());
+  return h(
+    'section',
+    { id: 'dispatch-section' },
+    h('h2', {}, '线索分派'),
+    h(
+      'p',
+      { class: 'hint' },
+      county
+        ? '待分派：部门数据比对发现、但未能确定所属乡镇的线索。勾选后选择乡镇（街道）派发，核实时限自派发之日起算。'
+        : '已派至乡镇：县（市）派来的线索。勾选后选择村（社区）下发，由村入户核实。身份证号已脱敏。',
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h('button', { type: 'button', id: 'dispatch-all', onclick: () => { const all = boxes(); const on = all.some((box) => !box.checked); all.forEach((box) => (box.checked = on)); countPicked(); } }, '全选 / 全不选'),
+      h('button', { type: 'button', id: 'dispatch-reload', onclick: () => void load() }, '刷新'),
+    ),
+    h('div', { class: 'row' }, h('label', { for: 'dispatch-note', style: 'margin:0' }, '附言'), note),
+    list,
+    bar,
+    // below the bar, not in it: a long list of refusals would cover the leads
+    result,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
 // Township, county, prefecture: summary with drill-down, duplicates, consolidated download
 
 function upperView(user: SessionUser): HTMLElement {
@@ -685,21 +1140,31 @@ function upperView(user: SessionUser): HTMLElement {
     h('button', { type: 'button', id: 'export-csv', onclick: exportOf('csv') }, '下载明细（.csv）'),
   );
   const duplicates = h('div', { id: 'duplicates' });
+  // a township's and a county's daily work first; the page is long on a phone, so a line of links leads to each part
+  const daily = user.role === 'township' || user.role === 'county' ? [reviewSection(user), dispatchSection(user)] : [];
+  const parts: Array<[string, string]> = [
+    ...(daily.length > 0 ? ([['review-section', '审核'], ['dispatch-section', '线索分派']] as Array<[string, string]>) : []),
+    ['summary-section', '汇总'],
+    ['export-section', '汇总下载'],
+    ['duplicates-section', '跨村重复人员'],
+  ];
   const root = h(
     'div',
     {},
+    h('nav', { class: 'jump', 'aria-label': '本页内容' }, ...parts.map(([id, text]) => h('a', { href: `#${id}` }, text))),
+    ...daily,
     h(
       'section',
-      {},
+      { id: 'summary-section' },
       h('h2', {}, '汇总'),
       h('div', { class: 'row' }, monthField, h('button', { type: 'button', class: 'primary', id: 'load-summary', onclick: load }, '查看汇总')),
       crumbs,
       body,
     ),
-    h('section', {}, h('h2', {}, '汇总下载'), h('p', { class: 'hint' }, '当前单位及全部下级：各级汇总表和全部台账行；身份证号、电话已脱敏；导出留痕。'), exportButtons, downloads),
+    h('section', { id: 'export-section' }, h('h2', {}, '汇总下载'), h('p', { class: 'hint' }, '当前单位及全部下级：各级汇总表和全部台账行；身份证号、电话已脱敏；导出留痕。'), exportButtons, downloads),
     h(
       'section',
-      {},
+      { id: 'duplicates-section' },
       h('h2', {}, '跨村重复人员'),
       h('button', {
         type: 'button',
@@ -866,7 +1331,7 @@ function render(): void {
 }
 
 defined(document.getElementById('logout'), '#logout').addEventListener('click', () => {
-  if (unfinished.size > 0 && !window.confirm(`${[...unfinished].join('、')}尚未完成，退出后需要重新上传。确定退出吗？`)) return;
+  if (unfinished.size > 0 && !window.confirm(`${[...unfinished].join('、')}尚未完成，退出后将丢失，需要重新操作。确定退出吗？`)) return;
   void api('POST', '/auth/logout', {}).catch(() => undefined).finally(() => signOut());
 });
 render();

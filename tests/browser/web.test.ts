@@ -3,7 +3,8 @@
  * sign in with the keyboard, download the village's ledger (.xlsx with 记录ID/版本号), edit it as a
  * WPS user would, upload it and read the validation report, fix the file, merge, resolve a conflict
  * with a change made on the server meanwhile, submit the month; then the county's summary with
- * drill-down and the consolidated download. Needs dist/web (npm test builds it first).
+ * drill-down and the consolidated download; a township's 审核 (return with a reason, approve) and
+ * 线索分派 from county to township to village. Needs dist/web (npm test builds it first).
  * Screenshots go to dist/screenshots/web-*.png.
  */
 import ExcelJS from 'exceljs';
@@ -18,11 +19,16 @@ import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../ledger/template'
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { createRng, fabricateIdNumber } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from '../server/helpers';
+import { csvFile, importFile, MEDICAL_HEADER, medicalRow, people } from '../server/leads-helpers';
 import { launchChromium, nativeControlTexts, ZH_CONTEXT } from './chromium';
 import { makeTestDir } from '../temp-dirs';
 
 const SHOTS = resolve(__dirname, '..', '..', 'dist', 'screenshots');
 const VILLAGE = '532301101201';
+/** 东瓜镇's 东瓜示例村: its months are submitted for the 审核 test (示范村's ledger has a row with an error by then). */
+const DONGGUA_VILLAGE = '532301102201';
+const LUCHENG = '532301101';
+const DONGGUA = '532301102';
 const col = (key: string) => LEDGER_COLUMNS.findIndex((column) => column.key === key) + 1;
 
 describe('web page without the add-in (Chromium, phone width)', () => {
@@ -380,4 +386,238 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(attempts).toBe(1);
     await context.close();
   }, 60_000);
+
+  /** The page's own text has no English word and no raw unit code (the header's login name is not the page's text). */
+  async function expectChineseOnly(page: Page, selector: string): Promise<void> {
+    // file types named on buttons (下载明细（.csv）) are what the clerk's computer calls them
+    const text = (await page.innerText(selector)).replace(/\.(xlsx|csv)\b/g, '');
+    expect(text).not.toMatch(/[A-Za-z]{3,}/);
+    expect(text).not.toMatch(/\b53\d{4}(\d{3}){1,2}\b/);
+    expect(text).not.toContain('undefined');
+  }
+
+  /** Nothing is cut off at phone width: the page itself never scrolls sideways (only the tables do, inside their frame). */
+  async function expectNoSidewaysPage(page: Page): Promise<void> {
+    const { scroll, width } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, width: window.innerWidth }));
+    expect(scroll).toBeLessThanOrEqual(width);
+  }
+
+  it('township at phone width: the review queue, a month returned with a reason, another approved (a double click sends one request)', async () => {
+    const village = await server.login('demo-village2');
+    // a person found in August and still 待核实: past the time limit, a warning the township reads before deciding
+    const late = await server.request('POST', `/api/v1/ledgers/${DONGGUA_VILLAGE}/sync`, {
+      token: village,
+      body: {
+        clientId: 'web-review-test',
+        requestId: randomUUID(),
+        changes: [
+          {
+            rowId: randomUUID(),
+            baseVersion: 0,
+            values: { name: '审核测试', idNumber: fabricateIdNumber(createRng('web-review'), { region: '532301', birthYearRange: [1950, 1960] }), categories: ['老年人'], channel: '入户走访', foundOn: '2026-08-03', status: '待核实' },
+          },
+        ],
+      },
+    });
+    expect(late.body.applied).toHaveLength(1);
+    for (const month of ['2026-09', '2026-10']) {
+      const made = await server.request('POST', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions`, { token: village, body: { month } });
+      expect(made.status).toBe(201);
+    }
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, ...ZH_CONTEXT });
+    const page = await context.newPage();
+    await signIn(page, 'demo-township2');
+    await page.waitForSelector('#review table.review-queue');
+    // oldest first, with the village's name, the month in Chinese and how long it has waited
+    const queue = await page.locator('#review table.review-queue tbody tr').allInnerTexts();
+    expect(queue).toHaveLength(2);
+    expect(queue[0]).toMatch(/东瓜示例村[\s\S]*第 1 次报送 · \d+ 行[\s\S]*2026年9月[\s\S]*今天报送/);
+    expect(queue[1]).toContain('2026年10月');
+    expect(await page.textContent('#review-queue-tab')).toBe('待审核（2）');
+    await expectChineseOnly(page, '#app');
+    await expectNoSidewaysPage(page);
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-queue.png') });
+
+    // open September: its summary, findings and history
+    await page.click('button[aria-label="打开 东瓜示例村 2026年9月"]');
+    await page.waitForSelector('#review-title');
+    expect(await page.textContent('#review-title')).toBe('东瓜示例村 · 2026年9月');
+    const detail = await page.innerText('#review');
+    expect(detail).toMatch(/待审核\s*第 1 次报送 · \d+ 行 · \d{4}-\d{2}-\d{2} \d{2}:\d{2} 报送 · 今天报送/);
+    expect(detail).toMatch(/问题（\d+ 行：0 个错误，\d+ 个提示）/);
+    // the finding names the person and where the row is in the submission, not the row's id
+    const finding = await page.locator('#review table.review-findings tbody tr', { hasText: '审核测试' }).first().innerText();
+    expect(finding).toMatch(/^第 \d+ 行\s+审核测试\s+核实日期\s+提示\s+「核实日期」/);
+    expect(detail).toMatch(/流转记录\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已提交（东瓜示例村 经办人）/);
+    await expectChineseOnly(page, '#app');
+    await expectNoSidewaysPage(page);
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-detail.png') });
+
+    // 退回 without a reason: said on the page, nothing is sent
+    let decisions = 0;
+    await page.route('**/api/v1/ledgers/*/submissions/*/{approve,return}', (route) => {
+      decisions++;
+      return route.continue();
+    });
+    await page.click('#return');
+    expect(await page.textContent('#return-reason-hint')).toContain('请在上面的“退回原因”中写明要修改什么');
+    expect(await page.$('#confirm-yes')).toBeNull();
+    const reason = '第3行核实结果未填写，请补充后重新报送';
+    await page.fill('#return-reason', reason);
+    // a reason typed and not sent: closing the tab asks first (the clerk stays)
+    const dialogs: string[] = [];
+    page.on('dialog', (dialog) => {
+      dialogs.push(dialog.type());
+      void dialog.dismiss();
+    });
+    await page.close({ runBeforeUnload: true });
+    await page.waitForFunction(() => true);
+    expect(dialogs).toEqual(['beforeunload']);
+    await page.click('#return');
+    expect(await page.textContent('#review-confirm')).toContain(`确认退回 东瓜示例村 2026年9月 的报送？退回原因：${reason}`);
+    expect(decisions).toBe(0); // asked first
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-return-confirm.png') });
+    await page.click('#confirm-yes');
+    await page.waitForSelector('#review-notice .status.ok');
+    expect(await page.textContent('#review-notice')).toBe('东瓜示例村 2026年9月 已退回，原因已通知该村。');
+    const returned = await server.request('GET', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions/2026-09`, { token: village });
+    expect(returned.body.submission.state).toBe('已退回');
+    expect(returned.body.submission.returnReason).toBe(reason);
+    // the list is read again: September has left the queue
+    await page.waitForFunction(() => document.querySelector('#review-queue-tab')?.textContent === '待审核（1）');
+    expect(await page.locator('#review table.review-queue tbody tr').count()).toBe(1);
+
+    // approve October: the answer is held while the clerk taps 确认 twice — one request
+    let approvals = 0;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolveHeld) => (release = resolveHeld));
+    await page.route('**/api/v1/ledgers/*/submissions/*/approve', async (route) => {
+      approvals++;
+      await held;
+      await route.fallback();
+    });
+    await page.click('button[aria-label="打开 东瓜示例村 2026年10月"]');
+    await page.waitForFunction(() => document.querySelector('#review-title')?.textContent === '东瓜示例村 · 2026年10月');
+    await page.click('#approve');
+    expect(await page.textContent('#review-confirm')).toContain('确认将 东瓜示例村 2026年10月 的报送审核通过？');
+    await page.dblclick('#confirm-yes');
+    await page.waitForFunction(() => document.querySelector<HTMLButtonElement>('#confirm-yes')?.disabled === true);
+    expect(await page.textContent('#confirm-yes')).toBe('正在审核通过…');
+    await page.click('#confirm-yes', { force: true });
+    release();
+    await page.waitForSelector('#review-notice .status.ok');
+    expect(await page.textContent('#review-notice')).toBe('东瓜示例村 2026年10月 已审核通过。');
+    expect(approvals).toBe(1);
+    expect(decisions).toBe(2); // one return, one approval
+    const approved = await server.request('GET', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions/2026-10`, { token: village });
+    expect(approved.body.submission.state).toBe('已审核');
+    await page.waitForSelector('#review .status.ok:has-text("没有等待审核的报送")');
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-approved.png') });
+
+    // by month: every village of the township with the add-in's words for its state
+    await page.click('#review-month-tab');
+    await page.fill('#review-month', '2026-09');
+    await page.click('#review-month-load');
+    await page.waitForSelector('#review table.review-month');
+    expect(await page.textContent('#review p[role=status]')).toMatch(/^2026年9月：待审核 0 · 已退回 1 · 已审核 0 · 未提交 \d+$/);
+    expect(await page.locator('#review table.review-month tbody tr').first().innerText()).toMatch(/^东瓜示例村\s*已退回/);
+    await expectChineseOnly(page, '#app');
+    await expectNoSidewaysPage(page);
+    await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-by-month.png') });
+    await context.close();
+  }, 120_000);
+
+  it('lead dispatch: the county sends a 待分派 lead to a township, a refusal is listed by lead number, the township sends it to a village', async () => {
+    const countyToken = await server.login('demo-county');
+    // two 医保 people the file places nowhere (no 乡镇, not on the roster): they wait for the county beside the demo's
+    const unplaced = people(20261202, 2).map((person) => medicalRow(person, 15000));
+    await importFile(server, countyToken, { buffer: csvFile(MEDICAL_HEADER, unplaced), fileName: '医保-未定乡镇.csv', source: 'medical', period: '2026-10' });
+    const queue = await server.request('GET', `/api/v1/units/532301/leads?state=${encodeURIComponent('待分派')}&pageSize=200`, { token: countyToken });
+    expect(queue.body.total).toBeGreaterThanOrEqual(3);
+
+    // the county at a laptop
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, ...ZH_CONTEXT });
+    const page = await context.newPage();
+    await signIn(page, 'demo-county');
+    await page.waitForSelector('#dispatch-leads table.dispatch');
+    const listed = await page.locator('#dispatch-leads input.pick').evaluateAll((boxes) => boxes.map((box) => (box as HTMLInputElement).value));
+    expect(listed).toHaveLength(queue.body.total);
+    const table = await page.innerText('#dispatch-leads');
+    expect(table).toMatch(/\d{6}\*{8}\d{3}[\dX]/); // masked ID numbers, as the server sends them to a county
+    expect(table).not.toMatch(/\d{17}[\dX]/);
+    expect(table).toContain('残联 2026年第3季度');
+    expect(table).toContain('医保 2026年10月');
+    expect(table).toContain('派至乡镇后起算');
+    await expectChineseOnly(page, '#dispatch-section');
+    // nothing chosen: said, nothing sent
+    await page.click('#dispatch');
+    expect(await page.textContent('#dispatch-confirm')).toContain('请先在上表“选择”一列勾选要派发的线索');
+    const [first, second, third] = listed;
+    await page.check(`input.pick[value="${first}"]`);
+    await page.click('#dispatch');
+    expect(await page.textContent('#dispatch-confirm')).toBe('请先在“派发到”中选择乡镇（街道）。');
+    await page.selectOption('#dispatch-target', { label: '鹿城镇' });
+    await page.click('#dispatch');
+    expect(await page.textContent('#dispatch-confirm')).toContain('确认将所选 1 条线索派发到 鹿城镇？');
+    await page.screenshot({ path: join(SHOTS, 'web-county-dispatch.png'), fullPage: false });
+    await page.click('#confirm-yes');
+    await page.waitForSelector('#dispatch-result .status.ok');
+    expect(await page.textContent('#dispatch-result')).toBe('已将 1 条线索派发到 鹿城镇，核实时限自今日起算。');
+    const sent = await server.request('GET', `/api/v1/leads/${first}`, { token: countyToken });
+    expect(sent.body.lead.state).toBe('已派至乡镇');
+    expect(sent.body.lead.townshipCode).toBe(LUCHENG);
+    await page.waitForFunction((leadNo) => !document.querySelector(`input.pick[value="${leadNo}"]`), first);
+
+    // two chosen while another county clerk sends one of them elsewhere: nothing is sent, the refused lead is named
+    await page.check(`input.pick[value="${second}"]`);
+    await page.check(`input.pick[value="${third}"]`);
+    const elsewhere = await server.request('POST', '/api/v1/leads/dispatch', { token: countyToken, body: { leadNos: [third], toUnitCode: DONGGUA } });
+    expect(elsewhere.status).toBe(200);
+    await page.selectOption('#dispatch-target', { label: '鹿城镇' });
+    await page.click('#dispatch');
+    await page.click('#confirm-yes');
+    await page.waitForSelector('#dispatch-result table.dispatch-failed');
+    const failedRows = await page.locator('#dispatch-result table.dispatch-failed tbody tr').allInnerTexts();
+    expect(failedRows).toHaveLength(1);
+    expect(failedRows[0]).toMatch(new RegExp(`^${third}\\s+\\S+\\s+线索${third}当前状态为“已派至乡镇”`)); // the server's words
+    expect(await page.textContent('#dispatch-result .status.err')).toContain('未派发任何线索');
+    await expectChineseOnly(page, '#dispatch-result');
+    const untouched = await server.request('GET', `/api/v1/leads/${second}`, { token: countyToken });
+    expect(untouched.body.lead.state).toBe('待分派'); // all or none
+    await page.screenshot({ path: join(SHOTS, 'web-county-dispatch-refused.png'), fullPage: false });
+    await context.close();
+
+    // the township on a phone: the lead waits for it; one double click sends it once
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, ...ZH_CONTEXT });
+    const township = await phone.newPage();
+    let dispatches = 0;
+    await township.route('**/api/v1/leads/dispatch', async (route) => {
+      dispatches++;
+      await route.continue();
+    });
+    await signIn(township, 'demo-township');
+    await township.waitForSelector(`#dispatch-leads input.pick[value="${first}"]`);
+    await township.check(`input.pick[value="${first}"]`);
+    expect(await township.textContent('#dispatch')).toBe('派发所选（1 条）');
+    await township.selectOption('#dispatch-target', { label: '示范村' });
+    await township.fill('#dispatch-note', '请于时限内入户核实');
+    await township.click('#dispatch');
+    expect(await township.textContent('#dispatch-confirm')).toContain('确认将所选 1 条线索派发到 示范村？');
+    await expectChineseOnly(township, '#dispatch-section');
+    await expectNoSidewaysPage(township);
+    // what the clerk sees: the list, and the bar with the question kept at the bottom of the screen
+    await township.locator('#dispatch-section h2').scrollIntoViewIfNeeded();
+    await township.evaluate(() => document.querySelector('#dispatch-section')?.scrollIntoView());
+    await township.screenshot({ path: join(SHOTS, 'web-township-dispatch.png') });
+    await township.dblclick('#confirm-yes');
+    await township.waitForSelector('#dispatch-result .status.ok');
+    expect(await township.textContent('#dispatch-result')).toBe('已将 1 条线索派发到 示范村。');
+    expect(dispatches).toBe(1);
+    const inVillage = await server.request('GET', `/api/v1/leads/${first}`, { token: countyToken });
+    expect(inVillage.body.lead.state).toBe('已下发村');
+    expect(inVillage.body.lead.villageCode).toBe(VILLAGE);
+    expect(await township.$(`input.pick[value="${first}"]`)).toBeNull();
+    await township.screenshot({ path: join(SHOTS, 'web-township-home.png'), fullPage: true });
+    await phone.close();
+  }, 120_000);
 });
