@@ -140,7 +140,7 @@ describe('汇总 and 审核 panes in the browser preview', () => {
     const villages = summary.getByTestId('summary-villages');
     await villages.getByText('示范村').waitFor(WAIT);
     const villageText = await villages.textContent();
-    expect(villageText).toContain('已提交'); // 示范村 submitted this month
+    expect(villageText).toContain('待审核'); // 示范村 submitted this month (已提交), as 审核 names it
     expect(villageText).toContain('未提交'); // the others have not: shown as such, not as zero
     await shot('summary-township', summary);
 

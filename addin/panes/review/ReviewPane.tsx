@@ -8,7 +8,6 @@
  */
 import { Fragment, useCallback, useEffect, useId, useState, type ReactNode } from 'react';
 import {
-  Badge,
   Body1,
   Button,
   Caption1,
@@ -36,6 +35,7 @@ import { useLedger, useStrings } from '../../app/HostProvider';
 import { useSession } from '../signin/session-context';
 import { useServerCall } from '../signin/SignIn';
 import { StaffOnlyPane } from '../signin/StaffOnlyPane';
+import { SubmissionStateBadge } from '../../app/SubmissionStateBadge';
 import { recentMonths } from '../summary/months';
 import { actorText } from '../../app/actor';
 import { chinaDay, chinaMinute } from '../../app/when';
@@ -331,7 +331,7 @@ function Review({ user }: { user: SessionUser }) {
                       </Caption1>
                     )}
                   </div>
-                  <StateBadge state={village.state} />
+                  <SubmissionStateBadge state={village.state} />
                   {village.state !== '未提交' && (
                     <Button size="small" onClick={() => void open(village, month)} aria-label={`${t('list.open')} ${village.villageName}`}>
                       {t('list.open')}
@@ -361,7 +361,7 @@ function Review({ user }: { user: SessionUser }) {
         </div>
         <h2 className={styles.h2}>{t('detail.title', { village: village.villageName, month: monthLabel(submission.month) })}</h2>
         <div className={styles.picks}>
-          <StateBadge state={submission.state} />
+          <SubmissionStateBadge state={submission.state} />
           <Caption1 className={styles.muted} data-testid="detail-meta">
             <Pieces
               pieces={[
@@ -479,17 +479,3 @@ function Review({ user }: { user: SessionUser }) {
   }
 }
 
-/** The state as a township reads it: 已提交 is what waits for it (待审核); in English beside. */
-function StateBadge({ state }: { state: VillageState['state'] }) {
-  const t = useStrings(REVIEW_STRINGS);
-  return (
-    <Badge
-      size="small"
-      style={{ flexShrink: 0, whiteSpace: 'nowrap' }}
-      appearance={state === '未提交' ? 'filled' : 'tint'}
-      color={state === '未提交' ? 'danger' : state === '已退回' ? 'warning' : state === '已审核' ? 'success' : 'informative'}
-    >
-      {t(`state.${state}`)}
-    </Badge>
-  );
-}

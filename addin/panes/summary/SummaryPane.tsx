@@ -7,7 +7,6 @@
  */
 import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import {
-  Badge,
   Body1,
   Button,
   Caption1,
@@ -27,6 +26,7 @@ import { useLedger, useStrings } from '../../app/HostProvider';
 import { useSession } from '../signin/session-context';
 import { useServerCall } from '../signin/SignIn';
 import { StaffOnlyPane } from '../signin/StaffOnlyPane';
+import { SubmissionStateBadge } from '../../app/SubmissionStateBadge';
 import { Bars } from './Bars';
 import { StackedBars, type StackedItem } from './StackedBars';
 import { LEAD_STATE_COLOR } from './state-colors';
@@ -374,13 +374,7 @@ function Summary({ user }: { user: SessionUser }) {
                         {village.name}
                         {unit.level !== 'township' && village.townshipName ? <span className={styles.muted}>（{village.townshipName}）</span> : null}
                       </span>
-                      <Badge
-                        size="small"
-                        appearance={state === '未提交' ? 'filled' : 'tint'}
-                        color={state === '未提交' ? 'danger' : state === '已退回' ? 'warning' : state === '已审核' ? 'success' : 'informative'}
-                      >
-                        {state}
-                      </Badge>
+                      <SubmissionStateBadge state={state} />
                     </li>
                   );
                 })}

@@ -47,7 +47,7 @@ export const SUMMARY_STRINGS = defineStrings({
   'dims.pick': { zh: '分布维度', en: 'Breakdown' },
   'dims.empty': { zh: '当月没有台账行。', en: 'No ledger rows in the month.' },
   'villages.title': { zh: '各村报送情况（{month}）', en: 'Villages’ submissions ({month})' },
-  'villages.counts': { zh: '未提交 {notSubmitted} · 已提交 {submitted} · 已退回 {returned} · 已审核 {approved}', en: 'not submitted {notSubmitted} · submitted {submitted} · returned {returned} · approved {approved}' },
+  'villages.counts': { zh: '未提交 {notSubmitted} · 待审核 {submitted} · 已退回 {returned} · 已审核 {approved}', en: 'not submitted {notSubmitted} · to review {submitted} · returned {returned} · approved {approved}' },
   'villages.showAll': { zh: '显示全部 {count} 个村', en: 'Show all {count} villages' },
   'dups.title': { zh: '跨村重复人员', en: 'Cross-village duplicates' },
   'dups.load': { zh: '查看名单', en: 'Show the list' },

@@ -57,7 +57,7 @@ describe('汇总 pane', () => {
     const villages = await screen.findByTestId('summary-villages');
     expect(screen.getByRole('heading', { name: `各村报送情况（${monthText}）` })).toBeTruthy();
     expect(within(villages).getByText('未提交')).toBeTruthy();
-    expect(within(villages).getByText('已提交')).toBeTruthy();
+    expect(within(villages).getByText('待审核')).toBeTruthy(); // 已提交, as 审核 names it
 
     await act(async () => fireEvent.click(within(screen.getByTestId('summary-crumbs')).getByRole('button', { name: '楚雄市' })));
     await waitFor(() => expect(screen.getByTestId('summary-crumbs').querySelector('[aria-current="page"]')?.textContent).toBe('楚雄市'));
@@ -165,6 +165,20 @@ describe('汇总 pane', () => {
     expect(within(kpis).getAllByText('—')).toHaveLength(2);
     expect(within(kpis).getByText('尚无已核实线索')).toBeTruthy();
     expect(within(kpis).getByText('本月无线索')).toBeTruthy();
+  });
+
+  it('names the villages’ states as 审核 does (待审核 for 已提交), and in English in an English pane', async () => {
+    installFakeApi({ 'POST /api/v1/auth/login': loginAs(COUNTY_USER), 'GET /api/v1/reports/summary': summaryHandler });
+    renderPane('summary', <SummaryPane />, { displayLanguage: 'en-US' });
+    await connected();
+    fireEvent.change(await screen.findByLabelText(/Username/), { target: { value: 'demo-county' } });
+    fireEvent.change(screen.getByLabelText(/Password/), { target: { value: 'demo1234' } });
+    await act(async () => fireEvent.click(screen.getByRole('button', { name: 'Sign in' })));
+    await act(async () => fireEvent.click(within(await screen.findByTestId('summary-children')).getAllByRole('button')[0]));
+    const villages = await screen.findByTestId('summary-villages');
+    expect(within(villages).getByText('to review')).toBeTruthy();
+    expect(within(villages).getByText('not submitted')).toBeTruthy();
+    expect(villages.textContent).not.toMatch(/已提交|未提交/);
   });
 
   it('tells a village account the pane is not for it (no summary requested)', async () => {
