@@ -874,6 +874,7 @@ function reviewSection(user: SessionUser): HTMLElement {
         ? h('p', { class: 'hint' }, '按现行填报规则检查，报送的台账行没有问题。')
         : table(['行 / 姓名', '列 / 级别', '问题'], lines.map((line) => line.cells), (i) => lines[i].severity, 'findings review-findings'),
       findings.findingsTruncated ? h('p', { class: 'hint' }, '问题较多，仅列出前一部分；计数包含全部。') : '',
+      submittedRows(village, detail),
       h('h3', {}, '流转记录'),
       h(
         'ul',
@@ -889,6 +890,47 @@ function reviewSection(user: SessionUser): HTMLElement {
       mayDecide ? '' : h('p', { class: 'hint' }, '当前账号可查看各村报送，审核通过或退回由乡镇（街道）账号操作。'),
       actions,
     );
+  };
+
+  /**
+   * The frozen rows of the submission, as the add-in's 审核 lists them (序号, 姓名, 身份证号 as the
+   * server masks it, 人员类别, 办理状态), a page at a time: a reviewer decides on the rows, not only
+   * on the findings.
+   */
+  const submittedRows = (village: VillageRef, detail: SubmissionDetailResponse): HTMLElement => {
+    const total = detail.submission.rowCount;
+    const shown: SubmissionDetailResponse['rows'] = [...detail.rows];
+    const plain = (value: unknown) => (value === null || value === undefined || value === '' ? '' : show(value));
+    const heading = h('h3', { id: 'review-rows-title' });
+    const list = h('div');
+    const more = h('div');
+    const draw = () => {
+      heading.textContent = `报送的台账行（${formatCount(shown.length)}/${formatCount(total)}）`;
+      list.replaceChildren(
+        table(
+          ['序号', '姓名', '身份证号', '人员类别', '办理状态'],
+          shown.map((row, i) => [i + 1, h('span', { class: 'nowrap' }, plain(row.values.name)), h('span', { class: 'nowrap' }, plain(row.values.idNumber)), plain(row.values.categories), plain(row.values.status)]),
+          undefined,
+          'review-rows',
+        ),
+      );
+      more.replaceChildren();
+      if (shown.length < total) {
+        const count = Math.min(NAME_PAGE, total - shown.length);
+        const button = h('button', { type: 'button', id: 'review-more-rows' }, `再显示 ${formatCount(count)} 行`);
+        button.addEventListener('click', () =>
+          void guarded(more, async () => {
+            button.disabled = true;
+            const next = await api<SubmissionDetailResponse>('GET', `/ledgers/${village.villageCode}/submissions/${detail.submission.month}?page=${Math.floor(shown.length / NAME_PAGE) + 1}&pageSize=${NAME_PAGE}`);
+            shown.push(...next.rows);
+            draw();
+          }),
+        );
+        more.append(button);
+      }
+    };
+    draw();
+    return h('div', {}, heading, list, detail.masked ? h('p', { class: 'hint' }, '身份证号已脱敏。') : '', more);
   };
 
   /** 审核通过 (a month still waiting) and 退回 with a required reason (an approved month too): each asked once more before it is sent. */

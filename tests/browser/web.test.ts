@@ -449,6 +449,11 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     const finding = await page.locator('#review table.review-findings tbody tr', { hasText: '审核测试' }).first().innerText();
     expect(finding).toMatch(/^第 \d+ 行\s+审核测试\s+核实日期\s+提示\s+「核实日期」/);
     expect(detail).toMatch(/流转记录\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2} 已提交（东瓜示例村 经办人）/);
+    // the submitted rows themselves, ID numbers as the server masks them for a township
+    expect(await page.textContent('#review-rows-title')).toMatch(/^报送的台账行（(\d+)\/\1）$/);
+    const submittedRow = await page.locator('#review table.review-rows tbody tr', { hasText: '审核测试' }).innerText();
+    expect(submittedRow).toMatch(/^\d+\s+审核测试\s+\d{6}\*+\w{4}\s/);
+    expect(detail).toContain('身份证号已脱敏。');
     await expectChineseOnly(page, '#app');
     await expectNoSidewaysPage(page);
     await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-detail.png') });
