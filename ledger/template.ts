@@ -14,7 +14,7 @@
  */
 import { LEDGER_COLUMNS, ledgerTitle, vocabularyOf, type ColumnDef, type ColumnKey, type ColumnType } from './columns';
 import { columnLettersOfIndex } from './sheet';
-import { VOCABULARIES, type VocabularyName } from './vocabularies';
+import { joinMultiValue, VOCABULARIES, type VocabularyName } from './vocabularies';
 import type { LocalizedText } from './text';
 import type { LedgerValues } from './types';
 
@@ -358,15 +358,18 @@ export function rowHeightFor(texts: readonly (readonly [string, number])[]): num
  */
 export function ledgerRowHeight(values: LedgerValues): number | undefined {
   const texts: [string, number][] = [];
-  for (const column of templateColumns()) {
-    if (column.hidden) continue;
+  for (const column of VISIBLE_COLUMNS) {
     const value = values[column.key];
-    const text = Array.isArray(value) ? value.join('、') : typeof value === 'string' ? value : '';
+    const text = Array.isArray(value) ? joinMultiValue(value) : typeof value === 'string' ? value : '';
     if (text.length > 0) texts.push([text, templateWidth(column.width)]);
   }
   const height = rowHeightFor(texts);
-  return height > rowHeightFor([]) ? height : undefined;
+  return height > ONE_LINE_HEIGHT ? height : undefined;
 }
+
+/** The printed columns (the machine columns are hidden), once: ledgerRowHeight runs per downloaded row. */
+const VISIBLE_COLUMNS = LEDGER_COLUMNS.filter((column) => !column.hidden);
+const ONE_LINE_HEIGHT = rowHeightFor([]);
 
 /** What a column may hold, as 填表说明 states it. */
 function allowedText(column: ColumnDef): string {

@@ -28,6 +28,7 @@ import type {
 } from '../ledger/api/submissions';
 import type { UnitResponse } from '../ledger/api/units';
 import { chinaDate } from '../ledger/dates';
+import { REVIEWER_STATE_LABELS, REVIEWER_STATE_ORDER } from '../ledger/review-states';
 import { periodLabel, sourceByCode } from '../ledger/sources';
 import type { SyncConflict, SyncResponse } from '../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../ledger/columns';
@@ -729,14 +730,10 @@ function confirmStep(where: HTMLElement, question: string, labels: { yes: string
 
 type VillageSubmissionState = UnitSubmissionsResponse['villages'][number]['state'];
 
-/** The states as a township reads them (the add-in's 审核 pane's words): 已提交 is what waits for it. */
-const REVIEW_STATE_ZH: Record<VillageSubmissionState, string> = { 已提交: '待审核', 已审核: '已审核', 已退回: '已退回', 未提交: '未提交' };
 const REVIEW_STATE_CLASS: Record<VillageSubmissionState, string> = { 已提交: 'state wait', 已审核: 'state ok', 已退回: 'state warn', 未提交: 'state none' };
-/** Order of the by-month list: what waits for the township first. */
-const REVIEW_ORDER: Record<VillageSubmissionState, number> = { 已提交: 0, 已退回: 1, 已审核: 2, 未提交: 3 };
 
 function stateTag(state: VillageSubmissionState): HTMLElement {
-  return h('span', { class: REVIEW_STATE_CLASS[state] }, REVIEW_STATE_ZH[state]);
+  return h('span', { class: REVIEW_STATE_CLASS[state] }, REVIEWER_STATE_LABELS[state].zh);
 }
 
 type VillageRef = Pick<PendingSubmission, 'villageCode' | 'villageName' | 'townshipName'>;
@@ -808,7 +805,7 @@ function reviewSection(user: SessionUser): HTMLElement {
       body.replaceChildren(status('info', '正在读取各村报送……'));
       const answer = await api<UnitSubmissionsResponse>('GET', `/units/${unit}/submissions?month=${chosen}`);
       const { counts } = answer;
-      const villages = [...answer.villages].sort((a, b) => REVIEW_ORDER[a.state] - REVIEW_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
+      const villages = [...answer.villages].sort((a, b) => REVIEWER_STATE_ORDER[a.state] - REVIEWER_STATE_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
       body.replaceChildren(
         h('p', { role: 'status' }, `${monthZh(chosen)}：待审核 ${counts.submitted} · 已退回 ${counts.returned} · 已审核 ${counts.approved} · 未提交 ${counts.notSubmitted}`),
         villages.length === 0

@@ -15,7 +15,7 @@ export {
   type Vocabulary,
 } from './cells';
 export { MATCH_RULES, MATCH_RULE_CODES, ruleByCode, rulesOfSource, TEKUN_CATEGORY, type MatchRule, type PersonFacts, type MatchRuleContext } from './rules';
-export { locateSourceHeader, locateRosterHeader, headerHasColumn, isSummarySheetName, judgeSheet, noSheetHasHeader, SUMMARY_SHEET_SKIPPED, HEADER_SCAN_ROWS, type SheetVerdict } from './locate';
+export { locateSourceHeader, locateRosterHeader, headerHasColumn, isSummarySheetName, judgeSheet, noSheetHasHeader, rosterSheetHasIdColumn, sourceSheetHasIdColumn, SUMMARY_SHEET_SKIPPED, HEADER_SCAN_ROWS, type SheetVerdict } from './locate';
 export {
   createRosterBuilder,
   buildRosterIndex,

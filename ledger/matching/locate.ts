@@ -90,10 +90,11 @@ export type SheetVerdict =
   | { kind: 'skip'; reason: LocalizedText }
   | { kind: 'refuse'; error: LocalizedText };
 
-export function judgeSheet(head: SheetInput, located: HeaderResult, hasIdColumn: boolean): SheetVerdict {
+export function judgeSheet(head: SheetInput, located: HeaderResult, hasIdColumn: (head: SheetInput) => boolean): SheetVerdict {
   const name = head.name ?? '';
   if (!located.ok) {
-    if (!hasIdColumn) return { kind: 'skip', reason: located.error };
+    // asked only of a sheet without the header: it locates the columns a second time
+    if (!hasIdColumn(head)) return { kind: 'skip', reason: located.error };
     return {
       kind: 'refuse',
       error: {
@@ -112,6 +113,16 @@ export function noSheetHasHeader(fileName: string, sheetNames: readonly string[]
     zh: `${fileName} 的工作表 ${sheetNames.map((s) => `“${s}”`).join('、')} 中都没有找到所需的表头：${reason.zh}`,
     en: `No sheet of ${fileName} (${sheetNames.join(', ')}) has the header: ${reason.en}`,
   };
+}
+
+/** Whether a sheet holds people for a departmental source: its ID column, or the certificate number it is read from. */
+export function sourceSheetHasIdColumn(source: { columns: readonly SourceColumnSpec[]; idFromCertificate?: string }): (sheet: SheetInput) => boolean {
+  return (sheet) => headerHasColumn(source.columns, sheet, ['idNumber', source.idFromCertificate]);
+}
+
+/** Whether a sheet holds people for a roster: a member's or a household head's ID column. */
+export function rosterSheetHasIdColumn(sheet: SheetInput): boolean {
+  return headerHasColumn(ROSTER_COLUMNS, sheet, ['idNumber', 'headId']);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -55,7 +55,7 @@ export function feedWorkbook<S extends SheetRowSink>(
     rowsOf(sink, sheet, header);
   };
   for (const sheet of sheets) {
-    const verdict = judgeSheet(sheet, locate(sheet), hasIdColumn(sheet));
+    const verdict = judgeSheet(sheet, locate(sheet), hasIdColumn);
     if (verdict.kind === 'refuse') return { ok: false, error: verdict.error };
     if (verdict.kind === 'skip') skipped.push({ name: sheet.name ?? '', reason: verdict.reason });
     else if (verdict.kind === 'summary') summaries.push({ sheet, header: verdict.header });

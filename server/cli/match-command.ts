@@ -14,8 +14,9 @@ import {
   createSourceMatcher,
   EXCLUSION_LABELS,
   feedWorkbook,
-  headerHasColumn,
   locateRosterHeader,
+  rosterSheetHasIdColumn,
+  sourceSheetHasIdColumn,
   locateSourceHeader,
   type ExclusionKey,
   type MatchResult,
@@ -27,7 +28,6 @@ import {
   isSourceCode,
   normalizePeriod,
   periodLabel,
-  ROSTER_COLUMNS,
   ROW_EXCLUSIONS,
   SOURCES,
   sourceByCode,
@@ -123,7 +123,7 @@ export async function runMatch(options: {
     rosterSheets,
     basename(options.rosterFile),
     locateRosterHeader,
-    (sheet) => headerHasColumn(ROSTER_COLUMNS, sheet, ['idNumber', 'headId']),
+    rosterSheetHasIdColumn,
     (header) => createRosterBuilder(options.today, header, policy),
   );
   if (!rosterFeed.ok) throw unreadable(options.rosterFile, rosterFeed.error);
@@ -136,7 +136,7 @@ export async function runMatch(options: {
     sheets,
     basename(options.file),
     (candidate) => locateSourceHeader(source.columns, candidate, title, source.requiredOneOf),
-    (candidate) => headerHasColumn(source.columns, candidate, ['idNumber', source.idFromCertificate]),
+    sourceSheetHasIdColumn(source),
     (header) => createSourceMatcher({ source, period: options.period, roster: roster.index, policy, today: options.today, header }),
   );
   if (!feed.ok) throw unreadable(options.file, feed.error);

@@ -8,8 +8,9 @@
 import {
   createRosterBuilder,
   createSourceMatcher,
-  headerHasColumn,
   judgeSheet,
+  rosterSheetHasIdColumn,
+  sourceSheetHasIdColumn,
   noSheetHasHeader,
   SUMMARY_SHEET_SKIPPED,
   type SheetRowSink,
@@ -30,7 +31,7 @@ import { basename } from 'path';
 import type { Policy } from '../../ledger/policy';
 import type { ReadLimits } from '../io/read-limits';
 import type { SheetInput } from '../../ledger/types';
-import { ROSTER_COLUMNS, sourceByCode, type SourceCode } from '../../ledger/sources';
+import { sourceByCode, type SourceCode } from '../../ledger/sources';
 import { streamTableRows, TableReadError } from '../io/read-table';
 import { defined } from '../../ledger/defined';
 
@@ -82,7 +83,7 @@ async function readWithHeader(
           if (only !== undefined) read.push(name); // an old-format workbook read for its one 汇总 sheet
           return located.header.excelRow;
         }
-        const verdict = judgeSheet(head, located, hasIdColumn(head));
+        const verdict = judgeSheet(head, located, hasIdColumn);
         if (verdict.kind === 'refuse') throw new TableReadError('header_not_found', verdict.error.zh, verdict.error.en);
         if (verdict.kind === 'skip') {
           skipped.push({ name, reason: verdict.reason });
@@ -141,7 +142,7 @@ export async function matchSourceFile(
   const sheets = await readWithHeader(
     path,
     (head) => locateSourceHeader(def.columns, head, def.name, def.requiredOneOf),
-    (head) => headerHasColumn(def.columns, head, ['idNumber', def.idFromCertificate]),
+    sourceSheetHasIdColumn(def),
     (header) =>
       (matcher = createSourceMatcher({
         source: def, period, roster: options.roster, policy: options.policy, today: options.today, header, priorMonths: options.priorMonths,
@@ -180,7 +181,7 @@ export async function readRosterFile(path: string, options: { today: string; pol
   const sheets = await readWithHeader(
     path,
     locateRosterHeader,
-    (head) => headerHasColumn(ROSTER_COLUMNS, head, ['idNumber', 'headId']),
+    rosterSheetHasIdColumn,
     (header) => (builder = createRosterBuilder(options.today, header, options.policy)),
     options.onProgress ?? (() => undefined),
     options.limits,

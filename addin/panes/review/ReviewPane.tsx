@@ -23,6 +23,7 @@ import {
 } from '@fluentui/react-components';
 import type { SessionUser } from '../../../ledger/api/auth';
 import { SUBMISSION_STATE_EN } from '../../../ledger/api/submissions';
+import { REVIEWER_STATE_ORDER } from '../../../ledger/review-states';
 import type {
   PendingSubmission,
   PendingSubmissionsResponse,
@@ -46,7 +47,6 @@ type VillageState = UnitSubmissionsResponse['villages'][number];
 
 const ROWS_PAGE = 100;
 /** Order of the list: what waits for the township first. */
-const STATE_ORDER: Record<VillageState['state'], number> = { 已提交: 0, 已退回: 1, 已审核: 2, 未提交: 3 };
 
 const useStyles = makeStyles({
   picks: { display: 'flex', gap: '8px', alignItems: 'end' },
@@ -235,7 +235,7 @@ function Review({ user }: { user: SessionUser }) {
   const monthLabel = (m: string) => t('queue.month', { year: m.slice(0, 4), month: en ? m.slice(5) : String(Number(m.slice(5))) });
   if (opened) return detailView(opened);
 
-  const villages = [...(list?.villages ?? [])].sort((a, b) => STATE_ORDER[a.state] - STATE_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
+  const villages = [...(list?.villages ?? [])].sort((a, b) => REVIEWER_STATE_ORDER[a.state] - REVIEWER_STATE_ORDER[b.state] || a.villageCode.localeCompare(b.villageCode));
   return (
     <>
       <TabList size="small" selectedValue={view} onTabSelect={(_, d) => setView(d.value as View)} aria-label={t('view.label')}>
