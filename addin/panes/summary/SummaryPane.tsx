@@ -27,6 +27,7 @@ import { useSession } from '../signin/session-context';
 import { useServerCall } from '../signin/SignIn';
 import { StaffOnlyPane } from '../signin/StaffOnlyPane';
 import { SubmissionStateBadge } from '../../app/SubmissionStateBadge';
+import { REVIEWER_STATE_LABELS, type ReviewerState } from '../../../ledger/review-states';
 import { Bars } from './Bars';
 import { StackedBars, type StackedItem } from './StackedBars';
 import { LEAD_STATE_COLOR } from './state-colors';
@@ -259,7 +260,7 @@ function Summary({ user }: { user: SessionUser }) {
                           <span className={child.figures.leads.all.overdue > 0 ? styles.warn : undefined}>{t('children.overdue', { count: child.figures.leads.all.overdue })}</span>
                           {childTally && child.unit.level === 'village' && (
                             // a village child: its own state, not a count of one
-                            <span className={childTally['未提交'] > 0 ? styles.warn : undefined}>{villageState(childTally)}</span>
+                            <span className={childTally['未提交'] > 0 ? styles.warn : undefined}>{REVIEWER_STATE_LABELS[villageState(childTally)][locale === 'en-US' ? 'en' : 'zh']}</span>
                           )}
                           {childTally && child.unit.level !== 'village' && (
                             <span className={childTally['未提交'] > 0 ? styles.warn : undefined}>
@@ -475,7 +476,7 @@ function sourceItems(
 }
 
 /** The one village's state from its tally (exactly one state counts 1). */
-function villageState(tally: Tally): string {
+function villageState(tally: Tally): ReviewerState {
   return SUBMISSION_DISPLAY_STATES.find((state) => tally[state] > 0) ?? '未提交';
 }
 

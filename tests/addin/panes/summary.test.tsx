@@ -181,6 +181,17 @@ describe('汇总 pane', () => {
     expect(villages.textContent).not.toMatch(/已提交|未提交/);
   });
 
+  it('a village in a township’s list says its own state in the same words (待审核, not 已提交)', async () => {
+    const village = { code: '532301101201', name: '示范村', level: 'village' as const };
+    installFakeApi({ 'POST /api/v1/auth/login': loginAs(COUNTY_USER), 'GET /api/v1/reports/summary': () => ({ status: 200, body: summary(TOWNSHIP, MONTH, [village], [['532301101201', '示范村', '已提交']]) }) });
+    renderPane('summary', <SummaryPane />);
+    await connected();
+    await signIn();
+    const children = await screen.findByTestId('summary-children');
+    expect(children.textContent).toContain('待审核');
+    expect(children.textContent).not.toContain('已提交');
+  });
+
   it('tells a village account the pane is not for it (no summary requested)', async () => {
     const { requests } = installFakeApi({ 'POST /api/v1/auth/login': loginAs(VILLAGE_USER), 'GET /api/v1/reports/summary': summaryHandler });
     renderPane('summary', <SummaryPane />);
