@@ -16,8 +16,9 @@
  * - a bulk group commits early and hands the connection over between two of its members as soon
  *   as interactive work is waiting (the rest of the group runs next, before later bulk work);
  * - a read outside any transaction (a single SELECT) runs on a second, query-only connection
- *   (WAL: readers never wait for the writer) unless an interactive write issued before it has not
- *   finished yet — then it queues behind that write, as before, and sees it. Otherwise it sees
+ *   (WAL: readers never wait for the writer) unless an interactive write that must come before it
+ *   has not finished yet (its own request's, see work-scope.ts) — then it queues behind that write,
+ *   as before, and sees it. Otherwise it sees
  *   what was committed when it ran: a transaction still holding the connection has answered none
  *   of its callers yet (members settle at the COMMIT), so this is as if the read had been issued a
  *   moment before that transaction began. A sign-in's token check does not wait behind a burst.
@@ -27,6 +28,7 @@ import sqlite3 from 'sqlite3';
 import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './database';
 import { defined } from '../../ledger/defined';
 import { isUrgent, withoutUrgency } from './urgency';
+import { currentWorkScope } from './work-scope';
 
 export interface SqliteOptions {
   /** How long a statement waits for a lock held by another connection/process (ms). */
@@ -53,6 +55,12 @@ function isPureSelect(sql: string): boolean {
 function isPrivateFile(file: string): boolean {
   return file === '' || file === ':memory:' || /^file:.*(mode=memory|:memory:)/.test(file);
 }
+
+/**
+ * Copies of one prepared SELECT on the reader (see StatementCache): as many as the pool threads that
+ * can run them at once (threadpool.ts gives the server 16; a copy is prepared only when all are busy).
+ */
+const READER_COPIES_PER_SQL = 8;
 
 /** Most transactions in one group (bounds how long the first member waits for the COMMIT). */
 const MAX_GROUP = 16;
@@ -92,81 +100,134 @@ function toSqlValue(value: unknown): unknown {
   return value;
 }
 
+/** One prepared copy of an SQL text and how many callers are using it now. */
+interface PreparedCopy {
+  statement: Promise<sqlite3.Statement>;
+  users: number;
+}
+
+/** The copies of one SQL text; `evicted` once the cache has dropped it (finalized when unused). */
+interface CachedSql {
+  copies: PreparedCopy[];
+  evicted: boolean;
+}
+
+function finalize(copy: PreparedCopy): Promise<void> {
+  return copy.statement.then(
+    (statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())),
+    () => undefined,
+  );
+}
+
 /**
  * Prepared statements are cached per connection (SQL text → statement), so a store issuing the same
  * INSERT ten thousand times in one transaction prepares it once. Bounded; finalized on close.
+ *
+ * node-sqlite3 runs the calls of ONE statement object one after the other, each a round trip from
+ * the event loop to a pool thread and back. On the writer that order is wanted (a transaction's
+ * statements run in the order issued: one copy per SQL text). On the reader it is a queue nobody
+ * needs: a hundred villages' token checks arriving together went through one statement a round
+ * trip at a time, and a sign-in's check waited 230 ms behind them. There a busy statement gets more
+ * copies (up to `copiesPerSql`), which the pool threads run side by side.
  */
-class StatementCache {
-  /** Promises, not statements: two reads of one SQL text issued at once share one prepare. */
-  private readonly statements = new Map<string, Promise<sqlite3.Statement>>();
+export class StatementCache {
+  private readonly entries = new Map<string, CachedSql>();
   constructor(
     private readonly raw: Raw,
+    private readonly copiesPerSql = 1,
     private readonly max = 256,
   ) {}
 
-  get(sql: string): Promise<sqlite3.Statement> {
-    const cached = this.statements.get(sql);
+  /** Runs `use` with a statement for `sql`: a free copy, a new one while there are fewer than allowed, else the least busy. */
+  async with<T>(sql: string, use: (statement: sqlite3.Statement) => Promise<T>): Promise<T> {
+    const entry = this.entryFor(sql);
+    let copy = entry.copies.find((candidate) => candidate.users === 0);
+    if (!copy && entry.copies.length < this.copiesPerSql) copy = this.prepare(sql, entry);
+    copy ??= entry.copies.reduce((least, candidate) => (candidate.users < least.users ? candidate : least));
+    copy.users++;
+    try {
+      return await use(await copy.statement);
+    } finally {
+      copy.users--;
+      if (entry.evicted && copy.users === 0) void finalize(copy);
+    }
+  }
+
+  private entryFor(sql: string): CachedSql {
+    const cached = this.entries.get(sql);
     if (cached) {
-      this.statements.delete(sql); // move to the back (least recently used first)
-      this.statements.set(sql, cached);
+      this.entries.delete(sql); // move to the back (least recently used first)
+      this.entries.set(sql, cached);
       return cached;
     }
-    const preparing = new Promise<sqlite3.Statement>((resolve, reject) => {
-      const statement: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(statement)));
-    });
-    this.statements.set(sql, preparing);
-    // a statement that does not prepare is not kept (the next use tries again)
-    preparing.catch(() => {
-      if (this.statements.get(sql) === preparing) this.statements.delete(sql);
-    });
-    if (this.statements.size > this.max) {
-      const [oldest, stale] = this.statements.entries().next().value as [string, Promise<sqlite3.Statement>];
-      this.statements.delete(oldest);
-      stale.then((statement) => statement.finalize(), () => undefined);
+    const entry: CachedSql = { copies: [], evicted: false };
+    this.entries.set(sql, entry);
+    if (this.entries.size > this.max) {
+      const [oldest, stale] = this.entries.entries().next().value as [string, CachedSql];
+      this.entries.delete(oldest);
+      stale.evicted = true;
+      for (const copy of stale.copies) if (copy.users === 0) void finalize(copy);
     }
-    return preparing;
+    return entry;
+  }
+
+  private prepare(sql: string, entry: CachedSql): PreparedCopy {
+    const copy: PreparedCopy = {
+      statement: new Promise<sqlite3.Statement>((resolve, reject) => {
+        const statement: sqlite3.Statement = this.raw.prepare(sql, (err: Error | null) => (err ? reject(err) : resolve(statement)));
+      }),
+      users: 0,
+    };
+    entry.copies.push(copy);
+    // a statement that does not prepare is not kept (the next use tries again)
+    copy.statement.catch(() => {
+      entry.copies = entry.copies.filter((kept) => kept !== copy);
+    });
+    return copy;
   }
 
   async finalizeAll(): Promise<void> {
-    const all = [...this.statements.values()];
-    this.statements.clear();
-    await Promise.all(
-      all.map((preparing) =>
-        preparing.then(
-          (statement) => new Promise<void>((resolve) => statement.finalize(() => resolve())),
-          () => undefined,
-        ),
-      ),
-    );
+    const all = [...this.entries.values()].flatMap((entry) => entry.copies);
+    this.entries.clear();
+    await Promise.all(all.map(finalize));
   }
 }
 
-async function rawRun(cache: StatementCache, sql: string, params?: SqlParams): Promise<RunResult> {
-  const statement = await cache.get(sql);
-  return new Promise((resolve, reject) => {
-    statement.run(bindable(params), function (this: sqlite3.RunResult, err: Error | null) {
-      if (err) reject(err);
-      else resolve({ changes: this.changes, lastID: this.lastID });
-    });
-  });
+function rawRun(cache: StatementCache, sql: string, params?: SqlParams): Promise<RunResult> {
+  return cache.with(
+    sql,
+    (statement) =>
+      new Promise((resolve, reject) => {
+        statement.run(bindable(params), function (this: sqlite3.RunResult, err: Error | null) {
+          if (err) reject(err);
+          else resolve({ changes: this.changes, lastID: this.lastID });
+        });
+      }),
+  );
 }
 
-async function rawGet<T>(cache: StatementCache, sql: string, params?: SqlParams): Promise<T | undefined> {
-  const statement = await cache.get(sql);
-  return new Promise((resolve, reject) => {
-    statement.get(bindable(params), (err: Error | null, row: T | undefined) => {
-      statement.reset(); // release the read cursor so the connection is not left mid-query
-      if (err) reject(err);
-      else resolve(row);
-    });
-  });
+function rawGet<T>(cache: StatementCache, sql: string, params?: SqlParams): Promise<T | undefined> {
+  return cache.with(
+    sql,
+    (statement) =>
+      new Promise((resolve, reject) => {
+        statement.get(bindable(params), (err: Error | null, row: T | undefined) => {
+          statement.reset(); // release the read cursor so the connection is not left mid-query
+          if (err) reject(err);
+          else resolve(row);
+        });
+      }),
+  );
 }
 
-async function rawAll<T>(cache: StatementCache, sql: string, params?: SqlParams): Promise<T[]> {
-  const statement = await cache.get(sql);
-  return new Promise((resolve, reject) => {
-    statement.all(bindable(params), (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
-  });
+function rawAll<T>(cache: StatementCache, sql: string, params?: SqlParams): Promise<T[]> {
+  return cache.with(
+    sql,
+    (statement) =>
+      new Promise((resolve, reject) => {
+        statement.all(bindable(params), (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)));
+      }),
+  );
 }
 
 function rawExec(raw: Raw, sql: string): Promise<void> {
@@ -231,7 +292,10 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly cache: StatementCache;
   /** The transaction group waiting at the tail of each lane, which new transactions join. */
   private readonly forming: Record<Lane, { members: GroupMember[] } | undefined> = { urgent: undefined, interactive: undefined, bulk: undefined };
-  /** Urgent and interactive writes and transactions enqueued and not finished (reads must not overtake them). */
+  /**
+   * Urgent and interactive writes and transactions enqueued and not finished: a read outside any
+   * work scope must not overtake them (a scoped read waits only for its own scope's, work-scope.ts).
+   */
   private pendingInteractiveWrites = 0;
   /** A bulk task is waiting for its setImmediate turn (see pump). */
   private bulkScheduled = false;
@@ -243,7 +307,7 @@ export class SqliteDatabase implements SqlDatabase {
     reader: Raw | undefined,
   ) {
     this.cache = new StatementCache(raw);
-    this.reader = reader ? { raw: reader, cache: new StatementCache(reader) } : undefined;
+    this.reader = reader ? { raw: reader, cache: new StatementCache(reader, READER_COPIES_PER_SQL) } : undefined;
   }
 
   /** Opens (creating when missing) with WAL, foreign keys on and a busy timeout. */
@@ -291,7 +355,9 @@ export class SqliteDatabase implements SqlDatabase {
     // queued before it, which the read then sees committed, as if it had been issued a moment later.
     if (!readOnly && !front) this.forming[lane] = undefined;
     const countsAsWrite = !readOnly && lane !== 'bulk';
+    const scope = countsAsWrite ? currentWorkScope() : undefined;
     if (countsAsWrite) this.pendingInteractiveWrites++;
+    if (scope) scope.pendingWrites++;
     return new Promise<T>((resolve, reject) => {
       this.lanes[lane][front ? 'unshift' : 'push'](() => {
         task()
@@ -299,6 +365,7 @@ export class SqliteDatabase implements SqlDatabase {
           .finally(() => {
             this.busy = false;
             if (countsAsWrite) this.pendingInteractiveWrites--;
+            if (scope) scope.pendingWrites--;
             this.pump();
           });
       });
@@ -337,12 +404,13 @@ export class SqliteDatabase implements SqlDatabase {
     return this.enqueue(queued, readOnly);
   }
 
-  /** A read outside any transaction: on the reader connection unless an earlier write is unfinished (see the header). */
+  /** A read outside any transaction: on the reader connection unless a write it must see is unfinished (see the header). */
   private routeRead<T>(sql: string, direct: (tx: TxHandle) => Promise<T>, onConnection: (cache: StatementCache) => Promise<T>): Promise<T> {
     const tx = this.context.getStore();
     if (tx && tx.active) return direct(tx);
     const pure = isPureSelect(sql);
-    if (pure && this.reader && !this.closed && this.pendingInteractiveWrites === 0) {
+    const writesBefore = currentWorkScope()?.pendingWrites ?? this.pendingInteractiveWrites;
+    if (pure && this.reader && !this.closed && writesBefore === 0) {
       return onConnection(this.reader.cache);
     }
     return this.enqueue(() => onConnection(this.cache), pure);

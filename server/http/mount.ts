@@ -14,6 +14,7 @@ import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
 import { bodyProblem, bodyProblemError } from './body-guard';
 import { AppError, zodIssues } from './errors';
+import { inWorkScope } from '../db/work-scope';
 import type { AuthUser, RouteContext, RouteSpec, UploadedFile } from './route-table';
 
 export const API_PREFIX = '/api/v1';
@@ -106,85 +107,96 @@ export interface RouteGuards {
 }
 
 export function mountRoute(spec: RouteSpec, deps: AppDeps, guards: RouteGuards): RequestHandler {
-  const bodySchema = strictBody(spec.body);
-  return async (req: Request, res: Response, next: NextFunction) => {
-    try {
-      res.locals.route = expressPath(spec);
-      const requestId = res.locals.requestId as string;
+  const route: MountedRoute = { spec, bodySchema: strictBody(spec.body), deps, guards };
+  // Each request is its own work scope: its reads wait only for its own unfinished writes (work-scope.ts).
+  return (req: Request, res: Response, next: NextFunction) => inWorkScope(() => handleRoute(route, req, res, next));
+}
 
-      let user: AuthUser | null = null;
-      if (spec.auth === 'user') {
-        user = (await guards.userOf(deps, req)) ?? null;
-        if (!user) {
-          res.setHeader('WWW-Authenticate', 'Bearer');
-          throw new AppError('unauthorized');
-        }
-        res.locals.userId = user.id;
-        if (spec.roles && !spec.roles.includes(user.role)) throw new AppError('forbidden');
+/** A route as mounted: its spec, its strict body schema and what the wiring passed in. */
+interface MountedRoute {
+  spec: RouteSpec;
+  bodySchema: ZodType | undefined;
+  deps: AppDeps;
+  guards: RouteGuards;
+}
+
+async function handleRoute({ spec, bodySchema, deps, guards }: MountedRoute, req: Request, res: Response, next: NextFunction): Promise<void> {
+  try {
+    res.locals.route = expressPath(spec);
+    const requestId = res.locals.requestId as string;
+
+    let user: AuthUser | null = null;
+    if (spec.auth === 'user') {
+      user = (await guards.userOf(deps, req)) ?? null;
+      if (!user) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        throw new AppError('unauthorized');
       }
-
-      const params = parseWith(spec.params, { ...req.params }, 'params') as Record<string, unknown>;
-
-      if (spec.unitParam) {
-        const source = spec.unitIn === 'query' ? (req.query as Record<string, unknown>) : params;
-        const code = typeof source[spec.unitParam] === 'string' ? (source[spec.unitParam] as string) : '';
-        if (!unitLevelOf(code)) {
-          throw new AppError('invalid_request', {}, {
-            issues: [{ path: `${spec.unitIn === 'query' ? 'query' : 'params'}.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' }],
-          });
-        }
-        if (!user || !isInSubtree(user.unit.code, code)) throw new AppError('forbidden');
-        if (spec.unitLevel && unitLevelOf(code) !== spec.unitLevel) {
-          throw new AppError('wrong_unit_level', {}, {
-            issues: [{ path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` }],
-          });
-        }
-        if (!(await guards.unitExists(deps, code))) throw new AppError('unit_not_found', { unitCode: code });
-        res.locals.unit = code;
-      }
-
-      let file: UploadedFile | undefined;
-      if (spec.multipart) {
-        if (!req.is('multipart/form-data')) {
-          throw new AppError('multipart_required');
-        }
-        file = await runMulter(spec, req, res);
-        // The temp file never outlives the request: removed whether the handler succeeds, fails or moved it.
-        if (file) {
-          const path = file.path;
-          res.once('close', () => void fs.rm(path, { force: true }));
-        }
-      } else if (spec.body && hasBody(req) && !req.is(['application/json', '+json'])) {
-        throw new AppError('unsupported_media_type');
-      }
-
-      // NUL characters in the path, the query, multipart fields or the uploaded file's name (JSON bodies: app.ts).
-      const problem =
-        bodyProblem(req.params, 'params') ??
-        bodyProblem(req.query, 'query') ??
-        (spec.multipart ? (bodyProblem(req.body, 'body') ?? (file ? bodyProblem(file.originalName, 'body.file.name') : undefined)) : undefined);
-      if (problem) throw bodyProblemError(problem);
-      const query = parseWith(spec.query, { ...(req.query as Record<string, unknown>) }, 'query');
-      const body = parseWith(bodySchema, req.body ?? (spec.multipart ? {} : undefined), 'body');
-
-      const ctx: RouteContext = { user, params, query, body, requestId, deps, req, res, file };
-      const result = await spec.handle(ctx);
-      if (res.headersSent) return;
-      const status = result.status ?? 200;
-
-      if (spec.response && deps.config.demo && status < 300) {
-        const check = spec.response.safeParse(result.body);
-        if (!check.success) {
-          deps.logger.warn(
-            { requestId, route: expressPath(spec), issues: check.error.issues.map((i) => i.path.join('.')) },
-            'response does not match its schema',
-          );
-        }
-      }
-      if (status === 204 || result.body === undefined) res.status(status).end();
-      else res.status(status).json(result.body);
-    } catch (error) {
-      next(error);
+      res.locals.userId = user.id;
+      if (spec.roles && !spec.roles.includes(user.role)) throw new AppError('forbidden');
     }
-  };
+
+    const params = parseWith(spec.params, { ...req.params }, 'params') as Record<string, unknown>;
+
+    if (spec.unitParam) {
+      const source = spec.unitIn === 'query' ? (req.query as Record<string, unknown>) : params;
+      const code = typeof source[spec.unitParam] === 'string' ? (source[spec.unitParam] as string) : '';
+      if (!unitLevelOf(code)) {
+        throw new AppError('invalid_request', {}, {
+          issues: [{ path: `${spec.unitIn === 'query' ? 'query' : 'params'}.${spec.unitParam}`, message: '单位代码应为 4、6、9 或 12 位数字 (unit code: 4, 6, 9 or 12 digits)' }],
+        });
+      }
+      if (!user || !isInSubtree(user.unit.code, code)) throw new AppError('forbidden');
+      if (spec.unitLevel && unitLevelOf(code) !== spec.unitLevel) {
+        throw new AppError('wrong_unit_level', {}, {
+          issues: [{ path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` }],
+        });
+      }
+      if (!(await guards.unitExists(deps, code))) throw new AppError('unit_not_found', { unitCode: code });
+      res.locals.unit = code;
+    }
+
+    let file: UploadedFile | undefined;
+    if (spec.multipart) {
+      if (!req.is('multipart/form-data')) {
+        throw new AppError('multipart_required');
+      }
+      file = await runMulter(spec, req, res);
+      // The temp file never outlives the request: removed whether the handler succeeds, fails or moved it.
+      if (file) {
+        const path = file.path;
+        res.once('close', () => void fs.rm(path, { force: true }));
+      }
+    } else if (spec.body && hasBody(req) && !req.is(['application/json', '+json'])) {
+      throw new AppError('unsupported_media_type');
+    }
+
+    // NUL characters in the path, the query, multipart fields or the uploaded file's name (JSON bodies: app.ts).
+    const problem =
+      bodyProblem(req.params, 'params') ??
+      bodyProblem(req.query, 'query') ??
+      (spec.multipart ? (bodyProblem(req.body, 'body') ?? (file ? bodyProblem(file.originalName, 'body.file.name') : undefined)) : undefined);
+    if (problem) throw bodyProblemError(problem);
+    const query = parseWith(spec.query, { ...(req.query as Record<string, unknown>) }, 'query');
+    const body = parseWith(bodySchema, req.body ?? (spec.multipart ? {} : undefined), 'body');
+
+    const ctx: RouteContext = { user, params, query, body, requestId, deps, req, res, file };
+    const result = await spec.handle(ctx);
+    if (res.headersSent) return;
+    const status = result.status ?? 200;
+
+    if (spec.response && deps.config.demo && status < 300) {
+      const check = spec.response.safeParse(result.body);
+      if (!check.success) {
+        deps.logger.warn(
+          { requestId, route: expressPath(spec), issues: check.error.issues.map((i) => i.path.join('.')) },
+          'response does not match its schema',
+        );
+      }
+    }
+    if (status === 204 || result.body === undefined) res.status(status).end();
+    else res.status(status).json(result.body);
+  } catch (error) {
+    next(error);
+  }
 }

@@ -9,6 +9,7 @@ import { rmSync } from 'fs';
 import { join } from 'path';
 import { SqliteDatabase } from '../../../server/db/sqlite';
 import { urgently } from '../../../server/db/urgency';
+import { inWorkScope } from '../../../server/db/work-scope';
 import { describeSqliteOnly } from '../helpers';
 import { makeTestDir } from '../../temp-dirs';
 
@@ -241,6 +242,40 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     hold.open();
     await Promise.all([bulk, write]);
     expect((await read).map((row) => row.who)).toEqual(['bulk', 'interactive']);
+  });
+
+  it("a read in one request's work scope does not wait for another request's unfinished write; its own, and an unscoped read, do", async () => {
+    const hold = gate();
+    const inside = gate();
+    // request B: an interactive transaction holding the writer connection
+    const requestB = inWorkScope(() =>
+      db.transaction(async (tx) => {
+        await tx.run("INSERT INTO log (who) VALUES ('b')");
+        inside.open();
+        await hold.opened;
+      }),
+    );
+    await inside.opened;
+    // request A reads meanwhile: answered on the reader, without B's unfinished row
+    const readA = inWorkScope(() => db.all<{ who: string }>('SELECT who FROM log ORDER BY n'));
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'still waiting'>((resolve) => (timer = setTimeout(() => resolve('still waiting'), 2_000)));
+    const first = await Promise.race([readA, waited]);
+    clearTimeout(timer);
+    // request C issues a write and a read at once: the read waits for C's own write and sees it
+    const requestC = inWorkScope(async () => {
+      const write = db.run("INSERT INTO log (who) VALUES ('c')");
+      const read = db.all<{ who: string }>('SELECT who FROM log ORDER BY n');
+      await write;
+      return read;
+    });
+    // outside any scope (CLI, jobs): every unfinished write comes first, as before
+    const unscoped = db.all<{ who: string }>('SELECT who FROM log ORDER BY n');
+    hold.open();
+    await requestB;
+    expect(first).toEqual([]);
+    expect((await requestC).map((row) => row.who)).toEqual(['b', 'c']);
+    expect((await unscoped).map((row) => row.who)).toEqual(['b', 'c']);
   });
 
   it('close waits for both lanes and refuses work after it', async () => {

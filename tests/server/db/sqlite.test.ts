@@ -1,7 +1,8 @@
 import { rmSync, writeFileSync } from 'fs';
 import { join } from 'path';
 import { discoverMigrations, migrate } from '../../../server/db/migrate';
-import { SqliteDatabase } from '../../../server/db/sqlite';
+import sqlite3 from 'sqlite3';
+import { SqliteDatabase, StatementCache } from '../../../server/db/sqlite';
 import { describeSqliteOnly } from '../helpers';
 import { makeTestDir } from '../../temp-dirs';
 
@@ -159,6 +160,81 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     await expect(db.run('INSERT INTO nope VALUES (1)')).rejects.toThrow(/no such table/);
     await db.run("INSERT INTO t (v) VALUES ('ok')");
     expect((await db.get<{ n: number }>('SELECT COUNT(*) AS n FROM t'))!.n).toBe(1);
+  });
+});
+
+describe('StatementCache', () => {
+  let raw: sqlite3.Database;
+  beforeEach(async () => {
+    raw = await new Promise<sqlite3.Database>((resolve, reject) => {
+      const db: sqlite3.Database = new sqlite3.Database(':memory:', (err) => (err ? reject(err) : resolve(db)));
+    });
+  });
+  afterEach(() => new Promise<void>((resolve) => raw.close(() => resolve())));
+
+  /** Starts `count` users of `sql` at once, each holding its statement until `hold` opens; resolves with what they got. */
+  async function holdAtOnce(cache: StatementCache, sql: string, count: number, hold: Promise<void>): Promise<{ seen: sqlite3.Statement[]; done: Promise<unknown> }> {
+    const seen: sqlite3.Statement[] = [];
+    const inside = Array.from({ length: count }, () => gate());
+    const done = Promise.all(
+      inside.map((entered) =>
+        cache.with(sql, async (statement) => {
+          seen.push(statement);
+          entered.open();
+          await hold;
+        }),
+      ),
+    );
+    await Promise.all(inside.map((entered) => entered.opened));
+    return { seen, done };
+  }
+
+  it('gives concurrent users of one SQL text up to N copies (the reader), then reuses a free one', async () => {
+    const cache = new StatementCache(raw, 3);
+    const hold = gate();
+    const { seen, done } = await holdAtOnce(cache, 'SELECT 1 AS one', 7, hold.opened);
+    expect(new Set(seen).size).toBe(3);
+    hold.open();
+    await done;
+    const again = await cache.with('SELECT 1 AS one', async (statement) => statement);
+    expect(seen).toContain(again);
+  });
+
+  it('keeps one statement per SQL text when told to (the writer: calls run in the order issued)', async () => {
+    const cache = new StatementCache(raw, 1);
+    const hold = gate();
+    const { seen, done } = await holdAtOnce(cache, 'SELECT 1 AS one', 4, hold.opened);
+    expect(new Set(seen).size).toBe(1);
+    hold.open();
+    await done;
+  });
+
+  it('finalizes a statement dropped from the full cache only once its user is done with it', async () => {
+    const cache = new StatementCache(raw, 2, 1);
+    const hold = gate();
+    let held: sqlite3.Statement | undefined;
+    const entered = gate();
+    const user = cache.with('SELECT 1 AS one', async (statement) => {
+      held = statement;
+      entered.open();
+      await hold.opened;
+      return new Promise((resolve, reject) => statement.get((err: Error | null, row: unknown) => (err ? reject(err) : resolve(row))));
+    });
+    await entered.opened;
+    await cache.with('SELECT 2 AS two', async () => undefined); // the cache holds one SQL text: the first is dropped
+    hold.open();
+    await expect(user).resolves.toEqual({ one: 1 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const statement = held as sqlite3.Statement;
+    await expect(new Promise((resolve, reject) => statement.get((err: Error | null, row: unknown) => (err ? reject(err) : resolve(row))))).rejects.toThrow(/finalized/);
+  });
+
+  it('does not keep a statement that failed to prepare', async () => {
+    const cache = new StatementCache(raw, 2);
+    await expect(cache.with('SELECT * FROM later', async () => undefined)).rejects.toThrow(/no such table/);
+    await new Promise<void>((resolve, reject) => raw.exec('CREATE TABLE later (x INTEGER)', (err) => (err ? reject(err) : resolve())));
+    await expect(cache.with('SELECT COUNT(*) AS n FROM later', async (statement) => new Promise((resolve) => statement.get((_err: Error | null, row: unknown) => resolve(row))))).resolves.toEqual({ n: 0 });
+    await expect(cache.with('SELECT * FROM later', async () => 'prepared now')).resolves.toBe('prepared now');
   });
 });
 
