@@ -1,18 +1,16 @@
-/** scrypt password hashes: `scrypt$N$r$p$salt$hash` (base64), verified in constant time. */
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'crypto';
+/**
+ * scrypt password hashes: `scrypt$N$r$p$salt$hash` (base64), verified in constant time. The hashing
+ * itself runs on threads of its own (password-threads.ts), never on libuv's pool.
+ */
+import { randomBytes, timingSafeEqual } from 'crypto';
+import { scryptOnThread } from './password-threads';
 
 const KEY_LENGTH = 32;
 const DEFAULT = { N: 16384, r: 8, p: 1 };
 
-function scrypt(password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scryptCb(password, salt, keylen, { ...options, maxmem: 64 * 1024 * 1024 }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEY_LENGTH, DEFAULT);
+  const key = await scryptOnThread(password, salt, KEY_LENGTH, DEFAULT);
   return ['scrypt', DEFAULT.N, DEFAULT.r, DEFAULT.p, salt.toString('base64'), key.toString('base64')].join('$');
 }
 
@@ -21,7 +19,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltText, keyText] = parts;
   const expected = Buffer.from(keyText, 'base64');
-  const actual = await scrypt(password, Buffer.from(saltText, 'base64'), expected.length, {
+  const actual = await scryptOnThread(password, Buffer.from(saltText, 'base64'), expected.length, {
     N: Number(n),
     r: Number(r),
     p: Number(p),
