@@ -21,7 +21,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { migrate } from '../server/db/migrate';
-import { TRIGGER_SQL } from '../server/db/migrations/011_reports_township';
+import { TRIGGER_SQL } from '../server/db/migrations/024_facts_per_chunk';
 import { rowFacts } from '../ledger/reports/facts';
 import type { LedgerValues } from '../ledger/types';
 import { createRng, fabricateLedgerValues, randomInt } from '../server/seed/fabricate';

@@ -24,6 +24,8 @@ export interface BenchResult {
   ratio: number | null;
   /** The goal in words, e.g. '≥ 100000 rows/s' or 'ratio ≤ 2'; 'informational' when none. */
   goal: string;
+  /** The bench file that measured it (`sync-load`), set when results are saved. */
+  bench?: string;
 }
 
 /** Milliseconds since an arbitrary origin, sub-millisecond resolution. */
@@ -178,9 +180,14 @@ export function readResults(file: string = DEFAULT_RESULTS_FILE): BenchResult[] 
   }
 }
 
-/** Merges by name: results with a known name replace the old entry in place, new names are appended. */
-export function mergeResults(existing: readonly BenchResult[], updates: readonly BenchResult[]): BenchResult[] {
-  const merged = existing.map((r) => ({ ...r }));
+/**
+ * Merges by name: results with a known name replace the old entry in place, new names are appended.
+ * With `bench` (the file that produced `updates`), that bench's earlier results missing from
+ * `updates` are dropped: a renamed measure does not linger beside its new name.
+ */
+export function mergeResults(existing: readonly BenchResult[], updates: readonly BenchResult[], bench?: string): BenchResult[] {
+  const names = new Set(updates.map((update) => update.name));
+  const merged = existing.filter((r) => bench === undefined || r.bench !== bench || names.has(r.name)).map((r) => ({ ...r }));
   for (const update of updates) {
     const clean: BenchResult = {
       name: update.name,
@@ -189,6 +196,7 @@ export function mergeResults(existing: readonly BenchResult[], updates: readonly
       baseline: update.baseline ?? null,
       ratio: update.ratio ?? null,
       goal: update.goal,
+      ...(bench !== undefined ? { bench } : update.bench !== undefined ? { bench: update.bench } : {}),
     };
     const at = merged.findIndex((r) => r.name === update.name);
     if (at >= 0) merged[at] = clean;
@@ -197,9 +205,12 @@ export function mergeResults(existing: readonly BenchResult[], updates: readonly
   return merged;
 }
 
-/** Merges `results` into the results file (written atomically) and returns the whole list. */
-export function writeResults(results: readonly BenchResult[], file: string = DEFAULT_RESULTS_FILE): BenchResult[] {
-  const merged = mergeResults(readResults(file), results);
+/**
+ * Merges `results` (of the bench file `bench`, when given) into the results file, written
+ * atomically; `replace`: the file holds exactly `results` (a whole suite that ran without a failure).
+ */
+export function writeResults(results: readonly BenchResult[], file: string = DEFAULT_RESULTS_FILE, bench?: string, replace = false): BenchResult[] {
+  const merged = mergeResults(replace ? [] : readResults(file), results, bench);
   const tmp = `${file}.${process.pid}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(merged, null, 2)}\n`);
   renameSync(tmp, file);

@@ -9,6 +9,7 @@ import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
 import { settleAll } from './store';
+import { APPLY_PENDING_FACTS } from '../db/migrations/024_facts_per_chunk';
 import type {
   LedgerStore,
   RowVersionWrite,
@@ -265,6 +266,8 @@ export class SqliteLedgerStore implements LedgerStore {
           [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
         ),
       ]);
+      // The summaries' facts and month counts of the chunk, set-wise (migration 024): one round trip.
+      await this.db.exec(APPLY_PENDING_FACTS);
     }
   }
 

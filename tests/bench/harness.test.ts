@@ -46,6 +46,20 @@ describe('bench harness', () => {
     expect(merged.map((r) => [r.name, r.value])).toEqual([['a', 1], ['b', 20], ['c', 3]]);
   });
 
+  it("drops a bench's earlier results it no longer produces (a renamed measure), and keeps other benches'", () => {
+    const before = mergeResults([], [result('a (3 files)', 1), result('b', 2)], 'addin');
+    const withOther = mergeResults(before, [result('m', 9)], 'matching');
+    const after = mergeResults(withOther, [result('a (4 files)', 5), result('b', 6)], 'addin');
+    expect(after.map((r) => [r.name, r.value, r.bench])).toEqual([['b', 6, 'addin'], ['m', 9, 'matching'], ['a (4 files)', 5, 'addin']]);
+  });
+
+  it('a whole suite run replaces the file with exactly its results', () => {
+    const file = tmp.path('suite.json');
+    writeResults([result('old name', 1)], file);
+    writeResults([result('new name', 2)], file, 'io', true);
+    expect((JSON.parse(readFileSync(file, 'utf8')) as BenchResult[]).map((r) => [r.name, r.bench])).toEqual([['new name', 'io']]);
+  });
+
   it('writes results.json merged with what was there, and survives a broken file', () => {
     const file = tmp.path('results.json');
     writeResults([result('matching', 5)], file);

@@ -42,7 +42,7 @@ const dims = (values: string) => {
 };
 
 /** The fact columns of one row version as SQL expressions (found month, clamped closed month, dims, ID number, open). */
-const factColumns = (values: string) => {
+export const factColumns = (values: string) => {
   const fm = month(values, 'foundOn');
   const cm = month(values, 'closedOn');
   return [
