@@ -266,8 +266,9 @@ export class SqliteLedgerStore implements LedgerStore {
           [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
         ),
       ]);
-      // The summaries' facts and month counts of the chunk, set-wise (migration 024): one round trip.
-      await this.db.exec(APPLY_PENDING_FACTS);
+      // SQLite: the summaries' facts and month counts of the chunk, set-wise (migration 024), in one
+      // round trip. PostgreSQL's statement-level trigger has already done it.
+      if (this.db.engine === 'sqlite') await this.db.exec(APPLY_PENDING_FACTS);
     }
   }
 

@@ -98,7 +98,16 @@ DROP TRIGGER ledger_facts_follow_versions;
 ${TRIGGER_SQL}
 `;
 
-/** PostgreSQL: nothing to change (its trigger already works per statement, on the transition table). */
+/**
+ * PostgreSQL: its trigger already works per statement (on the transition table) and is not changed.
+ * The table exists there too, always empty, so the two schemas keep the same tables (admin-cli
+ * migrate-to-pg copies every SQLite table).
+ */
 export const postgres = `
-SELECT 1;
+CREATE TABLE ledger_facts_pending (
+  village_code TEXT NOT NULL,
+  row_id       TEXT NOT NULL,
+  version      INTEGER NOT NULL,
+  PRIMARY KEY (village_code, row_id, version)
+);
 `;
