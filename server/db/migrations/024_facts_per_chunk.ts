@@ -87,13 +87,17 @@ BEGIN
 END;
 `;
 
-export const up = `
+/** The pending table (`options`: SQLite's WITHOUT ROWID). */
+const pendingTable = (options: string) => `
 CREATE TABLE ledger_facts_pending (
   village_code TEXT NOT NULL,
   row_id       TEXT NOT NULL,
   version      INTEGER NOT NULL,
   PRIMARY KEY (village_code, row_id, version)
-) WITHOUT ROWID;
+)${options};`;
+
+export const up = `
+${pendingTable(' WITHOUT ROWID')}
 DROP TRIGGER ledger_facts_follow_versions;
 ${TRIGGER_SQL}
 `;
@@ -104,10 +108,5 @@ ${TRIGGER_SQL}
  * migrate-to-pg copies every SQLite table).
  */
 export const postgres = `
-CREATE TABLE ledger_facts_pending (
-  village_code TEXT NOT NULL,
-  row_id       TEXT NOT NULL,
-  version      INTEGER NOT NULL,
-  PRIMARY KEY (village_code, row_id, version)
-);
+${pendingTable('')}
 `;
