@@ -37,6 +37,17 @@ export interface SqlDatabase {
   close(): Promise<void>;
 }
 
+/**
+ * Waits for every promise (fulfilled or not) and then rethrows the first failure: statements issued
+ * together inside a transaction must all have finished before the caller can roll it back.
+ */
+export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
 /** Resolves once the database answers a trivial statement (the readiness probe); rejects when it cannot. */
 export async function databaseAnswers(db: SqlDatabase): Promise<void> {
   await db.get('SELECT 1 AS ok');

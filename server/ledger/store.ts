@@ -158,13 +158,5 @@ export interface LedgerStore {
   villagesOfPeople(countyCode: string, idNumbers: readonly string[]): Promise<Map<string, string>>;
 }
 
-/**
- * Waits for every promise (fulfilled or not) and then rethrows the first failure: statements issued
- * together inside a transaction must all have finished before the caller can roll it back.
- */
-export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
-  const results = await Promise.allSettled(promises);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed) throw failed.reason;
-  return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
-}
+/** Where the store's callers have always found it; it lives with the SQL interface. */
+export { settleAll } from '../db/database';
