@@ -120,10 +120,25 @@ interface MountedRoute {
   guards: RouteGuards;
 }
 
+/** The unit code a request names as sent (before its params are parsed), when it looks like one. */
+function unitCodeSent(spec: RouteSpec, req: Request): string | undefined {
+  if (!spec.unitParam) return undefined;
+  const source = (spec.unitIn === 'query' ? req.query : req.params) as Record<string, unknown>;
+  const value = source[spec.unitParam];
+  return typeof value === 'string' && unitLevelOf(value) ? value : undefined;
+}
+
 async function handleRoute({ spec, bodySchema, deps, guards }: MountedRoute, req: Request, res: Response, next: NextFunction): Promise<void> {
   try {
     res.locals.route = expressPath(spec);
     const requestId = res.locals.requestId as string;
+
+    // A request with a token that names a unit: the unit is looked up while the token is checked
+    // (two reads at once, one wait instead of two). Its answer is only used after the token and
+    // the scope checks below, in their order; without a token nothing is looked up.
+    const earlyCode = spec.auth === 'user' && req.headers.authorization ? unitCodeSent(spec, req) : undefined;
+    const earlyUnit = earlyCode === undefined ? undefined : guards.unitExists(deps, earlyCode);
+    earlyUnit?.catch(() => undefined); // a failure is seen where it is awaited; unseen if the request ends first
 
     let user: AuthUser | null = null;
     if (spec.auth === 'user') {
@@ -152,7 +167,8 @@ async function handleRoute({ spec, bodySchema, deps, guards }: MountedRoute, req
           issues: [{ path: `params.${spec.unitParam}`, message: `应为${spec.unitLevel}级单位 (must be a ${spec.unitLevel})` }],
         });
       }
-      if (!(await guards.unitExists(deps, code))) throw new AppError('unit_not_found', { unitCode: code });
+      const exists = earlyUnit !== undefined && code === earlyCode ? earlyUnit : guards.unitExists(deps, code);
+      if (!(await exists)) throw new AppError('unit_not_found', { unitCode: code });
       res.locals.unit = code;
     }
 
