@@ -29,7 +29,6 @@ export const SUBMISSION_STATE_EN: Record<SubmissionStateValue, string> = {
 /** For the county view: a village that has nothing for the month. */
 export const NOT_SUBMITTED = '未提交';
 
-
 export const MonthSchema = z
   .string()
   .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: '月份格式应为 YYYY-MM (month must be YYYY-MM)' });
