@@ -22,7 +22,7 @@ import { issueToken } from '../server/auth/tokens';
 import { migrate } from '../server/db/migrate';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { upsertUnit } from '../server/units/store';
-import { settleAll } from '../server/ledger/store';
+import { settleAll } from '../server/db/database';
 import { createRng, fabricateLedgerValues } from '../server/seed/fabricate';
 import { runWhenMain, nowMs, projectRoot, round, type BenchResult } from './harness';
 import { otherUsersOnTheirOwnThread } from './other-users';

@@ -14,6 +14,7 @@
  */
 import { availableParallelism } from 'os';
 import { Worker } from 'worker_threads';
+import { leastBusy } from '../least-busy';
 
 export interface ScryptParams {
   N: number;
@@ -104,12 +105,7 @@ let nextId = 0;
 /** scrypt(password, salt) on the least busy password thread (started when fewer than THREADS run). */
 export function scryptOnThread(password: string, salt: Buffer, keylen: number, params: ScryptParams): Promise<Buffer> {
   threads = threads.filter((thread) => !thread.dead);
-  let thread = threads.find((candidate) => candidate.load === 0);
-  if (!thread && threads.length < THREADS) {
-    thread = new PasswordThread();
-    threads.push(thread);
-  }
-  thread ??= threads.reduce((least, candidate) => (candidate.load < least.load ? candidate : least));
+  const thread = leastBusy(threads, (candidate) => candidate.load, THREADS, () => new PasswordThread());
   return thread.run(++nextId, password, salt, keylen, params);
 }
 

@@ -29,6 +29,7 @@ import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './da
 import { defined } from '../../ledger/defined';
 import { isUrgent, withoutUrgency } from './urgency';
 import { currentWorkScope } from './work-scope';
+import { leastBusy } from '../least-busy';
 
 export interface SqliteOptions {
   /** How long a statement waits for a lock held by another connection/process (ms). */
@@ -141,9 +142,7 @@ export class StatementCache {
   /** Runs `use` with a statement for `sql`: a free copy, a new one while there are fewer than allowed, else the least busy. */
   async with<T>(sql: string, use: (statement: sqlite3.Statement) => Promise<T>): Promise<T> {
     const entry = this.entryFor(sql);
-    let copy = entry.copies.find((candidate) => candidate.users === 0);
-    if (!copy && entry.copies.length < this.copiesPerSql) copy = this.prepare(sql, entry);
-    copy ??= entry.copies.reduce((least, candidate) => (candidate.users < least.users ? candidate : least));
+    const copy = leastBusy(entry.copies, (candidate) => candidate.users, this.copiesPerSql, () => this.prepare(sql, entry));
     copy.users++;
     try {
       return await use(await copy.statement);
@@ -171,6 +170,7 @@ export class StatementCache {
     return entry;
   }
 
+  /** A new copy of `sql` (leastBusy adds it to the entry's copies). */
   private prepare(sql: string, entry: CachedSql): PreparedCopy {
     const copy: PreparedCopy = {
       statement: new Promise<sqlite3.Statement>((resolve, reject) => {
@@ -178,7 +178,6 @@ export class StatementCache {
       }),
       users: 0,
     };
-    entry.copies.push(copy);
     // a statement that does not prepare is not kept (the next use tries again)
     copy.statement.catch(() => {
       entry.copies = entry.copies.filter((kept) => kept !== copy);

@@ -8,7 +8,7 @@ import { capRowFindings, type SyncResponse } from '../../ledger/api/sync';
 import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
-import { settleAll } from './store';
+import { settleAll } from '../db/database';
 import { APPLY_PENDING_FACTS } from '../db/migrations/024_facts_per_chunk';
 import type {
   LedgerStore,

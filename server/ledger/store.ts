@@ -158,5 +158,3 @@ export interface LedgerStore {
   villagesOfPeople(countyCode: string, idNumbers: readonly string[]): Promise<Map<string, string>>;
 }
 
-/** Where the store's callers have always found it; it lives with the SQL interface. */
-export { settleAll } from '../db/database';

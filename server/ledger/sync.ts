@@ -31,7 +31,8 @@ import type { AuthUser } from '../http/route-table';
 import { checkRows, policyForVillage, type RowCheck } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 import { checkRowsAsync } from './validation-pool';
-import { settleAll, type LedgerStore, type RowVersionWrite, type StoredRow, type WriteContext } from './store';
+import { settleAll } from '../db/database';
+import type { LedgerStore, RowVersionWrite, StoredRow, WriteContext } from './store';
 
 /** Pushes of more changes than this are bulk work for the database queue (TransactionOptions.bulk). */
 export const INTERACTIVE_MAX_CHANGES = 20;

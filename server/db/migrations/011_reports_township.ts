@@ -60,19 +60,19 @@ const openIds = (sign: 1 | -1, where: string) => `
     SELECT f.id_number, f.village_code, ${sign} FROM ledger_row_facts f WHERE ${where} AND f.is_open = 1 AND f.id_number <> ''
   ON CONFLICT (id_number, village_code) DO UPDATE SET n = n + excluded.n;`;
 
+/** The month-count tables and the unit each is counted by (a fact's village, or its township). */
+export const COUNT_TABLES = [
+  ['ledger_month_counts', 'f.village_code'],
+  ['ledger_month_counts_township', 'substr(f.village_code, 1, 9)'],
+] as const;
+
 /**
  * Adds (sign +1) or removes (−1) the contribution of the fact of one row to the month counts, per
  * village and per township (a county or prefecture summary reads the township table: ~10× fewer buckets).
  */
 const contribute = (sign: 1 | -1, where: string) =>
-  (
-    [
-      ['ledger_month_counts', 'f.village_code'],
-      ['ledger_month_counts_township', 'substr(f.village_code, 1, 9)'],
-    ] as const
-  )
-    .map(
-      ([table, code]) => `
+  COUNT_TABLES.map(
+    ([table, code]) => `
   INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
     SELECT ${code}, f.found_month, json_extract(d.value, '$[0]'), json_extract(d.value, '$[1]'), ${sign}, 0
       FROM ledger_row_facts f, json_each(f.dims_json) d
@@ -83,8 +83,7 @@ const contribute = (sign: 1 | -1, where: string) =>
       FROM ledger_row_facts f, json_each(f.dims_json) d
      WHERE ${where} AND f.found_month <> '' AND f.closed_month <> ''
   ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET closed = closed + excluded.closed;`,
-    )
-    .join('\n');
+  ).join('\n');
 
 const THIS_ROW = 'f.village_code = NEW.village_code AND f.row_id = NEW.row_id';
 

@@ -15,7 +15,7 @@
  * they give are the same sums. tests/server/reports.test.ts checks facts and counts against
  * rowFacts, and that nothing is left pending after the writes.
  */
-import { factColumns, FROZEN_DIMENSIONS as FROZEN_011 } from './011_reports_township';
+import { COUNT_TABLES, factColumns, FROZEN_DIMENSIONS as FROZEN_011 } from './011_reports_township';
 
 export const FROZEN_DIMENSIONS: readonly string[] = FROZEN_011;
 
@@ -27,14 +27,8 @@ const PENDING_ROWS = 'SELECT village_code, row_id FROM ledger_facts_pending';
  * counts, per village and per township, one upsert per bucket.
  */
 const contributePending = (sign: 1 | -1) =>
-  (
-    [
-      ['ledger_month_counts', 'f.village_code'],
-      ['ledger_month_counts_township', 'substr(f.village_code, 1, 9)'],
-    ] as const
-  )
-    .map(
-      ([table, code]) => `
+  COUNT_TABLES.map(
+    ([table, code]) => `
 INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
   SELECT ${code}, f.found_month, json_extract(d.value, '$[0]'), json_extract(d.value, '$[1]'), ${sign} * COUNT(*), 0
     FROM ledger_row_facts f, json_each(f.dims_json) d
@@ -47,8 +41,7 @@ INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
    WHERE (f.village_code, f.row_id) IN (${PENDING_ROWS}) AND f.found_month <> '' AND f.closed_month <> ''
    GROUP BY 1, 2, 3, 4
 ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET closed = closed + excluded.closed;`,
-    )
-    .join('\n');
+  ).join('\n');
 
 /** Open rows by ID number and village, for every pending row (−1 / +1). */
 const openIdsPending = (sign: 1 | -1) => `
