@@ -9,7 +9,16 @@ import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
 import { settleAll } from '../db/database';
-import { APPLY_PENDING_FACTS } from '../db/migrations/024_facts_per_chunk';
+import {
+  ADD_OPEN_IDS_SQL,
+  addCountsSql,
+  CountDeltas,
+  DROP_FACTS_SQL,
+  factsRecord,
+  PUT_FACTS_SQL,
+  TAKE_BACK_SQL,
+  type FactsRecord,
+} from '../reports/pre-aggregation';
 import type {
   LedgerStore,
   RowVersionWrite,
@@ -208,9 +217,10 @@ export class SqliteLedgerStore implements LedgerStore {
   }
 
   async writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[]): Promise<void> {
-    // One JSON parameter per chunk, expanded by the database (json_each): two statements per chunk
-    // whatever the row count, and no per-value binding. Still fully parameterised. (The CASTs are
-    // no-ops on SQLite; PostgreSQL reads JSON values as text and needs them for integer columns.)
+    // One JSON parameter per chunk, expanded by the database (json_each): a few statements per
+    // chunk whatever the row count, and no per-value binding. Still fully parameterised. (The CASTs
+    // are no-ops on SQLite; PostgreSQL reads JSON values as text and needs them for integer columns.)
+    const sqlite = this.db.engine === 'sqlite';
     for (let i = 0; i < writes.length; i += JSON_CHUNK) {
       const chunk = writes.slice(i, i + JSON_CHUNK);
       const payload = JSON.stringify(
@@ -238,9 +248,16 @@ export class SqliteLedgerStore implements LedgerStore {
           return item;
         }),
       );
-      // Both statements are issued at once (each runs whole under the connection's lock; they touch
-      // different tables), so the chunk costs one round trip to the database thread, not two; both
-      // are waited for before returning, failed or not, so nothing runs after a rollback.
+      // SQLite: what the rows replace leaves the summaries' counts first (their stored facts), in one
+      // round trip; a chunk of new rows replaces nothing. PostgreSQL's trigger does all of it.
+      const replaced = sqlite ? chunk.filter((write) => !write.isNew).map((write) => write.rowId) : [];
+      if (replaced.length > 0) {
+        const params = [ctx.villageCode, JSON.stringify(replaced)];
+        await settleAll(TAKE_BACK_SQL.map((sql) => this.db.run(sql, params)));
+      }
+      // Every statement of the chunk is issued at once (each runs whole under the connection's lock;
+      // none depends on another's order), so the chunk costs one round trip to the database thread;
+      // all are waited for before returning, failed or not, so nothing runs after a rollback.
       await settleAll([
         this.db.run(
           `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
@@ -265,11 +282,39 @@ export class SqliteLedgerStore implements LedgerStore {
              updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
           [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
         ),
+        ...(sqlite ? this.putFacts(ctx.villageCode, chunk) : []),
       ]);
-      // SQLite: the summaries' facts and month counts of the chunk, set-wise (migration 024), in one
-      // round trip. PostgreSQL's statement-level trigger has already done it.
-      if (this.db.engine === 'sqlite') await this.db.exec(APPLY_PENDING_FACTS);
     }
+  }
+
+  /**
+   * SQLite: the summaries' facts of a chunk's rows and what they add to the counts
+   * (server/reports/pre-aggregation.ts): facts rows replaced, deleted rows' facts dropped, one
+   * upsert per count table and one for the open IDs — statements that commute with each other and
+   * with the chunk's row writes.
+   */
+  private putFacts(villageCode: string, chunk: readonly RowVersionWrite[]): Promise<unknown>[] {
+    const records: FactsRecord[] = [];
+    const dropped: string[] = [];
+    const deltas = new CountDeltas();
+    for (const write of chunk) {
+      if (write.deleted) {
+        if (!write.isNew) dropped.push(write.rowId);
+        continue;
+      }
+      const record = factsRecord(write.rowId, write.values);
+      records.push(record);
+      deltas.add(villageCode, record);
+    }
+    const statements: Promise<unknown>[] = [];
+    if (records.length > 0) statements.push(this.db.run(PUT_FACTS_SQL, [villageCode, JSON.stringify(records)]));
+    if (dropped.length > 0) statements.push(this.db.run(DROP_FACTS_SQL, [villageCode, JSON.stringify(dropped)]));
+    for (const { table, rows } of deltas.countRows()) {
+      if (rows.length > 0) statements.push(this.db.run(addCountsSql(table), [JSON.stringify(rows)]));
+    }
+    const open = deltas.openIdRows();
+    if (open.length > 0) statements.push(this.db.run(ADD_OPEN_IDS_SQL, [JSON.stringify(open)]));
+    return statements;
   }
 
   async leadLinks(

@@ -235,9 +235,8 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           policy,
         );
         rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
-        // The transaction holds the write lock: the sequence read above is still the last one.
         const firstSeq = seqBefore + 1;
-        const full: RowVersionWrite[] = writes.map((write, index) => {
+        written = writes.map((write, index) => {
           const check = checkByRow.get(write.rowId);
           if (check && check.findings.length > 0) {
             findings.push({ rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });
@@ -250,43 +249,10 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
             findings: check?.findings ?? [],
           };
         });
-        // Only rows that can concern a lead: a lead of this village has the number they name, or
-        // points at them without one being named — exactly the rows onLedgerRowsSynced acts on
-        // (it skips unknown numbers and other villages' leads), found in one indexed query.
-        const named = new Map<string, string>();
-        for (const write of full) {
-          if (write.deleted) continue;
-          const leadNo = leadNoOf((write.values as Record<string, unknown>).leadNo);
-          if (leadNo) named.set(write.rowId, leadNo);
-        }
-        const [reserved, , links] = await settleAll([
-          store.reserveSeq(villageCode, writes.length),
-          store.writeRows(ctx, full),
-          store.leadLinks(
-            villageCode,
-            full.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
-            [...new Set(named.values())],
-          ),
-        ] as const);
-        if (reserved !== firstSeq) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${firstSeq})`);
-        const forLeads = full.filter((write) => {
-          if (write.deleted) return false;
-          const leadNo = named.get(write.rowId);
-          return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
-        });
-        if (forLeads.length > 0 && env.onRowsSynced) {
-          await env.onRowsSynced(
-            store.db,
-            villageCode,
-            forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
-            { now, user: caller.user },
-          );
-        }
-        written = full;
       }
 
       // The pull page: the rows changed after the cursor as read before the writes, less those this
-      // request rewrote, then the new versions (their sequence numbers come after every other).
+      // request rewrites, then the new versions (their sequence numbers come after every other).
       const rewritten = new Set(written.map((write) => write.rowId));
       const page: StoredRow[] = pageBefore.filter((row) => !rewritten.has(row.rowId)).slice(0, limit + 1);
       for (const write of written) {
@@ -307,8 +273,30 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         hasMore,
         ...capRowFindings(findings),
       };
-      // the answer kept for retries and the audit entry, together
-      await settleAll([
+
+      // Only rows that can concern a lead: a lead of this village has the number they name, or
+      // points at them without one being named — exactly the rows onLedgerRowsSynced acts on
+      // (it skips unknown numbers and other villages' leads), found in one indexed query.
+      const named = new Map<string, string>();
+      for (const write of written) {
+        if (write.deleted) continue;
+        const leadNo = leadNoOf((write.values as Record<string, unknown>).leadNo);
+        if (leadNo) named.set(write.rowId, leadNo);
+      }
+      // The writes, the answer kept for retries and the audit entry, all issued at once: one round
+      // trip to the database thread. Nothing is answered before the transaction commits, so the
+      // answer may be stored beside the rows it reports (a failure below rolls all of it back).
+      const noLinks = { rowIds: new Set<string>(), leadNos: new Set<string>() };
+      const [reserved, , links] = await settleAll([
+        written.length > 0 ? store.reserveSeq(villageCode, written.length) : Promise.resolve(seqBefore + 1),
+        written.length > 0 ? store.writeRows(ctx, written) : Promise.resolve(),
+        written.length > 0
+          ? store.leadLinks(
+              villageCode,
+              written.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
+              [...new Set(named.values())],
+            )
+          : Promise.resolve(noLinks),
         store.saveSyncResponse(ctx, response, requestHash),
         env.audit.record(
           {
@@ -328,6 +316,21 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           store.db,
         ),
       ] as const);
+      // The transaction holds the write lock: the sequence read above is still the last one.
+      if (reserved !== seqBefore + 1) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${seqBefore + 1})`);
+      const forLeads = written.filter((write) => {
+        if (write.deleted) return false;
+        const leadNo = named.get(write.rowId);
+        return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
+      });
+      if (forLeads.length > 0 && env.onRowsSynced) {
+        await env.onRowsSynced(
+          store.db,
+          villageCode,
+          forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
+          { now, user: caller.user },
+        );
+      }
       return { response, replayed: false };
     },
     // A large push waits behind other users' short requests (a sign-in, a one-row push).

@@ -137,14 +137,6 @@ describe('pre-aggregation on write (migration 010) mirrors the ledger core', () 
     ).toEqual(expected.sort((a, b) => a.village_code.localeCompare(b.village_code) || a.row_id.localeCompare(b.row_id)));
   });
 
-  it('SQLite: no version is left waiting for its facts after the writes (migration 024 applies them per chunk)', async () => {
-    if (server.deps.db.engine !== 'sqlite') return expect(server.deps.db.engine).toBe('postgres');
-    const versions = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_row_versions');
-    const pending = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_facts_pending');
-    expect(versions?.n).toBeGreaterThan(0);
-    expect(pending?.n).toBe(0);
-  });
-
   it.each([
     ['2026-10', '2026-10', '5323', 9],
     ['2026-09', '2026-11', '532301', 9],

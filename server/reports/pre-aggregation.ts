@@ -1,0 +1,174 @@
+/**
+ * The summaries' pre-aggregation as the SQLite writer keeps it (migration 025): what each written
+ * row contributes is computed here with the ledger core's rowFacts, in the process that writes it,
+ * and sent to the database with the rows — the same round trip, a few small upserts per chunk.
+ *
+ * Until 025 the database computed the facts itself (migrations 010, 011, 024: some forty JSON
+ * extractions per row and a grouped upsert over every row's dimensions), which was about half of
+ * the writer's time on a first push — the one connection every other user's write waits for.
+ *
+ * What a row version REPLACES is taken back from its stored facts row (ledger_row_facts), by SQL
+ * (takeBackSql), never recomputed: the counts always lose exactly what was once added, whichever
+ * code computed it, so they cannot drift. PostgreSQL keeps its statement-level trigger (010/011),
+ * which already works per statement.
+ */
+import { rowFacts, type SummaryDimension } from '../../ledger/reports/facts';
+import type { LedgerValues } from '../../ledger/types';
+import type { VOCABULARIES } from '../../ledger/vocabularies';
+
+/** The 办理状态 that closes a row: a closed row is not open under its ID number. */
+const CLOSED_STATUS = '已办结' satisfies (typeof VOCABULARIES.status)[number];
+
+/** One ledger_row_facts row as written (the JSON keys the writer's statements read). */
+export interface FactsRecord {
+  /** row id */
+  r: string;
+  /** found month, YYYY-MM or '' */
+  fm: string;
+  /** closed month (clamped to ≥ found month), YYYY-MM or '' */
+  cm: string;
+  /** [dimension, value] pairs */
+  d: Array<[SummaryDimension, string]>;
+  /** ID number as the duplicate look-up matches it, '' when none */
+  i: string;
+  /** 1 while the row is open (not 已办结) */
+  o: 0 | 1;
+}
+
+/** SQL's TRIM(x): spaces only, as the ID numbers stored before 025 were trimmed. */
+function trimSpaces(text: string): string {
+  return text.replace(/^ +| +$/g, '');
+}
+
+/** SQL's UPPER(x): ASCII letters only (an ID number's check letter x → X). */
+function upperAscii(text: string): string {
+  return text.replace(/[a-z]+/g, (letters) => letters.toUpperCase());
+}
+
+/** The facts row of one live row version (the same columns migration 011 computed in SQL). */
+export function factsRecord(rowId: string, values: LedgerValues): FactsRecord {
+  const facts = rowFacts(values);
+  const { idNumber, status } = values as Record<string, unknown>;
+  return {
+    r: rowId,
+    fm: facts.foundMonth,
+    cm: facts.closedMonth,
+    d: facts.dims,
+    i: typeof idNumber === 'string' ? upperAscii(trimSpaces(idNumber)) : '',
+    o: typeof status === 'string' && trimSpaces(status) === CLOSED_STATUS ? 0 : 1,
+  };
+}
+
+/** The month-count tables and the unit each counts a village's row under (its village, its township). */
+export const COUNT_TABLES = [
+  { table: 'ledger_month_counts', unitOf: (villageCode: string) => villageCode, unitSql: (village: string) => village },
+  { table: 'ledger_month_counts_township', unitOf: (villageCode: string) => villageCode.slice(0, 9), unitSql: (village: string) => `substr(${village}, 1, 9)` },
+] as const;
+
+export type CountTable = (typeof COUNT_TABLES)[number]['table'];
+
+/** [unit, month, dimension, value, found, closed]: one bucket's addition. */
+export type CountDelta = [string, string, string, string, number, number];
+
+/** [id number, village, open rows]: one addition to ledger_open_ids. */
+export type OpenIdDelta = [string, string, number];
+
+/**
+ * Additions to the month counts (per table) and to the open rows per ID number, one entry per
+ * bucket: a chunk of 2,000 rows touches a few hundred buckets, each then written once.
+ */
+export class CountDeltas {
+  /** per count table: unit|month|dimension|value → its delta */
+  private readonly counts = COUNT_TABLES.map(() => new Map<string, CountDelta>());
+  /** id|village → its delta */
+  private readonly open = new Map<string, OpenIdDelta>();
+
+  /** Adds the contribution of one live row of `villageCode`. */
+  add(villageCode: string, record: FactsRecord): void {
+    if (record.fm !== '') {
+      COUNT_TABLES.forEach(({ unitOf }, index) => {
+        const unit = unitOf(villageCode);
+        for (const [dimension, value] of record.d) {
+          this.bump(index, unit, record.fm, dimension, value, 4);
+          if (record.cm !== '') this.bump(index, unit, record.cm, dimension, value, 5);
+        }
+      });
+    }
+    if (record.o === 1 && record.i !== '') {
+      const key = `${record.i}|${villageCode}`;
+      const entry = this.open.get(key) ?? [record.i, villageCode, 0];
+      entry[2]++;
+      this.open.set(key, entry);
+    }
+  }
+
+  private bump(table: number, unit: string, month: string, dimension: string, value: string, column: 4 | 5): void {
+    const buckets = this.counts[table];
+    const key = `${unit}|${month}|${dimension}|${value}`;
+    let entry = buckets.get(key);
+    if (!entry) {
+      entry = [unit, month, dimension, value, 0, 0];
+      buckets.set(key, entry);
+    }
+    entry[column]++;
+  }
+
+  /** Each count table with its additions. */
+  countRows(): Array<{ table: CountTable; rows: CountDelta[] }> {
+    return COUNT_TABLES.map(({ table }, index) => ({ table, rows: [...this.counts[index].values()] }));
+  }
+
+  openIdRows(): OpenIdDelta[] {
+    return [...this.open.values()];
+  }
+}
+
+/** Adds CountDelta rows (parameter: their JSON array) to a count table. */
+export const addCountsSql = (table: CountTable) => `
+INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
+  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM json_each(?) AS j WHERE true
+ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET found = found + excluded.found, closed = closed + excluded.closed`;
+
+/** Adds OpenIdDelta rows (parameter: their JSON array) to ledger_open_ids. */
+export const ADD_OPEN_IDS_SQL = `
+INSERT INTO ledger_open_ids (id_number, village_code, n)
+  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j WHERE true
+ON CONFLICT (id_number, village_code) DO UPDATE SET n = n + excluded.n`;
+
+/** Writes FactsRecords of one village (parameters: village code, their JSON array), replacing older ones. */
+export const PUT_FACTS_SQL = `
+INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
+  SELECT ?, j.value ->> 'r', j.value ->> 'fm', j.value ->> 'cm', j.value -> 'd', j.value ->> 'i', j.value ->> 'o' FROM json_each(?) AS j WHERE true
+ON CONFLICT (village_code, row_id) DO UPDATE SET found_month = excluded.found_month, closed_month = excluded.closed_month,
+  dims_json = excluded.dims_json, id_number = excluded.id_number, is_open = excluded.is_open`;
+
+/** Deletes the facts rows of some rows of one village (parameters: village code, JSON array of row ids). */
+export const DROP_FACTS_SQL = 'DELETE FROM ledger_row_facts WHERE village_code = ? AND row_id IN (SELECT value FROM json_each(?))';
+
+/** The stored facts of the rows named (parameters ?1 village code, ?2 JSON array of row ids). */
+const NAMED_FACTS = "FROM ledger_row_facts f WHERE f.village_code = ?1 AND f.row_id IN (SELECT value FROM json_each(?2)) AND f.found_month <> ''";
+
+/**
+ * Takes the stored facts of some rows of one village back out of the counts (parameters: village
+ * code, JSON array of row ids): one grouped upsert per count table and one for the open IDs. They
+ * do not depend on each other; all must run before those rows' facts rows are replaced or deleted.
+ */
+export const TAKE_BACK_SQL: readonly string[] = [
+  ...COUNT_TABLES.map(
+    ({ table, unitSql }) => `
+INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
+  SELECT ${unitSql('m.village_code')}, m.month, json_extract(d.value, '$[0]'), json_extract(d.value, '$[1]'), -SUM(m.found), -SUM(m.closed)
+    FROM (SELECT f.village_code, f.dims_json, f.found_month AS month, 1 AS found, 0 AS closed ${NAMED_FACTS}
+          UNION ALL
+          SELECT f.village_code, f.dims_json, f.closed_month, 0, 1 ${NAMED_FACTS} AND f.closed_month <> '') AS m,
+         json_each(m.dims_json) AS d
+   GROUP BY 1, 2, 3, 4
+ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET found = found + excluded.found, closed = closed + excluded.closed`,
+  ),
+  `
+INSERT INTO ledger_open_ids (id_number, village_code, n)
+  SELECT f.id_number, f.village_code, -COUNT(*) FROM ledger_row_facts f
+   WHERE f.village_code = ?1 AND f.row_id IN (SELECT value FROM json_each(?2)) AND f.is_open = 1 AND f.id_number <> ''
+   GROUP BY 1, 2
+ON CONFLICT (id_number, village_code) DO UPDATE SET n = n + excluded.n`,
+];
