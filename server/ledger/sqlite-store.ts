@@ -119,6 +119,16 @@ function placeholders(columns: number, rows: number): string {
 export class SqliteLedgerStore implements LedgerStore {
   constructor(readonly db: SqlDatabase) {}
 
+  /**
+   * The table function that expands a JSON array of row objects. SQLite's jsonb_each hands each
+   * object on in its binary form, so the ten or so `->>` of a row read it directly instead of
+   * printing it as text and parsing it again each time (2–4× faster writes); PostgreSQL's
+   * json_each (migration 001) reads text.
+   */
+  private jsonRows(): 'jsonb_each' | 'json_each' {
+    return this.db.engine === 'sqlite' ? 'jsonb_each' : 'json_each';
+  }
+
   transaction<T>(fn: (store: LedgerStore) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return this.db.transaction((tx) => fn(new SqliteLedgerStore(tx)), options);
   }
@@ -143,10 +153,11 @@ export class SqliteLedgerStore implements LedgerStore {
     return { response, requestHash: row.request_hash };
   }
 
-  async saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string): Promise<void> {
-    await this.db.run(
+  async saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string, lastSeq: number): Promise<void> {
+    const saved = await this.db.run(
       `INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json, request_hash)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       SELECT ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ?
+        WHERE COALESCE((SELECT last_seq FROM ledger_villages WHERE village_code = ?), 0) = CAST(? AS BIGINT)`,
       [
         ctx.villageCode,
         ctx.requestId,
@@ -157,8 +168,11 @@ export class SqliteLedgerStore implements LedgerStore {
         response.conflicts.length,
         JSON.stringify(response),
         requestHash,
+        ctx.villageCode,
+        lastSeq,
       ],
     );
+    if (saved.changes !== 1) throw new Error(`sync answer not kept: the ledger of ${ctx.villageCode} is not where this request left it (its writes were lost)`);
   }
 
   async getRows(villageCode: string, rowIds: readonly string[]): Promise<Map<string, StoredRow>> {
@@ -265,7 +279,7 @@ export class SqliteLedgerStore implements LedgerStore {
            SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value -> 'x', j.value -> 'c', CAST(j.value ->> 'm' AS INTEGER),
                   CAST(? AS INTEGER), ?, ?, ?, ?
-           FROM json_each(?) AS j`,
+           FROM ${this.jsonRows()}(?) AS j`,
           [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
         ),
         this.db.run(
@@ -274,7 +288,7 @@ export class SqliteLedgerStore implements LedgerStore {
            SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
                   CAST(j.value ->> 'e' AS INTEGER), CAST(j.value ->> 'w' AS INTEGER), j.value -> 'f', ?, ?, ?
-           FROM json_each(?) AS j WHERE true
+           FROM ${this.jsonRows()}(?) AS j WHERE true
            ON CONFLICT (village_code, row_id) DO UPDATE SET
              version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
              id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,

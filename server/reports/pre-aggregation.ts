@@ -2,6 +2,7 @@
  * The summaries' pre-aggregation as the SQLite writer keeps it (migration 025): what each written
  * row contributes is computed here with the ledger core's rowFacts, in the process that writes it,
  * and sent to the database with the rows — the same round trip, a few small upserts per chunk.
+ * (SQLite only: the row objects are expanded with jsonb_each, see SqliteLedgerStore.jsonRows.)
  *
  * Until 025 the database computed the facts itself (migrations 010, 011, 024: some forty JSON
  * extractions per row and a grouped upsert over every row's dimensions), which was about half of
@@ -126,19 +127,19 @@ export class CountDeltas {
 /** Adds CountDelta rows (parameter: their JSON array) to a count table. */
 export const addCountsSql = (table: CountTable) => `
 INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
-  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM json_each(?) AS j WHERE true
+  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM jsonb_each(?) AS j WHERE true
 ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET found = found + excluded.found, closed = closed + excluded.closed`;
 
 /** Adds OpenIdDelta rows (parameter: their JSON array) to ledger_open_ids. */
 export const ADD_OPEN_IDS_SQL = `
 INSERT INTO ledger_open_ids (id_number, village_code, n)
-  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM json_each(?) AS j WHERE true
+  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM jsonb_each(?) AS j WHERE true
 ON CONFLICT (id_number, village_code) DO UPDATE SET n = n + excluded.n`;
 
 /** Writes FactsRecords of one village (parameters: village code, their JSON array), replacing older ones. */
 export const PUT_FACTS_SQL = `
 INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
-  SELECT ?, j.value ->> 'r', j.value ->> 'fm', j.value ->> 'cm', j.value -> 'd', j.value ->> 'i', j.value ->> 'o' FROM json_each(?) AS j WHERE true
+  SELECT ?, j.value ->> 'r', j.value ->> 'fm', j.value ->> 'cm', j.value -> 'd', j.value ->> 'i', j.value ->> 'o' FROM jsonb_each(?) AS j WHERE true
 ON CONFLICT (village_code, row_id) DO UPDATE SET found_month = excluded.found_month, closed_month = excluded.closed_month,
   dims_json = excluded.dims_json, id_number = excluded.id_number, is_open = excluded.is_open`;
 

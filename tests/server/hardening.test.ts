@@ -179,7 +179,6 @@ describe('hardening of the HTTP edge', () => {
     try {
       const rows = Array.from({ length: 300 }, () => newRow({ notes: '备注'.repeat(200) }));
       const res = await push(rows);
-      if (res.status !== 503) console.log(server.logText().slice(-3000));
       expect(res.status).toBe(503);
       expect(res.body.error.code).toBe('storage_full');
       expect(res.body.error.message).toMatch(/磁盘空间已满，本次操作未保存/);
