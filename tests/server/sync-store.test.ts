@@ -6,7 +6,7 @@
 import { randomUUID } from 'crypto';
 import { rmSync } from 'fs';
 import { join } from 'path';
-import { SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
+import { capRowFindings, SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
 import { SqlAuditLog } from '../../server/audit/audit-log';
 import { migrate } from '../../server/db/migrate';
 import type { SqlDatabase } from '../../server/db/database';
@@ -78,5 +78,19 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     await expect(db.run("UPDATE ledger_row_versions SET values_json = '{}'")).rejects.toThrow(/append-only/);
     await expect(db.run('DELETE FROM ledger_row_versions')).rejects.toThrow(/append-only/);
     expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(600);
+  });
+
+  it('keeps a sync answer only beside the writes it reports (never one a retry would replay without its rows)', async () => {
+    const store = new SqliteLedgerStore(db);
+    const lastSeq = await store.lastSeq(VILLAGE);
+    expect(lastSeq).toBe(600);
+    const ctx: WriteContext = { villageCode: VILLAGE, userId: null, userName: null, clientId: 'c', requestId: randomUUID(), at: now().toISOString() };
+    const response: SyncResponse = { applied: [{ rowId: randomUUID(), version: 1, merged: false }], unchanged: [], conflicts: [], changes: [], cursor: 601, hasMore: false, ...capRowFindings([]) };
+    // as if this request's writes had been rolled back by the database under it: the ledger is not
+    // where they would have left it (601), so nothing is kept
+    await expect(store.saveSyncResponse(ctx, response, 'hash', lastSeq + 1)).rejects.toThrow(/not kept/);
+    expect(await store.findSyncResponse(VILLAGE, ctx.requestId)).toBeUndefined();
+    await store.saveSyncResponse(ctx, response, 'hash', lastSeq);
+    expect((await store.findSyncResponse(VILLAGE, ctx.requestId))?.requestHash).toBe('hash');
   });
 });

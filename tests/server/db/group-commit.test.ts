@@ -127,6 +127,64 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); Postgr
     expect(await values()).toEqual(['holder', 'later']);
   });
 
+  it('a member that fails because the database rolled the whole transaction back fails every member with that reason', async () => {
+    const release = gate();
+    const { done: holder } = await holdConnection(release);
+    const full = Object.assign(new Error('SQLITE_FULL: database or disk is full'), { code: 'SQLITE_FULL' });
+    // the member's own statement failed with a database error and SQLite cancelled the transaction:
+    // its ROLLBACK TO then finds no savepoint; the reason reported is still the database's
+    const lost = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO t (v) VALUES ('f1')");
+      await tx.exec('ROLLBACK');
+      throw full;
+    });
+    const other = db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES ('f2')"));
+    release.open();
+    await holder;
+    await expect(lost).rejects.toBe(full);
+    await expect(other).rejects.toBe(full);
+    expect(await values()).toEqual(['holder']);
+  });
+
+  it("a member's reads do not wait for its savepoint; its writes do", async () => {
+    await db.run("INSERT INTO t (v) VALUES ('seen')");
+    // The savepoint's answer comes back late (as through a busy event loop); SQLite has made it.
+    const raw = (db as unknown as { raw: { exec: (sql: string, cb: (err: Error | null) => void) => unknown } }).raw;
+    const exec = raw.exec.bind(raw);
+    const SLOW_MS = 150;
+    raw.exec = (sql, cb) => exec(sql, (err) => (/^SAVEPOINT gc_/.test(sql) ? setTimeout(() => cb(err), SLOW_MS) : cb(err)));
+    try {
+      const started = performance.now();
+      const times = await db.transaction(async (tx) => {
+        const seen = await values(tx);
+        const readAt = performance.now() - started;
+        await tx.run("INSERT INTO t (v) VALUES ('written')");
+        return { seen, readAt, writtenAt: performance.now() - started };
+      });
+      expect(times.seen).toEqual(['seen']);
+      expect(times.readAt).toBeLessThan(SLOW_MS);
+      expect(times.writtenAt).toBeGreaterThanOrEqual(SLOW_MS - 5);
+      expect(await values()).toEqual(['seen', 'written']);
+    } finally {
+      raw.exec = exec;
+    }
+  });
+
+  it("a member that fails before its savepoint is made leaves nothing, and the next member's savepoint nests after it", async () => {
+    const release = gate();
+    const { done: holder } = await holdConnection(release);
+    const failsEarly = db.transaction(async (tx) => {
+      await values(tx); // a read only, then a failure: its savepoint is still rolled back to
+      throw new Error('refused');
+    });
+    const next = db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES ('next')"));
+    release.open();
+    await holder;
+    await expect(failsEarly).rejects.toThrow('refused');
+    await next;
+    expect(await values()).toEqual(['holder', 'next']);
+  });
+
   it('a write issued between two transactions is not overtaken by the second one', async () => {
     const release = gate();
     const { done: holder } = await holdConnection(release);

@@ -35,6 +35,12 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     expect((await db.get<{ timeout: number }>('PRAGMA busy_timeout'))!.timeout).toBeGreaterThan(0);
   });
 
+  it('keeps temporary data (savepoint journals, sorts) in memory on both connections: no page copies in temp files', async () => {
+    // the writer (a PRAGMA goes to the queue) and the reader (a pure SELECT outside any transaction)
+    expect(await db.get<{ temp_store: number }>('PRAGMA temp_store')).toEqual({ temp_store: 2 });
+    expect(await db.get<{ temp_store: number }>('SELECT temp_store FROM pragma_temp_store')).toEqual({ temp_store: 2 });
+  });
+
   it('binds positional and named parameters (no string building)', async () => {
     await db.run('INSERT INTO t (v) VALUES (?)', ["x'); DROP TABLE t; --"]);
     await db.run('INSERT INTO t (v) VALUES ($v)', { v: 'named' });
