@@ -2,7 +2,7 @@
  * The consolidation benches' data (bench/consolidation-1-summary.bench.ts, consolidation-2-export.bench.ts):
  * a county of 1,000,000 ledger rows (150 villages in 15 townships,
  * found over 24 months, a third closed), generated into a bench database through the real
- * migrations (so migration 010's trigger pre-aggregates as in production):
+ * migrations, its summaries' facts and counts written as the sync writer writes them:
  *
  *   1. County summary (GET /reports/summary's service: rows by five dimensions, leads, submissions,
  *      duplicates, drill-down by township) against the raw SQL GROUP BY over the same ledger tables
@@ -21,8 +21,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { migrate } from '../server/db/migrate';
-import { TRIGGER_SQL } from '../server/db/migrations/024_facts_per_chunk';
-import { rowFacts } from '../ledger/reports/facts';
+import { ADD_OPEN_IDS_SQL, addCountsSql, CountDeltas, factsRecord } from '../server/reports/pre-aggregation';
 import type { LedgerValues } from '../ledger/types';
 import { createRng, fabricateLedgerValues, randomInt } from '../server/seed/fabricate';
 import { nowMs } from './harness';
@@ -63,12 +62,10 @@ async function generate(db: SqliteDatabase, rows: number): Promise<void> {
     }
   });
 
-  // Bulk load: the pre-aggregation trigger is dropped while the rows go in, and the facts and counts
-  // are computed here with the ledger core's rowFacts (the rule the trigger mirrors; the two are
-  // proven equal in tests/server/reports.test.ts), then the trigger is put back. The per-write cost
-  // of the trigger is in the ingest bench. The open-ID tables get the duplicated ID numbers only:
-  // the duplicate query reads them through a partial index (villages > 1), whatever else they hold.
-  await db.exec('DROP TRIGGER ledger_facts_follow_versions');
+  // Bulk load: the rows, their facts and the counts are written as the sync writer writes them
+  // (server/reports/pre-aggregation.ts: facts by the ledger core's rowFacts), the counts summed over
+  // the whole load and written once at the end. The open-ID table gets the duplicated ID numbers
+  // only: the duplicate query reads it through a partial index (villages > 1), whatever else it holds.
   const started = nowMs();
   const rng = createRng('consolidation-bench');
   const templates = Array.from({ length: TEMPLATES }, () => fabricateLedgerValues(rng, { region: COUNTY, today: '2026-11-15', maxAgeDays: 30 }));
@@ -76,14 +73,7 @@ async function generate(db: SqliteDatabase, rows: number): Promise<void> {
   const span = Date.parse('2026-11-15T00:00:00Z') / 86_400_000 - start;
   const seqByVillage = new Map<string, number>();
   const perVillage = Math.ceil(rows / villages.length);
-  const villageCounts = new Map<string, [number, number]>();
-  const townshipCounts = new Map<string, [number, number]>();
-  const openIds = new Map<string, string[]>();
-  const bump = (table: Map<string, [number, number]>, key: string, which: 0 | 1) => {
-    const entry = table.get(key) ?? [0, 0];
-    entry[which]++;
-    table.set(key, entry);
-  };
+  const deltas = new CountDeltas();
   for (let offset = 0; offset < rows; offset += CHUNK) {
     const payload: unknown[] = [];
     const facts: unknown[] = [];
@@ -106,59 +96,40 @@ async function generate(db: SqliteDatabase, rows: number): Promise<void> {
       if (i % 1000 === 999 && i >= perVillage) values.idNumber = `${COUNTY}${String(19_400_101_000 + i - perVillage).padStart(12, '0')}`; // the same person open in the previous village
       const rowId = `${i.toString(16).padStart(8, '0')}-${randomUUID().slice(9)}`;
       payload.push({ v: village, r: rowId, s: seq, x: values, i: values.idNumber, t: values.status });
-      const f = rowFacts(values as LedgerValues);
-      facts.push({ v: village, r: rowId, fm: f.foundMonth, cm: f.closedMonth, d: JSON.stringify(f.dims), i: values.idNumber, o: values.status === '已办结' ? 0 : 1 });
-      if (f.foundMonth !== '') {
-        for (const [dimension, value] of f.dims) {
-          for (const [table, code] of [[villageCounts, village], [townshipCounts, village.slice(0, 9)]] as const) {
-            bump(table, `${code}|${dimension}|${value}|${f.foundMonth}`, 0);
-            if (f.closedMonth !== '') bump(table, `${code}|${dimension}|${value}|${f.closedMonth}`, 1);
-          }
-        }
-      }
-      if (values.status !== '已办结') {
-        const id = String(values.idNumber);
-        openIds.set(id, [...(openIds.get(id) ?? []), village]);
-      }
+      const record = factsRecord(rowId, values as LedgerValues);
+      facts.push({ ...record, v: village });
+      deltas.add(village, record);
     }
     await db.transaction(async (tx) => {
       const json = JSON.stringify(payload);
       await tx.run(
         `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged, at)
-         SELECT j.value ->> 'v', j.value ->> 'r', 1, j.value ->> 's', 0, j.value -> 'x', '[]', 0, '2026-11-15T00:00:00Z' FROM json_each(?) AS j`,
+         SELECT j.value ->> 'v', j.value ->> 'r', 1, j.value ->> 's', 0, j.value -> 'x', '[]', 0, '2026-11-15T00:00:00Z' FROM jsonb_each(?) AS j`,
         [json],
       );
       await tx.run(
         `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, status, created_at, updated_at)
          SELECT j.value ->> 'v', j.value ->> 'r', 1, j.value ->> 's', 0, j.value ->> 'i', j.value ->> 't', '2026-11-15T00:00:00Z', '2026-11-15T00:00:00Z'
-           FROM json_each(?) AS j`,
+           FROM jsonb_each(?) AS j`,
         [json],
       );
       await tx.run(
         `INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
-         SELECT j.value ->> 'v', j.value ->> 'r', j.value ->> 'fm', j.value ->> 'cm', j.value ->> 'd', j.value ->> 'i', j.value ->> 'o' FROM json_each(?) AS j`,
+         SELECT j.value ->> 'v', j.value ->> 'r', j.value ->> 'fm', j.value ->> 'cm', j.value -> 'd', j.value ->> 'i', j.value ->> 'o' FROM jsonb_each(?) AS j`,
         [JSON.stringify(facts)],
       );
     });
   }
   await db.transaction(async (tx) => {
-    for (const [table, counts] of [['ledger_month_counts', villageCounts], ['ledger_month_counts_township', townshipCounts]] as const) {
-      const entries = [...counts.entries()].map(([key, [found, closed]]) => [...key.split('|'), found, closed]);
-      for (let i = 0; i < entries.length; i += 20_000) {
-        await tx.run(
-          `INSERT INTO ${table} (unit_code, dimension, value, month, found, closed)
-           SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM json_each(?) AS j`,
-          [JSON.stringify(entries.slice(i, i + 20_000))],
-        );
-      }
+    for (const { table, rows: counts } of deltas.countRows()) {
+      for (let i = 0; i < counts.length; i += 20_000) await tx.run(addCountsSql(table), [JSON.stringify(counts.slice(i, i + 20_000))]);
     }
-    for (const [id, villagesOpen] of openIds) {
-      if (new Set(villagesOpen).size < 2) continue;
-      for (const village of new Set(villagesOpen)) await tx.run('INSERT INTO ledger_open_ids (id_number, village_code, n) VALUES (?, ?, 1)', [id, village]);
-    }
+    const openInVillages = new Map<string, string[]>();
+    for (const [id, village] of deltas.openIdRows()) openInVillages.set(id, [...(openInVillages.get(id) ?? []), village]);
+    const duplicated = deltas.openIdRows().filter(([id]) => (openInVillages.get(id) ?? []).length > 1);
+    if (duplicated.length > 0) await tx.run(ADD_OPEN_IDS_SQL, [JSON.stringify(duplicated)]);
   });
   if (process.env.CONSOLIDATION_BENCH_VERBOSE) console.log(`  load ${Math.round(nowMs() - started)} ms`);
-  await db.exec(TRIGGER_SQL);
   await db.exec('ANALYZE');
   await db.exec('PRAGMA cache_size = -2000; PRAGMA synchronous = FULL');
 }
