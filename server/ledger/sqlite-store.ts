@@ -4,7 +4,8 @@
  * not tens of thousands.
  * Every statement is parameterised.
  */
-import { capRowFindings, type SyncResponse } from '../../ledger/api/sync';
+import { capRowFindings, type RowChange, type SyncResponse } from '../../ledger/api/sync';
+import { wholeRow } from './sync';
 import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
@@ -43,6 +44,12 @@ const INSERT_CHUNK = 200;
 const JSON_CHUNK = 2000;
 /** Ids per `IN (…)` look-up. */
 const LOOKUP_CHUNK = 500;
+
+/** A row of a kept answer's pull page: [row id, version]. */
+type ChangeRef = [string, number];
+
+/** A sync answer as kept for retries: the pull page by reference (changeRefs), or whole in answers kept before. */
+type KeptSyncAnswer = Omit<SyncResponse, 'changes'> & { changes?: RowChange[]; changeRefs?: ChangeRef[] };
 
 interface RowRecord {
   row_id: string;
@@ -142,10 +149,13 @@ export class SqliteLedgerStore implements LedgerStore {
       [villageCode, requestId],
     );
     if (!row) return undefined;
-    const stored = JSON.parse(row.response_json) as SyncResponse;
+    const stored = JSON.parse(row.response_json) as KeptSyncAnswer;
+    const { changeRefs, ...rest } = stored;
     // Answers stored before findings were capped have no totals: cap and count them now.
     const response: SyncResponse = {
-      ...stored,
+      ...rest,
+      // answers kept before the pull page was kept by reference carry it whole
+      changes: changeRefs ? await this.changesAt(villageCode, changeRefs) : (stored.changes ?? []),
       // answers stored before no-ops were listed apart had them among `applied`
       unchanged: stored.unchanged ?? [],
       ...(stored.findingCounts ? {} : capRowFindings(stored.findings)),
@@ -153,7 +163,26 @@ export class SqliteLedgerStore implements LedgerStore {
     return { response, requestHash: row.request_hash };
   }
 
+  /** The pull page of a kept answer: each row as it was at the version the page had (history is append-only). */
+  private async changesAt(villageCode: string, refs: readonly ChangeRef[]): Promise<RowChange[]> {
+    if (refs.length === 0) return [];
+    const versions = await this.db.all<{ row_id: string; version: number; deleted: number; values_json: string }>(
+      `SELECT v.row_id, v.version, v.deleted, v.values_json FROM ledger_row_versions v
+        WHERE v.village_code = ? AND (v.row_id, v.version) IN (SELECT j.value ->> '$[0]', CAST(j.value ->> '$[1]' AS INTEGER) FROM json_each(?) AS j)`,
+      [villageCode, JSON.stringify(refs)],
+    );
+    const byRef = new Map(versions.map((version) => [`${version.row_id}|${version.version}`, version]));
+    return refs.map(([rowId, version]) => {
+      const found = defined(byRef.get(`${rowId}|${version}`), `version ${version} of row ${rowId} (kept sync answer)`);
+      return { rowId, version, values: wholeRow(JSON.parse(found.values_json) as LedgerValues), deleted: found.deleted === 1 };
+    });
+  }
+
   async saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string, lastSeq: number): Promise<void> {
+    // The pull page is kept as (row, version) references: every one is a version in the append-only
+    // history, which gives the same rows back on a retry — not a second copy of every row pulled.
+    const { changes, ...rest } = response;
+    const kept: KeptSyncAnswer = { ...rest, changeRefs: changes.map((change): ChangeRef => [change.rowId, change.version]) };
     const saved = await this.db.run(
       `INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json, request_hash)
        SELECT ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ?
@@ -166,7 +195,7 @@ export class SqliteLedgerStore implements LedgerStore {
         ctx.at,
         response.applied.length,
         response.conflicts.length,
-        JSON.stringify(response),
+        JSON.stringify(kept),
         requestHash,
         ctx.villageCode,
         lastSeq,

@@ -93,4 +93,31 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     await store.saveSyncResponse(ctx, response, 'hash', lastSeq);
     expect((await store.findSyncResponse(VILLAGE, ctx.requestId))?.requestHash).toBe('hash');
   });
+
+  it('keeps the pull page of an answer by reference (no second copy of the rows) and replays it as first sent; older whole answers still replay', async () => {
+    const audit = new SqlAuditLog(db, now);
+    const store = new SqliteLedgerStore(db);
+    const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
+    delete (values as Record<string, unknown>).seq;
+    const rowId = randomUUID();
+    const request = { clientId: 'refs', requestId: randomUUID(), cursor: 600, changes: [{ rowId, baseVersion: 0, values }] };
+    const first = await syncLedger({ store, audit, now }, VILLAGE, request, { user: null, httpRequestId: 'refs-1' });
+    expect(first.response.changes.map((change) => change.rowId)).toEqual([rowId]);
+    const kept = (await db.get<{ response_json: string }>('SELECT response_json FROM ledger_sync_requests WHERE request_id = ?', [request.requestId]))!.response_json;
+    expect(kept).not.toContain(String((values as Record<string, unknown>).name));
+    // the row changes afterwards; the retry still gets the page as it was
+    await syncLedger({ store, audit, now }, VILLAGE, { clientId: 'other', requestId: randomUUID(), changes: [{ rowId, baseVersion: 1, values: { notes: '后来的修改' } as Record<string, never> }] }, { user: null, httpRequestId: 'refs-2' });
+    const again = await syncLedger({ store, audit, now }, VILLAGE, request, { user: null, httpRequestId: 'refs-3' });
+    expect(again.replayed).toBe(true);
+    expect(again.response).toEqual(first.response);
+
+    // an answer kept whole, as before references: replayed as kept
+    const whole = { ...first.response, changes: [{ rowId: 'r-old', version: 3, values: { name: '旧答复' }, deleted: false }] };
+    const oldId = randomUUID();
+    await db.run(
+      "INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json, request_hash) VALUES (?, ?, 'c', NULL, 'x', 1, 0, ?, NULL)",
+      [VILLAGE, oldId, JSON.stringify(whole)],
+    );
+    expect((await store.findSyncResponse(VILLAGE, oldId))?.response).toEqual(whole);
+  });
 });
