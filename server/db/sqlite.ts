@@ -48,6 +48,12 @@ type Raw = sqlite3.Database;
  */
 const TEMP_IN_MEMORY = 'PRAGMA temp_store = MEMORY';
 
+/** A group commit's members, and its task as queued in its lane (see SqliteDatabase.transaction). */
+interface FormingGroup {
+  members: GroupMember[];
+  queued?: () => void;
+}
+
 /** One transaction of a group commit (see SqliteDatabase.transaction). */
 interface GroupMember {
   fn: (tx: SqlDatabase) => Promise<unknown>;
@@ -318,7 +324,7 @@ export class SqliteDatabase implements SqlDatabase {
   private readonly context = new AsyncLocalStorage<TxHandle>();
   private readonly cache: StatementCache;
   /** The transaction group waiting at the tail of each lane, which new transactions join. */
-  private readonly forming: Record<Lane, { members: GroupMember[] } | undefined> = { urgent: undefined, interactive: undefined, bulk: undefined };
+  private readonly forming: Record<Lane, FormingGroup | undefined> = { urgent: undefined, interactive: undefined, bulk: undefined };
   /**
    * Urgent and interactive writes and transactions enqueued and not finished: a read outside any
    * work scope must not overtake them (a scoped read waits only for its own scope's, work-scope.ts).
@@ -474,17 +480,37 @@ export class SqliteDatabase implements SqlDatabase {
     let group = this.forming[lane];
     if (!group || group.members.length >= (lane === 'bulk' ? MAX_BULK_GROUP : MAX_GROUP)) {
       const members: GroupMember[] = [];
-      group = { members };
+      const forming: FormingGroup = { members };
       const task = () => {
-        if (this.forming[lane] === group) this.forming[lane] = undefined; // closed: later arrivals form the next group
+        if (this.forming[lane] === forming) this.forming[lane] = undefined; // closed: later arrivals form the next group
         return this.runGroup(members, lane);
       };
       this.enqueue(task, false, lane).catch((error: unknown) => members.forEach((member) => member.reject(error)));
-      this.forming[lane] = group; // enqueue() clears it; this group is the lane's tail
+      forming.queued = this.lanes[lane][this.lanes[lane].length - 1]; // enqueue() queues synchronously
+      this.forming[lane] = group = forming; // enqueue() clears it; this group is the lane's tail
     }
     return new Promise<T>((resolve, reject) => {
       defined(group, 'the open commit group').members.push({ fn: fn as (tx: SqlDatabase) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
     });
+  }
+
+  /**
+   * The members of the groups waiting in the lanes served before `lane`, taken to run next in the
+   * group that is running — when those groups are all that waits there (no statement and no other
+   * task would be overtaken). Their tasks stay queued and find nothing left to run. Undefined when
+   * something else waits: the running group then commits and hands over as before.
+   */
+  private takeGroupsAhead(lane: Lane): GroupMember[] | undefined {
+    const taken: FormingGroup[] = [];
+    for (const ahead of LANES) {
+      if (ahead === lane) break;
+      const queue = this.lanes[ahead];
+      if (queue.length === 0) continue;
+      const group = this.forming[ahead];
+      if (queue.length !== 1 || !group || group.queued !== queue[0]) return undefined;
+      taken.push(group);
+    }
+    return taken.flatMap((group) => group.members.splice(0));
   }
 
   /** Whether work of a lane served before `lane` is waiting (a running group then hands over). */
@@ -503,6 +529,7 @@ export class SqliteDatabase implements SqlDatabase {
    * their lane (they run right after the waiting work, before any later work of their lane).
    */
   private async runGroup(members: GroupMember[], lane: Lane): Promise<void> {
+    if (members.length === 0) return; // its members joined a group that ran before it (takeGroupsAhead)
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
       await rawExec(this.raw, 'BEGIN IMMEDIATE');
@@ -511,11 +538,22 @@ export class SqliteDatabase implements SqlDatabase {
       return;
     }
     let count = members.length;
+    /** Members up to here joined from a lane ahead: they run whatever waits meanwhile. */
+    let joinedUntil = 0;
     try {
       for (let i = 0; i < count; i++) {
-        if (i > 0 && this.waitingAhead(lane)) {
-          count = i;
-          break;
+        if (i > 0 && i >= joinedUntil && this.waitingAhead(lane)) {
+          // Work of an earlier lane waits. When it is only transactions (a sign-in, a small push),
+          // they join this group as its next members, and the group commits right after them: they
+          // wait no longer than for a group of their own, and save its BEGIN and COMMIT (an fsync).
+          const joining = this.takeGroupsAhead(lane) ?? [];
+          members.splice(i, 0, ...joining);
+          const stopAt = i + joining.length;
+          if (stopAt === i) {
+            count = i;
+            break;
+          }
+          count = joinedUntil = stopAt;
         }
         const name = `gc_${i + 1}`;
         // Savepoints are not released: they nest until the COMMIT, which keeps them all

@@ -106,7 +106,7 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     const kept = (await db.get<{ response_json: string }>('SELECT response_json FROM ledger_sync_requests WHERE request_id = ?', [request.requestId]))!.response_json;
     expect(kept).not.toContain(String((values as Record<string, unknown>).name));
     // the row changes afterwards; the retry still gets the page as it was
-    await syncLedger({ store, audit, now }, VILLAGE, { clientId: 'other', requestId: randomUUID(), changes: [{ rowId, baseVersion: 1, values: { notes: '后来的修改' } as Record<string, never> }] }, { user: null, httpRequestId: 'refs-2' });
+    await syncLedger({ store, audit, now }, VILLAGE, { clientId: 'other', requestId: randomUUID(), changes: [{ rowId, baseVersion: 1, values: { notes: '后来的修改' } as unknown as Record<string, never> }] }, { user: null, httpRequestId: 'refs-2' });
     const again = await syncLedger({ store, audit, now }, VILLAGE, request, { user: null, httpRequestId: 'refs-3' });
     expect(again.replayed).toBe(true);
     expect(again.response).toEqual(first.response);

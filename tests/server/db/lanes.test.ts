@@ -71,11 +71,19 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     expect(rows.map((row) => row.who)).toEqual(['bulk-0', 'login', 'bulk-1', 'bulk-2', 'bulk-3', 'bulk-4', 'bulk-5', 'bulk-6']);
   });
 
-  it('a bulk group hands the connection over between two members when interactive work waits, committing what ran', async () => {
+  it('a sign-in arriving while a bulk group runs joins it as the next member; the group commits right after it and the rest runs next', async () => {
     const hold = gate();
     const started = gate();
     const order: string[] = [];
     const other = await SqliteDatabase.open(join(dir, 'x.sqlite'));
+    // every BEGIN the connection runs (one per group)
+    const raw = (db as unknown as { raw: { exec: (sql: string, cb: (err: Error | null) => void) => unknown } }).raw;
+    const exec = raw.exec.bind(raw);
+    let begins = 0;
+    raw.exec = (sql, cb) => {
+      if (/^BEGIN/.test(sql)) begins++;
+      return exec(sql, cb);
+    };
     try {
       // holds the connection so that the next four bulk transactions form one group
       const holder = db.transaction(
@@ -112,15 +120,18 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
       hold.open();
       await firstMember.opened;
       const login = db.transaction(async (tx) => {
-        // the first member is already committed: another connection sees it
+        // in the same transaction as the first member: not committed yet (another connection does
+        // not see it), but this member does
         const seen = await other.all<{ who: string }>('SELECT who FROM log ORDER BY n');
-        order.push(`login saw ${seen.map((row) => row.who).join(',')}`);
+        const mine = await tx.all<{ who: string }>('SELECT who FROM log ORDER BY n');
+        order.push(`login saw ${seen.map((row) => row.who).join(',')} / ${mine.map((row) => row.who).join(',')}`);
         await tx.run("INSERT INTO log (who) VALUES ('login')");
       });
+      void login.then(() => order.push('login answered'));
       loginQueued.open();
       await Promise.all([holder, ...group, later, login]);
-      // the rest of the group runs right after the sign-in, before later bulk work
-      expect(order).toEqual(['bulk-1', 'login saw holder,bulk-1', 'bulk-2', 'bulk-3', 'bulk-4', 'later']);
+      // answered at the COMMIT right after it; the rest of the group runs next, before later bulk work
+      expect(order).toEqual(['bulk-1', 'login saw holder / holder,bulk-1', 'login answered', 'bulk-2', 'bulk-3', 'bulk-4', 'later']);
       expect((await db.all<{ who: string }>('SELECT who FROM log ORDER BY n')).map((row) => row.who)).toEqual([
         'holder',
         'bulk-1',
@@ -130,9 +141,54 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
         'bulk-4',
         'later',
       ]);
+      // the holder's group, [bulk-1, login], [bulk-2 … bulk-4], [later]: the sign-in had no BEGIN (nor COMMIT) of its own
+      expect(begins).toBe(4);
     } finally {
+      raw.exec = exec;
       await other.close();
     }
+  });
+
+  it('a bulk group hands over without taking anyone in when a single statement waits ahead of it', async () => {
+    const hold = gate();
+    const started = gate();
+    const order: string[] = [];
+    const holder = db.transaction(
+      async (tx) => {
+        started.open();
+        await hold.opened;
+        await tx.run("INSERT INTO log (who) VALUES ('holder')");
+      },
+      { bulk: true },
+    );
+    await started.opened;
+    const firstMember = gate();
+    const writeQueued = gate();
+    const group = [1, 2].map((i) =>
+      db.transaction(
+        async (tx) => {
+          if (i === 1) {
+            firstMember.open();
+            await writeQueued.opened;
+          }
+          await tx.run('INSERT INTO log (who) VALUES (?)', [`bulk-${i}`]);
+          order.push(`bulk-${i}`);
+        },
+        { bulk: true },
+      ),
+    );
+    hold.open();
+    await firstMember.opened;
+    // a plain write (no transaction) waits in the interactive lane, then a transaction behind it
+    const write = db.run("INSERT INTO log (who) VALUES ('write')").then(() => order.push('write'));
+    const after = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO log (who) VALUES ('after')");
+      order.push('after');
+    });
+    writeQueued.open();
+    await Promise.all([holder, ...group, write, after]);
+    // nothing overtakes the plain write: the group commits, the write runs, then the transaction
+    expect(order).toEqual(['bulk-1', 'write', 'after', 'bulk-2']);
   });
 
   it('runs urgent work (a sign-in) before interactive and bulk work queued before it', async () => {
