@@ -21,7 +21,7 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { migrate } from '../server/db/migrate';
-import { ADD_OPEN_IDS_SQL, addCountsSql, CountDeltas, factsRecord } from '../server/reports/pre-aggregation';
+import { addCountsSql, addOpenIdsSql, CountDeltas, factsRecord } from '../server/reports/pre-aggregation';
 import type { LedgerValues } from '../ledger/types';
 import { createRng, fabricateLedgerValues, randomInt } from '../server/seed/fabricate';
 import { nowMs } from './harness';
@@ -122,12 +122,12 @@ async function generate(db: SqliteDatabase, rows: number): Promise<void> {
   }
   await db.transaction(async (tx) => {
     for (const { table, rows: counts } of deltas.countRows()) {
-      for (let i = 0; i < counts.length; i += 20_000) await tx.run(addCountsSql(table), [JSON.stringify(counts.slice(i, i + 20_000))]);
+      for (let i = 0; i < counts.length; i += 20_000) await tx.run(addCountsSql(table, tx.writeGuard), [JSON.stringify(counts.slice(i, i + 20_000))]);
     }
     const openInVillages = new Map<string, string[]>();
     for (const [id, village] of deltas.openIdRows()) openInVillages.set(id, [...(openInVillages.get(id) ?? []), village]);
     const duplicated = deltas.openIdRows().filter(([id]) => (openInVillages.get(id) ?? []).length > 1);
-    if (duplicated.length > 0) await tx.run(ADD_OPEN_IDS_SQL, [JSON.stringify(duplicated)]);
+    if (duplicated.length > 0) await tx.run(addOpenIdsSql(tx.writeGuard), [JSON.stringify(duplicated)]);
   });
   if (process.env.CONSOLIDATION_BENCH_VERBOSE) console.log(`  load ${Math.round(nowMs() - started)} ms`);
   await db.exec('ANALYZE');

@@ -3,7 +3,7 @@
  * UPDATE/DELETE raise in the database) — and nothing else. audit-log.ts checks an entry before it is
  * written; routes.ts pages through it.
  */
-import type { SqlDatabase } from '../db/database';
+import { TransactionLostError, type SqlDatabase } from '../db/database';
 
 /** One stored entry. */
 export interface AuditRow {
@@ -36,11 +36,13 @@ class SqlAuditStore implements AuditStore {
   constructor(private readonly db: SqlDatabase) {}
 
   async insert(row: NewAuditRow): Promise<void> {
-    await this.db.run(
+    // guarded (writeGuard): an entry for work whose transaction the database rolled back is not kept
+    const written = await this.db.run(
       `INSERT INTO audit_log (at, user, user_id, role, unit, action, target, request_id, detail)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       SELECT ?, ?, CAST(? AS INTEGER), ?, ?, ?, ?, ?, ? WHERE ${this.db.writeGuard}`,
       [row.at, row.user, row.user_id, row.role, row.unit, row.action, row.target, row.request_id, row.detail],
     );
+    if (written.changes !== 1) throw new TransactionLostError(`auditing ${row.action}`);
   }
 
   async page(filter: AuditFilter, limit: number, offset: number): Promise<{ total: number; rows: AuditRow[] }> {

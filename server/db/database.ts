@@ -21,6 +21,15 @@ export type Engine = (typeof ENGINES)[number];
 
 export interface SqlDatabase {
   readonly engine: Engine;
+  /**
+   * A SQL condition that holds only while a statement runs inside the transaction this handle
+   * belongs to ('1' outside any). SQLite may roll a whole transaction back under its statements
+   * (SQLITE_FULL on a one-row write, an I/O error) and then runs the statements already issued to it
+   * each on its own, committed at once: a write issued beside others in one round trip adds
+   * `WHERE <writeGuard>` and checks what it changed (TransactionLostError), so it does nothing
+   * there. PostgreSQL fails every later statement of an aborted transaction by itself: TRUE.
+   */
+  readonly writeGuard: string;
   run(sql: string, params?: SqlParams): Promise<RunResult>;
   get<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T | undefined>;
   all<T = Record<string, unknown>>(sql: string, params?: SqlParams): Promise<T[]>;
@@ -37,13 +46,23 @@ export interface SqlDatabase {
   close(): Promise<void>;
 }
 
+/** A guarded write found its transaction gone (see SqlDatabase.writeGuard): it did nothing. */
+export class TransactionLostError extends Error {
+  constructor(what: string) {
+    super(`${what}: the transaction was rolled back by the database before it ran; nothing was written`);
+    this.name = 'TransactionLostError';
+  }
+}
+
 /**
  * Waits for every promise (fulfilled or not) and then rethrows the first failure: statements issued
- * together inside a transaction must all have finished before the caller can roll it back.
+ * together inside a transaction must all have finished before the caller can roll it back. The
+ * database's own error comes before a TransactionLostError it caused in a statement beside it.
  */
 export async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const results = await Promise.allSettled(promises);
-  const failed = results.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+  const failed = failures.find((result) => !(result.reason instanceof TransactionLostError)) ?? failures[0];
   if (failed) throw failed.reason;
   return results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }

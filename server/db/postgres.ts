@@ -234,6 +234,7 @@ export function isRetryableConflict(error: unknown): boolean {
 /** The handle a transaction body gets: every statement on the transaction's own connection. */
 class PgTxHandle implements SqlDatabase {
   readonly engine = 'postgres' as const;
+  readonly writeGuard = 'TRUE';
   active = true;
   /** The first error a statement raised (PostgreSQL aborts the transaction there, even when the body catches it). */
   failure: unknown = undefined;
@@ -318,6 +319,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export class PostgresDatabase implements SqlDatabase {
   readonly engine = 'postgres' as const;
+  readonly writeGuard = 'TRUE';
   private readonly context = new AsyncLocalStorage<PgTxHandle>();
   private readonly bulkSlots: Slots;
   private readonly ids = new GeneratedIds();

@@ -48,6 +48,17 @@ type Raw = sqlite3.Database;
  */
 const TEMP_IN_MEMORY = 'PRAGMA temp_store = MEMORY';
 
+/**
+ * The writer's mark of a running group transaction: a row in a table of its own temporary schema,
+ * inserted right after BEGIN and deleted right before COMMIT. A rollback of the whole transaction
+ * by SQLite takes it away with everything else, so IN_GROUP (TxHandle.writeGuard) tells a statement
+ * that runs afterwards, outside any transaction, that its group is gone.
+ */
+const GROUP_MARK_TABLE = 'CREATE TEMP TABLE group_open (one INTEGER PRIMARY KEY CHECK (one = 1))';
+const IN_GROUP = 'EXISTS (SELECT 1 FROM temp.group_open)';
+const BEGIN_GROUP = 'BEGIN IMMEDIATE; INSERT INTO temp.group_open (one) VALUES (1)';
+const COMMIT_GROUP = 'DELETE FROM temp.group_open; RELEASE gc_1; COMMIT';
+
 /** A group commit's members, and its task as queued in its lane (see SqliteDatabase.transaction). */
 interface FormingGroup {
   members: GroupMember[];
@@ -263,6 +274,7 @@ function rawExec(raw: Raw, sql: string): Promise<void> {
  */
 class TxHandle implements SqlDatabase {
   readonly engine = 'sqlite' as const;
+  readonly writeGuard = IN_GROUP;
   active = true;
   private savepoints = 0;
   constructor(
@@ -317,6 +329,7 @@ class TxHandle implements SqlDatabase {
 
 export class SqliteDatabase implements SqlDatabase {
   readonly engine = 'sqlite' as const;
+  readonly writeGuard = '1';
   /** Tasks waiting for the connection, per lane; one task runs at a time. */
   private readonly lanes: Record<Lane, Array<() => void>> = { urgent: [], interactive: [], bulk: [] };
   private busy = false;
@@ -354,6 +367,7 @@ export class SqliteDatabase implements SqlDatabase {
     try {
       if (!options.readOnly) await rawExec(raw, 'PRAGMA journal_mode = WAL');
       await rawExec(raw, `PRAGMA foreign_keys = ON; PRAGMA busy_timeout = ${Math.floor(busy)}; PRAGMA synchronous = FULL; ${TEMP_IN_MEMORY}`);
+      await rawExec(raw, GROUP_MARK_TABLE);
     } catch (error) {
       await new Promise<void>((resolve) => raw.close(() => resolve()));
       throw error;
@@ -532,8 +546,10 @@ export class SqliteDatabase implements SqlDatabase {
     if (members.length === 0) return; // its members joined a group that ran before it (takeGroupsAhead)
     const outcomes: Array<{ ok: true; value: unknown } | { ok: false; error: unknown }> = [];
     try {
-      await rawExec(this.raw, 'BEGIN IMMEDIATE');
+      await rawExec(this.raw, BEGIN_GROUP);
     } catch (error) {
+      // the mark may have failed after BEGIN: leave no transaction open behind the group
+      await rawExec(this.raw, 'ROLLBACK').catch(() => undefined);
       for (const member of members) member.reject(error);
       return;
     }
@@ -583,7 +599,7 @@ export class SqliteDatabase implements SqlDatabase {
       }
       // RELEASE of the outermost savepoint fails when the transaction was lost on the way (SQLite
       // rolled it back after an I/O error and a later statement started another): then nothing commits.
-      await rawExec(this.raw, 'RELEASE gc_1; COMMIT');
+      await rawExec(this.raw, COMMIT_GROUP);
     } catch (error) {
       try {
         await rawExec(this.raw, 'ROLLBACK');

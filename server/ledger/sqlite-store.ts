@@ -9,17 +9,8 @@ import { wholeRow } from './sync';
 import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
-import { settleAll } from '../db/database';
-import {
-  ADD_OPEN_IDS_SQL,
-  addCountsSql,
-  CountDeltas,
-  DROP_FACTS_SQL,
-  factsRecord,
-  PUT_FACTS_SQL,
-  TAKE_BACK_SQL,
-  type FactsRecord,
-} from '../reports/pre-aggregation';
+import { settleAll, TransactionLostError } from '../db/database';
+import { addCountsSql, addOpenIdsSql, CountDeltas, dropFactsSql, factsRecord, putFactsSql, takeBackSql, type FactsRecord } from '../reports/pre-aggregation';
 import type {
   LedgerStore,
   RowVersionWrite,
@@ -178,15 +169,14 @@ export class SqliteLedgerStore implements LedgerStore {
     });
   }
 
-  async saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string, lastSeq: number): Promise<void> {
+  async saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string): Promise<void> {
     // The pull page is kept as (row, version) references: every one is a version in the append-only
     // history, which gives the same rows back on a retry — not a second copy of every row pulled.
     const { changes, ...rest } = response;
     const kept: KeptSyncAnswer = { ...rest, changeRefs: changes.map((change): ChangeRef => [change.rowId, change.version]) };
     const saved = await this.db.run(
       `INSERT INTO ledger_sync_requests (village_code, request_id, client_id, user_name, at, applied, conflicts, response_json, request_hash)
-       SELECT ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ?
-        WHERE COALESCE((SELECT last_seq FROM ledger_villages WHERE village_code = ?), 0) = CAST(? AS BIGINT)`,
+       SELECT ?, ?, ?, ?, ?, CAST(? AS INTEGER), CAST(? AS INTEGER), ?, ? WHERE ${this.db.writeGuard}`,
       [
         ctx.villageCode,
         ctx.requestId,
@@ -197,11 +187,10 @@ export class SqliteLedgerStore implements LedgerStore {
         response.conflicts.length,
         JSON.stringify(kept),
         requestHash,
-        ctx.villageCode,
-        lastSeq,
       ],
     );
-    if (saved.changes !== 1) throw new Error(`sync answer not kept: the ledger of ${ctx.villageCode} is not where this request left it (its writes were lost)`);
+    // an answer kept without its rows would be replayed to a retry as applied
+    if (saved.changes !== 1) throw new TransactionLostError('keeping the sync answer');
   }
 
   async getRows(villageCode: string, rowIds: readonly string[]): Promise<Map<string, StoredRow>> {
@@ -246,12 +235,13 @@ export class SqliteLedgerStore implements LedgerStore {
 
   async reserveSeq(villageCode: string, count: number): Promise<number> {
     const row = await this.db.get<{ last_seq: number }>(
-      `INSERT INTO ledger_villages (village_code, last_seq) VALUES (?, ?)
+      `INSERT INTO ledger_villages (village_code, last_seq) SELECT ?, CAST(? AS BIGINT) WHERE ${this.db.writeGuard}
        ON CONFLICT (village_code) DO UPDATE SET last_seq = ledger_villages.last_seq + excluded.last_seq
        RETURNING last_seq`,
       [villageCode, count],
     );
-    return defined(row, `sequence of ${villageCode}`).last_seq - count + 1;
+    if (!row) throw new TransactionLostError(`reserving sequence numbers of ${villageCode}`);
+    return row.last_seq - count + 1;
   }
 
   async lastSeq(villageCode: string): Promise<number> {
@@ -296,19 +286,20 @@ export class SqliteLedgerStore implements LedgerStore {
       const replaced = sqlite ? chunk.filter((write) => !write.isNew).map((write) => write.rowId) : [];
       if (replaced.length > 0) {
         const params = [ctx.villageCode, JSON.stringify(replaced)];
-        await settleAll(TAKE_BACK_SQL.map((sql) => this.db.run(sql, params)));
+        await settleAll(takeBackSql(this.db.writeGuard).map((sql) => this.db.run(sql, params)));
       }
       // Every statement of the chunk is issued at once (each runs whole under the connection's lock;
       // none depends on another's order), so the chunk costs one round trip to the database thread;
-      // all are waited for before returning, failed or not, so nothing runs after a rollback.
-      await settleAll([
+      // all are waited for before returning, failed or not, so nothing runs after a rollback; each is
+      // guarded (writeGuard) against running on its own after the database rolled back under it.
+      const [versions, rows] = await settleAll([
         this.db.run(
           `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
                                             user_id, user_name, client_id, request_id, at)
            SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value -> 'x', j.value -> 'c', CAST(j.value ->> 'm' AS INTEGER),
                   CAST(? AS INTEGER), ?, ?, ?, ?
-           FROM ${this.jsonRows()}(?) AS j`,
+           FROM ${this.jsonRows()}(?) AS j WHERE ${this.db.writeGuard}`,
           [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
         ),
         this.db.run(
@@ -317,7 +308,7 @@ export class SqliteLedgerStore implements LedgerStore {
            SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
                   CAST(j.value ->> 'e' AS INTEGER), CAST(j.value ->> 'w' AS INTEGER), j.value -> 'f', ?, ?, ?
-           FROM ${this.jsonRows()}(?) AS j WHERE true
+           FROM ${this.jsonRows()}(?) AS j WHERE ${this.db.writeGuard}
            ON CONFLICT (village_code, row_id) DO UPDATE SET
              version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
              id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
@@ -327,6 +318,7 @@ export class SqliteLedgerStore implements LedgerStore {
         ),
         ...(sqlite ? this.putFacts(ctx.villageCode, chunk) : []),
       ]);
+      if (versions.changes !== chunk.length || rows.changes !== chunk.length) throw new TransactionLostError('writing ledger rows');
     }
   }
 
@@ -349,14 +341,15 @@ export class SqliteLedgerStore implements LedgerStore {
       records.push(record);
       deltas.add(villageCode, record);
     }
+    const guard = this.db.writeGuard;
     const statements: Promise<unknown>[] = [];
-    if (records.length > 0) statements.push(this.db.run(PUT_FACTS_SQL, [villageCode, JSON.stringify(records)]));
-    if (dropped.length > 0) statements.push(this.db.run(DROP_FACTS_SQL, [villageCode, JSON.stringify(dropped)]));
+    if (records.length > 0) statements.push(this.db.run(putFactsSql(guard), [villageCode, JSON.stringify(records)]));
+    if (dropped.length > 0) statements.push(this.db.run(dropFactsSql(guard), [villageCode, JSON.stringify(dropped)]));
     for (const { table, rows } of deltas.countRows()) {
-      if (rows.length > 0) statements.push(this.db.run(addCountsSql(table), [JSON.stringify(rows)]));
+      if (rows.length > 0) statements.push(this.db.run(addCountsSql(table, guard), [JSON.stringify(rows)]));
     }
     const open = deltas.openIdRows();
-    if (open.length > 0) statements.push(this.db.run(ADD_OPEN_IDS_SQL, [JSON.stringify(open)]));
+    if (open.length > 0) statements.push(this.db.run(addOpenIdsSql(guard), [JSON.stringify(open)]));
     return statements;
   }
 

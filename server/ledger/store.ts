@@ -107,11 +107,10 @@ export interface LedgerStore {
   findSyncResponse(villageCode: string, requestId: string): Promise<StoredSyncAnswer | undefined>;
   /**
    * Keeps the answer for retries, with the hash of the request's content (requestHashOf) — only
-   * while the village's last sequence number is `lastSeq`, the one this request's writes left:
-   * otherwise (its writes lost, e.g. the transaction rolled back by the database under it) it
-   * stores nothing and throws, so a retry never replays an answer whose rows are not there.
+   * inside its transaction (writeGuard): when the database rolled that back under it, it keeps
+   * nothing and throws TransactionLostError, so a retry never replays an answer whose rows are not there.
    */
-  saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string, lastSeq: number): Promise<void>;
+  saveSyncResponse(ctx: WriteContext, response: SyncResponse, requestHash: string): Promise<void>;
   /** Current state of the given rows of one village (missing ids are absent from the map). */
   getRows(villageCode: string, rowIds: readonly string[]): Promise<Map<string, StoredRow>>;
   /** One historical version of a row. */

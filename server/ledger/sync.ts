@@ -283,39 +283,12 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         const leadNo = leadNoOf((write.values as Record<string, unknown>).leadNo);
         if (leadNo) named.set(write.rowId, leadNo);
       }
-      // The writes, issued at once (one round trip to the database thread).
-      const lastSeq = seqBefore + written.length;
-      if (written.length > 0) {
-        const [reserved, , links] = await settleAll([
-          store.reserveSeq(villageCode, written.length),
-          store.writeRows(ctx, written),
-          store.leadLinks(
-            villageCode,
-            written.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
-            [...new Set(named.values())],
-          ),
-        ] as const);
-        // The transaction holds the write lock: the sequence read above is still the last one.
-        if (reserved !== seqBefore + 1) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${seqBefore + 1})`);
-        const forLeads = written.filter((write) => {
-          if (write.deleted) return false;
-          const leadNo = named.get(write.rowId);
-          return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
-        });
-        if (forLeads.length > 0 && env.onRowsSynced) {
-          await env.onRowsSynced(
-            store.db,
-            villageCode,
-            forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
-            { now, user: caller.user },
-          );
-        }
-      }
-      // Then the answer kept for retries and the audit entry, together — only once the writes have
-      // all succeeded, and the answer only beside them (saveSyncResponse checks the sequence):
-      // an answer kept without its rows would be replayed to a retry as applied.
-      await settleAll([
-        store.saveSyncResponse(ctx, response, requestHash, lastSeq),
+      // The writes, the answer kept for retries and the audit entry, all issued at once: one round
+      // trip to the database thread. Nothing is answered before the transaction commits, so the
+      // answer may be kept beside the rows it reports; each write is guarded (writeGuard), so none
+      // is kept on its own should the database roll the transaction back under the others.
+      const keep = [
+        store.saveSyncResponse(ctx, response, requestHash),
         env.audit.record(
           {
             user: caller.user,
@@ -333,7 +306,36 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           },
           store.db,
         ),
+      ] as const;
+      if (written.length === 0) {
+        await settleAll(keep);
+        return { response, replayed: false };
+      }
+      const [reserved, , links] = await settleAll([
+        store.reserveSeq(villageCode, written.length),
+        store.writeRows(ctx, written),
+        store.leadLinks(
+          villageCode,
+          written.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
+          [...new Set(named.values())],
+        ),
+        ...keep,
       ] as const);
+      // The transaction holds the write lock: the sequence read above is still the last one.
+      if (reserved !== seqBefore + 1) throw new Error(`ledger sequence moved during the transaction (${reserved} ≠ ${seqBefore + 1})`);
+      const forLeads = written.filter((write) => {
+        if (write.deleted) return false;
+        const leadNo = named.get(write.rowId);
+        return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
+      });
+      if (forLeads.length > 0 && env.onRowsSynced) {
+        await env.onRowsSynced(
+          store.db,
+          villageCode,
+          forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
+          { now, user: caller.user },
+        );
+      }
       return { response, replayed: false };
     },
     // A large push waits behind other users' short requests (a sign-in, a one-row push).

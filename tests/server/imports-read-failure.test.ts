@@ -22,6 +22,7 @@ function failingFirstImportRead(db: SqlDatabase): { db: SqlDatabase; failed: () 
   let failed = false;
   const faulty: SqlDatabase = {
     engine: db.engine,
+    writeGuard: db.writeGuard,
     run: (sql, params) => db.run(sql, params),
     all: (sql, params) => db.all(sql, params),
     get: (sql, params) => {

@@ -9,12 +9,12 @@ import { join } from 'path';
 import { capRowFindings, SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
 import { SqlAuditLog } from '../../server/audit/audit-log';
 import { migrate } from '../../server/db/migrate';
-import type { SqlDatabase } from '../../server/db/database';
+import type { SqlDatabase, SqlParams } from '../../server/db/database';
 import { SqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import type { LedgerStore, WriteContext } from '../../server/ledger/store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
-import { openTestDatabase } from './helpers';
+import { describeSqliteOnly, openTestDatabase } from './helpers';
 import { makeTestDir } from '../temp-dirs';
 
 const VILLAGE = '532301101201';
@@ -80,20 +80,6 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(600);
   });
 
-  it('keeps a sync answer only beside the writes it reports (never one a retry would replay without its rows)', async () => {
-    const store = new SqliteLedgerStore(db);
-    const lastSeq = await store.lastSeq(VILLAGE);
-    expect(lastSeq).toBe(600);
-    const ctx: WriteContext = { villageCode: VILLAGE, userId: null, userName: null, clientId: 'c', requestId: randomUUID(), at: now().toISOString() };
-    const response: SyncResponse = { applied: [{ rowId: randomUUID(), version: 1, merged: false }], unchanged: [], conflicts: [], changes: [], cursor: 601, hasMore: false, ...capRowFindings([]) };
-    // as if this request's writes had been rolled back by the database under it: the ledger is not
-    // where they would have left it (601), so nothing is kept
-    await expect(store.saveSyncResponse(ctx, response, 'hash', lastSeq + 1)).rejects.toThrow(/not kept/);
-    expect(await store.findSyncResponse(VILLAGE, ctx.requestId)).toBeUndefined();
-    await store.saveSyncResponse(ctx, response, 'hash', lastSeq);
-    expect((await store.findSyncResponse(VILLAGE, ctx.requestId))?.requestHash).toBe('hash');
-  });
-
   it('keeps the pull page of an answer by reference (no second copy of the rows) and replays it as first sent; older whole answers still replay', async () => {
     const audit = new SqlAuditLog(db, now);
     const store = new SqliteLedgerStore(db);
@@ -119,5 +105,79 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
       [VILLAGE, oldId, JSON.stringify(whole)],
     );
     expect((await store.findSyncResponse(VILLAGE, oldId))?.response).toEqual(whole);
+  });
+});
+
+/**
+ * Every statement issued after reserveSeq runs only once the transaction has been rolled back
+ * under them, as SQLite does after an I/O error or SQLITE_FULL on a one-row write.
+ */
+class LosingStore extends SqliteLedgerStore {
+  constructor(
+    db: SqlDatabase,
+    private readonly state: { lost?: Promise<void> } = {},
+  ) {
+    super(db);
+  }
+  override transaction<T>(fn: (store: LedgerStore) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => fn(new LosingStore(afterLoss(tx, this.state), this.state)));
+  }
+  override reserveSeq(villageCode: string, count: number): Promise<number> {
+    this.state.lost = this.db.exec('ROLLBACK');
+    return this.state.lost.then(() => super.reserveSeq(villageCode, count));
+  }
+}
+
+function afterLoss(tx: SqlDatabase, state: { lost?: Promise<void> }): SqlDatabase {
+  return new Proxy(tx, {
+    get(target, key, receiver) {
+      if (key === 'run' || key === 'get' || key === 'all')
+        return async (sql: string, params?: SqlParams) => {
+          if (state.lost) await state.lost;
+          return (target[key] as (sql: string, params?: SqlParams) => Promise<unknown>)(sql, params);
+        };
+      const value: unknown = Reflect.get(target, key, receiver);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
+
+describeSqliteOnly('SQLite rolls a transaction back under its statements; PostgreSQL refuses every later statement of an aborted one')('sync when the database loses the transaction', () => {
+  let dir: string;
+  let db: SqlDatabase;
+  const now = () => new Date('2026-11-20T02:00:00Z');
+  beforeAll(async () => {
+    dir = makeTestDir('store-lost').dir;
+    db = await openTestDatabase(join(dir, 'ledger.sqlite'));
+    await migrate(db);
+  });
+  afterAll(async () => {
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('keeps none of the writes issued beside each other: no row, no version, no answer a retry would replay, no audit entry', async () => {
+    const rng = createRng('sync-store-lost');
+    const changes = Array.from({ length: 30 }, () => {
+      const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
+      delete (values as Record<string, unknown>).seq;
+      return { rowId: randomUUID(), baseVersion: 0, values };
+    });
+    const request = { clientId: 'c', requestId: randomUUID(), changes };
+    const audit = new SqlAuditLog(db, now);
+    await expect(syncLedger({ store: new LosingStore(db), audit, now }, VILLAGE, request, { user: null, httpRequestId: 'lost' })).rejects.toThrow();
+    const count = async (sql: string) => (await db.get<{ n: number }>(sql))!.n;
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_rows')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_row_facts')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_sync_requests')).toBe(0);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_villages')).toBe(0);
+    expect(await count("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'ledger.sync'")).toBe(0);
+
+    // the retry, on a working store: applied once, in full
+    const ok = await syncLedger({ store: new SqliteLedgerStore(db), audit, now }, VILLAGE, request, { user: null, httpRequestId: 'retry' });
+    expect(ok.replayed).toBe(false);
+    expect(ok.response.applied).toHaveLength(30);
+    expect(await count('SELECT COUNT(*) AS n FROM ledger_rows')).toBe(30);
   });
 });

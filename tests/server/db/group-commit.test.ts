@@ -146,6 +146,20 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); Postgr
     expect(await values()).toEqual(['holder']);
   });
 
+  it('a write guarded by writeGuard does nothing once SQLite has rolled the transaction back under it; outside a transaction the guard holds', async () => {
+    const member = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO t (v) VALUES ('before')");
+      await tx.exec('ROLLBACK'); // as SQLite does after an I/O error, or SQLITE_FULL on a one-row write
+      // now outside any transaction: a plain INSERT would commit on its own; the guarded one does nothing
+      return tx.run(`INSERT INTO t (v) SELECT 'after' WHERE ${tx.writeGuard}`);
+    });
+    await expect(member).rejects.toThrow(); // the group is lost
+    expect(await values()).toEqual([]);
+    expect((await db.run(`INSERT INTO t (v) SELECT 'plain' WHERE ${db.writeGuard}`)).changes).toBe(1);
+    expect((await db.transaction((tx) => tx.run(`INSERT INTO t (v) SELECT 'in a group' WHERE ${tx.writeGuard}`))).changes).toBe(1);
+    expect(await values()).toEqual(['in a group', 'plain']);
+  });
+
   it("a member's reads do not wait for its savepoint; its writes do", async () => {
     await db.run("INSERT INTO t (v) VALUES ('seen')");
     // The savepoint's answer comes back late (as through a busy event loop); SQLite has made it.
