@@ -6,7 +6,7 @@
 import { randomUUID } from 'crypto';
 import { rmSync } from 'fs';
 import { join } from 'path';
-import { capRowFindings, SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
+import { SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
 import { SqlAuditLog } from '../../server/audit/audit-log';
 import { migrate } from '../../server/db/migrate';
 import type { SqlDatabase, SqlParams } from '../../server/db/database';
