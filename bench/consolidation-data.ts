@@ -21,7 +21,9 @@ import { tmpdir } from 'os';
 import { join } from 'path';
 import { SqliteDatabase } from '../server/db/sqlite';
 import { migrate } from '../server/db/migrate';
-import { addCountsSql, addOpenIdsSql, CountDeltas, factsRecord } from '../server/reports/pre-aggregation';
+import { CountDeltas, factsRecord } from '../server/reports/pre-aggregation';
+import { countWrites } from '../server/reports/facts-store';
+import { settleAll } from '../server/db/database';
 import type { LedgerValues } from '../ledger/types';
 import { createRng, fabricateLedgerValues, randomInt } from '../server/seed/fabricate';
 import { nowMs } from './harness';
@@ -121,13 +123,9 @@ async function generate(db: SqliteDatabase, rows: number): Promise<void> {
     });
   }
   await db.transaction(async (tx) => {
-    for (const { table, rows: counts } of deltas.countRows()) {
-      for (let i = 0; i < counts.length; i += 20_000) await tx.run(addCountsSql(table, tx.writeGuard), [JSON.stringify(counts.slice(i, i + 20_000))]);
-    }
-    const openInVillages = new Map<string, string[]>();
-    for (const [id, village] of deltas.openIdRows()) openInVillages.set(id, [...(openInVillages.get(id) ?? []), village]);
-    const duplicated = deltas.openIdRows().filter(([id]) => (openInVillages.get(id) ?? []).length > 1);
-    if (duplicated.length > 0) await tx.run(addOpenIdsSql(tx.writeGuard), [JSON.stringify(duplicated)]);
+    const openInVillages = new Map<string, number>();
+    for (const [id] of deltas.openIdRows()) openInVillages.set(id, (openInVillages.get(id) ?? 0) + 1);
+    await settleAll(countWrites(tx, deltas, (rows) => rows.filter(([id]) => (openInVillages.get(id) ?? 0) > 1)));
   });
   if (process.env.CONSOLIDATION_BENCH_VERBOSE) console.log(`  load ${Math.round(nowMs() - started)} ms`);
   await db.exec('ANALYZE');

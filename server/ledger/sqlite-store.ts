@@ -10,7 +10,7 @@ import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
 import { settleAll, TransactionLostError } from '../db/database';
-import { addCountsSql, addOpenIdsSql, CountDeltas, dropFactsSql, factsRecord, putFactsSql, takeBackSql, type FactsRecord } from '../reports/pre-aggregation';
+import { chunkFactsWrites, takeBackFacts } from '../reports/facts-store';
 import type {
   LedgerStore,
   RowVersionWrite,
@@ -282,12 +282,9 @@ export class SqliteLedgerStore implements LedgerStore {
         }),
       );
       // SQLite: what the rows replace leaves the summaries' counts first (their stored facts), in one
-      // round trip; a chunk of new rows replaces nothing. PostgreSQL's trigger does all of it.
-      const replaced = sqlite ? chunk.filter((write) => !write.isNew).map((write) => write.rowId) : [];
-      if (replaced.length > 0) {
-        const params = [ctx.villageCode, JSON.stringify(replaced)];
-        await settleAll(takeBackSql(this.db.writeGuard).map((sql) => this.db.run(sql, params)));
-      }
+      // round trip; a chunk of new rows replaces nothing. PostgreSQL's trigger does all of it
+      // (server/reports/facts-store.ts).
+      if (sqlite) await takeBackFacts(this.db, ctx.villageCode, chunk.filter((write) => !write.isNew).map((write) => write.rowId));
       // Every statement of the chunk is issued at once (each runs whole under the connection's lock;
       // none depends on another's order), so the chunk costs one round trip to the database thread;
       // all are waited for before returning, failed or not, so nothing runs after a rollback; each is
@@ -316,41 +313,10 @@ export class SqliteLedgerStore implements LedgerStore {
              updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
           [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
         ),
-        ...(sqlite ? this.putFacts(ctx.villageCode, chunk) : []),
+        ...(sqlite ? chunkFactsWrites(this.db, ctx.villageCode, chunk) : []),
       ]);
       if (versions.changes !== chunk.length || rows.changes !== chunk.length) throw new TransactionLostError('writing ledger rows');
     }
-  }
-
-  /**
-   * SQLite: the summaries' facts of a chunk's rows and what they add to the counts
-   * (server/reports/pre-aggregation.ts): facts rows replaced, deleted rows' facts dropped, one
-   * upsert per count table and one for the open IDs — statements that commute with each other and
-   * with the chunk's row writes.
-   */
-  private putFacts(villageCode: string, chunk: readonly RowVersionWrite[]): Promise<unknown>[] {
-    const records: FactsRecord[] = [];
-    const dropped: string[] = [];
-    const deltas = new CountDeltas();
-    for (const write of chunk) {
-      if (write.deleted) {
-        if (!write.isNew) dropped.push(write.rowId);
-        continue;
-      }
-      const record = factsRecord(write.rowId, write.values);
-      records.push(record);
-      deltas.add(villageCode, record);
-    }
-    const guard = this.db.writeGuard;
-    const statements: Promise<unknown>[] = [];
-    if (records.length > 0) statements.push(this.db.run(putFactsSql(guard), [villageCode, JSON.stringify(records)]));
-    if (dropped.length > 0) statements.push(this.db.run(dropFactsSql(guard), [villageCode, JSON.stringify(dropped)]));
-    for (const { table, rows } of deltas.countRows()) {
-      if (rows.length > 0) statements.push(this.db.run(addCountsSql(table, guard), [JSON.stringify(rows)]));
-    }
-    const open = deltas.openIdRows();
-    if (open.length > 0) statements.push(this.db.run(addOpenIdsSql(guard), [JSON.stringify(open)]));
-    return statements;
   }
 
   async leadLinks(

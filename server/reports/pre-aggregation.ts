@@ -2,7 +2,6 @@
  * The summaries' pre-aggregation as the SQLite writer keeps it (migration 025): what each written
  * row contributes is computed here with the ledger core's rowFacts, in the process that writes it,
  * and sent to the database with the rows — the same round trip, a few small upserts per chunk.
- * (SQLite only: the row objects are expanded with jsonb_each, see SqliteLedgerStore.jsonRows.)
  *
  * Until 025 the database computed the facts itself (migrations 010, 011, 024: some forty JSON
  * extractions per row and a grouped upsert over every row's dimensions), which was about half of
@@ -11,7 +10,7 @@
  * What a row version REPLACES is taken back from its stored facts row (ledger_row_facts), by SQL
  * (takeBackSql), never recomputed: the counts always lose exactly what was once added, whichever
  * code computed it, so they cannot drift. PostgreSQL keeps its statement-level trigger (010/011),
- * which already works per statement.
+ * which already works per statement. The statements are in facts-store.ts.
  */
 import { rowFacts, type SummaryDimension } from '../../ledger/reports/facts';
 import type { LedgerValues } from '../../ledger/types';
@@ -123,58 +122,3 @@ export class CountDeltas {
     return [...this.open.values()];
   }
 }
-
-/**
- * Every statement here takes `guard`, the handle's SqlDatabase.writeGuard: issued beside the rows'
- * writes, none may run on its own once the database has rolled their transaction back.
- */
-
-/** Adds CountDelta rows (parameter: their JSON array) to a count table. */
-export const addCountsSql = (table: CountTable, guard: string) => `
-INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
-  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2, j.value ->> 3, j.value ->> 4, j.value ->> 5 FROM jsonb_each(?) AS j WHERE ${guard}
-ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET found = found + excluded.found, closed = closed + excluded.closed`;
-
-/** Adds OpenIdDelta rows (parameter: their JSON array) to ledger_open_ids. */
-export const addOpenIdsSql = (guard: string) => `
-INSERT INTO ledger_open_ids (id_number, village_code, n)
-  SELECT j.value ->> 0, j.value ->> 1, j.value ->> 2 FROM jsonb_each(?) AS j WHERE ${guard}
-ON CONFLICT (id_number, village_code) DO UPDATE SET n = n + excluded.n`;
-
-/** Writes FactsRecords of one village (parameters: village code, their JSON array), replacing older ones. */
-export const putFactsSql = (guard: string) => `
-INSERT INTO ledger_row_facts (village_code, row_id, found_month, closed_month, dims_json, id_number, is_open)
-  SELECT ?, j.value ->> 'r', j.value ->> 'fm', j.value ->> 'cm', j.value -> 'd', j.value ->> 'i', j.value ->> 'o' FROM jsonb_each(?) AS j WHERE ${guard}
-ON CONFLICT (village_code, row_id) DO UPDATE SET found_month = excluded.found_month, closed_month = excluded.closed_month,
-  dims_json = excluded.dims_json, id_number = excluded.id_number, is_open = excluded.is_open`;
-
-/** Deletes the facts rows of some rows of one village (parameters: village code, JSON array of row ids). */
-export const dropFactsSql = (guard: string) => `DELETE FROM ledger_row_facts WHERE village_code = ? AND row_id IN (SELECT value FROM json_each(?)) AND ${guard}`;
-
-/** The stored facts of the rows named (parameters ?1 village code, ?2 JSON array of row ids). */
-const namedFacts = (guard: string) => `FROM ledger_row_facts f WHERE f.village_code = ?1 AND f.row_id IN (SELECT value FROM json_each(?2)) AND f.found_month <> '' AND ${guard}`;
-
-/**
- * Takes the stored facts of some rows of one village back out of the counts (parameters: village
- * code, JSON array of row ids): one grouped upsert per count table and one for the open IDs. They
- * do not depend on each other; all must run before those rows' facts rows are replaced or deleted.
- */
-export const takeBackSql = (guard: string): readonly string[] => [
-  ...COUNT_TABLES.map(
-    ({ table, unitSql }) => `
-INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
-  SELECT ${unitSql('m.village_code')}, m.month, json_extract(d.value, '$[0]'), json_extract(d.value, '$[1]'), -SUM(m.found), -SUM(m.closed)
-    FROM (SELECT f.village_code, f.dims_json, f.found_month AS month, 1 AS found, 0 AS closed ${namedFacts(guard)}
-          UNION ALL
-          SELECT f.village_code, f.dims_json, f.closed_month, 0, 1 ${namedFacts(guard)} AND f.closed_month <> '') AS m,
-         json_each(m.dims_json) AS d
-   GROUP BY 1, 2, 3, 4
-ON CONFLICT (unit_code, dimension, value, month) DO UPDATE SET found = found + excluded.found, closed = closed + excluded.closed`,
-  ),
-  `
-INSERT INTO ledger_open_ids (id_number, village_code, n)
-  SELECT f.id_number, f.village_code, -COUNT(*) FROM ledger_row_facts f
-   WHERE f.village_code = ?1 AND f.row_id IN (SELECT value FROM json_each(?2)) AND f.is_open = 1 AND f.id_number <> '' AND ${guard}
-   GROUP BY 1, 2
-ON CONFLICT (id_number, village_code) DO UPDATE SET n = n + excluded.n`,
-];
