@@ -33,6 +33,40 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * A bulk transaction holding the connection, then `size` bulk transactions queued behind it (one
+   * group); the first member waits at `arrived` once it runs, so work can be queued while it does.
+   */
+  async function bulkGroupBehindHolder(size: number, order: string[]) {
+    const hold = gate();
+    const started = gate();
+    const holder = db.transaction(
+      async (tx) => {
+        started.open();
+        await hold.opened;
+        await tx.run("INSERT INTO log (who) VALUES ('holder')");
+      },
+      { bulk: true },
+    );
+    await started.opened;
+    const firstMember = gate();
+    const arrived = gate();
+    const group = Array.from({ length: size }, (_, index) => index + 1).map((i) =>
+      db.transaction(
+        async (tx) => {
+          if (i === 1) {
+            firstMember.open();
+            await arrived.opened;
+          }
+          await tx.run('INSERT INTO log (who) VALUES (?)', [`bulk-${i}`]);
+          order.push(`bulk-${i}`);
+        },
+        { bulk: true },
+      ),
+    );
+    return { holder, group, firstMember, arrived, start: () => hold.open() };
+  }
+
   it('runs interactive work queued behind a burst of bulk transactions before the waiting ones', async () => {
     const hold = gate();
     const started = gate();
@@ -72,8 +106,6 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
   });
 
   it('a sign-in arriving while a bulk group runs joins it as the next member; the group commits right after it and the rest runs next', async () => {
-    const hold = gate();
-    const started = gate();
     const order: string[] = [];
     const other = await SqliteDatabase.open(join(dir, 'x.sqlite'));
     // every BEGIN the connection runs (one per group)
@@ -85,31 +117,7 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
       return exec(sql, cb);
     };
     try {
-      // holds the connection so that the next four bulk transactions form one group
-      const holder = db.transaction(
-        async (tx) => {
-          started.open();
-          await hold.opened;
-          await tx.run("INSERT INTO log (who) VALUES ('holder')");
-        },
-        { bulk: true },
-      );
-      await started.opened;
-      const firstMember = gate();
-      const loginQueued = gate();
-      const group = [1, 2, 3, 4].map((i) =>
-        db.transaction(
-          async (tx) => {
-            if (i === 1) {
-              firstMember.open();
-              await loginQueued.opened; // the sign-in arrives while the first member runs
-            }
-            await tx.run('INSERT INTO log (who) VALUES (?)', [`bulk-${i}`]);
-            order.push(`bulk-${i}`);
-          },
-          { bulk: true },
-        ),
-      );
+      const { holder, group, firstMember, arrived: loginQueued, start } = await bulkGroupBehindHolder(4, order);
       const later = db.transaction(
         async (tx) => {
           await tx.run("INSERT INTO log (who) VALUES ('later')");
@@ -117,7 +125,7 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
         },
         { bulk: true },
       );
-      hold.open();
+      start();
       await firstMember.opened;
       const login = db.transaction(async (tx) => {
         // in the same transaction as the first member: not committed yet (another connection does
@@ -150,34 +158,9 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
   });
 
   it('a bulk group hands over without taking anyone in when a single statement waits ahead of it', async () => {
-    const hold = gate();
-    const started = gate();
     const order: string[] = [];
-    const holder = db.transaction(
-      async (tx) => {
-        started.open();
-        await hold.opened;
-        await tx.run("INSERT INTO log (who) VALUES ('holder')");
-      },
-      { bulk: true },
-    );
-    await started.opened;
-    const firstMember = gate();
-    const writeQueued = gate();
-    const group = [1, 2].map((i) =>
-      db.transaction(
-        async (tx) => {
-          if (i === 1) {
-            firstMember.open();
-            await writeQueued.opened;
-          }
-          await tx.run('INSERT INTO log (who) VALUES (?)', [`bulk-${i}`]);
-          order.push(`bulk-${i}`);
-        },
-        { bulk: true },
-      ),
-    );
-    hold.open();
+    const { holder, group, firstMember, arrived: writeQueued, start } = await bulkGroupBehindHolder(2, order);
+    start();
     await firstMember.opened;
     // a plain write (no transaction) waits in the interactive lane, then a transaction behind it
     const write = db.run("INSERT INTO log (who) VALUES ('write')").then(() => order.push('write'));
