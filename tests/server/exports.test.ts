@@ -12,6 +12,7 @@ import type { LedgerValues } from '../../ledger/types';
 import { createSqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
+import { waitUntil } from '../wait';
 import { startTestServer, type TestServer } from './helpers';
 
 const NOW = new Date('2026-11-20T04:00:00Z');
@@ -193,8 +194,12 @@ describe('GET /api/v1/exports/consolidated.csv', () => {
     const res = await download('/api/v1/exports/consolidated.csv?unit=532301101201&month=2026-11', 'demo-village');
     const own = written.find((w) => w.villageCode === '532301101201')!;
     expect(res.buffer.toString('utf8')).toContain(String(own.values.idNumber));
-    const audit = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export.consolidated.unmasked' AND target = '532301101201'");
-    expect(audit!.n).toBe(1);
+    // the entry is written once the last row has gone out (it holds the row count): it may land just after the download ends
+    const audit = await waitUntil('the unmasked export audited', async () => {
+      const found = await server.deps.db.get<{ n: number }>("SELECT COUNT(*) AS n FROM audit_log WHERE action = 'export.consolidated.unmasked' AND target = '532301101201'");
+      return found!.n > 0 ? found : undefined;
+    });
+    expect(audit.n).toBe(1);
     expect((await download('/api/v1/exports/consolidated.csv?unit=532301101202&month=2026-11', 'demo-village')).status).toBe(403);
     expect((await download('/api/v1/exports/consolidated.xlsx?unit=532322&month=2026-11', 'demo-county')).status).toBe(403);
   });
