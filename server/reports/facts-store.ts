@@ -7,7 +7,7 @@
  */
 import { settleAll, type SqlDatabase } from '../db/database';
 import type { LedgerValues } from '../../ledger/types';
-import { CountDeltas, factsRecord, type CountTable, type FactsRecord, type OpenIdDelta } from './pre-aggregation';
+import { COUNT_TABLES, CountDeltas, factsRecord, type CountTable, type FactsRecord, type OpenIdDelta } from './pre-aggregation';
 
 /** Adds CountDelta rows (parameter: their JSON array) to a count table. */
 const addCountsSql = (table: CountTable, guard: string) => `
@@ -36,10 +36,10 @@ const namedFacts = (guard: string) => `FROM ledger_row_facts f WHERE f.village_c
 
 /** Takes stored facts back out of the counts: one grouped upsert per count table, one for the open IDs. */
 export const takeBackSql = (guard: string): readonly string[] => [
-  ...(['ledger_month_counts', 'ledger_month_counts_township'] as const satisfies readonly CountTable[]).map(
-    (table) => `
+  ...COUNT_TABLES.map(
+    ({ table, unitSql }) => `
 INSERT INTO ${table} (unit_code, month, dimension, value, found, closed)
-  SELECT ${table === 'ledger_month_counts' ? 'm.village_code' : 'substr(m.village_code, 1, 9)'}, m.month, json_extract(d.value, '$[0]'), json_extract(d.value, '$[1]'), -SUM(m.found), -SUM(m.closed)
+  SELECT ${unitSql('m.village_code')}, m.month, json_extract(d.value, '$[0]'), json_extract(d.value, '$[1]'), -SUM(m.found), -SUM(m.closed)
     FROM (SELECT f.village_code, f.dims_json, f.found_month AS month, 1 AS found, 0 AS closed ${namedFacts(guard)}
           UNION ALL
           SELECT f.village_code, f.dims_json, f.closed_month, 0, 1 ${namedFacts(guard)} AND f.closed_month <> '') AS m,
