@@ -5,11 +5,21 @@
 import { DEFAULT_POLICY } from '../../ledger/policy';
 import type { LedgerValues } from '../../ledger/types';
 import { checkRows } from '../../server/ledger/revalidate';
-import { checkRowsAsync, closeValidationPool, OFF_THREAD_MIN_ROWS } from '../../server/ledger/validation-pool';
+import { checkRowsAsync, closeValidationPool, OFF_THREAD_MIN_ROWS, validationThreadsStarted } from '../../server/ledger/validation-pool';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
 
 describe('validation pool', () => {
   afterAll(() => closeValidationPool());
+
+  it('validates a month-end push of 100 rows inline (no worker thread); a push of OFF_THREAD_MIN_ROWS rows on a worker', async () => {
+    await closeValidationPool();
+    const rng = createRng('validation-pool-threshold');
+    const rows = (n: number) => Array.from({ length: n }, () => fabricateLedgerValues(rng, { region: '532301', today: '2026-10-31' }));
+    await checkRowsAsync(rows(100), '2026-10-31', DEFAULT_POLICY);
+    expect(validationThreadsStarted()).toBe(false);
+    await checkRowsAsync(rows(OFF_THREAD_MIN_ROWS), '2026-10-31', DEFAULT_POLICY);
+    expect(validationThreadsStarted()).toBe(true);
+  });
 
   it('gives the inline result for a large push (worker thread) and a small one (inline)', async () => {
     const rng = createRng('validation-pool');
