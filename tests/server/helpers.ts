@@ -11,6 +11,7 @@
  */
 import type { AddressInfo } from 'net';
 import type { Server } from 'http';
+import { rmSync } from 'fs';
 import { join } from 'path';
 import type { AppDeps, ServerConfig } from '../../server/app-deps';
 import { createApp } from '../../server/app';
@@ -19,6 +20,7 @@ import { buildDeps, openDatabase } from '../../server/build-deps';
 import type { Engine, SqlDatabase } from '../../server/db/database';
 import { createHash } from 'crypto';
 import { closeValidationPool } from '../../server/ledger/validation-pool';
+import { migrate } from '../../server/db/migrate';
 import type { z, ZodType } from 'zod';
 import { ApiErrorBodySchema } from '../../ledger/api/errors';
 import { API_PREFIX } from '../../server/http/mount';
@@ -135,6 +137,25 @@ export function testDatabaseEnv(dbFile: string): Record<string, string> {
 /** Opens the test database standing for `dbFile` (not migrated): the file itself, or its PostgreSQL schema under npm run test:pg. */
 export function openTestDatabase(dbFile: string): Promise<SqlDatabase> {
   return openDatabase({ dbFile, ...testDatabase(dbFile) });
+}
+
+/**
+ * A migrated test database of its own for the enclosing `describe`: opened (in a test directory of
+ * its own) before its tests, handed to `use`, closed and removed after them.
+ */
+export function useMigratedTestDatabase(name: string, use: (db: SqlDatabase) => void): void {
+  let dir: string | undefined;
+  let db: SqlDatabase | undefined;
+  beforeAll(async () => {
+    dir = makeTestDir(name).dir;
+    db = await openTestDatabase(join(dir, 'ledger.sqlite'));
+    await migrate(db);
+    use(db);
+  });
+  afterAll(async () => {
+    await db?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 /**

@@ -6,10 +6,7 @@
  * facts against rowFacts and the counts against the window rule on both engines.)
  */
 import { randomUUID } from 'crypto';
-import { rmSync } from 'fs';
-import { join } from 'path';
 import type { SqlDatabase, SqlParams } from '../../server/db/database';
-import { migrate } from '../../server/db/migrate';
 import { SqlAuditLog } from '../../server/audit/audit-log';
 import { SqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import { syncLedger } from '../../server/ledger/sync';
@@ -18,8 +15,7 @@ import { takeBackSql } from '../../server/reports/facts-store';
 import { rowFacts } from '../../ledger/reports/facts';
 import type { LedgerValues } from '../../ledger/types';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
-import { describeSqliteOnly, openTestDatabase } from './helpers';
-import { makeTestDir } from '../temp-dirs';
+import { describeSqliteOnly, useMigratedTestDatabase } from './helpers';
 
 describe('factsRecord: the stored facts of a row', () => {
   const base = { foundOn: '2026-10-03', status: '核实中', categories: ['老年人'], channel: '入户走访' } as LedgerValues;
@@ -45,7 +41,6 @@ const VILLAGE = '532301101201';
 const NOW = new Date('2026-11-20T02:00:00Z');
 
 describeSqliteOnly('PostgreSQL keeps the facts with its statement-level trigger (migrations 010, 011)')('pre-aggregation by the SQLite writer', () => {
-  let dir: string;
   let db: SqlDatabase;
   const issued: string[] = [];
   const rng = createRng('pre-aggregation');
@@ -115,15 +110,7 @@ describeSqliteOnly('PostgreSQL keeps the facts with its statement-level trigger 
     return { village: await read('ledger_month_counts'), township: await read('ledger_month_counts_township'), open };
   }
 
-  beforeAll(async () => {
-    dir = makeTestDir('pre-aggregation').dir;
-    db = await openTestDatabase(join(dir, 'ledger.sqlite'));
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useMigratedTestDatabase('pre-aggregation', (opened) => (db = opened));
 
   const rows = new Map<string, { version: number; values: Record<string, unknown> }>();
 

@@ -4,18 +4,14 @@
  * the append-only version history refuses updates and deletes.
  */
 import { randomUUID } from 'crypto';
-import { rmSync } from 'fs';
-import { join } from 'path';
 import { SYNC_LIMITS, type SyncResponse } from '../../ledger/api/sync';
 import { SqlAuditLog } from '../../server/audit/audit-log';
-import { migrate } from '../../server/db/migrate';
 import type { SqlDatabase, SqlParams } from '../../server/db/database';
 import { SqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import type { LedgerStore, WriteContext } from '../../server/ledger/store';
 import { syncLedger } from '../../server/ledger/sync';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
-import { describeSqliteOnly, openTestDatabase } from './helpers';
-import { makeTestDir } from '../temp-dirs';
+import { describeSqliteOnly, useMigratedTestDatabase } from './helpers';
 
 const VILLAGE = '532301101201';
 
@@ -30,20 +26,11 @@ class FailingStore extends SqliteLedgerStore {
 }
 
 describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run test:pg)', () => {
-  let dir: string;
   let db: SqlDatabase;
   const now = () => new Date('2026-11-20T02:00:00Z');
   const rng = createRng('sync-store');
 
-  beforeAll(async () => {
-    dir = makeTestDir('store').dir;
-    db = await openTestDatabase(join(dir, 'ledger.sqlite'));
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useMigratedTestDatabase('store', (opened) => (db = opened));
 
   const count = async (sql: string) => (await db.get<{ n: number }>(sql))!.n;
 
@@ -143,18 +130,9 @@ function afterLoss(tx: SqlDatabase, state: { lost?: Promise<void> }): SqlDatabas
 }
 
 describeSqliteOnly('SQLite rolls a transaction back under its statements; PostgreSQL refuses every later statement of an aborted one')('sync when the database loses the transaction', () => {
-  let dir: string;
   let db: SqlDatabase;
   const now = () => new Date('2026-11-20T02:00:00Z');
-  beforeAll(async () => {
-    dir = makeTestDir('store-lost').dir;
-    db = await openTestDatabase(join(dir, 'ledger.sqlite'));
-    await migrate(db);
-  });
-  afterAll(async () => {
-    await db.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  useMigratedTestDatabase('store-lost', (opened) => (db = opened));
 
   it('keeps none of the writes issued beside each other: no row, no version, no answer a retry would replay, no audit entry', async () => {
     const rng = createRng('sync-store-lost');
