@@ -98,6 +98,13 @@ export const VALUE_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => c
   (column) => column.key,
 );
 
+/** The whole row with every value key (null = empty): what pulls and conflicts send. */
+export function wholeRow(values: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of VALUE_KEYS) out[key] = values[key] ?? null;
+  return out;
+}
+
 /** Row values: every key optional, unknown keys rejected. */
 export const LedgerValuesSchema = z.strictObject(
   Object.fromEntries(

@@ -32,6 +32,7 @@ import {
   SyncResponseSchema,
   capRowFindings,
   includeDeletedOf,
+  wholeRow,
 } from '../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { maskIdNumber } from '../../ledger/id-number';
@@ -43,7 +44,7 @@ import { defineRoute, type AuthUser, type RouteContext, type RouteSpec } from '.
 import { createSqliteLedgerStore } from './sqlite-store';
 import type { LedgerStore } from './store';
 import { approveMonth, getSubmissionOrThrow, returnMonth, submitMonth, toSubmissionWire } from './submissions';
-import { syncLedger, wholeRow } from './sync';
+import { syncLedger } from './sync';
 import { checkRows, policyForVillage } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 

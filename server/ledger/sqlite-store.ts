@@ -4,8 +4,7 @@
  * not tens of thousands.
  * Every statement is parameterised.
  */
-import { capRowFindings, type RowChange, type SyncResponse } from '../../ledger/api/sync';
-import { wholeRow } from './sync';
+import { capRowFindings, wholeRow, type RowChange, type SyncResponse } from '../../ledger/api/sync';
 import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';

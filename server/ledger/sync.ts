@@ -16,7 +16,7 @@ import { createHash } from 'crypto';
 import {
   capRowFindings,
   SYNC_LIMITS,
-  VALUE_KEYS,
+  wholeRow,
   type RowChange,
   type RowFindings,
   type SyncConflict,
@@ -55,14 +55,6 @@ export interface SyncOutcome {
   response: SyncResponse;
   /** true when this was a retry answered from the stored first answer. */
   replayed: boolean;
-}
-
-/** The whole row with every value key (null = empty): what pulls and conflicts send. */
-export function wholeRow(values: LedgerValues): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  const source = values as Record<string, unknown>;
-  for (const key of VALUE_KEYS) out[key] = source[key] ?? null;
-  return out;
 }
 
 export function toRowChange(row: StoredRow): RowChange {
