@@ -14,6 +14,7 @@
  * version) are not values: they travel as `rowId` / `version` / `baseVersion`.
  */
 import { z } from 'zod';
+import { hasOwn, isIntIn, isPlainRecord, isStringOf, onlyKeys, withFastReader } from './fast-path';
 import { isIsoDate } from '../calendar';
 import { LEDGER_COLUMNS, type ColumnDef } from '../columns';
 import type { Finding } from '../types';
@@ -39,11 +40,11 @@ export const SYNC_LIMITS = {
 } as const;
 
 /** A UUID as made by crypto.randomUUID() (any version; case-insensitive). */
-export const RowIdSchema = z
-  .string()
-  .regex(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, {
-    message: '记录ID应为UUID (rowId must be a UUID)',
-  });
+const ROW_ID_PATTERN = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+export const RowIdSchema = z.string().regex(ROW_ID_PATTERN, {
+  message: '记录ID应为UUID (rowId must be a UUID)',
+});
 
 /** The shape alone: a wrong shape gets the regex's message only, 2026-02-30 the calendar's. */
 const DATE_SHAPE = /^\d{4}-\d{2}-\d{2}$/;
@@ -93,6 +94,37 @@ export function columnValueSchema(column: ColumnDef): z.ZodType {
   }
 }
 
+/**
+ * The fast reader's check of one column's value (fast-path.ts): true only for values that
+ * columnValueSchema(column) accepts — and passes on unchanged. Mirrors the switch above; anything
+ * it refuses goes to that schema, so it may be stricter, never more lenient.
+ */
+export function columnValueAccepts(column: ColumnDef): (value: unknown) => boolean {
+  const text = (value: unknown) => isStringOf(value, 0, SYNC_LIMITS.maxTextLength);
+  const short = (value: unknown) => isStringOf(value, 0, SYNC_LIMITS.maxShortTextLength);
+  const finite = (value: unknown) => typeof value === 'number' && Number.isFinite(value);
+  switch (column.type) {
+    case 'date':
+      return (value) => value === null || value === '' || (typeof value === 'string' && DATE_SHAPE.test(value) && isIsoDate(value));
+    case 'multi':
+      return (value) => value === null || value === '' || (Array.isArray(value) && value.length <= SYNC_LIMITS.maxMultiValues && value.every(short));
+    case 'integer':
+    case 'money':
+      return (value) => value === null || value === '' || finite(value);
+    case 'seq':
+      return (value) => value === null || finite(value) || short(value);
+    case 'idNumber':
+    case 'phone':
+      return (value) => value === null || short(value) || finite(value);
+    case 'enum':
+      return (value) => value === null || short(value);
+    case 'text':
+      return (value) => value === null || text(value);
+    case 'machine':
+      throw new Error(`machine column ${column.key} has no value check`);
+  }
+}
+
 /** Column keys that may appear in `values` (every column but the machine ones). */
 export const VALUE_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => column.type !== 'machine').map(
   (column) => column.key,
@@ -138,6 +170,67 @@ export const SyncRequestSchema = z.strictObject({
   changes: z.array(SyncChangeSchema).max(SYNC_LIMITS.maxChangesPerRequest),
 });
 export type SyncRequest = z.infer<typeof SyncRequestSchema>;
+
+/** Each value key with its check, in the schema's key order (the order zod's output has). */
+const VALUE_CHECKS: ReadonlyArray<readonly [string, (value: unknown) => boolean]> = LEDGER_COLUMNS.filter((column) => column.type !== 'machine').map(
+  (column) => [column.key, columnValueAccepts(column)] as const,
+);
+const VALUE_KEY_SET: ReadonlySet<string> = new Set(VALUE_KEYS);
+const CHANGE_KEYS: ReadonlySet<string> = new Set(Object.keys(SyncChangeSchema.shape));
+const REQUEST_KEYS: ReadonlySet<string> = new Set(Object.keys(SyncRequestSchema.shape));
+
+function readValues(input: unknown): SyncChange['values'] | undefined {
+  if (!isPlainRecord(input) || !onlyKeys(input, VALUE_KEY_SET)) return undefined;
+  const out: Record<string, unknown> = {};
+  for (const [key, accepts] of VALUE_CHECKS) {
+    if (!hasOwn(input, key)) continue;
+    const value = input[key];
+    if (!accepts(value)) return undefined;
+    out[key] = Array.isArray(value) ? value.slice() : value;
+  }
+  return out as SyncChange['values'];
+}
+
+function readChange(input: unknown): SyncChange | undefined {
+  if (!isPlainRecord(input) || !onlyKeys(input, CHANGE_KEYS)) return undefined;
+  const { rowId, baseVersion, deleted } = input;
+  if (typeof rowId !== 'string' || !ROW_ID_PATTERN.test(rowId) || !isIntIn(baseVersion, 0)) return undefined;
+  const values = readValues(input.values);
+  if (!values) return undefined;
+  if (hasOwn(input, 'deleted')) {
+    if (typeof deleted !== 'boolean') return undefined;
+    return { rowId, baseVersion, values, deleted };
+  }
+  return { rowId, baseVersion, values };
+}
+
+/**
+ * The sync push's fast reader (fast-path.ts): the same output as SyncRequestSchema for a request it
+ * accepts whole, undefined for anything else (the schema then answers, with its issues).
+ */
+export function readSyncRequest(input: unknown): SyncRequest | undefined {
+  if (!isPlainRecord(input) || !onlyKeys(input, REQUEST_KEYS)) return undefined;
+  const { clientId, requestId, cursor, pullLimit, changes } = input;
+  if (!isStringOf(clientId, 1, 100) || !isStringOf(requestId, 1, 100)) return undefined;
+  if (hasOwn(input, 'cursor') && !isIntIn(cursor, 0)) return undefined;
+  if (hasOwn(input, 'pullLimit') && !isIntIn(pullLimit, 1, SYNC_LIMITS.maxPullLimit)) return undefined;
+  if (!Array.isArray(changes) || changes.length > SYNC_LIMITS.maxChangesPerRequest) return undefined;
+  const read: SyncChange[] = new Array<SyncChange>(changes.length);
+  for (let i = 0; i < changes.length; i++) {
+    const change = readChange(changes[i]);
+    if (!change) return undefined;
+    read[i] = change;
+  }
+  return {
+    clientId,
+    requestId,
+    ...(hasOwn(input, 'cursor') ? { cursor: cursor as number } : {}),
+    ...(hasOwn(input, 'pullLimit') ? { pullLimit: pullLimit as number } : {}),
+    changes: read,
+  };
+}
+
+withFastReader(SyncRequestSchema, readSyncRequest);
 
 export const AppliedSchema = z.object({
   rowId: z.string(),

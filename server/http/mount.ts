@@ -12,6 +12,7 @@ import { join } from 'path';
 import { z, type ZodType } from 'zod';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
+import { parseWithFastPath } from '../../ledger/api/fast-path';
 import { bodyProblem, bodyProblemError } from './body-guard';
 import { AppError, zodIssues } from './errors';
 import { inWorkScope } from '../db/work-scope';
@@ -27,7 +28,7 @@ export function expressPath(spec: RouteSpec): string {
 
 function parseWith(schema: ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) return value;
-  const result = schema.safeParse(value);
+  const result = parseWithFastPath(schema, value);
   if (!result.success) throw new AppError('invalid_request', {}, { issues: zodIssues(result.error, where) });
   return result.data;
 }

@@ -73,13 +73,16 @@ export type CountDelta = [string, string, string, string, number, number];
 /** [id number, village, open rows]: one addition to ledger_open_ids. */
 export type OpenIdDelta = [string, string, number];
 
+/** unit|month → dimension → value → that bucket's delta (nested: no key string built per bump). */
+type Buckets = Map<string, Map<string, Map<string, CountDelta>>>;
+
 /**
  * Additions to the month counts (per table) and to the open rows per ID number, one entry per
  * bucket: a chunk of 2,000 rows touches a few hundred buckets, each then written once.
  */
 export class CountDeltas {
-  /** per count table: unit|month|dimension|value → its delta */
-  private readonly counts = COUNT_TABLES.map(() => new Map<string, CountDelta>());
+  /** per count table */
+  private readonly counts: Buckets[] = COUNT_TABLES.map(() => new Map());
   /** id|village → its delta */
   private readonly open = new Map<string, OpenIdDelta>();
 
@@ -88,10 +91,8 @@ export class CountDeltas {
     if (record.fm !== '') {
       COUNT_TABLES.forEach(({ unitOf }, index) => {
         const unit = unitOf(villageCode);
-        for (const [dimension, value] of record.d) {
-          this.bump(index, unit, record.fm, dimension, value, 4);
-          if (record.cm !== '') this.bump(index, unit, record.cm, dimension, value, 5);
-        }
+        this.bump(this.counts[index], unit, record.fm, record.d, 4);
+        if (record.cm !== '') this.bump(this.counts[index], unit, record.cm, record.d, 5);
       });
     }
     if (record.o === 1 && record.i !== '') {
@@ -102,20 +103,37 @@ export class CountDeltas {
     }
   }
 
-  private bump(table: number, unit: string, month: string, dimension: string, value: string, column: 4 | 5): void {
-    const buckets = this.counts[table];
-    const key = `${unit}|${month}|${dimension}|${value}`;
-    let entry = buckets.get(key);
-    if (!entry) {
-      entry = [unit, month, dimension, value, 0, 0];
-      buckets.set(key, entry);
+  private bump(buckets: Buckets, unit: string, month: string, dims: FactsRecord['d'], column: 4 | 5): void {
+    const unitMonth = `${unit}|${month}`;
+    let byDimension = buckets.get(unitMonth);
+    if (!byDimension) {
+      byDimension = new Map();
+      buckets.set(unitMonth, byDimension);
     }
-    entry[column]++;
+    for (const [dimension, value] of dims) {
+      let byValue = byDimension.get(dimension);
+      if (!byValue) {
+        byValue = new Map();
+        byDimension.set(dimension, byValue);
+      }
+      let entry = byValue.get(value);
+      if (!entry) {
+        entry = [unit, month, dimension, value, 0, 0];
+        byValue.set(value, entry);
+      }
+      entry[column]++;
+    }
   }
 
   /** Each count table with its additions. */
   countRows(): Array<{ table: CountTable; rows: CountDelta[] }> {
-    return COUNT_TABLES.map(({ table }, index) => ({ table, rows: [...this.counts[index].values()] }));
+    return COUNT_TABLES.map(({ table }, index) => {
+      const rows: CountDelta[] = [];
+      for (const byDimension of this.counts[index].values()) {
+        for (const byValue of byDimension.values()) for (const entry of byValue.values()) rows.push(entry);
+      }
+      return { table, rows };
+    });
   }
 
   openIdRows(): OpenIdDelta[] {

@@ -104,6 +104,30 @@ describe('hardening of the HTTP edge', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it('forbidden keys in disguise (JSON escapes, a UTF-16 body) are found too: the raw-text shortcut never waves them through', async () => {
+    const before = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows');
+    const body = (key: string) => JSON.stringify({ clientId: 'hardening', requestId: randomUUID(), changes: [newRow()] }).replace('"values":{', `"values":{"${key}":{"polluted":true},`);
+    for (const [spelled, key] of [
+      ['\\u005f_proto__', '__proto__'],
+      ['constructo\\u0072', 'constructor'],
+      ['\\u0070rototype', 'prototype'],
+    ]) {
+      const res = await server.request('POST', SYNC, { token: village, rawBody: body(spelled), headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(400);
+      expect(res.body.error.code).toBe('forbidden_key');
+      expect(res.body.error.issues[0].path).toBe(`body.changes.0.values.${key}`);
+    }
+    // UTF-16: the key's bytes are not the ASCII ones the shortcut looks for
+    const utf16 = await server.request('POST', SYNC, {
+      token: village,
+      rawBody: Buffer.from(body('__proto__'), 'utf16le'),
+      headers: { 'content-type': 'application/json; charset=utf-16le' },
+    });
+    expect(utf16.status).toBe(400);
+    expect(utf16.body.error.code).toBe('forbidden_key');
+    expect(await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows')).toEqual(before);
+  });
+
   it('a NUL character (U+0000) anywhere in a request → 400 nul_character naming where, on both engines; nothing stored', async () => {
     const rowsBefore = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows');
     const importsBefore = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM imports');
