@@ -11,7 +11,9 @@ import { ZodError } from 'zod';
 import type { AppDeps } from './app-deps';
 import { databaseAnswers } from './db/database';
 import type { ApiIssue } from '../ledger/api/errors';
-import { malformedMultipart, markPlainJsonText, rejectPrototypeKeys, undecodableBody } from './http/body-guard';
+import { malformedMultipart, rejectPrototypeKeys, undecodableBody } from './http/body-guard';
+import { BodyAdmission } from './http/admission';
+import { jsonBodyReaders } from './http/json-body';
 import { AppError, errorBody, zodIssues } from './http/errors';
 import { isStorageFull, storageFullError } from './http/storage-errors';
 import { API_PREFIX, expressPath, mountRoute, type RouteGuards } from './http/mount';
@@ -115,7 +117,7 @@ export function createApp(deps: AppDeps, routes: readonly RouteSpec[]): express.
   });
 
   app.use(API_PREFIX, apiCors(() => deps.config.corsOrigins ?? []));
-  app.use(API_PREFIX, express.json({ limit: deps.config.bodyLimitBytes, type: ['application/json', '+json'], verify: markPlainJsonText }), rejectPrototypeKeys);
+  app.use(API_PREFIX, ...jsonBodyReaders(deps.config.bodyLimitBytes, new BodyAdmission()), rejectPrototypeKeys);
 
   const openapi = buildOpenApi(routes);
   app.get(`${API_PREFIX}/openapi.json`, (_req, res) => {

@@ -18,6 +18,7 @@
 import { AsyncLocalStorage } from 'async_hooks';
 import pg from 'pg';
 import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './database';
+import { currentWorkScope } from './work-scope';
 
 export interface PostgresOptions {
   /** Connections in the pool (default 10, env PG_POOL_SIZE). */
@@ -399,6 +400,7 @@ export class PostgresDatabase implements SqlDatabase {
     if (outer && outer.active) return outer.transaction(fn);
     if (this.closed) throw new Error('database is closed');
     const releaseSlot = options.bulk ? await this.bulkSlots.acquire() : () => undefined;
+    currentWorkScope()?.transactionBegins();
     try {
       const deadline = Date.now() + this.retryForMs;
       for (let attempt = 1; ; attempt++) {

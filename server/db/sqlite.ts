@@ -28,7 +28,7 @@ import sqlite3 from 'sqlite3';
 import type { RunResult, SqlDatabase, SqlParams, TransactionOptions } from './database';
 import { defined } from '../../ledger/defined';
 import { isUrgent, withoutUrgency } from './urgency';
-import { currentWorkScope } from './work-scope';
+import { currentWorkScope, type WorkScope } from './work-scope';
 import { leastBusy } from '../least-busy';
 
 export interface SqliteOptions {
@@ -70,6 +70,8 @@ interface GroupMember {
   fn: (tx: SqlDatabase) => Promise<unknown>;
   resolve: (value: unknown) => void;
   reject: (error: unknown) => void;
+  /** The caller's work scope: told when the member's turn comes (WorkScope.transactionBegins). */
+  work: WorkScope | undefined;
 }
 
 /** A statement that only reads (a single SELECT: no RETURNING writes, no PRAGMA). */
@@ -504,7 +506,12 @@ export class SqliteDatabase implements SqlDatabase {
       this.forming[lane] = group = forming; // enqueue() clears it; this group is the lane's tail
     }
     return new Promise<T>((resolve, reject) => {
-      defined(group, 'the open commit group').members.push({ fn: fn as (tx: SqlDatabase) => Promise<unknown>, resolve: resolve as (value: unknown) => void, reject });
+      defined(group, 'the open commit group').members.push({
+        fn: fn as (tx: SqlDatabase) => Promise<unknown>,
+        resolve: resolve as (value: unknown) => void,
+        reject,
+        work: currentWorkScope(),
+      });
     });
   }
 
@@ -578,6 +585,7 @@ export class SqliteDatabase implements SqlDatabase {
         const savepoint = rawExec(this.raw, `SAVEPOINT ${name}`);
         savepoint.catch(() => undefined); // seen below, and by the member's first write
         const tx = new TxHandle(this.raw, this.cache, savepoint);
+        members[i].work?.transactionBegins();
         try {
           const value = await this.context.run(tx, () => members[i].fn(tx));
           tx.active = false;

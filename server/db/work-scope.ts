@@ -22,13 +22,30 @@ import { AsyncLocalStorage } from 'async_hooks';
 /** One line of work: its writes issued and not finished yet. */
 export class WorkScope {
   pendingWrites = 0;
+  private onTransaction: (() => void) | undefined;
+
+  /** `onTransaction`: called once, when the first transaction of this work begins (see transactionBegins). */
+  constructor(onTransaction?: () => void) {
+    this.onTransaction = onTransaction;
+  }
+
+  /**
+   * The database calls this when a transaction of this work gets the connection (SQLite: its turn
+   * in a group commit; PostgreSQL: just before BEGIN). The request's admission (http/admission.ts)
+   * ends there: it has reached the writer, and the next large body may be parsed.
+   */
+  transactionBegins(): void {
+    const callback = this.onTransaction;
+    this.onTransaction = undefined;
+    callback?.();
+  }
 }
 
 const scopes = new AsyncLocalStorage<WorkScope>();
 
 /** Runs `fn` in a new scope of its own (see the header): its reads wait only for its own writes. */
-export function inWorkScope<T>(fn: () => Promise<T>): Promise<T> {
-  return scopes.run(new WorkScope(), fn);
+export function inWorkScope<T>(fn: () => Promise<T>, onTransaction?: () => void): Promise<T> {
+  return scopes.run(new WorkScope(onTransaction), fn);
 }
 
 /** The caller's scope, or undefined outside any. */

@@ -110,13 +110,12 @@ const PLAIN_JSON_BODIES = new WeakSet<object>();
 const PROBLEM_MARKERS: readonly (string | number)[] = [...FORBIDDEN_KEYS, '\\u', 0];
 
 /**
- * The JSON parser's `verify` hook (app.ts): notes a UTF-8 body whose text has none of the forbidden
- * keys, no `\u` escape (the only way JSON spells a NUL, or a key in disguise) and no NUL byte —
- * then rejectPrototypeKeys skips its walk over the parsed value. Searching the raw bytes is a few
- * native scans; the walk was about 3 % of the event loop's time during a burst of large pushes.
+ * Notes a JSON body (UTF-8, json-body.ts) whose text has none of the forbidden keys, no `\u` escape
+ * (the only way JSON spells a NUL, or a key in disguise) and no NUL byte: then rejectPrototypeKeys
+ * skips its walk over the parsed value. Searching the raw bytes is a few native scans; the walk was
+ * about 3 % of the event loop's time during a burst of large pushes.
  */
-export function markPlainJsonText(req: object, _res: unknown, raw: Buffer, encoding: string): void {
-  if (encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') return;
+export function markPlainJsonText(req: object, raw: Buffer): void {
   if (PROBLEM_MARKERS.every((marker) => !raw.includes(marker))) PLAIN_JSON_BODIES.add(req);
 }
 

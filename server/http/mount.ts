@@ -13,6 +13,7 @@ import { z, type ZodType } from 'zod';
 import { isInSubtree, unitLevelOf } from '../../ledger/units';
 import type { AppDeps } from '../app-deps';
 import { parseWithFastPath } from '../../ledger/api/fast-path';
+import { admissionRelease } from './admission';
 import { bodyProblem, bodyProblemError } from './body-guard';
 import { AppError, zodIssues } from './errors';
 import { inWorkScope } from '../db/work-scope';
@@ -110,7 +111,8 @@ export interface RouteGuards {
 export function mountRoute(spec: RouteSpec, deps: AppDeps, guards: RouteGuards): RequestHandler {
   const route: MountedRoute = { spec, bodySchema: strictBody(spec.body), deps, guards };
   // Each request is its own work scope: its reads wait only for its own unfinished writes (work-scope.ts).
-  return (req: Request, res: Response, next: NextFunction) => inWorkScope(() => handleRoute(route, req, res, next));
+  // A large body's admission (admission.ts) ends when the request's first transaction begins.
+  return (req: Request, res: Response, next: NextFunction) => inWorkScope(() => handleRoute(route, req, res, next), admissionRelease(res));
 }
 
 /** A route as mounted: its spec, its strict body schema and what the wiring passed in. */

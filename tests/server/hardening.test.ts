@@ -104,7 +104,7 @@ describe('hardening of the HTTP edge', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
-  it('forbidden keys in disguise (JSON escapes, a UTF-16 body) are found too: the raw-text shortcut never waves them through', async () => {
+  it('forbidden keys in disguise (JSON escapes) are found too, and a UTF-16 body is refused (415): the raw-text shortcut never waves them through', async () => {
     const before = await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows');
     const body = (key: string) => JSON.stringify({ clientId: 'hardening', requestId: randomUUID(), changes: [newRow()] }).replace('"values":{', `"values":{"${key}":{"polluted":true},`);
     for (const [spelled, key] of [
@@ -117,14 +117,19 @@ describe('hardening of the HTTP edge', () => {
       expect(res.body.error.code).toBe('forbidden_key');
       expect(res.body.error.issues[0].path).toBe(`body.changes.0.values.${key}`);
     }
-    // UTF-16: the key's bytes are not the ASCII ones the shortcut looks for
+    // UTF-16 (the key's bytes are not the ASCII ones the shortcut looks for): JSON between systems
+    // is UTF-8 (RFC 8259), anything else is refused before it is read as text
     const utf16 = await server.request('POST', SYNC, {
       token: village,
       rawBody: Buffer.from(body('__proto__'), 'utf16le'),
       headers: { 'content-type': 'application/json; charset=utf-16le' },
     });
-    expect(utf16.status).toBe(400);
-    expect(utf16.body.error.code).toBe('forbidden_key');
+    expect(utf16.status).toBe(415);
+    expect(utf16.body.error.code).toBe('unsupported_media_type');
+    // a byte order mark is dropped, as before
+    const bom = await server.request('POST', SYNC, { token: village, rawBody: `\ufeff${body('__proto__')}`, headers: { 'content-type': 'application/json; charset=UTF-8' } });
+    expect(bom.status).toBe(400);
+    expect(bom.body.error.code).toBe('forbidden_key');
     expect(await server.deps.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM ledger_rows')).toEqual(before);
   });
 

@@ -317,6 +317,33 @@ describeSqliteOnly('tests the SQLite engine itself (server/db/sqlite.ts); see te
     expect((await unscoped).map((row) => row.who)).toEqual(['b', 'c']);
   });
 
+  it("a work scope is told when its first transaction gets its turn — not while it waits in the queue, and once", async () => {
+    const hold = gate();
+    const inside = gate();
+    const holder = db.transaction(async (tx) => {
+      await tx.run("INSERT INTO log (who) VALUES ('holder')");
+      inside.open();
+      await hold.opened;
+    }, { bulk: true });
+    await inside.opened;
+    const events: string[] = [];
+    const request = inWorkScope(async () => {
+      await db.transaction(async (tx) => {
+        events.push('first body');
+        await tx.run("INSERT INTO log (who) VALUES ('first')");
+      }, { bulk: true });
+      await db.transaction(async (tx) => {
+        events.push('second body');
+        await tx.run("INSERT INTO log (who) VALUES ('second')");
+      });
+    }, () => events.push('turn'));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(events).toEqual([]); // queued behind the holder: not told yet
+    hold.open();
+    await Promise.all([holder, request]);
+    expect(events).toEqual(['turn', 'first body', 'second body']);
+  });
+
   it('close waits for both lanes and refuses work after it', async () => {
     const done: string[] = [];
     const bulk = db.transaction(async (tx) => {

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'crypto';
 import { PostgresDatabase, translateSql } from '../../../server/db/postgres';
+import { inWorkScope } from '../../../server/db/work-scope';
 import { describePostgresOnly, TEST_DATABASE_URL } from '../helpers';
 
 describe('translateSql (the stores’ SQL as PostgreSQL reads it)', () => {
@@ -70,6 +71,20 @@ describePostgresOnly('PostgresDatabase', () => {
     expect((await db.run("INSERT INTO t (v) VALUES ('b')")).lastID).toBe(2);
     expect((await db.run('INSERT INTO counter (n) VALUES (5)')).lastID).toBe(0);
     expect(await db.transaction((tx) => tx.run("INSERT INTO t (v) VALUES ('c')"))).toEqual({ changes: 1, lastID: 3 });
+  });
+
+  it("tells the caller's work scope when its first transaction begins, once", async () => {
+    const events: string[] = [];
+    await inWorkScope(async () => {
+      await db.transaction(async (tx) => {
+        events.push('first body');
+        await tx.run("INSERT INTO t (v) VALUES ('first')");
+      }, { bulk: true });
+      await db.transaction(async () => {
+        events.push('second body');
+      });
+    }, () => events.push('turn'));
+    expect(events).toEqual(['turn', 'first body', 'second body']);
   });
 
   it('rolls a failed transaction back whole, and a nested one only to its savepoint', async () => {
