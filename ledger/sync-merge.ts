@@ -74,12 +74,24 @@ export type MergeDecision =
   | { kind: 'noop' }
   | { kind: 'conflict'; reason: ConflictReason; fields: string[] };
 
+/**
+ * Whether a text is empty or only white space (what trim() would empty). A text starting with a
+ * printable ASCII character or a CJK ideograph is answered without trimming it: nearly every value,
+ * and no copy made (this runs for every value of every pushed row).
+ */
+function isBlank(text: string): boolean {
+  if (text.length === 0) return true;
+  const first = text.charCodeAt(0);
+  if ((first > 0x20 && first < 0x7f) || (first >= 0x3400 && first <= 0x9fff)) return false;
+  return text.trim() === '';
+}
+
 /** null for every kind of empty; arrays trimmed of empty entries; strings kept as typed. */
 export function normalizeValue(value: LedgerValue | undefined): LedgerValue {
   if (value === undefined || value === null) return null;
-  if (typeof value === 'string') return value.trim() === '' ? null : value;
+  if (typeof value === 'string') return isBlank(value) ? null : value;
   if (Array.isArray(value)) {
-    const items = value.filter((item) => typeof item === 'string' && item.trim() !== '');
+    const items = value.filter((item) => typeof item === 'string' && !isBlank(item));
     return items.length === 0 ? null : items;
   }
   return value;

@@ -7,6 +7,7 @@
  * with one difference: the text must be UTF-8, as RFC 8259 requires of JSON exchanged between
  * systems; another charset is 415 (body-parser converted any utf-*).
  */
+import { createHash } from 'crypto';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
 import { AppError } from './errors';
 import type { BodyAdmission } from './admission';
@@ -24,6 +25,18 @@ function charsetOf(contentType: string | undefined): string | undefined {
 /** JSON's whitespace, then the first character of the text. */
 const FIRST_CHARACTER = /^[ \t\n\r]*(.)/s;
 
+/** Each parsed request's raw bytes (for rawBodyHash), while the request lives. */
+const RAW_BODIES = new WeakMap<object, Buffer>();
+
+/**
+ * SHA-256 (hex) of a JSON request's body as it was sent (after any Content-Encoding was undone);
+ * undefined when the request had no JSON body. A sync retry sends the very same bytes.
+ */
+export function rawBodyHash(req: object): string | undefined {
+  const raw = RAW_BODIES.get(req);
+  return raw ? createHash('sha256').update(raw).digest('hex') : undefined;
+}
+
 /** Parses a raw JSON body read by express.raw (req.body: a Buffer) in place. */
 export function parseJsonBody(req: Request, _res: Response, next: NextFunction): void {
   const raw: unknown = req.body;
@@ -35,6 +48,7 @@ export function parseJsonBody(req: Request, _res: Response, next: NextFunction):
     return next();
   }
   markPlainJsonText(req, raw);
+  RAW_BODIES.set(req, raw);
   let text = raw.toString('utf8');
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark, as body-parser dropped it
   const first = FIRST_CHARACTER.exec(text)?.[1];

@@ -45,6 +45,7 @@ import { createSqliteLedgerStore } from './sqlite-store';
 import type { LedgerStore } from './store';
 import { approveMonth, getSubmissionOrThrow, returnMonth, submitMonth, toSubmissionWire } from './submissions';
 import { syncLedger } from './sync';
+import { rawBodyHash } from '../http/json-body';
 import { checkRows, policyForVillage } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 
@@ -152,6 +153,7 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       const outcome = await syncLedger(env(ctx), ctx.params.villageCode, ctx.body, {
         user: ctx.user,
         httpRequestId: ctx.requestId,
+        bodyHash: rawBodyHash(ctx.req),
       });
       if (outcome.replayed) ctx.res.setHeader('Idempotent-Replayed', 'true');
       return { body: outcome.response };

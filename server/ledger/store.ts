@@ -106,7 +106,8 @@ export interface LedgerStore {
   // --- sync
   findSyncResponse(villageCode: string, requestId: string): Promise<StoredSyncAnswer | undefined>;
   /**
-   * Keeps the answer for retries, with the hash of the request's content (requestHashOf) — only
+   * Keeps the answer for retries, with the hash of the request (of its body as sent, else of its
+   * content: sync.ts keptHashOf) — only
    * inside its transaction (writeGuard): when the database rolled that back under it, it keeps
    * nothing and throws TransactionLostError, so a retry never replays an answer whose rows are not there.
    */

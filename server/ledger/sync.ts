@@ -16,6 +16,7 @@ import { createHash } from 'crypto';
 import {
   capRowFindings,
   SYNC_LIMITS,
+  SyncRequestSchema,
   wholeRow,
   type RowChange,
   type RowFindings,
@@ -49,6 +50,8 @@ export interface SyncCaller {
   user: AuthUser | null;
   /** The HTTP request id (audit trail); distinct from the protocol's requestId. */
   httpRequestId: string;
+  /** SHA-256 (hex) of the request's body as sent (http/json-body.ts rawBodyHash); absent in-process. */
+  bodyHash?: string;
 }
 
 export interface SyncOutcome {
@@ -72,13 +75,33 @@ function stateOf(row: StoredRow | undefined): RowState | null {
 }
 
 /**
- * What identifies a sync request's content: a hash of the request as parsed (the schema fixes its
- * key order), without the requestId. A retry sends the same content; anything else under the
- * same requestId is a client bug that would otherwise lose the new changes.
+ * What identifies a sync request's content when no body was sent (in-process callers) and in
+ * answers kept before bodies were hashed: a hash of the request without its requestId, keys in the
+ * schema's order whatever order the sender used. A retry sends the same content; anything else
+ * under the same requestId is a client bug that would otherwise lose the new changes.
  */
 export function requestHashOf(request: SyncRequest): string {
-  const { requestId: _requestId, ...content } = request;
+  const { requestId: _requestId, ...content } = SyncRequestSchema.parse(request);
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
+}
+
+/** How a kept answer's hash of a body sent over HTTP is written (a content hash has no prefix). */
+const BODY_HASH_PREFIX = 'body:';
+
+/** The hash kept with a request's answer: of its body as sent, else of its content. */
+function keptHashOf(request: SyncRequest, caller: SyncCaller): string {
+  return caller.bodyHash !== undefined ? `${BODY_HASH_PREFIX}${caller.bodyHash}` : requestHashOf(request);
+}
+
+/**
+ * Whether a retry is the request whose answer was kept: the same bytes when that one came over HTTP
+ * (a client retries by sending its request again, byte for byte), else the same content. Answers
+ * kept before hashes were (null) replay as before.
+ */
+function isSameRequest(keptHash: string | null, request: SyncRequest, caller: SyncCaller): boolean {
+  if (keptHash === null) return true;
+  if (keptHash.startsWith(BODY_HASH_PREFIX)) return caller.bodyHash !== undefined && keptHash === `${BODY_HASH_PREFIX}${caller.bodyHash}`;
+  return keptHash === requestHashOf(request);
 }
 
 function requestIdReused(requestId: string): AppError {
@@ -100,7 +123,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
     seen.add(change.rowId);
   });
 
-  const requestHash = requestHashOf(request);
+  const requestHash = keptHashOf(request, caller);
   const now = env.now();
   const at = now.toISOString();
   const today = chinaDate(now);
@@ -142,8 +165,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         store.changesAfter(villageCode, cursorIn, limit + 1 + changes.length),
       ] as const);
       if (previous) {
-        // Answers stored before hashes were kept (null) replay as before.
-        if (previous.requestHash !== null && previous.requestHash !== requestHash) throw requestIdReused(request.requestId);
+        if (!isSameRequest(previous.requestHash, request, caller)) throw requestIdReused(request.requestId);
         return { response: previous.response, replayed: true };
       }
 

@@ -156,6 +156,11 @@ describe('value helpers', () => {
   it('normalises every kind of empty to null', () => {
     expect([normalizeValue(''), normalizeValue('  '), normalizeValue([]), normalizeValue(['', ' ']), normalizeValue(undefined)]).toEqual([null, null, null, null, null]);
     expect(normalizeValue(0)).toBe(0);
+    // every kind of white space trim() removes (full-width, no-break, byte order mark, line breaks)
+    for (const blank of ['\u3000', '\u00a0\t', '\ufeff', '\r\n', '\u2028 ', '\u2003']) expect(normalizeValue(blank)).toBeNull();
+    // text around white space is kept as typed
+    for (const text of ['张三', ' 张三', '\u3000张三', 'a ', '1', '。', 'Ａ']) expect(normalizeValue(text)).toBe(text);
+    expect(normalizeValue(['\u3000', '老年人'])).toEqual(['老年人']);
     expect(valuesEqual('', null)).toBe(true);
     expect(valuesEqual(['a'], ['a'])).toBe(true);
     expect(valuesEqual(['a', 'b'], ['b', 'a'])).toBe(false);

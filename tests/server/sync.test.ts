@@ -3,10 +3,11 @@
  * conflicts (both versions back, neither lost), tombstones, idempotent retries, pulls by cursor,
  * two clients converging, version history, re-validation findings, input checks and access.
  */
-import { randomUUID } from 'crypto';
+import { createHash, randomUUID } from 'crypto';
 import { createRng, fabricateLedgerValues } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from './helpers';
 import { SyncClient, type Values } from './sync-client';
+import { requestHashOf } from '../../server/ledger/sync';
 
 const VILLAGE = '532301101201';
 const SYNC = `/api/v1/ledgers/${VILLAGE}/sync`;
@@ -291,6 +292,34 @@ describe('ledger sync', () => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('a retry is the same bytes (the body is hashed as sent); an answer kept with a content hash (older servers) replays the same content in any key order', async () => {
+    const rowId = randomUUID();
+    const requestId = randomUUID();
+    const body = { clientId: 'bytes', requestId, changes: [{ rowId, baseVersion: 0, values: person({ notes: '原样重发' }) }] };
+    const raw = JSON.stringify(body);
+    const first = await server.request('POST', SYNC, { token, rawBody: raw, headers: { 'content-type': 'application/json' } });
+    expect(first.status).toBe(200);
+    const kept = await server.deps.db.get<{ request_hash: string }>('SELECT request_hash FROM ledger_sync_requests WHERE request_id = ?', [requestId]);
+    expect(kept?.request_hash).toBe(`body:${createHash('sha256').update(raw).digest('hex')}`);
+    // byte for byte: a retry
+    const again = await server.request('POST', SYNC, { token, rawBody: raw, headers: { 'content-type': 'application/json' } });
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    // the same content written otherwise (keys reordered): another body under the same id
+    const { changes, ...rest } = body;
+    const reordered = JSON.stringify({ changes, ...rest });
+    const other = await server.request('POST', SYNC, { token, rawBody: reordered, headers: { 'content-type': 'application/json' } });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('request_id_reused');
+    // an answer kept with a hash of the content (as servers before this one kept them)
+    await server.deps.db.run('UPDATE ledger_sync_requests SET request_hash = ? WHERE request_id = ?', [requestHashOf(body), requestId]);
+    const legacy = await server.request('POST', SYNC, { token, rawBody: reordered, headers: { 'content-type': 'application/json' } });
+    expect(legacy.status).toBe(200);
+    expect(legacy.headers.get('idempotent-replayed')).toBe('true');
+    expect(legacy.body).toEqual(first.body);
+    expect((await versions(rowId)).map((v) => v.version)).toEqual([1]);
   });
 
   it('pulls by cursor in pages, each change once, none missed', async () => {
