@@ -74,33 +74,39 @@ function stateOf(row: StoredRow | undefined): RowState | null {
   return row ? { version: row.version, values: row.values, deleted: row.deleted } : null;
 }
 
-/**
- * What identifies a sync request's content when no body was sent (in-process callers) and in
- * answers kept before bodies were hashed: a hash of the request without its requestId, keys in the
- * schema's order whatever order the sender used. A retry sends the same content; anything else
- * under the same requestId is a client bug that would otherwise lose the new changes.
- */
-export function requestHashOf(request: SyncRequest): string {
-  const { requestId: _requestId, ...content } = SyncRequestSchema.parse(request);
+/** SHA-256 of a request's content as given (without its requestId). */
+function contentHashOf(request: SyncRequest): string {
+  const { requestId: _requestId, ...content } = request;
   return createHash('sha256').update(JSON.stringify(content)).digest('hex');
 }
 
-/** How a kept answer's hash of a body sent over HTTP is written (a content hash has no prefix). */
+/**
+ * The content hash answers were kept with before bodies were hashed as sent: of the request as
+ * the schema gives it (its key order, whatever order the sender used), without the requestId.
+ */
+export function requestHashOf(request: SyncRequest): string {
+  return contentHashOf(SyncRequestSchema.parse(request));
+}
+
+/** How a kept answer's hash says what it is of: the body sent over HTTP, or the content an in-process caller gave. */
 const BODY_HASH_PREFIX = 'body:';
+const CONTENT_HASH_PREFIX = 'content:';
 
 /** The hash kept with a request's answer: of its body as sent, else of its content. */
 function keptHashOf(request: SyncRequest, caller: SyncCaller): string {
-  return caller.bodyHash !== undefined ? `${BODY_HASH_PREFIX}${caller.bodyHash}` : requestHashOf(request);
+  return caller.bodyHash !== undefined ? `${BODY_HASH_PREFIX}${caller.bodyHash}` : `${CONTENT_HASH_PREFIX}${contentHashOf(request)}`;
 }
 
 /**
- * Whether a retry is the request whose answer was kept: the same bytes when that one came over HTTP
- * (a client retries by sending its request again, byte for byte), else the same content. Answers
- * kept before hashes were (null) replay as before.
+ * Whether a retry is the request whose answer was kept. A client retries by sending its request
+ * again, byte for byte: over HTTP the body's hash must match; an in-process caller gives the same
+ * content again. Answers kept by older servers: with a content hash in the schema's key order
+ * (requestHashOf), or with none (null), which replay as before. Anything else under the same
+ * requestId is a client bug that would otherwise lose the new changes.
  */
 function isSameRequest(keptHash: string | null, request: SyncRequest, caller: SyncCaller): boolean {
   if (keptHash === null) return true;
-  if (keptHash.startsWith(BODY_HASH_PREFIX)) return caller.bodyHash !== undefined && keptHash === `${BODY_HASH_PREFIX}${caller.bodyHash}`;
+  if (keptHash.startsWith(BODY_HASH_PREFIX) || keptHash.startsWith(CONTENT_HASH_PREFIX)) return keptHash === keptHashOf(request, caller);
   return keptHash === requestHashOf(request);
 }
 

@@ -83,6 +83,10 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     const again = await syncLedger({ store, audit, now }, VILLAGE, request, { user: null, httpRequestId: 'refs-3' });
     expect(again.replayed).toBe(true);
     expect(again.response).toEqual(first.response);
+    // in-process, the content is hashed as given (no zod pass over every row); other content under the id is refused
+    const hash = (await db.get<{ request_hash: string }>('SELECT request_hash FROM ledger_sync_requests WHERE request_id = ?', [request.requestId]))!.request_hash;
+    expect(hash).toMatch(/^content:[0-9a-f]{64}$/);
+    await expect(syncLedger({ store, audit, now }, VILLAGE, { ...request, cursor: 0 }, { user: null, httpRequestId: 'refs-4' })).rejects.toMatchObject({ code: 'request_id_reused' });
 
     // an answer kept whole, as before references: replayed as kept
     const whole = { ...first.response, changes: [{ rowId: 'r-old', version: 3, values: { name: '旧答复' }, deleted: false }] };
