@@ -436,11 +436,22 @@ function villageView(user: SessionUser): HTMLElement {
         id: 'load-leads',
         onclick: () =>
           void guarded(leads, async () => {
-            const answer = await api<LeadListResponse>('GET', `/units/${village}/leads?pageSize=200`);
+            // the nearest time limit first (overdue at the top), as many as one page holds
+            const answer = await api<LeadListResponse>('GET', `/units/${village}/leads?pageSize=${VILLAGE_LEADS_PAGE}&order=due`);
             leads.replaceChildren(
               answer.leads.length === 0
                 ? status('info', '暂无下发到本村的线索')
-                : table(
+                : h(
+                    'div',
+                    {},
+                    h(
+                      'p',
+                      { class: 'hint' },
+                      answer.total > answer.leads.length
+                        ? `共 ${answer.total} 条，按核实时限先列出最紧的 ${answer.leads.length} 条；核实、办结一些后再查看其余的。`
+                        : `共 ${answer.total} 条，核实时限最近的在前。`,
+                    ),
+                    table(
                     ['线索编号', '姓名', '原因', '状态', '核实时限'],
                     answer.leads.map((lead) => [
                       lead.leadNo,
@@ -449,6 +460,7 @@ function villageView(user: SessionUser): HTMLElement {
                       h('span', { class: 'nowrap' }, lead.state),
                       dueCell(lead),
                     ]),
+                  ),
                   ),
             );
           }),
@@ -498,6 +510,9 @@ function villageView(user: SessionUser): HTMLElement {
 }
 
 const NAME_PAGE = 500;
+
+/** The village's own leads listed at once (the most urgent first; the total is said when there are more). */
+const VILLAGE_LEADS_PAGE = 200;
 
 /**
  * Names and places (1-based, in the order the server keeps the rows) of the wanted rows, read page
@@ -1032,12 +1047,12 @@ function dispatchSection(user: SessionUser): HTMLElement {
     guarded(list, async () => {
       list.replaceChildren(status('info', '正在读取线索……'));
       const [answer, units] = await Promise.all([
-        api<LeadListResponse>('GET', `/units/${unit}/leads?state=${encodeURIComponent(waiting)}&pageSize=${PAGE}`),
+        // the most urgent first (LeadListQuery.order): with more than a page waiting, the page holds those
+        api<LeadListResponse>('GET', `/units/${unit}/leads?state=${encodeURIComponent(waiting)}&pageSize=${PAGE}&order=due`),
         target.options.length > 1 ? null : api<UnitResponse>('GET', `/units/${unit}`),
       ]);
       if (units) target.append(...units.children.map((child) => h('option', { value: child.code }, child.name)));
-      // the nearest time limit first (overdue at the top); the server lists by period
-      shown = [...answer.leads].sort((a, b) => (a.dueOn ?? '9999').localeCompare(b.dueOn ?? '9999') || a.leadNo.localeCompare(b.leadNo));
+      shown = answer.leads;
       list.replaceChildren(
         answer.total === 0
           ? status('ok', county ? '没有待分派的线索。' : '没有等待下发到村的线索。')

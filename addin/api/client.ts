@@ -23,6 +23,7 @@ import {
   PullLeadRequestSchema,
   PullLeadResponseSchema,
   type LeadDetailResponse,
+  type LeadListOrder,
   type LeadListResponse,
   type PullLeadResponse,
 } from '../../ledger/api/leads';
@@ -111,6 +112,8 @@ export interface LeadFilter {
   overdue?: boolean;
   page?: number;
   pageSize?: number;
+  /** LeadListQuery.order: `due` puts the most urgent first */
+  order?: LeadListOrder;
 }
 
 /** A month refused because rows have errors: the blocking rows with their findings. */
@@ -178,7 +181,7 @@ export class ApiClient {
     return this.call({
       method: 'GET',
       path: `/units/${encodeURIComponent(unitCode)}/leads`,
-      query: { source: filter.source, state: filter.state, overdue: filter.overdue, page: filter.page, pageSize: filter.pageSize },
+      query: { source: filter.source, state: filter.state, overdue: filter.overdue, page: filter.page, pageSize: filter.pageSize, order: filter.order },
       response: LeadListResponseSchema,
       retrySafe: true,
     });

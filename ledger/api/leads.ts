@@ -131,11 +131,20 @@ export type LeadWire = z.infer<typeof LeadSchema>;
 
 const BooleanQuery = z.preprocess((v) => (v === 'true' || v === '1' ? true : v === 'false' || v === '0' ? false : v), z.boolean());
 
+/**
+ * How a lead list is ordered: `period` — newest period first (the default); `due` — the most urgent
+ * first: the nearest time limit (overdue ones at the top), then leads without one, oldest period
+ * first. A page of a long list then holds the leads a clerk must handle first, not the newest.
+ */
+export const LEAD_LIST_ORDERS = ['period', 'due'] as const;
+export type LeadListOrder = (typeof LEAD_LIST_ORDERS)[number];
+
 export const LeadListQuerySchema = z.object({
   source: SourceCodeSchema.optional(),
   state: LeadStateSchema.optional(),
   overdue: BooleanQuery.optional(),
   period: z.string().optional(),
+  order: z.enum(LEAD_LIST_ORDERS).default('period'),
   page: z.coerce.number().int().min(1).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 });

@@ -9,6 +9,7 @@
 import type { SqlDatabase } from '../db/database';
 import { insertRows } from '../db/insert-rows';
 import type { MatchRuleCode } from '../../ledger/matching/rules';
+import type { LeadListOrder } from '../../ledger/api/leads';
 import { OPEN_FOR_VERIFICATION, OPEN_STATES, type LeadState } from './states';
 
 export interface LeadRow {
@@ -89,7 +90,15 @@ export interface LeadFilters {
   state?: LeadState;
   overdue?: boolean;
   period?: string;
+  /** LeadListQuery.order; default `period` */
+  order?: LeadListOrder;
 }
+
+/** ORDER BY of each list order (LEAD_LIST_ORDERS); lead_no last, so pages never overlap. */
+const LIST_ORDER_SQL: Record<LeadListOrder, string> = {
+  period: 'period DESC, lead_no',
+  due: 'due_on IS NULL, due_on, period, lead_no',
+};
 
 export interface OpenLeadOfPerson {
   idNumber: string;
@@ -177,7 +186,7 @@ class SqlLeadStore implements LeadStore {
     const clause = where.join(' AND ');
     const total = Number((await this.db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM leads WHERE ${clause}`, params))?.n ?? 0);
     const rows = await this.db.all<LeadRow>(
-      `SELECT * FROM leads WHERE ${clause} ORDER BY period DESC, lead_no LIMIT ? OFFSET ?`,
+      `SELECT * FROM leads WHERE ${clause} ORDER BY ${LIST_ORDER_SQL[filters.order ?? 'period']} LIMIT ? OFFSET ?`,
       [...params, pageSize, (page - 1) * pageSize],
     );
     return { rows, total };

@@ -287,6 +287,23 @@ describe('lead life cycle', () => {
     expect((await leadsOf(server, county, COUNTY, 'overdue=true')).leads.map((l: any) => l.leadNo)).toContain(leadNo[unplaced.id]);
   });
 
+  it('order=due lists the most urgent first — the nearest time limit (overdue at the top), then leads without one, oldest period first — and pages it without overlap', async () => {
+    type Listed = { leadNo: string; dueOn: string | null; period: string };
+    const all: Listed[] = (await leadsOf(server, county, COUNTY, 'pageSize=500')).leads;
+    const urgent: Listed[] = (await leadsOf(server, county, COUNTY, 'pageSize=500&order=due')).leads;
+    // something to order: leads with a time limit and leads without one
+    expect(all.some((lead) => lead.dueOn !== null) && all.some((lead) => lead.dueOn === null)).toBe(true);
+    const rank = (lead: Listed) => [lead.dueOn === null ? '1' : '0', lead.dueOn ?? '', lead.period, lead.leadNo].join('|');
+    const expected = [...all].sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+    expect(urgent.map((lead) => lead.leadNo)).toEqual(expected.map((lead) => lead.leadNo));
+    expect(all.map((lead) => lead.leadNo)).not.toEqual(expected.map((lead) => lead.leadNo)); // the default order is another
+    const pages: Listed[] = [];
+    for (const page of [1, 2]) pages.push(...(await leadsOf(server, county, COUNTY, `pageSize=2&page=${page}&order=due`)).leads);
+    expect(pages.map((lead) => lead.leadNo)).toEqual(urgent.slice(0, 4).map((lead) => lead.leadNo));
+    const refused = await server.request('GET', `/api/v1/units/${COUNTY}/leads?order=newest`, { token: county });
+    expect(refused.status).toBe(400);
+  });
+
   it('every response matched its schema, and no ID number reached the log', () => {
     const log = server.logText();
     expect(log).not.toContain('response does not match its schema');

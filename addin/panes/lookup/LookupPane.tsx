@@ -106,6 +106,8 @@ function Leads({ user }: { user: SessionUser }) {
         state: filter.state || undefined,
         overdue: filter.overdue || undefined,
         pageSize: PAGE_SIZE,
+        // the nearest time limit first: a long list's first page holds what must be verified first
+        order: 'due',
       }),
     );
     if (!response) return;
