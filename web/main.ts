@@ -1059,7 +1059,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
           : h(
               'div',
               {},
-              h('p', { class: 'hint' }, answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出 ${answer.leads.length} 条；派发后再列出其余的。` : `共 ${answer.total} 条。`),
+              h('p', { class: 'hint' }, `${answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出最紧的 ${answer.leads.length} 条，派发后再列出其余的` : `共 ${answer.total} 条`}；${county ? '等待最久的在前' : '核实时限最近的在前'}。`),
               table(
                 // the name and the time limit first (what a clerk on a phone sees without scrolling sideways), the codes last
                 ['选择', '姓名', '核实时限', '原因', '来源', '身份证号（脱敏）', '线索编号'],

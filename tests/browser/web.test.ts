@@ -553,6 +553,10 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(table).toContain('残联 2026年第3季度');
     expect(table).toContain('医保 2026年10月');
     expect(table).toContain('派至乡镇后起算');
+    // the order the server gave (order=due): nothing has a time limit yet, so the longest waiting first
+    expect(table).toContain('等待最久的在前');
+    const byUrgency = await server.request('GET', `/api/v1/units/532301/leads?state=${encodeURIComponent('待分派')}&pageSize=200&order=due`, { token: countyToken });
+    expect(listed).toEqual(byUrgency.body.leads.map((lead: { leadNo: string }) => lead.leadNo));
     await expectChineseOnly(page, '#dispatch-section');
     // nothing chosen: said, nothing sent
     await page.click('#dispatch');
