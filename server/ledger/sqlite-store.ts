@@ -117,13 +117,18 @@ export class SqliteLedgerStore implements LedgerStore {
   constructor(readonly db: SqlDatabase) {}
 
   /**
-   * The table function that expands a JSON array of row objects. SQLite's jsonb_each hands each
-   * object on in its binary form, so the ten or so `->>` of a row read it directly instead of
-   * printing it as text and parsing it again each time (2–4× faster writes); PostgreSQL's
-   * json_each (migration 001) reads text.
+   * A JSON array of row objects as a statement parameter, and the table function that expands it.
+   * SQLite's jsonb_each hands each object on in its binary form, so the ten or so `->>` of a row
+   * read it directly instead of printing it as text and parsing it again each time (2–4× faster
+   * writes). And the text goes as its UTF-8 bytes (a BLOB, read as TEXT): node-sqlite3 converts a
+   * string parameter to UTF-8 anew for every statement that binds it, which for a push of Chinese
+   * rows, bound twice (versions and rows), cost the event loop more than one Buffer.from.
+   * PostgreSQL's json_each (migration 001) reads the text.
    */
-  private jsonRows(): 'jsonb_each' | 'json_each' {
-    return this.db.engine === 'sqlite' ? 'jsonb_each' : 'json_each';
+  private rowsParam(json: string): { rows: string; value: string | Buffer } {
+    return this.db.engine === 'sqlite'
+      ? { rows: 'jsonb_each(CAST(? AS TEXT))', value: Buffer.from(json, 'utf8') }
+      : { rows: 'json_each(?)', value: json };
   }
 
   transaction<T>(fn: (store: LedgerStore) => Promise<T>, options?: TransactionOptions): Promise<T> {
@@ -284,19 +289,20 @@ export class SqliteLedgerStore implements LedgerStore {
       // round trip; a chunk of new rows replaces nothing. PostgreSQL's trigger does all of it
       // (server/reports/facts-store.ts).
       if (sqlite) await takeBackFacts(this.db, ctx.villageCode, chunk.filter((write) => !write.isNew).map((write) => write.rowId));
+      const rows = this.rowsParam(payload);
       // Every statement of the chunk is issued at once (each runs whole under the connection's lock;
       // none depends on another's order), so the chunk costs one round trip to the database thread;
       // all are waited for before returning, failed or not, so nothing runs after a rollback; each is
       // guarded (writeGuard) against running on its own after the database rolled back under it.
-      const [versions, rows] = await settleAll([
+      const [versionsWritten, rowsWritten] = await settleAll([
         this.db.run(
           `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
                                             user_id, user_name, client_id, request_id, at)
            SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value -> 'x', j.value -> 'c', CAST(j.value ->> 'm' AS INTEGER),
                   CAST(? AS INTEGER), ?, ?, ?, ?
-           FROM ${this.jsonRows()}(?) AS j WHERE ${this.db.writeGuard}`,
-          [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, payload],
+           FROM ${rows.rows} AS j WHERE ${this.db.writeGuard}`,
+          [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, rows.value],
         ),
         this.db.run(
           `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
@@ -304,17 +310,17 @@ export class SqliteLedgerStore implements LedgerStore {
            SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
                   CAST(j.value ->> 'e' AS INTEGER), CAST(j.value ->> 'w' AS INTEGER), j.value -> 'f', ?, ?, ?
-           FROM ${this.jsonRows()}(?) AS j WHERE ${this.db.writeGuard}
+           FROM ${rows.rows} AS j WHERE ${this.db.writeGuard}
            ON CONFLICT (village_code, row_id) DO UPDATE SET
              version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
              id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
              errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
              updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-          [ctx.villageCode, ctx.at, ctx.at, ctx.userName, payload],
+          [ctx.villageCode, ctx.at, ctx.at, ctx.userName, rows.value],
         ),
         ...(sqlite ? chunkFactsWrites(this.db, ctx.villageCode, chunk) : []),
       ]);
-      if (versions.changes !== chunk.length || rows.changes !== chunk.length) throw new TransactionLostError('writing ledger rows');
+      if (versionsWritten.changes !== chunk.length || rowsWritten.changes !== chunk.length) throw new TransactionLostError('writing ledger rows');
     }
   }
 

@@ -97,6 +97,18 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     );
     expect((await store.findSyncResponse(VILLAGE, oldId))?.response).toEqual(whole);
   });
+
+  it('stores every character as sent: rows go to the database as UTF-8 bytes (CJK beyond the BMP, emoji, line separators, escapes)', async () => {
+    const audit = new SqlAuditLog(db, now);
+    const store = new SqliteLedgerStore(db);
+    const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, unknown>;
+    delete values.seq;
+    const rowId = randomUUID();
+    Object.assign(values, { name: '𠀀𪚥张三', address: '云南省楚雄州\u2028鹿城镇 "引号" \\ 反斜杠', notes: '😀 家中有重病患者\t已走访\n三次' });
+    await syncLedger({ store, audit, now }, VILLAGE, { clientId: 'bytes', requestId: randomUUID(), cursor: 0, changes: [{ rowId, baseVersion: 0, values: values as Record<string, never> }] }, { user: null, httpRequestId: 'bytes-1' });
+    const stored = (await store.getRows(VILLAGE, [rowId])).get(rowId);
+    expect(stored?.values).toMatchObject({ name: values.name, address: values.address, notes: values.notes });
+  });
 });
 
 /**
