@@ -8,7 +8,7 @@
  * The schema stays the one definition of the body (OpenAPI, every error message): anything the fast
  * reader does not accept whole — a wrong type, a limit passed, an unknown key, anything unusual —
  * goes to zod, which gives the answer and the 400's issues. So a fast reader can only be too strict,
- * never too lenient; tests/ledger/fast-path.test.ts checks it against zod on generated input.
+ * never too lenient; tests/server/sync-fast-reader.test.ts checks the sync push's against zod on generated input.
  */
 import type { z } from 'zod';
 
@@ -49,6 +49,7 @@ export function isStringOf(value: unknown, min: number, max: number): value is s
   return typeof value === 'string' && value.length >= min && value.length <= max;
 }
 
+/** An own key of `record` (not one its prototype gives it). */
 export function hasOwn(record: Record<string, unknown>, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(record, key);
 }

@@ -98,15 +98,15 @@ function keptHashOf(request: SyncRequest, caller: SyncCaller): string {
 }
 
 /**
- * Whether a retry is the request whose answer was kept. A client retries by sending its request
- * again, byte for byte: over HTTP the body's hash must match; an in-process caller gives the same
- * content again. Answers kept by older servers: with a content hash in the schema's key order
+ * Whether a retry (`requestHash`: its keptHashOf) is the request whose answer was kept. A client
+ * retries by sending its request again, byte for byte: over HTTP the body's hash must match; an
+ * in-process caller gives the same content again. Answers kept by older servers: with a content hash in the schema's key order
  * (requestHashOf), or with none (null), which replay as before. Anything else under the same
  * requestId is a client bug that would otherwise lose the new changes.
  */
-function isSameRequest(keptHash: string | null, request: SyncRequest, caller: SyncCaller): boolean {
+function isSameRequest(keptHash: string | null, requestHash: string, request: SyncRequest): boolean {
   if (keptHash === null) return true;
-  if (keptHash.startsWith(BODY_HASH_PREFIX) || keptHash.startsWith(CONTENT_HASH_PREFIX)) return keptHash === keptHashOf(request, caller);
+  if (keptHash.startsWith(BODY_HASH_PREFIX) || keptHash.startsWith(CONTENT_HASH_PREFIX)) return keptHash === requestHash;
   return keptHash === requestHashOf(request);
 }
 
@@ -171,7 +171,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         store.changesAfter(villageCode, cursorIn, limit + 1 + changes.length),
       ] as const);
       if (previous) {
-        if (!isSameRequest(previous.requestHash, request, caller)) throw requestIdReused(request.requestId);
+        if (!isSameRequest(previous.requestHash, requestHash, request)) throw requestIdReused(request.requestId);
         return { response: previous.response, replayed: true };
       }
 
