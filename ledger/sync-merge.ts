@@ -116,6 +116,21 @@ export function valuesEqual(a: LedgerValue | undefined, b: LedgerValue | undefin
   return false;
 }
 
+/**
+ * Whether a version this request wrote holds exactly what its change sent: not merged with others'
+ * edits, the deleted flag as asked, and every value equal (a key on one side only is equal when
+ * empty on the other). The client already shows such a row; only its new version is news to it.
+ */
+export function storedAsSent(
+  stored: { values: LedgerValues; deleted: boolean; merged: boolean },
+  sent: { values: LedgerValues; deleted?: boolean },
+): boolean {
+  if (stored.merged || stored.deleted !== (sent.deleted === true)) return false;
+  for (const key of Object.keys(stored.values)) if (!valuesEqual(get(stored.values, key), get(sent.values, key))) return false;
+  for (const key of Object.keys(sent.values)) if (!valuesEqual(get(stored.values, key), get(sent.values, key))) return false;
+  return true;
+}
+
 function get(values: LedgerValues, key: string): LedgerValue | undefined {
   return (values as Record<string, LedgerValue | undefined>)[key];
 }

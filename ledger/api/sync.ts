@@ -331,7 +331,11 @@ export const SyncResponseSchema = z.object({
   /** Changes that needed nothing written (the same values and flag are already on the server). */
   unchanged: z.array(UnchangedSchema),
   conflicts: z.array(ConflictSchema),
-  /** Rows changed after the request's cursor (own changes included; dedupe by version), oldest first. */
+  /**
+   * Rows changed after the request's cursor, oldest first (dedupe by version). This request's own
+   * changes are among them only when stored otherwise than sent (merged with others' edits):
+   * one stored as sent is settled by its `applied` entry alone, and `cursor` moves past it.
+   */
   changes: z.array(RowChangeSchema),
   /** Send this back as `cursor` next time. */
   cursor: z.number().int().min(0),

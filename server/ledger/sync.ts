@@ -24,7 +24,7 @@ import {
   type SyncRequest,
   type SyncResponse,
 } from '../../ledger/api/sync';
-import { compactValues, decideMerge, type RowState } from '../../ledger/sync-merge';
+import { compactValues, decideMerge, storedAsSent, type RowState } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { AuditLog, LedgerRowsSynced } from '../app-deps';
 import { AppError } from '../http/errors';
@@ -272,17 +272,30 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       }
 
       // The pull page: the rows changed after the cursor as read before the writes, less those this
-      // request rewrites, then the new versions (their sequence numbers come after every other).
+      // request rewrites, then the new versions (their sequence numbers come after every other) —
+      // except those stored exactly as sent: `applied` gives their version, and the client already
+      // shows their values (for a village's push of new rows, echoing them was most of the answer).
       const rewritten = new Set(written.map((write) => write.rowId));
       const page: StoredRow[] = pageBefore.filter((row) => !rewritten.has(row.rowId)).slice(0, limit + 1);
+      const sentById = new Map(changes.map((change) => [change.rowId, change]));
       for (const write of written) {
         if (page.length > limit) break;
+        const sent = sentById.get(write.rowId);
+        if (sent && storedAsSent(write, { values: sent.values as LedgerValues, deleted: sent.deleted })) continue;
         page.push({ ...write, updatedAt: at, updatedBy: ctx.userName });
       }
       const hasMore = page.length > limit;
       const pulled = hasMore ? page.slice(0, limit) : page;
-      // A cursor ahead of the server (e.g. restored from a backup) falls back to the server's last change.
-      const cursor = pulled.length > 0 ? pulled[pulled.length - 1].seq : Math.min(cursorIn, seqBefore + written.length);
+      // With more to come, the next page starts after this one. Otherwise every change up to this
+      // request's last version was pulled or is the client's own as sent. A cursor ahead of the
+      // server (e.g. restored from a backup) falls back to the server's last change.
+      const cursor = hasMore
+        ? pulled[pulled.length - 1].seq
+        : written.length > 0
+          ? seqBefore + written.length
+          : pulled.length > 0
+            ? pulled[pulled.length - 1].seq
+            : Math.min(cursorIn, seqBefore);
 
       const response: SyncResponse = {
         applied,

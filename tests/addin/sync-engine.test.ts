@@ -196,6 +196,31 @@ describe('sync engine (memory host ↔ real server)', () => {
     expect((await engine.syncNow()).pushed).toBe(0);
   });
 
+  it('a row pushed and then removed from the sheet before the answer arrives is put back as the server keeps it', async () => {
+    const host = new MemoryHost(demoWorkbook());
+    let removed: { rowId: unknown; name: unknown } | undefined;
+    // The answer of the push comes back after the user removed the first row: the server stored it
+    // as sent, so the answer settles it by version alone (no echo) — the engine must still show it.
+    const removingDuringPush: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!removed && (JSON.parse(String(init.body)) as { changes: unknown[] }).changes.length > 0) {
+        const values = host.sheet('台账').values;
+        const row = values[2];
+        removed = { rowId: row[header(host, '记录ID')], name: row[header(host, '姓名')] };
+        values.splice(2, 1);
+      }
+      return response;
+    };
+    const engine = new SyncEngine(hostSyncSheet(host), client(removingDuringPush), { villageCode: VILLAGE });
+    const outcome = await engine.syncNow();
+    expect(outcome.conflicts).toEqual([]);
+    expect(removed?.name).toBe('示例甲');
+    expect(cell(host, String(removed!.rowId), '姓名')).toBe('示例甲');
+    const back = (await hostSyncSheet(host).readRows()).find((row) => row.rowId === removed!.rowId)!;
+    expect(back.version).toBe(1);
+    expect((await engine.syncNow()).pushed).toBe(0);
+  });
+
   it('rows that cannot be sent are listed and the rest still syncs', async () => {
     const { host, engine } = await freshWorkbook();
     const sheet = host.sheet('台账');

@@ -1,6 +1,6 @@
 /** The pure three-way merge decision of the sync protocol (ledger/sync-merge.ts). */
 import type { LedgerValues } from '../../ledger/types';
-import { changedKeys, compactValues, decideMerge, DELETED_FLAG, normalizeValue, valuesEqual, type MergeInput } from '../../ledger/sync-merge';
+import { changedKeys, compactValues, decideMerge, DELETED_FLAG, normalizeValue, storedAsSent, valuesEqual, type MergeInput } from '../../ledger/sync-merge';
 
 const V1 = { name: '张三', phone: '13800000001', categories: ['老年人'], householdSize: 3 };
 
@@ -166,5 +166,42 @@ describe('value helpers', () => {
     expect(valuesEqual(['a', 'b'], ['b', 'a'])).toBe(false);
     expect(changedKeys({ a: '1', b: '2' } as never, { a: '1', b: '3', c: '' } as never)).toEqual(['b']);
     expect(Object.keys(compactValues({ z: '1', a: '2', m: null } as never, ['a', 'm', 'z']))).toEqual(['a', 'z']);
+  });
+});
+
+describe('storedAsSent: what a push answer need not echo', () => {
+  const sent = { values: { name: '张三', phone: '13800000001', notes: '', categories: ['老年人'] } as LedgerValues };
+
+  it('is true for a new row stored as sent (empty values dropped on the server side)', () => {
+    const decision = decideMerge(input({ current: undefined, base: null, change: { baseVersion: 0, values: sent.values } }));
+    if (decision.kind !== 'apply') throw new Error('expected apply');
+    expect(storedAsSent(decision, sent)).toBe(true);
+  });
+
+  it('is false for a change merged with others’ edits', () => {
+    const current = { version: 3, values: { ...V1, address: '新址' }, deleted: false };
+    const change = { baseVersion: 1, values: { ...V1, phone: '13700000000' } };
+    const decision = decideMerge(input({ current, changedSinceBase: new Set(['address']), change }));
+    if (decision.kind !== 'apply') throw new Error('expected apply');
+    expect(storedAsSent(decision, change)).toBe(false);
+  });
+
+  it('is false when the stored row holds a value the change did not send (a partial change)', () => {
+    const change = { baseVersion: 1, values: { notes: '已电话联系' } as LedgerValues };
+    const decision = decideMerge(input({ change }));
+    if (decision.kind !== 'apply') throw new Error('expected apply');
+    expect(decision.merged).toBe(false);
+    expect(storedAsSent(decision, change)).toBe(false);
+    // the whole row sent: stored as sent
+    const whole = { baseVersion: 1, values: { ...V1, notes: '已电话联系' } as LedgerValues };
+    const wholeDecision = decideMerge(input({ change: whole }));
+    if (wholeDecision.kind !== 'apply') throw new Error('expected apply');
+    expect(storedAsSent(wholeDecision, whole)).toBe(true);
+  });
+
+  it('is false when the deleted flag differs from what was asked, or a value differs', () => {
+    expect(storedAsSent({ values: V1 as LedgerValues, deleted: true, merged: false }, { values: V1 as LedgerValues })).toBe(false);
+    expect(storedAsSent({ values: V1 as LedgerValues, deleted: true, merged: false }, { values: V1 as LedgerValues, deleted: true })).toBe(true);
+    expect(storedAsSent({ values: { ...V1, categories: ['老年人', '残疾人'] } as LedgerValues, deleted: false, merged: false }, { values: V1 as LedgerValues })).toBe(false);
   });
 });

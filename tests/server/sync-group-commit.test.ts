@@ -113,8 +113,9 @@ describeSqliteOnly('group commit is how the SQLite engine batches transactions; 
       const outC = await runC;
       expect(outA.response.applied).toHaveLength(40);
       expect(outC.response.applied).toHaveLength(40);
-      // the push answer carries the rows just written as its pull page, with the right cursor
-      expect(outA.response.changes.map((change) => change.rowId)).toEqual(a.changes.map((change) => change.rowId));
+      // the rows just written were stored as sent: the answer settles them by `applied` alone and
+      // its cursor moves past them
+      expect(outA.response.changes).toEqual([]);
       expect(outA.response.cursor).toBe(40);
       expect(outC.response.cursor).toBe(40);
       await Promise.all([checkedA, checkedC]);
@@ -144,8 +145,9 @@ describeSqliteOnly('group commit is how the SQLite engine batches transactions; 
     const village = '532301101204';
     const first = push(5);
     await syncLedger(env, village, first, caller);
-    // another client edits row 2 and adds one row, from cursor 0: its page holds rows 1, 3, 4, 5
-    // (older versions, unchanged), then row 2 at its new version and the new row
+    // another client edits row 2 (one field sent) and adds one row, from cursor 0: its page holds
+    // rows 1, 3, 4, 5 (older versions, unchanged), then row 2 whole at its new version (the client
+    // sent one field of it); the new row was stored as sent, so `applied` settles it, unechoed
     const edited = first.changes[1];
     const added = push(1).changes[0];
     const out = await syncLedger(
@@ -166,9 +168,10 @@ describeSqliteOnly('group commit is how the SQLite engine batches transactions; 
       [ids[3], 1],
       [ids[4], 1],
       [edited.rowId, 2],
-      [added.rowId, 1],
     ]);
     expect(out.response.changes[4].values.notes).toBe('已改');
+    expect(out.response.applied).toEqual(expect.arrayContaining([{ rowId: added.rowId, version: 1, merged: false }]));
+    // past both versions it wrote (6 and 7), though the page ends at 6
     expect(out.response.cursor).toBe(7);
     // a small page: hasMore, and the cursor of the last row given
     const paged = await syncLedger(env, village, { clientId: 'x', requestId: randomUUID(), cursor: 0, pullLimit: 2, changes: [] }, caller);

@@ -56,9 +56,14 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     expect(await count('SELECT COUNT(*) AS n FROM ledger_rows')).toBe(600);
     expect(await count('SELECT COUNT(*) AS n FROM ledger_row_versions')).toBe(600);
     expect(await count('SELECT MAX(seq) AS n FROM ledger_rows')).toBe(600);
-    // the pull page is bounded and says there is more
-    expect(ok.response.changes.length).toBe(SYNC_LIMITS.defaultPullLimit);
-    expect(ok.response.hasMore).toBe(true);
+    // stored as sent: nothing echoed, the cursor past all 600
+    expect(ok.response.changes).toEqual([]);
+    expect(ok.response.cursor).toBe(600);
+    expect(ok.response.hasMore).toBe(false);
+    // another client's pull page is bounded and says there is more
+    const pull = await syncLedger({ store: new SqliteLedgerStore(db), audit, now }, VILLAGE, { clientId: 'other', requestId: randomUUID(), changes: [] }, { user: null, httpRequestId: 'r3' });
+    expect(pull.response.changes.length).toBe(SYNC_LIMITS.defaultPullLimit);
+    expect(pull.response.hasMore).toBe(true);
   });
 
   it('keeps the version history append-only', async () => {
@@ -72,14 +77,18 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     const store = new SqliteLedgerStore(db);
     const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
     delete (values as Record<string, unknown>).seq;
-    const rowId = randomUUID();
-    const request = { clientId: 'refs', requestId: randomUUID(), cursor: 600, changes: [{ rowId, baseVersion: 0, values }] };
+    // the page after cursor 599: another client's row (seq 600), then nothing of this push (stored as sent)
+    const { row_id: pagedRowId, values_json: pagedValues } = (await db.get<{ row_id: string; values_json: string }>(
+      'SELECT r.row_id, v.values_json FROM ledger_rows r JOIN ledger_row_versions v USING (village_code, row_id, version) WHERE r.seq = 600',
+    ))!;
+    const pagedName = String((JSON.parse(pagedValues) as Record<string, unknown>).name);
+    const request = { clientId: 'refs', requestId: randomUUID(), cursor: 599, changes: [{ rowId: randomUUID(), baseVersion: 0, values }] };
     const first = await syncLedger({ store, audit, now }, VILLAGE, request, { user: null, httpRequestId: 'refs-1' });
-    expect(first.response.changes.map((change) => change.rowId)).toEqual([rowId]);
+    expect(first.response.changes.map((change) => change.rowId)).toEqual([pagedRowId]);
     const kept = (await db.get<{ response_json: string }>('SELECT response_json FROM ledger_sync_requests WHERE request_id = ?', [request.requestId]))!.response_json;
-    expect(kept).not.toContain(String((values as Record<string, unknown>).name));
+    expect(kept).not.toContain(pagedName);
     // the row changes afterwards; the retry still gets the page as it was
-    await syncLedger({ store, audit, now }, VILLAGE, { clientId: 'other', requestId: randomUUID(), changes: [{ rowId, baseVersion: 1, values: { notes: '后来的修改' } as unknown as Record<string, never> }] }, { user: null, httpRequestId: 'refs-2' });
+    await syncLedger({ store, audit, now }, VILLAGE, { clientId: 'other', requestId: randomUUID(), changes: [{ rowId: pagedRowId, baseVersion: 1, values: { notes: '后来的修改' } as unknown as Record<string, never> }] }, { user: null, httpRequestId: 'refs-2' });
     const again = await syncLedger({ store, audit, now }, VILLAGE, request, { user: null, httpRequestId: 'refs-3' });
     expect(again.replayed).toBe(true);
     expect(again.response).toEqual(first.response);

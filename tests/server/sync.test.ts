@@ -59,13 +59,56 @@ describe('ledger sync', () => {
         { rowId: second, version: 1, merged: false },
       ]),
     );
-    const pulled = res.changes.find((change) => change.rowId === first)!;
+    // stored as sent: the answer settles them by version (`applied`) and does not echo them back
+    expect(res.changes.filter((change) => change.rowId === first || change.rowId === second)).toEqual([]);
+    expect(res.hasMore).toBe(false);
+    const latest = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows`, { token });
+    expect(res.cursor).toBe(latest.body.cursor);
+    // another client pulls them whole
+    const pulled = (await client().syncOnce()).changes.find((change) => change.rowId === first)!;
     expect(pulled.version).toBe(1);
     expect(pulled.values.name).toBe('张三');
     // whole row: every column key present, empty ones as null
     expect(Object.keys(pulled.values)).toEqual(expect.arrayContaining(['name', 'idNumber', 'notes', 'closedOn']));
     expect(res.cursor).toBeGreaterThan(0);
     expect((await serverRow(second)).values.name).toBe('李四');
+  });
+
+  it('echoes an own change only when stored otherwise than sent (merged with another client’s edit)', async () => {
+    const a = client();
+    const b = client();
+    const rowId = a.create(person({ name: '赵六', notes: null }));
+    await a.syncOnce();
+    await b.syncAll();
+    b.edit(rowId, { notes: '乙的备注' });
+    await b.syncOnce();
+    // a edits another field from version 1 and adds a row: the edit is merged (version 3 holds both),
+    // so it comes back whole; the new row was stored as sent and only `applied` names it
+    a.edit(rowId, { phone: '13900000009' });
+    const fresh = a.create(person({ name: '钱七' }));
+    const res = await a.syncOnce();
+    expect(res.applied).toEqual(expect.arrayContaining([{ rowId, version: 3, merged: true }, { rowId: fresh, version: 1, merged: false }]));
+    const echoed = res.changes.filter((change) => change.rowId === rowId || change.rowId === fresh);
+    expect(echoed.map((change) => [change.rowId, change.version])).toEqual([[rowId, 3]]);
+    expect(echoed[0].values).toMatchObject({ notes: '乙的备注', phone: '13900000009' });
+    expect(a.rows.get(rowId)?.values).toMatchObject({ notes: '乙的备注', phone: '13900000009' });
+  });
+
+  it('a push whose pull page is full leaves its own rows to the pages after, which carry them', async () => {
+    const c = client();
+    const own = [c.create(person({ name: '孙八' })), c.create(person({ name: '周九' }))];
+    const first = await c.syncOnce(undefined, 5);
+    expect(first.hasMore).toBe(true);
+    expect(first.changes).toHaveLength(5);
+    // the cursor stops at the page's end: neither the older changes after it nor the own rows are skipped
+    const atPush = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows`, { token });
+    expect(first.cursor).toBeLessThan(atPush.body.cursor - own.length);
+    const pages = await c.syncAll(500);
+    const later = pages.flatMap((page) => page.changes).filter((change) => own.includes(change.rowId));
+    expect(later.map((change) => change.rowId).sort()).toEqual([...own].sort());
+    expect(pages.at(-1)?.hasMore).toBe(false);
+    const latest = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows`, { token });
+    expect(pages.at(-1)?.cursor).toBe(latest.body.cursor);
   });
 
   it('applies an edit on the current version and keeps the fields not sent', async () => {

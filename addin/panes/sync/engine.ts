@@ -433,10 +433,16 @@ export class SyncEngine {
     for (const { rowId, version } of settledVersions) {
       settled.add(rowId);
       const row = onSheet.get(rowId);
-      if (!row) continue;
-      // A resolved conflict pushes values the sheet does not show yet (keep-theirs fields): put them there.
       const change = sent.get(rowId);
       const pushed = change && !change.deleted ? sheetValues(change.values) : {};
+      if (!row) {
+        // Removed from the sheet while its push was on the way: the server keeps the row, and an
+        // answer does not echo a row stored as sent, so put it back as sent (the sheet mirrors the
+        // server; removing it again deletes it at the next sync, once confirmed).
+        if (change && !change.deleted && version !== undefined) writes.set(rowId, { rowId, values: pushed, version, appendIfMissing: true });
+        continue;
+      }
+      // A resolved conflict pushes values the sheet does not show yet (keep-theirs fields): put them there.
       const keys = change ? Object.keys(change.values) : [];
       const differing = Object.fromEntries(
         keys.filter((key) => !valuesEqual(row.values[key as keyof LedgerValues], pushed[key as keyof LedgerValues])).map((key) => [key, pushed[key as keyof LedgerValues] ?? null]),
