@@ -452,13 +452,15 @@ function villageView(user: SessionUser): HTMLElement {
                         : `共 ${answer.total} 条，核实时限最近的在前。`,
                     ),
                     table(
-                    ['线索编号', '姓名', '原因', '状态', '核实时限'],
+                    // as in 线索分派: the name and the time limit first (what a clerk on a phone sees
+                    // without scrolling sideways), the lead number last
+                    ['姓名', '核实时限', '原因', '状态', '线索编号'],
                     answer.leads.map((lead) => [
-                      lead.leadNo,
                       h('span', { class: 'nowrap' }, lead.name),
+                      dueCell(lead),
                       lead.reason.zh,
                       h('span', { class: 'nowrap' }, lead.state),
-                      dueCell(lead),
+                      h('span', { class: 'nowrap' }, lead.leadNo),
                     ]),
                   ),
                   ),
@@ -1059,7 +1061,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
           : h(
               'div',
               {},
-              h('p', { class: 'hint' }, `${answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出最紧的 ${answer.leads.length} 条，派发后再列出其余的` : `共 ${answer.total} 条`}；${county ? '等待最久的在前' : '核实时限最近的在前'}。`),
+              h('p', { class: 'hint' }, `${answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出最紧的 ${answer.leads.length} 条，派发后再列出其余的；` : `共 ${answer.total} 条，`}${county ? '等待最久的在前' : '核实时限最近的在前'}。`),
               table(
                 // the name and the time limit first (what a clerk on a phone sees without scrolling sideways), the codes last
                 ['选择', '姓名', '核实时限', '原因', '来源', '身份证号（脱敏）', '线索编号'],

@@ -168,8 +168,10 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     // 6. leads and the month's submission
     await page.click('#load-leads');
     await page.waitForSelector('#leads table');
-    // at phone width a lead number and a due date stay on one line each (the table scrolls sideways instead)
-    expect(await lineCount(page, '#leads tbody tr:first-child td:first-child')).toBe(1);
+    // the name and the time limit first, as in 线索分派; at phone width a name and a lead number stay
+    // on one line each (the table scrolls sideways instead)
+    expect((await page.$$eval('#leads thead th', (cells) => cells.map((cell) => cell.textContent))).slice(0, 2)).toEqual(['姓名', '核实时限']);
+    expect(await lineCount(page, '#leads tbody tr:first-child td:first-child span')).toBe(1);
     expect(await lineCount(page, '#leads tbody tr:first-child td:last-child span')).toBe(1);
     // an emptied month picker: a Chinese message on the page, not the server's "YYYY-MM" format text
     await page.fill('#submit-month', '');
@@ -555,6 +557,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(table).toContain('派至乡镇后起算');
     // the order the server gave (order=due): nothing has a time limit yet, so the longest waiting first
     expect(table).toContain('等待最久的在前');
+    expect(table).toMatch(/共 \d+ 条，/); // one sentence: a comma after the count, not a semicolon
     const byUrgency = await server.request('GET', `/api/v1/units/532301/leads?state=${encodeURIComponent('待分派')}&pageSize=200&order=due`, { token: countyToken });
     expect(listed).toEqual(byUrgency.body.leads.map((lead: { leadNo: string }) => lead.leadNo));
     await expectChineseOnly(page, '#dispatch-section');
