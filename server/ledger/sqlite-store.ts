@@ -9,12 +9,9 @@ import { DELETED_FLAG } from '../../ledger/sync-merge';
 import type { LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
 import { settleAll, TransactionLostError } from '../db/database';
-import { chunkFacts, chunkFactsWrites, takeBackFacts } from '../reports/facts-store';
+import { chunkFactsWrites, takeBackFacts } from '../reports/facts-store';
 import type {
   LedgerStore,
-  PreparedChunk,
-  PreparedRows,
-  RowVersionInput,
   RowVersionWrite,
   SnapshotRow,
   StoredRow,
@@ -116,21 +113,23 @@ function placeholders(columns: number, rows: number): string {
   return new Array(rows).fill(one).join(', ');
 }
 
-/**
- * A JSON array of row objects as a statement parameter, and the table function that expands it.
- * SQLite's jsonb_each hands each object on in its binary form, so the ten or so `->>` of a row
- * read it directly instead of printing it as text and parsing it again each time (2–4× faster
- * writes). And the text goes as its UTF-8 bytes (a BLOB, read as TEXT): node-sqlite3 converts a
- * string parameter to UTF-8 anew for every statement that binds it, which for a push of Chinese
- * rows, bound twice (versions and rows), cost the event loop more than one Buffer.from.
- * PostgreSQL's json_each (migration 001) reads the text.
- */
-function rowsTableFunction(engine: SqlDatabase['engine']): string {
-  return engine === 'sqlite' ? 'jsonb_each(CAST(? AS TEXT))' : 'json_each(?)';
-}
-
 export class SqliteLedgerStore implements LedgerStore {
   constructor(readonly db: SqlDatabase) {}
+
+  /**
+   * A JSON array of row objects as a statement parameter, and the table function that expands it.
+   * SQLite's jsonb_each hands each object on in its binary form, so the ten or so `->>` of a row
+   * read it directly instead of printing it as text and parsing it again each time (2–4× faster
+   * writes). And the text goes as its UTF-8 bytes (a BLOB, read as TEXT): node-sqlite3 converts a
+   * string parameter to UTF-8 anew for every statement that binds it, which for a push of Chinese
+   * rows, bound twice (versions and rows), cost the event loop more than one Buffer.from.
+   * PostgreSQL's json_each (migration 001) reads the text.
+   */
+  private rowsParam(json: string): { rows: string; value: string | Buffer } {
+    return this.db.engine === 'sqlite'
+      ? { rows: 'jsonb_each(CAST(? AS TEXT))', value: Buffer.from(json, 'utf8') }
+      : { rows: 'json_each(?)', value: json };
+  }
 
   transaction<T>(fn: (store: LedgerStore) => Promise<T>, options?: TransactionOptions): Promise<T> {
     return this.db.transaction((tx) => fn(new SqliteLedgerStore(tx)), options);
@@ -254,22 +253,20 @@ export class SqliteLedgerStore implements LedgerStore {
     return row?.last_seq ?? 0;
   }
 
-  prepareRows(villageCode: string, writes: readonly RowVersionInput[]): PreparedRows {
+  async writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[]): Promise<void> {
     // One JSON parameter per chunk, expanded by the database (json_each): a few statements per
-    // chunk whatever the row count, and no per-value binding. Still fully parameterised. A row
-    // carries its place `o` in the request; its sequence number is the first one (given to
-    // writeRows) plus that place, so nothing here depends on the database.
+    // chunk whatever the row count, and no per-value binding. Still fully parameterised. (The CASTs
+    // are no-ops on SQLite; PostgreSQL reads JSON values as text and needs them for integer columns.)
     const sqlite = this.db.engine === 'sqlite';
-    const chunks: PreparedChunk[] = [];
     for (let i = 0; i < writes.length; i += JSON_CHUNK) {
       const chunk = writes.slice(i, i + JSON_CHUNK);
       const payload = JSON.stringify(
-        chunk.map((write, index) => {
+        chunk.map((write) => {
           const values = write.values as Record<string, unknown>;
           const item: Record<string, unknown> = {
             r: write.rowId,
             v: write.version,
-            o: i + index,
+            s: write.seq,
             d: write.deleted ? 1 : 0,
             x: write.values,
             c: write.changed,
@@ -288,33 +285,11 @@ export class SqliteLedgerStore implements LedgerStore {
           return item;
         }),
       );
-      chunks.push({
-        size: chunk.length,
-        payload: sqlite ? Buffer.from(payload, 'utf8') : payload,
-        replaced: sqlite ? chunk.filter((write) => !write.isNew).map((write) => write.rowId) : [],
-        ...(sqlite ? { facts: chunkFacts(villageCode, chunk) } : {}),
-      });
-    }
-    return { rowIds: writes.map((write) => write.rowId), chunks };
-  }
-
-  async writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[], prepared?: PreparedRows): Promise<void> {
-    if (writes.length === 0) return;
-    const firstSeq = writes[0].seq;
-    writes.forEach((write, index) => {
-      if (write.seq !== firstSeq + index) throw new Error(`row versions to write must have consecutive sequence numbers (${write.seq} ≠ ${firstSeq + index})`);
-    });
-    const ready = prepared ?? this.prepareRows(ctx.villageCode, writes);
-    if (ready.rowIds.length !== writes.length || ready.rowIds.some((rowId, index) => rowId !== writes[index].rowId)) {
-      throw new Error('prepared rows are not the rows to write');
-    }
-    // (The CASTs are no-ops on SQLite; PostgreSQL reads JSON values as text and needs them for integer columns.)
-    const rows = rowsTableFunction(this.db.engine);
-    for (const chunk of ready.chunks) {
       // SQLite: what the rows replace leaves the summaries' counts first (their stored facts), in one
       // round trip; a chunk of new rows replaces nothing. PostgreSQL's trigger does all of it
       // (server/reports/facts-store.ts).
-      if (chunk.facts) await takeBackFacts(this.db, ctx.villageCode, chunk.replaced);
+      if (sqlite) await takeBackFacts(this.db, ctx.villageCode, chunk.filter((write) => !write.isNew).map((write) => write.rowId));
+      const rows = this.rowsParam(payload);
       // Every statement of the chunk is issued at once (each runs whole under the connection's lock;
       // none depends on another's order), so the chunk costs one round trip to the database thread;
       // all are waited for before returning, failed or not, so nothing runs after a rollback; each is
@@ -323,29 +298,29 @@ export class SqliteLedgerStore implements LedgerStore {
         this.db.run(
           `INSERT INTO ledger_row_versions (village_code, row_id, version, seq, deleted, values_json, changed_json, merged,
                                             user_id, user_name, client_id, request_id, at)
-           SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(? AS INTEGER) + CAST(j.value ->> 'o' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
+           SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value -> 'x', j.value -> 'c', CAST(j.value ->> 'm' AS INTEGER),
                   CAST(? AS INTEGER), ?, ?, ?, ?
-           FROM ${rows} AS j WHERE ${this.db.writeGuard}`,
-          [ctx.villageCode, firstSeq, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, chunk.payload],
+           FROM ${rows.rows} AS j WHERE ${this.db.writeGuard}`,
+          [ctx.villageCode, ctx.userId, ctx.userName, ctx.clientId, ctx.requestId, ctx.at, rows.value],
         ),
         this.db.run(
           `INSERT INTO ledger_rows (village_code, row_id, version, seq, deleted, id_number, lead_no, status,
                                     errors, warnings, findings_json, created_at, updated_at, updated_by)
-           SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(? AS INTEGER) + CAST(j.value ->> 'o' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
+           SELECT ?, j.value ->> 'r', CAST(j.value ->> 'v' AS INTEGER), CAST(j.value ->> 's' AS INTEGER), CAST(j.value ->> 'd' AS INTEGER),
                   j.value ->> 'i', j.value ->> 'l', j.value ->> 't',
                   CAST(j.value ->> 'e' AS INTEGER), CAST(j.value ->> 'w' AS INTEGER), j.value -> 'f', ?, ?, ?
-           FROM ${rows} AS j WHERE ${this.db.writeGuard}
+           FROM ${rows.rows} AS j WHERE ${this.db.writeGuard}
            ON CONFLICT (village_code, row_id) DO UPDATE SET
              version = excluded.version, seq = excluded.seq, deleted = excluded.deleted,
              id_number = excluded.id_number, lead_no = excluded.lead_no, status = excluded.status,
              errors = excluded.errors, warnings = excluded.warnings, findings_json = excluded.findings_json,
              updated_at = excluded.updated_at, updated_by = excluded.updated_by`,
-          [ctx.villageCode, firstSeq, ctx.at, ctx.at, ctx.userName, chunk.payload],
+          [ctx.villageCode, ctx.at, ctx.at, ctx.userName, rows.value],
         ),
-        ...(chunk.facts ? chunkFactsWrites(this.db, ctx.villageCode, chunk.facts) : []),
+        ...(sqlite ? chunkFactsWrites(this.db, ctx.villageCode, chunk) : []),
       ]);
-      if (versionsWritten.changes !== chunk.size || rowsWritten.changes !== chunk.size) throw new TransactionLostError('writing ledger rows');
+      if (versionsWritten.changes !== chunk.length || rowsWritten.changes !== chunk.length) throw new TransactionLostError('writing ledger rows');
     }
   }
 

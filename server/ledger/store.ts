@@ -6,7 +6,6 @@
  * Every method runs on the handle the store was made for; `transaction(fn)` gives a store bound
  * to one transaction (all or nothing).
  */
-import type { ChunkFacts } from '../reports/facts-store';
 import type { SyncResponse } from '../../ledger/api/sync';
 import type { Finding, LedgerValues } from '../../ledger/types';
 import type { SqlDatabase, TransactionOptions } from '../db/database';
@@ -38,31 +37,6 @@ export interface RowVersionWrite {
   errors: number;
   warnings: number;
   findings: readonly Finding[];
-}
-
-/** A version to make ready before its sequence number is known (prepareRows). */
-export type RowVersionInput = Omit<RowVersionWrite, 'seq'>;
-
-/** A chunk of row versions made ready to write (sqlite-store.ts). */
-export interface PreparedChunk {
-  size: number;
-  /** The chunk's rows as one JSON array: UTF-8 bytes for SQLite, text for PostgreSQL. */
-  payload: string | Buffer;
-  /** Rows that existed before: SQLite takes their stored facts back out of the counts first. */
-  replaced: readonly string[];
-  /** SQLite: the chunk's facts and count additions (PostgreSQL's trigger makes them). */
-  facts?: ChunkFacts;
-}
-
-/**
- * Row versions made ready to write — the work that needs no database (payloads, facts), done
- * before the transaction when the versions can be known then (a push of new rows), so that it
- * overlaps other requests' writes instead of holding the writer.
- */
-export interface PreparedRows {
-  /** The rows, in order: writeRows checks it is given the rows they were made for. */
-  rowIds: readonly string[];
-  chunks: readonly PreparedChunk[];
 }
 
 /** Who writes, from where, when — recorded with every version. */
@@ -147,13 +121,8 @@ export interface LedgerStore {
   /** Reserves `count` sequence numbers; returns the first. */
   reserveSeq(villageCode: string, count: number): Promise<number>;
   lastSeq(villageCode: string): Promise<number>;
-  /** Makes row versions ready to write (PreparedRows); their sequence numbers are given to writeRows. */
-  prepareRows(villageCode: string, writes: readonly RowVersionInput[]): PreparedRows;
-  /**
-   * Writes the new row versions (current row + history), in one go; their sequence numbers must
-   * follow each other. `prepared`: made by prepareRows from exactly these versions, in order.
-   */
-  writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[], prepared?: PreparedRows): Promise<void>;
+  /** Writes the new row versions (current row + history), in one go. */
+  writeRows(ctx: WriteContext, writes: readonly RowVersionWrite[]): Promise<void>;
   /**
    * Of the given row ids and lead numbers, those that belong to a lead of this village (a lead
    * pointing at the row, a lead with that number): one indexed query.

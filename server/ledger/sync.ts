@@ -143,28 +143,6 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const freshValues = fresh.map((change) => compactValues(change.values as LedgerValues));
   const freshChecks = await checkRowsAsync(freshValues, today, policy);
   const prechecked = new Map(fresh.map((change, index) => [change.rowId, { values: freshValues[index], check: freshChecks[index] }]));
-  // A push of new rows only (a village's usual push): their versions are known now — version 1,
-  // stored as sent, in request order — if the transaction finds none of them on the server, as
-  // it checks below. Their payloads and facts are made here, beside other requests' writes, not
-  // while this one holds the writer.
-  const preparedNew =
-    fresh.length > 0 && fresh.length === changes.length
-      ? env.store.prepareRows(
-          villageCode,
-          fresh.map((change, index) => ({
-            rowId: change.rowId,
-            version: 1,
-            deleted: false,
-            values: freshValues[index],
-            changed: Object.keys(freshValues[index]),
-            merged: false,
-            isNew: true,
-            errors: freshChecks[index].errors,
-            warnings: freshChecks[index].warnings,
-            findings: freshChecks[index].findings,
-          })),
-        )
-      : undefined;
 
   return env.store.transaction(
     async (store) => {
@@ -368,8 +346,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       }
       const [reserved, , links] = await settleAll([
         store.reserveSeq(villageCode, written.length),
-        // every change made a new row as assumed: the versions prepared above are these
-        store.writeRows(ctx, written, preparedNew && written.length === changes.length && written.every((write) => write.isNew) ? preparedNew : undefined),
+        store.writeRows(ctx, written),
         store.leadLinks(
           villageCode,
           written.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),

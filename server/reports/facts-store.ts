@@ -74,16 +74,13 @@ export interface FactsWrite {
   isNew: boolean;
 }
 
-/** A chunk's facts, worked out apart from the database (before its transaction when it can be). */
-export interface ChunkFacts {
-  /** The FactsRecords to write, as their JSON array; absent when none. */
-  recordsJson?: string;
-  /** Row ids whose facts go (deleted rows that existed), as a JSON array; absent when none. */
-  droppedJson?: string;
-  deltas: CountDeltas;
-}
-
-export function chunkFacts(villageCode: string, chunk: readonly FactsWrite[]): ChunkFacts {
+/**
+ * The statements that bring a chunk's facts and counts up to date, issued now and not awaited (the
+ * caller waits for them with the chunk's other writes): facts rows replaced, deleted rows' facts
+ * dropped, one upsert per count table and one for the open IDs. They commute with each other and
+ * with the rows' writes.
+ */
+export function chunkFactsWrites(db: SqlDatabase, villageCode: string, chunk: readonly FactsWrite[]): Promise<unknown>[] {
   const records: FactsRecord[] = [];
   const dropped: string[] = [];
   const deltas = new CountDeltas();
@@ -96,25 +93,11 @@ export function chunkFacts(villageCode: string, chunk: readonly FactsWrite[]): C
     records.push(record);
     deltas.add(villageCode, record);
   }
-  return {
-    ...(records.length > 0 ? { recordsJson: JSON.stringify(records) } : {}),
-    ...(dropped.length > 0 ? { droppedJson: JSON.stringify(dropped) } : {}),
-    deltas,
-  };
-}
-
-/**
- * The statements that bring a chunk's facts and counts up to date, issued now and not awaited (the
- * caller waits for them with the chunk's other writes): facts rows replaced, deleted rows' facts
- * dropped, one upsert per count table and one for the open IDs. They commute with each other and
- * with the rows' writes.
- */
-export function chunkFactsWrites(db: SqlDatabase, villageCode: string, facts: ChunkFacts): Promise<unknown>[] {
   const guard = db.writeGuard;
   const statements: Promise<unknown>[] = [];
-  if (facts.recordsJson !== undefined) statements.push(db.run(putFactsSql(guard), [villageCode, facts.recordsJson]));
-  if (facts.droppedJson !== undefined) statements.push(db.run(dropFactsSql(guard), [villageCode, facts.droppedJson]));
-  statements.push(...countWrites(db, facts.deltas));
+  if (records.length > 0) statements.push(db.run(putFactsSql(guard), [villageCode, JSON.stringify(records)]));
+  if (dropped.length > 0) statements.push(db.run(dropFactsSql(guard), [villageCode, JSON.stringify(dropped)]));
+  statements.push(...countWrites(db, deltas));
   return statements;
 }
 

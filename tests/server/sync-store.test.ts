@@ -118,68 +118,6 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     const stored = (await store.getRows(VILLAGE, [rowId])).get(rowId);
     expect(stored?.values).toMatchObject({ name: values.name, address: values.address, notes: values.notes });
   });
-
-  it('writes versions made ready before the transaction exactly as it writes them itself (rows, history, facts, counts)', async () => {
-    const store = new SqliteLedgerStore(db);
-    const [prepared, built] = ['532301101211', '532301101212'];
-    const inputs = Array.from({ length: 30 }, (_, index) => {
-      const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
-      delete (values as Record<string, unknown>).seq;
-      return { rowId: `00000000-0000-4000-8000-${String(index).padStart(12, '0')}`, version: 1, deleted: false, values, changed: Object.keys(values), merged: false, isNew: true, errors: index % 3, warnings: 1, findings: [] };
-    });
-    const ctx = (villageCode: string): WriteContext => ({ villageCode, userId: null, userName: 'u', clientId: 'c', requestId: `r-${villageCode}`, at: '2026-11-20T02:00:00.000Z' });
-    const writes = inputs.map((input, index) => ({ ...input, seq: 41 + index }));
-    const ready = store.prepareRows(prepared, inputs);
-    await store.transaction((tx) => tx.writeRows(ctx(prepared), writes, ready));
-    await store.transaction((tx) => tx.writeRows(ctx(built), writes));
-    const of = async (sql: string, villageCode: string) => JSON.stringify(await db.all(sql, [villageCode]));
-    for (const sql of [
-      'SELECT row_id, version, seq, deleted, id_number, lead_no, status, errors, warnings, findings_json FROM ledger_rows WHERE village_code = ? ORDER BY seq',
-      'SELECT row_id, version, seq, deleted, values_json, changed_json, merged FROM ledger_row_versions WHERE village_code = ? ORDER BY seq',
-      'SELECT row_id, found_month, closed_month, dims_json, id_number, is_open FROM ledger_row_facts WHERE village_code = ? ORDER BY row_id',
-      'SELECT month, dimension, value, found, closed FROM ledger_month_counts WHERE unit_code = ? ORDER BY month, dimension, value',
-      'SELECT id_number, n FROM ledger_open_ids WHERE village_code = ? ORDER BY id_number',
-    ]) {
-      const want = await of(sql, built);
-      expect(want.length).toBeGreaterThan(2); // something was written
-      expect(await of(sql, prepared)).toBe(want);
-    }
-    // the sequence numbers given, in order
-    expect((await db.all<{ seq: number }>('SELECT seq FROM ledger_rows WHERE village_code = ? ORDER BY seq', [prepared])).map((row) => Number(row.seq))).toEqual(writes.map((write) => write.seq));
-    // prepared for other rows, or numbers that do not follow each other: refused, nothing written
-    const other = '532301101213';
-    await expect(store.transaction((tx) => tx.writeRows(ctx(other), writes.slice(1), ready))).rejects.toThrow('prepared rows are not the rows to write');
-    await expect(store.transaction((tx) => tx.writeRows(ctx(other), [writes[0], { ...writes[1], seq: 99 }]))).rejects.toThrow(/consecutive/);
-    expect(await count(`SELECT COUNT(*) AS n FROM ledger_rows WHERE village_code = '${other}'`)).toBe(0);
-  });
-
-  it('a push of new rows one of which the server already has is written by the general path, numbered without gaps', async () => {
-    const audit = new SqlAuditLog(db, now);
-    const store = new SqliteLedgerStore(db);
-    const village = '532301101214';
-    const fresh = () => {
-      const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
-      delete (values as Record<string, unknown>).seq;
-      return values;
-    };
-    const taken = randomUUID();
-    await syncLedger({ store, audit, now }, village, { clientId: 'x', requestId: randomUUID(), changes: [{ rowId: taken, baseVersion: 0, values: fresh() }] }, { user: null, httpRequestId: 'g1' });
-    // another client sends the same row id as new (base 0) beside two new rows
-    const added = [randomUUID(), randomUUID()];
-    const out = await syncLedger(
-      { store, audit, now },
-      village,
-      { clientId: 'y', requestId: randomUUID(), changes: [{ rowId: added[0], baseVersion: 0, values: fresh() }, { rowId: taken, baseVersion: 0, values: { notes: '乙的新行' } as unknown as Record<string, never> }, { rowId: added[1], baseVersion: 0, values: fresh() }] },
-      { user: null, httpRequestId: 'g2' },
-    );
-    expect(out.response.applied.map((entry) => entry.rowId)).toEqual(expect.arrayContaining(added));
-    // every version numbered after the one before, in request order; the new rows at version 1
-    const history = await db.all<{ row_id: string; version: number; seq: number }>('SELECT row_id, version, seq FROM ledger_row_versions WHERE village_code = ? ORDER BY seq', [village]);
-    expect(history.map((row) => Number(row.seq))).toEqual(history.map((_, index) => index + 1));
-    expect(history.filter((row) => added.includes(row.row_id)).map((row) => [row.row_id, Number(row.version)])).toEqual(added.map((rowId) => [rowId, 1]));
-    const current = await db.all<{ row_id: string; seq: number }>('SELECT row_id, seq FROM ledger_rows WHERE village_code = ?', [village]);
-    for (const row of current) expect(Number(row.seq)).toBe(Math.max(...history.filter((version) => version.row_id === row.row_id).map((version) => Number(version.seq))));
-  });
 });
 
 /**
