@@ -118,6 +118,34 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     const stored = (await store.getRows(VILLAGE, [rowId])).get(rowId);
     expect(stored?.values).toMatchObject({ name: values.name, address: values.address, notes: values.notes });
   });
+
+  it('a push of new rows one of which the server already has is numbered without gaps, the new ones at version 1', async () => {
+    const audit = new SqlAuditLog(db, now);
+    const store = new SqliteLedgerStore(db);
+    const village = '532301101214';
+    const fresh = () => {
+      const values = fabricateLedgerValues(rng, { region: '532301' }) as Record<string, never>;
+      delete (values as Record<string, unknown>).seq;
+      return values;
+    };
+    const taken = randomUUID();
+    await syncLedger({ store, audit, now }, village, { clientId: 'x', requestId: randomUUID(), changes: [{ rowId: taken, baseVersion: 0, values: fresh() }] }, { user: null, httpRequestId: 'g1' });
+    // another client sends the same row id as new (base 0) beside two new rows
+    const added = [randomUUID(), randomUUID()];
+    const out = await syncLedger(
+      { store, audit, now },
+      village,
+      { clientId: 'y', requestId: randomUUID(), changes: [{ rowId: added[0], baseVersion: 0, values: fresh() }, { rowId: taken, baseVersion: 0, values: { notes: '乙的新行' } as unknown as Record<string, never> }, { rowId: added[1], baseVersion: 0, values: fresh() }] },
+      { user: null, httpRequestId: 'g2' },
+    );
+    expect(out.response.applied.map((entry) => entry.rowId)).toEqual(expect.arrayContaining(added));
+    // every version numbered after the one before, in request order; the new rows at version 1
+    const history = await db.all<{ row_id: string; version: number; seq: number }>('SELECT row_id, version, seq FROM ledger_row_versions WHERE village_code = ? ORDER BY seq', [village]);
+    expect(history.map((row) => Number(row.seq))).toEqual(history.map((_, index) => index + 1));
+    expect(history.filter((row) => added.includes(row.row_id)).map((row) => [row.row_id, Number(row.version)])).toEqual(added.map((rowId) => [rowId, 1]));
+    const current = await db.all<{ row_id: string; seq: number }>('SELECT row_id, seq FROM ledger_rows WHERE village_code = ?', [village]);
+    for (const row of current) expect(Number(row.seq)).toBe(Math.max(...history.filter((version) => version.row_id === row.row_id).map((version) => Number(version.seq))));
+  });
 });
 
 /**
