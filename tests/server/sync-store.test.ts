@@ -131,7 +131,7 @@ describe('sync service on the SQL store (SQLite, or PostgreSQL under npm run tes
     const taken = randomUUID();
     await syncLedger({ store, audit, now }, village, { clientId: 'x', requestId: randomUUID(), changes: [{ rowId: taken, baseVersion: 0, values: fresh() }] }, { user: null, httpRequestId: 'g1' });
     // another client sends the same row id as new (base 0) beside two new rows
-    const added = [randomUUID(), randomUUID()];
+    const added: string[] = [randomUUID(), randomUUID()];
     const out = await syncLedger(
       { store, audit, now },
       village,
