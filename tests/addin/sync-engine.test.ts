@@ -221,6 +221,60 @@ describe('sync engine (memory host ↔ real server)', () => {
     expect((await engine.syncNow()).pushed).toBe(0);
   });
 
+  it('an edit typed while its row’s push is on the way stays on the sheet and goes with the next sync', async () => {
+    const host = new MemoryHost(demoWorkbook());
+    let typing: (() => void) | undefined;
+    const typingDuringPush: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      if ((JSON.parse(String(init.body)) as { changes: unknown[] }).changes.length > 0) typing?.();
+      typing = undefined;
+      return response;
+    };
+    const engine = new SyncEngine(hostSyncSheet(host), client(typingDuringPush), { villageCode: VILLAGE });
+    await engine.syncNow();
+    const row = (await hostSyncSheet(host).readRows()).find((r) => r.values.name === '示例甲')!;
+    setCell(host, row.rowId!, '备注', '第一次填写');
+    typing = () => setCell(host, row.rowId!, '备注', '推送途中改的');
+    const first = await engine.syncNow();
+    expect(first.applied).toBe(1);
+    // the sheet keeps what the user typed last, not the value that was on its way
+    expect(cell(host, row.rowId!, '备注')).toBe('推送途中改的');
+    const server1 = (await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token })).body.rows.find((r: { rowId: string }) => r.rowId === row.rowId);
+    expect(server1.values.notes).toBe('第一次填写');
+    // and it is not taken as synced: the next sync pushes it
+    const second = await engine.syncNow();
+    expect(second.applied).toBe(1);
+    const server2 = (await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token })).body.rows.find((r: { rowId: string }) => r.rowId === row.rowId);
+    expect(server2.values.notes).toBe('推送途中改的');
+    expect(cell(host, row.rowId!, '备注')).toBe('推送途中改的');
+  });
+
+  it('a row pulled while the user types into it takes the server’s other fields and keeps what was typed', async () => {
+    const host = new MemoryHost(demoWorkbook());
+    let typing: (() => void) | undefined;
+    const typingDuringRequest: FetchLike = async (url, init) => {
+      const response = await fetch(url, init);
+      typing?.();
+      typing = undefined;
+      return response;
+    };
+    const engine = new SyncEngine(hostSyncSheet(host), client(typingDuringRequest), { villageCode: VILLAGE });
+    await engine.syncNow();
+    const row = (await hostSyncSheet(host).readRows()).find((r) => r.values.name === '示例乙')!;
+    const edited = await client().sync(VILLAGE, { clientId: 'second-client', requestId: randomUUID(), changes: [{ rowId: row.rowId!, baseVersion: row.version, values: { phone: '13912345678' } }] });
+    expect(edited.applied).toHaveLength(1);
+    typing = () => setCell(host, row.rowId!, '备注', '拉取途中改的');
+    const pulled = await engine.syncNow();
+    expect(pulled.pulled).toBeGreaterThanOrEqual(1);
+    expect(cell(host, row.rowId!, '联系电话')).toBe('13912345678');
+    expect(cell(host, row.rowId!, '备注')).toBe('拉取途中改的');
+    const next = await engine.syncNow();
+    expect(next.applied).toBe(1);
+    expect(next.conflicts).toEqual([]);
+    const stored = (await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token })).body.rows.find((r: { rowId: string }) => r.rowId === row.rowId);
+    expect(stored.values).toMatchObject({ phone: '13912345678', notes: '拉取途中改的' });
+  });
+
   it('rows that cannot be sent are listed and the rest still syncs', async () => {
     const { host, engine } = await freshWorkbook();
     const sheet = host.sheet('台账');

@@ -238,7 +238,8 @@ export interface SyncEngineOptions {
 
 export class SyncEngine {
   /** The request sent last whose answer never arrived: sent again as it was. */
-  private inFlight: SyncRequest | null = null;
+  /** A request not answered yet, with what the sheet showed when it was made (Shown). */
+  private inFlight: { request: SyncRequest; shown: Shown } | null = null;
   private readonly newId: () => string;
   conflicts: SyncConflict[] = [];
 
@@ -284,9 +285,9 @@ export class SyncEngine {
 
     // 1. A request that never got its answer goes first, exactly as it was.
     if (this.inFlight) {
-      const request = this.inFlight;
-      const response = await this.send(request);
-      state = await this.absorb(state, request, response, outcome);
+      const { request, shown } = this.inFlight;
+      const response = await this.send(request, shown);
+      state = (await this.absorb(state, request, response, outcome, shown)).state;
     }
 
     // 2. The sheet's changes.
@@ -300,17 +301,18 @@ export class SyncEngine {
     outcome.missing = plan.missing.filter((rowId) => !confirm.has(rowId));
     const batch = SYNC_LIMITS.recommendedChangesPerPush;
     const batches = Math.max(1, Math.ceil(changes.length / batch));
+    let shown: Shown = shownOf(plan.rows);
     for (let i = 0; i < batches; i++) {
       report({ phase: 'pushing', done: i, total: batches });
       const request: SyncRequest = { clientId: state.clientId, requestId: this.newId(), cursor: state.cursor, changes: changes.slice(i * batch, (i + 1) * batch) };
-      const response = await this.send(request);
-      state = await this.absorb(state, request, response, outcome);
+      const response = await this.send(request, shown);
+      ({ state, shown } = await this.absorb(state, request, response, outcome, shown));
       // 3. Page through the rest of the server's changes.
       while (response.hasMore && i === batches - 1) {
         outcome.paged = true;
         const page: SyncRequest = { clientId: state.clientId, requestId: this.newId(), cursor: state.cursor, changes: [] };
-        const next = await this.send(page);
-        state = await this.absorb(state, page, next, outcome);
+        const next = await this.send(page, shown);
+        ({ state, shown } = await this.absorb(state, page, next, outcome, shown));
         if (!next.hasMore) break;
       }
     }
@@ -363,8 +365,9 @@ export class SyncEngine {
     }
     if (change) {
       const request: SyncRequest = { clientId: state.clientId, requestId: this.newId(), cursor: state.cursor, changes: [SyncChangeSchema.parse(change)] };
-      const response = await this.send(request);
-      state = await this.absorb(state, request, response, outcome);
+      const shown = shownOf(await this.sheet.readRows());
+      const response = await this.send(request, shown);
+      state = (await this.absorb(state, request, response, outcome, shown)).state;
     } else if (writeTheirs) {
       await this.sheet.write([{ rowId: conflict.rowId, values: sheetValues(server.values), version: server.version, appendIfMissing: true }]);
       state = await this.refreshFingerprints(state, new Set([conflict.rowId]));
@@ -386,8 +389,8 @@ export class SyncEngine {
     return history.versions.find((version) => version.version === conflict.baseVersion)?.values ?? {};
   }
 
-  private async send(request: SyncRequest): Promise<SyncResponse> {
-    this.inFlight = request;
+  private async send(request: SyncRequest, shown: Shown): Promise<SyncResponse> {
+    this.inFlight = { request, shown };
     try {
       const response = await this.client.sync(this.options.villageCode, request);
       this.inFlight = null;
@@ -400,8 +403,13 @@ export class SyncEngine {
     }
   }
 
-  /** Writes a response into the sheet and the sync state; collects what the pane shows. */
-  private async absorb(state: SyncState, request: SyncRequest, response: SyncResponse, outcome: SyncOutcome): Promise<SyncState> {
+  /**
+   * Writes a response into the sheet and the sync state; collects what the pane shows. `shown`: what
+   * the sheet showed when the request was made. A value the user changed since (typed while the
+   * request was on its way) is never overwritten, and the row's fingerprint is of what the server
+   * has, so that the next sync pushes the user's value. Returns the state and what the sheet shows now.
+   */
+  private async absorb(state: SyncState, request: SyncRequest, response: SyncResponse, outcome: SyncOutcome, shown: Shown): Promise<{ state: SyncState; shown: Shown }> {
     const conflicted = new Set(response.conflicts.map((conflict) => conflict.rowId));
     outcome.pushed += request.changes.length;
     outcome.applied += response.applied.length;
@@ -418,6 +426,23 @@ export class SyncEngine {
     const rows = await this.sheet.readRows();
     const onSheet = new Map(rows.filter((row) => row.rowId).map((row) => [row.rowId as string, row]));
     const writes = new Map<string, SheetWrite>();
+    /** Per row, the server's values of the keys the user changed meanwhile (kept on the sheet). */
+    const serverOfEdited = new Map<string, LedgerValues>();
+    /** Of `values` (from the server), those the sheet may take: not changed by the user meanwhile. */
+    const takeable = (row: SheetRow, values: LedgerValues, keys: readonly string[]): LedgerValues => {
+      const before = row.rowId ? shown.get(row.rowId) : undefined;
+      const out: Record<string, LedgerValue | null> = {};
+      const kept: Record<string, LedgerValue | null> = {};
+      for (const key of keys) {
+        const value = values[key as keyof LedgerValues] ?? null;
+        const current = row.values[key as keyof LedgerValues];
+        if (valuesEqual(current, value)) continue;
+        if (before && !valuesEqual(current, before[key as keyof LedgerValues])) kept[key] = value;
+        else out[key] = value;
+      }
+      if (row.rowId && Object.keys(kept).length > 0) serverOfEdited.set(row.rowId, { ...serverOfEdited.get(row.rowId), ...kept } as LedgerValues);
+      return out as LedgerValues;
+    };
     const settled = new Set<string>();
     const sent = new Map(request.changes.map((change) => [change.rowId, change]));
     // Applied: the version this request made. Unchanged (the server already had what was sent): the
@@ -443,10 +468,7 @@ export class SyncEngine {
         continue;
       }
       // A resolved conflict pushes values the sheet does not show yet (keep-theirs fields): put them there.
-      const keys = change ? Object.keys(change.values) : [];
-      const differing = Object.fromEntries(
-        keys.filter((key) => !valuesEqual(row.values[key as keyof LedgerValues], pushed[key as keyof LedgerValues])).map((key) => [key, pushed[key as keyof LedgerValues] ?? null]),
-      ) as LedgerValues;
+      const differing = takeable(row, pushed, change ? Object.keys(change.values) : []);
       writes.set(rowId, { rowId, values: differing, ...(version !== undefined ? { version } : {}) });
     }
     const deletedNow: string[] = [];
@@ -464,24 +486,27 @@ export class SyncEngine {
       const differs = !row || SYNC_VALUE_KEYS.some((key) => !valuesEqual(row.values[key as keyof LedgerValues], values[key as keyof LedgerValues]));
       if (differs) outcome.pulled++;
       // Pushed by this request and not merged: the sheet already holds these values; only the version moves.
-      writes.set(change.rowId, { rowId: change.rowId, values: differs ? values : {}, version: change.version, appendIfMissing: true });
+      writes.set(change.rowId, { rowId: change.rowId, values: !row ? values : differs ? takeable(row, values, SYNC_VALUE_KEYS) : {}, version: change.version, appendIfMissing: true });
       settled.add(change.rowId);
     }
     await this.sheet.write([...writes.values()]);
     const pushedDeletes = request.changes.filter((change) => change.deleted && !conflicted.has(change.rowId)).map((change) => change.rowId);
     let next: SyncState = { ...state, cursor: Math.max(state.cursor, response.cursor) };
     next = { ...next, fingerprints: withoutKeys(next.fingerprints, [...deletedNow, ...pushedDeletes]) };
-    next = await this.refreshFingerprints(next, settled);
+    next = await this.refreshFingerprints(next, settled, serverOfEdited);
     await this.saveState(next);
-    return next;
+    return { state: next, shown: shownOf(rows, writes) };
   }
 
-  /** Fingerprints of the settled rows as they are on the sheet now. */
-  private async refreshFingerprints(state: SyncState, rowIds: ReadonlySet<string>): Promise<SyncState> {
+  /**
+   * Fingerprints of the settled rows as the server has them: as on the sheet now, less the values
+   * the user changed meanwhile (`serverOf`: the server's values of those keys), which stay pending.
+   */
+  private async refreshFingerprints(state: SyncState, rowIds: ReadonlySet<string>, serverOf: ReadonlyMap<string, LedgerValues> = new Map()): Promise<SyncState> {
     if (rowIds.size === 0) return state;
     const fingerprints = { ...state.fingerprints };
     for (const row of await this.sheet.readRows()) {
-      if (row.rowId && rowIds.has(row.rowId)) fingerprints[row.rowId] = rowMark(row.version, row.values);
+      if (row.rowId && rowIds.has(row.rowId)) fingerprints[row.rowId] = rowMark(row.version, { ...row.values, ...serverOf.get(row.rowId) });
     }
     return { ...state, fingerprints };
   }
@@ -494,6 +519,16 @@ export class SyncEngine {
       return row ? [{ rowId: entry.rowId, excelRow: row.excelRow, name: typeof row.values.name === 'string' ? row.values.name : null }] : [];
     });
   }
+}
+
+/** What the sheet shows, by 记录ID: rows read, with `writes` applied over them. */
+type Shown = ReadonlyMap<string, LedgerValues>;
+
+function shownOf(rows: readonly SheetRow[], writes: ReadonlyMap<string, SheetWrite> = new Map()): Shown {
+  const shown = new Map<string, LedgerValues>();
+  for (const row of rows) if (row.rowId) shown.set(row.rowId, row.values);
+  for (const [rowId, write] of writes) shown.set(rowId, { ...shown.get(rowId), ...write.values } as LedgerValues);
+  return shown;
 }
 
 function withoutKeys(record: Record<string, string>, keys: readonly string[]): Record<string, string> {
