@@ -13,7 +13,9 @@
  *  - a row that disappeared from the sheet is NOT deleted on the server until the user confirms;
  *    a row deleted elsewhere is listed, never removed from the sheet by the add-in;
  *  - a request whose answer never arrived (network drop) is sent again as it was — same requestId,
- *    same body — so the server answers it from the first run and nothing is applied twice.
+ *    same body — so the server answers it from the first run and nothing is applied twice;
+ *  - the user may type while a request is on its way: what they typed meanwhile is never written
+ *    over by the answer, and stays "changed" (its fingerprint is of the server's value) until pushed.
  */
 import { SYNC_LIMITS, SyncChangeSchema, type SyncChange, type SyncConflict, type SyncRequest, type SyncResponse } from '../../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../../ledger/columns';
