@@ -462,6 +462,8 @@ function villageView(user: SessionUser): HTMLElement {
                       h('span', { class: 'nowrap' }, lead.state),
                       h('span', { class: 'nowrap' }, lead.leadNo),
                     ]),
+                    undefined,
+                    'village-leads',
                   ),
                   ),
             );
