@@ -110,6 +110,15 @@ interface VillageOutcome {
   acked: Map<string, number>;
 }
 
+/** POST of a sync request body (JSON text) as the village's user. */
+function postSync(url: string, code: string, token: string, body: string): Promise<Response> {
+  return fetch(`${url}/api/v1/ledgers/${code}/sync`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body,
+  });
+}
+
 async function syncVillage(url: string, code: string, token: string, rows: Record<string, unknown>[]): Promise<VillageOutcome> {
   const outcome: VillageOutcome = { latencies: [], errors: 0, acked: new Map() };
   const clientId = `bench-${code}`;
@@ -118,11 +127,7 @@ async function syncVillage(url: string, code: string, token: string, rows: Recor
     const body = JSON.stringify({ clientId, requestId: randomUUID(), cursor, changes });
     const start = nowMs();
     try {
-      const res = await fetch(`${url}/api/v1/ledgers/${code}/sync`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body,
-      });
+      const res = await postSync(url, code, token, body);
       const json = (await res.json()) as {
         applied: { rowId: string; version: number }[];
         changes: { rowId: string; version: number }[];
@@ -232,11 +237,7 @@ async function duplicateFlood(url: string, token: string): Promise<{ requestByte
     changes: Array.from({ length: 10_000 }, () => ({ rowId: randomUUID(), baseVersion: 0, values: { name: '张三', idNumber: id } })),
   });
   const start = nowMs();
-  const res = await fetch(`${url}/api/v1/ledgers/${villageCode(FLOOD)}/sync`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body,
-  });
+  const res = await postSync(url, villageCode(FLOOD), token, body);
   const text = await res.text();
   return { requestBytes: Buffer.byteLength(body), responseBytes: Buffer.byteLength(text), status: res.status, ms: nowMs() - start };
 }
@@ -255,11 +256,7 @@ async function pullEverything(url: string, code: string, token: string): Promise
   const versions = new Map<string, number>();
   let cursor = 0;
   for (let page = 0; page < 1000; page++) {
-    const res = await fetch(`${url}/api/v1/ledgers/${code}/sync`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ clientId: `bench-check-${code}`, requestId: randomUUID(), cursor, changes: [] }),
-    });
+    const res = await postSync(url, code, token, JSON.stringify({ clientId: `bench-check-${code}`, requestId: randomUUID(), cursor, changes: [] }));
     if (res.status !== 200) throw new Error(`check pull of ${code}: HTTP ${res.status}`);
     const body = (await res.json()) as { changes: { rowId: string; version: number }[]; cursor: number; hasMore: boolean };
     for (const change of body.changes) versions.set(change.rowId, Math.max(change.version, versions.get(change.rowId) ?? 0));
