@@ -2,8 +2,10 @@
  * The two storage engines side by side (issue 13), each figure a ratio to the raw insert of the
  * same rows on the same engine, in the same process:
  * - 10k-row ingest: a first push of 10 000 rows through the sync service (the POST /sync code after
- *   zod) vs raw inserts of the rows into a table of the same shape in one transaction (SQLite: one
- *   prepared statement per row, as bench/ingest.bench.ts; PostgreSQL: multi-row INSERTs).
+ *   zod) vs raw inserts of the rows into a table of the same shape in one transaction: 500-row
+ *   INSERTs on both engines, the fastest plain way on each. That baseline is several times faster
+ *   than the one-prepared-statement-per-row baseline of bench/ingest.bench.ts, whose ratio ≤ 3 goal
+ *   therefore is not restated here: these ratios compare the engines with each other.
  * - 100-village burst: 100 villages push 100 new rows each at once through the sync service vs the
  *   raw insert of the 10 000 rows.
  * - PostgreSQL, two connection pools against one database (what two instances give the database:
@@ -157,7 +159,7 @@ export async function run(): Promise<BenchResult[]> {
       ['PostgreSQL', one],
     ] as const) {
       results.push(
-        { name: `engines: ${engine} 10k-row ingest through the sync service vs raw insert on ${engine}`, value: round(m.ingest, 1), unit: 'ms', baseline: round(m.rawSingle, 1), ratio: round(m.ingest / m.rawSingle, 2), goal: 'ratio ≤ 3 (informational on PostgreSQL)' },
+        { name: `engines: ${engine} 10k-row ingest through the sync service vs raw insert on ${engine}`, value: round(m.ingest, 1), unit: 'ms', baseline: round(m.rawSingle, 1), ratio: round(m.ingest / m.rawSingle, 2), goal: 'informational (the ≤ 3 goal is ledger ingest\'s, against one prepared INSERT per row)' },
         { name: `engines: ${engine} ${VILLAGES}-village burst (${ROWS / VILLAGES} rows each, at once) vs raw insert on ${engine}`, value: round(m.burst, 1), unit: 'ms', baseline: round(m.rawBurst, 1), ratio: round(m.burst / m.rawBurst, 2), goal: 'informational' },
       );
     }
