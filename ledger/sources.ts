@@ -121,8 +121,9 @@ export interface SourceDef {
   /** mostSevereGrade: the grade column. */
   grade?: string;
   /**
-   * Date columns that place a row in time, first non-empty wins: a row dated outside the period
-   * (or the policy's window) is left out and counted as outsidePeriod.
+   * Date columns that place a row in time, in order of preference: the row counts in the month of the
+   * first of them inside the period (or the policy's window); a row whose dates all fall outside is left
+   * out and counted as outsidePeriod.
    */
   rowDate?: readonly string[];
   /** The county's medical window (policy.matching.medicalWindow) applies to the amount. */
@@ -234,7 +235,8 @@ export const SOURCES: readonly SourceDef[] = [
       label: { zh: '个人自付费用', en: 'self-paid cost' },
     },
     settlement: { number: 'settlementNo', kind: 'settlementKind', reversalWords: ['冲销', '冲正', '退费', '退款', '撤销', '红冲', '冲红'] },
-    rowDate: ['dischargedOn', 'settledOn', 'admittedOn'],
+    // 医保 extracts are cut by settlement: the settlement date first
+    rowDate: ['settledOn', 'dischargedOn', 'admittedOn'],
     windowed: true,
   },
   {

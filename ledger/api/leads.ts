@@ -43,6 +43,7 @@ export const RejectedRowSchema = z.object({
 export type RejectedRow = z.infer<typeof RejectedRowSchema>;
 
 export const LeadLinkSchema = z.object({
+  /** 'ledgerRow' (a ledger row id) only in dry runs made before a finding on a village ledger became a lead of its own. */
   kind: z.enum(['lead', 'ledgerRow']),
   /** Lead number, or the ledger row id. */
   target: z.string(),

@@ -36,5 +36,5 @@ export {
   type MatchSheetInput,
   type MatchSheetOutcome,
 } from './match';
-export { linkLeads, type LinkInput, type LinkedResult, type OpenLeadRef, type OpenLedgerRowRef } from './link';
+export { linkLeads, type LinkInput, type LinkedResult, type OpenLeadRef } from './link';
 export { feedWorkbook, type SheetRowSink, type WorkbookFeed, type WorkbookSheets } from './workbook';

@@ -1,9 +1,15 @@
 /**
  * Linking instead of duplicating — one person, one lead: a person already on an open lead (of any
- * source and any period: 医保 + 重特大疾病 + 信访 in one month, or last month's lead still open), or
- * on an open row of a village ledger, is marked `linkedTo` rather than made a new lead; the server
- * adds this source and reason to the open lead's history. The server passes what it has stored;
+ * source and any period: 医保 + 重特大疾病 + 信访 in one month, or last month's lead still open) is
+ * marked `linkedTo` rather than made a new lead; the server adds this source and reason to the open
+ * lead's history, where the village working that lead sees it. The server passes what it has stored;
  * this stays pure.
+ *
+ * A person who is only on a village's ledger (no open lead) is *not* linked: a new departmental finding
+ * (a large medical bill for someone who declined help last spring, 持续关注) is news the village has
+ * to see and act on, and a link to a ledger row reaches nobody. Such a person gets a new lead, placed
+ * at the village whose ledger holds them (server/imports/placement.ts), and the village's pull puts it
+ * on the person's existing row rather than a second one.
  */
 import type { MatchLead, MatchResult } from './types';
 
@@ -14,26 +20,21 @@ export interface OpenLeadRef {
   leadNo: string;
 }
 
-export interface OpenLedgerRowRef {
-  idNumber: string;
-  rowId: string;
-}
-
 export interface LinkInput {
   openLeads: Iterable<OpenLeadRef>;
-  openLedgerRows: Iterable<OpenLedgerRowRef>;
 }
 
 export interface LinkedResult extends MatchResult {
   /** Leads to create. */
   newCount: number;
-  /** Candidates linked to an existing lead or ledger row. */
+  /** Candidates linked to an existing open lead. */
   linkedCount: number;
 }
 
 /**
- * Marks candidates. An open lead wins over a ledger row; among a person's open leads, the one of
- * the same source and period first, else the first one given (the server passes the oldest first).
+ * Marks candidates (any earlier mark is replaced: the commit links again against the leads open
+ * then). Among a person's open leads, the one of the same source and period first, else the first
+ * one given (the server passes the oldest first).
  */
 export function linkLeads(result: MatchResult, input: LinkInput): LinkedResult {
   const leads = new Map<string, string>();
@@ -42,23 +43,14 @@ export function linkLeads(result: MatchResult, input: LinkInput): LinkedResult {
   for (const lead of input.openLeads) {
     if (lead.source === result.source && lead.period === result.period) leads.set(lead.idNumber, lead.leadNo);
   }
-  const rows = new Map<string, string>();
-  for (const row of input.openLedgerRows) if (!rows.has(row.idNumber)) rows.set(row.idNumber, row.rowId);
 
   let linkedCount = 0;
   const out: MatchLead[] = result.leads.map((lead) => {
     const leadNo = leads.get(lead.idNumber);
-    const rowId = leadNo === undefined ? rows.get(lead.idNumber) : undefined;
     const { linkedTo: _previous, ...rest } = lead;
-    if (leadNo !== undefined) {
-      linkedCount++;
-      return { ...rest, linkedTo: { kind: 'lead', target: leadNo } };
-    }
-    if (rowId !== undefined) {
-      linkedCount++;
-      return { ...rest, linkedTo: { kind: 'ledgerRow', target: rowId } };
-    }
-    return rest;
+    if (leadNo === undefined) return rest;
+    linkedCount++;
+    return { ...rest, linkedTo: { kind: 'lead', target: leadNo } };
   });
   return { ...result, leads: out, newCount: out.length - linkedCount, linkedCount };
 }

@@ -13,7 +13,7 @@
 import type { Policy } from '../policy';
 import { periodRange, ROW_EXCLUSIONS, sourceByCode, type ExclusionKey, type RowCheck, type SourceCode, type SourceDef } from '../sources';
 import type { SheetInput } from '../types';
-import type { Coverage } from '../vocabularies';
+import { VOCABULARIES, type Coverage } from '../vocabularies';
 import {
   cellText,
   dateMonth,
@@ -76,7 +76,8 @@ export interface SourceMatcher {
   finish(): MatchResult;
 }
 
-const COVERAGE_VALUES: ReadonlySet<string> = new Set(['低保', '特困供养', '低保边缘', '临时救助', '低收入监测']);
+/** The roster categories a lead's 已纳入保障 can name: the ledger's coverage vocabulary, less 无 and 其他 (what the others map to). */
+const COVERAGE_VALUES: ReadonlySet<string> = new Set(VOCABULARIES.coverage.filter((value) => value !== '无' && value !== '其他'));
 
 function coverageOf(entry: RosterEntry | undefined, coveredSet: ReadonlySet<string>): Coverage {
   if (!entry || entry.active.length === 0) return '无';
@@ -448,14 +449,23 @@ export function createSourceMatcher(options: SourceMatcherOptions): SourceMatche
         return;
       }
       rowCents = cents;
+      // The row counts in the month of its first date (in rowDate's order) inside the period or the
+      // window, and is left out only when it has dates and none of them is inside: a stay discharged on
+      // 29 September and settled on 8 October is in October's file and in no other, so dating it by
+      // discharge alone would lose it (a person in hardship never found).
+      let dated = false;
+      let inside = false;
       for (let d = 0; d < dateColumns.length; d++) {
         const m = dateMonth(cells[dateColumns[d]]);
-        if (m !== undefined) {
+        if (m === undefined) continue;
+        dated = true;
+        if (m <= months.last && m >= firstWindowMonth) {
           rowMonth = m;
+          inside = true;
           break;
         }
       }
-      if (rowMonth > months.last || rowMonth < firstWindowMonth) {
+      if (dated && !inside) {
         rowExclusions.outsidePeriod = (rowExclusions.outsidePeriod ?? 0) + 1;
         return;
       }

@@ -59,8 +59,8 @@ export interface RowWarning {
 }
 
 export interface LeadLink {
-  kind: 'lead' | 'ledgerRow';
-  /** Lead number, or the ledger row id. */
+  kind: 'lead';
+  /** The open lead's number. */
   target: string;
 }
 

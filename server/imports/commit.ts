@@ -1,15 +1,17 @@
 /**
  * The commit of a ready import, in one transaction: a roster replaces the county's roster; a
- * departmental file links the people already on an open lead (re-checked against leads committed
- * since the dry run) and has the leads module create, number and place the new leads.
+ * departmental file links the people on a lead open at the commit (not as the dry run saw them) and
+ * has the leads module create, number and place the new leads.
  */
 import type { ImportSummary } from '../../ledger/api/leads';
 import { defined } from '../../ledger/defined';
-import { buildRosterIndex, type MatchLead, type MatchResult } from '../../ledger/matching';
+import { buildRosterIndex, linkLeads, type MatchLead, type MatchResult } from '../../ledger/matching';
 import type { SourceCode } from '../../ledger/sources';
 import type { AppDeps, AuthUser } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import { AppError } from '../http/errors';
+import { chinaDate } from '../../ledger/dates';
+import { countyPolicy } from '../policy/county-policy';
 import { recordFurtherFindings } from '../leads/further-findings';
 import { createLeads, formatLeadNo, type Actor } from '../leads/lifecycle';
 import { leadStore } from '../leads/store';
@@ -25,7 +27,7 @@ import { importStore, type ImportRow } from './store';
 
 /**
  * Writes a ready import in one transaction: roster → replaces the county's roster; source →
- * links duplicates (re-checked against leads committed since the dry run), places and numbers
+ * links the people on a lead open now (linked again, not the dry run's marks), places and numbers
  * the new leads. A committed import returns its summary again; the same file committed earlier
  * returns that earlier summary (duplicateOf) and creates nothing.
  */
@@ -83,8 +85,10 @@ export async function commitImport(deps: AppDeps, user: AuthUser, countyCode: st
     await deps.audit.record({ user, action: 'import.commit', target: countyCode, requestId, detail: { importId: row.id, source: row.source, period: row.period, ...counts } }, tx);
   });
   if (rosterCommitted) {
-    // The new roster is what the next departmental import matches against: index it once now.
-    primeRosterIndex(deps.db, countyCode, importId, buildRosterIndex(rosterCommitted));
+    // The new roster is what the next departmental import matches against: index it once now, with
+    // this year's county policy (an import of another year's period builds its own).
+    const policy = await countyPolicy(deps.db, countyCode, Number(chinaDate(now).slice(0, 4)));
+    primeRosterIndex(deps.db, countyCode, importId, policy, buildRosterIndex(rosterCommitted, policy));
   }
   return importStatus(deps, countyCode, importId);
 }
@@ -124,15 +128,13 @@ async function commitLeads(
 ): Promise<{ created: number; linked: number; unassigned: number; firstSeq: number }> {
   const nowIso = now.toISOString();
   const actor: Actor = { username: user.username, unitCode: user.unit.code };
-  // Re-check links against leads committed since the dry run (any source and period, still open:
-  // one person, one lead).
+  // Link again against the leads open now (any source and period: one person, one lead), not the dry
+  // run's marks: a lead committed since then takes the person, and a lead closed since then no longer
+  // does (the finding becomes a new lead instead of history on a finished one).
   const fresh: MatchLead[] = [];
-  const links: { lead: MatchLead; kind: 'lead' | 'ledgerRow'; target: string }[] = [];
-  const open = new Map<string, string>();
-  for (const r of await openLeadsOf(tx, countyCode)) if (!open.has(r.idNumber)) open.set(r.idNumber, r.leadNo);
-  for (const lead of result.leads) {
-    if (lead.linkedTo) links.push({ lead, kind: lead.linkedTo.kind, target: lead.linkedTo.target });
-    else if (open.has(lead.idNumber)) links.push({ lead, kind: 'lead', target: defined(open.get(lead.idNumber), 'the open lead') });
+  const links: { lead: MatchLead; target: string }[] = [];
+  for (const lead of linkLeads(result, { openLeads: await openLeadsOf(tx, countyCode) }).leads) {
+    if (lead.linkedTo) links.push({ lead, target: lead.linkedTo.target });
     else fresh.push(lead);
   }
   const units = await CountyUnits.load(tx, countyCode);
@@ -158,10 +160,10 @@ async function commitLeads(
     now,
   );
   // The open lead a person was linked to lists this source and reason too (history says so).
-  await recordFurtherFindings(tx, links.filter((link) => link.kind === 'lead'), { source: row.source as SourceCode, period: row.period, importId: row.id }, actor, now);
+  await recordFurtherFindings(tx, links, { source: row.source as SourceCode, period: row.period, importId: row.id }, actor, now);
   if (result.monthlyTotals) await storeMonthlyTotals(tx, countyCode, row.id, result.monthlyTotals);
   await leadStore(tx).insertLinks(
-    links.map((link) => ({ importId: row.id, excelRow: link.lead.sourceRows[0] ?? null, kind: link.kind, target: link.target, rule: link.lead.rule, at: nowIso })),
+    links.map((link) => ({ importId: row.id, excelRow: link.lead.sourceRows[0] ?? null, kind: 'lead' as const, target: link.target, rule: link.lead.rule, at: nowIso })),
   );
   return { created: created.created, linked: links.length, unassigned: created.unassigned, firstSeq: created.firstSeq };
 }

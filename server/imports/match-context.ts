@@ -1,28 +1,37 @@
 /**
- * What the matcher needs from the database for one import: the county's roster as an index,
- * the open leads of the same source and period, and the open rows of the county's village ledgers.
+ * What the matcher needs from the database for one import: the county's roster as an index (built
+ * with the county's policy) and the county's open leads.
  */
-import { buildRosterIndex, type OpenLeadRef, type OpenLedgerRowRef, type RosterIndex } from '../../ledger/matching';
+import { buildRosterIndex, type OpenLeadRef, type RosterIndex } from '../../ledger/matching';
+import type { Policy } from '../../ledger/policy';
 import type { SqlDatabase } from '../db/database';
 import { leadStore } from '../leads/store';
-import { createSqliteLedgerStore } from '../ledger/sqlite-store';
 import { importStore } from './store';
 
 export interface MatchContext {
   roster: RosterIndex;
   openLeads: OpenLeadRef[];
-  openLedgerRows: OpenLedgerRowRef[];
 }
 
 /**
  * The roster index of a county, cached per database handle and keyed by the county's latest committed
- * roster import (a new roster commit changes the key, so a stale index is never used). A 300k roster
- * is then read from the database once, not on every departmental import.
+ * roster import and the policy it was built with (a new roster commit or a changed policy changes the
+ * key, so a stale index is never used). A 300k roster is then read from the database once, not on
+ * every departmental import.
+ *
+ * The policy matters: the index canonicalises each category with the policy's synonyms and covered
+ * list. Built with the defaults for a county that names its 特困 category otherwise, a covered person
+ * would read as uncovered and be sent down as a lead.
  */
 const rosterCache = new WeakMap<SqlDatabase, Map<string, { version: string; index: RosterIndex }>>();
 
-/** Puts an index built elsewhere (the roster commit) into the cache. */
-export function primeRosterIndex(db: SqlDatabase, countyCode: string, version: string, index: RosterIndex): void {
+function cacheVersion(rosterImport: string, policy: Policy): string {
+  return `${rosterImport}\u0000${JSON.stringify(policy)}`;
+}
+
+/** Puts an index built elsewhere (the roster commit, with `policy`) into the cache. */
+export function primeRosterIndex(db: SqlDatabase, countyCode: string, rosterImport: string, policy: Policy, index: RosterIndex): void {
+  const version = cacheVersion(rosterImport, policy);
   let byCounty = rosterCache.get(db);
   if (!byCounty) rosterCache.set(db, (byCounty = new Map()));
   byCounty.set(countyCode, { version, index });
@@ -31,11 +40,11 @@ export function primeRosterIndex(db: SqlDatabase, countyCode: string, version: s
   if (byCounty.size > 3 && !oldest.done) byCounty.delete(oldest.value);
 }
 
-export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Promise<RosterIndex> {
+export async function loadRosterIndex(db: SqlDatabase, countyCode: string, policy: Policy): Promise<RosterIndex> {
   const store = importStore(db);
-  const version = await store.latestRosterImport(countyCode);
+  const rosterImport = await store.latestRosterImport(countyCode);
   const cached = rosterCache.get(db)?.get(countyCode);
-  if (cached && cached.version === version) return cached.index;
+  if (cached && cached.version === cacheVersion(rosterImport, policy)) return cached.index;
   const rows = await store.roster(countyCode);
   const index = buildRosterIndex(
     rows.map((r) => ({
@@ -46,26 +55,22 @@ export async function loadRosterIndex(db: SqlDatabase, countyCode: string): Prom
       township: r.townshipName ?? undefined,
       village: r.villageName ?? undefined,
     })),
+    policy,
   );
-  primeRosterIndex(db, countyCode, version, index);
+  primeRosterIndex(db, countyCode, rosterImport, policy, index);
   return index;
 }
 
 /**
- * The roster, the county's open leads of every source and period (one person, one lead: a person
- * on an open lead is linked, oldest lead first) and the open ledger rows.
+ * The roster (indexed with the county's policy) and the county's open leads of every source and period
+ * (one person, one lead: a person on an open lead is linked, oldest lead first).
  */
-export async function loadMatchContext(db: SqlDatabase, countyCode: string): Promise<MatchContext> {
-  const roster = await loadRosterIndex(db, countyCode);
-  return { roster, openLeads: await openLeadsOf(db, countyCode), openLedgerRows: await openLedgerRows(db, countyCode) };
+export async function loadMatchContext(db: SqlDatabase, countyCode: string, policy: Policy): Promise<MatchContext> {
+  const roster = await loadRosterIndex(db, countyCode, policy);
+  return { roster, openLeads: await openLeadsOf(db, countyCode) };
 }
 
 /** Open leads of the county (any source and period), oldest first. */
 export async function openLeadsOf(db: SqlDatabase, countyCode: string): Promise<OpenLeadRef[]> {
   return leadStore(db).openOfCounty(countyCode);
-}
-
-/** Rows of the county's village ledgers that are still open (not deleted, 办理状态 not 已办结). */
-export async function openLedgerRows(db: SqlDatabase, countyCode: string): Promise<OpenLedgerRowRef[]> {
-  return createSqliteLedgerStore(db).openRowsOfCounty(countyCode);
 }

@@ -22,7 +22,6 @@ import {
   type HeaderResult,
   type LinkedResult,
   type OpenLeadRef,
-  type OpenLedgerRowRef,
   type LocatedHeader,
   type RosterIndex,
   type RosterParse,
@@ -120,7 +119,6 @@ async function readWithHeader(
 export interface SourceFileOptions {
   roster: RosterIndex;
   openLeads: OpenLeadRef[];
-  openLedgerRows: OpenLedgerRowRef[];
   policy: Policy;
   today: string;
   onProgress?: ProgressFn;
@@ -130,7 +128,7 @@ export interface SourceFileOptions {
   priorMonths?: ReadonlyMap<string, ReadonlyMap<number, number>>;
 }
 
-/** Reads and matches a departmental file; duplicates of open leads and ledger rows are linked. */
+/** Reads and matches a departmental file; people on an open lead are linked to it. */
 export async function matchSourceFile(
   path: string,
   source: SourceCode,
@@ -151,7 +149,7 @@ export async function matchSourceFile(
     options.limits,
   );
   const result = defined(matcher, 'the matcher').finish();
-  const linked = linkLeads(result, { openLeads: options.openLeads, openLedgerRows: options.openLedgerRows });
+  const linked = linkLeads(result, { openLeads: options.openLeads });
   return sheets ? { ...linked, sheets } : linked;
 }
 

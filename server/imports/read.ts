@@ -122,7 +122,7 @@ export async function readImport(deps: AppDeps, countyCode: string, id: string, 
     } else {
       const source = row.source as SourceCode;
       const policy = await countyPolicy(deps.db, countyCode, Number(row.period.slice(0, 4)));
-      const context = await loadMatchContext(deps.db, countyCode);
+      const context = await loadMatchContext(deps.db, countyCode, policy);
       const priorMonths = await loadPriorMonths(deps.db, countyCode, earlierWindowMonths(source, policy, row.period));
       phase = 'file';
       const result = await matchSourceFile(path, source, row.period, { ...context, policy, today, onProgress, priorMonths, limits: deps.config.readLimits });

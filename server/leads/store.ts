@@ -75,11 +75,11 @@ export interface LeadLink {
   at: string;
 }
 
-/** A later import row linked to an open lead or an open ledger row (the same person found again). */
+/** A later import row linked to an open lead (the same person found again). lead_links rows of kind 'ledgerRow' are older. */
 export interface LinkWrite {
   importId: string;
   excelRow: number | null;
-  kind: 'lead' | 'ledgerRow';
+  kind: 'lead';
   target: string;
   rule: string;
   at: string;

@@ -23,10 +23,6 @@ import type {
   WriteContext,
 } from './store';
 import { defined } from '../../ledger/defined';
-import type { VOCABULARIES } from '../../ledger/vocabularies';
-
-/** The 办理状态 of a closed ledger row (one of the status vocabulary). */
-const CLOSED_ROW_STATUS = '已办结' satisfies (typeof VOCABULARIES.status)[number];
 
 /** Rows per multi-row INSERT of snapshots (6 parameters each stays far below SQLite's variable limit). */
 const INSERT_CHUNK = 200;
@@ -561,14 +557,6 @@ export class SqliteLedgerStore implements LedgerStore {
 
   // ------------------------------------------------------------------------------------------
   // a county's departmental imports (id_number and status are copied out of the row, migration 002)
-
-  async openRowsOfCounty(countyCode: string): Promise<{ rowId: string; idNumber: string }[]> {
-    const rows = await this.db.all<{ row_id: string; id_number: string }>(
-      "SELECT row_id, id_number FROM ledger_rows WHERE village_code LIKE ? AND deleted = 0 AND id_number IS NOT NULL AND COALESCE(status, '') <> ?",
-      [`${countyCode}%`, CLOSED_ROW_STATUS],
-    );
-    return rows.map((r) => ({ rowId: r.row_id, idNumber: r.id_number.toUpperCase() }));
-  }
 
   async villagesOfPeople(countyCode: string, idNumbers: readonly string[]): Promise<Map<string, string>> {
     const out = new Map<string, string>();

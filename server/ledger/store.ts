@@ -157,8 +157,6 @@ export interface LedgerStore {
   submissionsInState(unitCode: string, state: SubmissionState): Promise<SubmissionRecord[]>;
 
   // --- a county's departmental imports (matching and placing the people they find)
-  /** Rows of the county's village ledgers still open (not deleted, 办理状态 not 已办结) that carry an ID number. */
-  openRowsOfCounty(countyCode: string): Promise<{ rowId: string; idNumber: string }[]>;
   /** For each of these ID numbers, the village of its most recently changed row in the county (open or closed). */
   villagesOfPeople(countyCode: string, idNumbers: readonly string[]): Promise<Map<string, string>>;
 }

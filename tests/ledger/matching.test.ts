@@ -36,6 +36,17 @@ function med(id: unknown, selfPaid: unknown, name = '张三', admitted = '2026-1
 }
 
 describe('medical.high_self_paid', () => {
+  it('dates a stay by its settlement first, and keeps a row any of whose dates is in the period (discharged 29 Sep, settled 8 Oct: October’s)', () => {
+    const header = ['姓名', '身份证号', '入院日期', '出院日期', '结算日期', '个人自付费用'];
+    const result = run('medical', header, [
+      ['张三', A, '2026-09-10', '2026-09-29', '2026-10-08', 15000], // settled in October: in this file and in no other
+      ['李四', B, '2026-10-20', '2026-10-28', '2026-11-03', 15000], // discharged in October, settled in November: kept
+      ['王五', C, '2026-11-01', '2026-11-02', '2026-11-05', 15000], // every date after October: left out
+    ]);
+    expect(result.leads.map((l) => l.idNumber).sort()).toEqual([A, B].sort());
+    expect(result.excluded.outsidePeriod).toBe(1);
+  });
+
   it('10,000.00 makes a lead, 9,999.99 does not (threshold from the policy, cents exact)', () => {
     const result = run('medical', MEDICAL_HEADER, [med(A, 10000), med(B, 9999.99)]);
     expect(result.leads.map((l) => l.idNumber)).toEqual([A]);
@@ -384,25 +395,34 @@ describe('blank markers in places', () => {
 });
 
 describe('linkLeads', () => {
-  it('links a person on an open lead (any source or period: one person, one lead), or on an open ledger row', () => {
+  it('links a person on an open lead (any source or period: one person, one lead), the same source and period first', () => {
     const result = run('medical', MEDICAL_HEADER, [med(A, 20000), med(B, 20000), med(C, 20000), med(D, 20000)]);
     const linked = linkLeads(result, {
       openLeads: [
         { idNumber: A, source: 'medical', period: '2026-10', leadNo: 'XS-532301-202610-00001' },
         { idNumber: B, source: 'medical', period: '2026-09', leadNo: 'XS-532301-202609-00007' },
+        { idNumber: D, source: 'disease', period: '2026-09', leadNo: 'XS-532301-202609-00003' },
         { idNumber: D, source: 'medical', period: '2026-10', leadNo: 'XS-532301-202610-00002' },
       ],
-      openLedgerRows: [{ idNumber: C, rowId: 'row-c' }, { idNumber: D, rowId: 'row-d' }],
     });
     expect(linked.leads.map((l) => l.linkedTo)).toEqual([
       { kind: 'lead', target: 'XS-532301-202610-00001' },
       { kind: 'lead', target: 'XS-532301-202609-00007' },
-      { kind: 'ledgerRow', target: 'row-c' },
+      undefined, // C is on no open lead: a new lead (a village ledger row no longer takes the finding)
       { kind: 'lead', target: 'XS-532301-202610-00002' },
     ]);
-    expect(linked.newCount).toBe(0);
-    expect(linked.linkedCount).toBe(4);
+    expect(linked.newCount).toBe(1);
+    expect(linked.linkedCount).toBe(3);
     expect(result.leads[0].linkedTo).toBeUndefined();
+  });
+
+  it('replaces an earlier mark: a lead closed since the dry run no longer takes the person', () => {
+    const result = run('medical', MEDICAL_HEADER, [med(A, 20000)]);
+    const dryRun = linkLeads(result, { openLeads: [{ idNumber: A, source: 'medical', period: '2026-10', leadNo: 'XS-532301-202610-00001' }] });
+    expect(dryRun.leads[0].linkedTo).toEqual({ kind: 'lead', target: 'XS-532301-202610-00001' });
+    const atCommit = linkLeads(dryRun, { openLeads: [] });
+    expect(atCommit.leads[0].linkedTo).toBeUndefined();
+    expect(atCommit.newCount).toBe(1);
   });
 });
 

@@ -119,4 +119,44 @@ describe('imports: one person, one lead; the medical window; rejected rows kept 
     // Linear in what is kept, not in the file: 500 rows of messages, not 3000.
     expect(stored!.plan_json.length).toBeLessThan(250_000);
   });
+
+  it('a lead closed between the dry run and the commit no longer takes the finding: the commit makes a new lead', async () => {
+    const [p] = people(903, 1);
+    const first = await importFile(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(p, 30000, '鹿城镇', '')]), fileName: 'first.csv', source: 'medical', period: '2026-10' });
+    const leadNo = first.committed.summary.firstLeadNo as string;
+    const up = await upload(server, county, {
+      buffer: csvFile(['姓名', '身份证号', '病种', '乡镇（街道）'], [[p.name, p.id, '恶性肿瘤', '鹿城镇']]),
+      fileName: 'disease-closed.csv', source: 'disease', period: '2026-10',
+    });
+    const dry = await waitForImport(server, county, up.body.importId);
+    expect(dry.summary).toMatchObject({ leadsNew: 0, leadsLinked: 1 });
+    // the village finished the first lead meanwhile
+    await server.deps.db.run("UPDATE leads SET state = '已办结' WHERE lead_no = ?", [leadNo]);
+    const committed = await server.request('POST', `/api/v1/counties/${COUNTY}/imports/${up.body.importId}/commit`, { token: county });
+    expect(committed.status).toBe(200);
+    expect(committed.body.summary).toMatchObject({ leadsNew: 1, leadsLinked: 0 });
+    const leads = await server.deps.db.all<{ lead_no: string; source: string }>('SELECT lead_no, source FROM leads WHERE id_number = ? ORDER BY lead_no', [p.id]);
+    expect(leads.map((l) => l.source)).toEqual(['medical', 'disease']);
+  });
+
+  it('the roster is indexed with the county policy: a covered 五保户 under a county category 特困人员 is not sent down as a lead', async () => {
+    await saveCountyPolicy(server.deps.db, COUNTY, 0, { matching: { rosterCategories: { 低保: ['低保户'], 特困人员: ['特困', '特困供养', '五保户'] }, coveredCategories: ['低保', '特困人员'] } }, 'test', time.now());
+    try {
+      const [w] = people(904, 1);
+      const roster = await importFile(server, county, {
+        buffer: csvFile(['姓名', '身份证号', '保障类别', '保障状态'], [[w.name, w.id, '五保户', '在保']]),
+        fileName: 'roster-wubao.csv', source: 'roster',
+      });
+      expect(roster.committed.state).toBe('committed');
+      const disease = await importFile(server, county, {
+        buffer: csvFile(['姓名', '身份证号', '病种', '乡镇（街道）'], [[w.name, w.id, '尿毒症', '鹿城镇']]),
+        fileName: 'disease-wubao.csv', source: 'disease', period: '2026-10',
+      });
+      // covered (特困人员 under this county's words): no lead, whichever path built the index
+      expect(disease.dryRun.summary.leadsNew).toBe(0);
+      expect(disease.committed.summary.leadsNew).toBe(0);
+    } finally {
+      await saveCountyPolicy(server.deps.db, COUNTY, 0, {}, 'test', time.now());
+    }
+  });
 });

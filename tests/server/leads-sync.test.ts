@@ -1,6 +1,7 @@
 /**
  * The leads and the village ledgers together, through the real sync API: a village's ledger rows
- * drive the lead's state; an open ledger row links a person instead of making a new lead; an
+ * drive the lead's state; a person on a village's ledger (open or closed row) found again by a
+ * department gets a new lead sent towards that village (a link to the row would reach nobody); an
  * earlier ledger row gives the unit when the file and the roster do not.
  */
 import { randomUUID } from 'crypto';
@@ -49,9 +50,9 @@ describe('leads follow the village ledger (sync API)', () => {
     await server?.close();
   });
 
-  it('an open ledger row links the person (no lead); a closed one gives the unit for a new lead', async () => {
+  it('a person on an open ledger row (持续关注 after declining) gets a new lead, as one on a closed row does: both placed at the village of the row', async () => {
     await sync([
-      { rowId: randomUUID(), baseVersion: 0, values: row(onLedger) },
+      { rowId: randomUUID(), baseVersion: 0, values: row(onLedger, { status: '持续关注', verifyResult: '不符合但需关注', verifiedOn: '2026-10-22', willingness: '不愿申请' }) },
       { rowId: randomUUID(), baseVersion: 0, values: row(closedOnLedger, { status: '已办结', verifyResult: '不符合救助条件', verifiedOn: '2026-10-22', closedOn: '2026-10-25' }) },
     ]);
     // no 乡镇/村 in the file, and neither person is on the roster
@@ -61,18 +62,20 @@ describe('leads follow the village ledger (sync API)', () => {
       source: 'medical',
       period: '2026-10',
     });
-    expect(dryRun.summary).toMatchObject({ leadsNew: 1, leadsLinked: 1, unassigned: 0 });
-    expect(committed.summary).toMatchObject({ leadsNew: 1, leadsLinked: 1, unassigned: 0 });
+    expect(dryRun.summary).toMatchObject({ leadsNew: 2, leadsLinked: 0, unassigned: 0 });
+    expect(committed.summary).toMatchObject({ leadsNew: 2, leadsLinked: 0, unassigned: 0 });
     const links = await server.deps.db.all<{ kind: string }>('SELECT kind FROM lead_links WHERE import_id = ?', [committed.importId]);
-    expect(links).toEqual([{ kind: 'ledgerRow' }]);
+    expect(links).toEqual([]);
     const listed = await leadsOf(server, county, COUNTY, 'period=2026-10');
-    expect(listed.leads.map((l: any) => l.name)).toEqual([closedOnLedger.name]);
-    expect(listed.leads[0]).toMatchObject({ townshipCode: LUCHENG, state: '已派至乡镇' });
-    const stored = await server.deps.db.get<{ assigned_by: string; suggested_village_code: string }>(
-      'SELECT assigned_by, suggested_village_code FROM leads WHERE lead_no = ?',
-      [listed.leads[0].leadNo],
-    );
-    expect(stored).toEqual({ assigned_by: 'ledger', suggested_village_code: SHIFAN });
+    expect(listed.leads.map((l: any) => l.name).sort()).toEqual([onLedger.name, closedOnLedger.name].sort());
+    for (const lead of listed.leads) {
+      expect(lead).toMatchObject({ townshipCode: LUCHENG, state: '已派至乡镇' });
+      const stored = await server.deps.db.get<{ assigned_by: string; suggested_village_code: string }>(
+        'SELECT assigned_by, suggested_village_code FROM leads WHERE lead_no = ?',
+        [lead.leadNo],
+      );
+      expect(stored).toEqual({ assigned_by: 'ledger', suggested_village_code: SHIFAN });
+    }
   });
 
   it('a synced row carrying the lead number moves the lead: 核实中, then 已核实 with the result, then 已办结', async () => {
