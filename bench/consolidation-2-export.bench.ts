@@ -45,7 +45,7 @@ export async function run(): Promise<BenchResult[]> {
     const store = reportStoreOf(db);
     const county = (await store.unit(COUNTY))!;
     const window = { from: '2026-10', to: '2026-10' };
-    const plan: ExportPlan = { unit: county, window, levels: await summariesByLevel(store, county, window, NOW), maskPersonal: true };
+    const plan: ExportPlan = { unit: county, window, levels: await summariesByLevel(store, county, window, NOW), view: { masked: true, phonesMasked: true } };
     const csv = await withPeakRss(() => writeConsolidatedCsv(sink(), store, plan, CSV_BASELINE_ROWS));
     const xlsx = await withPeakRss(() => writeConsolidatedXlsx(sink(), store, plan));
     if (xlsx.result !== BENCH_ROWS || csv.result !== Math.min(BENCH_ROWS, CSV_BASELINE_ROWS)) throw new Error(`exported ${xlsx.result}/${csv.result} rows`);

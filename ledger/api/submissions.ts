@@ -172,8 +172,10 @@ export type SubmissionRefused = z.infer<typeof SubmissionRefusedSchema>;
 /**
  * The findings of a submitted month's frozen rows (the current revision), re-checked with the
  * ledger rules as of today: what the township reads before approving or returning the month.
- * Errors refuse a submission, so these are warnings unless the rules changed since. Findings
- * never carry a whole ID number (ledger/validation/messages.ts), so the answer is not masked further.
+ * Errors refuse a submission, so these are warnings unless the rules changed since. A finding's
+ * texts may quote the cell (a short or 15-digit ID number, its 18-digit form, a phone) and its `fix`
+ * is the cell's clean content: for a viewer who sees ID numbers or phones masked, those findings are
+ * masked as the rows are and carry no fix (server/ledger/routes.ts, maskedFinding).
  */
 export const SubmissionFindingsResponseSchema = z.object({
   villageCode: z.string(),

@@ -40,13 +40,20 @@ export function maskPhone(phone: string): string {
   return text.slice(0, keepStart) + '*'.repeat(Math.max(0, text.length - keepStart - 4)) + text.slice(-4);
 }
 
+/** Every number in a phone cell masked ("13812345678、0878-3123456" → "138****5678、0878-***3456"). */
+export function maskPhoneText(text: string): string {
+  return text.replace(/\d[\d-]{3,}\d/g, (phone) => maskPhone(phone));
+}
+
 export interface ExportRowContext {
   /** Running number in the export (序号). */
   seq: number;
   townshipName: string;
   villageName: string;
   /** false only for a village's own users exporting their own ledger. */
-  maskPersonal: boolean;
+  maskIds: boolean;
+  /** true for the units that only oversee (prefecture, admin): the same rule as the ledger API. */
+  maskPhones: boolean;
   rowId: string;
   version: number;
 }
@@ -70,8 +77,8 @@ export function exportRowCells(values: LedgerValues, ctx: ExportRowContext): Arr
     const value = source[column.key];
     if (value === null || value === undefined || value === '') return null;
     if (Array.isArray(value)) return value.join(MULTI_VALUE_JOINER);
-    if (column.type === 'idNumber') return ctx.maskPersonal ? maskIdNumber(String(value)) : String(value);
-    if (column.type === 'phone') return ctx.maskPersonal ? maskPhone(String(value)) : String(value);
+    if (column.type === 'idNumber') return ctx.maskIds ? maskIdNumber(String(value)) : String(value);
+    if (column.type === 'phone') return ctx.maskPhones ? maskPhoneText(String(value)) : String(value);
     if ((column.type === 'integer' || column.type === 'money') && typeof value === 'number') return value;
     return String(value);
   });

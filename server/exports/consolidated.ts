@@ -25,6 +25,7 @@ import { monthsOf, type MonthWindow } from '../../ledger/reports/window';
 import type { UnitLevel } from '../../ledger/units';
 import type { UnitRef, UnitSummary, VillageInfo } from '../../ledger/reports/summary';
 import type { ExportRow, ReportStore } from '../reports/store';
+import type { RowView } from '../ledger/routes';
 
 /** Excel's row limit less the header row: the rows sheet continues on 台账明细（2）, … beyond it. */
 export const MAX_ROWS_PER_SHEET = 1_048_575;
@@ -42,8 +43,8 @@ export interface ExportPlan {
   unit: UnitRef;
   window: MonthWindow;
   levels: Array<{ level: UnitLevel; summaries: UnitSummary[] }>;
-  /** false only for a village's own users exporting their own ledger. */
-  maskPersonal: boolean;
+  /** What the exporting user may see: the same masking as the ledger API's rows (rowViewOf). */
+  view: RowView;
 }
 
 type Cell = string | number | null;
@@ -52,13 +53,14 @@ type Cell = string | number | null;
  * One stored row as export cells, numbered `seq` and placed by `villages` (its village and
  * township names): the same for the streamed workbook and CSV and for the pane's pages of rows.
  */
-export function exportRowOf(row: ExportRow, seq: number, villages: ReadonlyMap<string, VillageInfo>, maskPersonal: boolean): Cell[] {
+export function exportRowOf(row: ExportRow, seq: number, villages: ReadonlyMap<string, VillageInfo>, view: RowView): Cell[] {
   const village = villages.get(row.villageCode);
   return exportRowCells(row.values, {
     seq,
     townshipName: village?.townshipName ?? '',
     villageName: village?.name ?? row.villageCode,
-    maskPersonal,
+    maskIds: view.masked,
+    maskPhones: view.phonesMasked,
     rowId: row.rowId,
     version: row.version,
   });
@@ -74,7 +76,7 @@ export async function* exportRows(store: ReportStore, plan: ExportPlan, limit = 
     if (batch.length === 0) return;
     const last = batch[batch.length - 1];
     after = { villageCode: last.villageCode, seq: last.seq };
-    yield batch.map((row) => exportRowOf(row, ++seq, villages, plan.maskPersonal));
+    yield batch.map((row) => exportRowOf(row, ++seq, villages, plan.view));
   }
 }
 

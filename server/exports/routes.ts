@@ -1,13 +1,15 @@
 /**
  * GET /exports/consolidated.xlsx and .csv: the subtree's consolidated workbook, streamed straight
- * into the response. ID numbers and phones are masked for everyone but a village's own users
- * exporting their own ledger. Every export is audited (who, unit, window, rows, format, masked).
+ * into the response. Masked as the ledger API masks rows (rowViewOf): ID numbers for everyone but a
+ * village's own users exporting their own ledger, phones for prefecture and admin only — a file
+ * carries no more than the same user can page through on the API. Every export is audited (who,
+ * unit, window, rows, format, which personal fields went out unmasked).
  */
 import type { Response } from 'express';
 import { WindowQuerySchema, type WindowQuery } from '../../ledger/api/reports';
 import type { AuditEntry } from '../app-deps';
 import { defineRoute, type RouteContext, type RouteSpec } from '../http/route-table';
-import { seesFullIds } from '../ledger/routes';
+import { rowViewOf, unmaskedFieldsOf, type RowView } from '../ledger/routes';
 import { summariesByLevel } from '../reports/service';
 import { reportStoreOf } from '../reports/store';
 import { requestUnit, UNIT_IN_QUERY } from '../reports/routes';
@@ -35,15 +37,17 @@ function clientGone(res: Response): Promise<never> {
 
 /**
  * Audits what one export sent out (a whole download, or one page of rows): who, for which unit,
- * and whether ID numbers and phones went out unmasked (its own action, to be found).
+ * and which personal fields (ID numbers, phones) went out unmasked — any of them makes it its own
+ * action, to be found, as unmasked reads of the ledger API are.
  */
-export function auditExport(ctx: RouteContext<'user'>, unitCode: string, masked: boolean, detail: NonNullable<AuditEntry['detail']>): Promise<void> {
+export function auditExport(ctx: RouteContext<'user'>, unitCode: string, view: RowView, detail: NonNullable<AuditEntry['detail']>): Promise<void> {
+  const unmasked = unmaskedFieldsOf(view);
   return ctx.deps.audit.record({
     user: ctx.user,
-    action: masked ? 'export.consolidated' : 'export.consolidated.unmasked',
+    action: unmasked.length === 0 ? 'export.consolidated' : 'export.consolidated.unmasked',
     target: unitCode,
     requestId: ctx.requestId,
-    detail: { ...detail, masked },
+    detail: { ...detail, masked: view.masked, ...(unmasked.length > 0 ? { unmasked: unmasked.join(',') } : {}) },
   });
 }
 
@@ -56,7 +60,7 @@ async function exportConsolidated(ctx: RouteContext<'user', unknown, WindowQuery
     unit,
     window,
     levels: format === 'xlsx' ? await summariesByLevel(store, unit, window, ctx.deps.now()) : [],
-    maskPersonal: !seesFullIds(ctx.user, unit.code),
+    view: rowViewOf(ctx.user, unit.code),
   };
   const span = window.from === window.to ? window.from : `${window.from}_${window.to}`;
   ctx.res.status(200);
@@ -65,7 +69,7 @@ async function exportConsolidated(ctx: RouteContext<'user', unknown, WindowQuery
   attachment(ctx.res, `台账汇总_${unit.name}_${span}.${format}`, `consolidated-${unit.code}-${span}.${format}`);
   const write = format === 'xlsx' ? writeConsolidatedXlsx(ctx.res, store, plan) : writeConsolidatedCsv(ctx.res, store, plan);
   const rows = await Promise.race([write, clientGone(ctx.res)]);
-  await auditExport(ctx, unit.code, plan.maskPersonal, { from: window.from, to: window.to, rows, format });
+  await auditExport(ctx, unit.code, plan.view, { from: window.from, to: window.to, rows, format });
   return { body: undefined };
 }
 

@@ -11,7 +11,7 @@ import {
 } from '../../ledger/api/reports';
 import { EXPORT_COLUMNS } from '../../ledger/reports/export';
 import { defineRoute, type RouteSpec } from '../http/route-table';
-import { seesFullIds } from '../ledger/routes';
+import { rowViewOf } from '../ledger/routes';
 import { reportStoreOf } from '../reports/store';
 import { requestUnit, UNIT_IN_QUERY } from '../reports/routes';
 import { exportRowOf } from './consolidated';
@@ -48,24 +48,24 @@ export const CONSOLIDATED_ROWS_ROUTES: RouteSpec[] = [
       const cursor = readCursor(after);
       const villages = await store.villagesUnder(unit.code);
       const byCode = new Map(villages.map((village) => [village.code, village]));
-      const maskPersonal = !seesFullIds(ctx.user, unit.code);
+      const view = rowViewOf(ctx.user, unit.code);
       // one row more than asked tells whether another page follows, without a count query
       const batch = await store.exportBatch(unit.code, cursor && { villageCode: cursor.villageCode, seq: cursor.seq }, limit + 1);
       const page = batch.slice(0, limit);
       const sentBefore = cursor?.sent ?? 0;
-      const rows = page.map((row, index) => exportRowOf(row, sentBefore + index + 1, byCode, maskPersonal));
+      const rows = page.map((row, index) => exportRowOf(row, sentBefore + index + 1, byCode, view));
       const last = page[page.length - 1];
       const more = batch.length > limit && last !== undefined;
       // villages are read in code order: those before the current one are done
       const villagesDone = more ? villages.filter((village) => village.code < last.villageCode).length : villages.length;
-      await auditExport(ctx, unit.code, maskPersonal, { rows: rows.length, format: 'rows', from: sentBefore + 1 });
+      await auditExport(ctx, unit.code, view, { rows: rows.length, format: 'rows', from: sentBefore + 1 });
       const body: ConsolidatedRowsResponse = {
         unit,
         columns: COLUMN_HEADERS,
         rows,
         next: more ? `${last.villageCode}.${last.seq}.${sentBefore + rows.length}` : null,
         progress: { villages: villages.length, villagesDone },
-        masked: maskPersonal,
+        masked: view.masked,
       };
       return { body };
     },

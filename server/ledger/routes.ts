@@ -4,7 +4,9 @@
  * scoping (the village or one of its ancestors) is enforced by the route table's `unitParam`.
  *
  * ID numbers leave unmasked only to the village's own users (their working ledger); everyone
- * else (township, county, prefecture, admin) gets maskIdNumber's 532301********123X.
+ * else (township, county, prefecture, admin) gets maskIdNumber's 532301********123X. Phones are
+ * masked for prefecture and admin only. Findings are masked the same way (their texts quote cells),
+ * and every read that returns an unmasked ID number or phone is audited.
  */
 import { z } from 'zod';
 import {
@@ -36,10 +38,11 @@ import {
 } from '../../ledger/api/sync';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { maskIdNumber } from '../../ledger/id-number';
-import { maskPhone } from '../../ledger/reports/export';
-import type { LedgerValues } from '../../ledger/types';
+import { maskPhoneText } from '../../ledger/reports/export';
+import type { Finding, LedgerValues } from '../../ledger/types';
 import type { AppDeps } from '../app-deps';
 import { AppError } from '../http/errors';
+import { looksLikeIdNumber, scrubIdNumbers } from '../http/scrub';
 import { defineRoute, type AuthUser, type RouteContext, type RouteSpec } from '../http/route-table';
 import { createSqliteLedgerStore } from './sqlite-store';
 import type { LedgerStore } from './store';
@@ -79,11 +82,9 @@ export function seesPhones(user: AuthUser): boolean {
 }
 
 const PHONE_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => column.type === 'phone').map((column) => column.key);
+const ID_KEYS: readonly string[] = LEDGER_COLUMNS.filter((column) => column.type === 'idNumber').map((column) => column.key);
 
-/** Every number in a phone cell masked ("13812345678、0878-3123456" → "138****5678、0878-***3456"). */
-export function maskPhoneText(text: string): string {
-  return text.replace(/\d[\d-]{3,}\d/g, (phone) => maskPhone(phone));
-}
+export { maskPhoneText };
 
 /** What one user may see of one village's rows. */
 export interface RowView {
@@ -94,6 +95,14 @@ export interface RowView {
 
 export function rowViewOf(user: AuthUser, villageCode: string): RowView {
   return { masked: !seesFullIds(user, villageCode), phonesMasked: !seesPhones(user) };
+}
+
+/** The personal fields a view shows in full: what the audit entry of a read names ('idNumber', 'phone'). */
+export function unmaskedFieldsOf(view: RowView): string[] {
+  const fields: string[] = [];
+  if (!view.masked) fields.push('idNumber');
+  if (!view.phonesMasked) fields.push('phone');
+  return fields;
 }
 
 export function maskedRow(values: LedgerValues, masked: boolean, phonesMasked = false): Record<string, unknown> {
@@ -109,11 +118,56 @@ export function maskedRow(values: LedgerValues, masked: boolean, phonesMasked = 
 }
 
 /**
- * The village's own users read full ID numbers: one audit entry per request, with the row count
- * (never the rows), as for every other unmasked read.
+ * Digit runs of 7 or more (half- or full-width, spaces or dashes between groups, a final X) in a
+ * text about the ID cell: the number as typed, a short one or what Excel left of it
+ * (5.32301197209181E+17) — all near-complete numbers, masked like the row's own ID cell.
  */
-async function auditUnmaskedRead(ctx: RouteContext<'user'>, action: string, villageCode: string, rows: number): Promise<void> {
-  await ctx.deps.audit.record({ user: ctx.user, action, target: villageCode, requestId: ctx.requestId, detail: { rows } });
+const ID_CELL_DIGITS = /[0-9０-９](?:[\s\-－]*[0-9０-９]){6,}[XxＸｘ]?/g;
+
+function maskIdCellText(text: string): string {
+  return text.replace(ID_CELL_DIGITS, (run) => maskIdNumber(run));
+}
+
+/**
+ * A finding as a viewer may read it: its texts quote the cell (id.format/short, phone.format) or
+ * name the corrected value (id.legacy15's 18-digit form), so they are masked as the row is
+ * (maskedRow). Findings about a masked column lose their fix (the cell's clean content — only the
+ * village, who edits the ledger, has a use for it), and so does any other fix shaped like an ID.
+ */
+export function maskedFinding(finding: Finding, view: RowView): Finding {
+  const key = finding.key ?? '';
+  const masks: Array<(text: string) => string> = [];
+  let dropFix = false;
+  if (view.masked) {
+    const idCell = ID_KEYS.includes(key);
+    masks.push(idCell ? maskIdCellText : scrubIdNumbers);
+    dropFix = idCell || (finding.fix !== undefined && looksLikeIdNumber(finding.fix));
+  }
+  if (view.phonesMasked && PHONE_KEYS.includes(key)) {
+    masks.push(maskPhoneText);
+    dropFix = true;
+  }
+  if (masks.length === 0) return finding;
+  const mask = (text: string): string => masks.reduce((out, apply) => apply(out), text);
+  const { fix, ...rest } = finding;
+  return {
+    ...rest,
+    message: mask(finding.message),
+    hint: mask(finding.hint),
+    en: { message: mask(finding.en.message), hint: mask(finding.en.hint) },
+    ...(fix !== undefined && !dropFix ? { fix } : {}),
+  };
+}
+
+/**
+ * Any read returning an unmasked ID number (the village's own users) or phone (village, township,
+ * county): one audit entry per request, with the row count (never the rows) and which fields were
+ * unmasked, as for every other unmasked read. A wholly masked read (prefecture, admin) is not one.
+ */
+async function auditUnmaskedRead(ctx: RouteContext<'user'>, action: string, villageCode: string, rows: number, view: RowView): Promise<void> {
+  const unmasked = unmaskedFieldsOf(view);
+  if (unmasked.length === 0) return;
+  await ctx.deps.audit.record({ user: ctx.user, action, target: villageCode, requestId: ctx.requestId, detail: { rows, unmasked: unmasked.join(',') } });
 }
 
 function env(ctx: Pick<RouteContext, 'deps'>) {
@@ -175,13 +229,14 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       const villageCode = ctx.params.villageCode;
       const query = ctx.query;
       const store = ledgerStoreOf(ctx.deps);
-      const { masked, phonesMasked } = rowViewOf(ctx.user, villageCode);
+      const view = rowViewOf(ctx.user, villageCode);
+      const { masked, phonesMasked } = view;
       const { rows, total } = await store.listRows(villageCode, {
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
         includeDeleted: includeDeletedOf(query),
       });
-      if (!masked) await auditUnmaskedRead(ctx, 'ledger.rows.read_unmasked', villageCode, rows.length);
+      await auditUnmaskedRead(ctx, 'ledger.rows.read_unmasked', villageCode, rows.length, view);
       return {
         body: {
           villageCode,
@@ -222,8 +277,9 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       if (history.length === 0) {
         throw new AppError('row_not_found');
       }
-      const { masked, phonesMasked } = rowViewOf(ctx.user, villageCode);
-      if (!masked) await auditUnmaskedRead(ctx, 'ledger.versions.read_unmasked', villageCode, history.length);
+      const view = rowViewOf(ctx.user, villageCode);
+      const { masked, phonesMasked } = view;
+      await auditUnmaskedRead(ctx, 'ledger.versions.read_unmasked', villageCode, history.length, view);
       return { body: { rowId, versions: history.map((entry) => ({ ...entry, values: maskedRow(entry.values, masked, phonesMasked) })) } };
     },
   }),
@@ -276,12 +332,13 @@ export const LEDGER_ROUTES: RouteSpec[] = [
       const query = ctx.query;
       const store = ledgerStoreOf(ctx.deps);
       const record = await getSubmissionOrThrow(store, villageCode, month);
-      const { masked, phonesMasked } = rowViewOf(ctx.user, villageCode);
+      const view = rowViewOf(ctx.user, villageCode);
+      const { masked, phonesMasked } = view;
       const rows = await store.snapshotRows(villageCode, month, record.revision, {
         offset: (query.page - 1) * query.pageSize,
         limit: query.pageSize,
       });
-      if (!masked) await auditUnmaskedRead(ctx, 'ledger.snapshot.read_unmasked', villageCode, rows.length);
+      await auditUnmaskedRead(ctx, 'ledger.snapshot.read_unmasked', villageCode, rows.length, view);
       return {
         body: {
           submission: toSubmissionWire(record),
@@ -297,7 +354,7 @@ export const LEDGER_ROUTES: RouteSpec[] = [
   defineRoute({
     method: 'get',
     path: '/ledgers/:villageCode/submissions/:month/findings',
-    summary: '某月报送的问题清单：按现行填报规则重新检查冻结的快照行（供乡镇审核；不含完整身份证号）',
+    summary: '某月报送的问题清单：按现行填报规则重新检查冻结的快照行（供乡镇审核；身份证号、电话按角色脱敏，与台账行相同）',
     tag: 'submissions',
     auth: 'user',
     unitParam: 'villageCode',
@@ -317,18 +374,28 @@ export const LEDGER_ROUTES: RouteSpec[] = [
         await policyForVillage(store.db, villageCode, today),
       );
       const entries = rows.map((row, index) => ({ rowId: row.rowId, ...checks[index] }));
+      const view = rowViewOf(ctx.user, villageCode);
       const capped = capRowFindings(entries);
+      const findings = capped.findings.map((entry) => ({ ...entry, findings: entry.findings.map((finding) => maskedFinding(finding, view)) }));
+      const unmasked = unmaskedFieldsOf(view);
       // A reviewer reads findings about named people's rows (names, the values in question): audited
-      // like every other read of another unit's rows — who, which village and month, how many.
+      // like every other read of another unit's rows — who, which village and month, how many, and
+      // which personal fields the texts may quote in full.
       await ctx.deps.audit.record({
         user: ctx.user,
         action: 'ledger.submission_findings.read',
         target: villageCode,
         requestId: ctx.requestId,
-        detail: { month, revision: record.revision, rows: record.rowCount, findingRows: capped.findingCounts.rows },
+        detail: {
+          month,
+          revision: record.revision,
+          rows: record.rowCount,
+          findingRows: capped.findingCounts.rows,
+          ...(unmasked.length > 0 ? { unmasked: unmasked.join(',') } : {}),
+        },
       });
       return {
-        body: { villageCode, month, revision: record.revision, rowCount: record.rowCount, ...capped },
+        body: { villageCode, month, revision: record.revision, rowCount: record.rowCount, ...capped, findings },
       };
     },
   }),

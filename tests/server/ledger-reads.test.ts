@@ -1,7 +1,7 @@
 /**
- * Reads of ledger rows (issue 8 part 5): the village's own unmasked reads are audited once per
- * request with the row count; prefecture and admin see phones masked (138****1234) as they see
- * ID numbers, while the units that work the cases keep them.
+ * Reads of ledger rows (issue 8 part 5): every read returning an unmasked ID number or phone is
+ * audited once per request with the row count and the unmasked fields; prefecture and admin see
+ * phones masked (138****1234) as they see ID numbers, while the units that work the cases keep them.
  */
 import { maskPhoneText } from '../../server/ledger/routes';
 import { startTestServer, type TestServer } from './helpers';
@@ -35,13 +35,13 @@ describe('ledger reads: audit and masking', () => {
     expect(rows.body.masked).toBe(false);
     const count = rows.body.rows.length;
     expect(count).toBeGreaterThan(0);
-    expect(await auditOf(auditIdOf(rows))).toEqual([{ action: 'ledger.rows.read_unmasked', target: VILLAGE, detail: { rows: count } }]);
+    expect(await auditOf(auditIdOf(rows))).toEqual([{ action: 'ledger.rows.read_unmasked', target: VILLAGE, detail: { rows: count, unmasked: 'idNumber,phone' } }]);
 
     const rowId = rows.body.rows[0].rowId;
     const versions = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows/${rowId}/versions`, { token: tokens['demo-village'] });
     expect(versions.status).toBe(200);
     expect(await auditOf(auditIdOf(versions))).toEqual([
-      { action: 'ledger.versions.read_unmasked', target: VILLAGE, detail: { rows: versions.body.versions.length } },
+      { action: 'ledger.versions.read_unmasked', target: VILLAGE, detail: { rows: versions.body.versions.length, unmasked: 'idNumber,phone' } },
     ]);
 
     const submitted = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions`, { token: tokens['demo-village'], body: { month: '2026-10' } });
@@ -49,14 +49,24 @@ describe('ledger reads: audit and masking', () => {
     const snapshot = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/2026-10`, { token: tokens['demo-village'] });
     expect(snapshot.status).toBe(200);
     expect(await auditOf(auditIdOf(snapshot))).toEqual([
-      { action: 'ledger.snapshot.read_unmasked', target: VILLAGE, detail: { rows: snapshot.body.rows.length } },
+      { action: 'ledger.snapshot.read_unmasked', target: VILLAGE, detail: { rows: snapshot.body.rows.length, unmasked: 'idNumber,phone' } },
     ]);
   });
 
-  it('masked reads by other units are not logged as unmasked reads', async () => {
+  it('a township reading a village\'s rows gets its phones in full: audited, naming the phones', async () => {
     const res = await server.request('GET', ROWS, { token: tokens['demo-township'] });
     expect(res.body.masked).toBe(true);
-    expect(await auditOf(auditIdOf(res))).toEqual([]);
+    expect(await auditOf(auditIdOf(res))).toEqual([
+      { action: 'ledger.rows.read_unmasked', target: VILLAGE, detail: { rows: res.body.rows.length, unmasked: 'phone' } },
+    ]);
+  });
+
+  it('wholly masked reads (prefecture, admin) are not logged as unmasked reads', async () => {
+    for (const user of ['demo-prefecture', 'demo-admin']) {
+      const res = await server.request('GET', ROWS, { token: tokens[user] });
+      expect(res.body.masked).toBe(true);
+      expect(await auditOf(auditIdOf(res))).toEqual([]);
+    }
   });
 
   it('phones: full for village, township and county; masked for prefecture and admin (rows, versions, snapshots)', async () => {

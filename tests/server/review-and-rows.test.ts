@@ -7,6 +7,11 @@ import { randomUUID } from 'crypto';
 import { csvField } from '../../ledger/reports/export';
 import { PendingSubmissionsResponseSchema, SubmissionFindingsResponseSchema } from '../../ledger/api/submissions';
 import { ConsolidatedRowsResponseSchema, type ConsolidatedRowsResponse } from '../../ledger/api/reports';
+import { upgradeLegacy15 } from '../../ledger/id-number';
+import { DEFAULT_POLICY } from '../../ledger/policy';
+import type { Finding } from '../../ledger/types';
+import { checkRows } from '../../server/ledger/revalidate';
+import { maskedFinding } from '../../server/ledger/routes';
 import { startTestServer, type TestServer } from './helpers';
 
 const VILLAGE = '532301101201'; // 示范村, 鹿城镇
@@ -57,7 +62,8 @@ describe('GET /ledgers/{village}/submissions/{month}/findings', () => {
     const added = entries.slice(before.length);
     expect(added).toHaveLength(1);
     expect(added[0]).toMatchObject({ user: 'demo-county', role: 'county', unit: '532301', target: VILLAGE });
-    expect(JSON.parse(added[0].detail)).toEqual({ month: MONTH, revision: 1, rows: res.body.rowCount, findingRows: res.body.findingCounts.rows });
+    // the county sees phones in full (ID numbers masked): the entry says so
+    expect(JSON.parse(added[0].detail)).toEqual({ month: MONTH, revision: 1, rows: res.body.rowCount, findingRows: res.body.findingCounts.rows, unmasked: 'phone' });
     // a refused read (another township) leaves no entry: nothing was read
     await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens['demo-township2'] });
     const after = await server.deps.db.all<{ id: number }>("SELECT id FROM audit_log WHERE action = 'ledger.submission_findings.read'");
@@ -72,6 +78,89 @@ describe('GET /ledgers/{village}/submissions/{month}/findings', () => {
     const none = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/2026-09/findings`, { token: tokens['demo-township'] });
     expect(none.status).toBe(404);
     expect(none.body.error.code).toBe('submission_not_found');
+  });
+});
+
+/** A run of 15 or more digits (half- or full-width): an ID number, whole or nearly. */
+const ID_LIKE_RUN = /[0-9０-９]{15,}/;
+
+describe('findings name no full ID number to units that see IDs masked', () => {
+  const LEGACY = '532301800102123';
+  const FULL_WIDTH = '５３２３０１１９８００１０１１２３３';
+  const FULL_WIDTH_AS_TYPED = '532301198001011233';
+  let server: TestServer;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    server = await startTestServer();
+    for (const user of ['demo-village', 'demo-township', 'demo-county']) tokens[user] = await server.login(user);
+    const row = (n: number, idNumber: string) => ({
+      rowId: `6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c1${n}`,
+      baseVersion: 0,
+      values: { name: `测试${n}`, idNumber, categories: ['老年人'], channel: '入户走访', foundOn: '2026-10-05' },
+    });
+    const synced = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/sync`, {
+      token: tokens['demo-village'],
+      body: { clientId: 'findings-mask', requestId: randomUUID(), cursor: 0, changes: [row(1, LEGACY), row(2, FULL_WIDTH)] },
+    });
+    expect(synced.status).toBe(200);
+    const submitted = await server.request('POST', `/api/v1/ledgers/${VILLAGE}/submissions`, { token: tokens['demo-village'], body: { month: MONTH } });
+    expect(submitted.status).toBe(201);
+  });
+  afterAll(() => server.close());
+
+  const findingsOf = async (user: string) => {
+    const res = await server.json(SubmissionFindingsResponseSchema, 'GET', `/api/v1/ledgers/${VILLAGE}/submissions/${MONTH}/findings`, { token: tokens[user] });
+    expect(res.status).toBe(200);
+    const byCode = (code: string) => res.body.findings.flatMap((entry) => entry.findings).find((finding) => finding.code === code);
+    return { text: JSON.stringify(res.body), legacy: byCode('id.legacy15'), retyped: byCode('cell.retyped') };
+  };
+
+  it('township and county: the 15-digit and the full-width row are listed, with no ID-like run anywhere and no fix', async () => {
+    for (const user of ['demo-township', 'demo-county']) {
+      const { text, legacy, retyped } = await findingsOf(user);
+      expect(legacy).toBeDefined();
+      expect(retyped).toBeDefined();
+      expect(text).not.toMatch(ID_LIKE_RUN);
+      expect(text).not.toContain(upgradeLegacy15(LEGACY));
+      expect(legacy?.fix).toBeUndefined();
+      expect(retyped?.fix).toBeUndefined();
+      expect(legacy?.hint).toContain('532301********');
+    }
+  });
+
+  it('the village itself still gets the numbers and the fixes', async () => {
+    const { legacy, retyped } = await findingsOf('demo-village');
+    expect(legacy?.fix).toBe(upgradeLegacy15(LEGACY));
+    expect(legacy?.hint).toContain(upgradeLegacy15(LEGACY));
+    expect(retyped?.fix).toBe(FULL_WIDTH_AS_TYPED);
+  });
+
+  it('maskedFinding: short and Excel-mangled numbers masked in the texts, phones by role', () => {
+    const [shortId, excelId, phoneWords] = checkRows(
+      [{ idNumber: '５３２３０１１９８００１０２' }, { idNumber: 532301197209181000 }, { phone: '13812345678（儿子）' }],
+      '2026-10-31',
+      DEFAULT_POLICY,
+    ).map((check) => check.findings);
+    const idFindings = [...shortId, ...excelId].filter((finding) => finding.key === 'idNumber');
+    expect(idFindings.map((finding) => finding.code)).toEqual(expect.arrayContaining(['id.format', 'id.excel_number']));
+    const texts = (finding: Finding) => [finding.message, finding.hint, finding.en.message, finding.en.hint].join('\n');
+    expect(idFindings.map(texts).join('\n')).toMatch(/[0-9０-９]{14}/); // as the village reads them
+    for (const finding of idFindings) {
+      const masked = maskedFinding(finding, { masked: true, phonesMasked: false });
+      expect(texts(masked)).not.toMatch(/[0-9０-９]{7,}/);
+      expect(masked.fix).toBeUndefined();
+    }
+    const words = phoneWords.find((finding) => finding.code === 'phone.format');
+    expect(words?.fix).toBe('13812345678');
+    // township and county see phones: the finding is theirs as it is; prefecture and admin do not
+    expect(maskedFinding(words!, { masked: true, phonesMasked: false })).toEqual(words);
+    const oversight = maskedFinding(words!, { masked: true, phonesMasked: true });
+    expect(texts(oversight)).not.toContain('13812345678');
+    expect(oversight.message).toContain('138****5678');
+    expect(oversight.fix).toBeUndefined();
+    // the village's own view leaves everything as it is
+    for (const finding of [...idFindings, words!]) expect(maskedFinding(finding, { masked: false, phonesMasked: false })).toBe(finding);
   });
 });
 
@@ -122,13 +211,17 @@ describe('GET /exports/consolidated-rows', () => {
   });
 
   it('every page is audited with its row count', async () => {
-    const before = await server.deps.db.all<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'export.consolidated' AND target = '532301101'");
+    // the township gets phones in full, as on the ledger API: an unmasked export
+    const before = await server.deps.db.all<{ detail: string }>("SELECT detail FROM audit_log WHERE action = 'export.consolidated.unmasked' AND target = '532301101'");
     const pages = await allPages('demo-township', TOWNSHIP, 5);
-    const after = await server.deps.db.all<{ user: string; detail: string }>("SELECT user, detail FROM audit_log WHERE action = 'export.consolidated' AND target = '532301101'");
+    const after = await server.deps.db.all<{ user: string; detail: string }>(
+      "SELECT user, detail FROM audit_log WHERE action = 'export.consolidated.unmasked' AND target = '532301101'",
+    );
     const added = after.slice(before.length);
     expect(added).toHaveLength(pages.length);
     expect(added.every((entry) => entry.user === 'demo-township')).toBe(true);
     expect(added.map((entry) => JSON.parse(entry.detail).rows)).toEqual(pages.map((page) => page.rows.length));
+    expect(added.every((entry) => JSON.parse(entry.detail).unmasked === 'phone' && JSON.parse(entry.detail).masked === true)).toBe(true);
   });
 
   it('a village reading its own rows gets full ID numbers (audited as unmasked)', async () => {
