@@ -4,6 +4,6 @@
  * LEDGER_COLUMNS), rules.ts (cross-field and cross-row rules as data), messages.ts (every text).
  */
 export { validateSheet, type SheetValidation, type ValidationContext } from './validation/engine';
-export { FIRST_RECORD_ROW, recordsToSheet, validateRecords } from './records';
+export { FIRST_RECORD_ROW, recordFinding, recordsToSheet, validateRecords } from './records';
 export { valuesToCells } from './sheet';
 export { readLedgerRows, type ParsedRow } from './validation/scan';

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { SqlDatabase } from './db/database';
 import type { ReadLimits } from './io/read-limits';
 import type { Role } from '../ledger/api/common';
+import type { Finding } from '../ledger/types';
 import type { UnitLevel } from '../ledger/units';
 
 /** The signed-in user a request acts for (auth/tokens.ts resolves it from the bearer token). */
@@ -84,11 +85,16 @@ export interface AuditLog {
   record(entry: AuditEntry, tx?: SqlDatabase): Promise<void>;
 }
 
-/** A village ledger row as a sync applied it (values as stored: the whole row or the changed fields). */
+/** A village ledger row as a sync applied it (values as stored: the whole row). */
 export interface SyncedLedgerRow {
   rowId: string;
   values: Record<string, unknown>;
   deleted?: boolean;
+  /**
+   * The row's findings from the server's re-validation: a value a cell check or rule flags as an
+   * error is not taken over. Absent = not validated (the values are then judged by themselves).
+   */
+  findings?: readonly Finding[];
 }
 
 /**
@@ -100,7 +106,15 @@ export type LedgerRowsSynced = (
   tx: SqlDatabase,
   villageCode: string,
   rows: readonly SyncedLedgerRow[],
-  ctx: { now: Date; user: AuthUser | null },
+  ctx: {
+    now: Date;
+    user: AuthUser | null;
+    /**
+     * Gives the sync a finding on one of the rows (e.g. lead.id_mismatch), for its answer to the
+     * village; absent where no answer can carry one.
+     */
+    report?: (rowId: string, finding: Finding) => void;
+  },
 ) => Promise<unknown>;
 
 export interface AppDeps {

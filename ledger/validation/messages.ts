@@ -377,6 +377,15 @@ export const FINDING_MESSAGES = {
       `"${p.column}" ${p.value ?? ''} also appears on row(s) ${enRows(p)}.`,
       'Record each lead once: merge the rows or correct a mistyped lead number.',
     ),
+  // Found by the server when a synced row names a lead of the village (server/leads/ledger-hook.ts):
+  // the lead is another person's, so it does not follow the row. No ID number in the texts.
+  'lead.id_mismatch': (p) =>
+    t(
+      `「${p.column}」“${p.value ?? ''}”是另一人的线索：线索上的身份证号与本行「${p.other ?? ''}」不一致，该线索未随本行更新。`,
+      '请核对线索编号是否录错，改为本人的线索编号（不是线索对象的请清空）；如本行身份证号无误而线索上的有误，请联系乡镇核实。',
+      `"${p.column}" ${p.value ?? ''} is another person's lead: its ID number differs from this row's "${p.other ?? ''}", so the lead was not updated.`,
+      "Check for a mistyped lead number and enter this person's own (clear it if the person has no lead); if this row's ID is right and the lead's is wrong, ask the township.",
+    ),
 } satisfies Record<string, Builder>;
 
 export type MessageId = keyof typeof FINDING_MESSAGES;
@@ -435,6 +444,7 @@ export const FINDING_LABELS: Record<FindingCode, LocalizedText> = {
   'route.missing': { zh: '缺少处置方式', en: 'handling measure missing' },
   'status.inconsistent': { zh: '办理状态与填写内容不一致', en: 'status inconsistent with the row' },
   'lead.duplicate': { zh: '线索编号重复', en: 'lead number repeated' },
+  'lead.id_mismatch': { zh: '线索编号是另一人的线索', en: "lead number of another person's lead" },
   'header.missing': { zh: '缺少必需的列', en: 'required column missing' },
   'cell.formula_error': { zh: '公式出错', en: 'formula error' },
   'cell.retyped': { zh: '含全角或不可见字符', en: 'full-width or invisible characters' },

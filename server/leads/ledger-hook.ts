@@ -7,11 +7,22 @@
  *   已核实   → 已办结          the row's 办理状态 is 已办结
  * Several steps may happen in one sync. Nothing ever moves backwards, a lead not sent to this
  * village is left alone, and unknown lead numbers are ignored (a ledger is a working document).
- * A partial change without 线索编号 reaches the lead already linked to that row id.
+ * A row without 线索编号 reaches the lead already linked to that row id.
+ *
+ * A lead follows only its own person's row: the row's ID number (normalised as the ledger core
+ * reads it: 15 → 18 digits, full-width digits, lower-case x) must be the lead's. A mistyped lead
+ * number would otherwise close another person's lead unvisited; the row naming it gets the
+ * warning lead.id_mismatch in the sync's answer instead. A 核实结果 or 办理状态 is taken over only
+ * when it is one of its vocabulary's values and validation found no error on its cell.
  *
  * The app wires it as AppDeps.onLedgerRowsSynced (deps.ts); the sync calls it with only the rows that
- * were applied (not conflicts), values as stored (whole row or the changed fields).
+ * were applied (not conflicts), values as stored (the whole row) with their findings.
  */
+import { chinaDate } from '../../ledger/dates';
+import { readIdNumber } from '../../ledger/matching/cells';
+import { recordFinding } from '../../ledger/records';
+import type { Finding } from '../../ledger/types';
+import { VOCABULARIES } from '../../ledger/vocabularies';
 import type { SyncedLedgerRow } from '../app-deps';
 import type { SqlDatabase } from '../db/database';
 import type { LeadState } from './states';
@@ -32,22 +43,53 @@ function text(value: unknown): string {
   return value === null || value === undefined ? '' : String(value).trim();
 }
 
+/** An ID number as the ledger core reads it (18 characters, upper-case X), or undefined when it is none. */
+function idKey(value: unknown, today: string): string | undefined {
+  const read = readIdNumber(value, today);
+  return read.ok ? read.id : undefined;
+}
+
+/**
+ * The value of a cell the lead may take over: one of the vocabulary's values, on a cell without an
+ * error finding (a rule may flag a vocabulary value too, e.g. a 办理状态 contradicting the row).
+ * '' when there is none to take.
+ */
+function trusted(synced: SyncedRow, key: 'verifyResult' | 'status'): string {
+  const value = text(synced.values[key]);
+  if (!value || !(VOCABULARIES[key] as readonly string[]).includes(value)) return '';
+  const flagged = (synced.findings ?? []).some((finding: Finding) => finding.key === key && finding.severity === 'error');
+  return flagged ? '' : value;
+}
+
 export async function onLedgerRowsSynced(
   tx: SqlDatabase,
   villageCode: string,
   rows: readonly SyncedRow[],
-  ctx: { now?: Date; user?: { username: string; unit: { code: string } } | null } = {},
+  ctx: {
+    now?: Date;
+    user?: { username: string; unit: { code: string } } | null;
+    /** Where a finding on a synced row goes (the sync's answer); absent: the lead is still left alone. */
+    report?: (rowId: string, finding: Finding) => void;
+  } = {},
 ): Promise<LeadStateChange[]> {
   const now = ctx.now ?? new Date();
+  const today = chinaDate(now);
   const actor: Actor = ctx.user ? { username: ctx.user.username, unitCode: ctx.user.unit.code } : { username: '台账同步', unitCode: villageCode };
   const leads = leadStore(tx);
   const changes: LeadStateChange[] = [];
   for (const synced of rows) {
     if (synced.deleted) continue;
-    // A partial change may not carry 线索编号: then the lead already linked to this row is meant.
+    // A row whose 线索编号 is empty: the lead already linked to this row is meant.
     const named = text(synced.values.leadNo).toUpperCase();
     let row = named ? await leads.get(named) : await leads.linkedToLedgerRow(synced.rowId, villageCode);
     if (!row || row.village_code !== villageCode) continue;
+    if (idKey(synced.values.idNumber, today) !== (idKey(row.id_number, today) ?? row.id_number)) {
+      // Another person's row (a mistyped lead number, or a row since reused for someone else):
+      // the lead stays as it is. A row naming the lead is told so; a row that names none no longer
+      // claims the lead and has nothing to correct. No ID number in the finding.
+      if (named) ctx.report?.(synced.rowId, recordFinding('leadNo', 'warning', 'lead.id_mismatch', { value: row.lead_no, other: 'idNumber' }));
+      continue;
+    }
     const leadNo = row.lead_no;
     let current: LeadRow = row;
     const step = async (to: LeadState, set: Parameters<typeof transition>[5], note: string) => {
@@ -59,14 +101,14 @@ export async function onLedgerRowsSynced(
     if (row.state === '已下发村') {
       await step('核实中', { ledger_row_id: synced.rowId, pulled_at: row.pulled_at ?? now.toISOString() }, '村台账已录入该线索');
     }
-    const result = text(synced.values.verifyResult);
+    const result = trusted(synced, 'verifyResult');
     if (row.state === '核实中' && result) {
       await step('已核实', { verify_result: result, ledger_row_id: synced.rowId }, `核实结果：${result}`);
     } else if (row.state === '已核实' && result && result !== row.verify_result) {
       await leads.setVerifyResult(leadNo, result, now.toISOString());
       row = { ...row, verify_result: result };
     }
-    if (row.state === '已核实' && text(synced.values.status) === '已办结') {
+    if (row.state === '已核实' && trusted(synced, 'status') === '已办结') {
       await step('已办结', {}, '村台账办理状态为已办结');
     }
   }

@@ -9,7 +9,8 @@
  *   3. Applied rows are re-validated with the ledger core; rows with errors are stored anyway
  *      (a working document) and their findings returned — they block the monthly submission.
  *   4. New versions are written in bulk (current row + append-only history with who, when, which
- *      client and request); the leads that follow the ledger are moved on; the write is audited.
+ *      client and request); the leads that follow the ledger are moved on (a row naming another
+ *      person's lead gets their finding in the answer); the write is audited.
  *   5. Rows changed after the client's cursor are returned (paged), with the next cursor.
  */
 import { createHash } from 'crypto';
@@ -25,7 +26,7 @@ import {
   type SyncResponse,
 } from '../../ledger/api/sync';
 import { compactValues, decideMerge, storedAsSent, type RowState } from '../../ledger/sync-merge';
-import type { LedgerValues } from '../../ledger/types';
+import type { Finding, LedgerValues } from '../../ledger/types';
 import type { AuditLog, LedgerRowsSynced } from '../app-deps';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
@@ -33,6 +34,7 @@ import { checkRows, policyForVillage, type RowCheck } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 import { checkRowsAsync } from './validation-pool';
 import { settleAll } from '../db/database';
+import { defined } from '../../ledger/defined';
 import type { LedgerStore, RowVersionWrite, StoredRow, WriteContext } from './store';
 
 /** Pushes of more changes than this are bulk work for the database queue (TransactionOptions.bulk). */
@@ -236,7 +238,8 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         }
       }
 
-      const findings: RowFindings[] = [];
+      // Findings by row, in the order of the writes (the answer lists them in request order).
+      const findingsByRow = new Map<string, RowFindings>();
       let written: RowVersionWrite[] = [];
       if (writes.length > 0) {
         const checkByRow = new Map<string, RowCheck>();
@@ -259,7 +262,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         written = writes.map((write, index) => {
           const check = checkByRow.get(write.rowId);
           if (check && check.findings.length > 0) {
-            findings.push({ rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });
+            findingsByRow.set(write.rowId, { rowId: write.rowId, errors: check.errors, warnings: check.warnings, findings: check.findings });
           }
           return {
             ...write,
@@ -297,15 +300,16 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
             ? pulled[pulled.length - 1].seq
             : Math.min(cursorIn, seqBefore);
 
-      const response: SyncResponse = {
+      const findings = (): RowFindings[] => written.flatMap((write) => findingsByRow.get(write.rowId) ?? []);
+      const answer = (): SyncResponse => ({
         applied,
         unchanged,
         conflicts,
         changes: pulled.map(toRowChange),
         cursor,
         hasMore,
-        ...capRowFindings(findings),
-      };
+        ...capRowFindings(findings()),
+      });
 
       // Only rows that can concern a lead: a lead of this village has the number they name, or
       // points at them without one being named — exactly the rows onLedgerRowsSynced acts on
@@ -320,8 +324,11 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       // trip to the database thread. Nothing is answered before the transaction commits, so the
       // answer may be kept beside the rows it reports; each write is guarded (writeGuard), so none
       // is kept on its own should the database roll the transaction back under the others.
+      // When a row names a lead, the leads may add a finding (lead.id_mismatch): then the answer
+      // is kept once they have been moved on — one more round trip, only for such pushes.
+      const early = named.size === 0 ? answer() : undefined;
       const keep = [
-        store.saveSyncResponse(ctx, response, requestHash),
+        early ? store.saveSyncResponse(ctx, early, requestHash) : Promise.resolve(),
         env.audit.record(
           {
             user: caller.user,
@@ -334,7 +341,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
               unchanged: unchanged.length,
               conflicts: conflicts.length,
               pulled: pulled.length,
-              rowsWithErrors: findings.filter((entry) => entry.errors > 0).length,
+              rowsWithErrors: findings().filter((entry) => entry.errors > 0).length,
             },
           },
           store.db,
@@ -342,7 +349,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       ] as const;
       if (written.length === 0) {
         await settleAll(keep);
-        return { response, replayed: false };
+        return { response: defined(early, 'the answer of a push that wrote nothing'), replayed: false };
       }
       const [reserved, , links] = await settleAll([
         store.reserveSeq(villageCode, written.length),
@@ -361,14 +368,26 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         const leadNo = named.get(write.rowId);
         return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
       });
+      // Findings the leads give on the rows (only while the answer is still to be kept). They go in
+      // the answer, not into the row's stored findings: they depend on a lead, not on the row alone.
+      const report = (rowId: string, finding: Finding): void => {
+        const entry = findingsByRow.get(rowId) ?? { rowId, errors: 0, warnings: 0, findings: [] };
+        entry.findings = [...entry.findings, finding];
+        if (finding.severity === 'error') entry.errors++;
+        else entry.warnings++;
+        findingsByRow.set(rowId, entry);
+      };
       if (forLeads.length > 0 && env.onRowsSynced) {
         await env.onRowsSynced(
           store.db,
           villageCode,
-          forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted })),
-          { now, user: caller.user },
+          forLeads.map((write) => ({ rowId: write.rowId, values: write.values as Record<string, unknown>, deleted: write.deleted, findings: write.findings })),
+          { now, user: caller.user, ...(early ? {} : { report }) },
         );
       }
+      if (early) return { response: early, replayed: false };
+      const response = answer();
+      await store.saveSyncResponse(ctx, response, requestHash);
       return { response, replayed: false };
     },
     // A large push waits behind other users' short requests (a sign-in, a one-row push).

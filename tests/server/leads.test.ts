@@ -3,9 +3,11 @@
  * ledger sync driving the state, invalid transitions (409), due dates from the working-day
  * calendar and the county's policy, overdue flags, access by unit and masking.
  */
+import { randomUUID } from 'crypto';
 import { DEFAULT_CALENDAR } from '../../ledger/calendar';
 import { leadVerifyDueDate } from '../../ledger/deadlines';
 import { DEFAULT_POLICY, resolvePolicy } from '../../ledger/policy';
+import { recordFinding } from '../../ledger/records';
 import { onLedgerRowsSynced } from '../../server/leads/ledger-hook';
 import { startTestServer, type TestServer } from './helpers';
 import {
@@ -242,19 +244,19 @@ describe('lead life cycle', () => {
     // ledger sync: a foreign village's row naming the lead changes nothing
     await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, DONGGUA_VILLAGE, [{ rowId: 'x', values: { leadNo: leadNo[placed.id], verifyResult: '符合救助条件' } }]));
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('核实中');
-    // a partial change without 线索编号 reaches the lead linked to the row
+    // a row without 线索编号 reaches the lead linked to the row (the sync gives the hook whole rows)
     const changes = await server.deps.db.transaction((tx) =>
-      onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { verifyResult: '符合救助条件' } }], { now: time.now() }),
+      onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { idNumber: placed.id, verifyResult: '符合救助条件' } }], { now: time.now() }),
     );
     expect(changes).toEqual([{ leadNo: leadNo[placed.id], rowId: ROW_ID, from: '核实中', to: '已核实' }]);
     let detail = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county });
     expect(detail.body.lead).toMatchObject({ state: '已核实', verifyResult: '符合救助条件' });
-    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { leadNo: leadNo[placed.id], status: '已办结' } }]));
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { idNumber: placed.id, leadNo: leadNo[placed.id], status: '已办结' } }]));
     detail = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county });
     expect(detail.body.lead.state).toBe('已办结');
     expect(detail.body.history.map((h: any) => h.toState)).toEqual(['待分派', '已派至乡镇', '已下发村', '核实中', '已核实', '已办结']);
     // nothing moves backwards
-    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { leadNo: leadNo[placed.id], status: '核实中', verifyResult: '' } }]));
+    await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: ROW_ID, values: { idNumber: placed.id, leadNo: leadNo[placed.id], status: '核实中', verifyResult: '' } }]));
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: county })).body.lead.state).toBe('已办结');
   });
 
@@ -262,7 +264,7 @@ describe('lead life cycle', () => {
     const down = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo[second.id]], villageCode: QINGSONG } });
     expect(down.status).toBe(200);
     const changes = await server.deps.db.transaction((tx) =>
-      onLedgerRowsSynced(tx, QINGSONG, [{ rowId: 'row-9', values: { leadNo: leadNo[second.id].toLowerCase(), verifyResult: '不符合但需关注' } }]),
+      onLedgerRowsSynced(tx, QINGSONG, [{ rowId: 'row-9', values: { idNumber: second.id, leadNo: leadNo[second.id].toLowerCase(), verifyResult: '不符合但需关注' } }]),
     );
     expect(changes.map((c) => c.to)).toEqual(['核实中', '已核实']);
     const detail = await server.request('GET', `/api/v1/leads/${leadNo[second.id]}`, { token: township });
@@ -302,6 +304,111 @@ describe('lead life cycle', () => {
     expect(pages.map((lead) => lead.leadNo)).toEqual(urgent.slice(0, 4).map((lead) => lead.leadNo));
     const refused = await server.request('GET', `/api/v1/units/${COUNTY}/leads?order=newest`, { token: county });
     expect(refused.status).toBe(400);
+  });
+
+  it('every response matched its schema, and no ID number reached the log', () => {
+    const log = server.logText();
+    expect(log).not.toContain('response does not match its schema');
+    expect(log).not.toMatch(/\d{17}[\dXx]/);
+  });
+});
+
+describe('a ledger row moves only its own person’s lead, with values validation accepts (sync API)', () => {
+  let server: TestServer;
+  const time = clock('2026-11-02T02:00:00Z');
+  let county: string;
+  let township: string;
+  let village: string;
+  const [named, other, verified] = people(41, 3);
+  const leadNo: Record<string, string> = {};
+
+  /** A whole ledger row of 示范村 for the person, as the add-in sends it. */
+  function row(id: string, p: { name: string }, extra: Record<string, unknown> = {}): Record<string, unknown> {
+    return { township: '鹿城镇', village: '示范村', name: p.name, idNumber: id, categories: ['因病支出型困难'], channel: '部门比对', foundOn: '2026-10-20', status: '核实中', ...extra };
+  }
+  /** The values of a row closed after verification (no rule finds an error on them). */
+  const closed = { verifyResult: '符合救助条件', verifiedOn: '2026-11-02', verifier: '王五', status: '已办结', closedOn: '2026-11-02', routes: ['纳入低保'] };
+
+  async function sync(requestId: string, changes: { rowId: string; baseVersion: number; values: Record<string, unknown> }[]) {
+    const res = await server.request('POST', `/api/v1/ledgers/${SHIFAN}/sync`, { token: village, body: { clientId: 'hook-test', requestId, changes } });
+    expect(res.status).toBe(200);
+    expect(res.body.conflicts).toEqual([]);
+    return res;
+  }
+  const leadOf = async (p: { id: string }) => {
+    const res = await server.request('GET', `/api/v1/leads/${leadNo[p.id]}`, { token: county });
+    return { lead: res.body.lead, states: res.body.history.map((h: { toState: string }) => h.toState) };
+  };
+  const codesOf = (body: { findings: { rowId: string; findings: { code: string }[] }[] }, rowId: string) =>
+    (body.findings.find((entry) => entry.rowId === rowId)?.findings ?? []).map((finding) => finding.code);
+
+  beforeAll(async () => {
+    server = await startTestServer({ now: time.now });
+    [county, township, village] = await Promise.all(['demo-county', 'demo-township', 'demo-village'].map((u) => server.login(u)));
+    await importFile(server, county, {
+      buffer: csvFile(MEDICAL_HEADER, [named, other, verified].map((p) => medicalRow(p, 20000, '鹿城镇', '示范村'))),
+      fileName: 'hook.csv',
+      source: 'medical',
+      period: '2026-10',
+    });
+    for (const lead of (await leadsOf(server, county, COUNTY, 'period=2026-10&pageSize=100')).leads) {
+      const p = [named, other, verified].find((x) => x.name === lead.name && lead.idNumber.endsWith(x.id.slice(-4)));
+      if (p) leadNo[p.id] = lead.leadNo;
+    }
+    expect(Object.keys(leadNo)).toHaveLength(3);
+    const down = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: Object.values(leadNo), villageCode: SHIFAN } });
+    expect(down.status).toBe(200);
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  it('another person’s row carrying the lead number (a typo) leaves the lead alone; the row gets lead.id_mismatch, also in the kept answer', async () => {
+    const rowId = randomUUID();
+    const requestId = randomUUID();
+    const changes = [{ rowId, baseVersion: 0, values: row(other.id, other, { leadNo: leadNo[named.id], ...closed }) }];
+    const res = await sync(requestId, changes);
+    expect(await leadOf(named)).toMatchObject({ lead: { state: '已下发村', verifyResult: null, ledgerRowId: null }, states: ['待分派', '已派至乡镇', '已下发村'] });
+    const mismatch = res.body.findings.find((entry: { rowId: string }) => entry.rowId === rowId).findings.find((f: { code: string }) => f.code === 'lead.id_mismatch');
+    expect(mismatch).toMatchObject({ key: 'leadNo', column: '线索编号', severity: 'warning' });
+    expect(mismatch.message).toContain(leadNo[named.id]);
+    expect(mismatch.message).toContain('「公民身份号码」');
+    expect(JSON.stringify(mismatch)).not.toMatch(/\d{15}/); // no ID number in the texts
+    expect(res.body.findingCounts.byCode['lead.id_mismatch']).toBe(1);
+    // a retry gets the same answer (kept after the leads were moved on)
+    const again = await sync(requestId, changes);
+    expect(again.body).toEqual(res.body);
+    // the other person's own lead was not named: it is not touched either
+    expect((await leadOf(other)).lead.state).toBe('已下发村');
+  });
+
+  it('the person’s own row (ID as 15 digits) with a 核实结果 outside the vocabulary moves the lead to 核实中 only; corrected, it goes on to 已核实 and 已办结', async () => {
+    expect(named.id.slice(6, 8)).toBe('19'); // born in the 1900s: a 15-digit form exists
+    const legacy15 = named.id.slice(0, 6) + named.id.slice(8, 17);
+    const rowId = randomUUID();
+    const first = await sync(randomUUID(), [{ rowId, baseVersion: 0, values: row(legacy15, named, { leadNo: leadNo[named.id].toLowerCase(), ...closed, verifyResult: '情况不属实' }) }]);
+    expect(codesOf(first.body, rowId)).toContain('enum');
+    expect(codesOf(first.body, rowId)).not.toContain('lead.id_mismatch');
+    expect(await leadOf(named)).toMatchObject({ lead: { state: '核实中', verifyResult: null, ledgerRowId: rowId } });
+
+    const version = first.body.applied.find((a: { rowId: string }) => a.rowId === rowId).version;
+    const second = await sync(randomUUID(), [{ rowId, baseVersion: version, values: { verifyResult: '符合救助条件' } }]);
+    expect(codesOf(second.body, rowId)).not.toContain('enum');
+    const after = await leadOf(named);
+    expect(after.lead).toMatchObject({ state: '已办结', verifyResult: '符合救助条件' });
+    expect(after.states.slice(-3)).toEqual(['核实中', '已核实', '已办结']);
+  });
+
+  it('a 核实结果 or 办理状态 whose cell validation flags as an error is not taken over (hook)', async () => {
+    const values = { idNumber: verified.id.toLowerCase(), leadNo: leadNo[verified.id], ...closed };
+    const onStatus = recordFinding('status', 'error', 'status.inconsistent/closed_without_date', { other: 'closedOn', date: '2026-11-02', value: '已办结' });
+    const onResult = recordFinding('verifyResult', 'error', 'enum', { value: '符合救助条件', allowed: ['…'] });
+    let moved = await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-r', values, findings: [onResult, onStatus] }], { now: time.now() }));
+    expect(moved.map((c) => c.to)).toEqual(['核实中']);
+    moved = await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-r', values, findings: [onStatus] }], { now: time.now() }));
+    expect(moved.map((c) => c.to)).toEqual(['已核实']);
+    moved = await server.deps.db.transaction((tx) => onLedgerRowsSynced(tx, SHIFAN, [{ rowId: 'row-r', values, findings: [] }], { now: time.now() }));
+    expect(moved.map((c) => c.to)).toEqual(['已办结']);
   });
 
   it('every response matched its schema, and no ID number reached the log', () => {
