@@ -1219,7 +1219,7 @@ function upperView(user: SessionUser): HTMLElement {
       crumbs,
       body,
     ),
-    h('section', { id: 'export-section' }, h('h2', {}, '汇总下载'), h('p', { class: 'hint' }, '当前单位及全部下级：各级汇总表和全部台账行；身份证号已脱敏，电话按本账号权限显示（州级、管理员脱敏）；导出留痕。'), exportButtons, downloads),
+    h('section', { id: 'export-section' }, h('h2', {}, '汇总下载'), h('p', { class: 'hint' }, '当前单位及全部下级：各级汇总表和全部台账行；身份证号、电话已脱敏；导出留痕。'), exportButtons, downloads),
     h(
       'section',
       { id: 'duplicates-section' },

@@ -52,7 +52,7 @@ export interface ExportRowContext {
   villageName: string;
   /** false only for a village's own users exporting their own ledger. */
   maskIds: boolean;
-  /** true for the units that only oversee (prefecture, admin): the same rule as the ledger API. */
+  /** true for everyone but a village's own users (the server's exportViewOf). */
   maskPhones: boolean;
   rowId: string;
   version: number;

@@ -43,7 +43,7 @@ export interface ExportPlan {
   unit: UnitRef;
   window: MonthWindow;
   levels: Array<{ level: UnitLevel; summaries: UnitSummary[] }>;
-  /** What the exporting user may see: the same masking as the ledger API's rows (rowViewOf). */
+  /** What the exporting user may see (exportViewOf: phones masked with the ID numbers). */
   view: RowView;
 }
 

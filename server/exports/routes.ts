@@ -1,9 +1,8 @@
 /**
  * GET /exports/consolidated.xlsx and .csv: the subtree's consolidated workbook, streamed straight
- * into the response. Masked as the ledger API masks rows (rowViewOf): ID numbers for everyone but a
- * village's own users exporting their own ledger, phones for prefecture and admin only — a file
- * carries no more than the same user can page through on the API. Every export is audited (who,
- * unit, window, rows, format, which personal fields went out unmasked).
+ * into the response. ID numbers and phones are masked for everyone but a village's own users exporting
+ * their own ledger (exportViewOf). Every export is audited (who, unit, window, rows, format, which
+ * personal fields went out unmasked).
  */
 import type { Response } from 'express';
 import { WindowQuerySchema, type WindowQuery } from '../../ledger/api/reports';
@@ -36,6 +35,17 @@ function clientGone(res: Response): Promise<never> {
 }
 
 /**
+ * What an export shows. A file is a copy that leaves the system (a county's workbook holds every
+ * village's people and stays on a PC), so phones are masked with the ID numbers: for everyone but a
+ * village's own users exporting their own ledger. On the ledger API a township or county still sees
+ * phones (audited), to call the people whose cases it works.
+ */
+export function exportViewOf(user: RouteContext<'user'>['user'], unitCode: string): RowView {
+  const view = rowViewOf(user, unitCode);
+  return { masked: view.masked, phonesMasked: view.masked || view.phonesMasked };
+}
+
+/**
  * Audits what one export sent out (a whole download, or one page of rows): who, for which unit,
  * and which personal fields (ID numbers, phones) went out unmasked — any of them makes it its own
  * action, to be found, as unmasked reads of the ledger API are.
@@ -60,7 +70,7 @@ async function exportConsolidated(ctx: RouteContext<'user', unknown, WindowQuery
     unit,
     window,
     levels: format === 'xlsx' ? await summariesByLevel(store, unit, window, ctx.deps.now()) : [],
-    view: rowViewOf(ctx.user, unit.code),
+    view: exportViewOf(ctx.user, unit.code),
   };
   const span = window.from === window.to ? window.from : `${window.from}_${window.to}`;
   ctx.res.status(200);

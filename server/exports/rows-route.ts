@@ -11,11 +11,10 @@ import {
 } from '../../ledger/api/reports';
 import { EXPORT_COLUMNS } from '../../ledger/reports/export';
 import { defineRoute, type RouteSpec } from '../http/route-table';
-import { rowViewOf } from '../ledger/routes';
 import { reportStoreOf } from '../reports/store';
 import { requestUnit, UNIT_IN_QUERY } from '../reports/routes';
 import { exportRowOf } from './consolidated';
-import { auditExport } from './routes';
+import { auditExport, exportViewOf } from './routes';
 
 interface Cursor {
   villageCode: string;
@@ -48,7 +47,7 @@ export const CONSOLIDATED_ROWS_ROUTES: RouteSpec[] = [
       const cursor = readCursor(after);
       const villages = await store.villagesUnder(unit.code);
       const byCode = new Map(villages.map((village) => [village.code, village]));
-      const view = rowViewOf(ctx.user, unit.code);
+      const view = exportViewOf(ctx.user, unit.code);
       // one row more than asked tells whether another page follows, without a count query
       const batch = await store.exportBatch(unit.code, cursor && { villageCode: cursor.villageCode, seq: cursor.seq }, limit + 1);
       const page = batch.slice(0, limit);

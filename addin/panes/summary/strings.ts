@@ -59,8 +59,8 @@ export const SUMMARY_STRINGS = defineStrings({
   'dups.namesMasked': { zh: '身份证号、姓名已脱敏。', en: 'ID numbers and names are masked.' },
   'pull.title': { zh: '汇总明细写入工作表', en: 'Consolidated rows into a sheet' },
   'pull.hint': {
-    zh: '把 {unit} 辖区全部台账行（身份证号已脱敏，电话按本账号权限显示）写入一张新工作表，不改动当前台账；写入留痕。',
-    en: 'Writes every ledger row of {unit} (ID numbers masked, phones as this account sees them) into a new sheet; the ledger is not touched. Audited.',
+    zh: '把 {unit} 辖区全部台账行（身份证号、电话已脱敏）写入一张新工作表，不改动当前台账；写入留痕。',
+    en: 'Writes every ledger row of {unit} (ID numbers and phones masked) into a new sheet; the ledger is not touched. Audited.',
   },
   'pull.button': { zh: '写入新工作表', en: 'Write to a new sheet' },
   'pull.cancel': { zh: '停止', en: 'Stop' },
