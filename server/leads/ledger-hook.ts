@@ -7,7 +7,9 @@
  *   已核实   → 已办结          the row's 办理状态 is 已办结
  * Several steps may happen in one sync. Nothing ever moves backwards, a lead not sent to this
  * village is left alone, and unknown lead numbers are ignored (a ledger is a working document).
- * A row without 线索编号 reaches the lead already linked to that row id.
+ * The open leads linked to the row follow it too (named or not): a row without 线索编号, and a row whose
+ * 线索编号 names an earlier lead of the person while a later lead was pulled onto it (the pane links a
+ * lead to the person's existing row without overwriting the number it has).
  *
  * A lead follows only its own person's row: the row's ID number (normalised as the ledger core
  * reads it: 15 → 18 digits, full-width digits, lower-case x) must be the lead's. A mistyped lead
@@ -79,16 +81,25 @@ export async function onLedgerRowsSynced(
   const changes: LeadStateChange[] = [];
   for (const synced of rows) {
     if (synced.deleted) continue;
-    // A row whose 线索编号 is empty: the lead already linked to this row is meant.
     const named = text(synced.values.leadNo).toUpperCase();
-    let row = named ? await leads.get(named) : await leads.linkedToLedgerRow(synced.rowId, villageCode);
-    if (!row || row.village_code !== villageCode) continue;
+    const namedLead = named ? await leads.get(named) : undefined;
+    const targets = namedLead ? [namedLead] : [];
+    for (const linked of await leads.openLinkedToLedgerRow(synced.rowId, villageCode)) {
+      if (linked.lead_no !== namedLead?.lead_no) targets.push(linked);
+    }
+    for (const target of targets) await follow(synced, target, target === namedLead);
+  }
+  return changes;
+
+  async function follow(synced: SyncedRow, lead: LeadRow, isNamed: boolean): Promise<void> {
+    let row = lead;
+    if (row.village_code !== villageCode) return;
     if (idKey(synced.values.idNumber, today) !== (idKey(row.id_number, today) ?? row.id_number)) {
       // Another person's row (a mistyped lead number, or a row since reused for someone else):
       // the lead stays as it is. A row naming the lead is told so; a row that names none no longer
       // claims the lead and has nothing to correct. No ID number in the finding.
-      if (named) ctx.report?.(synced.rowId, recordFinding('leadNo', 'warning', 'lead.id_mismatch', { value: row.lead_no, other: 'idNumber' }));
-      continue;
+      if (isNamed) ctx.report?.(synced.rowId, recordFinding('leadNo', 'warning', 'lead.id_mismatch', { value: row.lead_no, other: 'idNumber' }));
+      return;
     }
     const leadNo = row.lead_no;
     let current: LeadRow = row;
@@ -101,7 +112,10 @@ export async function onLedgerRowsSynced(
     if (row.state === '已下发村') {
       await step('核实中', { ledger_row_id: synced.rowId, pulled_at: row.pulled_at ?? now.toISOString() }, '村台账已录入该线索');
     }
-    const result = trusted(synced, 'verifyResult');
+    // A 核实日期 before the lead was found is an earlier visit (the row of someone handled before, onto
+    // which this later lead was pulled): its result is not this lead's, which waits for a new visit.
+    const verifiedOn = text(synced.values.verifiedOn);
+    const result = verifiedOn !== '' && verifiedOn < row.found_on ? '' : trusted(synced, 'verifyResult');
     if (row.state === '核实中' && result) {
       await step('已核实', { verify_result: result, ledger_row_id: synced.rowId }, `核实结果：${result}`);
     } else if (row.state === '已核实' && result && result !== row.verify_result) {
@@ -112,5 +126,4 @@ export async function onLedgerRowsSynced(
       await step('已办结', {}, '村台账办理状态为已办结');
     }
   }
-  return changes;
 }

@@ -10,7 +10,7 @@ import type { SqlDatabase } from '../db/database';
 import { insertRows } from '../db/insert-rows';
 import type { MatchRuleCode } from '../../ledger/matching/rules';
 import type { LeadListOrder } from '../../ledger/api/leads';
-import { OPEN_FOR_VERIFICATION, OPEN_STATES, type LeadState } from './states';
+import { CLOSED_LEAD_STATE, OPEN_FOR_VERIFICATION, OPEN_STATES, type LeadState } from './states';
 
 export interface LeadRow {
   lead_no: string;
@@ -111,7 +111,8 @@ export interface LeadStore {
   readonly db: SqlDatabase;
   get(leadNo: string): Promise<LeadRow | undefined>;
   /** The lead of this village already linked to a ledger row. */
-  linkedToLedgerRow(rowId: string, villageCode: string): Promise<LeadRow | undefined>;
+  /** The open leads of this village linked to a ledger row (a later lead pulled onto a row that names an earlier one), oldest first. */
+  openLinkedToLedgerRow(rowId: string, villageCode: string): Promise<LeadRow[]>;
   /** Open leads of the county (any source and period, state in OPEN_STATES), oldest first. */
   openOfCounty(countyCode: string): Promise<OpenLeadOfPerson[]>;
   /** Leads of a unit's subtree, newest period first, one page, and how many there are in all. */
@@ -150,8 +151,8 @@ class SqlLeadStore implements LeadStore {
     return this.db.get<LeadRow>('SELECT * FROM leads WHERE lead_no = ?', [leadNo]);
   }
 
-  linkedToLedgerRow(rowId: string, villageCode: string): Promise<LeadRow | undefined> {
-    return this.db.get<LeadRow>('SELECT * FROM leads WHERE ledger_row_id = ? AND village_code = ?', [rowId, villageCode]);
+  openLinkedToLedgerRow(rowId: string, villageCode: string): Promise<LeadRow[]> {
+    return this.db.all<LeadRow>('SELECT * FROM leads WHERE ledger_row_id = ? AND village_code = ? AND state <> ? ORDER BY created_at, lead_no', [rowId, villageCode, CLOSED_LEAD_STATE]);
   }
 
   async openOfCounty(countyCode: string): Promise<OpenLeadOfPerson[]> {

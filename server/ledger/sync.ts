@@ -356,7 +356,8 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
         store.writeRows(ctx, written),
         store.leadLinks(
           villageCode,
-          written.filter((write) => !write.deleted && !named.has(write.rowId)).map((write) => write.rowId),
+          // every row, naming a lead or not: a later lead may have been pulled onto a row that names an earlier one
+          written.filter((write) => !write.deleted).map((write) => write.rowId),
           [...new Set(named.values())],
         ),
         ...keep,
@@ -366,7 +367,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
       const forLeads = written.filter((write) => {
         if (write.deleted) return false;
         const leadNo = named.get(write.rowId);
-        return leadNo ? links.leadNos.has(leadNo) : links.rowIds.has(write.rowId);
+        return (leadNo !== undefined && links.leadNos.has(leadNo)) || links.rowIds.has(write.rowId);
       });
       // Findings the leads give on the rows (only while the answer is still to be kept). They go in
       // the answer, not into the row's stored findings: they depend on a lead, not on the row alone.

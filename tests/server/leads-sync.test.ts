@@ -108,4 +108,52 @@ describe('leads follow the village ledger (sync API)', () => {
       ['已办结', 'demo-village'],
     ]);
   });
+
+  it('a later lead pulled onto the row of an earlier, closed one follows that row: not verified by the earlier visit, then by a new one', async () => {
+    const [again] = people(32, 1);
+    const state = async (leadNo: string) => (await server.request('GET', `/api/v1/leads/${leadNo}`, { token: county })).body.lead;
+    const sendDown = async (leadNo: string) => {
+      const res = await server.request('POST', '/api/v1/leads/dispatch', { token: township, body: { leadNos: [leadNo], villageCode: SHIFAN } });
+      expect(res.status).toBe(200);
+    };
+    // November: the first lead, visited and closed on the village's row
+    const first = await importFile(server, county, { buffer: csvFile(MEDICAL_HEADER, [medicalRow(again, 30000, '鹿城镇', '示范村')]), fileName: 'again-1.csv', source: 'medical', period: '2026-10' });
+    const firstNo: string = first.committed.summary.firstLeadNo;
+    await sendDown(firstNo);
+    const rowId = randomUUID();
+    const closed = await sync([{ rowId, baseVersion: 0, values: row(again, { leadNo: firstNo, channel: '部门比对', verifyResult: '不符合救助条件', verifiedOn: '2026-11-02', status: '已办结', closedOn: '2026-11-02' }) }]);
+    expect(await state(firstNo)).toMatchObject({ state: '已办结' });
+    let version: number = closed.applied.find((a: any) => a.rowId === rowId).version;
+    try {
+      // December: a new finding for the same person is a new lead; the village pulls it onto the person's row,
+      // which keeps naming the first lead
+      time.set('2026-12-07T02:00:00Z');
+      [county, township, village] = await Promise.all(['demo-county', 'demo-township', 'demo-village'].map((u) => server.login(u)));
+      const second = await importFile(server, county, {
+        buffer: csvFile(['姓名', '身份证号', '病种', '乡镇（街道）'], [[again.name, again.id, '恶性肿瘤', '鹿城镇']]),
+        fileName: 'again-2.csv', source: 'disease', period: '2026-12',
+      });
+      expect(second.committed.summary).toMatchObject({ leadsNew: 1, leadsLinked: 0 });
+      const secondNo: string = second.committed.summary.firstLeadNo;
+      await sendDown(secondNo);
+      expect((await server.request('POST', `/api/v1/leads/${secondNo}/pull`, { token: village, body: { rowId } })).status).toBe(200);
+      expect(await state(secondNo)).toMatchObject({ state: '核实中', ledgerRowId: rowId });
+
+      // an edit of the row that is not a new visit: the earlier visit's result is not the new lead's
+      const edited = await sync([{ rowId, baseVersion: version, values: { phone: '13800001234' } }]);
+      version = edited.applied.find((a: any) => a.rowId === rowId).version;
+      expect(await state(secondNo)).toMatchObject({ state: '核实中' });
+      expect(await state(firstNo)).toMatchObject({ state: '已办结' });
+
+      // the new visit, then the new handling closed: the new lead follows the row that still names the first
+      const visited = await sync([{ rowId, baseVersion: version, values: { verifyResult: '符合救助条件', verifiedOn: '2026-12-07', status: '办理中', closedOn: '' } }]);
+      version = visited.applied.find((a: any) => a.rowId === rowId).version;
+      expect(await state(secondNo)).toMatchObject({ state: '已核实', verifyResult: '符合救助条件' });
+      await sync([{ rowId, baseVersion: version, values: { status: '已办结', closedOn: '2026-12-07', routes: ['纳入低保'] } }]);
+      expect(await state(secondNo)).toMatchObject({ state: '已办结' });
+    } finally {
+      time.set('2026-11-02T02:00:00Z');
+      [county, township, village] = await Promise.all(['demo-county', 'demo-township', 'demo-village'].map((u) => server.login(u)));
+    }
+  });
 });
