@@ -116,6 +116,13 @@ export const LeadSchema = z.object({
   villageCode: z.string().nullable(),
   townshipName: z.string().nullable().optional(),
   villageName: z.string().nullable().optional(),
+  /**
+   * The village the county's file (or the roster, or an earlier ledger row) places the person in:
+   * the township's hint where to send the lead (线索分派's 建议村). null when none was found; absent
+   * from older servers.
+   */
+  suggestedVillageCode: z.string().nullable().optional(),
+  suggestedVillageName: z.string().nullable().optional(),
   unitCode: z.string(),
   foundOn: IsoDate,
   dispatchedOn: IsoDate.nullable().optional(),

@@ -231,6 +231,8 @@ export function leadView(row: LeadRow, today: string, units: UnitNames, unmasked
     villageCode: row.village_code,
     townshipName: units(row.township_code)?.name ?? null,
     villageName: units(row.village_code)?.name ?? null,
+    suggestedVillageCode: row.suggested_village_code,
+    suggestedVillageName: units(row.suggested_village_code)?.name ?? null,
     unitCode: row.unit_code,
     foundOn: row.found_on,
     dispatchedOn: row.dispatched_on,

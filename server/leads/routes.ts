@@ -79,7 +79,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
         await ctx.deps.audit.record({ user: ctx.user, action: 'lead.read_unmasked', target: row.lead_no, requestId: ctx.requestId });
       }
       const today = chinaDate(ctx.deps.now());
-      const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
+      const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code, row.suggested_village_code]);
       return {
         body: {
           lead: leadView(row, today, units, wantFull),
@@ -124,7 +124,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
         );
         return done;
       });
-      const units = await unitNamer(ctx.deps.db, rows.flatMap((r) => [r.township_code, r.village_code]));
+      const units = await unitNamer(ctx.deps.db, rows.flatMap((r) => [r.township_code, r.village_code, r.suggested_village_code]));
       const today = chinaDate(now);
       return { body: { dispatched: rows.map((r) => leadView(r, today, units)), failed: [] } };
     },
@@ -150,7 +150,7 @@ export const LEAD_ROUTES: RouteSpec[] = [
         await ctx.deps.audit.record({ user: ctx.user, action: 'lead.pull', target: leadNo, requestId: ctx.requestId }, tx);
         return pulled;
       });
-      const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code]);
+      const units = await unitNamer(ctx.deps.db, [row.county_code, row.township_code, row.village_code, row.suggested_village_code]);
       return { body: { lead: leadView(row, chinaDate(now), units, true), ledgerValues: ledgerValuesForLead(row, units, chinaDate(now)) } };
     },
   }),

@@ -98,6 +98,18 @@ describe('lead life cycle', () => {
     expect((await leadsOf(server, await server.login('demo-prefecture'), '5323', 'period=2026-10')).total).toBe(5);
   });
 
+  it('a lead names the village its file suggests (建议村, for the township’s dispatch): code and name in the list and in the lead; null when none', async () => {
+    const mine = await leadsOf(server, township, LUCHENG, 'period=2026-10');
+    expect(mine.leads[0]).toMatchObject({ leadNo: leadNo[placed.id], suggestedVillageCode: SHIFAN, suggestedVillageName: '示范村', villageCode: null });
+    const theirs = await leadsOf(server, township2, DONGGUA, 'period=2026-10');
+    expect(theirs.leads[0]).toMatchObject({ suggestedVillageCode: expect.stringMatching(/^532301102\d{3}$/), suggestedVillageName: '红星村' });
+    const queued = await leadsOf(server, county, COUNTY, 'period=2026-10&state=待分派');
+    for (const lead of queued.leads) expect(lead).toMatchObject({ suggestedVillageCode: null, suggestedVillageName: null });
+    // one lead read alone names its village too (not the bare code)
+    const one = await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township });
+    expect(one.body.lead).toMatchObject({ suggestedVillageCode: SHIFAN, suggestedVillageName: '示范村' });
+  });
+
   it('reading one lead is scoped by the lead’s unit', async () => {
     expect((await server.request('GET', `/api/v1/leads/${leadNo[placed.id]}`, { token: township })).status).toBe(200);
     // outside the user's subtree the answer is the one for an unknown lead (404), never 403
