@@ -35,6 +35,7 @@ import { hostSyncSheet } from './sheet-rows';
 import { chinaDay } from '../../app/when';
 import { SYNC_STRINGS } from './strings';
 import { defined } from '../../../ledger/defined';
+import { submittableMonths as monthsToSubmit } from '../../../ledger/submission-months';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '6px' },
@@ -54,13 +55,9 @@ export function chinaDate(now: Date = new Date()): string {
   return new Date(now.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 }
 
-/** YYYY-MM of today in China (UTC+8), and the month before. */
+/** The months the pane offers (ledger/submission-months.ts, the web page's rule too), for today in China (UTC+8). */
 export function submittableMonths(now: Date = new Date()): string[] {
-  const china = new Date(now.getTime() + 8 * 3600_000);
-  const year = china.getUTCFullYear();
-  const month = china.getUTCMonth() + 1;
-  const previous = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
-  return [previous, `${year}-${String(month).padStart(2, '0')}`];
+  return monthsToSubmit(chinaDate(now));
 }
 
 /**
