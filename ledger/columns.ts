@@ -139,3 +139,14 @@ export function vocabularyOf(column: ColumnDef<string>): readonly string[] {
 export function ledgerTitle(villageName?: string, month?: number): string {
   return `${villageName ?? '_____村（社区）'}${month ?? '__'}月社会救助主动发现监测工作台账`;
 }
+
+/**
+ * The village name a title row gives (ledgerTitle's inverse, lenient on spaces and the month):
+ * 示范村11月社会救助主动发现监测工作台账 → 示范村. null for the blank template (_____村（社区）)
+ * or a title of another shape.
+ */
+export function villageOfTitle(title: string): string | null {
+  const match = /^\s*(.+?)\s*(?:\d{1,2}|_+)?\s*月?\s*社会救助主动发现/.exec(title.normalize('NFKC'));
+  const name = match?.[1].trim() ?? '';
+  return name === '' || name.includes('_') ? null : name;
+}

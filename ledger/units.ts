@@ -56,3 +56,35 @@ export function villageKind(code: string): '社区' | '村' | undefined {
   if (suffix >= 200 && suffix <= 399) return '村';
   return undefined;
 }
+
+/** Endings a village's name is written with or without (longest first): 示范村委会, 示范社区居委会 → 示范. */
+const VILLAGE_NAME_ENDINGS = ['社区居民委员会', '村民委员会', '居民委员会', '社区居委会', '村委会', '居委会', '社区', '村'];
+
+/**
+ * A village name as compared: full-width folded (NFKC), spaces and brackets of 村（社区） dropped,
+ * the ending (村 / 社区 / 村委会 / 居委会…) removed. '' when nothing is left.
+ */
+export function villageNameKey(name: string): string {
+  let key = name.normalize('NFKC').replace(/[\s()（）]/g, '');
+  // twice: 示范村村民委员会 → 示范村 → 示范
+  for (let pass = 0; pass < 2; pass++) {
+    const ending = VILLAGE_NAME_ENDINGS.find((end) => key.length > end.length && key.endsWith(end));
+    if (ending === undefined) break;
+    key = key.slice(0, -ending.length);
+  }
+  return key;
+}
+
+/**
+ * Whether a village name as clerks write it names the given unit: same key, or the key with the
+ * township or county in front (鹿城镇示范村 for 示范村). Lenient on purpose: a false “same” only
+ * spares a warning, a false “different” stops a village's own sync.
+ */
+export function sameVillageName(written: string, unitName: string): boolean {
+  const a = villageNameKey(written);
+  const b = villageNameKey(unitName);
+  if (a === '' || b === '') return true;
+  if (a === b) return true;
+  const [longer, shorter] = a.length > b.length ? [a, b] : [b, a];
+  return longer.endsWith(shorter) && /(镇|乡|街道|县|市|区)$/.test(longer.slice(0, -shorter.length));
+}

@@ -59,8 +59,23 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ROW_ID_HEADER = defined(LEDGER_COLUMNS.find((column) => column.key === 'rowId'), 'the rowId column').header;
 const ID_HEADER = defined(LEDGER_COLUMNS.find((column) => column.key === 'idNumber'), 'the idNumber column').header;
 
-function idKey(value: unknown): string {
+/** An ID number as rows are paired by it (the core's normalizeIdText: full-width, quotes, spaces, x → X); '' = none. */
+export function idPairKey(value: unknown): string {
   return typeof value === 'string' ? normalizeIdText(value) : '';
+}
+const idKey = idPairKey;
+
+/**
+ * The server's rows by ID number (idPairKey), in the order given: how a row without 记录ID finds
+ * the person already on the server — the web upload here, the add-in's first sync (addin/panes/sync/engine.ts).
+ */
+export function serverRowsByIdNumber<Row extends { values: LedgerValues }>(serverRows: readonly Row[]): Map<string, Row[]> {
+  const byId = new Map<string, Row[]>();
+  for (const row of serverRows) {
+    const key = idKey(row.values.idNumber);
+    if (key !== '') byId.set(key, [...(byId.get(key) ?? []), row]);
+  }
+  return byId;
 }
 
 /** Only the value columns, without 记录ID / 版本号. */
@@ -75,11 +90,7 @@ function sameAsServer(values: LedgerValues, server: LedgerValues): boolean {
 
 export function planUpload(rows: readonly ParsedRow[], serverRows: readonly ServerRowRef[], newRowId: () => string): UploadPlan {
   const byRowId = new Map(serverRows.map((row) => [row.rowId.toLowerCase(), row]));
-  const byId = new Map<string, ServerRowRef[]>();
-  for (const row of serverRows) {
-    const key = idKey(row.values.idNumber);
-    if (key !== '') byId.set(key, [...(byId.get(key) ?? []), row]);
-  }
+  const byId = serverRowsByIdNumber(serverRows);
   const plan: UploadPlan = { changes: [], unchanged: 0, notInFile: 0, problems: [] };
   const claimed = new Map<string, number>();
   const problem = (row: number, column: string, code: UploadProblemCode, message: string, hint: string) =>

@@ -27,6 +27,8 @@ export interface ValidationContext {
   today: string;
   policy?: Policy;
   calendar?: WorkingDayCalendar;
+  /** Name of the village whose ledger is checked, when known (rows naming another village get village.other). */
+  villageName?: string;
 }
 
 export interface SheetValidation {
@@ -104,6 +106,7 @@ function ruleContext(ctx: ValidationContext, plan: ColumnPlan | undefined): Rule
     today: ctx.today,
     policy,
     calendar,
+    ...(ctx.villageName !== undefined ? { villageName: ctx.villageName } : {}),
     headerOf(key) {
       return plan?.byOrdinal[columnCheckOf(key).ordinal]?.header ?? columnCheckOf(key).def.header;
     },

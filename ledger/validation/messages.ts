@@ -386,6 +386,14 @@ export const FINDING_MESSAGES = {
       `"${p.column}" ${p.value ?? ''} is another person's lead: its ID number differs from this row's "${p.other ?? ''}", so the lead was not updated.`,
       "Check for a mistyped lead number and enter this person's own (clear it if the person has no lead); if this row's ID is right and the lead's is wrong, ask the township.",
     ),
+  // The server's check of a pushed row against the village whose ledger it is (rules.ts village.other).
+  'village.other': (p) =>
+    t(
+      `「${p.column}」填的是“${p.value ?? ''}”，而这是“${p.expected ?? ''}”的台账：本行可能属于其他村（社区），被同步到了本村。`,
+      `若此人确属“${p.expected ?? ''}”，请把「${p.column}」改为本村名称；若不是，请删除本行，并用该村的账号同步其台账。`,
+      `"${p.column}" says "${p.value ?? ''}" but this is the ledger of "${p.expected ?? ''}": the row may belong to another village and have been synced here by mistake.`,
+      `If the person belongs to "${p.expected ?? ''}", write this village's name; if not, delete the row and sync it with that village's account.`,
+    ),
 } satisfies Record<string, Builder>;
 
 export type MessageId = keyof typeof FINDING_MESSAGES;
@@ -445,6 +453,7 @@ export const FINDING_LABELS: Record<FindingCode, LocalizedText> = {
   'status.inconsistent': { zh: '办理状态与填写内容不一致', en: 'status inconsistent with the row' },
   'lead.duplicate': { zh: '线索编号重复', en: 'lead number repeated' },
   'lead.id_mismatch': { zh: '线索编号是另一人的线索', en: "lead number of another person's lead" },
+  'village.other': { zh: '村（社区）与本台账所属村不符', en: "village differs from the ledger's village" },
   'header.missing': { zh: '缺少必需的列', en: 'required column missing' },
   'cell.formula_error': { zh: '公式出错', en: 'formula error' },
   'cell.retyped': { zh: '含全角或不可见字符', en: 'full-width or invisible characters' },

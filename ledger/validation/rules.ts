@@ -8,6 +8,7 @@ import type { ColumnKey } from '../columns';
 import type { WorkingDayCalendar } from '../calendar';
 import type { Policy } from '../policy';
 import type { FindingCode, LedgerValue, Severity } from '../types';
+import { sameVillageName } from '../units';
 import { VOCABULARIES, type HandlingMeasure } from '../vocabularies';
 import type { CheckedRow } from './cells';
 import type { MessageId, MessageParams } from './messages';
@@ -61,6 +62,8 @@ export interface RuleContext {
   headerOf(key: ColumnKey): string;
   /** 核实时限 of a lead found on this date (policy.leadVerifyWorkingDays working days; cached). */
   leadDueDate(foundOn: string): string;
+  /** Name of the village whose ledger this is, when the checker knows it (the server on a push). */
+  villageName?: string;
 }
 
 /** Parameters for the message; `column` is filled in by the engine. */
@@ -128,6 +131,24 @@ const ALLOWED_ROUTES: ReadonlySet<string> = new Set(VOCABULARIES.routes);
 export const ROUTES_WHEN_DECLINED: ReadonlySet<HandlingMeasure> = new Set<HandlingMeasure>(['尊重意愿持续关注', '纳入低收入人口动态监测']);
 
 export const ROW_RULES: readonly RowRule[] = [
+  // A row naming another village in a village's own ledger: typically a workbook synced under the
+  // wrong sign-in (a shared township PC). A warning, not an error: the name is compared with the
+  // unit's registered name, which clerks often write otherwise (an old name after villages merged,
+  // 村 turned 社区, a local short name); an error would block a deadline-bound monthly submission
+  // for rows that are right, and a clerk could only "fix" it by retyping the name to match. The
+  // add-in stops the wrong-village sync before sending (addin/panes/sync/engine.ts); the warning
+  // is what the township's reviewer sees should such rows arrive anyway.
+  {
+    id: 'village.other',
+    code: 'village.other',
+    severity: 'warning',
+    columns: ['village'],
+    test(row, ctx) {
+      const written = row.text('village');
+      if (written === undefined || ctx.villageName === undefined) return null;
+      return sameVillageName(written, ctx.villageName) ? null : { value: written, expected: ctx.villageName };
+    },
+  },
   {
     id: 'gender.mismatch',
     code: 'gender.mismatch',

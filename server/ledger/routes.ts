@@ -49,7 +49,7 @@ import type { LedgerStore } from './store';
 import { approveMonth, getSubmissionOrThrow, returnMonth, submitMonth, toSubmissionWire } from './submissions';
 import { syncLedger } from './sync';
 import { rawBodyHash } from '../http/json-body';
-import { checkRows, policyForVillage } from './revalidate';
+import { checkRows, policyForVillage, villageNameOf } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 
 const VillageParams = z.object({ villageCode: z.string().regex(/^\d{12}$/) });
@@ -372,6 +372,7 @@ export const LEDGER_ROUTES: RouteSpec[] = [
         rows.map((row) => row.values),
         today,
         await policyForVillage(store.db, villageCode, today),
+        await villageNameOf(store.db, villageCode),
       );
       const entries = rows.map((row, index) => ({ rowId: row.rowId, ...checks[index] }));
       const view = rowViewOf(ctx.user, villageCode);

@@ -15,7 +15,7 @@ import type { AuditLog } from '../app-deps';
 import type { LocalizedText } from '../../ledger/text';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
-import { checkRows, policyForVillage } from './revalidate';
+import { checkRows, policyForVillage, villageNameOf } from './revalidate';
 import { checkRowsAsync } from './validation-pool';
 import { chinaDate } from '../../ledger/dates';
 import type { LedgerStore, SubmissionRecord, SubmissionState } from './store';
@@ -76,11 +76,16 @@ export async function submitMonth(env: SubmissionEnv, villageCode: string, month
   // between or before the transaction, the sequence differs inside it and the rows are read and
   // checked again there (the same for a policy changed meanwhile).
   const seqBefore = await env.store.lastSeq(villageCode);
-  const [rowsBefore, policyBefore] = await Promise.all([env.store.liveRows(villageCode), policyForVillage(env.store.db, villageCode, today)]);
+  const [rowsBefore, policyBefore, villageName] = await Promise.all([
+    env.store.liveRows(villageCode),
+    policyForVillage(env.store.db, villageCode, today),
+    villageNameOf(env.store.db, villageCode),
+  ]);
   const checksBefore = await checkRowsAsync(
     rowsBefore.map((row) => row.values),
     today,
     policyBefore,
+    villageName,
   );
   return env.store.transaction(async (store) => {
     const existing = await store.getSubmission(villageCode, month);
@@ -96,6 +101,7 @@ export async function submitMonth(env: SubmissionEnv, villageCode: string, month
           rows.map((row) => row.values),
           today,
           policy,
+          villageName,
         );
     const withFindings: RowFindings[] = [];
     let errorRows = 0;

@@ -30,7 +30,7 @@ import type { Finding, LedgerValues } from '../../ledger/types';
 import type { AuditLog, LedgerRowsSynced } from '../app-deps';
 import { AppError } from '../http/errors';
 import type { AuthUser } from '../http/route-table';
-import { checkRows, policyForVillage, type RowCheck } from './revalidate';
+import { checkRows, policyForVillage, villageNameOf, type RowCheck } from './revalidate';
 import { chinaDate } from '../../ledger/dates';
 import { checkRowsAsync } from './validation-pool';
 import { settleAll } from '../db/database';
@@ -135,7 +135,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   const now = env.now();
   const at = now.toISOString();
   const today = chinaDate(now);
-  const policy = await policyForVillage(env.store.db, villageCode, today);
+  const [policy, villageName] = await Promise.all([policyForVillage(env.store.db, villageCode, today), villageNameOf(env.store.db, villageCode)]);
 
   // Validation is the costly CPU part: done before the transaction (so it overlaps other requests'
   // database work) for the rows that will be created as sent — nearly every row of a first push —
@@ -143,7 +143,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
   // Rows whose values depend on the server's current row are validated inside the transaction.
   const fresh = changes.filter((change) => change.baseVersion === 0 && change.deleted !== true);
   const freshValues = fresh.map((change) => compactValues(change.values as LedgerValues));
-  const freshChecks = await checkRowsAsync(freshValues, today, policy);
+  const freshChecks = await checkRowsAsync(freshValues, today, policy, villageName);
   const prechecked = new Map(fresh.map((change, index) => [change.rowId, { values: freshValues[index], check: freshChecks[index] }]));
 
   return env.store.transaction(
@@ -256,6 +256,7 @@ export async function syncLedger(env: SyncEnv, villageCode: string, request: Syn
           rest.map((write) => write.values),
           today,
           policy,
+          villageName,
         );
         rest.forEach((write, index) => checkByRow.set(write.rowId, restChecks[index]));
         const firstSeq = seqBefore + 1;

@@ -11,8 +11,14 @@ export interface ValidateTask {
   records: LedgerValues[];
   today: string;
   policy: Policy;
+  villageName?: string;
 }
 
 export default function validateTask(task: ValidateTask): Finding[][] {
-  return validateRecords(task.records, { today: task.today, policy: task.policy, calendar: DEFAULT_CALENDAR });
+  return validateRecords(task.records, {
+    today: task.today,
+    policy: task.policy,
+    calendar: DEFAULT_CALENDAR,
+    ...(task.villageName !== undefined ? { villageName: task.villageName } : {}),
+  });
 }

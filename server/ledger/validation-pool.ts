@@ -38,9 +38,9 @@ function poolOf(): Piscina<ValidateTask, Finding[][]> {
 }
 
 /** checkRows, on a worker thread for a large push. */
-export async function checkRowsAsync(records: readonly LedgerValues[], today: string, policy: Policy): Promise<RowCheck[]> {
-  if (records.length < OFF_THREAD_MIN_ROWS) return checkRows(records, today, policy);
-  const perRecord = await poolOf().run({ records: [...records], today, policy });
+export async function checkRowsAsync(records: readonly LedgerValues[], today: string, policy: Policy, villageName?: string): Promise<RowCheck[]> {
+  if (records.length < OFF_THREAD_MIN_ROWS) return checkRows(records, today, policy, villageName);
+  const perRecord = await poolOf().run({ records: [...records], today, policy, ...(villageName !== undefined ? { villageName } : {}) });
   return perRecord.map((findings) => {
     let errors = 0;
     for (const finding of findings) if (finding.severity === 'error') errors++;

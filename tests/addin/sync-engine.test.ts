@@ -9,8 +9,9 @@ import { randomUUID } from 'crypto';
 import { ApiClient, type FetchLike } from '../../addin/api/client';
 import { demoWorkbook } from '../../addin/host/demo-workbook';
 import { MemoryHost } from '../../addin/host/memory-host';
-import { SYNC_SETTING, SyncEngine, WrongVillageError, planSync, readSyncState, rowMark, SyncStateError } from '../../addin/panes/sync/engine';
+import { OtherVillageError, SYNC_SETTING, SyncEngine, WrongVillageError, planSync, readSyncState, rowMark, SyncStateError } from '../../addin/panes/sync/engine';
 import { hostSyncSheet, type SheetRow } from '../../addin/panes/sync/sheet-rows';
+import { idCheckChar } from '../../ledger/id-number';
 import { startTestServer, type TestServer } from '../server/helpers';
 
 const VILLAGE = '532301101201'; // 示范村: the server's demo ledger has rows for it
@@ -54,8 +55,24 @@ describe('sync engine (memory host ↔ real server)', () => {
     return new ApiClient({ baseUrl: server.baseUrl, token: () => token, backoff: noWait, retries: 0, fetch: fetchImpl });
   }
 
-  async function freshWorkbook() {
-    const host = new MemoryHost(demoWorkbook());
+  /**
+   * The demo workbook with people of their own (digits 15–16 of every ID number set to `batch`,
+   * gender digit kept): the engine pairs rows without 记录ID with the server's rows by ID number,
+   * so a workbook of the same people as an earlier test's would sync as that test's rows.
+   */
+  let batches = 10;
+  async function freshWorkbook(batch = batches++) {
+    const workbook = demoWorkbook();
+    const sheet = workbook.sheets?.find((s) => s.name === '台账') ?? workbook.sheets?.[0];
+    const values = sheet?.values as unknown[][];
+    const idColumn = values[1].indexOf('公民身份号码');
+    for (const row of values.slice(2)) {
+      const id = row[idColumn];
+      if (typeof id !== 'string' || !/^\d{17}[\dX]$/.test(id)) continue;
+      const first17 = `${id.slice(0, 14)}${String(batch).padStart(2, '0')}${id[16]}`;
+      row[idColumn] = `${first17}${idCheckChar(first17)}`;
+    }
+    const host = new MemoryHost(workbook);
     const engine = new SyncEngine(hostSyncSheet(host), client(), { villageCode: VILLAGE });
     return { host, engine };
   }
@@ -163,13 +180,16 @@ describe('sync engine (memory host ↔ real server)', () => {
   });
 
   it('a request whose answer was lost is sent again with the same requestId; applied once', async () => {
-    const host = new MemoryHost(demoWorkbook());
+    const { host } = await freshWorkbook();
     const sent: string[] = [];
     let online = true;
     let dropNextAnswer = false;
     const flaky: FetchLike = async (url, init) => {
       if (!online) throw new TypeError('offline');
-      sent.push(JSON.parse(String(init.body)).requestId);
+      // pushes only: the first sync's read of the server's rows (pairing by ID number) has nothing to resend
+      const body = JSON.parse(String(init.body)) as { requestId: string; changes: unknown[] };
+      if (body.changes.length === 0) return fetch(url, init);
+      sent.push(body.requestId);
       const response = await fetch(url, init);
       if (dropNextAnswer) {
         dropNextAnswer = false;
@@ -316,6 +336,71 @@ describe('sync engine (memory host ↔ real server)', () => {
     const outcome = await engine.syncNow();
     expect(outcome.deletedElsewhere).toEqual([{ rowId: other.rowId, excelRow: expect.any(Number), name: other.values.name }]);
     expect(cell(host, other.rowId!, '姓名')).toBe(other.values.name); // never removed by the add-in
+  });
+
+  it('a first sync pairs rows without 记录ID with the server’s rows by ID number: edits, not a second row per person; pulled rows continue 序号', async () => {
+    // the village's rows are on the server already (as after an upload through the web page)
+    const people = batches++;
+    const first = await freshWorkbook(people);
+    await first.engine.syncNow();
+    const total = async () => (await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows?pageSize=500`, { token })).body.total as number;
+    const before = await total();
+
+    // the same file, never synced from Excel: no 记录ID; one person's 备注 edited, one ID typed full-width
+    const { host, engine } = await freshWorkbook(people);
+    const sheetRows = await hostSyncSheet(host).readRows();
+    const idColumn = header(host, '公民身份号码');
+    const values = host.sheet('台账').values;
+    const [edited, fullWidth] = sheetRows;
+    values[edited.excelRow - 1][header(host, '备注')] = '表中修改';
+    const id = String(values[fullWidth.excelRow - 1][idColumn]);
+    values[fullWidth.excelRow - 1][idColumn] = id.replace(/[0-9X]/g, (c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0));
+
+    const outcome = await engine.syncNow();
+    expect(outcome.pairedById).toBe(sheetRows.length);
+    expect(outcome.conflicts).toEqual([]);
+    expect(await total()).toBe(before); // nobody added twice
+    const firstRows = await hostSyncSheet(first.host).readRows();
+    const rows = await hostSyncSheet(host).readRows();
+    expect(rows).toHaveLength(firstRows.length);
+    const editedNow = rows.find((row) => row.excelRow === edited.excelRow)!;
+    const original = firstRows.find((row) => row.excelRow === edited.excelRow)!;
+    expect(editedNow.rowId).toBe(original.rowId); // the server's row, edited
+    expect(editedNow.version).toBe(original.version + 1);
+    expect(editedNow.values.notes).toBe('表中修改');
+
+    // rows pulled from the server without a 序号 (the seeded ones; other workbooks' rows keep theirs) continue the file's
+    const lastSerial = Number(sheetRows.at(-1)!.values.seq);
+    const pulled = rows.filter((row) => row.excelRow > sheetRows.at(-1)!.excelRow);
+    expect(pulled.every((row) => typeof row.values.seq === 'number')).toBe(true);
+    const numbered = pulled.filter((row) => Number(row.values.seq) > lastSerial);
+    expect(numbered.length).toBeGreaterThan(0);
+    expect(numbered.map((row) => row.values.seq)).toEqual(numbered.map((_, i) => lastSerial + i + 1));
+  });
+
+  it('a sheet naming another village is not synced — no request at all — until the user confirms naming it', async () => {
+    let requests = 0;
+    const counting: FetchLike = (input, init) => {
+      requests++;
+      return fetch(input, init);
+    };
+    const host = new MemoryHost(demoWorkbook()); // title and 村（社区）: 示范村
+    const engine = new SyncEngine(hostSyncSheet(host), client(counting), { villageCode: VILLAGE, villageName: '东瓜示例村' });
+    expect(await engine.otherVillages()).toEqual(['示范村']);
+    const refused = engine.syncNow();
+    await expect(refused).rejects.toBeInstanceOf(OtherVillageError);
+    await expect(refused).rejects.toMatchObject({ zh: expect.stringContaining('本表是“示范村”的台账，当前登录的是“东瓜示例村”') });
+    expect(requests).toBe(0);
+    expect((await hostSyncSheet(host).readRows()).every((row) => row.rowId === null)).toBe(true);
+
+    // the same village written otherwise is no other village
+    const same = new SyncEngine(hostSyncSheet(new MemoryHost(demoWorkbook())), client(), { villageCode: VILLAGE, villageName: '示范村村民委员会' });
+    expect(await same.otherVillages()).toEqual([]);
+
+    // confirmed, naming the sheet's village: synced, and not asked again for this workbook
+    await engine.syncNow({ confirmVillage: ['示范村'] });
+    expect(requests).toBeGreaterThan(0);
+    expect(await engine.otherVillages()).toEqual([]);
   });
 
   it('refuses a workbook synced with another village; a damaged state is an error to show', async () => {

@@ -463,6 +463,26 @@ describe('ledger sync', () => {
     expect((await serverRow(rowId)).errors).toBe(0);
   });
 
+  it('a pushed row naming another village gets the warning village.other (the same village written otherwise does not)', async () => {
+    const other = randomUUID();
+    const own = randomUUID();
+    const res = await push({
+      changes: [
+        { rowId: other, baseVersion: 0, values: person({ township: '东瓜镇', village: '东瓜示例村' }) },
+        { rowId: own, baseVersion: 0, values: person({ township: '鹿城镇', village: '示范村村委会' }) },
+      ],
+    });
+    expect(res.status).toBe(200);
+    const codes = (rowId: string) =>
+      (res.body.findings.find((f: { rowId: string }) => f.rowId === rowId)?.findings ?? []) as { code: string; severity: string; message: string }[];
+    const finding = codes(other).find((f) => f.code === 'village.other');
+    expect(finding).toMatchObject({ severity: 'warning' });
+    expect(finding?.message).toContain('“示范村”的台账');
+    expect(codes(own).map((f) => f.code)).not.toContain('village.other');
+    // a warning: stored with the row, it does not count as an error
+    expect((await serverRow(other)).warnings).toBeGreaterThan(0);
+  });
+
   it('rejects what the column list does not allow, and applies nothing of such a request', async () => {
     const good = { rowId: randomUUID(), baseVersion: 0, values: person() };
     const cases: [string, unknown][] = [

@@ -29,7 +29,7 @@ import { ApiError } from '../../api/errors';
 import { useSession } from '../signin/session-context';
 import { SignedIn, useServerCall } from '../signin/SignIn';
 import { ConflictCard } from './ConflictCard';
-import { SyncEngine, WrongVillageError, type FieldChoice, type SyncOutcome, type SyncProgress, type WireRowFindings } from './engine';
+import { OtherVillageError, SyncEngine, WrongVillageError, type FieldChoice, type SyncOutcome, type SyncProgress, type WireRowFindings } from './engine';
 import { indexSheet, type SheetIndex } from './locate';
 import { hostSyncSheet } from './sheet-rows';
 import { chinaDay } from '../../app/when';
@@ -96,9 +96,9 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   const engine = useMemo(() => {
     if (!host || !session || !isVillage) return null;
     const key = `${session.client.baseUrl}|${villageCode}`;
-    if (engineRef.current?.key !== key) engineRef.current = { key, engine: new SyncEngine(hostSyncSheet(host), session.client, { villageCode }) };
+    if (engineRef.current?.key !== key) engineRef.current = { key, engine: new SyncEngine(hostSyncSheet(host), session.client, { villageCode, villageName: user.unit.name }) };
     return engineRef.current.engine;
-  }, [host, session, isVillage, villageCode]);
+  }, [host, session, isVillage, villageCode, user.unit.name]);
 
   const [pending, setPending] = useState<{ changes: number; never: boolean } | null>(null);
   /** The sheet's own errors by the same rules as the server (the month cannot be submitted while any remain). */
@@ -109,6 +109,9 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   const [confirmDeletes, setConfirmDeletes] = useState<ReadonlySet<string>>(new Set());
   const [retryPending, setRetryPending] = useState(false);
   const [wrongVillage, setWrongVillage] = useState<string | null>(null);
+  /** The sheet names another village (title / 村（社区）): nothing is synced until the user confirms, naming both. */
+  const [otherVillage, setOtherVillage] = useState<OtherVillageError | null>(null);
+  const [otherConfirmed, setOtherConfirmed] = useState(false);
   const months = useMemo(() => submittableMonths(), []);
   const [month, setMonth] = useState(months[0]);
   const [submissions, setSubmissions] = useState<SubmissionWire[] | null>(null);
@@ -123,6 +126,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
     (error: unknown) => {
       if (error instanceof ApiError && error.offline) setRetryPending(engine?.retryPending ?? false);
       if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
+      if (error instanceof OtherVillageError) setOtherVillage(error);
     },
     [engine, en],
   );
@@ -138,11 +142,14 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
       const findings = validateSheet(snapshot.sheet, { today: chinaDate() }).findings;
       setSheetErrors({ errors: findings.filter((f) => f.severity === 'error'), warnings: findings.filter((f) => f.severity === 'warning').length });
       setWrongVillage(null);
+      const others = await engine.otherVillages();
+      setOtherVillage(others.length > 0 ? new OtherVillageError(others, user.unit.name) : null);
+      if (others.length === 0) setOtherConfirmed(false);
     } catch (error) {
       if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
       else reportError(error);
     }
-  }, [engine, host, en, reportError]);
+  }, [engine, host, en, reportError, user.unit.name]);
 
   useEffect(() => {
     void refreshPending();
@@ -163,9 +170,12 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
 
   async function syncNow(): Promise<SyncOutcome | undefined> {
     if (!engine || !host) return undefined;
+    // only what the user saw and ticked is confirmed (a name typed since is asked about again)
+    const confirmVillage = otherVillage && otherConfirmed ? otherVillage.sheetVillages : [];
     const result = await serverCall(t('sync.phase.reading'), async () => {
       const done = await engine.syncNow({
         confirmDeletes: [...confirmDeletes],
+        confirmVillage,
         onProgress: (p) => {
           setProgress(p.total > 0 ? p.done / p.total : undefined);
           setPhase(progressLabel(p));
@@ -263,6 +273,18 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             <MessageBarBody>{wrongVillage}</MessageBarBody>
           </MessageBar>
         )}
+        {otherVillage && (
+          <MessageBar intent="error" data-testid="sync-other-village">
+            <MessageBarBody>
+              {en ? otherVillage.en : otherVillage.zh}
+              <Checkbox
+                checked={otherConfirmed}
+                onChange={(_, d) => setOtherConfirmed(d.checked === true)}
+                label={t('sync.otherVillage.confirm', { sheet: otherVillage.sheetVillages.join(en ? ', ' : '、'), user: user.unit.name })}
+              />
+            </MessageBarBody>
+          </MessageBar>
+        )}
         {pending && (
           <Body1 as="p" role="status" data-testid="sync-pending">
             {pending.never ? t('sync.never') : pending.changes > 0 ? t('sync.pending', { count: pending.changes }) : t('sync.upToDate')}
@@ -273,8 +295,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             <MessageBarBody>{t('sync.retryPending')}</MessageBarBody>
           </MessageBar>
         )}
-        <Button appearance="primary" onClick={() => void syncNow()} disabled={!engine || wrongVillage !== null}>
-          {retryPending ? t('sync.retry') : t('sync.now')}
+        <Button appearance="primary" onClick={() => void syncNow()} disabled={!engine || wrongVillage !== null || (otherVillage !== null && !otherConfirmed)}>
+          {otherVillage && otherConfirmed ? t('sync.otherVillage.proceed', { user: user.unit.name }) : retryPending ? t('sync.retry') : t('sync.now')}
         </Button>
         {phase && <Caption1 aria-live="polite">{phase}</Caption1>}
         {outcome && (
@@ -285,6 +307,11 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
                 (outcome.merged > 0 ? t('sync.merged', { merged: outcome.merged }) : '') +
                 (outcome.conflicts.length > 0 ? t('sync.conflicts', { count: outcome.conflicts.length }) : '')}
           </Body1>
+        )}
+        {outcome && outcome.pairedById > 0 && (
+          <MessageBar intent="info">
+            <MessageBarBody data-testid="sync-paired">{t('sync.paired', { count: outcome.pairedById })}</MessageBarBody>
+          </MessageBar>
         )}
       </section>
 
@@ -394,7 +421,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
               ))}
             </Select>
           </Field>
-          <Button appearance="primary" onClick={() => void submit()} disabled={!engine || wrongVillage !== null}>
+          <Button appearance="primary" onClick={() => void submit()} disabled={!engine || wrongVillage !== null || (otherVillage !== null && !otherConfirmed)}>
             {t('submit.button', { month: monthLabel(month) })}
           </Button>
         </div>

@@ -15,16 +15,23 @@
  *  - a request whose answer never arrived (network drop) is sent again as it was — same requestId,
  *    same body — so the server answers it from the first run and nothing is applied twice;
  *  - the user may type while a request is on its way: what they typed meanwhile is never written
- *    over by the answer, and stays "changed" (its fingerprint is of the server's value) until pushed.
+ *    over by the answer, and stays "changed" (its fingerprint is of the server's value) until pushed;
+ *  - a sheet whose title or 村（社区） cells name another village than the signed-in one is not
+ *    synced (nothing is sent) until the user confirms the rows are this village's (OtherVillageError);
+ *  - rows without 记录ID are first paired by ID number with the server's rows no sheet row holds
+ *    (a file uploaded through the web page before, which cannot write 记录ID back): they take that
+ *    row's 记录ID and version and go as edits, so nobody is added to the ledger a second time.
  */
 import { SYNC_LIMITS, SyncChangeSchema, type SyncChange, type SyncConflict, type SyncRequest, type SyncResponse } from '../../../ledger/api/sync';
-import { LEDGER_COLUMNS } from '../../../ledger/columns';
+import { LEDGER_COLUMNS, villageOfTitle } from '../../../ledger/columns';
+import { sameVillageName, villageNameKey } from '../../../ledger/units';
+import { idPairKey, serverRowsByIdNumber } from '../../../ledger/upload-plan';
 import { changedKeys, compactValues, valuesEqual } from '../../../ledger/sync-merge';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
 import type { ApiClient } from '../../api/client';
 import { ApiError } from '../../api/errors';
 import type { SettingValue } from '../../host/ledger-host';
-import type { SheetRow, SheetWrite, SyncSheet } from './sheet-rows';
+import type { RowIdAssignment, SheetRow, SheetWrite, SyncSheet } from './sheet-rows';
 
 /** The workbook setting holding the sync state. */
 export const SYNC_SETTING = 'sync';
@@ -40,6 +47,8 @@ export interface SyncState {
   cursor: number;
   /** 记录ID → `version:fingerprint` of the row at the last sync (see rowMark). */
   fingerprints: Record<string, string>;
+  /** Other village names on the sheet (villageNameKey) the user confirmed as this village's rows. */
+  acceptedNames?: string[];
 }
 
 /** cyrb53: a fast 53-bit string hash; enough to notice that a row changed (not a security measure). */
@@ -86,11 +95,13 @@ export function readSyncState(setting: SettingValue | undefined): SyncState | nu
     isRecord(setting.fingerprints) &&
     Object.values(setting.fingerprints).every((value) => typeof value === 'string')
   ) {
+    const accepted = setting.acceptedNames;
     return {
       villageCode: setting.villageCode,
       clientId: setting.clientId,
       cursor: setting.cursor,
       fingerprints: setting.fingerprints as Record<string, string>,
+      ...(Array.isArray(accepted) ? { acceptedNames: accepted.filter((name): name is string => typeof name === 'string') } : {}),
     };
   }
   throw new SyncStateError();
@@ -118,6 +129,31 @@ export class WrongVillageError extends Error {
   }
   get en(): string {
     return `This workbook syncs the ledger of village ${this.workbookVillage}, but you are signed in for ${this.userVillage}: sign in with that village's account or open your own ledger.`;
+  }
+}
+
+/**
+ * The sheet names another village (title or 村（社区） cells) than the signed-in one: nothing was
+ * sent. Typically a shared township PC still signed in as the last village. The user signs in
+ * with the right account or opens the right workbook — or confirms, naming both, that the rows
+ * are this village's (syncNow's confirmVillage).
+ */
+export class OtherVillageError extends Error {
+  constructor(
+    /** The names as the sheet writes them (one per village). */
+    readonly sheetVillages: readonly string[],
+    readonly userVillage: string,
+  ) {
+    super('the sheet names another village');
+    this.name = 'OtherVillageError';
+  }
+  get zh(): string {
+    const sheet = this.sheetVillages.map((name) => `“${name}”`).join('、');
+    return `本表是${sheet}的台账，当前登录的是“${this.userVillage}”，未同步任何内容。请退出登录后用${sheet}的账号登录，或打开“${this.userVillage}”的台账工作簿再同步。`;
+  }
+  get en(): string {
+    const sheet = this.sheetVillages.map((name) => `“${name}”`).join(', ');
+    return `This sheet is the ledger of ${sheet}, but you are signed in as “${this.userVillage}”; nothing was synced. Sign out and sign in with ${sheet}'s account, or open the workbook of “${this.userVillage}”, then sync.`;
   }
 }
 
@@ -229,12 +265,16 @@ export interface SyncOutcome {
   deletedElsewhere: { rowId: string; excelRow: number | null; name: string | null }[];
   /** True when the server had more than one page of changes. */
   paged: boolean;
+  /** Rows without 记录ID paired by ID number with a row already on the server (pushed as edits of it). */
+  pairedById: number;
 }
 
 export type FieldChoice = 'mine' | 'theirs';
 
 export interface SyncEngineOptions {
   villageCode: string;
+  /** The signed-in village's name: a sheet naming another village is not synced unless confirmed. */
+  villageName?: string;
   newId?: () => string;
 }
 
@@ -269,6 +309,28 @@ export class SyncEngine {
     await this.sheet.writeSettings({ [SYNC_SETTING]: { ...state } });
   }
 
+  /**
+   * The village names the sheet gives (title, 村（社区） cells) that do not name the signed-in
+   * village, as written (one per village), less those confirmed before; [] when the name is unknown.
+   */
+  async otherVillages(): Promise<string[]> {
+    const own = this.options.villageName;
+    if (!own) return [];
+    const state = await this.state();
+    const rows = await this.sheet.readRows();
+    const title = this.sheet.readTitle ? await this.sheet.readTitle() : null;
+    const accepted = new Set(state.acceptedNames ?? []);
+    const found = new Map<string, string>();
+    const written = [title === null ? null : villageOfTitle(title), ...rows.map((row) => row.values.village)];
+    for (const value of written) {
+      if (typeof value !== 'string' || value.trim() === '') continue;
+      const key = villageNameKey(value);
+      if (found.has(key) || accepted.has(key) || sameVillageName(value, own)) continue;
+      found.set(key, value.trim());
+    }
+    return [...found.values()];
+  }
+
   /** What "sync now" would push (for the pane's summary before anything is sent). */
   async preview(): Promise<SyncPlan> {
     return planSync(await this.sheet.readRows(), await this.state(), this.newId);
@@ -279,11 +341,25 @@ export class SyncEngine {
    * through the server's changes, write them into the sheet. `confirmDeletes`: rows missing from the
    * sheet the user agreed to delete on the server.
    */
-  async syncNow(options: { confirmDeletes?: readonly string[]; onProgress?: (progress: SyncProgress) => void } = {}): Promise<SyncOutcome> {
+  async syncNow(
+    options: {
+      confirmDeletes?: readonly string[];
+      /** Other village names the user confirmed, seeing them, as this village's rows (OtherVillageError). */
+      confirmVillage?: readonly string[];
+      onProgress?: (progress: SyncProgress) => void;
+    } = {},
+  ): Promise<SyncOutcome> {
     const report = options.onProgress ?? (() => undefined);
     report({ phase: 'reading', done: 0, total: 1 });
     let state = await this.state();
-    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0 }, findingsTruncated: false, unsendable: [], missing: [], deletedElsewhere: [], paged: false };
+    // Before any request: a sheet of another village is never sent without the user's word.
+    const others = await this.otherVillages();
+    if (others.length > 0) {
+      const confirmed = new Set((options.confirmVillage ?? []).map(villageNameKey));
+      if (!others.every((name) => confirmed.has(villageNameKey(name)))) throw new OtherVillageError(others, this.options.villageName ?? this.options.villageCode);
+      state = { ...state, acceptedNames: [...new Set([...(state.acceptedNames ?? []), ...others.map(villageNameKey)])] };
+    }
+    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0 }, findingsTruncated: false, unsendable: [], missing: [], deletedElsewhere: [], paged: false, pairedById: 0 };
 
     // 1. A request that never got its answer goes first, exactly as it was.
     if (this.inFlight) {
@@ -292,10 +368,11 @@ export class SyncEngine {
       state = (await this.absorb(state, request, response, outcome, shown)).state;
     }
 
-    // 2. The sheet's changes.
-    const rows = await this.sheet.readRows();
-    const plan = planSync(rows, state, this.newId);
-    await this.sheet.assignRowIds(plan.assigned);
+    // 2. The sheet's changes; rows without 记录ID first paired with the server's rows by ID number.
+    const paired = await this.pairByIdNumber(await this.sheet.readRows(), state);
+    const plan = planSync(paired.rows, state, this.newId);
+    await this.sheet.assignRowIds([...paired.assigned, ...plan.assigned]);
+    outcome.pairedById = paired.assigned.length;
     const confirm = new Set(options.confirmDeletes ?? []);
     const deletes: SyncChange[] = plan.missing.filter((rowId) => confirm.has(rowId)).map((rowId) => ({ rowId, baseVersion: versionOfMark(state.fingerprints[rowId]), values: {}, deleted: true }));
     const changes = [...plan.changes, ...deletes];
@@ -334,7 +411,7 @@ export class SyncEngine {
     const missingChoice = needed.filter((field) => choices[field] !== 'mine' && choices[field] !== 'theirs');
     if (missingChoice.length > 0) throw new Error(`no choice for ${missingChoice.join(', ')}`);
     let state = await this.state();
-    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0 }, findingsTruncated: false, unsendable: [], missing: [], deletedElsewhere: [], paged: false };
+    const outcome: SyncOutcome = { pushed: 0, applied: 0, merged: 0, pulled: 0, conflicts: [], findings: [], findingCounts: { rows: 0, errors: 0, warnings: 0 }, findingsTruncated: false, unsendable: [], missing: [], deletedElsewhere: [], paged: false, pairedById: 0 };
     const server = conflict.server;
     const client = conflict.client;
     let change: SyncChange | null = null;
@@ -389,6 +466,44 @@ export class SyncEngine {
     if (conflict.baseVersion === 0) return {};
     const history = await this.client.rowVersions(this.options.villageCode, conflict.rowId);
     return history.versions.find((version) => version.version === conflict.baseVersion)?.values ?? {};
+  }
+
+  /**
+   * Rows without 记录ID whose ID number is on a server row no sheet row holds take that row's
+   * 记录ID and version (the first such row, in the server's order), so that what differs is pushed
+   * as an edit of it — not as a second row for the same person (a file the village uploaded through
+   * the web page, which cannot write 记录ID back, then synced from Excel). The server's rows are
+   * read by pulls from the workbook's cursor (everything on a first sync; later, the rows changed
+   * since, the others being on the sheet with their 记录ID), answers set aside: the push that follows
+   * pulls them again into the sheet, where the paired rows are then found by their 记录ID.
+   */
+  private async pairByIdNumber(rows: SheetRow[], state: SyncState): Promise<{ rows: SheetRow[]; assigned: RowIdAssignment[] }> {
+    if (!rows.some((row) => row.rowId === null && idPairKey(row.values.idNumber) !== '')) return { rows, assigned: [] };
+    const live = new Map<string, { rowId: string; version: number; values: LedgerValues }>();
+    let cursor = state.cursor;
+    for (;;) {
+      // Not through send(): a read lost on the way is not worth sending again, and must not be absorbed later.
+      const page = await this.client.sync(this.options.villageCode, { clientId: state.clientId, requestId: this.newId(), cursor, changes: [] });
+      for (const change of page.changes) {
+        const rowId = change.rowId.toLowerCase();
+        if (change.deleted) live.delete(rowId);
+        else live.set(rowId, { rowId, version: change.version, values: sheetValues(change.values) });
+      }
+      if (!page.hasMore || page.cursor <= cursor) break;
+      cursor = page.cursor;
+    }
+    const byId = serverRowsByIdNumber([...live.values()]);
+    const held = new Set(rows.flatMap((row) => (row.rowId ? [row.rowId.toLowerCase()] : [])));
+    const assigned: RowIdAssignment[] = [];
+    const out = rows.map((row) => {
+      if (row.rowId !== null) return row;
+      const target = (byId.get(idPairKey(row.values.idNumber)) ?? []).find((candidate) => !held.has(candidate.rowId));
+      if (!target) return row;
+      held.add(target.rowId);
+      assigned.push({ excelRow: row.excelRow, rowId: target.rowId, version: target.version });
+      return { ...row, rowId: target.rowId, version: target.version };
+    });
+    return { rows: out, assigned };
   }
 
   private async send(request: SyncRequest, shown: Shown): Promise<SyncResponse> {

@@ -26,10 +26,19 @@ export interface SheetWrite {
   appendIfMissing?: boolean;
 }
 
+export interface RowIdAssignment {
+  excelRow: number;
+  rowId: string;
+  /** 版本号 too: the row was paired with a row already on the server (that row's version). */
+  version?: number;
+}
+
 export interface SyncSheet {
   readRows(): Promise<SheetRow[]>;
-  /** Sets 记录ID on rows that have none (by their Excel row, read just before). */
-  assignRowIds(assignments: readonly { excelRow: number; rowId: string }[]): Promise<void>;
+  /** Sets 记录ID (and 版本号 when given) on rows that have none (by their Excel row, read just before). */
+  assignRowIds(assignments: readonly RowIdAssignment[]): Promise<void>;
+  /** The title above the header (台账 of which village), as read with the rows last; null = none. Optional for fakes. */
+  readTitle?(): Promise<string | null>;
   write(writes: readonly SheetWrite[]): Promise<void>;
   readSettings(): Promise<HostSettings>;
   writeSettings(patch: HostSettings): Promise<void>;
@@ -45,6 +54,31 @@ function machineText(value: LedgerValue | undefined): string | null {
   if (value === null || value === undefined) return null;
   const text = String(value).trim();
   return text === '' ? null : text;
+}
+
+/** The first text above the header row: the template's title (示范村11月社会救助主动发现监测工作台账). */
+function titleOf(read: LedgerSnapshot): string | null {
+  for (const row of read.sheet.values.slice(0, read.header.rowIndex)) {
+    for (const cell of row) {
+      if (typeof cell === 'string' && cell.trim() !== '') return cell.trim();
+    }
+  }
+  return null;
+}
+
+/** 序号 of the sheet's last numbered row (0 when no row is numbered): appended rows continue from it. */
+function lastSerial(rows: readonly SheetRow[]): number {
+  let last = 0;
+  let lastRow = -1;
+  for (const row of rows) {
+    const serial = row.values.seq;
+    const number = typeof serial === 'number' ? serial : typeof serial === 'string' && /^\d+$/.test(serial.trim()) ? Number(serial.trim()) : NaN;
+    if (Number.isInteger(number) && number > 0 && row.excelRow > lastRow) {
+      last = number;
+      lastRow = row.excelRow;
+    }
+  }
+  return last;
 }
 
 export function sheetRowsOf(parsed: ReturnType<typeof readLedgerRows>): SheetRow[] {
@@ -68,22 +102,34 @@ export function hostSyncSheet(host: LedgerHost): SyncSheet {
       if (assignments.length === 0) return;
       if (!last) await readRows();
       await host.writeRows(
-        assignments.map(({ excelRow, rowId }) => ({ excelRow, values: { rowId } })),
+        assignments.map(({ excelRow, rowId, version }) => ({ excelRow, values: version !== undefined ? { rowId, version } : { rowId } })),
         last ?? undefined,
       );
     },
     async write(writes) {
       if (writes.length === 0) return;
       // Which ids are on the sheet now: updates go to them by 记录ID, the others are appended (or dropped).
-      const present = new Set((await readRows()).map((row) => row.rowId).filter((id): id is string => id !== null));
+      const now = await readRows();
+      const present = new Set(now.map((row) => row.rowId).filter((id): id is string => id !== null));
+      // Appended rows without a 序号 (rows from the server or a lead carry none) continue the
+      // sheet's numbering — only when the sheet numbers its rows at all.
+      const numbered = last !== null && last.header.indexByKey.seq !== undefined;
+      let serial = lastSerial(now);
       const rows: RowWrite[] = [];
       for (const write of writes) {
         const values: LedgerValues = { ...write.values };
         if (write.version !== undefined) values.version = write.version;
         if (present.has(write.rowId)) rows.push({ rowId: write.rowId, values });
-        else if (write.appendIfMissing) rows.push({ values: { ...values, rowId: write.rowId } });
+        else if (write.appendIfMissing) {
+          if (numbered && serial > 0 && (values.seq === null || values.seq === undefined || values.seq === '')) values.seq = ++serial;
+          rows.push({ values: { ...values, rowId: write.rowId } });
+        }
       }
       await host.writeRows(rows);
+    },
+    async readTitle() {
+      if (!last) await readRows();
+      return last ? titleOf(last) : null;
     },
     readSettings: () => host.readSettings(),
     writeSettings: (patch: Record<string, SettingValue>) => host.writeSettings(patch),

@@ -25,6 +25,15 @@ export const SYNC_STRINGS = defineStrings({
     zh: '报送前须改正（点击定位到单元格）。另有 {warnings} 个警告，可在“台账校验”中查看。',
     en: 'Fix these before submitting (click to go to the cell). {warnings} warnings more in the Validation pane.',
   },
+  'sync.otherVillage.confirm': {
+    zh: '我已核对：表中的行确实属于“{user}”（“{sheet}”是本村的另一写法或旧名），同步到“{user}”',
+    en: 'I checked: the rows really belong to “{user}” (“{sheet}” is another way of writing its name, or its old name); sync them into “{user}”',
+  },
+  'sync.otherVillage.proceed': { zh: '仍然同步到“{user}”', en: 'Sync into “{user}” anyway' },
+  'sync.paired': {
+    zh: '服务器上已有本村 {count} 人，已按身份证号对应到表中的行（表中不同的内容已作为修改上传），没有重复新增。',
+    en: '{count} people were already on the server; they were matched to the sheet’s rows by ID number (what differs was uploaded as edits), none added twice.',
+  },
   'sync.wrongVillage': { zh: '此工作簿属于其他村', en: 'This workbook belongs to another village' },
   'sync.notVillage': {
     zh: '只有村（社区）账号可同步和报送台账；当前账号可在县级网页查看汇总。',
