@@ -24,6 +24,7 @@ import type {
   SubmissionDetailResponse,
   SubmissionFindingsResponse,
   SubmissionResponse,
+  SubmissionWire,
   UnitSubmissionsResponse,
 } from '../ledger/api/submissions';
 import type { UnitResponse } from '../ledger/api/units';
@@ -37,6 +38,7 @@ import { changedKeys, valuesEqual } from '../ledger/sync-merge';
 import { LEDGER_UPLOAD_LIMIT_BYTES } from '../ledger/upload-plan';
 import type { LedgerValue, LedgerValues } from '../ledger/types';
 import { defined } from '../ledger/defined';
+import { submittableMonths } from '../ledger/submission-months';
 
 // ---------------------------------------------------------------------------------------------
 // Session and API
@@ -347,7 +349,9 @@ function clientId(villageCode: string): string {
 
 function villageView(user: SessionUser): HTMLElement {
   const village = user.unit.code;
-  const root = h('div');
+  // months the township returned, said first: the web page is where a WPS clerk learns of them
+  const returnedBanner = h('div', { id: 'returned-banner' });
+  const root = h('div', {}, returnedBanner);
 
   // Files
   const fileMessage = h('div');
@@ -473,16 +477,104 @@ function villageView(user: SessionUser): HTMLElement {
     ),
   );
 
-  // Submission
-  const { input: month, field: monthField } = monthPicker('submit-month', '月份');
+  // Submission: the months the add-in offers (ledger/submission-months.ts), the month just ended first
+  const [previousMonth, thisMonth] = submittableMonths(chinaDate(new Date()));
+  const month = h(
+    'select',
+    { id: 'submit-month' },
+    h('option', { value: previousMonth }, `${monthZh(previousMonth)}（上月）`),
+    h('option', { value: thisMonth }, `${monthZh(thisMonth)}（本月，尚未结束）`),
+  );
   const submitted = h('div', { id: 'submission' });
+  const records = h('div', { id: 'submission-list' });
+  let known: SubmissionWire[] = [];
+  /** The months the village submitted (the add-in's 报送记录, same API), newest first, and the returned ones at the top of the page. */
+  const loadSubmissions = () =>
+    guarded(records, async () => {
+      const { submissions } = await api<{ submissions: SubmissionWire[] }>('GET', `/ledgers/${village}/submissions`);
+      known = [...submissions].sort((a, b) => b.month.localeCompare(a.month));
+      // who returned a month: the township's name from the month's history (the list names only a login)
+      const returned = known.filter((s) => s.state === '已退回');
+      const returnedBy = new Map<string, string>();
+      await Promise.all(
+        returned.map(async (s) => {
+          try {
+            // a page past the last row: the history without any person's row (nothing unmasked is sent for a name)
+            const detail = await api<SubmissionDetailResponse>('GET', `/ledgers/${village}/submissions/${s.month}?page=${s.rowCount + 1}&pageSize=1`);
+            const entry = [...detail.history].reverse().find((e) => e.toState === '已退回');
+            if (entry?.unitName) returnedBy.set(s.month, entry.unitName);
+          } catch {
+            // the name is a help; the state and the reason are the answer
+          }
+        }),
+      );
+      const decider = (s: SubmissionWire) => returnedBy.get(s.month) ?? '乡镇（街道）';
+      const decision = (s: SubmissionWire) =>
+        s.state === '已提交'
+          ? '等待乡镇（街道）审核'
+          : `${decider(s)}${s.decidedAt ? ` ${chinaMinute(s.decidedAt)}` : ''} ${s.state === '已审核' ? '审核通过' : '退回'}`;
+      records.replaceChildren(
+        known.length === 0
+          ? h('p', { class: 'hint' }, '本村还没有报送记录。')
+          : h(
+              'div',
+              {},
+              h('h3', {}, '报送记录'),
+              table(
+                ['月份', '状态', '经过'],
+                known.slice(0, 12).map((s) => [
+                  h('span', {}, monthZh(s.month), h('br'), h('span', { class: 'hint' }, `第 ${s.revision} 次 · ${formatCount(s.rowCount)} 行`)),
+                  stateTag(s.state),
+                  h(
+                    'span',
+                    {},
+                    h('span', { class: 'hint' }, `${chinaMinute(s.submittedAt)} 报送`),
+                    h('br'),
+                    decision(s),
+                    s.state === '已退回' && s.returnReason ? h('span', { class: 'reason' }, h('br'), `退回原因：${s.returnReason}`) : '',
+                  ),
+                ]),
+                (i) => (known[i].state === '已退回' ? 'returned' : ''),
+                'submissions',
+              ),
+            ),
+      );
+      returnedBanner.replaceChildren(
+        ...returned.map((s) =>
+          h(
+            'div',
+            { class: 'status err returned', role: 'alert' },
+            h('strong', {}, `${monthZh(s.month)}台账已被退回`),
+            `（${decider(s)}${s.decidedAt ? ` ${chinaMinute(s.decidedAt)}` : ''}）。`,
+            h('br'),
+            `退回原因：${s.returnReason ?? '（未写明）'}`,
+            h('br'),
+            '请按原因改正台账，上传检查并合并后，在下方',
+            h('a', { href: '#submission-section' }, '“月度报送”'),
+            `重新报送${monthZh(s.month)}。`,
+          ),
+        ),
+      );
+      // the months offered say where they stand; an older month returned is offered too, or the
+      // banner's “重新报送” could not be done (the add-in's two months are the rule for new months)
+      const chosen = month.value;
+      month.replaceChildren(
+        ...[previousMonth, thisMonth, ...returned.map((s) => s.month).filter((m) => m !== previousMonth && m !== thisMonth)].map((value) => {
+          const record = known.find((s) => s.month === value);
+          const base = value === previousMonth ? '上月' : value === thisMonth ? '本月，尚未结束' : '';
+          const where = record ? { 已退回: '已退回，待重新报送', 已提交: '已报送，待审核', 已审核: '已审核' }[record.state] : '';
+          return h('option', { value }, `${monthZh(value)}（${[base, where].filter(Boolean).join('，')}）`);
+        }),
+      );
+      month.value = chosen;
+    });
   root.append(
     h(
       'section',
-      {},
+      { id: 'submission-section' },
       h('h2', {}, '月度报送'),
-      h('p', { class: 'hint' }, '合并无误后，报送所选月份的台账；报送后由乡镇审核，被退回的可改正后重新报送。'),
-      monthField,
+      h('p', { class: 'hint' }, '合并无误后，报送所选月份的台账；报送后由乡镇审核，被退回的可改正后重新报送。每月初报送上个月的台账。'),
+      h('span', { class: 'row' }, h('label', { for: 'submit-month', style: 'margin:0' }, '月份'), month),
       h(
         'p',
         {},
@@ -492,8 +584,7 @@ function villageView(user: SessionUser): HTMLElement {
           id: 'submit',
           onclick: () =>
             void guarded(submitted, async () => {
-              const chosen = pickedMonth(month, submitted);
-              if (!chosen) return;
+              const chosen = month.value;
               try {
                 const { submission } = await api<SubmissionResponse>('POST', `/ledgers/${village}/submissions`, { month: chosen });
                 submitted.replaceChildren(
@@ -504,12 +595,16 @@ function villageView(user: SessionUser): HTMLElement {
                 const findings = errorDetail<BlockingRow[]>(error, 'findings');
                 if (findings && findings.length > 0) submitted.append(await blockingRowsTable(village, findings));
               }
+              await loadSubmissions();
             }),
         }, '报送该月台账'),
       ),
       submitted,
+      records,
+      h('p', {}, h('button', { type: 'button', id: 'submission-refresh', onclick: () => void loadSubmissions() }, '刷新报送状态')),
     ),
   );
+  queueMicrotask(() => void loadSubmissions());
   return root;
 }
 
@@ -576,11 +671,16 @@ function showReport(village: string, check: UploadCheck, where: HTMLElement): vo
     h('h3', {}, `检查结果：${check.fileName}（工作表“${check.sheetName}”，${check.rows} 行）`),
     check.errors > 0
       ? status('err', `发现 ${check.errors} 个错误、${check.warnings} 个提示。请在文件中按“改法”修改后重新上传；有错误时不能合并。`)
-      : plan.changes.length === 0
-        ? status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示）` : ''}。文件与服务器上的台账一致（${formatCount(plan.unchanged)} 行），无需合并；可直接在下方“月度报送”报送。`)
-        : status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示，可合并）` : ''}。将新增 ${formatCount(added)} 行、更新 ${formatCount(updated)} 行，${formatCount(plan.unchanged)} 行无变化。请点击“合并到服务器”。`),
+      : check.rows === 0
+        ? status('err', '文件中没有数据行（可能选错了文件，如空白模板）：请选择填好的本村台账文件。')
+        : plan.changes.length === 0 && plan.notInFile === 0
+          ? status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示）` : ''}。文件与服务器上的台账一致（${formatCount(plan.unchanged)} 行），无需合并；可直接在下方“月度报送”报送。`)
+          : plan.changes.length === 0
+            ? // the file lacks rows the server has: not the same ledger, and submitting would send rows the clerk has not seen in it
+              status('info', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示）` : ''}。文件中的 ${formatCount(plan.unchanged)} 行与服务器上的相同，无需合并；但服务器上另有 ${formatCount(plan.notInFile)} 行不在此文件中。报送前请先“下载本村当前台账”核对。`)
+            : status('ok', `没有错误${check.warnings > 0 ? `（${check.warnings} 个提示，可合并）` : ''}。将新增 ${formatCount(added)} 行、更新 ${formatCount(updated)} 行，${formatCount(plan.unchanged)} 行无变化。请点击“合并到服务器”。`),
   ];
-  if (plan.notInFile > 0) parts.push(h('p', { class: 'hint' }, `服务器上另有 ${plan.notInFile} 行不在此文件中：合并不会删除它们。`));
+  if (plan.notInFile > 0) parts.push(h('p', { class: 'hint' }, `服务器上另有 ${formatCount(plan.notInFile)} 行不在此文件中：合并不会删除它们。`));
   if (check.findings.length > 0) {
     parts.push(
       table(
@@ -958,8 +1058,14 @@ function reviewSection(user: SessionUser): HTMLElement {
     const reasonHint = h('div', { id: 'return-reason-hint' });
     const confirmArea = h('div', { id: 'review-confirm' });
     const after = async (done: string) => {
-      notice.replaceChildren(status('ok', done));
+      const line = status('ok', done);
+      line.tabIndex = -1;
+      notice.replaceChildren(line);
       await select(view);
+      // the clerk decided at the foot of a long detail; the list drawn instead is shorter, which left
+      // the outcome above the screen: brought into view and focused (a screen reader reads it too)
+      line.focus({ preventScroll: true });
+      line.scrollIntoView({ block: 'center' });
     };
     const approve = h('button', {
       type: 'button',
@@ -1041,9 +1147,20 @@ function dispatchSection(user: SessionUser): HTMLElement {
   );
   let shown: LeadWire[] = [];
   const boxes = () => Array.from(list.querySelectorAll<HTMLInputElement>('input.pick'));
+  // 派发到 set by the page from the ticked leads' 建议村 (never over a village the clerk chose)
+  let suggestedPick = false;
+  target.addEventListener('change', () => (suggestedPick = false));
   const countPicked = () => {
-    const n = boxes().filter((box) => box.checked).length;
+    const picked = boxes().filter((box) => box.checked);
+    const n = picked.length;
     sendButton.textContent = n === 0 ? '派发所选线索' : `派发所选（${n} 条）`;
+    if (county || (target.value !== '' && !suggestedPick)) return;
+    const suggestedOf = new Map(shown.map((lead) => [lead.leadNo, lead.suggestedVillageCode ?? null]));
+    const suggested = new Set(picked.map((box) => suggestedOf.get(box.value) ?? null));
+    const only = suggested.size === 1 ? [...suggested][0] : null;
+    const offered = only !== null && Array.from(target.options).some((option) => option.value === only);
+    target.value = offered ? only : '';
+    suggestedPick = offered;
   };
   list.addEventListener('change', countPicked);
 
@@ -1065,11 +1182,13 @@ function dispatchSection(user: SessionUser): HTMLElement {
               {},
               h('p', { class: 'hint' }, `${answer.total > answer.leads.length ? `共 ${answer.total} 条，先列出最紧的 ${answer.leads.length} 条，派发后再列出其余的；` : `共 ${answer.total} 条，`}${county ? '等待最久的在前' : '核实时限最近的在前'}。`),
               table(
-                // the name and the time limit first (what a clerk on a phone sees without scrolling sideways), the codes last
-                ['选择', '姓名', '核实时限', '原因', '来源', '身份证号（脱敏）', '线索编号'],
+                // the name, (for a township) the village the county's file names, and the time limit first —
+                // what a clerk on a phone sees without scrolling sideways — the codes last
+                ['选择', '姓名', ...(county ? [] : ['建议村']), '核实时限', '原因', '来源', '身份证号（脱敏）', '线索编号'],
                 shown.map((lead) => [
                   h('input', { type: 'checkbox', class: 'pick', value: lead.leadNo, 'aria-label': `选择 ${lead.name} ${lead.leadNo}` }),
                   h('span', { class: 'nowrap' }, lead.name),
+                  ...(county ? [] : [h('span', { class: 'nowrap suggested' }, lead.suggestedVillageName ?? lead.suggestedVillageCode ?? '—')]),
                   dueCell(lead),
                   lead.reason.zh,
                   h('span', { class: 'nowrap' }, leadSource(lead)),
@@ -1077,7 +1196,7 @@ function dispatchSection(user: SessionUser): HTMLElement {
                   h('span', { class: 'nowrap' }, lead.leadNo),
                 ]),
                 undefined,
-                'dispatch',
+                county ? 'dispatch' : 'dispatch by-village',
               ),
             ),
       );
@@ -1106,6 +1225,8 @@ function dispatchSection(user: SessionUser): HTMLElement {
         const answer = await api<DispatchResponse>('POST', '/leads/dispatch', { leadNos, toUnitCode: target.value, ...(note.value.trim() ? { note: note.value.trim() } : {}) });
         confirmArea.replaceChildren();
         note.value = '';
+        if (suggestedPick) target.value = '';
+        suggestedPick = false;
         result.replaceChildren(status('ok', `已将 ${answer.dispatched.length} 条线索派发到 ${toName}${county ? '，核实时限自今日起算' : ''}。`));
         result.scrollIntoView({ block: 'nearest' });
         await load();

@@ -16,6 +16,8 @@ import { LEDGER_COLUMNS } from '../../ledger/columns';
 import { LEDGER_UPLOAD_LIMIT_BYTES } from '../../ledger/upload-plan';
 import { webBuildDir } from '../../server/http/web-static';
 import { TEMPLATE_FIRST_DATA_ROW, TEMPLATE_SHEETS } from '../../ledger/template';
+import { chinaDate } from '../../ledger/dates';
+import { submittableMonths } from '../../ledger/submission-months';
 import { DEMO_PASSWORD } from '../../server/seed/demo-units';
 import { createRng, fabricateIdNumber } from '../../server/seed/fabricate';
 import { startTestServer, type TestServer } from '../server/helpers';
@@ -30,6 +32,9 @@ const DONGGUA_VILLAGE = '532301102201';
 const LUCHENG = '532301101';
 const DONGGUA = '532301102';
 const col = (key: string) => LEDGER_COLUMNS.findIndex((column) => column.key === key) + 1;
+/** The months the add-in offers today (the server's clock is the real one here): the month just ended, then this month. */
+const [PREVIOUS_MONTH, THIS_MONTH] = submittableMonths(chinaDate(new Date()));
+const monthZh = (month: string) => `${month.slice(0, 4)}年${Number(month.slice(5, 7))}月`;
 
 describe('web page without the add-in (Chromium, phone width)', () => {
   let server: TestServer;
@@ -82,7 +87,15 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await upload.innerText()).toMatch(/选择台账文件\s*未选择文件/);
     const native = await page.locator('#upload-file').boundingBox();
     expect(native === null || native.width <= 1).toBe(true); // the browser's own 选择文件/Choose File is not what is seen
-    expect(await page.textContent('#submit-month-zh')).toMatch(/^（\d{4}年\d{1,2}月）$/);
+    // 月度报送 offers the add-in's months, the month just ended first and chosen: a clerk who just clicks 报送
+    // early in a month submits the month that ended, not the unfinished current one
+    const offered = await page.$$eval('#submit-month option', (options) => options.map((o) => [(o as HTMLOptionElement).value, o.textContent]));
+    expect(offered).toEqual([
+      [PREVIOUS_MONTH, `${monthZh(PREVIOUS_MONTH)}（上月）`],
+      [THIS_MONTH, `${monthZh(THIS_MONTH)}（本月，尚未结束）`],
+    ]);
+    expect(await page.inputValue('#submit-month')).toBe(PREVIOUS_MONTH);
+    expect(await page.textContent('#submission-list')).toContain('本村还没有报送记录。');
 
     // 1. download the current ledger
     const [downloaded] = await Promise.all([page.waitForEvent('download'), page.click('#download-ledger')]);
@@ -176,25 +189,19 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     // the reason reads as a few lines, not a column two characters wide
     expect(await lineCount(page, '#leads tbody tr:first-child td:nth-child(3)')).toBeLessThanOrEqual(4);
     await page.locator('#leads').screenshot({ path: join(SHOTS, 'web-village-leads.png') });
-    // an emptied month picker: a Chinese message on the page, not the server's "YYYY-MM" format text
-    await page.fill('#submit-month', '');
-    await page.click('#submit');
-    expect(await page.textContent('#submission')).toContain('请先选择月份');
-    expect(await page.textContent('#submission')).not.toMatch(/YYYY|month/);
-    await page.fill('#submit-month', '2026-11');
-    expect(await page.textContent('#submit-month-zh')).toBe('（2026年11月）');
-    // the browser's own controls speak Chinese too (launched with --lang=zh-CN, not just a context locale)
-    const monthTexts = await nativeControlTexts(page, '#submit-month');
-    expect(monthTexts).toEqual(expect.arrayContaining(['年', '月', '2026', '11']));
-    expect(monthTexts.join(' ')).not.toMatch(/November|Month|Year/);
+    // the month as chosen by default: the one just ended
     await page.click('#submit');
     await page.waitForSelector('#submission .status.ok');
     const submission = await page.textContent('#submission');
     // what was submitted, read from the answer (it said “第 undefined 次，undefined 行” when the page misread it)
-    expect(submission).toMatch(/^2026年11月台账已报送（第 1 次报送，\d+ 行），状态：已提交/);
+    expect(submission).toMatch(new RegExp(`^${monthZh(PREVIOUS_MONTH)}台账已报送（第 1 次报送，\\d+ 行），状态：已提交`));
     expect(submission).not.toContain('undefined');
-    const state = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/2026-11`, { token });
+    const state = await server.request('GET', `/api/v1/ledgers/${VILLAGE}/submissions/${PREVIOUS_MONTH}`, { token });
     expect(state.body.submission.state).toBe('已提交');
+    // the record below says where the month stands, and the month offered says so too
+    await page.waitForSelector('#submission-list table.submissions');
+    expect(await page.locator('#submission-list table.submissions tbody tr').first().innerText()).toMatch(new RegExp(`^${monthZh(PREVIOUS_MONTH)}\\s+第 1 次 · \\d+ 行\\s+待审核\\s+[\\s\\S]*等待乡镇（街道）审核`));
+    expect(await page.textContent('#submit-month option:first-child')).toBe(`${monthZh(PREVIOUS_MONTH)}（上月，已报送，待审核）`);
     await page.screenshot({ path: join(SHOTS, 'web-village-submitted.png'), fullPage: true });
     await context.close();
   }, 120_000);
@@ -314,6 +321,34 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     expect(await page.textContent('#report')).toMatch(/文件与服务器上的台账一致（\d+ 行），无需合并；可直接在下方“月度报送”报送/);
     expect(await page.$('#merge')).toBeNull();
 
+    // the same file short of one person: the server has a row the file lacks — not 一致, and not “go and submit”
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.readFile(file);
+    workbook.getWorksheet(TEMPLATE_SHEETS.ledger)!.spliceRows(TEMPLATE_FIRST_DATA_ROW, 1);
+    const shorter = join(work, 'shorter.xlsx');
+    await workbook.xlsx.writeFile(shorter);
+    await page.setInputFiles('#upload-file', shorter);
+    await page.click('#check-upload');
+    await page.waitForSelector('#report .status.info:has-text("没有错误")');
+    const short = await page.textContent('#report');
+    expect(short).toMatch(/文件中的 \d+ 行与服务器上的相同，无需合并；但服务器上另有 1 行不在此文件中。报送前请先“下载本村当前台账”核对。/);
+    expect(short).not.toContain('一致');
+    expect(short).not.toContain('可直接');
+
+    // the blank template chosen by mistake: said so, never “一致（0 行）… 可直接报送”
+    const [template] = await Promise.all([page.waitForEvent('download'), page.click('#download-template')]);
+    const blank = join(work, 'blank-template.xlsx');
+    await template.saveAs(blank);
+    await page.setInputFiles('#upload-file', blank);
+    await page.click('#check-upload');
+    await page.waitForSelector('#report .status.err');
+    const empty = await page.textContent('#report');
+    expect(empty).toContain('文件中没有数据行（可能选错了文件，如空白模板）');
+    expect(empty).not.toContain('一致');
+    expect(empty).not.toContain('可直接');
+    expect(await page.$('#merge')).toBeNull();
+    await page.screenshot({ path: join(SHOTS, 'web-village-blank-template.png'), fullPage: true });
+
     // a file over the upload limit is refused before it is sent, in words a clerk can act on (the server said 请求体过大)
     let uploads = 0;
     await page.route('**/api/v1/ledgers/*/uploads', (route) => {
@@ -344,7 +379,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
       },
     });
     expect(bad.body.applied).toHaveLength(1);
-    await page.fill('#submit-month', '2026-10');
+    await page.selectOption('#submit-month', THIS_MONTH);
     await page.click('#submit');
     await page.waitForSelector('#submission table');
     const refused = await page.textContent('#submission');
@@ -490,6 +525,15 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await page.click('#confirm-yes');
     await page.waitForSelector('#review-notice .status.ok');
     expect(await page.textContent('#review-notice')).toBe('东瓜示例村 2026年9月 已退回，原因已通知该村。');
+    // the outcome is on the screen and focused, not above it (the clerk decided at the foot of the detail)
+    await page.waitForFunction(() => document.activeElement === document.querySelector('#review-notice .status'));
+    const shownAt = await page.$eval('#review-notice .status', (line) => {
+      const box = line.getBoundingClientRect();
+      return { top: box.top, bottom: box.bottom, height: window.innerHeight };
+    });
+    expect(shownAt.top).toBeGreaterThanOrEqual(0);
+    expect(shownAt.bottom).toBeLessThanOrEqual(shownAt.height);
+    await page.screenshot({ path: join(SHOTS, 'web-township-after-return.png') });
     const returned = await server.request('GET', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions/2026-09`, { token: village });
     expect(returned.body.submission.state).toBe('已退回');
     expect(returned.body.submission.returnReason).toBe(reason);
@@ -517,6 +561,7 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     release();
     await page.waitForSelector('#review-notice .status.ok');
     expect(await page.textContent('#review-notice')).toBe('东瓜示例村 2026年10月 已审核通过。');
+    await page.waitForFunction(() => document.activeElement === document.querySelector('#review-notice .status'));
     expect(approvals).toBe(1);
     expect(decisions).toBe(2); // one return, one approval
     const approved = await server.request('GET', `/api/v1/ledgers/${DONGGUA_VILLAGE}/submissions/2026-10`, { token: village });
@@ -535,6 +580,39 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     await expectNoSidewaysPage(page);
     await page.locator('#review-section').screenshot({ path: join(SHOTS, 'web-township-by-month.png') });
     await context.close();
+
+    // the village learns it on the web page: the returned month at the top, with the reason and who returned it,
+    // and every month's state in 月度报送 (on a phone and at a laptop)
+    for (const [width, height, name] of [[390, 844, 'phone'], [1366, 768, 'laptop']] as const) {
+      const seen = await browser.newContext({ viewport: { width, height }, ...ZH_CONTEXT });
+      const clerk = await seen.newPage();
+      await signIn(clerk, 'demo-village2');
+      await clerk.waitForSelector('#returned-banner .status');
+      const banner = await clerk.innerText('#returned-banner');
+      expect(banner).toContain('2026年9月台账已被退回（东瓜镇 ');
+      expect(banner).toContain(`退回原因：${reason}`);
+      expect(banner).toContain('重新报送2026年9月');
+      // at the top of the page, seen without scrolling
+      const top = await clerk.$eval('#returned-banner', (element) => element.getBoundingClientRect().top);
+      expect(top).toBeLessThan(200);
+      const records = await clerk.locator('#submission-list table.submissions tbody tr').allInnerTexts();
+      expect(records[0]).toMatch(/^2026年10月\s+第 1 次 · \d+ 行\s+已审核\s+\d{4}-\d{2}-\d{2} \d{2}:\d{2} 报送\s+乡镇（街道） \d{4}-\d{2}-\d{2} \d{2}:\d{2} 审核通过/);
+      expect(records[1]).toMatch(new RegExp(`^2026年9月\\s+第 1 次 · \\d+ 行\\s+已退回[\\s\\S]*东瓜镇 \\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2} 退回\\s+退回原因：${reason}`));
+      expect(await clerk.$eval('#submission-list tbody tr:nth-child(2)', (row) => row.className)).toBe('returned');
+      // the returned month can be submitted again from here, the month just ended still chosen first
+      expect(await clerk.$$eval('#submit-month option', (options) => options.map((o) => o.textContent))).toEqual([
+        `${monthZh(PREVIOUS_MONTH)}（上月）`,
+        `${monthZh(THIS_MONTH)}（本月，尚未结束）`,
+        '2026年9月（已退回，待重新报送）',
+      ]);
+      expect(await clerk.inputValue('#submit-month')).toBe(PREVIOUS_MONTH);
+      await expectChineseOnly(clerk, '#returned-banner');
+      await expectChineseOnly(clerk, '#submission-section');
+      await expectNoSidewaysPage(clerk);
+      await clerk.screenshot({ path: join(SHOTS, `web-village-returned-${name}.png`) });
+      await clerk.locator('#submission-section').screenshot({ path: join(SHOTS, `web-village-submissions-${name}.png`) });
+      await seen.close();
+    }
   }, 120_000);
 
   it('lead dispatch: the county sends a 待分派 lead to a township, a refusal is listed by lead number, the township sends it to a village', async () => {
@@ -612,6 +690,29 @@ describe('web page without the add-in (Chromium, phone width)', () => {
     });
     await signIn(township, 'demo-township');
     await township.waitForSelector(`#dispatch-leads input.pick[value="${first}"]`);
+    // 建议村: the village the county's file names, beside the person's name; ticking leads that all name one village chooses it
+    expect((await township.$$eval('#dispatch-leads thead th', (cells) => cells.map((cell) => cell.textContent))).slice(0, 3)).toEqual(['选择', '姓名', '建议村']);
+    const waiting = await server.request('GET', `/api/v1/units/${LUCHENG}/leads?state=${encodeURIComponent('已派至乡镇')}&pageSize=200&order=due`, { token: await server.login('demo-township') });
+    type Waiting = { leadNo: string; suggestedVillageCode: string | null; suggestedVillageName: string | null };
+    const suggested = (waiting.body.leads as Waiting[]).filter((lead) => lead.suggestedVillageCode !== null);
+    expect(suggested.length).toBeGreaterThanOrEqual(1);
+    const hinted = suggested[0];
+    expect(await township.locator('#dispatch-leads tbody tr', { has: township.locator(`input.pick[value="${hinted.leadNo}"]`) }).locator('td:nth-child(3)').textContent()).toBe(hinted.suggestedVillageName);
+    expect(await township.locator('#dispatch-leads tbody tr', { has: township.locator(`input.pick[value="${first}"]`) }).locator('td:nth-child(3)').textContent()).toBe('—');
+    await township.check(`input.pick[value="${hinted.leadNo}"]`);
+    expect(await township.inputValue('#dispatch-target')).toBe(hinted.suggestedVillageCode);
+    // a lead with no suggestion (or another village) ticked too: nothing is chosen for the clerk
+    await township.check(`input.pick[value="${first}"]`);
+    expect(await township.inputValue('#dispatch-target')).toBe('');
+    await township.uncheck(`input.pick[value="${first}"]`);
+    expect(await township.inputValue('#dispatch-target')).toBe(hinted.suggestedVillageCode);
+    await township.uncheck(`input.pick[value="${hinted.leadNo}"]`);
+    expect(await township.inputValue('#dispatch-target')).toBe('');
+    // a village the clerk chose is never changed by the page
+    await township.selectOption('#dispatch-target', { label: '示例社区' });
+    await township.check(`input.pick[value="${hinted.leadNo}"]`);
+    expect(await township.inputValue('#dispatch-target')).toBe('532301101001');
+    await township.uncheck(`input.pick[value="${hinted.leadNo}"]`);
     await township.check(`input.pick[value="${first}"]`);
     expect(await township.textContent('#dispatch')).toBe('派发所选（1 条）');
     await township.selectOption('#dispatch-target', { label: '示范村' });
