@@ -164,6 +164,8 @@ describe('browser preview, end to end', () => {
     await handling.getByRole('heading', { name: `第${row}行 · 示例乙` }).waitFor(WAIT);
     await handling.getByTestId('recommendation').first().waitFor(WAIT);
     await shot('handling-recommendation');
+    // 办理中 on a row not yet verified: the 核实结果 is asked first (核实日期 defaults to today)
+    await handling.getByRole('combobox', { name: '核实结果' }).selectOption('符合救助条件');
     await handling.getByRole('button', { name: '写回台账' }).click();
     await handling.getByText(`已写回第${row}行，可撤销。`).waitFor(WAIT);
     expect(await cellText(`${await columnOf('处置方式')}${row}`)).not.toBe('');

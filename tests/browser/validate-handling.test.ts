@@ -61,7 +61,7 @@ describe('台账校验 and 接办流程 in Chromium', () => {
     await page.close();
   });
 
-  it('handling pane follows the grid selection, recommends with clause and deadline, writes back', async () => {
+  it('handling pane follows the grid selection, recommends with clause and deadline, asks for the verification, writes back', async () => {
     const { page, errors } = await open(`${pages.server.baseUrl}/preview?pane=handling`, { width: 1366, height: 768 });
     const pane = page.locator('[data-pane-root="handling"]');
     await pane.getByTestId('no-row').waitFor();
@@ -76,11 +76,18 @@ describe('台账校验 and 接办流程 in Chromium', () => {
     await pane.getByRole('radio', { name: '需协助申请' }).check();
     await pane.getByRole('checkbox', { name: /遭遇急难/ }).check();
     await pane.getByText(/^办理时限：/).first().waitFor();
+    // 示例乙 is not verified yet: 办理中 waits for the 核实结果, and the pane says so beside the button
+    await pane.getByText('写回前请先回答：核实结果。').waitFor();
+    expect(await pane.getByRole('button', { name: '写回台账' }).getAttribute('aria-disabled')).toBe('true');
+    await pane.getByTestId('verification').screenshot({ path: join(SHOTS, 'handling-preview-verification-350.png') });
+    await pane.getByRole('combobox', { name: '核实结果' }).selectOption('符合救助条件');
+    await pane.getByText(/^将写入：处置方式“协助申请、先行救助、临时救助”，办理状态“办理中”/).waitFor();
     await page.screenshot({ path: join(SHOTS, 'handling-preview-1366x768.png') });
     await pane.screenshot({ path: join(SHOTS, 'handling-preview-pane-350.png') });
     await pane.getByRole('button', { name: '写回台账' }).click();
     await pane.getByText(/已写回第\d+行，可撤销。/).waitFor();
     await page.locator('[role="gridcell"]', { hasText: '先行救助' }).first().waitFor();
+    await page.locator('[role="gridcell"]', { hasText: '符合救助条件' }).first().waitFor();
     expect(errors).toEqual([]);
     await page.close();
   });

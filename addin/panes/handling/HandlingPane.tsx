@@ -1,6 +1,8 @@
 /**
- * 接办流程: follows the selected row, pre-fills the questionnaire from it, shows the recommended
- * measures (notice 二（三）: clause, why, deadline) and writes the chosen ones back (undo-safe).
+ * 接办流程: follows the selected row, pre-fills the questionnaire from it (blank cells stay
+ * unanswered and are asked), shows the recommended measures (notice 二（三）: clause, why, deadline),
+ * asks for 核实日期 / 核实结果 when the row is not verified yet, and writes the chosen measures back
+ * (undo-safe) once the answers that decide them are given.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import {
@@ -14,19 +16,34 @@ import {
   MessageBarBody,
   Radio,
   RadioGroup,
+  Select,
   Subtitle2,
   makeStyles,
   tokens,
 } from '@fluentui/react-components';
 import { SPECIAL_NEEDS } from '../../../ledger/handling';
-import { VOCABULARIES, type HandlingMeasure, type Willingness } from '../../../ledger/vocabularies';
+import { columnByKey, type ColumnKey } from '../../../ledger/columns';
+import { VOCABULARIES, type HandlingMeasure, type VerifyResult, type Willingness } from '../../../ledger/vocabularies';
 import type { ParsedRow } from '../../../ledger/validate';
 import type { LedgerSnapshot } from '../../host/ledger-host';
 import type { LedgerValues } from '../../../ledger/types';
 import { useLedger, useStrings } from '../../app/HostProvider';
 import { listJoin } from '../../app/i18n';
 import { localToday } from '../validate/model';
-import { confirmValues, currentMeasures, parseAmount, prefill, previousValues, recommend, rowAt, type Answers } from './model';
+import {
+  areaOfUnit,
+  confirmation,
+  currentMeasures,
+  needsVerification,
+  parseAmount,
+  prefill,
+  previousValues,
+  recommend,
+  rowAt,
+  statusFor,
+  type Answers,
+  type DateProblem,
+} from './model';
 import { HANDLING_STRINGS } from './strings';
 
 const useStyles = makeStyles({
@@ -89,7 +106,7 @@ export function HandlingPane() {
         return;
       }
       setLoaded({ snapshot, row, version: versionRef.current });
-      const filled = prefill(row.values);
+      const filled = prefill(row.values, today);
       setAnswers(filled);
       setChosen(new Set(recommend(row.values, filled, today).map((r) => r.measure)));
     },
@@ -112,6 +129,9 @@ export function HandlingPane() {
   const chosenNow = recommendations.filter((r) => chosen.has(r.measure)).map((r) => r.measure);
   const incomeInvalid = answers ? Number.isNaN(parseAmount(answers.income) ?? 0) : false;
   const amountInvalid = answers ? Number.isNaN(parseAmount(answers.amountNeeded) ?? 0) : false;
+  const outcome = loaded && answers && chosenNow.length > 0 ? confirmation(loaded.row.values, chosenNow, answers, today) : null;
+  const asksVerification = loaded ? needsVerification(loaded.row.values) : false;
+  const unitArea = loaded ? areaOfUnit(loaded.row.values) : undefined;
 
   const set = <K extends keyof Answers>(key: K, value: Answers[K]) => {
     setAnswers((a) => {
@@ -124,7 +144,9 @@ export function HandlingPane() {
 
   const confirm = async () => {
     if (!loaded || !answers || chosenNow.length === 0) return;
-    const values = confirmValues(chosenNow, answers);
+    const checked = confirmation(loaded.row.values, chosenNow, answers, today);
+    if (!checked.ok) return;
+    const values = checked.values;
     const before = previousValues(loaded.row, Object.keys(values) as (keyof LedgerValues)[]);
     const written = await run(t('busy.writing'), async (host) => {
       const [rowNumber] = await host.writeRows([{ excelRow: loaded.row.excelRow, values }], loaded.snapshot);
@@ -149,6 +171,24 @@ export function HandlingPane() {
     snapshotRef.current = null;
     await load(undo.snapshot.sheetName, undo.excelRow, true);
   };
+
+  const dateMessage = (problem: DateProblem | null): string | undefined =>
+    !problem
+      ? undefined
+      : problem.kind === 'invalid'
+        ? t('date.invalid', { today })
+        : problem.kind === 'future'
+          ? t('date.future', { today })
+          : t('date.beforeFound', { date: problem.foundOn });
+  // what will be written, as header“value” the way the clerk sees the columns
+  // (joined with ， not 、: 处置方式 itself lists its measures with 、)
+  const cellsText = (values: Record<string, unknown>) =>
+    Object.entries(values)
+      .map(([key, value]) => {
+        const column = columnByKey(key as ColumnKey);
+        return locale === 'en-US' ? `${column.en} “${String(value)}”` : `${column.header}“${String(value)}”`;
+      })
+      .join(locale === 'en-US' ? ', ' : '，');
 
   const text = (value: unknown) =>
     Array.isArray(value) && value.length > 0 ? listJoin(value as string[], locale) : typeof value === 'string' && value ? value : t('none');
@@ -222,38 +262,112 @@ export function HandlingPane() {
                 )}
               </div>
             ))}
-            {chosenNow.length > 0 && (
-              <>
-                <Caption1>{t('confirm.what', { routes: listJoin(chosenNow, locale), status: confirmValues(chosenNow, answers).status as string })}</Caption1>
-                <div className={styles.row}>
-                  <Button appearance="primary" onClick={() => void confirm()} disabled={incomeInvalid || amountInvalid}>
-                    {t('confirm')}
-                  </Button>
-                </div>
-              </>
-            )}
           </section>
+
+          {asksVerification && chosenNow.length > 0 && (
+            <section className={styles.section} aria-labelledby="verify-title" data-testid="verification">
+              <Subtitle2 as="h2" id="verify-title" style={{ margin: 0 }}>
+                {t('verify.title')}
+              </Subtitle2>
+              <Caption1>{statusFor(chosenNow, answers) === '办理中' ? t('verify.needed') : t('verify.optional')}</Caption1>
+              <Field
+                label={t('q.verifiedOn')}
+                validationMessage={outcome && !outcome.ok ? dateMessage(outcome.dateProblem) : undefined}
+                validationState={outcome && !outcome.ok && outcome.dateProblem ? 'error' : 'none'}
+              >
+                <Input
+                  type="date"
+                  value={answers.verifiedOn}
+                  max={today}
+                  min={typeof loaded.row.values.foundOn === 'string' ? loaded.row.values.foundOn : undefined}
+                  onChange={(_, d) => set('verifiedOn', d.value)}
+                />
+              </Field>
+              <Field
+                label={t('q.verifyResult')}
+                validationMessage={answers.verifyResult === null ? t('q.verifyResult.unanswered') : undefined}
+                validationState={answers.verifyResult === null ? 'warning' : 'none'}
+              >
+                <Select
+                  value={answers.verifyResult ?? ''}
+                  onChange={(_, d) => set('verifyResult', d.value === '' ? null : (d.value as VerifyResult))}
+                >
+                  <option value="">{t('q.verifyResult.choose')}</option>
+                  {VOCABULARIES.verifyResult.map((result) => (
+                    <option key={result} value={result}>
+                      {result}
+                    </option>
+                  ))}
+                </Select>
+              </Field>
+            </section>
+          )}
+
+          {outcome && (
+            <section className={styles.section} aria-label={t('confirm')}>
+              {outcome.ok ? (
+                <Caption1>{t('confirm.what', { cells: cellsText(outcome.values) })}</Caption1>
+              ) : (
+                <MessageBar intent="warning" data-testid="confirm-missing">
+                  <MessageBarBody>
+                    {outcome.missing.length > 0
+                      ? t('confirm.missing', { questions: listJoin(outcome.missing.map((q) => t(`question.${q}`)), locale) })
+                      : t('confirm.fixDate')}
+                  </MessageBarBody>
+                </MessageBar>
+              )}
+              <div className={styles.row}>
+                <Button appearance="primary" onClick={() => void confirm()} disabledFocusable={!outcome.ok || incomeInvalid || amountInvalid}>
+                  {t('confirm')}
+                </Button>
+              </div>
+            </section>
+          )}
+
           <section className={styles.section} aria-labelledby="form-title">
             <Subtitle2 as="h2" id="form-title" style={{ margin: 0 }}>
               {t('form.title')}
             </Subtitle2>
-            <Field label={t('q.willing')}>
-              <RadioGroup layout="horizontal" value={answers.willing} onChange={(_, d) => set('willing', d.value as Willingness)}>
+            <Field
+              label={t('q.willing')}
+              required
+              validationMessage={answers.willing === null ? t('q.unanswered') : undefined}
+              validationState={answers.willing === null ? 'warning' : 'none'}
+            >
+              <RadioGroup layout="horizontal" value={answers.willing ?? ''} onChange={(_, d) => set('willing', d.value as Willingness)}>
                 {VOCABULARIES.willingness.map((w) => (
                   <Radio key={w} value={w} label={w} />
                 ))}
               </RadioGroup>
             </Field>
             {answers.willing !== '不愿申请' && (
-              <Field label={t('q.ability')}>
-                <RadioGroup layout="horizontal" value={answers.ableToApplyAlone ? 'yes' : 'no'} onChange={(_, d) => set('ableToApplyAlone', d.value === 'yes')}>
+              <Field
+                label={t('q.ability')}
+                required={answers.willing === '愿意申请'}
+                validationMessage={answers.ableToApplyAlone === null ? t('q.unanswered') : undefined}
+                validationState={answers.ableToApplyAlone === null ? 'warning' : 'none'}
+              >
+                <RadioGroup
+                  layout="horizontal"
+                  value={answers.ableToApplyAlone === null ? '' : answers.ableToApplyAlone ? 'yes' : 'no'}
+                  onChange={(_, d) => set('ableToApplyAlone', d.value === 'yes')}
+                >
                   <Radio value="yes" label={t('q.ability.yes')} />
                   <Radio value="no" label={t('q.ability.no')} />
                 </RadioGroup>
               </Field>
             )}
-            <Field label={t('q.area')}>
-              <RadioGroup layout="horizontal" value={answers.area} onChange={(_, d) => set('area', d.value === 'urban' ? 'urban' : 'rural')}>
+            <Field
+              label={t('q.area')}
+              hint={
+                unitArea && answers.area !== null
+                  ? t('q.area.from', { unit: unitArea.unit, area: t(unitArea.area === 'urban' ? 'q.area.urban' : 'q.area.rural') })
+                  : undefined
+              }
+              validationMessage={answers.area === null ? t('q.area.unknown') : undefined}
+              validationState={answers.area === null ? 'warning' : 'none'}
+            >
+              <RadioGroup layout="horizontal" value={answers.area ?? ''} onChange={(_, d) => set('area', d.value === 'urban' ? 'urban' : 'rural')}>
                 <Radio value="rural" label={t('q.area.rural')} />
                 <Radio value="urban" label={t('q.area.urban')} />
               </RadioGroup>
