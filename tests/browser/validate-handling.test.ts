@@ -57,6 +57,17 @@ describe('台账校验 and 接办流程 in Chromium', () => {
     await page.locator('[data-mark="error"]').first().waitFor();
     await page.screenshot({ path: join(SHOTS, 'validate-preview-1366x768.png') });
     await pane.screenshot({ path: join(SHOTS, 'validate-preview-pane-350.png') });
+    // 全部修正 with marks on: no colour stays on a cell it fixed (F6: 15-digit ID, G9: full-width phone)
+    const marked = () => page.locator('[data-mark]').evaluateAll((nodes) => nodes.map((node) => node.getAttribute('data-cell')));
+    expect(await marked()).toEqual(expect.arrayContaining(['F6', 'G9']));
+    await pane.getByRole('button', { name: '全部修正' }).click();
+    await pane.getByText(/^已修正\d+处，可撤销。 标注已按新的校验结果更新/).waitFor();
+    const listed = await pane.getByRole('button', { name: /^定位到 [A-Z]+\d+：/ }).evaluateAll((nodes) => nodes.map((node) => /^定位到 ([A-Z]+\d+)/.exec(node.getAttribute('aria-label') ?? '')?.[1]));
+    const after = await marked();
+    expect(after).not.toContain('F6');
+    expect(after).not.toContain('G9');
+    for (const cell of after) expect(listed).toContain(cell);
+    await page.screenshot({ path: join(SHOTS, 'validate-preview-after-fix.png') });
     expect(errors).toEqual([]);
     await page.close();
   });

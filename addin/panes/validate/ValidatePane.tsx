@@ -105,6 +105,11 @@ export function ValidatePane() {
   const [notice, setNotice] = useState<string | null>(null);
   const [undo, setUndo] = useState<UndoEntry | null>(null);
   const [validatedVersion, setValidatedVersion] = useState(0);
+  /**
+   * The sheet this pane has coloured (null: no marks, or removed). While set, every re-check re-marks
+   * from its findings: colours left on cells a fix has corrected would contradict the list.
+   */
+  const [markedSheet, setMarkedSheet] = useState<string | null>(null);
   const ownWriteAt = useRef(0);
   const versionRef = useRef(sheetVersion);
   versionRef.current = sheetVersion;
@@ -183,9 +188,28 @@ export function ValidatePane() {
   const stale = result !== null && sheetVersion !== validatedVersion && !echo;
 
   const scopeRows = scope === 'selection' ? selectedRows : undefined;
-  const start = () => {
+
+  /** The findings the pane lists for a result (the checked rows only): what the marks show. */
+  const listedFindings = (checked: Result) => checked.validation.findings.filter((f) => !checked.rows || (f.row >= checked.rows.from && f.row <= checked.rows.to));
+
+  /**
+   * After a re-check with marks on: the marks follow the new findings. markFindings replaces the
+   * pane's old marks in the same batch (no separate clear: the bench counts syncs). Returns what to
+   * tell the user, with a leading space to append to the notice; '' when nothing was marked.
+   */
+  const remark = async (checked: Result | undefined): Promise<string> => {
+    if (!checked || markedSheet === null || markedSheet !== checked.snapshot.sheetName) return '';
+    const findings = listedFindings(checked);
+    const done = await run(t('busy.marking'), (host) => host.markFindings(checked.snapshot, findings).then(() => true));
+    if (!done) return '';
+    const cells = new Set(findings.map((f) => f.cell)).size;
+    return ` ${cells > 0 ? t('marks.refreshed', { count: cells }) : t('marks.refreshedNone')}`;
+  };
+
+  const start = async () => {
     setNotice(null);
-    void validate(scopeRows);
+    const note = await remark(await validate(scopeRows));
+    if (note) setNotice(note.trim());
   };
 
   const goTo = (finding: Finding) => {
@@ -195,14 +219,18 @@ export function ValidatePane() {
 
   const mark = async () => {
     if (!result) return;
-    const findings = result.validation.findings.filter((f) => !result.rows || (f.row >= result.rows.from && f.row <= result.rows.to));
+    const findings = listedFindings(result);
     const done = await run(t('busy.marking'), (host) => host.markFindings(result.snapshot, findings).then(() => true));
-    if (done) setNotice(t('marks.done', { count: new Set(findings.map((f) => f.cell)).size }));
+    if (!done) return;
+    setMarkedSheet(result.snapshot.sheetName);
+    setNotice(t('marks.done', { count: new Set(findings.map((f) => f.cell)).size }));
   };
 
   const clearMarks = async () => {
     const done = await run(t('busy.clearing'), (host) => host.clearMarks(result?.snapshot).then(() => true));
-    if (done) setNotice(t('marks.cleared'));
+    if (!done) return;
+    setMarkedSheet(null);
+    setNotice(t('marks.cleared'));
   };
 
   const writeCells = async (label: string, snapshot: LedgerSnapshot, cells: { excelRow: number; key: CellFix['key']; value: string }[]) =>
@@ -226,7 +254,8 @@ export function ValidatePane() {
     const next = await validate(result.rows);
     // undo refers to the sheet as it is after the fix (every fixed row now carries a 记录ID)
     if (next) setUndo({ snapshot: next.snapshot, fixes: applied });
-    setNotice(t('fix.applied', { count: applied.length }));
+    const marks = await remark(next);
+    setNotice(`${t('fix.applied', { count: applied.length })}${marks}`);
   };
 
   const undoFixes = async () => {
@@ -234,8 +263,8 @@ export function ValidatePane() {
     const ok = await writeCells(t('busy.undoing'), undo.snapshot, undo.fixes.map((f) => ({ excelRow: f.excelRow, key: f.key, value: f.before })));
     if (!ok) return;
     setUndo(null);
-    await validate(result?.rows);
-    setNotice(t('fix.undone'));
+    const marks = await remark(await validate(result?.rows));
+    setNotice(`${t('fix.undone')}${marks}`);
   };
 
   const skippedText = (skipped: readonly TemplateExtra[]) =>
@@ -252,9 +281,9 @@ export function ValidatePane() {
     const added = await run(t('columns.busy'), (host) => host.addMissingColumns(result.snapshot, keys));
     if (!added) return undefined;
     ownWriteAt.current = Date.now();
-    await validate(result.rows);
+    const marks = await remark(await validate(result.rows));
     const from = added.columns[0]?.cell.replace(/\d+$/, '') ?? '';
-    setNotice(`${t('columns.added', { count: added.columns.length, from, columns: listJoin(added.columns.map((c) => c.header), locale) })}${skippedText(added.skipped)}`);
+    setNotice(`${t('columns.added', { count: added.columns.length, from, columns: listJoin(added.columns.map((c) => c.header), locale) })}${skippedText(added.skipped)}${marks}`);
     return added;
   };
 
@@ -266,7 +295,8 @@ export function ValidatePane() {
     if (!ok) return;
     const next = await validate(result.rows);
     if (next) setUndo({ snapshot: next.snapshot, fixes: [fix] });
-    setNotice(t('synonym.applied', { cell: fix.cell, value: fix.after }));
+    const marks = await remark(next);
+    setNotice(`${t('synonym.applied', { cell: fix.cell, value: fix.after })}${marks}`);
   };
 
   const missing = result ? missingColumns(result.snapshot) : [];
@@ -292,7 +322,7 @@ export function ValidatePane() {
           />
         </RadioGroup>
         <div className={styles.row}>
-          <Button appearance="primary" onClick={start} disabled={scope === 'selection' && !selectedRows}>
+          <Button appearance="primary" onClick={() => void start()} disabled={scope === 'selection' && !selectedRows}>
             {result ? t('rerun') : t('run')}
           </Button>
         </div>
@@ -328,7 +358,9 @@ export function ValidatePane() {
       )}
 
       {notice && (
-        <MessageBar intent="success" style={{ marginTop: '8px' }}>
+        // multiline: a notice that grows in place (the fix, then the re-marked cells) wraps; the auto
+        // layout measures only when the bar resizes, so it stayed on one line wider than the pane
+        <MessageBar intent="success" layout="multiline" style={{ marginTop: '8px' }}>
           <MessageBarBody>{notice}</MessageBarBody>
         </MessageBar>
       )}
@@ -336,7 +368,7 @@ export function ValidatePane() {
         <MessageBar intent="warning" style={{ marginTop: '8px' }}>
           <MessageBarBody>{t('stale')}</MessageBarBody>
           <MessageBarActions>
-            <Button size="small" onClick={start}>
+            <Button size="small" onClick={() => void start()}>
               {t('rerun')}
             </Button>
           </MessageBarActions>

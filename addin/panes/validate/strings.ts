@@ -44,6 +44,8 @@ export const VALIDATE_STRINGS = defineStrings({
   },
   'marks.done': { zh: '已标注{count}个单元格。', en: '{count} cells coloured.' },
   'marks.cleared': { zh: '标注已清除。', en: 'Colours removed.' },
+  'marks.refreshed': { zh: '标注已按新的校验结果更新，现标注{count}个单元格。', en: 'The colours follow the new check: {count} cells coloured.' },
+  'marks.refreshedNone': { zh: '已没有问题单元格，标注已全部清除。', en: 'No cells with problems left: the colours are removed.' },
   'fix.title': { zh: '可一键修正（{count}处）', en: 'Safe fixes ({count})' },
   'fix.explain': {
     zh: '只做不改变含义的修正：15位身份证号升为18位、小写x改大写X、全角数字改半角、去掉首尾空格、多选值统一用“、”分隔。',

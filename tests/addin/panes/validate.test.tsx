@@ -10,6 +10,9 @@ import { demoWorkbook } from '../../../addin/host/demo-workbook';
 import { validateSheet } from '../../../ledger/validate';
 import { localToday } from '../../../addin/panes/validate/model';
 import { VALIDATE_PANE } from '../../../addin/panes/validate/pane';
+import { OfficeHost, type ExcelRun } from '../../../addin/host/office-host';
+import { MARK_COLORS } from '../../../addin/host/write-plan';
+import { FakeExcel, FakeSheet } from '../fake-excel';
 import { connected, renderPane } from './render';
 
 const click = async (name: string | RegExp) => {
@@ -75,6 +78,60 @@ describe('台账校验 pane', () => {
     await click('清除标注');
     await screen.findByText('标注已清除。');
     expect(host.sheet('台账').marks.size).toBe(0);
+  });
+
+  it('on Excel, marks follow the list after 全部修正, its undo and a synonym fix: no colour stays on a fixed cell', async () => {
+    const seed = demoWorkbook({ plantedDefects: true });
+    const excel = new FakeExcel(seed.sheets.map((sheet) => new FakeSheet(sheet.name, sheet.values, sheet.numberFormats)));
+    const host = new OfficeHost({ run: excel.run as unknown as ExcelRun, supports: excel.supports });
+    renderPane('validate', <ValidatePane />, { connect: async () => ({ host, displayLanguage: 'zh-CN', theme: undefined }) });
+    await connected();
+    // the ledger is looked up on the fake first: wait outside act() (inside, React would not render meanwhile)
+    await screen.findByRole('button', { name: '开始校验' });
+    await click('开始校验');
+    await screen.findByTestId('summary-counts');
+    const sheet = excel.sheet('台账');
+    await click('标注问题单元格');
+    await screen.findByText(/已标注\d+个单元格/);
+    // F6: a 15-digit ID (fixable warning); G9: a full-width phone (fixable); F7: a wrong check digit (not fixable)
+    expect(sheet.markAt('F6')).toBe(MARK_COLORS.warning);
+    expect(sheet.markAt('G9')).toBeDefined();
+    expect(sheet.markAt('F7')).toBe(MARK_COLORS.error);
+
+    excel.syncLog = [];
+    const runs = excel.runs;
+    await click('全部修正');
+    const notice = await screen.findByText(/^已修正4处，可撤销。/);
+    expect(sheet.markAt('F6')).toBeUndefined();
+    expect(sheet.markAt('G9')).toBeUndefined();
+    expect(sheet.markAt('F7')).toBe(MARK_COLORS.error);
+    // the pane says the colours were redone
+    expect(notice.textContent).toMatch(/^已修正4处，可撤销。 标注已按新的校验结果更新，现标注\d+个单元格。$/);
+    // every colour left is on a cell the pane still lists
+    const listed = new Set(screen.getAllByRole('button', { name: /^定位到 [A-Z]+\d+：/ }).map((b) => /^定位到 ([A-Z]+\d+)/.exec(b.getAttribute('aria-label')!)![1]));
+    for (const cf of sheet.conditionalFormats) for (const area of cf.areas) for (let r = area.r0; r < area.r0 + area.rows; r++) for (let c = area.c0; c < area.c0 + area.cols; c++) expect(listed).toContain(`${String.fromCharCode(65 + c)}${r + 1}`);
+    // three batches: the write (≤ 3 syncs), the re-read (2) and one markFindings that replaces the old
+    // marks (≤ 3) — no separate clear
+    expect(excel.runs - runs).toBe(3);
+    expect(excel.syncs).toBeLessThanOrEqual(8);
+
+    await click('撤销刚才的修正');
+    await screen.findByText(/^已撤销，原值已写回。 标注已按新的校验结果更新/);
+    expect(sheet.markAt('F6')).toBe(MARK_COLORS.warning);
+    expect(sheet.markAt('G9')).toBeDefined();
+
+    // a synonym fix (走访 → 入户走访 in L9) takes its colour off L9
+    expect(sheet.markAt('L9')).toBeDefined();
+    await click('将 L9 改为“入户走访”');
+    await screen.findByText(/^已将 L9 改为“入户走访”，可撤销。 标注已按新的校验结果更新/);
+    expect(sheet.markAt('L9')).toBeUndefined();
+
+    // once removed, a fix leaves the sheet without colours
+    await click('清除标注');
+    await screen.findByText('标注已清除。');
+    await click('全部修正');
+    await screen.findByText('已修正4处，可撤销。');
+    expect(sheet.conditionalFormats).toEqual([]);
   });
 
   it('fixes the safe cells in one click and undo writes the old values back', async () => {
