@@ -9,6 +9,7 @@ import { useLedger, useStrings } from '../../app/HostProvider';
 import { ApiError } from '../../api/errors';
 import { checkServerUrl } from '../../api/session';
 import { SIGNIN_STRINGS } from './strings';
+import { withScheme } from './server-address';
 import { SessionProvider, useSession } from './session-context';
 import type { ApiClient } from '../../api/client';
 
@@ -74,11 +75,13 @@ export function SignInForm({ audience = 'village' }: { audience?: SignInAudience
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    const checked = checkServerUrl(server);
+    const checked = checkServerUrl(withScheme(server));
     if (!checked.ok) {
       setServerError(locale === 'en-US' ? checked.en : checked.zh);
       return;
     }
+    // the field shows the address used (with the https:// the form added)
+    setServerText(checked.url);
     setServerError(null);
     setError(null);
     setBusy(true);
@@ -100,7 +103,8 @@ export function SignInForm({ audience = 'village' }: { audience?: SignInAudience
   }
 
   return (
-    <form className={styles.form} onSubmit={(e) => void submit(e)} aria-labelledby="signin-heading">
+    // noValidate: the form checks the address itself, in the pane's language (the browser's own popup is English)
+    <form className={styles.form} onSubmit={(e) => void submit(e)} aria-labelledby="signin-heading" noValidate>
       <h2 id="signin-heading" className={styles.heading}>
         {t('signin.title')}
       </h2>
@@ -110,7 +114,22 @@ export function SignInForm({ audience = 'village' }: { audience?: SignInAudience
         hint={t('signin.serverHint')}
         validationMessage={serverError ? { children: serverError, className: styles.lines } : undefined}
       >
-        <Input type="url" value={server} onChange={(_, d) => setServerText(d.value)} autoComplete="url" name="server" />
+        {/* type="text": a bare host is valid here (https:// is added), which type="url" refuses */}
+        <Input
+          type="text"
+          inputMode="url"
+          autoCapitalize="off"
+          spellCheck={false}
+          value={server}
+          onChange={(_, d) => {
+            setServerText(d.value);
+            // both errors are about the previous address: one left beside a new one misleads
+            setServerError(null);
+            setError(null);
+          }}
+          autoComplete="url"
+          name="server"
+        />
       </Field>
       <Field label={t('signin.username')} required>
         <Input value={username} onChange={(_, d) => setUsername(d.value)} autoComplete="username" name="username" />
