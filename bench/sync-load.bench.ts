@@ -54,6 +54,11 @@ function villageCode(i: number): string {
   return `${TOWNSHIP}${String(400 + i).padStart(3, '0')}`;
 }
 
+/** The village's registered name: its rows name it in 村（社区）, as a village's own ledger does (another name draws the village.other warning). */
+function villageName(i: number): string {
+  return `压测村${i}（虚构）`;
+}
+
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
@@ -73,7 +78,7 @@ async function prepare(file: string): Promise<string[]> {
       await upsertUnit(tx, { code: TOWNSHIP, name: '鹿城镇', level: 'township', parentCode: '532301', invented: false });
       for (let i = 0; i < ALL_VILLAGES; i++) {
         const code = villageCode(i);
-        await upsertUnit(tx, { code, name: `压测村${i}（虚构）`, level: 'village', parentCode: TOWNSHIP, invented: true });
+        await upsertUnit(tx, { code, name: villageName(i), level: 'village', parentCode: TOWNSHIP, invented: true });
         // No password: these accounts only ever use the token issued here.
         const user = await tx.run(
           "INSERT INTO users (username, password_hash, role, unit_code, active, created_at) VALUES (?, 'bench-no-login', 'village', ?, 1, ?)",
@@ -300,7 +305,7 @@ export async function run(): Promise<BenchResult[]> {
       i === OTHER_USER || i === FLOOD
         ? []
         : Array.from({ length: ROWS }, () => {
-            const values = fabricateLedgerValues(rng, { region: '532301', township: '鹿城镇' }) as Record<string, unknown>;
+            const values = fabricateLedgerValues(rng, { region: '532301', township: '鹿城镇', village: villageName(i) }) as Record<string, unknown>;
             delete values.seq;
             return values;
           }),
