@@ -15,3 +15,13 @@ export function submittableMonths(today: string): [previous: string, current: st
   const previous = month === 1 ? `${year - 1}-12` : `${year}-${String(month - 1).padStart(2, '0')}`;
   return [previous, today.slice(0, 7)];
 }
+
+/**
+ * The months to offer: submittableMonths, then every other month the township returned (newest first),
+ * so a month returned long ago can still be submitted again (the server refuses only months to come).
+ */
+export function monthsToOffer(today: string, returnedMonths: Iterable<string>): string[] {
+  const offered: string[] = submittableMonths(today);
+  const older = [...new Set(returnedMonths)].filter((month) => !offered.includes(month) && month < today.slice(0, 7)).sort().reverse();
+  return [...offered, ...older];
+}

@@ -38,7 +38,7 @@ import { changedKeys, valuesEqual } from '../ledger/sync-merge';
 import { LEDGER_UPLOAD_LIMIT_BYTES } from '../ledger/upload-plan';
 import type { LedgerValue, LedgerValues } from '../ledger/types';
 import { defined } from '../ledger/defined';
-import { submittableMonths } from '../ledger/submission-months';
+import { monthsToOffer, submittableMonths } from '../ledger/submission-months';
 
 // ---------------------------------------------------------------------------------------------
 // Session and API
@@ -555,11 +555,11 @@ function villageView(user: SessionUser): HTMLElement {
           ),
         ),
       );
-      // the months offered say where they stand; an older month returned is offered too, or the
-      // banner's “重新报送” could not be done (the add-in's two months are the rule for new months)
+      // the months offered say where they stand; an older month returned is offered too (monthsToOffer,
+      // the add-in's rule as well), or the banner's “重新报送” could not be done
       const chosen = month.value;
       month.replaceChildren(
-        ...[previousMonth, thisMonth, ...returned.map((s) => s.month).filter((m) => m !== previousMonth && m !== thisMonth)].map((value) => {
+        ...monthsToOffer(chinaDate(new Date()), returned.map((s) => s.month)).map((value) => {
           const record = known.find((s) => s.month === value);
           const base = value === previousMonth ? '上月' : value === thisMonth ? '本月，尚未结束' : '';
           const where = record ? { 已退回: '已退回，待重新报送', 已提交: '已报送，待审核', 已审核: '已审核' }[record.state] : '';

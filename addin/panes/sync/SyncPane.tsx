@@ -35,7 +35,7 @@ import { hostSyncSheet } from './sheet-rows';
 import { chinaDay } from '../../app/when';
 import { SYNC_STRINGS } from './strings';
 import { defined } from '../../../ledger/defined';
-import { submittableMonths as monthsToSubmit } from '../../../ledger/submission-months';
+import { monthsToOffer, submittableMonths as monthsToSubmit } from '../../../ledger/submission-months';
 
 const useStyles = makeStyles({
   section: { display: 'flex', flexDirection: 'column', gap: '6px' },
@@ -112,9 +112,11 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   /** The sheet names another village (title / 村（社区）): nothing is synced until the user confirms, naming both. */
   const [otherVillage, setOtherVillage] = useState<OtherVillageError | null>(null);
   const [otherConfirmed, setOtherConfirmed] = useState(false);
-  const months = useMemo(() => submittableMonths(), []);
-  const [month, setMonth] = useState(months[0]);
   const [submissions, setSubmissions] = useState<SubmissionWire[] | null>(null);
+  // the previous and the current month, then any older month the township returned (to submit it again)
+  const returnedMonths = useMemo(() => (submissions ?? []).filter((s) => s.state === '已退回').map((s) => s.month).join(','), [submissions]);
+  const months = useMemo(() => monthsToOffer(chinaDate(new Date()), returnedMonths ? returnedMonths.split(',') : []), [returnedMonths]);
+  const [month, setMonth] = useState(months[0]);
   const [refused, setRefused] = useState<{ refused: SubmissionRefused; error: ApiError } | null>(null);
   const [submitted, setSubmitted] = useState<SubmissionWire | null>(null);
   const [phase, setPhase] = useState<string | null>(null);
@@ -416,7 +418,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             <Select value={month} onChange={(_, d) => setMonth(d.value)}>
               {months.map((m) => (
                 <option key={m} value={m}>
-                  {monthLabel(m)}
+                  {returnedMonths.split(',').includes(m) ? t('submit.monthReturned', { month: monthLabel(m) }) : monthLabel(m)}
                 </option>
               ))}
             </Select>

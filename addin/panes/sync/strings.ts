@@ -89,6 +89,7 @@ export const SYNC_STRINGS = defineStrings({
 
   'submit.heading': { zh: '月度报送', en: 'Monthly submission' },
   'submit.month': { zh: '报送月份', en: 'Month' },
+  'submit.monthReturned': { zh: '{month}（已退回，待重新报送）', en: '{month} (returned, to submit again)' },
   'submit.button': { zh: '报送 {month}', en: 'Submit {month}' },
   'submit.busy': { zh: '正在同步并报送…', en: 'Syncing and submitting…' },
   'submit.syncFirst': { zh: '报送前会先同步本表的修改。', en: 'The sheet’s changes are synced first.' },

@@ -117,6 +117,9 @@ describe('同步提交 pane', () => {
     expect(list.textContent).not.toContain('demo-township');
     expect(screen.getByText('退回原因：第5行核实结果未填写')).toBeTruthy();
     await screen.findByText(/此工作簿尚未同步过/);
+    // the month the township returned is offered to submit again, whenever it was (after the month just ended, first)
+    const offered = Array.from(screen.getByRole('combobox', { name: '报送月份' }).querySelectorAll('option')).map((option) => option.textContent);
+    expect(offered).toContain('2026年10月（已退回，待重新报送）');
 
     await act(async () => fireEvent.click(screen.getByRole('button', { name: '立即同步' })));
     const result = await screen.findByTestId('sync-result');
