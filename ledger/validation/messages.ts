@@ -321,6 +321,13 @@ export const FINDING_MESSAGES = {
       `"${p.other ?? ''}" says the person declines, but "${p.column}" holds ${enList(p.items)}.`,
       'Assistance is voluntary: for a person who declines, the only routes are 尊重意愿持续关注 (and 纳入低收入人口动态监测 where eligible). Confirm the person’s wish and correct one of the two.',
     ),
+  'route.ineligible': (p) =>
+    t(
+      `「${p.other ?? ''}」为“${p.value ?? ''}”，但「${p.column}」填写了“${zhList(p.items)}”。`,
+      '纳入低保、纳入特困供养须符合条件：若本人符合条件，请把核实结果改为“符合救助条件”；若不符合，请删去这些处置方式（可“纳入低收入人口动态监测”或“尊重意愿持续关注”）。',
+      `"${p.other ?? ''}" says "${p.value ?? ''}", but "${p.column}" holds ${enList(p.items)}.`,
+      'Enrolment in 低保 or 特困供养 needs the conditions met: if the person qualifies, set the result to 符合救助条件; if not, remove these routes (低收入人口动态监测 or 尊重意愿持续关注 may apply).',
+    ),
   'route.missing': (p) =>
     t(
       `「${p.other ?? ''}」为“符合救助条件”，但「${p.column}」未填写。`,
@@ -449,6 +456,7 @@ export const FINDING_LABELS: Record<FindingCode, LocalizedText> = {
   'number.format': { zh: '不是有效的数字', en: 'not a number' },
   'deadline.overdue': { zh: '核实已超期', en: 'verification overdue' },
   'consent.declined_route': { zh: '本人不愿申请却填了救助方式', en: 'measure recorded although the person declined' },
+  'route.ineligible': { zh: '核实为不符合却填了纳入低保/特困', en: 'enrolment although found not eligible' },
   'route.missing': { zh: '缺少处置方式', en: 'handling measure missing' },
   'status.inconsistent': { zh: '办理状态与填写内容不一致', en: 'status inconsistent with the row' },
   'lead.duplicate': { zh: '线索编号重复', en: 'lead number repeated' },

@@ -126,6 +126,10 @@ const PENDING = '待核实';
 const HANDLING_STATUSES: ReadonlySet<string> = new Set(['办理中', CLOSED]);
 const DECLINED = '不愿申请';
 const ELIGIBLE = '符合救助条件';
+/** 核实结果 that say the person does not qualify (or the lead was untrue): enrolment contradicts them. */
+const NOT_ELIGIBLE: ReadonlySet<string> = new Set<(typeof VOCABULARIES.verifyResult)[number]>(['不符合但需关注', '不符合救助条件', '信息不实']);
+/** Routes that enrol the person, and so need the conditions met (notice 二（三）2). */
+const ENROLMENT_ROUTES: ReadonlySet<string> = new Set<HandlingMeasure>(['纳入低保', '纳入特困供养']);
 /** The only routes for a person who declines (assistance is voluntary, notice 二（三）). */
 const ALLOWED_ROUTES: ReadonlySet<string> = new Set(VOCABULARIES.routes);
 export const ROUTES_WHEN_DECLINED: ReadonlySet<HandlingMeasure> = new Set<HandlingMeasure>(['尊重意愿持续关注', '纳入低收入人口动态监测']);
@@ -191,6 +195,21 @@ export const ROW_RULES: readonly RowRule[] = [
       // Only allowed routes count: a misspelt 尊重意愿持续关注 is the enum finding's business, not a consent breach.
       for (const route of row.list('routes')) if (ALLOWED_ROUTES.has(route) && !ROUTES_WHEN_DECLINED.has(route as HandlingMeasure)) (items ??= []).push(route);
       return items ? { items, other: ctx.headerOf('willingness') } : null;
+    },
+  },
+  {
+    // 纳入低保 / 纳入特困供养 beside a 核实结果 saying the person does not qualify: one of the two is
+    // wrong, and the township's reviewer would otherwise read an enrolment nobody can justify. A warning:
+    // the result may be the one out of date (the circumstances changed at a later visit).
+    id: 'route.ineligible',
+    code: 'route.ineligible',
+    severity: 'warning',
+    columns: ['routes', 'verifyResult'],
+    test(row, ctx) {
+      const result = row.text('verifyResult');
+      if (result === undefined || !NOT_ELIGIBLE.has(result)) return null;
+      const items = row.list('routes').filter((route) => ENROLMENT_ROUTES.has(route));
+      return items.length > 0 ? { items, value: result, other: ctx.headerOf('verifyResult') } : null;
     },
   },
   {

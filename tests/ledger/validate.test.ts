@@ -271,6 +271,10 @@ describe('cross-field rules', () => {
     ['declined, monitored', { willingness: '不愿申请', routes: ['尊重意愿持续关注', '纳入低收入人口动态监测'], amount: null }, []],
     ['declined but enrolled', { willingness: '不愿申请', routes: ['尊重意愿持续关注', '纳入低保'] }, ['consent.declined_route@routes']],
     ['willing, any route', { willingness: '愿意申请', routes: ['纳入低保'] }, []],
+    // route.ineligible
+    ['not eligible but enrolled', { verifyResult: '不符合救助条件', routes: ['纳入低保', '临时救助'], status: '已办结', closedOn: '2026-10-21' }, ['route.ineligible@routes']],
+    ['needs watching, monitored (no enrolment)', { verifyResult: '不符合但需关注', routes: ['纳入低收入人口动态监测'], amount: null }, []],
+    ['eligible and enrolled', { routes: ['纳入特困供养'] }, []],
     // route.missing
     ['eligible without a route', { routes: null, amount: null }, ['route.missing@routes']],
     ['not eligible, no route needed', { verifyResult: '不符合救助条件', routes: null, amount: null, status: '已办结', closedOn: '2026-10-21' }, []],
