@@ -8,7 +8,7 @@
  * are missing from the file are never deleted (they are counted and reported).
  */
 import { LEDGER_COLUMNS } from './columns';
-import { normalizeIdText } from './id-number';
+import { endsLikeExcelNumber, isValidIdChecksum, normalizeIdText } from './id-number';
 import { valuesEqual } from './sync-merge';
 import type { LedgerValues } from './types';
 import type { ParsedRow } from './validation/cells';
@@ -65,6 +65,31 @@ export function idPairKey(value: unknown): string {
 }
 const idKey = idPairKey;
 
+/** A name as rows are compared by it: full-width folded, white space dropped. */
+function nameKey(value: unknown): string {
+  return typeof value === 'string' ? value.normalize('NFKC').replace(/\s/g, '') : '';
+}
+
+/**
+ * The server row a row without 记录ID stands for, by its ID number: one rule for the web upload
+ * and the add-in's first sync. Only a real ID number pairs (18 characters with the checksum right and
+ * not an Excel-mangled number ending in 000 — two people born the same day could share one of those —
+ * or a legacy 15-digit one), and
+ * only with rows of the same name when both have one (a retyped ID of another person must not put
+ * one person's values on another's row). `ambiguous`: several rows qualify, none is chosen.
+ */
+export function pairedServerRow<Row extends { values: LedgerValues }>(values: LedgerValues, byId: ReadonlyMap<string, readonly Row[]>): { row?: Row; ambiguous: boolean } {
+  const key = idPairKey(values.idNumber);
+  const real = key.length === 18 ? isValidIdChecksum(key) && !endsLikeExcelNumber(key) : /^\d{15}$/.test(key); // 15 digits: a legacy ID, no check character
+  if (!real) return { ambiguous: false };
+  const name = nameKey(values.name);
+  const candidates = (byId.get(key) ?? []).filter((row) => {
+    const theirs = nameKey(row.values.name);
+    return name === '' || theirs === '' || theirs === name;
+  });
+  return candidates.length > 1 ? { ambiguous: true } : { row: candidates[0], ambiguous: false };
+}
+
 /**
  * The server's rows by ID number (idPairKey), in the order given: how a row without 记录ID finds
  * the person already on the server — the web upload here, the add-in's first sync (addin/panes/sync/engine.ts).
@@ -115,12 +140,12 @@ export function planUpload(rows: readonly ParsedRow[], serverRows: readonly Serv
       rowId = fileRowId;
       baseVersion = target ? fileVersion : 0;
     } else {
-      const candidates = byId.get(idKey(values.idNumber)) ?? [];
-      if (candidates.length > 1) {
+      const paired = pairedServerRow(values, byId);
+      if (paired.ambiguous) {
         problem(row.excelRow, ID_HEADER, 'upload.ambiguous_id', '该身份证号在本村台账上有多行，无法确定对应哪一行', '请先下载本村当前台账，在其中修改（保留记录ID）后上传');
         continue;
       }
-      target = candidates[0];
+      target = paired.row;
       match = target ? 'idNumber' : 'new';
       rowId = target ? target.rowId : newRowId();
     }

@@ -5,6 +5,7 @@
  * a request whose answer was lost sent again with the same requestId, rows that cannot be sent,
  * rows removed from the sheet deleted only when confirmed, rows deleted elsewhere left on the sheet.
  */
+import { defined } from '../../ledger/defined';
 import { randomUUID } from 'crypto';
 import { ApiClient, type FetchLike } from '../../addin/api/client';
 import { demoWorkbook } from '../../addin/host/demo-workbook';
@@ -376,6 +377,31 @@ describe('sync engine (memory host ↔ real server)', () => {
     const numbered = pulled.filter((row) => Number(row.values.seq) > lastSerial);
     expect(numbered.length).toBeGreaterThan(0);
     expect(numbered.map((row) => row.values.seq)).toEqual(numbered.map((_, i) => lastSerial + i + 1));
+  });
+
+  it('a paired row never overwrites an edit the server got since the file was copied: kept where the copy is blank, a conflict where it differs', async () => {
+    const people = batches++;
+    const first = await freshWorkbook(people);
+    await first.engine.syncNow();
+    // the township (here: the first workbook) adds notes on the server after the file was copied
+    const [kept, disputed] = await hostSyncSheet(first.host).readRows();
+    const keptId = defined(kept.rowId, 'a synced row id');
+    const disputedId = defined(disputed.rowId, 'a synced row id');
+    setCell(first.host, keptId, '备注', '镇上后来补充的情况');
+    setCell(first.host, disputedId, '备注', '镇上核实：已外出务工');
+    await first.engine.syncNow();
+
+    // the old copy, never synced from Excel: no 记录ID; one 备注 still blank, the other written otherwise
+    const { host, engine } = await freshWorkbook(people);
+    const copyRows = await hostSyncSheet(host).readRows();
+    host.sheet('台账').values[copyRows[1].excelRow - 1][header(host, '备注')] = '表中另写：在家';
+    const outcome = await engine.syncNow();
+    expect(outcome.pairedById).toBeGreaterThan(0);
+    expect(outcome.conflicts.map((conflict) => [conflict.rowId, conflict.fields])).toEqual([[disputedId, ['notes']]]);
+    const notesOf = async (rowId: string) => (await server.request('GET', `/api/v1/ledgers/${VILLAGE}/rows/${rowId}/versions`, { token })).body.versions.at(-1).values.notes;
+    expect(await notesOf(keptId)).toBe('镇上后来补充的情况');
+    expect(await notesOf(disputedId)).toBe('镇上核实：已外出务工'); // until the clerk chooses
+    expect(cell(host, keptId, '备注')).toBe('镇上后来补充的情况'); // the copy now shows it
   });
 
   it('a sheet naming another village is not synced — no request at all — until the user confirms naming it', async () => {

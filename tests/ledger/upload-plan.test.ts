@@ -1,6 +1,6 @@
 /** ledger/upload-plan.ts: an uploaded ledger's rows → sync changes, nothing overwritten or deleted silently. */
 import type { LedgerValues } from '../../ledger/types';
-import { planUpload, type ServerRowRef } from '../../ledger/upload-plan';
+import { pairedServerRow, planUpload, serverRowsByIdNumber, type ServerRowRef } from '../../ledger/upload-plan';
 import type { ParsedRow } from '../../ledger/validation/cells';
 
 const A = '6f1c2a9e-3b7d-4c55-9a01-2f6e8d4b7c10';
@@ -8,8 +8,8 @@ const B = '7a2d3b0f-4c8e-4d66-8b12-3a7f9e5c8d21';
 const C = '8b3e4c1a-5d9f-4e77-9c23-4b8a0f6d9e32';
 const server: ServerRowRef[] = [
   { rowId: A, version: 3, values: { name: '张三', idNumber: '532301198001010011', notes: '旧' } },
-  { rowId: B, version: 1, values: { name: '李四', idNumber: '53230119900202002X' } },
-  { rowId: C, version: 2, values: { name: '王五', idNumber: '532301197003030033' } },
+  { rowId: B, version: 1, values: { name: '李四', idNumber: '53230119900202003X' } },
+  { rowId: C, version: 2, values: { name: '王五', idNumber: '532301197003030038' } },
 ];
 const row = (excelRow: number, values: LedgerValues): ParsedRow => ({ excelRow, values, raw: [] });
 let counter = 0;
@@ -20,7 +20,7 @@ describe('planUpload', () => {
     const plan = planUpload(
       [
         row(3, { rowId: A.toUpperCase(), version: 3, name: '张三', idNumber: '532301198001010011', notes: '新' }),
-        row(4, { rowId: B, version: 1, name: '李四', idNumber: '53230119900202002X' }),
+        row(4, { rowId: B, version: 1, name: '李四', idNumber: '53230119900202003X' }),
       ],
       server,
       newId,
@@ -38,7 +38,7 @@ describe('planUpload', () => {
 
   it('without 记录ID: matched by ID number with base version 0 (every differing field becomes a conflict), else a new row', () => {
     const plan = planUpload(
-      [row(5, { name: '李四', idNumber: '53230119900202002x', notes: '手工录入' }), row(6, { name: '新人', idNumber: '532301200001010018' })],
+      [row(5, { name: '李四', idNumber: '53230119900202003x', notes: '手工录入' }), row(6, { name: '新人', idNumber: '532301200001010018' })],
       server,
       newId,
     );
@@ -49,13 +49,13 @@ describe('planUpload', () => {
   });
 
   it('refuses a 记录ID of another village (with a version), the same record twice, and an ambiguous ID number', () => {
-    const twice: ServerRowRef[] = [...server, { rowId: '9c4f5d2b-6e0a-4f88-8d34-5c9b1a7e0f43', version: 1, values: { idNumber: '532301197003030033' } }];
+    const twice: ServerRowRef[] = [...server, { rowId: '9c4f5d2b-6e0a-4f88-8d34-5c9b1a7e0f43', version: 1, values: { idNumber: '532301197003030038' } }];
     const plan = planUpload(
       [
         row(3, { rowId: '1d2e3f4a-0000-4000-8000-000000000099', version: 4, name: '外村' }),
         row(4, { rowId: A, version: 3, name: '张三改' }),
         row(5, { name: '张三', idNumber: '532301198001010011' }),
-        row(6, { name: '王五', idNumber: '532301197003030033' }),
+        row(6, { name: '王五', idNumber: '532301197003030038' }),
       ],
       twice,
       newId,
@@ -72,5 +72,16 @@ describe('planUpload', () => {
   it('a 记录ID the server does not know, without a version, is a new row under that id (made offline)', () => {
     const id = '2e3f4a5b-0000-4000-8000-000000000042';
     expect(planUpload([row(3, { rowId: id, name: '离线新增' })], server, newId).changes[0]).toMatchObject({ rowId: id, baseVersion: 0, match: 'rowId' });
+  });
+
+  it('pairs by ID number only a real one with the same name: not an Excel-mangled number, not a bad checksum, not another name', () => {
+    const mangled = '532301199001011000'; // what Excel leaves of an ID typed as a number: people born that day share it
+    const rows: ServerRowRef[] = [...server, { rowId: '9c4f5d2b-6e0a-4f88-8d34-5c9b1a7e0f43', version: 1, values: { name: '张三甲', idNumber: mangled } }];
+    const byId = serverRowsByIdNumber(rows);
+    expect(pairedServerRow({ name: '李四乙', idNumber: mangled }, byId)).toEqual({ ambiguous: false, row: undefined });
+    expect(pairedServerRow({ name: '张三', idNumber: '532301198001010012' }, byId).row).toBeUndefined(); // checksum wrong
+    expect(pairedServerRow({ name: '张三丰', idNumber: '532301198001010011' }, byId).row).toBeUndefined(); // another person's name
+    expect(pairedServerRow({ name: ' 张三', idNumber: '５３２３０１１９８００１０１００１１' }, byId).row?.rowId).toBe(A);
+    expect(pairedServerRow({ idNumber: '532301198001010011' }, byId).row?.rowId).toBe(A); // no name on the row: the ID decides
   });
 });

@@ -19,13 +19,14 @@
  *  - a sheet whose title or 村（社区） cells name another village than the signed-in one is not
  *    synced (nothing is sent) until the user confirms the rows are this village's (OtherVillageError);
  *  - rows without 记录ID are first paired by ID number with the server's rows no sheet row holds
- *    (a file uploaded through the web page before, which cannot write 记录ID back): they take that
- *    row's 记录ID and version and go as edits, so nobody is added to the ledger a second time.
+ *    (a file uploaded through the web page before, which cannot write 记录ID back; the web upload's
+ *    rule, pairedServerRow): they take that row's 记录ID with base version 0 and go as edits, so
+ *    nobody is added to the ledger a second time and nothing the server got since is overwritten.
  */
 import { SYNC_LIMITS, SyncChangeSchema, type SyncChange, type SyncConflict, type SyncRequest, type SyncResponse } from '../../../ledger/api/sync';
 import { LEDGER_COLUMNS, villageOfTitle } from '../../../ledger/columns';
 import { sameVillageName, villageNameKey } from '../../../ledger/units';
-import { idPairKey, serverRowsByIdNumber } from '../../../ledger/upload-plan';
+import { idPairKey, pairedServerRow, serverRowsByIdNumber } from '../../../ledger/upload-plan';
 import { changedKeys, compactValues, valuesEqual } from '../../../ledger/sync-merge';
 import type { LedgerValue, LedgerValues } from '../../../ledger/types';
 import type { ApiClient } from '../../api/client';
@@ -469,9 +470,9 @@ export class SyncEngine {
   }
 
   /**
-   * Rows without 记录ID whose ID number is on a server row no sheet row holds take that row's
-   * 记录ID and version (the first such row, in the server's order), so that what differs is pushed
-   * as an edit of it — not as a second row for the same person (a file the village uploaded through
+   * Rows without 记录ID whose ID number is on a server row no sheet row holds (pairedServerRow: a real
+   * ID number, the same name, one such row) take that row's 记录ID with base version 0, so that what
+   * differs is pushed as an edit of it — not as a second row for the same person (a file the village uploaded through
    * the web page, which cannot write 记录ID back, then synced from Excel). The server's rows are
    * read by pulls from the workbook's cursor (everything on a first sync; later, the rows changed
    * since, the others being on the sheet with their 记录ID), answers set aside: the push that follows
@@ -497,11 +498,16 @@ export class SyncEngine {
     const assigned: RowIdAssignment[] = [];
     const out = rows.map((row) => {
       if (row.rowId !== null) return row;
-      const target = (byId.get(idPairKey(row.values.idNumber)) ?? []).find((candidate) => !held.has(candidate.rowId));
-      if (!target) return row;
+      // the web upload's rule (pairedServerRow): a real ID number, the same name, exactly one such row
+      const target = pairedServerRow(row.values, byId).row;
+      if (!target || held.has(target.rowId)) return row;
       held.add(target.rowId);
-      assigned.push({ excelRow: row.excelRow, rowId: target.rowId, version: target.version });
-      return { ...row, rowId: target.rowId, version: target.version };
+      // Base version 0, as the web upload pairs: this copy of the file never saw the server's row, so
+      // a field changed there since (another workbook's edit, a township's correction) and different
+      // here comes back as a conflict to choose, and a blank cell erases nothing. At the row's current
+      // version the push would have overwritten those edits unasked.
+      assigned.push({ excelRow: row.excelRow, rowId: target.rowId, version: 0 });
+      return { ...row, rowId: target.rowId, version: 0 };
     });
     return { rows: out, assigned };
   }
