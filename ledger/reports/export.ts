@@ -32,17 +32,35 @@ export function csvLine(cells: readonly (string | number | null)[]): string {
   return `${cells.map(csvField).join(',')}\r\n`;
 }
 
-/** Mobile 13812345678 → 138****5678; landline 0878-3123456 → 0878-***3456. */
-export function maskPhone(phone: string): string {
-  const text = phone.trim();
-  if (text.length <= 4) return '*'.repeat(text.length);
-  const keepStart = /^1\d{10}$/.test(text) ? 3 : Math.min(5, text.indexOf('-') + 1 || 3);
-  return text.slice(0, keepStart) + '*'.repeat(Math.max(0, text.length - keepStart - 4)) + text.slice(-4);
+/**
+ * One phone number masked digit by digit, separators kept: the area code (0878- / (0878) / 0878 )
+ * or the first 3 digits stay, and the last 4. Runs of fewer than 7 digits are not phone numbers (an
+ * extension, a house number) and stay as they are.
+ */
+function maskPhoneRun(run: string): string {
+  const digits = run.replace(/\D/g, '').length;
+  if (digits < 7) return run;
+  const areaCode = /^\(?0\d{2,3}[)\s-]/.exec(run);
+  const keepStart = areaCode ? areaCode[0].replace(/\D/g, '').length : 3;
+  let seen = 0;
+  return run.replace(/\d/g, (digit) => {
+    seen++;
+    return seen <= keepStart || seen > digits - 4 ? digit : '*';
+  });
 }
 
-/** Every number in a phone cell masked ("13812345678、0878-3123456" → "138****5678、0878-***3456"). */
+/** Mobile 13812345678 → 138****5678; landline 0878-3123456 → 0878-***3456. */
+export function maskPhone(phone: string): string {
+  return maskPhoneText(phone.trim());
+}
+
+/**
+ * Every number in a phone cell masked ("13812345678、0878-3123456" → "138****5678、0878-***3456"),
+ * however it was typed: full-width digits (an IME) are folded first, and spaces, dashes and brackets
+ * between groups ("138 1234 5678", "(0878)3123456") belong to the number.
+ */
 export function maskPhoneText(text: string): string {
-  return text.replace(/\d[\d-]{3,}\d/g, (phone) => maskPhone(phone));
+  return text.normalize('NFKC').replace(/\(?\d[\d\s()-]{3,}\d/g, maskPhoneRun);
 }
 
 export interface ExportRowContext {

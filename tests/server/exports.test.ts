@@ -7,7 +7,7 @@ import * as XLSX from '@e965/xlsx';
 import { randomUUID } from 'crypto';
 import yauzl from 'yauzl';
 import { LEDGER_COLUMNS } from '../../ledger/columns';
-import { csvField, isFormulaLike, maskPhone } from '../../ledger/reports/export';
+import { csvField, isFormulaLike, maskPhone, maskPhoneText } from '../../ledger/reports/export';
 import type { LedgerValues } from '../../ledger/types';
 import { createSqliteLedgerStore } from '../../server/ledger/sqlite-store';
 import { syncLedger } from '../../server/ledger/sync';
@@ -86,6 +86,15 @@ describe('formula-injection rules', () => {
     expect(csvField(-5)).toBe('"-5"'); // numbers are numbers, not text a cell would evaluate
     expect(maskPhone('13812345678')).toBe('138****5678');
     expect(maskPhone('0878-3123456')).toBe('0878-***3456');
+  });
+
+  it('masks a phone however it was typed: spaces, full-width digits, brackets, several in a cell', () => {
+    expect(maskPhoneText('138 1234 5678')).toBe('138 **** 5678');
+    expect(maskPhoneText('１３８１２３４５６７８')).toBe('138****5678');
+    expect(maskPhoneText('0878 3123456')).toBe('0878 ***3456');
+    expect(maskPhoneText('(0878)3123456')).toBe('(0878)***3456');
+    expect(maskPhoneText('13812345678、0878-3123456（分机 123）')).toBe('138****5678、0878-***3456(分机 123)');
+    for (const typed of ['138 1234 5678', '１３８１２３４５６７８', '0878 3123456', '(0878)3123456']) expect(maskPhoneText(typed)).not.toMatch(/\d{5,}|\d{3} \d{4} \d{4}/);
   });
 });
 
