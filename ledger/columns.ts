@@ -141,12 +141,12 @@ export function ledgerTitle(villageName?: string, month?: number): string {
 }
 
 /**
- * The village name a title row gives (ledgerTitle's inverse, lenient on spaces and the month):
- * 示范村11月社会救助主动发现监测工作台账 → 示范村. null for the blank template (_____村（社区）)
- * or a title of another shape.
+ * The village name a title row gives (ledgerTitle's inverse, lenient on spaces, the year and the
+ * month): 示范村11月社会救助主动发现监测工作台账 and 示范村2024年11月… → 示范村. null for the blank
+ * template (_____村（社区）) or a title of another shape.
  */
 export function villageOfTitle(title: string): string | null {
-  const match = /^\s*(.+?)\s*(?:\d{1,2}|_+)?\s*月?\s*社会救助主动发现/.exec(title.normalize('NFKC'));
+  const match = /^\s*(.+?)\s*(?:\d{4}\s*年度?)?\s*(?:\d{1,2}|_+)?\s*月?\s*社会救助主动发现/.exec(title.normalize('NFKC'));
   const name = match?.[1].trim() ?? '';
   return name === '' || name.includes('_') ? null : name;
 }

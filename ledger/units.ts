@@ -57,8 +57,26 @@ export function villageKind(code: string): '社区' | '村' | undefined {
   return undefined;
 }
 
-/** Endings a village's name is written with or without (longest first): 示范村委会, 示范社区居委会 → 示范. */
-const VILLAGE_NAME_ENDINGS = ['社区居民委员会', '村民委员会', '居民委员会', '社区居委会', '村委会', '居委会', '社区', '村'];
+/**
+ * Endings a village's name is written with or without, longest first (示范村委会, 示范社区居委会 →
+ * 示范), each with the kind of unit it names: 社区 / 居委会 are urban communities, 村 rural villages.
+ */
+const VILLAGE_NAME_ENDINGS: readonly { ending: string; kind: '社区' | '村' }[] = [
+  { ending: '社区居民委员会', kind: '社区' },
+  { ending: '村民委员会', kind: '村' },
+  { ending: '居民委员会', kind: '社区' },
+  { ending: '社区居委会', kind: '社区' },
+  { ending: '村委会', kind: '村' },
+  { ending: '居委会', kind: '社区' },
+  { ending: '社区', kind: '社区' },
+  { ending: '村', kind: '村' },
+];
+
+/** 社区 or 村 from a unit name's ending (示范社区 → 社区, 示范村委会 → 村); undefined when it ends otherwise. */
+export function villageKindOfName(name: string): '社区' | '村' | undefined {
+  const key = name.normalize('NFKC').replace(/[\s()（）]/g, '');
+  return VILLAGE_NAME_ENDINGS.find(({ ending }) => key.endsWith(ending))?.kind;
+}
 
 /**
  * A village name as compared: full-width folded (NFKC), spaces and brackets of 村（社区） dropped,
@@ -68,19 +86,26 @@ export function villageNameKey(name: string): string {
   let key = name.normalize('NFKC').replace(/[\s()（）]/g, '');
   // twice: 示范村村民委员会 → 示范村 → 示范
   for (let pass = 0; pass < 2; pass++) {
-    const ending = VILLAGE_NAME_ENDINGS.find((end) => key.length > end.length && key.endsWith(end));
-    if (ending === undefined) break;
-    key = key.slice(0, -ending.length);
+    const found = VILLAGE_NAME_ENDINGS.find(({ ending }) => key.length > ending.length && key.endsWith(ending));
+    if (found === undefined) break;
+    key = key.slice(0, -found.ending.length);
   }
   return key;
 }
 
+/** A village group (村民小组) after the village's name: 示范村3组, 示范村三组, 示范村第3村民小组. */
+const VILLAGE_GROUP = /(?:第?[\d一二三四五六七八九十]+(?:村民)?小?组)$/;
+
 /**
  * Whether a village name as clerks write it names the given unit: same key, or the key with the
- * township or county in front (鹿城镇示范村 for 示范村). Lenient on purpose: a false “same” only
- * spares a warning, a false “different” stops a village's own sync.
+ * township or county in front (鹿城镇示范村 for 示范村), or with a village group after it (示范村3组).
+ * Lenient on purpose: a false “same” only spares a warning, a false “different” stops a village's
+ * own sync.
  */
 export function sameVillageName(written: string, unitName: string): boolean {
+  const compact = written.normalize('NFKC').replace(/\s/g, '');
+  const withoutGroup = compact.replace(VILLAGE_GROUP, '');
+  if (withoutGroup !== compact && withoutGroup !== '') return sameVillageName(withoutGroup, unitName);
   const a = villageNameKey(written);
   const b = villageNameKey(unitName);
   if (a === '' || b === '') return true;

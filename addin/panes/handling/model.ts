@@ -14,7 +14,7 @@ import {
 import { DEFAULT_POLICY } from '../../../ledger/policy';
 import { readLedgerRows, type ParsedRow } from '../../../ledger/validate';
 import type { LedgerValues } from '../../../ledger/types';
-import { villageKind } from '../../../ledger/units';
+import { villageKind, villageKindOfName } from '../../../ledger/units';
 import {
   VOCABULARIES,
   joinMultiValue,
@@ -92,11 +92,9 @@ export function areaOfUnit(values: LedgerValues): { area: Area; unit: string } |
   // NFKC: a code typed with full-width digits is still the code
   const unit = typeof values.village === 'string' ? values.village.normalize('NFKC').replace(/\s+/g, '') : '';
   if (unit === '') return undefined;
-  const kind = villageKind(unit);
-  if (kind) return { area: kind === '社区' ? 'urban' : 'rural', unit };
-  if (/(社区|居委会|居民委员会)$/.test(unit)) return { area: 'urban', unit };
-  if (/(村|村委会|村民委员会)$/.test(unit)) return { area: 'rural', unit };
-  return undefined;
+  // the code's suffix first, else the name's ending (the list in ledger/units.ts)
+  const kind = villageKind(unit) ?? villageKindOfName(unit);
+  return kind ? { area: kind === '社区' ? 'urban' : 'rural', unit } : undefined;
 }
 
 /** The row lacks 核实日期 or 核实结果: the pane asks for them (both, so neither is left alone). */

@@ -112,6 +112,16 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   /** The sheet names another village (title / 村（社区）): nothing is synced until the user confirms, naming both. */
   const [otherVillage, setOtherVillage] = useState<OtherVillageError | null>(null);
   const [otherConfirmed, setOtherConfirmed] = useState(false);
+  /** The names the tick was given for: other names shown (the sheet changed, or the engine found more) need a tick of their own. */
+  const otherNames = useRef('');
+  const showOtherVillage = useCallback((next: OtherVillageError | null) => {
+    const names = next?.sheetVillages.join('\u0000') ?? '';
+    if (names !== otherNames.current) {
+      otherNames.current = names;
+      setOtherConfirmed(false);
+    }
+    setOtherVillage(next);
+  }, []);
   const [submissions, setSubmissions] = useState<SubmissionWire[] | null>(null);
   // the previous and the current month, then any older month the township returned (to submit it again)
   const returnedMonths = useMemo(() => (submissions ?? []).filter((s) => s.state === '已退回').map((s) => s.month).join(','), [submissions]);
@@ -128,9 +138,10 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
     (error: unknown) => {
       if (error instanceof ApiError && error.offline) setRetryPending(engine?.retryPending ?? false);
       if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
-      if (error instanceof OtherVillageError) setOtherVillage(error);
+      // the engine asks only about names not yet confirmed: a tick given for the names shown before does not cover these
+      if (error instanceof OtherVillageError) showOtherVillage(error);
     },
-    [engine, en],
+    [engine, en, showOtherVillage],
   );
   const serverCall = useServerCall(noteError);
 
@@ -145,13 +156,12 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
       setSheetErrors({ errors: findings.filter((f) => f.severity === 'error'), warnings: findings.filter((f) => f.severity === 'warning').length });
       setWrongVillage(null);
       const others = await engine.otherVillages();
-      setOtherVillage(others.length > 0 ? new OtherVillageError(others, user.unit.name) : null);
-      if (others.length === 0) setOtherConfirmed(false);
+      showOtherVillage(others.length > 0 ? new OtherVillageError(others, user.unit.name) : null);
     } catch (error) {
       if (error instanceof WrongVillageError) setWrongVillage(en ? error.en : error.zh);
       else reportError(error);
     }
-  }, [engine, host, en, reportError, user.unit.name]);
+  }, [engine, host, en, reportError, user.unit.name, showOtherVillage]);
 
   useEffect(() => {
     void refreshPending();

@@ -187,6 +187,35 @@ describe('同步提交 pane', () => {
     expect(host).toBeTruthy();
   });
 
+  it('a sheet naming another village waits for a tick naming it; a tick given for one name does not cover another found later', async () => {
+    const pushed: Recorded[] = [];
+    installFakeApi({
+      [`GET /api/v1/ledgers/${VILLAGE}/submissions`]: () => ({ status: 200, body: { submissions: [] } }),
+      [`POST /api/v1/ledgers/${VILLAGE}/sync`]: (request) => (pushed.push(request), { status: 200, body: syncAnswer(request.body as SyncRequest) }),
+    });
+    const { host } = renderPane('sync', <SyncPane />);
+    const sheet = host.sheet('台账').values;
+    const villageColumn = sheet[1].indexOf('村（社区）');
+    const dataRows = sheet.slice(2).filter((row) => row[villageColumn] === '示范村');
+    for (const row of dataRows) row[villageColumn] = '东瓜示例村';
+    sheet[0][0] = '东瓜示例村11月社会救助主动发现监测工作台账';
+    await connected();
+    const message = await screen.findByTestId('sync-other-village');
+    expect(message.textContent).toContain('东瓜示例村');
+    expect(screen.getByRole('button', { name: '立即同步' })).toHaveProperty('disabled', true);
+    await act(async () => fireEvent.click(within(message).getByRole('checkbox')));
+    const proceed = screen.getByRole('button', { name: '仍然同步到“示范村”' });
+    expect(proceed).toHaveProperty('disabled', false);
+
+    // a row now names a third village, unseen by the pane until the sync reads the sheet
+    dataRows[0][villageColumn] = '青松村';
+    await act(async () => fireEvent.click(proceed));
+    await waitFor(() => expect(screen.getByTestId('sync-other-village').textContent).toContain('青松村'));
+    expect(within(screen.getByTestId('sync-other-village')).getByRole('checkbox')).toHaveProperty('checked', false);
+    expect(screen.getByRole('button', { name: '立即同步' })).toHaveProperty('disabled', true);
+    expect(pushed.filter((request) => (request.body as SyncRequest).changes.length > 0)).toEqual([]);
+  });
+
   it('a 401 from the server shows the sign-in form again (the sign-in shared with 线索查询)', async () => {
     installFakeApi({ [`GET /api/v1/ledgers/${VILLAGE}/submissions`]: () => unauthorized() });
     renderPane('sync', <SyncPane />);
