@@ -3,51 +3,29 @@
  * another village than the demo sheet's (a shared township PC with the last sign-in remembered):
  * nothing is synced, the pane says which village the sheet belongs to and which account is signed
  * in, and only a tick naming both lets the rows go. The message fits the 350 px pane; a screenshot
- * is kept (artifacts/screenshots/sync-other-village.png).
+ * is kept (dist/screenshots/sync-other-village.png).
  *
  * Needs dist/addin (npm test builds it first).
  */
-import { mkdirSync } from 'fs';
-import { join, resolve } from 'path';
-import type { Browser, Page } from 'playwright-core';
-import { startTestServer, type TestServer } from '../server/helpers';
-import { requireAddinBuild } from './addin-pages';
-import { launchChromium } from './chromium';
+import { join } from 'path';
+import { DEMO_PASSWORD } from '../../server/seed/demo-units';
+import { addinPagesInChromium, requireAddinBuild, SHOTS } from './addin-pages';
 
-const SHOTS = resolve(__dirname, '..', '..', 'artifacts', 'screenshots');
 const WAIT = { timeout: 20_000 };
 
 describe('同步提交 signed in as another village than the sheet’s', () => {
-  let server: TestServer;
-  let browser: Browser;
-  let page: Page;
-  const problems: string[] = [];
-
-  beforeAll(async () => {
-    requireAddinBuild('preview.html');
-    server = await startTestServer();
-    browser = await launchChromium();
-    mkdirSync(SHOTS, { recursive: true });
-    page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(`console: ${message.text()}`);
-    });
-    page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-    await page.goto(`${server.baseUrl}/preview`);
-    await page.locator('[data-testid="preview-grid"]').waitFor(WAIT);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const pages = addinPagesInChromium();
 
   it('stops before any upload, names both villages, and syncs only after the tick', async () => {
+    requireAddinBuild('preview.html');
+    const server = pages.server;
+    const { page, errors } = await pages.open(`${server.baseUrl}/preview`, { width: 1366, height: 768 });
+    await page.locator('[data-testid="preview-grid"]').waitFor(WAIT);
     await page.getByRole('tab', { name: '同步提交' }).click();
     const pane = page.locator('[data-pane-root="sync"]');
     await pane.waitFor({ state: 'visible', ...WAIT });
     await pane.getByLabel('用户名').fill('demo-village2');
-    await pane.getByLabel('密码').fill('demo1234');
+    await pane.getByLabel('密码').fill(DEMO_PASSWORD);
     await pane.getByRole('button', { name: '登录' }).click();
     await pane.getByText('已登录：demo-village2（东瓜示例村）').waitFor(WAIT);
 
@@ -69,6 +47,6 @@ describe('同步提交 signed in as another village than the sheet’s', () => {
     await pane.getByTestId('sync-result').waitFor(WAIT);
     const after = await server.request('GET', '/api/v1/ledgers/532301102201/rows?pageSize=500', { token: await server.login('demo-village2') });
     expect(after.body.total).toBeGreaterThan(before);
-    expect(problems).toEqual([]);
+    expect(errors).toEqual([]);
   });
 });
