@@ -124,8 +124,8 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
   }, []);
   const [submissions, setSubmissions] = useState<SubmissionWire[] | null>(null);
   // the previous and the current month, then any older month the township returned (to submit it again)
-  const returnedMonths = useMemo(() => (submissions ?? []).filter((s) => s.state === '已退回').map((s) => s.month).join(','), [submissions]);
-  const months = useMemo(() => monthsToOffer(chinaDate(new Date()), returnedMonths ? returnedMonths.split(',') : []), [returnedMonths]);
+  const returnedMonths = useMemo(() => new Set((submissions ?? []).filter((s) => s.state === '已退回').map((s) => s.month)), [submissions]);
+  const months = useMemo(() => monthsToOffer(chinaDate(new Date()), returnedMonths), [returnedMonths]);
   const [month, setMonth] = useState(months[0]);
   const [refused, setRefused] = useState<{ refused: SubmissionRefused; error: ApiError } | null>(null);
   const [submitted, setSubmitted] = useState<SubmissionWire | null>(null);
@@ -428,7 +428,7 @@ function SyncAndSubmit({ user }: { user: SessionUser }) {
             <Select value={month} onChange={(_, d) => setMonth(d.value)}>
               {months.map((m) => (
                 <option key={m} value={m}>
-                  {returnedMonths.split(',').includes(m) ? t('submit.monthReturned', { month: monthLabel(m) }) : monthLabel(m)}
+                  {returnedMonths.has(m) ? t('submit.monthReturned', { month: monthLabel(m) }) : monthLabel(m)}
                 </option>
               ))}
             </Select>
